@@ -1,0 +1,61 @@
+// One lint config for the workspace. The dependency rule of DESIGN.md ("Shape") is enforced here:
+// libs/domain imports nothing of ours and no framework; libs/crypto only libs/domain; only libs/crypto
+// imports openpgp; apps never import each other.
+import nx from '@nx/eslint-plugin';
+
+const frameworks = [
+  '@nestjs/*',
+  'typeorm',
+  'pg',
+  'bullmq',
+  'ioredis',
+  'express',
+  'nunjucks',
+  'openpgp',
+  'pino',
+  'nestjs-pino',
+  'class-validator',
+  'class-transformer',
+];
+
+export default [
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  { ignores: ['**/dist', '**/node_modules', '**/coverage', '**/.nx', 'tmp', '.demo'] },
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: true,
+          allow: [],
+          depConstraints: [
+            // Pure domain logic: nothing of ours, no framework, no I/O library, no crypto library.
+            { sourceTag: 'scope:domain', onlyDependOnLibsWithTags: [], bannedExternalImports: frameworks },
+            // The only openpgp importer; may use domain types.
+            {
+              sourceTag: 'scope:crypto',
+              onlyDependOnLibsWithTags: ['scope:domain'],
+              bannedExternalImports: frameworks.filter((f) => f !== 'openpgp'),
+            },
+            {
+              sourceTag: 'scope:api',
+              onlyDependOnLibsWithTags: ['scope:domain', 'scope:crypto'],
+              bannedExternalImports: ['openpgp'],
+            },
+            // The portal reaches the API over HTTP only; it never decrypts anything itself.
+            {
+              sourceTag: 'scope:portal',
+              onlyDependOnLibsWithTags: ['scope:domain'],
+              bannedExternalImports: ['openpgp', 'typeorm', 'pg', 'bullmq'],
+            },
+            { sourceTag: 'scope:tests', onlyDependOnLibsWithTags: ['scope:domain', 'scope:crypto'] },
+            { sourceTag: 'scope:tools', onlyDependOnLibsWithTags: ['scope:domain', 'scope:crypto'] },
+          ],
+        },
+      ],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+];
