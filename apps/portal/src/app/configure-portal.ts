@@ -1,0 +1,73 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
+import nunjucks from 'nunjucks';
+import type { PortalConfig } from './portal-config';
+
+/** Where govuk-frontend keeps its templates, CSS, JS and assets (fonts, images). */
+// Node's own resolver, not webpack's: these are files on disk to serve, not modules to bundle.
+const nodeRequire = createRequire(__filename);
+const govukDist = join(dirname(nodeRequire.resolve('govuk-frontend/package.json')), 'dist');
+const mojDist = dirname(nodeRequire.resolve('@ministryofjustice/frontend/package.json'));
+
+/** The portal's own views and public files: beside the bundle in dist, or under src when run from source. */
+function portalDir(name: 'views' | 'public'): string {
+  const beside = join(__dirname, name);
+  return existsSync(beside) ? beside : join(__dirname, '..', name);
+}
+
+/**
+ * Server-rendered GOV.UK pages (CONVENTIONS §8): Nunjucks with govuk-frontend's own macros, its CSS,
+ * JS and assets served from this origin (no third-party requests), a strict CSP with a per-request
+ * nonce, no referrer, no caching, and no cookies.
+ */
+export function configurePortal(app: NestExpressApplication, config: PortalConfig): void {
+  const express = app.getHttpAdapter().getInstance();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+
+  const env = nunjucks.configure([portalDir('views'), govukDist, mojDist], {
+    autoescape: true,
+    express,
+    noCache: config.nodeEnv !== 'production',
+  });
+  env.addGlobal('serviceName', config.serviceName);
+  app.setViewEngine('njk');
+
+  app.use((_req: Request, res: Response, next: NextFunction) => {
+    res.locals.cspNonce = randomBytes(16).toString('base64');
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'", (_req, res) => `'nonce-${(res as Response).locals.cspNonce}'`],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          fontSrc: ["'self'"],
+          connectSrc: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          baseUri: ["'none'"],
+          objectSrc: ["'none'"],
+          upgradeInsecureRequests: null,
+        },
+      },
+      referrerPolicy: { policy: 'no-referrer' },
+      crossOriginResourcePolicy: { policy: 'same-origin' },
+    }),
+  );
+  const statics = { maxAge: config.nodeEnv === 'production' ? '7d' : 0, index: false, fallthrough: true };
+  app.useStaticAssets(join(govukDist, 'govuk', 'assets'), { ...statics, prefix: '/assets' });
+  app.useStaticAssets(join(govukDist, 'govuk'), { ...statics, prefix: '/govuk' });
+  app.useStaticAssets(join(mojDist, 'moj'), { ...statics, prefix: '/moj' });
+  app.useStaticAssets(portalDir('public'), { ...statics, prefix: '/public' });
+  app.enableShutdownHooks();
+}
