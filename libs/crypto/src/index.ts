@@ -1,1 +1,15 @@
-export {};
+// The public surface of libs/crypto, the only code in Nolan that touches openpgp. Keys cross this boundary
+// as opaque handles or OpenPGP bytes, errors as CryptoError codes; nothing of openpgp itself is exported.
+// Implements DESIGN.md "Encrypted case store".
+export { CRYPTO_ERROR_CODES, CryptoError, isCryptoError } from './lib/crypto-error';
+export type { CryptoErrorCode } from './lib/crypto-error';
+export { PublicKeyHandle, UnlockedKey } from './lib/key-handles';
+export { changePassphrase, generateStaffKeyPair, unlockPrivateKey } from './lib/staff-keys';
+export type { StaffKeyMaterial } from './lib/staff-keys';
+export { SCOPES, decryptWithScope, encryptToScope, generateScopeKeyPair, isScope } from './lib/scope-keys';
+export type { Scope, ScopeKeyPair } from './lib/scope-keys';
+export { createGrant, openGrant, openGrantAsKey, regrant } from './lib/grants';
+export { createReporterKey, receiptLookupKey, unlockReporterKey } from './lib/reporter-keys';
+export type { ReporterKeyMaterial } from './lib/reporter-keys';
+export { exportForRecipient, verifyAndDecryptExport } from './lib/case-export';
+export type { ExportInput, VerifiedExport } from './lib/case-export';

@@ -1,0 +1,18 @@
+# One image for the API, the workers and the portal (the command picks which). Build stage compiles
+# with Nx; the runtime stage carries production dependencies only and runs as an unprivileged user.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json .npmrc ./
+RUN CI=true npm ci </dev/null
+COPY . .
+RUN NX_DAEMON=false npx nx run-many -t build -p api portal --output-style=static
+
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json .npmrc ./
+RUN CI=true npm ci --omit=dev --ignore-scripts </dev/null && npm cache clean --force
+COPY --from=build /app/dist ./dist
+USER node
+EXPOSE 3000 3001
+CMD ["node", "dist/apps/api/main.js"]

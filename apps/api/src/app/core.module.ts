@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { APP_CONFIG, type AppConfig } from '../config/config';
+import { ConfigModule } from '../config/config.module';
+import { dataSourceOptions } from '../database/data-source';
+import { LoggingModule } from '../logging/logging.module';
+import { RedisModule } from '../redis/redis.module';
+
+/** What both entry points (API and workers) share: config, logging, Postgres as the app role, Redis. */
+@Module({
+  imports: [
+    ConfigModule,
+    LoggingModule,
+    RedisModule,
+    TypeOrmModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({ ...dataSourceOptions(config.databaseUrl), retryAttempts: 2 }),
+    }),
+  ],
+  exports: [ConfigModule, LoggingModule, RedisModule, TypeOrmModule],
+})
+export class CoreModule {}

@@ -1,0 +1,100 @@
+/**
+ * Configuration is read once at start-up from the environment and validated with envalid, so a bad
+ * deployment fails before it serves anything, with a message naming every missing or invalid
+ * variable (CONVENTIONS §6). Secrets (session secret, receipt pepper) never live in the database.
+ */
+import { cleanEnv, makeValidator, port, str, url, EnvError, EnvMissingError } from 'envalid';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: Record<string, string>) {
+    super(
+      `Invalid environment variables: ${Object.entries(problems)
+        .map(([name, why]) => `${name} (${why})`)
+        .join('; ')}`,
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** A secret of at least 32 characters: enough entropy for HMAC and session encryption keys. */
+const secret = makeValidator<string>((value) => {
+  if (typeof value !== 'string' || value.trim().length < 32) {
+    throw new EnvError('must be at least 32 characters');
+  }
+  return value.trim();
+});
+
+const postgresUrl = makeValidator<string>((value) => {
+  if (!/^postgres(ql)?:\/\/.+/.test(value)) throw new EnvError('must be a postgres:// URL');
+  return value;
+});
+
+const redisUrl = makeValidator<string>((value) => {
+  if (!/^rediss?:\/\/.+/.test(value)) throw new EnvError('must be a redis:// URL');
+  return value;
+});
+
+export interface AppConfig {
+  readonly nodeEnv: 'development' | 'test' | 'production';
+  readonly apiPort: number;
+  readonly portalPort: number;
+  /** The API and workers connect as a role that row-level security binds (not the tables' owner). */
+  readonly databaseUrl: string;
+  /** Migrations run as the tables' owner. */
+  readonly migrationDatabaseUrl: string;
+  readonly redisUrl: string;
+  /** Prefix for every BullMQ and Redis key, so several deployments (or test runs) can share a Redis. */
+  readonly redisPrefix: string;
+  readonly sessionSecret: string;
+  readonly receiptPepper: string;
+  readonly logLevel: string;
+  readonly portalUrl: string;
+  readonly apiUrl: string;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const problems: Record<string, string> = {};
+  const clean = cleanEnv(
+    env,
+    {
+      NODE_ENV: str({ choices: ['development', 'test', 'production'], default: 'development' }),
+      API_PORT: port({ default: 3000 }),
+      PORTAL_PORT: port({ default: 3001 }),
+      DATABASE_URL: postgresUrl({ default: 'postgres://nolan_app@127.0.0.1:5432/nolan' }),
+      MIGRATION_DATABASE_URL: postgresUrl({ default: 'postgres://postgres@127.0.0.1:5432/nolan' }),
+      REDIS_URL: redisUrl({ default: 'redis://127.0.0.1:6379' }),
+      REDIS_PREFIX: str({ default: 'nolan' }),
+      SESSION_SECRET: secret(),
+      RECEIPT_PEPPER: secret(),
+      LOG_LEVEL: str({ choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' }),
+      PORTAL_URL: url({ default: 'http://localhost:3001' }),
+      API_URL: url({ default: 'http://localhost:3000' }),
+    },
+    {
+      reporter: ({ errors }) => {
+        for (const [name, error] of Object.entries(errors)) {
+          if (!error) continue;
+          problems[name] = error instanceof EnvMissingError ? 'missing' : `invalid: ${error.message}`;
+        }
+      },
+    },
+  );
+  if (Object.keys(problems).length > 0) throw new ConfigError(problems);
+  return {
+    nodeEnv: clean.NODE_ENV as AppConfig['nodeEnv'],
+    apiPort: clean.API_PORT,
+    portalPort: clean.PORTAL_PORT,
+    databaseUrl: clean.DATABASE_URL,
+    migrationDatabaseUrl: clean.MIGRATION_DATABASE_URL,
+    redisUrl: clean.REDIS_URL,
+    redisPrefix: clean.REDIS_PREFIX,
+    sessionSecret: clean.SESSION_SECRET,
+    receiptPepper: clean.RECEIPT_PEPPER,
+    logLevel: clean.LOG_LEVEL,
+    portalUrl: clean.PORTAL_URL,
+    apiUrl: clean.API_URL,
+  };
+}
+
+/** Injection token for the validated configuration. */
+export const APP_CONFIG = Symbol('APP_CONFIG');

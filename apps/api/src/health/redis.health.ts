@@ -1,0 +1,55 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable } from '@nestjs/common';
+import { HealthIndicatorService } from '@nestjs/terminus';
+import type { Queue } from 'bullmq';
+import type Redis from 'ioredis';
+import { APP_CONFIG, type AppConfig } from '../config/config';
+import { QueueName, WORKER_HEARTBEAT_KEY } from '../queues/queue-names';
+import { REDIS } from '../redis/redis.module';
+
+const TIMEOUT_MS = 1500;
+
+function withTimeout<T>(work: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${TIMEOUT_MS} ms`)), TIMEOUT_MS);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Redis reachability, and the BullMQ queues' state with the age of the workers' last heartbeat. */
+@Injectable()
+export class RedisHealthIndicator {
+  constructor(
+    private readonly indicators: HealthIndicatorService,
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectQueue(QueueName.System) private readonly systemQueue: Queue,
+  ) {}
+
+  async redisUp() {
+    const check = this.indicators.check('redis');
+    try {
+      if (this.redis.status === 'wait' || this.redis.status === 'end') await this.redis.connect().catch(() => undefined);
+      await withTimeout(this.redis.ping(), 'Redis');
+      return check.up();
+    } catch {
+      return check.down({ message: 'Redis is unreachable' });
+    }
+  }
+
+  async queues() {
+    const check = this.indicators.check('queues');
+    try {
+      const counts = await withTimeout(
+        this.systemQueue.getJobCounts('waiting', 'active', 'failed', 'delayed'),
+        'Redis',
+      );
+      const beat = await withTimeout(this.redis.get(`${this.config.redisPrefix}:${WORKER_HEARTBEAT_KEY}`), 'Redis');
+      const workerHeartbeatAgeSeconds = beat ? Math.round((Date.now() - Number(beat)) / 1000) : null;
+      return check.up({ [QueueName.System]: counts, workerHeartbeatAgeSeconds });
+    } catch {
+      return check.down({ message: 'Queue state is unavailable while Redis is unreachable' });
+    }
+  }
+}

@@ -1,0 +1,42 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { APP_CONFIG, type AppConfig } from '../config/config';
+
+type RoutedRequest = IncomingMessage & { id?: unknown; route?: { path?: string } };
+
+/**
+ * One pino logger for the whole process (CONVENTIONS §6). A request log carries method, the route
+ * template, status, duration and a request id, and nothing else: never the body, IP address,
+ * forwarded headers, user agent, referrer, query string, receipt or case text. A path that matched
+ * no route is logged as "unmatched" because it may hold anything a client typed.
+ */
+export function requestLogFields(req: RoutedRequest) {
+  return { id: req.id, method: req.method, route: req.route?.path ?? 'unmatched' };
+}
+
+@Module({
+  imports: [
+    LoggerModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({
+        pinoHttp: {
+          level: config.logLevel,
+          genReqId: () => randomUUID(),
+          wrapSerializers: false,
+          serializers: {
+            req: requestLogFields,
+            res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
+            err: (err: Error) => ({ type: err.name }),
+          },
+          customAttributeKeys: { responseTime: 'durationMs' },
+          quietReqLogger: true,
+          base: { service: 'nolan' },
+          redact: { paths: ['req.headers', 'req.remoteAddress', 'req.remotePort'], remove: true },
+        },
+      }),
+    }),
+  ],
+})
+export class LoggingModule {}

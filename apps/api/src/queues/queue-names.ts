@@ -1,0 +1,9 @@
+/** Every BullMQ queue, named once (CONVENTIONS §5). Job data carries ids only, never case content. */
+export enum QueueName {
+  /** Housekeeping: worker heartbeat, later audit-chain checkpoints and retention sweeps. */
+  System = 'system',
+}
+
+export const ALL_QUEUES: readonly QueueName[] = Object.values(QueueName);
+
+export const WORKER_HEARTBEAT_KEY = 'worker:heartbeat';

@@ -1,0 +1,24 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Module, type OnApplicationBootstrap } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import { CoreModule } from '../app/core.module';
+import { QueueName } from '../queues/queue-names';
+import { QueuesModule } from '../queues/queues.module';
+import { HEARTBEAT_JOB, SystemProcessor } from './system.processor';
+
+export const HEARTBEAT_EVERY_MS = 30_000;
+
+/** The workers' entry module: the same core modules as the API, plus the BullMQ processors. */
+@Module({
+  imports: [CoreModule, QueuesModule],
+  providers: [SystemProcessor],
+})
+export class WorkerModule implements OnApplicationBootstrap {
+  constructor(@InjectQueue(QueueName.System) private readonly systemQueue: Queue) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.systemQueue.upsertJobScheduler(HEARTBEAT_JOB, { every: HEARTBEAT_EVERY_MS, immediately: true }, {
+      name: HEARTBEAT_JOB,
+    });
+  }
+}

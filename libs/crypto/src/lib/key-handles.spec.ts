@@ -1,0 +1,67 @@
+// Keys cross the library boundary as opaque handles (DESIGN.md "Encrypted case store"): these specs pin
+// how they are read, what they expose and what they refuse.
+import { encryptKey, readPrivateKey } from 'openpgp';
+import { expectCryptoError } from '../testing/crypto-test-support';
+import { PublicKeyHandle, UnlockedKey } from './key-handles';
+import { generateScopeKeyPair } from './scope-keys';
+
+describe('PublicKeyHandle', () => {
+  it('reads the same key from binary and from armor', async () => {
+    const pair = await generateScopeKeyPair('report');
+    const fromBinary = await PublicKeyHandle.parse(pair.publicKey);
+    const fromArmor = await PublicKeyHandle.parse(fromBinary.toArmored());
+    expect(fromBinary.fingerprint).toBe(pair.fingerprint);
+    expect(fromArmor.fingerprint).toBe(pair.fingerprint);
+    expect(fromArmor.toBinary()).toEqual(pair.publicKey);
+    expect(pair.fingerprint).toMatch(/^[0-9a-f]{40}$/);
+  });
+
+  it('reduces a private key to its public part', async () => {
+    const pair = await generateScopeKeyPair('report');
+    const handle = await PublicKeyHandle.parse(pair.privateKey);
+    expect(handle.toBinary()).toEqual(pair.publicKey);
+  });
+
+  it('refuses bytes and text that are not a key', async () => {
+    const pair = await generateScopeKeyPair('report');
+    await expectCryptoError(PublicKeyHandle.parse(new Uint8Array()), 'INVALID_KEY');
+    await expectCryptoError(PublicKeyHandle.parse(new Uint8Array([1, 2, 3])), 'INVALID_KEY');
+    await expectCryptoError(PublicKeyHandle.parse(pair.publicKey.slice(0, 40)), 'INVALID_KEY');
+    await expectCryptoError(PublicKeyHandle.parse('not a key'), 'INVALID_KEY');
+    await expectCryptoError(PublicKeyHandle.parse(undefined as unknown as string), 'INVALID_KEY');
+  });
+
+  it('shows only its fingerprint when serialised to JSON', async () => {
+    const handle = await PublicKeyHandle.parse((await generateScopeKeyPair('report')).publicKey);
+    expect(JSON.parse(JSON.stringify(handle))).toEqual({ fingerprint: handle.fingerprint });
+  });
+});
+
+describe('UnlockedKey', () => {
+  it('survives serialize and fromSerialized with the same fingerprint and bytes', async () => {
+    const pair = await generateScopeKeyPair('internal');
+    const key = await UnlockedKey.fromSerialized(pair.privateKey);
+    const again = await UnlockedKey.fromSerialized(key.serialize());
+    expect(again.fingerprint).toBe(pair.fingerprint);
+    expect(again.serialize()).toEqual(pair.privateKey);
+    expect(key.publicKey().toBinary()).toEqual(pair.publicKey);
+  });
+
+  it('refuses a private key that is still passphrase-protected', async () => {
+    const pair = await generateScopeKeyPair('internal');
+    const locked = await encryptKey({ privateKey: await readPrivateKey({ binaryKey: pair.privateKey }), passphrase: 'pw' });
+    await expectCryptoError(UnlockedKey.fromSerialized(locked.write()), 'INVALID_KEY');
+  });
+
+  it('refuses a public key and bytes that are not a key', async () => {
+    const pair = await generateScopeKeyPair('internal');
+    await expectCryptoError(UnlockedKey.fromSerialized(pair.publicKey), 'INVALID_KEY');
+    await expectCryptoError(UnlockedKey.fromSerialized(new Uint8Array([0xc5, 1, 2])), 'INVALID_KEY');
+  });
+
+  it('keeps its key material out of JSON and inspection', async () => {
+    const key = await UnlockedKey.fromSerialized((await generateScopeKeyPair('internal')).privateKey);
+    expect(JSON.parse(JSON.stringify(key))).toEqual({ fingerprint: key.fingerprint });
+    expect(Object.keys(key)).toEqual(['fingerprint']);
+  });
+});

@@ -1,0 +1,104 @@
+// Why this exists: one place for every openpgp setting this library relies on, so that no call site can
+// drift into something GnuPG 2.2 cannot read (see STACK.md "OpenPGP choices that GnuPG 2.2 reads"), and
+// for the few low-level helpers (key generation, message parsing) every other file shares.
+// Implements DESIGN.md "Encrypted case store" (v4 Curve25519 keys; exports readable by any OpenPGP tool).
+//
+// Decisions recorded here:
+// - Settings are passed per call rather than written into openpgp's global `config`, so nothing else
+//   loaded in the process can change them underneath us.
+// - Keys are v4 with the legacy Curve25519 OIDs (EdDSA primary for certification and signing, ECDH cv25519
+//   subkey for encryption). Generated with `aeadProtect: false`, their self-signatures do not advertise
+//   SEIPDv2, so openpgp (which picks AEAD from the *recipients'* feature flags) writes SEIPDv1 + MDC to them.
+// - Messages are never compressed (no compression oracle, one less parser on the decrypt path).
+// - Generated keys are backdated a few minutes: openpgp ignores keys and self-signatures created "in the
+//   future", so a key made on one host would be unusable for a moment on a host whose clock is behind.
+import { config as openpgpDefaults, createMessage, enums, generateKey, readMessage } from 'openpgp';
+import type { Config, Message, PrivateKey } from 'openpgp';
+import { CryptoError } from './crypto-error';
+
+/** Settings for every message, key generation and signature. */
+export const PGP_CONFIG: Partial<Config> = Object.freeze({
+  v6Keys: false,
+  aeadProtect: false,
+  preferredSymmetricAlgorithm: enums.symmetric.aes256,
+  preferredHashAlgorithm: enums.hash.sha512,
+  preferredCompressionAlgorithm: enums.compression.uncompressed,
+  showVersion: false,
+  showComment: false,
+});
+
+/** The same as a complete Config, for the key methods (verifyPrimaryKey, getEncryptionKey) that take one. */
+export const FULL_PGP_CONFIG: Config = Object.freeze({ ...openpgpDefaults, ...PGP_CONFIG });
+
+/**
+ * Settings for protecting a stored private key under a passphrase: Argon2id S2K (RFC 9580 §3.7.1.4) with
+ * openpgp's defaults, RFC 9106's "uniformly safe" second recommendation (t=3, p=4, m=64 MiB). openpgp only
+ * allows Argon2 inside AEAD key protection (S2K usage 253, AES-256-OCB), so `aeadProtect` is on for this
+ * call alone: it changes how the secret-key packets are wrapped, not the key, its preferences or any
+ * message. GnuPG 2.2 cannot read such a *protected* private key, but it never has to: only public keys
+ * and messages leave this system.
+ */
+export const KEY_PROTECTION_CONFIG: Partial<Config> = Object.freeze({
+  ...PGP_CONFIG,
+  aeadProtect: true,
+  preferredAEADAlgorithm: enums.aead.ocb,
+  s2kType: enums.s2k.argon2,
+  s2kArgon2Params: { passes: 3, parallelism: 4, memoryExponent: 16 },
+});
+
+export const KEY_CREATION_BACKDATE_MS = 5 * 60 * 1000;
+
+export async function generateV4KeyPair(userID: { name: string; email?: string }): Promise<PrivateKey> {
+  const { privateKey } = await generateKey({
+    type: 'ecc',
+    curve: 'curve25519Legacy',
+    userIDs: [userID],
+    date: new Date(Date.now() - KEY_CREATION_BACKDATE_MS),
+    format: 'object',
+    config: PGP_CONFIG,
+  });
+  return privateKey;
+}
+
+export function toBytes(content: Uint8Array | string): Uint8Array {
+  return typeof content === 'string' ? new TextEncoder().encode(content) : content;
+}
+
+export async function literalMessage(content: Uint8Array | string, filename?: string): Promise<Message<Uint8Array>> {
+  return createMessage({ binary: toBytes(content), filename, format: 'binary' });
+}
+
+// Packet tags that can open an encrypted or signed OpenPGP message (RFC 9580 §5): PKESK, signature, SKESK,
+// one-pass signature, compressed data, marker, literal data, SEIPD.
+const MESSAGE_PACKET_TAGS = new Set([1, 2, 3, 4, 8, 10, 11, 18]);
+
+function firstPacketTag(bytes: Uint8Array): number | undefined {
+  const header = bytes[0];
+  if (header === undefined || (header & 0x80) === 0) return undefined;
+  return (header & 0x40) !== 0 ? header & 0x3f : (header & 0x3c) >> 2;
+}
+
+/**
+ * Parses a binary message. If the bytes start like an OpenPGP message but do not parse (truncated or
+ * altered) that is TAMPERED; anything else (empty, not OpenPGP, a key instead of a message) is
+ * INVALID_MESSAGE.
+ */
+export async function readBinaryMessage(bytes: Uint8Array): Promise<Message<Uint8Array>> {
+  if (!(bytes instanceof Uint8Array)) throw new CryptoError('INVALID_MESSAGE');
+  try {
+    return await readMessage({ binaryMessage: bytes, config: PGP_CONFIG });
+  } catch {
+    const tag = firstPacketTag(bytes);
+    throw new CryptoError(tag !== undefined && MESSAGE_PACKET_TAGS.has(tag) ? 'TAMPERED' : 'INVALID_MESSAGE');
+  }
+}
+
+/** The armored counterpart: an armored message that does not parse is TAMPERED, anything else INVALID_MESSAGE. */
+export async function readArmoredMessage(armored: string): Promise<Message<string>> {
+  if (typeof armored !== 'string') throw new CryptoError('INVALID_MESSAGE');
+  try {
+    return await readMessage({ armoredMessage: armored, config: PGP_CONFIG });
+  } catch {
+    throw new CryptoError(armored.trimStart().startsWith('-----BEGIN PGP MESSAGE-----') ? 'TAMPERED' : 'INVALID_MESSAGE');
+  }
+}

@@ -1,0 +1,18 @@
+/**
+ * End-to-end suites: real Postgres (database nolan_test), real Redis (db 13, prefix nolan-test), the
+ * real Nest modules over HTTP with supertest. Type checking is `npm run typecheck`'s job, so ts-jest
+ * only transpiles here (isolatedModules in test/tsconfig.json).
+ */
+export default {
+  displayName: 'e2e',
+  rootDir: '..',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.e2e-spec.ts'],
+  testEnvironment: 'node',
+  resolver: '@nx/jest/plugins/resolver',
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json' }] },
+  moduleFileExtensions: ['ts', 'js'],
+  setupFiles: ['<rootDir>/test/support/test-env.ts'],
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  testTimeout: 60_000,
+};
