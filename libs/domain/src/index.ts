@@ -1,1 +1,10 @@
-export {};
+// Public API of @nolan/domain: pure rules with no framework and no I/O (DESIGN.md "Shape", libs/domain).
+export * from './lib/roles';
+export * from './lib/categories';
+export * from './lib/lifecycle';
+export * from './lib/routing';
+export * from './lib/local-date';
+export * from './lib/bank-holidays';
+export * from './lib/sla';
+export * from './lib/receipts';
+export * from './lib/eff-long-wordlist';

@@ -1,10 +1,10 @@
 import { type INestApplication, ValidationPipe } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { NextFunction, Request, Response } from 'express';
+import { json, type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
-import { GlobalExceptionFilter } from '../errors/global-exception.filter';
+import { GlobalExceptionFilter, isExposedHttpError, toErrorBody } from '../errors/global-exception.filter';
 
 export const API_PREFIX = 'api/v1';
 
@@ -16,7 +16,14 @@ export function configureApp(app: NestExpressApplication): INestApplication {
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   app.set('trust proxy', false);
-  app.useBodyParser('json', { limit: '1mb' });
+  // Our own JSON parser, followed at once by a handler for what it rejects (malformed JSON, oversized
+  // bodies), so those answers are ours, with a clear message, before Nest's router sees the request.
+  app.use(json({ limit: '1mb' }));
+  app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (!isExposedHttpError(err)) return next(err);
+    const body = toErrorBody(err);
+    res.status(body.statusCode).json(body);
+  });
   app.use(
     helmet({
       referrerPolicy: { policy: 'no-referrer' },
@@ -29,6 +36,9 @@ export function configureApp(app: NestExpressApplication): INestApplication {
     next();
   });
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health'] });
+  // Registered here rather than as APP_FILTER so it also answers errors raised before routing
+  // (body-parser: malformed JSON, oversized bodies).
+  app.useGlobalFilters(new GlobalExceptionFilter());
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.enableShutdownHooks();
 
@@ -43,13 +53,4 @@ export function configureApp(app: NestExpressApplication): INestApplication {
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
   return app;
-}
-
-/** Express error handler for errors raised before Nest routing (e.g. malformed JSON bodies). */
-export function installFallbackErrorHandler(app: NestExpressApplication): void {
-  const filter = new GlobalExceptionFilter();
-  app.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
-    if (res.headersSent) return next(err);
-    filter.catch(err, { switchToHttp: () => ({ getResponse: () => res, getRequest: () => req }) } as never);
-  });
 }

@@ -16,7 +16,7 @@ interface ExposedHttpError {
   message: string;
 }
 
-function isExposedHttpError(e: unknown): e is ExposedHttpError {
+export function isExposedHttpError(e: unknown): e is ExposedHttpError {
   const candidate = e as Partial<ExposedHttpError> | null;
   return (
     typeof candidate === 'object' &&

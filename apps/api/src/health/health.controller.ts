@@ -1,4 +1,5 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Res, ServiceUnavailableException } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { RedisHealthIndicator } from './redis.health';
@@ -15,11 +16,19 @@ export class HealthController {
   @Get()
   @HealthCheck()
   @ApiOperation({ summary: 'Postgres, Redis and queue state; 503 when a dependency is down' })
-  check() {
-    return this.health.check([
-      () => this.postgres.pingCheck('postgres', { timeout: 1500 }),
-      () => this.redis.redisUp(),
-      () => this.redis.queues(),
-    ]);
+  async check(@Res({ passthrough: true }) res: Response) {
+    try {
+      return await this.health.check([
+        () => this.postgres.pingCheck('postgres', { timeout: 1500 }),
+        () => this.redis.redisUp(),
+        () => this.redis.queues(),
+      ]);
+    } catch (error) {
+      // Terminus reports a failed check as a 503 carrying the full result; answer it as such here
+      // rather than letting the global filter reduce it to a bare message.
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      res.status(HttpStatus.SERVICE_UNAVAILABLE);
+      return error.getResponse();
+    }
   }
 }

@@ -30,7 +30,6 @@ export class RedisHealthIndicator {
   async redisUp() {
     const check = this.indicators.check('redis');
     try {
-      if (this.redis.status === 'wait' || this.redis.status === 'end') await this.redis.connect().catch(() => undefined);
       await withTimeout(this.redis.ping(), 'Redis');
       return check.up();
     } catch {

@@ -1,6 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/config';
+import { QueueErrorListener } from './queue-error-listener';
 import { ALL_QUEUES } from './queue-names';
 
 /** BullMQ on Redis, shared by the API (producers) and the workers (consumers). */
@@ -21,6 +22,7 @@ import { ALL_QUEUES } from './queue-names';
     }),
     BullModule.registerQueue(...ALL_QUEUES.map((name) => ({ name }))),
   ],
+  providers: [QueueErrorListener],
   exports: [BullModule],
 })
 export class QueuesModule {}

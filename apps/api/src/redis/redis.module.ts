@@ -5,8 +5,9 @@ import { APP_CONFIG, type AppConfig } from '../config/config';
 export const REDIS = Symbol('REDIS');
 
 /**
- * Our own Redis connection for health checks and small markers (BullMQ keeps its own). It fails
- * commands fast when Redis is down instead of queueing them, so /health answers promptly.
+ * Our own Redis connection for health checks and small markers (BullMQ keeps its own). A command
+ * gives up after one retry when Redis is down; callers that must answer promptly (/health) also
+ * bound each command with a timeout.
  */
 @Global()
 @Module({
@@ -16,8 +17,6 @@ export const REDIS = Symbol('REDIS');
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) =>
         new Redis(config.redisUrl, {
-          lazyConnect: true,
-          enableOfflineQueue: false,
           maxRetriesPerRequest: 1,
           connectTimeout: 2000,
           retryStrategy: (attempt) => Math.min(attempt * 200, 2000),

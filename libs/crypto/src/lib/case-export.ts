@@ -30,7 +30,13 @@ export async function exportForRecipient(input: ExportInput): Promise<string> {
   const message = await literalMessage(input.content, input.filename);
   // Fails only if the recipient has no usable encryption key or the signer no usable signing key.
   return orFail('INVALID_KEY', () =>
-    encrypt({ message, encryptionKeys: encryptionKey, signingKeys: signingKey, format: 'armored', config: PGP_CONFIG }),
+    encrypt({
+      message,
+      encryptionKeys: encryptionKey,
+      signingKeys: signingKey,
+      format: 'armored',
+      config: PGP_CONFIG,
+    }),
   );
 }
 

@@ -6,7 +6,14 @@ describe('CryptoError', () => {
   // Pinned on purpose: the API maps each code to a status; a new code must be classed there too.
   it('covers every error code exactly once', () => {
     expect([...CRYPTO_ERROR_CODES].sort()).toEqual(
-      ['INVALID_KEY', 'INVALID_MESSAGE', 'NOT_A_RECIPIENT', 'TAMPERED', 'WRONG_PASSPHRASE', 'WRONG_RECEIPT'].sort(),
+      [
+        'INVALID_KEY',
+        'INVALID_MESSAGE',
+        'NOT_A_RECIPIENT',
+        'TAMPERED',
+        'WRONG_PASSPHRASE',
+        'WRONG_RECEIPT',
+      ].sort(),
     );
     expect(new Set(CRYPTO_ERROR_CODES).size).toBe(CRYPTO_ERROR_CODES.length);
   });
@@ -31,7 +38,10 @@ describe('CryptoError', () => {
     const failure = orFail('INVALID_KEY', async () => {
       throw new Error('Error decrypting message: Session key decryption failed.');
     });
-    await expect(failure).rejects.toMatchObject({ code: 'INVALID_KEY', message: new CryptoError('INVALID_KEY').message });
+    await expect(failure).rejects.toMatchObject({
+      code: 'INVALID_KEY',
+      message: new CryptoError('INVALID_KEY').message,
+    });
     await expect(failure).rejects.not.toHaveProperty('cause');
   });
 

@@ -21,8 +21,8 @@ const MESSAGES: Record<CryptoErrorCode, string> = {
   WRONG_RECEIPT: 'The receipt does not unlock this report.',
   TAMPERED: 'The encrypted data failed its integrity check.',
   NOT_A_RECIPIENT: 'The key is not a recipient of this encrypted data.',
-  INVALID_KEY: 'The key is not a usable OpenPGP key.',
-  INVALID_MESSAGE: 'The data is not an encrypted message this library can read.',
+  INVALID_KEY: 'The key cannot be used: it is malformed, of the wrong kind, revoked or expired.',
+  INVALID_MESSAGE: 'The data is not an encrypted message this system can read.',
 };
 
 export class CryptoError extends Error {

@@ -40,11 +40,17 @@ export async function createGrant(
   );
 }
 
-async function openGrantParsed(grant: Uint8Array, holder: UnlockedKey): Promise<{ bytes: Uint8Array; key: PrivateKey }> {
+async function openGrantParsed(
+  grant: Uint8Array,
+  holder: UnlockedKey,
+): Promise<{ bytes: Uint8Array; key: PrivateKey }> {
   const holderKey = privateKeyOf(holder);
   const message = await readBinaryMessage(grant);
   const { data } = await decryptForKey(message, holderKey);
-  const key = await orFail('TAMPERED', () => readUnencryptedPrivateKey(data));
+  // It decrypted and passed its integrity check, yet holds no usable key: someone wrote a bogus grant.
+  const key = await readUnencryptedPrivateKey(data).catch(() => {
+    throw new CryptoError('TAMPERED');
+  });
   return { bytes: data, key };
 }
 

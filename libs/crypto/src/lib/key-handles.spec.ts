@@ -49,7 +49,10 @@ describe('UnlockedKey', () => {
 
   it('refuses a private key that is still passphrase-protected', async () => {
     const pair = await generateScopeKeyPair('internal');
-    const locked = await encryptKey({ privateKey: await readPrivateKey({ binaryKey: pair.privateKey }), passphrase: 'pw' });
+    const locked = await encryptKey({
+      privateKey: await readPrivateKey({ binaryKey: pair.privateKey }),
+      passphrase: 'pw',
+    });
     await expectCryptoError(UnlockedKey.fromSerialized(locked.write()), 'INVALID_KEY');
   });
 

@@ -64,7 +64,10 @@ export function toBytes(content: Uint8Array | string): Uint8Array {
   return typeof content === 'string' ? new TextEncoder().encode(content) : content;
 }
 
-export async function literalMessage(content: Uint8Array | string, filename?: string): Promise<Message<Uint8Array>> {
+export async function literalMessage(
+  content: Uint8Array | string,
+  filename?: string,
+): Promise<Message<Uint8Array>> {
   return createMessage({ binary: toBytes(content), filename, format: 'binary' });
 }
 
@@ -99,6 +102,8 @@ export async function readArmoredMessage(armored: string): Promise<Message<strin
   try {
     return await readMessage({ armoredMessage: armored, config: PGP_CONFIG });
   } catch {
-    throw new CryptoError(armored.trimStart().startsWith('-----BEGIN PGP MESSAGE-----') ? 'TAMPERED' : 'INVALID_MESSAGE');
+    throw new CryptoError(
+      armored.trimStart().startsWith('-----BEGIN PGP MESSAGE-----') ? 'TAMPERED' : 'INVALID_MESSAGE',
+    );
   }
 }

@@ -41,7 +41,8 @@ function receiptSessionKey(receipt: string, salt: Uint8Array): SessionKey {
 }
 
 export async function createReporterKey(receipt: string): Promise<ReporterKeyMaterial> {
-  if (typeof receipt !== 'string' || receipt.length === 0) throw new TypeError('A non-empty receipt is required.');
+  if (typeof receipt !== 'string' || receipt.length === 0)
+    throw new TypeError('A non-empty receipt is required.');
   // The user ID is fixed: nothing about the reporter may go into their key.
   const key = await generateV4KeyPair({ name: 'Nolan reporter' });
   const salt = new Uint8Array(randomBytes(SALT_BYTES));

@@ -4,7 +4,13 @@
 // Implements DESIGN.md "Encrypted case store" → "Case keys".
 import { encrypt } from 'openpgp';
 import { orFail } from './crypto-error';
-import { PublicKeyHandle, UnlockedKey, privateKeyOf, publicKeyOf, readUnencryptedPrivateKey } from './key-handles';
+import {
+  PublicKeyHandle,
+  UnlockedKey,
+  privateKeyOf,
+  publicKeyOf,
+  readUnencryptedPrivateKey,
+} from './key-handles';
 import { PGP_CONFIG, generateV4KeyPair, literalMessage, readBinaryMessage } from './openpgp-settings';
 import { decryptForKey } from './public-key-decryption';
 
@@ -26,7 +32,12 @@ export async function generateScopeKeyPair(scope: Scope): Promise<ScopeKeyPair> 
   if (!isScope(scope)) throw new TypeError('Unknown scope.');
   // The user ID names only the scope: nothing about the case or the tenant goes into key material.
   const key = await generateV4KeyPair({ name: `Nolan case scope: ${scope}` });
-  return { scope, publicKey: key.toPublic().write(), privateKey: key.write(), fingerprint: key.getFingerprint() };
+  return {
+    scope,
+    publicKey: key.toPublic().write(),
+    privateKey: key.write(),
+    fingerprint: key.getFingerprint(),
+  };
 }
 
 /** Encrypts content to a scope (binary OpenPGP message, SEIPDv1 with MDC, uncompressed). */
@@ -34,7 +45,8 @@ export async function encryptToScope(
   content: Uint8Array | string,
   scopePublicKey: Uint8Array | PublicKeyHandle,
 ): Promise<Uint8Array> {
-  const handle = scopePublicKey instanceof PublicKeyHandle ? scopePublicKey : await PublicKeyHandle.parse(scopePublicKey);
+  const handle =
+    scopePublicKey instanceof PublicKeyHandle ? scopePublicKey : await PublicKeyHandle.parse(scopePublicKey);
   const message = await literalMessage(content);
   return orFail('INVALID_KEY', () =>
     encrypt({ message, encryptionKeys: publicKeyOf(handle), format: 'binary', config: PGP_CONFIG }),

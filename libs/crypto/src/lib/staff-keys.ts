@@ -49,15 +49,21 @@ export async function generateStaffKeyPair(input: {
 }
 
 async function unlock(encryptedPrivateKey: string, passphrase: string): Promise<PrivateKey> {
-  const locked = await orFail('INVALID_KEY', () => readPrivateKey({ armoredKey: encryptedPrivateKey, config: PGP_CONFIG }));
+  const locked = await orFail('INVALID_KEY', () =>
+    readPrivateKey({ armoredKey: encryptedPrivateKey, config: PGP_CONFIG }),
+  );
   // An unprotected key would "unlock" with any passphrase; refuse it rather than pretend.
-  if (locked.getKeys().some(({ keyPacket }) => keyPacket.isDecrypted() === true)) throw new CryptoError('INVALID_KEY');
+  if (locked.getKeys().some(({ keyPacket }) => keyPacket.isDecrypted() === true))
+    throw new CryptoError('INVALID_KEY');
   // decryptKey also checks that the private and public parameters match.
   return orFail('WRONG_PASSPHRASE', () => decryptKey({ privateKey: locked, passphrase, config: PGP_CONFIG }));
 }
 
 /** Unlocks a stored private key at login. WRONG_PASSPHRASE if the passphrase is wrong. */
-export async function unlockPrivateKey(encryptedPrivateKey: string, passphrase: string): Promise<UnlockedKey> {
+export async function unlockPrivateKey(
+  encryptedPrivateKey: string,
+  passphrase: string,
+): Promise<UnlockedKey> {
   if (typeof passphrase !== 'string' || passphrase.length === 0) throw new CryptoError('WRONG_PASSPHRASE');
   return unlockedKeyOf(await unlock(encryptedPrivateKey, passphrase));
 }
@@ -72,6 +78,7 @@ export async function changePassphrase(
   newPassphrase: string,
 ): Promise<string> {
   requirePassphrase(newPassphrase);
-  if (typeof oldPassphrase !== 'string' || oldPassphrase.length === 0) throw new CryptoError('WRONG_PASSPHRASE');
+  if (typeof oldPassphrase !== 'string' || oldPassphrase.length === 0)
+    throw new CryptoError('WRONG_PASSPHRASE');
   return protect(await unlock(encryptedPrivateKey, oldPassphrase), newPassphrase);
 }

@@ -9,10 +9,14 @@ import { UnlockedKey } from '../lib/key-handles';
 import { generateScopeKeyPair } from '../lib/scope-keys';
 
 /** Words from openpgp's own error texts that must never reach a caller. */
-const OPENPGP_VOCABULARY = /openpgp|packet|session key|modification|mdc|parsing|s2k|argon|aead|unsupported|authenticate/i;
+const OPENPGP_VOCABULARY =
+  /openpgp|packet|session key|modification|mdc|parsing|s2k|argon|aead|unsupported|authenticate/i;
 
 /** Awaits a promise that must reject with CryptoError `code`, and proves the error leaks nothing. */
-export async function expectCryptoError(promise: Promise<unknown>, code: CryptoErrorCode): Promise<CryptoError> {
+export async function expectCryptoError(
+  promise: Promise<unknown>,
+  code: CryptoErrorCode,
+): Promise<CryptoError> {
   let outcome: { value: unknown } | undefined;
   let caught: unknown;
   try {

@@ -1,4 +1,6 @@
-export default {
+// Jest config for libs/domain. Plain CommonJS rather than jest.config.ts: Jest 30 on Node 20 can only read
+// a TypeScript config through ts-node or esbuild-register, and the workspace has neither.
+module.exports = {
   displayName: 'domain',
   preset: '../../jest.preset.js',
   testEnvironment: 'node',

@@ -1,0 +1,108 @@
+// Staff and escrow keys (DESIGN.md "Encrypted case store" → "Staff keys"). Each Argon2 unlock costs about
+// 0.2 s per key packet, so one key pair is generated for the whole file.
+import { readKey, readPrivateKey } from 'openpgp';
+import { expectCryptoError } from '../testing/crypto-test-support';
+import { PublicKeyHandle } from './key-handles';
+import { createGrant, openGrant } from './grants';
+import { generateScopeKeyPair } from './scope-keys';
+import { changePassphrase, generateStaffKeyPair, unlockPrivateKey } from './staff-keys';
+import type { StaffKeyMaterial } from './staff-keys';
+
+const passphrase = 'correct horse battery staple';
+
+describe('staff keys', () => {
+  let staff: StaffKeyMaterial;
+
+  beforeAll(async () => {
+    staff = await generateStaffKeyPair({ name: 'Alex Handler', email: 'alex@council.example', passphrase });
+  });
+
+  it('generates a v4 Curve25519 key pair that GnuPG 2.2 can read', async () => {
+    const publicKey = await readKey({ armoredKey: staff.publicKey });
+    expect(publicKey.isPrivate()).toBe(false);
+    expect(publicKey.getFingerprint()).toBe(staff.fingerprint);
+    expect(publicKey.keyPacket.version).toBe(4);
+    expect(publicKey.getAlgorithmInfo()).toEqual({ algorithm: 'eddsaLegacy', curve: 'ed25519Legacy' });
+    expect(publicKey.subkeys).toHaveLength(1);
+    expect(publicKey.subkeys[0]?.getAlgorithmInfo()).toEqual({
+      algorithm: 'ecdh',
+      curve: 'curve25519Legacy',
+    });
+    const users = publicKey.getUserIDs();
+    expect(users).toEqual(['Alex Handler <alex@council.example>']);
+  });
+
+  it('does not advertise AEAD, so messages to the key stay SEIPDv1', async () => {
+    const [user] = (await readKey({ armoredKey: staff.publicKey })).users;
+    const features = user?.selfCertifications.map((signature) => signature.features?.[0]);
+    // 0x01: modification detection (SEIPDv1) only; 0x08 would be SEIPDv2.
+    expect(features).toEqual([0x01]);
+  });
+
+  it('protects every private key packet with Argon2 S2K', async () => {
+    const locked = await readPrivateKey({ armoredKey: staff.encryptedPrivateKey });
+    expect(locked.isDecrypted()).toBe(false);
+    for (const { keyPacket } of locked.getKeys()) {
+      const packet = keyPacket as unknown as {
+        s2kUsage: number;
+        s2k: { type: string; t: number; encodedM: number };
+      };
+      expect(packet.s2kUsage).toBe(253);
+      expect(packet.s2k).toMatchObject({ type: 'argon2', t: 3, encodedM: 16 });
+    }
+  });
+
+  it('unlocks with the passphrase into the same key', async () => {
+    const unlocked = await unlockPrivateKey(staff.encryptedPrivateKey, passphrase);
+    expect(unlocked.fingerprint).toBe(staff.fingerprint);
+    expect(unlocked.publicKey().fingerprint).toBe(staff.fingerprint);
+  });
+
+  it('refuses a wrong passphrase with WRONG_PASSPHRASE and no openpgp text', async () => {
+    await expectCryptoError(
+      unlockPrivateKey(staff.encryptedPrivateKey, `${passphrase}!`),
+      'WRONG_PASSPHRASE',
+    );
+    await expectCryptoError(unlockPrivateKey(staff.encryptedPrivateKey, ''), 'WRONG_PASSPHRASE');
+  });
+
+  it('refuses something that is not a protected private key with INVALID_KEY', async () => {
+    await expectCryptoError(
+      unlockPrivateKey('-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nxx\n', passphrase),
+      'INVALID_KEY',
+    );
+    await expectCryptoError(unlockPrivateKey(staff.publicKey, passphrase), 'INVALID_KEY');
+    const unprotected = (
+      await readPrivateKey({ binaryKey: (await generateScopeKeyPair('internal')).privateKey })
+    ).armor();
+    await expectCryptoError(unlockPrivateKey(unprotected, passphrase), 'INVALID_KEY');
+  });
+
+  it('changes the passphrase, keeping the key and refusing the old passphrase', async () => {
+    const newPassphrase = 'a completely different passphrase';
+    const changed = await changePassphrase(staff.encryptedPrivateKey, passphrase, newPassphrase);
+    expect(changed).not.toBe(staff.encryptedPrivateKey);
+
+    const unlocked = await unlockPrivateKey(changed, newPassphrase);
+    expect(unlocked.fingerprint).toBe(staff.fingerprint);
+    await expectCryptoError(unlockPrivateKey(changed, passphrase), 'WRONG_PASSPHRASE');
+
+    // Same key, so what was granted to it before the change still opens.
+    const scope = await generateScopeKeyPair('internal');
+    const grant = await createGrant(scope.privateKey, await PublicKeyHandle.parse(staff.publicKey));
+    expect(await openGrant(grant, unlocked)).toEqual(scope.privateKey);
+  });
+
+  it('refuses to change the passphrase without the old one', async () => {
+    await expectCryptoError(
+      changePassphrase(staff.encryptedPrivateKey, 'wrong', 'new passphrase'),
+      'WRONG_PASSPHRASE',
+    );
+  });
+
+  it('requires a non-empty passphrase to protect a key', async () => {
+    await expect(
+      generateStaffKeyPair({ name: 'A', email: 'a@council.example', passphrase: '' }),
+    ).rejects.toThrow(TypeError);
+  });
+});

@@ -1,0 +1,531 @@
+// The case state machine (DESIGN.md "Investigation lifecycle"; regulatory.md §4 stages 1-6 and
+// ISO-01/ISO-07): received → acknowledged → assessment → investigation → decision → closed, with
+// assessment able to close directly (no further action, referred externally), withdrawal from any open
+// stage, and closed → reopened → assessment for the monitoring officer.
+//
+// A command names the stage it moves to (`to`), exactly like the body of POST /cases/:ref/transitions,
+// and carries the data that stage needs. applyTransition is pure: it never throws for a caller's mistake
+// but refuses with a code the API maps to HTTP once (illegal_transition → 409, not_permitted → 403,
+// invalid_data → 400) and an English sentence to show. The content of a command (reasons, findings) is
+// case content: the API encrypts it; only the status and the outcome code stay readable.
+
+import { isLocalDate } from './local-date';
+import { HANDLER_ROLES, OVERSIGHT_ROLES, type StaffRole } from './roles';
+
+export const CASE_STATUSES = [
+  'received',
+  'acknowledged',
+  'assessment',
+  'investigation',
+  'decision',
+  'closed',
+  'reopened',
+] as const;
+
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+
+export const CASE_STATUS_LABELS: Readonly<Record<CaseStatus, string>> = Object.freeze({
+  received: 'Received',
+  acknowledged: 'Acknowledged',
+  assessment: 'Assessment',
+  investigation: 'Investigation',
+  decision: 'Awaiting decision',
+  closed: 'Closed',
+  reopened: 'Reopened',
+});
+
+/** What a closed case came to. */
+export const CASE_OUTCOMES = [
+  'substantiated',
+  'partially_substantiated',
+  'not_substantiated',
+  'no_further_action',
+  'referred_externally',
+  'withdrawn',
+] as const;
+
+export type CaseOutcome = (typeof CASE_OUTCOMES)[number];
+
+export const CASE_OUTCOME_LABELS: Readonly<Record<CaseOutcome, string>> = Object.freeze({
+  substantiated: 'Substantiated',
+  partially_substantiated: 'Partially substantiated',
+  not_substantiated: 'Not substantiated',
+  no_further_action: 'No further action',
+  referred_externally: 'Referred externally',
+  withdrawn: 'Withdrawn',
+});
+
+/**
+ * The finding on one allegation. "Knowingly false" is kept apart from "not substantiated" (EU-20): it
+ * is only ever recorded with reasons and confirmed by the decision maker when the case is closed.
+ */
+export const ALLEGATION_FINDINGS = [
+  'substantiated',
+  'partially_substantiated',
+  'not_substantiated',
+  'knowingly_false',
+] as const;
+
+export type AllegationFindingValue = (typeof ALLEGATION_FINDINGS)[number];
+
+/** Bodies a case can be referred to when it is closed as referred externally. */
+export const EXTERNAL_BODIES = [
+  'police',
+  'action_fraud',
+  'national_crime_agency',
+  'serious_fraud_office',
+  'external_auditor',
+  'information_commissioner',
+  'regulator',
+  'other',
+] as const;
+
+export type ExternalBody = (typeof EXTERNAL_BODIES)[number];
+
+export const EXTERNAL_BODY_LABELS: Readonly<Record<ExternalBody, string>> = Object.freeze({
+  police: 'The police',
+  action_fraud: 'Action Fraud',
+  national_crime_agency: 'National Crime Agency',
+  serious_fraud_office: 'Serious Fraud Office',
+  external_auditor: 'The external auditor',
+  information_commissioner: 'Information Commissioner’s Office',
+  regulator: 'Another regulator',
+  other: 'Another body',
+});
+
+/** The first response to the reporter (GP-06), sent with the acknowledgement. */
+export interface FirstResponse {
+  /** How the concern will be dealt with. */
+  readonly proposedHandling: string;
+  /** An estimate of how long that will take. */
+  readonly estimatedTimescale: string;
+  /** What support is available to the reporter (EU-17). */
+  readonly supportAvailable: string;
+}
+
+export interface InvestigationPlan {
+  /** What the investigation covers. */
+  readonly scope: string;
+  /** Each allegation to be investigated, in the investigator's words. */
+  readonly allegations: readonly string[];
+  /** Target completion date, 'YYYY-MM-DD', if set. */
+  readonly targetDate?: string;
+}
+
+export interface AllegationFinding {
+  readonly allegation: string;
+  readonly finding: AllegationFindingValue;
+  readonly reason: string;
+}
+
+export interface Recommendation {
+  /** What should be done. */
+  readonly action: string;
+  /** Who is responsible for doing it (a post or team). */
+  readonly owner: string;
+  /** 'YYYY-MM-DD', if set. */
+  readonly dueDate?: string;
+}
+
+export interface ExternalReferral {
+  readonly body: ExternalBody;
+  /** Which regulator or body, and any reference; required for 'regulator' and 'other'. */
+  readonly details?: string;
+}
+
+/** received → acknowledged, with the first response to the reporter. */
+export interface AcknowledgeCommand {
+  readonly to: 'acknowledged';
+  readonly firstResponse: FirstResponse;
+}
+
+/** acknowledged or reopened → assessment. */
+export interface StartAssessmentCommand {
+  readonly to: 'assessment';
+}
+
+/** assessment → investigation: the assessment's decision to investigate, and the plan. */
+export interface StartInvestigationCommand {
+  readonly to: 'investigation';
+  /** Why the assessment decided to investigate. */
+  readonly reason: string;
+  readonly plan: InvestigationPlan;
+}
+
+/** investigation → decision: the findings per allegation, for the decision maker. */
+export interface SubmitFindingsCommand {
+  readonly to: 'decision';
+  readonly findings: readonly AllegationFinding[];
+}
+
+/**
+ * Into closed. From assessment: no_further_action or referred_externally. From decision, by an oversight
+ * role: any outcome but withdrawn, with recommendations and their owners (at least one when the outcome
+ * is substantiated or partially substantiated). From any open stage: withdrawn.
+ */
+export interface CloseCommand {
+  readonly to: 'closed';
+  readonly outcome: CaseOutcome;
+  readonly reason: string;
+  /** Required when the outcome is referred_externally. */
+  readonly referral?: ExternalReferral;
+  readonly recommendations?: readonly Recommendation[];
+}
+
+/** closed → reopened, by the monitoring officer. */
+export interface ReopenCommand {
+  readonly to: 'reopened';
+  readonly reason: string;
+}
+
+export type TransitionCommand =
+  | AcknowledgeCommand
+  | StartAssessmentCommand
+  | StartInvestigationCommand
+  | SubmitFindingsCommand
+  | CloseCommand
+  | ReopenCommand;
+
+export type TransitionRefusalCode = 'illegal_transition' | 'not_permitted' | 'invalid_data';
+
+export type TransitionResult =
+  | {
+      readonly ok: true;
+      readonly from: CaseStatus;
+      readonly to: CaseStatus;
+      /** The outcome the case now carries: set when `to` is closed, null otherwise. */
+      readonly outcome: CaseOutcome | null;
+    }
+  | {
+      readonly ok: false;
+      readonly code: TransitionRefusalCode;
+      /** A sentence for the person who tried, naming the field when data is missing. */
+      readonly reason: string;
+      /** The path of the offending field, for invalid_data. */
+      readonly field?: string;
+    };
+
+export interface AllowedTransition {
+  readonly to: CaseStatus;
+  /** For `to: 'closed'`, the outcomes allowed from here; empty otherwise. */
+  readonly outcomes: readonly CaseOutcome[];
+}
+
+type Refusal = Extract<TransitionResult, { ok: false }>;
+
+const ASSESSMENT_OUTCOMES: readonly CaseOutcome[] = ['no_further_action', 'referred_externally'];
+const NEEDS_RECOMMENDATIONS: readonly CaseOutcome[] = ['substantiated', 'partially_substantiated'];
+const REOPEN_ROLES: readonly StaffRole[] = ['monitoring_officer'];
+
+const SOURCES: Readonly<Record<Exclude<CaseStatus, 'closed'>, readonly CaseStatus[]>> = {
+  received: [],
+  acknowledged: ['received'],
+  assessment: ['acknowledged', 'reopened'],
+  investigation: ['assessment'],
+  decision: ['investigation'],
+  reopened: ['closed'],
+};
+
+const MOVES: Readonly<Record<CaseStatus, string>> = {
+  received: 'be received',
+  acknowledged: 'be acknowledged',
+  assessment: 'move to assessment',
+  investigation: 'move to investigation',
+  decision: 'move to decision',
+  closed: 'be closed',
+  reopened: 'be reopened',
+};
+
+const WHERE: Readonly<Record<CaseStatus, string>> = {
+  received: 'has only been received',
+  acknowledged: 'has been acknowledged',
+  assessment: 'is in assessment',
+  investigation: 'is in investigation',
+  decision: 'is awaiting a decision',
+  closed: 'is closed',
+  reopened: 'has been reopened',
+};
+
+/**
+ * Applies a command to a case in `state`, on behalf of someone holding `actorRoles` on the case.
+ * Checks, in order: the command names a known stage (and outcome), the move is legal from `state`, the
+ * actor's roles allow it, and the data the stage needs is present and not blank.
+ * The caller must separately check the actor holds a grant for the case (and, for a decision, is its
+ * overseer from routeCase).
+ * @throws RangeError when `state` is not a case status: that is a bug in the caller, not bad input.
+ */
+export function applyTransition(
+  state: CaseStatus,
+  command: TransitionCommand,
+  actorRoles: readonly StaffRole[],
+): TransitionResult {
+  if (!(CASE_STATUSES as readonly string[]).includes(state)) {
+    throw new RangeError(`"${String(state)}" is not a case status.`);
+  }
+  const input = asRecord(command);
+  const to = input['to'];
+  if (!isOneOf(CASE_STATUSES, to) || to === 'received') {
+    return invalid(
+      'to',
+      `Say which stage the case should move to (to): one of ${orList(CASE_STATUSES.filter((s) => s !== 'received'))}.`,
+    );
+  }
+  let outcome: CaseOutcome | null = null;
+  if (to === 'closed') {
+    const value = input['outcome'];
+    if (!isOneOf(CASE_OUTCOMES, value)) {
+      return invalid('outcome', `Say what the outcome is (outcome): one of ${orList(CASE_OUTCOMES)}.`);
+    }
+    outcome = value;
+  }
+
+  const illegal = checkLegal(state, to, outcome);
+  if (illegal) return illegal;
+
+  const allowedRoles = rolesFor(state, to, outcome);
+  if (!actorRoles.some((role) => allowedRoles.includes(role))) {
+    return { ok: false, code: 'not_permitted', reason: notPermittedReason(to, state, outcome) };
+  }
+
+  const problem = checkData(state, to, outcome, input);
+  if (problem) return problem;
+
+  return { ok: true, from: state, to, outcome };
+}
+
+/**
+ * The moves possible from `state`; with `actorRoles`, only those the roles may make. The data each needs
+ * is not checked here.
+ */
+export function allowedTransitions(
+  state: CaseStatus,
+  actorRoles?: readonly StaffRole[],
+): AllowedTransition[] {
+  const permitted = (to: CaseStatus, outcome: CaseOutcome | null): boolean =>
+    checkLegal(state, to, outcome) === null &&
+    (actorRoles === undefined || actorRoles.some((role) => rolesFor(state, to, outcome).includes(role)));
+  const result: AllowedTransition[] = [];
+  for (const to of CASE_STATUSES) {
+    if (to === 'received') continue;
+    if (to === 'closed') {
+      const outcomes = CASE_OUTCOMES.filter((outcome) => permitted(to, outcome));
+      if (outcomes.length > 0) result.push({ to, outcomes });
+    } else if (permitted(to, null)) {
+      result.push({ to, outcomes: [] });
+    }
+  }
+  return result;
+}
+
+/**
+ * The outcome that the findings point to, to pre-select on the decision page: substantiated when every
+ * allegation is, not substantiated when none is (knowingly false counts as not), partially otherwise.
+ */
+export function outcomeSuggestedByFindings(
+  findings: readonly Pick<AllegationFinding, 'finding'>[],
+): 'substantiated' | 'partially_substantiated' | 'not_substantiated' {
+  const upheld = findings.filter((f) => f.finding === 'substantiated').length;
+  const partly = findings.filter((f) => f.finding === 'partially_substantiated').length;
+  if (findings.length > 0 && upheld === findings.length) return 'substantiated';
+  if (upheld + partly === 0) return 'not_substantiated';
+  return 'partially_substantiated';
+}
+
+function checkLegal(state: CaseStatus, to: CaseStatus, outcome: CaseOutcome | null): Refusal | null {
+  if (to !== 'closed') {
+    const sources = SOURCES[to as Exclude<CaseStatus, 'closed'>];
+    if (sources.includes(state)) return null;
+    if (to === 'reopened') return illegal(`Only a closed case can be reopened; this case ${WHERE[state]}.`);
+    return illegal(`A case can only ${MOVES[to]} from ${orList(sources)}; this case ${WHERE[state]}.`);
+  }
+  if (outcome === 'withdrawn') {
+    return state === 'closed'
+      ? illegal('A closed case cannot be withdrawn; reopen it first if the reporter withdraws.')
+      : null;
+  }
+  if (state !== 'assessment' && state !== 'decision') {
+    return illegal(`A case can only be closed from assessment or decision; this case ${WHERE[state]}.`);
+  }
+  if (state === 'assessment' && outcome !== null && !ASSESSMENT_OUTCOMES.includes(outcome)) {
+    return illegal(
+      `At assessment a case can only be closed as no further action or referred externally; ` +
+        `an outcome of ${CASE_OUTCOME_LABELS[outcome].toLowerCase()} needs an investigation and a decision.`,
+    );
+  }
+  return null;
+}
+
+function rolesFor(state: CaseStatus, to: CaseStatus, outcome: CaseOutcome | null): readonly StaffRole[] {
+  if (to === 'reopened') return REOPEN_ROLES;
+  if (to === 'closed' && state === 'decision' && outcome !== 'withdrawn') return OVERSIGHT_ROLES;
+  return HANDLER_ROLES;
+}
+
+function notPermittedReason(to: CaseStatus, state: CaseStatus, outcome: CaseOutcome | null): string {
+  if (to === 'reopened') return 'Only the monitoring officer can reopen a closed case.';
+  if (to === 'closed' && state === 'decision' && outcome !== 'withdrawn') {
+    return (
+      'Only the monitoring officer, the deputy monitoring officer, the head of paid service or the ' +
+      'section 151 officer can decide the outcome of an investigation.'
+    );
+  }
+  const action: Readonly<Record<CaseStatus, string>> = {
+    received: 'receive a case',
+    acknowledged: 'acknowledge a case',
+    assessment: 'start an assessment',
+    investigation: 'open an investigation',
+    decision: 'submit findings',
+    closed: outcome === 'withdrawn' ? 'record a withdrawal' : 'close a case',
+    reopened: 'reopen a case',
+  };
+  return `Only a case handler can ${action[to]}.`;
+}
+
+function checkData(
+  state: CaseStatus,
+  to: CaseStatus,
+  outcome: CaseOutcome | null,
+  input: Record<string, unknown>,
+): Refusal | null {
+  switch (to) {
+    case 'acknowledged': {
+      const response = input['firstResponse'];
+      if (!isRecord(response)) {
+        return invalid('firstResponse', 'An acknowledgement needs the first response to the reporter (firstResponse).');
+      }
+      return (
+        requireText(response, 'proposedHandling', 'firstResponse.', 'The first response must say how the concern will be handled') ??
+        requireText(response, 'estimatedTimescale', 'firstResponse.', 'The first response must give an estimate of how long it will take') ??
+        requireText(response, 'supportAvailable', 'firstResponse.', 'The first response must say what support is available to the reporter')
+      );
+    }
+    case 'investigation': {
+      const reasonProblem = requireText(input, 'reason', '', 'Give the reason the assessment decided to investigate');
+      if (reasonProblem) return reasonProblem;
+      const plan = input['plan'];
+      if (!isRecord(plan)) return invalid('plan', 'An investigation needs a plan (plan).');
+      const scopeProblem = requireText(plan, 'scope', 'plan.', 'The investigation plan must set out its scope');
+      if (scopeProblem) return scopeProblem;
+      const allegations = plan['allegations'];
+      if (!Array.isArray(allegations) || allegations.length === 0) {
+        return invalid('plan.allegations', 'The investigation plan must list at least one allegation (plan.allegations).');
+      }
+      const blank = allegations.findIndex((a) => !isText(a));
+      if (blank >= 0) {
+        return invalid(`plan.allegations[${blank}]`, `Allegation ${blank + 1} in the plan is blank (plan.allegations[${blank}]).`);
+      }
+      return optionalDate(plan, 'targetDate', 'plan.', "The plan's target date");
+    }
+    case 'decision': {
+      const findings = input['findings'];
+      if (!Array.isArray(findings) || findings.length === 0) {
+        return invalid('findings', 'Record a finding for at least one allegation (findings).');
+      }
+      for (const [i, finding] of findings.entries()) {
+        const path = `findings[${i}].`;
+        if (!isRecord(finding)) return invalid(`findings[${i}]`, `Finding ${i + 1} is missing (findings[${i}]).`);
+        const problem =
+          requireText(finding, 'allegation', path, `Finding ${i + 1} must say which allegation it is about`) ??
+          (isOneOf(ALLEGATION_FINDINGS, finding['finding'])
+            ? null
+            : invalid(
+                `${path}finding`,
+                `Finding ${i + 1} must be one of ${orList(ALLEGATION_FINDINGS)} (${path}finding).`,
+              )) ??
+          requireText(finding, 'reason', path, `Finding ${i + 1} must give its reasons`);
+        if (problem) return problem;
+      }
+      return null;
+    }
+    case 'closed':
+      return checkClosure(state, outcome as CaseOutcome, input);
+    case 'reopened':
+      return requireText(input, 'reason', '', 'Give the reason for reopening the case');
+    default:
+      return null;
+  }
+}
+
+function checkClosure(state: CaseStatus, outcome: CaseOutcome, input: Record<string, unknown>): Refusal | null {
+  const reasonProblem = requireText(
+    input,
+    'reason',
+    '',
+    outcome === 'withdrawn' ? 'Give the reason for the withdrawal' : 'Give the reason for closing the case',
+  );
+  if (reasonProblem) return reasonProblem;
+  if (outcome === 'referred_externally') {
+    const referral = input['referral'];
+    if (!isRecord(referral) || !isOneOf(EXTERNAL_BODIES, referral['body'])) {
+      return invalid('referral.body', `Say which body the case was referred to (referral.body): one of ${orList(EXTERNAL_BODIES)}.`);
+    }
+    if (referral['body'] === 'regulator' || referral['body'] === 'other') {
+      const problem = requireText(referral, 'details', 'referral.', 'Name the body the case was referred to');
+      if (problem) return problem;
+    }
+  }
+  const recommendations = input['recommendations'];
+  if (recommendations === undefined || (Array.isArray(recommendations) && recommendations.length === 0)) {
+    if (state === 'decision' && NEEDS_RECOMMENDATIONS.includes(outcome)) {
+      return invalid(
+        'recommendations',
+        `An outcome of ${CASE_OUTCOME_LABELS[outcome].toLowerCase()} needs at least one recommendation with an owner (recommendations).`,
+      );
+    }
+    return null;
+  }
+  if (!Array.isArray(recommendations)) {
+    return invalid('recommendations', 'Recommendations must be a list (recommendations).');
+  }
+  for (const [i, recommendation] of recommendations.entries()) {
+    const path = `recommendations[${i}].`;
+    if (!isRecord(recommendation)) {
+      return invalid(`recommendations[${i}]`, `Recommendation ${i + 1} is missing (recommendations[${i}]).`);
+    }
+    const problem =
+      requireText(recommendation, 'action', path, `Recommendation ${i + 1} must say what should be done`) ??
+      requireText(recommendation, 'owner', path, `Recommendation ${i + 1} needs an owner`) ??
+      optionalDate(recommendation, 'dueDate', path, `The due date of recommendation ${i + 1}`);
+    if (problem) return problem;
+  }
+  return null;
+}
+
+function requireText(record: Record<string, unknown>, key: string, prefix: string, sentence: string): Refusal | null {
+  return isText(record[key]) ? null : invalid(`${prefix}${key}`, `${sentence} (${prefix}${key}).`);
+}
+
+function optionalDate(record: Record<string, unknown>, key: string, prefix: string, subject: string): Refusal | null {
+  const value = record[key];
+  if (value === undefined || isLocalDate(value)) return null;
+  return invalid(`${prefix}${key}`, `${subject} must be a date in the form YYYY-MM-DD (${prefix}${key}).`);
+}
+
+function invalid(field: string, reason: string): Refusal {
+  return { ok: false, code: 'invalid_data', reason, field };
+}
+
+function illegal(reason: string): Refusal {
+  return { ok: false, code: 'illegal_transition', reason };
+}
+
+function isText(value: unknown): boolean {
+  return typeof value === 'string' && value.trim() !== '';
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function asRecord(value: unknown): Record<string, unknown> {
+  return isRecord(value) ? value : {};
+}
+
+function isOneOf<T extends string>(values: readonly T[], value: unknown): value is T {
+  return typeof value === 'string' && (values as readonly string[]).includes(value);
+}
+
+function orList(values: readonly string[]): string {
+  const words = values.map((v) => v.replace(/_/g, ' '));
+  return words.length <= 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
+}

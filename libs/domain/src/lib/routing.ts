@@ -1,0 +1,258 @@
+// Who receives a new case: the category's default route, minus everyone the concern involves and everyone
+// who has recused themselves, with the conflict routes taking over when a statutory officer is involved
+// (DESIGN.md "Workflows: Routing"; reference/regulatory.md §3). The API applies this at intake and
+// encrypts the report straight to the people it returns, so a mistake here is a disclosure: the one rule
+// that must always hold is that an excluded person is never returned, in any list.
+//
+// Routes speak in roles; the tenant's role holders turn them into people. The monitoring officer's place
+// on any route is taken by the case's overseer, who is the monitoring officer unless conflicted, recused
+// or absent, and otherwise the lead of the conflict route (then the deputy, head of paid service and
+// section 151 officer, in that order, as far as each is free of the conflict).
+
+import { getCategory, type CategoryId } from './categories';
+import { HANDLER_ROLES, OVERSIGHT_ROLES, STAFF_ROLE_LABELS, STAFF_ROLES, type StaffRole } from './roles';
+
+/** What happens when the concern involves the holder of one role. */
+export interface ConflictRoute {
+  /** Who oversees the case instead, in order of preference: the first role with a free holder leads. */
+  readonly leads: readonly StaffRole[];
+  /** Roles that also handle the case. */
+  readonly owners: readonly StaffRole[];
+  /** Roles that must be told the case exists. */
+  readonly notify: readonly StaffRole[];
+  /**
+   * Roles excluded along with the subject because they answer to them. The deputy monitoring officer is
+   * dropped from this list when the tenant marks the deputy independent of the monitoring officer.
+   */
+  readonly excludedWithSubject: readonly StaffRole[];
+}
+
+/** Conflict routes keyed by the role the concern involves. A role without a route is simply excluded. */
+export type ConflictRoutes = Readonly<Partial<Record<StaffRole, ConflictRoute>>>;
+
+/**
+ * The defaults from regulatory.md §3, to be edited per tenant to match its constitution:
+ * - about the monitoring officer: the head of paid service, with the section 151 officer as alternate;
+ *   the deputy only if independent of the monitoring officer, otherwise excluded too;
+ * - about the head of paid service: the monitoring officer with the section 151 officer, and the chair
+ *   of the audit committee told;
+ * - about the section 151 officer: the monitoring officer and the head of paid service.
+ */
+export const DEFAULT_CONFLICT_ROUTES: ConflictRoutes = Object.freeze({
+  monitoring_officer: frozenRoute({
+    leads: ['head_of_paid_service', 's151_officer'],
+    owners: ['deputy_monitoring_officer'],
+    notify: [],
+    excludedWithSubject: ['deputy_monitoring_officer'],
+  }),
+  head_of_paid_service: frozenRoute({
+    leads: ['monitoring_officer'],
+    owners: ['s151_officer'],
+    notify: ['audit_committee_chair'],
+    excludedWithSubject: [],
+  }),
+  s151_officer: frozenRoute({
+    leads: ['monitoring_officer'],
+    owners: ['head_of_paid_service'],
+    notify: [],
+    excludedWithSubject: [],
+  }),
+});
+
+export interface RoleHolder {
+  readonly userId: string;
+  readonly roles: readonly StaffRole[];
+}
+
+export interface RoutingInput {
+  readonly category: CategoryId;
+  /** Roles the reporter says the concern involves ("Does this involve any of these people?"). */
+  readonly involvedRoles: readonly StaffRole[];
+  /** People the concern involves, by user id. */
+  readonly involvedUserIds: readonly string[];
+  /** People who have declared a conflict. */
+  readonly recusedUserIds: readonly string[];
+  /** The tenant's role holders; a user listed twice holds the roles of both entries. */
+  readonly roleHolders: readonly RoleHolder[];
+  /** The tenant's conflict routes, replacing DEFAULT_CONFLICT_ROUTES as a whole. */
+  readonly conflictRoutes?: ConflictRoutes;
+  /** Whether the deputy monitoring officer is independent of the monitoring officer. Default false. */
+  readonly deputyIndependent?: boolean;
+}
+
+export interface Recipient {
+  readonly userId: string;
+  /** The role they receive the case in. */
+  readonly role: StaffRole;
+  /** Why they receive it, in a sentence, for the audit trail and the routing page. */
+  readonly reason: string;
+}
+
+export type RoutingDecision =
+  | {
+      readonly kind: 'routed';
+      /** Who handles the case (at least one), each person once. */
+      readonly owners: readonly Recipient[];
+      /** Who is told the case exists, each person once and never also an owner. */
+      readonly notify: readonly Recipient[];
+      /** Who decides and receives escalations; always among the owners or the notified. */
+      readonly overseer: Recipient;
+      /** The involved roles whose conflict routes were applied, in STAFF_ROLES order. */
+      readonly appliedConflictRoutes: readonly StaffRole[];
+    }
+  | { readonly kind: 'no_eligible_recipient'; readonly reason: string };
+
+/**
+ * Routes a new case. Never returns, in owners, notify or overseer, anyone who holds an involved role (or
+ * a role excluded with it), is involved by user id or has recused themselves: a person holding several
+ * roles is excluded if any of their roles is. When no one who could oversee the case is left, says so
+ * with `no_eligible_recipient` rather than routing it to someone conflicted.
+ * The result does not depend on the order of any input list.
+ * @throws RangeError for an unknown category.
+ */
+export function routeCase(input: RoutingInput): RoutingDecision {
+  const category = getCategory(input.category);
+  const routes = input.conflictRoutes ?? DEFAULT_CONFLICT_ROUTES;
+
+  const rolesByUser = new Map<string, Set<StaffRole>>();
+  for (const holder of input.roleHolders) {
+    const roles = rolesByUser.get(holder.userId) ?? new Set<StaffRole>();
+    for (const role of holder.roles) roles.add(role);
+    rolesByUser.set(holder.userId, roles);
+  }
+  const userIds = [...rolesByUser.keys()].sort();
+  const involvedUsers = new Set(input.involvedUserIds);
+  const recused = new Set(input.recusedUserIds);
+
+  // The roles the concern is about: those named, and every role of each person named.
+  const subjectRoles = new Set<StaffRole>(input.involvedRoles);
+  for (const userId of involvedUsers) for (const role of rolesByUser.get(userId) ?? []) subjectRoles.add(role);
+  const applied = STAFF_ROLES.filter((role) => subjectRoles.has(role) && routes[role] !== undefined).map(
+    (subject) => ({ subject, route: routes[subject] as ConflictRoute }),
+  );
+
+  const excludedRoles = new Set<StaffRole>(input.involvedRoles);
+  for (const { route } of applied) {
+    for (const role of route.excludedWithSubject) {
+      if (!(role === 'deputy_monitoring_officer' && input.deputyIndependent === true)) excludedRoles.add(role);
+    }
+  }
+  const isExcluded = (userId: string): boolean =>
+    involvedUsers.has(userId) ||
+    recused.has(userId) ||
+    [...(rolesByUser.get(userId) ?? [])].some((role) => excludedRoles.has(role));
+  const eligibleHolders = (role: StaffRole): string[] =>
+    userIds.filter((userId) => rolesByUser.get(userId)?.has(role) === true && !isExcluded(userId));
+
+  const chain = unique([
+    ...applied.flatMap(({ route }) => route.leads.filter(isHandlerRole)),
+    ...OVERSIGHT_ROLES,
+  ]);
+  const overseerRole = chain.find((role) => eligibleHolders(role).length > 0);
+  if (overseerRole === undefined) {
+    return {
+      kind: 'no_eligible_recipient',
+      reason:
+        `No one can oversee this case: the ${andList(chain.map(roleName))} are each involved in the ` +
+        'concern, recused or not set up. It needs routing outside the council, for example to the ' +
+        'external auditor.',
+    };
+  }
+  const subjects = orList(applied.map(({ subject }) => roleName(subject)));
+  const overseer: Recipient = {
+    userId: eligibleHolders(overseerRole)[0] as string,
+    role: overseerRole,
+    reason:
+      overseerRole === 'monitoring_officer' && applied.length === 0
+        ? 'Oversees every case as the monitoring officer.'
+        : applied.some(({ route }) => route.leads.includes(overseerRole))
+          ? `Oversees the case because the concern involves the ${subjects}.`
+          : `Oversees the case in place of the monitoring officer, who is involved, recused or not set up.`,
+  };
+
+  const owners: Recipient[] = [];
+  const notify: Recipient[] = [];
+  const taken = new Set<string>();
+  const add = (list: Recipient[], recipient: Recipient): void => {
+    if (taken.has(recipient.userId) || isExcluded(recipient.userId)) return;
+    taken.add(recipient.userId);
+    list.push(recipient);
+  };
+  const addRole = (list: Recipient[], role: StaffRole, reason: string): void => {
+    if (role === 'monitoring_officer') {
+      add(list, overseer.role === 'monitoring_officer' ? { ...overseer, reason } : overseer);
+    } else {
+      for (const userId of eligibleHolders(role)) add(list, { userId, role, reason });
+    }
+  };
+
+  for (const role of category.route.owners.filter(isHandlerRole)) {
+    addRole(owners, role, `Handles "${category.title}" concerns by default.`);
+  }
+  for (const { subject, route } of applied) {
+    for (const role of route.owners.filter(isHandlerRole)) {
+      addRole(owners, role, `Also handles the case because the concern involves the ${roleName(subject)}.`);
+    }
+  }
+  if (owners.length === 0) {
+    add(owners, { ...overseer, reason: `${overseer.reason} Handles it because no default handler is free to.` });
+  }
+  for (const role of category.route.notify.filter(isNotifiable)) {
+    addRole(notify, role, `Told about "${category.title}" concerns by default.`);
+  }
+  for (const { subject, route } of applied) {
+    for (const role of route.notify.filter(isNotifiable)) {
+      addRole(notify, role, `Told because the concern involves the ${roleName(subject)}.`);
+    }
+  }
+  add(notify, overseer); // a no-op unless a route left the overseer out
+
+  return {
+    kind: 'routed',
+    owners,
+    notify,
+    overseer,
+    appliedConflictRoutes: applied.map(({ subject }) => subject),
+  };
+}
+
+function frozenRoute(route: ConflictRoute): ConflictRoute {
+  return Object.freeze({
+    leads: Object.freeze([...route.leads]),
+    owners: Object.freeze([...route.owners]),
+    notify: Object.freeze([...route.notify]),
+    excludedWithSubject: Object.freeze([...route.excludedWithSubject]),
+  });
+}
+
+function isHandlerRole(role: StaffRole): boolean {
+  return HANDLER_ROLES.includes(role);
+}
+
+/** Administrators never hear of a case, not even that it exists. */
+function isNotifiable(role: StaffRole): boolean {
+  return role !== 'administrator';
+}
+
+function roleName(role: StaffRole): string {
+  const label = STAFF_ROLE_LABELS[role];
+  return label.charAt(0).toLowerCase() + label.slice(1);
+}
+
+function unique<T>(values: readonly T[]): T[] {
+  return [...new Set(values)];
+}
+
+function joinList(values: readonly string[], conjunction: 'and' | 'or'): string {
+  return values.length <= 1
+    ? (values[0] ?? '')
+    : `${values.slice(0, -1).join(', ')} ${conjunction} ${values[values.length - 1]}`;
+}
+
+function orList(values: readonly string[]): string {
+  return joinList(values, 'or');
+}
+
+function andList(values: readonly string[]): string {
+  return joinList(values, 'and');
+}

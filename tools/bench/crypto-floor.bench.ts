@@ -1,0 +1,102 @@
+// Why this exists: the crypto floor of libs/crypto — what one report submission costs in openpgp work alone,
+// on one core, before any HTTP, database or queue — and the single operations it is made of. It tells how
+// many submissions a core can take at best, and which operation to look at first when that is too few.
+// Measures DESIGN.md "Encrypted case store" (scope keys, grants, reporter key under the receipt, lookup).
+import {
+  PublicKeyHandle,
+  UnlockedKey,
+  createGrant,
+  createReporterKey,
+  decryptWithScope,
+  encryptToScope,
+  exportForRecipient,
+  generateScopeKeyPair,
+  generateStaffKeyPair,
+  openGrant,
+  receiptLookupKey,
+  unlockPrivateKey,
+  unlockReporterKey,
+} from '@nolan/crypto';
+import { randomBytes } from 'node:crypto';
+import { measure, printTable } from './measure';
+import type { BenchContext } from './bench';
+
+const RECEIPT = 'stoic-banjo-turret-quill-amber-lilac-pelican';
+const PEPPER = randomBytes(32);
+const PASSPHRASE = 'bench staff passphrase';
+// 4 KB of text, the size of a long written report.
+const REPORT = 'The contract was awarded without the declared interest being recorded. '.repeat(57).slice(0, 4096);
+
+/** One submission's openpgp work, in the order the API does it at intake. */
+async function submission(handlers: PublicKeyHandle[], escrow: PublicKeyHandle): Promise<void> {
+  const reporter = await createReporterKey(RECEIPT);
+  const reporterKey = await PublicKeyHandle.parse(reporter.publicKey);
+  const report = await generateScopeKeyPair('report');
+  const internal = await generateScopeKeyPair('internal');
+  const identity = await generateScopeKeyPair('identity');
+  await encryptToScope(REPORT, report.publicKey);
+  for (const grantee of [...handlers, escrow, reporterKey]) await createGrant(report.privateKey, grantee);
+  for (const grantee of [...handlers, escrow]) await createGrant(internal.privateKey, grantee);
+  for (const grantee of [...handlers, escrow]) await createGrant(identity.privateKey, grantee);
+  receiptLookupKey(PEPPER, RECEIPT);
+}
+
+export async function cryptoFloorBench(context: BenchContext): Promise<void> {
+  const n = context.iterations;
+  // Three handlers and the tenant escrow, as real staff keys (Argon2-protected), parsed once.
+  const staff = await Promise.all(
+    ['Handler One', 'Handler Two', 'Handler Three', 'Escrow'].map((name, i) =>
+      generateStaffKeyPair({ name, email: `staff${i}@bench.example`, passphrase: PASSPHRASE }),
+    ),
+  );
+  const staffKeys = await Promise.all(staff.map((material) => PublicKeyHandle.parse(material.publicKey)));
+  const handlers = staffKeys.slice(0, 3);
+  const escrow = staffKeys[3] as PublicKeyHandle;
+
+  const floor = await measure('one submission', { warmup: Math.ceil(n / 10), iterations: n }, () =>
+    submission(handlers, escrow),
+  );
+  console.log(
+    [
+      '',
+      'crypto floor: one submission = reporter key under the receipt, 3 scope key pairs, 4 KB report',
+      'to the report scope, grants report→5 (3 handlers, escrow, reporter), internal→4, identity→4,',
+      'receipt lookup key; run back to back on one core.',
+      `  mean ${floor.meanMs.toFixed(2)} ms   p95 ${floor.p95Ms.toFixed(2)} ms   ` +
+        `${floor.perSecond.toFixed(0)} submissions/s on one core   (n=${floor.iterations})`,
+    ].join('\n'),
+  );
+
+  // Fixtures for the single operations.
+  const scope = await generateScopeKeyPair('report');
+  const scopePublic = await PublicKeyHandle.parse(scope.publicKey);
+  const scopeKey = await UnlockedKey.fromSerialized(scope.privateKey);
+  const ciphertext = await encryptToScope(REPORT, scope.publicKey);
+  const staffMaterial = staff[0] as (typeof staff)[number];
+  const staffKey = await unlockPrivateKey(staffMaterial.encryptedPrivateKey, PASSPHRASE);
+  const grant = await createGrant(scope.privateKey, staffKey.publicKey());
+  const reporter = await createReporterKey(RECEIPT);
+  const recipient = handlers[0] as PublicKeyHandle;
+
+  const fast = { warmup: Math.ceil(n / 10), iterations: n };
+  const slow = { warmup: 1, iterations: Math.max(3, Math.ceil(n / 20)) };
+  const rows = [
+    await measure('generate a scope key pair (v4 Curve25519, binary)', fast, () => generateScopeKeyPair('report')),
+    await measure('encrypt 4 KB to a scope (key as bytes)', fast, () => encryptToScope(REPORT, scope.publicKey)),
+    await measure('encrypt 4 KB to a scope (parsed key)', fast, () => encryptToScope(REPORT, scopePublic)),
+    await measure('create a grant (one grantee)', fast, () => createGrant(scope.privateKey, recipient)),
+    await measure('open a grant', fast, () => openGrant(grant, staffKey)),
+    await measure('decrypt 4 KB (key as bytes)', fast, () => decryptWithScope(ciphertext, scope.privateKey)),
+    await measure('decrypt 4 KB (parsed key)', fast, () => decryptWithScope(ciphertext, scopeKey)),
+    await measure('create the reporter key under a receipt', fast, () => createReporterKey(RECEIPT)),
+    await measure('unlock the reporter key (HKDF session key)', fast, () => unlockReporterKey(reporter, RECEIPT)),
+    await measure('receipt lookup key (HMAC-SHA256)', fast, () => receiptLookupKey(PEPPER, RECEIPT)),
+    await measure('export 4 KB (sign + encrypt, armored)', fast, () =>
+      exportForRecipient({ content: REPORT, recipient, signer: staffKey }),
+    ),
+    await measure('unlock a staff key (Argon2 S2K, 2 key packets)', slow, () =>
+      unlockPrivateKey(staffMaterial.encryptedPrivateKey, PASSPHRASE),
+    ),
+  ];
+  printTable('single operations (one core, back to back)', rows);
+}
