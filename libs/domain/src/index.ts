@@ -7,4 +7,3 @@ export * from './lib/local-date';
 export * from './lib/bank-holidays';
 export * from './lib/sla';
 export * from './lib/receipts';
-export * from './lib/eff-long-wordlist';

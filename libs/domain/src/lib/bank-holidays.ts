@@ -42,7 +42,10 @@ const ONE_OFF_CHANGES: Readonly<
       { date: '2022-09-19', name: 'Bank Holiday for the State Funeral of Queen Elizabeth II' },
     ],
   },
-  2023: { remove: [], add: [{ date: '2023-05-08', name: 'Bank holiday for the coronation of King Charles III' }] },
+  2023: {
+    remove: [],
+    add: [{ date: '2023-05-08', name: 'Bank holiday for the coronation of King Charles III' }],
+  },
 };
 
 const byYear = new Map<number, readonly BankHoliday[]>();

@@ -16,7 +16,10 @@ import { HANDLER_ROLES } from './roles';
 
 const EXPECTED: Record<CategoryId, { route: CategoryRoute; clock: SlaClock }> = {
   fraud_theft: { route: { owners: ['s151_officer', 'monitoring_officer'], notify: [] }, clock: 'standard' },
-  bribery_corruption: { route: { owners: ['s151_officer', 'monitoring_officer'], notify: [] }, clock: 'standard' },
+  bribery_corruption: {
+    route: { owners: ['s151_officer', 'monitoring_officer'], notify: [] },
+    clock: 'standard',
+  },
   gifts_hospitality: { route: { owners: ['monitoring_officer'], notify: [] }, clock: 'standard' },
   conflicts_of_interest: { route: { owners: ['monitoring_officer'], notify: [] }, clock: 'standard' },
   confidential_information: { route: { owners: ['monitoring_officer'], notify: [] }, clock: 'standard' },
@@ -35,7 +38,10 @@ const EXPECTED: Record<CategoryId, { route: CategoryRoute; clock: SlaClock }> = 
     clock: 'standard',
   },
   dishonesty: { route: { owners: ['monitoring_officer'], notify: [] }, clock: 'standard' },
-  retaliation: { route: { owners: ['monitoring_officer'], notify: ['head_of_paid_service'] }, clock: 'standard' },
+  retaliation: {
+    route: { owners: ['monitoring_officer'], notify: ['head_of_paid_service'] },
+    clock: 'standard',
+  },
   safeguarding_children: {
     route: { owners: ['safeguarding_lead'], notify: ['monitoring_officer'] },
     clock: 'safeguarding',
@@ -68,7 +74,9 @@ describe('categories of concern', () => {
 
   it('sends fraud, bribery and misuse of public funds to the section 151 officer too', () => {
     for (const id of ['fraud_theft', 'bribery_corruption', 'misuse_of_public_funds'] as const) {
-      expect(getCategory(id).route.owners).toEqual(expect.arrayContaining(['s151_officer', 'monitoring_officer']));
+      expect(getCategory(id).route.owners).toEqual(
+        expect.arrayContaining(['s151_officer', 'monitoring_officer']),
+      );
     }
   });
 
@@ -76,7 +84,10 @@ describe('categories of concern', () => {
     const safeguarding = CATEGORIES.filter((c) => c.clock === 'safeguarding').map((c) => c.id);
     expect(safeguarding).toEqual(['safeguarding_children', 'safeguarding_adults']);
     for (const id of safeguarding) {
-      expect(getCategory(id).route).toEqual({ owners: ['safeguarding_lead'], notify: ['monitoring_officer'] });
+      expect(getCategory(id).route).toEqual({
+        owners: ['safeguarding_lead'],
+        notify: ['monitoring_officer'],
+      });
     }
   });
 

@@ -31,8 +31,7 @@ export const NOLAN_PRINCIPLE_DESCRIPTIONS: Readonly<Record<NolanPrinciple, strin
     'Holders of public office must act and take decisions impartially, fairly and on merit, using the best evidence and without discrimination or bias.',
   accountability:
     'Holders of public office are accountable to the public for their decisions and actions and must submit themselves to the scrutiny necessary to ensure this.',
-  openness:
-    'Holders of public office should act and take decisions in an open and transparent manner.',
+  openness: 'Holders of public office should act and take decisions in an open and transparent manner.',
   honesty: 'Holders of public office should be truthful.',
   leadership:
     'Holders of public office should exhibit these principles in their own behaviour and be willing to challenge poor behaviour wherever it occurs.',

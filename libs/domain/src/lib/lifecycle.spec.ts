@@ -29,11 +29,17 @@ const acknowledge: TransitionCommand = {
 const investigate: TransitionCommand = {
   to: 'investigation',
   reason: 'The allegation is specific and can be checked against the expenses system.',
-  plan: { scope: 'Expense claims, January to June.', allegations: ['Claims for journeys not made.'], targetDate: '2026-03-31' },
+  plan: {
+    scope: 'Expense claims, January to June.',
+    allegations: ['Claims for journeys not made.'],
+    targetDate: '2026-03-31',
+  },
 };
 const findings: TransitionCommand = {
   to: 'decision',
-  findings: [{ allegation: 'Claims for journeys not made.', finding: 'substantiated', reason: 'Mileage logs.' }],
+  findings: [
+    { allegation: 'Claims for journeys not made.', finding: 'substantiated', reason: 'Mileage logs.' },
+  ],
 };
 const closeSubstantiated: TransitionCommand = {
   to: 'closed',
@@ -111,20 +117,31 @@ describe('case lifecycle', () => {
       field: 'referral.details',
       reason: 'Name the body the case was referred to (referral.details).',
     });
-    expect(applyTransition('assessment', { ...base, referral: { body: 'police' } }, INVESTIGATOR)).toMatchObject({
+    expect(
+      applyTransition('assessment', { ...base, referral: { body: 'police' } }, INVESTIGATOR),
+    ).toMatchObject({
       ok: true,
       outcome: 'referred_externally',
     });
   });
 
   it('refuses to close a case without an outcome', () => {
-    const result = applyTransition('decision', { to: 'closed', reason: 'Done.' } as unknown as CloseCommand, MO);
+    const result = applyTransition(
+      'decision',
+      { to: 'closed', reason: 'Done.' } as unknown as CloseCommand,
+      MO,
+    );
     expect(result).toMatchObject({ ok: false, code: 'invalid_data', field: 'outcome' });
-    expect(!result.ok && result.reason).toMatch(/^Say what the outcome is \(outcome\): one of substantiated, /);
+    expect(!result.ok && result.reason).toMatch(
+      /^Say what the outcome is \(outcome\): one of substantiated, /,
+    );
   });
 
   it('refuses an acknowledgement whose first response leaves out the proposed handling, naming the field', () => {
-    const command = { to: 'acknowledged', firstResponse: { ...acknowledge.firstResponse, proposedHandling: '  ' } };
+    const command = {
+      to: 'acknowledged',
+      firstResponse: { ...acknowledge.firstResponse, proposedHandling: '  ' },
+    };
     expect(applyTransition('received', command as TransitionCommand, INVESTIGATOR)).toEqual({
       ok: false,
       code: 'invalid_data',
@@ -137,13 +154,21 @@ describe('case lifecycle', () => {
   });
 
   it('needs a plan with at least one allegation to investigate', () => {
-    const noAllegations = { ...investigate, plan: { scope: 'Expenses.', allegations: [] } } as TransitionCommand;
+    const noAllegations = {
+      ...investigate,
+      plan: { scope: 'Expenses.', allegations: [] },
+    } as TransitionCommand;
     expect(applyTransition('assessment', noAllegations, INVESTIGATOR)).toMatchObject({
       field: 'plan.allegations',
       reason: 'The investigation plan must list at least one allegation (plan.allegations).',
     });
-    const blank = { ...investigate, plan: { scope: 'Expenses.', allegations: ['One.', ''] } } as TransitionCommand;
-    expect(applyTransition('assessment', blank, INVESTIGATOR)).toMatchObject({ field: 'plan.allegations[1]' });
+    const blank = {
+      ...investigate,
+      plan: { scope: 'Expenses.', allegations: ['One.', ''] },
+    } as TransitionCommand;
+    expect(applyTransition('assessment', blank, INVESTIGATOR)).toMatchObject({
+      field: 'plan.allegations[1]',
+    });
     const badDate = { ...investigate, plan: { scope: 'x', allegations: ['y'], targetDate: '31/03/2026' } };
     expect(applyTransition('assessment', badDate as TransitionCommand, INVESTIGATOR)).toMatchObject({
       field: 'plan.targetDate',
@@ -165,7 +190,10 @@ describe('case lifecycle', () => {
       to: 'decision',
       findings: [{ allegation: 'A.', finding: 'knowingly_false', reason: 'Fabricated emails.' }],
     };
-    expect(applyTransition('investigation', falseReport, INVESTIGATOR)).toMatchObject({ ok: true, to: 'decision' });
+    expect(applyTransition('investigation', falseReport, INVESTIGATOR)).toMatchObject({
+      ok: true,
+      to: 'decision',
+    });
   });
 
   it('needs a recommendation with an owner for a substantiated outcome, but not for one not substantiated', () => {
@@ -205,7 +233,12 @@ describe('case lifecycle', () => {
 
   it('lets the monitoring officer, and only the monitoring officer, reopen a closed case', () => {
     const reopen: TransitionCommand = { to: 'reopened', reason: 'New evidence has come to light.' };
-    expect(applyTransition('closed', reopen, MO)).toEqual({ ok: true, from: 'closed', to: 'reopened', outcome: null });
+    expect(applyTransition('closed', reopen, MO)).toEqual({
+      ok: true,
+      from: 'closed',
+      to: 'reopened',
+      outcome: null,
+    });
     expect(applyTransition('closed', reopen, ['deputy_monitoring_officer', 'investigator'])).toEqual({
       ok: false,
       code: 'not_permitted',
@@ -222,7 +255,11 @@ describe('case lifecycle', () => {
   });
 
   it('lets a case be withdrawn at any open stage, with a reason, but not once closed', () => {
-    const withdraw: TransitionCommand = { to: 'closed', outcome: 'withdrawn', reason: 'The reporter asked us to stop.' };
+    const withdraw: TransitionCommand = {
+      to: 'closed',
+      outcome: 'withdrawn',
+      reason: 'The reporter asked us to stop.',
+    };
     for (const state of CASE_STATUSES.filter((s) => s !== 'closed')) {
       expect(applyTransition(state, withdraw, INVESTIGATOR)).toEqual({
         ok: true,
@@ -238,12 +275,16 @@ describe('case lifecycle', () => {
   });
 
   it('refuses a command naming an unknown stage, and throws for a state that is not a status', () => {
-    expect(applyTransition('received', { to: 'archived' } as unknown as TransitionCommand, MO)).toMatchObject({
-      ok: false,
-      code: 'invalid_data',
+    expect(applyTransition('received', { to: 'archived' } as unknown as TransitionCommand, MO)).toMatchObject(
+      {
+        ok: false,
+        code: 'invalid_data',
+        field: 'to',
+      },
+    );
+    expect(applyTransition('received', null as unknown as TransitionCommand, MO)).toMatchObject({
       field: 'to',
     });
-    expect(applyTransition('received', null as unknown as TransitionCommand, MO)).toMatchObject({ field: 'to' });
     expect(() => applyTransition('lost' as CaseStatus, acknowledge, MO)).toThrow(RangeError);
   });
 
@@ -268,10 +309,13 @@ describe('case lifecycle', () => {
   });
 
   it('suggests the outcome the findings point to', () => {
-    const f = (...values: ('substantiated' | 'partially_substantiated' | 'not_substantiated' | 'knowingly_false')[]) =>
-      values.map((finding) => ({ finding }));
+    const f = (
+      ...values: ('substantiated' | 'partially_substantiated' | 'not_substantiated' | 'knowingly_false')[]
+    ) => values.map((finding) => ({ finding }));
     expect(outcomeSuggestedByFindings(f('substantiated', 'substantiated'))).toBe('substantiated');
-    expect(outcomeSuggestedByFindings(f('substantiated', 'not_substantiated'))).toBe('partially_substantiated');
+    expect(outcomeSuggestedByFindings(f('substantiated', 'not_substantiated'))).toBe(
+      'partially_substantiated',
+    );
     expect(outcomeSuggestedByFindings(f('partially_substantiated'))).toBe('partially_substantiated');
     expect(outcomeSuggestedByFindings(f('not_substantiated', 'knowingly_false'))).toBe('not_substantiated');
   });
@@ -296,19 +340,42 @@ const HANDLERS: StaffRole[] = [
   'safeguarding_lead',
   'head_of_paid_service',
 ];
-const DECIDERS: StaffRole[] = ['monitoring_officer', 'deputy_monitoring_officer', 'head_of_paid_service', 's151_officer'];
-const OPEN: CaseStatus[] = ['received', 'acknowledged', 'assessment', 'investigation', 'decision', 'reopened'];
+const DECIDERS: StaffRole[] = [
+  'monitoring_officer',
+  'deputy_monitoring_officer',
+  'head_of_paid_service',
+  's151_officer',
+];
+const OPEN: CaseStatus[] = [
+  'received',
+  'acknowledged',
+  'assessment',
+  'investigation',
+  'decision',
+  'reopened',
+];
 
 const RULES: { from: CaseStatus[]; to: CaseStatus; outcomes?: CaseOutcome[]; roles: StaffRole[] }[] = [
   { from: ['received'], to: 'acknowledged', roles: HANDLERS },
   { from: ['acknowledged', 'reopened'], to: 'assessment', roles: HANDLERS },
   { from: ['assessment'], to: 'investigation', roles: HANDLERS },
   { from: ['investigation'], to: 'decision', roles: HANDLERS },
-  { from: ['assessment'], to: 'closed', outcomes: ['no_further_action', 'referred_externally'], roles: HANDLERS },
+  {
+    from: ['assessment'],
+    to: 'closed',
+    outcomes: ['no_further_action', 'referred_externally'],
+    roles: HANDLERS,
+  },
   {
     from: ['decision'],
     to: 'closed',
-    outcomes: ['substantiated', 'partially_substantiated', 'not_substantiated', 'no_further_action', 'referred_externally'],
+    outcomes: [
+      'substantiated',
+      'partially_substantiated',
+      'not_substantiated',
+      'no_further_action',
+      'referred_externally',
+    ],
     roles: DECIDERS,
   },
   { from: OPEN, to: 'closed', outcomes: ['withdrawn'], roles: HANDLERS },
@@ -317,8 +384,17 @@ const RULES: { from: CaseStatus[]; to: CaseStatus; outcomes?: CaseOutcome[]; rol
 
 type Expected = 'ok' | 'illegal_transition' | 'not_permitted' | 'invalid_data';
 
-function expectedFor(status: CaseStatus, to: CaseStatus, outcome: CaseOutcome | null, roles: StaffRole[], broken: boolean): Expected {
-  const rule = RULES.find((r) => r.from.includes(status) && r.to === to && (!r.outcomes || r.outcomes.includes(outcome as CaseOutcome)));
+function expectedFor(
+  status: CaseStatus,
+  to: CaseStatus,
+  outcome: CaseOutcome | null,
+  roles: StaffRole[],
+  broken: boolean,
+): Expected {
+  const rule = RULES.find(
+    (r) =>
+      r.from.includes(status) && r.to === to && (!r.outcomes || r.outcomes.includes(outcome as CaseOutcome)),
+  );
   if (!rule) return 'illegal_transition';
   if (!roles.some((role) => rule.roles.includes(role))) return 'not_permitted';
   return broken ? 'invalid_data' : 'ok';
@@ -371,21 +447,44 @@ const blankIf = (broken: boolean, value: string): string => (broken ? ' ' : valu
 const acknowledgeArb = fc.tuple(rolesArb, brokenArb, text).map(
   ([roles, broken, t]) =>
     new Attempt(
-      { to: 'acknowledged', firstResponse: { proposedHandling: t, estimatedTimescale: t, supportAvailable: blankIf(broken, t) } },
+      {
+        to: 'acknowledged',
+        firstResponse: { proposedHandling: t, estimatedTimescale: t, supportAvailable: blankIf(broken, t) },
+      },
       roles,
       broken,
     ),
 );
 const startAssessmentArb = rolesArb.map((roles) => new Attempt({ to: 'assessment' }, roles, false));
-const investigateArb = fc.tuple(rolesArb, brokenArb, text).map(
-  ([roles, broken, t]) =>
-    new Attempt({ to: 'investigation', reason: t, plan: { scope: t, allegations: broken ? [] : [t] } }, roles, broken),
-);
+const investigateArb = fc
+  .tuple(rolesArb, brokenArb, text)
+  .map(
+    ([roles, broken, t]) =>
+      new Attempt(
+        { to: 'investigation', reason: t, plan: { scope: t, allegations: broken ? [] : [t] } },
+        roles,
+        broken,
+      ),
+  );
 const findingsArb = fc
-  .tuple(rolesArb, brokenArb, text, fc.constantFrom('substantiated', 'partially_substantiated', 'not_substantiated', 'knowingly_false') as fc.Arbitrary<'substantiated'>)
+  .tuple(
+    rolesArb,
+    brokenArb,
+    text,
+    fc.constantFrom(
+      'substantiated',
+      'partially_substantiated',
+      'not_substantiated',
+      'knowingly_false',
+    ) as fc.Arbitrary<'substantiated'>,
+  )
   .map(
     ([roles, broken, t, finding]) =>
-      new Attempt({ to: 'decision', findings: [{ allegation: t, finding, reason: blankIf(broken, t) }] }, roles, broken),
+      new Attempt(
+        { to: 'decision', findings: [{ allegation: t, finding, reason: blankIf(broken, t) }] },
+        roles,
+        broken,
+      ),
   );
 const closeArb = fc.tuple(rolesArb, brokenArb, text, fc.constantFrom(...CASE_OUTCOMES)).map(
   ([roles, broken, t, outcome]) =>
@@ -401,21 +500,38 @@ const closeArb = fc.tuple(rolesArb, brokenArb, text, fc.constantFrom(...CASE_OUT
       broken,
     ),
 );
-const withdrawArb = fc.tuple(fc.constant(['investigator'] as StaffRole[]), brokenArb, text).map(
-  ([roles, broken, t]) => new Attempt({ to: 'closed', outcome: 'withdrawn', reason: blankIf(broken, t) }, roles, broken),
-);
-const reopenArb = fc.tuple(rolesArb, brokenArb, text).map(
-  ([roles, broken, t]) => new Attempt({ to: 'reopened', reason: blankIf(broken, t) }, roles, broken),
-);
+const withdrawArb = fc
+  .tuple(fc.constant(['investigator'] as StaffRole[]), brokenArb, text)
+  .map(
+    ([roles, broken, t]) =>
+      new Attempt({ to: 'closed', outcome: 'withdrawn', reason: blankIf(broken, t) }, roles, broken),
+  );
+const reopenArb = fc
+  .tuple(rolesArb, brokenArb, text)
+  .map(([roles, broken, t]) => new Attempt({ to: 'reopened', reason: blankIf(broken, t) }, roles, broken));
 
-const allCommands = [acknowledgeArb, startAssessmentArb, investigateArb, findingsArb, closeArb, withdrawArb, reopenArb];
+const allCommands = [
+  acknowledgeArb,
+  startAssessmentArb,
+  investigateArb,
+  findingsArb,
+  closeArb,
+  withdrawArb,
+  reopenArb,
+];
 const anyAttempt = fc.oneof(...allCommands);
 
 describe('case lifecycle, model-based', () => {
   it('should agree with the model on every random sequence of commands', () => {
     fc.assert(
       fc.property(fc.commands(allCommands, { maxCommands: 60 }), (commands) => {
-        fc.modelRun(() => ({ model: { status: 'received', outcome: null }, real: { status: 'received' } }), commands);
+        fc.modelRun(
+          (): { model: Model; real: Real } => ({
+            model: { status: 'received', outcome: null },
+            real: { status: 'received' },
+          }),
+          commands,
+        );
       }),
       { numRuns: 400 },
     );
@@ -441,7 +557,19 @@ describe('case lifecycle, model-based', () => {
     const junk = fc.oneof(
       anyAttempt.map((a) => a.command as unknown),
       fc.anything(),
-      fc.record({ to: fc.constantFrom(...CASE_STATUSES, 'nowhere'), outcome: fc.oneof(fc.constantFrom(...CASE_OUTCOMES), fc.anything()), reason: fc.anything(), firstResponse: fc.anything(), plan: fc.anything(), findings: fc.anything(), referral: fc.anything(), recommendations: fc.anything() }, { requiredKeys: ['to'] }),
+      fc.record(
+        {
+          to: fc.constantFrom(...CASE_STATUSES, 'nowhere'),
+          outcome: fc.oneof(fc.constantFrom(...CASE_OUTCOMES), fc.anything()),
+          reason: fc.anything(),
+          firstResponse: fc.anything(),
+          plan: fc.anything(),
+          findings: fc.anything(),
+          referral: fc.anything(),
+          recommendations: fc.anything(),
+        },
+        { requiredKeys: ['to'] },
+      ),
     );
     fc.assert(
       fc.property(fc.constantFrom(...CASE_STATUSES), junk, rolesArb, (state, command, roles) => {

@@ -391,28 +391,62 @@ function checkData(
     case 'acknowledged': {
       const response = input['firstResponse'];
       if (!isRecord(response)) {
-        return invalid('firstResponse', 'An acknowledgement needs the first response to the reporter (firstResponse).');
+        return invalid(
+          'firstResponse',
+          'An acknowledgement needs the first response to the reporter (firstResponse).',
+        );
       }
       return (
-        requireText(response, 'proposedHandling', 'firstResponse.', 'The first response must say how the concern will be handled') ??
-        requireText(response, 'estimatedTimescale', 'firstResponse.', 'The first response must give an estimate of how long it will take') ??
-        requireText(response, 'supportAvailable', 'firstResponse.', 'The first response must say what support is available to the reporter')
+        requireText(
+          response,
+          'proposedHandling',
+          'firstResponse.',
+          'The first response must say how the concern will be handled',
+        ) ??
+        requireText(
+          response,
+          'estimatedTimescale',
+          'firstResponse.',
+          'The first response must give an estimate of how long it will take',
+        ) ??
+        requireText(
+          response,
+          'supportAvailable',
+          'firstResponse.',
+          'The first response must say what support is available to the reporter',
+        )
       );
     }
     case 'investigation': {
-      const reasonProblem = requireText(input, 'reason', '', 'Give the reason the assessment decided to investigate');
+      const reasonProblem = requireText(
+        input,
+        'reason',
+        '',
+        'Give the reason the assessment decided to investigate',
+      );
       if (reasonProblem) return reasonProblem;
       const plan = input['plan'];
       if (!isRecord(plan)) return invalid('plan', 'An investigation needs a plan (plan).');
-      const scopeProblem = requireText(plan, 'scope', 'plan.', 'The investigation plan must set out its scope');
+      const scopeProblem = requireText(
+        plan,
+        'scope',
+        'plan.',
+        'The investigation plan must set out its scope',
+      );
       if (scopeProblem) return scopeProblem;
       const allegations = plan['allegations'];
       if (!Array.isArray(allegations) || allegations.length === 0) {
-        return invalid('plan.allegations', 'The investigation plan must list at least one allegation (plan.allegations).');
+        return invalid(
+          'plan.allegations',
+          'The investigation plan must list at least one allegation (plan.allegations).',
+        );
       }
       const blank = allegations.findIndex((a) => !isText(a));
       if (blank >= 0) {
-        return invalid(`plan.allegations[${blank}]`, `Allegation ${blank + 1} in the plan is blank (plan.allegations[${blank}]).`);
+        return invalid(
+          `plan.allegations[${blank}]`,
+          `Allegation ${blank + 1} in the plan is blank (plan.allegations[${blank}]).`,
+        );
       }
       return optionalDate(plan, 'targetDate', 'plan.', "The plan's target date");
     }
@@ -423,9 +457,15 @@ function checkData(
       }
       for (const [i, finding] of findings.entries()) {
         const path = `findings[${i}].`;
-        if (!isRecord(finding)) return invalid(`findings[${i}]`, `Finding ${i + 1} is missing (findings[${i}]).`);
+        if (!isRecord(finding))
+          return invalid(`findings[${i}]`, `Finding ${i + 1} is missing (findings[${i}]).`);
         const problem =
-          requireText(finding, 'allegation', path, `Finding ${i + 1} must say which allegation it is about`) ??
+          requireText(
+            finding,
+            'allegation',
+            path,
+            `Finding ${i + 1} must say which allegation it is about`,
+          ) ??
           (isOneOf(ALLEGATION_FINDINGS, finding['finding'])
             ? null
             : invalid(
@@ -446,7 +486,11 @@ function checkData(
   }
 }
 
-function checkClosure(state: CaseStatus, outcome: CaseOutcome, input: Record<string, unknown>): Refusal | null {
+function checkClosure(
+  state: CaseStatus,
+  outcome: CaseOutcome,
+  input: Record<string, unknown>,
+): Refusal | null {
   const reasonProblem = requireText(
     input,
     'reason',
@@ -457,7 +501,10 @@ function checkClosure(state: CaseStatus, outcome: CaseOutcome, input: Record<str
   if (outcome === 'referred_externally') {
     const referral = input['referral'];
     if (!isRecord(referral) || !isOneOf(EXTERNAL_BODIES, referral['body'])) {
-      return invalid('referral.body', `Say which body the case was referred to (referral.body): one of ${orList(EXTERNAL_BODIES)}.`);
+      return invalid(
+        'referral.body',
+        `Say which body the case was referred to (referral.body): one of ${orList(EXTERNAL_BODIES)}.`,
+      );
     }
     if (referral['body'] === 'regulator' || referral['body'] === 'other') {
       const problem = requireText(referral, 'details', 'referral.', 'Name the body the case was referred to');
@@ -491,11 +538,21 @@ function checkClosure(state: CaseStatus, outcome: CaseOutcome, input: Record<str
   return null;
 }
 
-function requireText(record: Record<string, unknown>, key: string, prefix: string, sentence: string): Refusal | null {
+function requireText(
+  record: Record<string, unknown>,
+  key: string,
+  prefix: string,
+  sentence: string,
+): Refusal | null {
   return isText(record[key]) ? null : invalid(`${prefix}${key}`, `${sentence} (${prefix}${key}).`);
 }
 
-function optionalDate(record: Record<string, unknown>, key: string, prefix: string, subject: string): Refusal | null {
+function optionalDate(
+  record: Record<string, unknown>,
+  key: string,
+  prefix: string,
+  subject: string,
+): Refusal | null {
   const value = record[key];
   if (value === undefined || isLocalDate(value)) return null;
   return invalid(`${prefix}${key}`, `${subject} must be a date in the form YYYY-MM-DD (${prefix}${key}).`);
@@ -527,5 +584,7 @@ function isOneOf<T extends string>(values: readonly T[], value: unknown): value 
 
 function orList(values: readonly string[]): string {
   const words = values.map((v) => v.replace(/_/g, ' '));
-  return words.length <= 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
+  return words.length <= 1
+    ? (words[0] ?? '')
+    : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
 }

@@ -14,12 +14,20 @@ import {
 const wordArb = fc.constantFrom(...EFF_LONG_WORDLIST);
 const receiptArb = fc.array(wordArb, { minLength: 7, maxLength: 7 });
 const separatorArb = fc
-  .array(fc.constantFrom(' ', '  ', '\t', '\n', '\r\n', '-', ' - ', '–', '_', '.', ', '), { minLength: 1, maxLength: 3 })
+  .array(fc.constantFrom(' ', '  ', '\t', '\n', '\r\n', '-', ' - ', '–', '_', '.', ', '), {
+    minLength: 1,
+    maxLength: 3,
+  })
   .map((parts) => parts.join(''));
 const caseChangeArb = fc.array(fc.boolean(), { minLength: 80, maxLength: 80 });
 
 /** Types a receipt back the way a person might: any separators, any case, stray space at either end. */
-function retype(words: readonly string[], separators: readonly string[], upper: readonly boolean[], edge: string): string {
+function retype(
+  words: readonly string[],
+  separators: readonly string[],
+  upper: readonly boolean[],
+  edge: string,
+): string {
   const text = words
     .map((w, i) => (i === 0 ? w : `${separators[i % separators.length]}${w}`))
     .join('')
@@ -93,7 +101,9 @@ describe('receipts', () => {
 
   it('accepts any case, spacing and separators', () => {
     const canonical = 'abacus-abdomen-abdominal-abide-abiding-ability-zoom';
-    expect(normaliseReceipt('  Abacus ABDOMEN abdominal\tabide\nabiding - ability   zoom \n')).toBe(canonical);
+    expect(normaliseReceipt('  Abacus ABDOMEN abdominal\tabide\nabiding - ability   zoom \n')).toBe(
+      canonical,
+    );
     expect(normaliseReceipt('abacus_abdomen.abdominal, abide–abiding—ability  zoom')).toBe(canonical);
     expect(normaliseReceipt('ＡＢＡＣＵＳ abdomen abdominal abide abiding ability zoom')).toBe(canonical);
   });

@@ -33,7 +33,9 @@ let wordSet: ReadonlySet<string> | undefined;
  * rejection sampling from 32-bit values of a CSPRNG, so every word is equally likely (no modulo bias).
  * @param fill the random source; globalThis.crypto.getRandomValues unless a test supplies one.
  */
-export function generateReceipt(fill: RandomFill = (array) => globalThis.crypto.getRandomValues(array)): string {
+export function generateReceipt(
+  fill: RandomFill = (array) => globalThis.crypto.getRandomValues(array),
+): string {
   const words: string[] = [];
   const buffer = new Uint32Array(RECEIPT_WORD_COUNT);
   while (words.length < RECEIPT_WORD_COUNT) {
@@ -55,7 +57,11 @@ export function generateReceipt(fill: RandomFill = (array) => globalThis.crypto.
  */
 export function normaliseReceipt(input: unknown): string | null {
   if (typeof input !== 'string' || input.length > MAX_INPUT_LENGTH) return null;
-  const tokens = input.normalize('NFKC').toLowerCase().split(SEPARATORS).filter((t) => t !== '');
+  const tokens = input
+    .normalize('NFKC')
+    .toLowerCase()
+    .split(SEPARATORS)
+    .filter((t) => t !== '');
   if (tokens.length < RECEIPT_WORD_COUNT || tokens.length > RECEIPT_WORD_COUNT * 2) return null;
   if (!tokens.every((t) => /^[a-z]+$/.test(t))) return null;
   return countWords(tokens) === RECEIPT_WORD_COUNT ? tokens.join('-') : null;
@@ -70,7 +76,7 @@ export function isReceiptWord(word: string): boolean {
 /** How many list words the tokens read as, or -1 when they cannot all be read as list words. */
 function countWords(tokens: readonly string[]): number {
   let count = 0;
-  for (let i = 0; i < tokens.length; ) {
+  for (let i = 0; i < tokens.length;) {
     const token = tokens[i] as string;
     const pair = i + 1 < tokens.length ? `${token}-${tokens[i + 1]}` : null;
     if (isReceiptWord(token)) {

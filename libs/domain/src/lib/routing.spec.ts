@@ -83,7 +83,9 @@ describe('routing a new case', () => {
     for (const recipient of [...decision.owners, ...decision.notify, decision.overseer]) {
       expect(recipient.reason).toMatch(/^[A-Z].*\.$/);
     }
-    expect(decision.owners[0]?.reason).toBe('Handles "An adult at risk of abuse or neglect" concerns by default.');
+    expect(decision.owners[0]?.reason).toBe(
+      'Handles "An adult at risk of abuse or neglect" concerns by default.',
+    );
   });
 
   describe('when the concern involves the monitoring officer', () => {
@@ -102,7 +104,9 @@ describe('routing a new case', () => {
 
     it('brings in the deputy when the tenant marks the deputy independent', () => {
       expect(
-        summary(route('conflicts_of_interest', { involvedRoles: ['monitoring_officer'], deputyIndependent: true })),
+        summary(
+          route('conflicts_of_interest', { involvedRoles: ['monitoring_officer'], deputyIndependent: true }),
+        ),
       ).toEqual({
         owners: ['hops:head_of_paid_service', 'dmo:deputy_monitoring_officer'],
         notify: [],
@@ -199,22 +203,34 @@ describe('routing a new case', () => {
     expect(decision).toEqual({
       kind: 'no_eligible_recipient',
       reason:
-        'No one can oversee this case: the head of paid service (chief executive), section 151 officer ' +
-        '(chief finance officer) or internal audit, monitoring officer and deputy monitoring officer are each ' +
-        'involved in the concern, recused or not set up. It needs routing outside the council, for example to ' +
-        'the external auditor.',
+        'No one can oversee this case: the head of paid service, section 151 officer, monitoring officer and ' +
+        'deputy monitoring officer are each involved in the concern, recused or not set up. It needs routing ' +
+        'outside the council, for example to the external auditor.',
     });
-    expect(routeCase({ category: 'other', involvedRoles: [], involvedUserIds: [], recusedUserIds: [], roleHolders: [] }).kind).toBe(
-      'no_eligible_recipient',
-    );
+    expect(
+      routeCase({
+        category: 'other',
+        involvedRoles: [],
+        involvedUserIds: [],
+        recusedUserIds: [],
+        roleHolders: [],
+      }).kind,
+    ).toBe('no_eligible_recipient');
   });
 
   it('follows a tenant’s own conflict routes instead of the defaults', () => {
     const routes: ConflictRoutes = {
       ...DEFAULT_CONFLICT_ROUTES,
-      monitoring_officer: { leads: ['s151_officer'], owners: ['investigator'], notify: ['audit_committee_chair'], excludedWithSubject: [] },
+      monitoring_officer: {
+        leads: ['s151_officer'],
+        owners: ['investigator'],
+        notify: ['audit_committee_chair'],
+        excludedWithSubject: [],
+      },
     };
-    expect(summary(route('dishonesty', { involvedRoles: ['monitoring_officer'], conflictRoutes: routes }))).toEqual({
+    expect(
+      summary(route('dishonesty', { involvedRoles: ['monitoring_officer'], conflictRoutes: routes })),
+    ).toEqual({
       owners: ['s151:s151_officer', 'inv:investigator'],
       notify: ['chair:audit_committee_chair'],
       overseer: 's151:s151_officer',
@@ -231,7 +247,9 @@ describe('routing a new case', () => {
         excludedWithSubject: [],
       },
     };
-    expect(summary(route('other', { involvedRoles: ['monitoring_officer'], conflictRoutes: routes }))).toEqual({
+    expect(
+      summary(route('other', { involvedRoles: ['monitoring_officer'], conflictRoutes: routes })),
+    ).toEqual({
       owners: ['hops:head_of_paid_service'],
       notify: [],
       overseer: 'hops:head_of_paid_service',
@@ -296,7 +314,9 @@ function appliedRoutes(input: RoutingInput): ConflictRoute[] {
     ...input.involvedRoles,
     ...input.involvedUserIds.flatMap((u) => [...rolesOf(input, u)]),
   ]);
-  return STAFF_ROLES.filter((r) => subjects.has(r)).flatMap((r) => (routes[r] ? [routes[r] as ConflictRoute] : []));
+  return STAFF_ROLES.filter((r) => subjects.has(r)).flatMap((r) =>
+    routes[r] ? [routes[r] as ConflictRoute] : [],
+  );
 }
 
 /** Plain exclusion plus the roles excluded with a subject (the deputy, unless independent). */
@@ -304,7 +324,9 @@ function isExcluded(input: RoutingInput, userId: string): boolean {
   const withSubject = appliedRoutes(input)
     .flatMap((r) => r.excludedWithSubject)
     .filter((role) => !(role === 'deputy_monitoring_officer' && input.deputyIndependent === true));
-  return isPlainlyExcluded(input, userId) || [...rolesOf(input, userId)].some((role) => withSubject.includes(role));
+  return (
+    isPlainlyExcluded(input, userId) || [...rolesOf(input, userId)].some((role) => withSubject.includes(role))
+  );
 }
 
 function recipients(decision: RoutingDecision): Recipient[] {
@@ -327,7 +349,12 @@ describe('routing, properties', () => {
   it('never returns a deputy who reports to a monitoring officer the concern involves', () => {
     fc.assert(
       fc.property(inputArb, (input) => {
-        const aboutMo = { ...input, involvedRoles: ['monitoring_officer' as const], conflictRoutes: undefined, deputyIndependent: false };
+        const aboutMo = {
+          ...input,
+          involvedRoles: ['monitoring_officer' as const],
+          conflictRoutes: undefined,
+          deputyIndependent: false,
+        };
         for (const recipient of recipients(routeCase(aboutMo))) {
           expect(rolesOf(aboutMo, recipient.userId).has('deputy_monitoring_officer')).toBe(false);
         }
@@ -349,7 +376,8 @@ describe('routing, properties', () => {
         const everyoneExcluded = candidates.every((u) => isExcluded(input, u));
         const decision = routeCase(input);
         expect(decision.kind === 'no_eligible_recipient').toBe(everyoneExcluded);
-        if (decision.kind === 'no_eligible_recipient') expect(decision.reason).toMatch(/^No one can oversee this case: /);
+        if (decision.kind === 'no_eligible_recipient')
+          expect(decision.reason).toMatch(/^No one can oversee this case: /);
       }),
       { numRuns: 1000 },
     );
@@ -359,11 +387,23 @@ describe('routing, properties', () => {
     const pairArb = inputArb.chain((input) =>
       fc
         .tuple(
-          fc.shuffledSubarray([...input.roleHolders], { minLength: input.roleHolders.length, maxLength: input.roleHolders.length }),
-          fc.shuffledSubarray([...input.involvedRoles], { minLength: input.involvedRoles.length, maxLength: input.involvedRoles.length }),
-          fc.shuffledSubarray([...input.recusedUserIds], { minLength: input.recusedUserIds.length, maxLength: input.recusedUserIds.length }),
+          fc.shuffledSubarray([...input.roleHolders], {
+            minLength: input.roleHolders.length,
+            maxLength: input.roleHolders.length,
+          }),
+          fc.shuffledSubarray([...input.involvedRoles], {
+            minLength: input.involvedRoles.length,
+            maxLength: input.involvedRoles.length,
+          }),
+          fc.shuffledSubarray([...input.recusedUserIds], {
+            minLength: input.recusedUserIds.length,
+            maxLength: input.recusedUserIds.length,
+          }),
         )
-        .map(([roleHolders, involvedRoles, recusedUserIds]) => [input, { ...input, roleHolders, involvedRoles, recusedUserIds }] as const),
+        .map(
+          ([roleHolders, involvedRoles, recusedUserIds]) =>
+            [input, { ...input, roleHolders, involvedRoles, recusedUserIds }] as const,
+        ),
     );
     fc.assert(
       fc.property(pairArb, ([input, reordered]) => {
@@ -394,8 +434,12 @@ describe('routing, properties', () => {
         if (decision.kind !== 'routed') return;
         expect(decision.owners.length).toBeGreaterThan(0);
         for (const owner of decision.owners) expect(HANDLER_ROLES).toContain(owner.role);
-        expect(OVERSIGHT_ROLES.includes(decision.overseer.role) || HANDLER_ROLES.includes(decision.overseer.role)).toBe(true);
-        expect([...decision.owners, ...decision.notify].map((r) => r.userId)).toContain(decision.overseer.userId);
+        expect(
+          OVERSIGHT_ROLES.includes(decision.overseer.role) || HANDLER_ROLES.includes(decision.overseer.role),
+        ).toBe(true);
+        expect([...decision.owners, ...decision.notify].map((r) => r.userId)).toContain(
+          decision.overseer.userId,
+        );
         for (const recipient of recipients(decision)) {
           expect(rolesOf(input, recipient.userId).has(recipient.role)).toBe(true);
           expect(recipient.role).not.toBe('administrator');

@@ -10,7 +10,7 @@
 // section 151 officer, in that order, as far as each is free of the conflict).
 
 import { getCategory, type CategoryId } from './categories';
-import { HANDLER_ROLES, OVERSIGHT_ROLES, STAFF_ROLE_LABELS, STAFF_ROLES, type StaffRole } from './roles';
+import { HANDLER_ROLES, OVERSIGHT_ROLES, STAFF_ROLES, type StaffRole } from './roles';
 
 /** What happens when the concern involves the holder of one role. */
 export interface ConflictRoute {
@@ -126,7 +126,8 @@ export function routeCase(input: RoutingInput): RoutingDecision {
 
   // The roles the concern is about: those named, and every role of each person named.
   const subjectRoles = new Set<StaffRole>(input.involvedRoles);
-  for (const userId of involvedUsers) for (const role of rolesByUser.get(userId) ?? []) subjectRoles.add(role);
+  for (const userId of involvedUsers)
+    for (const role of rolesByUser.get(userId) ?? []) subjectRoles.add(role);
   const applied = STAFF_ROLES.filter((role) => subjectRoles.has(role) && routes[role] !== undefined).map(
     (subject) => ({ subject, route: routes[subject] as ConflictRoute }),
   );
@@ -134,7 +135,8 @@ export function routeCase(input: RoutingInput): RoutingDecision {
   const excludedRoles = new Set<StaffRole>(input.involvedRoles);
   for (const { route } of applied) {
     for (const role of route.excludedWithSubject) {
-      if (!(role === 'deputy_monitoring_officer' && input.deputyIndependent === true)) excludedRoles.add(role);
+      if (!(role === 'deputy_monitoring_officer' && input.deputyIndependent === true))
+        excludedRoles.add(role);
     }
   }
   const isExcluded = (userId: string): boolean =>
@@ -195,7 +197,10 @@ export function routeCase(input: RoutingInput): RoutingDecision {
     }
   }
   if (owners.length === 0) {
-    add(owners, { ...overseer, reason: `${overseer.reason} Handles it because no default handler is free to.` });
+    add(owners, {
+      ...overseer,
+      reason: `${overseer.reason} Handles it because no default handler is free to.`,
+    });
   }
   for (const role of category.route.notify.filter(isNotifiable)) {
     addRole(notify, role, `Told about "${category.title}" concerns by default.`);
@@ -234,9 +239,20 @@ function isNotifiable(role: StaffRole): boolean {
   return role !== 'administrator';
 }
 
+/** Role names for use inside a sentence, shorter than the labels. */
+const SENTENCE_NAMES: Readonly<Record<StaffRole, string>> = {
+  administrator: 'administrator',
+  monitoring_officer: 'monitoring officer',
+  deputy_monitoring_officer: 'deputy monitoring officer',
+  investigator: 'investigator',
+  s151_officer: 'section 151 officer',
+  safeguarding_lead: 'safeguarding lead',
+  head_of_paid_service: 'head of paid service',
+  audit_committee_chair: 'chair of the audit committee',
+};
+
 function roleName(role: StaffRole): string {
-  const label = STAFF_ROLE_LABELS[role];
-  return label.charAt(0).toLowerCase() + label.slice(1);
+  return SENTENCE_NAMES[role];
 }
 
 function unique<T>(values: readonly T[]): T[] {

@@ -21,7 +21,11 @@ describe('SLA calendar', () => {
   });
 
   it('gives 3 months from the acknowledgement for feedback, reminding two weeks before', () => {
-    const dates = computeSlaDates({ receivedOn: '2025-03-10', acknowledgedOn: '2025-03-12', clock: 'standard' });
+    const dates = computeSlaDates({
+      receivedOn: '2025-03-10',
+      acknowledgedOn: '2025-03-12',
+      clock: 'standard',
+    });
     expect(dates.feedbackDue).toBe('2025-06-12');
     expect(dates.feedbackReminder).toBe('2025-05-29');
   });
@@ -33,10 +37,12 @@ describe('SLA calendar', () => {
 
   it('clamps the feedback deadline to the end of February', () => {
     expect(
-      computeSlaDates({ receivedOn: '2025-11-28', acknowledgedOn: '2025-11-30', clock: 'standard' }).feedbackDue,
+      computeSlaDates({ receivedOn: '2025-11-28', acknowledgedOn: '2025-11-30', clock: 'standard' })
+        .feedbackDue,
     ).toBe('2026-02-28');
     expect(
-      computeSlaDates({ receivedOn: '2027-11-29', acknowledgedOn: '2027-11-30', clock: 'standard' }).feedbackDue,
+      computeSlaDates({ receivedOn: '2027-11-29', acknowledgedOn: '2027-11-30', clock: 'standard' })
+        .feedbackDue,
     ).toBe('2028-02-29');
   });
 
@@ -90,19 +96,27 @@ describe('SLA calendar', () => {
       'feedbackMonths must be a whole number from 1 to 12.',
     ]);
     expect(
-      validateSlaPolicy({ ...DEFAULT_SLA_POLICY, acknowledgementUnit: 'fortnights' as 'working', extraClosureDays: ['soon'] }),
+      validateSlaPolicy({
+        ...DEFAULT_SLA_POLICY,
+        acknowledgementUnit: 'fortnights' as 'working',
+        extraClosureDays: ['soon'],
+      }),
     ).toEqual([
       'acknowledgementUnit must be "calendar" or "working".',
       'extraClosureDays must be a list of dates in the form YYYY-MM-DD.',
     ]);
-    expect(() => computeSlaDates({ receivedOn: '2025-03-10', clock: 'standard', policy: { acknowledgementDays: 0 } })).toThrow(
-      'Invalid SLA policy: acknowledgementDays must be a whole number from 1 to 60.',
-    );
+    expect(() =>
+      computeSlaDates({ receivedOn: '2025-03-10', clock: 'standard', policy: { acknowledgementDays: 0 } }),
+    ).toThrow('Invalid SLA policy: acknowledgementDays must be a whole number from 1 to 60.');
     expect(validateSlaPolicy(DEFAULT_SLA_POLICY)).toEqual([]);
   });
 
   const receipt = fc
-    .date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true })
+    .date({
+      min: new Date('2000-01-01T00:00:00Z'),
+      max: new Date('2099-12-31T00:00:00Z'),
+      noInvalidDate: true,
+    })
     .map((d) => d.toISOString().slice(0, 10));
   const policy: fc.Arbitrary<Partial<SlaPolicy>> = fc.record(
     {
@@ -135,7 +149,9 @@ describe('SLA calendar', () => {
           ]) {
             expect(compareLocalDates(date, receivedOn)).toBeGreaterThanOrEqual(0);
           }
-          expect(compareLocalDates(dates.acknowledgementReminder, dates.acknowledgementDue)).toBeLessThanOrEqual(0);
+          expect(
+            compareLocalDates(dates.acknowledgementReminder, dates.acknowledgementDue),
+          ).toBeLessThanOrEqual(0);
           expect(compareLocalDates(dates.feedbackReminder, dates.feedbackDue)).toBeLessThanOrEqual(0);
           expect(compareLocalDates(dates.acknowledgementDue, receivedOn)).toBeGreaterThan(0);
         },
@@ -150,7 +166,11 @@ describe('SLA calendar', () => {
         const due = computeSlaDates({
           receivedOn,
           clock: 'safeguarding',
-          policy: { acknowledgementDays: days, acknowledgementUnit: 'working', acknowledgementReminderDaysBefore: 0 },
+          policy: {
+            acknowledgementDays: days,
+            acknowledgementUnit: 'working',
+            acknowledgementReminderDaysBefore: 0,
+          },
         });
         for (const date of [due.acknowledgementDue, due.safeguardingReferralDue as string]) {
           expect(isWeekend(date)).toBe(false);

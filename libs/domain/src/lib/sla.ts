@@ -131,7 +131,8 @@ export function computeSlaDates(input: SlaInput): SlaDates {
   const acknowledgementDue = addAckDays(policy.acknowledgementDays);
   const statutoryEnd = addCalendarDays(receivedOn, STATUTORY_ACKNOWLEDGEMENT_DAYS);
   const feedbackBase =
-    acknowledgedOn ?? (compareLocalDates(acknowledgementDue, statutoryEnd) < 0 ? acknowledgementDue : statutoryEnd);
+    acknowledgedOn ??
+    (compareLocalDates(acknowledgementDue, statutoryEnd) < 0 ? acknowledgementDue : statutoryEnd);
   const feedbackDue = addMonths(feedbackBase, policy.feedbackMonths);
 
   return {
