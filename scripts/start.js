@@ -106,7 +106,7 @@ async function main() {
 
   if (!process.env.NOLAN_SKIP_BUILD) {
     say('building the API and the portal (cached after the first run)…');
-    const nx = join(root, 'node_modules', 'nx', 'bin', 'nx.js');
+    const nx = require.resolve('nx/bin/nx');
     run('build', [nx, 'run-many', '-t', 'build', '-p', 'api', 'portal', '--output-style=static', '--skip-sync']);
   }
   run('migrations', ['dist/apps/api/cli.js', 'migrate']);

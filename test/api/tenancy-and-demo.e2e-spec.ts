@@ -11,7 +11,7 @@ const root = join(__dirname, '..', '..');
 function cli(args: string[], env: Record<string, string>): string {
   return execFileSync(process.execPath, ['-r', '@swc-node/register', 'apps/api/src/cli.ts', ...args], {
     cwd: root,
-    env: { ...process.env, ...TEST_ENV, ...env },
+    env: { ...process.env, ...TEST_ENV, SWC_NODE_PROJECT: 'tsconfig.base.json', ...env },
     encoding: 'utf8',
   });
 }
