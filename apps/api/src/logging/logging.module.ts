@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Module } from '@nestjs/common';
+import type { Writable } from 'node:stream';
+import { Global, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 
@@ -16,25 +17,39 @@ export function requestLogFields(req: RoutedRequest) {
   return { id: req.id, method: req.method, route: req.route?.path ?? 'unmatched' };
 }
 
+/** Where log lines go: stdout, or a stream a test reads. */
+export const LOG_DESTINATION = Symbol('LOG_DESTINATION');
+
+@Global()
+@Module({
+  providers: [{ provide: LOG_DESTINATION, useValue: process.stdout }],
+  exports: [LOG_DESTINATION],
+})
+class LogDestinationModule {}
+
 @Module({
   imports: [
     LoggerModule.forRootAsync({
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({
-        pinoHttp: {
-          level: config.logLevel,
-          genReqId: () => randomUUID(),
-          wrapSerializers: false,
-          serializers: {
-            req: requestLogFields,
-            res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
-            err: (err: Error) => ({ type: err.name }),
+      imports: [LogDestinationModule],
+      inject: [APP_CONFIG, LOG_DESTINATION],
+      useFactory: (config: AppConfig, destination: Writable) => ({
+        pinoHttp: [
+          {
+            level: config.logLevel,
+            genReqId: () => randomUUID(),
+            wrapSerializers: false,
+            serializers: {
+              req: requestLogFields,
+              res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
+              err: (err: Error) => ({ type: err.name }),
+            },
+            customAttributeKeys: { responseTime: 'durationMs' },
+            quietReqLogger: true,
+            base: { service: 'nolan' },
+            redact: { paths: ['req.headers', 'req.remoteAddress', 'req.remotePort'], remove: true },
           },
-          customAttributeKeys: { responseTime: 'durationMs' },
-          quietReqLogger: true,
-          base: { service: 'nolan' },
-          redact: { paths: ['req.headers', 'req.remoteAddress', 'req.remotePort'], remove: true },
-        },
+          destination,
+        ],
       }),
     }),
   ],
