@@ -54,7 +54,9 @@ async function main(): Promise<void> {
   if (unknown.length > 0) throw new Error(`unknown bench ${unknown.join(', ')} (try --list)`);
   const selected = names.length > 0 ? BENCHES.filter((bench) => names.includes(bench.name)) : BENCHES;
 
-  console.log(`Nolan bench — node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores`);
+  console.log(
+    `Nolan bench — node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores`,
+  );
   for (const bench of selected) {
     console.log(`\n== ${bench.name}: ${bench.description}`);
     await bench.run({ iterations });

@@ -18,7 +18,11 @@ export interface MeasureOptions {
 }
 
 /** Runs `step` `warmup` times unmeasured, then `iterations` times one after another, timing each run. */
-export async function measure(label: string, options: MeasureOptions, step: () => Promise<unknown> | unknown): Promise<Measurement> {
+export async function measure(
+  label: string,
+  options: MeasureOptions,
+  step: () => Promise<unknown> | unknown,
+): Promise<Measurement> {
   for (let i = 0; i < options.warmup; i += 1) await step();
   const durations: number[] = [];
   for (let i = 0; i < options.iterations; i += 1) {
@@ -50,9 +54,15 @@ export function printTable(title: string, rows: Measurement[]): void {
     formatMs(row.p95Ms),
     row.perSecond >= 100 ? row.perSecond.toFixed(0) : row.perSecond.toFixed(1),
   ]);
-  const widths = header.map((cell, column) => Math.max(cell.length, ...body.map((line) => (line[column] ?? '').length)));
+  const widths = header.map((cell, column) =>
+    Math.max(cell.length, ...body.map((line) => (line[column] ?? '').length)),
+  );
   const render = (cells: string[]) =>
-    cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join('  ');
+    cells
+      .map((cell, column) =>
+        column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0),
+      )
+      .join('  ');
   console.log(`\n${title}`);
   console.log(render(header));
   console.log(widths.map((width) => '-'.repeat(width)).join('  '));

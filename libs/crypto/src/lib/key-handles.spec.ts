@@ -1,9 +1,17 @@
 // Keys cross the library boundary as opaque handles (DESIGN.md "Encrypted case store"): these specs pin
 // how they are read, what they expose and what they refuse.
-import { encryptKey, readPrivateKey } from 'openpgp';
+import { encryptKey, readKey, readPrivateKey, revokeKey } from 'openpgp';
+import type * as OpenPGP from 'openpgp';
 import { expectCryptoError } from '../testing/crypto-test-support';
 import { PublicKeyHandle, UnlockedKey } from './key-handles';
-import { generateScopeKeyPair } from './scope-keys';
+import { encryptToScope, generateScopeKeyPair } from './scope-keys';
+
+// readKey is wrapped (still the real one) so a spec can tell whether a key was parsed or remembered.
+jest.mock('openpgp', () => {
+  const actual: typeof OpenPGP = jest.requireActual('openpgp');
+  return { ...actual, readKey: jest.fn(actual.readKey) };
+});
+const readKeyCalls = jest.mocked(readKey);
 
 describe('PublicKeyHandle', () => {
   it('reads the same key from binary and from armor', async () => {
@@ -29,6 +37,29 @@ describe('PublicKeyHandle', () => {
     await expectCryptoError(PublicKeyHandle.parse(pair.publicKey.slice(0, 40)), 'INVALID_KEY');
     await expectCryptoError(PublicKeyHandle.parse('not a key'), 'INVALID_KEY');
     await expectCryptoError(PublicKeyHandle.parse(undefined as unknown as string), 'INVALID_KEY');
+  });
+
+  it('never parses a public key it generated, and parses any other key only once', async () => {
+    const pair = await generateScopeKeyPair('report');
+    const armored = (await PublicKeyHandle.parse(pair.publicKey)).toArmored();
+    readKeyCalls.mockClear();
+    await PublicKeyHandle.parse(pair.publicKey.slice());
+    await encryptToScope('content', pair.publicKey);
+    expect(readKeyCalls).not.toHaveBeenCalled();
+    const first = await PublicKeyHandle.parse(armored);
+    const again = await PublicKeyHandle.parse(armored);
+    expect(readKeyCalls).toHaveBeenCalledTimes(1);
+    expect(again.fingerprint).toBe(first.fingerprint);
+  });
+
+  it('refuses a remembered key once it carries a revocation', async () => {
+    const pair = await generateScopeKeyPair('report');
+    await PublicKeyHandle.parse(pair.publicKey);
+    const { publicKey: revoked } = await revokeKey({
+      key: await readPrivateKey({ binaryKey: pair.privateKey }),
+      format: 'binary',
+    });
+    await expectCryptoError(PublicKeyHandle.parse(revoked), 'INVALID_KEY');
   });
 
   it('shows only its fingerprint when serialised to JSON', async () => {

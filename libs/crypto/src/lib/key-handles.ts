@@ -4,7 +4,14 @@
 // UnlockedKey for a private key that has been decrypted (a staff key at login, the reporter's key under
 // their receipt, a scope key taken out of a grant). The parsed object lives in an ECMAScript private
 // field, so it cannot be reached, logged or JSON-serialised from outside.
+//
+// Parsed public keys are also remembered (bounded, least recently used first out, keyed by a SHA-256 of
+// the exact input): openpgp's parser costs about a millisecond per key, and the same few public keys (a
+// case's scopes, its grantees) are parsed again and again. Keys this library generates are remembered
+// from birth, so the intake path never parses what it has just made. Public keys only: no private key is
+// kept beyond the handle its caller holds.
 // Implements DESIGN.md "Encrypted case store" (staff keys kept unlocked only in a server-side session).
+import { createHash } from 'node:crypto';
 import { readKey, readPrivateKey } from 'openpgp';
 import type { PrivateKey, PublicKey } from 'openpgp';
 import { CryptoError, orFail } from './crypto-error';
@@ -16,6 +23,39 @@ let wrapPublic!: (key: PublicKey) => PublicKeyHandle;
 let wrapPrivate!: (key: PrivateKey) => UnlockedKey;
 let unwrapPublic!: (handle: PublicKeyHandle) => PublicKey;
 let unwrapPrivate!: (handle: UnlockedKey) => PrivateKey;
+
+const PARSED_PUBLIC_KEY_LIMIT = 1024;
+const parsedPublicKeys = new Map<string, PublicKey>();
+
+function publicKeyCacheKey(input: string | Uint8Array): string {
+  const hash = createHash('sha256');
+  if (typeof input === 'string') hash.update('armored\0').update(input, 'utf8');
+  else hash.update('binary\0').update(input);
+  return hash.digest('base64');
+}
+
+function recallPublicKey(cacheKey: string): PublicKey | undefined {
+  const key = parsedPublicKeys.get(cacheKey);
+  if (key) {
+    // Map keeps insertion order: re-inserting marks the entry most recently used.
+    parsedPublicKeys.delete(cacheKey);
+    parsedPublicKeys.set(cacheKey, key);
+  }
+  return key;
+}
+
+function rememberParsedPublicKey(cacheKey: string, key: PublicKey): void {
+  parsedPublicKeys.set(cacheKey, key);
+  if (parsedPublicKeys.size > PARSED_PUBLIC_KEY_LIMIT) {
+    const oldest = parsedPublicKeys.keys().next();
+    if (!oldest.done) parsedPublicKeys.delete(oldest.value);
+  }
+}
+
+/** Records a public key this library has just generated under the serialised form it hands out. */
+export function rememberPublicKey(serialised: string | Uint8Array, key: PublicKey): void {
+  rememberParsedPublicKey(publicKeyCacheKey(serialised), key);
+}
 
 export class PublicKeyHandle {
   static {
@@ -38,16 +78,21 @@ export class PublicKeyHandle {
    * valid self-signature. Whether it can encrypt is checked when it is used.
    */
   static async parse(armoredOrBinary: string | Uint8Array): Promise<PublicKeyHandle> {
+    if (typeof armoredOrBinary !== 'string' && !(armoredOrBinary instanceof Uint8Array)) {
+      throw new CryptoError('INVALID_KEY');
+    }
+    const cacheKey = publicKeyCacheKey(armoredOrBinary);
     const key = await orFail('INVALID_KEY', async () => {
+      const known = recallPublicKey(cacheKey);
       const parsed =
-        typeof armoredOrBinary === 'string'
+        known ??
+        (typeof armoredOrBinary === 'string'
           ? await readKey({ armoredKey: armoredOrBinary, config: PGP_CONFIG })
-          : armoredOrBinary instanceof Uint8Array
-            ? await readKey({ binaryKey: armoredOrBinary, config: PGP_CONFIG })
-            : undefined;
-      if (!parsed) throw new CryptoError('INVALID_KEY');
+          : await readKey({ binaryKey: armoredOrBinary, config: PGP_CONFIG }));
       const publicKey = parsed.isPrivate() ? parsed.toPublic() : parsed;
+      // Checked on every parse, cached or not: a key can expire while remembered.
       await publicKey.verifyPrimaryKey(new Date(), undefined, FULL_PGP_CONFIG);
+      if (!known) rememberParsedPublicKey(cacheKey, publicKey);
       return publicKey;
     });
     return new PublicKeyHandle(key);

@@ -17,7 +17,7 @@ import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { decrypt, encrypt } from 'openpgp';
 import type { SessionKey } from 'openpgp';
 import { CryptoError } from './crypto-error';
-import { UnlockedKey, readUnencryptedPrivateKey, unlockedKeyOf } from './key-handles';
+import { UnlockedKey, readUnencryptedPrivateKey, rememberPublicKey, unlockedKeyOf } from './key-handles';
 import { PGP_CONFIG, generateV4KeyPair, literalMessage, readBinaryMessage } from './openpgp-settings';
 
 const HKDF_INFO = 'nolan/reporter-key/v1';
@@ -52,7 +52,10 @@ export async function createReporterKey(receipt: string): Promise<ReporterKeyMat
     format: 'binary',
     config: PGP_CONFIG,
   });
-  return { publicKey: key.toPublic().write(), lockedPrivateKey, salt, fingerprint: key.getFingerprint() };
+  const publicKey = key.toPublic();
+  const publicKeyBytes = publicKey.write();
+  rememberPublicKey(publicKeyBytes, publicKey);
+  return { publicKey: publicKeyBytes, lockedPrivateKey, salt, fingerprint: key.getFingerprint() };
 }
 
 /** Unlocks the reporter's private key with their receipt; WRONG_RECEIPT for any failure. */

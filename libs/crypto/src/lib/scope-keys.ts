@@ -10,6 +10,7 @@ import {
   privateKeyOf,
   publicKeyOf,
   readUnencryptedPrivateKey,
+  rememberPublicKey,
 } from './key-handles';
 import { PGP_CONFIG, generateV4KeyPair, literalMessage, readBinaryMessage } from './openpgp-settings';
 import { decryptForKey } from './public-key-decryption';
@@ -32,12 +33,10 @@ export async function generateScopeKeyPair(scope: Scope): Promise<ScopeKeyPair> 
   if (!isScope(scope)) throw new TypeError('Unknown scope.');
   // The user ID names only the scope: nothing about the case or the tenant goes into key material.
   const key = await generateV4KeyPair({ name: `Nolan case scope: ${scope}` });
-  return {
-    scope,
-    publicKey: key.toPublic().write(),
-    privateKey: key.write(),
-    fingerprint: key.getFingerprint(),
-  };
+  const publicKey = key.toPublic();
+  const publicKeyBytes = publicKey.write();
+  rememberPublicKey(publicKeyBytes, publicKey);
+  return { scope, publicKey: publicKeyBytes, privateKey: key.write(), fingerprint: key.getFingerprint() };
 }
 
 /** Encrypts content to a scope (binary OpenPGP message, SEIPDv1 with MDC, uncompressed). */

@@ -11,7 +11,7 @@
 import { decryptKey, encryptKey, readPrivateKey } from 'openpgp';
 import type { PrivateKey } from 'openpgp';
 import { CryptoError, orFail } from './crypto-error';
-import { UnlockedKey, unlockedKeyOf } from './key-handles';
+import { UnlockedKey, rememberPublicKey, unlockedKeyOf } from './key-handles';
 import { FULL_PGP_CONFIG, KEY_PROTECTION_CONFIG, PGP_CONFIG, generateV4KeyPair } from './openpgp-settings';
 
 export interface StaffKeyMaterial {
@@ -41,8 +41,11 @@ export async function generateStaffKeyPair(input: {
 }): Promise<StaffKeyMaterial> {
   requirePassphrase(input.passphrase);
   const key = await generateV4KeyPair({ name: input.name, email: input.email });
+  const publicKey = key.toPublic();
+  const armoredPublicKey = publicKey.armor(FULL_PGP_CONFIG);
+  rememberPublicKey(armoredPublicKey, publicKey);
   return {
-    publicKey: key.toPublic().armor(FULL_PGP_CONFIG),
+    publicKey: armoredPublicKey,
     encryptedPrivateKey: await protect(key, input.passphrase),
     fingerprint: key.getFingerprint(),
   };

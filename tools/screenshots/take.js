@@ -1,0 +1,22 @@
+// Screenshots of the main pages for docs/screenshots (run against `npm start`): node tools/screenshots/take.js
+const { chromium } = require('playwright-core');
+
+const pages = [
+  ['portal-start', 'http://localhost:3001/'],
+  ['portal-404', 'http://localhost:3001/no-such-page'],
+  ['api-docs', 'http://localhost:3000/api/docs'],
+];
+
+(async () => {
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  for (const [name, url] of pages) {
+    await page.goto(url, { waitUntil: 'networkidle' });
+    await page.screenshot({ path: `docs/screenshots/${name}.png`, fullPage: true });
+    console.log(`docs/screenshots/${name}.png`);
+  }
+  await browser.close();
+})();
