@@ -14,7 +14,7 @@ const { Client } = require('pg');
 const Redis = require('ioredis');
 
 const root = join(__dirname, '..');
-const demoDir = join(root, '.demo');
+const demoDir = process.env.NOLAN_DEMO_DIR || join(root, '.demo');
 const secretsFile = join(demoDir, 'secrets.env');
 const say = (line) => process.stdout.write(`${line}\n`);
 const fail = (line) => {
@@ -58,12 +58,14 @@ async function checkPostgres(urlString) {
 
 async function checkRedis(urlString) {
   const redis = new Redis(urlString, { lazyConnect: true, connectTimeout: 3000, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  redis.on('error', () => undefined);
+  let cause;
+  redis.on('error', (error) => (cause ||= error));
   try {
     await redis.connect();
     await redis.ping();
   } catch (error) {
-    fail(`cannot reach Redis at ${describe(urlString)} (${error.code || error.message}); start it or set REDIS_URL (see README).`);
+    const why = (cause || error).code || (cause || error).message;
+    fail(`cannot reach Redis at ${describe(urlString)} (${why}); start it or set REDIS_URL (see README).`);
   } finally {
     redis.disconnect();
   }
