@@ -1,9 +1,2 @@
-// Plain CommonJS: Jest 30 on Node 20 reads a TypeScript config only through ts-node, which we do not install.
-module.exports = {
-  displayName: 'portal',
-  preset: '../../jest.preset.js',
-  testEnvironment: 'node',
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }] },
-  moduleFileExtensions: ['ts', 'js'],
-  coverageDirectory: '../../coverage/apps/portal',
-};
+// CommonJS: Jest 30 on Node 20 reads a TypeScript config only through ts-node, which we do not install.
+module.exports = { displayName: 'portal', preset: '../../jest.preset.js', coverageDirectory: '../../coverage/apps/portal' };

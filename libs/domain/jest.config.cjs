@@ -1,10 +1,2 @@
-// Jest config for libs/domain. Plain CommonJS rather than jest.config.ts: Jest 30 on Node 20 can only read
-// a TypeScript config through ts-node or esbuild-register, and the workspace has neither.
-module.exports = {
-  displayName: 'domain',
-  preset: '../../jest.preset.js',
-  testEnvironment: 'node',
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }] },
-  moduleFileExtensions: ['ts', 'js'],
-  coverageDirectory: '../../coverage/libs/domain',
-};
+// CommonJS: Jest 30 on Node 20 reads a TypeScript config only through ts-node, which we do not install.
+module.exports = { displayName: 'domain', preset: '../../jest.preset.js', coverageDirectory: '../../coverage/libs/domain' };
