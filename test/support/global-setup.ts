@@ -3,14 +3,17 @@
  * role provisioned without superuser or BYPASSRLS, and an empty Redis test database.
  */
 import Redis from 'ioredis';
-import { Client } from 'pg';
+import { Client, escapeIdentifier } from 'pg';
 import { ensureAppRole, ensureDatabase, runMigrations } from '../../apps/api/src/database/provision';
 import { TEST_ENV } from './test-env';
 
 export default async function globalSetup(): Promise<void> {
-  const admin = new Client({ connectionString: TEST_ENV.MIGRATION_DATABASE_URL.replace(/\/nolan_test$/, '/postgres') });
+  const url = new URL(TEST_ENV.MIGRATION_DATABASE_URL);
+  const database = url.pathname.slice(1);
+  url.pathname = '/postgres';
+  const admin = new Client({ connectionString: url.toString() });
   await admin.connect();
-  await admin.query('DROP DATABASE IF EXISTS nolan_test WITH (FORCE)');
+  await admin.query(`DROP DATABASE IF EXISTS ${escapeIdentifier(database)} WITH (FORCE)`);
   await admin.end();
   await ensureDatabase(TEST_ENV.MIGRATION_DATABASE_URL);
   await runMigrations(TEST_ENV.MIGRATION_DATABASE_URL);
