@@ -17,7 +17,11 @@ describe('GET /health', () => {
     expect(res.body.info.redis).toEqual({ status: 'up' });
     expect(res.body.info.queues.status).toBe('up');
     expect(res.body.info.queues.system).toEqual(
-      expect.objectContaining({ waiting: expect.any(Number), failed: expect.any(Number), delayed: expect.any(Number) }),
+      expect.objectContaining({
+        waiting: expect.any(Number),
+        failed: expect.any(Number),
+        delayed: expect.any(Number),
+      }),
     );
     expect(res.headers['cache-control']).toMatch(/no-store/);
   });

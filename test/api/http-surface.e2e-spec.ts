@@ -19,7 +19,11 @@ describe('the HTTP surface', () => {
 
   it('answers an unknown path with a JSON 404 in the documented shape', async () => {
     const res = await request(app.getHttpServer()).get('/api/v1/no-such-thing').expect(404);
-    expect(res.body).toEqual({ statusCode: 404, error: 'Not Found', message: 'Cannot GET /api/v1/no-such-thing' });
+    expect(res.body).toEqual({
+      statusCode: 404,
+      error: 'Not Found',
+      message: 'Cannot GET /api/v1/no-such-thing',
+    });
   });
 
   it('answers malformed JSON with a 400 and a message, never a stack trace', async () => {
@@ -28,7 +32,11 @@ describe('the HTTP surface', () => {
       .set('content-type', 'application/json')
       .send('{"what": ')
       .expect(400);
-    expect(res.body).toEqual({ statusCode: 400, error: 'Bad Request', message: 'The request body is not valid JSON.' });
+    expect(res.body).toEqual({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'The request body is not valid JSON.',
+    });
   });
 
   it('answers an oversized body with a 413', async () => {
@@ -37,7 +45,11 @@ describe('the HTTP surface', () => {
       .set('content-type', 'application/json')
       .send(JSON.stringify({ text: 'x'.repeat(2 * 1024 * 1024) }))
       .expect(413);
-    expect(res.body).toEqual({ statusCode: 413, error: 'Payload Too Large', message: 'The request body is too large.' });
+    expect(res.body).toEqual({
+      statusCode: 413,
+      error: 'Payload Too Large',
+      message: 'The request body is too large.',
+    });
   });
 
   it('sends no-store, no-referrer and no x-powered-by on every answer', async () => {

@@ -28,7 +28,11 @@ describe('request logs', () => {
     };
     await request(server).get(`/health?q=${marker}`).set(headers);
     await request(server).post(`/api/v1/tenants/demo/${marker}`).set(headers).send({ text: marker });
-    await request(server).post('/api/v1/x').set(headers).set('content-type', 'application/json').send(`{"${marker}":`);
+    await request(server)
+      .post('/api/v1/x')
+      .set(headers)
+      .set('content-type', 'application/json')
+      .send(`{"${marker}":`);
     await new Promise((r) => setTimeout(r, 100));
 
     const all = lines.join('\n');

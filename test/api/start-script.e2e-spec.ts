@@ -19,7 +19,9 @@ describe('npm start', () => {
     const run = start({ MIGRATION_DATABASE_URL: 'postgres://postgres@127.0.0.1:5439/nolan' });
     expect(run.status).toBe(1);
     expect(run.stderr.trim().split('\n')).toEqual([
-      expect.stringMatching(/^nolan: cannot reach PostgreSQL at 127\.0\.0\.1:5439 \(ECONNREFUSED\); start it or set/),
+      expect.stringMatching(
+        /^nolan: cannot reach PostgreSQL at 127\.0\.0\.1:5439 \(ECONNREFUSED\); start it or set/,
+      ),
     ]);
   });
 
@@ -27,7 +29,9 @@ describe('npm start', () => {
     const run = start({ REDIS_URL: 'redis://127.0.0.1:6390' });
     expect(run.status).toBe(1);
     expect(run.stderr.trim().split('\n')).toEqual([
-      expect.stringMatching(/^nolan: cannot reach Redis at 127\.0\.0\.1:6390 \(ECONNREFUSED\); start it or set REDIS_URL/),
+      expect.stringMatching(
+        /^nolan: cannot reach Redis at 127\.0\.0\.1:6390 \(ECONNREFUSED\); start it or set REDIS_URL/,
+      ),
     ]);
   });
 });

@@ -1,19 +1,15 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unlockPrivateKey } from '@nolan/crypto';
 import { Client } from 'pg';
+import { cli } from '../support/cli';
 import { TEST_ENV } from '../support/test-env';
 
-const root = join(__dirname, '..', '..');
-
-function cli(args: string[], env: Record<string, string>): string {
-  return execFileSync(process.execPath, ['-r', '@swc-node/register', 'apps/api/src/cli.ts', ...args], {
-    cwd: root,
-    env: { ...process.env, ...TEST_ENV, SWC_NODE_PROJECT: 'tsconfig.base.json', ...env },
-    encoding: 'utf8',
-  });
+function seedDemo(demoDir: string): string {
+  const run = cli(['seed-demo'], { NOLAN_DEMO_DIR: demoDir });
+  if (run.status !== 0) throw new Error(run.stderr);
+  return run.stdout;
 }
 
 async function asApp<T>(work: (client: Client) => Promise<T>): Promise<T> {
@@ -31,7 +27,7 @@ describe('the demo tenant and tenant isolation', () => {
   let firstRun = '';
 
   beforeAll(() => {
-    firstRun = cli(['seed-demo'], { NOLAN_DEMO_DIR: demoDir });
+    firstRun = seedDemo(demoDir);
   });
 
   it('seeds the demo tenant once, printing every role holder and writing credentials with TOTP secrets', () => {
@@ -61,7 +57,7 @@ describe('the demo tenant and tenant isolation', () => {
 
   it('is idempotent: a second run changes nothing and says so', async () => {
     const before = await asApp((c) => c.query(`SELECT count(*)::int AS n FROM tenants`));
-    const second = cli(['seed-demo'], { NOLAN_DEMO_DIR: demoDir });
+    const second = seedDemo(demoDir);
     expect(second).toContain('demo tenant: already present');
     expect(second).not.toContain('password');
     const after = await asApp((c) => c.query(`SELECT count(*)::int AS n FROM tenants`));
@@ -94,7 +90,9 @@ describe('the demo tenant and tenant isolation', () => {
       c.query(`SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user`),
     );
     expect(role.rows[0]).toEqual({ rolsuper: false, rolbypassrls: false });
-    const owner = await asApp((c) => c.query(`SELECT tableowner FROM pg_tables WHERE tablename = 'staff_users'`));
+    const owner = await asApp((c) =>
+      c.query(`SELECT tableowner FROM pg_tables WHERE tablename = 'staff_users'`),
+    );
     expect(owner.rows[0].tableowner).not.toBe('nolan_test_app');
   });
 

@@ -43,7 +43,10 @@ describe('the portal start page', () => {
   });
 
   it('serves the GOV.UK Frontend CSS, JavaScript and assets from its own origin', async () => {
-    await request(app.getHttpServer()).get('/govuk/govuk-frontend.min.css').expect(200).expect('content-type', /css/);
+    await request(app.getHttpServer())
+      .get('/govuk/govuk-frontend.min.css')
+      .expect(200)
+      .expect('content-type', /css/);
     await request(app.getHttpServer()).get('/govuk/govuk-frontend.min.js').expect(200);
     await request(app.getHttpServer()).get('/public/init.js').expect(200);
     await request(app.getHttpServer()).get('/assets/images/favicon.svg').expect(200);

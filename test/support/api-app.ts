@@ -15,12 +15,17 @@ export async function startApi(): Promise<INestApplication> {
 export async function startApiCapturingLogs(): Promise<{ app: INestApplication; lines: string[] }> {
   const lines: string[] = [];
   const destination = new PassThrough();
-  destination.on('data', (chunk: Buffer) => lines.push(...chunk.toString('utf8').split('\n').filter(Boolean)));
+  destination.on('data', (chunk: Buffer) =>
+    lines.push(...chunk.toString('utf8').split('\n').filter(Boolean)),
+  );
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
     .overrideProvider(LOG_DESTINATION)
     .useValue(destination)
     .compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({ bufferLogs: true, bodyParser: false });
+  const app = moduleRef.createNestApplication<NestExpressApplication>({
+    bufferLogs: true,
+    bodyParser: false,
+  });
   configureApp(app);
   await app.init();
   return { app, lines };

@@ -3,14 +3,30 @@
  * line naming the problem and exits 1 — never a stack trace.
  *   migrate     create the database if missing, run migrations as the owner, ensure the app role
  *   seed-demo   create the demo tenant once; write its sign-in details to .demo/credentials.json
+ *   audit:verify [--tenant SLUG]
+ *               check every tenant's audit chain and checkpoints as the owner; one line per tenant,
+ *               naming the first broken link; exits 1 if any trail is broken
+ *   tenant:create --slug SLUG --name NAME
+ *               a new council; prints its escrow recovery passphrase once
+ *   user:create --tenant SLUG --email EMAIL --name NAME --roles role[,role…]
+ *               a staff user with a temporary password (printed once); they enrol two-factor at first sign-in
+ *   user:reset-2fa --tenant SLUG --email EMAIL
+ *               clears a user's two-factor set-up (lost phone); they enrol again at next sign-in
  */
 import 'reflect-metadata';
+import type { DataSource } from 'typeorm';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { describeBreak } from './audit/audit-chain';
+import { AuditRepository } from './audit/audit.repository';
+import { AuditService } from './audit/audit.service';
 import { loadConfig } from './config/config';
 import { createDataSource } from './database/data-source';
 import { ensureAppRole, ensureDatabase, runMigrations } from './database/provision';
+import { inTenant } from './database/tenant-transaction';
 import { seedDemoTenant } from './demo/demo-seed';
+import { tenantCreate, userCreate, userResetTwoFactor } from './staff/staff-commands';
+import { TenantEntity } from './tenants/tenant.entity';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -39,7 +55,9 @@ async function seedDemo(): Promise<void> {
     out(`demo tenant "${tenant.name}" created (slug ${tenant.slug}); these details are shown once:`);
     out(`  escrow recovery passphrase: ${tenant.escrowRecoveryPassphrase}`);
     for (const user of users) {
-      out(`  ${user.roles.join(', ').padEnd(26)} ${user.email.padEnd(36)} password ${user.password}  TOTP secret ${user.totpSecret}`);
+      out(
+        `  ${user.roles.join(', ').padEnd(26)} ${user.email.padEnd(36)} password ${user.password}  TOTP secret ${user.totpSecret}`,
+      );
     }
     out(`  also written, with otpauth:// URLs for an authenticator app, to ${file}`);
   } finally {
@@ -47,7 +65,64 @@ async function seedDemo(): Promise<void> {
   }
 }
 
-const commands: Record<string, () => Promise<void>> = { migrate, 'seed-demo': seedDemo };
+async function auditVerify(): Promise<void> {
+  const config = loadConfig();
+  const args = process.argv.slice(3);
+  const flag = args.indexOf('--tenant');
+  const slug = flag >= 0 ? args[flag + 1] : undefined;
+  if (flag >= 0 && !slug) throw new Error('--tenant needs a slug');
+  // The owner sees every tenant; the tables force row-level security, so each chain is still read
+  // inside its own tenant's transaction.
+  const dataSource = createDataSource(config.migrationDatabaseUrl);
+  await dataSource.initialize();
+  try {
+    const tenants = await dataSource
+      .getRepository(TenantEntity)
+      .find({ where: slug ? { slug } : {}, order: { slug: 'ASC' } });
+    if (slug && tenants.length === 0) throw new Error(`no tenant with slug "${slug}"`);
+    const audit = new AuditService(new AuditRepository());
+    let broken = 0;
+    for (const tenant of tenants) {
+      const verdict = await inTenant(dataSource, tenant.id, (manager) => audit.verify(manager));
+      if (verdict.intact) {
+        const n = verdict.checkpoints;
+        const checkpoints = n ? `, ${n} checkpoint${n === 1 ? ' matches' : 's match'}` : '';
+        out(`tenant ${tenant.slug}: ${verdict.entries} entries, chain intact${checkpoints}`);
+      } else {
+        broken += 1;
+        out(`tenant ${tenant.slug}: ${describeBreak(verdict.broken)}`);
+      }
+    }
+    if (broken > 0) throw new Error(`${broken} of ${tenants.length} tenant audit trails are broken`);
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+/** Runs a staff command over the application role (row-level security applies) and prints its lines. */
+function withAppDataSource(
+  run: (dataSource: DataSource, sessionSecret: string, args: string[]) => Promise<string[]>,
+) {
+  return async () => {
+    const config = loadConfig();
+    const dataSource = createDataSource(config.databaseUrl);
+    await dataSource.initialize();
+    try {
+      for (const line of await run(dataSource, config.sessionSecret, process.argv.slice(3))) out(line);
+    } finally {
+      await dataSource.destroy();
+    }
+  };
+}
+
+const commands: Record<string, () => Promise<void>> = {
+  migrate,
+  'seed-demo': seedDemo,
+  'audit:verify': auditVerify,
+  'tenant:create': withAppDataSource((ds, _secret, args) => tenantCreate(ds, args)),
+  'user:create': withAppDataSource((ds, secret, args) => userCreate(ds, secret, args)),
+  'user:reset-2fa': withAppDataSource((ds, _secret, args) => userResetTwoFactor(ds, args)),
+};
 
 const name = process.argv[2] ?? '';
 const command = commands[name];

@@ -7,7 +7,10 @@ import { ConfigError, loadConfig } from './config/config';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true, bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, {
+    bufferLogs: true,
+    bodyParser: false,
+  });
   configureApp(app);
   await app.listen(config.apiPort);
 }

@@ -41,6 +41,7 @@ describe('@nolan/crypto', () => {
         'generateScopeKeyPair',
         'generateStaffKeyPair',
         'isCryptoError',
+        'isLockedPrivateKey',
         'isScope',
         'openGrant',
         'openGrantAsKey',

@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import { CasesModule } from '../cases/cases.module';
 import { HealthModule } from '../health/health.module';
 import { CoreModule } from './core.module';
 
 @Module({
-  imports: [CoreModule, HealthModule],
+  imports: [CoreModule, HealthModule, AuthModule, CasesModule],
 })
 export class AppModule {}

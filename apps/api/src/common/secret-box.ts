@@ -9,7 +9,9 @@ export class SecretBox {
   private readonly key: Buffer;
 
   constructor(masterSecret: string, purpose: string) {
-    this.key = Buffer.from(hkdfSync('sha256', masterSecret, Buffer.alloc(0), `nolan/secret-box/${purpose}`, 32));
+    this.key = Buffer.from(
+      hkdfSync('sha256', masterSecret, Buffer.alloc(0), `nolan/secret-box/${purpose}`, 32),
+    );
   }
 
   seal(plaintext: string): string {

@@ -3,7 +3,7 @@
  * deployment fails before it serves anything, with a message naming every missing or invalid
  * variable (CONVENTIONS §6). Secrets (session secret, receipt pepper) never live in the database.
  */
-import { cleanEnv, makeValidator, port, str, url, EnvError, EnvMissingError } from 'envalid';
+import { cleanEnv, makeValidator, num, port, str, url, EnvError, EnvMissingError } from 'envalid';
 
 export class ConfigError extends Error {
   constructor(readonly problems: Record<string, string>) {
@@ -50,6 +50,10 @@ export interface AppConfig {
   readonly logLevel: string;
   readonly portalUrl: string;
   readonly apiUrl: string;
+  /** A staff session (and the unlocked key in it) ends after this long without a request. */
+  readonly sessionIdleSeconds: number;
+  /** …and after this long in any case. */
+  readonly sessionMaxSeconds: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -66,9 +70,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       REDIS_PREFIX: str({ default: 'nolan' }),
       SESSION_SECRET: secret(),
       RECEIPT_PEPPER: secret(),
-      LOG_LEVEL: str({ choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' }),
+      LOG_LEVEL: str({
+        choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+        default: 'info',
+      }),
       PORTAL_URL: url({ default: 'http://localhost:3001' }),
       API_URL: url({ default: 'http://localhost:3000' }),
+      SESSION_IDLE_MINUTES: num({ default: 30 }),
+      SESSION_MAX_HOURS: num({ default: 12 }),
     },
     {
       reporter: ({ errors }) => {
@@ -93,6 +102,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: clean.LOG_LEVEL,
     portalUrl: clean.PORTAL_URL,
     apiUrl: clean.API_URL,
+    sessionIdleSeconds: Math.round(clean.SESSION_IDLE_MINUTES * 60),
+    sessionMaxSeconds: Math.round(clean.SESSION_MAX_HOURS * 3600),
   };
 }
 

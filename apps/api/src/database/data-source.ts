@@ -1,12 +1,32 @@
 import { DataSource } from 'typeorm';
+import { AuditCheckpointEntity } from '../audit/audit-checkpoint.entity';
+import { AuditEntryEntity } from '../audit/audit-entry.entity';
+import { CaseEntity, CaseGrantEntity, CaseItemEntity, CaseScopeKeyEntity } from '../cases/case.entity';
 import { StaffUserEntity } from '../staff/staff-user.entity';
 import { TenantEntity } from '../tenants/tenant.entity';
 import { Foundation1763900000000 } from './migrations/1763900000000-foundation';
+import { AuditTrail1763900100000 } from './migrations/1763900100000-audit-trail';
+import { StaffSignIn1763900200000 } from './migrations/1763900200000-staff-sign-in';
+import { CaseStore1763900300000 } from './migrations/1763900300000-case-store';
 
 /** Every entity, listed so the webpack bundle carries them (no globs at run time). */
-export const ENTITIES = [TenantEntity, StaffUserEntity];
+export const ENTITIES = [
+  TenantEntity,
+  StaffUserEntity,
+  AuditEntryEntity,
+  AuditCheckpointEntity,
+  CaseEntity,
+  CaseScopeKeyEntity,
+  CaseGrantEntity,
+  CaseItemEntity,
+];
 /** Every migration in order. One migration per change; never edit a merged one. */
-export const MIGRATIONS = [Foundation1763900000000];
+export const MIGRATIONS = [
+  Foundation1763900000000,
+  AuditTrail1763900100000,
+  StaffSignIn1763900200000,
+  CaseStore1763900300000,
+];
 
 export function dataSourceOptions(url: string) {
   return {

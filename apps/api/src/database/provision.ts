@@ -44,7 +44,9 @@ export async function ensureAppRole(ownerUrl: string, appUrl: string): Promise<v
   try {
     const owner = await client.query('SELECT current_user AS name');
     if (owner.rows[0].name === role) {
-      throw new Error('DATABASE_URL must use a different role from MIGRATION_DATABASE_URL (row-level security)');
+      throw new Error(
+        'DATABASE_URL must use a different role from MIGRATION_DATABASE_URL (row-level security)',
+      );
     }
     const exists = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
     const verb = exists.rowCount ? 'ALTER' : 'CREATE';

@@ -1,6 +1,14 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import {
+  type ArgumentsHost,
+  Catch,
+  type ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
 import type { Response } from 'express';
 import { STATUS_CODES } from 'node:http';
+import { AppError, statusForAppError } from './app-error';
 
 export interface ErrorBody {
   statusCode: number;
@@ -53,11 +61,18 @@ export class GlobalExceptionFilter implements ExceptionFilter {
       this.logger.error({ errorType: name }, 'Unhandled error');
     }
     if (response.headersSent) return;
+    if (exception instanceof AppError && exception.retryAfterSeconds !== undefined) {
+      response.setHeader('Retry-After', String(exception.retryAfterSeconds));
+    }
     response.status(body.statusCode).json(body);
   }
 }
 
 export function toErrorBody(exception: unknown): ErrorBody {
+  if (exception instanceof AppError) {
+    const statusCode = statusForAppError(exception.code);
+    return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message: exception.message };
+  }
   if (exception instanceof HttpException) {
     const statusCode = exception.getStatus();
     const payload = exception.getResponse();
@@ -68,7 +83,8 @@ export function toErrorBody(exception: unknown): ErrorBody {
     return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message };
   }
   if (isExposedHttpError(exception)) {
-    const message = (exception.type && BODY_PARSER_MESSAGES[exception.type]) || 'The request could not be read.';
+    const message =
+      (exception.type && BODY_PARSER_MESSAGES[exception.type]) || 'The request could not be read.';
     return { statusCode: exception.status, error: STATUS_CODES[exception.status] ?? 'Error', message };
   }
   return {

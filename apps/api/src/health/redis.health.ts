@@ -44,7 +44,10 @@ export class RedisHealthIndicator {
         this.systemQueue.getJobCounts('waiting', 'active', 'failed', 'delayed'),
         'Redis',
       );
-      const beat = await withTimeout(this.redis.get(`${this.config.redisPrefix}:${WORKER_HEARTBEAT_KEY}`), 'Redis');
+      const beat = await withTimeout(
+        this.redis.get(`${this.config.redisPrefix}:${WORKER_HEARTBEAT_KEY}`),
+        'Redis',
+      );
       const workerHeartbeatAgeSeconds = beat ? Math.round((Date.now() - Number(beat)) / 1000) : null;
       return check.up({ [QueueName.System]: counts, workerHeartbeatAgeSeconds });
     } catch {

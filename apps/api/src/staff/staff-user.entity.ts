@@ -40,6 +40,20 @@ export class StaffUserEntity {
   @Column({ name: 'key_fingerprint', type: 'text' })
   keyFingerprint!: string;
 
+  /** Set when the user confirmed a code from their authenticator app; until then they can only enrol. */
+  @Column({ name: 'totp_enrolled_at', type: 'timestamptz', nullable: true })
+  totpEnrolledAt!: Date | null;
+
+  @Column({ name: 'password_changed_at', type: 'timestamptz', nullable: true })
+  passwordChangedAt!: Date | null;
+
+  /** The user's own OpenPGP public key (e.g. from GnuPG), to which case exports are encrypted. */
+  @Column({ name: 'external_public_key', type: 'text', nullable: true })
+  externalPublicKey!: string | null;
+
+  @Column({ name: 'external_key_fingerprint', type: 'text', nullable: true })
+  externalKeyFingerprint!: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 }

@@ -21,7 +21,12 @@ export class SystemProcessor extends WorkerHost {
   async process(job: Job): Promise<string> {
     switch (job.name) {
       case HEARTBEAT_JOB:
-        await this.redis.set(`${this.config.redisPrefix}:${WORKER_HEARTBEAT_KEY}`, String(Date.now()), 'EX', 600);
+        await this.redis.set(
+          `${this.config.redisPrefix}:${WORKER_HEARTBEAT_KEY}`,
+          String(Date.now()),
+          'EX',
+          600,
+        );
         return 'ok';
       default:
         return 'skipped: unknown job';

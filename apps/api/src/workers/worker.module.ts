@@ -17,8 +17,12 @@ export class WorkerModule implements OnApplicationBootstrap {
   constructor(@InjectQueue(QueueName.System) private readonly systemQueue: Queue) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.systemQueue.upsertJobScheduler(HEARTBEAT_JOB, { every: HEARTBEAT_EVERY_MS }, {
-      name: HEARTBEAT_JOB,
-    });
+    await this.systemQueue.upsertJobScheduler(
+      HEARTBEAT_JOB,
+      { every: HEARTBEAT_EVERY_MS },
+      {
+        name: HEARTBEAT_JOB,
+      },
+    );
   }
 }

@@ -5,7 +5,7 @@ import { expectCryptoError } from '../testing/crypto-test-support';
 import { PublicKeyHandle } from './key-handles';
 import { createGrant, openGrant } from './grants';
 import { generateScopeKeyPair } from './scope-keys';
-import { changePassphrase, generateStaffKeyPair, unlockPrivateKey } from './staff-keys';
+import { changePassphrase, generateStaffKeyPair, isLockedPrivateKey, unlockPrivateKey } from './staff-keys';
 import type { StaffKeyMaterial } from './staff-keys';
 
 const passphrase = 'correct horse battery staple';
@@ -64,6 +64,15 @@ describe('staff keys', () => {
       'WRONG_PASSPHRASE',
     );
     await expectCryptoError(unlockPrivateKey(staff.encryptedPrivateKey, ''), 'WRONG_PASSPHRASE');
+  });
+
+  it('tells a locked private key from an unprotected one without trying a passphrase', async () => {
+    expect(await isLockedPrivateKey(staff.encryptedPrivateKey)).toBe(true);
+    const unprotected = (
+      await readPrivateKey({ binaryKey: (await generateScopeKeyPair('internal')).privateKey })
+    ).armor();
+    expect(await isLockedPrivateKey(unprotected)).toBe(false);
+    await expectCryptoError(isLockedPrivateKey(staff.publicKey), 'INVALID_KEY');
   });
 
   it('refuses something that is not a protected private key with INVALID_KEY', async () => {

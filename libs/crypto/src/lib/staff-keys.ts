@@ -62,6 +62,15 @@ async function unlock(encryptedPrivateKey: string, passphrase: string): Promise<
   return orFail('WRONG_PASSPHRASE', () => decryptKey({ privateKey: locked, passphrase, config: PGP_CONFIG }));
 }
 
+/**
+ * Whether an armored private key is protected (every key packet encrypted), without the cost of trying
+ * a passphrase: for checks that a store or a dump holds no private key in usable form.
+ */
+export async function isLockedPrivateKey(armoredPrivateKey: string): Promise<boolean> {
+  const key = await orFail('INVALID_KEY', () => readPrivateKey({ armoredKey: armoredPrivateKey, config: PGP_CONFIG }));
+  return key.getKeys().every(({ keyPacket }) => keyPacket.isDecrypted() === false);
+}
+
 /** Unlocks a stored private key at login. WRONG_PASSPHRASE if the passphrase is wrong. */
 export async function unlockPrivateKey(
   encryptedPrivateKey: string,

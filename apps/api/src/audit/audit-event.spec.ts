@@ -1,0 +1,25 @@
+import { AUDIT_ACTIONS } from './audit-event';
+
+describe('audit actions', () => {
+  // Pinned (CONVENTIONS §7): adding an action is a deliberate change to what the trail records, and
+  // the issue names these as what must be audited.
+  it('cover every audited kind of event exactly once', () => {
+    expect([...AUDIT_ACTIONS].sort()).toEqual(
+      [
+        'auth.sign_in',
+        'auth.sign_in_failed',
+        'case.content_decrypted',
+        'case.exported',
+        'case.transitioned',
+        'config.changed',
+        'grant.created',
+        'grant.revoked',
+      ].sort(),
+    );
+    expect(new Set(AUDIT_ACTIONS).size).toBe(AUDIT_ACTIONS.length);
+  });
+
+  it('are dotted verbs the database accepts', () => {
+    for (const action of AUDIT_ACTIONS) expect(action).toMatch(/^[a-z][a-z_]*(\.[a-z][a-z_]*)+$/);
+  });
+});

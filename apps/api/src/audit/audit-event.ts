@@ -1,0 +1,43 @@
+/**
+ * What callers tell the audit trail. The actor is a tagged union so a reporter can never be given an
+ * id: reporters have no account, and nothing we store may identify one (DESIGN.md "Encrypted case
+ * store"). A staff actor may have a null id (a failed sign-in for an address with no account).
+ */
+import type { AuditDetailValue } from './audit-chain';
+
+export type AuditActor =
+  { type: 'staff'; id: string | null } | { type: 'reporter' } | { type: 'system' } | { type: 'operator' };
+
+/**
+ * Every action the trail records, as dotted verbs. Pinned by audit-event.spec.ts: a new action is a
+ * deliberate addition, listed here with what its details may carry.
+ */
+export const AUDIT_ACTIONS = [
+  /** A staff user or a reporter signed in. details: none for reporters. */
+  'auth.sign_in',
+  /** A sign-in was refused. details: { reason } as a code; never an IP for reporters. */
+  'auth.sign_in_failed',
+  /** Case content was decrypted for someone: who, what (scope, item ids), when. */
+  'case.content_decrypted',
+  /** A grant of a case scope key was made. details: { scope, granteeId }. */
+  'grant.created',
+  /** A grant was revoked. details: { scope, granteeId }. */
+  'grant.revoked',
+  /** A lifecycle transition. details: { from, to, outcome? }. */
+  'case.transitioned',
+  /** A case was exported to a handler's key. details: { recipientId, fingerprint }. */
+  'case.exported',
+  /** Tenant configuration changed. details: { setting } names, never values that could be content. */
+  'config.changed',
+] as const;
+
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export interface AuditEvent {
+  actor: AuditActor;
+  action: AuditAction;
+  /** The case concerned, if any. No foreign key: the trail outlives a crypto-shredded case. */
+  caseId?: string | null;
+  /** Ids, codes and counts only; checked and size-limited by audit-chain.ts. */
+  details?: { [key: string]: AuditDetailValue | undefined };
+}

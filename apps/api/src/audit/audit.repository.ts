@@ -1,0 +1,92 @@
+import { Injectable } from '@nestjs/common';
+import { MoreThan, type EntityManager, type QueryDeepPartialEntity } from 'typeorm';
+import type { AuditCheckpointRecord } from './audit-chain';
+import { AuditCheckpointEntity } from './audit-checkpoint.entity';
+import { AuditEntryEntity } from './audit-entry.entity';
+
+/**
+ * Audit trail queries. Every method runs in the caller's tenant transaction (`inTenant`), so row-level
+ * security limits each to the current tenant; the explicit tenant filters are for the indexes.
+ */
+@Injectable()
+export class AuditRepository {
+  /** The tenant the transaction was opened for, or null outside `inTenant`. */
+  async currentTenant(manager: EntityManager): Promise<string | null> {
+    const rows: { tenant_id: string | null }[] = await manager.query(
+      `SELECT nolan_current_tenant() AS tenant_id`,
+    );
+    return rows[0]?.tenant_id ?? null;
+  }
+
+  /**
+   * Serialises appends per tenant until the caller's transaction ends, so two appends never read the
+   * same head. The key is namespaced so other per-tenant locks never contend with this one.
+   */
+  async lockTrail(manager: EntityManager, tenantId: string): Promise<void> {
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1::text, 0))`, [
+      `nolan.audit:${tenantId}`,
+    ]);
+  }
+
+  async head(manager: EntityManager, tenantId: string): Promise<AuditCheckpointRecord | null> {
+    const last = await manager.getRepository(AuditEntryEntity).findOne({
+      select: { seq: true, hash: true },
+      where: { tenantId },
+      order: { seq: 'DESC' },
+    });
+    return last ? { seq: last.seq, hash: last.hash } : null;
+  }
+
+  async insert(manager: EntityManager, entry: Omit<AuditEntryEntity, 'id'>): Promise<string> {
+    // `details` is any JSON object, which TypeORM's deep-partial insert type cannot express.
+    const result = await manager
+      .getRepository(AuditEntryEntity)
+      .insert(entry as QueryDeepPartialEntity<AuditEntryEntity>);
+    return (result.identifiers[0] as { id: string }).id;
+  }
+
+  listForCase(manager: EntityManager, tenantId: string, caseId: string, limit: number, offset: number) {
+    return manager.getRepository(AuditEntryEntity).findAndCount({
+      where: { tenantId, caseId },
+      order: { seq: 'ASC' },
+      take: limit,
+      skip: offset,
+    });
+  }
+
+  /** A page of the chain in seq order, for verification (keyset pagination on the unique index). */
+  entriesAfter(
+    manager: EntityManager,
+    tenantId: string,
+    afterSeq: number,
+    limit: number,
+  ): Promise<AuditEntryEntity[]> {
+    return manager.getRepository(AuditEntryEntity).find({
+      where: { tenantId, seq: MoreThan(afterSeq) },
+      order: { seq: 'ASC' },
+      take: limit,
+    });
+  }
+
+  async checkpoints(manager: EntityManager, tenantId: string): Promise<AuditCheckpointRecord[]> {
+    const rows = await manager
+      .getRepository(AuditCheckpointEntity)
+      .find({ where: { tenantId }, order: { seq: 'ASC' } });
+    return rows.map((row) => ({ seq: row.seq, hash: row.hash }));
+  }
+
+  /** Idempotent: recording the same head twice leaves one checkpoint. */
+  async insertCheckpoint(
+    manager: EntityManager,
+    tenantId: string,
+    head: AuditCheckpointRecord,
+  ): Promise<void> {
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(AuditCheckpointEntity)
+      .values({ tenantId, seq: head.seq, hash: head.hash })
+      .orIgnore()
+      .execute();
+  }
+}

@@ -1,0 +1,137 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import {
+  assertAction,
+  assertNothingIdentifiesReporter,
+  type AuditCheckpointRecord,
+  ChainVerifier,
+  type ChainVerdict,
+  GENESIS_HASH,
+  hashEntry,
+  AuditMisuseError,
+  normaliseDetails,
+  normaliseUuid,
+} from './audit-chain';
+import type { AuditEvent } from './audit-event';
+import { AuditRepository } from './audit.repository';
+import { type AuditEntryPageDto, mapAuditEntry } from './dto/audit-entry.dto';
+
+export interface AppendedAuditEntry {
+  id: string;
+  seq: number;
+  hash: string;
+}
+
+export const AUDIT_PAGE_MAX = 200;
+const VERIFY_PAGE = 1000;
+
+/**
+ * Writes and reads the tenant's audit trail (DESIGN.md "Tenancy and access"; chain rules in
+ * audit-chain.ts). Every method takes the caller's EntityManager from `inTenant`: an entry commits or
+ * rolls back together with the state change it records (CONVENTIONS §4), and row-level security
+ * keeps each tenant's trail to itself.
+ */
+@Injectable()
+export class AuditService {
+  constructor(private readonly repository: AuditRepository) {}
+
+  /**
+   * Appends one entry to the current tenant's chain. Holds a per-tenant advisory lock until the
+   * caller's transaction ends, so appends are serialised and `seq` has no gaps. Run at READ COMMITTED
+   * (the default): at REPEATABLE READ the head could be read from a snapshot older than the lock, and
+   * the insert would fail on the unique (tenant_id, seq) rather than fork the chain.
+   */
+  async append(manager: EntityManager, event: AuditEvent): Promise<AppendedAuditEntry> {
+    assertAction(event.action);
+    const details = normaliseDetails(event.details);
+    const actorId =
+      event.actor.type === 'staff' && event.actor.id !== null
+        ? normaliseUuid(event.actor.id, 'actor id')
+        : null;
+    if (event.actor.type === 'reporter') assertNothingIdentifiesReporter(details);
+    const caseId = event.caseId == null ? null : normaliseUuid(event.caseId, 'case id');
+
+    const tenantId = await this.tenantOf(manager);
+    await this.repository.lockTrail(manager, tenantId);
+    const head = await this.repository.head(manager, tenantId);
+    const content = {
+      tenantId,
+      seq: (head?.seq ?? 0) + 1,
+      occurredAt: new Date(),
+      actorType: event.actor.type,
+      actorId,
+      action: event.action,
+      caseId,
+      details,
+      prevHash: head?.hash ?? GENESIS_HASH,
+    };
+    const hash = hashEntry(content);
+    const id = await this.repository.insert(manager, { ...content, hash });
+    return { id, seq: content.seq, hash };
+  }
+
+  /**
+   * Records the current head so that deleting the newest entries is detectable (audit-chain.ts,
+   * "Truncation"). Returns the head for the caller to log outside the database; null for an empty trail.
+   */
+  async checkpoint(manager: EntityManager): Promise<AuditCheckpointRecord | null> {
+    const tenantId = await this.tenantOf(manager);
+    await this.repository.lockTrail(manager, tenantId);
+    const head = await this.repository.head(manager, tenantId);
+    if (head) await this.repository.insertCheckpoint(manager, tenantId, head);
+    return head;
+  }
+
+  /** A case's trail in chain order, for the monitoring officer. The caller decides who may read it. */
+  async listForCase(
+    manager: EntityManager,
+    caseId: string,
+    page: { limit?: number; offset?: number } = {},
+  ): Promise<AuditEntryPageDto> {
+    const limit = page.limit ?? 50;
+    const offset = page.offset ?? 0;
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > AUDIT_PAGE_MAX) {
+      throw new AuditMisuseError(`limit must be an integer from 1 to ${AUDIT_PAGE_MAX}`);
+    }
+    if (!Number.isSafeInteger(offset) || offset < 0) {
+      throw new AuditMisuseError('offset must be a whole number');
+    }
+    const tenantId = await this.tenantOf(manager);
+    const [entries, total] = await this.repository.listForCase(
+      manager,
+      tenantId,
+      normaliseUuid(caseId, 'case id'),
+      limit,
+      offset,
+    );
+    return { items: entries.map(mapAuditEntry), total, limit, offset };
+  }
+
+  /**
+   * Verifies the current tenant's whole chain against its checkpoints, a page at a time, stopping at
+   * the first broken link. Checkpoints are read first (see ChainVerifier).
+   */
+  async verify(manager: EntityManager, pageSize = VERIFY_PAGE): Promise<ChainVerdict> {
+    const tenantId = await this.tenantOf(manager);
+    const verifier = new ChainVerifier(await this.repository.checkpoints(manager, tenantId));
+    let after = 0;
+    while (verifier.ok) {
+      const page = await this.repository.entriesAfter(manager, tenantId, after, pageSize);
+      for (const entry of page) if (!verifier.push(entry)) break;
+      if (page.length < pageSize) break;
+      after = page[page.length - 1].seq;
+    }
+    return verifier.finish();
+  }
+
+  private async tenantOf(manager: EntityManager): Promise<string> {
+    if (!manager.queryRunner?.isTransactionActive) {
+      throw new AuditMisuseError(
+        'the audit trail is written and read inside the caller’s transaction (inTenant)',
+      );
+    }
+    const tenantId = await this.repository.currentTenant(manager);
+    if (!tenantId) throw new AuditMisuseError('no tenant is set on this transaction (use inTenant)');
+    return tenantId;
+  }
+}

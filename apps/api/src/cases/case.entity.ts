@@ -1,0 +1,100 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+/** A case's readable metadata. Its content lives encrypted in case_items. */
+@Entity({ name: 'cases' })
+export class CaseEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ name: 'tenant_id', type: 'uuid' })
+  tenantId!: string;
+
+  @Column({ type: 'text' })
+  reference!: string;
+
+  @Column({ type: 'text' })
+  category!: string;
+
+  @Column({ type: 'text' })
+  status!: string;
+
+  @Column({ type: 'text', nullable: true })
+  outcome!: string | null;
+
+  /** Truncated to the hour: no record of the exact moment a report arrived. */
+  @Column({ name: 'received_at', type: 'timestamptz' })
+  receivedAt!: Date;
+
+  @Column({ name: 'acknowledgement_due', type: 'date' })
+  acknowledgementDue!: string;
+
+  @Column({ name: 'feedback_due', type: 'date' })
+  feedbackDue!: string;
+}
+
+@Entity({ name: 'case_scope_keys' })
+export class CaseScopeKeyEntity {
+  @Column({ name: 'tenant_id', type: 'uuid' })
+  tenantId!: string;
+
+  @Column({ name: 'case_id', type: 'uuid', primary: true })
+  caseId!: string;
+
+  @Column({ type: 'text', primary: true })
+  scope!: string;
+
+  @Column({ name: 'public_key', type: 'bytea' })
+  publicKey!: Buffer;
+}
+
+export type GranteeKind = 'staff' | 'escrow' | 'reporter';
+
+/** A scope's private key, encrypted to one grantee. Revoking access is deleting the row. */
+@Entity({ name: 'case_grants' })
+export class CaseGrantEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ name: 'tenant_id', type: 'uuid' })
+  tenantId!: string;
+
+  @Column({ name: 'case_id', type: 'uuid' })
+  caseId!: string;
+
+  @Column({ type: 'text' })
+  scope!: string;
+
+  @Column({ name: 'grantee_kind', type: 'text' })
+  granteeKind!: GranteeKind;
+
+  @Column({ name: 'grantee_id', type: 'uuid', nullable: true })
+  granteeId!: string | null;
+
+  @Column({ name: 'encrypted_scope_key', type: 'bytea' })
+  encryptedScopeKey!: Buffer;
+}
+
+/** One piece of case content (the report, a message, a note, identity…), encrypted to a scope. */
+@Entity({ name: 'case_items' })
+export class CaseItemEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ name: 'tenant_id', type: 'uuid' })
+  tenantId!: string;
+
+  @Column({ name: 'case_id', type: 'uuid' })
+  caseId!: string;
+
+  @Column({ type: 'text' })
+  scope!: string;
+
+  @Column({ type: 'text' })
+  kind!: string;
+
+  @Column({ type: 'bytea' })
+  ciphertext!: Buffer;
+
+  @Column({ name: 'created_at', type: 'timestamptz', insert: false })
+  createdAt!: Date;
+}

@@ -1,0 +1,39 @@
+import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { type AuthenticatedStaff, CurrentStaff, StaffAuthGuard } from '../auth/staff-auth.guard';
+import { CasesService } from './cases.service';
+import { AuditPageQuery, ListCasesQuery } from './dto/list-cases.dto';
+
+@ApiTags('cases')
+@ApiBearerAuth()
+@UseGuards(StaffAuthGuard)
+@Controller('cases')
+export class CasesController {
+  constructor(private readonly cases: CasesService) {}
+
+  @Get()
+  @ApiOperation({
+    summary: 'Cases the caller holds a grant for, with filters and pagination (the total counts only those)',
+  })
+  list(@CurrentStaff() staff: AuthenticatedStaff, @Query() query: ListCasesQuery) {
+    return this.cases.list(staff, query);
+  }
+
+  @Get(':reference/audit')
+  @ApiOperation({
+    summary: "The case's audit trail, for its overseer (the monitoring officer unless conflicted)",
+  })
+  trail(
+    @CurrentStaff() staff: AuthenticatedStaff,
+    @Param('reference') reference: string,
+    @Query() query: AuditPageQuery,
+  ) {
+    return this.cases.trail(staff, reference, query);
+  }
+
+  @Get(':reference')
+  @ApiOperation({ summary: 'A case, decrypted for a grant holder; 404 for anyone else (never 403)' })
+  get(@CurrentStaff() staff: AuthenticatedStaff, @Param('reference') reference: string) {
+    return this.cases.get(staff, reference);
+  }
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { AuthModule } from '../auth/auth.module';
+import { CaseStoreService } from './case-store.service';
+import { CasesController } from './cases.controller';
+import { CasesRepository } from './cases.repository';
+import { CasesService } from './cases.service';
+
+@Module({
+  imports: [AuthModule, AuditModule],
+  controllers: [CasesController],
+  providers: [CasesService, CasesRepository, CaseStoreService],
+  exports: [CaseStoreService, CasesRepository],
+})
+export class CasesModule {}

@@ -1,0 +1,72 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { CaseEntity, CaseGrantEntity, CaseItemEntity } from './case.entity';
+
+export interface CaseListFilter {
+  status?: string;
+  category?: string;
+  /** A reference or the start of one. */
+  q?: string;
+  limit: number;
+  offset: number;
+}
+
+/**
+ * Case queries, always from a staff user's point of view: a case exists for them only while they hold
+ * a grant for it (DESIGN.md "Tenancy and access"), so every query joins case_grants on the user.
+ */
+@Injectable()
+export class CasesRepository {
+  private granted(manager: EntityManager, userId: string) {
+    return manager
+      .getRepository(CaseEntity)
+      .createQueryBuilder('c')
+      .where(
+        `EXISTS (SELECT 1 FROM case_grants g WHERE g.case_id = c.id AND g.grantee_kind = 'staff' AND g.grantee_id = :userId)`,
+        { userId },
+      );
+  }
+
+  async listGranted(
+    manager: EntityManager,
+    userId: string,
+    filter: CaseListFilter,
+  ): Promise<[CaseEntity[], number]> {
+    const query = this.granted(manager, userId);
+    if (filter.status) query.andWhere('c.status = :status', { status: filter.status });
+    if (filter.category) query.andWhere('c.category = :category', { category: filter.category });
+    if (filter.q)
+      query.andWhere('c.reference LIKE :q', { q: `${filter.q.toUpperCase().replace(/[%_\\]/g, '')}%` });
+    return query
+      .orderBy('c.acknowledgement_due', 'ASC')
+      .addOrderBy('c.reference', 'ASC')
+      .take(filter.limit)
+      .skip(filter.offset)
+      .getManyAndCount();
+  }
+
+  findGrantedByReference(
+    manager: EntityManager,
+    userId: string,
+    reference: string,
+  ): Promise<CaseEntity | null> {
+    return this.granted(manager, userId).andWhere('c.reference = :reference', { reference }).getOne();
+  }
+
+  grantFor(
+    manager: EntityManager,
+    caseId: string,
+    userId: string,
+    scope: string,
+  ): Promise<CaseGrantEntity | null> {
+    return manager
+      .getRepository(CaseGrantEntity)
+      .findOne({ where: { caseId, scope, granteeKind: 'staff', granteeId: userId } });
+  }
+
+  items(manager: EntityManager, caseId: string, scope: string): Promise<CaseItemEntity[]> {
+    return manager
+      .getRepository(CaseItemEntity)
+      .find({ where: { caseId, scope }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+}

@@ -1,0 +1,104 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { decryptWithScope, openGrantAsKey, UnlockedKey } from '@nolan/crypto';
+import { getCategory, isCategoryId, OVERSIGHT_ROLES, toLondonDate } from '@nolan/domain';
+import type { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { SessionStore } from '../auth/session-store';
+import type { AuthenticatedStaff } from '../auth/staff-auth.guard';
+import { inTenant } from '../database/tenant-transaction';
+import { AppError } from '../errors/app-error';
+import type { CaseEntity } from './case.entity';
+import { type CaseListFilter, CasesRepository } from './cases.repository';
+
+const NO_SUCH_CASE = 'There is no case with this reference.';
+
+export function mapCaseSummary(entity: CaseEntity) {
+  return {
+    reference: entity.reference,
+    category: entity.category,
+    categoryTitle: isCategoryId(entity.category) ? getCategory(entity.category).title : entity.category,
+    status: entity.status,
+    outcome: entity.outcome,
+    receivedOn: toLondonDate(entity.receivedAt),
+    acknowledgementDue: entity.acknowledgementDue,
+    feedbackDue: entity.feedbackDue,
+  };
+}
+
+/**
+ * The staff view of cases. A case exists for a user only while they hold a grant for it: anyone else
+ * gets 404, never 403, so not even its existence leaks. Administrators configure the tenant and never
+ * see a case, whatever grants a mistake might have given them. Every decryption is audited.
+ */
+@Injectable()
+export class CasesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly cases: CasesRepository,
+    private readonly sessions: SessionStore,
+    private readonly audit: AuditService,
+  ) {}
+
+  async list(staff: AuthenticatedStaff, filter: CaseListFilter) {
+    const { session } = staff;
+    const [items, total] = session.roles.includes('administrator')
+      ? [[], 0]
+      : await inTenant(this.dataSource, session.tenantId, (m) =>
+          this.cases.listGranted(m, session.userId, filter),
+        );
+    return { items: items.map(mapCaseSummary), total, limit: filter.limit, offset: filter.offset };
+  }
+
+  async get(staff: AuthenticatedStaff, reference: string) {
+    const { session } = staff;
+    if (session.roles.includes('administrator')) throw new AppError('NOT_FOUND', NO_SUCH_CASE);
+    const key = await this.userKey(staff);
+    return inTenant(this.dataSource, session.tenantId, async (m) => {
+      const found = await this.cases.findGrantedByReference(m, session.userId, reference);
+      if (!found) throw new AppError('NOT_FOUND', NO_SUCH_CASE);
+      const grant = await this.cases.grantFor(m, found.id, session.userId, 'report');
+      let report: unknown = null;
+      if (grant) {
+        const scopeKey = await openGrantAsKey(new Uint8Array(grant.encryptedScopeKey), key);
+        const items = await this.cases.items(m, found.id, 'report');
+        const reportItem = items.find((item) => item.kind === 'report');
+        if (reportItem) {
+          report = JSON.parse(
+            Buffer.from(await decryptWithScope(new Uint8Array(reportItem.ciphertext), scopeKey)).toString(
+              'utf8',
+            ),
+          );
+        }
+        await this.audit.append(m, {
+          actor: { type: 'staff', id: session.userId },
+          action: 'case.content_decrypted',
+          caseId: found.id,
+          details: { scope: 'report', items: reportItem ? 1 : 0 },
+        });
+      }
+      return { ...mapCaseSummary(found), report };
+    });
+  }
+
+  /**
+   * The case's audit trail, for those who oversee cases (the monitoring officer, or whoever a
+   * conflict route put in their place) and hold a grant for it; 404 for everyone else.
+   */
+  async trail(staff: AuthenticatedStaff, reference: string, page: { limit: number; offset: number }) {
+    const { session } = staff;
+    if (!session.roles.some((role) => OVERSIGHT_ROLES.includes(role)))
+      throw new AppError('NOT_FOUND', NO_SUCH_CASE);
+    return inTenant(this.dataSource, session.tenantId, async (m) => {
+      const found = await this.cases.findGrantedByReference(m, session.userId, reference);
+      if (!found) throw new AppError('NOT_FOUND', NO_SUCH_CASE);
+      return this.audit.listForCase(m, found.id, page);
+    });
+  }
+
+  private async userKey(staff: AuthenticatedStaff): Promise<UnlockedKey> {
+    const bytes = await this.sessions.privateKey(staff.session.sessionId, staff.secret);
+    if (!bytes) throw new AppError('UNAUTHENTICATED', 'Sign in to continue.');
+    return UnlockedKey.fromSerialized(bytes);
+  }
+}

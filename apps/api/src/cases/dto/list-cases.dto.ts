@@ -1,0 +1,53 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { CASE_STATUSES, CATEGORY_IDS } from '@nolan/domain';
+
+export class ListCasesQuery {
+  @ApiPropertyOptional({ enum: CASE_STATUSES })
+  @IsOptional()
+  @IsIn(CASE_STATUSES as readonly string[], { message: `status must be one of: ${CASE_STATUSES.join(', ')}` })
+  status?: string;
+
+  @ApiPropertyOptional({ enum: CATEGORY_IDS })
+  @IsOptional()
+  @IsIn(CATEGORY_IDS as readonly string[], { message: 'category must be one of the categories in the form' })
+  category?: string;
+
+  @ApiPropertyOptional({ description: 'A case reference, or the start of one', example: 'NLN-7KQ2' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9-]{1,20}$/, { message: 'q must be a case reference or the start of one' })
+  q?: string;
+
+  @ApiPropertyOptional({ default: 25, minimum: 1, maximum: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit = 25;
+
+  @ApiPropertyOptional({ default: 0, minimum: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  offset = 0;
+}
+
+export class AuditPageQuery {
+  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit = 50;
+
+  @ApiPropertyOptional({ default: 0, minimum: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  offset = 0;
+}

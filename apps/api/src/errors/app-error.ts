@@ -1,0 +1,48 @@
+/**
+ * Errors our services raise on purpose, each with a code. The code, not the class or the message,
+ * decides the HTTP status, and that mapping lives in one place (GlobalExceptionFilter, CONVENTIONS §3).
+ */
+export type AppErrorCode =
+  | 'INVALID_CREDENTIALS'
+  | 'SIGN_IN_THROTTLED'
+  | 'UNAUTHENTICATED'
+  | 'TOTP_ENROLMENT_REQUIRED'
+  | 'NOT_FOUND'
+  | 'INVALID_INPUT'
+  | 'CONFLICT';
+
+export class AppError extends Error {
+  constructor(
+    readonly code: AppErrorCode,
+    message: string,
+    /** Seconds a throttled caller should wait, for the Retry-After header. */
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+function assertUnreachable(value: never): never {
+  throw new Error(`Unhandled error code: ${String(value)}`);
+}
+
+export function statusForAppError(code: AppErrorCode): number {
+  switch (code) {
+    case 'INVALID_INPUT':
+      return 400;
+    case 'INVALID_CREDENTIALS':
+    case 'UNAUTHENTICATED':
+      return 401;
+    case 'TOTP_ENROLMENT_REQUIRED':
+      return 403;
+    case 'NOT_FOUND':
+      return 404;
+    case 'CONFLICT':
+      return 409;
+    case 'SIGN_IN_THROTTLED':
+      return 429;
+    default:
+      return assertUnreachable(code);
+  }
+}

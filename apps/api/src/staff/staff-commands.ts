@@ -1,0 +1,88 @@
+/**
+ * Operator commands for tenants and staff (run through cli.ts as the tables' owner is NOT needed: they
+ * use the application role, so row-level security applies to operators too). Each returns the lines
+ * to print; secrets appear in them once and are never stored readable.
+ */
+import { isStaffRole, STAFF_ROLES } from '@nolan/domain';
+import type { DataSource } from 'typeorm';
+import { TenantEntity } from '../tenants/tenant.entity';
+import { createStaffUser, createTenant, resetTotp } from './staff-provisioning';
+
+/**
+ * `--name value` pairs from argv, every one of `allowed` required: one error names every unknown,
+ * empty or missing option.
+ */
+export function parseFlags(args: readonly string[], allowed: readonly string[]): Record<string, string> {
+  const flags: Record<string, string> = {};
+  for (let i = 0; i < args.length; i += 2) {
+    const name = args[i] ?? '';
+    const value = args[i + 1];
+    if (!name.startsWith('--') || !allowed.includes(name.slice(2))) {
+      throw new Error(`unknown option "${name}"; options: ${allowed.map((a) => `--${a}`).join(', ')}`);
+    }
+    if (value === undefined || value.startsWith('--')) throw new Error(`${name} needs a value`);
+    flags[name.slice(2)] = value;
+  }
+  const missing = allowed.filter((name) => !flags[name]).map((name) => `--${name}`);
+  if (missing.length)
+    throw new Error(`${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} required`);
+  return flags;
+}
+
+function required(flags: Record<string, string>, name: string): string {
+  return flags[name] as string;
+}
+
+async function tenantBySlug(dataSource: DataSource, slug: string): Promise<TenantEntity> {
+  const tenant = await dataSource.getRepository(TenantEntity).findOne({ where: { slug } });
+  if (!tenant) throw new Error(`no tenant with slug "${slug}"`);
+  return tenant;
+}
+
+export async function tenantCreate(dataSource: DataSource, args: readonly string[]): Promise<string[]> {
+  const flags = parseFlags(args, ['slug', 'name']);
+  const { tenant, escrowRecoveryPassphrase } = await dataSource.transaction((m) =>
+    createTenant(m, { slug: required(flags, 'slug'), name: required(flags, 'name') }),
+  );
+  return [
+    `tenant "${tenant.name}" created (slug ${tenant.slug})`,
+    `escrow recovery passphrase (shown once; store it offline, e.g. in the monitoring officer's safe): ${escrowRecoveryPassphrase}`,
+  ];
+}
+
+export async function userCreate(
+  dataSource: DataSource,
+  sessionSecret: string,
+  args: readonly string[],
+): Promise<string[]> {
+  const flags = parseFlags(args, ['tenant', 'email', 'name', 'roles']);
+  const roles = required(flags, 'roles')
+    .split(',')
+    .map((r) => r.trim());
+  const unknown = roles.filter((r) => !isStaffRole(r));
+  if (unknown.length)
+    throw new Error(`unknown role(s) ${unknown.join(', ')}; roles: ${STAFF_ROLES.join(', ')}`);
+  const tenant = await tenantBySlug(dataSource, required(flags, 'tenant'));
+  const created = await dataSource.transaction((m) =>
+    createStaffUser(m, sessionSecret, {
+      tenantId: tenant.id,
+      email: required(flags, 'email'),
+      name: required(flags, 'name'),
+      roles,
+    }),
+  );
+  return [
+    `user ${created.user.email} created in ${tenant.slug} with roles ${created.user.roles.join(', ')}`,
+    `temporary password (shown once): ${created.password}`,
+    'at first sign-in they set up two-factor sign-in with an authenticator app, then should change the password',
+  ];
+}
+
+export async function userResetTwoFactor(dataSource: DataSource, args: readonly string[]): Promise<string[]> {
+  const flags = parseFlags(args, ['tenant', 'email']);
+  const tenant = await tenantBySlug(dataSource, required(flags, 'tenant'));
+  const email = required(flags, 'email');
+  const done = await dataSource.transaction((m) => resetTotp(m, tenant.id, email));
+  if (!done) throw new Error(`no user ${email} in ${tenant.slug}`);
+  return [`two-factor sign-in reset for ${email}; they set it up again at their next sign-in`];
+}

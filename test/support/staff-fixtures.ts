@@ -1,0 +1,87 @@
+/**
+ * Tenants and staff users for e2e suites, made through the same provisioning code as the operator
+ * CLI, each suite under its own tenant so suites never depend on one another's data.
+ */
+import { randomBytes } from 'node:crypto';
+import { authenticator } from 'otplib';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { createDataSource } from '../../apps/api/src/database/data-source';
+import { createStaffUser, createTenant } from '../../apps/api/src/staff/staff-provisioning';
+import { TEST_ENV } from './test-env';
+
+export interface TestUser {
+  id: string;
+  email: string;
+  password: string;
+  totpSecret?: string;
+  roles: string[];
+}
+
+export class StaffFixtures {
+  private constructor(readonly dataSource: DataSource) {}
+
+  static async open(): Promise<StaffFixtures> {
+    const dataSource = createDataSource(TEST_ENV.DATABASE_URL);
+    await dataSource.initialize();
+    return new StaffFixtures(dataSource);
+  }
+
+  close(): Promise<void> {
+    return this.dataSource.destroy();
+  }
+
+  async tenant(prefix: string): Promise<{ id: string; slug: string; escrowRecoveryPassphrase: string }> {
+    const slug = `${prefix}-${randomBytes(3).toString('hex')}`;
+    const created = await this.dataSource.transaction((m) =>
+      createTenant(m, { slug, name: `${prefix} council` }),
+    );
+    return { id: created.tenant.id, slug, escrowRecoveryPassphrase: created.escrowRecoveryPassphrase };
+  }
+
+  async user(
+    tenantId: string,
+    roles: string[],
+    options: { enrolTotp?: boolean; password?: string } = {},
+  ): Promise<TestUser> {
+    const email = `${roles.join('-').replace(/_/g, '-')}-${randomBytes(3).toString('hex')}@example.org`;
+    const created = await this.dataSource.transaction((m) =>
+      createStaffUser(m, TEST_ENV.SESSION_SECRET, {
+        tenantId,
+        email,
+        name: `Test ${roles.join(' ')}`,
+        roles,
+        enrolTotp: options.enrolTotp ?? true,
+        password: options.password,
+      }),
+    );
+    return { id: created.user.id, email, password: created.password, totpSecret: created.totpSecret, roles };
+  }
+}
+
+/**
+ * A TOTP code for the current 30-second step, or one step either side (the server accepts a window of
+ * one), so a test can sign in up to three times without reusing a code.
+ */
+export function totpCode(secret: string, step: -1 | 0 | 1 = 0): string {
+  return authenticator.clone({ epoch: Date.now() + step * 30_000 }).generate(secret);
+}
+
+/** Signs a fixture user in over HTTP and returns their bearer token. */
+export async function signInAs(
+  server: unknown,
+  slug: string,
+  user: TestUser,
+  step: -1 | 0 | 1 = 0,
+): Promise<string> {
+  const res = await request(server as Parameters<typeof request>[0])
+    .post(`/api/v1/tenants/${slug}/sessions`)
+    .send({
+      email: user.email,
+      password: user.password,
+      totp: user.totpSecret ? totpCode(user.totpSecret, step) : undefined,
+    });
+  if (res.status !== 201)
+    throw new Error(`sign-in failed for ${user.email}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.token as string;
+}
