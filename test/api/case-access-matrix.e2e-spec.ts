@@ -6,7 +6,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { routeCase, STAFF_ROLES, type StaffRole } from '@nolan/domain';
 import request from 'supertest';
-import { CaseStoreService, type Grantee } from '../../apps/api/src/cases/case-store.service';
 import { startApi } from '../support/api-app';
 import { signInAs, StaffFixtures, type TestUser } from '../support/staff-fixtures';
 
@@ -30,16 +29,6 @@ describe('case access matrix', () => {
     fixtures = await StaffFixtures.open();
     tenant = await fixtures.tenant('matrix');
     for (const role of STAFF_ROLES) users.set(role, await fixtures.user(tenant.id, [role]));
-    const escrowKey = (
-      await fixtures.dataSource.query(`SELECT escrow_public_key FROM tenants WHERE id = $1`, [tenant.id])
-    )[0].escrow_public_key as string;
-    const publicKeys = new Map<string, string>();
-    await fixtures.dataSource.transaction(async (m) => {
-      await m.query(`SELECT set_config('nolan.tenant_id', $1, true)`, [tenant.id]);
-      for (const row of await m.query(`SELECT id, public_key FROM staff_users`))
-        publicKeys.set(row.id, row.public_key);
-    });
-    const store = new CaseStoreService();
     const roleHolders = [...users.entries()].map(([role, u]) => ({ userId: u.id, roles: [role] }));
     const seed = async (
       category: Parameters<typeof routeCase>[0]['category'],
@@ -55,22 +44,11 @@ describe('case access matrix', () => {
       });
       if (decision.kind !== 'routed') throw new Error(decision.reason);
       const holders = new Set([...decision.owners.map((r) => r.userId), decision.overseer.userId, ...extra]);
-      const staff: Grantee[] = [...holders].map((id) => ({
-        kind: 'staff',
-        userId: id,
-        publicKey: publicKeys.get(id) as string,
-      }));
-      const escrow: Grantee = { kind: 'escrow', userId: null, publicKey: escrowKey };
       const marker = `report-${category}-${cases.length}`;
-      const created = await fixtures.dataSource.transaction(async (m) => {
-        await m.query(`SELECT set_config('nolan.tenant_id', $1, true)`, [tenant.id]);
-        return store.create(m, {
-          tenantId: tenant.id,
-          category,
-          receivedAt: new Date(),
-          report: { whatHappened: marker },
-          grantees: { report: [...staff, escrow], internal: [...staff, escrow], identity: [escrow] },
-        });
+      const created = await fixtures.case(tenant.id, {
+        category,
+        staffIds: holders,
+        report: { whatHappened: marker },
       });
       cases.push({ reference: created.reference, holders, marker });
     };

@@ -110,6 +110,36 @@ describe('the demo tenant and tenant isolation', () => {
     expect(counts).toEqual({ without: 0, within: 8, afterCommit: 0 });
   });
 
+  it('forces row-level security on every table with a tenant_id, and returns nothing without the tenant set', async () => {
+    const owner = new Client({ connectionString: TEST_ENV.MIGRATION_DATABASE_URL });
+    await owner.connect();
+    const tables = (
+      await owner.query(`SELECT c.relname AS name, c.relrowsecurity AS rls, c.relforcerowsecurity AS forced,
+          (SELECT count(*) FROM pg_policies p WHERE p.tablename = c.relname)::int AS policies
+        FROM pg_class c JOIN information_schema.columns col ON col.table_name = c.relname AND col.column_name = 'tenant_id'
+        WHERE c.relkind = 'r' AND col.table_schema = 'public' ORDER BY c.relname`)
+    ).rows as { name: string; rls: boolean; forced: boolean; policies: number }[];
+    await owner.end();
+    expect(tables.map((t) => t.name)).toEqual(
+      expect.arrayContaining(['staff_users', 'audit_entries', 'cases', 'case_grants', 'case_items']),
+    );
+    for (const table of tables) {
+      expect({
+        table: table.name,
+        rls: table.rls,
+        forced: table.forced,
+        hasPolicy: table.policies > 0,
+      }).toEqual({
+        table: table.name,
+        rls: true,
+        forced: true,
+        hasPolicy: true,
+      });
+      const visible = await asApp((c) => c.query(`SELECT count(*)::int AS n FROM ${table.name}`));
+      expect({ table: table.name, rows: visible.rows[0].n }).toEqual({ table: table.name, rows: 0 });
+    }
+  });
+
   it('refuses to write a row into another tenant', async () => {
     await asApp(async (c) => {
       await c.query('BEGIN');

@@ -6,6 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { authenticator } from 'otplib';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import type { CategoryId } from '@nolan/domain';
+import { CaseStoreService, type Grantee } from '../../apps/api/src/cases/case-store.service';
 import { createDataSource } from '../../apps/api/src/database/data-source';
 import { createStaffUser, createTenant } from '../../apps/api/src/staff/staff-provisioning';
 import { TEST_ENV } from './test-env';
@@ -37,6 +39,33 @@ export class StaffFixtures {
       createTenant(m, { slug, name: `${prefix} council` }),
     );
     return { id: created.tenant.id, slug, escrowRecoveryPassphrase: created.escrowRecoveryPassphrase };
+  }
+
+  /**
+   * A case in the encrypted store, its report and internal scopes granted to `staffIds` and the
+   * escrow key, its identity scope to the escrow key only.
+   */
+  async case(
+    tenantId: string,
+    input: { category: CategoryId; staffIds: Iterable<string>; report: unknown },
+  ): Promise<{ id: string; reference: string }> {
+    return this.dataSource.transaction(async (m) => {
+      await m.query(`SELECT set_config('nolan.tenant_id', $1, true)`, [tenantId]);
+      const [tenant] = await m.query(`SELECT escrow_public_key FROM tenants WHERE id = $1`, [tenantId]);
+      const staff: Grantee[] = [];
+      for (const userId of input.staffIds) {
+        const [row] = await m.query(`SELECT public_key FROM staff_users WHERE id = $1`, [userId]);
+        staff.push({ kind: 'staff', userId, publicKey: row.public_key });
+      }
+      const escrow: Grantee = { kind: 'escrow', userId: null, publicKey: tenant.escrow_public_key };
+      return new CaseStoreService().create(m, {
+        tenantId,
+        category: input.category,
+        receivedAt: new Date(),
+        report: input.report,
+        grantees: { report: [...staff, escrow], internal: [...staff, escrow], identity: [escrow] },
+      });
+    });
   }
 
   async user(

@@ -2,9 +2,10 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { CasesModule } from '../cases/cases.module';
 import { HealthModule } from '../health/health.module';
+import { StaffModule } from '../staff/staff.module';
 import { CoreModule } from './core.module';
 
 @Module({
-  imports: [CoreModule, HealthModule, AuthModule, CasesModule],
+  imports: [CoreModule, HealthModule, AuthModule, CasesModule, StaffModule],
 })
 export class AppModule {}

@@ -69,4 +69,35 @@ export class CasesRepository {
       .getRepository(CaseItemEntity)
       .find({ where: { caseId, scope }, order: { createdAt: 'ASC', id: 'ASC' } });
   }
+
+  /** Every case grant a staff user holds (for recovery and re-routing). */
+  staffGrants(manager: EntityManager, userId: string): Promise<CaseGrantEntity[]> {
+    return manager
+      .getRepository(CaseGrantEntity)
+      .find({ where: { granteeKind: 'staff', granteeId: userId } });
+  }
+
+  escrowGrant(manager: EntityManager, caseId: string, scope: string): Promise<CaseGrantEntity | null> {
+    return manager
+      .getRepository(CaseGrantEntity)
+      .findOne({ where: { caseId, scope, granteeKind: 'escrow' } });
+  }
+
+  /** Replaces a grant's encrypted key (grants are never updated in place: delete, then insert). */
+  async replaceGrant(
+    manager: EntityManager,
+    grant: CaseGrantEntity,
+    encryptedScopeKey: Uint8Array,
+  ): Promise<void> {
+    const repository = manager.getRepository(CaseGrantEntity);
+    await repository.delete({ id: grant.id });
+    await repository.insert({
+      tenantId: grant.tenantId,
+      caseId: grant.caseId,
+      scope: grant.scope,
+      granteeKind: grant.granteeKind,
+      granteeId: grant.granteeId,
+      encryptedScopeKey: Buffer.from(encryptedScopeKey),
+    });
+  }
 }

@@ -7,6 +7,7 @@ export type AppErrorCode =
   | 'SIGN_IN_THROTTLED'
   | 'UNAUTHENTICATED'
   | 'TOTP_ENROLMENT_REQUIRED'
+  | 'FORBIDDEN'
   | 'NOT_FOUND'
   | 'INVALID_INPUT'
   | 'CONFLICT';
@@ -35,6 +36,7 @@ export function statusForAppError(code: AppErrorCode): number {
     case 'UNAUTHENTICATED':
       return 401;
     case 'TOTP_ENROLMENT_REQUIRED':
+    case 'FORBIDDEN':
       return 403;
     case 'NOT_FOUND':
       return 404;

@@ -21,7 +21,10 @@ export function loadPortalConfig(env: NodeJS.ProcessEnv = process.env): PortalCo
     {
       reporter: ({ errors }) => {
         for (const [name, error] of Object.entries(errors)) {
-          if (error) problems.push(`${name} (${error instanceof EnvMissingError ? 'missing' : `invalid: ${error.message}`})`);
+          if (error)
+            problems.push(
+              `${name} (${error instanceof EnvMissingError ? 'missing' : `invalid: ${error.message}`})`,
+            );
         }
       },
     },

@@ -1,0 +1,103 @@
+/**
+ * A forgotten password, recovered through the tenant escrow (DESIGN.md "Encrypted case store"): the
+ * user's private key is locked under the password they lost, so it cannot be saved. Instead the
+ * monitoring officer, with the council's recovery passphrase, unlocks the escrow key (a grantee of
+ * every case scope), and every scope the user held is granted afresh to a new key pair under a
+ * temporary password. Their two-factor set-up stays; their sessions end. All of it is audited.
+ */
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { hash } from '@node-rs/argon2';
+import {
+  CryptoError,
+  generateStaffKeyPair,
+  PublicKeyHandle,
+  regrant,
+  unlockPrivateKey,
+  type UnlockedKey,
+} from '@nolan/crypto';
+import type { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { SessionStore, type StaffSession } from '../auth/session-store';
+import { CasesRepository } from '../cases/cases.repository';
+import { inTenant } from '../database/tenant-transaction';
+import { AppError } from '../errors/app-error';
+import { TenantsRepository } from '../tenants/tenants.repository';
+import { PASSWORD_HASH_OPTIONS, typeableSecret } from './staff-provisioning';
+import { StaffUsersRepository } from './staff-users.repository';
+
+@Injectable()
+export class StaffRecoveryService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tenants: TenantsRepository,
+    private readonly users: StaffUsersRepository,
+    private readonly cases: CasesRepository,
+    private readonly sessions: SessionStore,
+    private readonly audit: AuditService,
+  ) {}
+
+  async recover(actor: StaffSession, userId: string, recoveryPassphrase: string) {
+    if (!actor.roles.includes('monitoring_officer')) {
+      throw new AppError('FORBIDDEN', 'Only the monitoring officer can recover an account.');
+    }
+    const tenant = await this.tenants.findById(actor.tenantId);
+    if (!tenant) throw new AppError('UNAUTHENTICATED', 'Sign in to continue.');
+    let escrow: UnlockedKey;
+    try {
+      escrow = await unlockPrivateKey(tenant.escrowPrivateKeyEncrypted, recoveryPassphrase);
+    } catch (error) {
+      if (error instanceof CryptoError && error.code === 'WRONG_PASSPHRASE') {
+        throw new AppError('INVALID_INPUT', "recoveryPassphrase is not this council's recovery passphrase");
+      }
+      throw error;
+    }
+    const temporaryPassword = typeableSecret(5);
+    const result = await inTenant(this.dataSource, actor.tenantId, async (m) => {
+      const user = await this.users.findById(m, userId);
+      if (!user) throw new AppError('NOT_FOUND', 'There is no such user in this council.');
+      const keys = await generateStaffKeyPair({
+        name: user.displayName,
+        email: user.email,
+        passphrase: temporaryPassword,
+      });
+      const newKey = await PublicKeyHandle.parse(keys.publicKey);
+      let regranted = 0;
+      let lost = 0;
+      for (const grant of await this.cases.staffGrants(m, user.id)) {
+        const escrowGrant = await this.cases.escrowGrant(m, grant.caseId, grant.scope);
+        if (!escrowGrant) {
+          lost += 1;
+          continue;
+        }
+        await this.cases.replaceGrant(
+          m,
+          grant,
+          await regrant(new Uint8Array(escrowGrant.encryptedScopeKey), escrow, newKey),
+        );
+        await this.audit.append(m, {
+          actor: { type: 'staff', id: actor.userId },
+          action: 'grant.created',
+          caseId: grant.caseId,
+          details: { scope: grant.scope, granteeId: user.id, via: 'escrow_recovery' },
+        });
+        regranted += 1;
+      }
+      await this.users.update(m, user.id, {
+        passwordHash: await hash(temporaryPassword, PASSWORD_HASH_OPTIONS),
+        publicKey: keys.publicKey,
+        privateKeyEncrypted: keys.encryptedPrivateKey,
+        keyFingerprint: keys.fingerprint,
+        passwordChangedAt: new Date(),
+      });
+      await this.audit.append(m, {
+        actor: { type: 'staff', id: actor.userId },
+        action: 'config.changed',
+        details: { setting: 'staff_key_recovered', userId: user.id, regranted, lost },
+      });
+      return { userId: user.id, regranted, lost };
+    });
+    await this.sessions.destroyAllFor(userId);
+    return { ...result, temporaryPassword };
+  }
+}

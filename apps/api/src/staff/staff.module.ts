@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { AuthModule } from '../auth/auth.module';
+import { CasesModule } from '../cases/cases.module';
+import { StaffRecoveryService } from './staff-recovery.service';
+import { StaffController } from './staff.controller';
+
+@Module({
+  imports: [AuthModule, CasesModule, AuditModule],
+  controllers: [StaffController],
+  providers: [StaffRecoveryService],
+})
+export class StaffModule {}

@@ -1,0 +1,108 @@
+import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { startApi } from '../support/api-app';
+import { signInAs, StaffFixtures, type TestUser } from '../support/staff-fixtures';
+
+describe('recovering a forgotten password through the tenant escrow', () => {
+  let app: INestApplication;
+  let fixtures: StaffFixtures;
+  let tenant: { id: string; slug: string; escrowRecoveryPassphrase: string };
+  let mo: TestUser;
+  let investigator: TestUser;
+  let reference: string;
+
+  beforeAll(async () => {
+    app = await startApi();
+    fixtures = await StaffFixtures.open();
+    tenant = await fixtures.tenant('recovery');
+    mo = await fixtures.user(tenant.id, ['monitoring_officer']);
+    investigator = await fixtures.user(tenant.id, ['investigator']);
+    ({ reference } = await fixtures.case(tenant.id, {
+      category: 'fraud_theft',
+      staffIds: [mo.id, investigator.id],
+      report: { whatHappened: 'recovered content' },
+    }));
+  });
+  afterAll(async () => {
+    await fixtures.close();
+    await app.close();
+  });
+
+  it('gives the user a new key under a temporary password, with every case they held still readable', async () => {
+    const server = app.getHttpServer();
+    const moToken = await signInAs(server, tenant.slug, mo);
+    const oldSession = await signInAs(server, tenant.slug, investigator, -1);
+    const url = `/api/v1/staff/${investigator.id}/recovery`;
+
+    await request(server)
+      .post(url)
+      .auth(moToken, { type: 'bearer' })
+      .send({ recoveryPassphrase: 'WRONG-WRONG-WRONG' })
+      .expect(400, {
+        statusCode: 400,
+        error: 'Bad Request',
+        message: "recoveryPassphrase is not this council's recovery passphrase",
+      });
+    await request(server)
+      .post(url)
+      .auth(oldSession, { type: 'bearer' })
+      .send({ recoveryPassphrase: tenant.escrowRecoveryPassphrase })
+      .expect(403);
+
+    const recovered = await request(server)
+      .post(url)
+      .auth(moToken, { type: 'bearer' })
+      .send({ recoveryPassphrase: tenant.escrowRecoveryPassphrase })
+      .expect(201);
+    expect(recovered.body).toEqual({
+      userId: investigator.id,
+      regranted: 2,
+      lost: 0,
+      temporaryPassword: expect.stringMatching(/^[A-Z2-9]{4}(-[A-Z2-9]{4}){4}$/),
+    });
+
+    await request(server).get('/api/v1/me').auth(oldSession, { type: 'bearer' }).expect(401);
+    await expect(signInAs(server, tenant.slug, investigator, 0)).rejects.toThrow(/401/);
+    const fresh = await signInAs(
+      server,
+      tenant.slug,
+      { ...investigator, password: recovered.body.temporaryPassword },
+      1,
+    );
+    const read = await request(server)
+      .get(`/api/v1/cases/${reference}`)
+      .auth(fresh, { type: 'bearer' })
+      .expect(200);
+    expect(read.body.report).toEqual({ whatHappened: 'recovered content' });
+
+    const trail = await request(server)
+      .get(`/api/v1/cases/${reference}/audit`)
+      .auth(moToken, { type: 'bearer' })
+      .expect(200);
+    const regrants = trail.body.items.filter((e: { action: string }) => e.action === 'grant.created');
+    expect(regrants).toHaveLength(2);
+    expect(regrants[0]).toEqual(
+      expect.objectContaining({
+        actorId: mo.id,
+        details: expect.objectContaining({ granteeId: investigator.id, via: 'escrow_recovery' }),
+      }),
+    );
+  });
+
+  it('answers 404 for a user who is not in the council', async () => {
+    const server = app.getHttpServer();
+    const other = await fixtures.tenant('recovery-other');
+    const stranger = await fixtures.user(other.id, ['investigator']);
+    const moToken = await signInAs(server, tenant.slug, mo, 1); // the current code was used above
+    await request(server)
+      .post(`/api/v1/staff/${stranger.id}/recovery`)
+      .auth(moToken, { type: 'bearer' })
+      .send({ recoveryPassphrase: tenant.escrowRecoveryPassphrase })
+      .expect(404);
+    await request(server)
+      .post('/api/v1/staff/not-a-uuid/recovery')
+      .auth(moToken, { type: 'bearer' })
+      .send({ recoveryPassphrase: tenant.escrowRecoveryPassphrase })
+      .expect(404);
+  });
+});
