@@ -10,7 +10,10 @@ export type AppErrorCode =
   | 'FORBIDDEN'
   | 'NOT_FOUND'
   | 'INVALID_INPUT'
-  | 'CONFLICT';
+  | 'CONFLICT'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'TOO_MANY_REQUESTS';
 
 export class AppError extends Error {
   constructor(
@@ -42,7 +45,12 @@ export function statusForAppError(code: AppErrorCode): number {
       return 404;
     case 'CONFLICT':
       return 409;
+    case 'PAYLOAD_TOO_LARGE':
+      return 413;
+    case 'UNSUPPORTED_MEDIA_TYPE':
+      return 415;
     case 'SIGN_IN_THROTTLED':
+    case 'TOO_MANY_REQUESTS':
       return 429;
     default:
       return assertUnreachable(code);
