@@ -7,3 +7,4 @@ export * from './lib/local-date';
 export * from './lib/bank-holidays';
 export * from './lib/sla';
 export * from './lib/receipts';
+export * from './lib/intake-form';

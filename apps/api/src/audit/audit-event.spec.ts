@@ -9,6 +9,8 @@ describe('audit actions', () => {
         'auth.sign_in',
         'auth.sign_in_failed',
         'case.content_decrypted',
+        'case.created',
+        'case.message_added',
         'case.exported',
         'case.transitioned',
         'config.changed',

@@ -27,6 +27,10 @@ export const AUDIT_ACTIONS = [
   'case.transitioned',
   /** A case was exported to a handler's key. details: { recipientId, fingerprint }. */
   'case.exported',
+  /** A case was created (a report arrived). details: { channel, routing }; the actor for a web report is the reporter. */
+  'case.created',
+  /** A message was added to a case. details: { author: 'reporter' | 'staff', attachments }. */
+  'case.message_added',
   /** Tenant configuration changed. details: { setting } names, never values that could be content. */
   'config.changed',
 ] as const;

@@ -57,7 +57,8 @@ export class AuditService {
     const content = {
       tenantId,
       seq: (head?.seq ?? 0) + 1,
-      occurredAt: new Date(),
+      // A reporter's actions are recorded to the hour only: the trail must not say when they acted.
+      occurredAt: event.actor.type === 'reporter' ? startOfHour(new Date()) : new Date(),
       actorType: event.actor.type,
       actorId,
       action: event.action,
@@ -134,4 +135,10 @@ export class AuditService {
     if (!tenantId) throw new AuditMisuseError('no tenant is set on this transaction (use inTenant)');
     return tenantId;
   }
+}
+
+function startOfHour(instant: Date): Date {
+  const hour = new Date(instant);
+  hour.setUTCMinutes(0, 0, 0);
+  return hour;
 }

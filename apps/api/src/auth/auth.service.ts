@@ -157,7 +157,7 @@ export class AuthService {
     await inTenant(this.dataSource, session.tenantId, (m) =>
       this.users.update(m, user.id, { totpEnrolledAt: new Date() }),
     );
-    await this.sessions.upgrade(session.sessionId);
+    await this.sessions.upgrade(session);
   }
 
   /** Registers the user's own OpenPGP public key for exports. */

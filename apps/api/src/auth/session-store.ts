@@ -1,120 +1,70 @@
 /**
- * Staff sessions in Redis (DESIGN.md "Encrypted case store"). The token the client holds is
- * `<id>.<secret>`; Redis holds, under the id, the session's metadata, a hash of the secret, and the
- * user's unlocked private key sealed with AES-256-GCM under a key derived from the secret. The secret
- * exists only in the token, so a copy of Redis (or of Postgres) yields no usable private key and no
- * session key. Idle expiry is the Redis TTL, refreshed on use; sign-out deletes the entry.
+ * Staff sessions: a SealedSessions store (see sealed-sessions.ts) keyed per user as well, so every
+ * session of a user can be ended at once (password change, recovery).
  */
-import {
-  createCipheriv,
-  createDecipheriv,
-  createHash,
-  hkdfSync,
-  randomBytes,
-  timingSafeEqual,
-} from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { StaffRole } from '@nolan/domain';
 import type Redis from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { REDIS } from '../redis/redis.module';
+import { SealedSessions } from './sealed-sessions';
 
 /** 'full' sessions act; 'totp_enrolment' sessions may only finish setting up two-factor sign-in. */
 export type SessionScope = 'full' | 'totp_enrolment';
 
-export interface StaffSession {
-  readonly sessionId: string;
+export interface StaffSessionMeta {
   readonly tenantId: string;
   readonly userId: string;
   readonly roles: readonly StaffRole[];
   readonly scope: SessionScope;
-  readonly createdAt: number;
 }
 
-interface StoredSession extends Omit<StaffSession, 'sessionId'> {
-  secretHash: string;
-  sealedKey: string;
-}
-
-function sealKey(secret: Buffer, sessionId: string): Buffer {
-  return Buffer.from(hkdfSync('sha256', secret, Buffer.from(sessionId), 'nolan/session-key/v1', 32));
+export interface StaffSession extends StaffSessionMeta {
+  readonly sessionId: string;
 }
 
 @Injectable()
 export class SessionStore {
+  private readonly sessions: SealedSessions<StaffSessionMeta>;
+
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
-
-  private key(sessionId: string): string {
-    return `${this.config.redisPrefix}:session:${sessionId}`;
+  ) {
+    this.sessions = new SealedSessions(
+      redis,
+      `${config.redisPrefix}:session`,
+      config.sessionIdleSeconds,
+      config.sessionMaxSeconds,
+    );
   }
 
   /** Creates a session holding `privateKey` (unencrypted bytes) sealed; returns the bearer token. */
-  async create(
-    session: Omit<StaffSession, 'sessionId' | 'createdAt'>,
-    privateKey: Uint8Array,
-  ): Promise<string> {
-    const sessionId = randomBytes(16).toString('base64url');
-    const secret = randomBytes(32);
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', sealKey(secret, sessionId), iv);
-    const body = Buffer.concat([cipher.update(privateKey), cipher.final()]);
-    const stored: StoredSession = {
-      ...session,
-      createdAt: Date.now(),
-      secretHash: createHash('sha256').update(secret).digest('base64url'),
-      sealedKey: Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url'),
-    };
-    await this.redis.set(this.key(sessionId), JSON.stringify(stored), 'EX', this.config.sessionIdleSeconds);
-    await this.redis.sadd(this.userIndexKey(session.userId), sessionId);
-    return `${sessionId}.${secret.toString('base64url')}`;
+  async create(meta: StaffSessionMeta, privateKey: Uint8Array): Promise<string> {
+    const { sessionId, token } = await this.sessions.create(meta, privateKey);
+    await this.redis.sadd(this.userIndexKey(meta.userId), sessionId);
+    await this.redis.expire(this.userIndexKey(meta.userId), this.config.sessionMaxSeconds);
+    return token;
   }
 
-  /** The session for a token, refreshing its idle timer; null if unknown, expired or forged. */
   async resolve(token: string): Promise<{ session: StaffSession; secret: Buffer } | null> {
-    const [sessionId, secretText, extra] = token.split('.');
-    if (!sessionId || !secretText || extra !== undefined || sessionId.length > 64) return null;
-    const raw = await this.redis.get(this.key(sessionId));
-    if (!raw) return null;
-    const stored = JSON.parse(raw) as StoredSession;
-    const secret = Buffer.from(secretText, 'base64url');
-    const expected = Buffer.from(stored.secretHash, 'base64url');
-    const actual = createHash('sha256').update(secret).digest();
-    if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return null;
-    const remainingAbsolute = Math.floor(
-      (stored.createdAt + this.config.sessionMaxSeconds * 1000 - Date.now()) / 1000,
-    );
-    if (remainingAbsolute <= 0) {
-      await this.destroy(sessionId, stored.userId);
-      return null;
-    }
-    await this.redis.expire(this.key(sessionId), Math.min(this.config.sessionIdleSeconds, remainingAbsolute));
-    const { secretHash: _h, sealedKey: _k, ...session } = stored;
-    return { session: { ...session, sessionId }, secret };
+    const resolved = await this.sessions.resolve(token);
+    if (!resolved) return null;
+    return { session: { ...resolved.meta, sessionId: resolved.sessionId }, secret: resolved.secret };
   }
 
-  /** The private key sealed in the session, opened with the secret from the caller's token. */
-  async privateKey(sessionId: string, secret: Buffer): Promise<Uint8Array | null> {
-    const raw = await this.redis.get(this.key(sessionId));
-    if (!raw) return null;
-    const sealed = Buffer.from((JSON.parse(raw) as StoredSession).sealedKey, 'base64url');
-    const decipher = createDecipheriv('aes-256-gcm', sealKey(secret, sessionId), sealed.subarray(0, 12));
-    decipher.setAuthTag(sealed.subarray(12, 28));
-    return new Uint8Array(Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()]));
+  privateKey(sessionId: string, secret: Buffer): Promise<Uint8Array | null> {
+    return this.sessions.privateKey(sessionId, secret);
   }
 
   /** Turns an enrolment session into a full one once two-factor sign-in is confirmed. */
-  async upgrade(sessionId: string): Promise<void> {
-    const raw = await this.redis.get(this.key(sessionId));
-    if (!raw) return;
-    const stored = { ...(JSON.parse(raw) as StoredSession), scope: 'full' as const };
-    await this.redis.set(this.key(sessionId), JSON.stringify(stored), 'KEEPTTL');
+  async upgrade(session: StaffSession): Promise<void> {
+    const { sessionId: _id, ...meta } = session;
+    await this.sessions.updateMeta(session.sessionId, { ...meta, scope: 'full' });
   }
 
   async destroy(sessionId: string, userId: string): Promise<void> {
-    await this.redis.del(this.key(sessionId));
+    await this.sessions.destroy(sessionId);
     await this.redis.srem(this.userIndexKey(userId), sessionId);
   }
 

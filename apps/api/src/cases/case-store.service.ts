@@ -22,6 +22,7 @@ import {
   type GranteeKind,
 } from './case.entity';
 import { newCaseReference } from './case-reference';
+import { packFile, packJson } from './item-codec';
 
 export interface Grantee {
   kind: GranteeKind;
@@ -30,10 +31,24 @@ export interface Grantee {
   publicKey: string | Uint8Array;
 }
 
+export type ItemAuthor = { kind: 'reporter' } | { kind: 'staff'; id: string } | { kind: 'system' };
+
+export interface NewFile {
+  name: string;
+  mediaType: string;
+  bytes: Uint8Array;
+}
+
 export interface NewCase {
   tenantId: string;
   category: CategoryId;
   receivedAt: Date;
+  channel?: CaseEntity['channel'];
+  routing?: CaseEntity['routing'];
+  /** Who wrote the report: the reporter on the web, a handler recording an oral report. */
+  author?: ItemAuthor;
+  /** Evidence files, already stripped of metadata: encrypted, names included, to the report scope. */
+  attachments?: readonly NewFile[];
   /** The report as the reporter gave it (answers, free text): encrypted to the report scope. */
   report: unknown;
   /** The reporter's identity, if given: encrypted to the identity scope. */
@@ -69,6 +84,8 @@ export class CaseStoreService {
         receivedAt: hourOf(input.receivedAt),
         acknowledgementDue: sla.acknowledgementDue,
         feedbackDue: sla.feedbackDue,
+        channel: input.channel ?? 'web',
+        routing: input.routing ?? 'routed',
       }),
     );
     const base = { tenantId: input.tenantId, caseId: saved.id };
@@ -79,20 +96,35 @@ export class CaseStoreService {
         publicKey: Buffer.from((keys.get(scope) as ScopeKeyPair).publicKey),
       })),
     );
+    const author = authorColumns(input.author ?? { kind: 'reporter' });
+    const reportKey = (keys.get('report') as ScopeKeyPair).publicKey;
     const items: Partial<CaseItemEntity>[] = [
       {
         ...base,
+        ...author,
         scope: 'report',
         kind: 'report',
-        ciphertext: await this.seal(input.report, keys.get('report') as ScopeKeyPair),
+        ciphertext: await seal(packJson(input.report), reportKey),
       },
     ];
-    if (input.identity !== undefined) {
+    for (const file of input.attachments ?? []) {
+      const packed = packFile({ name: file.name, mediaType: file.mediaType }, file.bytes);
       items.push({
         ...base,
+        ...author,
+        scope: 'report',
+        kind: 'attachment',
+        ciphertext: await seal(packed, reportKey),
+      });
+    }
+    if (input.identity !== undefined) {
+      const identityKey = (keys.get('identity') as ScopeKeyPair).publicKey;
+      items.push({
+        ...base,
+        ...author,
         scope: 'identity',
         kind: 'identity',
-        ciphertext: await this.seal(input.identity, keys.get('identity') as ScopeKeyPair),
+        ciphertext: await seal(packJson(input.identity), identityKey),
       });
     }
     await manager.getRepository(CaseItemEntity).insert(items);
@@ -116,7 +148,34 @@ export class CaseStoreService {
     return { id: saved.id, reference: saved.reference };
   }
 
-  private async seal(content: unknown, key: ScopeKeyPair): Promise<Buffer> {
-    return Buffer.from(await encryptToScope(JSON.stringify(content), key.publicKey));
+  /**
+   * Adds an item (a message, a file) to an existing case, encrypted to the scope's public key: anyone
+   * may add content without holding a private key (DESIGN.md "Encrypted case store").
+   */
+  async addItem(
+    manager: EntityManager,
+    target: { tenantId: string; caseId: string; scope: Scope; kind: string; author: ItemAuthor },
+    plaintext: Uint8Array,
+  ): Promise<string> {
+    const key = await manager
+      .getRepository(CaseScopeKeyEntity)
+      .findOneOrFail({ where: { caseId: target.caseId, scope: target.scope } });
+    const inserted = await manager.getRepository(CaseItemEntity).insert({
+      tenantId: target.tenantId,
+      caseId: target.caseId,
+      scope: target.scope,
+      kind: target.kind,
+      ...authorColumns(target.author),
+      ciphertext: await seal(plaintext, new Uint8Array(key.publicKey)),
+    });
+    return (inserted.identifiers[0] as { id: string }).id;
   }
+}
+
+async function seal(plaintext: Uint8Array, publicKey: Uint8Array): Promise<Buffer> {
+  return Buffer.from(await encryptToScope(plaintext, publicKey));
+}
+
+function authorColumns(author: ItemAuthor): Pick<CaseItemEntity, 'authorKind' | 'authorId'> {
+  return { authorKind: author.kind, authorId: author.kind === 'staff' ? author.id : null };
 }

@@ -30,6 +30,14 @@ export class CaseEntity {
 
   @Column({ name: 'feedback_due', type: 'date' })
   feedbackDue!: string;
+
+  /** How the report arrived: the web form, or a handler recording an oral or written report. */
+  @Column({ type: 'text', default: 'web' })
+  channel!: 'web' | 'phone' | 'in_person' | 'post' | 'email';
+
+  /** Whether routing found anyone eligible; if not, only the escrow key holds the case. */
+  @Column({ type: 'text', default: 'routed' })
+  routing!: 'routed' | 'no_eligible_recipient';
 }
 
 @Entity({ name: 'case_scope_keys' })
@@ -95,6 +103,39 @@ export class CaseItemEntity {
   @Column({ type: 'bytea' })
   ciphertext!: Buffer;
 
+  /** Insertion order (items' times are kept only to the hour). */
+  @Column({ type: 'bigint', insert: false, update: false })
+  seq!: string;
+
+  @Column({ name: 'author_kind', type: 'text', nullable: true })
+  authorKind!: 'reporter' | 'staff' | 'system' | null;
+
+  /** The staff author; always null for a reporter. */
+  @Column({ name: 'author_id', type: 'uuid', nullable: true })
+  authorId!: string | null;
+
   @Column({ name: 'created_at', type: 'timestamptz', insert: false })
   createdAt!: Date;
+}
+
+/** The reporter's key pair for a case: the private key locked under the receipt; found by HMAC(pepper, receipt). */
+@Entity({ name: 'reporter_keys' })
+export class ReporterKeyEntity {
+  @Column({ name: 'case_id', type: 'uuid', primary: true })
+  caseId!: string;
+
+  @Column({ name: 'tenant_id', type: 'uuid' })
+  tenantId!: string;
+
+  @Column({ name: 'lookup_key', type: 'text' })
+  lookupKey!: string;
+
+  @Column({ name: 'public_key', type: 'bytea' })
+  publicKey!: Buffer;
+
+  @Column({ name: 'locked_private_key', type: 'bytea' })
+  lockedPrivateKey!: Buffer;
+
+  @Column({ type: 'bytea' })
+  salt!: Buffer;
 }

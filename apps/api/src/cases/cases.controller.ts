@@ -1,8 +1,8 @@
-import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type AuthenticatedStaff, CurrentStaff, StaffAuthGuard } from '../auth/staff-auth.guard';
 import { CasesService } from './cases.service';
-import { AuditPageQuery, ListCasesQuery } from './dto/list-cases.dto';
+import { AuditPageQuery, ListCasesQuery, MessageDto } from './dto/list-cases.dto';
 
 @ApiTags('cases')
 @ApiBearerAuth()
@@ -29,6 +29,16 @@ export class CasesController {
     @Query() query: AuditPageQuery,
   ) {
     return this.cases.trail(staff, reference, query);
+  }
+
+  @Post(':reference/messages')
+  @ApiOperation({ summary: 'Send a message to the reporter (encrypted to the report scope)' })
+  message(
+    @CurrentStaff() staff: AuthenticatedStaff,
+    @Param('reference') reference: string,
+    @Body() body: MessageDto,
+  ) {
+    return this.cases.sendMessage(staff, reference, body.text);
   }
 
   @Get(':reference')

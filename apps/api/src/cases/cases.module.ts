@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { AuthModule } from '../auth/auth.module';
+import { OutboxRepository } from '../outbox/outbox.repository';
 import { CaseStoreService } from './case-store.service';
 import { CasesController } from './cases.controller';
 import { CasesRepository } from './cases.repository';
@@ -9,7 +10,7 @@ import { CasesService } from './cases.service';
 @Module({
   imports: [AuthModule, AuditModule],
   controllers: [CasesController],
-  providers: [CasesService, CasesRepository, CaseStoreService],
-  exports: [CaseStoreService, CasesRepository],
+  providers: [CasesService, CasesRepository, CaseStoreService, OutboxRepository],
+  exports: [CaseStoreService, CasesRepository, OutboxRepository],
 })
 export class CasesModule {}

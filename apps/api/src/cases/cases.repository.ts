@@ -65,9 +65,7 @@ export class CasesRepository {
   }
 
   items(manager: EntityManager, caseId: string, scope: string): Promise<CaseItemEntity[]> {
-    return manager
-      .getRepository(CaseItemEntity)
-      .find({ where: { caseId, scope }, order: { createdAt: 'ASC', id: 'ASC' } });
+    return manager.getRepository(CaseItemEntity).find({ where: { caseId, scope }, order: { seq: 'ASC' } });
   }
 
   /** Every case grant a staff user holds (for recovery and re-routing). */

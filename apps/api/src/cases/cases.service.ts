@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { decryptWithScope, openGrantAsKey, UnlockedKey } from '@nolan/crypto';
+import { openGrantAsKey, UnlockedKey } from '@nolan/crypto';
 import { getCategory, isCategoryId, OVERSIGHT_ROLES, toLondonDate } from '@nolan/domain';
 import type { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
@@ -8,7 +8,11 @@ import { SessionStore } from '../auth/session-store';
 import type { AuthenticatedStaff } from '../auth/staff-auth.guard';
 import { inTenant } from '../database/tenant-transaction';
 import { AppError } from '../errors/app-error';
+import { OutboxRepository } from '../outbox/outbox.repository';
+import { readReportScope, type ReportContent } from './case-content';
 import type { CaseEntity } from './case.entity';
+import { CaseStoreService } from './case-store.service';
+import { packJson } from './item-codec';
 import { type CaseListFilter, CasesRepository } from './cases.repository';
 
 const NO_SUCH_CASE = 'There is no case with this reference.';
@@ -38,6 +42,8 @@ export class CasesService {
     private readonly cases: CasesRepository,
     private readonly sessions: SessionStore,
     private readonly audit: AuditService,
+    private readonly caseStore: CaseStoreService,
+    private readonly outbox: OutboxRepository,
   ) {}
 
   async list(staff: AuthenticatedStaff, filter: CaseListFilter) {
@@ -58,26 +64,51 @@ export class CasesService {
       const found = await this.cases.findGrantedByReference(m, session.userId, reference);
       if (!found) throw new AppError('NOT_FOUND', NO_SUCH_CASE);
       const grant = await this.cases.grantFor(m, found.id, session.userId, 'report');
-      let report: unknown = null;
+      let content: ReportContent = { report: null, attachments: [], messages: [] };
       if (grant) {
         const scopeKey = await openGrantAsKey(new Uint8Array(grant.encryptedScopeKey), key);
-        const items = await this.cases.items(m, found.id, 'report');
-        const reportItem = items.find((item) => item.kind === 'report');
-        if (reportItem) {
-          report = JSON.parse(
-            Buffer.from(await decryptWithScope(new Uint8Array(reportItem.ciphertext), scopeKey)).toString(
-              'utf8',
-            ),
-          );
-        }
+        content = await readReportScope(await this.cases.items(m, found.id, 'report'), scopeKey);
         await this.audit.append(m, {
           actor: { type: 'staff', id: session.userId },
           action: 'case.content_decrypted',
           caseId: found.id,
-          details: { scope: 'report', items: reportItem ? 1 : 0 },
+          details: { scope: 'report', items: 1 + content.attachments.length + content.messages.length },
         });
       }
-      return { ...mapCaseSummary(found), report };
+      return { ...mapCaseSummary(found), channel: found.channel, routing: found.routing, ...content };
+    });
+  }
+
+  /** A message to the reporter, in the report scope (the reporter reads it with their receipt). */
+  async sendMessage(staff: AuthenticatedStaff, reference: string, text: string) {
+    const { session } = staff;
+    if (session.roles.includes('administrator')) throw new AppError('NOT_FOUND', NO_SUCH_CASE);
+    return inTenant(this.dataSource, session.tenantId, async (m) => {
+      const found = await this.cases.findGrantedByReference(m, session.userId, reference);
+      if (!found || !(await this.cases.grantFor(m, found.id, session.userId, 'report')))
+        throw new AppError('NOT_FOUND', NO_SUCH_CASE);
+      const author = { kind: 'staff' as const, id: session.userId };
+      const target = {
+        tenantId: session.tenantId,
+        caseId: found.id,
+        scope: 'report' as const,
+        kind: 'message',
+        author,
+      };
+      await this.caseStore.addItem(m, target, packJson({ text, attachments: [] }));
+      await this.outbox.add(m, {
+        tenantId: session.tenantId,
+        event: 'case.message_added',
+        aggregateId: found.id,
+        payload: { author: 'staff' },
+      });
+      await this.audit.append(m, {
+        actor: { type: 'staff', id: session.userId },
+        action: 'case.message_added',
+        caseId: found.id,
+        details: { author: 'staff', attachments: 0 },
+      });
+      return { sent: true };
     });
   }
 

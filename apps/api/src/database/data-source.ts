@@ -1,13 +1,21 @@
 import { DataSource } from 'typeorm';
 import { AuditCheckpointEntity } from '../audit/audit-checkpoint.entity';
 import { AuditEntryEntity } from '../audit/audit-entry.entity';
-import { CaseEntity, CaseGrantEntity, CaseItemEntity, CaseScopeKeyEntity } from '../cases/case.entity';
+import {
+  CaseEntity,
+  CaseGrantEntity,
+  CaseItemEntity,
+  CaseScopeKeyEntity,
+  ReporterKeyEntity,
+} from '../cases/case.entity';
+import { OutboxEntity } from '../outbox/outbox.entity';
 import { StaffUserEntity } from '../staff/staff-user.entity';
 import { TenantEntity } from '../tenants/tenant.entity';
 import { Foundation1763900000000 } from './migrations/1763900000000-foundation';
 import { AuditTrail1763900100000 } from './migrations/1763900100000-audit-trail';
 import { StaffSignIn1763900200000 } from './migrations/1763900200000-staff-sign-in';
 import { CaseStore1763900300000 } from './migrations/1763900300000-case-store';
+import { Intake1763900400000 } from './migrations/1763900400000-intake';
 
 /** Every entity, listed so the webpack bundle carries them (no globs at run time). */
 export const ENTITIES = [
@@ -19,6 +27,8 @@ export const ENTITIES = [
   CaseScopeKeyEntity,
   CaseGrantEntity,
   CaseItemEntity,
+  ReporterKeyEntity,
+  OutboxEntity,
 ];
 /** Every migration in order. One migration per change; never edit a merged one. */
 export const MIGRATIONS = [
@@ -26,6 +36,7 @@ export const MIGRATIONS = [
   AuditTrail1763900100000,
   StaffSignIn1763900200000,
   CaseStore1763900300000,
+  Intake1763900400000,
 ];
 
 export function dataSourceOptions(url: string) {

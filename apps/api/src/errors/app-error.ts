@@ -16,14 +16,18 @@ export type AppErrorCode =
   | 'TOO_MANY_REQUESTS';
 
 export class AppError extends Error {
+  /** What the caller is told: one message, or one per problem (every invalid field at once). */
+  readonly body: string | string[];
+
   constructor(
     readonly code: AppErrorCode,
-    message: string,
+    message: string | readonly string[],
     /** Seconds a throttled caller should wait, for the Retry-After header. */
     readonly retryAfterSeconds?: number,
   ) {
-    super(message);
+    super(typeof message === 'string' ? message : message.join('; '));
     this.name = 'AppError';
+    this.body = typeof message === 'string' ? message : [...message];
   }
 }
 

@@ -71,7 +71,7 @@ export class GlobalExceptionFilter implements ExceptionFilter {
 export function toErrorBody(exception: unknown): ErrorBody {
   if (exception instanceof AppError) {
     const statusCode = statusForAppError(exception.code);
-    return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message: exception.message };
+    return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message: exception.body };
   }
   if (exception instanceof HttpException) {
     const statusCode = exception.getStatus();

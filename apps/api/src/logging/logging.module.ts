@@ -13,6 +13,15 @@ type RoutedRequest = IncomingMessage & { id?: unknown; route?: { path?: string }
  * forwarded headers, user agent, referrer, query string, receipt or case text. A path that matched
  * no route is logged as "unmatched" because it may hold anything a client typed.
  */
+/**
+ * Reporter routes are not request-logged at all: an access-log line carries the time to the
+ * millisecond, and the reporter's only protection is that nothing records when they acted
+ * (issue #5). Their errors are still logged, by type only, by the exception filter.
+ */
+export function isReporterRoute(url: string | undefined): boolean {
+  return /^\/api\/v1\/(tenants\/[^/]+\/(reports|reporter-sessions|challenge|form)|reporter\/)/.test(url ?? '');
+}
+
 export function requestLogFields(req: RoutedRequest) {
   return { id: req.id, method: req.method, route: req.route?.path ?? 'unmatched' };
 }
@@ -45,6 +54,7 @@ class LogDestinationModule {}
             },
             customAttributeKeys: { responseTime: 'durationMs' },
             quietReqLogger: true,
+            autoLogging: { ignore: (req: IncomingMessage) => isReporterRoute(req.url) },
             base: { service: 'nolan' },
             redact: { paths: ['req.headers', 'req.remoteAddress', 'req.remotePort'], remove: true },
           },

@@ -16,4 +16,21 @@ export class StaffUsersRepository {
   async update(manager: EntityManager, id: string, changes: Partial<StaffUserEntity>): Promise<void> {
     await manager.getRepository(StaffUserEntity).update({ id }, changes);
   }
+
+  /** The tenant's staff as routing sees them: id, roles and public key (administrators included; routing drops them). */
+  async roleHolders(
+    manager: EntityManager,
+  ): Promise<{ userId: string; roles: StaffUserEntity['roles']; publicKey: string }[]> {
+    const users = await manager
+      .getRepository(StaffUserEntity)
+      .find({ select: { id: true, roles: true, publicKey: true } });
+    return users.map((u) => ({ userId: u.id, roles: u.roles, publicKey: u.publicKey }));
+  }
+
+  async displayNames(manager: EntityManager): Promise<Map<string, string>> {
+    const users = await manager
+      .getRepository(StaffUserEntity)
+      .find({ select: { id: true, displayName: true } });
+    return new Map(users.map((u) => [u.id, u.displayName]));
+  }
 }

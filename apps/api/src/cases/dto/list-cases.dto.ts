@@ -1,6 +1,6 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { CASE_STATUSES, CATEGORY_IDS } from '@nolan/domain';
 
 export class ListCasesQuery {
@@ -50,4 +50,12 @@ export class AuditPageQuery {
   @IsInt()
   @Min(0)
   offset = 0;
+}
+
+export class MessageDto {
+  @ApiProperty({ maxLength: 20000 })
+  @IsString()
+  @MinLength(1, { message: 'text is required' })
+  @MaxLength(20000)
+  text!: string;
 }

@@ -1,0 +1,261 @@
+/**
+ * Anonymous intake (issue #5; DESIGN.md "Encrypted case store", "Workflows: Routing"). A submission is
+ * validated against the form, checked for a proof of work, its files stripped of metadata, routed by
+ * the domain's pure routing function, and written in one transaction: the case, its scope keys, the
+ * content encrypted to them, grants to the routed handlers, the escrow key and the reporter's key
+ * (locked under the receipt), the outbox event and the audit entries. The receipt is returned once.
+ */
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { createReporterKey, receiptLookupKey } from '@nolan/crypto';
+import {
+  ANONYMITY_STATEMENT,
+  CATEGORIES,
+  generateReceipt,
+  IDENTITY_FIELDS,
+  INTAKE_QUESTIONS,
+  ROLE_HOLDER_ROLES,
+  routeCase,
+  STAFF_ROLE_LABELS,
+  type Submission,
+  validateSubmission,
+} from '@nolan/domain';
+import type { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { type Grantee, CaseStoreService, type NewFile } from '../cases/case-store.service';
+import { ReporterKeyEntity } from '../cases/case.entity';
+import { APP_CONFIG, type AppConfig } from '../config/config';
+import { inTenant } from '../database/tenant-transaction';
+import { AppError } from '../errors/app-error';
+import { OutboxRepository } from '../outbox/outbox.repository';
+import { StaffUsersRepository } from '../staff/staff-users.repository';
+import type { TenantEntity } from '../tenants/tenant.entity';
+import { TenantsRepository } from '../tenants/tenants.repository';
+
+export interface HumanProof {
+  altcha?: string;
+  waitTicket?: string;
+}
+
+/** What intake needs from the proof-of-work module (apps/api/src/abuse). */
+export abstract class HumanCheck {
+  abstract assertHuman(
+    tenantSlug: string,
+    tenantId: string,
+    proof: HumanProof,
+    purpose: 'submission' | 'reporter-session',
+  ): Promise<void>;
+}
+
+/** What intake needs from the attachments module: files checked and stripped of metadata. */
+export abstract class FileSanitiser {
+  abstract sanitiseAll(files: readonly { bytes: Buffer; declaredName: string }[]): Promise<NewFile[]>;
+  abstract describe(): unknown;
+}
+
+export interface UploadedFile {
+  buffer: Buffer;
+  originalname: string;
+}
+
+@Injectable()
+export class IntakeService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly tenants: TenantsRepository,
+    private readonly users: StaffUsersRepository,
+    private readonly caseStore: CaseStoreService,
+    private readonly outbox: OutboxRepository,
+    private readonly audit: AuditService,
+    private readonly human: HumanCheck,
+    private readonly files: FileSanitiser,
+  ) {}
+
+  async tenant(slug: string): Promise<TenantEntity> {
+    const tenant = await this.tenants.findBySlug(slug);
+    if (!tenant) throw new AppError('NOT_FOUND', 'There is no council at this address.');
+    return tenant;
+  }
+
+  /** The form for this council: categories, questions, the people it may involve, identity, files. */
+  async form(slug: string) {
+    const tenant = await this.tenant(slug);
+    const holders = await inTenant(this.dataSource, tenant.id, (m) => this.users.roleHolders(m));
+    const names = await inTenant(this.dataSource, tenant.id, (m) => this.users.displayNames(m));
+    return {
+      tenant: { slug: tenant.slug, name: tenant.name },
+      anonymity: ANONYMITY_STATEMENT,
+      categories: CATEGORIES.map((c) => ({
+        id: c.id,
+        title: c.title,
+        description: c.description,
+        principles: c.principles,
+      })),
+      questions: INTAKE_QUESTIONS,
+      involves: {
+        label: 'Does your concern involve any of these people?',
+        hint: 'Select all that apply. Anyone you select will not see your report, and it will go to someone independent of them.',
+        options: ROLE_HOLDER_ROLES.filter((role) => holders.some((h) => h.roles.includes(role))).map(
+          (role) => ({
+            value: role,
+            label: STAFF_ROLE_LABELS[role],
+            holders: holders.filter((h) => h.roles.includes(role)).map((h) => names.get(h.userId) ?? ''),
+          }),
+        ),
+      },
+      identity: { statement: ANONYMITY_STATEMENT, fields: IDENTITY_FIELDS },
+      attachments: this.files.describe(),
+    };
+  }
+
+  async submit(
+    slug: string,
+    body: unknown,
+    uploads: readonly UploadedFile[],
+  ): Promise<{ reference: string; receipt: string }> {
+    const tenant = await this.tenant(slug);
+    const { altcha, waitTicket, ...rest } = (typeof body === 'object' && body !== null ? body : {}) as Record<
+      string,
+      unknown
+    > &
+      HumanProof;
+    const validation = validateSubmission(typeof body === 'object' && body !== null ? rest : body);
+    if (!validation.ok) throw new AppError('INVALID_INPUT', [...validation.errors]);
+    await this.human.assertHuman(slug, tenant.id, { altcha, waitTicket }, 'submission');
+    const files = await this.files.sanitiseAll(
+      uploads.map((u) => ({ bytes: u.buffer, declaredName: u.originalname })),
+    );
+    return this.createCase(tenant, validation.value, files, { kind: 'reporter' }, 'web');
+  }
+
+  /**
+   * An oral, phone or written report a handler records on a reporter's behalf: the same validation,
+   * routing and encryption, and a receipt for the handler to pass on (issue #5).
+   */
+  async recordForReporter(
+    staff: { tenantId: string; userId: string; roles: readonly string[] },
+    body: { channel?: unknown; submission?: unknown },
+  ): Promise<{ reference: string; receipt: string }> {
+    if (
+      staff.roles.length === 0 ||
+      staff.roles.every((r) => r === 'administrator' || r === 'audit_committee_chair')
+    ) {
+      throw new AppError('FORBIDDEN', 'Only handlers can record a report on someone’s behalf.');
+    }
+    const channels = ['phone', 'in_person', 'post', 'email'] as const;
+    const channel = channels.find((c) => c === body.channel);
+    const validation = validateSubmission(body.submission);
+    const errors = [
+      ...(channel ? [] : [`channel must be one of: ${channels.join(', ')}`]),
+      ...(validation.ok ? [] : validation.errors.map((e) => `submission: ${e}`)),
+    ];
+    if (errors.length > 0 || !validation.ok || !channel) throw new AppError('INVALID_INPUT', errors);
+    const tenant = await this.tenants.findById(staff.tenantId);
+    if (!tenant) throw new AppError('UNAUTHENTICATED', 'Sign in to continue.');
+    return this.createCase(tenant, validation.value, [], { kind: 'staff', id: staff.userId }, channel);
+  }
+
+  /** Creates the case and hands back the receipt: the web form, and handlers recording oral reports. */
+  async createCase(
+    tenant: TenantEntity,
+    submission: Submission,
+    files: readonly NewFile[],
+    author: { kind: 'reporter' } | { kind: 'staff'; id: string },
+    channel: 'web' | 'phone' | 'in_person' | 'post' | 'email',
+  ): Promise<{ reference: string; receipt: string }> {
+    const receipt = generateReceipt();
+    const reporterKey = await createReporterKey(receipt);
+    const lookupKey = receiptLookupKey(this.config.receiptPepper, receipt);
+    const reference = await inTenant(this.dataSource, tenant.id, async (m) => {
+      const holders = await this.users.roleHolders(m);
+      const decision = routeCase({
+        category: submission.category,
+        involvedRoles: submission.involves,
+        involvedUserIds: [],
+        recusedUserIds: [],
+        roleHolders: holders.map(({ userId, roles }) => ({ userId, roles })),
+      });
+      const keyOf = new Map(holders.map((h) => [h.userId, h.publicKey]));
+      const staffIds =
+        decision.kind === 'routed'
+          ? [...new Set([...decision.owners.map((r) => r.userId), decision.overseer.userId])]
+          : [];
+      const staff: Grantee[] = staffIds.map((userId) => ({
+        kind: 'staff',
+        userId,
+        publicKey: keyOf.get(userId) as string,
+      }));
+      const escrow: Grantee = { kind: 'escrow', userId: null, publicKey: tenant.escrowPublicKey };
+      const reporter: Grantee = { kind: 'reporter', userId: null, publicKey: reporterKey.publicKey };
+      const custodian =
+        decision.kind === 'routed' ? staff.filter((g) => g.userId === decision.overseer.userId) : [];
+      const created = await this.caseStore.create(m, {
+        tenantId: tenant.id,
+        category: submission.category,
+        receivedAt: new Date(),
+        channel,
+        routing: decision.kind,
+        author,
+        report: { answers: submission.answers, involves: submission.involves },
+        identity: submission.identity ?? undefined,
+        attachments: files,
+        grantees: {
+          report: [...staff, escrow, reporter],
+          internal: [...staff, escrow],
+          identity: [...custodian, escrow],
+        },
+      });
+      await m.getRepository(ReporterKeyEntity).insert({
+        caseId: created.id,
+        tenantId: tenant.id,
+        lookupKey,
+        publicKey: Buffer.from(reporterKey.publicKey),
+        lockedPrivateKey: Buffer.from(reporterKey.lockedPrivateKey),
+        salt: Buffer.from(reporterKey.salt),
+      });
+      await this.outbox.add(m, { tenantId: tenant.id, event: 'case.created', aggregateId: created.id });
+      await this.recordCreation(
+        m,
+        created.id,
+        author,
+        channel,
+        decision.kind,
+        files.length,
+        staff,
+        custodian,
+      );
+      return created.reference;
+    });
+    return { reference, receipt };
+  }
+
+  private async recordCreation(
+    m: EntityManager,
+    caseId: string,
+    author: { kind: 'reporter' } | { kind: 'staff'; id: string },
+    channel: string,
+    routing: string,
+    attachments: number,
+    staff: readonly Grantee[],
+    custodian: readonly Grantee[],
+  ): Promise<void> {
+    const actor =
+      author.kind === 'staff' ? ({ type: 'staff', id: author.id } as const) : ({ type: 'reporter' } as const);
+    await this.audit.append(m, {
+      actor,
+      action: 'case.created',
+      caseId,
+      details: { channel, routing, attachments },
+    });
+    for (const grantee of staff) {
+      const scopes = custodian.includes(grantee) ? 'report,internal,identity' : 'report,internal';
+      await this.audit.append(m, {
+        actor: { type: 'system' },
+        action: 'grant.created',
+        caseId,
+        details: { scope: scopes, granteeId: grantee.userId, via: 'routing' },
+      });
+    }
+  }
+}

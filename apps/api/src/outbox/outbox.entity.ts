@@ -1,0 +1,29 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+/**
+ * The transactional outbox (DESIGN.md "Workflows"): every state change writes its event here in the
+ * same transaction; a relay moves unsent rows to BullMQ with the row id as the job id. Payloads carry
+ * ids only, never case content.
+ */
+@Entity({ name: 'outbox' })
+export class OutboxEntity {
+  @PrimaryGeneratedColumn({ type: 'bigint' })
+  id!: string;
+
+  @Column({ name: 'tenant_id', type: 'uuid' })
+  tenantId!: string;
+
+  @Column({ type: 'text' })
+  event!: string;
+
+  @Column({ name: 'aggregate_id', type: 'uuid' })
+  aggregateId!: string;
+
+  @Column({ type: 'jsonb', default: {} })
+  payload!: Record<string, string | number | boolean | null>;
+
+  @Column({ name: 'sent_at', type: 'timestamptz', nullable: true })
+  sentAt!: Date | null;
+}
+
+export type OutboxEvent = 'case.created' | 'case.message_added';

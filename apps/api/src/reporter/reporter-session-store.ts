@@ -1,0 +1,24 @@
+/**
+ * Reporter sessions, opened with the receipt: a SealedSessions store holding the reporter's unlocked
+ * key, with a short idle timeout (15 minutes) because a reporter may be on a shared or watched device.
+ */
+import { Inject, Injectable } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { SealedSessions } from '../auth/sealed-sessions';
+import { APP_CONFIG, type AppConfig } from '../config/config';
+import { REDIS } from '../redis/redis.module';
+
+export const REPORTER_IDLE_SECONDS = 15 * 60;
+const REPORTER_MAX_SECONDS = 2 * 3600;
+
+export interface ReporterSessionMeta {
+  readonly tenantId: string;
+  readonly caseId: string;
+}
+
+@Injectable()
+export class ReporterSessionStore extends SealedSessions<ReporterSessionMeta> {
+  constructor(@Inject(REDIS) redis: Redis, @Inject(APP_CONFIG) config: AppConfig) {
+    super(redis, `${config.redisPrefix}:reporter-session`, REPORTER_IDLE_SECONDS, REPORTER_MAX_SECONDS);
+  }
+}

@@ -1,0 +1,82 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  UploadedFiles,
+  UseGuards,
+  UseInterceptors,
+} from '@nestjs/common';
+import { FilesInterceptor } from '@nestjs/platform-express';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { parseMultipartJson, UPLOAD_LIMITS } from '../intake/intake.controller';
+import type { UploadedFile } from '../intake/intake.service';
+import { CurrentReporter, ReporterAuthGuard, type ReporterSession } from './reporter-auth.guard';
+import { ReporterService } from './reporter.service';
+
+@ApiTags('reporter')
+@Controller()
+export class ReporterController {
+  constructor(private readonly reporter: ReporterService) {}
+
+  @Post('tenants/:slug/reporter-sessions')
+  @ApiOperation({
+    summary: 'Sign in with the receipt',
+    description:
+      '201 { token, expiresInSeconds }; a wrong receipt gets one generic 401 and counts towards a throttle.',
+  })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['receipt'],
+      properties: {
+        receipt: {
+          type: 'string',
+          example: 'stoic-banjo-turret-quill-amber-lilac-pelican',
+          description: 'Any case, spaces or hyphens',
+        },
+        altcha: { type: 'string' },
+        waitTicket: { type: 'string' },
+      },
+    },
+  })
+  signIn(@Param('slug') slug: string, @Body() body: Record<string, unknown>) {
+    return this.reporter.signIn(slug, body as never);
+  }
+
+  @Get('reporter/case')
+  @UseGuards(ReporterAuthGuard)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: "The reporter's report, its status, files and the messages" })
+  view(@CurrentReporter() session: ReporterSession) {
+    return this.reporter.view(session);
+  }
+
+  @Post('reporter/case/messages')
+  @UseGuards(ReporterAuthGuard)
+  @UseInterceptors(FilesInterceptor('files', UPLOAD_LIMITS.files, { limits: UPLOAD_LIMITS }))
+  @ApiBearerAuth()
+  @ApiConsumes('application/json', 'multipart/form-data')
+  @ApiBody({ schema: { type: 'object', properties: { text: { type: 'string', maxLength: 20000 } } } })
+  @ApiOperation({ summary: 'A message (and files) to the handlers' })
+  message(
+    @CurrentReporter() session: ReporterSession,
+    @Body() body: unknown,
+    @UploadedFiles() files?: UploadedFile[],
+  ) {
+    const parsed = parseMultipartJson(body, 'message');
+    return this.reporter.sendMessage(session, (parsed ?? {}) as { text?: unknown }, files ?? []);
+  }
+
+  @Delete('reporter/session')
+  @HttpCode(204)
+  @UseGuards(ReporterAuthGuard)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Sign out' })
+  async signOut(@CurrentReporter() session: ReporterSession): Promise<void> {
+    await this.reporter.signOut(session);
+  }
+}

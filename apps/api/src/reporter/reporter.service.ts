@@ -1,0 +1,197 @@
+/**
+ * The reporter's side after submission (issue #5 "Follow-up with the receipt"): signing in with the
+ * receipt (one generic answer for a wrong one, a proof of work and a throttle that does not rely on
+ * IP addresses), reading the report, its status and the handlers' messages, and sending messages and
+ * files — all encrypted exactly as at submission.
+ */
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { openGrantAsKey, receiptLookupKey, unlockReporterKey, UnlockedKey } from '@nolan/crypto';
+import { getCategory, isCategoryId, normaliseReceipt, toLondonDate } from '@nolan/domain';
+import type { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { readReportScope } from '../cases/case-content';
+import { CaseEntity, CaseGrantEntity, CaseItemEntity, ReporterKeyEntity } from '../cases/case.entity';
+import { CaseStoreService } from '../cases/case-store.service';
+import { packFile, packJson } from '../cases/item-codec';
+import { APP_CONFIG, type AppConfig } from '../config/config';
+import { inTenant } from '../database/tenant-transaction';
+import { AppError } from '../errors/app-error';
+import {
+  FileSanitiser,
+  HumanCheck,
+  type HumanProof,
+  IntakeService,
+  type UploadedFile,
+} from '../intake/intake.service';
+import { OutboxRepository } from '../outbox/outbox.repository';
+import type { ReporterSession } from './reporter-auth.guard';
+import { REPORTER_IDLE_SECONDS, ReporterSessionStore } from './reporter-session-store';
+
+const WRONG_RECEIPT = 'We could not find a report for that receipt. Check the 7 words and try again.';
+
+/** What reporter sign-in needs from the abuse module: a throttle keyed by tenant and receipt hash, never by IP. */
+export abstract class ReceiptThrottle {
+  abstract assertAllowed(tenantId: string, lookupKey: string): Promise<void>;
+  abstract recordFailure(tenantId: string, lookupKey: string): Promise<void>;
+  abstract recordSuccess(tenantId: string, lookupKey: string): Promise<void>;
+}
+
+@Injectable()
+export class ReporterService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly intake: IntakeService,
+    private readonly sessions: ReporterSessionStore,
+    private readonly caseStore: CaseStoreService,
+    private readonly outbox: OutboxRepository,
+    private readonly audit: AuditService,
+    private readonly human: HumanCheck,
+    private readonly throttle: ReceiptThrottle,
+    private readonly files: FileSanitiser,
+  ) {}
+
+  async signIn(
+    slug: string,
+    body: { receipt?: unknown } & HumanProof,
+  ): Promise<{ token: string; expiresInSeconds: number }> {
+    const tenant = await this.intake.tenant(slug);
+    if (typeof body.receipt !== 'string' || body.receipt.length > 500)
+      throw new AppError('INVALID_INPUT', ['receipt must be the 7 words of your receipt']);
+    await this.human.assertHuman(
+      slug,
+      tenant.id,
+      { altcha: body.altcha, waitTicket: body.waitTicket },
+      'reporter-session',
+    );
+    const receipt = normaliseReceipt(body.receipt);
+    const lookupKey = receiptLookupKey(
+      this.config.receiptPepper,
+      receipt ?? body.receipt.trim().toLowerCase(),
+    );
+    await this.throttle.assertAllowed(tenant.id, lookupKey);
+    const row = receipt
+      ? await inTenant(this.dataSource, tenant.id, (m) =>
+          m.getRepository(ReporterKeyEntity).findOne({ where: { lookupKey } }),
+        )
+      : null;
+    if (!row || !receipt) {
+      await inTenant(this.dataSource, tenant.id, (m) =>
+        this.audit.append(m, {
+          actor: { type: 'reporter' },
+          action: 'auth.sign_in_failed',
+          details: { reason: 'unknown_receipt' },
+        }),
+      );
+      await this.throttle.recordFailure(tenant.id, lookupKey);
+      throw new AppError('INVALID_CREDENTIALS', WRONG_RECEIPT);
+    }
+    const key = await unlockReporterKey(
+      { lockedPrivateKey: new Uint8Array(row.lockedPrivateKey), salt: new Uint8Array(row.salt) },
+      receipt,
+    );
+    await this.throttle.recordSuccess(tenant.id, lookupKey);
+    await inTenant(this.dataSource, tenant.id, (m) =>
+      this.audit.append(m, { actor: { type: 'reporter' }, action: 'auth.sign_in', caseId: row.caseId }),
+    );
+    const { token } = await this.sessions.create(
+      { tenantId: tenant.id, caseId: row.caseId },
+      key.serialize(),
+    );
+    return { token, expiresInSeconds: REPORTER_IDLE_SECONDS };
+  }
+
+  async signOut(session: ReporterSession): Promise<void> {
+    await this.sessions.destroy(session.sessionId);
+  }
+
+  /** The reporter's view: the report as sent, its status and the conversation; never internal notes. */
+  async view(session: ReporterSession) {
+    const key = await this.key(session);
+    return inTenant(this.dataSource, session.meta.tenantId, async (m) => {
+      const found = await m.getRepository(CaseEntity).findOneOrFail({ where: { id: session.meta.caseId } });
+      const content = await readReportScope(
+        await this.reportItems(m, found.id),
+        await this.scopeKey(m, found.id, key),
+      );
+      await this.audit.append(m, {
+        actor: { type: 'reporter' },
+        action: 'case.content_decrypted',
+        caseId: found.id,
+        details: { scope: 'report' },
+      });
+      return {
+        reference: found.reference,
+        status: found.status,
+        category: found.category,
+        categoryTitle: isCategoryId(found.category) ? getCategory(found.category).title : found.category,
+        receivedOn: toLondonDate(found.receivedAt),
+        report: content.report,
+        attachments: content.attachments,
+        messages: content.messages.map(({ authorId: _hidden, from, ...message }) => ({
+          ...message,
+          from: from === 'reporter' ? 'you' : 'handler',
+        })),
+      };
+    });
+  }
+
+  async sendMessage(session: ReporterSession, body: { text?: unknown }, uploads: readonly UploadedFile[]) {
+    const text = typeof body.text === 'string' ? body.text.trim() : '';
+    if (!text && uploads.length === 0)
+      throw new AppError('INVALID_INPUT', ['text is required (or attach at least one file)']);
+    if (text.length > 20000) throw new AppError('INVALID_INPUT', ['text must be 20000 characters or fewer']);
+    const files = await this.files.sanitiseAll(
+      uploads.map((u) => ({ bytes: u.buffer, declaredName: u.originalname })),
+    );
+    const { tenantId, caseId } = session.meta;
+    return inTenant(this.dataSource, tenantId, async (m) => {
+      const target = { tenantId, caseId, scope: 'report' as const, author: { kind: 'reporter' as const } };
+      const attachmentIds: string[] = [];
+      for (const file of files) {
+        attachmentIds.push(
+          await this.caseStore.addItem(m, { ...target, kind: 'attachment' }, packFile(file, file.bytes)),
+        );
+      }
+      await this.caseStore.addItem(
+        m,
+        { ...target, kind: 'message' },
+        packJson({ text, attachments: attachmentIds }),
+      );
+      await this.outbox.add(m, {
+        tenantId,
+        event: 'case.message_added',
+        aggregateId: caseId,
+        payload: { author: 'reporter' },
+      });
+      await this.audit.append(m, {
+        actor: { type: 'reporter' },
+        action: 'case.message_added',
+        caseId,
+        details: { author: 'reporter', attachments: files.length },
+      });
+      return { sent: true, attachments: attachmentIds.length };
+    });
+  }
+
+  private reportItems(m: EntityManager, caseId: string): Promise<CaseItemEntity[]> {
+    return m
+      .getRepository(CaseItemEntity)
+      .find({ where: { caseId, scope: 'report' }, order: { seq: 'ASC' } });
+  }
+
+  private async scopeKey(m: EntityManager, caseId: string, key: UnlockedKey): Promise<UnlockedKey> {
+    const grant = await m
+      .getRepository(CaseGrantEntity)
+      .findOneOrFail({ where: { caseId, scope: 'report', granteeKind: 'reporter' } });
+    return openGrantAsKey(new Uint8Array(grant.encryptedScopeKey), key);
+  }
+
+  private async key(session: ReporterSession): Promise<UnlockedKey> {
+    const bytes = await this.sessions.privateKey(session.sessionId, session.secret);
+    if (!bytes)
+      throw new AppError('UNAUTHENTICATED', 'Your session has ended. Sign in again with your receipt.');
+    return UnlockedKey.fromSerialized(bytes);
+  }
+}
