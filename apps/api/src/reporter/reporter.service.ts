@@ -151,7 +151,11 @@ export class ReporterService {
       const attachmentIds: string[] = [];
       for (const file of files) {
         attachmentIds.push(
-          await this.caseStore.addItem(m, { ...target, kind: 'attachment' }, packFile(file, file.bytes)),
+          await this.caseStore.addItem(
+            m,
+            { ...target, kind: 'attachment' },
+            packFile({ name: file.name, mediaType: file.mediaType }, file.bytes),
+          ),
         );
       }
       await this.caseStore.addItem(
