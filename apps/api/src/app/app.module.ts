@@ -2,10 +2,11 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { CasesModule } from '../cases/cases.module';
 import { HealthModule } from '../health/health.module';
+import { IntakeModule } from '../intake/intake.module';
 import { StaffModule } from '../staff/staff.module';
 import { CoreModule } from './core.module';
 
 @Module({
-  imports: [CoreModule, HealthModule, AuthModule, CasesModule, StaffModule],
+  imports: [CoreModule, HealthModule, AuthModule, CasesModule, StaffModule, IntakeModule],
 })
 export class AppModule {}

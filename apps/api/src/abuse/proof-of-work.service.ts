@@ -1,0 +1,198 @@
+/**
+ * Proof that a reporter's request comes from someone willing to spend a little work on it, without
+ * knowing anything about who they are (docs/abuse-resistance.md). With JavaScript, an ALTCHA proof of
+ * work: we sign a challenge, the browser finds the number behind it, we check the signature and the
+ * number and accept each solution once. Without JavaScript, a wait ticket (wait-ticket.ts).
+ *
+ * A challenge is bound to one tenant and one purpose through ALTCHA's salt parameters, which the
+ * challenge hash (and so our signature) covers: a solution for one council or one form is refused by
+ * another. It expires after `challengeTtlSeconds`; its single-use marker lives exactly that long.
+ */
+import { hkdfSync } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { createChallenge, extractParams, verifySolution } from 'altcha-lib';
+import type { Payload } from 'altcha-lib/types';
+import { APP_CONFIG, type AppConfig } from '../config/config';
+import { AppError } from '../errors/app-error';
+import { TenantsRepository } from '../tenants/tenants.repository';
+import {
+  ABUSE_OPTIONS,
+  type AbuseOptions,
+  type ChallengeMode,
+  type HumanCheckPurpose,
+  inMinutes,
+} from './abuse-options';
+import { AbuseStore } from './abuse-store';
+import { type WaitTicketGrant, WaitTicketService } from './wait-ticket';
+
+/** The challenge in the JSON shape the ALTCHA widget fetches from `challengeurl`. */
+export interface AltchaChallenge {
+  readonly algorithm: 'SHA-256';
+  readonly challenge: string;
+  readonly maxnumber: number;
+  readonly salt: string;
+  readonly signature: string;
+}
+
+/** What a reporter's request carries to show it comes from a person: exactly one of the two. */
+export interface HumanProof {
+  /** The ALTCHA widget's payload: base64 of { algorithm, challenge, number, salt, signature }. */
+  readonly altcha?: string;
+  /** A ticket from `GET …/challenge?mode=wait`, for browsers without JavaScript. */
+  readonly waitTicket?: string;
+}
+
+const HEX_SHA256 = /^[0-9a-f]{64}$/;
+const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
+const MAX_PAYLOAD_LENGTH = 2000;
+
+@Injectable()
+export class ProofOfWorkService {
+  /** ALTCHA takes its HMAC key as a string; ours is derived, so the session secret itself is never used. */
+  private readonly hmacKey: string;
+
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly store: AbuseStore,
+    private readonly waitTickets: WaitTicketService,
+    private readonly tenants: TenantsRepository,
+    @Inject(ABUSE_OPTIONS) private readonly options: AbuseOptions,
+  ) {
+    this.hmacKey = Buffer.from(hkdfSync('sha256', config.sessionSecret, '', 'nolan/altcha/v1', 32)).toString(
+      'hex',
+    );
+  }
+
+  /** `GET /tenants/:slug/challenge`: a proof-of-work challenge, or (mode 'wait') a wait ticket. */
+  async challengeFor(
+    slug: string,
+    purpose: HumanCheckPurpose,
+    mode: ChallengeMode,
+  ): Promise<AltchaChallenge | WaitTicketGrant> {
+    const tenant = await this.tenants.findBySlug(slug);
+    if (!tenant) throw new AppError('NOT_FOUND', 'There is no council at this address.');
+    return mode === 'wait'
+      ? this.waitTickets.issue(tenant.id, purpose)
+      : this.createChallenge(tenant.slug, purpose);
+  }
+
+  async createChallenge(tenantSlug: string, purpose: HumanCheckPurpose): Promise<AltchaChallenge> {
+    const challenge = await createChallenge({
+      algorithm: 'SHA-256',
+      hmacKey: this.hmacKey,
+      maxnumber: this.options.powMaxNumber,
+      expires: new Date(Date.now() + this.options.challengeTtlSeconds * 1000),
+      params: { tenant: tenantSlug, purpose },
+    });
+    return {
+      algorithm: 'SHA-256',
+      challenge: challenge.challenge,
+      maxnumber: this.options.powMaxNumber,
+      salt: challenge.salt,
+      signature: challenge.signature,
+    };
+  }
+
+  /**
+   * Accepts a solved challenge once: our signature, the right number, this tenant and purpose, not
+   * expired, not seen before. Anything else is a 400 saying which.
+   */
+  async verifyOnce(payload: string, tenantSlug: string, purpose: HumanCheckPurpose): Promise<void> {
+    const solution = decodePayload(payload);
+    if (solution.algorithm !== 'SHA-256' || !(await verifySolution(solution, this.hmacKey, false))) {
+      throw new AppError(
+        'INVALID_INPUT',
+        'altcha does not verify: the solution is wrong or the challenge was not issued here',
+      );
+    }
+    const params = extractParams(solution);
+    if (params['tenant'] !== tenantSlug || params['purpose'] !== purpose) {
+      throw new AppError(
+        'INVALID_INPUT',
+        'altcha was solved for another council or another form; fetch a new challenge',
+      );
+    }
+    const msLeft = Number(params['expires']) * 1000 - Date.now();
+    if (!(msLeft > 0)) {
+      throw new AppError(
+        'INVALID_INPUT',
+        `altcha has expired (a challenge lasts ${inMinutes(this.options.challengeTtlSeconds)}); fetch a new challenge and solve it again`,
+      );
+    }
+    // The signature names the challenge, and a challenge has exactly one solution.
+    const fresh = await this.store.claimOnce(`altcha-used:${solution.signature}`, Math.ceil(msLeft / 1000));
+    if (!fresh) {
+      throw new AppError(
+        'INVALID_INPUT',
+        'altcha has already been used; each solution works once. Fetch a new challenge.',
+      );
+    }
+  }
+
+  /**
+   * The one check intake and receipt sign-in make: exactly one of `altcha` (verified and used up)
+   * or `waitTicket` (redeemed against the tenant's no-JavaScript budget).
+   */
+  async assertHuman(
+    tenantSlug: string,
+    tenantId: string,
+    proof: HumanProof,
+    purpose: HumanCheckPurpose,
+  ): Promise<void> {
+    const altcha = given(proof.altcha);
+    const waitTicket = given(proof.waitTicket);
+    if (altcha !== undefined && waitTicket !== undefined) {
+      throw new AppError('INVALID_INPUT', 'Send altcha or waitTicket, not both');
+    }
+    if (altcha !== undefined) return this.verifyOnce(altcha, tenantSlug, purpose);
+    if (waitTicket !== undefined) return this.waitTickets.redeem(waitTicket, tenantId, purpose);
+    throw new AppError(
+      'INVALID_INPUT',
+      'altcha or waitTicket is required: the solved proof-of-work challenge, or, without JavaScript, a wait ticket',
+    );
+  }
+}
+
+/** An empty field counts as not sent: a form without JavaScript may post the widget's field empty. */
+function given(value: string | null | undefined): string | undefined {
+  return value === undefined || value === null || value === '' ? undefined : value;
+}
+
+function decodePayload(payload: unknown): Payload {
+  const unreadable = new AppError(
+    'INVALID_INPUT',
+    'altcha is not an ALTCHA solution (base64 of JSON with algorithm, challenge, number, salt and signature)',
+  );
+  if (typeof payload !== 'string' || payload.length > MAX_PAYLOAD_LENGTH || !BASE64.test(payload)) {
+    throw unreadable;
+  }
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(payload, 'base64').toString('utf8'));
+  } catch {
+    throw unreadable;
+  }
+  const candidate = decoded as Partial<Payload> | null;
+  if (
+    typeof candidate !== 'object' ||
+    candidate === null ||
+    typeof candidate.algorithm !== 'string' ||
+    typeof candidate.challenge !== 'string' ||
+    !HEX_SHA256.test(candidate.challenge) ||
+    typeof candidate.signature !== 'string' ||
+    !HEX_SHA256.test(candidate.signature) ||
+    typeof candidate.salt !== 'string' ||
+    candidate.salt.length > 500 ||
+    !Number.isSafeInteger(candidate.number) ||
+    (candidate.number as number) < 0
+  ) {
+    throw unreadable;
+  }
+  return {
+    algorithm: candidate.algorithm,
+    challenge: candidate.challenge,
+    number: candidate.number as number,
+    salt: candidate.salt,
+    signature: candidate.signature,
+  };
+}

@@ -1,0 +1,126 @@
+/**
+ * Rate limits on receipt sign-in (`POST /tenants/:slug/reporter-sessions`) that never look at who is
+ * asking: no IP address, user agent or cookie (docs/abuse-resistance.md).
+ *
+ * (a) Per tenant, globally: after 20 wrong receipts within a minute, every receipt sign-in for that
+ *     council is refused for a cool-down of 1 minute, doubling each time the threshold is reached
+ *     again within an hour of the last cool-down (2, 4, 8 minutes), up to 15 minutes. Guessing a
+ *     ~90-bit receipt is hopeless anyway; this caps the rate at which anyone could try, whatever
+ *     number of machines they use, at the price that a determined attacker can pause receipt
+ *     sign-in for a council (never submission, never staff sign-in).
+ * (b) Per receipt lookup key (the caller's HMAC of the normalised receipt): 5 failures an hour.
+ *
+ * Redis keys hold tenant ids and a keyed hash of the lookup key, never the lookup key itself, so a
+ * copy of Redis cannot be matched against the receipts table in a copy of Postgres.
+ */
+import { createHmac, hkdfSync } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
+import { APP_CONFIG, type AppConfig } from '../config/config';
+import { AppError } from '../errors/app-error';
+import { inMinutes, retryAfterSeconds } from './abuse-options';
+import { AbuseStore } from './abuse-store';
+
+export const TENANT_FAILURES_PER_MINUTE = 20;
+export const FIRST_COOL_DOWN_SECONDS = 60;
+export const MAX_COOL_DOWN_SECONDS = 15 * 60;
+/** A cool-down is remembered this long after it starts: another one within it lasts twice as long. */
+export const COOL_DOWN_MEMORY_SECONDS = 60 * 60;
+export const FAILURES_PER_RECEIPT_PER_HOUR = 5;
+
+@Injectable()
+export class ReceiptSignInThrottle {
+  private readonly key: Buffer;
+  private readonly tenantFailures: RateLimiterAbstract;
+  /** Consumed points = how many cool-downs in a row; the key lives COOL_DOWN_MEMORY_SECONDS. */
+  private readonly coolDowns: RateLimiterAbstract;
+  /** A key here means "cool-down running"; its TTL is what is left of it. */
+  private readonly coolingDown: RateLimiterAbstract;
+  private readonly receiptFailures: RateLimiterAbstract;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig, store: AbuseStore) {
+    this.key = Buffer.from(hkdfSync('sha256', config.sessionSecret, '', 'nolan/receipt-throttle/v1', 32));
+    this.tenantFailures = store.limiter({
+      name: 'receipt-failures-tenant',
+      points: TENANT_FAILURES_PER_MINUTE,
+      duration: 60,
+    });
+    this.coolDowns = store.limiter({
+      name: 'receipt-cool-downs',
+      points: 1000,
+      duration: COOL_DOWN_MEMORY_SECONDS,
+    });
+    this.coolingDown = store.limiter({
+      name: 'receipt-cooling-down',
+      points: 1,
+      duration: MAX_COOL_DOWN_SECONDS,
+    });
+    this.receiptFailures = store.limiter({
+      name: 'receipt-failures-key',
+      points: FAILURES_PER_RECEIPT_PER_HOUR,
+      duration: 3600,
+    });
+  }
+
+  /** Before checking a receipt: 429 with Retry-After while the tenant cools down or the key is spent. */
+  async assertAllowed(tenantId: string, lookupKey: string): Promise<void> {
+    const coolDown = await this.coolingDown.get(tenantId);
+    if (running(coolDown)) {
+      const seconds = retryAfterSeconds(coolDown.msBeforeNext);
+      throw new AppError(
+        'TOO_MANY_REQUESTS',
+        'Too many wrong receipts have been tried for this council, so signing in with a receipt is ' +
+          `paused for everyone for a short while. Try again in ${inMinutes(seconds)}.`,
+        seconds,
+      );
+    }
+    const receipt = await this.receiptFailures.get(this.receiptKey(tenantId, lookupKey));
+    if (running(receipt) && receipt.consumedPoints >= FAILURES_PER_RECEIPT_PER_HOUR) {
+      const seconds = retryAfterSeconds(receipt.msBeforeNext);
+      throw new AppError(
+        'TOO_MANY_REQUESTS',
+        `This receipt has been tried too many times. Try again in ${inMinutes(seconds)}.`,
+        seconds,
+      );
+    }
+  }
+
+  /**
+   * After a wrong receipt. Never throws a 429 itself (the caller answers this attempt with its own
+   * 401); the next assertAllowed refuses.
+   */
+  async recordFailure(tenantId: string, lookupKey: string): Promise<void> {
+    await this.receiptFailures.penalty(this.receiptKey(tenantId, lookupKey));
+    const failures = await this.tenantFailures.penalty(tenantId);
+    // Exactly one request sees the count reach the threshold (INCRBY is atomic), so one cool-down
+    // starts per burst; the count restarts so the next cool-down takes another full burst.
+    if (failures.consumedPoints !== TENANT_FAILURES_PER_MINUTE) return;
+    const previous = await this.coolDowns.get(tenantId);
+    const inARow = (running(previous) ? previous.consumedPoints : 0) + 1;
+    await this.coolDowns.set(tenantId, inARow, COOL_DOWN_MEMORY_SECONDS);
+    await this.coolingDown.block(tenantId, coolDownSeconds(inARow));
+    await this.tenantFailures.delete(tenantId);
+  }
+
+  /**
+   * After a right receipt: that key's failures are forgotten. The tenant's count is not: one valid
+   * receipt must not let its holder reset the global slow-down for guesses at everyone else's.
+   */
+  async recordSuccess(tenantId: string, lookupKey: string): Promise<void> {
+    await this.receiptFailures.delete(this.receiptKey(tenantId, lookupKey));
+  }
+
+  private receiptKey(tenantId: string, lookupKey: string): string {
+    return createHmac('sha256', this.key).update(`${tenantId}\0${lookupKey}`).digest('base64url');
+  }
+}
+
+/** The n-th cool-down in a row: 1, 2, 4, 8 minutes, then 15. */
+export function coolDownSeconds(inARow: number): number {
+  return Math.min(MAX_COOL_DOWN_SECONDS, FIRST_COOL_DOWN_SECONDS * 2 ** Math.min(inARow - 1, 20));
+}
+
+/** A stored state that has not lapsed (a memory store may hand back a lapsed one until it sweeps). */
+function running(state: RateLimiterRes | null): state is RateLimiterRes {
+  return state !== null && state.msBeforeNext > 0;
+}
