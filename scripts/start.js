@@ -57,7 +57,12 @@ async function checkPostgres(urlString) {
 }
 
 async function checkRedis(urlString) {
-  const redis = new Redis(urlString, { lazyConnect: true, connectTimeout: 3000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const redis = new Redis(urlString, {
+    lazyConnect: true,
+    connectTimeout: 3000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   let cause;
   redis.on('error', (error) => (cause ||= error));
   try {
@@ -80,12 +85,16 @@ function waitFor(url, child, name) {
   const deadline = Date.now() + 60_000;
   return new Promise((resolve, reject) => {
     const attempt = () => {
-      if (child.exitCode !== null) return reject(new Error(`${name} exited (code ${child.exitCode}); see .demo/logs/${name}.log`));
+      if (child.exitCode !== null)
+        return reject(new Error(`${name} exited (code ${child.exitCode}); see .demo/logs/${name}.log`));
       fetch(url)
         .then((res) => (res.status < 500 ? resolve() : retry()))
         .catch(retry);
     };
-    const retry = () => (Date.now() > deadline ? reject(new Error(`${name} did not answer ${url} within 60 s`)) : setTimeout(attempt, 300));
+    const retry = () =>
+      Date.now() > deadline
+        ? reject(new Error(`${name} did not answer ${url} within 60 s`))
+        : setTimeout(attempt, 300);
     attempt();
   });
 }
@@ -109,7 +118,17 @@ async function main() {
   if (!process.env.NOLAN_SKIP_BUILD) {
     say('building the API and the portal (cached after the first run)…');
     const nx = require.resolve('nx/bin/nx');
-    run('build', [nx, 'run-many', '-t', 'build', '-p', 'api', 'portal', '--output-style=static', '--skip-sync']);
+    run('build', [
+      nx,
+      'run-many',
+      '-t',
+      'build',
+      '-p',
+      'api',
+      'portal',
+      '--output-style=static',
+      '--skip-sync',
+    ]);
   }
   run('migrations', ['dist/apps/api/cli.js', 'migrate']);
   run('demo tenant', ['dist/apps/api/cli.js', 'seed-demo']);
@@ -119,13 +138,19 @@ async function main() {
   const children = [];
   const start = (name, script) => {
     const log = createWriteStream(join(logDir, `${name}.log`), { flags: 'a' });
-    const child = spawn(process.execPath, [script], { cwd: root, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [script], {
+      cwd: root,
+      env: process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout.pipe(log);
     child.stderr.on('data', (chunk) => process.stderr.write(`[${name}] ${chunk}`));
     child.stderr.pipe(log);
     child.on('exit', (code, signal) => {
       if (!stopping) {
-        process.stderr.write(`nolan: ${name} stopped (${signal || `exit ${code}`}); see .demo/logs/${name}.log\n`);
+        process.stderr.write(
+          `nolan: ${name} stopped (${signal || `exit ${code}`}); see .demo/logs/${name}.log\n`,
+        );
         stop(1);
       }
     });

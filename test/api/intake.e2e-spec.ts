@@ -62,8 +62,13 @@ describe('anonymous intake', () => {
     const res = await request(app.getHttpServer()).get(`/api/v1/tenants/${tenant.slug}/form`).expect(200);
     expect(res.body.tenant).toEqual({ slug: tenant.slug, name: 'intake council' });
     expect(res.body.categories.map((c: { id: string }) => c.id)).toContain('fraud_theft');
-    expect(res.body.questions.find((q: { id: string }) => q.id === 'whatHappened')).toEqual(expect.objectContaining({ required: true }));
-    expect(res.body.involves.options.map((o: { value: string }) => o.value)).toEqual(['monitoring_officer', 's151_officer']);
+    expect(res.body.questions.find((q: { id: string }) => q.id === 'whatHappened')).toEqual(
+      expect.objectContaining({ required: true }),
+    );
+    expect(res.body.involves.options.map((o: { value: string }) => o.value)).toEqual([
+      'monitoring_officer',
+      's151_officer',
+    ]);
     expect(res.body.anonymity).toMatch(/You do not have to tell us who you are/);
   });
 
@@ -91,18 +96,29 @@ describe('anonymous intake', () => {
 
   it('routes the fraud report to the s151 officer and the monitoring officer, who read exactly what was sent', async () => {
     const server = app.getHttpServer();
-    for (const [user, step] of [[s151, 0], [mo, 0]] as const) {
+    for (const [user, step] of [
+      [s151, 0],
+      [mo, 0],
+    ] as const) {
       const token = await signInAs(server, tenant.slug, user, step);
-      const res = await request(server).get(`/api/v1/cases/${submitted.reference}`).auth(token, { type: 'bearer' }).expect(200);
+      const res = await request(server)
+        .get(`/api/v1/cases/${submitted.reference}`)
+        .auth(token, { type: 'bearer' })
+        .expect(200);
       expect(res.body.report.answers.whatHappened).toBe(`What happened ${MARKER}-what`);
-      expect(res.body.attachments.map((a: { name: string }) => a.name).sort()).toEqual([`${MARKER}-ledger.txt`, `${MARKER}-photo.jpg`].sort());
+      expect(res.body.attachments.map((a: { name: string }) => a.name).sort()).toEqual(
+        [`${MARKER}-ledger.txt`, `${MARKER}-photo.jpg`].sort(),
+      );
       expect(res.body.status).toBe('received');
     }
   });
 
   it('leaves no marker in a pg_dump, in Redis or in the logs, and no client IP in the logs', async () => {
     const database = new URL(TEST_ENV.MIGRATION_DATABASE_URL).pathname.slice(1);
-    const dump = execFileSync('pg_dump', ['-h', '127.0.0.1', '-U', 'postgres', '--no-owner', database], { encoding: 'latin1', maxBuffer: 1 << 30 });
+    const dump = execFileSync('pg_dump', ['-h', '127.0.0.1', '-U', 'postgres', '--no-owner', database], {
+      encoding: 'latin1',
+      maxBuffer: 1 << 30,
+    });
     expect(dump).not.toContain(MARKER);
     expect(await redisContents(redis)).not.toContain(MARKER);
     const logs = lines.join('\n');
@@ -118,9 +134,17 @@ describe('anonymous intake', () => {
       .post(`/api/v1/tenants/${tenant.slug}/reporter-sessions`)
       .send({ receipt: messy, altcha: await solvedAltcha(server, tenant.slug, 'reporter-session') })
       .expect(201);
-    const view = await request(server).get('/api/v1/reporter/case').auth(signIn.body.token, { type: 'bearer' }).expect(200);
+    const view = await request(server)
+      .get('/api/v1/reporter/case')
+      .auth(signIn.body.token, { type: 'bearer' })
+      .expect(200);
     expect(view.body).toEqual(
-      expect.objectContaining({ reference: submitted.reference, status: 'received', category: 'fraud_theft', messages: [] }),
+      expect.objectContaining({
+        reference: submitted.reference,
+        status: 'received',
+        category: 'fraud_theft',
+        messages: [],
+      }),
     );
     expect(view.body.report.answers).toEqual(reportBody('').answers);
     expect(view.body.attachments).toHaveLength(2);
@@ -131,7 +155,10 @@ describe('anonymous intake', () => {
     const reporterToken = (
       await request(server)
         .post(`/api/v1/tenants/${tenant.slug}/reporter-sessions`)
-        .send({ receipt: submitted.receipt, altcha: await solvedAltcha(server, tenant.slug, 'reporter-session') })
+        .send({
+          receipt: submitted.receipt,
+          altcha: await solvedAltcha(server, tenant.slug, 'reporter-session'),
+        })
         .expect(201)
     ).body.token;
     const moToken = await signInAs(server, tenant.slug, mo, 1);
@@ -146,13 +173,19 @@ describe('anonymous intake', () => {
       .field('message', JSON.stringify({ text: 'Invoices 1041 and 1042.' }))
       .attach('files', Buffer.from('invoice list'), 'list.txt')
       .expect(201);
-    const view = await request(server).get('/api/v1/reporter/case').auth(reporterToken, { type: 'bearer' }).expect(200);
+    const view = await request(server)
+      .get('/api/v1/reporter/case')
+      .auth(reporterToken, { type: 'bearer' })
+      .expect(200);
     expect(view.body.messages.map((m: { from: string; text: string }) => [m.from, m.text])).toEqual([
       ['handler', 'Thank you. Can you tell us which invoices?'],
       ['you', 'Invoices 1041 and 1042.'],
     ]);
     expect(JSON.stringify(view.body.messages)).not.toContain(mo.id);
-    const staffView = await request(server).get(`/api/v1/cases/${submitted.reference}`).auth(moToken, { type: 'bearer' }).expect(200);
+    const staffView = await request(server)
+      .get(`/api/v1/cases/${submitted.reference}`)
+      .auth(moToken, { type: 'bearer' })
+      .expect(200);
     expect(staffView.body.messages.map((m: { from: string }) => m.from)).toEqual(['staff', 'reporter']);
   });
 
@@ -160,16 +193,27 @@ describe('anonymous intake', () => {
     const server = app.getHttpServer();
     const wrong = await request(server)
       .post(`/api/v1/tenants/${tenant.slug}/reporter-sessions`)
-      .send({ receipt: 'abacus abacus abacus abacus abacus abacus abacus', altcha: await solvedAltcha(server, tenant.slug, 'reporter-session') })
+      .send({
+        receipt: 'abacus abacus abacus abacus abacus abacus abacus',
+        altcha: await solvedAltcha(server, tenant.slug, 'reporter-session'),
+      })
       .expect(401);
     const garbage = await request(server)
       .post(`/api/v1/tenants/${tenant.slug}/reporter-sessions`)
-      .send({ receipt: 'not a receipt at all', altcha: await solvedAltcha(server, tenant.slug, 'reporter-session') })
+      .send({
+        receipt: 'not a receipt at all',
+        altcha: await solvedAltcha(server, tenant.slug, 'reporter-session'),
+      })
       .expect(401);
     expect(wrong.body).toEqual(garbage.body);
-    expect(wrong.body.message).toBe('We could not find a report for that receipt. Check the 7 words and try again.');
+    expect(wrong.body.message).toBe(
+      'We could not find a report for that receipt. Check the 7 words and try again.',
+    );
     // The reporter session is bound to one case: nothing in the API takes another case's reference.
-    await request(server).get(`/api/v1/cases/${submitted.reference}`).auth('x.y', { type: 'bearer' }).expect(401);
+    await request(server)
+      .get(`/api/v1/cases/${submitted.reference}`)
+      .auth('x.y', { type: 'bearer' })
+      .expect(401);
   });
 
   it('answers malformed input with a clear 4xx and keeps nothing', async () => {
@@ -179,22 +223,47 @@ describe('anonymous intake', () => {
       await m.query(`SELECT set_config('nolan.tenant_id', $1, true)`, [tenant.id]);
       return (await m.query(`SELECT count(*)::int AS n FROM cases`))[0].n as number;
     });
-    const missing = await request(server).post(url).send({ category: 'fraud_theft', answers: {} }).expect(400);
+    const missing = await request(server)
+      .post(url)
+      .send({ category: 'fraud_theft', answers: {} })
+      .expect(400);
     expect(missing.body.message).toEqual(
-      expect.arrayContaining(['answers.whatHappened is required', 'answers.howYouKnow is required', 'answers.raisedBefore is required']),
+      expect.arrayContaining([
+        'answers.whatHappened is required',
+        'answers.howYouKnow is required',
+        'answers.raisedBefore is required',
+      ]),
     );
-    const wrongTypes = await request(server).post(url).send({ category: 42, answers: 'lots', involves: 'everyone' }).expect(400);
-    expect(wrongTypes.body.message).toEqual(expect.arrayContaining([expect.stringMatching(/^category must be one of/), 'involves must be a list of roles']));
+    const wrongTypes = await request(server)
+      .post(url)
+      .send({ category: 42, answers: 'lots', involves: 'everyone' })
+      .expect(400);
+    expect(wrongTypes.body.message).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^category must be one of/),
+        'involves must be a list of roles',
+      ]),
+    );
     await request(server).post(url).set('content-type', 'application/json').send('{"category":').expect(400);
-    await request(server).post(url).set('content-type', 'application/json').send(JSON.stringify({ x: 'y'.repeat(2_000_000) })).expect(413);
-    await request(server).post(url).field('submission', '{not json').expect(400, { statusCode: 400, error: 'Bad Request', message: ['submission must be JSON'] });
+    await request(server)
+      .post(url)
+      .set('content-type', 'application/json')
+      .send(JSON.stringify({ x: 'y'.repeat(2_000_000) }))
+      .expect(413);
+    await request(server)
+      .post(url)
+      .field('submission', '{not json')
+      .expect(400, { statusCode: 400, error: 'Bad Request', message: ['submission must be JSON'] });
     await request(server)
       .post(url)
       .set('content-type', 'multipart/form-data; boundary=XYZ')
       .send('--XYZ\r\nContent-Disposition: form-data; name="submission"\r\n\r\n{"a":1}')
       .expect((res) => expect(res.status).toBeGreaterThanOrEqual(400))
       .expect((res) => expect(res.status).toBeLessThan(500));
-    const noProof = await request(server).post(url).send({ ...reportBody(''), altcha: undefined }).expect(400);
+    const noProof = await request(server)
+      .post(url)
+      .send({ ...reportBody(''), altcha: undefined })
+      .expect(400);
     expect(JSON.stringify(noProof.body.message)).toMatch(/altcha|waitTicket/);
     await request(server).post(`/api/v1/tenants/nowhere/reports`).send(reportBody('x')).expect(404);
     const after = await fixtures.dataSource.transaction(async (m) => {

@@ -15,4 +15,3 @@ export async function redisContents(redis: Redis): Promise<string> {
   }
   return parts.join('\n');
 }
-

@@ -4,7 +4,12 @@
 export { CRYPTO_ERROR_CODES, CryptoError, isCryptoError } from './lib/crypto-error';
 export type { CryptoErrorCode } from './lib/crypto-error';
 export { PublicKeyHandle, UnlockedKey } from './lib/key-handles';
-export { changePassphrase, generateStaffKeyPair, isLockedPrivateKey, unlockPrivateKey } from './lib/staff-keys';
+export {
+  changePassphrase,
+  generateStaffKeyPair,
+  isLockedPrivateKey,
+  unlockPrivateKey,
+} from './lib/staff-keys';
 export type { StaffKeyMaterial } from './lib/staff-keys';
 export { SCOPES, decryptWithScope, encryptToScope, generateScopeKeyPair, isScope } from './lib/scope-keys';
 export type { Scope, ScopeKeyPair } from './lib/scope-keys';

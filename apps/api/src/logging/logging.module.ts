@@ -19,7 +19,9 @@ type RoutedRequest = IncomingMessage & { id?: unknown; route?: { path?: string }
  * (issue #5). Their errors are still logged, by type only, by the exception filter.
  */
 export function isReporterRoute(url: string | undefined): boolean {
-  return /^\/api\/v1\/(tenants\/[^/]+\/(reports|reporter-sessions|challenge|form)|reporter\/)/.test(url ?? '');
+  return /^\/api\/v1\/(tenants\/[^/]+\/(reports|reporter-sessions|challenge|form)|reporter\/)/.test(
+    url ?? '',
+  );
 }
 
 export function requestLogFields(req: RoutedRequest) {

@@ -67,7 +67,9 @@ async function unlock(encryptedPrivateKey: string, passphrase: string): Promise<
  * a passphrase: for checks that a store or a dump holds no private key in usable form.
  */
 export async function isLockedPrivateKey(armoredPrivateKey: string): Promise<boolean> {
-  const key = await orFail('INVALID_KEY', () => readPrivateKey({ armoredKey: armoredPrivateKey, config: PGP_CONFIG }));
+  const key = await orFail('INVALID_KEY', () =>
+    readPrivateKey({ armoredKey: armoredPrivateKey, config: PGP_CONFIG }),
+  );
   return key.getKeys().every(({ keyPacket }) => keyPacket.isDecrypted() === false);
 }
 

@@ -26,7 +26,12 @@ describe('the intake form', () => {
     const result = validateSubmission({ ...minimal, answers: { ...minimal.answers, whatHappened: '  x  ' } });
     expect(result).toEqual({
       ok: true,
-      value: { category: 'fraud_theft', answers: { whatHappened: 'x', howYouKnow: 'documents', raisedBefore: 'no' }, involves: [], identity: null },
+      value: {
+        category: 'fraud_theft',
+        answers: { whatHappened: 'x', howYouKnow: 'documents', raisedBefore: 'no' },
+        involves: [],
+        identity: null,
+      },
     });
   });
 
@@ -65,7 +70,12 @@ describe('the intake form', () => {
   });
 
   it('never throws, whatever it is given', () => {
-    fc.assert(fc.property(fc.anything(), (input) => { validateSubmission(input); }), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.anything(), (input) => {
+        validateSubmission(input);
+      }),
+      { numRuns: 500 },
+    );
     fc.assert(
       fc.property(fc.dictionary(fc.string(), fc.anything()), (answers) => {
         const result = validateSubmission({ category: 'other', answers });

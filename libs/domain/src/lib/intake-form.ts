@@ -201,7 +201,8 @@ export type SubmissionValidation =
   | { readonly ok: true; readonly value: Submission }
   | { readonly ok: false; readonly errors: readonly string[] };
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function checkFields(
   prefix: string,
@@ -251,7 +252,8 @@ export function validateSubmission(input: unknown): SubmissionValidation {
   }
   let cleanAnswers: Record<string, string> = {};
   if (!isRecord(answers)) errors.push('answers must be an object of answers keyed by question id');
-  else if (isCategoryId(category)) cleanAnswers = checkFields('answers', questionsFor(category), answers, errors);
+  else if (isCategoryId(category))
+    cleanAnswers = checkFields('answers', questionsFor(category), answers, errors);
 
   let cleanInvolves: StaffRole[] = [];
   if (involves !== undefined && involves !== null) {
@@ -278,6 +280,11 @@ export function validateSubmission(input: unknown): SubmissionValidation {
   if (errors.length > 0) return { ok: false, errors };
   return {
     ok: true,
-    value: { category: category as CategoryId, answers: cleanAnswers, involves: cleanInvolves, identity: cleanIdentity },
+    value: {
+      category: category as CategoryId,
+      answers: cleanAnswers,
+      involves: cleanInvolves,
+      identity: cleanIdentity,
+    },
   };
 }

@@ -52,7 +52,9 @@ export class Intake1763900400000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER TABLE case_items DROP CONSTRAINT case_items_reporter_anonymous, DROP COLUMN author_id, DROP COLUMN author_kind, DROP COLUMN seq`);
+    await q.query(
+      `ALTER TABLE case_items DROP CONSTRAINT case_items_reporter_anonymous, DROP COLUMN author_id, DROP COLUMN author_kind, DROP COLUMN seq`,
+    );
     await q.query(`ALTER TABLE cases DROP COLUMN routing, DROP COLUMN channel`);
     await q.query(`DROP TABLE outbox, reporter_keys`);
   }
