@@ -272,4 +272,36 @@ describe('anonymous intake', () => {
     });
     expect(after).toBe(before);
   });
+
+  it('lets the reporter add their identity later, encrypted to the identity scope only', async () => {
+    const server = app.getHttpServer();
+    const token = (
+      await request(server)
+        .post(`/api/v1/tenants/${tenant.slug}/reporter-sessions`)
+        .send({ receipt: submitted.receipt, altcha: await solvedAltcha(server, tenant.slug, 'reporter-session') })
+        .expect(201)
+    ).body.token;
+    await request(server)
+      .post('/api/v1/reporter/case/identity')
+      .auth(token, { type: 'bearer' })
+      .send({ shoeSize: '9' })
+      .expect(400, { statusCode: 400, error: 'Bad Request', message: ['identity.shoeSize is not a question in this form'] });
+    await request(server)
+      .post('/api/v1/reporter/case/identity')
+      .auth(token, { type: 'bearer' })
+      .send({ name: `${MARKER}-later-name` })
+      .expect(201, { identityGiven: true });
+    const scopes = await fixtures.dataSource.transaction(async (m) => {
+      await m.query(`SELECT set_config('nolan.tenant_id', $1, true)`, [tenant.id]);
+      return m.query(
+        `SELECT i.scope, count(*)::int AS n FROM case_items i JOIN cases c ON c.id = i.case_id
+         WHERE c.reference = $1 AND i.kind = 'identity' GROUP BY i.scope`,
+        [submitted.reference],
+      );
+    });
+    expect(scopes).toEqual([{ scope: 'identity', n: 2 }]);
+    const database = new URL(TEST_ENV.MIGRATION_DATABASE_URL).pathname.slice(1);
+    const dump = execFileSync('pg_dump', ['-h', '127.0.0.1', '-U', 'postgres', database], { encoding: 'latin1', maxBuffer: 1 << 30 });
+    expect(dump).not.toContain(`${MARKER}-later-name`);
+  });
 });

@@ -71,6 +71,22 @@ export class ReporterController {
     return this.reporter.sendMessage(session, (parsed ?? {}) as { text?: unknown }, files ?? []);
   }
 
+  @Post('reporter/case/identity')
+  @UseGuards(ReporterAuthGuard)
+  @ApiBearerAuth()
+  @ApiBody({
+    schema: {
+      type: 'object',
+      properties: { name: { type: 'string' }, jobTitle: { type: 'string' }, contact: { type: 'string' } },
+    },
+  })
+  @ApiOperation({
+    summary: 'Tell the handlers who you are, after submitting (only the custodian can read it)',
+  })
+  identity(@CurrentReporter() session: ReporterSession, @Body() body: unknown) {
+    return this.reporter.addIdentity(session, body);
+  }
+
   @Delete('reporter/session')
   @HttpCode(204)
   @UseGuards(ReporterAuthGuard)

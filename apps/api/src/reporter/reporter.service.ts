@@ -7,7 +7,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { openGrantAsKey, receiptLookupKey, unlockReporterKey, UnlockedKey } from '@nolan/crypto';
-import { getCategory, isCategoryId, normaliseReceipt, toLondonDate } from '@nolan/domain';
+import { getCategory, isCategoryId, normaliseReceipt, toLondonDate, validateIdentity } from '@nolan/domain';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { readReportScope } from '../cases/case-content';
@@ -176,6 +176,41 @@ export class ReporterService {
         details: { author: 'reporter', attachments: files.length },
       });
       return { sent: true, attachments: attachmentIds.length };
+    });
+  }
+
+  /**
+   * The reporter adds (or corrects) their identity after submitting: encrypted to the identity scope,
+   * which only the custodian and the escrow key hold (issue #5 "add identity later").
+   */
+  async addIdentity(session: ReporterSession, body: unknown) {
+    const validation = validateIdentity(body);
+    if (!validation.ok) throw new AppError('INVALID_INPUT', [...validation.errors]);
+    const identity = validation.value;
+    if (!identity) throw new AppError('INVALID_INPUT', ['give at least one of: name, jobTitle, contact']);
+    const { tenantId, caseId } = session.meta;
+    return inTenant(this.dataSource, tenantId, async (m) => {
+      const target = {
+        tenantId,
+        caseId,
+        scope: 'identity' as const,
+        kind: 'identity',
+        author: { kind: 'reporter' as const },
+      };
+      await this.caseStore.addItem(m, target, packJson(identity));
+      await this.outbox.add(m, {
+        tenantId,
+        event: 'case.message_added',
+        aggregateId: caseId,
+        payload: { author: 'reporter', identity: true },
+      });
+      await this.audit.append(m, {
+        actor: { type: 'reporter' },
+        action: 'case.message_added',
+        caseId,
+        details: { author: 'reporter', identity: true },
+      });
+      return { identityGiven: true };
     });
   }
 

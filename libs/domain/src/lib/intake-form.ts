@@ -271,11 +271,9 @@ export function validateSubmission(input: unknown): SubmissionValidation {
 
   let cleanIdentity: Record<string, string> | null = null;
   if (identity !== undefined && identity !== null) {
-    if (!isRecord(identity)) errors.push('identity must be an object');
-    else {
-      cleanIdentity = checkFields('identity', IDENTITY_FIELDS, identity, errors);
-      if (Object.keys(cleanIdentity).length === 0) cleanIdentity = null;
-    }
+    const checked = validateIdentity(identity);
+    if (checked.ok) cleanIdentity = checked.value;
+    else errors.push(...checked.errors);
   }
   if (errors.length > 0) return { ok: false, errors };
   return {
@@ -287,4 +285,20 @@ export function validateSubmission(input: unknown): SubmissionValidation {
       identity: cleanIdentity,
     },
   };
+}
+
+/**
+ * Checks the identity section on its own (given at submission, or added later): null when every field
+ * is blank.
+ */
+export function validateIdentity(
+  input: unknown,
+):
+  | { readonly ok: true; readonly value: Readonly<Record<string, string>> | null }
+  | { readonly ok: false; readonly errors: readonly string[] } {
+  if (!isRecord(input)) return { ok: false, errors: ['identity must be an object'] };
+  const errors: string[] = [];
+  const value = checkFields('identity', IDENTITY_FIELDS, input, errors);
+  if (errors.length > 0) return { ok: false, errors };
+  return { ok: true, value: Object.keys(value).length > 0 ? value : null };
 }
