@@ -278,14 +278,21 @@ describe('anonymous intake', () => {
     const token = (
       await request(server)
         .post(`/api/v1/tenants/${tenant.slug}/reporter-sessions`)
-        .send({ receipt: submitted.receipt, altcha: await solvedAltcha(server, tenant.slug, 'reporter-session') })
+        .send({
+          receipt: submitted.receipt,
+          altcha: await solvedAltcha(server, tenant.slug, 'reporter-session'),
+        })
         .expect(201)
     ).body.token;
     await request(server)
       .post('/api/v1/reporter/case/identity')
       .auth(token, { type: 'bearer' })
       .send({ shoeSize: '9' })
-      .expect(400, { statusCode: 400, error: 'Bad Request', message: ['identity.shoeSize is not a question in this form'] });
+      .expect(400, {
+        statusCode: 400,
+        error: 'Bad Request',
+        message: ['identity.shoeSize is not a question in this form'],
+      });
     await request(server)
       .post('/api/v1/reporter/case/identity')
       .auth(token, { type: 'bearer' })
@@ -301,7 +308,10 @@ describe('anonymous intake', () => {
     });
     expect(scopes).toEqual([{ scope: 'identity', n: 2 }]);
     const database = new URL(TEST_ENV.MIGRATION_DATABASE_URL).pathname.slice(1);
-    const dump = execFileSync('pg_dump', ['-h', '127.0.0.1', '-U', 'postgres', database], { encoding: 'latin1', maxBuffer: 1 << 30 });
+    const dump = execFileSync('pg_dump', ['-h', '127.0.0.1', '-U', 'postgres', database], {
+      encoding: 'latin1',
+      maxBuffer: 1 << 30,
+    });
     expect(dump).not.toContain(`${MARKER}-later-name`);
   });
 });

@@ -31,6 +31,12 @@ export class CaseEntity {
   @Column({ name: 'feedback_due', type: 'date' })
   feedbackDue!: string;
 
+  @Column({ name: 'acknowledged_on', type: 'date', nullable: true })
+  acknowledgedOn!: string | null;
+
+  @Column({ name: 'closed_on', type: 'date', nullable: true })
+  closedOn!: string | null;
+
   /** How the report arrived: the web form, or a handler recording an oral or written report. */
   @Column({ type: 'text', default: 'web' })
   channel!: 'web' | 'phone' | 'in_person' | 'post' | 'email';

@@ -2,6 +2,7 @@ import { Body, Controller, Get, Param, Post, Query, UseGuards } from '@nestjs/co
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type AuthenticatedStaff, CurrentStaff, StaffAuthGuard } from '../auth/staff-auth.guard';
 import { CasesService } from './cases.service';
+import { TransitionsService } from './transitions.service';
 import { AuditPageQuery, ListCasesQuery, MessageDto } from './dto/list-cases.dto';
 
 @ApiTags('cases')
@@ -9,7 +10,10 @@ import { AuditPageQuery, ListCasesQuery, MessageDto } from './dto/list-cases.dto
 @UseGuards(StaffAuthGuard)
 @Controller('cases')
 export class CasesController {
-  constructor(private readonly cases: CasesService) {}
+  constructor(
+    private readonly cases: CasesService,
+    private readonly transitions: TransitionsService,
+  ) {}
 
   @Get()
   @ApiOperation({
@@ -29,6 +33,20 @@ export class CasesController {
     @Query() query: AuditPageQuery,
   ) {
     return this.cases.trail(staff, reference, query);
+  }
+
+  @Post(':reference/transitions')
+  @ApiOperation({
+    summary: 'Move the case to its next stage: { to, ...the data that stage needs }',
+    description:
+      '409 with the reason if the move is not possible from here; 403 if your role may not make it; 400 naming missing data.',
+  })
+  transition(
+    @CurrentStaff() staff: AuthenticatedStaff,
+    @Param('reference') reference: string,
+    @Body() body: unknown,
+  ) {
+    return this.transitions.transition(staff, reference, body);
   }
 
   @Post(':reference/messages')

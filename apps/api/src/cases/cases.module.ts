@@ -6,11 +6,12 @@ import { CaseStoreService } from './case-store.service';
 import { CasesController } from './cases.controller';
 import { CasesRepository } from './cases.repository';
 import { CasesService } from './cases.service';
+import { TransitionsService } from './transitions.service';
 
 @Module({
   imports: [AuthModule, AuditModule],
   controllers: [CasesController],
-  providers: [CasesService, CasesRepository, CaseStoreService, OutboxRepository],
+  providers: [CasesService, TransitionsService, CasesRepository, CaseStoreService, OutboxRepository],
   exports: [CaseStoreService, CasesRepository, OutboxRepository],
 })
 export class CasesModule {}

@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { openGrantAsKey, UnlockedKey } from '@nolan/crypto';
-import { getCategory, isCategoryId, OVERSIGHT_ROLES, toLondonDate } from '@nolan/domain';
+import {
+  allowedTransitions,
+  type CaseStatus,
+  getCategory,
+  isCategoryId,
+  OVERSIGHT_ROLES,
+  toLondonDate,
+} from '@nolan/domain';
 import type { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { SessionStore } from '../auth/session-store';
@@ -15,7 +22,7 @@ import { CaseStoreService } from './case-store.service';
 import { packJson } from './item-codec';
 import { type CaseListFilter, CasesRepository } from './cases.repository';
 
-const NO_SUCH_CASE = 'There is no case with this reference.';
+export const NO_SUCH_CASE = 'There is no case with this reference.';
 
 export function mapCaseSummary(entity: CaseEntity) {
   return {
@@ -26,7 +33,9 @@ export function mapCaseSummary(entity: CaseEntity) {
     outcome: entity.outcome,
     receivedOn: toLondonDate(entity.receivedAt),
     acknowledgementDue: entity.acknowledgementDue,
+    acknowledgedOn: entity.acknowledgedOn,
     feedbackDue: entity.feedbackDue,
+    closedOn: entity.closedOn,
   };
 }
 
@@ -75,7 +84,13 @@ export class CasesService {
           details: { scope: 'report', items: 1 + content.attachments.length + content.messages.length },
         });
       }
-      return { ...mapCaseSummary(found), channel: found.channel, routing: found.routing, ...content };
+      return {
+        ...mapCaseSummary(found),
+        channel: found.channel,
+        routing: found.routing,
+        allowedTransitions: allowedTransitions(found.status as CaseStatus, session.roles),
+        ...content,
+      };
     });
   }
 

@@ -16,6 +16,7 @@ import { AuditTrail1763900100000 } from './migrations/1763900100000-audit-trail'
 import { StaffSignIn1763900200000 } from './migrations/1763900200000-staff-sign-in';
 import { CaseStore1763900300000 } from './migrations/1763900300000-case-store';
 import { Intake1763900400000 } from './migrations/1763900400000-intake';
+import { Transitions1763900500000 } from './migrations/1763900500000-transitions';
 
 /** Every entity, listed so the webpack bundle carries them (no globs at run time). */
 export const ENTITIES = [
@@ -37,6 +38,7 @@ export const MIGRATIONS = [
   StaffSignIn1763900200000,
   CaseStore1763900300000,
   Intake1763900400000,
+  Transitions1763900500000,
 ];
 
 export function dataSourceOptions(url: string) {

@@ -26,4 +26,4 @@ export class OutboxEntity {
   sentAt!: Date | null;
 }
 
-export type OutboxEvent = 'case.created' | 'case.message_added';
+export type OutboxEvent = 'case.created' | 'case.message_added' | 'case.transitioned';

@@ -1,0 +1,178 @@
+/**
+ * Issue #7 (first part): a case run through every stage by the roles that own each stage, with the
+ * reasons for refusals, the reporter seeing the first response, and the audit trail matching.
+ */
+import type { INestApplication } from '@nestjs/common';
+import { addMonths, toLondonDate } from '@nolan/domain';
+import request from 'supertest';
+import { startApi } from '../support/api-app';
+import { solvedAltcha } from '../support/reporter-client';
+import { signInAs, StaffFixtures, type TestUser } from '../support/staff-fixtures';
+
+describe('the investigation lifecycle over HTTP', () => {
+  let app: INestApplication;
+  let fixtures: StaffFixtures;
+  let tenant: { id: string; slug: string };
+  let mo: TestUser;
+  let s151: TestUser;
+  let investigator: TestUser;
+  const tokens: Record<string, string> = {};
+  let reference: string;
+  let receipt: string;
+
+  const move = (who: string, body: object) =>
+    request(app.getHttpServer())
+      .post(`/api/v1/cases/${reference}/transitions`)
+      .auth(tokens[who]!, { type: 'bearer' })
+      .send(body);
+
+  beforeAll(async () => {
+    app = await startApi();
+    fixtures = await StaffFixtures.open();
+    tenant = await fixtures.tenant('lifecycle');
+    mo = await fixtures.user(tenant.id, ['monitoring_officer']);
+    s151 = await fixtures.user(tenant.id, ['s151_officer']);
+    investigator = await fixtures.user(tenant.id, ['investigator']);
+    const server = app.getHttpServer();
+    const submitted = await request(server)
+      .post(`/api/v1/tenants/${tenant.slug}/reports`)
+      .send({
+        category: 'fraud_theft',
+        answers: { whatHappened: 'Duplicate invoices', howYouKnow: 'documents', raisedBefore: 'no' },
+        altcha: await solvedAltcha(server, tenant.slug),
+      })
+      .expect(201);
+    ({ reference, receipt } = submitted.body);
+    tokens.mo = await signInAs(server, tenant.slug, mo);
+    tokens.s151 = await signInAs(server, tenant.slug, s151);
+    tokens.investigator = await signInAs(server, tenant.slug, investigator);
+  });
+  afterAll(async () => {
+    await fixtures.close();
+    await app.close();
+  });
+
+  it('runs a case from received to closed and back through reopening, refusing what does not fit', async () => {
+    await move('investigator', { to: 'acknowledged' }).expect(404);
+    const illegal = await move('s151', { to: 'decision', findings: [] }).expect(409);
+    expect(illegal.body).toEqual({
+      statusCode: 409,
+      error: 'Conflict',
+      message: 'A case can only move to decision from investigation; this case has only been received.',
+    });
+    await move('s151', { to: 'acknowledged' }).expect(400);
+
+    const today = toLondonDate(new Date());
+    const acknowledged = await move('s151', {
+      to: 'acknowledged',
+      firstResponse: {
+        proposedHandling: 'Internal audit will review the invoices.',
+        estimatedTimescale: 'About six weeks.',
+        supportAvailable: 'Protect: 020 3117 2520.',
+      },
+    }).expect(201);
+    expect(acknowledged.body).toEqual(
+      expect.objectContaining({
+        status: 'acknowledged',
+        acknowledgedOn: today,
+        feedbackDue: addMonths(today, 3),
+      }),
+    );
+    expect(acknowledged.body.allowedTransitions.map((t: { to: string }) => t.to)).toContain('assessment');
+
+    await move('s151', { to: 'assessment' }).expect(201);
+    const noPlan = await move('s151', { to: 'investigation', reason: 'Evidence supports it' }).expect(400);
+    expect(noPlan.body.message[0]).toMatch(/plan/);
+    await move('s151', {
+      to: 'investigation',
+      reason: 'The invoices suggest duplicate payments.',
+      plan: { scope: 'Invoices 2025–26', allegations: ['Invoices were paid twice'] },
+    }).expect(201);
+    await move('s151', {
+      to: 'decision',
+      findings: [
+        {
+          allegation: 'Invoices were paid twice',
+          finding: 'substantiated',
+          reason: 'Bank records show both payments.',
+        },
+      ],
+    }).expect(201);
+    const noRecommendation = await move('mo', {
+      to: 'closed',
+      outcome: 'substantiated',
+      reason: 'Found',
+    }).expect(400);
+    expect(noRecommendation.body.message[0]).toMatch(/recommendation/i);
+    const closed = await move('mo', {
+      to: 'closed',
+      outcome: 'substantiated',
+      reason: 'The findings are upheld.',
+      recommendations: [{ action: 'Recover the duplicate payment', owner: 'Head of Finance' }],
+    }).expect(201);
+    expect(closed.body).toEqual(
+      expect.objectContaining({ status: 'closed', outcome: 'substantiated', closedOn: today }),
+    );
+
+    const notMo = await move('s151', { to: 'reopened', reason: 'New evidence' }).expect(403);
+    expect(notMo.body.message).toMatch(/monitoring officer/);
+    await move('mo', { to: 'reopened', reason: 'New evidence arrived.' }).expect(201);
+    const reassessed = await move('mo', { to: 'assessment' }).expect(201);
+    expect(reassessed.body).toEqual(
+      expect.objectContaining({ status: 'assessment', outcome: null, closedOn: null }),
+    );
+  });
+
+  it('records every stage in the audit trail in order', async () => {
+    const trail = await request(app.getHttpServer())
+      .get(`/api/v1/cases/${reference}/audit`)
+      .auth(tokens.mo!, { type: 'bearer' })
+      .expect(200);
+    const moves = trail.body.items
+      .filter((e: { action: string }) => e.action === 'case.transitioned')
+      .map(
+        (e: { details: { from: string; to: string }; actorId: string }) =>
+          `${e.details.from}>${e.details.to}`,
+      );
+    expect(moves).toEqual([
+      'received>acknowledged',
+      'acknowledged>assessment',
+      'assessment>investigation',
+      'investigation>decision',
+      'decision>closed',
+      'closed>reopened',
+      'reopened>assessment',
+    ]);
+  });
+
+  it('sends the first response to the reporter', async () => {
+    const server = app.getHttpServer();
+    const signIn = await request(server)
+      .post(`/api/v1/tenants/${tenant.slug}/reporter-sessions`)
+      .send({ receipt, altcha: await solvedAltcha(server, tenant.slug, 'reporter-session') })
+      .expect(201);
+    const view = await request(server)
+      .get('/api/v1/reporter/case')
+      .auth(signIn.body.token, { type: 'bearer' })
+      .expect(200);
+    expect(view.body.status).toBe('assessment');
+    expect(view.body.messages[0].text).toContain('Internal audit will review the invoices.');
+    expect(view.body.messages[0].from).toBe('handler');
+  });
+
+  it('answers any malformed transition with a 4xx, never a 500', async () => {
+    for (const body of [
+      {},
+      { to: 'nowhere' },
+      { to: 'closed', outcome: 5 },
+      { to: 'closed', outcome: 'withdrawn', reason: ['x'] },
+      { to: 'investigation', reason: 'r', plan: 'all of it' },
+      { to: 'investigation', reason: 'r', plan: { scope: 's', allegations: 'one' } },
+      { to: 'decision', findings: [{ allegation: 1 }] },
+      { to: 'acknowledged', firstResponse: null },
+    ]) {
+      const res = await move('mo', body);
+      expect({ body, status: res.status < 500 && res.status >= 400 }).toEqual({ body, status: true });
+    }
+  });
+});
