@@ -145,3 +145,19 @@ export class ReporterKeyEntity {
   @Column({ type: 'bytea' })
   salt!: Buffer;
 }
+
+/** Someone a case must never reach again: a handler who recused, or a person named as involved. */
+@Entity({ name: 'case_exclusions' })
+export class CaseExclusionEntity {
+  @Column({ name: 'tenant_id', type: 'uuid' })
+  tenantId!: string;
+
+  @Column({ name: 'case_id', type: 'uuid', primary: true })
+  caseId!: string;
+
+  @Column({ name: 'user_id', type: 'uuid', primary: true })
+  userId!: string;
+
+  @Column({ type: 'text' })
+  kind!: 'recused' | 'named_as_involved';
+}

@@ -2,8 +2,9 @@ import { Body, Controller, Get, Param, Post, Query, UseGuards } from '@nestjs/co
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type AuthenticatedStaff, CurrentStaff, StaffAuthGuard } from '../auth/staff-auth.guard';
 import { CasesService } from './cases.service';
+import { RecusalService } from './recusal.service';
 import { TransitionsService } from './transitions.service';
-import { AuditPageQuery, ListCasesQuery, MessageDto } from './dto/list-cases.dto';
+import { AuditPageQuery, ListCasesQuery, MessageDto, RecusalDto } from './dto/list-cases.dto';
 
 @ApiTags('cases')
 @ApiBearerAuth()
@@ -13,6 +14,7 @@ export class CasesController {
   constructor(
     private readonly cases: CasesService,
     private readonly transitions: TransitionsService,
+    private readonly recusal: RecusalService,
   ) {}
 
   @Get()
@@ -47,6 +49,18 @@ export class CasesController {
     @Body() body: unknown,
   ) {
     return this.transitions.transition(staff, reference, body);
+  }
+
+  @Post(':reference/recusal')
+  @ApiOperation({
+    summary: 'Recuse yourself (declare a conflict): your access ends at once and the case is re-routed',
+  })
+  recuse(
+    @CurrentStaff() staff: AuthenticatedStaff,
+    @Param('reference') reference: string,
+    @Body() body: RecusalDto,
+  ) {
+    return this.recusal.recuse(staff, reference, body.reason);
   }
 
   @Post(':reference/messages')

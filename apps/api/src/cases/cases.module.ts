@@ -6,12 +6,20 @@ import { CaseStoreService } from './case-store.service';
 import { CasesController } from './cases.controller';
 import { CasesRepository } from './cases.repository';
 import { CasesService } from './cases.service';
+import { RecusalService } from './recusal.service';
 import { TransitionsService } from './transitions.service';
 
 @Module({
   imports: [AuthModule, AuditModule],
   controllers: [CasesController],
-  providers: [CasesService, TransitionsService, CasesRepository, CaseStoreService, OutboxRepository],
+  providers: [
+    CasesService,
+    TransitionsService,
+    RecusalService,
+    CasesRepository,
+    CaseStoreService,
+    OutboxRepository,
+  ],
   exports: [CaseStoreService, CasesRepository, OutboxRepository],
 })
 export class CasesModule {}

@@ -3,6 +3,7 @@ import { AuditCheckpointEntity } from '../audit/audit-checkpoint.entity';
 import { AuditEntryEntity } from '../audit/audit-entry.entity';
 import {
   CaseEntity,
+  CaseExclusionEntity,
   CaseGrantEntity,
   CaseItemEntity,
   CaseScopeKeyEntity,
@@ -17,6 +18,7 @@ import { StaffSignIn1763900200000 } from './migrations/1763900200000-staff-sign-
 import { CaseStore1763900300000 } from './migrations/1763900300000-case-store';
 import { Intake1763900400000 } from './migrations/1763900400000-intake';
 import { Transitions1763900500000 } from './migrations/1763900500000-transitions';
+import { CaseExclusions1763900600000 } from './migrations/1763900600000-case-exclusions';
 
 /** Every entity, listed so the webpack bundle carries them (no globs at run time). */
 export const ENTITIES = [
@@ -29,6 +31,7 @@ export const ENTITIES = [
   CaseGrantEntity,
   CaseItemEntity,
   ReporterKeyEntity,
+  CaseExclusionEntity,
   OutboxEntity,
 ];
 /** Every migration in order. One migration per change; never edit a merged one. */
@@ -39,6 +42,7 @@ export const MIGRATIONS = [
   CaseStore1763900300000,
   Intake1763900400000,
   Transitions1763900500000,
+  CaseExclusions1763900600000,
 ];
 
 export function dataSourceOptions(url: string) {

@@ -59,3 +59,14 @@ export class MessageDto {
   @MaxLength(20000)
   text!: string;
 }
+
+export class RecusalDto {
+  @ApiProperty({
+    maxLength: 2000,
+    description: 'Why you are conflicted (kept encrypted, for the case record)',
+  })
+  @IsString()
+  @MinLength(1, { message: 'reason is required' })
+  @MaxLength(2000)
+  reason!: string;
+}

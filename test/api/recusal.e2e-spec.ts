@@ -1,0 +1,85 @@
+import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { startApi } from '../support/api-app';
+import { signInAs, StaffFixtures, type TestUser } from '../support/staff-fixtures';
+
+describe('recusal', () => {
+  let app: INestApplication;
+  let fixtures: StaffFixtures;
+  let tenant: { id: string; slug: string };
+  let mo: TestUser;
+  let deputy: TestUser;
+  let s151: TestUser;
+  let investigator: TestUser;
+  let reference: string;
+  const tokens: Record<string, string> = {};
+
+  beforeAll(async () => {
+    app = await startApi();
+    fixtures = await StaffFixtures.open();
+    tenant = await fixtures.tenant('recusal');
+    mo = await fixtures.user(tenant.id, ['monitoring_officer']);
+    deputy = await fixtures.user(tenant.id, ['deputy_monitoring_officer']);
+    s151 = await fixtures.user(tenant.id, ['s151_officer']);
+    investigator = await fixtures.user(tenant.id, ['investigator']);
+    ({ reference } = await fixtures.case(tenant.id, {
+      category: 'fraud_theft',
+      staffIds: [mo.id, s151.id],
+      report: { answers: { whatHappened: 'Recusal content' }, involves: [] },
+    }));
+    const server = app.getHttpServer();
+    for (const [name, user] of Object.entries({ mo, deputy, s151, investigator }))
+      tokens[name] = await signInAs(server, tenant.slug, user);
+  });
+  afterAll(async () => {
+    await fixtures.close();
+    await app.close();
+  });
+
+  const get = (who: string, path = `/api/v1/cases/${reference}`) =>
+    request(app.getHttpServer()).get(path).auth(tokens[who]!, { type: 'bearer' });
+  const recuse = (who: string, body: object) =>
+    request(app.getHttpServer())
+      .post(`/api/v1/cases/${reference}/recusal`)
+      .auth(tokens[who]!, { type: 'bearer' })
+      .send(body);
+
+  it('refuses a recusal without a reason, and from someone the case does not exist for', async () => {
+    const noReason = await recuse('mo', {}).expect(400);
+    expect(noReason.body.message).toEqual(expect.arrayContaining(['reason is required']));
+    await recuse('investigator', { reason: 'x' }).expect(404);
+    await get('deputy').expect(404);
+  });
+
+  it('removes the recused handler at once and passes the case to whoever routing now names', async () => {
+    await recuse('mo', { reason: 'I know the supplier personally.' }).expect(201, {
+      recused: true,
+      passedTo: 1,
+      unrouted: false,
+    });
+    await get('mo').expect(404);
+    const list = await get('mo', '/api/v1/cases').expect(200);
+    expect(list.body.total).toBe(0);
+    const deputyView = await get('deputy').expect(200);
+    expect(deputyView.body.report).toEqual({ answers: { whatHappened: 'Recusal content' }, involves: [] });
+    await get('s151').expect(200);
+
+    const trail = await get('deputy', `/api/v1/cases/${reference}/audit`).expect(200);
+    const grants = trail.body.items
+      .filter((e: { action: string }) => e.action.startsWith('grant.'))
+      .map((e: { action: string; details: { scope: string; granteeId: string } }) => [
+        e.action,
+        e.details.scope,
+        e.details.granteeId,
+      ]);
+    expect(grants).toEqual(
+      expect.arrayContaining([
+        ['grant.created', 'report', deputy.id],
+        ['grant.created', 'internal', deputy.id],
+        ['grant.revoked', 'report', mo.id],
+        ['grant.revoked', 'internal', mo.id],
+      ]),
+    );
+    await recuse('mo', { reason: 'again' }).expect(404);
+  });
+});
