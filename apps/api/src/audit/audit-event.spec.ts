@@ -16,6 +16,8 @@ describe('audit actions', () => {
         'config.changed',
         'grant.created',
         'grant.revoked',
+        'identity.decided',
+        'identity.requested',
       ].sort(),
     );
     expect(new Set(AUDIT_ACTIONS).size).toBe(AUDIT_ACTIONS.length);

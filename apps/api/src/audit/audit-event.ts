@@ -31,6 +31,10 @@ export const AUDIT_ACTIONS = [
   'case.created',
   /** A message was added to a case. details: { author: 'reporter' | 'staff', attachments }. */
   'case.message_added',
+  /** A handler asked to see the reporter's identity. details: { requestId }; the reasons are encrypted. */
+  'identity.requested',
+  /** The custodian approved or refused an identity request. details: { requestId, approved }. */
+  'identity.decided',
   /** Tenant configuration changed. details: { setting } names, never values that could be content. */
   'config.changed',
 ] as const;

@@ -1,10 +1,18 @@
-import { Body, Controller, Get, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type AuthenticatedStaff, CurrentStaff, StaffAuthGuard } from '../auth/staff-auth.guard';
 import { CasesService } from './cases.service';
+import { IdentityService } from './identity.service';
 import { RecusalService } from './recusal.service';
 import { TransitionsService } from './transitions.service';
-import { AuditPageQuery, ListCasesQuery, MessageDto, RecusalDto } from './dto/list-cases.dto';
+import {
+  AuditPageQuery,
+  IdentityDecisionDto,
+  ListCasesQuery,
+  MessageDto,
+  ReasonDto,
+  RecusalDto,
+} from './dto/list-cases.dto';
 
 @ApiTags('cases')
 @ApiBearerAuth()
@@ -15,6 +23,7 @@ export class CasesController {
     private readonly cases: CasesService,
     private readonly transitions: TransitionsService,
     private readonly recusal: RecusalService,
+    private readonly identity: IdentityService,
   ) {}
 
   @Get()
@@ -61,6 +70,39 @@ export class CasesController {
     @Body() body: RecusalDto,
   ) {
     return this.recusal.recuse(staff, reference, body.reason);
+  }
+
+  @Post(':reference/identity-requests')
+  @ApiOperation({ summary: "Ask to see the reporter's identity, with reasons; the custodian decides" })
+  requestIdentity(
+    @CurrentStaff() staff: AuthenticatedStaff,
+    @Param('reference') reference: string,
+    @Body() body: ReasonDto,
+  ) {
+    return this.identity.request(staff, reference, body.reason);
+  }
+
+  @Get(':reference/identity-requests')
+  @ApiOperation({ summary: 'Identity requests on the case, with their reasons and decisions' })
+  identityRequests(@CurrentStaff() staff: AuthenticatedStaff, @Param('reference') reference: string) {
+    return this.identity.list(staff, reference);
+  }
+
+  @Post(':reference/identity-requests/:id/decision')
+  @ApiOperation({ summary: 'The custodian approves or refuses an identity request, with reasons' })
+  decideIdentity(
+    @CurrentStaff() staff: AuthenticatedStaff,
+    @Param('reference') reference: string,
+    @Param('id', new ParseUUIDPipe({ errorHttpStatusCode: 404 })) id: string,
+    @Body() body: IdentityDecisionDto,
+  ) {
+    return this.identity.decide(staff, reference, id, body.approve, body.reason);
+  }
+
+  @Get(':reference/identity')
+  @ApiOperation({ summary: "The reporter's identity, for those granted it; 404 for everyone else" })
+  revealIdentity(@CurrentStaff() staff: AuthenticatedStaff, @Param('reference') reference: string) {
+    return this.identity.reveal(staff, reference);
   }
 
   @Post(':reference/messages')

@@ -6,6 +6,7 @@ import { CaseStoreService } from './case-store.service';
 import { CasesController } from './cases.controller';
 import { CasesRepository } from './cases.repository';
 import { CasesService } from './cases.service';
+import { IdentityService } from './identity.service';
 import { RecusalService } from './recusal.service';
 import { TransitionsService } from './transitions.service';
 
@@ -16,6 +17,7 @@ import { TransitionsService } from './transitions.service';
     CasesService,
     TransitionsService,
     RecusalService,
+    IdentityService,
     CasesRepository,
     CaseStoreService,
     OutboxRepository,

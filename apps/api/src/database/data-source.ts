@@ -9,6 +9,7 @@ import {
   CaseScopeKeyEntity,
   ReporterKeyEntity,
 } from '../cases/case.entity';
+import { IdentityRequestEntity } from '../cases/identity-request.entity';
 import { OutboxEntity } from '../outbox/outbox.entity';
 import { StaffUserEntity } from '../staff/staff-user.entity';
 import { TenantEntity } from '../tenants/tenant.entity';
@@ -19,6 +20,7 @@ import { CaseStore1763900300000 } from './migrations/1763900300000-case-store';
 import { Intake1763900400000 } from './migrations/1763900400000-intake';
 import { Transitions1763900500000 } from './migrations/1763900500000-transitions';
 import { CaseExclusions1763900600000 } from './migrations/1763900600000-case-exclusions';
+import { IdentityRequests1763900700000 } from './migrations/1763900700000-identity-requests';
 
 /** Every entity, listed so the webpack bundle carries them (no globs at run time). */
 export const ENTITIES = [
@@ -32,6 +34,7 @@ export const ENTITIES = [
   CaseItemEntity,
   ReporterKeyEntity,
   CaseExclusionEntity,
+  IdentityRequestEntity,
   OutboxEntity,
 ];
 /** Every migration in order. One migration per change; never edit a merged one. */
@@ -43,6 +46,7 @@ export const MIGRATIONS = [
   Intake1763900400000,
   Transitions1763900500000,
   CaseExclusions1763900600000,
+  IdentityRequests1763900700000,
 ];
 
 export function dataSourceOptions(url: string) {

@@ -1,6 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
 import { CASE_STATUSES, CATEGORY_IDS } from '@nolan/domain';
 
 export class ListCasesQuery {
@@ -69,4 +80,18 @@ export class RecusalDto {
   @MinLength(1, { message: 'reason is required' })
   @MaxLength(2000)
   reason!: string;
+}
+
+export class ReasonDto {
+  @ApiProperty({ maxLength: 2000, description: 'Why (kept encrypted, for the case record)' })
+  @IsString()
+  @MinLength(1, { message: 'reason is required' })
+  @MaxLength(2000)
+  reason!: string;
+}
+
+export class IdentityDecisionDto extends ReasonDto {
+  @ApiProperty()
+  @IsBoolean({ message: 'approve must be true or false' })
+  approve!: boolean;
 }

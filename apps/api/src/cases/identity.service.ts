@@ -1,0 +1,247 @@
+/**
+ * The reporter's identity, custodian-gated (DESIGN.md "Encrypted case store" → "Identity"; issue #7).
+ * Identity lives in the identity scope, granted at intake only to the case's overseer (the custodian)
+ * and the escrow key. A handler who needs it files a motivated request; the custodian approves or
+ * refuses with reasons; only on approval does the requester receive an identity grant, made by the
+ * custodian from their own. The reporter is told that their identity was disclosed and why. Reasons
+ * are encrypted to the internal scope; all of it is audited.
+ */
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { decryptWithScope, openGrantAsKey, PublicKeyHandle, regrant, UnlockedKey } from '@nolan/crypto';
+import { OVERSIGHT_ROLES } from '@nolan/domain';
+import type { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { SessionStore } from '../auth/session-store';
+import type { AuthenticatedStaff } from '../auth/staff-auth.guard';
+import { inTenant } from '../database/tenant-transaction';
+import { AppError } from '../errors/app-error';
+import { OutboxRepository } from '../outbox/outbox.repository';
+import { StaffUsersRepository } from '../staff/staff-users.repository';
+import { CaseGrantEntity, type CaseEntity } from './case.entity';
+import { CaseStoreService } from './case-store.service';
+import { CasesRepository } from './cases.repository';
+import { NO_SUCH_CASE } from './cases.service';
+import { IdentityRequestEntity } from './identity-request.entity';
+import { packJson, unpackJson } from './item-codec';
+
+@Injectable()
+export class IdentityService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly cases: CasesRepository,
+    private readonly caseStore: CaseStoreService,
+    private readonly users: StaffUsersRepository,
+    private readonly sessions: SessionStore,
+    private readonly outbox: OutboxRepository,
+    private readonly audit: AuditService,
+  ) {}
+
+  async request(staff: AuthenticatedStaff, reference: string, reason: string) {
+    const { session } = staff;
+    return inTenant(this.dataSource, session.tenantId, async (m) => {
+      const found = await this.visibleCase(m, staff, reference);
+      if (await this.cases.grantFor(m, found.id, session.userId, 'identity')) {
+        throw new AppError('CONFLICT', 'You can already see the reporter’s identity for this case.');
+      }
+      const pending = await m
+        .getRepository(IdentityRequestEntity)
+        .findOne({ where: { caseId: found.id, requesterId: session.userId, status: 'pending' } });
+      if (pending) throw new AppError('CONFLICT', 'You already have a request waiting for a decision.');
+      const saved = await m
+        .getRepository(IdentityRequestEntity)
+        .save(
+          m
+            .getRepository(IdentityRequestEntity)
+            .create({ tenantId: session.tenantId, caseId: found.id, requesterId: session.userId }),
+        );
+      await this.caseStore.addItem(
+        m,
+        {
+          tenantId: session.tenantId,
+          caseId: found.id,
+          scope: 'internal',
+          kind: 'identity_request',
+          author: { kind: 'staff', id: session.userId },
+        },
+        packJson({ requestId: saved.id, reason }),
+      );
+      await this.audit.append(m, {
+        actor: { type: 'staff', id: session.userId },
+        action: 'identity.requested',
+        caseId: found.id,
+        details: { requestId: saved.id },
+      });
+      return { id: saved.id, status: saved.status };
+    });
+  }
+
+  /** The requests on a case, with their reasons, for anyone who holds the case. */
+  async list(staff: AuthenticatedStaff, reference: string) {
+    const key = await this.key(staff);
+    return inTenant(this.dataSource, staff.session.tenantId, async (m) => {
+      const found = await this.visibleCase(m, staff, reference);
+      const requests = await m
+        .getRepository(IdentityRequestEntity)
+        .find({ where: { caseId: found.id }, order: { requestedOn: 'ASC' } });
+      const reasons = new Map<string, { reason?: string; decisionReason?: string }>();
+      const internal = await this.cases.grantFor(m, found.id, staff.session.userId, 'internal');
+      if (internal) {
+        const scopeKey = await openGrantAsKey(new Uint8Array(internal.encryptedScopeKey), key);
+        for (const item of await this.cases.items(m, found.id, 'internal')) {
+          if (item.kind !== 'identity_request' && item.kind !== 'identity_decision') continue;
+          const body = unpackJson<{ requestId: string; reason: string }>(
+            await decryptWithScope(new Uint8Array(item.ciphertext), scopeKey),
+          );
+          const entry = reasons.get(body.requestId) ?? {};
+          if (item.kind === 'identity_request') entry.reason = body.reason;
+          else entry.decisionReason = body.reason;
+          reasons.set(body.requestId, entry);
+        }
+      }
+      return requests.map((r) => ({
+        id: r.id,
+        requesterId: r.requesterId,
+        status: r.status,
+        requestedOn: r.requestedOn,
+        decidedBy: r.decidedBy,
+        decidedOn: r.decidedOn,
+        reason: reasons.get(r.id)?.reason ?? null,
+        decisionReason: reasons.get(r.id)?.decisionReason ?? null,
+      }));
+    });
+  }
+
+  /** The custodian's decision. On approval the requester gets the identity scope and the reporter is told why. */
+  async decide(
+    staff: AuthenticatedStaff,
+    reference: string,
+    requestId: string,
+    approve: boolean,
+    reason: string,
+  ) {
+    const { session } = staff;
+    const key = await this.key(staff);
+    return inTenant(this.dataSource, session.tenantId, async (m) => {
+      const found = await this.visibleCase(m, staff, reference);
+      const custodianGrant = await this.cases.grantFor(m, found.id, session.userId, 'identity');
+      if (!custodianGrant || !session.roles.some((r) => OVERSIGHT_ROLES.includes(r))) {
+        throw new AppError(
+          'FORBIDDEN',
+          'Only the custodian of the reporter’s identity (the monitoring officer, or whoever oversees this case) can decide.',
+        );
+      }
+      const request = await m
+        .getRepository(IdentityRequestEntity)
+        .findOne({ where: { id: requestId, caseId: found.id } });
+      if (!request) throw new AppError('NOT_FOUND', 'There is no such identity request on this case.');
+      if (request.status !== 'pending')
+        throw new AppError('CONFLICT', `This request was already ${request.status}.`);
+      if (request.requesterId === session.userId)
+        throw new AppError('CONFLICT', 'You cannot decide your own request.');
+      const today = new Date().toISOString().slice(0, 10);
+      await m
+        .getRepository(IdentityRequestEntity)
+        .update(
+          { id: request.id },
+          { status: approve ? 'approved' : 'refused', decidedBy: session.userId, decidedOn: today },
+        );
+      const author = { kind: 'staff' as const, id: session.userId };
+      const base = { tenantId: session.tenantId, caseId: found.id, author };
+      await this.caseStore.addItem(
+        m,
+        { ...base, scope: 'internal', kind: 'identity_decision' },
+        packJson({ requestId, approved: approve, reason }),
+      );
+      if (approve) {
+        const [requester] = (await this.users.roleHolders(m)).filter((h) => h.userId === request.requesterId);
+        if (!requester) throw new AppError('CONFLICT', 'The person who asked no longer has an account.');
+        await m.getRepository(CaseGrantEntity).insert({
+          tenantId: session.tenantId,
+          caseId: found.id,
+          scope: 'identity',
+          granteeKind: 'staff',
+          granteeId: requester.userId,
+          encryptedScopeKey: Buffer.from(
+            await regrant(
+              new Uint8Array(custodianGrant.encryptedScopeKey),
+              key,
+              await PublicKeyHandle.parse(requester.publicKey),
+            ),
+          ),
+        });
+        await this.audit.append(m, {
+          actor: { type: 'staff', id: session.userId },
+          action: 'grant.created',
+          caseId: found.id,
+          details: { scope: 'identity', granteeId: requester.userId, via: 'identity_request' },
+        });
+        await this.caseStore.addItem(
+          m,
+          { ...base, scope: 'report', kind: 'message' },
+          packJson({
+            text: `Your identity has been shared with one more person handling your concern, because: ${reason}`,
+            attachments: [],
+          }),
+        );
+        await this.outbox.add(m, {
+          tenantId: session.tenantId,
+          event: 'case.message_added',
+          aggregateId: found.id,
+          payload: { author: 'staff' },
+        });
+      }
+      await this.audit.append(m, {
+        actor: { type: 'staff', id: session.userId },
+        action: 'identity.decided',
+        caseId: found.id,
+        details: { requestId, approved: approve },
+      });
+      return { id: requestId, status: approve ? 'approved' : 'refused' };
+    });
+  }
+
+  /** The reporter's identity, for those holding the identity scope; 404 for everyone else. */
+  async reveal(staff: AuthenticatedStaff, reference: string) {
+    const key = await this.key(staff);
+    return inTenant(this.dataSource, staff.session.tenantId, async (m) => {
+      const found = await this.visibleCase(m, staff, reference);
+      const grant = await this.cases.grantFor(m, found.id, staff.session.userId, 'identity');
+      if (!grant)
+        throw new AppError('NOT_FOUND', 'The reporter’s identity is not available to you for this case.');
+      const scopeKey = await openGrantAsKey(new Uint8Array(grant.encryptedScopeKey), key);
+      const given = [];
+      for (const item of await this.cases.items(m, found.id, 'identity')) {
+        given.push(
+          unpackJson<Record<string, string>>(
+            await decryptWithScope(new Uint8Array(item.ciphertext), scopeKey),
+          ),
+        );
+      }
+      await this.audit.append(m, {
+        actor: { type: 'staff', id: staff.session.userId },
+        action: 'case.content_decrypted',
+        caseId: found.id,
+        details: { scope: 'identity', items: given.length },
+      });
+      return { anonymous: given.length === 0, identity: given.length ? Object.assign({}, ...given) : null };
+    });
+  }
+
+  private async visibleCase(
+    m: EntityManager,
+    staff: AuthenticatedStaff,
+    reference: string,
+  ): Promise<CaseEntity> {
+    if (staff.session.roles.includes('administrator')) throw new AppError('NOT_FOUND', NO_SUCH_CASE);
+    const found = await this.cases.findGrantedByReference(m, staff.session.userId, reference);
+    if (!found) throw new AppError('NOT_FOUND', NO_SUCH_CASE);
+    return found;
+  }
+
+  private async key(staff: AuthenticatedStaff): Promise<UnlockedKey> {
+    const bytes = await this.sessions.privateKey(staff.session.sessionId, staff.secret);
+    if (!bytes) throw new AppError('UNAUTHENTICATED', 'Sign in to continue.');
+    return UnlockedKey.fromSerialized(bytes);
+  }
+}
