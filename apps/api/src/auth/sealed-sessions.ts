@@ -14,6 +14,7 @@ import {
   randomBytes,
   timingSafeEqual,
 } from 'node:crypto';
+import { UnlockedKey } from '@nolan/crypto';
 import type Redis from 'ioredis';
 
 interface Stored<M> {
@@ -81,14 +82,20 @@ export class SealedSessions<M> {
     return { sessionId, meta: stored.meta, secret };
   }
 
-  /** The private key sealed in the session, opened with the secret from the caller's token. */
-  async privateKey(sessionId: string, secret: Buffer): Promise<Uint8Array | null> {
-    const stored = await this.read(sessionId);
+  /** The private key sealed in the session, opened with the secret from the caller's token; null once the session has ended. */
+  async unlockedKey(session: { sessionId: string; secret: Buffer }): Promise<UnlockedKey | null> {
+    const stored = await this.read(session.sessionId);
     if (!stored) return null;
     const sealed = Buffer.from(stored.sealedKey, 'base64url');
-    const decipher = createDecipheriv('aes-256-gcm', sealKey(secret, sessionId), sealed.subarray(0, 12));
+    const decipher = createDecipheriv(
+      'aes-256-gcm',
+      sealKey(session.secret, session.sessionId),
+      sealed.subarray(0, 12),
+    );
     decipher.setAuthTag(sealed.subarray(12, 28));
-    return new Uint8Array(Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()]));
+    return UnlockedKey.fromSerialized(
+      new Uint8Array(Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()])),
+    );
   }
 
   /** Replaces the session's metadata, keeping its key and remaining lifetime. */

@@ -4,8 +4,10 @@
  */
 import { Inject, Injectable } from '@nestjs/common';
 import type { StaffRole } from '@nolan/domain';
+import type { UnlockedKey } from '@nolan/crypto';
 import type Redis from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '../config/config';
+import { AppError } from '../errors/app-error';
 import { REDIS } from '../redis/redis.module';
 import { SealedSessions } from './sealed-sessions';
 
@@ -53,8 +55,11 @@ export class SessionStore {
     return { session: { ...resolved.meta, sessionId: resolved.sessionId }, secret: resolved.secret };
   }
 
-  privateKey(sessionId: string, secret: Buffer): Promise<Uint8Array | null> {
-    return this.sessions.privateKey(sessionId, secret);
+  /** The signed-in user's private key, from their session; 401 if the session has just ended. */
+  async unlockedKey(staff: { session: StaffSession; secret: Buffer }): Promise<UnlockedKey> {
+    const key = await this.sessions.unlockedKey({ sessionId: staff.session.sessionId, secret: staff.secret });
+    if (!key) throw new AppError('UNAUTHENTICATED', 'Sign in to continue.');
+    return key;
   }
 
   /** Turns an enrolment session into a full one once two-factor sign-in is confirmed. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { openGrantAsKey, UnlockedKey } from '@nolan/crypto';
+import { openGrantAsKey } from '@nolan/crypto';
 import {
   allowedTransitions,
   type CaseStatus,
@@ -68,7 +68,7 @@ export class CasesService {
   async get(staff: AuthenticatedStaff, reference: string) {
     const { session } = staff;
     if (session.roles.includes('administrator')) throw new AppError('NOT_FOUND', NO_SUCH_CASE);
-    const key = await this.userKey(staff);
+    const key = await this.sessions.unlockedKey(staff);
     return inTenant(this.dataSource, session.tenantId, async (m) => {
       const found = await this.cases.findGrantedByReference(m, session.userId, reference);
       if (!found) throw new AppError('NOT_FOUND', NO_SUCH_CASE);
@@ -140,11 +140,5 @@ export class CasesService {
       if (!found) throw new AppError('NOT_FOUND', NO_SUCH_CASE);
       return this.audit.listForCase(m, found.id, page);
     });
-  }
-
-  private async userKey(staff: AuthenticatedStaff): Promise<UnlockedKey> {
-    const bytes = await this.sessions.privateKey(staff.session.sessionId, staff.secret);
-    if (!bytes) throw new AppError('UNAUTHENTICATED', 'Sign in to continue.');
-    return UnlockedKey.fromSerialized(bytes);
   }
 }

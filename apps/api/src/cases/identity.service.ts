@@ -8,7 +8,7 @@
  */
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { decryptWithScope, openGrantAsKey, PublicKeyHandle, regrant, UnlockedKey } from '@nolan/crypto';
+import { decryptWithScope, openGrantAsKey, PublicKeyHandle, regrant } from '@nolan/crypto';
 import { OVERSIGHT_ROLES } from '@nolan/domain';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
@@ -78,7 +78,7 @@ export class IdentityService {
 
   /** The requests on a case, with their reasons, for anyone who holds the case. */
   async list(staff: AuthenticatedStaff, reference: string) {
-    const key = await this.key(staff);
+    const key = await this.sessions.unlockedKey(staff);
     return inTenant(this.dataSource, staff.session.tenantId, async (m) => {
       const found = await this.visibleCase(m, staff, reference);
       const requests = await m
@@ -121,7 +121,7 @@ export class IdentityService {
     reason: string,
   ) {
     const { session } = staff;
-    const key = await this.key(staff);
+    const key = await this.sessions.unlockedKey(staff);
     return inTenant(this.dataSource, session.tenantId, async (m) => {
       const found = await this.visibleCase(m, staff, reference);
       const custodianGrant = await this.cases.grantFor(m, found.id, session.userId, 'identity');
@@ -203,7 +203,7 @@ export class IdentityService {
 
   /** The reporter's identity, for those holding the identity scope; 404 for everyone else. */
   async reveal(staff: AuthenticatedStaff, reference: string) {
-    const key = await this.key(staff);
+    const key = await this.sessions.unlockedKey(staff);
     return inTenant(this.dataSource, staff.session.tenantId, async (m) => {
       const found = await this.visibleCase(m, staff, reference);
       const grant = await this.cases.grantFor(m, found.id, staff.session.userId, 'identity');
@@ -237,11 +237,5 @@ export class IdentityService {
     const found = await this.cases.findGrantedByReference(m, staff.session.userId, reference);
     if (!found) throw new AppError('NOT_FOUND', NO_SUCH_CASE);
     return found;
-  }
-
-  private async key(staff: AuthenticatedStaff): Promise<UnlockedKey> {
-    const bytes = await this.sessions.privateKey(staff.session.sessionId, staff.secret);
-    if (!bytes) throw new AppError('UNAUTHENTICATED', 'Sign in to continue.');
-    return UnlockedKey.fromSerialized(bytes);
   }
 }

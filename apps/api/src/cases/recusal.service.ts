@@ -8,7 +8,7 @@
  */
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { openGrantAsKey, PublicKeyHandle, regrant, UnlockedKey } from '@nolan/crypto';
+import { openGrantAsKey, PublicKeyHandle, regrant } from '@nolan/crypto';
 import { type CategoryId, routeCase, type StaffRole } from '@nolan/domain';
 import type { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
@@ -37,9 +37,7 @@ export class RecusalService {
 
   async recuse(staff: AuthenticatedStaff, reference: string, reason: string) {
     const { session } = staff;
-    const bytes = await this.sessions.privateKey(session.sessionId, staff.secret);
-    if (!bytes) throw new AppError('UNAUTHENTICATED', 'Sign in to continue.');
-    const key = await UnlockedKey.fromSerialized(bytes);
+    const key = await this.sessions.unlockedKey(staff);
     return inTenant(this.dataSource, session.tenantId, async (m) => {
       const found = await this.cases.findGrantedByReference(m, session.userId, reference);
       if (!found || session.roles.includes('administrator')) throw new AppError('NOT_FOUND', NO_SUCH_CASE);

@@ -6,7 +6,7 @@
  */
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { openGrantAsKey, receiptLookupKey, unlockReporterKey, UnlockedKey } from '@nolan/crypto';
+import { openGrantAsKey, receiptLookupKey, unlockReporterKey, type UnlockedKey } from '@nolan/crypto';
 import { getCategory, isCategoryId, normaliseReceipt, toLondonDate, validateIdentity } from '@nolan/domain';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
@@ -228,9 +228,8 @@ export class ReporterService {
   }
 
   private async key(session: ReporterSession): Promise<UnlockedKey> {
-    const bytes = await this.sessions.privateKey(session.sessionId, session.secret);
-    if (!bytes)
-      throw new AppError('UNAUTHENTICATED', 'Your session has ended. Sign in again with your receipt.');
-    return UnlockedKey.fromSerialized(bytes);
+    const key = await this.sessions.unlockedKey(session);
+    if (!key) throw new AppError('UNAUTHENTICATED', 'Your session has ended. Sign in again with your receipt.');
+    return key;
   }
 }

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { isolateByTenant } from './tenant-isolation';
 
 /**
  * The encrypted case store (DESIGN.md "Encrypted case store"). What stays readable is the workflow's
@@ -54,13 +55,8 @@ export class CaseStore1763900300000 implements MigrationInterface {
       created_at timestamptz NOT NULL DEFAULT date_trunc('hour', now())
     )`);
     await q.query(`CREATE INDEX case_items_case_idx ON case_items (case_id, created_at)`);
-    for (const table of ['cases', 'case_scope_keys', 'case_grants', 'case_items']) {
-      await q.query(`CREATE INDEX ${table}_tenant_idx ON ${table} (tenant_id)`);
-      await q.query(`ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY`);
-      await q.query(`ALTER TABLE ${table} FORCE ROW LEVEL SECURITY`);
-      await q.query(`CREATE POLICY tenant_isolation ON ${table}
-        USING (tenant_id = nolan_current_tenant()) WITH CHECK (tenant_id = nolan_current_tenant())`);
-    }
+    for (const table of ['cases', 'case_scope_keys', 'case_grants', 'case_items'])
+      await isolateByTenant(q, table);
     await q.query(`GRANT SELECT, INSERT, UPDATE ON cases TO nolan_app_rw`);
     await q.query(`GRANT SELECT, INSERT ON case_scope_keys, case_items TO nolan_app_rw`);
     await q.query(`GRANT SELECT, INSERT, DELETE ON case_grants TO nolan_app_rw`);

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { isolateByTenant } from './tenant-isolation';
 
 /**
  * Anonymous intake (issue #5): the reporter's key pair, locked under their receipt and found by an
@@ -39,13 +40,7 @@ export class Intake1763900400000 implements MigrationInterface {
       ADD COLUMN author_kind text CHECK (author_kind IN ('reporter', 'staff', 'system')),
       ADD COLUMN author_id uuid REFERENCES staff_users(id),
       ADD CONSTRAINT case_items_reporter_anonymous CHECK (author_kind IS DISTINCT FROM 'reporter' OR author_id IS NULL)`);
-    for (const table of ['reporter_keys', 'outbox']) {
-      await q.query(`CREATE INDEX ${table}_tenant_idx ON ${table} (tenant_id)`);
-      await q.query(`ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY`);
-      await q.query(`ALTER TABLE ${table} FORCE ROW LEVEL SECURITY`);
-      await q.query(`CREATE POLICY tenant_isolation ON ${table}
-        USING (tenant_id = nolan_current_tenant()) WITH CHECK (tenant_id = nolan_current_tenant())`);
-    }
+    for (const table of ['reporter_keys', 'outbox']) await isolateByTenant(q, table);
     await q.query(`GRANT SELECT, INSERT ON reporter_keys TO nolan_app_rw`);
     await q.query(`GRANT SELECT, INSERT, UPDATE ON outbox TO nolan_app_rw`);
     await q.query(`GRANT USAGE ON SEQUENCE outbox_id_seq TO nolan_app_rw`);

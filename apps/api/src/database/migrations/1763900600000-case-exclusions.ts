@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { isolateByTenant } from './tenant-isolation';
 
 /**
  * People a case must never reach again (issue #7; regulatory.md §3 "conflict set"): handlers who
@@ -17,11 +18,7 @@ export class CaseExclusions1763900600000 implements MigrationInterface {
       excluded_on date NOT NULL DEFAULT current_date,
       PRIMARY KEY (case_id, user_id)
     )`);
-    await q.query(`CREATE INDEX case_exclusions_tenant_idx ON case_exclusions (tenant_id)`);
-    await q.query(`ALTER TABLE case_exclusions ENABLE ROW LEVEL SECURITY`);
-    await q.query(`ALTER TABLE case_exclusions FORCE ROW LEVEL SECURITY`);
-    await q.query(`CREATE POLICY tenant_isolation ON case_exclusions
-      USING (tenant_id = nolan_current_tenant()) WITH CHECK (tenant_id = nolan_current_tenant())`);
+    await isolateByTenant(q, 'case_exclusions');
     await q.query(`GRANT SELECT, INSERT ON case_exclusions TO nolan_app_rw`);
   }
 

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { isolateByTenant } from './tenant-isolation';
 
 /**
  * Requests to see a reporter's identity (issue #7; regulatory.md EU-11/EU-12): a handler asks with
@@ -20,12 +21,10 @@ export class IdentityRequests1763900700000 implements MigrationInterface {
       decided_on date,
       CHECK ((status = 'pending') = (decided_by IS NULL))
     )`);
-    await q.query(`CREATE UNIQUE INDEX identity_requests_one_pending ON identity_requests (case_id, requester_id) WHERE status = 'pending'`);
-    await q.query(`CREATE INDEX identity_requests_tenant_idx ON identity_requests (tenant_id)`);
-    await q.query(`ALTER TABLE identity_requests ENABLE ROW LEVEL SECURITY`);
-    await q.query(`ALTER TABLE identity_requests FORCE ROW LEVEL SECURITY`);
-    await q.query(`CREATE POLICY tenant_isolation ON identity_requests
-      USING (tenant_id = nolan_current_tenant()) WITH CHECK (tenant_id = nolan_current_tenant())`);
+    await q.query(
+      `CREATE UNIQUE INDEX identity_requests_one_pending ON identity_requests (case_id, requester_id) WHERE status = 'pending'`,
+    );
+    await isolateByTenant(q, 'identity_requests');
     await q.query(`GRANT SELECT, INSERT, UPDATE ON identity_requests TO nolan_app_rw`);
   }
 
