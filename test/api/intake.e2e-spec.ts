@@ -265,6 +265,23 @@ describe('anonymous intake', () => {
       .send({ ...reportBody(''), altcha: undefined })
       .expect(400);
     expect(JSON.stringify(noProof.body.message)).toMatch(/altcha|waitTicket/);
+    const unknownCategory = await request(server)
+      .post(url)
+      .send({ ...reportBody(await solvedAltcha(server, tenant.slug)), category: 'jaywalking' })
+      .expect(400);
+    expect(unknownCategory.body.message).toEqual([
+      expect.stringMatching(/^category must be one of: fraud_theft, /),
+    ]);
+    const forged = Buffer.from(
+      JSON.stringify({ algorithm: 'SHA-256', challenge: 'x', number: 1, salt: 'y', signature: 'z' }),
+    ).toString('base64');
+    const wrongPow = await request(server).post(url).send(reportBody(forged)).expect(400);
+    expect(JSON.stringify(wrongPow.body.message)).toMatch(/altcha/);
+    const solved = await solvedAltcha(server, tenant.slug);
+    await request(server)
+      .post(url)
+      .send({ ...reportBody(solved), category: 'jaywalking' })
+      .expect(400);
     await request(server).post(`/api/v1/tenants/nowhere/reports`).send(reportBody('x')).expect(404);
     const after = await fixtures.dataSource.transaction(async (m) => {
       await m.query(`SELECT set_config('nolan.tenant_id', $1, true)`, [tenant.id]);
@@ -313,5 +330,83 @@ describe('anonymous intake', () => {
       maxBuffer: 1 << 30,
     });
     expect(dump).not.toContain(`${MARKER}-later-name`);
+  });
+
+  it('binds a reporter session to its own case: two reports, two receipts, two separate views', async () => {
+    const server = app.getHttpServer();
+    const other = await request(server)
+      .post(`/api/v1/tenants/${tenant.slug}/reports`)
+      .send({
+        category: 'bullying_harassment_coercion',
+        answers: { whatHappened: 'A different concern', howYouKnow: 'saw_it', raisedBefore: 'no' },
+        altcha: await solvedAltcha(server, tenant.slug),
+      })
+      .expect(201);
+    const view = async (receipt: string) => {
+      const token = (
+        await request(server)
+          .post(`/api/v1/tenants/${tenant.slug}/reporter-sessions`)
+          .send({ receipt, altcha: await solvedAltcha(server, tenant.slug, 'reporter-session') })
+          .expect(201)
+      ).body.token;
+      return (await request(server).get('/api/v1/reporter/case').auth(token, { type: 'bearer' }).expect(200))
+        .body;
+    };
+    const mine = await view(submitted.receipt);
+    const theirs = await view(other.body.receipt);
+    expect(mine.reference).toBe(submitted.reference);
+    expect(theirs.reference).toBe(other.body.reference);
+    expect(theirs.report.answers.whatHappened).toBe('A different concern');
+    expect(JSON.stringify(theirs)).not.toContain(MARKER);
+  });
+
+  it('lets a handler record a phone report on a reporter’s behalf, handing over a receipt', async () => {
+    const server = app.getHttpServer();
+    const token = await signInAs(server, tenant.slug, s151, 1);
+    await request(server)
+      .post('/api/v1/cases')
+      .auth(token, { type: 'bearer' })
+      .send({ channel: 'carrier-pigeon', submission: { category: 'fraud_theft', answers: {} } })
+      .expect(400)
+      .expect((res) =>
+        expect(res.body.message).toEqual(
+          expect.arrayContaining([
+            'channel must be one of: phone, in_person, post, email',
+            'submission: answers.whatHappened is required',
+          ]),
+        ),
+      );
+    const recorded = await request(server)
+      .post('/api/v1/cases')
+      .auth(token, { type: 'bearer' })
+      .send({
+        channel: 'phone',
+        submission: {
+          category: 'fraud_theft',
+          answers: { whatHappened: 'Told by phone', howYouKnow: 'told', raisedBefore: 'no' },
+        },
+      })
+      .expect(201);
+    expect(recorded.body.receipt).toMatch(/^[a-z]+(?:-[a-z]+){6,}$/);
+    const staffView = await request(server)
+      .get(`/api/v1/cases/${recorded.body.reference}`)
+      .auth(token, { type: 'bearer' })
+      .expect(200);
+    expect(staffView.body).toEqual(
+      expect.objectContaining({
+        channel: 'phone',
+        report: { answers: expect.objectContaining({ whatHappened: 'Told by phone' }), involves: [] },
+      }),
+    );
+    const reporterToken = (
+      await request(server)
+        .post(`/api/v1/tenants/${tenant.slug}/reporter-sessions`)
+        .send({
+          receipt: recorded.body.receipt,
+          altcha: await solvedAltcha(server, tenant.slug, 'reporter-session'),
+        })
+        .expect(201)
+    ).body.token;
+    await request(server).get('/api/v1/reporter/case').auth(reporterToken, { type: 'bearer' }).expect(200);
   });
 });
