@@ -2,6 +2,8 @@
 export enum QueueName {
   /** Housekeeping: worker heartbeat, later audit-chain checkpoints and retention sweeps. */
   System = 'system',
+  /** Case events relayed from the outbox (case created, message added, transitioned): ids only. */
+  CaseEvents = 'case-events',
 }
 
 export const ALL_QUEUES: readonly QueueName[] = Object.values(QueueName);

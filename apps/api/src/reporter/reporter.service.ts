@@ -229,7 +229,8 @@ export class ReporterService {
 
   private async key(session: ReporterSession): Promise<UnlockedKey> {
     const key = await this.sessions.unlockedKey(session);
-    if (!key) throw new AppError('UNAUTHENTICATED', 'Your session has ended. Sign in again with your receipt.');
+    if (!key)
+      throw new AppError('UNAUTHENTICATED', 'Your session has ended. Sign in again with your receipt.');
     return key;
   }
 }

@@ -4,6 +4,8 @@ import type { Queue } from 'bullmq';
 import { CoreModule } from '../app/core.module';
 import { QueueName } from '../queues/queue-names';
 import { QueuesModule } from '../queues/queues.module';
+import { OutboxRelay } from '../outbox/outbox-relay.service';
+import { OutboxRelayRunner } from './outbox-relay.runner';
 import { HEARTBEAT_JOB, SystemProcessor } from './system.processor';
 
 export const HEARTBEAT_EVERY_MS = 30_000;
@@ -11,7 +13,7 @@ export const HEARTBEAT_EVERY_MS = 30_000;
 /** The workers' entry module: the same core modules as the API, plus the BullMQ processors. */
 @Module({
   imports: [CoreModule, QueuesModule],
-  providers: [SystemProcessor],
+  providers: [SystemProcessor, OutboxRelay, OutboxRelayRunner],
 })
 export class WorkerModule implements OnApplicationBootstrap {
   constructor(@InjectQueue(QueueName.System) private readonly systemQueue: Queue) {}

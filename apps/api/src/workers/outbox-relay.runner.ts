@@ -1,0 +1,48 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { OutboxRelay } from '../outbox/outbox-relay.service';
+
+export const RELAY_EVERY_MS = 2000;
+
+/**
+ * Runs the outbox relay every 2 s in the worker process. A timer, not a BullMQ job, because the relay
+ * is what catches up after Redis was away: it must keep trying without Redis. Passes never overlap.
+ */
+@Injectable()
+export class OutboxRelayRunner implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('OutboxRelay');
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private lastWarning = 0;
+
+  constructor(private readonly relay: OutboxRelay) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.tick(), RELAY_EVERY_MS);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** One pass, unless one is still running. */
+  tick(): Promise<void> {
+    if (!this.running) {
+      this.running = this.relay
+        .relayOnce()
+        .then((count) => {
+          if (count) this.logger.log(`relayed ${count} outbox event(s)`);
+        })
+        .catch((error: unknown) => {
+          if (Date.now() - this.lastWarning > 30_000) {
+            this.lastWarning = Date.now();
+            this.logger.warn(`outbox relay waiting: ${error instanceof Error ? error.name : 'error'}`);
+          }
+        })
+        .finally(() => {
+          this.running = undefined;
+        });
+    }
+    return this.running;
+  }
+}
