@@ -166,6 +166,11 @@ async function main() {
   process.on('SIGINT', () => stop(0));
   process.on('SIGTERM', () => stop(0));
 
+  // Without Docker, notifications go to a local catcher that writes each e-mail to .demo/mail.
+  if (!process.env.SMTP_URL) {
+    process.env.SMTP_URL = 'smtp://127.0.0.1:1025';
+    start('mail', join('scripts', 'mail-catcher.js'));
+  }
   const api = start('api', 'dist/apps/api/main.js');
   start('worker', 'dist/apps/api/worker.js');
   const portal = start('portal', 'dist/apps/portal/main.js');
@@ -184,6 +189,7 @@ async function main() {
   say(`  health       http://localhost:${apiPort}/health`);
   say(`  sign-in      .demo/credentials.json (demo staff users, passwords and TOTP secrets)`);
   say(`  secrets      .demo/secrets.env (SESSION_SECRET, RECEIPT_PEPPER)`);
+  say(`  e-mail       ${process.env.SMTP_URL === 'smtp://127.0.0.1:1025' ? '.demo/mail/*.eml (the local mail catcher; also listed in .demo/logs/mail.log)' : process.env.SMTP_URL}`);
   say(`  logs         .demo/logs/{api,worker,portal}.log`);
 }
 

@@ -54,6 +54,9 @@ export interface AppConfig {
   readonly sessionIdleSeconds: number;
   /** …and after this long in any case. */
   readonly sessionMaxSeconds: number;
+  /** Where handler notifications are sent (a mail catcher for the demo). */
+  readonly smtpUrl: string;
+  readonly mailFrom: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -78,6 +81,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       API_URL: url({ default: 'http://localhost:3000' }),
       SESSION_IDLE_MINUTES: num({ default: 30 }),
       SESSION_MAX_HOURS: num({ default: 12 }),
+      SMTP_URL: str({ default: 'smtp://127.0.0.1:1025' }),
+      MAIL_FROM: str({ default: 'Nolan <no-reply@nolan.invalid>' }),
     },
     {
       reporter: ({ errors }) => {
@@ -104,6 +109,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     apiUrl: clean.API_URL,
     sessionIdleSeconds: Math.round(clean.SESSION_IDLE_MINUTES * 60),
     sessionMaxSeconds: Math.round(clean.SESSION_MAX_HOURS * 3600),
+    smtpUrl: clean.SMTP_URL,
+    mailFrom: clean.MAIL_FROM,
   };
 }
 

@@ -21,6 +21,7 @@ import { Intake1763900400000 } from './migrations/1763900400000-intake';
 import { Transitions1763900500000 } from './migrations/1763900500000-transitions';
 import { CaseExclusions1763900600000 } from './migrations/1763900600000-case-exclusions';
 import { IdentityRequests1763900700000 } from './migrations/1763900700000-identity-requests';
+import { Notifications1763900800000 } from './migrations/1763900800000-notifications';
 
 /** Every entity, listed so the webpack bundle carries them (no globs at run time). */
 export const ENTITIES = [
@@ -47,6 +48,7 @@ export const MIGRATIONS = [
   Transitions1763900500000,
   CaseExclusions1763900600000,
   IdentityRequests1763900700000,
+  Notifications1763900800000,
 ];
 
 export function dataSourceOptions(url: string) {

@@ -4,6 +4,9 @@ import type { Queue } from 'bullmq';
 import { CoreModule } from '../app/core.module';
 import { QueueName } from '../queues/queue-names';
 import { QueuesModule } from '../queues/queues.module';
+import { CaseEventsProcessor } from '../notifications/case-events.processor';
+import { MailService } from '../notifications/mail.service';
+import { NotificationsService } from '../notifications/notifications.service';
 import { OutboxRelay } from '../outbox/outbox-relay.service';
 import { OutboxRelayRunner } from './outbox-relay.runner';
 import { HEARTBEAT_JOB, SystemProcessor } from './system.processor';
@@ -13,7 +16,14 @@ export const HEARTBEAT_EVERY_MS = 30_000;
 /** The workers' entry module: the same core modules as the API, plus the BullMQ processors. */
 @Module({
   imports: [CoreModule, QueuesModule],
-  providers: [SystemProcessor, OutboxRelay, OutboxRelayRunner],
+  providers: [
+    SystemProcessor,
+    OutboxRelay,
+    OutboxRelayRunner,
+    MailService,
+    NotificationsService,
+    CaseEventsProcessor,
+  ],
 })
 export class WorkerModule implements OnApplicationBootstrap {
   constructor(@InjectQueue(QueueName.System) private readonly systemQueue: Queue) {}

@@ -1,0 +1,34 @@
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { createTransport, type Transporter } from 'nodemailer';
+import { APP_CONFIG, type AppConfig } from '../config/config';
+
+export const NOTICE_SUBJECT = 'Something for you in Nolan';
+
+/**
+ * E-mail to staff (DESIGN.md "Notifications"): never any case content, category or reference — only
+ * that there is something for them, and where to sign in. Reporters are never e-mailed.
+ */
+@Injectable()
+export class MailService implements OnApplicationShutdown {
+  private readonly transport: Transporter;
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+    this.transport = createTransport(config.smtpUrl);
+  }
+
+  async sendNotice(to: string): Promise<void> {
+    await this.transport.sendMail({
+      from: this.config.mailFrom,
+      to,
+      subject: NOTICE_SUBJECT,
+      text:
+        'There is something for you in Nolan.\n\n' +
+        `Sign in to see it: ${this.config.portalUrl}\n\n` +
+        'This e-mail says nothing about what it is, on purpose.\n',
+    });
+  }
+
+  onApplicationShutdown(): void {
+    this.transport.close();
+  }
+}
