@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { startOfHour } from '../common/start-of-hour';
 import type { EntityManager } from 'typeorm';
 import {
   assertAction,
@@ -135,10 +136,4 @@ export class AuditService {
     if (!tenantId) throw new AuditMisuseError('no tenant is set on this transaction (use inTenant)');
     return tenantId;
   }
-}
-
-function startOfHour(instant: Date): Date {
-  const hour = new Date(instant);
-  hour.setUTCMinutes(0, 0, 0);
-  return hour;
 }

@@ -21,6 +21,7 @@ import {
   CaseScopeKeyEntity,
   type GranteeKind,
 } from './case.entity';
+import { startOfHour } from '../common/start-of-hour';
 import { newCaseReference } from './case-reference';
 import { packFile, packJson } from './item-codec';
 
@@ -59,12 +60,6 @@ export interface NewCase {
 
 const SCOPES: readonly Scope[] = ['report', 'internal', 'identity'];
 
-export function hourOf(instant: Date): Date {
-  const hour = new Date(instant);
-  hour.setUTCMinutes(0, 0, 0);
-  return hour;
-}
-
 @Injectable()
 export class CaseStoreService {
   /** Writes the case through `manager` (the caller's tenant transaction); returns its id and reference. */
@@ -81,7 +76,7 @@ export class CaseStoreService {
         category: input.category,
         status: 'received',
         outcome: null,
-        receivedAt: hourOf(input.receivedAt),
+        receivedAt: startOfHour(input.receivedAt),
         acknowledgementDue: sla.acknowledgementDue,
         feedbackDue: sla.feedbackDue,
         channel: input.channel ?? 'web',

@@ -82,7 +82,6 @@ export class IntakeService {
   async form(slug: string) {
     const tenant = await this.tenant(slug);
     const holders = await inTenant(this.dataSource, tenant.id, (m) => this.users.roleHolders(m));
-    const names = await inTenant(this.dataSource, tenant.id, (m) => this.users.displayNames(m));
     return {
       tenant: { slug: tenant.slug, name: tenant.name },
       anonymity: ANONYMITY_STATEMENT,
@@ -100,7 +99,7 @@ export class IntakeService {
           (role) => ({
             value: role,
             label: STAFF_ROLE_LABELS[role],
-            holders: holders.filter((h) => h.roles.includes(role)).map((h) => names.get(h.userId) ?? ''),
+            holders: holders.filter((h) => h.roles.includes(role)).map((h) => h.displayName),
           }),
         ),
       },

@@ -29,10 +29,6 @@ export function parseFlags(args: readonly string[], allowed: readonly string[]):
   return flags;
 }
 
-function required(flags: Record<string, string>, name: string): string {
-  return flags[name] as string;
-}
-
 async function tenantBySlug(dataSource: DataSource, slug: string): Promise<TenantEntity> {
   const tenant = await dataSource.getRepository(TenantEntity).findOne({ where: { slug } });
   if (!tenant) throw new Error(`no tenant with slug "${slug}"`);
@@ -42,7 +38,7 @@ async function tenantBySlug(dataSource: DataSource, slug: string): Promise<Tenan
 export async function tenantCreate(dataSource: DataSource, args: readonly string[]): Promise<string[]> {
   const flags = parseFlags(args, ['slug', 'name']);
   const { tenant, escrowRecoveryPassphrase } = await dataSource.transaction((m) =>
-    createTenant(m, { slug: required(flags, 'slug'), name: required(flags, 'name') }),
+    createTenant(m, { slug: flags.slug as string, name: flags.name as string }),
   );
   return [
     `tenant "${tenant.name}" created (slug ${tenant.slug})`,
@@ -56,18 +52,16 @@ export async function userCreate(
   args: readonly string[],
 ): Promise<string[]> {
   const flags = parseFlags(args, ['tenant', 'email', 'name', 'roles']);
-  const roles = required(flags, 'roles')
-    .split(',')
-    .map((r) => r.trim());
+  const roles = (flags.roles as string).split(',').map((r) => r.trim());
   const unknown = roles.filter((r) => !isStaffRole(r));
   if (unknown.length)
     throw new Error(`unknown role(s) ${unknown.join(', ')}; roles: ${STAFF_ROLES.join(', ')}`);
-  const tenant = await tenantBySlug(dataSource, required(flags, 'tenant'));
+  const tenant = await tenantBySlug(dataSource, flags.tenant as string);
   const created = await dataSource.transaction((m) =>
     createStaffUser(m, sessionSecret, {
       tenantId: tenant.id,
-      email: required(flags, 'email'),
-      name: required(flags, 'name'),
+      email: flags.email as string,
+      name: flags.name as string,
       roles,
     }),
   );
@@ -80,8 +74,8 @@ export async function userCreate(
 
 export async function userResetTwoFactor(dataSource: DataSource, args: readonly string[]): Promise<string[]> {
   const flags = parseFlags(args, ['tenant', 'email']);
-  const tenant = await tenantBySlug(dataSource, required(flags, 'tenant'));
-  const email = required(flags, 'email');
+  const tenant = await tenantBySlug(dataSource, flags.tenant as string);
+  const email = flags.email as string;
   const done = await dataSource.transaction((m) => resetTotp(m, tenant.id, email));
   if (!done) throw new Error(`no user ${email} in ${tenant.slug}`);
   return [`two-factor sign-in reset for ${email}; they set it up again at their next sign-in`];

@@ -20,17 +20,15 @@ export class StaffUsersRepository {
   /** The tenant's staff as routing sees them: id, roles and public key (administrators included; routing drops them). */
   async roleHolders(
     manager: EntityManager,
-  ): Promise<{ userId: string; roles: StaffUserEntity['roles']; publicKey: string }[]> {
+  ): Promise<{ userId: string; roles: StaffUserEntity['roles']; publicKey: string; displayName: string }[]> {
     const users = await manager
       .getRepository(StaffUserEntity)
-      .find({ select: { id: true, roles: true, publicKey: true } });
-    return users.map((u) => ({ userId: u.id, roles: u.roles, publicKey: u.publicKey }));
-  }
-
-  async displayNames(manager: EntityManager): Promise<Map<string, string>> {
-    const users = await manager
-      .getRepository(StaffUserEntity)
-      .find({ select: { id: true, displayName: true } });
-    return new Map(users.map((u) => [u.id, u.displayName]));
+      .find({ select: { id: true, roles: true, publicKey: true, displayName: true } });
+    return users.map((u) => ({
+      userId: u.id,
+      roles: u.roles,
+      publicKey: u.publicKey,
+      displayName: u.displayName,
+    }));
   }
 }
