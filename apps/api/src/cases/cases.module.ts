@@ -8,6 +8,7 @@ import { CasesRepository } from './cases.repository';
 import { CasesService } from './cases.service';
 import { IdentityService } from './identity.service';
 import { RecusalService } from './recusal.service';
+import { ReporterMessages } from './reporter-messages';
 import { TransitionsService } from './transitions.service';
 
 @Module({
@@ -18,6 +19,7 @@ import { TransitionsService } from './transitions.service';
     TransitionsService,
     RecusalService,
     IdentityService,
+    ReporterMessages,
     CasesRepository,
     CaseStoreService,
     OutboxRepository,

@@ -15,11 +15,9 @@ import { SessionStore } from '../auth/session-store';
 import type { AuthenticatedStaff } from '../auth/staff-auth.guard';
 import { inTenant } from '../database/tenant-transaction';
 import { AppError } from '../errors/app-error';
-import { OutboxRepository } from '../outbox/outbox.repository';
 import { readReportScope, type ReportContent } from './case-content';
 import type { CaseEntity } from './case.entity';
-import { CaseStoreService } from './case-store.service';
-import { packJson } from './item-codec';
+import { ReporterMessages } from './reporter-messages';
 import { type CaseListFilter, CasesRepository } from './cases.repository';
 
 export const NO_SUCH_CASE = 'There is no case with this reference.';
@@ -51,8 +49,7 @@ export class CasesService {
     private readonly cases: CasesRepository,
     private readonly sessions: SessionStore,
     private readonly audit: AuditService,
-    private readonly caseStore: CaseStoreService,
-    private readonly outbox: OutboxRepository,
+    private readonly reporterMessages: ReporterMessages,
   ) {}
 
   async list(staff: AuthenticatedStaff, filter: CaseListFilter) {
@@ -102,21 +99,11 @@ export class CasesService {
       const found = await this.cases.findGrantedByReference(m, session.userId, reference);
       if (!found || !(await this.cases.grantFor(m, found.id, session.userId, 'report')))
         throw new AppError('NOT_FOUND', NO_SUCH_CASE);
-      const author = { kind: 'staff' as const, id: session.userId };
-      const target = {
-        tenantId: session.tenantId,
-        caseId: found.id,
-        scope: 'report' as const,
-        kind: 'message',
-        author,
-      };
-      await this.caseStore.addItem(m, target, packJson({ text, attachments: [] }));
-      await this.outbox.add(m, {
-        tenantId: session.tenantId,
-        event: 'case.message_added',
-        aggregateId: found.id,
-        payload: { author: 'staff' },
-      });
+      await this.reporterMessages.send(
+        m,
+        { tenantId: session.tenantId, caseId: found.id, staffId: session.userId },
+        text,
+      );
       await this.audit.append(m, {
         actor: { type: 'staff', id: session.userId },
         action: 'case.message_added',

@@ -16,7 +16,6 @@ import { SessionStore } from '../auth/session-store';
 import type { AuthenticatedStaff } from '../auth/staff-auth.guard';
 import { inTenant } from '../database/tenant-transaction';
 import { AppError } from '../errors/app-error';
-import { OutboxRepository } from '../outbox/outbox.repository';
 import { StaffUsersRepository } from '../staff/staff-users.repository';
 import { CaseGrantEntity, type CaseEntity } from './case.entity';
 import { CaseStoreService } from './case-store.service';
@@ -24,6 +23,7 @@ import { CasesRepository } from './cases.repository';
 import { NO_SUCH_CASE } from './cases.service';
 import { IdentityRequestEntity } from './identity-request.entity';
 import { packJson, unpackJson } from './item-codec';
+import { ReporterMessages } from './reporter-messages';
 
 @Injectable()
 export class IdentityService {
@@ -33,7 +33,7 @@ export class IdentityService {
     private readonly caseStore: CaseStoreService,
     private readonly users: StaffUsersRepository,
     private readonly sessions: SessionStore,
-    private readonly outbox: OutboxRepository,
+    private readonly reporterMessages: ReporterMessages,
     private readonly audit: AuditService,
   ) {}
 
@@ -176,20 +176,11 @@ export class IdentityService {
           caseId: found.id,
           details: { scope: 'identity', granteeId: requester.userId, via: 'identity_request' },
         });
-        await this.caseStore.addItem(
+        await this.reporterMessages.send(
           m,
-          { ...base, scope: 'report', kind: 'message' },
-          packJson({
-            text: `Your identity has been shared with one more person handling your concern, because: ${reason}`,
-            attachments: [],
-          }),
+          { tenantId: session.tenantId, caseId: found.id, staffId: session.userId },
+          `Your identity has been shared with one more person handling your concern, because: ${reason}`,
         );
-        await this.outbox.add(m, {
-          tenantId: session.tenantId,
-          event: 'case.message_added',
-          aggregateId: found.id,
-          payload: { author: 'staff' },
-        });
       }
       await this.audit.append(m, {
         actor: { type: 'staff', id: session.userId },

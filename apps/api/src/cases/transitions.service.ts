@@ -30,6 +30,7 @@ import { CaseStoreService } from './case-store.service';
 import { CasesRepository } from './cases.repository';
 import { mapCaseSummary, NO_SUCH_CASE } from './cases.service';
 import { packJson } from './item-codec';
+import { ReporterMessages } from './reporter-messages';
 
 @Injectable()
 export class TransitionsService {
@@ -38,6 +39,7 @@ export class TransitionsService {
     private readonly cases: CasesRepository,
     private readonly caseStore: CaseStoreService,
     private readonly outbox: OutboxRepository,
+    private readonly reporterMessages: ReporterMessages,
     private readonly audit: AuditService,
   ) {}
 
@@ -88,10 +90,10 @@ export class TransitionsService {
       if (command.to === 'acknowledged') {
         const { proposedHandling, estimatedTimescale, supportAvailable } = command.firstResponse;
         const text = `We have received your concern.\n\nWhat we will do: ${proposedHandling}\n\nHow long it should take: ${estimatedTimescale}\n\nSupport available to you: ${supportAvailable}`;
-        await this.caseStore.addItem(
+        await this.reporterMessages.send(
           m,
-          { ...base, scope: 'report', kind: 'message' },
-          packJson({ text, attachments: [] }),
+          { tenantId: session.tenantId, caseId: found.id, staffId: session.userId },
+          text,
         );
       }
       await this.audit.append(m, {
