@@ -18,6 +18,7 @@ describe('audit actions', () => {
         'grant.revoked',
         'identity.decided',
         'identity.requested',
+        'sla.notified',
       ].sort(),
     );
     expect(new Set(AUDIT_ACTIONS).size).toBe(AUDIT_ACTIONS.length);

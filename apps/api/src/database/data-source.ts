@@ -22,6 +22,7 @@ import { Transitions1763900500000 } from './migrations/1763900500000-transitions
 import { CaseExclusions1763900600000 } from './migrations/1763900600000-case-exclusions';
 import { IdentityRequests1763900700000 } from './migrations/1763900700000-identity-requests';
 import { Notifications1763900800000 } from './migrations/1763900800000-notifications';
+import { SlaEvents1763900900000 } from './migrations/1763900900000-sla-events';
 
 /** Every entity, listed so the webpack bundle carries them (no globs at run time). */
 export const ENTITIES = [
@@ -49,6 +50,7 @@ export const MIGRATIONS = [
   CaseExclusions1763900600000,
   IdentityRequests1763900700000,
   Notifications1763900800000,
+  SlaEvents1763900900000,
 ];
 
 export function dataSourceOptions(url: string) {

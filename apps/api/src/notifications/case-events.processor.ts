@@ -2,16 +2,23 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import type { CaseEventJob } from '../outbox/outbox-relay.service';
 import { QueueName } from '../queues/queue-names';
+import { SlaService } from '../sla/sla.service';
 import { type NotificationOutcome, NotificationsService } from './notifications.service';
 
 /** Thin: hands each relayed case event to the notifications service (CONVENTIONS §5). */
 @Processor(QueueName.CaseEvents)
 export class CaseEventsProcessor extends WorkerHost {
-  constructor(private readonly notifications: NotificationsService) {
+  constructor(
+    private readonly notifications: NotificationsService,
+    private readonly sla: SlaService,
+  ) {
     super();
   }
 
-  process(job: Job<CaseEventJob>): Promise<NotificationOutcome> {
+  async process(job: Job<CaseEventJob>): Promise<NotificationOutcome> {
+    // A new case, or a change of stage, (re)sets the case's SLA timers.
+    if (job.name === 'case.created' || job.name === 'case.transitioned')
+      await this.sla.schedule(job.data.tenantId, job.data.caseId);
     return this.notifications.handle(job.name, job.data);
   }
 }

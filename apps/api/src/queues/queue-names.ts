@@ -4,6 +4,8 @@ export enum QueueName {
   System = 'system',
   /** Case events relayed from the outbox (case created, message added, transitioned): ids only. */
   CaseEvents = 'case-events',
+  /** SLA timers: delayed jobs that re-check the case when they fire. */
+  Sla = 'sla',
 }
 
 export const ALL_QUEUES: readonly QueueName[] = Object.values(QueueName);

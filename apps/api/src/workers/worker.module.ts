@@ -8,6 +8,10 @@ import { CaseEventsProcessor } from '../notifications/case-events.processor';
 import { MailService } from '../notifications/mail.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { OutboxRelay } from '../outbox/outbox-relay.service';
+import { AuditModule } from '../audit/audit.module';
+import { Clock, SystemClock } from '../sla/clock';
+import { SlaProcessor } from '../sla/sla.processor';
+import { SlaService } from '../sla/sla.service';
 import { OutboxRelayRunner } from './outbox-relay.runner';
 import { HEARTBEAT_JOB, SystemProcessor } from './system.processor';
 
@@ -15,7 +19,7 @@ export const HEARTBEAT_EVERY_MS = 30_000;
 
 /** The workers' entry module: the same core modules as the API, plus the BullMQ processors. */
 @Module({
-  imports: [CoreModule, QueuesModule],
+  imports: [CoreModule, QueuesModule, AuditModule],
   providers: [
     SystemProcessor,
     OutboxRelay,
@@ -23,6 +27,9 @@ export const HEARTBEAT_EVERY_MS = 30_000;
     MailService,
     NotificationsService,
     CaseEventsProcessor,
+    SlaService,
+    SlaProcessor,
+    { provide: Clock, useClass: SystemClock },
   ],
 })
 export class WorkerModule implements OnApplicationBootstrap {

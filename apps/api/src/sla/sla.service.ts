@@ -1,0 +1,182 @@
+/**
+ * The statutory clocks as timers (issue #6; regulatory.md EU-06, EU-09, stage 0a). Dates come from
+ * libs/domain's SLA calendar — the same numbers the case pages show. Whenever a case is created or
+ * changes stage its timers are (re)scheduled as delayed BullMQ jobs, each with an id made of case, clock
+ * and date, so rescheduling is idempotent. A timer does nothing but re-check the case when it fires:
+ * acknowledging or closing a case "cancels" its timers because they then find nothing to do, and a
+ * timer whose date has moved finds itself stale. Reminders go to the case's handlers; breaches and the
+ * safeguarding referral deadline escalate to its overseer (the monitoring officer, or whoever a
+ * conflict route put in their place). Notices carry no content.
+ */
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Queue } from 'bullmq';
+import {
+  addCalendarDays,
+  compareLocalDates,
+  computeSlaDates,
+  getCategory,
+  isCategoryId,
+  type LocalDate,
+  OVERSIGHT_ROLES,
+  type StaffRole,
+  toLondonDate,
+} from '@nolan/domain';
+import type { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { CaseEntity } from '../cases/case.entity';
+import { withTimeout } from '../common/with-timeout';
+import { inTenant } from '../database/tenant-transaction';
+import { MailService } from '../notifications/mail.service';
+import { QueueName } from '../queues/queue-names';
+import { Clock } from './clock';
+
+export type SlaKind =
+  | 'acknowledgement_reminder'
+  | 'acknowledgement_breach'
+  | 'safeguarding_referral_due'
+  | 'feedback_reminder'
+  | 'feedback_breach';
+
+export interface SlaTimer {
+  tenantId: string;
+  caseId: string;
+  kind: SlaKind;
+  /** The deadline the timer is about. */
+  due: LocalDate;
+  /** The day it fires: the reminder day, the deadline day, or the day after a missed deadline. */
+  firesOn: LocalDate;
+}
+
+const ESCALATIONS: readonly SlaKind[] = [
+  'acknowledgement_breach',
+  'feedback_breach',
+  'safeguarding_referral_due',
+];
+
+/** Timers fire at 08:00 UTC on their day: 08:00 or 09:00 in London, the start of a working day. */
+export function firingInstant(day: LocalDate): Date {
+  return new Date(`${day}T08:00:00Z`);
+}
+
+/** The timers a case should have now, from the domain's calendar (pure). */
+export function timersFor(
+  c: Pick<CaseEntity, 'id' | 'tenantId' | 'category' | 'status' | 'receivedAt' | 'acknowledgedOn'>,
+): SlaTimer[] {
+  const clock = isCategoryId(c.category) ? getCategory(c.category).clock : 'standard';
+  const dates = computeSlaDates({
+    receivedOn: toLondonDate(c.receivedAt),
+    acknowledgedOn: c.acknowledgedOn,
+    clock,
+  });
+  const base = { tenantId: c.tenantId, caseId: c.id };
+  const timers: SlaTimer[] = [];
+  if (c.status === 'received') {
+    timers.push({
+      ...base,
+      kind: 'acknowledgement_reminder',
+      due: dates.acknowledgementDue,
+      firesOn: dates.acknowledgementReminder,
+    });
+    timers.push({
+      ...base,
+      kind: 'acknowledgement_breach',
+      due: dates.acknowledgementDue,
+      firesOn: addCalendarDays(dates.acknowledgementDue, 1),
+    });
+    if (dates.safeguardingReferralDue) {
+      timers.push({
+        ...base,
+        kind: 'safeguarding_referral_due',
+        due: dates.safeguardingReferralDue,
+        firesOn: dates.safeguardingReferralDue,
+      });
+    }
+  }
+  if (c.status !== 'closed') {
+    timers.push({
+      ...base,
+      kind: 'feedback_reminder',
+      due: dates.feedbackDue,
+      firesOn: dates.feedbackReminder,
+    });
+    timers.push({
+      ...base,
+      kind: 'feedback_breach',
+      due: dates.feedbackDue,
+      firesOn: addCalendarDays(dates.feedbackDue, 1),
+    });
+  }
+  return timers;
+}
+
+@Injectable()
+export class SlaService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectQueue(QueueName.Sla) private readonly queue: Queue,
+    private readonly clock: Clock,
+    private readonly mail: MailService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** (Re)schedules a case's timers; returns them. */
+  async schedule(tenantId: string, caseId: string): Promise<SlaTimer[]> {
+    const found = await inTenant(this.dataSource, tenantId, (m) =>
+      m.getRepository(CaseEntity).findOne({ where: { id: caseId } }),
+    );
+    if (!found) return [];
+    const timers = timersFor(found);
+    for (const timer of timers) {
+      const delay = Math.max(0, firingInstant(timer.firesOn).getTime() - this.clock.now().getTime());
+      await withTimeout(
+        this.queue.add(timer.kind, timer, { jobId: `sla-${caseId}-${timer.kind}-${timer.due}`, delay }),
+        3000,
+        'Redis',
+      );
+    }
+    return timers;
+  }
+
+  /** A timer fires: re-check the case, and notify only if the clock still applies and has not been notified. */
+  async fire(timer: SlaTimer): Promise<{ sent: number; skipped?: string }> {
+    const today = toLondonDate(this.clock.now());
+    if (compareLocalDates(today, timer.firesOn) < 0) return { sent: 0, skipped: 'not yet' };
+    const recipients = await inTenant(this.dataSource, timer.tenantId, async (m) => {
+      const found = await m.getRepository(CaseEntity).findOne({ where: { id: timer.caseId } });
+      if (!found) return null;
+      const current = timersFor(found).find((t) => t.kind === timer.kind && t.due === timer.due);
+      if (!current) return null; // acknowledged, closed, or the deadline moved
+      const inserted: unknown[] = await m.query(
+        `INSERT INTO sla_events (tenant_id, case_id, kind, due_on, fired_on) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT DO NOTHING RETURNING case_id`,
+        [timer.tenantId, timer.caseId, timer.kind, timer.due, today],
+      );
+      if (inserted.length === 0) return null;
+      const people = await this.recipients(m, timer);
+      await this.audit.append(m, {
+        actor: { type: 'system' },
+        action: 'sla.notified',
+        caseId: timer.caseId,
+        details: { kind: timer.kind, due: timer.due, recipients: people.length },
+      });
+      return people;
+    });
+    if (!recipients) return { sent: 0, skipped: 'nothing to do' };
+    for (const person of recipients) await this.mail.sendNotice(person.email);
+    return { sent: recipients.length };
+  }
+
+  /** Reminders: every handler of the case. Escalations: its overseers (grantees in an oversight role). */
+  private async recipients(m: EntityManager, timer: SlaTimer): Promise<{ email: string }[]> {
+    const grantees: { email: string; roles: StaffRole[] }[] = await m.query(
+      `SELECT DISTINCT u.email, u.roles FROM case_grants g JOIN staff_users u ON u.id = g.grantee_id
+       WHERE g.case_id = $1 AND g.grantee_kind = 'staff' ORDER BY u.email`,
+      [timer.caseId],
+    );
+    if (!ESCALATIONS.includes(timer.kind)) return grantees;
+    const overseers = grantees.filter((g) => g.roles.some((r) => OVERSIGHT_ROLES.includes(r)));
+    return overseers.length ? overseers : grantees;
+  }
+}
