@@ -8,3 +8,4 @@ export * from './lib/bank-holidays';
 export * from './lib/sla';
 export * from './lib/receipts';
 export * from './lib/intake-form';
+export * from './lib/retention';

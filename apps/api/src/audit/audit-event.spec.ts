@@ -10,6 +10,7 @@ describe('audit actions', () => {
         'auth.sign_in_failed',
         'case.content_decrypted',
         'case.created',
+        'case.destroyed',
         'case.message_added',
         'case.exported',
         'case.transitioned',

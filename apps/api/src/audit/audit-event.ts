@@ -35,6 +35,8 @@ export const AUDIT_ACTIONS = [
   'identity.requested',
   /** The custodian approved or refused an identity request. details: { requestId, approved }. */
   'identity.decided',
+  /** A closed case past retention was destroyed (crypto-shredded). details: { category, outcome, closedOn }. */
+  'case.destroyed',
   /** An SLA reminder or escalation was sent. details: { kind, due, recipients }. */
   'sla.notified',
   /** Tenant configuration changed. details: { setting } names, never values that could be content. */

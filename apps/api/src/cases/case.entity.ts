@@ -37,6 +37,14 @@ export class CaseEntity {
   @Column({ name: 'closed_on', type: 'date', nullable: true })
   closedOn!: string | null;
 
+  /** Set by the monitoring officer to stop destruction (litigation, an inquiry). */
+  @Column({ name: 'legal_hold', type: 'boolean', default: false })
+  legalHold!: boolean;
+
+  /** The day its content, keys and grants were destroyed; the row stays as anonymous statistics. */
+  @Column({ name: 'destroyed_on', type: 'date', nullable: true })
+  destroyedOn!: string | null;
+
   /** How the report arrived: the web form, or a handler recording an oral or written report. */
   @Column({ type: 'text', default: 'web' })
   channel!: 'web' | 'phone' | 'in_person' | 'post' | 'email';

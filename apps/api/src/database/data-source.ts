@@ -23,6 +23,7 @@ import { CaseExclusions1763900600000 } from './migrations/1763900600000-case-exc
 import { IdentityRequests1763900700000 } from './migrations/1763900700000-identity-requests';
 import { Notifications1763900800000 } from './migrations/1763900800000-notifications';
 import { SlaEvents1763900900000 } from './migrations/1763900900000-sla-events';
+import { Retention1763901000000 } from './migrations/1763901000000-retention';
 
 /** Every entity, listed so the webpack bundle carries them (no globs at run time). */
 export const ENTITIES = [
@@ -51,6 +52,7 @@ export const MIGRATIONS = [
   IdentityRequests1763900700000,
   Notifications1763900800000,
   SlaEvents1763900900000,
+  Retention1763901000000,
 ];
 
 export function dataSourceOptions(url: string) {

@@ -5,15 +5,21 @@ import type Redis from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { QueueName, WORKER_HEARTBEAT_KEY } from '../queues/queue-names';
 import { REDIS } from '../redis/redis.module';
+import { RetentionService } from '../retention/retention.service';
+import { Clock } from '../sla/clock';
+import { toLondonDate } from '@nolan/domain';
 
 export const HEARTBEAT_JOB = 'heartbeat';
+export const RETENTION_JOB = 'retention-sweep';
 
-/** Housekeeping jobs. The heartbeat lets /health say whether any worker is alive. */
+/** Housekeeping jobs: the heartbeat (so /health can say whether a worker is alive) and the daily retention sweep. */
 @Processor(QueueName.System)
 export class SystemProcessor extends WorkerHost {
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly retention: RetentionService,
+    private readonly clock: Clock,
   ) {
     super();
   }
@@ -28,6 +34,8 @@ export class SystemProcessor extends WorkerHost {
           600,
         );
         return 'ok';
+      case RETENTION_JOB:
+        return `destroyed ${await this.retention.sweep(toLondonDate(this.clock.now()))} case(s)`;
       default:
         return 'skipped: unknown job';
     }

@@ -12,8 +12,9 @@ import { AuditModule } from '../audit/audit.module';
 import { Clock, SystemClock } from '../sla/clock';
 import { SlaProcessor } from '../sla/sla.processor';
 import { SlaService } from '../sla/sla.service';
+import { RetentionService } from '../retention/retention.service';
 import { OutboxRelayRunner } from './outbox-relay.runner';
-import { HEARTBEAT_JOB, SystemProcessor } from './system.processor';
+import { HEARTBEAT_JOB, RETENTION_JOB, SystemProcessor } from './system.processor';
 
 export const HEARTBEAT_EVERY_MS = 30_000;
 
@@ -29,6 +30,7 @@ export const HEARTBEAT_EVERY_MS = 30_000;
     CaseEventsProcessor,
     SlaService,
     SlaProcessor,
+    RetentionService,
     { provide: Clock, useClass: SystemClock },
   ],
 })
@@ -36,6 +38,12 @@ export class WorkerModule implements OnApplicationBootstrap {
   constructor(@InjectQueue(QueueName.System) private readonly systemQueue: Queue) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    // Every night at 03:15: destroy closed cases past retention.
+    await this.systemQueue.upsertJobScheduler(
+      RETENTION_JOB,
+      { pattern: '15 3 * * *' },
+      { name: RETENTION_JOB },
+    );
     await this.systemQueue.upsertJobScheduler(
       HEARTBEAT_JOB,
       { every: HEARTBEAT_EVERY_MS },

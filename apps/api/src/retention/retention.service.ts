@@ -1,0 +1,74 @@
+/**
+ * The retention sweep (issue #6; DESIGN.md "Retention"): closed cases past their retention period,
+ * without a legal hold, are destroyed by crypto-shredding — their encrypted content, every scope key
+ * and every grant (staff, escrow, reporter) are deleted, so nobody can read them again, not even with
+ * the escrow passphrase. The case row stays, as the anonymous statistics row (category, outcome, dates),
+ * and the audit trail records the fact. Periods come from libs/domain's retention rules.
+ */
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import {
+  type CaseOutcome,
+  type CategoryId,
+  compareLocalDates,
+  type LocalDate,
+  retainUntil,
+} from '@nolan/domain';
+import { type DataSource, IsNull } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { CaseEntity } from '../cases/case.entity';
+import { inTenant } from '../database/tenant-transaction';
+import { TenantEntity } from '../tenants/tenant.entity';
+
+// Everything of a case but its statistics row. (notifications hold only outbox and user ids.)
+const CONTENT_TABLES = [
+  'case_items',
+  'case_grants',
+  'case_scope_keys',
+  'reporter_keys',
+  'identity_requests',
+  'sla_events',
+];
+
+@Injectable()
+export class RetentionService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Destroys every case due for destruction on `today`; returns how many. */
+  async sweep(today: LocalDate): Promise<number> {
+    let destroyed = 0;
+    for (const tenant of await this.dataSource.getRepository(TenantEntity).find({ select: { id: true } })) {
+      const candidates = await inTenant(this.dataSource, tenant.id, (m) =>
+        m
+          .getRepository(CaseEntity)
+          .find({ where: { status: 'closed', legalHold: false, destroyedOn: IsNull() } }),
+      );
+      for (const c of candidates) {
+        if (c.destroyedOn || !c.closedOn) continue;
+        const keepUntil = retainUntil(c.category as CategoryId, c.outcome as CaseOutcome | null, c.closedOn);
+        if (compareLocalDates(today, keepUntil) <= 0) continue;
+        await inTenant(this.dataSource, tenant.id, async (m) => {
+          // Re-read under lock: a legal hold set meanwhile wins.
+          const [row] = await m.query(`SELECT legal_hold, destroyed_on FROM cases WHERE id = $1 FOR UPDATE`, [
+            c.id,
+          ]);
+          if (!row || row.legal_hold || row.destroyed_on) return;
+          for (const table of CONTENT_TABLES)
+            await m.query(`DELETE FROM ${table} WHERE case_id = $1`, [c.id]);
+          await m.getRepository(CaseEntity).update({ id: c.id }, { destroyedOn: today });
+          await this.audit.append(m, {
+            actor: { type: 'system' },
+            action: 'case.destroyed',
+            caseId: c.id,
+            details: { category: c.category, outcome: c.outcome, closedOn: c.closedOn, keptUntil: keepUntil },
+          });
+          destroyed += 1;
+        });
+      }
+    }
+    return destroyed;
+  }
+}
