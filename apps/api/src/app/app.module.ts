@@ -3,10 +3,11 @@ import { AuthModule } from '../auth/auth.module';
 import { CasesModule } from '../cases/cases.module';
 import { HealthModule } from '../health/health.module';
 import { IntakeModule } from '../intake/intake.module';
+import { OperationsModule } from '../operations/operations.module';
 import { StaffModule } from '../staff/staff.module';
 import { CoreModule } from './core.module';
 
 @Module({
-  imports: [CoreModule, HealthModule, AuthModule, CasesModule, StaffModule, IntakeModule],
+  imports: [CoreModule, HealthModule, AuthModule, CasesModule, StaffModule, IntakeModule, OperationsModule],
 })
 export class AppModule {}
