@@ -15,7 +15,7 @@
  */
 import 'reflect-metadata';
 import type { DataSource } from 'typeorm';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describeBreak } from './audit/audit-chain';
 import { AuditRepository } from './audit/audit.repository';
@@ -29,6 +29,20 @@ import { tenantCreate, userCreate, userResetTwoFactor } from './staff/staff-comm
 import { TenantEntity } from './tenants/tenant.entity';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
+
+/**
+ * On a demo machine the secrets live in .demo/secrets.env (written by npm start); read it for anything
+ * the environment does not set, so `npm run nolan -- …` works there as it does under npm start.
+ */
+function loadDemoSecrets(): void {
+  const file = resolve(process.env.NOLAN_DEMO_DIR ?? join(process.cwd(), '.demo'), 'secrets.env');
+  if (!existsSync(file)) return;
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const match = /^([A-Z_]+)=(.+)$/.exec(line.trim());
+    if (match && !process.env[match[1] as string]) process.env[match[1] as string] = match[2];
+  }
+}
+loadDemoSecrets();
 
 async function migrate(): Promise<void> {
   const config = loadConfig();
