@@ -5,7 +5,7 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { startApi } from '../support/api-app';
-import { solvedAltcha } from '../support/reporter-client';
+import { signInWithReceipt, solvedAltcha } from '../support/reporter-client';
 import { signInAs, StaffFixtures, type TestUser } from '../support/staff-fixtures';
 
 describe('identity requests', () => {
@@ -100,13 +100,10 @@ describe('identity requests', () => {
 
   it('tells the reporter that their identity was disclosed, and why', async () => {
     const server = app.getHttpServer();
-    const signIn = await request(server)
-      .post(`/api/v1/tenants/${tenant.slug}/reporter-sessions`)
-      .send({ receipt, altcha: await solvedAltcha(server, tenant.slug, 'reporter-session') })
-      .expect(201);
+    const token = await signInWithReceipt(server, tenant.slug, receipt);
     const view = await request(server)
       .get('/api/v1/reporter/case')
-      .auth(signIn.body.token, { type: 'bearer' })
+      .auth(token, { type: 'bearer' })
       .expect(200);
     expect(view.body.messages.map((m: { text: string }) => m.text)).toContain(
       'Your identity has been shared with one more person handling your concern, because: An interview is needed to establish the facts.',

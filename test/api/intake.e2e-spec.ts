@@ -7,7 +7,7 @@ import Redis from 'ioredis';
 import sharp from 'sharp';
 import request from 'supertest';
 import { startApiCapturingLogs } from '../support/api-app';
-import { solvedAltcha } from '../support/reporter-client';
+import { signInWithReceipt, solvedAltcha } from '../support/reporter-client';
 import { signInAs, StaffFixtures, type TestUser } from '../support/staff-fixtures';
 import { redisContents } from '../support/redis-contents';
 import { TEST_ENV } from '../support/test-env';
@@ -130,13 +130,10 @@ describe('anonymous intake', () => {
   it('lets the reporter sign in with the receipt in any case, spacing or hyphenation, and read back the report', async () => {
     const server = app.getHttpServer();
     const messy = `  ${submitted.receipt.toUpperCase().split('-').join('  -  ')}  `;
-    const signIn = await request(server)
-      .post(`/api/v1/tenants/${tenant.slug}/reporter-sessions`)
-      .send({ receipt: messy, altcha: await solvedAltcha(server, tenant.slug, 'reporter-session') })
-      .expect(201);
+    const token = await signInWithReceipt(server, tenant.slug, messy);
     const view = await request(server)
       .get('/api/v1/reporter/case')
-      .auth(signIn.body.token, { type: 'bearer' })
+      .auth(token, { type: 'bearer' })
       .expect(200);
     expect(view.body).toEqual(
       expect.objectContaining({
@@ -152,15 +149,7 @@ describe('anonymous intake', () => {
 
   it('exchanges messages between the reporter and a handler', async () => {
     const server = app.getHttpServer();
-    const reporterToken = (
-      await request(server)
-        .post(`/api/v1/tenants/${tenant.slug}/reporter-sessions`)
-        .send({
-          receipt: submitted.receipt,
-          altcha: await solvedAltcha(server, tenant.slug, 'reporter-session'),
-        })
-        .expect(201)
-    ).body.token;
+    const reporterToken = await signInWithReceipt(server, tenant.slug, submitted.receipt);
     const moToken = await signInAs(server, tenant.slug, mo, 1);
     await request(server)
       .post(`/api/v1/cases/${submitted.reference}/messages`)
@@ -292,15 +281,7 @@ describe('anonymous intake', () => {
 
   it('lets the reporter add their identity later, encrypted to the identity scope only', async () => {
     const server = app.getHttpServer();
-    const token = (
-      await request(server)
-        .post(`/api/v1/tenants/${tenant.slug}/reporter-sessions`)
-        .send({
-          receipt: submitted.receipt,
-          altcha: await solvedAltcha(server, tenant.slug, 'reporter-session'),
-        })
-        .expect(201)
-    ).body.token;
+    const token = await signInWithReceipt(server, tenant.slug, submitted.receipt);
     await request(server)
       .post('/api/v1/reporter/case/identity')
       .auth(token, { type: 'bearer' })
@@ -343,12 +324,7 @@ describe('anonymous intake', () => {
       })
       .expect(201);
     const view = async (receipt: string) => {
-      const token = (
-        await request(server)
-          .post(`/api/v1/tenants/${tenant.slug}/reporter-sessions`)
-          .send({ receipt, altcha: await solvedAltcha(server, tenant.slug, 'reporter-session') })
-          .expect(201)
-      ).body.token;
+      const token = await signInWithReceipt(server, tenant.slug, receipt);
       return (await request(server).get('/api/v1/reporter/case').auth(token, { type: 'bearer' }).expect(200))
         .body;
     };
@@ -398,15 +374,7 @@ describe('anonymous intake', () => {
         report: { answers: expect.objectContaining({ whatHappened: 'Told by phone' }), involves: [] },
       }),
     );
-    const reporterToken = (
-      await request(server)
-        .post(`/api/v1/tenants/${tenant.slug}/reporter-sessions`)
-        .send({
-          receipt: recorded.body.receipt,
-          altcha: await solvedAltcha(server, tenant.slug, 'reporter-session'),
-        })
-        .expect(201)
-    ).body.token;
+    const reporterToken = await signInWithReceipt(server, tenant.slug, recorded.body.receipt);
     await request(server).get('/api/v1/reporter/case').auth(reporterToken, { type: 'bearer' }).expect(200);
   });
 });

@@ -10,7 +10,7 @@ import { MailService, NOTICE_SUBJECT } from '../../apps/api/src/notifications/ma
 import { NotificationsService } from '../../apps/api/src/notifications/notifications.service';
 import type { CaseEventJob } from '../../apps/api/src/outbox/outbox-relay.service';
 import { startApi } from '../support/api-app';
-import { solvedAltcha } from '../support/reporter-client';
+import { signInWithReceipt, solvedAltcha } from '../support/reporter-client';
 import { startSmtpCatcher } from '../support/smtp-catcher';
 import { signInAs, StaffFixtures, type TestUser } from '../support/staff-fixtures';
 
@@ -104,15 +104,7 @@ describe('notifications', () => {
       .auth(token, { type: 'bearer' })
       .send({ text: 'Thanks' })
       .expect(201);
-    const reporterToken = (
-      await request(server)
-        .post(`/api/v1/tenants/${tenant.slug}/reporter-sessions`)
-        .send({
-          receipt: submitted.body.receipt,
-          altcha: await solvedAltcha(server, tenant.slug, 'reporter-session'),
-        })
-        .expect(201)
-    ).body.token;
+    const reporterToken = await signInWithReceipt(server, tenant.slug, submitted.body.receipt);
     await request(server)
       .post('/api/v1/reporter/case/messages')
       .auth(reporterToken, { type: 'bearer' })

@@ -6,7 +6,7 @@ import type { INestApplication } from '@nestjs/common';
 import { addMonths, toLondonDate } from '@nolan/domain';
 import request from 'supertest';
 import { startApi } from '../support/api-app';
-import { solvedAltcha } from '../support/reporter-client';
+import { signInWithReceipt, solvedAltcha } from '../support/reporter-client';
 import { signInAs, StaffFixtures, type TestUser } from '../support/staff-fixtures';
 
 describe('the investigation lifecycle over HTTP', () => {
@@ -147,13 +147,10 @@ describe('the investigation lifecycle over HTTP', () => {
 
   it('sends the first response to the reporter', async () => {
     const server = app.getHttpServer();
-    const signIn = await request(server)
-      .post(`/api/v1/tenants/${tenant.slug}/reporter-sessions`)
-      .send({ receipt, altcha: await solvedAltcha(server, tenant.slug, 'reporter-session') })
-      .expect(201);
+    const token = await signInWithReceipt(server, tenant.slug, receipt);
     const view = await request(server)
       .get('/api/v1/reporter/case')
-      .auth(signIn.body.token, { type: 'bearer' })
+      .auth(token, { type: 'bearer' })
       .expect(200);
     expect(view.body.status).toBe('assessment');
     expect(view.body.messages[0].text).toContain('Internal audit will review the invoices.');

@@ -39,3 +39,12 @@ export async function solvedAltcha(
   }
   throw new Error('could not solve the challenge');
 }
+
+/** Signs in with a receipt as the reporter's browser would (solving the proof of work); returns the token. */
+export async function signInWithReceipt(server: unknown, slug: string, receipt: string): Promise<string> {
+  const res = await request(server as Parameters<typeof request>[0])
+    .post(`/api/v1/tenants/${slug}/reporter-sessions`)
+    .send({ receipt, altcha: await solvedAltcha(server, slug, 'reporter-session') })
+    .expect(201);
+  return res.body.token as string;
+}
