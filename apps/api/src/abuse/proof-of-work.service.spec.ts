@@ -1,5 +1,6 @@
 import { solveChallenge } from 'altcha-lib';
 import type { AppConfig } from '../config/config';
+import { AppError } from '../errors/app-error';
 import type { TenantsRepository } from '../tenants/tenants.repository';
 import { type AbuseOptions, DEFAULT_ABUSE_OPTIONS } from './abuse-options';
 import { MemoryAbuseStore } from './abuse-store';
@@ -14,7 +15,10 @@ const DEMO = { id: '7d1f0c3e-0000-4000-8000-000000000001', slug: 'demo' };
 function setup(secret = config.sessionSecret) {
   const store = new MemoryAbuseStore();
   const tenants = {
-    findBySlug: jest.fn(async (slug: string) => (slug === DEMO.slug ? DEMO : null)),
+    requireBySlug: jest.fn(async (slug: string) => {
+      if (slug !== DEMO.slug) throw new AppError('NOT_FOUND', 'There is no council at this address.');
+      return DEMO;
+    }),
   } as unknown as TenantsRepository;
   const withSecret = { ...config, sessionSecret: secret };
   const waitTickets = new WaitTicketService(withSecret, store, options);

@@ -69,8 +69,7 @@ export class ProofOfWorkService {
     purpose: HumanCheckPurpose,
     mode: ChallengeMode,
   ): Promise<AltchaChallenge | WaitTicketGrant> {
-    const tenant = await this.tenants.findBySlug(slug);
-    if (!tenant) throw new AppError('NOT_FOUND', 'There is no council at this address.');
+    const tenant = await this.tenants.requireBySlug(slug);
     return mode === 'wait'
       ? this.waitTickets.issue(tenant.id, purpose)
       : this.createChallenge(tenant.slug, purpose);

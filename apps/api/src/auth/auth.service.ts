@@ -58,8 +58,7 @@ export class AuthService {
     slug: string,
     input: { email: string; password: string; totp?: string },
   ): Promise<SignInResult> {
-    const tenant = await this.tenants.findBySlug(slug);
-    if (!tenant) throw new AppError('NOT_FOUND', 'There is no council at this address.');
+    const tenant = await this.tenants.requireBySlug(slug);
     const email = input.email.trim().toLowerCase();
     await this.throttle.assertNotLocked(tenant.id, email);
 

@@ -30,6 +30,11 @@ export interface ResolvedSession<M> {
   secret: Buffer;
 }
 
+/** The session token from `Authorization: Bearer <id>.<secret>`, or null if the header is absent or malformed. */
+export function bearerToken(authorization: string | undefined): string | null {
+  return /^Bearer ([A-Za-z0-9_-]{1,64}\.[A-Za-z0-9_-]{1,64})$/.exec(authorization ?? '')?.[1] ?? null;
+}
+
 function sealKey(secret: Buffer, sessionId: string): Buffer {
   return Buffer.from(hkdfSync('sha256', secret, Buffer.from(sessionId), 'nolan/session-key/v1', 32));
 }

@@ -8,6 +8,7 @@ import {
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { AppError } from '../errors/app-error';
+import { bearerToken } from './sealed-sessions';
 import { SessionStore, type StaffSession } from './session-store';
 
 /** A signed-in staff user: the session, and the token's secret that opens the key sealed in it. */
@@ -34,8 +35,8 @@ export class StaffAuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const match = /^Bearer ([A-Za-z0-9_-]{1,64}\.[A-Za-z0-9_-]{1,64})$/.exec(req.headers.authorization ?? '');
-    const resolved = match ? await this.sessions.resolve(match[1] as string) : null;
+    const token = bearerToken(req.headers.authorization);
+    const resolved = token ? await this.sessions.resolve(token) : null;
     if (!resolved) throw new AppError('UNAUTHENTICATED', 'Sign in to continue.');
     if (
       resolved.session.scope !== 'full' &&

@@ -72,10 +72,8 @@ export class IntakeService {
     private readonly files: FileSanitiser,
   ) {}
 
-  async tenant(slug: string): Promise<TenantEntity> {
-    const tenant = await this.tenants.findBySlug(slug);
-    if (!tenant) throw new AppError('NOT_FOUND', 'There is no council at this address.');
-    return tenant;
+  tenant(slug: string): Promise<TenantEntity> {
+    return this.tenants.requireBySlug(slug);
   }
 
   /** The form for this council: categories, questions, the people it may involve, identity, files. */

@@ -1,7 +1,7 @@
 import { type CanActivate, createParamDecorator, type ExecutionContext, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { AppError } from '../errors/app-error';
-import type { ResolvedSession } from '../auth/sealed-sessions';
+import { bearerToken, type ResolvedSession } from '../auth/sealed-sessions';
 import { type ReporterSessionMeta, ReporterSessionStore } from './reporter-session-store';
 
 interface ReporterRequest extends Request {
@@ -17,8 +17,8 @@ export class ReporterAuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<ReporterRequest>();
-    const match = /^Bearer ([A-Za-z0-9_-]{1,64}\.[A-Za-z0-9_-]{1,64})$/.exec(req.headers.authorization ?? '');
-    const resolved = match ? await this.sessions.resolve(match[1] as string) : null;
+    const token = bearerToken(req.headers.authorization);
+    const resolved = token ? await this.sessions.resolve(token) : null;
     if (!resolved) throw new AppError('UNAUTHENTICATED', SIGN_IN_AGAIN);
     req.reporter = resolved;
     return true;
