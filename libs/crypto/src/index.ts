@@ -16,5 +16,12 @@ export type { Scope, ScopeKeyPair } from './lib/scope-keys';
 export { createGrant, openGrant, openGrantAsKey, regrant } from './lib/grants';
 export { createReporterKey, receiptLookupKey, unlockReporterKey } from './lib/reporter-keys';
 export type { ReporterKeyMaterial } from './lib/reporter-keys';
-export { exportForRecipient, verifyAndDecryptExport } from './lib/case-export';
+export {
+  exportForRecipient,
+  exportForRecipientBinary,
+  verifyAndDecryptBinaryExport,
+  verifyAndDecryptExport,
+} from './lib/case-export';
 export type { ExportInput, VerifiedExport } from './lib/case-export';
+export { generateSigningKeyPair } from './lib/signing-keys';
+export type { SigningKeyMaterial } from './lib/signing-keys';

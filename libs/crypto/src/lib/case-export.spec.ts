@@ -2,7 +2,12 @@
 // GnuPG side of the same promise is in gnupg-interop.spec.ts.
 import { generateKey, readMessage } from 'openpgp';
 import { cheapUnlockedKey, expectCryptoError } from '../testing/crypto-test-support';
-import { exportForRecipient, verifyAndDecryptExport } from './case-export';
+import {
+  exportForRecipient,
+  exportForRecipientBinary,
+  verifyAndDecryptBinaryExport,
+  verifyAndDecryptExport,
+} from './case-export';
 import { PublicKeyHandle } from './key-handles';
 import type { UnlockedKey } from './key-handles';
 
@@ -104,6 +109,60 @@ describe('case export', () => {
     await expectCryptoError(
       exportForRecipient({ content, recipient: handle, signer: tenant }),
       'INVALID_KEY',
+    );
+  });
+});
+
+describe('binary case export', () => {
+  let recipient: UnlockedKey;
+  let tenant: UnlockedKey;
+
+  beforeAll(async () => {
+    [recipient, tenant] = await Promise.all([cheapUnlockedKey(), cheapUnlockedKey()]);
+  });
+
+  it('round-trips bytes and file name as binary OpenPGP packets (PKESK, SEIPDv1)', async () => {
+    const bytes = new Uint8Array([80, 75, 3, 4, 0, 255, 13, 10]);
+    const message = await exportForRecipientBinary({
+      content: bytes,
+      filename: 'NOL-2026-0042.zip',
+      recipient: recipient.publicKey(),
+      signer: tenant,
+    });
+    expect(message).toBeInstanceOf(Uint8Array);
+    const parsed = await readMessage({ binaryMessage: message });
+    expect(parsed.packets.map((packet) => (packet.constructor as unknown as { tag: number }).tag)).toEqual([
+      1, 18,
+    ]);
+    const verified = await verifyAndDecryptBinaryExport({ message, recipient, signer: tenant.publicKey() });
+    expect(verified.content).toEqual(bytes);
+    expect(verified.filename).toBe('NOL-2026-0042.zip');
+  });
+
+  it('detects a flipped byte anywhere in the encrypted data', async () => {
+    const message = await exportForRecipientBinary({
+      content: 'x'.repeat(2000),
+      recipient: recipient.publicKey(),
+      signer: tenant,
+    });
+    for (const at of [message.length - 1, Math.floor(message.length / 2), message.length - 40]) {
+      const altered = message.slice();
+      altered[at] = (altered[at] as number) ^ 0x01;
+      await expectCryptoError(
+        verifyAndDecryptBinaryExport({ message: altered, recipient, signer: tenant.publicKey() }),
+        'TAMPERED',
+      );
+    }
+  });
+
+  it('refuses bytes that are not an OpenPGP message with INVALID_MESSAGE', async () => {
+    await expectCryptoError(
+      verifyAndDecryptBinaryExport({
+        message: new TextEncoder().encode('PK not a message'),
+        recipient,
+        signer: tenant.publicKey(),
+      }),
+      'INVALID_MESSAGE',
     );
   });
 });

@@ -6,9 +6,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exportForRecipient, verifyAndDecryptExport } from './case-export';
-import { PublicKeyHandle } from './key-handles';
-import type { UnlockedKey } from './key-handles';
+import { exportForRecipient, exportForRecipientBinary, verifyAndDecryptExport } from './case-export';
+import { PublicKeyHandle, UnlockedKey } from './key-handles';
+import { generateSigningKeyPair } from './signing-keys';
 import { decryptWithScope, encryptToScope, generateScopeKeyPair } from './scope-keys';
 import { generateStaffKeyPair, unlockPrivateKey } from './staff-keys';
 import type { StaffKeyMaterial } from './staff-keys';
@@ -133,6 +133,52 @@ describeWithGpg(`GnuPG interoperability${haveGpg ? '' : ` (skipped: ${GPG} is mi
     expect(status).toContainEqual(expect.stringMatching(/^\[GNUPG:\] PLAINTEXT 62 \d+ NOL-2026-0042\.txt$/));
     expect(status.some((line) => /BADSIG|ERRSIG|DECRYPTION_FAILED|NO_SECKEY/.test(line))).toBe(false);
     expect(readFileSync(join(home, 'export.out'), 'utf8')).toBe(content);
+  });
+
+  it('imports a tenant signing key as sign-only and verifies a binary export signed with it', async () => {
+    const signing = await generateSigningKeyPair({ name: 'Gwent Council exports' });
+    const imported = gpg(['--status-fd', '1', '--import'], signing.publicKey);
+    expect(imported.status).toBe(0);
+    const listing = gpgOk(['--with-colons', '--list-keys', signing.fingerprint.toUpperCase()]).stdout;
+    // pub: algorithm 22 (EdDSA), key capabilities sign and certify only (field 12), and no subkey at all.
+    const pub =
+      listing
+        .split('\n')
+        .find((line) => line.startsWith('pub:'))
+        ?.split(':') ?? [];
+    expect(pub[3]).toBe('22');
+    expect(pub[11]).toBe('scSC');
+    expect(listing).not.toMatch(/^sub:/m);
+
+    const content = new Uint8Array([80, 75, 3, 4, 0, 1, 2, 255, 13, 10]);
+    const message = await exportForRecipientBinary({
+      content,
+      filename: 'NOL-2026-0042.zip',
+      recipient: gpgPublicKey,
+      signer: await UnlockedKey.fromSerialized(signing.privateKey),
+    });
+    writeFileSync(join(home, 'export.pgp'), message);
+    const result = gpg([
+      '--status-fd',
+      '1',
+      '--trust-model',
+      'always',
+      '--output',
+      join(home, 'export.zip'),
+      '--decrypt',
+      join(home, 'export.pgp'),
+    ]);
+    expect(result.status).toBe(0);
+    const status = statusLines(result.stdout);
+    expect(status).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^\\[GNUPG:\\] VALIDSIG ${signing.fingerprint.toUpperCase()} .* ${signing.fingerprint.toUpperCase()}$`,
+        ),
+      ),
+    );
+    expect(status).toContain('[GNUPG:] GOODMDC');
+    expect(new Uint8Array(readFileSync(join(home, 'export.zip')))).toEqual(content);
   });
 
   it('imports a staff public key we generate, and we read what gpg encrypts to it', async () => {
