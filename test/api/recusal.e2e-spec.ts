@@ -81,5 +81,12 @@ describe('recusal', () => {
       ]),
     );
     await recuse('mo', { reason: 'again' }).expect(404);
+
+    // One routing event, in the same transaction, for the workers to tell the newcomer.
+    const events = await fixtures.dataSource.transaction(async (m) => {
+      await m.query(`SELECT set_config('nolan.tenant_id', $1, true)`, [tenant.id]);
+      return m.query(`SELECT payload FROM outbox WHERE event = 'case.routed'`);
+    });
+    expect(events).toEqual([{ payload: { reason: 'recused', assigneeId: null, newGrantees: deputy.id } }]);
   });
 });

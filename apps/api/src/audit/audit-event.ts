@@ -31,6 +31,12 @@ export const AUDIT_ACTIONS = [
   'case.created',
   /** A message was added to a case. details: { author: 'reporter' | 'staff', attachments }. */
   'case.message_added',
+  /** Feedback to the reporter was given (EU-09). details: { itemId, givenOn }; what was said is encrypted. */
+  'case.feedback_given',
+  /** A handler added an internal note. details: { itemId }. */
+  'case.note_added',
+  /** A handler added evidence or an interview record. details: { itemId, kind, files }. */
+  'case.evidence_added',
   /** A handler asked to see the reporter's identity. details: { requestId }; the reasons are encrypted. */
   'identity.requested',
   /** The custodian approved or refused an identity request. details: { requestId, approved }. */
@@ -39,6 +45,19 @@ export const AUDIT_ACTIONS = [
   'case.destroyed',
   /** An SLA reminder or escalation was sent. details: { kind, due, recipients }. */
   'sla.notified',
+  /**
+   * The workers acted on a routing decision (a new case, an assignment, a transfer, a recusal…).
+   * details: { event, reason, assigneeId, recipients, outboxId }: who was told, by id.
+   */
+  'case.routed',
+  /** The overseer assigned or transferred the case. details: { assigneeId, previousAssigneeId, reason }. */
+  'case.assigned',
+  /** The assignee confirmed they own the case. details: { assignedOn }. */
+  'case.ownership_confirmed',
+  /** A legal hold was set: the case will not be destroyed. details: none (the reason is encrypted). */
+  'case.legal_hold_set',
+  /** A legal hold was cleared. details: none (the reason is encrypted). */
+  'case.legal_hold_cleared',
   /** Tenant configuration changed. details: { setting } names, never values that could be content. */
   'config.changed',
 ] as const;

@@ -52,6 +52,22 @@ export class CaseEntity {
   /** Whether routing found anyone eligible; if not, only the escrow key holds the case. */
   @Column({ type: 'text', default: 'routed' })
   routing!: 'routed' | 'no_eligible_recipient';
+
+  /** The day feedback was last given to the reporter: it meets the 3-month feedback clock (EU-09). */
+  @Column({ name: 'feedback_given_on', type: 'date', nullable: true })
+  feedbackGivenOn!: string | null;
+
+  /** The handler the case is assigned to (by its overseer); null until assigned. */
+  @Column({ name: 'assignee_id', type: 'uuid', nullable: true })
+  assigneeId!: string | null;
+
+  /** The day of the (latest) assignment: the "confirm ownership" clock starts here. */
+  @Column({ name: 'assigned_on', type: 'date', nullable: true })
+  assignedOn!: string | null;
+
+  /** The day the assignee confirmed they own the case; null while the clock runs. */
+  @Column({ name: 'ownership_confirmed_on', type: 'date', nullable: true })
+  ownershipConfirmedOn!: string | null;
 }
 
 @Entity({ name: 'case_scope_keys' })

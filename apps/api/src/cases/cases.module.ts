@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { AuthModule } from '../auth/auth.module';
 import { OutboxRepository } from '../outbox/outbox.repository';
+import { CaseAccessService } from './case-access.service';
 import { CaseStoreService } from './case-store.service';
 import { CasesController } from './cases.controller';
 import { CasesRepository } from './cases.repository';
@@ -22,8 +23,9 @@ import { TransitionsService } from './transitions.service';
     ReporterMessages,
     CasesRepository,
     CaseStoreService,
+    CaseAccessService,
     OutboxRepository,
   ],
-  exports: [CaseStoreService, CasesRepository, OutboxRepository],
+  exports: [CaseStoreService, CasesRepository, OutboxRepository, CaseAccessService],
 })
 export class CasesModule {}

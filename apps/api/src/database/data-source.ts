@@ -13,6 +13,7 @@ import { IdentityRequestEntity } from '../cases/identity-request.entity';
 import { OutboxEntity } from '../outbox/outbox.entity';
 import { StaffUserEntity } from '../staff/staff-user.entity';
 import { TenantEntity } from '../tenants/tenant.entity';
+import { TenantSigningKeyEntity } from '../tenants/tenant-signing-key.entity';
 import { Foundation1763900000000 } from './migrations/1763900000000-foundation';
 import { AuditTrail1763900100000 } from './migrations/1763900100000-audit-trail';
 import { StaffSignIn1763900200000 } from './migrations/1763900200000-staff-sign-in';
@@ -24,10 +25,14 @@ import { IdentityRequests1763900700000 } from './migrations/1763900700000-identi
 import { Notifications1763900800000 } from './migrations/1763900800000-notifications';
 import { SlaEvents1763900900000 } from './migrations/1763900900000-sla-events';
 import { Retention1763901000000 } from './migrations/1763901000000-retention';
+import { TenantSigningKeys1763901400000 } from './migrations/1763901400000-tenant-signing-keys';
+import { Assignment1763901100000 } from './migrations/1763901100000-assignment';
+import { Feedback1763901300000 } from './migrations/1763901300000-feedback';
 
 /** Every entity, listed so the webpack bundle carries them (no globs at run time). */
 export const ENTITIES = [
   TenantEntity,
+  TenantSigningKeyEntity,
   StaffUserEntity,
   AuditEntryEntity,
   AuditCheckpointEntity,
@@ -53,6 +58,9 @@ export const MIGRATIONS = [
   Notifications1763900800000,
   SlaEvents1763900900000,
   Retention1763901000000,
+  TenantSigningKeys1763901400000,
+  Assignment1763901100000,
+  Feedback1763901300000,
 ];
 
 export function dataSourceOptions(url: string) {

@@ -26,4 +26,11 @@ export class OutboxEntity {
   sentAt!: Date | null;
 }
 
-export type OutboxEvent = 'case.created' | 'case.message_added' | 'case.transitioned';
+export type OutboxEvent =
+  | 'case.created'
+  | 'case.message_added'
+  | 'case.transitioned'
+  /** Feedback was given to the reporter: the feedback clock's timers re-check (SlaService). */
+  | 'case.feedback_given'
+  /** Who may read the case changed (CaseAccessService): payload { reason, assigneeId, newGrantees }. */
+  | 'case.routed';

@@ -1,0 +1,348 @@
+/**
+ * Who may read a case, changed in one place (issue #7; DESIGN.md "Encrypted case store" → grants,
+ * "Workflows: Routing"; regulatory.md §3 "conflict set"). Assignment, transfer, recusal and a person
+ * named later as involved all come down to the same few steps, done here in the caller's tenant
+ * transaction so they commit or roll back together:
+ *
+ *  1. open the case's scope keys from whoever holds them (a KeyHolder: the acting handler's own
+ *     grants, the escrow key unlocked with the recovery passphrase, or keys already open such as a
+ *     reporter's report-scope key) — before anyone's grants are revoked, so a recusing handler can
+ *     still pass the case on;
+ *  2. record exclusions (case_exclusions: 'recused', 'named_as_involved'), which every later routing
+ *     honours;
+ *  3. grant: explicitly (an assignee gets report + internal), and/or by re-running routeCase from
+ *     libs/domain with the category, the roles the report names and every exclusion: its owners get
+ *     report + internal, its overseer the identity scope too (the custodian);
+ *  4. revoke: everyone excluded, everyone re-routing now rules out (e.g. the deputy monitoring officer
+ *     when the monitoring officer is named and the deputy is not independent), and explicit
+ *     revocations (a previous assignee) — every scope, at once;
+ *  5. audit every grant and revocation, and write ONE outbox row `case.routed` with payload
+ *     { reason, assigneeId, newGrantees: '<uuid>,<uuid>' } so the workers tell each newcomer (once),
+ *     record the routing decision and start the assignee's "confirm ownership" clock.
+ *
+ * Grants only ever come from a key someone holds: the workers hold none, so they never grant.
+ * A scope the KeyHolder cannot open is not given to anyone; the outcome lists it in `withheld`.
+ */
+import { Injectable } from '@nestjs/common';
+import { createGrant, openGrantAsKey, PublicKeyHandle, type Scope, type UnlockedKey } from '@nolan/crypto';
+import {
+  type CategoryId,
+  DEFAULT_CONFLICT_ROUTES,
+  OVERSIGHT_ROLES,
+  routeCase,
+  type RoutingDecision,
+  type RoutingInput,
+  type StaffRole,
+} from '@nolan/domain';
+import type { EntityManager } from 'typeorm';
+import type { AuditActor } from '../audit/audit-event';
+import { AuditService } from '../audit/audit.service';
+import { AppError } from '../errors/app-error';
+import { OutboxRepository } from '../outbox/outbox.repository';
+import { StaffUsersRepository } from '../staff/staff-users.repository';
+import { readReportScope } from './case-content';
+import { CaseEntity, CaseExclusionEntity, CaseGrantEntity } from './case.entity';
+import { CasesRepository } from './cases.repository';
+
+/** Why access changed; carried in the `case.routed` outbox payload and the audit trail. */
+export type RoutingReason = 'assigned' | 'transferred' | 'recused' | 'named_as_involved' | 'rerouted';
+
+export type ExclusionKind = CaseExclusionEntity['kind'];
+
+/** Opens a case's scope keys for granting them onward. Returns null for a scope it cannot open. */
+export interface KeyHolder {
+  /** How the audit trail says the grants were made: 'staff_grant', 'escrow', 'reporter'. */
+  readonly via: string;
+  openScope(m: EntityManager, caseId: string, scope: Scope): Promise<UnlockedKey | null>;
+}
+
+/** A staff user's own grants, opened with their unlocked private key (from their session). */
+export function staffKeyHolder(userId: string, key: UnlockedKey): KeyHolder {
+  return {
+    via: 'staff_grant',
+    async openScope(m, caseId, scope) {
+      const grant = await m
+        .getRepository(CaseGrantEntity)
+        .findOne({ where: { caseId, scope, granteeKind: 'staff', granteeId: userId } });
+      return grant ? openGrantAsKey(new Uint8Array(grant.encryptedScopeKey), key) : null;
+    },
+  };
+}
+
+/** The tenant escrow key, unlocked with the recovery passphrase (the escrow is a grantee of every scope). */
+export function escrowKeyHolder(escrowKey: UnlockedKey): KeyHolder {
+  return {
+    via: 'escrow',
+    async openScope(m, caseId, scope) {
+      const grant = await m
+        .getRepository(CaseGrantEntity)
+        .findOne({ where: { caseId, scope, granteeKind: 'escrow' } });
+      return grant ? openGrantAsKey(new Uint8Array(grant.encryptedScopeKey), escrowKey) : null;
+    },
+  };
+}
+
+/** Scope keys already open, e.g. the report-scope key a reporter's receipt opened. */
+export function openKeysHolder(via: string, keys: Partial<Record<Scope, UnlockedKey>>): KeyHolder {
+  return { via, openScope: async (_m, _caseId, scope) => keys[scope] ?? null };
+}
+
+export interface AccessChange {
+  tenantId: string;
+  caseId: string;
+  /** Who made the change, for the audit trail. */
+  actor: AuditActor;
+  /** Where the scope keys for new grants come from. */
+  keys: KeyHolder;
+  reason: RoutingReason;
+  /** People the case must never reach again: recorded in case_exclusions; their grants go. */
+  exclude?: readonly { userId: string; kind: ExclusionKind }[];
+  /** Re-run routing honouring every exclusion: grant whoever it names, revoke whoever it rules out. */
+  reroute?: boolean;
+  /** Users to grant report + internal (an assignee). Must be allowed: see `mayHandle`. */
+  grant?: readonly string[];
+  /** Users whose every grant goes (a previous assignee), unless also granted or routed here. */
+  revoke?: readonly string[];
+  /** The assignee after the change, if this change sets one (otherwise the case's current one). */
+  assigneeId?: string | null;
+}
+
+export interface AccessOutcome {
+  /** Users who received at least one new grant, in the order granted. */
+  newGrantees: string[];
+  /** Users who lost every grant they had. */
+  revoked: string[];
+  /** The routing decision, when the change re-routed. */
+  decision: RoutingDecision | null;
+  /** Scopes a newcomer should have had but the KeyHolder could not open. */
+  withheld: Scope[];
+  /** True when no staff member holds the case any more (only the escrow key does). */
+  unrouted: boolean;
+  /** The case's assignee after the change. */
+  assigneeId: string | null;
+}
+
+const HANDLER_SCOPES: readonly Scope[] = ['report', 'internal'];
+const CUSTODIAN_SCOPES: readonly Scope[] = ['report', 'internal', 'identity'];
+
+@Injectable()
+export class CaseAccessService {
+  constructor(
+    private readonly cases: CasesRepository,
+    private readonly users: StaffUsersRepository,
+    private readonly outbox: OutboxRepository,
+    private readonly audit: AuditService,
+  ) {}
+
+  /**
+   * The case's overseer is whoever holds its identity scope (the custodian, given it by routing) in an
+   * oversight role: the monitoring officer, or whoever a conflict route put in their place.
+   */
+  async isOverseer(m: EntityManager, caseId: string, user: { userId: string; roles: readonly string[] }) {
+    if (!user.roles.some((r) => OVERSIGHT_ROLES.includes(r as StaffRole))) return false;
+    return (await this.cases.grantFor(m, caseId, user.userId, 'identity')) !== null;
+  }
+
+  /**
+   * The routing input for a case as it stands: its category, the roles its report names (read with
+   * the report-scope key) and its exclusions. Null if `keys` cannot open the report.
+   */
+  async routingInput(m: EntityManager, caseId: string, keys: KeyHolder): Promise<RoutingInput | null> {
+    const reportKey = await keys.openScope(m, caseId, 'report');
+    if (!reportKey) return null;
+    return this.routingInputWith(m, caseId, reportKey);
+  }
+
+  /** The routing decision for the case as it stands now (see routingInput). */
+  async currentRouting(m: EntityManager, caseId: string, keys: KeyHolder): Promise<RoutingDecision | null> {
+    const input = await this.routingInput(m, caseId, keys);
+    return input ? routeCase(input) : null;
+  }
+
+  /**
+   * Why `userId` may not handle the case, or null if they may: they must hold a handler role, not be
+   * excluded from the case, and not be ruled out by its conflict routes (regulatory.md §3: "no member
+   * of the conflict set may be assigned").
+   */
+  async whyNotHandler(m: EntityManager, input: RoutingInput, userId: string): Promise<string | null> {
+    const user = await this.users.findById(m, userId);
+    if (!user) return 'There is no such staff user in this council.';
+    const roles = user.roles as StaffRole[];
+    if (!roles.some((r) => r !== 'administrator' && r !== 'audit_committee_chair'))
+      return 'Only a handler (investigator, officer or lead) can be assigned a case.';
+    if (roles.includes('administrator')) return 'Administrators never handle cases.';
+    if (ruledOut(input, userId, roles))
+      return 'This person is involved in the concern, has recused themselves or is conflicted by it, and may not handle it.';
+    return null;
+  }
+
+  /** Applies one change of access (see the file header); writes exactly one `case.routed` outbox row. */
+  async change(m: EntityManager, change: AccessChange): Promise<AccessOutcome> {
+    const { caseId, tenantId } = change;
+    const found = await m.getRepository(CaseEntity).findOneOrFail({ where: { id: caseId } });
+
+    // 1. Open every scope key first: the holder may be about to lose their own grants.
+    const open = new Map<Scope, UnlockedKey>();
+    for (const scope of CUSTODIAN_SCOPES) {
+      const key = await change.keys.openScope(m, caseId, scope);
+      if (key) open.set(scope, key);
+    }
+
+    // 2. Exclusions, before routing reads them.
+    for (const { userId, kind } of change.exclude ?? []) {
+      await m
+        .createQueryBuilder()
+        .insert()
+        .into(CaseExclusionEntity)
+        .values({ tenantId, caseId, userId, kind })
+        .orIgnore()
+        .execute();
+    }
+
+    // 3. Who should gain access.
+    const holders = await this.users.roleHolders(m);
+    const keyOf = new Map(holders.map((h) => [h.userId, h.publicKey]));
+    const wanted = new Map<string, readonly Scope[]>();
+    let decision: RoutingDecision | null = null;
+    let input: RoutingInput | null = null;
+    if (change.reroute) {
+      const reportKey = open.get('report');
+      if (!reportKey)
+        throw new AppError('CONFLICT', 'Only someone who can read the report can re-route the case.');
+      input = await this.routingInputWith(m, caseId, reportKey);
+      decision = routeCase(input);
+      if (decision.kind === 'routed') {
+        for (const owner of decision.owners) wanted.set(owner.userId, HANDLER_SCOPES);
+        wanted.set(decision.overseer.userId, CUSTODIAN_SCOPES);
+      }
+    }
+    for (const userId of change.grant ?? []) if (!wanted.has(userId)) wanted.set(userId, HANDLER_SCOPES);
+
+    // 4. Who should lose it: the excluded, whoever routing now rules out, explicit revocations.
+    const excluded = new Set((change.exclude ?? []).map((e) => e.userId));
+    const staffGrants = await m
+      .getRepository(CaseGrantEntity)
+      .find({ where: { caseId, granteeKind: 'staff' } });
+    const losing = new Set<string>(excluded);
+    if (input) {
+      const rolesOf = new Map(holders.map((h) => [h.userId, h.roles as StaffRole[]]));
+      for (const g of staffGrants) {
+        const id = g.granteeId as string;
+        if (ruledOut(input, id, rolesOf.get(id) ?? [])) losing.add(id);
+      }
+    }
+    for (const userId of change.revoke ?? []) if (!wanted.has(userId)) losing.add(userId);
+    for (const userId of losing) wanted.delete(userId);
+
+    // Grants first, revocations after (nothing below needs the revoked grants).
+    const newGrantees: string[] = [];
+    const withheld = new Set<Scope>();
+    for (const [userId, scopes] of wanted) {
+      const publicKey = keyOf.get(userId);
+      if (!publicKey) continue;
+      for (const scope of scopes) {
+        if (staffGrants.some((g) => g.granteeId === userId && g.scope === scope)) continue;
+        const scopeKey = open.get(scope);
+        if (!scopeKey) {
+          withheld.add(scope);
+          continue;
+        }
+        await m.getRepository(CaseGrantEntity).insert({
+          tenantId,
+          caseId,
+          scope,
+          granteeKind: 'staff',
+          granteeId: userId,
+          encryptedScopeKey: Buffer.from(await createGrant(scopeKey, await PublicKeyHandle.parse(publicKey))),
+        });
+        await this.audit.append(m, {
+          actor: change.actor,
+          action: 'grant.created',
+          caseId,
+          details: { scope, granteeId: userId, via: change.reason, keysFrom: change.keys.via },
+        });
+        if (!newGrantees.includes(userId)) newGrantees.push(userId);
+      }
+    }
+    const revoked: string[] = [];
+    for (const grant of staffGrants.filter((g) => losing.has(g.granteeId as string))) {
+      await m.getRepository(CaseGrantEntity).delete({ id: grant.id });
+      await this.audit.append(m, {
+        actor: change.actor,
+        action: 'grant.revoked',
+        caseId,
+        details: { scope: grant.scope, granteeId: grant.granteeId, via: change.reason },
+      });
+      if (!revoked.includes(grant.granteeId as string)) revoked.push(grant.granteeId as string);
+    }
+
+    // The case's metadata follows: an assignee who lost access is no longer the assignee.
+    let assigneeId = change.assigneeId === undefined ? found.assigneeId : change.assigneeId;
+    if (assigneeId && losing.has(assigneeId)) assigneeId = null;
+    const remaining = await m
+      .getRepository(CaseGrantEntity)
+      .count({ where: { caseId, granteeKind: 'staff' } });
+    const updates: Partial<CaseEntity> = { routing: remaining === 0 ? 'no_eligible_recipient' : 'routed' };
+    if (assigneeId === null && found.assigneeId !== null)
+      Object.assign(updates, { assigneeId: null, assignedOn: null, ownershipConfirmedOn: null });
+    await m.getRepository(CaseEntity).update({ id: caseId }, updates);
+
+    await this.outbox.add(m, {
+      tenantId,
+      event: 'case.routed',
+      aggregateId: caseId,
+      payload: { reason: change.reason, assigneeId, newGrantees: newGrantees.join(',') },
+    });
+    return {
+      newGrantees,
+      revoked,
+      decision,
+      withheld: [...withheld],
+      unrouted: remaining === 0,
+      assigneeId,
+    };
+  }
+
+  private async routingInputWith(
+    m: EntityManager,
+    caseId: string,
+    reportKey: UnlockedKey,
+  ): Promise<RoutingInput> {
+    const found = await m.getRepository(CaseEntity).findOneOrFail({ where: { id: caseId } });
+    const content = await readReportScope(
+      (await this.cases.items(m, caseId, 'report')).filter((i) => i.kind === 'report'),
+      reportKey,
+    );
+    const involves = ((content.report as { involves?: StaffRole[] } | null)?.involves ?? []) as StaffRole[];
+    const exclusions = await m.getRepository(CaseExclusionEntity).find({ where: { caseId } });
+    const holders = await this.users.roleHolders(m);
+    return {
+      category: found.category as CategoryId,
+      involvedRoles: involves,
+      involvedUserIds: exclusions.filter((e) => e.kind === 'named_as_involved').map((e) => e.userId),
+      recusedUserIds: exclusions.filter((e) => e.kind === 'recused').map((e) => e.userId),
+      roleHolders: holders.map(({ userId, roles }) => ({ userId, roles })),
+    };
+  }
+}
+
+/**
+ * Whether routing rules this person out of the case: involved by id, recused, or holding a role the
+ * concern names or one excluded along with it by a conflict route. The mirror of routeCase's own
+ * exclusion rule (libs/domain routing.ts), which never returns such a person; here it decides who
+ * must lose access they already have, and who may not be assigned.
+ */
+export function ruledOut(input: RoutingInput, userId: string, roles: readonly StaffRole[]): boolean {
+  if (input.involvedUserIds.includes(userId) || input.recusedUserIds.includes(userId)) return true;
+  const routes = input.conflictRoutes ?? DEFAULT_CONFLICT_ROUTES;
+  const subjects = new Set<StaffRole>(input.involvedRoles);
+  for (const involved of input.involvedUserIds)
+    for (const holder of input.roleHolders.filter((h) => h.userId === involved))
+      for (const role of holder.roles) subjects.add(role);
+  const excludedRoles = new Set<StaffRole>(input.involvedRoles);
+  for (const subject of subjects)
+    for (const role of routes[subject]?.excludedWithSubject ?? [])
+      if (!(role === 'deputy_monitoring_officer' && input.deputyIndependent === true))
+        excludedRoles.add(role);
+  return roles.some((role) => excludedRoles.has(role));
+}
