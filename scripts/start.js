@@ -22,12 +22,20 @@ const fail = (line) => {
   process.exit(1);
 };
 
+/** Every secret the demo needs; a secrets file from an older checkout gains the ones it lacks. */
+const DEMO_SECRETS = ['SESSION_SECRET', 'RECEIPT_PEPPER', 'PORTAL_SESSION_SECRET'];
+
 function loadOrCreateSecrets() {
   mkdirSync(demoDir, { recursive: true, mode: 0o700 });
-  if (!existsSync(secretsFile)) {
+  const existing = existsSync(secretsFile) ? readFileSync(secretsFile, 'utf8') : '';
+  const missing = DEMO_SECRETS.filter((name) => !new RegExp(`^${name}=`, 'm').test(existing));
+  if (missing.length) {
     const secret = () => randomBytes(32).toString('base64url');
-    writeFileSync(secretsFile, `SESSION_SECRET=${secret()}\nRECEIPT_PEPPER=${secret()}\n`, { mode: 0o600 });
-    say(`secrets: generated SESSION_SECRET and RECEIPT_PEPPER in ${relative(process.cwd(), secretsFile)}`);
+    const lines = missing.map((name) => `${name}=${secret()}\n`).join('');
+    writeFileSync(secretsFile, `${existing}${existing && !existing.endsWith('\n') ? '\n' : ''}${lines}`, {
+      mode: 0o600,
+    });
+    say(`secrets: generated ${missing.join(', ')} in ${relative(process.cwd(), secretsFile)}`);
   }
   for (const line of readFileSync(secretsFile, 'utf8').split('\n')) {
     const match = /^([A-Z_]+)=(.+)$/.exec(line.trim());
@@ -188,7 +196,7 @@ async function main() {
   say(`  OpenAPI      http://localhost:${apiPort}/api/docs`);
   say(`  health       http://localhost:${apiPort}/health`);
   say(`  sign-in      .demo/credentials.json (demo staff users, passwords and TOTP secrets)`);
-  say(`  secrets      .demo/secrets.env (SESSION_SECRET, RECEIPT_PEPPER)`);
+  say(`  secrets      .demo/secrets.env (${DEMO_SECRETS.join(', ')})`);
   say(`  e-mail       ${process.env.SMTP_URL === 'smtp://127.0.0.1:1025' ? '.demo/mail/*.eml (the local mail catcher; also listed in .demo/logs/mail.log)' : process.env.SMTP_URL}`);
   say(`  logs         .demo/logs/{api,worker,portal}.log`);
 }

@@ -12,4 +12,14 @@ describe('loadPortalConfig', () => {
       /^Invalid environment variables: PORTAL_PORT \(invalid.*\); API_URL \(invalid/,
     );
   });
+
+  it('requires a session secret of at least 32 characters in production', () => {
+    expect(() => loadPortalConfig({ NODE_ENV: 'production' })).toThrow(/PORTAL_SESSION_SECRET \(missing\)/);
+    expect(() => loadPortalConfig({ NODE_ENV: 'production', PORTAL_SESSION_SECRET: 'short' })).toThrow(
+      /at least 32 characters/,
+    );
+    expect(
+      loadPortalConfig({ NODE_ENV: 'production', PORTAL_SESSION_SECRET: 'x'.repeat(32) }).sessionSecret,
+    ).toBe('x'.repeat(32));
+  });
 });

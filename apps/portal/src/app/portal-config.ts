@@ -6,6 +6,11 @@ export interface PortalConfig {
   readonly port: number;
   readonly apiUrl: string;
   readonly serviceName: string;
+  /**
+   * Seals the portal's own state (a reporter's unfinished answers, a staff session cookie) and keys its
+   * CSRF tokens. From the environment, never the database; `npm start` generates one into .demo/secrets.env.
+   */
+  readonly sessionSecret: string;
 }
 
 export function loadPortalConfig(env: NodeJS.ProcessEnv = process.env): PortalConfig {
@@ -17,6 +22,7 @@ export function loadPortalConfig(env: NodeJS.ProcessEnv = process.env): PortalCo
       PORTAL_PORT: port({ default: 3001 }),
       API_URL: url({ default: 'http://localhost:3000' }),
       SERVICE_NAME: str({ default: 'Raise a concern about conduct at work' }),
+      PORTAL_SESSION_SECRET: str({ default: '' }),
     },
     {
       reporter: ({ errors }) => {
@@ -29,12 +35,20 @@ export function loadPortalConfig(env: NodeJS.ProcessEnv = process.env): PortalCo
       },
     },
   );
+  // Outside production a fixed development secret will do; production must set its own.
+  const sessionSecret =
+    clean.PORTAL_SESSION_SECRET ||
+    (clean.NODE_ENV === 'production' ? '' : 'development-only-portal-secret-change-me-0123456789');
+  if (!problems.length && !sessionSecret) problems.push('PORTAL_SESSION_SECRET (missing)');
+  else if (!problems.length && sessionSecret.length < 32)
+    problems.push('PORTAL_SESSION_SECRET (invalid: use at least 32 characters)');
   if (problems.length) throw new Error(`Invalid environment variables: ${problems.join('; ')}`);
   return {
     nodeEnv: clean.NODE_ENV as PortalConfig['nodeEnv'],
     port: clean.PORTAL_PORT,
     apiUrl: clean.API_URL,
     serviceName: clean.SERVICE_NAME,
+    sessionSecret,
   };
 }
 
