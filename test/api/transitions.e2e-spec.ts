@@ -1,6 +1,8 @@
 /**
- * Issue #7 (first part): a case run through every stage by the roles that own each stage, with the
- * reasons for refusals, the reporter seeing the first response, and the audit trail matching.
+ * Issue #7: a case run through every stage by the roles that own each stage, with the data each stage
+ * needs (first response, plan, findings per allegation, the overseer's decision with recommendations),
+ * the reasons for refusals, the reporter seeing the first response, and the audit trail matching; and
+ * the assessment decisions that close a case without investigating it.
  */
 import type { INestApplication } from '@nestjs/common';
 import { addMonths, toLondonDate } from '@nolan/domain';
@@ -61,16 +63,24 @@ describe('the investigation lifecycle over HTTP', () => {
       message: 'A case can only move to decision from investigation; this case has only been received.',
     });
     await move('s151', { to: 'acknowledged' }).expect(400);
+    const firstResponse = {
+      proposedHandling: 'Internal audit will review the invoices.',
+      whoIsInvolved: 'The monitoring officer and internal audit.',
+      estimatedTimescale: 'About six weeks.',
+      supportAvailable: 'Protect: 020 3117 2520.',
+    };
+    const { whoIsInvolved: _left, ...withoutWho } = firstResponse;
+    const noWho = await move('s151', { to: 'acknowledged', firstResponse: withoutWho }).expect(400);
+    expect(noWho.body).toEqual({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: [
+        'The first response must say who is involved in dealing with the concern (firstResponse.whoIsInvolved).',
+      ],
+    });
 
     const today = toLondonDate(new Date());
-    const acknowledged = await move('s151', {
-      to: 'acknowledged',
-      firstResponse: {
-        proposedHandling: 'Internal audit will review the invoices.',
-        estimatedTimescale: 'About six weeks.',
-        supportAvailable: 'Protect: 020 3117 2520.',
-      },
-    }).expect(201);
+    const acknowledged = await move('s151', { to: 'acknowledged', firstResponse }).expect(201);
     expect(acknowledged.body).toEqual(
       expect.objectContaining({
         status: 'acknowledged',
@@ -86,15 +96,35 @@ describe('the investigation lifecycle over HTTP', () => {
     await move('s151', {
       to: 'investigation',
       reason: 'The invoices suggest duplicate payments.',
-      plan: { scope: 'Invoices 2025–26', allegations: ['Invoices were paid twice'] },
+      plan: {
+        scope: 'Invoices 2025–26',
+        allegations: ['Invoices were paid twice', 'The supplier was not on the approved list'],
+      },
     }).expect(201);
+    const paidTwice = {
+      allegation: 'Invoices were paid twice',
+      finding: 'substantiated',
+      reason: 'Bank records show both payments.',
+    };
+    const oneMissing = await move('s151', { to: 'decision', findings: [paidTwice] }).expect(400);
+    expect(oneMissing.body.message).toEqual([
+      'Record a finding for every allegation in the investigation plan: allegation 2 has none (findings).',
+    ]);
+    const offPlan = await move('s151', {
+      to: 'decision',
+      findings: [paidTwice, { allegation: 'Something else', finding: 'not_substantiated', reason: 'No.' }],
+    }).expect(400);
+    expect(offPlan.body.message[0]).toMatch(
+      /not in the investigation plan.*\(findings\[1\]\.allegation\)\.$/,
+    );
     await move('s151', {
       to: 'decision',
       findings: [
+        paidTwice,
         {
-          allegation: 'Invoices were paid twice',
-          finding: 'substantiated',
-          reason: 'Bank records show both payments.',
+          allegation: 'the supplier was not on the approved list ',
+          finding: 'not_substantiated',
+          reason: 'The supplier was approved in 2024.',
         },
       ],
     }).expect(201);
@@ -104,14 +134,25 @@ describe('the investigation lifecycle over HTTP', () => {
       reason: 'Found',
     }).expect(400);
     expect(noRecommendation.body.message[0]).toMatch(/recommendation/i);
+    // The s151 officer handles fraud cases and holds an oversight role, but the monitoring officer
+    // oversees this one: only they decide it.
+    const notOverseer = await move('s151', {
+      to: 'closed',
+      outcome: 'partially_substantiated',
+      reason: 'One allegation upheld.',
+      recommendations: [{ action: 'Recover the duplicate payment', owner: 'Head of Finance' }],
+    }).expect(403);
+    expect(notOverseer.body.message).toBe(
+      'Only the overseer of this case (the monitoring officer, or whoever oversees it in their place under the conflict routes) can decide the outcome of its investigation.',
+    );
     const closed = await move('mo', {
       to: 'closed',
-      outcome: 'substantiated',
-      reason: 'The findings are upheld.',
+      outcome: 'partially_substantiated',
+      reason: 'The first allegation is upheld.',
       recommendations: [{ action: 'Recover the duplicate payment', owner: 'Head of Finance' }],
     }).expect(201);
     expect(closed.body).toEqual(
-      expect.objectContaining({ status: 'closed', outcome: 'substantiated', closedOn: today }),
+      expect.objectContaining({ status: 'closed', outcome: 'partially_substantiated', closedOn: today }),
     );
 
     const notMo = await move('s151', { to: 'reopened', reason: 'New evidence' }).expect(403);
@@ -154,6 +195,9 @@ describe('the investigation lifecycle over HTTP', () => {
       .expect(200);
     expect(view.body.status).toBe('assessment');
     expect(view.body.messages[0].text).toContain('Internal audit will review the invoices.');
+    expect(view.body.messages[0].text).toContain(
+      'Who is involved: The monitoring officer and internal audit.',
+    );
     expect(view.body.messages[0].from).toBe('handler');
   });
 
@@ -167,9 +211,121 @@ describe('the investigation lifecycle over HTTP', () => {
       { to: 'investigation', reason: 'r', plan: { scope: 's', allegations: 'one' } },
       { to: 'decision', findings: [{ allegation: 1 }] },
       { to: 'acknowledged', firstResponse: null },
+      { to: 'closed', outcome: 'referred_to_another_procedure', reason: 'r', procedureReferral: 'HR' },
+      {
+        to: 'decision',
+        findings: [{ allegation: 'x'.repeat(30000), finding: 'substantiated', reason: 'r' }],
+      },
     ]) {
       const res = await move('mo', body);
       expect({ body, status: res.status < 500 && res.status >= 400 }).toEqual({ body, status: true });
     }
+  });
+
+  it('records the assessment decision to refer a case to another procedure, and tells the reporter in writing', async () => {
+    const server = app.getHttpServer();
+    const submitted = await request(server)
+      .post(`/api/v1/tenants/${tenant.slug}/reports`)
+      .send({
+        category: 'fraud_theft',
+        answers: { whatHappened: 'My manager shouts at me', howYouKnow: 'saw_it', raisedBefore: 'no' },
+        altcha: await solvedAltcha(server, tenant.slug),
+      })
+      .expect(201);
+    const other = (who: string, body: object) =>
+      request(server)
+        .post(`/api/v1/cases/${submitted.body.reference}/transitions`)
+        .auth(tokens[who]!, { type: 'bearer' })
+        .send(body);
+    await other('investigator', { to: 'acknowledged' }).expect(404);
+    await other('mo', {
+      to: 'acknowledged',
+      firstResponse: {
+        proposedHandling: 'We will assess it.',
+        whoIsInvolved: 'The monitoring officer.',
+        estimatedTimescale: 'Two weeks.',
+        supportAvailable: 'Protect.',
+      },
+    }).expect(201);
+    await other('mo', { to: 'assessment' }).expect(201);
+    const unnamed = await other('mo', {
+      to: 'closed',
+      outcome: 'referred_to_another_procedure',
+      reason: 'A personal grievance, not a breach of the code.',
+    }).expect(400);
+    expect(unnamed.body.message[0]).toMatch(
+      /^Say which procedure the case was referred to \(procedureReferral\.procedure\): one of grievance, /,
+    );
+    const referred = await other('mo', {
+      to: 'closed',
+      outcome: 'referred_to_another_procedure',
+      reason: 'A personal grievance, not a breach of the code.',
+      procedureReferral: { procedure: 'grievance' },
+    }).expect(201);
+    expect(referred.body).toEqual(
+      expect.objectContaining({ status: 'closed', outcome: 'referred_to_another_procedure' }),
+    );
+    const token = await signInWithReceipt(server, tenant.slug, submitted.body.receipt);
+    const view = await request(server)
+      .get('/api/v1/reporter/case')
+      .auth(token, { type: 'bearer' })
+      .expect(200);
+    expect(view.body.messages.map((msg: { text: string }) => msg.text).at(-1)).toBe(
+      'We have assessed your concern and referred it to the grievance procedure, which is the right way to deal with it. Your report stays on record and your receipt still works.',
+    );
+  });
+
+  it('needs the overseer to confirm a finding that the report was knowingly false', async () => {
+    const server = app.getHttpServer();
+    const submitted = await request(server)
+      .post(`/api/v1/tenants/${tenant.slug}/reports`)
+      .send({
+        category: 'fraud_theft',
+        answers: { whatHappened: 'Forged timesheets', howYouKnow: 'told', raisedBefore: 'no' },
+        altcha: await solvedAltcha(server, tenant.slug),
+      })
+      .expect(201);
+    const go = (who: string, body: object) =>
+      request(server)
+        .post(`/api/v1/cases/${submitted.body.reference}/transitions`)
+        .auth(tokens[who]!, { type: 'bearer' })
+        .send(body);
+    await go('s151', {
+      to: 'acknowledged',
+      firstResponse: {
+        proposedHandling: 'Internal audit will look at the timesheets.',
+        whoIsInvolved: 'Internal audit.',
+        estimatedTimescale: 'A month.',
+        supportAvailable: 'Protect.',
+      },
+    }).expect(201);
+    await go('s151', { to: 'assessment' }).expect(201);
+    await go('s151', {
+      to: 'investigation',
+      reason: 'Specific and checkable.',
+      plan: {
+        scope: 'Timesheets, March.',
+        allegations: ['Timesheets were forged'],
+        targetDate: '2027-01-31',
+      },
+    }).expect(201);
+    await go('s151', {
+      to: 'decision',
+      findings: [
+        { allegation: 'Timesheets were forged', finding: 'knowingly_false', reason: 'The originals match.' },
+      ],
+    }).expect(201);
+    const unconfirmed = await go('mo', {
+      to: 'closed',
+      outcome: 'not_substantiated',
+      reason: 'The report was made up.',
+    }).expect(400);
+    expect(unconfirmed.body.message[0]).toMatch(/\(knowinglyFalseConfirmed\)\.$/);
+    await go('mo', {
+      to: 'closed',
+      outcome: 'not_substantiated',
+      reason: 'The report was made up; the originals match.',
+      knowinglyFalseConfirmed: true,
+    }).expect(201);
   });
 });

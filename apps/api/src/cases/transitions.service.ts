@@ -2,12 +2,30 @@
  * Moving a case through the investigation lifecycle (issue #7; DESIGN.md "Investigation lifecycle").
  * The domain's state machine decides; this service records the result with who, when and why: the
  * status and dates in the readable metadata, the transition's own data (first response, plan,
- * findings, recommendations, reasons) encrypted to the internal scope, the first response also sent
- * to the reporter, an audit entry and an outbox event — all in one transaction.
+ * findings, recommendations, reasons) encrypted to the internal scope, the first response — and a
+ * referral to another procedure — also sent to the reporter, an audit entry and an outbox event, all
+ * in one transaction.
+ *
+ * What the domain cannot see, this service reads from the case and passes as a TransitionContext:
+ * the allegations of the current plan (findings must answer each one, once), the findings a decision
+ * rests on (a knowingly false one needs confirming) and whether the actor is the case's overseer (only
+ * the overseer decides an investigated case). The plan and findings are internal-scope content, read
+ * with the actor's own grant.
+ *
+ * Request bodies, by `to` (documented in OpenAPI on POST /cases/:reference/transitions):
+ * - acknowledged: { firstResponse: { proposedHandling, whoIsInvolved, estimatedTimescale, supportAvailable } }
+ * - assessment:   {}
+ * - investigation: { reason, plan: { scope, allegations: string[], targetDate? } }
+ * - decision:     { findings: [{ allegation (as worded in the plan), finding, reason }] }, one per allegation
+ * - closed:       { outcome, reason, referral?: { body, details? }, procedureReferral?: { procedure, details? },
+ *                   recommendations?: [{ action, owner, dueDate? }], knowinglyFalseConfirmed? }
+ * - reopened:     { reason }
  */
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { decryptWithScope, openGrantAsKey, type UnlockedKey } from '@nolan/crypto';
 import {
+  type AllegationFindingValue,
   allowedTransitions,
   applyTransition,
   CASE_STATUSES,
@@ -15,12 +33,17 @@ import {
   computeSlaDates,
   getCategory,
   isCategoryId,
+  OTHER_PROCEDURE_LABELS,
+  OVERSIGHT_ROLES,
+  recordedTransitionData,
   type StaffRole,
   toLondonDate,
   type TransitionCommand,
+  type TransitionContext,
 } from '@nolan/domain';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
+import { SessionStore } from '../auth/session-store';
 import type { AuthenticatedStaff } from '../auth/staff-auth.guard';
 import { inTenant } from '../database/tenant-transaction';
 import { AppError } from '../errors/app-error';
@@ -29,7 +52,7 @@ import { CaseEntity } from './case.entity';
 import { CaseStoreService } from './case-store.service';
 import { CasesRepository } from './cases.repository';
 import { mapCaseSummary, NO_SUCH_CASE } from './cases.service';
-import { packJson } from './item-codec';
+import { packJson, unpackJson } from './item-codec';
 import { ReporterMessages } from './reporter-messages';
 
 @Injectable()
@@ -41,6 +64,7 @@ export class TransitionsService {
     private readonly outbox: OutboxRepository,
     private readonly reporterMessages: ReporterMessages,
     private readonly audit: AuditService,
+    private readonly sessions: SessionStore,
   ) {}
 
   async transition(staff: AuthenticatedStaff, reference: string, body: unknown) {
@@ -55,11 +79,23 @@ export class TransitionsService {
     ) {
       throw new AppError('INVALID_INPUT', [`to must be one of: ${CASE_STATUSES.join(', ')}`]);
     }
+    // Findings and decisions are checked against internal content, read with the actor's own key.
+    const outcome = (body as { outcome?: unknown }).outcome;
+    const needsContext = to === 'decision' || (to === 'closed' && outcome !== 'withdrawn');
+    const key = needsContext ? await this.sessions.unlockedKey(staff) : null;
     return inTenant(this.dataSource, session.tenantId, async (m) => {
       const found = await this.cases.findGrantedByReference(m, session.userId, reference);
       if (!found) throw new AppError('NOT_FOUND', NO_SUCH_CASE);
       const command = body as TransitionCommand;
-      const result = applyTransition(found.status as CaseStatus, command, session.roles as StaffRole[]);
+      const context = key
+        ? await this.context(m, found, session, key, to as CaseStatus)
+        : ({} satisfies TransitionContext);
+      const result = applyTransition(
+        found.status as CaseStatus,
+        command,
+        session.roles as StaffRole[],
+        context,
+      );
       if (!result.ok) {
         if (result.code === 'illegal_transition') throw new AppError('CONFLICT', result.reason);
         if (result.code === 'not_permitted') throw new AppError('FORBIDDEN', result.reason);
@@ -80,20 +116,20 @@ export class TransitionsService {
       if (result.to === 'reopened') Object.assign(changes, { closedOn: null, outcome: null });
       await m.getRepository(CaseEntity).update({ id: found.id }, changes);
 
+      const data = recordedTransitionData(command);
       const author = { kind: 'staff' as const, id: session.userId };
       const base = { tenantId: session.tenantId, caseId: found.id, author };
       await this.caseStore.addItem(
         m,
         { ...base, scope: 'internal', kind: 'transition' },
-        packJson({ from: result.from, to: result.to, outcome: result.outcome, on: today, data: command }),
+        packJson({ from: result.from, to: result.to, outcome: result.outcome, on: today, data }),
       );
-      if (command.to === 'acknowledged') {
-        const { proposedHandling, estimatedTimescale, supportAvailable } = command.firstResponse;
-        const text = `We have received your concern.\n\nWhat we will do: ${proposedHandling}\n\nHow long it should take: ${estimatedTimescale}\n\nSupport available to you: ${supportAvailable}`;
+      const toReporter = messageToReporter(data);
+      if (toReporter) {
         await this.reporterMessages.send(
           m,
           { tenantId: session.tenantId, caseId: found.id, staffId: session.userId },
-          text,
+          toReporter,
         );
       }
       await this.audit.append(m, {
@@ -115,4 +151,90 @@ export class TransitionsService {
       };
     });
   }
+
+  /**
+   * What the move needs to know about the case: for findings, the current plan's allegations; for a
+   * decision, the findings it rests on and whether the actor is the case's overseer. The overseer is
+   * the holder of the identity scope in an oversight role: routing gives it to the monitoring officer,
+   * or to whoever a conflict route puts in their place, and re-routing moves it with the role.
+   */
+  private async context(
+    m: EntityManager,
+    found: CaseEntity,
+    session: AuthenticatedStaff['session'],
+    key: UnlockedKey,
+    to: CaseStatus,
+  ): Promise<TransitionContext> {
+    if (to === 'decision' && found.status === 'investigation') {
+      const plan = await this.latestTransitionData(m, found.id, session.userId, key, 'investigation');
+      const allegations = (plan as { plan?: { allegations?: unknown } } | null)?.plan?.allegations;
+      return Array.isArray(allegations) ? { planAllegations: allegations as string[] } : {};
+    }
+    if (to === 'closed' && found.status === 'decision') {
+      const recorded = await this.latestTransitionData(m, found.id, session.userId, key, 'decision');
+      const findings = (recorded as { findings?: { finding: AllegationFindingValue }[] } | null)?.findings;
+      const overseer =
+        session.roles.some((role) => OVERSIGHT_ROLES.includes(role)) &&
+        (await this.cases.grantFor(m, found.id, session.userId, 'identity')) !== null;
+      return {
+        actorIsOverseer: overseer,
+        ...(Array.isArray(findings) ? { findings: findings.map((f) => f.finding) } : {}),
+      };
+    }
+    return {};
+  }
+
+  /**
+   * The data of the latest transition into `to`, from the internal scope. A handler without the
+   * internal scope cannot read the plan or the findings, so cannot act on them: 409 with the reason.
+   */
+  private async latestTransitionData(
+    m: EntityManager,
+    caseId: string,
+    userId: string,
+    key: UnlockedKey,
+    to: CaseStatus,
+  ): Promise<unknown> {
+    const grant = await this.cases.grantFor(m, caseId, userId, 'internal');
+    if (!grant) {
+      throw new AppError(
+        'CONFLICT',
+        'You cannot read this case’s internal record (its plan and findings), so you cannot move it on from here.',
+      );
+    }
+    const scopeKey = await openGrantAsKey(new Uint8Array(grant.encryptedScopeKey), key);
+    const items = (await this.cases.items(m, caseId, 'internal')).filter((i) => i.kind === 'transition');
+    for (const item of items.reverse()) {
+      const recorded = unpackJson<{ to?: string; data?: unknown }>(
+        await decryptWithScope(new Uint8Array(item.ciphertext), scopeKey),
+      );
+      if (recorded.to === to) return recorded.data ?? null;
+    }
+    return null;
+  }
+}
+
+/**
+ * What the reporter is told in writing when the case moves: the first response on acknowledgement
+ * (GP-06), and that the case was referred to another procedure (regulatory.md §4 note 4). Outcomes of
+ * an investigation reach the reporter as feedback, written by a handler, not from here.
+ */
+function messageToReporter(data: TransitionCommand): string | null {
+  if (data.to === 'acknowledged') {
+    const { proposedHandling, whoIsInvolved, estimatedTimescale, supportAvailable } = data.firstResponse;
+    return (
+      `We have received your concern.\n\nWhat we will do: ${proposedHandling}\n\n` +
+      `Who is involved: ${whoIsInvolved}\n\nHow long it should take: ${estimatedTimescale}\n\n` +
+      `Support available to you: ${supportAvailable}`
+    );
+  }
+  if (data.to === 'closed' && data.outcome === 'referred_to_another_procedure' && data.procedureReferral) {
+    const { procedure, details } = data.procedureReferral;
+    const named = procedure === 'other' && details ? details : OTHER_PROCEDURE_LABELS[procedure];
+    return (
+      `We have assessed your concern and referred it to ${named}, which is the right way to deal ` +
+      `with it. Your report stays on record and your receipt still works.`
+    );
+  }
+  return null;
 }

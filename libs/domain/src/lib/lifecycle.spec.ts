@@ -12,6 +12,8 @@ import {
   type CaseStatus,
   type CloseCommand,
   type TransitionCommand,
+  type TransitionContext,
+  recordedTransitionData,
 } from './lifecycle';
 import { STAFF_ROLES, type StaffRole } from './roles';
 
@@ -22,6 +24,7 @@ const acknowledge: TransitionCommand = {
   to: 'acknowledged',
   firstResponse: {
     proposedHandling: 'The monitoring officer will assess the concern.',
+    whoIsInvolved: 'The monitoring officer and an investigator from internal audit.',
     estimatedTimescale: 'We expect to decide how to proceed within 15 working days.',
     supportAvailable: 'You can call the Protect advice line or the employee assistance programme.',
   },
@@ -88,7 +91,7 @@ describe('case lifecycle', () => {
     ).toMatchObject({ code: 'illegal_transition' });
   });
 
-  it('closes at assessment only as no further action or referred externally', () => {
+  it('closes at assessment only as no further action, referred to another procedure or referred externally', () => {
     const nfa = applyTransition(
       'assessment',
       { to: 'closed', outcome: 'no_further_action', reason: 'The matter is a personal grievance.' },
@@ -98,7 +101,7 @@ describe('case lifecycle', () => {
     const substantiated = applyTransition('assessment', closeSubstantiated, MO);
     expect(substantiated).toMatchObject({ ok: false, code: 'illegal_transition' });
     expect(!substantiated.ok && substantiated.reason).toBe(
-      'At assessment a case can only be closed as no further action or referred externally; an outcome of substantiated needs an investigation and a decision.',
+      'At assessment a case can only be closed as no further action, referred to another procedure or referred externally; an outcome of substantiated needs an investigation and a decision.',
     );
   });
 
@@ -294,10 +297,15 @@ describe('case lifecycle', () => {
     expect(allowedTransitions('acknowledged')).toEqual([{ to: 'assessment', outcomes: [] }, withdrawn]);
     expect(allowedTransitions('assessment')).toEqual([
       { to: 'investigation', outcomes: [] },
-      { to: 'closed', outcomes: ['no_further_action', 'referred_externally', 'withdrawn'] },
+      {
+        to: 'closed',
+        outcomes: ['no_further_action', 'referred_externally', 'referred_to_another_procedure', 'withdrawn'],
+      },
     ]);
     expect(allowedTransitions('investigation')).toEqual([{ to: 'decision', outcomes: [] }, withdrawn]);
-    expect(allowedTransitions('decision')).toEqual([{ to: 'closed', outcomes: [...CASE_OUTCOMES] }]);
+    expect(allowedTransitions('decision')).toEqual([
+      { to: 'closed', outcomes: CASE_OUTCOMES.filter((o) => o !== 'referred_to_another_procedure') },
+    ]);
     expect(allowedTransitions('closed')).toEqual([{ to: 'reopened', outcomes: [] }]);
     expect(allowedTransitions('reopened')).toEqual([{ to: 'assessment', outcomes: [] }, withdrawn]);
   });
@@ -318,6 +326,207 @@ describe('case lifecycle', () => {
     );
     expect(outcomeSuggestedByFindings(f('partially_substantiated'))).toBe('partially_substantiated');
     expect(outcomeSuggestedByFindings(f('not_substantiated', 'knowingly_false'))).toBe('not_substantiated');
+  });
+
+  it('needs the first response to say who is involved, naming the field', () => {
+    const { whoIsInvolved: _left, ...rest } = acknowledge.firstResponse;
+    expect(
+      applyTransition(
+        'received',
+        { to: 'acknowledged', firstResponse: rest } as TransitionCommand,
+        INVESTIGATOR,
+      ),
+    ).toEqual({
+      ok: false,
+      code: 'invalid_data',
+      field: 'firstResponse.whoIsInvolved',
+      reason:
+        'The first response must say who is involved in dealing with the concern (firstResponse.whoIsInvolved).',
+    });
+  });
+
+  it('refers a case to another procedure at assessment only when it says which one', () => {
+    const base = {
+      to: 'closed',
+      outcome: 'referred_to_another_procedure',
+      reason: 'A personal grievance.',
+    } as const;
+    expect(applyTransition('assessment', base, INVESTIGATOR)).toEqual({
+      ok: false,
+      code: 'invalid_data',
+      field: 'procedureReferral.procedure',
+      reason:
+        'Say which procedure the case was referred to (procedureReferral.procedure): one of grievance, ' +
+        'disciplinary, dignity at work, corporate complaints, safeguarding, councillor code of conduct or other.',
+    });
+    expect(
+      applyTransition('assessment', { ...base, procedureReferral: { procedure: 'other' } }, INVESTIGATOR),
+    ).toMatchObject({ field: 'procedureReferral.details' });
+    expect(
+      applyTransition('assessment', { ...base, procedureReferral: { procedure: 'grievance' } }, INVESTIGATOR),
+    ).toEqual({ ok: true, from: 'assessment', to: 'closed', outcome: 'referred_to_another_procedure' });
+  });
+
+  it('refuses to refer an investigated case to another procedure, saying to record it as a recommendation', () => {
+    const result = applyTransition(
+      'decision',
+      {
+        to: 'closed',
+        outcome: 'referred_to_another_procedure',
+        reason: 'HR should take it on.',
+        procedureReferral: { procedure: 'disciplinary' },
+      },
+      MO,
+    );
+    expect(result).toMatchObject({ ok: false, code: 'illegal_transition' });
+    expect(!result.ok && result.reason).toMatch(/as a recommendation with its owner\.$/);
+  });
+
+  it('names the police, the external auditor or a regulator when referring externally', () => {
+    for (const body of ['police', 'external_auditor'] as const) {
+      expect(
+        applyTransition(
+          'assessment',
+          { to: 'closed', outcome: 'referred_externally', reason: 'Criminal.', referral: { body } },
+          INVESTIGATOR,
+        ),
+      ).toMatchObject({ ok: true });
+    }
+    expect(
+      applyTransition(
+        'assessment',
+        { to: 'closed', outcome: 'referred_externally', reason: 'R.', referral: { body: 'regulator' } },
+        INVESTIGATOR,
+      ),
+    ).toMatchObject({ field: 'referral.details' });
+  });
+
+  it('needs a finding for every allegation of the plan, once each, and none for anything else', () => {
+    const context = { planAllegations: ['Claims for journeys not made.', 'Receipts were altered.'] };
+    const finding = (allegation: string) => ({
+      allegation,
+      finding: 'substantiated' as const,
+      reason: 'Logs.',
+    });
+    expect(applyTransition('investigation', findings, INVESTIGATOR, context)).toEqual({
+      ok: false,
+      code: 'invalid_data',
+      field: 'findings',
+      reason:
+        'Record a finding for every allegation in the investigation plan: allegation 2 has none (findings).',
+    });
+    expect(
+      applyTransition(
+        'investigation',
+        { to: 'decision', findings: [finding('Claims for journeys not made.'), finding('Something else.')] },
+        INVESTIGATOR,
+        context,
+      ),
+    ).toMatchObject({ field: 'findings[1].allegation' });
+    expect(
+      applyTransition(
+        'investigation',
+        {
+          to: 'decision',
+          findings: [finding('Claims for journeys not made.'), finding(' claims for journeys NOT made. ')],
+        },
+        INVESTIGATOR,
+        context,
+      ),
+    ).toMatchObject({
+      field: 'findings[1].allegation',
+      reason:
+        'Finding 2 repeats allegation 1 of the plan; give one finding per allegation (findings[1].allegation).',
+    });
+    expect(
+      applyTransition(
+        'investigation',
+        {
+          to: 'decision',
+          findings: [finding('Receipts were altered. '), finding('Claims for journeys not made.')],
+        },
+        INVESTIGATOR,
+        context,
+      ),
+    ).toMatchObject({ ok: true, to: 'decision' });
+  });
+
+  it('refuses a plan that lists the same allegation twice', () => {
+    const twice = { ...investigate, plan: { scope: 'x', allegations: ['Fraud.', ' fraud.'] } };
+    expect(applyTransition('assessment', twice as TransitionCommand, INVESTIGATOR)).toMatchObject({
+      field: 'plan.allegations[1]',
+    });
+  });
+
+  it('lets only the case’s overseer decide an investigated case, though anyone handling it may withdraw it', () => {
+    expect(
+      applyTransition('decision', closeSubstantiated, ['s151_officer'], { actorIsOverseer: false }),
+    ).toEqual({
+      ok: false,
+      code: 'not_permitted',
+      reason:
+        'Only the overseer of this case (the monitoring officer, or whoever oversees it in their place ' +
+        'under the conflict routes) can decide the outcome of its investigation.',
+    });
+    expect(
+      applyTransition('decision', closeSubstantiated, ['head_of_paid_service'], { actorIsOverseer: true }),
+    ).toMatchObject({ ok: true });
+    expect(
+      applyTransition(
+        'decision',
+        { to: 'closed', outcome: 'withdrawn', reason: 'The reporter withdrew.' },
+        INVESTIGATOR,
+        { actorIsOverseer: false },
+      ),
+    ).toMatchObject({ ok: true });
+  });
+
+  it('needs the decision maker to confirm a knowingly false finding (EU-20)', () => {
+    const close = {
+      to: 'closed',
+      outcome: 'not_substantiated',
+      reason: 'The emails were fabricated.',
+    } as const;
+    const context = { findings: ['knowingly_false' as const], actorIsOverseer: true };
+    expect(applyTransition('decision', close, MO, context)).toMatchObject({
+      ok: false,
+      code: 'invalid_data',
+      field: 'knowinglyFalseConfirmed',
+    });
+    expect(
+      applyTransition('decision', { ...close, knowinglyFalseConfirmed: true }, MO, context),
+    ).toMatchObject({ ok: true, outcome: 'not_substantiated' });
+    expect(applyTransition('decision', close, MO, { findings: ['not_substantiated'] })).toMatchObject({
+      ok: true,
+    });
+  });
+
+  it('refuses text longer than a transition field may hold, naming the field', () => {
+    const long = 'x'.repeat(20001);
+    expect(applyTransition('closed', { to: 'reopened', reason: long }, MO)).toEqual({
+      ok: false,
+      code: 'invalid_data',
+      field: 'reason',
+      reason: 'Keep reason to 20000 characters; add longer documents as evidence (reason).',
+    });
+  });
+
+  it('records only the fields a stage defines, trimmed', () => {
+    const sloppy = {
+      ...closeSubstantiated,
+      reason: '  The claims were false.  ',
+      referral: { body: 'police' },
+      extra: '<script>',
+    } as unknown as TransitionCommand;
+    expect(applyTransition('decision', sloppy, MO)).toMatchObject({ ok: true });
+    expect(recordedTransitionData(sloppy)).toEqual({
+      to: 'closed',
+      outcome: 'substantiated',
+      reason: 'The claims were false.',
+      recommendations: [
+        { action: 'Recover the overpayment.', owner: 'Head of finance', dueDate: '2026-06-30' },
+      ],
+    });
   });
 });
 
@@ -363,7 +572,7 @@ const RULES: { from: CaseStatus[]; to: CaseStatus; outcomes?: CaseOutcome[]; rol
   {
     from: ['assessment'],
     to: 'closed',
-    outcomes: ['no_further_action', 'referred_externally'],
+    outcomes: ['no_further_action', 'referred_externally', 'referred_to_another_procedure'],
     roles: HANDLERS,
   },
   {
@@ -449,7 +658,12 @@ const acknowledgeArb = fc.tuple(rolesArb, brokenArb, text).map(
     new Attempt(
       {
         to: 'acknowledged',
-        firstResponse: { proposedHandling: t, estimatedTimescale: t, supportAvailable: blankIf(broken, t) },
+        firstResponse: {
+          proposedHandling: t,
+          whoIsInvolved: t,
+          estimatedTimescale: t,
+          supportAvailable: blankIf(broken, t),
+        },
       },
       roles,
       broken,
@@ -494,6 +708,7 @@ const closeArb = fc.tuple(rolesArb, brokenArb, text, fc.constantFrom(...CASE_OUT
         outcome,
         reason: blankIf(broken, t),
         referral: { body: 'external_auditor' },
+        procedureReferral: { procedure: 'grievance' },
         recommendations: [{ action: t, owner: 'Head of audit' }],
       },
       roles,
@@ -509,6 +724,18 @@ const withdrawArb = fc
 const reopenArb = fc
   .tuple(rolesArb, brokenArb, text)
   .map(([roles, broken, t]) => new Attempt({ to: 'reopened', reason: blankIf(broken, t) }, roles, broken));
+
+const contextArb = fc.record(
+  {
+    planAllegations: fc.array(fc.oneof(text, fc.constant('Claims for journeys not made.')), { maxLength: 3 }),
+    findings: fc.array(
+      fc.constantFrom('substantiated', 'partially_substantiated', 'not_substantiated', 'knowingly_false'),
+      { maxLength: 3 },
+    ),
+    actorIsOverseer: fc.boolean(),
+  },
+  { requiredKeys: [] },
+) as fc.Arbitrary<TransitionContext>;
 
 const allCommands = [
   acknowledgeArb,
@@ -566,21 +793,29 @@ describe('case lifecycle, model-based', () => {
           plan: fc.anything(),
           findings: fc.anything(),
           referral: fc.anything(),
+          procedureReferral: fc.anything(),
           recommendations: fc.anything(),
+          knowinglyFalseConfirmed: fc.anything(),
         },
         { requiredKeys: ['to'] },
       ),
     );
     fc.assert(
-      fc.property(fc.constantFrom(...CASE_STATUSES), junk, rolesArb, (state, command, roles) => {
-        const result = applyTransition(state, command as TransitionCommand, roles);
-        if (!result.ok) {
-          expect(result.reason.trim().length).toBeGreaterThan(0);
-          expect(result.reason).toMatch(/^[A-Z].*\.$/s);
-          expect(['illegal_transition', 'not_permitted', 'invalid_data']).toContain(result.code);
-          if (result.code === 'invalid_data') expect(result.reason).toContain(`(${result.field})`);
-        }
-      }),
+      fc.property(
+        fc.constantFrom(...CASE_STATUSES),
+        junk,
+        rolesArb,
+        contextArb,
+        (state, command, roles, context) => {
+          const result = applyTransition(state, command as TransitionCommand, roles, context);
+          if (!result.ok) {
+            expect(result.reason.trim().length).toBeGreaterThan(0);
+            expect(result.reason).toMatch(/^[A-Z].*\.$/s);
+            expect(['illegal_transition', 'not_permitted', 'invalid_data']).toContain(result.code);
+            if (result.code === 'invalid_data') expect(result.reason).toContain(`(${result.field})`);
+          }
+        },
+      ),
       { numRuns: 1000 },
     );
   });

@@ -4,7 +4,12 @@
 // stage, and closed → reopened → assessment for the monitoring officer.
 //
 // A command names the stage it moves to (`to`), exactly like the body of POST /cases/:ref/transitions,
-// and carries the data that stage needs. applyTransition is pure: it never throws for a caller's mistake
+// and carries the data that stage needs (issue #7's list): the first response on acknowledgement; the
+// assessment's decision (no further action, refer to another procedure, refer externally — each a
+// closure with reasons — or investigate, with a plan); findings per allegation of that plan; the
+// decision by the case's overseer with recommendations and their owners; closure; reopening. What the
+// command cannot carry itself (the plan it must answer, the findings the decision rests on, whether the
+// actor is the case's overseer) comes in a TransitionContext the API reads from the case. applyTransition is pure: it never throws for a caller's mistake
 // but refuses with a code the API maps to HTTP once (illegal_transition → 409, not_permitted → 403,
 // invalid_data → 400) and an English sentence to show. The content of a command (reasons, findings) is
 // case content: the API encrypts it; only the status and the outcome code stay readable.
@@ -41,6 +46,7 @@ export const CASE_OUTCOMES = [
   'not_substantiated',
   'no_further_action',
   'referred_externally',
+  'referred_to_another_procedure',
   'withdrawn',
 ] as const;
 
@@ -52,6 +58,7 @@ export const CASE_OUTCOME_LABELS: Readonly<Record<CaseOutcome, string>> = Object
   not_substantiated: 'Not substantiated',
   no_further_action: 'No further action',
   referred_externally: 'Referred externally',
+  referred_to_another_procedure: 'Referred to another procedure',
   withdrawn: 'Withdrawn',
 });
 
@@ -93,10 +100,42 @@ export const EXTERNAL_BODY_LABELS: Readonly<Record<ExternalBody, string>> = Obje
   other: 'Another body',
 });
 
+/**
+ * Procedures other than whistleblowing a concern can be referred to at assessment (GP-01: a personal
+ * grievance goes to HR; regulatory.md §4 note 4: the case keeps its register entry and the reporter is
+ * told in writing that it was referred).
+ */
+export const OTHER_PROCEDURES = [
+  'grievance',
+  'disciplinary',
+  'dignity_at_work',
+  'corporate_complaints',
+  'safeguarding',
+  'councillor_code_of_conduct',
+  'other',
+] as const;
+
+export type OtherProcedure = (typeof OTHER_PROCEDURES)[number];
+
+export const OTHER_PROCEDURE_LABELS: Readonly<Record<OtherProcedure, string>> = Object.freeze({
+  grievance: 'the grievance procedure',
+  disciplinary: 'the disciplinary procedure',
+  dignity_at_work: 'the dignity at work (bullying and harassment) procedure',
+  corporate_complaints: 'the corporate complaints procedure',
+  safeguarding: 'the safeguarding procedure',
+  councillor_code_of_conduct: 'the councillor code of conduct complaints procedure',
+  other: 'another procedure',
+});
+
+/** The longest free text one field of a transition may carry. */
+export const MAX_TRANSITION_TEXT = 20000;
+
 /** The first response to the reporter (GP-06), sent with the acknowledgement. */
 export interface FirstResponse {
   /** How the concern will be dealt with. */
   readonly proposedHandling: string;
+  /** Who is involved in dealing with it (roles or teams, never the reporter's line management by name). */
+  readonly whoIsInvolved: string;
   /** An estimate of how long that will take. */
   readonly estimatedTimescale: string;
   /** What support is available to the reporter (EU-17). */
@@ -133,6 +172,12 @@ export interface ExternalReferral {
   readonly details?: string;
 }
 
+export interface ProcedureReferral {
+  readonly procedure: OtherProcedure;
+  /** Which procedure, and any reference; required for 'other'. */
+  readonly details?: string;
+}
+
 /** received → acknowledged, with the first response to the reporter. */
 export interface AcknowledgeCommand {
   readonly to: 'acknowledged';
@@ -159,9 +204,11 @@ export interface SubmitFindingsCommand {
 }
 
 /**
- * Into closed. From assessment: no_further_action or referred_externally. From decision, by an oversight
- * role: any outcome but withdrawn, with recommendations and their owners (at least one when the outcome
- * is substantiated or partially substantiated). From any open stage: withdrawn.
+ * Into closed. From assessment (its decision not to investigate): no_further_action,
+ * referred_to_another_procedure or referred_externally. From decision, by the case's overseer: any
+ * outcome but withdrawn and referred_to_another_procedure, with recommendations and their owners (at
+ * least one when the outcome is substantiated or partially substantiated). From any open stage:
+ * withdrawn.
  */
 export interface CloseCommand {
   readonly to: 'closed';
@@ -169,7 +216,14 @@ export interface CloseCommand {
   readonly reason: string;
   /** Required when the outcome is referred_externally. */
   readonly referral?: ExternalReferral;
+  /** Required when the outcome is referred_to_another_procedure. */
+  readonly procedureReferral?: ProcedureReferral;
   readonly recommendations?: readonly Recommendation[];
+  /**
+   * The decision maker's explicit confirmation, required when any finding is knowingly false (EU-20:
+   * that finding needs the monitoring officer's approval and a recorded reason).
+   */
+  readonly knowinglyFalseConfirmed?: boolean;
 }
 
 /** closed → reopened, by the monitoring officer. */
@@ -185,6 +239,23 @@ export type TransitionCommand =
   | SubmitFindingsCommand
   | CloseCommand
   | ReopenCommand;
+
+/**
+ * What the API knows about the case that the command itself does not carry. Each part is optional so
+ * callers that have not read the case can still ask whether a move is legal; the API always passes the
+ * parts the move needs.
+ */
+export interface TransitionContext {
+  /** The allegations of the current investigation plan: findings must answer each exactly once. */
+  readonly planAllegations?: readonly string[];
+  /** The findings recorded when the investigation ended: the decision rests on them. */
+  readonly findings?: readonly AllegationFindingValue[];
+  /**
+   * Whether the actor is the case's overseer (routeCase: the monitoring officer, or the conflict
+   * route's lead in their place). Only the overseer decides an investigated case.
+   */
+  readonly actorIsOverseer?: boolean;
+}
 
 export type TransitionRefusalCode = 'illegal_transition' | 'not_permitted' | 'invalid_data';
 
@@ -213,7 +284,11 @@ export interface AllowedTransition {
 
 type Refusal = Extract<TransitionResult, { ok: false }>;
 
-const ASSESSMENT_OUTCOMES: readonly CaseOutcome[] = ['no_further_action', 'referred_externally'];
+const ASSESSMENT_OUTCOMES: readonly CaseOutcome[] = [
+  'no_further_action',
+  'referred_externally',
+  'referred_to_another_procedure',
+];
 const NEEDS_RECOMMENDATIONS: readonly CaseOutcome[] = ['substantiated', 'partially_substantiated'];
 const REOPEN_ROLES: readonly StaffRole[] = ['monitoring_officer'];
 
@@ -249,15 +324,18 @@ const WHERE: Readonly<Record<CaseStatus, string>> = {
 /**
  * Applies a command to a case in `state`, on behalf of someone holding `actorRoles` on the case.
  * Checks, in order: the command names a known stage (and outcome), the move is legal from `state`, the
- * actor's roles allow it, and the data the stage needs is present and not blank.
- * The caller must separately check the actor holds a grant for the case (and, for a decision, is its
- * overseer from routeCase).
+ * actor's roles allow it (and, for the decision on an investigated case, that the actor is its overseer
+ * when `context.actorIsOverseer` says), the data the stage needs is present, not blank and not too long,
+ * and it fits the case (`context`: findings answer every allegation of the plan once; a knowingly false
+ * finding is confirmed by the decision maker).
+ * The caller must separately check the actor holds a grant for the case.
  * @throws RangeError when `state` is not a case status: that is a bug in the caller, not bad input.
  */
 export function applyTransition(
   state: CaseStatus,
   command: TransitionCommand,
   actorRoles: readonly StaffRole[],
+  context: TransitionContext = {},
 ): TransitionResult {
   if (!(CASE_STATUSES as readonly string[]).includes(state)) {
     throw new RangeError(`"${String(state)}" is not a case status.`);
@@ -286,8 +364,17 @@ export function applyTransition(
   if (!actorRoles.some((role) => allowedRoles.includes(role))) {
     return { ok: false, code: 'not_permitted', reason: notPermittedReason(to, state, outcome) };
   }
+  if (isInvestigatedDecision(state, to, outcome) && context.actorIsOverseer === false) {
+    return {
+      ok: false,
+      code: 'not_permitted',
+      reason:
+        'Only the overseer of this case (the monitoring officer, or whoever oversees it in their place ' +
+        'under the conflict routes) can decide the outcome of its investigation.',
+    };
+  }
 
-  const problem = checkData(state, to, outcome, input);
+  const problem = checkData(state, to, outcome, input) ?? checkFit(state, to, outcome, input, context);
   if (problem) return problem;
 
   return { ok: true, from: state, to, outcome };
@@ -348,22 +435,34 @@ function checkLegal(state: CaseStatus, to: CaseStatus, outcome: CaseOutcome | nu
   }
   if (state === 'assessment' && outcome !== null && !ASSESSMENT_OUTCOMES.includes(outcome)) {
     return illegal(
-      `At assessment a case can only be closed as no further action or referred externally; ` +
-        `an outcome of ${CASE_OUTCOME_LABELS[outcome].toLowerCase()} needs an investigation and a decision.`,
+      `At assessment a case can only be closed as no further action, referred to another procedure or ` +
+        `referred externally; an outcome of ${CASE_OUTCOME_LABELS[outcome].toLowerCase()} needs an ` +
+        `investigation and a decision.`,
+    );
+  }
+  if (state === 'decision' && outcome === 'referred_to_another_procedure') {
+    return illegal(
+      'Referral to another procedure is an assessment decision; after an investigation, decide the ' +
+        'outcome and record the referral (to HR, for example) as a recommendation with its owner.',
     );
   }
   return null;
 }
 
+/** The decision on an investigated case: the overseer's, not any handler's. */
+function isInvestigatedDecision(state: CaseStatus, to: CaseStatus, outcome: CaseOutcome | null): boolean {
+  return to === 'closed' && state === 'decision' && outcome !== 'withdrawn';
+}
+
 function rolesFor(state: CaseStatus, to: CaseStatus, outcome: CaseOutcome | null): readonly StaffRole[] {
   if (to === 'reopened') return REOPEN_ROLES;
-  if (to === 'closed' && state === 'decision' && outcome !== 'withdrawn') return OVERSIGHT_ROLES;
+  if (isInvestigatedDecision(state, to, outcome)) return OVERSIGHT_ROLES;
   return HANDLER_ROLES;
 }
 
 function notPermittedReason(to: CaseStatus, state: CaseStatus, outcome: CaseOutcome | null): string {
   if (to === 'reopened') return 'Only the monitoring officer can reopen a closed case.';
-  if (to === 'closed' && state === 'decision' && outcome !== 'withdrawn') {
+  if (isInvestigatedDecision(state, to, outcome)) {
     return (
       'Only the monitoring officer, the deputy monitoring officer, the head of paid service or the ' +
       'section 151 officer can decide the outcome of an investigation.'
@@ -405,6 +504,12 @@ function checkData(
         ) ??
         requireText(
           response,
+          'whoIsInvolved',
+          'firstResponse.',
+          'The first response must say who is involved in dealing with the concern',
+        ) ??
+        requireText(
+          response,
           'estimatedTimescale',
           'firstResponse.',
           'The first response must give an estimate of how long it will take',
@@ -441,11 +546,20 @@ function checkData(
           'The investigation plan must list at least one allegation (plan.allegations).',
         );
       }
-      const blank = allegations.findIndex((a) => !isText(a));
-      if (blank >= 0) {
+      for (const [i, allegation] of allegations.entries()) {
+        const problem = requireText(
+          { [`allegations[${i}]`]: allegation },
+          `allegations[${i}]`,
+          'plan.',
+          `Allegation ${i + 1} in the plan is blank`,
+        );
+        if (problem) return problem;
+      }
+      const repeated = allegations.findIndex((a, i) => allegations.findIndex((b) => sameText(a, b)) !== i);
+      if (repeated >= 0) {
         return invalid(
-          `plan.allegations[${blank}]`,
-          `Allegation ${blank + 1} in the plan is blank (plan.allegations[${blank}]).`,
+          `plan.allegations[${repeated}]`,
+          `Allegation ${repeated + 1} in the plan repeats an earlier one; list each allegation once (plan.allegations[${repeated}]).`,
         );
       }
       return optionalDate(plan, 'targetDate', 'plan.', "The plan's target date");
@@ -486,6 +600,142 @@ function checkData(
   }
 }
 
+/**
+ * Whether the data fits the case as it stands: findings answer the plan's allegations one to one, and
+ * a knowingly false finding is confirmed by whoever decides (EU-20).
+ */
+function checkFit(
+  state: CaseStatus,
+  to: CaseStatus,
+  outcome: CaseOutcome | null,
+  input: Record<string, unknown>,
+  context: TransitionContext,
+): Refusal | null {
+  if (to === 'decision' && context.planAllegations !== undefined) {
+    const findings = input['findings'] as readonly Record<string, unknown>[];
+    const plan = context.planAllegations;
+    const answered = new Set<number>();
+    for (const [i, finding] of findings.entries()) {
+      const index = plan.findIndex((allegation) => sameText(allegation, finding['allegation']));
+      if (index < 0) {
+        return invalid(
+          `findings[${i}].allegation`,
+          `Finding ${i + 1} is about an allegation that is not in the investigation plan; use the ` +
+            `allegation's words from the plan (findings[${i}].allegation).`,
+        );
+      }
+      if (answered.has(index)) {
+        return invalid(
+          `findings[${i}].allegation`,
+          `Finding ${i + 1} repeats allegation ${index + 1} of the plan; give one finding per allegation (findings[${i}].allegation).`,
+        );
+      }
+      answered.add(index);
+    }
+    const missing = plan.map((_, i) => i).filter((i) => !answered.has(i));
+    if (missing.length > 0) {
+      const numbers = orList(missing.map((i) => String(i + 1))).replace(/ or /, ' and ');
+      return invalid(
+        'findings',
+        `Record a finding for every allegation in the investigation plan: allegation${missing.length > 1 ? 's' : ''} ${numbers} ${missing.length > 1 ? 'have' : 'has'} none (findings).`,
+      );
+    }
+  }
+  if (
+    isInvestigatedDecision(state, to, outcome) &&
+    context.findings?.includes('knowingly_false') === true &&
+    input['knowinglyFalseConfirmed'] !== true
+  ) {
+    return invalid(
+      'knowinglyFalseConfirmed',
+      'A finding that the report was knowingly false needs the decision maker to confirm it ' +
+        '(knowinglyFalseConfirmed: true), with the reasons in reason (knowinglyFalseConfirmed).',
+    );
+  }
+  return null;
+}
+
+/**
+ * The command as it will be recorded: only the fields its stage defines, text trimmed, so nothing a
+ * client adds on the side is stored. Call it only on a command applyTransition accepted.
+ */
+export function recordedTransitionData(command: TransitionCommand): TransitionCommand {
+  const text = (value: string | undefined): string | undefined => value?.trim();
+  switch (command.to) {
+    case 'acknowledged': {
+      const r = command.firstResponse;
+      return {
+        to: command.to,
+        firstResponse: {
+          proposedHandling: r.proposedHandling.trim(),
+          whoIsInvolved: r.whoIsInvolved.trim(),
+          estimatedTimescale: r.estimatedTimescale.trim(),
+          supportAvailable: r.supportAvailable.trim(),
+        },
+      };
+    }
+    case 'assessment':
+      return { to: command.to };
+    case 'investigation':
+      return {
+        to: command.to,
+        reason: command.reason.trim(),
+        plan: {
+          scope: command.plan.scope.trim(),
+          allegations: command.plan.allegations.map((a) => a.trim()),
+          ...(command.plan.targetDate === undefined ? {} : { targetDate: command.plan.targetDate }),
+        },
+      };
+    case 'decision':
+      return {
+        to: command.to,
+        findings: command.findings.map((f) => ({
+          allegation: f.allegation.trim(),
+          finding: f.finding,
+          reason: f.reason.trim(),
+        })),
+      };
+    case 'closed':
+      return {
+        to: command.to,
+        outcome: command.outcome,
+        reason: command.reason.trim(),
+        ...(command.outcome === 'referred_externally' && command.referral
+          ? {
+              referral: {
+                body: command.referral.body,
+                ...(command.referral.details === undefined
+                  ? {}
+                  : { details: text(command.referral.details) }),
+              },
+            }
+          : {}),
+        ...(command.outcome === 'referred_to_another_procedure' && command.procedureReferral
+          ? {
+              procedureReferral: {
+                procedure: command.procedureReferral.procedure,
+                ...(command.procedureReferral.details === undefined
+                  ? {}
+                  : { details: text(command.procedureReferral.details) }),
+              },
+            }
+          : {}),
+        ...(command.recommendations && command.recommendations.length > 0
+          ? {
+              recommendations: command.recommendations.map((r) => ({
+                action: r.action.trim(),
+                owner: r.owner.trim(),
+                ...(r.dueDate === undefined ? {} : { dueDate: r.dueDate }),
+              })),
+            }
+          : {}),
+        ...(command.knowinglyFalseConfirmed === true ? { knowinglyFalseConfirmed: true } : {}),
+      };
+    case 'reopened':
+      return { to: command.to, reason: command.reason.trim() };
+  }
+}
+
 function checkClosure(
   state: CaseStatus,
   outcome: CaseOutcome,
@@ -498,6 +748,32 @@ function checkClosure(
     outcome === 'withdrawn' ? 'Give the reason for the withdrawal' : 'Give the reason for closing the case',
   );
   if (reasonProblem) return reasonProblem;
+  if (outcome === 'referred_to_another_procedure') {
+    const referral = input['procedureReferral'];
+    if (!isRecord(referral) || !isOneOf(OTHER_PROCEDURES, referral['procedure'])) {
+      return invalid(
+        'procedureReferral.procedure',
+        `Say which procedure the case was referred to (procedureReferral.procedure): one of ${orList(OTHER_PROCEDURES)}.`,
+      );
+    }
+    if (referral['procedure'] === 'other') {
+      const problem = requireText(
+        referral,
+        'details',
+        'procedureReferral.',
+        'Name the procedure the case was referred to',
+      );
+      if (problem) return problem;
+    } else if (referral['details'] !== undefined) {
+      const problem = requireText(
+        referral,
+        'details',
+        'procedureReferral.',
+        'Leave out the details of the referral, or give them as text',
+      );
+      if (problem) return problem;
+    }
+  }
   if (outcome === 'referred_externally') {
     const referral = input['referral'];
     if (!isRecord(referral) || !isOneOf(EXTERNAL_BODIES, referral['body'])) {
@@ -544,7 +820,15 @@ function requireText(
   prefix: string,
   sentence: string,
 ): Refusal | null {
-  return isText(record[key]) ? null : invalid(`${prefix}${key}`, `${sentence} (${prefix}${key}).`);
+  const value = record[key];
+  if (!isText(value)) return invalid(`${prefix}${key}`, `${sentence} (${prefix}${key}).`);
+  if ((value as string).length > MAX_TRANSITION_TEXT) {
+    return invalid(
+      `${prefix}${key}`,
+      `Keep ${prefix}${key} to ${MAX_TRANSITION_TEXT} characters; add longer documents as evidence (${prefix}${key}).`,
+    );
+  }
+  return null;
 }
 
 function optionalDate(
@@ -564,6 +848,11 @@ function invalid(field: string, reason: string): Refusal {
 
 function illegal(reason: string): Refusal {
   return { ok: false, code: 'illegal_transition', reason };
+}
+
+/** Allegations are matched by their words, ignoring surrounding space and case. */
+function sameText(a: unknown, b: unknown): boolean {
+  return isText(a) && isText(b) && (a as string).trim().toLowerCase() === (b as string).trim().toLowerCase();
 }
 
 function isText(value: unknown): boolean {
