@@ -6,6 +6,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import nunjucks from 'nunjucks';
+import { csrfMiddleware } from '../common/csrf';
 import type { PortalConfig } from './portal-config';
 
 /** Where govuk-frontend keeps its templates, CSS, JS and assets (fonts, images). */
@@ -23,7 +24,7 @@ function portalDir(name: 'views' | 'public'): string {
 /**
  * Server-rendered GOV.UK pages (CONVENTIONS §8): Nunjucks with govuk-frontend's own macros, its CSS,
  * JS and assets served from this origin (no third-party requests), a strict CSP with a per-request
- * nonce, no referrer, no caching, and no cookies.
+ * nonce, no referrer, no caching, no cookies before sign-in, and CSRF tokens on signed-in forms.
  */
 export function configurePortal(app: NestExpressApplication, config: PortalConfig): void {
   const express = app.getHttpAdapter().getInstance();
@@ -64,6 +65,9 @@ export function configurePortal(app: NestExpressApplication, config: PortalConfi
       crossOriginResourcePolicy: { policy: 'same-origin' },
     }),
   );
+  // Forms are parsed here, ahead of Nest's own parsers, so the CSRF check below can read their token.
+  app.useBodyParser('urlencoded', { extended: false, limit: '200kb' });
+  app.use(...csrfMiddleware({ secret: config.sessionSecret, secureCookies: config.nodeEnv === 'production' }));
   const statics = { maxAge: config.nodeEnv === 'production' ? '7d' : 0, index: false, fallthrough: true };
   app.useStaticAssets(join(govukDist, 'govuk', 'assets'), { ...statics, prefix: '/assets' });
   app.useStaticAssets(join(govukDist, 'govuk'), { ...statics, prefix: '/govuk' });
