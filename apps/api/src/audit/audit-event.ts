@@ -58,6 +58,15 @@ export const AUDIT_ACTIONS = [
   'case.legal_hold_set',
   /** A legal hold was cleared. details: none (the reason is encrypted). */
   'case.legal_hold_cleared',
+  /** Two cases were linked (same subject, same pattern); one entry on each. details: { linkId, kind }. */
+  'case.linked',
+  /** A link between two cases was removed; one entry on each. details: { linkId, kind }. */
+  'case.unlinked',
+  /**
+   * Someone was named later as involved in the concern and lost access to the case at once.
+   * details: { by: 'staff' | 'reporter', people } — a count; who is in the exclusions and grant entries.
+   */
+  'case.named_as_involved',
   /** Tenant configuration changed. details: { setting } names, never values that could be content. */
   'config.changed',
 ] as const;

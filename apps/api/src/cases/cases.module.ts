@@ -3,18 +3,20 @@ import { AuditModule } from '../audit/audit.module';
 import { AuthModule } from '../auth/auth.module';
 import { OutboxRepository } from '../outbox/outbox.repository';
 import { CaseAccessService } from './case-access.service';
+import { CaseLinksController } from './case-links.controller';
 import { CaseStoreService } from './case-store.service';
 import { CasesController } from './cases.controller';
 import { CasesRepository } from './cases.repository';
 import { CasesService } from './cases.service';
 import { IdentityService } from './identity.service';
+import { LinksService } from './links.service';
 import { RecusalService } from './recusal.service';
 import { ReporterMessages } from './reporter-messages';
 import { TransitionsService } from './transitions.service';
 
 @Module({
   imports: [AuthModule, AuditModule],
-  controllers: [CasesController],
+  controllers: [CasesController, CaseLinksController],
   providers: [
     CasesService,
     TransitionsService,
@@ -24,6 +26,7 @@ import { TransitionsService } from './transitions.service';
     CasesRepository,
     CaseStoreService,
     CaseAccessService,
+    LinksService,
     OutboxRepository,
   ],
   exports: [CaseStoreService, CasesRepository, OutboxRepository, CaseAccessService],

@@ -9,6 +9,7 @@ import {
   CaseScopeKeyEntity,
   ReporterKeyEntity,
 } from '../cases/case.entity';
+import { CaseLinkEntity } from '../cases/case-link.entity';
 import { IdentityRequestEntity } from '../cases/identity-request.entity';
 import { OutboxEntity } from '../outbox/outbox.entity';
 import { StaffUserEntity } from '../staff/staff-user.entity';
@@ -26,6 +27,7 @@ import { Notifications1763900800000 } from './migrations/1763900800000-notificat
 import { SlaEvents1763900900000 } from './migrations/1763900900000-sla-events';
 import { Retention1763901000000 } from './migrations/1763901000000-retention';
 import { TenantSigningKeys1763901400000 } from './migrations/1763901400000-tenant-signing-keys';
+import { CaseLinks1763901200000 } from './migrations/1763901200000-case-links';
 import { Assignment1763901100000 } from './migrations/1763901100000-assignment';
 import { Feedback1763901300000 } from './migrations/1763901300000-feedback';
 
@@ -43,6 +45,7 @@ export const ENTITIES = [
   ReporterKeyEntity,
   CaseExclusionEntity,
   IdentityRequestEntity,
+  CaseLinkEntity,
   OutboxEntity,
 ];
 /** Every migration in order. One migration per change; never edit a merged one. */
@@ -60,6 +63,7 @@ export const MIGRATIONS = [
   Retention1763901000000,
   TenantSigningKeys1763901400000,
   Assignment1763901100000,
+  CaseLinks1763901200000,
   Feedback1763901300000,
 ];
 
