@@ -1,24 +1,34 @@
 import { Module } from '@nestjs/common';
+import { AttachmentsModule } from '../attachments/attachments.module';
 import { AuditModule } from '../audit/audit.module';
 import { AuthModule } from '../auth/auth.module';
 import { OutboxRepository } from '../outbox/outbox.repository';
 import { CaseAccessService } from './case-access.service';
 import { CaseLinksController } from './case-links.controller';
+import { CaseContentController } from './case-content.controller';
+import { CaseFilesService } from './case-files.service';
 import { CaseStoreService } from './case-store.service';
 import { CasesController } from './cases.controller';
 import { CasesRepository } from './cases.repository';
 import { CasesService } from './cases.service';
+import { FeedbackService } from './feedback.service';
 import { IdentityService } from './identity.service';
 import { LinksService } from './links.service';
+import { NotesService } from './notes.service';
 import { RecusalService } from './recusal.service';
 import { ReporterMessages } from './reporter-messages';
+import { TimelineService } from './timeline.service';
 import { TransitionsService } from './transitions.service';
 
 @Module({
-  imports: [AuthModule, AuditModule],
-  controllers: [CasesController, CaseLinksController],
+  imports: [AuthModule, AuditModule, AttachmentsModule],
+  controllers: [CasesController, CaseLinksController, CaseContentController],
   providers: [
     CasesService,
+    FeedbackService,
+    NotesService,
+    CaseFilesService,
+    TimelineService,
     TransitionsService,
     RecusalService,
     IdentityService,
@@ -29,6 +39,13 @@ import { TransitionsService } from './transitions.service';
     LinksService,
     OutboxRepository,
   ],
-  exports: [CaseStoreService, CasesRepository, OutboxRepository, CaseAccessService],
+  exports: [
+    CaseStoreService,
+    CasesRepository,
+    OutboxRepository,
+    CaseAccessService,
+    CaseFilesService,
+    TimelineService,
+  ],
 })
 export class CasesModule {}

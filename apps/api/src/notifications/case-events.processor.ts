@@ -16,8 +16,12 @@ export class CaseEventsProcessor extends WorkerHost {
   }
 
   async process(job: Job<CaseEventJob>): Promise<NotificationOutcome> {
-    // A new case, or a change of stage, (re)sets the case's SLA timers.
-    if (job.name === 'case.created' || job.name === 'case.transitioned')
+    // A new case, a change of stage or feedback to the reporter (re)sets the case's SLA timers.
+    if (
+      job.name === 'case.created' ||
+      job.name === 'case.transitioned' ||
+      job.name === 'case.feedback_given'
+    )
       await this.sla.schedule(job.data.tenantId, job.data.caseId);
     return this.notifications.handle(job.name, job.data);
   }

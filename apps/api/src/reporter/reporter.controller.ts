@@ -6,12 +6,16 @@ import {
   HttpCode,
   Param,
   Post,
+  Res,
+  StreamableFile,
   UploadedFiles,
   UseGuards,
   UseInterceptors,
 } from '@nestjs/common';
 import { FilesInterceptor } from '@nestjs/platform-express';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { sendFile } from '../cases/case-content.controller';
 import { parseMultipartJson, UPLOAD_LIMITS } from '../intake/intake.controller';
 import type { UploadedFile } from '../intake/intake.service';
 import { CurrentReporter, ReporterAuthGuard, type ReporterSession } from './reporter-auth.guard';
@@ -53,6 +57,19 @@ export class ReporterController {
   @ApiOperation({ summary: "The reporter's report, its status, files and the messages" })
   view(@CurrentReporter() session: ReporterSession) {
     return this.reporter.view(session);
+  }
+
+  @Get('reporter/case/files/:id')
+  @UseGuards(ReporterAuthGuard)
+  @ApiBearerAuth()
+  @ApiProduces('application/octet-stream')
+  @ApiOperation({ summary: 'Download a file of your case (yours or one a handler sent you)' })
+  async file(
+    @CurrentReporter() session: ReporterSession,
+    @Param('id') id: string,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<StreamableFile> {
+    return sendFile(res, await this.reporter.file(session, id));
   }
 
   @Post('reporter/case/messages')

@@ -12,7 +12,9 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { readReportScope } from '../cases/case-content';
 import { CaseEntity, CaseGrantEntity, CaseItemEntity, ReporterKeyEntity } from '../cases/case.entity';
+import { CaseFilesService, type DownloadedFile } from '../cases/case-files.service';
 import { CaseStoreService } from '../cases/case-store.service';
+import { readFeedback } from '../cases/feedback.service';
 import { packFile, packJson } from '../cases/item-codec';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { inTenant } from '../database/tenant-transaction';
@@ -50,6 +52,7 @@ export class ReporterService {
     private readonly human: HumanCheck,
     private readonly throttle: ReceiptThrottle,
     private readonly files: FileSanitiser,
+    private readonly caseFiles: CaseFilesService,
   ) {}
 
   async signIn(
@@ -111,10 +114,11 @@ export class ReporterService {
     const key = await this.key(session);
     return inTenant(this.dataSource, session.meta.tenantId, async (m) => {
       const found = await m.getRepository(CaseEntity).findOneOrFail({ where: { id: session.meta.caseId } });
-      const content = await readReportScope(
-        await this.reportItems(m, found.id),
-        await this.scopeKey(m, found.id, key),
-      );
+      const items = await this.reportItems(m, found.id);
+      const scopeKey = await this.scopeKey(m, found.id, key);
+      const content = await readReportScope(items, scopeKey);
+      // Feedback (EU-09) is shown apart from the conversation: it is the council's account of what it did.
+      const feedback = (await readFeedback(items, scopeKey)).map(({ id: _id, ...given }) => given);
       await this.audit.append(m, {
         actor: { type: 'reporter' },
         action: 'case.content_decrypted',
@@ -133,8 +137,14 @@ export class ReporterService {
           ...message,
           from: from === 'reporter' ? 'you' : 'handler',
         })),
+        feedback,
       };
     });
+  }
+
+  /** One of the files of the reporter's own case (their own and the handlers'); 404 for any other id. */
+  async file(session: ReporterSession, fileId: string): Promise<DownloadedFile> {
+    return this.caseFiles.forReporter(session.meta, await this.key(session), fileId);
   }
 
   async sendMessage(session: ReporterSession, body: { text?: unknown }, uploads: readonly UploadedFile[]) {

@@ -62,7 +62,8 @@ export function firingInstant(day: LocalDate): Date {
 
 /** The timers a case should have now, from the domain's calendar (pure). */
 export function timersFor(
-  c: Pick<CaseEntity, 'id' | 'tenantId' | 'category' | 'status' | 'receivedAt' | 'acknowledgedOn'>,
+  c: Pick<CaseEntity, 'id' | 'tenantId' | 'category' | 'status' | 'receivedAt' | 'acknowledgedOn'> &
+    Partial<Pick<CaseEntity, 'feedbackGivenOn'>>,
 ): SlaTimer[] {
   const clock = isCategoryId(c.category) ? getCategory(c.category).clock : 'standard';
   const dates = computeSlaDates({
@@ -94,7 +95,9 @@ export function timersFor(
       });
     }
   }
-  if (c.status !== 'closed') {
+  // Feedback given (interim feedback counts, EU-09) meets the feedback clock: its timers then find
+  // nothing to do when they fire, like the acknowledgement timers once a case is acknowledged.
+  if (c.status !== 'closed' && !c.feedbackGivenOn) {
     timers.push({
       ...base,
       kind: 'feedback_reminder',

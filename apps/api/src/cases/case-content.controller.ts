@@ -1,0 +1,144 @@
+import {
+  Body,
+  Controller,
+  Get,
+  Param,
+  Post,
+  Res,
+  StreamableFile,
+  UploadedFiles,
+  UseGuards,
+  UseInterceptors,
+} from '@nestjs/common';
+import { FilesInterceptor } from '@nestjs/platform-express';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import { type AuthenticatedStaff, CurrentStaff, StaffAuthGuard } from '../auth/staff-auth.guard';
+import { UPLOAD_LIMITS } from '../intake/intake.controller';
+import { CaseFilesService, type DownloadedFile } from './case-files.service';
+import { EvidenceDto, FeedbackDto, NoteDto } from './dto/case-content.dto';
+import { FeedbackService } from './feedback.service';
+import { EVIDENCE_KINDS, NotesService, type UploadedEvidenceFile } from './notes.service';
+import { TimelineService } from './timeline.service';
+
+/**
+ * What handlers add to a case and read back from it (issue #7): feedback to the reporter, internal
+ * notes and evidence, file downloads and the timeline. Apart from CasesController so each stays thin;
+ * the same paths under /cases, the same 404 for anyone without a grant.
+ */
+@ApiTags('cases')
+@ApiBearerAuth()
+@UseGuards(StaffAuthGuard)
+@Controller('cases')
+export class CaseContentController {
+  constructor(
+    private readonly feedback: FeedbackService,
+    private readonly notes: NotesService,
+    private readonly files: CaseFilesService,
+    private readonly timeline: TimelineService,
+  ) {}
+
+  @Post(':reference/feedback')
+  @ApiOperation({
+    summary: 'Give feedback to the reporter: the action taken or envisaged, and why',
+    description:
+      'Recorded as its own event in the report scope (the reporter reads it with their receipt) and meets ' +
+      'the 3-month feedback clock. 409 with the reason before the case is acknowledged or once it is closed.',
+  })
+  giveFeedback(
+    @CurrentStaff() staff: AuthenticatedStaff,
+    @Param('reference') reference: string,
+    @Body() body: FeedbackDto,
+  ) {
+    return this.feedback.give(staff, reference, { actionTaken: body.actionTaken, reasons: body.reasons });
+  }
+
+  @Post(':reference/notes')
+  @ApiOperation({ summary: 'Add an internal note (internal scope: handlers only, never the reporter)' })
+  addNote(
+    @CurrentStaff() staff: AuthenticatedStaff,
+    @Param('reference') reference: string,
+    @Body() body: NoteDto,
+  ) {
+    return this.notes.addNote(staff, reference, body.text);
+  }
+
+  @Post(':reference/evidence')
+  @UseInterceptors(FilesInterceptor('files', UPLOAD_LIMITS.files, { limits: UPLOAD_LIMITS }))
+  @ApiConsumes('multipart/form-data', 'application/json')
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['description', 'kind'],
+      properties: {
+        description: { type: 'string', maxLength: 20000 },
+        kind: { type: 'string', enum: [...EVIDENCE_KINDS] },
+        files: { type: 'array', items: { type: 'string', format: 'binary' } },
+      },
+    },
+  })
+  @ApiOperation({
+    summary: 'Add evidence or an interview record, with files (internal scope)',
+    description:
+      'Files are checked and stripped of metadata exactly as a reporter’s are: 413 too large or too many, 415 a type we do not accept.',
+  })
+  addEvidence(
+    @CurrentStaff() staff: AuthenticatedStaff,
+    @Param('reference') reference: string,
+    @Body() body: EvidenceDto,
+    @UploadedFiles() files?: UploadedEvidenceFile[],
+  ) {
+    return this.notes.addEvidence(
+      staff,
+      reference,
+      { description: body.description, kind: body.kind },
+      files ?? [],
+    );
+  }
+
+  @Get(':reference/files/:id')
+  @ApiProduces('application/octet-stream')
+  @ApiOkResponse({ description: 'The file, decrypted, as an attachment under its (sanitised) name' })
+  @ApiOperation({
+    summary: 'Download a file of the case (a grant holder of its scope only; audited as a decryption)',
+  })
+  async download(
+    @CurrentStaff() staff: AuthenticatedStaff,
+    @Param('reference') reference: string,
+    @Param('id') id: string,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<StreamableFile> {
+    return sendFile(res, await this.files.forStaff(staff, reference, id));
+  }
+
+  @Get(':reference/timeline')
+  @ApiOperation({
+    summary: 'Every event of the case in order, with who, when and what (audited as a read)',
+    description:
+      'Built from the audit trail and the case content: each event lists the audit entries it stands for. ' +
+      'Times are as stored: to the second for staff, to the hour for the reporter.',
+  })
+  getTimeline(@CurrentStaff() staff: AuthenticatedStaff, @Param('reference') reference: string) {
+    return this.timeline.forStaff(staff, reference);
+  }
+}
+
+/**
+ * Sends a decrypted file as a download: `attachment` so a browser never renders it in our origin, the
+ * name encoded by Express's content-disposition (an ASCII fallback and the UTF-8 form), and the type we
+ * sniffed and stored, not one guessed from the name.
+ */
+export function sendFile(res: Response, file: DownloadedFile): StreamableFile {
+  res.attachment(file.name);
+  res.setHeader('Content-Type', file.mediaType);
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  return new StreamableFile(file.bytes, { length: file.bytes.length });
+}

@@ -1,0 +1,127 @@
+/**
+ * Feedback to the reporter as a recorded event (issue #7; regulatory.md EU-09): what action was
+ * envisaged or taken, and the grounds for it. It is not an ordinary message: it is what the 3-month
+ * feedback clock is judged on, so it is stored as its own `feedback` item in the report scope (the
+ * reporter reads it with their receipt, apart from the conversation), its day is kept in the readable
+ * metadata (`cases.feedback_given_on`, beside acknowledged_on and closed_on) so the SLA timers and the
+ * dashboard need decrypt nothing, and an outbox event lets the workers re-check the feedback timers —
+ * all in one transaction with its audit entry. Interim feedback counts (EU-09), so any feedback given
+ * before the deadline meets the clock. Feedback needs an acknowledged case (the first response goes with
+ * the acknowledgement) and a case still open (a closed case is reopened first).
+ */
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { decryptWithScope, type UnlockedKey } from '@nolan/crypto';
+import { HANDLER_ROLES, toLondonDate } from '@nolan/domain';
+import type { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import type { AuthenticatedStaff } from '../auth/staff-auth.guard';
+import { inTenant } from '../database/tenant-transaction';
+import { AppError } from '../errors/app-error';
+import { OutboxRepository } from '../outbox/outbox.repository';
+import { CaseEntity, type CaseItemEntity } from './case.entity';
+import { CaseStoreService } from './case-store.service';
+import { CasesRepository } from './cases.repository';
+import { NO_SUCH_CASE } from './cases.service';
+import { packJson, unpackJson } from './item-codec';
+
+export interface FeedbackInput {
+  /** What action has been taken, or is envisaged, on the concern. */
+  actionTaken: string;
+  /** The grounds for that action. */
+  reasons: string;
+}
+
+/** One feedback given, as both the reporter and the handlers read it. */
+export interface Feedback extends FeedbackInput {
+  id: string;
+  /** The day it was given (London). */
+  givenOn: string;
+}
+
+/** Decrypts the feedback items among a case's report-scope items, oldest first. */
+export async function readFeedback(
+  items: readonly CaseItemEntity[],
+  reportKey: UnlockedKey,
+): Promise<Feedback[]> {
+  const feedback: Feedback[] = [];
+  for (const item of items) {
+    if (item.scope !== 'report' || item.kind !== 'feedback') continue;
+    const body = unpackJson<FeedbackInput & { givenOn: string }>(
+      await decryptWithScope(new Uint8Array(item.ciphertext), reportKey),
+    );
+    feedback.push({
+      id: item.id,
+      givenOn: body.givenOn,
+      actionTaken: body.actionTaken,
+      reasons: body.reasons,
+    });
+  }
+  return feedback;
+}
+
+/** Why feedback cannot be given in a stage, or null when it can. */
+export function feedbackRefusal(status: string): string | null {
+  if (status === 'received')
+    return 'Feedback can only be given once the case has been acknowledged: acknowledge it first (the first response goes with the acknowledgement).';
+  if (status === 'closed')
+    return 'This case is closed, so no further feedback can be recorded on it; reopen it first if the reporter needs to be told more.';
+  return null;
+}
+
+@Injectable()
+export class FeedbackService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly cases: CasesRepository,
+    private readonly caseStore: CaseStoreService,
+    private readonly outbox: OutboxRepository,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Records feedback to the reporter; 409 before acknowledgement or after closure. */
+  async give(staff: AuthenticatedStaff, reference: string, input: FeedbackInput) {
+    const { session } = staff;
+    if (!session.roles.some((role) => HANDLER_ROLES.includes(role)))
+      throw new AppError('NOT_FOUND', NO_SUCH_CASE);
+    return inTenant(this.dataSource, session.tenantId, async (m) => {
+      const found = await this.cases.findGrantedByReference(m, session.userId, reference);
+      if (!found || !(await this.cases.grantFor(m, found.id, session.userId, 'report')))
+        throw new AppError('NOT_FOUND', NO_SUCH_CASE);
+      const refusal = feedbackRefusal(found.status);
+      if (refusal) throw new AppError('CONFLICT', refusal);
+      const givenOn = toLondonDate(new Date());
+      const itemId = await this.caseStore.addItem(
+        m,
+        {
+          tenantId: session.tenantId,
+          caseId: found.id,
+          scope: 'report',
+          kind: 'feedback',
+          author: { kind: 'staff', id: session.userId },
+        },
+        packJson({ actionTaken: input.actionTaken, reasons: input.reasons, givenOn }),
+      );
+      await m.getRepository(CaseEntity).update({ id: found.id }, { feedbackGivenOn: givenOn });
+      await this.audit.append(m, {
+        actor: { type: 'staff', id: session.userId },
+        action: 'case.feedback_given',
+        caseId: found.id,
+        details: { itemId, givenOn },
+      });
+      await this.outbox.add(m, {
+        tenantId: session.tenantId,
+        event: 'case.feedback_given',
+        aggregateId: found.id,
+        payload: { givenOn },
+      });
+      return {
+        id: itemId,
+        givenOn,
+        feedbackDue: found.feedbackDue,
+        // Whether this feedback met the 3-month clock (given on or before the day it was due).
+        metDeadline: givenOn <= found.feedbackDue,
+      };
+    });
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * Internal notes and evidence (issue #7): what the handlers record for themselves — notes, documents,
+ * interview records — in the `internal` scope, which the reporter never holds, so none of it can reach
+ * the reporter's view. Evidence files go through the attachments module exactly as a reporter's files do
+ * (type sniffed, size and count limits, metadata stripped) and are encrypted with their names. Each
+ * addition is one transaction with its audit entry, whose details carry the item's id so the timeline
+ * can put the entry and the content side by side.
+ */
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { HANDLER_ROLES } from '@nolan/domain';
+import type { DataSource, EntityManager } from 'typeorm';
+import { AttachmentSanitiser } from '../attachments/attachment-sanitiser.service';
+import { AuditService } from '../audit/audit.service';
+import type { AuthenticatedStaff } from '../auth/staff-auth.guard';
+import { inTenant } from '../database/tenant-transaction';
+import { AppError } from '../errors/app-error';
+import type { CaseEntity } from './case.entity';
+import { CaseStoreService } from './case-store.service';
+import { CasesRepository } from './cases.repository';
+import { NO_SUCH_CASE } from './cases.service';
+import { packFile, packJson } from './item-codec';
+
+/** What a piece of evidence is. An interview record is the note of an interview, often with a file. */
+export const EVIDENCE_KINDS = ['document', 'interview_record', 'correspondence', 'other'] as const;
+export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
+
+export const EVIDENCE_KIND_LABELS: Readonly<Record<EvidenceKind, string>> = Object.freeze({
+  document: 'Document',
+  interview_record: 'Interview record',
+  correspondence: 'Correspondence',
+  other: 'Other evidence',
+});
+
+/** A file as it arrives from multipart (multer's memory storage). */
+export interface UploadedEvidenceFile {
+  buffer: Buffer;
+  originalname: string;
+}
+
+@Injectable()
+export class NotesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly cases: CasesRepository,
+    private readonly caseStore: CaseStoreService,
+    private readonly sanitiser: AttachmentSanitiser,
+    private readonly audit: AuditService,
+  ) {}
+
+  async addNote(staff: AuthenticatedStaff, reference: string, text: string) {
+    const { session } = staff;
+    return inTenant(this.dataSource, session.tenantId, async (m) => {
+      const found = await this.internalCase(m, staff, reference);
+      const itemId = await this.caseStore.addItem(
+        m,
+        {
+          tenantId: session.tenantId,
+          caseId: found.id,
+          scope: 'internal',
+          kind: 'note',
+          author: { kind: 'staff', id: session.userId },
+        },
+        packJson({ text }),
+      );
+      await this.audit.append(m, {
+        actor: { type: 'staff', id: session.userId },
+        action: 'case.note_added',
+        caseId: found.id,
+        details: { itemId },
+      });
+      return { id: itemId };
+    });
+  }
+
+  /**
+   * Evidence with its files. The files are sanitised before the transaction (a refused file is a
+   * 413/415 naming it, and nothing is stored); then the files and the evidence record that lists them
+   * are written together.
+   */
+  async addEvidence(
+    staff: AuthenticatedStaff,
+    reference: string,
+    input: { description: string; kind: EvidenceKind },
+    uploads: readonly UploadedEvidenceFile[],
+  ) {
+    const { session } = staff;
+    // Checked before the (slow) sanitising, so someone without the case learns nothing from a 415.
+    await inTenant(this.dataSource, session.tenantId, (m) => this.internalCase(m, staff, reference));
+    const files = await this.sanitiser.sanitiseAll(
+      uploads.map((u) => ({ bytes: u.buffer, declaredName: u.originalname })),
+    );
+    return inTenant(this.dataSource, session.tenantId, async (m) => {
+      const found = await this.internalCase(m, staff, reference);
+      const target = {
+        tenantId: session.tenantId,
+        caseId: found.id,
+        scope: 'internal' as const,
+        author: { kind: 'staff' as const, id: session.userId },
+      };
+      const fileIds: string[] = [];
+      for (const file of files) {
+        fileIds.push(
+          await this.caseStore.addItem(
+            m,
+            { ...target, kind: 'attachment' },
+            packFile({ name: file.name, mediaType: file.mediaType }, file.bytes),
+          ),
+        );
+      }
+      const itemId = await this.caseStore.addItem(
+        m,
+        { ...target, kind: 'evidence' },
+        packJson({ description: input.description, kind: input.kind, files: fileIds }),
+      );
+      await this.audit.append(m, {
+        actor: { type: 'staff', id: session.userId },
+        action: 'case.evidence_added',
+        caseId: found.id,
+        details: { itemId, kind: input.kind, files: fileIds.length },
+      });
+      return {
+        id: itemId,
+        kind: input.kind,
+        files: files.map((file, i) => ({
+          id: fileIds[i] as string,
+          name: file.name,
+          mediaType: file.mediaType,
+          size: file.size,
+        })),
+      };
+    });
+  }
+
+  /** The case, for a handler holding its internal scope; 404 for anyone else (never 403). */
+  private async internalCase(
+    m: EntityManager,
+    staff: AuthenticatedStaff,
+    reference: string,
+  ): Promise<CaseEntity> {
+    const { session } = staff;
+    if (!session.roles.some((role) => HANDLER_ROLES.includes(role)))
+      throw new AppError('NOT_FOUND', NO_SUCH_CASE);
+    const found = await this.cases.findGrantedByReference(m, session.userId, reference);
+    if (!found || !(await this.cases.grantFor(m, found.id, session.userId, 'internal')))
+      throw new AppError('NOT_FOUND', NO_SUCH_CASE);
+    return found;
+  }
+}

@@ -1,0 +1,477 @@
+/**
+ * The case timeline (issue #7 "Case timeline"; DESIGN.md "Investigation lifecycle": each step records
+ * who, when and why): every event of a case in order — received, routed and assigned, every transition
+ * with its data, messages both ways, feedback, notes, evidence, recusals, identity requests and
+ * decisions, links, exports, reminders — for the case page and for the export.
+ *
+ * It is built from the two records the system keeps, so that they can be checked against each other:
+ * - the audit trail is the spine. Its order is the order things were committed (appends are serialised
+ *   per tenant), it says who acted and when, to the precision stored — a reporter's actions only to the
+ *   hour, on purpose — and it holds every event, including those with no content (routing, exports).
+ * - case_items give the content: what a transition recorded (the first response, the plan, the findings
+ *   per allegation, the recommendations), what a message or a note says, which files came with it. Only
+ *   the scopes the reader holds are decrypted; an event whose content they cannot read still shows.
+ * Entries written by this issue's services name their item (details.itemId). Older writers do not, so
+ * their items are matched in order within each kind (the n-th `case.transitioned` entry is the n-th
+ * transition item, checked by its from/to); the staff messages written inside another event (the first
+ * response with an acknowledgement, the notice that the reporter's identity was shared) belong to that
+ * event. Reads (decryptions, sign-ins) are not events of the case and are left out.
+ */
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { decryptWithScope, openGrantAsKey, type UnlockedKey } from '@nolan/crypto';
+import { CASE_STATUS_LABELS, type CaseStatus, HANDLER_ROLES, STAFF_ROLE_LABELS, type StaffRole } from '@nolan/domain';
+import { type DataSource, type EntityManager, In } from 'typeorm';
+import { AuditEntryEntity } from '../audit/audit-entry.entity';
+import { AuditService } from '../audit/audit.service';
+import { SessionStore } from '../auth/session-store';
+import type { AuthenticatedStaff } from '../auth/staff-auth.guard';
+import { inTenant } from '../database/tenant-transaction';
+import { AppError } from '../errors/app-error';
+import { StaffUserEntity } from '../staff/staff-user.entity';
+import { CaseItemEntity } from './case.entity';
+import { CasesRepository } from './cases.repository';
+import { NO_SUCH_CASE } from './cases.service';
+import { unpackFile, unpackJson } from './item-codec';
+
+/** What kind of thing happened: the portal picks its wording and badge from this. */
+export type TimelineEventType =
+  | 'received'
+  | 'access'
+  | 'assigned'
+  | 'transition'
+  | 'message'
+  | 'feedback'
+  | 'note'
+  | 'evidence'
+  | 'recusal'
+  | 'identity_given'
+  | 'identity_requested'
+  | 'identity_decided'
+  | 'exported'
+  | 'linked'
+  | 'sla'
+  | 'other';
+
+export interface TimelineActor {
+  type: 'staff' | 'reporter' | 'system' | 'operator';
+  /** The staff user; never set for the reporter. */
+  id: string | null;
+  name: string | null;
+  roles: string[];
+  /** How to show who: "Ann Patel (Monitoring officer)", "the reporter", "Nolan". */
+  label: string;
+}
+
+export interface TimelineFile {
+  id: string;
+  name: string;
+  mediaType: string;
+  size: number;
+}
+
+export interface TimelineEvent {
+  type: TimelineEventType;
+  /** The audit action of the event's (first) entry. */
+  action: string;
+  /** A short English line for the event, e.g. "Moved to investigation". */
+  title: string;
+  /** When, as the audit trail stores it: to the second for staff, to the hour for the reporter. */
+  at: string;
+  precision: 'second' | 'hour';
+  actor: TimelineActor;
+  /** The audit entries this event stands for (their seq in the tenant's chain), first the main one. */
+  auditSeqs: number[];
+  /** The readable ids, codes and counts of the entry (never content). */
+  details: Record<string, unknown>;
+  /** The event's content, decrypted, when the reader holds its scope; null otherwise or when it has none. */
+  content: Record<string, unknown> | null;
+  /** Files that came with the event (names only when the reader holds their scope). */
+  files: TimelineFile[];
+}
+
+/** The scope keys the reader holds, already opened. */
+export interface TimelineKeys {
+  report?: UnlockedKey;
+  internal?: UnlockedKey;
+}
+
+/** Audit actions that record reading, not something happening to the case. */
+const READS = new Set(['case.content_decrypted', 'auth.sign_in', 'auth.sign_in_failed', 'config.changed']);
+
+interface ItemView {
+  item: CaseItemEntity;
+  /** Decrypted JSON (or a file's header and size), when the scope is open. */
+  body: Record<string, unknown> | null;
+  file: TimelineFile | null;
+  /** Part of another event (a first response, an identity notice): not matched to entries of its own. */
+  absorbed: boolean;
+  claimed: boolean;
+}
+
+interface Person {
+  id: string;
+  displayName: string;
+  roles: StaffRole[];
+}
+
+@Injectable()
+export class TimelineService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly cases: CasesRepository,
+    private readonly sessions: SessionStore,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** The timeline for a staff user holding the case; 404 for anyone else. Audited as a read. */
+  async forStaff(staff: AuthenticatedStaff, reference: string) {
+    const { session } = staff;
+    if (!session.roles.some((role) => HANDLER_ROLES.includes(role)))
+      throw new AppError('NOT_FOUND', NO_SUCH_CASE);
+    const key = await this.sessions.unlockedKey(staff);
+    return inTenant(this.dataSource, session.tenantId, async (m) => {
+      const found = await this.cases.findGrantedByReference(m, session.userId, reference);
+      if (!found) throw new AppError('NOT_FOUND', NO_SUCH_CASE);
+      const keys: TimelineKeys = {};
+      for (const scope of ['report', 'internal'] as const) {
+        const grant = await this.cases.grantFor(m, found.id, session.userId, scope);
+        if (grant) keys[scope] = await openGrantAsKey(new Uint8Array(grant.encryptedScopeKey), key);
+      }
+      const events = await this.build(m, found.id, keys);
+      await this.audit.append(m, {
+        actor: { type: 'staff', id: session.userId },
+        action: 'case.content_decrypted',
+        caseId: found.id,
+        details: { purpose: 'timeline', scopes: Object.keys(keys), events: events.length },
+      });
+      return { reference: found.reference, status: found.status, events };
+    });
+  }
+
+  /**
+   * The timeline of a case, for a caller that has already decided the reader may see it and opened the
+   * scope keys they hold (an export, the case page). Call it inside the caller's tenant transaction
+   * (`inTenant`), which row-level security needs; it writes nothing, so the caller audits the read as
+   * its own (an export records `case.exported`). Content is decrypted only for the scopes in `keys`.
+   */
+  async build(m: EntityManager, caseId: string, keys: TimelineKeys): Promise<TimelineEvent[]> {
+    const entries = (
+      await m.getRepository(AuditEntryEntity).find({ where: { caseId }, order: { seq: 'ASC' } })
+    ).filter((e) => !READS.has(e.action));
+    const items = await m.getRepository(CaseItemEntity).find({ where: { caseId }, order: { seq: 'ASC' } });
+    const views: ItemView[] = [];
+    for (const item of items) views.push(await view(item, keys));
+    markAbsorbed(views);
+
+    const staffIds = [
+      ...new Set(
+        entries.flatMap((e) => [
+          e.actorId,
+          ...['granteeId', 'assigneeId', 'previousAssigneeId'].map((k) => e.details[k]),
+        ]),
+      ),
+    ].filter((id): id is string => typeof id === 'string' && /^[0-9a-f-]{36}$/.test(id));
+    const people = new Map<string, Person>();
+    if (staffIds.length) {
+      const users = await m
+        .getRepository(StaffUserEntity)
+        .find({ where: { id: In(staffIds) }, select: { id: true, displayName: true, roles: true } });
+      for (const u of users) people.set(u.id, { id: u.id, displayName: u.displayName, roles: u.roles });
+    }
+    return assembleTimeline(entries, views, people);
+  }
+}
+
+async function view(item: CaseItemEntity, keys: TimelineKeys): Promise<ItemView> {
+  const result: ItemView = { item, body: null, file: null, absorbed: false, claimed: false };
+  const key = item.scope === 'report' ? keys.report : item.scope === 'internal' ? keys.internal : undefined;
+  if (!key) return result;
+  const plaintext = await decryptWithScope(new Uint8Array(item.ciphertext), key);
+  if (item.kind === 'attachment') {
+    const { header, bytes } = unpackFile(plaintext);
+    result.file = { id: item.id, name: header.name, mediaType: header.mediaType, size: bytes.length };
+  } else {
+    result.body = unpackJson<Record<string, unknown>>(plaintext);
+  }
+  return result;
+}
+
+/**
+ * Staff messages written as part of another event carry no audit entry of their own: the first
+ * response goes with the acknowledgement's transition item, the identity notice with an approved
+ * identity decision. Each immediately follows its event's item in the case's order.
+ */
+function markAbsorbed(views: ItemView[]): void {
+  for (let i = 1; i < views.length; i++) {
+    const current = views[i] as ItemView;
+    const previous = views[i - 1] as ItemView;
+    if (current.item.kind !== 'message' || current.item.authorKind !== 'staff') continue;
+    if (previous.item.authorId !== current.item.authorId) continue;
+    if (previous.item.kind === 'transition' || previous.item.kind === 'identity_decision')
+      current.absorbed = true;
+  }
+  // Where the reader can decrypt the event, confirm it: only an acknowledgement sends a first response
+  // and only an approval a notice. (Without the internal scope, adjacency is all there is to go on.)
+  for (let i = 1; i < views.length; i++) {
+    const current = views[i] as ItemView;
+    const previous = views[i - 1] as ItemView;
+    if (!current.absorbed || previous.body === null) continue;
+    if (previous.item.kind === 'transition' && previous.body['to'] !== 'acknowledged') current.absorbed = false;
+    if (previous.item.kind === 'identity_decision' && previous.body['approved'] !== true)
+      current.absorbed = false;
+  }
+}
+
+/** Pure: the entries in order, each with its content. Exported for the unit tests. */
+export function assembleTimeline(
+  entries: readonly AuditEntryEntity[],
+  views: ItemView[],
+  people: ReadonlyMap<string, Person>,
+): TimelineEvent[] {
+  const byId = new Map(views.map((v) => [v.item.id, v]));
+  const next = (match: (v: ItemView) => boolean): ItemView | null => {
+    const found = views.find((v) => !v.claimed && !v.absorbed && match(v)) ?? null;
+    if (found) found.claimed = true;
+    return found;
+  };
+  const filesOf = (ids: unknown): TimelineFile[] =>
+    (Array.isArray(ids) ? ids : [])
+      .map((id) => byId.get(String(id)))
+      .filter((v): v is ItemView => v !== undefined)
+      .map((v) => {
+        v.claimed = true;
+        return v.file ?? { id: v.item.id, name: '', mediaType: '', size: 0 };
+      });
+
+  const events: TimelineEvent[] = [];
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i] as AuditEntryEntity;
+    const d = entry.details;
+    const event: TimelineEvent = {
+      type: 'other',
+      action: entry.action,
+      title: entry.action,
+      at: entry.occurredAt.toISOString(),
+      precision: entry.actorType === 'reporter' ? 'hour' : 'second',
+      actor: actorOf(entry, people),
+      auditSeqs: [Number(entry.seq)],
+      details: { ...d },
+      content: null,
+      files: [],
+    };
+    const claimed = typeof d['itemId'] === 'string' ? byId.get(d['itemId']) : undefined;
+    if (claimed) claimed.claimed = true;
+
+    switch (entry.action) {
+      case 'case.created': {
+        const report = next((v) => v.item.kind === 'report');
+        event.type = 'received';
+        event.title = d['channel'] && d['channel'] !== 'web' ? `Report recorded (${String(d['channel'])})` : 'Report received';
+        if (report) {
+          // The report's files are the attachments stored right after it, before anything else.
+          const start = views.indexOf(report) + 1;
+          for (let j = start; j < views.length && views[j]?.item.kind === 'attachment'; j++) {
+            const file = views[j] as ItemView;
+            file.claimed = true;
+            event.files.push(file.file ?? { id: file.item.id, name: '', mediaType: '', size: 0 });
+          }
+        }
+        break;
+      }
+      case 'case.transitioned': {
+        const item = next((v) => v.item.kind === 'transition');
+        const body = item?.body ?? null;
+        const fits = body === null || (body['from'] === d['from'] && body['to'] === d['to']);
+        event.type = 'transition';
+        event.title = transitionTitle(String(d['to']), d['outcome']);
+        if (item && body && fits) {
+          const { to: _to, ...data } = (body['data'] as Record<string, unknown> | undefined) ?? {};
+          event.content = data;
+        }
+        break;
+      }
+      case 'case.message_added': {
+        if (d['identity'] === true) {
+          next((v) => v.item.kind === 'identity' && v.item.authorKind === 'reporter');
+          event.type = 'identity_given';
+          event.title = 'The reporter gave their identity (only the custodian can read it)';
+          break;
+        }
+        const fromReporter = d['author'] === 'reporter';
+        const item = next(
+          (v) => v.item.kind === 'message' && v.item.authorKind === (fromReporter ? 'reporter' : 'staff'),
+        );
+        event.type = 'message';
+        event.title = fromReporter ? 'Message from the reporter' : 'Message to the reporter';
+        if (item?.body) {
+          event.content = { text: item.body['text'] };
+          event.files = filesOf(item.body['attachments']);
+        }
+        break;
+      }
+      case 'case.feedback_given':
+        event.type = 'feedback';
+        event.title = 'Feedback given to the reporter';
+        if (claimed?.body) event.content = pick(claimed.body, ['actionTaken', 'reasons', 'givenOn']);
+        break;
+      case 'case.note_added':
+        event.type = 'note';
+        event.title = 'Internal note';
+        if (claimed?.body) event.content = pick(claimed.body, ['text']);
+        break;
+      case 'case.evidence_added':
+        event.type = 'evidence';
+        event.title = d['kind'] === 'interview_record' ? 'Interview record added' : 'Evidence added';
+        if (claimed?.body) {
+          event.content = pick(claimed.body, ['description', 'kind']);
+          event.files = filesOf(claimed.body['files']);
+        }
+        break;
+      case 'identity.requested': {
+        const item = next((v) => v.item.kind === 'identity_request');
+        event.type = 'identity_requested';
+        event.title = "Asked to see the reporter's identity";
+        if (item?.body) event.content = pick(item.body, ['reason']);
+        break;
+      }
+      case 'identity.decided': {
+        const item = next((v) => v.item.kind === 'identity_decision');
+        event.type = 'identity_decided';
+        event.title = d['approved'] ? 'Identity request approved' : 'Identity request refused';
+        if (item?.body) event.content = pick(item.body, ['reason', 'approved']);
+        break;
+      }
+      case 'grant.created':
+      case 'grant.revoked': {
+        // One event for the run of grant changes one actor made for one reason (routing a new case,
+        // a recusal, an assignment): consecutive entries with the same actor and `via`.
+        const via = d['via'];
+        const granted = new Set<string>();
+        const revoked = new Set<string>();
+        let j = i;
+        for (; j < entries.length; j++) {
+          const other = entries[j] as AuditEntryEntity;
+          if (
+            (other.action !== 'grant.created' && other.action !== 'grant.revoked') ||
+            other.details['via'] !== via ||
+            other.actorId !== entry.actorId ||
+            other.actorType !== entry.actorType
+          )
+            break;
+          const who = String(other.details['granteeId'] ?? 'escrow');
+          (other.action === 'grant.created' ? granted : revoked).add(who);
+          if (j > i) event.auditSeqs.push(Number(other.seq));
+        }
+        i = j - 1;
+        const names = (ids: Set<string>) => [...ids].map((id) => personLabel(people.get(id)));
+        if (via === 'recusal') {
+          const item = next((v) => v.item.kind === 'recusal');
+          event.type = 'recusal';
+          event.title = `${event.actor.label} recused themselves`;
+          event.content = { ...(item?.body ? pick(item.body, ['reason']) : {}), passedTo: names(granted) };
+        } else {
+          event.type = 'access';
+          event.title =
+            via === 'routing'
+              ? `Routed to ${names(granted).join(', ') || 'nobody eligible'}`
+              : `Access changed${via ? ` (${String(via).replace(/_/g, ' ')})` : ''}`;
+          event.content = { granted: names(granted), revoked: names(revoked) };
+        }
+        break;
+      }
+      case 'case.assigned':
+        event.type = 'assigned';
+        event.title =
+          typeof d['assigneeId'] === 'string'
+            ? `Assigned to ${personLabel(people.get(d['assigneeId']))}`
+            : 'Assignment cleared';
+        break;
+      case 'case.exported':
+        event.type = 'exported';
+        event.title = 'Case exported';
+        break;
+      case 'sla.notified':
+        event.type = 'sla';
+        event.title = slaTitle(String(d['kind']));
+        break;
+      default:
+        if (/link/.test(entry.action)) {
+          event.type = 'linked';
+          event.title = entry.action.endsWith('unlinked') ? 'Case link removed' : 'Linked to a related case';
+        } else {
+          event.title = sentenceFromAction(entry.action);
+        }
+    }
+    events.push(event);
+  }
+  return events;
+}
+
+function actorOf(entry: AuditEntryEntity, people: ReadonlyMap<string, Person>): TimelineActor {
+  switch (entry.actorType) {
+    case 'reporter':
+      return { type: 'reporter', id: null, name: null, roles: [], label: 'the reporter' };
+    case 'staff': {
+      const person = entry.actorId ? people.get(entry.actorId) : undefined;
+      return {
+        type: 'staff',
+        id: entry.actorId,
+        name: person?.displayName ?? null,
+        roles: person?.roles ?? [],
+        label: personLabel(person),
+      };
+    }
+    case 'operator':
+      return { type: 'operator', id: null, name: null, roles: [], label: 'an operator' };
+    default:
+      return { type: 'system', id: null, name: null, roles: [], label: 'Nolan' };
+  }
+}
+
+function personLabel(person: Person | undefined): string {
+  if (!person) return 'a former member of staff';
+  const roles = person.roles.filter((r) => r !== 'administrator').map((r) => STAFF_ROLE_LABELS[r]);
+  return roles.length ? `${person.displayName} (${roles.join(', ')})` : person.displayName;
+}
+
+function transitionTitle(to: string, outcome: unknown): string {
+  switch (to) {
+    case 'acknowledged':
+      return 'Acknowledged, with the first response to the reporter';
+    case 'assessment':
+      return 'Assessment started';
+    case 'investigation':
+      return 'Investigation opened, with its plan';
+    case 'decision':
+      return 'Findings submitted for a decision';
+    case 'closed':
+      return `Closed: ${typeof outcome === 'string' ? outcome.replace(/_/g, ' ') : 'no outcome'}`;
+    case 'reopened':
+      return 'Reopened';
+    default:
+      return `Moved to ${CASE_STATUS_LABELS[to as CaseStatus] ?? to}`;
+  }
+}
+
+function slaTitle(kind: string): string {
+  const titles: Record<string, string> = {
+    acknowledgement_reminder: 'Reminder: acknowledgement due soon',
+    acknowledgement_breach: 'Escalated: acknowledgement overdue',
+    safeguarding_referral_due: 'Escalated: safeguarding referral due',
+    feedback_reminder: 'Reminder: feedback to the reporter due soon',
+    feedback_breach: 'Escalated: feedback to the reporter overdue',
+  };
+  return titles[kind] ?? 'Deadline notice';
+}
+
+function sentenceFromAction(action: string): string {
+  const words = action.split('.').slice(1).join(' ').replace(/_/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+function pick(body: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of keys) if (body[key] !== undefined) out[key] = body[key];
+  return out;
+}
