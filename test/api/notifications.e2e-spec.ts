@@ -6,6 +6,7 @@ import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { CoreModule } from '../../apps/api/src/app/core.module';
+import { AuditModule } from '../../apps/api/src/audit/audit.module';
 import { MailService, NOTICE_SUBJECT } from '../../apps/api/src/notifications/mail.service';
 import { NotificationsService } from '../../apps/api/src/notifications/notifications.service';
 import type { CaseEventJob } from '../../apps/api/src/outbox/outbox-relay.service';
@@ -24,6 +25,7 @@ describe('notifications', () => {
   let mo: TestUser;
   let s151: TestUser;
   let admin: TestUser;
+  let investigator: TestUser;
 
   const outboxJobs = (event: string): Promise<{ name: string; data: CaseEventJob }[]> =>
     fixtures.dataSource.transaction(async (m) => {
@@ -44,7 +46,7 @@ describe('notifications', () => {
     smtp = await startSmtpCatcher();
     process.env.SMTP_URL = smtp.url;
     const moduleRef = await Test.createTestingModule({
-      imports: [CoreModule],
+      imports: [CoreModule, AuditModule],
       providers: [MailService, NotificationsService],
     }).compile();
     await moduleRef.init();
@@ -56,6 +58,7 @@ describe('notifications', () => {
     mo = await fixtures.user(tenant.id, ['monitoring_officer']);
     s151 = await fixtures.user(tenant.id, ['s151_officer']);
     admin = await fixtures.user(tenant.id, ['administrator']);
+    investigator = await fixtures.user(tenant.id, ['investigator']);
   });
   afterAll(async () => {
     delete process.env.SMTP_URL;
@@ -115,5 +118,53 @@ describe('notifications', () => {
     for (const m of messages) outcomes.push(await notifications.handle(m.name, m.data));
     expect(outcomes).toEqual([{ sent: 0, skipped: 'staff message' }, { sent: 2 }]);
     expect(smtp.mails).toHaveLength(4);
+  });
+
+  it('tells only the newcomer of a routing change, once, and records the routing decision once', async () => {
+    const server = app.getHttpServer();
+    const submitted = await request(server)
+      .post(`/api/v1/tenants/${tenant.slug}/reports`)
+      .send({
+        category: 'fraud_theft',
+        answers: { whatHappened: 'Fuel cards ROUTEMARKER', howYouKnow: 'saw_it', raisedBefore: 'no' },
+        altcha: await solvedAltcha(server, tenant.slug),
+      })
+      .expect(201);
+    const token = await signInAs(server, tenant.slug, mo, 1);
+    await request(server)
+      .post(`/api/v1/cases/${submitted.body.reference}/assignment`)
+      .auth(token, { type: 'bearer' })
+      .send({ assigneeId: investigator.id })
+      .expect(200);
+    smtp.mails.length = 0;
+    const [routed] = await outboxJobs('case.routed');
+    expect(routed!.data.payload).toEqual({
+      reason: 'assigned',
+      assigneeId: investigator.id,
+      newGrantees: investigator.id,
+    });
+    expect(await notifications.handle(routed!.name, routed!.data)).toEqual({ sent: 1 });
+    expect(await notifications.handle(routed!.name, routed!.data)).toEqual({ sent: 0 });
+    expect(smtp.mails.map((m) => m.to)).toEqual([[investigator.email]]);
+    expect(smtp.mails[0]!.raw).not.toContain('ROUTEMARKER');
+    expect(smtp.mails[0]!.raw).not.toContain(submitted.body.reference);
+
+    const decisions = await fixtures.dataSource.transaction(async (m) => {
+      await m.query(`SELECT set_config('nolan.tenant_id', $1, true)`, [tenant.id]);
+      return m.query(
+        `SELECT details FROM audit_entries WHERE action = 'case.routed' AND details->>'outboxId' = $1`,
+        [routed!.data.outboxId],
+      );
+    });
+    expect(decisions).toEqual([
+      {
+        details: expect.objectContaining({
+          event: 'case.routed',
+          reason: 'assigned',
+          assigneeId: investigator.id,
+          recipients: [investigator.id],
+        }),
+      },
+    ]);
   });
 });

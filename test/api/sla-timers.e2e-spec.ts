@@ -6,7 +6,13 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import type { TestingModule } from '@nestjs/testing';
 import { Test } from '@nestjs/testing';
-import { addCalendarDays, addMonths, addWorkingDays, toLondonDate } from '@nolan/domain';
+import {
+  addCalendarDays,
+  addMonths,
+  addWorkingDays,
+  ownershipConfirmationDue,
+  toLondonDate,
+} from '@nolan/domain';
 import type { Queue } from 'bullmq';
 import { CoreModule } from '../../apps/api/src/app/core.module';
 import { AuditModule } from '../../apps/api/src/audit/audit.module';
@@ -165,5 +171,56 @@ describe('SLA timers', () => {
     clock.onDay(referral.firesOn);
     expect(await sla.fire(referral)).toEqual({ sent: 1 });
     expect(mailsTo()).toEqual([mo.email]);
+  });
+
+  it('runs the confirm-ownership clock from the assignment: reminds the assignee and escalates to the overseer, once, the working day after', async () => {
+    const { id } = await fixtures.case(tenant.id, {
+      category: 'dishonesty',
+      staffIds: [mo.id, investigator.id],
+      report: {},
+    });
+    await setCase(id, `assignee_id = '${investigator.id}', assigned_on = '${today}'`);
+    const timers = await sla.schedule(tenant.id, id);
+    const ownership = timer(timers, 'ownership_breach');
+    expect(ownership.due).toBe(ownershipConfirmationDue(today));
+    expect(ownership.firesOn).toBe(addWorkingDays(ownership.due, 1));
+    expect(await queue.getJob(`sla-${id}-ownership_breach-${ownership.due}`)).toBeDefined();
+
+    clock.onDay(ownership.due);
+    expect(await sla.fire(ownership)).toEqual({ sent: 0, skipped: 'not yet' });
+    clock.onDay(ownership.firesOn);
+    expect(await sla.fire(ownership)).toEqual({ sent: 2 });
+    expect(await sla.fire(ownership)).toEqual({ sent: 0, skipped: 'nothing to do' });
+    expect(mailsTo()).toEqual([investigator.email, mo.email].sort());
+  });
+
+  it('fires no ownership timer once the assignee confirms, nor an old one after a transfer, nor for a closed case', async () => {
+    const { id } = await fixtures.case(tenant.id, {
+      category: 'dishonesty',
+      staffIds: [mo.id, investigator.id],
+      report: {},
+    });
+    await setCase(id, `assignee_id = '${investigator.id}', assigned_on = '${today}'`);
+    const first = timer(await sla.schedule(tenant.id, id), 'ownership_breach');
+    // Transferred two days later: the clock restarts from the new assignment.
+    const later = addCalendarDays(today, 2);
+    await setCase(id, `assignee_id = '${mo.id}', assigned_on = '${later}'`);
+    const second = timer(await sla.schedule(tenant.id, id), 'ownership_breach');
+    expect(second.due).toBe(ownershipConfirmationDue(later));
+    clock.onDay(first.firesOn);
+    expect(await sla.fire(first)).toEqual({ sent: 0, skipped: 'nothing to do' });
+
+    await setCase(id, `ownership_confirmed_on = '${later}'`);
+    expect((await sla.schedule(tenant.id, id)).some((t) => t.kind === 'ownership_breach')).toBe(false);
+    clock.onDay(second.firesOn);
+    expect(await sla.fire(second)).toEqual({ sent: 0, skipped: 'nothing to do' });
+
+    await setCase(
+      id,
+      `ownership_confirmed_on = NULL, status = 'closed', outcome = 'withdrawn', closed_on = current_date`,
+    );
+    clock.onDay(second.firesOn);
+    expect(await sla.fire(second)).toEqual({ sent: 0, skipped: 'nothing to do' });
+    expect(smtp.mails).toHaveLength(0);
   });
 });

@@ -28,6 +28,7 @@ import { createGrant, openGrantAsKey, PublicKeyHandle, type Scope, type Unlocked
 import {
   type CategoryId,
   DEFAULT_CONFLICT_ROUTES,
+  HANDLER_ROLES,
   OVERSIGHT_ROLES,
   routeCase,
   type RoutingDecision,
@@ -160,19 +161,30 @@ export class CaseAccessService {
   }
 
   /**
-   * Why `userId` may not handle the case, or null if they may: they must hold a handler role, not be
-   * excluded from the case, and not be ruled out by its conflict routes (regulatory.md §3: "no member
-   * of the conflict set may be assigned").
+   * Why `userId` may not handle the case, or null if they may: they must be a staff user of the
+   * council in a handler role (400 otherwise), and neither excluded from the case nor ruled out by its
+   * conflict routes (409: regulatory.md §3, "no member of the conflict set may be assigned").
    */
-  async whyNotHandler(m: EntityManager, input: RoutingInput, userId: string): Promise<string | null> {
+  async whyNotHandler(
+    m: EntityManager,
+    input: RoutingInput,
+    userId: string,
+  ): Promise<{ code: 'INVALID_INPUT' | 'CONFLICT'; message: string } | null> {
     const user = await this.users.findById(m, userId);
-    if (!user) return 'There is no such staff user in this council.';
+    if (!user) return { code: 'INVALID_INPUT', message: 'assigneeId must be a staff user of this council' };
     const roles = user.roles as StaffRole[];
-    if (!roles.some((r) => r !== 'administrator' && r !== 'audit_committee_chair'))
-      return 'Only a handler (investigator, officer or lead) can be assigned a case.';
-    if (roles.includes('administrator')) return 'Administrators never handle cases.';
+    if (roles.includes('administrator') || !roles.some((r) => HANDLER_ROLES.includes(r)))
+      return {
+        code: 'INVALID_INPUT',
+        message:
+          'assigneeId must be a handler (an investigator, officer or lead); administrators never handle cases',
+      };
     if (ruledOut(input, userId, roles))
-      return 'This person is involved in the concern, has recused themselves or is conflicted by it, and may not handle it.';
+      return {
+        code: 'CONFLICT',
+        message:
+          'This person is involved in the concern, has recused themselves or is conflicted by it, and may not handle it.',
+      };
     return null;
   }
 

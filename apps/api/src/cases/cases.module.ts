@@ -3,9 +3,11 @@ import { AttachmentsModule } from '../attachments/attachments.module';
 import { AuditModule } from '../audit/audit.module';
 import { AuthModule } from '../auth/auth.module';
 import { OutboxRepository } from '../outbox/outbox.repository';
+import { AssignmentController } from './assignment.controller';
+import { AssignmentService } from './assignment.service';
 import { CaseAccessService } from './case-access.service';
-import { CaseLinksController } from './case-links.controller';
 import { CaseContentController } from './case-content.controller';
+import { CaseLinksController, InvolvementController } from './case-links.controller';
 import { CaseFilesService } from './case-files.service';
 import { CaseStoreService } from './case-store.service';
 import { CasesController } from './cases.controller';
@@ -13,6 +15,7 @@ import { CasesRepository } from './cases.repository';
 import { CasesService } from './cases.service';
 import { FeedbackService } from './feedback.service';
 import { IdentityService } from './identity.service';
+import { InvolvementService } from './involvement.service';
 import { LinksService } from './links.service';
 import { NotesService } from './notes.service';
 import { RecusalService } from './recusal.service';
@@ -22,7 +25,7 @@ import { TransitionsService } from './transitions.service';
 
 @Module({
   imports: [AuthModule, AuditModule, AttachmentsModule],
-  controllers: [CasesController, CaseLinksController, CaseContentController],
+  controllers: [CasesController, AssignmentController, CaseContentController, CaseLinksController, InvolvementController],
   providers: [
     CasesService,
     FeedbackService,
@@ -36,7 +39,9 @@ import { TransitionsService } from './transitions.service';
     CasesRepository,
     CaseStoreService,
     CaseAccessService,
+    AssignmentService,
     LinksService,
+    InvolvementService,
     OutboxRepository,
   ],
   exports: [

@@ -34,6 +34,10 @@ export function mapCaseSummary(entity: CaseEntity) {
     acknowledgedOn: entity.acknowledgedOn,
     feedbackDue: entity.feedbackDue,
     closedOn: entity.closedOn,
+    assigneeId: entity.assigneeId,
+    assignedOn: entity.assignedOn,
+    ownershipConfirmedOn: entity.ownershipConfirmedOn,
+    legalHold: entity.legalHold,
   };
 }
 

@@ -17,10 +17,12 @@ export class CaseEventsProcessor extends WorkerHost {
 
   async process(job: Job<CaseEventJob>): Promise<NotificationOutcome> {
     // A new case, a change of stage or feedback to the reporter (re)sets the case's SLA timers.
+    // A routing change (an assignment, a transfer) starts or moves the "confirm ownership" clock.
     if (
       job.name === 'case.created' ||
       job.name === 'case.transitioned' ||
-      job.name === 'case.feedback_given'
+      job.name === 'case.feedback_given' ||
+      job.name === 'case.routed'
     )
       await this.sla.schedule(job.data.tenantId, job.data.caseId);
     return this.notifications.handle(job.name, job.data);

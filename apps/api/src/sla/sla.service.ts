@@ -14,12 +14,14 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Queue } from 'bullmq';
 import {
   addCalendarDays,
+  addWorkingDays,
   compareLocalDates,
   computeSlaDates,
   getCategory,
   isCategoryId,
   type LocalDate,
   OVERSIGHT_ROLES,
+  ownershipConfirmationDue,
   type StaffRole,
   toLondonDate,
 } from '@nolan/domain';
@@ -37,7 +39,9 @@ export type SlaKind =
   | 'acknowledgement_breach'
   | 'safeguarding_referral_due'
   | 'feedback_reminder'
-  | 'feedback_breach';
+  | 'feedback_breach'
+  /** The assignee has not confirmed ownership in time: remind them and escalate to the overseer. */
+  | 'ownership_breach';
 
 export interface SlaTimer {
   tenantId: string;
@@ -53,6 +57,7 @@ const ESCALATIONS: readonly SlaKind[] = [
   'acknowledgement_breach',
   'feedback_breach',
   'safeguarding_referral_due',
+  'ownership_breach',
 ];
 
 /** Timers fire at 08:00 UTC on their day: 08:00 or 09:00 in London, the start of a working day. */
@@ -63,7 +68,7 @@ export function firingInstant(day: LocalDate): Date {
 /** The timers a case should have now, from the domain's calendar (pure). */
 export function timersFor(
   c: Pick<CaseEntity, 'id' | 'tenantId' | 'category' | 'status' | 'receivedAt' | 'acknowledgedOn'> &
-    Partial<Pick<CaseEntity, 'feedbackGivenOn'>>,
+    Partial<Pick<CaseEntity, 'feedbackGivenOn' | 'assigneeId' | 'assignedOn' | 'ownershipConfirmedOn'>>,
 ): SlaTimer[] {
   const clock = isCategoryId(c.category) ? getCategory(c.category).clock : 'standard';
   const dates = computeSlaDates({
@@ -111,6 +116,11 @@ export function timersFor(
       firesOn: addCalendarDays(dates.feedbackDue, 1),
     });
   }
+  // "Confirm ownership": from the day of the (latest) assignment until the assignee confirms.
+  if (c.status !== 'closed' && c.assigneeId && c.assignedOn && !c.ownershipConfirmedOn) {
+    const due = ownershipConfirmationDue(c.assignedOn);
+    timers.push({ ...base, kind: 'ownership_breach', due, firesOn: addWorkingDays(due, 1) });
+  }
   return timers;
 }
 
@@ -157,7 +167,7 @@ export class SlaService {
         [timer.tenantId, timer.caseId, timer.kind, timer.due, today],
       );
       if (inserted.length === 0) return null;
-      const people = await this.recipients(m, timer);
+      const people = await this.recipients(m, timer, found.assigneeId);
       await this.audit.append(m, {
         actor: { type: 'system' },
         action: 'sla.notified',
@@ -171,15 +181,25 @@ export class SlaService {
     return { sent: recipients.length };
   }
 
-  /** Reminders: every handler of the case. Escalations: its overseers (grantees in an oversight role). */
-  private async recipients(m: EntityManager, timer: SlaTimer): Promise<{ email: string }[]> {
-    const grantees: { email: string; roles: StaffRole[] }[] = await m.query(
-      `SELECT DISTINCT u.email, u.roles FROM case_grants g JOIN staff_users u ON u.id = g.grantee_id
+  /**
+   * Reminders: every handler of the case. Escalations: its overseers (grantees in an oversight role).
+   * A missed ownership confirmation reminds the assignee as well as escalating.
+   */
+  private async recipients(
+    m: EntityManager,
+    timer: SlaTimer,
+    assigneeId: string | null,
+  ): Promise<{ email: string }[]> {
+    const grantees: { id: string; email: string; roles: StaffRole[] }[] = await m.query(
+      `SELECT DISTINCT u.id, u.email, u.roles FROM case_grants g JOIN staff_users u ON u.id = g.grantee_id
        WHERE g.case_id = $1 AND g.grantee_kind = 'staff' ORDER BY u.email`,
       [timer.caseId],
     );
     if (!ESCALATIONS.includes(timer.kind)) return grantees;
     const overseers = grantees.filter((g) => g.roles.some((r) => OVERSIGHT_ROLES.includes(r)));
-    return overseers.length ? overseers : grantees;
+    const escalated = overseers.length ? overseers : grantees;
+    if (timer.kind !== 'ownership_breach') return escalated;
+    const assignee = grantees.filter((g) => g.id === assigneeId && !escalated.includes(g));
+    return [...assignee, ...escalated];
   }
 }

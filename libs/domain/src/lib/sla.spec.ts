@@ -8,6 +8,8 @@ import {
   addWorkingDays,
   computeSlaDates,
   isWorkingDay,
+  OWNERSHIP_CONFIRMATION_WORKING_DAYS,
+  ownershipConfirmationDue,
   validateSlaPolicy,
   type SlaPolicy,
 } from './sla';
@@ -53,6 +55,14 @@ describe('SLA calendar', () => {
     expect(computeSlaDates({ receivedOn: '2025-08-22', clock: 'safeguarding' }).safeguardingReferralDue).toBe(
       '2025-08-26',
     );
+  });
+
+  it('gives an assigned handler two working days to confirm ownership, across a weekend and Easter', () => {
+    expect(OWNERSHIP_CONFIRMATION_WORKING_DAYS).toBe(2);
+    expect(ownershipConfirmationDue('2025-03-10')).toBe('2025-03-12');
+    expect(ownershipConfirmationDue('2025-03-14')).toBe('2025-03-18');
+    expect(ownershipConfirmationDue('2026-04-02')).toBe('2026-04-08');
+    expect(ownershipConfirmationDue('2025-03-10', ['2025-03-11'])).toBe('2025-03-13');
   });
 
   it('counts working days across Christmas and Easter', () => {

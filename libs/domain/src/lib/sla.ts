@@ -44,6 +44,24 @@ export interface SlaPolicy {
 /** Statutory window for acknowledgement (EU-06), also the base of the feedback clock when none was sent. */
 export const STATUTORY_ACKNOWLEDGEMENT_DAYS = 7;
 
+/**
+ * Working days a handler has, from the day a case is assigned to them, to confirm they own it (DESIGN.md
+ * "SLA timers": "confirm ownership" when a case is assigned; regulatory.md EU-07, one accountable
+ * designated handler). Two: a case assigned the day it arrives, in an ordinary week, then still has its
+ * escalation (the next working day) and a reassignment before the 7-calendar-day acknowledgement
+ * deadline (EU-06); UK policies give 5 working days for the acknowledgement itself, so more would leave
+ * an unowned case nobody acknowledges.
+ */
+export const OWNERSHIP_CONFIRMATION_WORKING_DAYS = 2;
+
+/** The day by which the assignee must confirm ownership of a case assigned on `assignedOn`. */
+export function ownershipConfirmationDue(
+  assignedOn: LocalDate,
+  extraClosureDays: readonly LocalDate[] = [],
+): LocalDate {
+  return addWorkingDays(assignedOn, OWNERSHIP_CONFIRMATION_WORKING_DAYS, extraClosureDays);
+}
+
 export const DEFAULT_SLA_POLICY: SlaPolicy = Object.freeze({
   acknowledgementDays: STATUTORY_ACKNOWLEDGEMENT_DAYS,
   acknowledgementUnit: 'calendar',

@@ -1,0 +1,187 @@
+/**
+ * Assignment, ownership and legal hold (issue #7 "Assignment"; issue #6 "confirm ownership", "legal
+ * hold"). The case's overseer — the monitoring officer, or whoever a conflict route put in their place
+ * (the holder of its identity scope in an oversight role) — assigns it to a handler and transfers it
+ * to another. Assigning re-grants the report and internal scopes from the overseer's own grants
+ * (CaseAccessService), so the assignee can read it at once; the assignee may not be anyone the case's
+ * conflict set rules out (regulatory.md §3).
+ *
+ * On transfer the previous assignee loses every grant, identity included, unless routing itself still
+ * gives them the case (they are among its routed owners, notified or overseer — e.g. the section 151
+ * officer on a fraud case, or the overseer who had assigned it to themselves): access that came only
+ * from the assignment ends with it (regulatory.md §3 "Reassignment by the MO; previous assignee's
+ * access revoked immediately"), access that routing gives does not.
+ *
+ * The assignee confirms ownership (POST /cases/:ref/ownership); until then the "confirm ownership"
+ * clock runs from the day of the assignment (libs/domain ownershipConfirmationDue), and the workers
+ * remind the assignee and escalate to the overseer if it runs out. Everything is audited; the reasons
+ * for a legal hold are encrypted to the internal scope.
+ */
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { ownershipConfirmationDue, toLondonDate } from '@nolan/domain';
+import type { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { SessionStore } from '../auth/session-store';
+import type { AuthenticatedStaff } from '../auth/staff-auth.guard';
+import { inTenant } from '../database/tenant-transaction';
+import { AppError } from '../errors/app-error';
+import { CaseAccessService, staffKeyHolder } from './case-access.service';
+import { CaseEntity } from './case.entity';
+import { CaseStoreService } from './case-store.service';
+import { CasesRepository } from './cases.repository';
+import { NO_SUCH_CASE } from './cases.service';
+import { packJson } from './item-codec';
+
+const OVERSEER_ONLY =
+  'Only the case’s overseer (the monitoring officer, or whoever a conflict route put in their place) can do this.';
+
+export function mapAssignment(c: CaseEntity) {
+  return {
+    reference: c.reference,
+    assigneeId: c.assigneeId,
+    assignedOn: c.assignedOn,
+    ownershipDue: c.assignedOn && !c.ownershipConfirmedOn ? ownershipConfirmationDue(c.assignedOn) : null,
+    ownershipConfirmedOn: c.ownershipConfirmedOn,
+    legalHold: c.legalHold,
+  };
+}
+
+@Injectable()
+export class AssignmentService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly cases: CasesRepository,
+    private readonly caseStore: CaseStoreService,
+    private readonly sessions: SessionStore,
+    private readonly access: CaseAccessService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Assigns the case to `assigneeId`, or transfers it there from its current assignee. */
+  async assign(staff: AuthenticatedStaff, reference: string, assigneeId: string) {
+    const { session } = staff;
+    const key = await this.sessions.unlockedKey(staff);
+    return inTenant(this.dataSource, session.tenantId, async (m) => {
+      const found = await this.overseen(m, staff, reference);
+      if (found.status === 'closed')
+        throw new AppError('CONFLICT', 'A closed case cannot be assigned; reopen it first.');
+      if (found.assigneeId === assigneeId)
+        throw new AppError('CONFLICT', 'The case is already assigned to this person.');
+      const keys = staffKeyHolder(session.userId, key);
+      const input = await this.access.routingInput(m, found.id, keys);
+      if (!input) throw new AppError('CONFLICT', 'Only someone who can read the report can assign the case.');
+      const refusal = await this.access.whyNotHandler(m, input, assigneeId);
+      // A field error is a list, like every 400 from validation; a conflict is one sentence.
+      if (refusal)
+        throw new AppError(
+          refusal.code,
+          refusal.code === 'INVALID_INPUT' ? [refusal.message] : refusal.message,
+        );
+
+      const previous = found.assigneeId;
+      const reason = previous ? 'transferred' : 'assigned';
+      const routed = await this.access.currentRouting(m, found.id, keys);
+      const routedIds =
+        routed?.kind === 'routed'
+          ? new Set([...routed.owners, ...routed.notify, routed.overseer].map((r) => r.userId))
+          : new Set<string>();
+      const outcome = await this.access.change(m, {
+        tenantId: session.tenantId,
+        caseId: found.id,
+        actor: { type: 'staff', id: session.userId },
+        keys,
+        reason,
+        grant: [assigneeId],
+        revoke: previous && !routedIds.has(previous) ? [previous] : [],
+        assigneeId,
+      });
+      const today = toLondonDate(new Date());
+      await m
+        .getRepository(CaseEntity)
+        .update({ id: found.id }, { assigneeId, assignedOn: today, ownershipConfirmedOn: null });
+      await this.audit.append(m, {
+        actor: { type: 'staff', id: session.userId },
+        action: 'case.assigned',
+        caseId: found.id,
+        details: { assigneeId, previousAssigneeId: previous, reason },
+      });
+      const updated = await m.getRepository(CaseEntity).findOneOrFail({ where: { id: found.id } });
+      return {
+        ...mapAssignment(updated),
+        reason,
+        previousAssigneeId: previous,
+        previousAssigneeKeepsAccess: previous ? !outcome.revoked.includes(previous) : null,
+      };
+    });
+  }
+
+  /** The assignee confirms they own the case, which stops the "confirm ownership" clock. */
+  async confirmOwnership(staff: AuthenticatedStaff, reference: string) {
+    const { session } = staff;
+    return inTenant(this.dataSource, session.tenantId, async (m) => {
+      const found = await this.visible(m, staff, reference);
+      if (found.assigneeId !== session.userId)
+        throw new AppError('FORBIDDEN', 'Only the handler the case is assigned to can confirm they own it.');
+      if (found.ownershipConfirmedOn)
+        throw new AppError('CONFLICT', `You already confirmed ownership on ${found.ownershipConfirmedOn}.`);
+      const today = toLondonDate(new Date());
+      await m.getRepository(CaseEntity).update({ id: found.id }, { ownershipConfirmedOn: today });
+      await this.audit.append(m, {
+        actor: { type: 'staff', id: session.userId },
+        action: 'case.ownership_confirmed',
+        caseId: found.id,
+        details: { assignedOn: found.assignedOn },
+      });
+      return mapAssignment({ ...found, ownershipConfirmedOn: today } as CaseEntity);
+    });
+  }
+
+  /** Sets (held = true) or clears a legal hold, with a reason kept encrypted in the case. */
+  async legalHold(staff: AuthenticatedStaff, reference: string, held: boolean, reason: string) {
+    const { session } = staff;
+    return inTenant(this.dataSource, session.tenantId, async (m) => {
+      const found = await this.overseen(m, staff, reference);
+      if (found.legalHold === held)
+        throw new AppError(
+          'CONFLICT',
+          held ? 'The case is already on legal hold.' : 'The case is not on legal hold.',
+        );
+      await m.getRepository(CaseEntity).update({ id: found.id }, { legalHold: held });
+      await this.caseStore.addItem(
+        m,
+        {
+          tenantId: session.tenantId,
+          caseId: found.id,
+          scope: 'internal',
+          kind: 'legal_hold',
+          author: { kind: 'staff', id: session.userId },
+        },
+        packJson({ held, reason, on: toLondonDate(new Date()) }),
+      );
+      await this.audit.append(m, {
+        actor: { type: 'staff', id: session.userId },
+        action: held ? 'case.legal_hold_set' : 'case.legal_hold_cleared',
+        caseId: found.id,
+      });
+      return mapAssignment({ ...found, legalHold: held } as CaseEntity);
+    });
+  }
+
+  /** The case, if the caller holds a grant for it (404 otherwise, and always for administrators). */
+  private async visible(m: EntityManager, staff: AuthenticatedStaff, reference: string) {
+    const { session } = staff;
+    if (session.roles.includes('administrator')) throw new AppError('NOT_FOUND', NO_SUCH_CASE);
+    const found = await this.cases.findGrantedByReference(m, session.userId, reference);
+    if (!found) throw new AppError('NOT_FOUND', NO_SUCH_CASE);
+    return found;
+  }
+
+  /** The case, if the caller oversees it: 404 if they cannot see it, 403 if they can but do not oversee it. */
+  private async overseen(m: EntityManager, staff: AuthenticatedStaff, reference: string) {
+    const found = await this.visible(m, staff, reference);
+    if (!(await this.access.isOverseer(m, found.id, staff.session)))
+      throw new AppError('FORBIDDEN', OVERSEER_ONLY);
+    return found;
+  }
+}
