@@ -11,7 +11,8 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type AuthenticatedStaff, CurrentStaff, StaffAuthGuard } from '../auth/staff-auth.guard';
-import { LinkCaseDto } from './dto/case-links.dto';
+import { LinkCaseDto, NameInvolvedDto } from './dto/case-links.dto';
+import { InvolvementService } from './involvement.service';
 import { LinksService } from './links.service';
 
 /**
@@ -56,5 +57,32 @@ export class CaseLinksController {
     @Param('id', new ParseUUIDPipe({ errorHttpStatusCode: 404 })) id: string,
   ): Promise<void> {
     await this.links.unlink(staff, reference, id);
+  }
+}
+
+/**
+ * Naming someone later as involved in the concern (issue #7): a separate controller on the `cases`
+ * path; the rules are in InvolvementService.
+ */
+@ApiTags('cases')
+@ApiBearerAuth()
+@UseGuards(StaffAuthGuard)
+@Controller('cases')
+export class InvolvementController {
+  constructor(private readonly involvement: InvolvementService) {}
+
+  @Post(':reference/involved')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Name a person (userId) or a statutory role (role) as involved: they lose access at once',
+    description:
+      'Everyone named loses every grant on the case immediately and is excluded from it for good (404 for them, absent from their lists, counts and searches); the case is re-routed with them as a subject of the concern (conflict routes apply) and handed to whoever routing now names. The person named is never told. 200 { named, passedTo, unrouted, withheld }; 400 naming a bad field; 409 if you cannot read the report.',
+  })
+  name(
+    @CurrentStaff() staff: AuthenticatedStaff,
+    @Param('reference') reference: string,
+    @Body() body: NameInvolvedDto,
+  ) {
+    return this.involvement.nameByHandler(staff, reference, body);
   }
 }

@@ -25,7 +25,13 @@ import { TransitionsService } from './transitions.service';
 
 @Module({
   imports: [AuthModule, AuditModule, AttachmentsModule],
-  controllers: [CasesController, AssignmentController, CaseContentController, CaseLinksController, InvolvementController],
+  controllers: [
+    CasesController,
+    AssignmentController,
+    CaseContentController,
+    CaseLinksController,
+    InvolvementController,
+  ],
   providers: [
     CasesService,
     FeedbackService,
@@ -51,6 +57,7 @@ import { TransitionsService } from './transitions.service';
     CaseAccessService,
     CaseFilesService,
     TimelineService,
+    InvolvementService,
   ],
 })
 export class CasesModule {}

@@ -19,6 +19,7 @@ import { sendFile } from '../cases/case-content.controller';
 import { parseMultipartJson, UPLOAD_LIMITS } from '../intake/intake.controller';
 import type { UploadedFile } from '../intake/intake.service';
 import { CurrentReporter, ReporterAuthGuard, type ReporterSession } from './reporter-auth.guard';
+import { ReporterNameInvolvedDto } from '../cases/dto/case-links.dto';
 import { ReporterService } from './reporter.service';
 
 @ApiTags('reporter')
@@ -102,6 +103,19 @@ export class ReporterController {
   })
   identity(@CurrentReporter() session: ReporterSession, @Body() body: unknown) {
     return this.reporter.addIdentity(session, body);
+  }
+
+  @Post('reporter/case/involved')
+  @HttpCode(200)
+  @UseGuards(ReporterAuthGuard)
+  @ApiBearerAuth()
+  @ApiOperation({
+    summary: 'Say your concern also involves people from the form’s list (by role)',
+    description:
+      'Anyone holding a role you choose stops seeing your report at once, and it goes to someone independent of them; they are not told. 200 { recorded: true }; 400 if a role is not on the form.',
+  })
+  nameInvolved(@CurrentReporter() session: ReporterSession, @Body() body: ReporterNameInvolvedDto) {
+    return this.reporter.nameInvolved(session, body);
   }
 
   @Delete('reporter/session')

@@ -7,13 +7,21 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { openGrantAsKey, receiptLookupKey, unlockReporterKey, type UnlockedKey } from '@nolan/crypto';
-import { getCategory, isCategoryId, normaliseReceipt, toLondonDate, validateIdentity } from '@nolan/domain';
+import {
+  getCategory,
+  isCategoryId,
+  normaliseReceipt,
+  type StaffRole,
+  toLondonDate,
+  validateIdentity,
+} from '@nolan/domain';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { readReportScope } from '../cases/case-content';
 import { CaseEntity, CaseGrantEntity, CaseItemEntity, ReporterKeyEntity } from '../cases/case.entity';
 import { CaseFilesService, type DownloadedFile } from '../cases/case-files.service';
 import { CaseStoreService } from '../cases/case-store.service';
+import { InvolvementService } from '../cases/involvement.service';
 import { readFeedback } from '../cases/feedback.service';
 import { packFile, packJson } from '../cases/item-codec';
 import { APP_CONFIG, type AppConfig } from '../config/config';
@@ -53,6 +61,7 @@ export class ReporterService {
     private readonly throttle: ReceiptThrottle,
     private readonly files: FileSanitiser,
     private readonly caseFiles: CaseFilesService,
+    private readonly involvement: InvolvementService,
   ) {}
 
   async signIn(
@@ -221,6 +230,35 @@ export class ReporterService {
         details: { author: 'reporter', identity: true },
       });
       return { identityGiven: true };
+    });
+  }
+
+  /**
+   * The reporter names people as involved after submitting, choosing roles from the form's "Does your
+   * concern involve any of these people?" list: everyone holding them loses access at once and the
+   * case is re-routed without them (InvolvementService). The answer says only that it was recorded —
+   * nothing about who holds the case.
+   */
+  async nameInvolved(session: ReporterSession, body: { roles: string[]; reason?: string }) {
+    const key = await this.key(session);
+    const { tenantId, caseId } = session.meta;
+    return inTenant(this.dataSource, tenantId, async (m) => {
+      const offered = await this.involvement.nameableRoles(m);
+      const unknown = body.roles.filter((role) => !offered.includes(role as StaffRole));
+      if (unknown.length > 0) {
+        throw new AppError('INVALID_INPUT', [
+          `roles must be chosen from the people listed on the form: ${offered.join(', ')}`,
+        ]);
+      }
+      const reason = body.reason?.trim() || null;
+      await this.involvement.nameByReporter(
+        m,
+        { tenantId, caseId },
+        [...new Set(body.roles)] as StaffRole[],
+        reason,
+        await this.scopeKey(m, caseId, key),
+      );
+      return { recorded: true };
     });
   }
 
