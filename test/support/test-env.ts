@@ -13,6 +13,7 @@ export const TEST_ENV = {
   REDIS_PREFIX: 'nolan-test',
   SESSION_SECRET: 'test-session-secret-0123456789-abcdefghijklmnop',
   RECEIPT_PEPPER: 'test-receipt-pepper-0123456789-abcdefghijklmnop',
+  EXPORT_SIGNING_SECRET: 'test-export-signing-secret-0123456789-abcdefgh',
   LOG_LEVEL: 'silent',
 } as const;
 

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { CasesModule } from '../cases/cases.module';
+import { ExportsModule } from '../exports/exports.module';
 import { HealthModule } from '../health/health.module';
 import { IntakeModule } from '../intake/intake.module';
 import { OperationsModule } from '../operations/operations.module';
@@ -8,6 +9,15 @@ import { StaffModule } from '../staff/staff.module';
 import { CoreModule } from './core.module';
 
 @Module({
-  imports: [CoreModule, HealthModule, AuthModule, CasesModule, StaffModule, IntakeModule, OperationsModule],
+  imports: [
+    CoreModule,
+    HealthModule,
+    AuthModule,
+    CasesModule,
+    StaffModule,
+    IntakeModule,
+    OperationsModule,
+    ExportsModule,
+  ],
 })
 export class AppModule {}

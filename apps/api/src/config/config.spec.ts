@@ -1,6 +1,10 @@
 import { ConfigError, loadConfig } from './config';
 
-const secrets = { SESSION_SECRET: 's'.repeat(40), RECEIPT_PEPPER: 'p'.repeat(40) };
+const secrets = {
+  SESSION_SECRET: 's'.repeat(40),
+  RECEIPT_PEPPER: 'p'.repeat(40),
+  EXPORT_SIGNING_SECRET: 'e'.repeat(40),
+};
 
 describe('loadConfig', () => {
   it('defaults Postgres and Redis to localhost', () => {
@@ -8,6 +12,7 @@ describe('loadConfig', () => {
     expect(config.databaseUrl).toBe('postgres://nolan_app@127.0.0.1:5432/nolan');
     expect(config.redisUrl).toBe('redis://127.0.0.1:6379');
     expect(config.apiPort).toBe(3000);
+    expect(config.exportSigningSecret).toBe('e'.repeat(40));
   });
 
   it('names every missing and invalid variable in one message', () => {
@@ -21,6 +26,7 @@ describe('loadConfig', () => {
     const message = (error as ConfigError).message;
     expect(message).toMatch(/^Invalid environment variables: /);
     expect(message).toContain('SESSION_SECRET (missing)');
+    expect(message).toContain('EXPORT_SIGNING_SECRET (missing)');
     expect(message).toContain('RECEIPT_PEPPER (invalid: must be at least 32 characters)');
     expect(message).toContain('API_PORT (invalid');
     expect(message).toContain('REDIS_URL (invalid: must be a redis:// URL)');

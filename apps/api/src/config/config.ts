@@ -1,7 +1,8 @@
 /**
  * Configuration is read once at start-up from the environment and validated with envalid, so a bad
  * deployment fails before it serves anything, with a message naming every missing or invalid
- * variable (CONVENTIONS §6). Secrets (session secret, receipt pepper) never live in the database.
+ * variable (CONVENTIONS §6). Secrets (session secret, receipt pepper, export signing secret) never live in
+ * the database.
  */
 import { cleanEnv, makeValidator, num, port, str, url, EnvError, EnvMissingError } from 'envalid';
 
@@ -47,6 +48,13 @@ export interface AppConfig {
   readonly redisPrefix: string;
   readonly sessionSecret: string;
   readonly receiptPepper: string;
+  /**
+   * Seals each tenant's export signing key in the database (apps/api/src/tenants/tenant-signing-keys.ts).
+   * Server-held so that exports are signed without any one person present; a database dump without it
+   * holds no usable signing key. Losing it means new signing keys (old exports still verify against the
+   * published keys); leaking it together with a dump lets someone sign as the council.
+   */
+  readonly exportSigningSecret: string;
   readonly logLevel: string;
   readonly portalUrl: string;
   readonly apiUrl: string;
@@ -73,6 +81,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       REDIS_PREFIX: str({ default: 'nolan' }),
       SESSION_SECRET: secret(),
       RECEIPT_PEPPER: secret(),
+      EXPORT_SIGNING_SECRET: secret(),
       LOG_LEVEL: str({
         choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
         default: 'info',
@@ -104,6 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     redisPrefix: clean.REDIS_PREFIX,
     sessionSecret: clean.SESSION_SECRET,
     receiptPepper: clean.RECEIPT_PEPPER,
+    exportSigningSecret: clean.EXPORT_SIGNING_SECRET,
     logLevel: clean.LOG_LEVEL,
     portalUrl: clean.PORTAL_URL,
     apiUrl: clean.API_URL,

@@ -13,6 +13,7 @@ import { authenticator } from 'otplib';
 import type { EntityManager } from 'typeorm';
 import { SecretBox } from '../common/secret-box';
 import { TenantEntity } from '../tenants/tenant.entity';
+import { ensureTenantSigningKey } from '../tenants/tenant-signing-keys';
 import { StaffUserEntity } from './staff-user.entity';
 
 /**
@@ -35,9 +36,13 @@ export interface NewTenant {
   escrowRecoveryPassphrase: string;
 }
 
+/**
+ * With `exportSigningSecret` (EXPORT_SIGNING_SECRET), the tenant's export signing key is made in the same
+ * transaction; without it, it is made the first time an export or the published key needs it.
+ */
 export async function createTenant(
   manager: EntityManager,
-  input: { slug: string; name: string },
+  input: { slug: string; name: string; exportSigningSecret?: string },
 ): Promise<NewTenant> {
   if (!/^[a-z0-9][a-z0-9-]{1,62}$/.test(input.slug)) {
     throw new Error('slug must be 2–63 lower-case letters, digits or hyphens');
@@ -60,6 +65,8 @@ export async function createTenant(
       escrowFingerprint: escrow.fingerprint,
     }),
   );
+  if (input.exportSigningSecret !== undefined)
+    await ensureTenantSigningKey(manager, tenant, input.exportSigningSecret);
   return { tenant, escrowRecoveryPassphrase };
 }
 

@@ -1,0 +1,311 @@
+/**
+ * The readable document inside a case export (issue #7 "Export"): case.md, one Markdown file a person can
+ * read as plain text or in any Markdown viewer — summary, the report's answers, the messages both ways,
+ * internal notes and records, evidence, identity (only for someone granted it) and the timeline.
+ *
+ * Everything people wrote (reporter, handlers) goes inside fenced code blocks, each fence longer than any
+ * run of backticks in the text. A fence is read literally by every Markdown renderer: no HTML, no links, no
+ * remote images. That matters because a reporter's text rendered as Markdown could otherwise embed an image
+ * from their own server and learn when, and from where, a handler opened the export.
+ *
+ * Pure: no I/O, no decryption; exports.service.ts gathers the decrypted parts and hands them here.
+ */
+import {
+  getCategory,
+  INTAKE_QUESTIONS,
+  IDENTITY_FIELDS,
+  isCategoryId,
+  isStaffRole,
+  STAFF_ROLE_LABELS,
+} from '@nolan/domain';
+
+export interface DocumentFile {
+  /** Path inside the zip, e.g. attachments/01-minutes.pdf */
+  path: string;
+  name: string;
+  mediaType: string;
+  size: number;
+  addedBy: string;
+  addedOn: string;
+  /** Which part of the case it belongs to. */
+  scope: 'report' | 'internal';
+}
+
+export interface DocumentMessage {
+  from: 'reporter' | 'staff';
+  /** Display name of the staff author; "The reporter" otherwise. */
+  author: string;
+  sentOn: string;
+  text: string;
+  /** Zip paths of the files sent with it. */
+  attachments: string[];
+}
+
+export interface DocumentRecord {
+  /** The item kind, e.g. transition, note, recusal. */
+  kind: string;
+  author: string;
+  on: string;
+  data: unknown;
+}
+
+export interface DocumentTimelineEntry {
+  on: string;
+  text: string;
+}
+
+export interface CaseDocumentInput {
+  reference: string;
+  tenantName: string;
+  exportedAt: Date;
+  exportedBy: { name: string; email: string };
+  recipientFingerprint: string;
+  signingFingerprint: string;
+  summary: {
+    category: string;
+    status: string;
+    outcome: string | null;
+    channel: string;
+    receivedOn: string;
+    acknowledgementDue: string;
+    acknowledgedOn: string | null;
+    feedbackDue: string;
+    closedOn: string | null;
+  };
+  /** Scopes the exporter holds: only those parts were decrypted and appear. */
+  scopes: { report: boolean; internal: boolean; identity: boolean };
+  report: { answers: Record<string, unknown>; involves: unknown[] } | null;
+  messages: DocumentMessage[];
+  records: DocumentRecord[];
+  files: DocumentFile[];
+  /** The identity the reporter gave (one entry per time they gave it); null when not granted. */
+  identity: Record<string, unknown>[] | null;
+  timeline: DocumentTimelineEntry[];
+}
+
+/** C0 controls other than tab and newline, DEL, and bidirectional overrides that could disguise text. */
+const UNSAFE = /(?![\t\n])[\p{Cc}\u202A-\u202E\u2066-\u2069]/gu;
+
+function clean(text: string): string {
+  return text.replace(/\r\n?/g, '\n').replace(UNSAFE, '\uFFFD');
+}
+
+/** Someone's words, shown literally whatever they contain. */
+export function literal(text: string): string {
+  const body = clean(text);
+  const longest = Math.max(0, ...Array.from(body.matchAll(/`+/g), (m) => m[0].length));
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  return `${fence}text\n${body}${body.endsWith('\n') ? '' : '\n'}${fence}`;
+}
+
+/**
+ * Short values on one line (codes, dates, labels, names, file names): whitespace folded, and the characters
+ * that could open a link, an image or HTML, or end a table cell, escaped — so a file name such as
+ * `![x](https://…)` stays text. Emphasis is left alone (harmless), so names and dates read as they are.
+ */
+export function inline(text: string): string {
+  return clean(text)
+    .replace(/\s+/g, ' ')
+    .replace(/[\\[\]<>|]/g, (c) => `\\${c}`);
+}
+
+function humanise(key: string): string {
+  const words = key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/[_-]+/g, ' ')
+    .trim()
+    .toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+function label(code: string | null): string {
+  return code ? humanise(code) : '—';
+}
+
+/** A value of any shape: nested objects become headed bullet lists, every string a literal block. */
+function renderValue(value: unknown, depth = 0): string[] {
+  const indent = '  '.repeat(depth);
+  if (value === null || value === undefined) return [`${indent}—`];
+  if (typeof value === 'string')
+    return literal(value)
+      .split('\n')
+      .map((line) => `${indent}${line}`);
+  if (typeof value === 'number' || typeof value === 'boolean') return [`${indent}${String(value)}`];
+  if (Array.isArray(value)) {
+    if (value.length === 0) return [`${indent}(none)`];
+    return value.flatMap((item, i) => [`${indent}- Item ${i + 1}:`, '', ...renderValue(item, depth + 1), '']);
+  }
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length === 0) return [`${indent}(none)`];
+  return entries.flatMap(([key, item]) => [
+    `${indent}- ${inline(humanise(key))}:`,
+    '',
+    ...renderValue(item, depth + 1),
+    '',
+  ]);
+}
+
+const QUESTION_LABELS = new Map(INTAKE_QUESTIONS.map((q) => [q.id, q]));
+const IDENTITY_LABELS = new Map(IDENTITY_FIELDS.map((q) => [q.id, q.label]));
+
+function answerText(questionId: string, value: unknown): string {
+  const question = QUESTION_LABELS.get(questionId);
+  if (typeof value !== 'string') return JSON.stringify(value, null, 2);
+  return question?.options?.find((o) => o.value === value)?.label ?? value;
+}
+
+const RECORD_TITLES: Record<string, string> = {
+  transition: 'Stage change',
+  recusal: 'Recusal',
+  identity_request: 'Identity request',
+  identity_decision: 'Identity request decision',
+  note: 'Note',
+  feedback: 'Feedback to the reporter',
+};
+
+function recordTitle(kind: string): string {
+  return RECORD_TITLES[kind] ?? humanise(kind);
+}
+
+function recordLines(record: DocumentRecord): string[] {
+  const data = record.data as Record<string, unknown> | null;
+  if (record.kind === 'transition' && data && typeof data === 'object') {
+    const {
+      from,
+      to,
+      outcome,
+      data: command,
+    } = data as {
+      from?: string;
+      to?: string;
+      outcome?: string | null;
+      data?: Record<string, unknown>;
+    };
+    const details = command && typeof command === 'object' ? { ...command } : {};
+    delete (details as { to?: unknown }).to;
+    return [
+      `From **${inline(label(from ?? null))}** to **${inline(label(to ?? null))}**${outcome ? `, outcome **${inline(label(outcome))}**` : ''}.`,
+      '',
+      ...(Object.keys(details).length ? renderValue(details) : []),
+    ];
+  }
+  if ((record.kind === 'note' || record.kind === 'recusal') && data && typeof data === 'object') {
+    const { text, reason, ...rest } = data as { text?: unknown; reason?: unknown };
+    const words = typeof text === 'string' ? text : typeof reason === 'string' ? reason : undefined;
+    if (words !== undefined)
+      return [literal(words), '', ...(Object.keys(rest).length ? renderValue(rest) : [])];
+  }
+  return renderValue(record.data);
+}
+
+export function renderCaseDocument(input: CaseDocumentInput): string {
+  const out: string[] = [];
+  const push = (...lines: string[]) => out.push(...lines);
+  const { summary } = input;
+  const categoryTitle = isCategoryId(summary.category)
+    ? getCategory(summary.category).title
+    : summary.category;
+
+  push(`# Case ${inline(input.reference)}`, '');
+  push(
+    `Exported from Nolan for ${inline(input.tenantName)} on ${inline(input.exportedAt.toISOString())} ` +
+      `by ${inline(input.exportedBy.name)} (${inline(input.exportedBy.email)}).`,
+    '',
+    `This export is encrypted to the OpenPGP key ${inline(input.recipientFingerprint.toUpperCase())} and ` +
+      `signed by the council's export signing key ${inline(input.signingFingerprint.toUpperCase())}. ` +
+      'It holds what its recipient was allowed to read when it was made. It is confidential: ' +
+      'keep it encrypted, and do not copy it anywhere the people it concerns could read it.',
+    '',
+  );
+
+  push('## Summary', '');
+  push('| | |', '|---|---|');
+  const rows: [string, string][] = [
+    ['Reference', input.reference],
+    ['Category', categoryTitle],
+    ['Status', label(summary.status)],
+    ['Outcome', label(summary.outcome)],
+    ['Received by', label(summary.channel)],
+    ['Received on', summary.receivedOn],
+    ['Acknowledgement due', summary.acknowledgementDue],
+    ['Acknowledged on', summary.acknowledgedOn ?? '—'],
+    ['Feedback due', summary.feedbackDue],
+    ['Closed on', summary.closedOn ?? '—'],
+  ];
+  for (const [name, value] of rows) push(`| ${name} | ${inline(value)} |`);
+  const held = (['report', 'internal', 'identity'] as const).filter((scope) => input.scopes[scope]);
+  push('', `Parts of the case included: ${held.length ? held.join(', ') : 'none'}.`, '');
+
+  push('## The report', '');
+  if (!input.report) push('Not included: the exporter does not hold the report.', '');
+  else {
+    for (const [id, value] of Object.entries(input.report.answers)) {
+      push(
+        `### ${inline(QUESTION_LABELS.get(id)?.label ?? humanise(id))}`,
+        '',
+        literal(answerText(id, value)),
+        '',
+      );
+    }
+    const involves = input.report.involves.map((role) =>
+      typeof role === 'string' && isStaffRole(role) ? STAFF_ROLE_LABELS[role] : String(role),
+    );
+    push('### People the reporter says this involves', '');
+    push(involves.length ? involves.map((who) => `- ${inline(who)}`).join('\n') : 'None named.', '');
+  }
+
+  if (input.identity !== null) {
+    push('## The reporter’s identity', '');
+    if (input.identity.length === 0) push('The reporter has not given their identity.', '');
+    for (const given of input.identity) {
+      for (const [field, value] of Object.entries(given)) {
+        push(`### ${inline(IDENTITY_LABELS.get(field) ?? humanise(field))}`, '', ...renderValue(value), '');
+      }
+    }
+  }
+
+  push('## Messages with the reporter', '');
+  if (!input.scopes.report) push('Not included: the exporter does not hold the report.', '');
+  else if (input.messages.length === 0) push('No messages.', '');
+  input.messages.forEach((message, i) => {
+    const direction =
+      message.from === 'reporter' ? 'from the reporter' : `to the reporter, from ${message.author}`;
+    push(`### ${i + 1}. ${inline(message.sentOn)}, ${inline(direction)}`, '', literal(message.text), '');
+    if (message.attachments.length)
+      push('Files sent with it:', '', ...message.attachments.map((path) => `- ${inline(path)}`), '');
+  });
+
+  push('## Notes, records and decisions', '');
+  if (!input.scopes.internal)
+    push('Internal notes are not included: the exporter does not hold the internal part of the case.', '');
+  if (input.records.length === 0) push('None.', '');
+  input.records.forEach((record, i) => {
+    push(
+      `### ${i + 1}. ${inline(record.on)}, ${inline(recordTitle(record.kind))} by ${inline(record.author)}`,
+      '',
+    );
+    push(...recordLines(record), '');
+  });
+
+  push('## Evidence and files', '');
+  if (input.files.length === 0) push('No files.', '');
+  else {
+    push('| File in this export | Original name | Type | Size (bytes) | Added by | Added on |');
+    push('|---|---|---|---|---|---|');
+    for (const file of input.files) {
+      push(
+        `| ${inline(file.path)} | ${inline(file.name)} | ${inline(file.mediaType)} | ${file.size} | ${inline(file.addedBy)} | ${inline(file.addedOn)} |`,
+      );
+    }
+    push('');
+  }
+
+  push('## Timeline', '');
+  if (input.timeline.length === 0) push('No events.', '');
+  else {
+    push('| When | What |', '|---|---|');
+    for (const entry of input.timeline) push(`| ${inline(entry.on)} | ${inline(entry.text)} |`);
+    push('');
+  }
+  return `${out.join('\n').trimEnd()}\n`;
+}

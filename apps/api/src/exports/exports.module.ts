@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { AuthModule } from '../auth/auth.module';
+import { CasesModule } from '../cases/cases.module';
+import { SigningKeyController } from '../tenants/signing-key.controller';
+import { TenantSigningKeys } from '../tenants/tenant-signing-keys';
+import { ExportsController } from './exports.controller';
+import { ExportsService } from './exports.service';
+
+/** Case exports (issue #7) and the council's published export signing key. */
+@Module({
+  imports: [AuthModule, CasesModule, AuditModule],
+  controllers: [ExportsController, SigningKeyController],
+  providers: [ExportsService, TenantSigningKeys],
+})
+export class ExportsModule {}

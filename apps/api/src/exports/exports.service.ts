@@ -1,0 +1,365 @@
+/**
+ * Case exports (issue #7 "Export"; DESIGN.md "Encrypted case store" → "Export"): the whole case as one
+ * OpenPGP message — encrypted to the requesting handler's own registered OpenPGP key (PUT /me/openpgp-key)
+ * and signed by the tenant's export signing key — that GnuPG or any OpenPGP tool decrypts and verifies.
+ * Inside is a zip: case.md, a readable document (case-document.ts), and every file under attachments/.
+ *
+ * The export holds exactly what its recipient may read: each scope (report, internal, identity) is
+ * decrypted only through the recipient's own grant for it, so the reporter's identity is included only
+ * for someone granted the identity scope. A case exists only for grant holders (404 for anyone else, as
+ * everywhere). The export is audited (case.exported, with the recipient key's fingerprint) in the same
+ * transaction that read the content, so no export leaves without its audit entry.
+ *
+ * The message is binary OpenPGP (a `.pgp` file; about a quarter smaller than armor, which matters with
+ * attachments). `gpg --decrypt NLN-XXXX-XXXX.zip.pgp > case.zip` reads it.
+ */
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import {
+  CryptoError,
+  decryptWithScope,
+  exportForRecipientBinary,
+  openGrantAsKey,
+  PublicKeyHandle,
+  type Scope,
+  type UnlockedKey,
+} from '@nolan/crypto';
+import { toLondonDate } from '@nolan/domain';
+import type { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { SessionStore } from '../auth/session-store';
+import type { AuthenticatedStaff } from '../auth/staff-auth.guard';
+import type { CaseEntity, CaseItemEntity } from '../cases/case.entity';
+import { CasesRepository } from '../cases/cases.repository';
+import { NO_SUCH_CASE } from '../cases/cases.service';
+import { unpackFile, unpackJson } from '../cases/item-codec';
+import { inTenant } from '../database/tenant-transaction';
+import { AppError } from '../errors/app-error';
+import { StaffUsersRepository } from '../staff/staff-users.repository';
+import { TenantSigningKeys } from '../tenants/tenant-signing-keys';
+import { TenantsRepository } from '../tenants/tenants.repository';
+import { type ArchiveFile, archivePath, buildArchive } from './case-archive';
+import {
+  type CaseDocumentInput,
+  type DocumentFile,
+  type DocumentMessage,
+  type DocumentRecord,
+  type DocumentTimelineEntry,
+  renderCaseDocument,
+} from './case-document';
+
+export const NO_EXPORT_KEY =
+  'You have no OpenPGP key registered for exports. Register your public key with PUT /api/v1/me/openpgp-key ' +
+  '{ "armoredPublicKey": "…" } (for example the output of: gpg --armor --export you@example.org), then export again.';
+
+export const UNUSABLE_EXPORT_KEY =
+  'Your registered OpenPGP key cannot be encrypted to: it has expired, been revoked or has no encryption ' +
+  'subkey. Register a current key with PUT /api/v1/me/openpgp-key, then export again.';
+
+export interface CaseExport {
+  /** e.g. NLN-7KQ2-M9XD.zip.pgp */
+  filename: string;
+  /** Binary OpenPGP message. */
+  message: Uint8Array;
+  recipientFingerprint: string;
+  signingFingerprint: string;
+}
+
+interface DecryptedItem {
+  item: CaseItemEntity;
+  json?: unknown;
+  file?: { name: string; mediaType: string; bytes: Uint8Array; path: string };
+  /** Set when an item cannot be read (a damaged row): the export says so instead of failing whole. */
+  unreadable?: true;
+}
+
+const SCOPE_ORDER: readonly Scope[] = ['report', 'internal', 'identity'];
+
+@Injectable()
+export class ExportsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly cases: CasesRepository,
+    private readonly users: StaffUsersRepository,
+    private readonly tenants: TenantsRepository,
+    private readonly sessions: SessionStore,
+    private readonly signingKeys: TenantSigningKeys,
+    private readonly audit: AuditService,
+  ) {}
+
+  async export(staff: AuthenticatedStaff, reference: string): Promise<CaseExport> {
+    const { session } = staff;
+    if (session.roles.includes('administrator')) throw new AppError('NOT_FOUND', NO_SUCH_CASE);
+    const key = await this.sessions.unlockedKey(staff);
+    const tenant = await this.tenants.findById(session.tenantId);
+    if (!tenant) throw new AppError('UNAUTHENTICATED', 'Sign in to continue.');
+    const exportedAt = new Date();
+
+    return inTenant(this.dataSource, session.tenantId, async (m) => {
+      // The case first: someone without a grant learns nothing, not even whether they lack a key.
+      const found = await this.cases.findGrantedByReference(m, session.userId, reference);
+      if (!found) throw new AppError('NOT_FOUND', NO_SUCH_CASE);
+      const user = await this.users.findById(m, session.userId);
+      if (!user) throw new AppError('UNAUTHENTICATED', 'Sign in to continue.');
+      if (!user.externalPublicKey) throw new AppError('INVALID_INPUT', NO_EXPORT_KEY);
+      const recipient = await PublicKeyHandle.parse(user.externalPublicKey).catch((error: unknown) => {
+        if (error instanceof CryptoError) throw new AppError('INVALID_INPUT', UNUSABLE_EXPORT_KEY);
+        throw error;
+      });
+
+      const held = await this.openScopes(m, found.id, session.userId, key);
+      const items = await this.decryptItems(m, found.id, held);
+      const names = await this.authorNames(m, items);
+      const signer = await this.signingKeys.signer(m, tenant);
+
+      const document = renderCaseDocument(
+        this.documentInput(found, items, names, {
+          tenantName: tenant.name,
+          exportedAt,
+          exportedBy: { name: user.displayName, email: user.email },
+          recipientFingerprint: recipient.fingerprint,
+          signingFingerprint: signer.fingerprint,
+          scopes: {
+            report: held.has('report'),
+            internal: held.has('internal'),
+            identity: held.has('identity'),
+          },
+        }),
+      );
+      const files: ArchiveFile[] = items.flatMap(({ file }) =>
+        file ? [{ name: file.path, bytes: file.bytes }] : [],
+      );
+      const archive = buildArchive(document, files, exportedAt);
+      const filename = `${found.reference}.zip.pgp`;
+      const message = await exportForRecipientBinary({
+        content: archive,
+        filename: `${found.reference}.zip`,
+        recipient,
+        signer,
+      }).catch((error: unknown) => {
+        if (error instanceof CryptoError && error.code === 'INVALID_KEY')
+          throw new AppError('INVALID_INPUT', UNUSABLE_EXPORT_KEY);
+        throw error;
+      });
+
+      await this.audit.append(m, {
+        actor: { type: 'staff', id: session.userId },
+        action: 'case.exported',
+        caseId: found.id,
+        details: {
+          recipientId: session.userId,
+          fingerprint: recipient.fingerprint,
+          signingFingerprint: signer.fingerprint,
+          scopes: SCOPE_ORDER.filter((scope) => held.has(scope)),
+          items: items.length,
+          files: files.length,
+        },
+      });
+      return {
+        filename,
+        message,
+        recipientFingerprint: recipient.fingerprint,
+        signingFingerprint: signer.fingerprint,
+      };
+    });
+  }
+
+  /** The scope keys this user holds a grant for, opened with their own key. */
+  private async openScopes(
+    m: EntityManager,
+    caseId: string,
+    userId: string,
+    key: UnlockedKey,
+  ): Promise<Map<Scope, UnlockedKey>> {
+    const held = new Map<Scope, UnlockedKey>();
+    for (const scope of SCOPE_ORDER) {
+      const grant = await this.cases.grantFor(m, caseId, userId, scope);
+      if (grant) held.set(scope, await openGrantAsKey(new Uint8Array(grant.encryptedScopeKey), key));
+    }
+    return held;
+  }
+
+  /** Every item of every held scope, decrypted, in the order they were added. */
+  private async decryptItems(
+    m: EntityManager,
+    caseId: string,
+    held: Map<Scope, UnlockedKey>,
+  ): Promise<DecryptedItem[]> {
+    const rows: { item: CaseItemEntity; key: UnlockedKey }[] = [];
+    for (const [scope, key] of held) {
+      for (const item of await this.cases.items(m, caseId, scope)) rows.push({ item, key });
+    }
+    rows.sort((a, b) => (BigInt(a.item.seq) < BigInt(b.item.seq) ? -1 : 1));
+    const out: DecryptedItem[] = [];
+    let fileNumber = 0;
+    for (const { item, key } of rows) {
+      let plaintext: Uint8Array;
+      try {
+        plaintext = await decryptWithScope(new Uint8Array(item.ciphertext), key);
+      } catch (error) {
+        if (error instanceof CryptoError) {
+          out.push({ item, unreadable: true });
+          continue;
+        }
+        throw error;
+      }
+      if (item.kind === 'attachment') {
+        const { header, bytes } = unpackFile(plaintext);
+        fileNumber += 1;
+        out.push({
+          item,
+          file: { ...header, bytes, path: archivePath(fileNumber, header.name) },
+        });
+      } else {
+        try {
+          out.push({ item, json: unpackJson(plaintext) });
+        } catch {
+          out.push({ item, unreadable: true });
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Display names of the staff who wrote anything in the export (read in the tenant, under RLS). */
+  private async authorNames(m: EntityManager, items: readonly DecryptedItem[]): Promise<Map<string, string>> {
+    const names = new Map<string, string>();
+    for (const { item } of items) {
+      if (!item.authorId || names.has(item.authorId)) continue;
+      const author = await this.users.findById(m, item.authorId);
+      names.set(item.authorId, author?.displayName ?? 'A former member of staff');
+    }
+    return names;
+  }
+
+  private documentInput(
+    found: CaseEntity,
+    items: readonly DecryptedItem[],
+    names: ReadonlyMap<string, string>,
+    header: Pick<
+      CaseDocumentInput,
+      'tenantName' | 'exportedAt' | 'exportedBy' | 'recipientFingerprint' | 'signingFingerprint' | 'scopes'
+    >,
+  ): CaseDocumentInput {
+    const authorOf = (item: CaseItemEntity) =>
+      item.authorKind === 'reporter'
+        ? 'the reporter'
+        : item.authorKind === 'system'
+          ? 'Nolan'
+          : (names.get(item.authorId ?? '') ?? 'a member of staff');
+    const pathOf = new Map(items.flatMap(({ item, file }) => (file ? [[item.id, file.path] as const] : [])));
+    const toPaths = (ids: unknown): unknown =>
+      Array.isArray(ids) ? ids.map((id) => (typeof id === 'string' ? (pathOf.get(id) ?? id) : id)) : ids;
+
+    let report: CaseDocumentInput['report'] = null;
+    const messages: DocumentMessage[] = [];
+    const records: DocumentRecord[] = [];
+    const files: DocumentFile[] = [];
+    const identity: Record<string, unknown>[] = [];
+    const timeline: DocumentTimelineEntry[] = [
+      { on: toLondonDate(found.receivedAt), text: `Report received (${found.channel.replace(/_/g, ' ')})` },
+    ];
+
+    for (const { item, json, file, unreadable } of items) {
+      const on = toLondonDate(item.createdAt);
+      const author = authorOf(item);
+      if (unreadable) {
+        records.push({ kind: item.kind, author, on, data: '(this record could not be read)' });
+        continue;
+      }
+      if (file) {
+        files.push({
+          path: file.path,
+          name: file.name,
+          mediaType: file.mediaType,
+          size: file.bytes.length,
+          addedBy: author,
+          addedOn: on,
+          scope: item.scope === 'internal' ? 'internal' : 'report',
+        });
+        continue;
+      }
+      const body = (json ?? {}) as Record<string, unknown>;
+      switch (item.kind) {
+        case 'report': {
+          const { answers, involves } = body as { answers?: Record<string, unknown>; involves?: unknown[] };
+          report = { answers: answers ?? {}, involves: Array.isArray(involves) ? involves : [] };
+          break;
+        }
+        case 'message': {
+          const fromReporter = item.authorKind !== 'staff';
+          messages.push({
+            from: fromReporter ? 'reporter' : 'staff',
+            author,
+            sentOn: on,
+            text: typeof body.text === 'string' ? body.text : JSON.stringify(body),
+            attachments: (toPaths(body.attachments) as unknown[] | undefined)?.map(String) ?? [],
+          });
+          timeline.push({
+            on,
+            text: fromReporter ? 'Message from the reporter' : `Message to the reporter from ${author}`,
+          });
+          break;
+        }
+        case 'identity':
+          identity.push(body);
+          timeline.push({ on, text: 'The reporter gave their identity' });
+          break;
+        default: {
+          const data: Record<string, unknown> = { ...body };
+          for (const field of ['files', 'attachments']) if (field in data) data[field] = toPaths(data[field]);
+          records.push({ kind: item.kind, author, on, data });
+          timeline.push({ on, text: timelineText(item.kind, body, author) });
+        }
+      }
+    }
+
+    return {
+      ...header,
+      reference: found.reference,
+      summary: {
+        category: found.category,
+        status: found.status,
+        outcome: found.outcome,
+        channel: found.channel,
+        receivedOn: toLondonDate(found.receivedAt),
+        acknowledgementDue: found.acknowledgementDue,
+        acknowledgedOn: found.acknowledgedOn,
+        feedbackDue: found.feedbackDue,
+        closedOn: found.closedOn,
+      },
+      report,
+      messages,
+      records,
+      files,
+      identity: header.scopes.identity ? identity : null,
+      timeline,
+    };
+  }
+}
+
+function words(code: unknown): string {
+  return typeof code === 'string' ? code.replace(/_/g, ' ') : 'unknown';
+}
+
+/** One line per recorded event; the content itself is in the sections above. */
+function timelineText(kind: string, body: Record<string, unknown>, author: string): string {
+  switch (kind) {
+    case 'transition':
+      return `Stage changed from ${words(body.from)} to ${words(body.to)}${body.outcome ? ` (${words(body.outcome)})` : ''} by ${author}`;
+    case 'note':
+      return `Note added by ${author}`;
+    case 'evidence':
+      return `Evidence recorded by ${author}`;
+    case 'feedback':
+      return `Feedback given to the reporter by ${author}`;
+    case 'recusal':
+      return `${author} recused themselves`;
+    case 'identity_request':
+      return `${author} asked to see the reporter’s identity`;
+    case 'identity_decision':
+      return `Identity request ${body.approved === true ? 'approved' : 'refused'} by ${author}`;
+    default:
+      return `${words(kind)} recorded by ${author}`;
+  }
+}
