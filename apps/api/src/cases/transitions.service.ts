@@ -47,6 +47,7 @@ import { SessionStore } from '../auth/session-store';
 import type { AuthenticatedStaff } from '../auth/staff-auth.guard';
 import { inTenant } from '../database/tenant-transaction';
 import { AppError } from '../errors/app-error';
+import { CaseAccessService, staffKeyHolder } from './case-access.service';
 import { OutboxRepository } from '../outbox/outbox.repository';
 import { CaseEntity } from './case.entity';
 import { CaseStoreService } from './case-store.service';
@@ -65,6 +66,7 @@ export class TransitionsService {
     private readonly reporterMessages: ReporterMessages,
     private readonly audit: AuditService,
     private readonly sessions: SessionStore,
+    private readonly access: CaseAccessService,
   ) {}
 
   async transition(staff: AuthenticatedStaff, reference: string, body: unknown) {
@@ -154,9 +156,11 @@ export class TransitionsService {
 
   /**
    * What the move needs to know about the case: for findings, the current plan's allegations; for a
-   * decision, the findings it rests on and whether the actor is the case's overseer. The overseer is
-   * the holder of the identity scope in an oversight role: routing gives it to the monitoring officer,
-   * or to whoever a conflict route puts in their place, and re-routing moves it with the role.
+   * decision, the findings it rests on and whether the actor is the case's overseer: whoever routing
+   * names as overseer for the case as it stands now (its category, the roles its report names and
+   * every exclusion) — the monitoring officer, or the conflict route's lead in their place. Routing,
+   * not the identity grant, decides: a handler who names the monitoring officer as involved cannot
+   * pass on the identity scope they never held, yet the head of paid service still oversees the case.
    */
   private async context(
     m: EntityManager,
@@ -173,9 +177,10 @@ export class TransitionsService {
     if (to === 'closed' && found.status === 'decision') {
       const recorded = await this.latestTransitionData(m, found.id, session.userId, key, 'decision');
       const findings = (recorded as { findings?: { finding: AllegationFindingValue }[] } | null)?.findings;
-      const overseer =
-        session.roles.some((role) => OVERSIGHT_ROLES.includes(role)) &&
-        (await this.cases.grantFor(m, found.id, session.userId, 'identity')) !== null;
+      const routing = session.roles.some((role) => OVERSIGHT_ROLES.includes(role))
+        ? await this.access.currentRouting(m, found.id, staffKeyHolder(session.userId, key))
+        : null;
+      const overseer = routing?.kind === 'routed' && routing.overseer.userId === session.userId;
       return {
         actorIsOverseer: overseer,
         ...(Array.isArray(findings) ? { findings: findings.map((f) => f.finding) } : {}),
