@@ -284,8 +284,17 @@ describe('case export', () => {
     expect(md).toContain('Internal audit will review the overtime claims.'); // the transition's data
     expect(md).toContain('attachments/02-invoices.txt');
     expect(md).toContain('| Status | Acknowledged |');
-    expect(md).toMatch(
-      /\| \d{4}-\d{2}-\d{2} \| Stage changed from received to acknowledged by Test s151_officer \|/,
+    // The timeline (TimelineService: the audit trail's order, with the reporter's actions to the hour).
+    const timeline = md.slice(md.indexOf('## Timeline'));
+    expect(timeline).toMatch(
+      /\| \d{4}-\d{2}-\d{2} \d{2}:00 UTC \(to the hour\) \| Report received \(the reporter\) \|/,
+    );
+    expect(timeline).toMatch(/\| [\d-]+ [\d:]+ UTC \| Message to the reporter \(Test s151_officer/);
+    expect(timeline).toMatch(
+      /\| [\d-]+ [\d:]+ UTC \(to the hour\) \| Message from the reporter \(the reporter\) \|/,
+    );
+    expect(timeline).toMatch(
+      /\| [\d-]+ [\d:]+ UTC \| Acknowledged, with the first response to the reporter \(Test s151_officer/,
     );
     expect(md).toContain(fingerprints.s151!);
     // The reporter's text is there, but only inside a code fence longer than any backticks in it.
@@ -307,6 +316,8 @@ describe('case export', () => {
     expect(md).toContain('Jo Reporter');
     expect(md).toContain('jo@example.net');
     expect(md).toContain(fingerprints.mo!);
+    // The earlier export by the s151 officer is an event of the case.
+    expect(md.slice(md.indexOf('## Timeline'))).toMatch(/\| Case exported \(Test s151_officer/);
   });
 
   it('fails verification in gpg when the export has been altered', async () => {

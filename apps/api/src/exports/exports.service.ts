@@ -33,6 +33,7 @@ import type { CaseEntity, CaseItemEntity } from '../cases/case.entity';
 import { CasesRepository } from '../cases/cases.repository';
 import { NO_SUCH_CASE } from '../cases/cases.service';
 import { unpackFile, unpackJson } from '../cases/item-codec';
+import { type TimelineEvent, TimelineService } from '../cases/timeline.service';
 import { inTenant } from '../database/tenant-transaction';
 import { AppError } from '../errors/app-error';
 import { StaffUsersRepository } from '../staff/staff-users.repository';
@@ -84,6 +85,7 @@ export class ExportsService {
     private readonly tenants: TenantsRepository,
     private readonly sessions: SessionStore,
     private readonly signingKeys: TenantSigningKeys,
+    private readonly timeline: TimelineService,
     private readonly audit: AuditService,
   ) {}
 
@@ -110,10 +112,15 @@ export class ExportsService {
       const held = await this.openScopes(m, found.id, session.userId, key);
       const items = await this.decryptItems(m, found.id, held);
       const names = await this.authorNames(m, items);
+      // The same timeline as the case page, from the audit trail and the items this user can read.
+      const events = await this.timeline.build(m, found.id, {
+        report: held.get('report'),
+        internal: held.get('internal'),
+      });
       const signer = await this.signingKeys.signer(m, tenant);
 
       const document = renderCaseDocument(
-        this.documentInput(found, items, names, {
+        this.documentInput(found, items, names, events, {
           tenantName: tenant.name,
           exportedAt,
           exportedBy: { name: user.displayName, email: user.email },
@@ -236,6 +243,7 @@ export class ExportsService {
     found: CaseEntity,
     items: readonly DecryptedItem[],
     names: ReadonlyMap<string, string>,
+    events: readonly TimelineEvent[],
     header: Pick<
       CaseDocumentInput,
       'tenantName' | 'exportedAt' | 'exportedBy' | 'recipientFingerprint' | 'signingFingerprint' | 'scopes'
@@ -256,9 +264,7 @@ export class ExportsService {
     const records: DocumentRecord[] = [];
     const files: DocumentFile[] = [];
     const identity: Record<string, unknown>[] = [];
-    const timeline: DocumentTimelineEntry[] = [
-      { on: toLondonDate(found.receivedAt), text: `Report received (${found.channel.replace(/_/g, ' ')})` },
-    ];
+    const timeline: DocumentTimelineEntry[] = events.map(timelineEntry);
 
     for (const { item, json, file, unreadable } of items) {
       const on = toLondonDate(item.createdAt);
@@ -295,21 +301,15 @@ export class ExportsService {
             text: typeof body.text === 'string' ? body.text : JSON.stringify(body),
             attachments: (toPaths(body.attachments) as unknown[] | undefined)?.map(String) ?? [],
           });
-          timeline.push({
-            on,
-            text: fromReporter ? 'Message from the reporter' : `Message to the reporter from ${author}`,
-          });
           break;
         }
         case 'identity':
           identity.push(body);
-          timeline.push({ on, text: 'The reporter gave their identity' });
           break;
         default: {
           const data: Record<string, unknown> = { ...body };
           for (const field of ['files', 'attachments']) if (field in data) data[field] = toPaths(data[field]);
           records.push({ kind: item.kind, author, on, data });
-          timeline.push({ on, text: timelineText(item.kind, body, author) });
         }
       }
     }
@@ -338,28 +338,14 @@ export class ExportsService {
   }
 }
 
-function words(code: unknown): string {
-  return typeof code === 'string' ? code.replace(/_/g, ' ') : 'unknown';
-}
-
-/** One line per recorded event; the content itself is in the sections above. */
-function timelineText(kind: string, body: Record<string, unknown>, author: string): string {
-  switch (kind) {
-    case 'transition':
-      return `Stage changed from ${words(body.from)} to ${words(body.to)}${body.outcome ? ` (${words(body.outcome)})` : ''} by ${author}`;
-    case 'note':
-      return `Note added by ${author}`;
-    case 'evidence':
-      return `Evidence recorded by ${author}`;
-    case 'feedback':
-      return `Feedback given to the reporter by ${author}`;
-    case 'recusal':
-      return `${author} recused themselves`;
-    case 'identity_request':
-      return `${author} asked to see the reporter’s identity`;
-    case 'identity_decision':
-      return `Identity request ${body.approved === true ? 'approved' : 'refused'} by ${author}`;
-    default:
-      return `${words(kind)} recorded by ${author}`;
-  }
+/**
+ * One line of the document's timeline: when (UTC; a reporter's actions only to the hour, as stored), what,
+ * and who. The content itself is in the document's other sections.
+ */
+function timelineEntry(event: TimelineEvent): DocumentTimelineEntry {
+  const at = new Date(event.at);
+  const when = Number.isNaN(at.getTime())
+    ? event.at
+    : `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC${event.precision === 'hour' ? ' (to the hour)' : ''}`;
+  return { on: when, text: `${event.title} (${event.actor.label})` };
 }
