@@ -48,10 +48,7 @@ describe('feedback to the reporter', () => {
   const server = () => app.getHttpServer();
   const as = (who: string) => ({ type: 'bearer' as const, token: tokens[who] as string });
   const post = (who: string, path: string, body: object) =>
-    request(server())
-      .post(`/api/v1/cases/${path}`)
-      .auth(as(who).token, { type: 'bearer' })
-      .send(body);
+    request(server()).post(`/api/v1/cases/${path}`).auth(as(who).token, { type: 'bearer' }).send(body);
   const query = async <T>(sql: string, params: unknown[]): Promise<T[]> =>
     fixtures.dataSource.transaction(async (m) => {
       await m.query(`SELECT set_config('nolan.tenant_id', $1, true)`, [tenant.id]);
@@ -151,7 +148,10 @@ describe('feedback to the reporter', () => {
     expect(audit).toEqual([{ actor_id: s151.id, details: { itemId: given.body.id, givenOn: today } }]);
 
     const token = await signInWithReceipt(server(), tenant.slug, receipt);
-    const view = await request(server()).get('/api/v1/reporter/case').auth(token, { type: 'bearer' }).expect(200);
+    const view = await request(server())
+      .get('/api/v1/reporter/case')
+      .auth(token, { type: 'bearer' })
+      .expect(200);
     expect(view.body.feedback).toEqual([
       {
         givenOn: today,
@@ -170,9 +170,10 @@ describe('feedback to the reporter', () => {
     await post('investigator', `${reference}/feedback`, body).expect(404);
     await post('admin', `${reference}/feedback`, body).expect(404);
     await post('mo', `NLN-NOPE-0000/feedback`, body).expect(404);
-    await post('s151', `${reference}/transitions`, { to: 'acknowledged', firstResponse: FIRST_RESPONSE }).expect(
-      201,
-    );
+    await post('s151', `${reference}/transitions`, {
+      to: 'acknowledged',
+      firstResponse: FIRST_RESPONSE,
+    }).expect(201);
     await post('s151', `${reference}/transitions`, { to: 'assessment' }).expect(201);
     await post('s151', `${reference}/transitions`, {
       to: 'closed',
@@ -207,9 +208,10 @@ describe('feedback to the reporter', () => {
 
     async function acknowledgedCase(): Promise<{ reference: string; id: string; timers: SlaTimer[] }> {
       const { reference } = await submit();
-      await post('s151', `${reference}/transitions`, { to: 'acknowledged', firstResponse: FIRST_RESPONSE }).expect(
-        201,
-      );
+      await post('s151', `${reference}/transitions`, {
+        to: 'acknowledged',
+        firstResponse: FIRST_RESPONSE,
+      }).expect(201);
       const [row] = await query<{ id: string }>(`SELECT id FROM cases WHERE reference = $1`, [reference]);
       const id = row?.id as string;
       return { reference, id, timers: await sla.schedule(tenant.id, id) };

@@ -72,7 +72,10 @@ export class CaseContentController {
   }
 
   @Post(':reference/evidence')
-  @UseInterceptors(FilesInterceptor('files', UPLOAD_LIMITS.files, { limits: UPLOAD_LIMITS }))
+  // Browsers send file names as raw UTF-8 (HTML's multipart rules); multer would read them as latin1.
+  @UseInterceptors(
+    FilesInterceptor('files', UPLOAD_LIMITS.files, { limits: UPLOAD_LIMITS, defParamCharset: 'utf8' }),
+  )
   @ApiConsumes('multipart/form-data', 'application/json')
   @ApiBody({
     schema: {
@@ -132,13 +135,30 @@ export class CaseContentController {
 }
 
 /**
- * Sends a decrypted file as a download: `attachment` so a browser never renders it in our origin, the
- * name encoded by Express's content-disposition (an ASCII fallback and the UTF-8 form), and the type we
- * sniffed and stored, not one guessed from the name.
+ * Sends a decrypted file as a download: `attachment` so a browser never renders it in our origin, and
+ * the type we sniffed and stored, not one guessed from the name.
  */
 export function sendFile(res: Response, file: DownloadedFile): StreamableFile {
-  res.attachment(file.name);
+  res.setHeader('Content-Disposition', attachmentDisposition(file.name));
   res.setHeader('Content-Type', file.mediaType);
   res.setHeader('X-Content-Type-Options', 'nosniff');
   return new StreamableFile(file.bytes, { length: file.bytes.length });
+}
+
+/**
+ * `attachment` with the name as RFC 6266 asks: an ASCII `filename` every client reads (accents folded,
+ * anything else replaced) and, when the name is not plain ASCII, the exact name as UTF-8 in `filename*`
+ * (RFC 8187). Express's res.attachment sends Latin-1 bytes instead, which browsers decode unreliably.
+ */
+export function attachmentDisposition(name: string): string {
+  const ascii = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^\x20-\x7e]|["\\%]/g, '_');
+  if (ascii === name) return `attachment; filename="${ascii}"`;
+  const encoded = encodeURIComponent(name).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }

@@ -20,7 +20,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { decryptWithScope, openGrantAsKey, type UnlockedKey } from '@nolan/crypto';
-import { CASE_STATUS_LABELS, type CaseStatus, HANDLER_ROLES, STAFF_ROLE_LABELS, type StaffRole } from '@nolan/domain';
+import {
+  CASE_STATUS_LABELS,
+  type CaseStatus,
+  HANDLER_ROLES,
+  STAFF_ROLE_LABELS,
+  type StaffRole,
+} from '@nolan/domain';
 import { type DataSource, type EntityManager, In } from 'typeorm';
 import { AuditEntryEntity } from '../audit/audit-entry.entity';
 import { AuditService } from '../audit/audit.service';
@@ -217,7 +223,8 @@ function markAbsorbed(views: ItemView[]): void {
     const current = views[i] as ItemView;
     const previous = views[i - 1] as ItemView;
     if (!current.absorbed || previous.body === null) continue;
-    if (previous.item.kind === 'transition' && previous.body['to'] !== 'acknowledged') current.absorbed = false;
+    if (previous.item.kind === 'transition' && previous.body['to'] !== 'acknowledged')
+      current.absorbed = false;
     if (previous.item.kind === 'identity_decision' && previous.body['approved'] !== true)
       current.absorbed = false;
   }
@@ -267,7 +274,10 @@ export function assembleTimeline(
       case 'case.created': {
         const report = next((v) => v.item.kind === 'report');
         event.type = 'received';
-        event.title = d['channel'] && d['channel'] !== 'web' ? `Report recorded (${String(d['channel'])})` : 'Report received';
+        event.title =
+          d['channel'] && d['channel'] !== 'web'
+            ? `Report recorded (${String(d['channel'])})`
+            : 'Report received';
         if (report) {
           // The report's files are the attachments stored right after it, before anything else.
           const start = views.indexOf(report) + 1;

@@ -75,7 +75,10 @@ export class ReporterController {
 
   @Post('reporter/case/messages')
   @UseGuards(ReporterAuthGuard)
-  @UseInterceptors(FilesInterceptor('files', UPLOAD_LIMITS.files, { limits: UPLOAD_LIMITS }))
+  // Browsers send file names as raw UTF-8 (HTML's multipart rules); multer would read them as latin1.
+  @UseInterceptors(
+    FilesInterceptor('files', UPLOAD_LIMITS.files, { limits: UPLOAD_LIMITS, defParamCharset: 'utf8' }),
+  )
   @ApiBearerAuth()
   @ApiConsumes('application/json', 'multipart/form-data')
   @ApiBody({ schema: { type: 'object', properties: { text: { type: 'string', maxLength: 20000 } } } })

@@ -24,7 +24,8 @@ class NotBlank implements ValidatorConstraintInterface {
 export class FeedbackDto {
   @ApiProperty({
     maxLength: 20000,
-    description: 'What action has been taken, or is envisaged, on the concern (EU-09 "action envisaged or taken")',
+    description:
+      'What action has been taken, or is envisaged, on the concern (EU-09 "action envisaged or taken")',
   })
   @IsString({ message: 'actionTaken must be text' })
   @Validate(NotBlank)
