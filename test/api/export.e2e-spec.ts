@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import request from 'supertest';
 import { createTenant } from '../../apps/api/src/staff/staff-provisioning';
 import { startApi } from '../support/api-app';
@@ -25,6 +26,13 @@ interface GpgResult {
   stdout: string;
   stderr: string;
 }
+
+/** Collects a binary response body (supertest only buffers text and JSON by itself). */
+const collect = (res: request.Response, done: (error: Error | null, body: Buffer) => void) => {
+  const chunks: Buffer[] = [];
+  (res as unknown as NodeJS.ReadableStream).on('data', (chunk: Buffer) => chunks.push(chunk));
+  (res as unknown as NodeJS.ReadableStream).on('end', () => done(null, Buffer.concat(chunks)));
+};
 
 describe('case export', () => {
   let app: INestApplication;
@@ -44,6 +52,15 @@ describe('case export', () => {
   const whatHappened = 'Overtime claims for shifts nobody worked, signed off by the same manager.';
   const reporterMessage = 'Invoices 1041 and 1042 are the clearest examples.';
   const handlerMessage = 'Thank you. Can you tell us who else saw the invoices?';
+  const note = 'Spoke to payroll: the claims were approved on the same afternoon.';
+  const evidenceDescription = 'Interview with the payroll officer, 20 November.';
+  const transcript = Buffer.from('Q: Who approved the claims?\nA: The same manager, every time.\n', 'utf8');
+  const feedback = {
+    actionTaken: 'Internal audit is reviewing the claims.',
+    reasons: 'The invoices support it.',
+  };
+  let photo: Buffer;
+  let photoId: string;
   // Markdown that would fetch a remote image if case.md rendered it as Markdown.
   const trap = '![seen](https://tracker.example/pixel.png) <img src="https://tracker.example/x.png"> ```';
 
@@ -83,12 +100,7 @@ describe('case export', () => {
       .post(`/api/v1/cases/${reference}/exports`)
       .auth(tokens[who]!, { type: 'bearer' })
       .buffer(true)
-      // Collects the binary body (supertest only buffers text and JSON by itself).
-      .parse((res, done) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => done(null, Buffer.concat(chunks)));
-      });
+      .parse(collect);
 
   async function registerKey(who: string, email: string): Promise<void> {
     fingerprints[who] = gpgKeyFor(email);
@@ -182,6 +194,39 @@ describe('case export', () => {
         },
       })
       .expect(201);
+    await request(server)
+      .post(`/api/v1/cases/${reference}/notes`)
+      .auth(tokens.s151!, { type: 'bearer' })
+      .send({ text: note })
+      .expect(201);
+    const jpeg = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#224488' } })
+      .jpeg()
+      .withExif({ IFD0: { Artist: 'Photographer name' } })
+      .toBuffer();
+    const evidence = await request(server)
+      .post(`/api/v1/cases/${reference}/evidence`)
+      .auth(tokens.s151!, { type: 'bearer' })
+      .field('description', evidenceDescription)
+      .field('kind', 'interview_record')
+      .attach('files', transcript, 'transcript.txt')
+      .attach('files', jpeg, 'whiteboard.jpg')
+      .expect(201);
+    photoId = evidence.body.files[1].id;
+    // What the store holds after metadata stripping: the export must carry exactly these bytes.
+    photo = (
+      await request(server)
+        .get(`/api/v1/cases/${reference}/files/${photoId}`)
+        .auth(tokens.s151!, { type: 'bearer' })
+        .buffer(true)
+        .parse(collect)
+        .expect(200)
+    ).body as Buffer;
+    expect(photo.toString('latin1')).not.toContain('Photographer name');
+    await request(server)
+      .post(`/api/v1/cases/${reference}/feedback`)
+      .auth(tokens.s151!, { type: 'bearer' })
+      .send(feedback)
+      .expect(201);
   });
 
   afterAll(async () => {
@@ -271,9 +316,16 @@ describe('case export', () => {
     expect(status.some((line) => /BADSIG|ERRSIG|DECRYPTION_FAILED|NO_SECKEY/.test(line))).toBe(false);
 
     expect(readdirSync(dir).sort()).toEqual(['attachments', 'case.md']);
-    expect(readdirSync(join(dir, 'attachments')).sort()).toEqual(['01-april-ledger.txt', '02-invoices.txt']);
+    expect(readdirSync(join(dir, 'attachments')).sort()).toEqual([
+      '01-april-ledger.txt',
+      '02-invoices.txt',
+      '03-transcript.txt',
+      '04-whiteboard.jpg',
+    ]);
     expect(readFileSync(join(dir, 'attachments', '01-april-ledger.txt'))).toEqual(ledger);
     expect(readFileSync(join(dir, 'attachments', '02-invoices.txt'))).toEqual(invoiceList);
+    expect(readFileSync(join(dir, 'attachments', '03-transcript.txt'))).toEqual(transcript);
+    expect(readFileSync(join(dir, 'attachments', '04-whiteboard.jpg'))).toEqual(photo);
 
     const md = readFileSync(join(dir, 'case.md'), 'utf8');
     expect(md).toMatch(new RegExp(`^# Case ${reference}\n`));
@@ -283,6 +335,12 @@ describe('case export', () => {
     expect(md).toContain('We have received your concern.'); // the first response, sent as a message
     expect(md).toContain('Internal audit will review the overtime claims.'); // the transition's data
     expect(md).toContain('attachments/02-invoices.txt');
+    expect(md).toContain(note);
+    expect(md).toContain(evidenceDescription);
+    expect(md).toContain('Kind: Interview record.');
+    expect(md).toContain('- attachments/04-whiteboard.jpg');
+    expect(md).toContain(feedback.actionTaken);
+    expect(md).toContain(feedback.reasons);
     expect(md).toContain('| Status | Acknowledged |');
     // The timeline (TimelineService: the audit trail's order, with the reporter's actions to the hour).
     const timeline = md.slice(md.indexOf('## Timeline'));
@@ -374,7 +432,7 @@ describe('case export', () => {
     );
     const theirs = exports.find((e) => e.details.fingerprint === fingerprints.s151!.toLowerCase());
     expect(theirs?.details).toEqual(
-      expect.objectContaining({ recipientId: s151.id, scopes: ['report', 'internal'], files: 2 }),
+      expect.objectContaining({ recipientId: s151.id, scopes: ['report', 'internal'], files: 4 }),
     );
   });
 

@@ -189,6 +189,22 @@ function recordLines(record: DocumentRecord): string[] {
       ...(Object.keys(details).length ? renderValue(details) : []),
     ];
   }
+  if (record.kind === 'evidence' && data && typeof data === 'object') {
+    const { description, kind, files, ...rest } = data as {
+      description?: unknown;
+      kind?: unknown;
+      files?: unknown;
+    };
+    return [
+      `Kind: ${inline(typeof kind === 'string' ? humanise(kind) : '—')}.`,
+      '',
+      ...(typeof description === 'string' ? [literal(description), ''] : []),
+      ...(Array.isArray(files) && files.length
+        ? ['Files:', '', ...files.map((path) => `- ${inline(String(path))}`), '']
+        : []),
+      ...(Object.keys(rest).length ? renderValue(rest) : []),
+    ];
+  }
   if ((record.kind === 'note' || record.kind === 'recusal') && data && typeof data === 'object') {
     const { text, reason, ...rest } = data as { text?: unknown; reason?: unknown };
     const words = typeof text === 'string' ? text : typeof reason === 'string' ? reason : undefined;
