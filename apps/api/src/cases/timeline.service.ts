@@ -375,7 +375,7 @@ export function assembleTimeline(
         }
         i = j - 1;
         const names = (ids: Set<string>) => [...ids].map((id) => personLabel(people.get(id)));
-        if (via === 'recusal') {
+        if (via === 'recused' || via === 'recusal') {
           const item = next((v) => v.item.kind === 'recusal');
           event.type = 'recusal';
           event.title = `${event.actor.label} recused themselves`;
@@ -397,6 +397,21 @@ export function assembleTimeline(
             ? `Assigned to ${personLabel(people.get(d['assigneeId']))}`
             : 'Assignment cleared';
         break;
+      case 'case.ownership_confirmed':
+        event.type = 'assigned';
+        event.title = 'Ownership of the case confirmed';
+        break;
+      case 'case.routed':
+        event.type = 'access';
+        event.title = 'Those now holding the case were told';
+        break;
+      case 'case.legal_hold_set':
+      case 'case.legal_hold_cleared': {
+        const item = next((v) => v.item.kind === 'legal_hold');
+        event.title = entry.action === 'case.legal_hold_set' ? 'Legal hold set' : 'Legal hold cleared';
+        if (item?.body) event.content = pick(item.body, ['reason']);
+        break;
+      }
       case 'case.exported':
         event.type = 'exported';
         event.title = 'Case exported';
