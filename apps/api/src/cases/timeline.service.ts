@@ -14,8 +14,8 @@
  * Entries written by this issue's services name their item (details.itemId). Older writers do not, so
  * their items are matched in order within each kind (the n-th `case.transitioned` entry is the n-th
  * transition item, checked by its from/to); the staff messages written inside another event (the first
- * response with an acknowledgement, the notice that the reporter's identity was shared) belong to that
- * event. Reads (decryptions, sign-ins) are not events of the case and are left out.
+ * response with an acknowledgement, the notice of a referral to another procedure, the notice that the
+ * reporter's identity was shared) belong to that event. Reads (decryptions, sign-ins) are not events of the case and are left out.
  */
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -105,7 +105,8 @@ export interface TimelineKeys {
 /** Audit actions that record reading, not something happening to the case. */
 const READS = new Set(['case.content_decrypted', 'auth.sign_in', 'auth.sign_in_failed', 'config.changed']);
 
-interface ItemView {
+/** An item with what the reader can see of it. Exported for the unit tests. */
+export interface ItemView {
   item: CaseItemEntity;
   /** Decrypted JSON (or a file's header and size), when the scope is open. */
   body: Record<string, unknown> | null;
@@ -115,7 +116,7 @@ interface ItemView {
   claimed: boolean;
 }
 
-interface Person {
+export interface Person {
   id: string;
   displayName: string;
   roles: StaffRole[];
@@ -205,10 +206,10 @@ async function view(item: CaseItemEntity, keys: TimelineKeys): Promise<ItemView>
 
 /**
  * Staff messages written as part of another event carry no audit entry of their own: the first
- * response goes with the acknowledgement's transition item, the identity notice with an approved
- * identity decision. Each immediately follows its event's item in the case's order.
+ * response goes with the acknowledgement's transition item, the notice of a referral to another
+ * procedure with that closure, the identity notice with an approved identity decision. Each immediately follows its event's item in the case's order.
  */
-function markAbsorbed(views: ItemView[]): void {
+export function markAbsorbed(views: ItemView[]): void {
   for (let i = 1; i < views.length; i++) {
     const current = views[i] as ItemView;
     const previous = views[i - 1] as ItemView;
@@ -217,17 +218,21 @@ function markAbsorbed(views: ItemView[]): void {
     if (previous.item.kind === 'transition' || previous.item.kind === 'identity_decision')
       current.absorbed = true;
   }
-  // Where the reader can decrypt the event, confirm it: only an acknowledgement sends a first response
-  // and only an approval a notice. (Without the internal scope, adjacency is all there is to go on.)
+  // Where the reader can decrypt the event, confirm it: only an acknowledgement (its first response) or
+  // a referral to another procedure (its notice) writes a message, and only an approval a notice. (Without the internal scope, adjacency is all there is to go on.)
   for (let i = 1; i < views.length; i++) {
     const current = views[i] as ItemView;
     const previous = views[i - 1] as ItemView;
     if (!current.absorbed || previous.body === null) continue;
-    if (previous.item.kind === 'transition' && previous.body['to'] !== 'acknowledged')
-      current.absorbed = false;
+    if (previous.item.kind === 'transition' && !tellsTheReporter(previous.body)) current.absorbed = false;
     if (previous.item.kind === 'identity_decision' && previous.body['approved'] !== true)
       current.absorbed = false;
   }
+}
+
+/** The transitions that write a message to the reporter in the same transaction (TransitionsService). */
+function tellsTheReporter(recorded: Record<string, unknown>): boolean {
+  return recorded['to'] === 'acknowledged' || recorded['outcome'] === 'referred_to_another_procedure';
 }
 
 /** Pure: the entries in order, each with its content. Exported for the unit tests. */

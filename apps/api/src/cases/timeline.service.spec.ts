@@ -1,0 +1,130 @@
+import type { AuditEntryEntity } from '../audit/audit-entry.entity';
+import type { CaseItemEntity } from './case.entity';
+import { assembleTimeline, type ItemView, markAbsorbed, type Person } from './timeline.service';
+
+const HANDLER = '11111111-1111-4111-8111-111111111111';
+const MO = '22222222-2222-4222-8222-222222222222';
+const people = new Map<string, Person>([
+  [HANDLER, { id: HANDLER, displayName: 'Ann Patel', roles: ['investigator'] }],
+  [MO, { id: MO, displayName: 'Bo Li', roles: ['monitoring_officer'] }],
+]);
+
+let seq = 0;
+function entry(
+  action: string,
+  actorId: string | null,
+  details: Record<string, unknown> = {},
+): AuditEntryEntity {
+  seq += 1;
+  return {
+    id: `e${seq}`,
+    tenantId: 't',
+    seq,
+    occurredAt: new Date(Date.UTC(2026, 0, 1, 9, 0, seq)),
+    actorType: actorId ? 'staff' : 'system',
+    actorId,
+    action,
+    caseId: 'c',
+    details,
+    prevHash: '',
+    hash: '',
+  };
+}
+function item(kind: string, authorId: string | null, body: Record<string, unknown> | null): ItemView {
+  seq += 1;
+  return {
+    item: {
+      id: `i${seq}`,
+      scope: kind === 'message' || kind === 'report' ? 'report' : 'internal',
+      kind,
+      authorKind: authorId ? 'staff' : 'reporter',
+      authorId,
+    } as CaseItemEntity,
+    body,
+    file: null,
+    absorbed: false,
+    claimed: false,
+  };
+}
+
+describe('assembling the timeline', () => {
+  it('gives the first response to its acknowledgement, so the next staff message pairs with its own entry', () => {
+    const views = [
+      item('report', null, {}),
+      item('transition', HANDLER, {
+        from: 'received',
+        to: 'acknowledged',
+        data: { to: 'acknowledged', firstResponse: { proposedHandling: 'p' } },
+      }),
+      item('message', HANDLER, { text: 'We have received your concern.' }),
+      item('transition', HANDLER, { from: 'acknowledged', to: 'assessment', data: { to: 'assessment' } }),
+      item('message', HANDLER, { text: 'A reply typed after the move' }),
+    ];
+    markAbsorbed(views);
+    expect(views.map((v) => v.absorbed)).toEqual([false, false, true, false, false]);
+    const events = assembleTimeline(
+      [
+        entry('case.created', null, { channel: 'web' }),
+        entry('case.transitioned', HANDLER, { from: 'received', to: 'acknowledged', outcome: null }),
+        entry('case.transitioned', HANDLER, { from: 'acknowledged', to: 'assessment', outcome: null }),
+        entry('case.message_added', HANDLER, { author: 'staff', attachments: 0 }),
+      ],
+      views,
+      people,
+    );
+    expect(events.map((e) => [e.type, e.title])).toEqual([
+      ['received', 'Report received'],
+      ['transition', 'Acknowledged, with the first response to the reporter'],
+      ['transition', 'Assessment started'],
+      ['message', 'Message to the reporter'],
+    ]);
+    expect(events[1]?.content).toEqual({ firstResponse: { proposedHandling: 'p' } });
+    expect(events[3]?.content).toEqual({ text: 'A reply typed after the move' });
+    expect(events[3]?.actor.label).toBe('Ann Patel (Investigator)');
+  });
+
+  it('shows no content for a transition whose item does not match its entry', () => {
+    const views = [
+      item('transition', HANDLER, { from: 'assessment', to: 'investigation', data: { reason: 'r' } }),
+    ];
+    const [event] = assembleTimeline(
+      [entry('case.transitioned', HANDLER, { from: 'acknowledged', to: 'assessment', outcome: null })],
+      views,
+      people,
+    );
+    expect(event?.content).toBeNull();
+    expect(event?.title).toBe('Assessment started');
+  });
+
+  it('makes one event of a run of grant changes by one actor for one reason, keeping every entry', () => {
+    const events = assembleTimeline(
+      [
+        entry('grant.created', null, { scope: 'report,internal', granteeId: HANDLER, via: 'routing' }),
+        entry('grant.created', null, { scope: 'report,internal,identity', granteeId: MO, via: 'routing' }),
+        entry('grant.created', HANDLER, { scope: 'report', granteeId: MO, via: 'recused' }),
+        entry('grant.revoked', HANDLER, { scope: 'report', granteeId: HANDLER, via: 'recused' }),
+      ],
+      [item('recusal', HANDLER, { reason: 'I know the officer' })],
+      people,
+    );
+    expect(events.map((e) => [e.type, e.auditSeqs.length])).toEqual([
+      ['access', 2],
+      ['recusal', 2],
+    ]);
+    expect(events[0]?.title).toBe('Routed to Ann Patel (Investigator), Bo Li (Monitoring officer)');
+    expect(events[1]?.content).toEqual({
+      reason: 'I know the officer',
+      passedTo: ['Bo Li (Monitoring officer)'],
+    });
+  });
+
+  it('keeps an event whose content the reader cannot decrypt, without content', () => {
+    const views = [item('note', HANDLER, null)];
+    const [event] = assembleTimeline(
+      [entry('case.note_added', HANDLER, { itemId: views[0]?.item.id })],
+      views,
+      people,
+    );
+    expect(event).toEqual(expect.objectContaining({ type: 'note', content: null, title: 'Internal note' }));
+  });
+});
