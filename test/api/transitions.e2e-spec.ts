@@ -275,7 +275,7 @@ describe('the investigation lifecycle over HTTP', () => {
     );
   });
 
-  it('needs the overseer to confirm a finding that the report was knowingly false', async () => {
+  it('rests findings on the evidence and interview records of the case, and needs the overseer to confirm a knowingly false one', async () => {
     const server = app.getHttpServer();
     const submitted = await request(server)
       .post(`/api/v1/tenants/${tenant.slug}/reports`)
@@ -309,12 +309,33 @@ describe('the investigation lifecycle over HTTP', () => {
         targetDate: '2027-01-31',
       },
     }).expect(201);
-    await go('s151', {
+    // Evidence and an interview record, recorded during the investigation, which the finding cites.
+    const evidence = (body: object) =>
+      request(server)
+        .post(`/api/v1/cases/${submitted.body.reference}/evidence`)
+        .auth(tokens.s151!, { type: 'bearer' })
+        .send(body)
+        .expect(201);
+    const originals = (await evidence({ description: 'Original timesheets, March.', kind: 'document' })).body
+      .id;
+    const interview = (
+      await evidence({ description: 'Interview with the line manager.', kind: 'interview_record' })
+    ).body.id;
+    const finding = {
+      allegation: 'Timesheets were forged',
+      finding: 'knowingly_false',
+      reason: 'The originals match.',
+    };
+    const uncited = await go('s151', {
       to: 'decision',
-      findings: [
-        { allegation: 'Timesheets were forged', finding: 'knowingly_false', reason: 'The originals match.' },
-      ],
-    }).expect(201);
+      findings: [{ ...finding, evidence: [originals, '0a0a0a0a-0a0a-4a0a-8a0a-0a0a0a0a0a0a'] }],
+    }).expect(400);
+    expect(uncited.body.message).toEqual([
+      'Finding 1 cites evidence that is not recorded on this case (findings[0].evidence[1]).',
+    ]);
+    await go('s151', { to: 'decision', findings: [{ ...finding, evidence: [originals, interview] }] }).expect(
+      201,
+    );
     const unconfirmed = await go('mo', {
       to: 'closed',
       outcome: 'not_substantiated',

@@ -16,7 +16,8 @@
  * - acknowledged: { firstResponse: { proposedHandling, whoIsInvolved, estimatedTimescale, supportAvailable } }
  * - assessment:   {}
  * - investigation: { reason, plan: { scope, allegations: string[], targetDate? } }
- * - decision:     { findings: [{ allegation (as worded in the plan), finding, reason }] }, one per allegation
+ * - decision:     { findings: [{ allegation (as worded in the plan), finding, reason, evidence?: ids }] },
+ *                 one per allegation; evidence cites evidence / interview records on the case
  * - closed:       { outcome, reason, referral?: { body, details? }, procedureReferral?: { procedure, details? },
  *                   recommendations?: [{ action, owner, dueDate? }], knowinglyFalseConfirmed? }
  * - reopened:     { reason }
@@ -49,7 +50,7 @@ import { inTenant } from '../database/tenant-transaction';
 import { AppError } from '../errors/app-error';
 import { CaseAccessService, staffKeyHolder } from './case-access.service';
 import { OutboxRepository } from '../outbox/outbox.repository';
-import { CaseEntity } from './case.entity';
+import { CaseEntity, CaseItemEntity } from './case.entity';
 import { CaseStoreService } from './case-store.service';
 import { CasesRepository } from './cases.repository';
 import { mapCaseSummary, NO_SUCH_CASE } from './cases.service';
@@ -155,7 +156,8 @@ export class TransitionsService {
   }
 
   /**
-   * What the move needs to know about the case: for findings, the current plan's allegations; for a
+   * What the move needs to know about the case: for findings, the current plan's allegations and the
+   * evidence and interview records on the case (findings may cite them by id); for a
    * decision, the findings it rests on and whether the actor is the case's overseer: whoever routing
    * names as overseer for the case as it stands now (its category, the roles its report names and
    * every exclusion) — the monitoring officer, or the conflict route's lead in their place. Routing,
@@ -172,7 +174,14 @@ export class TransitionsService {
     if (to === 'decision' && found.status === 'investigation') {
       const plan = await this.latestTransitionData(m, found.id, session.userId, key, 'investigation');
       const allegations = (plan as { plan?: { allegations?: unknown } } | null)?.plan?.allegations;
-      return Array.isArray(allegations) ? { planAllegations: allegations as string[] } : {};
+      const evidence = await m.getRepository(CaseItemEntity).find({
+        select: { id: true },
+        where: { caseId: found.id, scope: 'internal', kind: 'evidence' },
+      });
+      return {
+        evidenceIds: evidence.map((item) => item.id),
+        ...(Array.isArray(allegations) ? { planAllegations: allegations as string[] } : {}),
+      };
     }
     if (to === 'closed' && found.status === 'decision') {
       const recorded = await this.latestTransitionData(m, found.id, session.userId, key, 'decision');

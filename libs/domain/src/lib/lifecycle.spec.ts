@@ -451,6 +451,57 @@ describe('case lifecycle', () => {
     ).toMatchObject({ ok: true, to: 'decision' });
   });
 
+  it('lets a finding cite the evidence and interview records it rests on, if they are on the case', () => {
+    const interview = '1b4e28ba-2fa1-4d2b-883f-0016d3cca427';
+    const document = '6f1c2f0e-6b0a-4a3e-9d7a-1f2b3c4d5e6f';
+    const cite = (evidence: unknown) =>
+      ({
+        to: 'decision',
+        findings: [
+          { allegation: 'Claims for journeys not made.', finding: 'substantiated', reason: 'R.', evidence },
+        ],
+      }) as unknown as TransitionCommand;
+    const context = { evidenceIds: [interview, document] };
+    expect(
+      applyTransition('investigation', cite([interview, document.toUpperCase()]), INVESTIGATOR, context),
+    ).toMatchObject({
+      ok: true,
+    });
+    expect(
+      applyTransition(
+        'investigation',
+        cite([interview, '0a0a0a0a-0a0a-4a0a-8a0a-0a0a0a0a0a0a']),
+        INVESTIGATOR,
+        context,
+      ),
+    ).toEqual({
+      ok: false,
+      code: 'invalid_data',
+      field: 'findings[0].evidence[1]',
+      reason: 'Finding 1 cites evidence that is not recorded on this case (findings[0].evidence[1]).',
+    });
+    expect(applyTransition('investigation', cite('all of it'), INVESTIGATOR)).toMatchObject({
+      field: 'findings[0].evidence',
+    });
+    expect(applyTransition('investigation', cite(['interview 1']), INVESTIGATOR)).toMatchObject({
+      field: 'findings[0].evidence[0]',
+    });
+    expect(applyTransition('investigation', cite([interview, interview]), INVESTIGATOR)).toMatchObject({
+      field: 'findings[0].evidence[1]',
+    });
+    expect(recordedTransitionData(cite([interview.toUpperCase()]))).toEqual({
+      to: 'decision',
+      findings: [
+        {
+          allegation: 'Claims for journeys not made.',
+          finding: 'substantiated',
+          reason: 'R.',
+          evidence: [interview],
+        },
+      ],
+    });
+  });
+
   it('refuses a plan that lists the same allegation twice', () => {
     const twice = { ...investigate, plan: { scope: 'x', allegations: ['Fraud.', ' fraud.'] } };
     expect(applyTransition('assessment', twice as TransitionCommand, INVESTIGATOR)).toMatchObject({
@@ -728,6 +779,7 @@ const reopenArb = fc
 const contextArb = fc.record(
   {
     planAllegations: fc.array(fc.oneof(text, fc.constant('Claims for journeys not made.')), { maxLength: 3 }),
+    evidenceIds: fc.array(fc.uuid(), { maxLength: 2 }),
     findings: fc.array(
       fc.constantFrom('substantiated', 'partially_substantiated', 'not_substantiated', 'knowingly_false'),
       { maxLength: 3 },

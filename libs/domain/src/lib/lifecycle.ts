@@ -155,6 +155,11 @@ export interface AllegationFinding {
   readonly allegation: string;
   readonly finding: AllegationFindingValue;
   readonly reason: string;
+  /**
+   * The evidence and interview records the finding rests on: ids of evidence items recorded on the
+   * case during the investigation (POST /cases/:ref/evidence). Optional; each must exist on the case.
+   */
+  readonly evidence?: readonly string[];
 }
 
 export interface Recommendation {
@@ -248,6 +253,8 @@ export type TransitionCommand =
 export interface TransitionContext {
   /** The allegations of the current investigation plan: findings must answer each exactly once. */
   readonly planAllegations?: readonly string[];
+  /** The ids of the evidence and interview records on the case: findings may cite only these. */
+  readonly evidenceIds?: readonly string[];
   /** The findings recorded when the investigation ended: the decision rests on them. */
   readonly findings?: readonly AllegationFindingValue[];
   /**
@@ -586,7 +593,8 @@ function checkData(
                 `${path}finding`,
                 `Finding ${i + 1} must be one of ${orList(ALLEGATION_FINDINGS)} (${path}finding).`,
               )) ??
-          requireText(finding, 'reason', path, `Finding ${i + 1} must give its reasons`);
+          requireText(finding, 'reason', path, `Finding ${i + 1} must give its reasons`) ??
+          checkEvidenceList(finding['evidence'], `${path}evidence`, i);
         if (problem) return problem;
       }
       return null;
@@ -600,6 +608,28 @@ function checkData(
   }
 }
 
+/** A finding's evidence: absent, or a list of distinct item ids. */
+function checkEvidenceList(value: unknown, path: string, i: number): Refusal | null {
+  if (value === undefined) return null;
+  if (!Array.isArray(value) || value.length > 100) {
+    return invalid(path, `Finding ${i + 1}'s evidence must be a list of evidence ids (${path}).`);
+  }
+  for (const [j, id] of value.entries()) {
+    if (typeof id !== 'string' || !UUID.test(id)) {
+      return invalid(
+        `${path}[${j}]`,
+        `Finding ${i + 1}'s evidence ${j + 1} is not an evidence id (${path}[${j}]).`,
+      );
+    }
+    if (value.indexOf(id) !== j) {
+      return invalid(`${path}[${j}]`, `Finding ${i + 1} cites evidence ${j + 1} twice (${path}[${j}]).`);
+    }
+  }
+  return null;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /**
  * Whether the data fits the case as it stands: findings answer the plan's allegations one to one, and
  * a knowingly false finding is confirmed by whoever decides (EU-20).
@@ -611,6 +641,19 @@ function checkFit(
   input: Record<string, unknown>,
   context: TransitionContext,
 ): Refusal | null {
+  if (to === 'decision' && context.evidenceIds !== undefined) {
+    const known = new Set(context.evidenceIds.map((id) => id.toLowerCase()));
+    for (const [i, finding] of (input['findings'] as readonly Record<string, unknown>[]).entries()) {
+      const cited = (finding['evidence'] as readonly string[] | undefined) ?? [];
+      const j = cited.findIndex((id) => !known.has(id.toLowerCase()));
+      if (j >= 0) {
+        return invalid(
+          `findings[${i}].evidence[${j}]`,
+          `Finding ${i + 1} cites evidence that is not recorded on this case (findings[${i}].evidence[${j}]).`,
+        );
+      }
+    }
+  }
   if (to === 'decision' && context.planAllegations !== undefined) {
     const findings = input['findings'] as readonly Record<string, unknown>[];
     const plan = context.planAllegations;
@@ -693,6 +736,9 @@ export function recordedTransitionData(command: TransitionCommand): TransitionCo
           allegation: f.allegation.trim(),
           finding: f.finding,
           reason: f.reason.trim(),
+          ...(f.evidence && f.evidence.length > 0
+            ? { evidence: f.evidence.map((id) => id.toLowerCase()) }
+            : {}),
         })),
       };
     case 'closed':
