@@ -1,12 +1,20 @@
 import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { unlockPrivateKey } from '@nolan/crypto';
 import request from 'supertest';
+import { CoreModule } from '../../apps/api/src/app/core.module';
+import { AuditModule } from '../../apps/api/src/audit/audit.module';
+import { CaseAccessService, escrowKeyHolder } from '../../apps/api/src/cases/case-access.service';
+import { CasesRepository } from '../../apps/api/src/cases/cases.repository';
+import { OutboxRepository } from '../../apps/api/src/outbox/outbox.repository';
+import { StaffUsersRepository } from '../../apps/api/src/staff/staff-users.repository';
 import { startApi } from '../support/api-app';
 import { signInAs, StaffFixtures, type TestUser } from '../support/staff-fixtures';
 
 describe('recusal', () => {
   let app: INestApplication;
   let fixtures: StaffFixtures;
-  let tenant: { id: string; slug: string };
+  let tenant: { id: string; slug: string; escrowRecoveryPassphrase: string };
   let mo: TestUser;
   let deputy: TestUser;
   let s151: TestUser;
@@ -88,5 +96,69 @@ describe('recusal', () => {
       return m.query(`SELECT payload FROM outbox WHERE event = 'case.routed'`);
     });
     expect(events).toEqual([{ payload: { reason: 'recused', assigneeId: null, newGrantees: deputy.id } }]);
+  });
+
+  // The contract another feature relies on: someone named later as involved (here the monitoring
+  // officer, by id) is excluded through CaseAccessService; they, and the deputy who answers to them,
+  // lose access at once; the conflict route's lead takes over, with the identity scope, granted from
+  // the escrow key; one case.routed event tells the newcomer.
+  it('excludes a person named later as involved, with whoever answers to them, and re-routes from the escrow', async () => {
+    const hops = await fixtures.user(tenant.id, ['head_of_paid_service']);
+    const named = await fixtures.case(tenant.id, {
+      category: 'dishonesty',
+      staffIds: [mo.id, deputy.id, investigator.id],
+      report: { answers: { whatHappened: 'Named later' }, involves: [] },
+    });
+    const moduleRef = await Test.createTestingModule({
+      imports: [CoreModule, AuditModule],
+      providers: [CaseAccessService, CasesRepository, StaffUsersRepository, OutboxRepository],
+    }).compile();
+    try {
+      const access = moduleRef.get(CaseAccessService);
+      const [row] = await fixtures.dataSource.query(
+        `SELECT escrow_private_key_encrypted AS key FROM tenants WHERE id = $1`,
+        [tenant.id],
+      );
+      const escrow = await unlockPrivateKey(row.key, tenant.escrowRecoveryPassphrase);
+      const outcome = await fixtures.dataSource.transaction(async (m) => {
+        await m.query(`SELECT set_config('nolan.tenant_id', $1, true)`, [tenant.id]);
+        return access.change(m, {
+          tenantId: tenant.id,
+          caseId: named.id,
+          actor: { type: 'staff', id: investigator.id },
+          keys: escrowKeyHolder(escrow),
+          reason: 'named_as_involved',
+          exclude: [{ userId: mo.id, kind: 'named_as_involved' }],
+          reroute: true,
+        });
+      });
+      expect(outcome).toEqual(
+        expect.objectContaining({ newGrantees: [hops.id], withheld: [], unrouted: false, assigneeId: null }),
+      );
+      expect([...outcome.revoked].sort()).toEqual([mo.id, deputy.id].sort());
+      expect(outcome.decision).toEqual(
+        expect.objectContaining({ kind: 'routed', overseer: expect.objectContaining({ userId: hops.id }) }),
+      );
+      const scopes = await fixtures.dataSource.transaction(async (m) => {
+        await m.query(`SELECT set_config('nolan.tenant_id', $1, true)`, [tenant.id]);
+        return m.query(
+          `SELECT grantee_id, string_agg(scope, ',' ORDER BY scope) AS scopes FROM case_grants
+           WHERE case_id = $1 AND grantee_kind = 'staff' GROUP BY grantee_id`,
+          [named.id],
+        );
+      });
+      expect(scopes).toEqual(
+        expect.arrayContaining([
+          { grantee_id: hops.id, scopes: 'identity,internal,report' },
+          { grantee_id: investigator.id, scopes: 'internal,report' },
+        ]),
+      );
+      expect(scopes).toHaveLength(2);
+      await get('mo', `/api/v1/cases/${named.reference}`).expect(404);
+      await get('deputy', `/api/v1/cases/${named.reference}`).expect(404);
+      await get('investigator', `/api/v1/cases/${named.reference}`).expect(200);
+    } finally {
+      await moduleRef.close();
+    }
   });
 });

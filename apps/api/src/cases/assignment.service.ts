@@ -19,7 +19,7 @@
  */
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { ownershipConfirmationDue, toLondonDate } from '@nolan/domain';
+import { ownershipConfirmationDue, routeCase, toLondonDate } from '@nolan/domain';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { SessionStore } from '../auth/session-store';
@@ -81,9 +81,9 @@ export class AssignmentService {
 
       const previous = found.assigneeId;
       const reason = previous ? 'transferred' : 'assigned';
-      const routed = await this.access.currentRouting(m, found.id, keys);
+      const routed = routeCase(input);
       const routedIds =
-        routed?.kind === 'routed'
+        routed.kind === 'routed'
           ? new Set([...routed.owners, ...routed.notify, routed.overseer].map((r) => r.userId))
           : new Set<string>();
       const outcome = await this.access.change(m, {
