@@ -15,6 +15,7 @@ import sharp from 'sharp';
 import request from 'supertest';
 import { createTenant } from '../../apps/api/src/staff/staff-provisioning';
 import { startApi } from '../support/api-app';
+import { cli } from '../support/cli';
 import { signInWithReceipt, solvedAltcha } from '../support/reporter-client';
 import { signInAs, StaffFixtures, type TestUser } from '../support/staff-fixtures';
 import { TEST_ENV } from '../support/test-env';
@@ -457,5 +458,21 @@ describe('case export', () => {
       .get(`/api/v1/tenants/${slug}/signing-key`)
       .expect(200);
     expect(published.text).toBe(row.public_key);
+  });
+
+  it('makes the signing key when an operator creates a council, and prints its fingerprint', async () => {
+    const slug = `export-cli-${Date.now().toString(36)}`;
+    const run = cli(['tenant:create', '--slug', slug, '--name', 'Operator Council']);
+    expect(run.status).toBe(0);
+    const printed =
+      /export signing key ([0-9A-F]{40}) \(published at \/api\/v1\/tenants\/([a-z0-9-]+)\/signing-key\)/.exec(
+        run.stdout,
+      );
+    expect(printed?.[2]).toBe(slug);
+    const published = await request(app.getHttpServer())
+      .get(`/api/v1/tenants/${slug}/signing-key`)
+      .expect(200);
+    const imported = gpgOk(['--status-fd', '1', '--import'], published.text);
+    expect(statusLines(imported.stdout)).toContainEqual(`[GNUPG:] IMPORT_OK 1 ${printed?.[1]}`);
   });
 });

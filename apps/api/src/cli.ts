@@ -7,7 +7,7 @@
  *               check every tenant's audit chain and checkpoints as the owner; one line per tenant,
  *               naming the first broken link; exits 1 if any trail is broken
  *   tenant:create --slug SLUG --name NAME
- *               a new council; prints its escrow recovery passphrase once
+ *               a new council; prints its escrow recovery passphrase once and its export signing key
  *   user:create --tenant SLUG --email EMAIL --name NAME --roles role[,role…]
  *               a staff user with a temporary password (printed once); they enrol two-factor at first sign-in
  *   user:reset-2fa --tenant SLUG --email EMAIL
@@ -57,7 +57,7 @@ async function seedDemo(): Promise<void> {
   const dataSource = createDataSource(config.databaseUrl);
   await dataSource.initialize();
   try {
-    const result = await seedDemoTenant(dataSource, config.sessionSecret);
+    const result = await seedDemoTenant(dataSource, config.sessionSecret, config.exportSigningSecret);
     const file = resolve(process.env.NOLAN_DEMO_DIR ?? join(process.cwd(), '.demo'), 'credentials.json');
     if (!result.created) {
       out(`demo tenant: already present (sign-in details were written once to ${file})`);
@@ -133,7 +133,9 @@ const commands: Record<string, () => Promise<void>> = {
   migrate,
   'seed-demo': seedDemo,
   'audit:verify': auditVerify,
-  'tenant:create': withAppDataSource((ds, _secret, args) => tenantCreate(ds, args)),
+  'tenant:create': withAppDataSource((ds, _secret, args) =>
+    tenantCreate(ds, args, loadConfig().exportSigningSecret),
+  ),
   'user:create': withAppDataSource((ds, secret, args) => userCreate(ds, secret, args)),
   'user:reset-2fa': withAppDataSource((ds, _secret, args) => userResetTwoFactor(ds, args)),
 };

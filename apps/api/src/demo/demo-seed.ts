@@ -43,7 +43,12 @@ export interface DemoCredentials {
 export type SeedResult =
   { created: true; credentials: DemoCredentials } | { created: false; tenantId: string };
 
-export async function seedDemoTenant(dataSource: DataSource, sessionSecret: string): Promise<SeedResult> {
+export async function seedDemoTenant(
+  dataSource: DataSource,
+  sessionSecret: string,
+  /** When given, the demo council's export signing key is made with it (else on first use). */
+  exportSigningSecret?: string,
+): Promise<SeedResult> {
   const existing = await dataSource.getRepository(TenantEntity).findOne({ where: { slug: DEMO_SLUG } });
   if (existing) return { created: false, tenantId: existing.id };
 
@@ -53,6 +58,7 @@ export async function seedDemoTenant(dataSource: DataSource, sessionSecret: stri
     const { tenant, escrowRecoveryPassphrase } = await createTenant(manager, {
       slug: DEMO_SLUG,
       name: DEMO_TENANT_NAME,
+      exportSigningSecret,
     });
     const users: DemoCredentials['users'] = [];
     for (const demo of DEMO_USERS) {

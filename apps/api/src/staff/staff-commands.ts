@@ -35,14 +35,24 @@ async function tenantBySlug(dataSource: DataSource, slug: string): Promise<Tenan
   return tenant;
 }
 
-export async function tenantCreate(dataSource: DataSource, args: readonly string[]): Promise<string[]> {
+/** With the export signing secret, the tenant's export signing key is made with it (else on first use). */
+export async function tenantCreate(
+  dataSource: DataSource,
+  args: readonly string[],
+  exportSigningSecret?: string,
+): Promise<string[]> {
   const flags = parseFlags(args, ['slug', 'name']);
-  const { tenant, escrowRecoveryPassphrase } = await dataSource.transaction((m) =>
-    createTenant(m, { slug: flags.slug as string, name: flags.name as string }),
+  const { tenant, escrowRecoveryPassphrase, signingKeyFingerprint } = await dataSource.transaction((m) =>
+    createTenant(m, { slug: flags.slug as string, name: flags.name as string, exportSigningSecret }),
   );
   return [
     `tenant "${tenant.name}" created (slug ${tenant.slug})`,
     `escrow recovery passphrase (shown once; store it offline, e.g. in the monitoring officer's safe): ${escrowRecoveryPassphrase}`,
+    ...(signingKeyFingerprint
+      ? [
+          `export signing key ${signingKeyFingerprint.toUpperCase()} (published at /api/v1/tenants/${tenant.slug}/signing-key)`,
+        ]
+      : []),
   ];
 }
 

@@ -34,6 +34,8 @@ export interface NewTenant {
   tenant: TenantEntity;
   /** Shown once to the operator; never stored. */
   escrowRecoveryPassphrase: string;
+  /** The export signing key's fingerprint, when it was made with the tenant. */
+  signingKeyFingerprint?: string;
 }
 
 /**
@@ -65,9 +67,9 @@ export async function createTenant(
       escrowFingerprint: escrow.fingerprint,
     }),
   );
-  if (input.exportSigningSecret !== undefined)
-    await ensureTenantSigningKey(manager, tenant, input.exportSigningSecret);
-  return { tenant, escrowRecoveryPassphrase };
+  if (input.exportSigningSecret === undefined) return { tenant, escrowRecoveryPassphrase };
+  const signingKey = await ensureTenantSigningKey(manager, tenant, input.exportSigningSecret);
+  return { tenant, escrowRecoveryPassphrase, signingKeyFingerprint: signingKey.fingerprint };
 }
 
 export interface NewStaffUser {
