@@ -112,6 +112,11 @@ describe('assignment', () => {
     expect(await routedEvents(reference)).toEqual([
       { reason: 'assigned', assigneeId: users.investigator!.id, newGrantees: users.investigator!.id },
     ]);
+    const mine = await as('investigator').get('/api/v1/cases?assignee=me').expect(200);
+    expect(mine.body.items.map((c: { reference: string }) => c.reference)).toEqual([reference]);
+    expect((await as('mo').get('/api/v1/cases?assignee=me').expect(200)).body.total).toBe(0);
+    const bad = await as('mo').get('/api/v1/cases?assignee=someone').expect(400);
+    expect(bad.body.message).toEqual(['assignee must be "me"']);
     await assign('mo', reference, 'investigator').expect(409);
   });
 

@@ -7,6 +7,8 @@ export interface CaseListFilter {
   category?: string;
   /** A reference or the start of one. */
   q?: string;
+  /** 'me': only cases assigned to the caller. */
+  assignee?: 'me';
   limit: number;
   offset: number;
 }
@@ -35,6 +37,7 @@ export class CasesRepository {
     const query = this.granted(manager, userId);
     if (filter.status) query.andWhere('c.status = :status', { status: filter.status });
     if (filter.category) query.andWhere('c.category = :category', { category: filter.category });
+    if (filter.assignee === 'me') query.andWhere('c.assignee_id = :userId', { userId });
     if (filter.q)
       query.andWhere('c.reference LIKE :q', { q: `${filter.q.toUpperCase().replace(/[%_\\]/g, '')}%` });
     return query

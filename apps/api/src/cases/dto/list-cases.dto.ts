@@ -25,6 +25,11 @@ export class ListCasesQuery {
   @IsIn(CATEGORY_IDS as readonly string[], { message: 'category must be one of the categories in the form' })
   category?: string;
 
+  @ApiPropertyOptional({ enum: ['me'], description: 'Only cases assigned to the caller' })
+  @IsOptional()
+  @IsIn(['me'], { message: 'assignee must be "me"' })
+  assignee?: 'me';
+
   @ApiPropertyOptional({ description: 'A case reference, or the start of one', example: 'NLN-7KQ2' })
   @IsOptional()
   @Matches(/^[A-Za-z0-9-]{1,20}$/, { message: 'q must be a case reference or the start of one' })
