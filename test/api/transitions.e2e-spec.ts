@@ -349,4 +349,24 @@ describe('the investigation lifecycle over HTTP', () => {
       knowinglyFalseConfirmed: true,
     }).expect(201);
   });
+
+  it('describes each stage’s body in the OpenAPI document', async () => {
+    const spec = await request(app.getHttpServer()).get('/api/docs-json').expect(200);
+    const path = Object.keys(spec.body.paths).find((p) => p.endsWith('/cases/{reference}/transitions'));
+    const schema = spec.body.paths[path!].post.requestBody.content['application/json'].schema;
+    expect(schema.oneOf.map((s: { title: string }) => s.title)).toEqual([
+      'acknowledged',
+      'assessment',
+      'investigation',
+      'decision',
+      'closed',
+      'reopened',
+    ]);
+    expect(schema.oneOf[0].properties.firstResponse.required).toEqual([
+      'proposedHandling',
+      'whoIsInvolved',
+      'estimatedTimescale',
+      'supportAvailable',
+    ]);
+  });
 });

@@ -1,10 +1,11 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type AuthenticatedStaff, CurrentStaff, StaffAuthGuard } from '../auth/staff-auth.guard';
 import { CasesService } from './cases.service';
 import { IdentityService } from './identity.service';
 import { RecusalService } from './recusal.service';
 import { TransitionsService } from './transitions.service';
+import { TRANSITION_BODY_SCHEMA } from './dto/transition-body.schema';
 import {
   AuditPageQuery,
   IdentityDecisionDto,
@@ -47,6 +48,7 @@ export class CasesController {
   }
 
   @Post(':reference/transitions')
+  @ApiBody({ schema: TRANSITION_BODY_SCHEMA })
   @ApiOperation({
     summary: 'Move the case to its next stage: { to, ...the data that stage needs }',
     description:
