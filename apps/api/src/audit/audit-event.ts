@@ -25,7 +25,10 @@ export const AUDIT_ACTIONS = [
   'grant.revoked',
   /** A lifecycle transition. details: { from, to, outcome? }. */
   'case.transitioned',
-  /** A case was exported to a handler's key. details: { recipientId, fingerprint }. */
+  /**
+   * A case was exported to a handler's key. details: { recipientId, fingerprint (the recipient key's),
+   * signingFingerprint, scopes (those included), items, files }.
+   */
   'case.exported',
   /** A case was created (a report arrived). details: { channel, routing }; the actor for a web report is the reporter. */
   'case.created',
