@@ -365,6 +365,19 @@ describe('case export', () => {
     expect(md).not.toContain('The reporter’s identity');
   });
 
+  it('refuses with 400 a registered key that cannot be encrypted to (sign-only)', async () => {
+    gpgOk(['--quick-gen-key', 'Sign Only <sign-only@example.org>', 'ed25519', 'sign', 'never']);
+    await request(app.getHttpServer())
+      .put('/api/v1/me/openpgp-key')
+      .auth(tokens.mo!, { type: 'bearer' })
+      .send({ armoredPublicKey: gpgOk(['--armor', '--export', 'sign-only@example.org']).stdout })
+      .expect(200);
+    const res = await exportAs('mo').expect(400);
+    expect(JSON.parse(res.body.toString('utf8')).message).toMatch(
+      /^Your registered OpenPGP key cannot be encrypted to: .* no encryption subkey\. Register a current key with PUT \/api\/v1\/me\/openpgp-key/,
+    );
+  });
+
   it('includes the identity only for someone granted it (the custodian)', async () => {
     await registerKey('mo', 'mo@example.org');
     const res = await exportAs('mo').expect(201);
