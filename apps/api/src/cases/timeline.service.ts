@@ -387,10 +387,15 @@ export function assembleTimeline(
           event.content = { ...(item?.body ? pick(item.body, ['reason']) : {}), passedTo: names(granted) };
         } else {
           event.type = 'access';
+          const changes = [
+            granted.size ? `access given to ${names(granted).join(', ')}` : '',
+            revoked.size ? `access removed from ${names(revoked).join(', ')}` : '',
+          ].filter(Boolean);
+          const because = via ? ` (${String(via).replace(/_/g, ' ')})` : '';
           event.title =
             via === 'routing'
               ? `Routed to ${names(granted).join(', ') || 'nobody eligible'}`
-              : `Access changed${via ? ` (${String(via).replace(/_/g, ' ')})` : ''}`;
+              : `${sentence(changes.join('; ') || 'access changed')}${because}`;
           event.content = { granted: names(granted), revoked: names(revoked) };
         }
         break;
@@ -496,7 +501,10 @@ function slaTitle(kind: string): string {
 }
 
 function sentenceFromAction(action: string): string {
-  const words = action.split('.').slice(1).join(' ').replace(/_/g, ' ');
+  return sentence(action.split('.').slice(1).join(' ').replace(/_/g, ' '));
+}
+
+function sentence(words: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
