@@ -231,6 +231,24 @@ describe('the case timeline', () => {
     expect(notReads.map((e) => e.seq).sort((a, b) => a - b)).toEqual([...covered].sort((a, b) => a - b));
   });
 
+  it('filters by type and pages, with the total of what matches; a bad filter is a 400', async () => {
+    const page = await staff('mo', 'get', '/timeline?type=transition,feedback&limit=1&offset=1').expect(200);
+    expect(page.body).toEqual(
+      expect.objectContaining({
+        total: 2,
+        limit: 1,
+        offset: 1,
+        events: [expect.objectContaining({ type: 'feedback' })],
+      }),
+    );
+    const repeated = await staff('mo', 'get', '/timeline?type=message&type=note').expect(200);
+    expect(repeated.body.events.map((e: Event) => e.type)).toEqual(['message', 'message', 'note']);
+    const bad = await staff('mo', 'get', '/timeline?type=gossip').expect(400);
+    expect(bad.body.message).toEqual([expect.stringMatching(/^type must be one or more of: received, /)]);
+    await staff('mo', 'get', '/timeline?limit=0').expect(400);
+    await staff('mo', 'get', '/timeline?offset=-1').expect(400);
+  });
+
   it('records reading the timeline as a decryption, and is 404 for anyone without the case', async () => {
     const before = (await trail()).filter((e) => e.action === 'case.content_decrypted').length;
     await timeline('mo');

@@ -4,6 +4,7 @@ import {
   Get,
   Param,
   Post,
+  Query,
   Res,
   StreamableFile,
   UploadedFiles,
@@ -24,7 +25,7 @@ import type { Response } from 'express';
 import { type AuthenticatedStaff, CurrentStaff, StaffAuthGuard } from '../auth/staff-auth.guard';
 import { UPLOAD_LIMITS } from '../intake/intake.controller';
 import { CaseFilesService, type DownloadedFile } from './case-files.service';
-import { EvidenceDto, FeedbackDto, NoteDto } from './dto/case-content.dto';
+import { EvidenceDto, FeedbackDto, NoteDto, TimelineQueryDto } from './dto/case-content.dto';
 import { FeedbackService } from './feedback.service';
 import { EVIDENCE_KINDS, NotesService, type UploadedEvidenceFile } from './notes.service';
 import { TimelineService } from './timeline.service';
@@ -127,10 +128,19 @@ export class CaseContentController {
     summary: 'Every event of the case in order, with who, when and what (audited as a read)',
     description:
       'Built from the audit trail and the case content: each event lists the audit entries it stands for. ' +
-      'Times are as stored: to the second for staff, to the hour for the reporter.',
+      'Times are as stored: to the second for staff, to the hour for the reporter. Filter by type; page with ' +
+      'limit and offset (total counts the events matching the filter).',
   })
-  getTimeline(@CurrentStaff() staff: AuthenticatedStaff, @Param('reference') reference: string) {
-    return this.timeline.forStaff(staff, reference);
+  getTimeline(
+    @CurrentStaff() staff: AuthenticatedStaff,
+    @Param('reference') reference: string,
+    @Query() query: TimelineQueryDto,
+  ) {
+    return this.timeline.forStaff(staff, reference, {
+      types: query.type ?? [],
+      limit: query.limit,
+      offset: query.offset,
+    });
   }
 }
 

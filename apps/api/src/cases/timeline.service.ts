@@ -41,23 +41,33 @@ import { NO_SUCH_CASE } from './cases.service';
 import { unpackFile, unpackJson } from './item-codec';
 
 /** What kind of thing happened: the portal picks its wording and badge from this. */
-export type TimelineEventType =
-  | 'received'
-  | 'access'
-  | 'assigned'
-  | 'transition'
-  | 'message'
-  | 'feedback'
-  | 'note'
-  | 'evidence'
-  | 'recusal'
-  | 'identity_given'
-  | 'identity_requested'
-  | 'identity_decided'
-  | 'exported'
-  | 'linked'
-  | 'sla'
-  | 'other';
+export const TIMELINE_EVENT_TYPES = [
+  'received',
+  'access',
+  'assigned',
+  'transition',
+  'message',
+  'feedback',
+  'note',
+  'evidence',
+  'recusal',
+  'identity_given',
+  'identity_requested',
+  'identity_decided',
+  'exported',
+  'linked',
+  'sla',
+  'other',
+] as const;
+export type TimelineEventType = (typeof TIMELINE_EVENT_TYPES)[number];
+
+/** Which events, and which page of them (DESIGN.md: pagination and filters on every list). */
+export interface TimelineQuery {
+  /** Only events of these types; every type when empty. */
+  types: readonly TimelineEventType[];
+  limit: number;
+  offset: number;
+}
 
 export interface TimelineActor {
   type: 'staff' | 'reporter' | 'system' | 'operator';
@@ -132,7 +142,11 @@ export class TimelineService {
   ) {}
 
   /** The timeline for a staff user holding the case; 404 for anyone else. Audited as a read. */
-  async forStaff(staff: AuthenticatedStaff, reference: string) {
+  async forStaff(
+    staff: AuthenticatedStaff,
+    reference: string,
+    query: TimelineQuery = { types: [], limit: 500, offset: 0 },
+  ) {
     const { session } = staff;
     if (!session.roles.some((role) => HANDLER_ROLES.includes(role)))
       throw new AppError('NOT_FOUND', NO_SUCH_CASE);
@@ -145,14 +159,23 @@ export class TimelineService {
         const grant = await this.cases.grantFor(m, found.id, session.userId, scope);
         if (grant) keys[scope] = await openGrantAsKey(new Uint8Array(grant.encryptedScopeKey), key);
       }
-      const events = await this.build(m, found.id, keys);
+      const all = await this.build(m, found.id, keys);
+      const matching = query.types.length ? all.filter((e) => query.types.includes(e.type)) : all;
+      const events = matching.slice(query.offset, query.offset + query.limit);
       await this.audit.append(m, {
         actor: { type: 'staff', id: session.userId },
         action: 'case.content_decrypted',
         caseId: found.id,
         details: { purpose: 'timeline', scopes: Object.keys(keys), events: events.length },
       });
-      return { reference: found.reference, status: found.status, events };
+      return {
+        reference: found.reference,
+        status: found.status,
+        events,
+        total: matching.length,
+        limit: query.limit,
+        offset: query.offset,
+      };
     });
   }
 
@@ -422,6 +445,10 @@ export function assembleTimeline(
         if (item?.body) event.content = pick(item.body, ['reason']);
         break;
       }
+      case 'case.named_as_involved':
+        event.type = 'access';
+        event.title = 'Someone was named as involved and lost access to the case';
+        break;
       case 'case.exported':
         event.type = 'exported';
         event.title = 'Case exported';

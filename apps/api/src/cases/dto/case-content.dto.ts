@@ -1,6 +1,11 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
 import {
   IsIn,
+  IsInt,
+  IsOptional,
+  Max,
+  Min,
   IsString,
   MaxLength,
   Validate,
@@ -9,6 +14,7 @@ import {
   type ValidatorConstraintInterface,
 } from 'class-validator';
 import { EVIDENCE_KINDS } from '../notes.service';
+import { TIMELINE_EVENT_TYPES, type TimelineEventType } from '../timeline.service';
 
 /** Not just whitespace: a blank feedback or note would be recorded as if something had been said. */
 @ValidatorConstraint({ name: 'notBlank' })
@@ -58,4 +64,37 @@ export class EvidenceDto {
   @ApiProperty({ enum: EVIDENCE_KINDS })
   @IsIn(EVIDENCE_KINDS as readonly string[], { message: `kind must be one of: ${EVIDENCE_KINDS.join(', ')}` })
   kind!: (typeof EVIDENCE_KINDS)[number];
+}
+
+export class TimelineQueryDto {
+  @ApiPropertyOptional({
+    description: 'Only events of these types (comma-separated, or the parameter repeated)',
+    type: [String],
+    enum: TIMELINE_EVENT_TYPES,
+    example: 'transition,feedback',
+  })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) =>
+    (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(',')).filter(Boolean),
+  )
+  @IsIn(TIMELINE_EVENT_TYPES as readonly string[], {
+    each: true,
+    message: `type must be one or more of: ${TIMELINE_EVENT_TYPES.join(', ')}`,
+  })
+  type?: TimelineEventType[];
+
+  @ApiPropertyOptional({ default: 500, minimum: 1, maximum: 1000 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'limit must be a whole number' })
+  @Min(1)
+  @Max(1000)
+  limit = 500;
+
+  @ApiPropertyOptional({ default: 0, minimum: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'offset must be a whole number' })
+  @Min(0)
+  offset = 0;
 }
