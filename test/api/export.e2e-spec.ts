@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import request from 'supertest';
+import { EXPORT_BUDGET_BYTES, ExportBudget } from '../../apps/api/src/exports/export-budget';
 import { createTenant } from '../../apps/api/src/staff/staff-provisioning';
 import { startApi } from '../support/api-app';
 import { cli } from '../support/cli';
@@ -424,6 +425,22 @@ describe('case export', () => {
     }
   });
 
+  it('answers 429 with Retry-After while other exports hold the memory budget, and exports once it is free', async () => {
+    const release = app.get(ExportBudget).reserve(EXPORT_BUDGET_BYTES);
+    try {
+      const busy = await exportAs('s151').expect(429);
+      expect(busy.headers['retry-after']).toBe('10');
+      expect(JSON.parse(busy.body.toString('utf8'))).toEqual({
+        statusCode: 429,
+        error: 'Too Many Requests',
+        message: 'Other large exports are being prepared right now. Try again in a few seconds.',
+      });
+    } finally {
+      release?.();
+    }
+    await exportAs('s151').expect(201);
+  });
+
   it('records every export in the audit trail with the recipient key fingerprint', async () => {
     const trail = await request(app.getHttpServer())
       .get(`/api/v1/cases/${reference}/audit?limit=200`)
@@ -432,9 +449,11 @@ describe('case export', () => {
     const exports = (
       trail.body.items as { action: string; actor: unknown; details: Record<string, unknown> }[]
     ).filter((entry) => entry.action === 'case.exported');
-    expect(exports).toHaveLength(3);
+    expect(exports).toHaveLength(4);
     expect(exports.map((e) => e.details.fingerprint).sort()).toEqual(
-      [fingerprints.s151, fingerprints.s151, fingerprints.mo].map((f) => f!.toLowerCase()).sort(),
+      [fingerprints.s151, fingerprints.s151, fingerprints.s151, fingerprints.mo]
+        .map((f) => f!.toLowerCase())
+        .sort(),
     );
     const mine = exports.find((e) => e.details.fingerprint === fingerprints.mo!.toLowerCase());
     expect(mine?.details).toEqual(

@@ -40,6 +40,7 @@ import { StaffUsersRepository } from '../staff/staff-users.repository';
 import { TenantSigningKeys } from '../tenants/tenant-signing-keys';
 import { TenantsRepository } from '../tenants/tenants.repository';
 import { type ArchiveFile, archivePath, buildArchive } from './case-archive';
+import { ExportBudget } from './export-budget';
 import {
   type CaseDocumentInput,
   type DocumentFile,
@@ -56,6 +57,8 @@ export const NO_EXPORT_KEY =
 export const UNUSABLE_EXPORT_KEY =
   'Your registered OpenPGP key cannot be encrypted to: it has expired, been revoked or has no encryption ' +
   'subkey. Register a current key with PUT /api/v1/me/openpgp-key, then export again.';
+
+export const EXPORTS_BUSY = 'Other large exports are being prepared right now. Try again in a few seconds.';
 
 export interface CaseExport {
   /** e.g. NLN-7KQ2-M9XD.zip.pgp */
@@ -87,6 +90,8 @@ export class ExportsService {
     private readonly signingKeys: TenantSigningKeys,
     private readonly timeline: TimelineService,
     private readonly audit: AuditService,
+    /** Memory for exports in progress in this process (export-budget.ts). */
+    private readonly budget: ExportBudget,
   ) {}
 
   async export(staff: AuthenticatedStaff, reference: string): Promise<CaseExport> {
@@ -110,65 +115,98 @@ export class ExportsService {
       });
 
       const held = await this.openScopes(m, found.id, session.userId, key);
-      const items = await this.decryptItems(m, found.id, held);
-      const names = await this.authorNames(m, items);
-      // The same timeline as the case page, from the audit trail and the items this user can read.
-      const events = await this.timeline.build(m, found.id, {
-        report: held.get('report'),
-        internal: held.get('internal'),
-      });
-      const signer = await this.signingKeys.signer(m, tenant);
-
-      const document = renderCaseDocument(
-        this.documentInput(found, items, names, events, {
-          tenantName: tenant.name,
+      const rows = await this.loadItems(m, found.id, held);
+      const release = this.budget.reserve(rows.reduce((sum, { item }) => sum + item.ciphertext.length, 0));
+      if (!release) throw new AppError('TOO_MANY_REQUESTS', EXPORTS_BUSY, 10);
+      try {
+        return await this.build(m, {
+          found,
+          tenant,
+          user,
+          recipient,
+          held,
+          rows,
           exportedAt,
-          exportedBy: { name: user.displayName, email: user.email },
-          recipientFingerprint: recipient.fingerprint,
-          signingFingerprint: signer.fingerprint,
-          scopes: {
-            report: held.has('report'),
-            internal: held.has('internal'),
-            identity: held.has('identity'),
-          },
-        }),
-      );
-      const files: ArchiveFile[] = items.flatMap(({ file }) =>
-        file ? [{ name: file.path, bytes: file.bytes }] : [],
-      );
-      const archive = buildArchive(document, files, exportedAt);
-      const filename = `${found.reference}.zip.pgp`;
-      const message = await exportForRecipientBinary({
-        content: archive,
-        filename: `${found.reference}.zip`,
-        recipient,
-        signer,
-      }).catch((error: unknown) => {
-        if (error instanceof CryptoError && error.code === 'INVALID_KEY')
-          throw new AppError('INVALID_INPUT', UNUSABLE_EXPORT_KEY);
-        throw error;
-      });
+          userId: session.userId,
+        });
+      } finally {
+        release();
+      }
+    });
+  }
 
-      await this.audit.append(m, {
-        actor: { type: 'staff', id: session.userId },
-        action: 'case.exported',
-        caseId: found.id,
-        details: {
-          recipientId: session.userId,
-          fingerprint: recipient.fingerprint,
-          signingFingerprint: signer.fingerprint,
-          scopes: SCOPE_ORDER.filter((scope) => held.has(scope)),
-          items: items.length,
-          files: files.length,
-        },
-      });
-      return {
-        filename,
-        message,
+  private async build(
+    m: EntityManager,
+    input: {
+      found: CaseEntity;
+      tenant: { id: string; slug: string; name: string };
+      user: { displayName: string; email: string };
+      recipient: PublicKeyHandle;
+      held: Map<Scope, UnlockedKey>;
+      rows: { item: CaseItemEntity; key: UnlockedKey }[];
+      exportedAt: Date;
+      userId: string;
+    },
+  ): Promise<CaseExport> {
+    const { found, tenant, user, recipient, held, exportedAt, userId } = input;
+    const items = await this.decryptItems(input.rows);
+    const names = await this.authorNames(m, items);
+    // The same timeline as the case page, from the audit trail and the items this user can read.
+    const events = await this.timeline.build(m, found.id, {
+      report: held.get('report'),
+      internal: held.get('internal'),
+    });
+    const signer = await this.signingKeys.signer(m, tenant);
+
+    const document = renderCaseDocument(
+      this.documentInput(found, items, names, events, {
+        tenantName: tenant.name,
+        exportedAt,
+        exportedBy: { name: user.displayName, email: user.email },
         recipientFingerprint: recipient.fingerprint,
         signingFingerprint: signer.fingerprint,
-      };
+        scopes: {
+          report: held.has('report'),
+          internal: held.has('internal'),
+          identity: held.has('identity'),
+        },
+      }),
+    );
+    const files: ArchiveFile[] = items.flatMap(({ file }) =>
+      file ? [{ name: file.path, bytes: file.bytes }] : [],
+    );
+    const archive = buildArchive(document, files, exportedAt);
+    const filename = `${found.reference}.zip.pgp`;
+    const message = await exportForRecipientBinary({
+      content: archive,
+      filename: `${found.reference}.zip`,
+      recipient,
+      signer,
+    }).catch((error: unknown) => {
+      if (error instanceof CryptoError && error.code === 'INVALID_KEY')
+        throw new AppError('INVALID_INPUT', UNUSABLE_EXPORT_KEY);
+      throw error;
     });
+
+    await this.audit.append(m, {
+      actor: { type: 'staff', id: userId },
+      action: 'case.exported',
+      caseId: found.id,
+      details: {
+        recipientId: userId,
+        fingerprint: recipient.fingerprint,
+        signingFingerprint: signer.fingerprint,
+        scopes: SCOPE_ORDER.filter((scope) => held.has(scope)),
+        items: items.length,
+        files: files.length,
+      },
+    });
+    return {
+      filename,
+      message,
+      recipientFingerprint: recipient.fingerprint,
+      signingFingerprint: signer.fingerprint,
+    };
   }
 
   /** The scope keys this user holds a grant for, opened with their own key. */
@@ -186,17 +224,23 @@ export class ExportsService {
     return held;
   }
 
-  /** Every item of every held scope, decrypted, in the order they were added. */
-  private async decryptItems(
+  /** Every item of every held scope, still encrypted, in the order they were added. */
+  private async loadItems(
     m: EntityManager,
     caseId: string,
     held: Map<Scope, UnlockedKey>,
-  ): Promise<DecryptedItem[]> {
+  ): Promise<{ item: CaseItemEntity; key: UnlockedKey }[]> {
     const rows: { item: CaseItemEntity; key: UnlockedKey }[] = [];
     for (const [scope, key] of held) {
       for (const item of await this.cases.items(m, caseId, scope)) rows.push({ item, key });
     }
-    rows.sort((a, b) => (BigInt(a.item.seq) < BigInt(b.item.seq) ? -1 : 1));
+    return rows.sort((a, b) => (BigInt(a.item.seq) < BigInt(b.item.seq) ? -1 : 1));
+  }
+
+  /** The items decrypted: files unpacked with their path in the zip, everything else as JSON. */
+  private async decryptItems(
+    rows: readonly { item: CaseItemEntity; key: UnlockedKey }[],
+  ): Promise<DecryptedItem[]> {
     const out: DecryptedItem[] = [];
     let fileNumber = 0;
     for (const { item, key } of rows) {
