@@ -507,4 +507,62 @@ describe('case export', () => {
     const imported = gpgOk(['--status-fd', '1', '--import'], published.text);
     expect(statusLines(imported.stdout)).toContainEqual(`[GNUPG:] IMPORT_OK 1 ${printed?.[1]}`);
   });
+
+  it('recovers from a lost EXPORT_SIGNING_SECRET: exports fail until an operator replaces the key, then verify with the new one', async () => {
+    // A council whose signing key was sealed under a secret this server no longer has.
+    const slug = `export-lost-${Date.now().toString(36)}`;
+    const lost = await fixtures.dataSource.transaction((m) =>
+      createTenant(m, {
+        slug,
+        name: 'Lost Secret Council',
+        exportSigningSecret: 'an-old-secret-nobody-has-any-more-0123456789',
+      }),
+    );
+    const handler = await fixtures.user(lost.tenant.id, ['monitoring_officer']);
+    const { reference: lostReference } = await fixtures.case(lost.tenant.id, {
+      category: 'fraud_theft',
+      staffIds: [handler.id],
+      report: { answers: { whatHappened: 'Lost secret case' }, involves: [] },
+    });
+    const token = await signInAs(app.getHttpServer(), slug, handler);
+    await request(app.getHttpServer())
+      .put('/api/v1/me/openpgp-key')
+      .auth(token, { type: 'bearer' })
+      .send({ armoredPublicKey: gpgOk(['--armor', '--export', fingerprints.s151!]).stdout })
+      .expect(200);
+    const exportLost = () =>
+      request(app.getHttpServer())
+        .post(`/api/v1/cases/${lostReference}/exports`)
+        .auth(token, { type: 'bearer' })
+        .buffer(true)
+        .parse(collect);
+
+    const failed = await exportLost().expect(500);
+    expect(JSON.parse(failed.body.toString('utf8'))).toEqual({
+      statusCode: 500,
+      error: 'Internal Server Error',
+      message: 'Internal server error',
+    });
+
+    const shown = cli(['tenant:signing-key', '--slug', slug]);
+    expect(shown.stdout).toBe(
+      `tenant ${slug}: export signing key ${lost.signingKeyFingerprint!.toUpperCase()} (published at /api/v1/tenants/${slug}/signing-key)\n`,
+    );
+    const replaced = cli(['tenant:replace-signing-key', '--slug', slug]);
+    expect(replaced.status).toBe(0);
+    const fresh = /new export signing key ([0-9A-F]{40})/.exec(replaced.stdout)?.[1];
+    expect(fresh).toMatch(/^[0-9A-F]{40}$/);
+    expect(fresh).not.toBe(lost.signingKeyFingerprint!.toUpperCase());
+    expect(replaced.stdout).toContain(
+      `the previous key ${lost.signingKeyFingerprint!.toUpperCase()} signs nothing more`,
+    );
+
+    const published = await request(app.getHttpServer())
+      .get(`/api/v1/tenants/${slug}/signing-key`)
+      .expect(200);
+    gpgOk(['--import'], published.text);
+    const { status } = openExport((await exportLost().expect(201)).body as Buffer, 'lost');
+    expect(status).toContainEqual(expect.stringMatching(new RegExp(`^\\[GNUPG:\\] VALIDSIG ${fresh} `)));
+    expect(status).toContain('[GNUPG:] GOODMDC');
+  });
 });

@@ -8,6 +8,10 @@
  *               naming the first broken link; exits 1 if any trail is broken
  *   tenant:create --slug SLUG --name NAME
  *               a new council; prints its escrow recovery passphrase once and its export signing key
+ *   tenant:signing-key --slug SLUG
+ *               the council's export signing key fingerprint (made now if it has none)
+ *   tenant:replace-signing-key --slug SLUG
+ *               a new export signing key (EXPORT_SIGNING_SECRET lost or leaked); runs as the owner
  *   user:create --tenant SLUG --email EMAIL --name NAME --roles role[,role…]
  *               a staff user with a temporary password (printed once); they enrol two-factor at first sign-in
  *   user:reset-2fa --tenant SLUG --email EMAIL
@@ -26,6 +30,7 @@ import { ensureAppRole, ensureDatabase, runMigrations } from './database/provisi
 import { inTenant } from './database/tenant-transaction';
 import { seedDemoTenant } from './demo/demo-seed';
 import { tenantCreate, userCreate, userResetTwoFactor } from './staff/staff-commands';
+import { signingKeyReplace, signingKeyShow } from './tenants/signing-key-commands';
 import { TenantEntity } from './tenants/tenant.entity';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -113,6 +118,19 @@ async function auditVerify(): Promise<void> {
   }
 }
 
+/** As the tables' owner: the application role may not delete a signing key. */
+async function replaceSigningKey(): Promise<void> {
+  const config = loadConfig();
+  const dataSource = createDataSource(config.migrationDatabaseUrl);
+  await dataSource.initialize();
+  try {
+    for (const line of await signingKeyReplace(dataSource, process.argv.slice(3), config.exportSigningSecret))
+      out(line);
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
 /** Runs a staff command over the application role (row-level security applies) and prints its lines. */
 function withAppDataSource(
   run: (dataSource: DataSource, sessionSecret: string, args: string[]) => Promise<string[]>,
@@ -136,6 +154,10 @@ const commands: Record<string, () => Promise<void>> = {
   'tenant:create': withAppDataSource((ds, _secret, args) =>
     tenantCreate(ds, args, loadConfig().exportSigningSecret),
   ),
+  'tenant:signing-key': withAppDataSource((ds, _secret, args) =>
+    signingKeyShow(ds, args, loadConfig().exportSigningSecret),
+  ),
+  'tenant:replace-signing-key': replaceSigningKey,
   'user:create': withAppDataSource((ds, secret, args) => userCreate(ds, secret, args)),
   'user:reset-2fa': withAppDataSource((ds, _secret, args) => userResetTwoFactor(ds, args)),
 };

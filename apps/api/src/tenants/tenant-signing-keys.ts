@@ -13,12 +13,12 @@
  *
  * What losing or leaking the secret means:
  * - Lost (or changed): no stored signing key opens, and exports fail with a logged server error until an
- *   operator removes the tenant's row (a new key is then made on next use). Exports already made still
+ *   operator runs `tenant:replace-signing-key` (signing-key-commands.ts). Exports already made still
  *   verify against the public key the recipient saved; their content was never under this secret.
  * - Leaked on its own: nothing (the sealed keys are in the database).
  * - Leaked with a database dump: someone can sign files that verify as this council's exports. They still
- *   cannot read any case (signing keys decrypt nothing). Remedy: a new secret, the rows removed so new keys
- *   are made, and the new public keys re-published.
+ *   cannot read any case (signing keys decrypt nothing). Remedy: a new secret, then every council's key
+ *   replaced (tenant:replace-signing-key) and recipients told.
  *
  * Tenants created before this key existed get theirs the first time anything needs it (lazy and
  * race-safe: INSERT … ON CONFLICT DO NOTHING, then read what won), so no migration has to know the secret.
