@@ -37,6 +37,9 @@ export function configurePortal(app: NestExpressApplication, config: PortalConfi
     noCache: config.nodeEnv !== 'production',
   });
   env.addGlobal('serviceName', config.serviceName);
+  // MOJ Frontend's Nunjucks filters (date, mojDate), which its components (mojTimeline) call.
+  const mojFilters = nodeRequire('@ministryofjustice/frontend/moj/filters/all') as () => Record<string, (...args: unknown[]) => unknown>;
+  for (const [name, filter] of Object.entries(mojFilters())) env.addFilter(name, filter);
   app.setViewEngine('njk');
 
   app.use((_req: Request, res: Response, next: NextFunction) => {

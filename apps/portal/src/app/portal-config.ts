@@ -6,6 +6,8 @@ export interface PortalConfig {
   readonly port: number;
   readonly apiUrl: string;
   readonly serviceName: string;
+  /** The council whose reporting journey the start page (/) leads into: the demo tenant by default. */
+  readonly defaultTenant: string;
   /**
    * Seals the portal's own state (a reporter's unfinished answers, a staff session cookie) and keys its
    * CSRF tokens. From the environment, never the database; `npm start` generates one into .demo/secrets.env.
@@ -22,6 +24,7 @@ export function loadPortalConfig(env: NodeJS.ProcessEnv = process.env): PortalCo
       PORTAL_PORT: port({ default: 3001 }),
       API_URL: url({ default: 'http://localhost:3000' }),
       SERVICE_NAME: str({ default: 'Raise a concern about conduct at work' }),
+      PORTAL_DEFAULT_TENANT: str({ default: 'demo' }),
       PORTAL_SESSION_SECRET: str({ default: '' }),
     },
     {
@@ -48,6 +51,7 @@ export function loadPortalConfig(env: NodeJS.ProcessEnv = process.env): PortalCo
     port: clean.PORTAL_PORT,
     apiUrl: clean.API_URL,
     serviceName: clean.SERVICE_NAME,
+    defaultTenant: clean.PORTAL_DEFAULT_TENANT,
     sessionSecret,
   };
 }

@@ -1,19 +1,26 @@
-import { Controller, Get, Render } from '@nestjs/common';
+import { Controller, Get, Inject, Render, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { PORTAL_CONFIG, type PortalConfig } from '../app/portal-config';
 
-/** The service start page: what Nolan is, how anonymity works, and the other routes a worker has. */
+/**
+ * The service start page: what Nolan is, how anonymity works, and the other routes a worker has. It
+ * leads into the default council's journey (the demo council); each council also has its own start
+ * page at /report/:slug.
+ */
 @Controller()
 export class StartController {
+  constructor(@Inject(PORTAL_CONFIG) private readonly config: PortalConfig) {}
+
   @Get()
   @Render('pages/start')
   start() {
-    return {};
+    const slug = this.config.defaultTenant;
+    return { startHref: `/report/${slug}/concern`, followUpHref: `/report/${slug}/sign-in` };
   }
 
-  // The reporter journey lands with the intake and portal issues (#5, #8); until then the start
-  // button leads to an honest page with the other ways to raise a concern, not to a 404.
+  /** The journey's first address, kept working. */
   @Get('report')
-  @Render('pages/report-not-open')
-  reportNotOpen() {
-    return {};
+  report(@Res() res: Response): void {
+    res.redirect(303, `/report/${this.config.defaultTenant}`);
   }
 }
