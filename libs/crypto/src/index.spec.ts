@@ -38,7 +38,9 @@ describe('@nolan/crypto', () => {
         'decryptWithScope',
         'encryptToScope',
         'exportForRecipient',
+        'exportForRecipientBinary',
         'generateScopeKeyPair',
+        'generateSigningKeyPair',
         'generateStaffKeyPair',
         'isCryptoError',
         'isLockedPrivateKey',
@@ -49,6 +51,7 @@ describe('@nolan/crypto', () => {
         'regrant',
         'unlockPrivateKey',
         'unlockReporterKey',
+        'verifyAndDecryptBinaryExport',
         'verifyAndDecryptExport',
       ].sort(),
     );
