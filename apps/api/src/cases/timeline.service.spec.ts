@@ -127,4 +127,35 @@ describe('assembling the timeline', () => {
     );
     expect(event).toEqual(expect.objectContaining({ type: 'note', content: null, title: 'Internal note' }));
   });
+
+  it('shows content no entry accounts for where it was stored, with no audit entries, instead of hiding it', () => {
+    const report = item('report', null, {});
+    const identity = item('identity', null, null);
+    const stray = item('note', HANDLER, { text: 'written by a path that forgot to audit' });
+    stray.item.createdAt = new Date(Date.UTC(2026, 0, 1, 9));
+    const feedback = item('feedback', HANDLER, { actionTaken: 'a', reasons: 'r', givenOn: '2026-01-01' });
+    const events = assembleTimeline(
+      [
+        entry('case.created', null, { channel: 'web' }),
+        entry('case.feedback_given', HANDLER, { itemId: feedback.item.id }),
+      ],
+      [report, identity, stray, feedback],
+      people,
+    );
+    expect(events.map((e) => [e.type, e.title, e.auditSeqs.length])).toEqual([
+      ['received', 'Report received', 1],
+      ['other', 'Recorded without an audit entry (note)', 0],
+      ['feedback', 'Feedback given to the reporter', 1],
+    ]);
+    // The identity given with the report belongs to it; its content stays with its custodian.
+    expect(events[0]?.content).toEqual({ identityGiven: true });
+    expect(events[1]).toEqual(
+      expect.objectContaining({
+        at: '2026-01-01T09:00:00.000Z',
+        precision: 'hour',
+        content: { text: 'written by a path that forgot to audit' },
+      }),
+    );
+    expect(events[1]?.actor.label).toBe('Ann Patel (Investigator)');
+  });
 });

@@ -15,7 +15,12 @@
  * their items are matched in order within each kind (the n-th `case.transitioned` entry is the n-th
  * transition item, checked by its from/to); the staff messages written inside another event (the first
  * response with an acknowledgement, the notice of a referral to another procedure, the notice that the
- * reporter's identity was shared) belong to that event. Reads (decryptions, sign-ins) are not events of the case and are left out.
+ * reporter's identity was shared) belong to that event. Content that no entry accounts for is shown
+ * anyway, marked and without entries, so a disagreement between the two records is visible, never
+ * hidden. Reads (decryptions, sign-ins) are not events of the case and are left out.
+ *
+ * Cost: every item of the scopes read is decrypted, files included (a file's name is inside its
+ * ciphertext) — measured at about 0.8 s for 206 events with 20 MB of files on this machine.
  */
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -265,6 +270,8 @@ export function assembleTimeline(
   people: ReadonlyMap<string, Person>,
 ): TimelineEvent[] {
   const byId = new Map(views.map((v) => [v.item.id, v]));
+  /** Which event took each item, to place any item no entry took beside its neighbours. */
+  const owner = new Map<ItemView, number>();
   const next = (match: (v: ItemView) => boolean): ItemView | null => {
     const found = views.find((v) => !v.claimed && !v.absorbed && match(v)) ?? null;
     if (found) found.claimed = true;
@@ -309,10 +316,17 @@ export function assembleTimeline(
         if (report) {
           // The report's files are the attachments stored right after it, before anything else.
           const start = views.indexOf(report) + 1;
-          for (let j = start; j < views.length && views[j]?.item.kind === 'attachment'; j++) {
+          let j = start;
+          for (; j < views.length && views[j]?.item.kind === 'attachment'; j++) {
             const file = views[j] as ItemView;
             file.claimed = true;
             event.files.push(file.file ?? { id: file.item.id, name: '', mediaType: '', size: 0 });
+          }
+          // An identity given with the report is stored with it (readable only by its custodian).
+          const identity = views[j];
+          if (identity?.item.kind === 'identity' && !identity.claimed) {
+            identity.claimed = true;
+            event.content = { identityGiven: true };
           }
         }
         break;
@@ -445,10 +459,13 @@ export function assembleTimeline(
         if (item?.body) event.content = pick(item.body, ['reason']);
         break;
       }
-      case 'case.named_as_involved':
+      case 'case.named_as_involved': {
+        const item = next((v) => v.item.kind === 'named_as_involved');
         event.type = 'access';
         event.title = 'Someone was named as involved and lost access to the case';
+        if (item?.body) event.content = pick(item.body, ['reason']);
         break;
+      }
       case 'case.exported':
         event.type = 'exported';
         event.title = 'Case exported';
@@ -466,8 +483,63 @@ export function assembleTimeline(
         }
     }
     events.push(event);
+    for (const v of views) if (v.claimed && !owner.has(v)) owner.set(v, events.length - 1);
   }
-  return events;
+  return withOrphans(events, views, owner, people);
+}
+
+/**
+ * Content no audit entry accounts for should not exist: every writer audits what it adds. If some does
+ * (a writer that forgot, a bug in the matching above), it is shown rather than hidden — after the event
+ * holding the item stored just before it, with its stored time (to the hour), no audit entries, and
+ * its content if readable — so the timeline and the trail visibly disagree instead of silently.
+ */
+function withOrphans(
+  events: TimelineEvent[],
+  views: readonly ItemView[],
+  owner: ReadonlyMap<ItemView, number>,
+  people: ReadonlyMap<string, Person>,
+): TimelineEvent[] {
+  const after = new Map<number, TimelineEvent[]>();
+  let place = -1;
+  for (const v of views) {
+    const taken = owner.get(v);
+    if (taken !== undefined) {
+      place = Math.max(place, taken);
+      continue;
+    }
+    if (v.absorbed) continue;
+    const person = v.item.authorId ? people.get(v.item.authorId) : undefined;
+    const actor: TimelineActor =
+      v.item.authorKind === 'reporter'
+        ? { type: 'reporter', id: null, name: null, roles: [], label: 'the reporter' }
+        : v.item.authorKind === 'staff'
+          ? {
+              type: 'staff',
+              id: v.item.authorId,
+              name: person?.displayName ?? null,
+              roles: person?.roles ?? [],
+              label: personLabel(person),
+            }
+          : { type: 'system', id: null, name: null, roles: [], label: 'Nolan' };
+    const orphan: TimelineEvent = {
+      type: 'other',
+      action: '',
+      title: `Recorded without an audit entry (${v.item.kind.replace(/_/g, ' ')})`,
+      at: v.item.createdAt instanceof Date ? v.item.createdAt.toISOString() : String(v.item.createdAt),
+      precision: 'hour',
+      actor,
+      auditSeqs: [],
+      details: { itemId: v.item.id },
+      content: v.body,
+      files: v.file ? [v.file] : [],
+    };
+    after.set(place, [...(after.get(place) ?? []), orphan]);
+  }
+  if (after.size === 0) return events;
+  const result: TimelineEvent[] = [...(after.get(-1) ?? [])];
+  events.forEach((event, i) => result.push(event, ...(after.get(i) ?? [])));
+  return result;
 }
 
 function actorOf(entry: AuditEntryEntity, people: ReadonlyMap<string, Person>): TimelineActor {
