@@ -147,6 +147,13 @@ describe('feedback to the reporter', () => {
     );
     expect(audit).toEqual([{ actor_id: s151.id, details: { itemId: given.body.id, givenOn: today } }]);
 
+    // Case lists and pages show it, so a feedback badge can clear.
+    const summary = await request(server())
+      .get(`/api/v1/cases?q=${reference}`)
+      .auth(as('s151').token, { type: 'bearer' })
+      .expect(200);
+    expect(summary.body.items[0]).toEqual(expect.objectContaining({ reference, feedbackGivenOn: today }));
+
     const token = await signInWithReceipt(server(), tenant.slug, receipt);
     const view = await request(server())
       .get('/api/v1/reporter/case')

@@ -38,6 +38,8 @@ export function mapCaseSummary(entity: CaseEntity) {
     assignedOn: entity.assignedOn,
     ownershipConfirmedOn: entity.ownershipConfirmedOn,
     legalHold: entity.legalHold,
+    /** The day feedback was last given to the reporter: it meets the feedback clock (FeedbackService). */
+    feedbackGivenOn: entity.feedbackGivenOn,
   };
 }
 
