@@ -287,7 +287,9 @@ export class FollowUpController {
     }
     clearReporterSession(res, this.page.secure);
     const form = await this.forms.get(slug);
-    res.render('reporter/signed-out', { pageTitle: 'You have signed out', slug, council: form.tenant.name });
+    res
+      .status(200)
+      .render('reporter/signed-out', { pageTitle: 'You have signed out', slug, council: form.tenant.name });
   }
 
   private async renderSignIn(

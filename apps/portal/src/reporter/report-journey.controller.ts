@@ -186,7 +186,7 @@ export class ReportJourneyController {
       return this.pages.sent(res, 400, form, sent, [
         { field: 'writtenDown', message: 'Confirm that you have written down your receipt' },
       ]);
-    res.render('reporter/next-steps', {
+    res.status(200).render('reporter/next-steps', {
       pageTitle: 'What happens next',
       slug,
       council: form.tenant.name,
