@@ -6,6 +6,9 @@
  */
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { LinksService } from '../../apps/api/src/cases/links.service';
+import { inTenant } from '../../apps/api/src/database/tenant-transaction';
 import { startApi } from '../support/api-app';
 import { signInWithReceipt, solvedAltcha } from '../support/reporter-client';
 import { signInAs, StaffFixtures, type TestUser } from '../support/staff-fixtures';
@@ -159,6 +162,21 @@ describe('links between related cases', () => {
     const fromC2 = await as('s151').get(`/cases/${c2}/links`).expect(200);
     expect(fromC2.body.items).toEqual([expect.objectContaining({ id: link12, reference: c1, note: NOTE })]);
     await as('investigator').get(`/cases/${c1}/links`).expect(404);
+  });
+
+  it('tells other views (the timeline, exports) which link events a user may see', async () => {
+    const links = app.get(LinksService);
+    const dataSource = app.get(DataSource);
+    const may = (userId: string, reference: string, linkId: string) =>
+      inTenant(dataSource, tenant.id, async (m) => {
+        const [row] = await m.query(`SELECT id FROM cases WHERE reference = $1`, [reference]);
+        return links.maySeeLink(m, userId, row.id, linkId);
+      });
+    expect(await may(mo.id, c1, link13)).toBe(true);
+    expect(await may(s151.id, c1, link13)).toBe(false);
+    expect(await may(s151.id, c1, link12)).toBe(true);
+    expect(await may(s151.id, c3, link12)).toBe(false);
+    expect(await may(investigator.id, c1, link12)).toBe(false);
   });
 
   it('never shows a link to the reporter', async () => {

@@ -58,6 +58,7 @@ import { TransitionsService } from './transitions.service';
     CaseFilesService,
     TimelineService,
     InvolvementService,
+    LinksService,
   ],
 })
 export class CasesModule {}

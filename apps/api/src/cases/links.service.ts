@@ -155,6 +155,18 @@ export class LinksService {
     });
   }
 
+  /**
+   * For other views of a case that mention links (the timeline, an export): whether `userId` may see
+   * the link `linkId` on case `caseId` — it still exists, touches that case, and the user holds the
+   * other case too. A removed link answers no. Whatever gets "no" must leave the link out entirely
+   * (no "linked to a related case" line), so it hints at nothing.
+   */
+  async maySeeLink(m: EntityManager, userId: string, caseId: string, linkId: string): Promise<boolean> {
+    const link = await m.getRepository(CaseLinkEntity).findOne({ where: { id: linkId } });
+    if (!link || (link.caseA !== caseId && link.caseB !== caseId)) return false;
+    return (await this.grantedById(m, userId, link.caseA === caseId ? link.caseB : link.caseA)) !== null;
+  }
+
   /** Removes a link; only someone who holds both cases may, and to anyone else it does not exist. */
   async unlink(staff: AuthenticatedStaff, reference: string, linkId: string): Promise<void> {
     const { session } = staff;
