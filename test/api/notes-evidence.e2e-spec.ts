@@ -4,11 +4,15 @@
  * it is encrypted, audited with the item it added, and none of it ever reaches the reporter.
  */
 import type { INestApplication } from '@nestjs/common';
+import Redis from 'ioredis';
+import { execFileSync } from 'node:child_process';
 import request from 'supertest';
 import sharp from 'sharp';
 import { startApi } from '../support/api-app';
+import { redisContents } from '../support/redis-contents';
 import { signInWithReceipt, solvedAltcha } from '../support/reporter-client';
 import { signInAs, StaffFixtures, type TestUser } from '../support/staff-fixtures';
+import { TEST_ENV } from '../support/test-env';
 
 const MARKER = 'zq7internalmarker';
 
@@ -217,5 +221,39 @@ describe('internal notes and evidence', () => {
       .auth(token, { type: 'bearer' })
       .expect(404);
     expect(refused.body.message).toBe('There is no file with this id on this case.');
+  });
+
+  it('leaves no marker of a note, evidence, a file or feedback in a pg_dump or in Redis', async () => {
+    await request(server())
+      .post(`/api/v1/cases/${reference}/transitions`)
+      .auth(tokens.s151 as string, { type: 'bearer' })
+      .send({
+        to: 'acknowledged',
+        firstResponse: {
+          proposedHandling: 'We will look into it.',
+          whoIsInvolved: 'Internal audit.',
+          estimatedTimescale: 'Six weeks.',
+          supportAvailable: 'Protect.',
+        },
+      })
+      .expect(201);
+    await request(server())
+      .post(`/api/v1/cases/${reference}/feedback`)
+      .auth(tokens.s151 as string, { type: 'bearer' })
+      .send({ actionTaken: `${MARKER}-action`, reasons: `${MARKER}-reasons` })
+      .expect(201);
+    const database = new URL(TEST_ENV.MIGRATION_DATABASE_URL).pathname.slice(1);
+    const dump = execFileSync('pg_dump', ['-h', '127.0.0.1', '-U', 'postgres', '--no-owner', database], {
+      encoding: 'latin1',
+      maxBuffer: 1 << 30,
+    });
+    expect(dump).toContain(reference);
+    expect(dump).not.toContain(MARKER);
+    const redis = new Redis(TEST_ENV.REDIS_URL);
+    try {
+      expect(await redisContents(redis)).not.toContain(MARKER);
+    } finally {
+      redis.disconnect();
+    }
   });
 });
