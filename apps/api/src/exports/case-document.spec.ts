@@ -103,7 +103,13 @@ describe('the export document', () => {
               from: 'received',
               to: 'acknowledged',
               outcome: null,
-              data: { to: 'acknowledged', firstResponse: { proposedHandling: 'Audit.' } },
+              data: {
+                to: 'acknowledged',
+                firstResponse: {
+                  proposedHandling: 'Internal audit will review the invoices.\nThen we decide.',
+                  estimatedTimescale: 'About [six] weeks.',
+                },
+              },
             },
           },
         ],
@@ -111,7 +117,19 @@ describe('the export document', () => {
     );
     expect(md).toContain('### 1. 2026-11-02, Stage change by Ann Patel');
     expect(md).toContain('From **Received** to **Acknowledged**.');
-    expect(md).toContain('- First response:\n\n  - Proposed handling:\n\n    ```text\n    Audit.\n    ```');
+    // Several lines: a literal block; one short line: after its key, escaped.
+    expect(md).toContain(
+      '- First response:\n\n  - Proposed handling:\n\n    ```text\n    Internal audit will review the invoices.\n    Then we decide.\n    ```\n\n  - Estimated timescale: About \\[six\\] weeks.\n',
+    );
+  });
+});
+
+describe('the export document layout', () => {
+  it('folds runs of blank lines, but never inside someone’s words', () => {
+    const words = 'first\n\n\n\nlast';
+    const md = renderCaseDocument(input({ report: { answers: { whatHappened: words }, involves: [] } }));
+    expect(md).toContain('```text\nfirst\n\n\n\nlast\n```');
+    expect(md.replace(/```text\n[\s\S]*?\n```/g, 'WORDS')).not.toMatch(/\n\n\n/);
   });
 });
 

@@ -123,6 +123,18 @@ function label(code: string | null): string {
 }
 
 /** A value of any shape: nested objects become headed bullet lists, every string a literal block. */
+/** A value short enough to sit on its key's line: no line break, at most 80 characters. */
+function shortValue(value: unknown): string | undefined {
+  if (value === null || value === undefined) return '—';
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'string' && value.length <= 80 && !/[\r\n]/.test(value)) return inline(value) || '—';
+  return undefined;
+}
+
+/**
+ * A value of any shape: nested objects become bullet lists, a short one-line string sits after its key
+ * (escaped like any inline value), anything longer is a literal block.
+ */
 function renderValue(value: unknown, depth = 0): string[] {
   const indent = '  '.repeat(depth);
   if (value === null || value === undefined) return [`${indent}—`];
@@ -131,18 +143,34 @@ function renderValue(value: unknown, depth = 0): string[] {
       .split('\n')
       .map((line) => `${indent}${line}`);
   if (typeof value === 'number' || typeof value === 'boolean') return [`${indent}${String(value)}`];
-  if (Array.isArray(value)) {
-    if (value.length === 0) return [`${indent}(none)`];
-    return value.flatMap((item, i) => [`${indent}- Item ${i + 1}:`, '', ...renderValue(item, depth + 1), '']);
-  }
-  const entries = Object.entries(value as Record<string, unknown>);
+  const entries: [string, unknown][] = Array.isArray(value)
+    ? value.map((item, i) => [`Item ${i + 1}`, item])
+    : Object.entries(value as Record<string, unknown>).map(([key, item]) => [humanise(key), item]);
   if (entries.length === 0) return [`${indent}(none)`];
-  return entries.flatMap(([key, item]) => [
-    `${indent}- ${inline(humanise(key))}:`,
-    '',
-    ...renderValue(item, depth + 1),
-    '',
-  ]);
+  return entries.flatMap(([key, item]) => {
+    const short = shortValue(item);
+    if (short !== undefined) return [`${indent}- ${inline(key)}: ${short}`];
+    return ['', `${indent}- ${inline(key)}:`, '', ...renderValue(item, depth + 1), ''];
+  });
+}
+
+/**
+ * Folds runs of blank lines to one, outside literal blocks only: inside them every line is someone's
+ * words and stays exactly as written.
+ */
+function tidy(lines: readonly string[]): string {
+  const out: string[] = [];
+  let fence: string | null = null;
+  for (const line of lines.join('\n').split('\n')) {
+    const trimmed = line.trim();
+    if (fence === null) {
+      const opening = /^(`{3,})text$/.exec(trimmed);
+      if (opening) fence = opening[1] ?? null;
+      else if (trimmed === '' && (out.length === 0 || out[out.length - 1] === '')) continue;
+    } else if (trimmed === fence) fence = null;
+    out.push(line);
+  }
+  return `${out.join('\n').trimEnd()}\n`;
 }
 
 const QUESTION_LABELS = new Map(INTAKE_QUESTIONS.map((q) => [q.id, q]));
@@ -323,5 +351,5 @@ export function renderCaseDocument(input: CaseDocumentInput): string {
     for (const entry of input.timeline) push(`| ${inline(entry.on)} | ${inline(entry.text)} |`);
     push('');
   }
-  return `${out.join('\n').trimEnd()}\n`;
+  return tidy(out);
 }
