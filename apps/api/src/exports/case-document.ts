@@ -3,10 +3,12 @@
  * read as plain text or in any Markdown viewer — summary, the report's answers, the messages both ways,
  * internal notes and records, evidence, identity (only for someone granted it) and the timeline.
  *
- * Everything people wrote (reporter, handlers) goes inside fenced code blocks, each fence longer than any
- * run of backticks in the text. A fence is read literally by every Markdown renderer: no HTML, no links, no
- * remote images. That matters because a reporter's text rendered as Markdown could otherwise embed an image
- * from their own server and learn when, and from where, a handler opened the export.
+ * What people wrote (reporter, handlers) goes inside fenced code blocks, each fence longer than any run of
+ * backticks in the text; a fence is read literally by every Markdown renderer: no HTML, no links, no
+ * remote images. Short one-line values (names, file names, a date or a line of a form) sit inline with
+ * every character that could open a link, an image or HTML escaped. That matters because a reporter's
+ * text rendered as Markdown could otherwise embed an image from their own server and learn when, and from
+ * where, a handler opened the export.
  *
  * Pure: no I/O, no decryption; exports.service.ts gathers the decrypted parts and hands them here.
  */
