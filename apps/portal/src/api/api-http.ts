@@ -60,6 +60,10 @@ export class ApiHttp {
     return this.json<T>('POST', path, call);
   }
 
+  put<T>(path: string, call: ApiCall = {}): Promise<T> {
+    return this.json<T>('PUT', path, call);
+  }
+
   delete<T>(path: string, call: ApiCall = {}): Promise<T> {
     return this.json<T>('DELETE', path, call);
   }

@@ -7,7 +7,7 @@
  */
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 
-export type SealPurpose = 'reporter-draft' | 'reporter-session' | 'staff-session';
+export type SealPurpose = 'reporter-draft' | 'reporter-session' | 'staff-session' | 'staff-sign-in';
 
 export class Sealer {
   private readonly keys = new Map<SealPurpose, Buffer>();

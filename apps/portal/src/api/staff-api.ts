@@ -1,0 +1,269 @@
+/**
+ * The staff side of the API, typed for the portal's pages (CONVENTIONS §8: one client class per API,
+ * built on ApiHttp). The shapes mirror the API's responses as documented at /api/docs; the portal
+ * never imports API code, so they are written out here and kept to the fields the pages use.
+ */
+import { Injectable } from '@nestjs/common';
+import { ApiHttp, type ApiBinary } from './api-http';
+
+export type SessionScope = 'full' | 'totp_enrolment';
+
+export interface SignedIn {
+  token: string;
+  scope: SessionScope;
+  expiresInSeconds: number;
+  user: { id: string; name: string; email: string; roles: string[] };
+}
+
+export interface Me {
+  id: string;
+  name: string;
+  email: string;
+  roles: string[];
+  totpEnrolled: boolean;
+  externalKeyFingerprint: string | null;
+  sessionScope: SessionScope;
+}
+
+export interface CouncilForm {
+  tenant: { slug: string; name: string };
+  categories: { id: string; title: string; description: string }[];
+  questions: { id: string; label?: string; [field: string]: unknown }[];
+}
+
+export interface CaseSummary {
+  reference: string;
+  category: string;
+  categoryTitle: string;
+  status: string;
+  outcome: string | null;
+  receivedOn: string;
+  acknowledgementDue: string;
+  acknowledgedOn: string | null;
+  feedbackDue: string;
+  closedOn: string | null;
+  assigneeId?: string | null;
+  assignedOn?: string | null;
+  ownershipConfirmedOn?: string | null;
+  legalHold?: boolean;
+  feedbackGivenOn?: string | null;
+}
+
+export interface CaseList {
+  items: CaseSummary[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+export interface CaseListQuery {
+  status?: string;
+  category?: string;
+  q?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export interface AllowedTransition {
+  to: string;
+  outcomes: string[];
+}
+
+export interface CaseMessage {
+  id: string;
+  from: 'reporter' | 'staff';
+  authorId: string | null;
+  sentOn: string;
+  text: string;
+  attachments: string[];
+}
+
+export interface CaseAttachment {
+  id: string;
+  name: string;
+  mediaType: string;
+  size: number;
+}
+
+export interface CaseDetail extends CaseSummary {
+  channel: string;
+  routing: unknown;
+  allowedTransitions: AllowedTransition[];
+  report: { category?: string; answers?: Record<string, unknown>; involves?: string[] } | null;
+  attachments: CaseAttachment[];
+  messages: CaseMessage[];
+}
+
+export interface IdentityRequest {
+  id: string;
+  requesterId: string;
+  status: 'pending' | 'approved' | 'refused';
+  requestedOn: string;
+  decidedBy: string | null;
+  decidedOn: string | null;
+  reason: string | null;
+  decisionReason: string | null;
+}
+
+export interface TimelineEvent {
+  type: string;
+  action: string;
+  title: string;
+  at: string;
+  precision: 'second' | 'hour';
+  actor: { type: string; id: string | null; name: string | null; roles: string[]; label: string };
+  details: Record<string, unknown>;
+  content: Record<string, unknown> | null;
+  files: CaseAttachment[];
+}
+
+export interface Timeline {
+  reference: string;
+  status: string;
+  events: TimelineEvent[];
+}
+
+export interface QueueOverview {
+  queues: {
+    name: string;
+    counts: Record<string, number>;
+    failed: {
+      id: string;
+      name: string;
+      attemptsMade: number;
+      failedReason: string | null;
+      finishedOn: string | null;
+    }[];
+  }[];
+}
+
+export interface CaseLink {
+  id: string;
+  reference: string;
+  [field: string]: unknown;
+}
+
+@Injectable()
+export class StaffApi {
+  constructor(private readonly http: ApiHttp) {}
+
+  signIn(council: string, input: { email: string; password: string; totp?: string }): Promise<SignedIn> {
+    return this.http.post(`/tenants/${encodeURIComponent(council)}/sessions`, { json: input });
+  }
+
+  /** The council's public intake form: used to check a council exists, and for role holders' names. */
+  councilForm(council: string): Promise<CouncilForm> {
+    return this.http.get(`/tenants/${encodeURIComponent(council)}/form`);
+  }
+
+  signOut(token: string): Promise<void> {
+    return this.http.delete('/sessions/current', { token });
+  }
+
+  me(token: string): Promise<Me> {
+    return this.http.get('/me', { token });
+  }
+
+  startTotp(token: string): Promise<{ secret: string; otpauthUrl: string }> {
+    return this.http.post('/me/totp', { token });
+  }
+
+  confirmTotp(token: string, totp: string): Promise<void> {
+    return this.http.put('/me/totp', { token, json: { totp } });
+  }
+
+  changePassword(token: string, currentPassword: string, newPassword: string): Promise<void> {
+    return this.http.put('/me/password', { token, json: { currentPassword, newPassword } });
+  }
+
+  listCases(token: string, query: CaseListQuery): Promise<CaseList> {
+    return this.http.get('/cases', { token, query: { ...query } });
+  }
+
+  getCase(token: string, reference: string): Promise<CaseDetail> {
+    return this.http.get(`/cases/${ref(reference)}`, { token });
+  }
+
+  timeline(token: string, reference: string): Promise<Timeline> {
+    return this.http.get(`/cases/${ref(reference)}/timeline`, { token });
+  }
+
+  transition(token: string, reference: string, command: Record<string, unknown>): Promise<CaseSummary> {
+    return this.http.post(`/cases/${ref(reference)}/transitions`, { token, json: command });
+  }
+
+  sendMessage(token: string, reference: string, text: string): Promise<{ sent: boolean }> {
+    return this.http.post(`/cases/${ref(reference)}/messages`, { token, json: { text } });
+  }
+
+  giveFeedback(token: string, reference: string, actionTaken: string, reasons: string): Promise<unknown> {
+    return this.http.post(`/cases/${ref(reference)}/feedback`, { token, json: { actionTaken, reasons } });
+  }
+
+  addNote(token: string, reference: string, text: string): Promise<unknown> {
+    return this.http.post(`/cases/${ref(reference)}/notes`, { token, json: { text } });
+  }
+
+  addEvidence(token: string, reference: string, form: FormData): Promise<unknown> {
+    return this.http.post(`/cases/${ref(reference)}/evidence`, { token, form });
+  }
+
+  downloadFile(token: string, reference: string, fileId: string): Promise<ApiBinary> {
+    return this.http.binary('GET', `/cases/${ref(reference)}/files/${encodeURIComponent(fileId)}`, { token });
+  }
+
+  recuse(token: string, reference: string, reason: string): Promise<{ recused: boolean }> {
+    return this.http.post(`/cases/${ref(reference)}/recusal`, { token, json: { reason } });
+  }
+
+  requestIdentity(token: string, reference: string, reason: string): Promise<{ id: string; status: string }> {
+    return this.http.post(`/cases/${ref(reference)}/identity-requests`, { token, json: { reason } });
+  }
+
+  identityRequests(token: string, reference: string): Promise<IdentityRequest[]> {
+    return this.http.get(`/cases/${ref(reference)}/identity-requests`, { token });
+  }
+
+  decideIdentity(
+    token: string,
+    reference: string,
+    requestId: string,
+    approve: boolean,
+    reason: string,
+  ): Promise<{ id: string; status: string }> {
+    return this.http.post(
+      `/cases/${ref(reference)}/identity-requests/${encodeURIComponent(requestId)}/decision`,
+      { token, json: { approve, reason } },
+    );
+  }
+
+  revealIdentity(
+    token: string,
+    reference: string,
+  ): Promise<{ anonymous: boolean; identity: Record<string, string> | null }> {
+    return this.http.get(`/cases/${ref(reference)}/identity`, { token });
+  }
+
+  confirmOwnership(token: string, reference: string): Promise<unknown> {
+    return this.http.post(`/cases/${ref(reference)}/ownership`, { token });
+  }
+
+  links(token: string, reference: string): Promise<CaseLink[]> {
+    return this.http.get(`/cases/${ref(reference)}/links`, { token });
+  }
+
+  queues(token: string): Promise<QueueOverview> {
+    return this.http.get('/admin/queues', { token });
+  }
+
+  retryJob(token: string, queue: string, jobId: string): Promise<{ id: string; retried: boolean }> {
+    return this.http.post(
+      `/admin/queues/${encodeURIComponent(queue)}/jobs/${encodeURIComponent(jobId)}/retry`,
+      { token },
+    );
+  }
+}
+
+function ref(reference: string): string {
+  return encodeURIComponent(reference);
+}

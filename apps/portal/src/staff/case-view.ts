@@ -1,0 +1,98 @@
+/**
+ * Shaping a case for its page: the report's answers under the questions the reporter was asked (the
+ * same INTAKE_QUESTIONS the form came from), dates in GOV.UK style, and the timeline as mojTimeline
+ * items. Everything here is plain text: Nunjucks escapes it when the page is drawn.
+ */
+import { INTAKE_QUESTIONS, isLocalDate } from '@nolan/domain';
+import type { TimelineEvent } from '../api/staff-api';
+
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+
+/** '2026-03-02' → '2 March 2026' (GOV.UK style); anything else as it came. */
+export function formatDate(date: string | null | undefined): string {
+  if (!date) return '';
+  const day = date.slice(0, 10);
+  if (!isLocalDate(day)) return date;
+  const [year, month, dayOfMonth] = day.split('-').map(Number) as [number, number, number];
+  return `${dayOfMonth} ${MONTHS[month - 1]} ${year}`;
+}
+
+/** The report's answers as summary-list rows, in the form's order, labelled with its questions. */
+export function describeAnswers(report: { answers?: Record<string, unknown> } | null | undefined) {
+  const answers = report?.answers ?? {};
+  const rows: { key: { text: string }; value: { text: string } }[] = [];
+  const known = new Set<string>();
+  for (const question of INTAKE_QUESTIONS) {
+    known.add(question.id);
+    const value = answers[question.id];
+    if (value === undefined || value === null || value === '') continue;
+    const label = question.options?.find((o) => o.value === value)?.label;
+    rows.push({ key: { text: question.label }, value: { text: label ?? String(value) } });
+  }
+  for (const [id, value] of Object.entries(answers))
+    if (!known.has(id) && value !== '' && value != null) rows.push({ key: { text: id }, value: { text: String(value) } });
+  return rows;
+}
+
+/** The timeline as mojTimeline items, newest first, each with its content as short paragraphs. */
+export function timelineItems(events: readonly TimelineEvent[], reference: string) {
+  return [...events].reverse().map((event) => ({
+    label: { text: event.title },
+    byline: { text: event.actor.label },
+    datetime: { timestamp: event.at, type: event.precision === 'hour' ? 'date' : 'datetime' },
+    html: describeContent(event, reference),
+  }));
+}
+
+function escape(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** A readable rendering of an event's decrypted content: each field on its own line, escaped. */
+function describeContent(event: TimelineEvent, reference: string): string {
+  const parts: string[] = [];
+  const add = (label: string, value: unknown) => {
+    if (value === undefined || value === null || value === '') return;
+    if (Array.isArray(value)) {
+      const items = value.map((v) => (typeof v === 'object' && v ? Object.values(v).map(String).join(' – ') : String(v)));
+      parts.push(
+        `<p class="govuk-body govuk-!-margin-bottom-1"><strong>${escape(label)}</strong></p><ul class="govuk-list govuk-list--bullet">${items
+          .map((i) => `<li>${escape(i)}</li>`)
+          .join('')}</ul>`,
+      );
+    } else if (typeof value === 'object') {
+      for (const [key, inner] of Object.entries(value as Record<string, unknown>)) add(humanise(key), inner);
+    } else {
+      parts.push(`<p class="govuk-body"><strong>${escape(label)}:</strong> ${escape(String(value))}</p>`);
+    }
+  };
+  const content = event.content ?? {};
+  for (const [key, value] of Object.entries(content)) {
+    if (['requestId', 'itemId', 'to', 'from', 'on'].includes(key)) continue;
+    add(humanise(key), value);
+  }
+  for (const file of event.files)
+    parts.push(
+      `<p class="govuk-body"><a class="govuk-link" href="/staff/cases/${encodeURIComponent(reference)}/files/${encodeURIComponent(file.id)}" download>${escape(file.name)}</a> (${Math.max(1, Math.round(file.size / 1024))} KB)</p>`,
+    );
+  return parts.join('');
+}
+
+/** 'proposedHandling' → 'Proposed handling'. */
+export function humanise(key: string): string {
+  const words = key.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/_/g, ' ').toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}

@@ -1,0 +1,324 @@
+/**
+ * The case list (filters, SLA badges, MOJ filter + sortable table) and the case page (summary, report,
+ * timeline, messages with a reply form, notes and evidence, the actions allowed now, recusal and the
+ * identity request). Only cases the user holds a grant for exist here: the API answers 404 for any
+ * other, and so does this page.
+ */
+import { Body, Controller, Get, Param, Post, Query, Res, UseFilters, UseGuards } from '@nestjs/common';
+import {
+  CASE_OUTCOME_LABELS,
+  CASE_STATUS_LABELS,
+  CASE_STATUSES,
+  type CaseOutcome,
+  type CaseStatus,
+  CATEGORIES,
+  isCategoryId,
+  getCategory,
+  STAFF_ROLE_LABELS,
+  type StaffRole,
+  toLondonDate,
+} from '@nolan/domain';
+import type { Response } from 'express';
+import { ApiProblem } from '../api/api-http';
+import {
+  type CaseDetail,
+  type CaseSummary,
+  type IdentityRequest,
+  StaffApi,
+  type Timeline,
+} from '../api/staff-api';
+import { apiErrors, type FormErrors, formErrors } from './form-errors';
+import { CurrentStaff, isOverseer, StaffGuard } from './staff-guard';
+import { StaffPageFilter } from './staff-page.filter';
+import type { StaffSession } from './staff-session';
+import { mostUrgentClock, SLA_CLOCK_LABELS, slaBadge, slaClocks } from './sla-status';
+import { describeAnswers, formatDate, timelineItems } from './case-view';
+
+const PAGE_SIZE = 25;
+/** Filters the API does not offer (deadline, assigned to me) are applied here over at most this many cases. */
+const LOCAL_FILTER_LIMIT = 1000;
+const REFERENCE = /^[A-Za-z0-9-]{1,20}$/;
+
+export interface ListFilters {
+  status?: string;
+  category?: string;
+  deadline?: 'overdue' | 'due_soon';
+  mine?: boolean;
+  q?: string;
+  page: number;
+}
+
+/** The list's query string, validated: an unknown value is dropped rather than passed to the API. */
+export function parseFilters(query: Record<string, unknown>): ListFilters {
+  const one = (value: unknown) => (typeof value === 'string' ? value.trim() : Array.isArray(value) ? String(value[0] ?? '').trim() : '');
+  const status = one(query.status);
+  const category = one(query.category);
+  const deadline = one(query.deadline);
+  const q = one(query.q).toUpperCase();
+  const page = Number.parseInt(one(query.page), 10);
+  return {
+    status: (CASE_STATUSES as readonly string[]).includes(status) ? status : undefined,
+    category: isCategoryId(category) ? category : undefined,
+    deadline: deadline === 'overdue' || deadline === 'due_soon' ? deadline : undefined,
+    mine: one(query.mine) === 'yes' || undefined,
+    q: q && REFERENCE.test(q) ? q : undefined,
+    page: Number.isSafeInteger(page) && page > 0 && page < 10_000 ? page : 1,
+  };
+}
+
+export function filtersQuery(filters: Omit<ListFilters, 'page'> & { page?: number }): string {
+  const params = new URLSearchParams();
+  if (filters.status) params.set('status', filters.status);
+  if (filters.category) params.set('category', filters.category);
+  if (filters.deadline) params.set('deadline', filters.deadline);
+  if (filters.mine) params.set('mine', 'yes');
+  if (filters.q) params.set('q', filters.q);
+  if (filters.page && filters.page > 1) params.set('page', String(filters.page));
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+@Controller('staff/cases')
+@UseGuards(StaffGuard)
+@UseFilters(StaffPageFilter)
+export class StaffCasesController {
+  constructor(private readonly api: StaffApi) {}
+
+  @Get()
+  async list(@CurrentStaff() staff: StaffSession, @Query() query: Record<string, unknown>, @Res() res: Response) {
+    const filters = parseFilters(query);
+    const today = toLondonDate(new Date());
+    const apiQuery = { status: filters.status, category: filters.category, q: filters.q };
+    let items: CaseSummary[];
+    let total: number;
+    if (filters.deadline || filters.mine) {
+      const all: CaseSummary[] = [];
+      for (let offset = 0; offset < LOCAL_FILTER_LIMIT; offset += 100) {
+        const page = await this.api.listCases(staff.token, { ...apiQuery, limit: 100, offset });
+        all.push(...page.items);
+        if (all.length >= page.total || page.items.length === 0) break;
+      }
+      const matching = all.filter((c) => {
+        if (filters.mine && c.assigneeId !== staff.userId) return false;
+        if (filters.deadline) {
+          const state = mostUrgentClock(c, today)?.state;
+          if (filters.deadline === 'overdue' && state !== 'overdue') return false;
+          if (filters.deadline === 'due_soon' && state !== 'due_soon' && state !== 'overdue') return false;
+        }
+        return true;
+      });
+      total = matching.length;
+      items = matching.slice((filters.page - 1) * PAGE_SIZE, filters.page * PAGE_SIZE);
+    } else {
+      const page = await this.api.listCases(staff.token, {
+        ...apiQuery,
+        limit: PAGE_SIZE,
+        offset: (filters.page - 1) * PAGE_SIZE,
+      });
+      items = page.items;
+      total = page.total;
+    }
+    res.render('staff/cases', {
+      section: 'cases',
+      filters,
+      rows: items.map((c) => caseRow(c, today)),
+      total,
+      pagination: pagination(filters, total),
+      selected: selectedFilters(filters),
+      statusItems: [{ value: '', text: 'Any status' }, ...CASE_STATUSES.map((s) => ({ value: s, text: CASE_STATUS_LABELS[s] }))].map(
+        (item) => ({ ...item, checked: (filters.status ?? '') === item.value }),
+      ),
+      categoryItems: [{ value: '', text: 'Any category' }, ...CATEGORIES.map((c) => ({ value: c.id, text: c.title }))].map(
+        (item) => ({ ...item, selected: (filters.category ?? '') === item.value }),
+      ),
+      deadlineItems: [
+        { value: '', text: 'Any deadline' },
+        { value: 'due_soon', text: 'Due soon or overdue' },
+        { value: 'overdue', text: 'Overdue' },
+      ].map((item) => ({ ...item, checked: (filters.deadline ?? '') === item.value })),
+    });
+  }
+
+  @Get(':reference')
+  async show(
+    @CurrentStaff() staff: StaffSession,
+    @Param('reference') reference: string,
+    @Res() res: Response,
+    @Query('done') done?: string,
+  ) {
+    if (!REFERENCE.test(reference)) return res.status(404).render('pages/not-found');
+    res.render('staff/case', { ...(await this.casePage(staff, reference)), notice: NOTICES[String(done ?? '')] });
+  }
+
+  /** A reply to the reporter, from the form on the case page (re-rendered with the error on a problem). */
+  @Post(':reference/messages')
+  async reply(
+    @CurrentStaff() staff: StaffSession,
+    @Param('reference') reference: string,
+    @Body() body: Record<string, unknown>,
+    @Res() res: Response,
+  ) {
+    const text = typeof body.text === 'string' ? body.text.trim() : '';
+    let errors: FormErrors | undefined;
+    if (!text) errors = formErrors([{ id: 'reply-text', text: 'Enter your message to the reporter' }]);
+    else if (text.length > 20000) errors = formErrors([{ id: 'reply-text', text: 'Your message must be 20,000 characters or fewer' }]);
+    if (!errors) {
+      try {
+        await this.api.sendMessage(staff.token, reference, text);
+        return res.redirect(303, `/staff/cases/${encodeURIComponent(reference)}?done=message#messages`);
+      } catch (error) {
+        if (!(error instanceof ApiProblem) || error.status !== 400) throw error;
+        errors = apiErrors(error.messages, [{ id: 'reply-text', apiNames: ['text'] }]);
+      }
+    }
+    res.status(400).render('staff/case', { ...(await this.casePage(staff, reference)), errors, replyText: text });
+  }
+
+  /** A file of the case, passed through from the API as a download (never shown inline in our origin). */
+  @Get(':reference/files/:id')
+  async file(
+    @CurrentStaff() staff: StaffSession,
+    @Param('reference') reference: string,
+    @Param('id') id: string,
+    @Res() res: Response,
+  ) {
+    if (!REFERENCE.test(reference) || !/^[A-Za-z0-9-]{1,64}$/.test(id)) return res.status(404).render('pages/not-found');
+    const file = await this.api.downloadFile(staff.token, reference, id);
+    res.setHeader('Content-Type', file.contentType);
+    res.setHeader('Content-Disposition', file.contentDisposition ?? 'attachment');
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.send(file.body);
+  }
+
+  private async casePage(staff: StaffSession, reference: string) {
+    const detail = await this.api.getCase(staff.token, reference);
+    const today = toLondonDate(new Date());
+    const [timeline, identityRequests, identity] = await Promise.all([
+      this.api.timeline(staff.token, reference).catch(optional<Timeline>),
+      this.api.identityRequests(staff.token, reference).catch(optional<IdentityRequest[]>),
+      this.api.revealIdentity(staff.token, reference).catch(optional<{ anonymous: boolean; identity: Record<string, string> | null }>),
+    ]);
+    const names = namesFrom(timeline);
+    const isMine = (id: string | null) => id === staff.userId;
+    return {
+      section: 'cases',
+      c: detail,
+      statusLabel: CASE_STATUS_LABELS[detail.status as CaseStatus] ?? detail.status,
+      outcomeLabel: detail.outcome ? (CASE_OUTCOME_LABELS[detail.outcome as CaseOutcome] ?? detail.outcome) : null,
+      categoryDescription: isCategoryId(detail.category) ? getCategory(detail.category).description : '',
+      clocks: slaClocks(detail, today).map((clock) => ({
+        label: SLA_CLOCK_LABELS[clock.clock],
+        due: formatDate(clock.due),
+        badge: slaBadge(clock),
+      })),
+      answers: describeAnswers(detail.report),
+      involves: (detail.report?.involves ?? []).map((role) => STAFF_ROLE_LABELS[role as StaffRole] ?? role),
+      messages: detail.messages.map((m) => ({
+        ...m,
+        who: m.from === 'reporter' ? 'The reporter' : isMine(m.authorId) ? 'You' : (names.get(m.authorId ?? '') ?? 'A handler'),
+        sentOn: formatDate(m.sentOn),
+      })),
+      timeline: timeline ? timelineItems(timeline.events, reference) : null,
+      notes: timeline ? timeline.events.filter((e) => e.type === 'note' || e.type === 'evidence') : null,
+      actions: detail.allowedTransitions.flatMap((t) =>
+        t.to === 'closed'
+          ? [{ to: t.to, text: t.outcomes.length === 1 && t.outcomes[0] === 'withdrawn' ? 'Record that the reporter withdrew' : 'Close the case' }]
+          : [{ to: t.to, text: ACTION_TEXT[t.to] ?? `Move to ${t.to}` }],
+      ),
+      identity,
+      identityRequests: (identityRequests ?? []).map((r) => ({
+        ...r,
+        who: isMine(r.requesterId) ? 'You' : (names.get(r.requesterId) ?? 'A handler'),
+        requestedOn: formatDate(r.requestedOn),
+        decidedOn: r.decidedOn ? formatDate(r.decidedOn) : null,
+        canDecide: r.status === 'pending' && isOverseer(staff) && !isMine(r.requesterId) && !!identity,
+      })),
+      canRequestIdentity:
+        !identity && !(identityRequests ?? []).some((r) => r.status === 'pending' && isMine(r.requesterId)),
+      staffUserId: staff.userId,
+      receivedText: formatDate(detail.receivedOn),
+      acknowledgedText: detail.acknowledgedOn ? formatDate(detail.acknowledgedOn) : 'Not yet',
+    };
+  }
+}
+
+/** What the banner on the case page says after an action (the action redirects with ?done=…). */
+export const NOTICES: Record<string, string> = {
+  message: 'Your message was sent to the reporter.',
+  transition: 'The case has moved on.',
+  acknowledged: 'The case is acknowledged and the first response was sent to the reporter.',
+  feedback: 'Your feedback was sent to the reporter.',
+  note: 'Your note was added.',
+  'identity-request': 'Your request was sent to the custodian of the reporter’s identity.',
+  'identity-approved': 'You approved the request. The reporter has been told their identity was shared, and why.',
+  'identity-refused': 'You refused the request.',
+};
+
+const ACTION_TEXT: Record<string, string> = {
+  acknowledged: 'Acknowledge and send the first response',
+  assessment: 'Start the assessment',
+  investigation: 'Open an investigation',
+  decision: 'Submit the findings for a decision',
+  reopened: 'Reopen the case',
+};
+
+/** Parts of the case page whose API may refuse this user (or not exist yet) are left out, not fatal. */
+function optional<T>(error: unknown): T | null {
+  if (error instanceof ApiProblem && [403, 404, 405].includes(error.status)) return null;
+  throw error;
+}
+
+function namesFrom(timeline: Timeline | null): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const event of timeline?.events ?? [])
+    if (event.actor.id && event.actor.label) names.set(event.actor.id, event.actor.label);
+  return names;
+}
+
+function caseRow(c: CaseSummary, today: string) {
+  const clock = mostUrgentClock(c, today);
+  return {
+    reference: c.reference,
+    categoryTitle: c.categoryTitle,
+    status: CASE_STATUS_LABELS[c.status as CaseStatus] ?? c.status,
+    outcome: c.outcome ? (CASE_OUTCOME_LABELS[c.outcome as CaseOutcome] ?? c.outcome) : null,
+    receivedOn: c.receivedOn,
+    received: formatDate(c.receivedOn),
+    clockLabel: clock ? SLA_CLOCK_LABELS[clock.clock] : null,
+    due: clock?.due ?? '',
+    dueText: clock ? formatDate(clock.due) : 'None',
+    badge: slaBadge(clock),
+  };
+}
+
+function pagination(filters: ListFilters, total: number) {
+  const pages = Math.ceil(total / PAGE_SIZE);
+  if (pages <= 1) return null;
+  const href = (page: number) => `/staff/cases${filtersQuery({ ...filters, page })}`;
+  return {
+    previous: filters.page > 1 ? { href: href(filters.page - 1) } : undefined,
+    next: filters.page < pages ? { href: href(filters.page + 1) } : undefined,
+    items: Array.from({ length: pages }, (_, i) => ({ number: i + 1, href: href(i + 1), current: i + 1 === filters.page })),
+  };
+}
+
+/** The MOJ filter's "selected filters" tags, each a link that removes it. */
+function selectedFilters(filters: ListFilters) {
+  const categories: { heading: { text: string }; items: { href: string; text: string }[] }[] = [];
+  const without = (change: Partial<ListFilters>) => `/staff/cases${filtersQuery({ ...filters, ...change, page: 1 })}`;
+  if (filters.status)
+    categories.push({ heading: { text: 'Status' }, items: [{ href: without({ status: undefined }), text: CASE_STATUS_LABELS[filters.status as CaseStatus] }] });
+  if (filters.category && isCategoryId(filters.category))
+    categories.push({ heading: { text: 'Category' }, items: [{ href: without({ category: undefined }), text: getCategory(filters.category).title }] });
+  if (filters.deadline)
+    categories.push({
+      heading: { text: 'Deadline' },
+      items: [{ href: without({ deadline: undefined }), text: filters.deadline === 'overdue' ? 'Overdue' : 'Due soon or overdue' }],
+    });
+  if (filters.mine) categories.push({ heading: { text: 'Assigned' }, items: [{ href: without({ mine: undefined }), text: 'Assigned to me' }] });
+  if (filters.q) categories.push({ heading: { text: 'Reference' }, items: [{ href: without({ q: undefined }), text: filters.q }] });
+  if (!categories.length) return undefined;
+  return { heading: { text: 'Selected filters' }, clearLink: { text: 'Clear filters', href: '/staff/cases' }, categories };
+}
+
+export type { CaseDetail };

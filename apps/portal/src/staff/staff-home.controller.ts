@@ -1,0 +1,95 @@
+/**
+ * The monitoring officer's home (issue #8): cases waiting for their decision, identity requests waiting
+ * for them as custodian, and the clocks that are overdue or due soon — the full dashboard with charts
+ * comes later. Also the administrators' queue page (issue #6's operational view: counts, the
+ * dead-letter list, retry), the one administration API there is today.
+ *
+ * The API has no tenant-wide list of identity requests yet, so the home page asks each open case it
+ * holds (at most HOME_CASE_LIMIT of them); a listing endpoint would make this one call.
+ */
+import { Body, Controller, Get, Param, Post, Query, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { CASE_STATUS_LABELS, type CaseStatus, toLondonDate } from '@nolan/domain';
+import type { Response } from 'express';
+import { ApiProblem } from '../api/api-http';
+import { type CaseSummary, StaffApi } from '../api/staff-api';
+import { formatDate } from './case-view';
+import { CurrentStaff, isOverseer, StaffGuard } from './staff-guard';
+import { StaffPageFilter } from './staff-page.filter';
+import type { StaffSession } from './staff-session';
+import { mostUrgentClock, SLA_CLOCK_LABELS, slaBadge } from './sla-status';
+
+const HOME_CASE_LIMIT = 100;
+
+@Controller('staff')
+@UseGuards(StaffGuard)
+@UseFilters(StaffPageFilter)
+export class StaffHomeController {
+  constructor(private readonly api: StaffApi) {}
+
+  @Get('home')
+  async home(@CurrentStaff() staff: StaffSession, @Res() res: Response) {
+    if (!isOverseer(staff)) return res.redirect(303, '/staff/cases');
+    const today = toLondonDate(new Date());
+    const open: CaseSummary[] = [];
+    for (let offset = 0; offset < HOME_CASE_LIMIT; offset += 100) {
+      const page = await this.api.listCases(staff.token, { limit: 100, offset });
+      open.push(...page.items.filter((c) => c.status !== 'closed'));
+      if (offset + page.items.length >= page.total || page.items.length === 0) break;
+    }
+    const decisions = open.filter((c) => c.status === 'decision');
+    const clocks = open
+      .map((c) => ({ c, clock: mostUrgentClock(c, today) }))
+      .filter(({ clock }) => clock && clock.state !== 'on_track');
+    const requests = [];
+    for (const c of open) {
+      const list = await this.api.identityRequests(staff.token, c.reference).catch((error: unknown) => {
+        if (error instanceof ApiProblem && error.status === 404) return [];
+        throw error;
+      });
+      for (const r of list)
+        if (r.status === 'pending' && r.requesterId !== staff.userId)
+          requests.push({ reference: c.reference, id: r.id, requestedOn: formatDate(r.requestedOn), reason: r.reason ?? '' });
+    }
+    res.render('staff/home', {
+      section: 'home',
+      openCount: open.length,
+      decisions: decisions.map((c) => ({ reference: c.reference, categoryTitle: c.categoryTitle, received: formatDate(c.receivedOn) })),
+      requests,
+      clocks: clocks.map(({ c, clock }) => ({
+        reference: c.reference,
+        categoryTitle: c.categoryTitle,
+        status: CASE_STATUS_LABELS[c.status as CaseStatus] ?? c.status,
+        clock: clock ? SLA_CLOCK_LABELS[clock.clock] : '',
+        due: formatDate(clock?.due),
+        badge: slaBadge(clock),
+      })),
+      overdueCount: clocks.filter(({ clock }) => clock?.state === 'overdue').length,
+    });
+  }
+
+  @Get('admin/queues')
+  async queues(@CurrentStaff() staff: StaffSession, @Res() res: Response, @Query('retried') retried?: string) {
+    const overview = await this.api.queues(staff.token);
+    res.render('staff/queues', {
+      section: 'admin',
+      queues: overview.queues.map((q) => ({
+        ...q,
+        failed: q.failed.map((job) => ({ ...job, finishedOn: job.finishedOn ? job.finishedOn.replace('T', ' ').slice(0, 19) : '' })),
+      })),
+      failedTotal: overview.queues.reduce((sum, q) => sum + q.failed.length, 0),
+      notice: typeof retried === 'string' && /^[\w:.-]{1,200}$/.test(retried) ? `Job ${retried} will be tried again.` : undefined,
+    });
+  }
+
+  @Post('admin/queues/:queue/jobs/:id/retry')
+  async retry(
+    @CurrentStaff() staff: StaffSession,
+    @Param('queue') queue: string,
+    @Param('id') id: string,
+    @Body() _body: unknown,
+    @Res() res: Response,
+  ) {
+    await this.api.retryJob(staff.token, queue, id);
+    res.redirect(303, `/staff/admin/queues?retried=${encodeURIComponent(id)}`);
+  }
+}

@@ -1,0 +1,16 @@
+/**
+ * The staff side of the portal (issue #8: handlers, the monitoring officer, administrators), registered
+ * in PortalModule as these two lists so the reporter pages and the staff pages grow apart.
+ */
+import { StaffApi } from '../api/staff-api';
+import { StaffAuthController } from './staff-auth.controller';
+import { StaffCaseActionsController } from './staff-case-actions.controller';
+import { StaffCasesController } from './staff-cases.controller';
+import { StaffHomeController } from './staff-home.controller';
+import { StaffGuard } from './staff-guard';
+import { StaffPageFilter } from './staff-page.filter';
+import { StaffSessions } from './staff-session';
+
+export const STAFF_CONTROLLERS = [StaffAuthController, StaffHomeController, StaffCasesController, StaffCaseActionsController];
+
+export const STAFF_PROVIDERS = [StaffApi, StaffSessions, StaffGuard, StaffPageFilter];
