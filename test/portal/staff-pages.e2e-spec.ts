@@ -10,28 +10,10 @@ import request from 'supertest';
 import { expectAccessible, launchBrowser, newPage } from '../support/browser';
 import { startPortalStack, type PortalStack } from '../support/portal-stack';
 import { solvedAltcha } from '../support/reporter-client';
+import { signInAsStaff } from '../support/staff-browser';
 import { StaffFixtures, type TestUser, totpCode } from '../support/staff-fixtures';
 
 jest.setTimeout(180_000);
-
-/** The staff sign-in pages, as a user goes through them (a page object, CONVENTIONS §7). */
-export async function signInAsStaff(
-  page: Page,
-  portalUrl: string,
-  council: string,
-  user: TestUser,
-  options: { step?: -1 | 0 | 1; check?: boolean } = {},
-): Promise<void> {
-  await page.goto(`${portalUrl}/staff/sign-in`);
-  if (options.check) await expectAccessible(page);
-  await page.getByLabel('Council').fill(council);
-  await page.getByLabel('Email address').fill(user.email);
-  await page.getByLabel('Password').fill(user.password);
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await page.getByLabel('Enter the code from your authenticator app').fill(totpCode(user.totpSecret!, options.step ?? 0));
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith('/staff/sign-in'));
-}
 
 async function submitReport(server: unknown, slug: string, whatHappened: string, identity?: object): Promise<string> {
   const res = await request(server as Parameters<typeof request>[0])
