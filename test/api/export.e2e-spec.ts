@@ -317,7 +317,23 @@ describe('case export', () => {
     );
     expect(status.some((line) => /BADSIG|ERRSIG|DECRYPTION_FAILED|NO_SECKEY/.test(line))).toBe(false);
 
-    expect(readdirSync(dir).sort()).toEqual(['attachments', 'case.md']);
+    expect(readdirSync(dir).sort()).toEqual(['attachments', 'case.json', 'case.md']);
+    const json = JSON.parse(readFileSync(join(dir, 'case.json'), 'utf8'));
+    expect(json).toEqual(
+      expect.objectContaining({
+        format: 'nolan-case-export/1',
+        reference,
+        scopes: { report: true, internal: true, identity: false },
+        identity: null,
+        report: { answers: expect.objectContaining({ whatHappened, where: trap }), involves: [] },
+      }),
+    );
+    expect(json.messages.map((m: { text: string }) => m.text)).toEqual(
+      expect.arrayContaining([handlerMessage, reporterMessage]),
+    );
+    expect(json.timeline.map((e: { type: string }) => e.type)).toEqual(
+      expect.arrayContaining(['received', 'message', 'transition', 'note', 'evidence', 'feedback']),
+    );
     expect(readdirSync(join(dir, 'attachments')).sort()).toEqual([
       '01-april-ledger.txt',
       '02-invoices.txt',

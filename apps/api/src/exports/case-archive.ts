@@ -1,5 +1,5 @@
 /**
- * The zip inside a case export: case.md and every file of the case under attachments/ (fflate, in memory;
+ * The zip inside a case export: case.md, case.json and every file of the case under attachments/ (fflate, in memory;
  * a case holds at most a few attachment allowances, so the whole archive fits comfortably). Attachments
  * are stored, not deflated: they are mostly JPEG, PNG and PDF, already compressed, and storing them keeps
  * an export of 50 MB of evidence to a fraction of a second.
@@ -29,8 +29,16 @@ export function archivePath(index: number, name: string): string {
   return `attachments/${String(index).padStart(2, '0')}-${safe}`;
 }
 
-export function buildArchive(document: string, files: readonly ArchiveFile[], at: Date): Uint8Array {
-  const entries: Zippable = { 'case.md': [strToU8(document), { level: 6, mtime: at }] };
+/** case.md (for people), case.json (for tools) and the files under attachments/. */
+export function buildArchive(
+  document: { markdown: string; json: string },
+  files: readonly ArchiveFile[],
+  at: Date,
+): Uint8Array {
+  const entries: Zippable = {
+    'case.md': [strToU8(document.markdown), { level: 6, mtime: at }],
+    'case.json': [strToU8(document.json), { level: 6, mtime: at }],
+  };
   for (const file of files) entries[file.name] = [file.bytes, { level: 0, mtime: at }];
   return zipSync(entries);
 }

@@ -142,12 +142,16 @@ describe('the export archive', () => {
     expect(archivePath(12, '')).toBe('attachments/12-file');
   });
 
-  it('holds case.md and the files byte for byte', () => {
+  it('holds case.md, case.json and the files byte for byte', () => {
     const bytes = new Uint8Array([0, 255, 13, 10, 80, 75]);
     const zip = unzipSync(
-      buildArchive('# Case — Llanelli Ŵ\n', [{ name: archivePath(1, 'Tafel März.bin'), bytes }], new Date()),
+      buildArchive(
+        { markdown: '# Case — Llanelli Ŵ\n', json: '{}\n' },
+        [{ name: archivePath(1, 'Tafel März.bin'), bytes }],
+        new Date(),
+      ),
     );
-    expect(Object.keys(zip).sort()).toEqual(['attachments/01-Tafel März.bin', 'case.md']);
+    expect(Object.keys(zip).sort()).toEqual(['attachments/01-Tafel März.bin', 'case.json', 'case.md']);
     expect(strFromU8(zip['case.md'] as Uint8Array)).toBe('# Case — Llanelli Ŵ\n');
     expect(zip['attachments/01-Tafel März.bin']).toEqual(bytes);
   });

@@ -158,24 +158,26 @@ export class ExportsService {
     });
     const signer = await this.signingKeys.signer(m, tenant);
 
-    const document = renderCaseDocument(
-      this.documentInput(found, items, names, events, {
-        tenantName: tenant.name,
-        exportedAt,
-        exportedBy: { name: user.displayName, email: user.email },
-        recipientFingerprint: recipient.fingerprint,
-        signingFingerprint: signer.fingerprint,
-        scopes: {
-          report: held.has('report'),
-          internal: held.has('internal'),
-          identity: held.has('identity'),
-        },
-      }),
-    );
+    const content = this.documentInput(found, items, names, events, {
+      tenantName: tenant.name,
+      exportedAt,
+      exportedBy: { name: user.displayName, email: user.email },
+      recipientFingerprint: recipient.fingerprint,
+      signingFingerprint: signer.fingerprint,
+      scopes: {
+        report: held.has('report'),
+        internal: held.has('internal'),
+        identity: held.has('identity'),
+      },
+    });
     const files: ArchiveFile[] = items.flatMap(({ file }) =>
       file ? [{ name: file.path, bytes: file.bytes }] : [],
     );
-    const archive = buildArchive(document, files, exportedAt);
+    const archive = buildArchive(
+      { markdown: renderCaseDocument(content), json: caseJson(content, events) },
+      files,
+      exportedAt,
+    );
     const filename = `${found.reference}.zip.pgp`;
     const message = await exportForRecipientBinary({
       content: archive,
@@ -380,6 +382,19 @@ export class ExportsService {
       timeline,
     };
   }
+}
+
+/**
+ * case.json: the same content as case.md for tools (a council's own case system, a court bundle index),
+ * with the timeline's events in full. Plain data: nothing in it is rendered, so nothing needs escaping.
+ */
+function caseJson(content: CaseDocumentInput, events: readonly TimelineEvent[]): string {
+  const { timeline: _lines, exportedAt, ...rest } = content;
+  return `${JSON.stringify(
+    { format: 'nolan-case-export/1', exportedAt: exportedAt.toISOString(), ...rest, timeline: events },
+    null,
+    2,
+  )}\n`;
 }
 
 /**
