@@ -1,5 +1,9 @@
 // Screenshots of the main pages for docs/screenshots (run against `npm start`): node tools/screenshots/take.js
 const { chromium } = require('playwright-core');
+const reporterJourney = require('./reporter-journey');
+
+// Run against another port with PORTAL_URL=http://localhost:3101 (the reporter journey only).
+const portalUrl = process.env.PORTAL_URL || 'http://localhost:3001';
 
 const pages = [
   ['portal-start', 'http://localhost:3001/'],
@@ -18,5 +22,6 @@ const pages = [
     await page.screenshot({ path: `docs/screenshots/${name}.png`, fullPage: true });
     console.log(`docs/screenshots/${name}.png`);
   }
+  await reporterJourney(browser, portalUrl);
   await browser.close();
 })();
