@@ -249,6 +249,32 @@ describe('the case timeline', () => {
     await staff('mo', 'get', '/timeline?offset=-1').expect(400);
   });
 
+  it('shows a link to another case only to someone who holds that case too', async () => {
+    const report = { category: 'fraud_theft', answers: { whatHappened: 'x' } };
+    const here = await fixtures.case(tenant.id, {
+      category: 'fraud_theft',
+      staffIds: [mo.id, investigator.id],
+      report,
+    });
+    const other = await fixtures.case(tenant.id, { category: 'fraud_theft', staffIds: [mo.id], report });
+    await request(server())
+      .post(`/api/v1/cases/${here.reference}/links`)
+      .auth(tokens.mo as string, { type: 'bearer' })
+      .send({ reference: other.reference, kind: 'same_subject', note: 'Same supplier' })
+      .expect(201);
+    const read = async (who: string) =>
+      (
+        await request(server())
+          .get(`/api/v1/cases/${here.reference}/timeline`)
+          .auth(tokens[who] as string, { type: 'bearer' })
+          .expect(200)
+      ).body.events.map((e: Event) => e.type);
+    expect(await read('mo')).toContain('linked');
+    const forInvestigator = await read('investigator');
+    expect(forInvestigator).not.toContain('linked');
+    expect(forInvestigator).toEqual((await read('mo')).filter((t: string) => t !== 'linked'));
+  });
+
   it('records reading the timeline as a decryption, and is 404 for anyone without the case', async () => {
     const before = (await trail()).filter((e) => e.action === 'case.content_decrypted').length;
     await timeline('mo');
