@@ -70,7 +70,7 @@ describe('assignment', () => {
       category: 'fraud_theft',
       answers: { whatHappened: 'Invoices split to dodge approval', howYouKnow: 'saw_it', raisedBefore: 'no' },
     });
-  });
+  }, 180_000); // seven users, each with a key pair and an Argon2 sign-in, on a busy machine
   afterAll(async () => {
     await app.close();
     await fixtures.close();
