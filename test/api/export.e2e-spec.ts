@@ -485,6 +485,23 @@ describe('case export', () => {
     );
   });
 
+  it('gives an older council exactly one signing key on first use, however many requests race for it', async () => {
+    const older = await fixtures.tenant('export-older');
+    const count = () =>
+      fixtures.dataSource.transaction(async (m) => {
+        await m.query(`SELECT set_config('nolan.tenant_id', $1, true)`, [older.id]);
+        return Number((await m.query(`SELECT count(*) AS n FROM tenant_signing_keys`))[0].n);
+      });
+    expect(await count()).toBe(0);
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        request(app.getHttpServer()).get(`/api/v1/tenants/${older.slug}/signing-key`).expect(200),
+      ),
+    );
+    expect(new Set(answers.map((res) => res.text)).size).toBe(1);
+    expect(await count()).toBe(1);
+  });
+
   it('makes the signing key with the tenant when given the secret, sealed so the database alone cannot sign', async () => {
     const slug = `export-new-${Date.now().toString(36)}`;
     const created = await fixtures.dataSource.transaction((m) =>
