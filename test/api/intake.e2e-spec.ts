@@ -82,7 +82,7 @@ describe('anonymous intake', () => {
       .set('x-forwarded-for', CLIENT_IP)
       .set('user-agent', `Mozilla ${MARKER}-ua`)
       .field('submission', JSON.stringify(reportBody(await solvedAltcha(app.getHttpServer(), tenant.slug))))
-      .attach('files', Buffer.from(`ledger ${MARKER}-file-content`), `${MARKER}-ledger.txt`)
+      .attach('files', Buffer.from(`ledger ${MARKER}-file-content`), `${MARKER}-ledger März.txt`)
       .attach('files', jpeg, `${MARKER}-photo.jpg`)
       .expect(201);
     expect(res.body).toEqual({
@@ -107,7 +107,8 @@ describe('anonymous intake', () => {
         .expect(200);
       expect(res.body.report.answers.whatHappened).toBe(`What happened ${MARKER}-what`);
       expect(res.body.attachments.map((a: { name: string }) => a.name).sort()).toEqual(
-        [`${MARKER}-ledger.txt`, `${MARKER}-photo.jpg`].sort(),
+        // A non-ASCII name arrives as UTF-8, as browsers send it, and is kept exactly.
+        [`${MARKER}-ledger März.txt`, `${MARKER}-photo.jpg`].sort(),
       );
       expect(res.body.status).toBe('received');
     }

@@ -41,7 +41,10 @@ export class IntakeController {
   }
 
   @Post('reports')
-  @UseInterceptors(FilesInterceptor('files', UPLOAD_LIMITS.files, { limits: UPLOAD_LIMITS }))
+  @UseInterceptors(
+    // Browsers send file names as UTF-8; multer would read them as Latin-1 without defParamCharset.
+    FilesInterceptor('files', UPLOAD_LIMITS.files, { limits: UPLOAD_LIMITS, defParamCharset: 'utf8' }),
+  )
   @ApiConsumes('application/json', 'multipart/form-data')
   @ApiBody({
     description:
