@@ -284,6 +284,28 @@ describe('the reporter journey in a browser', () => {
       expect(messages).toContain(`More detail: the second payment went to a new account. ${marker}`);
       expect(messages).toContain('photo.png');
 
+      // Adding to the report afterwards: who they are (JavaScript on), or who else it involves (off).
+      if (javaScriptEnabled) {
+        await page.click('#add-identity');
+        await reporter.verifyPage('Tell us who you are', { cookiesAllowed: true });
+        await page.click('#send-identity');
+        expect(await reporter.errorSummary()).toContain(
+          'Enter your name, your job title or how we can contact you',
+        );
+        await reporter.verifyPage('Tell us who you are', { cookiesAllowed: true });
+        await page.fill('#contact', `pat-${marker}@example.org`);
+        await page.click('#send-identity');
+        await reporter.verifyPage('Your report', { cookiesAllowed: true });
+        expect(await page.locator('#message-sent').innerText()).toContain('Your details have been added');
+      } else {
+        await page.click('#add-involved');
+        await reporter.verifyPage('Tell us who else your concern involves', { cookiesAllowed: true });
+        await page.check('input[name=roles][value=monitoring_officer]');
+        await page.click('#send-involved');
+        await reporter.verifyPage('Your report', { cookiesAllowed: true });
+        expect(await page.locator('#message-sent').innerText()).toContain('can no longer see your report');
+      }
+
       // Sign out: the session cookie goes.
       await page.click('#sign-out');
       await reporter.verifyPage('You have signed out', { cookiesAllowed: true });

@@ -138,6 +138,14 @@ export class ReporterApi {
     return this.http.post('/reporter/case/identity', { token, json: identity });
   }
 
+  /** Names people (by role, from the form's list) as involved after sending: they lose access at once. */
+  nameInvolved(token: string, roles: readonly string[], reason?: string): Promise<unknown> {
+    return this.http.post('/reporter/case/involved', {
+      token,
+      json: { roles, ...(reason ? { reason } : {}) },
+    });
+  }
+
   file(token: string, id: string): Promise<ApiBinary> {
     return this.http.binary('GET', `/reporter/case/files/${encodeURIComponent(id)}`, { token });
   }

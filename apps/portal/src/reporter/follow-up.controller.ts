@@ -82,7 +82,7 @@ export class CasePage {
     res: Response,
     slug: string,
     opened: OpenedSession,
-    options: { status?: number; errors?: readonly FieldError[]; text?: string; sent?: boolean } = {},
+    options: { status?: number; errors?: readonly FieldError[]; text?: string; notice?: string } = {},
   ): Promise<void> {
     const form = await this.forms.get(slug);
     let view: ReporterCase;
@@ -100,7 +100,7 @@ export class CasePage {
       slug,
       council: form.tenant.name,
       text: options.text ?? '',
-      sent: options.sent ?? false,
+      notice: options.notice,
       maxMessage: MAX_MESSAGE,
       accept: acceptOf(form),
     });
@@ -192,12 +192,21 @@ export class FollowUpController {
   async case(
     @Param('slug') slug: string,
     @Query('sent') sent: string | undefined,
+    @Query('added') added: string | undefined,
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
     const opened = this.page.session(req, slug);
     if (!opened) return this.page.ended(res, slug);
-    await this.page.render(res, slug, opened, { sent: sent === '1' });
+    const notice =
+      sent === '1'
+        ? 'Your message has been sent'
+        : added === 'identity'
+          ? 'Your details have been added. Only the person looking after your concern can see them.'
+          : added === 'involved'
+            ? 'Thank you. The people you named can no longer see your report.'
+            : undefined;
+    await this.page.render(res, slug, opened, { notice });
   }
 
   @Post('case/messages')

@@ -10,7 +10,7 @@
  * page, and waiting is the only cost, exactly as the API designed it.
  */
 import { Injectable } from '@nestjs/common';
-import { ApiProblem } from '../api/api-http';
+import { ApiProblem, ApiUnavailable } from '../api/api-http';
 import { type HumanCheckPurpose, type HumanProof, ReporterApi } from '../api/reporter-api';
 
 /** What a page without JavaScript carries: the ticket, and when the portal was given it. */
@@ -22,6 +22,9 @@ export interface NoScriptTicket {
 
 /** A ticket for the page, or why there is none (the council's no-JavaScript allowance is spent). */
 export type TicketForPage = { ticket: NoScriptTicket } | { unavailable: string };
+
+const NO_TICKET_NOW =
+  'Without JavaScript, sending takes 15 seconds: press the button once and wait. If it does not work, try again in a few minutes.';
 
 /** Never hold a request longer than this, whatever a posted `issuedAt` claims. */
 const MAX_WAIT_MS = 20_000;
@@ -42,6 +45,9 @@ export class HumanProofService {
     } catch (error) {
       if (error instanceof ApiProblem && error.status === 429)
         return { unavailable: error.messages[0] ?? 'Switch JavaScript on, or try again later.' };
+      // The page must still be shown (it carries the reporter's answers); pressing the button will
+      // fetch a ticket then, or say the service is away.
+      if (error instanceof ApiUnavailable) return { unavailable: NO_TICKET_NOW };
       throw error;
     }
   }

@@ -1,11 +1,17 @@
 /** The reporter's pages and what they need, for PortalModule: the journey, and follow-up with the receipt. */
 import { ReporterApi } from '../api/reporter-api';
 import { AltchaAssetsController } from './altcha-assets.controller';
+import { CaseAdditionsController } from './case-additions.controller';
 import { CouncilForms } from './council-forms.service';
 import { CasePage, FollowUpController } from './follow-up.controller';
 import { HumanProofService } from './human-proof.service';
 import { JourneyPages } from './journey-pages';
 import { ReportJourneyController } from './report-journey.controller';
 
-export const REPORTER_CONTROLLERS = [ReportJourneyController, FollowUpController, AltchaAssetsController];
+export const REPORTER_CONTROLLERS = [
+  ReportJourneyController,
+  FollowUpController,
+  CaseAdditionsController,
+  AltchaAssetsController,
+];
 export const REPORTER_PROVIDERS = [ReporterApi, CouncilForms, JourneyPages, HumanProofService, CasePage];
