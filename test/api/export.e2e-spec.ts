@@ -224,6 +224,24 @@ describe('case export', () => {
         .expect(200)
     ).body as Buffer;
     expect(photo.toString('latin1')).not.toContain('Photographer name');
+    // A related case the s151 officer also holds, linked to this one.
+    const related = await request(server)
+      .post(`/api/v1/tenants/${tenant.slug}/reports`)
+      .send({
+        category: 'fraud_theft',
+        answers: {
+          whatHappened: 'More overtime claims in another team.',
+          howYouKnow: 'saw_it',
+          raisedBefore: 'no',
+        },
+        altcha: await solvedAltcha(server, tenant.slug),
+      })
+      .expect(201);
+    await request(server)
+      .post(`/api/v1/cases/${reference}/links`)
+      .auth(tokens.s151!, { type: 'bearer' })
+      .send({ reference: related.body.reference, kind: 'same_pattern', note: 'Same manager signs off.' })
+      .expect(201);
     await request(server)
       .post(`/api/v1/cases/${reference}/feedback`)
       .auth(tokens.s151!, { type: 'bearer' })
@@ -332,7 +350,7 @@ describe('case export', () => {
       expect.arrayContaining([handlerMessage, reporterMessage]),
     );
     expect(json.timeline.map((e: { type: string }) => e.type)).toEqual(
-      expect.arrayContaining(['received', 'message', 'transition', 'note', 'evidence', 'feedback']),
+      expect.arrayContaining(['received', 'message', 'transition', 'note', 'evidence', 'feedback', 'linked']),
     );
     expect(readdirSync(join(dir, 'attachments')).sort()).toEqual([
       '01-april-ledger.txt',
@@ -362,6 +380,7 @@ describe('case export', () => {
     expect(md).toContain('| Status | Acknowledged |');
     // The timeline (TimelineService: the audit trail's order, with the reporter's actions to the hour).
     const timeline = md.slice(md.indexOf('## Timeline'));
+    expect(timeline).toMatch(/\| Linked to a related case \(Test s151_officer/);
     expect(timeline).toMatch(
       /\| \d{4}-\d{2}-\d{2} \d{2}:00 UTC \(to the hour\) \| Report received \(the reporter\) \|/,
     );

@@ -151,11 +151,14 @@ export class ExportsService {
     const { found, tenant, user, recipient, held, exportedAt, userId } = input;
     const items = await this.decryptItems(input.rows);
     const names = await this.authorNames(m, items);
-    // The same timeline as the case page, from the audit trail and the items this user can read.
-    const events = await this.timeline.build(m, found.id, {
-      report: held.get('report'),
-      internal: held.get('internal'),
-    });
+    // The same timeline as the case page, from the audit trail and the items this user can read; links to
+    // other cases only where the exporter holds those too.
+    const events = await this.timeline.build(
+      m,
+      found.id,
+      { report: held.get('report'), internal: held.get('internal') },
+      { userId },
+    );
     const signer = await this.signingKeys.signer(m, tenant);
 
     const content = this.documentInput(found, items, names, events, {
