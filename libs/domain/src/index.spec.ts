@@ -14,6 +14,7 @@ describe('the @nolan/domain entry point', () => {
       'allowedTransitions',
       'routeCase',
       'DEFAULT_CONFLICT_ROUTES',
+      'validateConflictRoutes',
       'computeSlaDates',
       'addWorkingDays',
       'englandAndWalesBankHolidays',

@@ -6,7 +6,9 @@ import { CATEGORY_IDS, type CategoryId } from './categories';
 import { HANDLER_ROLES, OVERSIGHT_ROLES, STAFF_ROLES, type StaffRole } from './roles';
 import {
   DEFAULT_CONFLICT_ROUTES,
+  REQUIRED_CONFLICT_ROUTES,
   routeCase,
+  validateConflictRoutes,
   type ConflictRoute,
   type ConflictRoutes,
   type Recipient,
@@ -291,6 +293,7 @@ const inputArb: fc.Arbitrary<RoutingInput> = fc.record({
   ),
   conflictRoutes: routesArb,
   deputyIndependent: fc.option(fc.boolean(), { nil: undefined }),
+  unavailableUserIds: fc.option(fc.shuffledSubarray([...USERS], { maxLength: 2 }), { nil: undefined }),
 });
 
 /** Everything a person holds, over all of their entries. */
@@ -303,6 +306,7 @@ function isPlainlyExcluded(input: RoutingInput, userId: string): boolean {
   return (
     input.involvedUserIds.includes(userId) ||
     input.recusedUserIds.includes(userId) ||
+    (input.unavailableUserIds ?? []).includes(userId) ||
     [...rolesOf(input, userId)].some((role) => input.involvedRoles.includes(role))
   );
 }
@@ -445,6 +449,206 @@ describe('routing, properties', () => {
           expect(recipient.role).not.toBe('administrator');
         }
       }),
+      { numRuns: 1000 },
+    );
+  });
+});
+
+describe('a deactivated account', () => {
+  it('never receives a case, while a concern naming them by id still follows their conflict route', () => {
+    // The monitoring officer's account is deactivated: new cases go to the next oversight role…
+    expect(summary(route('gifts_hospitality', { unavailableUserIds: ['mo'] }))).toMatchObject({
+      owners: ['dmo:deputy_monitoring_officer'],
+      overseer: 'dmo:deputy_monitoring_officer',
+    });
+    // …but a concern naming them by id is still about the monitoring officer: the deputy stays out.
+    expect(
+      summary(route('gifts_hospitality', { unavailableUserIds: ['mo'], involvedUserIds: ['mo'] })),
+    ).toEqual({
+      owners: ['hops:head_of_paid_service'],
+      notify: [],
+      overseer: 'hops:head_of_paid_service',
+      applied: ['monitoring_officer'],
+    });
+  });
+});
+
+describe("validating a tenant's conflict routes", () => {
+  /** The defaults as plain, editable JSON, as the administrators' page sends them. */
+  const editable = (): Record<string, Record<string, string[]>> =>
+    JSON.parse(JSON.stringify(DEFAULT_CONFLICT_ROUTES));
+  const errorsOf = (value: unknown): readonly string[] => {
+    const result = validateConflictRoutes(value);
+    return result.ok ? [] : result.errors;
+  };
+
+  it('accepts the defaults and gives them back equal and frozen', () => {
+    const result = validateConflictRoutes(editable());
+    expect(result).toEqual({ ok: true, value: DEFAULT_CONFLICT_ROUTES });
+    if (result.ok) {
+      expect(Object.isFrozen(result.value)).toBe(true);
+      expect(Object.isFrozen(result.value.monitoring_officer?.leads)).toBe(true);
+    }
+  });
+
+  it('refuses a route that sends a concern to the person it is about, in any list', () => {
+    const routes = editable();
+    routes['s151_officer']!['owners'] = ['head_of_paid_service', 's151_officer'];
+    routes['head_of_paid_service']!['notify'] = ['head_of_paid_service'];
+    expect(errorsOf(routes)).toEqual([
+      'routes.head_of_paid_service.notify: a concern about the head of paid service must never be sent to the head of paid service.',
+      'routes.s151_officer.owners: a concern about the section 151 officer must never be sent to the section 151 officer.',
+    ]);
+    const lead = editable();
+    lead['monitoring_officer']!['leads'] = ['monitoring_officer', 'head_of_paid_service'];
+    expect(errorsOf(lead)).toContain(
+      'routes.monitoring_officer.leads: a concern about the monitoring officer must never be sent to the monitoring officer.',
+    );
+  });
+
+  it('refuses a route without a lead, or whose only leads are excluded with the subject', () => {
+    const none = editable();
+    none['s151_officer']!['leads'] = [];
+    expect(errorsOf(none)).toEqual([
+      'routes.s151_officer.leads: a route must have a lead, who oversees the case instead.',
+    ]);
+    const excluded = editable();
+    excluded['head_of_paid_service'] = {
+      leads: ['s151_officer'],
+      owners: [],
+      notify: [],
+      excludedWithSubject: ['s151_officer'],
+    };
+    expect(errorsOf(excluded)).toEqual([
+      'routes.head_of_paid_service.leads: s151_officer is excluded along with the head of paid service, so it cannot also be in leads.',
+      'routes.head_of_paid_service.leads: at least one lead must be free of the head of paid service (not excluded along with them, and not only the deputy monitoring officer, who may act only when marked independent).',
+    ]);
+    const deputyOnly = editable();
+    deputyOnly['monitoring_officer']!['leads'] = ['deputy_monitoring_officer'];
+    expect(errorsOf(deputyOnly)).toHaveLength(1);
+  });
+
+  it('refuses leads that cannot oversee, owners that never handle and administrators told', () => {
+    const routes = editable();
+    routes['s151_officer'] = {
+      leads: ['investigator', 'monitoring_officer'],
+      owners: ['audit_committee_chair', 'administrator'],
+      notify: ['administrator'],
+      excludedWithSubject: [],
+    };
+    expect(errorsOf(routes)).toEqual([
+      'routes.s151_officer.leads: investigator cannot oversee a case; leads must be among monitoring_officer, deputy_monitoring_officer, head_of_paid_service, s151_officer.',
+      'routes.s151_officer.owners: audit_committee_chair never handles a case; owners must be among monitoring_officer, deputy_monitoring_officer, investigator, s151_officer, safeguarding_lead, head_of_paid_service.',
+      'routes.s151_officer.owners: administrator never handles a case; owners must be among monitoring_officer, deputy_monitoring_officer, investigator, s151_officer, safeguarding_lead, head_of_paid_service.',
+      'routes.s151_officer.notify: administrators are never told a case exists.',
+    ]);
+  });
+
+  it('keeps the deputy out of a concern about the monitoring officer unless the tenant says otherwise', () => {
+    const routes = editable();
+    routes['monitoring_officer']!['excludedWithSubject'] = [];
+    expect(errorsOf(routes)).toEqual([
+      'routes.monitoring_officer.excludedWithSubject must include deputy_monitoring_officer: whether the deputy may act on a concern about the monitoring officer is the deputyIndependent setting.',
+    ]);
+  });
+
+  it('requires a route for each statutory officer', () => {
+    const routes = editable();
+    delete routes['head_of_paid_service'];
+    expect(REQUIRED_CONFLICT_ROUTES).toEqual(['monitoring_officer', 'head_of_paid_service', 's151_officer']);
+    expect(errorsOf(routes)).toEqual([
+      'routes.head_of_paid_service: a route is required for a concern about the head of paid service (regulatory.md §3); change where it goes rather than removing it.',
+    ]);
+  });
+
+  it('names every malformed part at once: unknown roles, fields, repeats and shapes', () => {
+    expect(errorsOf(null)).toEqual(['routes must be an object keyed by the role the concern is about.']);
+    expect(errorsOf([])).toEqual(['routes must be an object keyed by the role the concern is about.']);
+    const routes: Record<string, unknown> = editable();
+    routes['chief_constable'] = {
+      leads: ['monitoring_officer'],
+      owners: [],
+      notify: [],
+      excludedWithSubject: [],
+    };
+    routes['administrator'] = {
+      leads: ['monitoring_officer'],
+      owners: [],
+      notify: [],
+      excludedWithSubject: [],
+    };
+    routes['safeguarding_lead'] = 'the monitoring officer';
+    routes['investigator'] = {
+      leads: ['monitoring_officer', 'monitoring_officer', 'mayor'],
+      owners: 'all',
+      colour: 'red',
+    };
+    expect(errorsOf(routes)).toEqual([
+      'routes.chief_constable: "chief_constable" is not a staff role; roles: administrator, monitoring_officer, deputy_monitoring_officer, investigator, s151_officer, safeguarding_lead, head_of_paid_service, audit_committee_chair.',
+      'routes.administrator: administrators never receive a case, so a concern about one needs no route.',
+      'routes.safeguarding_lead must be an object with leads, owners, notify and excludedWithSubject.',
+      'routes.investigator.colour is not a route field; fields: leads, owners, notify, excludedWithSubject.',
+      'routes.investigator.leads: monitoring_officer is listed twice.',
+      'routes.investigator.leads: "mayor" is not a staff role.',
+      'routes.investigator.owners must be a list of roles (it may be empty).',
+      'routes.investigator.notify must be a list of roles (it may be empty).',
+      'routes.investigator.excludedWithSubject must be a list of roles (it may be empty).',
+    ]);
+  });
+
+  /** Routes a page could send: plausible lists for each statutory officer, many of them invalid. */
+  /**
+   * Routes a page could send: plausible lists for each statutory officer (never naming the subject, and
+   * excluding the deputy with the monitoring officer, else almost none would pass), many still invalid.
+   */
+  const candidateArb = fc.record(
+    Object.fromEntries(
+      REQUIRED_CONFLICT_ROUTES.map((subject) => [
+        subject,
+        fc
+          .record({
+            leads: fc.shuffledSubarray([...OVERSIGHT_ROLES], { minLength: 1, maxLength: 3 }),
+            owners: fc.shuffledSubarray([...HANDLER_ROLES], { maxLength: 2 }),
+            notify: fc.shuffledSubarray([...STAFF_ROLES], { maxLength: 2 }),
+            excludedWithSubject: fc.shuffledSubarray([...STAFF_ROLES], { maxLength: 2 }),
+          })
+          .map((route) => {
+            const without = (roles: StaffRole[]) => roles.filter((r) => r !== subject);
+            return {
+              leads: without(route.leads),
+              owners: without(route.owners),
+              notify: without(route.notify),
+              excludedWithSubject:
+                subject === 'monitoring_officer'
+                  ? [...new Set([...route.excludedWithSubject, 'deputy_monitoring_officer' as const])]
+                  : route.excludedWithSubject,
+            };
+          }),
+      ]),
+    ),
+  );
+  let accepted = 0;
+  afterAll(() => expect(accepted).toBeGreaterThan(20)); // the property is not vacuous
+
+  it('should never accept routes under which routeCase sends a concern to a holder of the role it is about', () => {
+    fc.assert(
+      fc.property(
+        candidateArb,
+        inputArb,
+        fc.constantFrom(...REQUIRED_CONFLICT_ROUTES),
+        (routes, input, subject) => {
+          const result = validateConflictRoutes(routes);
+          if (!result.ok) return;
+          accepted += 1;
+          const decision = routeCase({ ...input, involvedRoles: [subject], conflictRoutes: result.value });
+          for (const recipient of recipients(decision))
+            expect(rolesOf(input, recipient.userId).has(subject)).toBe(false);
+          // …and for the monitoring officer, the deputy only when the tenant marks them independent.
+          if (subject === 'monitoring_officer' && input.deputyIndependent !== true)
+            for (const recipient of recipients(decision))
+              expect(rolesOf(input, recipient.userId).has('deputy_monitoring_officer')).toBe(false);
+        },
+      ),
       { numRuns: 1000 },
     );
   });

@@ -10,7 +10,7 @@
 // section 151 officer, in that order, as far as each is free of the conflict).
 
 import { getCategory, type CategoryId } from './categories';
-import { HANDLER_ROLES, OVERSIGHT_ROLES, STAFF_ROLES, type StaffRole } from './roles';
+import { HANDLER_ROLES, isStaffRole, OVERSIGHT_ROLES, STAFF_ROLES, type StaffRole } from './roles';
 
 /** What happens when the concern involves the holder of one role. */
 export interface ConflictRoute {
@@ -78,6 +78,11 @@ export interface RoutingInput {
   readonly conflictRoutes?: ConflictRoutes;
   /** Whether the deputy monitoring officer is independent of the monitoring officer. Default false. */
   readonly deputyIndependent?: boolean;
+  /**
+   * People who hold roles but may not receive cases (a deactivated account). Their roles still say who a
+   * concern naming them by id is about, so the conflict routes still apply; they are never returned.
+   */
+  readonly unavailableUserIds?: readonly string[];
 }
 
 export interface Recipient {
@@ -123,6 +128,7 @@ export function routeCase(input: RoutingInput): RoutingDecision {
   const userIds = [...rolesByUser.keys()].sort();
   const involvedUsers = new Set(input.involvedUserIds);
   const recused = new Set(input.recusedUserIds);
+  const unavailable = new Set(input.unavailableUserIds ?? []);
 
   // The roles the concern is about: those named, and every role of each person named.
   const subjectRoles = new Set<StaffRole>(input.involvedRoles);
@@ -142,6 +148,7 @@ export function routeCase(input: RoutingInput): RoutingDecision {
   const isExcluded = (userId: string): boolean =>
     involvedUsers.has(userId) ||
     recused.has(userId) ||
+    unavailable.has(userId) ||
     [...(rolesByUser.get(userId) ?? [])].some((role) => excludedRoles.has(role));
   const eligibleHolders = (role: StaffRole): string[] =>
     userIds.filter((userId) => rolesByUser.get(userId)?.has(role) === true && !isExcluded(userId));
@@ -219,6 +226,142 @@ export function routeCase(input: RoutingInput): RoutingDecision {
     overseer,
     appliedConflictRoutes: applied.map(({ subject }) => subject),
   };
+}
+
+/**
+ * The statutory officers regulatory.md §3 gives a conflict route. A tenant may change where these
+ * concerns go, to match its constitution, but not drop the route: without one, a concern about the
+ * monitoring officer would fall to the next oversight role, the deputy, whoever the deputy answers to.
+ */
+export const REQUIRED_CONFLICT_ROUTES: readonly StaffRole[] = Object.freeze([
+  'monitoring_officer',
+  'head_of_paid_service',
+  's151_officer',
+] as const);
+
+const ROUTE_FIELDS = ['leads', 'owners', 'notify', 'excludedWithSubject'] as const;
+
+export type ConflictRoutesValidation =
+  | { readonly ok: true; readonly value: ConflictRoutes }
+  | { readonly ok: false; readonly errors: readonly string[] };
+
+/**
+ * Checks a tenant's conflict routes (untrusted input, e.g. from the administrators' API) before they are
+ * saved, so routeCase only ever runs on routes that make sense. Every problem is reported at once, each
+ * a sentence starting with the path it is about (`routes.monitoring_officer.leads: …`). The rules:
+ * - keys are the roles a concern may be about (any staff role but administrator, who never gets a case);
+ * - each route has exactly the four lists, each of known roles without repeats;
+ * - a route never sends a concern to the role it is about (not as lead, owner or told);
+ * - it has at least one lead, every lead can oversee a case (OVERSIGHT_ROLES), and at least one lead is
+ *   not excluded along with the subject;
+ * - owners handle cases (HANDLER_ROLES); administrators are never told;
+ * - a role excluded with the subject is not also lead, owner or told — except the deputy monitoring
+ *   officer, whom the tenant's deputy-independence setting lets back in;
+ * - the monitoring officer's route excludes the deputy (whether the deputy acts anyway is that setting),
+ *   and the statutory officers' routes (REQUIRED_CONFLICT_ROUTES) are all present.
+ * On success, the routes come back frozen, with only the known fields.
+ */
+export function validateConflictRoutes(value: unknown): ConflictRoutesValidation {
+  if (!isPlainObject(value)) {
+    return { ok: false, errors: ['routes must be an object keyed by the role the concern is about.'] };
+  }
+  const errors: string[] = [];
+  const routes: Partial<Record<StaffRole, ConflictRoute>> = {};
+  for (const [subject, raw] of Object.entries(value)) {
+    const at = `routes.${subject}`;
+    if (!isStaffRole(subject)) {
+      errors.push(`${at}: "${subject}" is not a staff role; roles: ${STAFF_ROLES.join(', ')}.`);
+    } else if (subject === 'administrator') {
+      errors.push(`${at}: administrators never receive a case, so a concern about one needs no route.`);
+    } else {
+      const route = checkRoute(subject, raw, at, errors);
+      if (route) routes[subject] = route;
+    }
+  }
+  for (const subject of REQUIRED_CONFLICT_ROUTES) {
+    if (!Object.hasOwn(value, subject)) {
+      errors.push(
+        `routes.${subject}: a route is required for a concern about the ${roleName(subject)} ` +
+          '(regulatory.md §3); change where it goes rather than removing it.',
+      );
+    }
+  }
+  if (errors.length > 0) return { ok: false, errors };
+  const ordered: Partial<Record<StaffRole, ConflictRoute>> = {};
+  for (const role of STAFF_ROLES) if (routes[role]) ordered[role] = routes[role];
+  return { ok: true, value: Object.freeze(ordered) };
+}
+
+function checkRoute(subject: StaffRole, raw: unknown, at: string, errors: string[]): ConflictRoute | null {
+  if (!isPlainObject(raw)) {
+    errors.push(`${at} must be an object with ${andList([...ROUTE_FIELDS])}.`);
+    return null;
+  }
+  const before = errors.length;
+  for (const field of Object.keys(raw)) {
+    if (!(ROUTE_FIELDS as readonly string[]).includes(field))
+      errors.push(`${at}.${field} is not a route field; fields: ${ROUTE_FIELDS.join(', ')}.`);
+  }
+  const lists = {} as Record<(typeof ROUTE_FIELDS)[number], StaffRole[]>;
+  for (const field of ROUTE_FIELDS) {
+    const list = raw[field];
+    lists[field] = [];
+    if (!Array.isArray(list)) {
+      errors.push(`${at}.${field} must be a list of roles (it may be empty).`);
+      continue;
+    }
+    for (const role of list) {
+      if (!isStaffRole(role)) errors.push(`${at}.${field}: "${String(role)}" is not a staff role.`);
+      else if (lists[field].includes(role)) errors.push(`${at}.${field}: ${role} is listed twice.`);
+      else lists[field].push(role);
+    }
+  }
+  const { leads, owners, notify, excludedWithSubject } = lists;
+  const about = roleName(subject);
+  for (const field of ['leads', 'owners', 'notify'] as const) {
+    if (lists[field].includes(subject))
+      errors.push(`${at}.${field}: a concern about the ${about} must never be sent to the ${about}.`);
+  }
+  if (Array.isArray(raw['leads']) && raw['leads'].length === 0)
+    errors.push(`${at}.leads: a route must have a lead, who oversees the case instead.`);
+  for (const role of leads.filter((r) => !OVERSIGHT_ROLES.includes(r)))
+    errors.push(
+      `${at}.leads: ${role} cannot oversee a case; leads must be among ${OVERSIGHT_ROLES.join(', ')}.`,
+    );
+  for (const role of owners.filter((r) => !isHandlerRole(r)))
+    errors.push(
+      `${at}.owners: ${role} never handles a case; owners must be among ${HANDLER_ROLES.join(', ')}.`,
+    );
+  if (notify.includes('administrator'))
+    errors.push(`${at}.notify: administrators are never told a case exists.`);
+  for (const field of ['leads', 'owners', 'notify'] as const) {
+    for (const role of lists[field]) {
+      if (role !== subject && role !== 'deputy_monitoring_officer' && excludedWithSubject.includes(role))
+        errors.push(
+          `${at}.${field}: ${role} is excluded along with the ${about}, so it cannot also be in ${field}.`,
+        );
+    }
+  }
+  if (
+    leads.length > 0 &&
+    leads.every((r) => r === 'deputy_monitoring_officer' || excludedWithSubject.includes(r))
+  ) {
+    errors.push(
+      `${at}.leads: at least one lead must be free of the ${about} (not excluded along with them, and ` +
+        'not only the deputy monitoring officer, who may act only when marked independent).',
+    );
+  }
+  if (subject === 'monitoring_officer' && !excludedWithSubject.includes('deputy_monitoring_officer'))
+    errors.push(
+      `${at}.excludedWithSubject must include deputy_monitoring_officer: whether the deputy may act on a ` +
+        'concern about the monitoring officer is the deputyIndependent setting.',
+    );
+  if (errors.length > before) return null;
+  return frozenRoute({ leads, owners, notify, excludedWithSubject });
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function frozenRoute(route: ConflictRoute): ConflictRoute {
