@@ -7,7 +7,7 @@
 import request from 'supertest';
 import { startPortal, startPortalStack, type PortalStack } from '../support/portal-stack';
 import { solvedAltcha } from '../support/reporter-client';
-import { StaffFixtures } from '../support/staff-fixtures';
+import { signInAs, StaffFixtures, type TestUser } from '../support/staff-fixtures';
 
 const draftOf = (html: string): string => {
   const found = /name="draft" value="([^"]+)"/.exec(html)?.[1];
@@ -20,13 +20,14 @@ describe('the reporter pages', () => {
   let fixtures: StaffFixtures;
   let slug: string;
   let otherSlug: string;
+  let mo: TestUser;
 
   beforeAll(async () => {
     stack = await startPortalStack();
     fixtures = await StaffFixtures.open();
     const tenant = await fixtures.tenant('reporter-pages');
     slug = tenant.slug;
-    await fixtures.user(tenant.id, ['monitoring_officer']);
+    mo = await fixtures.user(tenant.id, ['monitoring_officer']);
     otherSlug = (await fixtures.tenant('reporter-pages-other')).slug;
   });
   afterAll(async () => {
@@ -151,11 +152,18 @@ describe('the reporter pages', () => {
       .find((c) => c.startsWith('nolan_reporter='))!;
     expect(session).toMatch(/HttpOnly/i);
     expect(session).toMatch(/SameSite=Strict/i);
+    // Forgotten by the browser after 15 idle minutes; each signed-in page renews it (same value).
+    expect(session).toMatch(/Max-Age=900/);
     expect(session).not.toContain(sent.body.receipt.split('-')[0]);
     const cookie = session.split(';')[0];
 
     const page = await portal().get(`/report/${slug}/case`).set('Cookie', cookie).expect(200);
     expect(page.text).toContain(sent.body.reference);
+    const renewed = ([] as string[])
+      .concat(page.headers['set-cookie'] ?? [])
+      .find((c) => c.startsWith('nolan_reporter='))!;
+    expect(renewed.split(';')[0]).toBe(cookie);
+    expect(renewed).toMatch(/Max-Age=900/);
     const csrfCookie = ([] as string[])
       .concat(page.headers['set-cookie'] ?? [])
       .find((c) => c.startsWith('nolan_csrf='))!;
@@ -191,6 +199,53 @@ describe('the reporter pages', () => {
       .expect(200);
     const ended = await portal().get(`/report/${slug}/case`).set('Cookie', cookies).expect(303);
     expect(ended.headers.location).toBe(`/report/${slug}/sign-in?ended=1`);
+  });
+
+  it("shows the status in plain English, the council's feedback and its messages once the case is acknowledged", async () => {
+    const api = stack.api.getHttpServer();
+    const sent = await request(api)
+      .post(`/api/v1/tenants/${slug}/reports`)
+      .send({
+        category: 'other',
+        answers: { whatHappened: 'Something', howYouKnow: 'saw_it', raisedBefore: 'no' },
+        altcha: await solvedAltcha(api, slug),
+      })
+      .expect(201);
+    const staff = await signInAs(api, slug, mo);
+    await request(api)
+      .post(`/api/v1/cases/${sent.body.reference}/transitions`)
+      .auth(staff, { type: 'bearer' })
+      .send({
+        to: 'acknowledged',
+        firstResponse: {
+          proposedHandling: 'An investigator will look at the rota.',
+          whoIsInvolved: 'The monitoring officer.',
+          estimatedTimescale: 'About six weeks.',
+          supportAvailable: 'Protect: 020 3117 2520.',
+        },
+      })
+      .expect(201);
+    await request(api)
+      .post(`/api/v1/cases/${sent.body.reference}/feedback`)
+      .auth(staff, { type: 'bearer' })
+      .send({
+        actionTaken: 'We have spoken to the team <b>leader</b>.',
+        reasons: 'The rota was changed without notice.',
+      })
+      .expect(201);
+
+    const signIn = await portal()
+      .post(`/report/${slug}/sign-in`)
+      .type('form')
+      .send({ receipt: sent.body.receipt, altcha: await solvedAltcha(api, slug, 'reporter-session') })
+      .expect(303);
+    const cookie = ([] as string[]).concat(signIn.headers['set-cookie'] ?? [])[0].split(';')[0];
+    const page = await portal().get(`/report/${slug}/case`).set('Cookie', cookie).expect(200);
+    expect(page.text).toMatch(/id="status"[^>]*>\s*Acknowledged/);
+    expect(page.text).toContain('What the council has told you');
+    expect(page.text).toContain('We have spoken to the team &lt;b&gt;leader&lt;/b&gt;.');
+    expect(page.text).toContain('The rota was changed without notice.');
+    expect(page.text).toContain('An investigator will look at the rota.');
   });
 
   it('says online reporting is unavailable, with the other routes, when the API cannot be reached', async () => {
