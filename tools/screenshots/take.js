@@ -1,9 +1,12 @@
 // Screenshots of the main pages for docs/screenshots (run against `npm start`): node tools/screenshots/take.js
 const { chromium } = require('playwright-core');
 const reporterJourney = require('./reporter-journey');
+const staffPages = require('./staff-pages');
 
 // Run against another port with PORTAL_URL=http://localhost:3101 (the reporter journey only).
 const portalUrl = process.env.PORTAL_URL || 'http://localhost:3001';
+// The staff pages also need the API (to send two demo reports) and the demo's sign-in details.
+const apiUrl = process.env.API_URL || 'http://localhost:3000';
 
 const pages = [
   ['portal-start', 'http://localhost:3001/'],
@@ -23,5 +26,6 @@ const pages = [
     console.log(`docs/screenshots/${name}.png`);
   }
   await reporterJourney(browser, portalUrl);
+  await staffPages(browser, { portalUrl, apiUrl, demoDir: process.env.NOLAN_DEMO_DIR });
   await browser.close();
 })();

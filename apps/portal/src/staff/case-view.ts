@@ -30,6 +30,12 @@ export function formatDate(date: string | null | undefined): string {
   return `${dayOfMonth} ${MONTHS[month - 1]} ${year}`;
 }
 
+/** '2026-03-02' → '2 Mar 2026', for tables (GOV.UK's short date style). */
+export function formatShortDate(date: string | null | undefined): string {
+  const long = formatDate(date);
+  return /^\d{1,2} [A-Z][a-z]+ \d{4}$/.test(long) ? long.replace(/ ([A-Z][a-z]{2})[a-z]* /, ' $1 ') : long;
+}
+
 /** The report's answers as summary-list rows, in the form's order, labelled with its questions. */
 export function describeAnswers(report: { answers?: Record<string, unknown> } | null | undefined) {
   const answers = report?.answers ?? {};
@@ -66,6 +72,8 @@ function describeContent(event: TimelineEvent, reference: string): string {
   const parts: string[] = [];
   const add = (label: string, value: unknown) => {
     if (value === undefined || value === null || value === '') return;
+    if (Array.isArray(value) && value.length === 0) return;
+    if (typeof value === 'boolean') value = value ? 'Yes' : 'No';
     if (Array.isArray(value)) {
       const items = value.map((v) => (typeof v === 'object' && v ? Object.values(v).map(String).join(' – ') : String(v)));
       parts.push(

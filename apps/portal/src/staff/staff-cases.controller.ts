@@ -32,7 +32,7 @@ import { CurrentStaff, isOverseer, StaffGuard } from './staff-guard';
 import { StaffPageFilter } from './staff-page.filter';
 import type { StaffSession } from './staff-session';
 import { mostUrgentClock, SLA_CLOCK_LABELS, slaBadge, slaClocks } from './sla-status';
-import { describeAnswers, formatDate, timelineItems } from './case-view';
+import { describeAnswers, formatDate, formatShortDate, timelineItems } from './case-view';
 
 const PAGE_SIZE = 25;
 /** Filters the API does not offer (deadline, assigned to me) are applied here over at most this many cases. */
@@ -283,10 +283,10 @@ function caseRow(c: CaseSummary, today: string) {
     status: CASE_STATUS_LABELS[c.status as CaseStatus] ?? c.status,
     outcome: c.outcome ? (CASE_OUTCOME_LABELS[c.outcome as CaseOutcome] ?? c.outcome) : null,
     receivedOn: c.receivedOn,
-    received: formatDate(c.receivedOn),
+    received: formatShortDate(c.receivedOn),
     clockLabel: clock ? SLA_CLOCK_LABELS[clock.clock] : null,
     due: clock?.due ?? '',
-    dueText: clock ? formatDate(clock.due) : 'None',
+    dueText: clock ? formatShortDate(clock.due) : 'None',
     badge: slaBadge(clock),
   };
 }
