@@ -97,7 +97,8 @@ describe('the reporter pages', () => {
     }
   });
 
-  it('refuses too many files on the evidence page with the answers still in the page', async () => {
+  /** Answers every page of the journey over HTTP, up to the evidence and send page. */
+  async function sendPage() {
     let page = await portal().get(`/report/${slug}/concern`).expect(200);
     const steps: [string, Record<string, string>][] = [
       ['concern', { category: 'other' }],
@@ -117,6 +118,11 @@ describe('the reporter pages', () => {
         200,
       );
     expect(page.text).toContain('Add evidence and send your report');
+    return page;
+  }
+
+  it('refuses too many files on the evidence page with the answers still in the page', async () => {
+    const page = await sendPage();
     // Without JavaScript the page carries a wait ticket, inside <noscript>.
     expect(page.text).toMatch(/<noscript>[\s\S]*name="waitTicket"[\s\S]*<\/noscript>/);
     const req = portal().post(`/report/${slug}/send`).field('draft', draftOf(page.text));
@@ -126,6 +132,20 @@ describe('the reporter pages', () => {
     expect(refused.text).toContain('Select 10 files or fewer');
     expect(refused.text).toMatch(/^\s*<title>Error: /m);
     expect(draftOf(refused.text)).toBeTruthy();
+  });
+
+  it('sends the report anyway when the API refuses the proof of work, after waiting for a fresh wait ticket', async () => {
+    const page = await sendPage();
+    const started = Date.now();
+    const sent = await portal()
+      .post(`/report/${slug}/send`)
+      .field('draft', draftOf(page.text))
+      .field('altcha', Buffer.from('{"forged":true}').toString('base64'))
+      .attach('evidence', Buffer.from('a note\n'), 'note.txt')
+      .expect(201);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(14_000);
+    expect(sent.text).toContain('Report sent');
+    expect(sent.text).toMatch(/id="receipt">(\S+ ){6}\S+</);
   });
 
   it('puts the CSRF token on every signed-in form and refuses a reply without it', async () => {

@@ -82,8 +82,10 @@ export class HumanProofService {
   }
 
   /**
-   * Runs `send` with a proof; if the API turned a wait ticket down only because it had expired or
-   * was early (the page was left open too long, or clocks differ), runs it once more with a fresh one.
+   * Runs `send` with a proof. If the API turns the proof down (a widget solution that expired while
+   * the page was open, a ticket that was early, expired or already used by a double press), it runs
+   * once more with a fresh ticket, waited for: the reporter waits 15 seconds instead of losing the
+   * files they chose or being asked to try again.
    */
   async withProof<T>(
     slug: string,
@@ -95,7 +97,7 @@ export class HumanProofService {
     try {
       return await send(proof);
     } catch (error) {
-      if ('waitTicket' in proof && isStaleTicket(error)) return send(await this.freshTicket(slug, purpose));
+      if (isProofProblem(error)) return send(await this.freshTicket(slug, purpose));
       throw error;
     }
   }
@@ -111,16 +113,7 @@ function field(body: Readonly<Record<string, unknown>>, name: string): string | 
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-/** The API's refusals that a fresh ticket cures: expired, or not ready yet. Never "already used". */
-export function isStaleTicket(error: unknown): boolean {
-  return (
-    error instanceof ApiProblem &&
-    error.status === 400 &&
-    error.messages.some((m) => /^waitTicket (has expired|is not ready yet)/.test(m))
-  );
-}
-
-/** The API's refusals of a proof of work (expired, used, wrong): the reporter can simply try again. */
+/** The API's refusals of a proof of work (expired, early, used, wrong), which a fresh one cures. */
 export function isProofProblem(error: unknown): boolean {
   return (
     error instanceof ApiProblem &&
