@@ -22,6 +22,10 @@ import { signInAs, StaffFixtures, type TestUser } from '../support/staff-fixture
 import { TEST_ENV } from '../support/test-env';
 
 const GPG = '/usr/bin/gpg';
+/** Operator commands run from source (a compile each time): slow on a busy machine. */
+const CLI_TIMEOUT_MS = 180_000;
+// Set-up submits two reports, signs four users in (Argon2) and makes gpg keys: generous on a busy machine.
+jest.setTimeout(120_000);
 
 interface GpgResult {
   status: number | null;
@@ -544,77 +548,85 @@ describe('case export', () => {
     expect(published.text).toBe(row.public_key);
   });
 
-  it('makes the signing key when an operator creates a council, and prints its fingerprint', async () => {
-    const slug = `export-cli-${Date.now().toString(36)}`;
-    const run = cli(['tenant:create', '--slug', slug, '--name', 'Operator Council']);
-    expect(run.status).toBe(0);
-    const printed =
-      /export signing key ([0-9A-F]{40}) \(published at \/api\/v1\/tenants\/([a-z0-9-]+)\/signing-key\)/.exec(
-        run.stdout,
+  it(
+    'makes the signing key when an operator creates a council, and prints its fingerprint',
+    async () => {
+      const slug = `export-cli-${Date.now().toString(36)}`;
+      const run = cli(['tenant:create', '--slug', slug, '--name', 'Operator Council']);
+      expect(run.status).toBe(0);
+      const printed =
+        /export signing key ([0-9A-F]{40}) \(published at \/api\/v1\/tenants\/([a-z0-9-]+)\/signing-key\)/.exec(
+          run.stdout,
+        );
+      expect(printed?.[2]).toBe(slug);
+      const published = await request(app.getHttpServer())
+        .get(`/api/v1/tenants/${slug}/signing-key`)
+        .expect(200);
+      const imported = gpgOk(['--status-fd', '1', '--import'], published.text);
+      expect(statusLines(imported.stdout)).toContainEqual(`[GNUPG:] IMPORT_OK 1 ${printed?.[1]}`);
+    },
+    CLI_TIMEOUT_MS,
+  );
+
+  it(
+    'recovers from a lost EXPORT_SIGNING_SECRET: exports fail until an operator replaces the key, then verify with the new one',
+    async () => {
+      // A council whose signing key was sealed under a secret this server no longer has.
+      const slug = `export-lost-${Date.now().toString(36)}`;
+      const lost = await fixtures.dataSource.transaction((m) =>
+        createTenant(m, {
+          slug,
+          name: 'Lost Secret Council',
+          exportSigningSecret: 'an-old-secret-nobody-has-any-more-0123456789',
+        }),
       );
-    expect(printed?.[2]).toBe(slug);
-    const published = await request(app.getHttpServer())
-      .get(`/api/v1/tenants/${slug}/signing-key`)
-      .expect(200);
-    const imported = gpgOk(['--status-fd', '1', '--import'], published.text);
-    expect(statusLines(imported.stdout)).toContainEqual(`[GNUPG:] IMPORT_OK 1 ${printed?.[1]}`);
-  });
-
-  it('recovers from a lost EXPORT_SIGNING_SECRET: exports fail until an operator replaces the key, then verify with the new one', async () => {
-    // A council whose signing key was sealed under a secret this server no longer has.
-    const slug = `export-lost-${Date.now().toString(36)}`;
-    const lost = await fixtures.dataSource.transaction((m) =>
-      createTenant(m, {
-        slug,
-        name: 'Lost Secret Council',
-        exportSigningSecret: 'an-old-secret-nobody-has-any-more-0123456789',
-      }),
-    );
-    const handler = await fixtures.user(lost.tenant.id, ['monitoring_officer']);
-    const { reference: lostReference } = await fixtures.case(lost.tenant.id, {
-      category: 'fraud_theft',
-      staffIds: [handler.id],
-      report: { answers: { whatHappened: 'Lost secret case' }, involves: [] },
-    });
-    const token = await signInAs(app.getHttpServer(), slug, handler);
-    await request(app.getHttpServer())
-      .put('/api/v1/me/openpgp-key')
-      .auth(token, { type: 'bearer' })
-      .send({ armoredPublicKey: gpgOk(['--armor', '--export', fingerprints.s151!]).stdout })
-      .expect(200);
-    const exportLost = () =>
-      request(app.getHttpServer())
-        .post(`/api/v1/cases/${lostReference}/exports`)
+      const handler = await fixtures.user(lost.tenant.id, ['monitoring_officer']);
+      const { reference: lostReference } = await fixtures.case(lost.tenant.id, {
+        category: 'fraud_theft',
+        staffIds: [handler.id],
+        report: { answers: { whatHappened: 'Lost secret case' }, involves: [] },
+      });
+      const token = await signInAs(app.getHttpServer(), slug, handler);
+      await request(app.getHttpServer())
+        .put('/api/v1/me/openpgp-key')
         .auth(token, { type: 'bearer' })
-        .buffer(true)
-        .parse(collect);
+        .send({ armoredPublicKey: gpgOk(['--armor', '--export', fingerprints.s151!]).stdout })
+        .expect(200);
+      const exportLost = () =>
+        request(app.getHttpServer())
+          .post(`/api/v1/cases/${lostReference}/exports`)
+          .auth(token, { type: 'bearer' })
+          .buffer(true)
+          .parse(collect);
 
-    const failed = await exportLost().expect(500);
-    expect(JSON.parse(failed.body.toString('utf8'))).toEqual({
-      statusCode: 500,
-      error: 'Internal Server Error',
-      message: 'Internal server error',
-    });
+      const failed = await exportLost().expect(500);
+      expect(JSON.parse(failed.body.toString('utf8'))).toEqual({
+        statusCode: 500,
+        error: 'Internal Server Error',
+        message: 'Internal server error',
+      });
 
-    const shown = cli(['tenant:signing-key', '--slug', slug]);
-    expect(shown.stdout).toBe(
-      `tenant ${slug}: export signing key ${lost.signingKeyFingerprint!.toUpperCase()} (published at /api/v1/tenants/${slug}/signing-key)\n`,
-    );
-    const replaced = cli(['tenant:replace-signing-key', '--slug', slug]);
-    expect(replaced.status).toBe(0);
-    const fresh = /new export signing key ([0-9A-F]{40})/.exec(replaced.stdout)?.[1];
-    expect(fresh).toMatch(/^[0-9A-F]{40}$/);
-    expect(fresh).not.toBe(lost.signingKeyFingerprint!.toUpperCase());
-    expect(replaced.stdout).toContain(
-      `the previous key ${lost.signingKeyFingerprint!.toUpperCase()} signs nothing more`,
-    );
+      const shown = cli(['tenant:signing-key', '--slug', slug]);
+      expect(shown.stdout).toBe(
+        `tenant ${slug}: export signing key ${lost.signingKeyFingerprint!.toUpperCase()} (published at /api/v1/tenants/${slug}/signing-key)\n`,
+      );
+      const replaced = cli(['tenant:replace-signing-key', '--slug', slug]);
+      expect(replaced.status).toBe(0);
+      const fresh = /new export signing key ([0-9A-F]{40})/.exec(replaced.stdout)?.[1];
+      expect(fresh).toMatch(/^[0-9A-F]{40}$/);
+      expect(fresh).not.toBe(lost.signingKeyFingerprint!.toUpperCase());
+      expect(replaced.stdout).toContain(
+        `the previous key ${lost.signingKeyFingerprint!.toUpperCase()} signs nothing more`,
+      );
 
-    const published = await request(app.getHttpServer())
-      .get(`/api/v1/tenants/${slug}/signing-key`)
-      .expect(200);
-    gpgOk(['--import'], published.text);
-    const { status } = openExport((await exportLost().expect(201)).body as Buffer, 'lost');
-    expect(status).toContainEqual(expect.stringMatching(new RegExp(`^\\[GNUPG:\\] VALIDSIG ${fresh} `)));
-    expect(status).toContain('[GNUPG:] GOODMDC');
-  });
+      const published = await request(app.getHttpServer())
+        .get(`/api/v1/tenants/${slug}/signing-key`)
+        .expect(200);
+      gpgOk(['--import'], published.text);
+      const { status } = openExport((await exportLost().expect(201)).body as Buffer, 'lost');
+      expect(status).toContainEqual(expect.stringMatching(new RegExp(`^\\[GNUPG:\\] VALIDSIG ${fresh} `)));
+      expect(status).toContain('[GNUPG:] GOODMDC');
+    },
+    CLI_TIMEOUT_MS,
+  );
 });
