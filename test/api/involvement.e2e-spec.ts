@@ -6,7 +6,9 @@
  */
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
+import { NO_CUSTODIAN_GRANT } from '../../apps/api/src/cases/identity.service';
 import { startApi } from '../support/api-app';
+import { CaseWorld } from '../support/case-fixtures';
 import { signInWithReceipt, solvedAltcha } from '../support/reporter-client';
 import { signInAs, StaffFixtures, type TestUser } from '../support/staff-fixtures';
 
@@ -217,5 +219,109 @@ describe('naming someone later as involved', () => {
       );
     });
     expect(row).toEqual({ routing: 'no_eligible_recipient', staff: 0, escrow: 3 });
+  });
+});
+
+/**
+ * One rule for the overseer (CaseAccessService.isOverseer: routing as it stands). When a handler names
+ * the monitoring officer as involved, the head of paid service takes the case over by the conflict
+ * route but gets no identity grant — the handler never held one to pass on. They still oversee it:
+ * they assign, set a legal hold and decide; approving an identity request needs the identity scope,
+ * so it is refused with the escrow route named, and works once they take custody through it.
+ */
+describe('the overseer of a case whose monitoring officer a handler names as involved', () => {
+  let world: CaseWorld;
+
+  beforeAll(async () => {
+    world = await CaseWorld.start('named-mo', {
+      mo: ['monitoring_officer'],
+      hops: ['head_of_paid_service'],
+      investigator: ['investigator'],
+      investigator2: ['investigator'],
+    });
+  }, 120_000); // four users, each with a key pair and an Argon2 sign-in
+  afterAll(() => world.close());
+
+  it('is the head of paid service, who can assign, set a legal hold, decide and share the identity', async () => {
+    const { as, user } = { as: world.as.bind(world), user: world.user.bind(world) };
+    const { reference } = await world.submit({
+      identity: { name: 'Jo Reporter', contact: 'jo@example.net' },
+    });
+    await as('mo')
+      .post(`/cases/${reference}/assignment`, { assigneeId: user('investigator').id })
+      .expect(200);
+
+    const named = await as('investigator')
+      .post(`/cases/${reference}/involved`, {
+        userId: user('mo').id,
+        reason: 'They approved the hospitality.',
+      })
+      .expect(200);
+    // The head of paid service received the case, but not the identity the investigator never held.
+    expect(named.body).toEqual({ named: 1, passedTo: 1, unrouted: false, withheld: ['identity'] });
+    await as('mo').get(`/cases/${reference}`).expect(404);
+    await as('hops').get(`/cases/${reference}/identity`).expect(404);
+
+    // Assignment and legal hold: overseer decisions, by routing.
+    await as('investigator')
+      .post(`/cases/${reference}/assignment`, { assigneeId: user('investigator2').id })
+      .expect(403);
+    const moved = await as('hops')
+      .post(`/cases/${reference}/assignment`, { assigneeId: user('investigator2').id })
+      .expect(200);
+    expect(moved.body).toMatchObject({ assigneeId: user('investigator2').id, reason: 'transferred' });
+    const held = await as('hops')
+      .post(`/cases/${reference}/legal-hold`, { reason: 'An employment tribunal claim is expected.' })
+      .expect(200);
+    expect(held.body.legalHold).toBe(true);
+    await as('mo').post(`/cases/${reference}/legal-hold`, { reason: 'x' }).expect(404);
+
+    // The decision on the investigated case: the assignee cannot make it, the overseer can.
+    await world.runTo('investigator2', reference, 'decision');
+    const decision = {
+      to: 'closed',
+      outcome: 'substantiated',
+      reason: 'The hospitality was approved by the person it benefited.',
+      recommendations: [{ action: 'Refresh the gifts register', owner: 'Head of Governance' }],
+    };
+    await world.move('investigator2', reference, decision).expect(403);
+
+    // Identity: asked for by the assignee; the overseer may refuse, but approving needs the identity
+    // scope: a 409 naming the escrow route, until they take custody through it.
+    const first = await as('investigator2')
+      .post(`/cases/${reference}/identity-requests`, { reason: 'To interview the reporter.' })
+      .expect(201);
+    const decide = (id: string, approve: boolean) =>
+      as('hops').post(`/cases/${reference}/identity-requests/${id}/decision`, {
+        approve,
+        reason: 'An interview is needed.',
+      });
+    const noGrant = await decide(first.body.id, true).expect(409);
+    expect(noGrant.body).toEqual({ statusCode: 409, error: 'Conflict', message: NO_CUSTODIAN_GRANT });
+    await decide(first.body.id, false).expect(201, { id: first.body.id, status: 'refused' });
+
+    const wrong = await as('hops')
+      .post(`/cases/${reference}/identity/custody`, { recoveryPassphrase: 'not the passphrase' })
+      .expect(400);
+    expect(wrong.body.message).toEqual(["recoveryPassphrase is not this council's recovery passphrase"]);
+    const passphrase = { recoveryPassphrase: world.tenant.escrowRecoveryPassphrase };
+    await as('investigator2').post(`/cases/${reference}/identity/custody`, passphrase).expect(403);
+    await as('hops')
+      .post(`/cases/${reference}/identity/custody`, passphrase)
+      .expect(200, { custodian: true, passedTo: 1 });
+    await as('hops').post(`/cases/${reference}/identity/custody`, passphrase).expect(409);
+    const custodian = await as('hops').get(`/cases/${reference}/identity`).expect(200);
+    expect(custodian.body.identity).toEqual({ name: 'Jo Reporter', contact: 'jo@example.net' });
+
+    const second = await as('investigator2')
+      .post(`/cases/${reference}/identity-requests`, {
+        reason: 'To interview the reporter, now it is needed.',
+      })
+      .expect(201);
+    await decide(second.body.id, true).expect(201, { id: second.body.id, status: 'approved' });
+    await as('investigator2').get(`/cases/${reference}/identity`).expect(200);
+
+    const closed = await world.move('hops', reference, decision).expect(201);
+    expect(closed.body).toMatchObject({ status: 'closed', outcome: 'substantiated' });
   });
 });

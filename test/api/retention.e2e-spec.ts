@@ -1,7 +1,9 @@
 /**
  * Issue #6: a case past retention is unreadable by anyone afterwards — its content, scope keys and
  * grants are gone, escrow included — while its statistics row and an audit entry remain; a legal hold
- * or a case still within its period is left alone.
+ * or a case still within its period is left alone. A council's own schedule (PUT /admin/retention,
+ * checked in libs/domain) decides the period, longer or shorter than the defaults; a stored schedule
+ * that no longer validates destroys nothing.
  */
 import type { INestApplication } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
@@ -98,5 +100,114 @@ describe('retention', () => {
     expect((await remaining(held.id)).case_items).toBeGreaterThan(0);
     expect((await remaining(recent.id)).case_items).toBeGreaterThan(0);
     expect(await sweep.sweep('2026-01-02')).toBe(0);
+  });
+
+  it("follows the council's own schedule, set by an administrator, longer or shorter than the defaults", async () => {
+    const own = await fixtures.tenant('retention-own');
+    const ownMo = await fixtures.user(own.id, ['monitoring_officer']);
+    const admin = await fixtures.user(own.id, ['administrator']);
+    const server = app.getHttpServer();
+    const [adminToken, moToken] = [
+      await signInAs(server, own.slug, admin),
+      await signInAs(server, own.slug, ownMo),
+    ];
+    const closed = async (category: 'fraud_theft' | 'gifts_hospitality', outcome: string, closedOn: string) => {
+      const created = await fixtures.case(own.id, {
+        category,
+        staffIds: [ownMo.id],
+        report: { answers: { whatHappened: 'kept' } },
+      });
+      await fixtures.dataSource.transaction(async (m) => {
+        await m.query(`SELECT set_config('nolan.tenant_id', $1, true)`, [own.id]);
+        await m.query(`UPDATE cases SET status = 'closed', outcome = $2, closed_on = $3 WHERE id = $1`, [
+          created.id,
+          outcome,
+          closedOn,
+        ]);
+      });
+      return created;
+    };
+    const inOwn = <T>(sql: string, params: unknown[]): Promise<T> =>
+      fixtures.dataSource.transaction(async (m) => {
+        await m.query(`SELECT set_config('nolan.tenant_id', $1, true)`, [own.id]);
+        return m.query(sql, params) as Promise<T>;
+      });
+    const items = async (caseId: string) =>
+      (await inOwn<{ n: number }[]>(`SELECT count(*)::int AS n FROM case_items WHERE case_id = $1`, [caseId]))[0]!.n;
+    const put = (token: string, overrides: unknown) =>
+      request(server).put('/api/v1/admin/retention').auth(token, { type: 'bearer' }).send({ overrides });
+
+    // By default: proven fraud closed mid-2019 goes on 1 January 2026, unproven fraud closed mid-2024 on
+    // 1 January 2026, gifts and hospitality closed mid-2024 not until mid-2030.
+    const provenFraud = await closed('fraud_theft', 'substantiated', '2019-06-30');
+    const unprovenFraud = await closed('fraud_theft', 'not_substantiated', '2024-06-30');
+    const gifts = await closed('gifts_hospitality', 'not_substantiated', '2024-06-30');
+
+    const bad = await put(adminToken, {
+      'fraud_theft:substantiated': { years: 0, untilEndOfYear: true },
+      parking: { years: 2, untilEndOfYear: false },
+    }).expect(400);
+    expect(bad.body.message).toEqual([
+      expect.stringMatching(/^overrides\.fraud_theft:substantiated\.years must be a whole number from 1 to 100/),
+      expect.stringMatching(/^overrides\.parking: "parking" is not a category/),
+    ]);
+    await put(moToken, {}).expect(403);
+    await request(server)
+      .put('/api/v1/admin/retention')
+      .auth(adminToken, { type: 'bearer' })
+      .send({ overrides: 'forever' })
+      .expect(400);
+
+    const saved = await put(adminToken, {
+      'fraud_theft:substantiated': { years: 10, untilEndOfYear: true },
+      fraud_theft: { years: 3, untilEndOfYear: false },
+      gifts_hospitality: { years: 1, untilEndOfYear: false },
+    }).expect(200);
+    expect(saved.body.notice).toHaveLength(2);
+    expect(saved.body.retentionOverrides).toEqual({
+      'fraud_theft:substantiated': { years: 10, untilEndOfYear: true },
+      fraud_theft: { years: 3, untilEndOfYear: false },
+      gifts_hospitality: { years: 1, untilEndOfYear: false },
+    });
+    const fraud = saved.body.retention.find((e: { category: string }) => e.category === 'fraud_theft');
+    expect(fraud.outcomes.find((o: { outcome: string }) => o.outcome === 'substantiated')).toMatchObject({
+      years: 10,
+      untilEndOfYear: true,
+      overridden: true,
+      defaultYears: 6,
+      defaultUntilEndOfYear: true,
+    });
+    expect(fraud.outcomes.find((o: { outcome: string }) => o.outcome === 'withdrawn')).toMatchObject({
+      years: 3,
+      untilEndOfYear: false,
+      overridden: true,
+    });
+    const [audit] = await inOwn<{ details: unknown }[]>(
+      `SELECT details FROM audit_entries WHERE action = 'config.changed' ORDER BY seq DESC LIMIT 1`,
+      [],
+    );
+    expect(audit!.details).toMatchObject({
+      setting: 'retention',
+      changedKeys: ['fraud_theft', 'fraud_theft:substantiated', 'gifts_hospitality'],
+    });
+
+    const sweep = moduleRef.get(RetentionService);
+    await sweep.sweep('2026-01-02');
+    expect(await items(provenFraud.id)).toBeGreaterThan(0); // kept to the end of 2029
+    expect(await items(unprovenFraud.id)).toBeGreaterThan(0); // kept to 30 June 2027
+    expect(await items(gifts.id)).toBe(0); // one year was enough
+    await sweep.sweep('2027-07-01');
+    expect(await items(unprovenFraud.id)).toBe(0);
+    expect(await items(provenFraud.id)).toBeGreaterThan(0);
+
+    // A schedule edited by hand into something invalid destroys nothing, rather than falling back to
+    // shorter defaults; {} through the API restores the defaults.
+    await inOwn(`UPDATE tenant_retention_settings SET overrides = '{"fraud_theft": {"years": "ten"}}'`, []);
+    await sweep.sweep('2031-01-01');
+    expect(await items(provenFraud.id)).toBeGreaterThan(0);
+    const restored = await put(adminToken, {}).expect(200);
+    expect(restored.body.retentionOverrides).toEqual({});
+    await sweep.sweep('2031-01-01');
+    expect(await items(provenFraud.id)).toBe(0);
   });
 });

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AdminModule } from '../admin/admin.module';
 import { AuthModule } from '../auth/auth.module';
 import { CasesModule } from '../cases/cases.module';
 import { ExportsModule } from '../exports/exports.module';
@@ -18,6 +19,7 @@ import { CoreModule } from './core.module';
     IntakeModule,
     OperationsModule,
     ExportsModule,
+    AdminModule,
   ],
 })
 export class AppModule {}

@@ -3,11 +3,22 @@ import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagg
 import { IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 import { type AuthenticatedStaff, CurrentStaff, StaffAuthGuard } from '../auth/staff-auth.guard';
 import { AssignmentService } from './assignment.service';
+import { IdentityService } from './identity.service';
 
 export class AssignmentDto {
   @ApiProperty({ format: 'uuid', description: 'The staff user (a handler) to assign the case to' })
   @IsUUID('all', { message: 'assigneeId must be a staff user id (a UUID)' })
   assigneeId!: string;
+}
+
+export class CustodyDto {
+  @ApiProperty({
+    description: "The council's escrow recovery passphrase (shown once when the council was set up)",
+  })
+  @IsString({ message: 'recoveryPassphrase is required' })
+  @MinLength(1, { message: 'recoveryPassphrase is required' })
+  @MaxLength(500)
+  recoveryPassphrase!: string;
 }
 
 export class LegalHoldDto {
@@ -19,7 +30,7 @@ export class LegalHoldDto {
 }
 
 /**
- * Assignment, ownership and legal hold on a case (issues #6, #7). A separate controller on the same
+ * Assignment, ownership, legal hold and identity custody on a case (issues #6, #7): what the overseer does. A separate controller on the same
  * `cases` path as CasesController, so the two can grow apart; thin, like every controller here.
  */
 @ApiTags('cases')
@@ -27,7 +38,10 @@ export class LegalHoldDto {
 @UseGuards(StaffAuthGuard)
 @Controller('cases')
 export class AssignmentController {
-  constructor(private readonly assignment: AssignmentService) {}
+  constructor(
+    private readonly assignment: AssignmentService,
+    private readonly identity: IdentityService,
+  ) {}
 
   @Post(':reference/assignment')
   @HttpCode(200)
@@ -72,5 +86,20 @@ export class AssignmentController {
     @Body() body: LegalHoldDto,
   ) {
     return this.assignment.legalHold(staff, reference, false, body.reason);
+  }
+
+  @Post(':reference/identity/custody')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: "The overseer takes custody of the reporter's identity from the escrow key (overseer only)",
+    description:
+      'For an overseer a re-routing could not give the identity scope (its author never held it): the escrow key, unlocked with the recovery passphrase, grants it, and any other scope routing names someone for. 400 for a wrong passphrase; 403 if you do not oversee the case; 409 if you already hold the identity.',
+  })
+  takeCustody(
+    @CurrentStaff() staff: AuthenticatedStaff,
+    @Param('reference') reference: string,
+    @Body() body: CustodyDto,
+  ) {
+    return this.identity.takeCustody(staff, reference, body.recoveryPassphrase);
   }
 }

@@ -1,8 +1,8 @@
 /**
  * Assignment, ownership and legal hold (issue #7 "Assignment"; issue #6 "confirm ownership", "legal
  * hold"). The case's overseer — the monitoring officer, or whoever a conflict route put in their place
- * (the holder of its identity scope in an oversight role) — assigns it to a handler and transfers it
- * to another. Assigning re-grants the report and internal scopes from the overseer's own grants
+ * (whoever routing names as overseer for the case as it stands: CaseAccessService.isOverseer) —
+ * assigns it to a handler and transfers it to another, and sets a legal hold. Assigning re-grants the report and internal scopes from the overseer's own grants
  * (CaseAccessService), so the assignee can read it at once; the assignee may not be anyone the case's
  * conflict set rules out (regulatory.md §3).
  *
@@ -26,11 +26,9 @@ import { SessionStore } from '../auth/session-store';
 import type { AuthenticatedStaff } from '../auth/staff-auth.guard';
 import { inTenant } from '../database/tenant-transaction';
 import { AppError } from '../errors/app-error';
-import { CaseAccessService, staffKeyHolder } from './case-access.service';
+import { CaseAccessService, type KeyHolder, staffKeyHolder } from './case-access.service';
 import { CaseEntity } from './case.entity';
 import { CaseStoreService } from './case-store.service';
-import { CasesRepository } from './cases.repository';
-import { NO_SUCH_CASE } from './cases.service';
 import { packJson } from './item-codec';
 
 const OVERSEER_ONLY =
@@ -51,7 +49,6 @@ export function mapAssignment(c: CaseEntity) {
 export class AssignmentService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly cases: CasesRepository,
     private readonly caseStore: CaseStoreService,
     private readonly sessions: SessionStore,
     private readonly access: CaseAccessService,
@@ -62,13 +59,13 @@ export class AssignmentService {
   async assign(staff: AuthenticatedStaff, reference: string, assigneeId: string) {
     const { session } = staff;
     const key = await this.sessions.unlockedKey(staff);
+    const keys = staffKeyHolder(session.userId, key);
     return inTenant(this.dataSource, session.tenantId, async (m) => {
-      const found = await this.overseen(m, staff, reference);
+      const found = await this.overseen(m, staff, reference, keys);
       if (found.status === 'closed')
         throw new AppError('CONFLICT', 'A closed case cannot be assigned; reopen it first.');
       if (found.assigneeId === assigneeId)
         throw new AppError('CONFLICT', 'The case is already assigned to this person.');
-      const keys = staffKeyHolder(session.userId, key);
       const input = await this.access.routingInput(m, found.id, keys);
       if (!input) throw new AppError('CONFLICT', 'Only someone who can read the report can assign the case.');
       const refusal = await this.access.whyNotHandler(m, input, assigneeId);
@@ -120,7 +117,7 @@ export class AssignmentService {
   async confirmOwnership(staff: AuthenticatedStaff, reference: string) {
     const { session } = staff;
     return inTenant(this.dataSource, session.tenantId, async (m) => {
-      const found = await this.visible(m, staff, reference);
+      const found = await this.access.grantedCase(m, session, reference);
       if (found.assigneeId !== session.userId)
         throw new AppError('FORBIDDEN', 'Only the handler the case is assigned to can confirm they own it.');
       if (found.ownershipConfirmedOn)
@@ -140,8 +137,9 @@ export class AssignmentService {
   /** Sets (held = true) or clears a legal hold, with a reason kept encrypted in the case. */
   async legalHold(staff: AuthenticatedStaff, reference: string, held: boolean, reason: string) {
     const { session } = staff;
+    const keys = staffKeyHolder(session.userId, await this.sessions.unlockedKey(staff));
     return inTenant(this.dataSource, session.tenantId, async (m) => {
-      const found = await this.overseen(m, staff, reference);
+      const found = await this.overseen(m, staff, reference, keys);
       if (found.legalHold === held)
         throw new AppError(
           'CONFLICT',
@@ -168,19 +166,13 @@ export class AssignmentService {
     });
   }
 
-  /** The case, if the caller holds a grant for it (404 otherwise, and always for administrators). */
-  private async visible(m: EntityManager, staff: AuthenticatedStaff, reference: string) {
-    const { session } = staff;
-    if (session.roles.includes('administrator')) throw new AppError('NOT_FOUND', NO_SUCH_CASE);
-    const found = await this.cases.findGrantedByReference(m, session.userId, reference);
-    if (!found) throw new AppError('NOT_FOUND', NO_SUCH_CASE);
-    return found;
-  }
-
-  /** The case, if the caller oversees it: 404 if they cannot see it, 403 if they can but do not oversee it. */
-  private async overseen(m: EntityManager, staff: AuthenticatedStaff, reference: string) {
-    const found = await this.visible(m, staff, reference);
-    if (!(await this.access.isOverseer(m, found.id, staff.session)))
+  /**
+   * The case, if the caller oversees it (CaseAccessService.isOverseer: routing as it stands): 404 if
+   * they hold no grant on it, 403 if they do but routing does not name them its overseer.
+   */
+  private async overseen(m: EntityManager, staff: AuthenticatedStaff, reference: string, keys: KeyHolder) {
+    const found = await this.access.grantedCase(m, staff.session, reference);
+    if (!(await this.access.isOverseer(m, found.id, staff.session, keys)))
       throw new AppError('FORBIDDEN', OVERSEER_ONLY);
     return found;
   }

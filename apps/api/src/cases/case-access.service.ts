@@ -41,9 +41,11 @@ import { AuditService } from '../audit/audit.service';
 import { AppError } from '../errors/app-error';
 import { OutboxRepository } from '../outbox/outbox.repository';
 import { StaffUsersRepository } from '../staff/staff-users.repository';
+import { tenantRoutingInput } from '../tenants/tenant-routing';
 import { readReportScope } from './case-content';
 import { CaseEntity, CaseExclusionEntity, CaseGrantEntity } from './case.entity';
 import { CasesRepository } from './cases.repository';
+import { NO_SUCH_CASE } from './cases.service';
 
 /** Why access changed; carried in the `case.routed` outbox payload and the audit trail. */
 export type RoutingReason = 'assigned' | 'transferred' | 'recused' | 'named_as_involved' | 'rerouted';
@@ -136,12 +138,57 @@ export class CaseAccessService {
   ) {}
 
   /**
-   * The case's overseer is whoever holds its identity scope (the custodian, given it by routing) in an
-   * oversight role: the monitoring officer, or whoever a conflict route put in their place.
+   * The case, if `session`'s user holds a grant for it: 404 otherwise, and always for administrators
+   * (who never read a case). Every per-case action starts here, so "no such case" and "not yours"
+   * look the same from outside.
    */
-  async isOverseer(m: EntityManager, caseId: string, user: { userId: string; roles: readonly string[] }) {
+  async grantedCase(
+    m: EntityManager,
+    session: { userId: string; roles: readonly string[] },
+    reference: string,
+  ): Promise<CaseEntity> {
+    if (session.roles.includes('administrator')) throw new AppError('NOT_FOUND', NO_SUCH_CASE);
+    const found = await this.cases.findGrantedByReference(m, session.userId, reference);
+    if (!found) throw new AppError('NOT_FOUND', NO_SUCH_CASE);
+    return found;
+  }
+
+  /**
+   * The case, if the caller can read its report and so pass it on (recusal, naming someone as
+   * involved, re-routing): 404 as grantedCase, 409 with `why` if they hold the case without the
+   * report scope.
+   */
+  async caseTheyCanPassOn(
+    m: EntityManager,
+    session: { userId: string; roles: readonly string[] },
+    reference: string,
+    why: string,
+  ): Promise<CaseEntity> {
+    const found = await this.grantedCase(m, session, reference);
+    if (!(await this.cases.grantFor(m, found.id, session.userId, 'report')))
+      throw new AppError('CONFLICT', why);
+    return found;
+  }
+
+  /**
+   * THE rule for "the case's overseer", used by every overseer decision (assignment, legal hold, the
+   * decision on an investigated case, the identity custodian's decision): whoever routing names as
+   * overseer for the case as it stands now — its category, the roles its report names and every
+   * exclusion — i.e. the monitoring officer, or whoever a conflict route put in their place. Routing,
+   * not who happens to hold the identity scope, decides: a handler who names the monitoring officer as
+   * involved cannot pass on the identity scope they never held, yet the head of paid service oversees
+   * the case from then on. The caller must already hold a grant on the case (see grantedCase), and
+   * `keys` must open its report (the roles it names); false when they cannot.
+   */
+  async isOverseer(
+    m: EntityManager,
+    caseId: string,
+    user: { userId: string; roles: readonly string[] },
+    keys: KeyHolder,
+  ): Promise<boolean> {
     if (!user.roles.some((r) => OVERSIGHT_ROLES.includes(r as StaffRole))) return false;
-    return (await this.cases.grantFor(m, caseId, user.userId, 'identity')) !== null;
+    const routing = await this.currentRouting(m, caseId, keys);
+    return routing?.kind === 'routed' && routing.overseer.userId === user.userId;
   }
 
   /**
@@ -172,6 +219,8 @@ export class CaseAccessService {
   ): Promise<{ code: 'INVALID_INPUT' | 'CONFLICT'; message: string } | null> {
     const user = await this.users.findById(m, userId);
     if (!user) return { code: 'INVALID_INPUT', message: 'assigneeId must be a staff user of this council' };
+    if (user.deactivatedAt !== null)
+      return { code: 'INVALID_INPUT', message: 'assigneeId is a deactivated account; choose someone active' };
     const roles = user.roles as StaffRole[];
     if (roles.includes('administrator') || !roles.some((r) => HANDLER_ROLES.includes(r)))
       return {
@@ -334,6 +383,8 @@ export class CaseAccessService {
       involvedUserIds: exclusions.filter((e) => e.kind === 'named_as_involved').map((e) => e.userId),
       recusedUserIds: exclusions.filter((e) => e.kind === 'recused').map((e) => e.userId),
       roleHolders: holders.map(({ userId, roles }) => ({ userId, roles })),
+      // The council's own conflict routes and deputy setting; deactivated accounts never get a case.
+      ...(await tenantRoutingInput(m, holders)),
     };
   }
 }

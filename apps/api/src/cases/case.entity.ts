@@ -53,9 +53,16 @@ export class CaseEntity {
   @Column({ type: 'text', default: 'routed' })
   routing!: 'routed' | 'no_eligible_recipient';
 
-  /** The day feedback was last given to the reporter: it meets the 3-month feedback clock (EU-09). */
+  /**
+   * The day feedback was last given to the reporter on the current feedback clock: it meets the 3-month
+   * feedback clock (EU-09). Reopening starts a new clock and clears it; every feedback keeps its own day.
+   */
   @Column({ name: 'feedback_given_on', type: 'date', nullable: true })
   feedbackGivenOn!: string | null;
+
+  /** The day of the latest reopening: the feedback clock then runs 3 months from it. Null if never reopened. */
+  @Column({ name: 'reopened_on', type: 'date', nullable: true })
+  reopenedOn!: string | null;
 
   /** The handler the case is assigned to (by its overseer); null until assigned. */
   @Column({ name: 'assignee_id', type: 'uuid', nullable: true })

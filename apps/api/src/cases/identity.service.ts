@@ -1,15 +1,24 @@
 /**
  * The reporter's identity, custodian-gated (DESIGN.md "Encrypted case store" → "Identity"; issue #7).
  * Identity lives in the identity scope, granted at intake only to the case's overseer (the custodian)
- * and the escrow key. A handler who needs it files a motivated request; the custodian approves or
+ * and the escrow key. Who decides is the overseer by CaseAccessService.isOverseer (routing as it
+ * stands), the same rule as for assignment and decisions; approving also needs their own identity
+ * grant, which a re-routing cannot always give (409 NO_CUSTODIAN_GRANT names the escrow route). A handler who needs it files a motivated request; the custodian approves or
  * refuses with reasons; only on approval does the requester receive an identity grant, made by the
  * custodian from their own. The reporter is told that their identity was disclosed and why. Reasons
  * are encrypted to the internal scope; all of it is audited.
  */
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { decryptWithScope, openGrantAsKey, PublicKeyHandle, regrant } from '@nolan/crypto';
-import { OVERSIGHT_ROLES } from '@nolan/domain';
+import {
+  CryptoError,
+  decryptWithScope,
+  openGrantAsKey,
+  PublicKeyHandle,
+  regrant,
+  unlockPrivateKey,
+  type UnlockedKey,
+} from '@nolan/crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { SessionStore } from '../auth/session-store';
@@ -17,6 +26,8 @@ import type { AuthenticatedStaff } from '../auth/staff-auth.guard';
 import { inTenant } from '../database/tenant-transaction';
 import { AppError } from '../errors/app-error';
 import { StaffUsersRepository } from '../staff/staff-users.repository';
+import { TenantsRepository } from '../tenants/tenants.repository';
+import { CaseAccessService, escrowKeyHolder, staffKeyHolder } from './case-access.service';
 import { CaseGrantEntity, type CaseEntity } from './case.entity';
 import { CaseStoreService } from './case-store.service';
 import { CasesRepository } from './cases.repository';
@@ -24,6 +35,14 @@ import { NO_SUCH_CASE } from './cases.service';
 import { IdentityRequestEntity } from './identity-request.entity';
 import { packJson, unpackJson } from './item-codec';
 import { ReporterMessages } from './reporter-messages';
+
+/** Why an overseer without the identity scope cannot approve a request, and what to do about it. */
+export const NO_CUSTODIAN_GRANT =
+  'You oversee this case but do not hold the reporter’s identity, so you cannot share it: it was not passed ' +
+  'on to you when the case was re-routed to you, because whoever re-routed it did not hold it. The council’s ' +
+  'escrow key holds every case’s identity: the monitoring officer’s recovery passphrase opens it, and ' +
+  'POST /api/v1/cases/{reference}/identity/custody with that passphrase gives you the identity scope, after ' +
+  'which you can approve. You can refuse this request now.';
 
 @Injectable()
 export class IdentityService {
@@ -35,6 +54,8 @@ export class IdentityService {
     private readonly sessions: SessionStore,
     private readonly reporterMessages: ReporterMessages,
     private readonly audit: AuditService,
+    private readonly access: CaseAccessService,
+    private readonly tenants: TenantsRepository,
   ) {}
 
   async request(staff: AuthenticatedStaff, reference: string, reason: string) {
@@ -124,8 +145,7 @@ export class IdentityService {
     const key = await this.sessions.unlockedKey(staff);
     return inTenant(this.dataSource, session.tenantId, async (m) => {
       const found = await this.visibleCase(m, staff, reference);
-      const custodianGrant = await this.cases.grantFor(m, found.id, session.userId, 'identity');
-      if (!custodianGrant || !session.roles.some((r) => OVERSIGHT_ROLES.includes(r))) {
+      if (!(await this.access.isOverseer(m, found.id, session, staffKeyHolder(session.userId, key)))) {
         throw new AppError(
           'FORBIDDEN',
           'Only the custodian of the reporter’s identity (the monitoring officer, or whoever oversees this case) can decide.',
@@ -139,6 +159,11 @@ export class IdentityService {
         throw new AppError('CONFLICT', `This request was already ${request.status}.`);
       if (request.requesterId === session.userId)
         throw new AppError('CONFLICT', 'You cannot decide your own request.');
+      // Sharing the identity re-grants it from the custodian's own grant. An overseer put in place by a
+      // re-routing whose author never held the identity scope (e.g. a handler naming the monitoring
+      // officer as involved) has none: they may refuse, but approving must wait for the escrow route.
+      const custodianGrant = await this.cases.grantFor(m, found.id, session.userId, 'identity');
+      if (approve && !custodianGrant) throw new AppError('CONFLICT', NO_CUSTODIAN_GRANT);
       const today = new Date().toISOString().slice(0, 10);
       await m
         .getRepository(IdentityRequestEntity)
@@ -164,7 +189,7 @@ export class IdentityService {
           granteeId: requester.userId,
           encryptedScopeKey: Buffer.from(
             await regrant(
-              new Uint8Array(custodianGrant.encryptedScopeKey),
+              new Uint8Array((custodianGrant as CaseGrantEntity).encryptedScopeKey),
               key,
               await PublicKeyHandle.parse(requester.publicKey),
             ),
@@ -189,6 +214,48 @@ export class IdentityService {
         details: { requestId, approved: approve },
       });
       return { id: requestId, status: approve ? 'approved' : 'refused' };
+    });
+  }
+
+  /**
+   * The escrow route to custody: the case's overseer who lacks the identity scope (see
+   * NO_CUSTODIAN_GRANT) unlocks the council's escrow key with its recovery passphrase, and the case is
+   * re-routed from the escrow's grants, so whoever routing names receives every scope they miss — the
+   * overseer the identity scope. Every grant is audited by CaseAccessService (keysFrom: 'escrow'); the escrow key is only
+   * held for this request. 400 for a wrong passphrase, 403 for anyone but the overseer, 409 for an
+   * overseer who already holds the identity.
+   */
+  async takeCustody(staff: AuthenticatedStaff, reference: string, recoveryPassphrase: string) {
+    const { session } = staff;
+    const key = await this.sessions.unlockedKey(staff);
+    const tenant = await this.tenants.findById(session.tenantId);
+    if (!tenant) throw new AppError('UNAUTHENTICATED', 'Sign in to continue.');
+    let escrow: UnlockedKey;
+    try {
+      escrow = await unlockPrivateKey(tenant.escrowPrivateKeyEncrypted, recoveryPassphrase);
+    } catch (error) {
+      if (error instanceof CryptoError && error.code === 'WRONG_PASSPHRASE')
+        throw new AppError('INVALID_INPUT', ["recoveryPassphrase is not this council's recovery passphrase"]);
+      throw error;
+    }
+    return inTenant(this.dataSource, session.tenantId, async (m) => {
+      const found = await this.visibleCase(m, staff, reference);
+      if (!(await this.access.isOverseer(m, found.id, session, staffKeyHolder(session.userId, key))))
+        throw new AppError(
+          'FORBIDDEN',
+          'Only the case’s overseer (the monitoring officer, or whoever a conflict route put in their place) can take custody of the reporter’s identity.',
+        );
+      if (await this.cases.grantFor(m, found.id, session.userId, 'identity'))
+        throw new AppError('CONFLICT', 'You already hold the reporter’s identity for this case.');
+      const outcome = await this.access.change(m, {
+        tenantId: session.tenantId,
+        caseId: found.id,
+        actor: { type: 'staff', id: session.userId },
+        keys: escrowKeyHolder(escrow),
+        reason: 'rerouted',
+        reroute: true,
+      });
+      return { custodian: true, passedTo: outcome.newGrantees.length };
     });
   }
 

@@ -7,7 +7,6 @@ import { AppError } from '../errors/app-error';
 import type { StaffUsersRepository } from '../staff/staff-users.repository';
 import type { AccessChange, CaseAccessService } from './case-access.service';
 import type { CaseStoreService } from './case-store.service';
-import type { CasesRepository } from './cases.repository';
 import { InvolvementService } from './involvement.service';
 
 const MO = '22222222-2222-4222-8222-222222222222';
@@ -39,10 +38,7 @@ describe(InvolvementService.name, () => {
     const dataSource = {
       transaction: (work: (m: EntityManager) => Promise<unknown>) => work(manager),
     } as unknown as DataSource;
-    const cases = {
-      findGrantedByReference: jest.fn().mockResolvedValue({ id: 'case-1' }),
-      grantFor: jest.fn().mockResolvedValue({ id: 'grant' }),
-    } as unknown as CasesRepository;
+    const caseTheyCanPassOn = jest.fn().mockResolvedValue({ id: 'case-1' });
     const users = {
       findById: jest.fn(async (_m: unknown, id: string) => (id === MO ? { id: MO } : null)),
       roleHolders: jest.fn().mockResolvedValue([
@@ -56,11 +52,10 @@ describe(InvolvementService.name, () => {
     } as unknown as SessionStore;
     sut = new InvolvementService(
       dataSource,
-      cases,
       { addItem } as unknown as CaseStoreService,
       users,
       sessions,
-      { change } as unknown as CaseAccessService,
+      { change, caseTheyCanPassOn } as unknown as CaseAccessService,
       { append } as unknown as AuditService,
     );
   });

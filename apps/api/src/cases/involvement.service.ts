@@ -40,7 +40,6 @@ import {
   staffKeyHolder,
 } from './case-access.service';
 import { CaseStoreService, type ItemAuthor } from './case-store.service';
-import { CasesRepository } from './cases.repository';
 import { NO_SUCH_CASE } from './cases.service';
 import { packJson } from './item-codec';
 
@@ -60,7 +59,6 @@ export interface NamingResult {
 export class InvolvementService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly cases: CasesRepository,
     private readonly caseStore: CaseStoreService,
     private readonly users: StaffUsersRepository,
     private readonly sessions: SessionStore,
@@ -85,14 +83,12 @@ export class InvolvementService {
     if (!reason) throw new AppError('INVALID_INPUT', ['reason is required']);
     const key = await this.sessions.unlockedKey(staff);
     return inTenant(this.dataSource, session.tenantId, async (m) => {
-      const found = await this.cases.findGrantedByReference(m, session.userId, reference);
-      if (!found) throw new AppError('NOT_FOUND', NO_SUCH_CASE);
-      if (!(await this.cases.grantFor(m, found.id, session.userId, 'report'))) {
-        throw new AppError(
-          'CONFLICT',
-          'Only a handler who can read the report can name someone as involved and pass the case on.',
-        );
-      }
+      const found = await this.access.caseTheyCanPassOn(
+        m,
+        session,
+        reference,
+        'Only a handler who can read the report can name someone as involved and pass the case on.',
+      );
       let people: string[];
       if (body.userId !== undefined) {
         const user = await this.users.findById(m, body.userId);

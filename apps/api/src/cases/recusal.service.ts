@@ -14,18 +14,14 @@ import type { DataSource } from 'typeorm';
 import { SessionStore } from '../auth/session-store';
 import type { AuthenticatedStaff } from '../auth/staff-auth.guard';
 import { inTenant } from '../database/tenant-transaction';
-import { AppError } from '../errors/app-error';
 import { CaseAccessService, staffKeyHolder } from './case-access.service';
 import { CaseStoreService } from './case-store.service';
-import { CasesRepository } from './cases.repository';
-import { NO_SUCH_CASE } from './cases.service';
 import { packJson } from './item-codec';
 
 @Injectable()
 export class RecusalService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly cases: CasesRepository,
     private readonly caseStore: CaseStoreService,
     private readonly sessions: SessionStore,
     private readonly access: CaseAccessService,
@@ -35,13 +31,12 @@ export class RecusalService {
     const { session } = staff;
     const key = await this.sessions.unlockedKey(staff);
     return inTenant(this.dataSource, session.tenantId, async (m) => {
-      const found = await this.cases.findGrantedByReference(m, session.userId, reference);
-      if (!found || session.roles.includes('administrator')) throw new AppError('NOT_FOUND', NO_SUCH_CASE);
-      if (!(await this.cases.grantFor(m, found.id, session.userId, 'report')))
-        throw new AppError(
-          'CONFLICT',
-          'Only a handler who can read the report can recuse and pass the case on.',
-        );
+      const found = await this.access.caseTheyCanPassOn(
+        m,
+        session,
+        reference,
+        'Only a handler who can read the report can recuse and pass the case on.',
+      );
       const outcome = await this.access.change(m, {
         tenantId: session.tenantId,
         caseId: found.id,

@@ -35,7 +35,6 @@ import {
   getCategory,
   isCategoryId,
   OTHER_PROCEDURE_LABELS,
-  OVERSIGHT_ROLES,
   recordedTransitionData,
   type StaffRole,
   toLondonDate,
@@ -106,17 +105,29 @@ export class TransitionsService {
       }
       const today = toLondonDate(new Date());
       const changes: Partial<CaseEntity> = { status: result.to, outcome: result.outcome };
-      if (result.to === 'acknowledged') {
-        const clock = isCategoryId(found.category) ? getCategory(found.category).clock : 'standard';
-        const sla = computeSlaDates({
+      const feedbackDue = (dates: { acknowledgedOn: string | null; reopenedOn: string | null }) =>
+        computeSlaDates({
           receivedOn: toLondonDate(found.receivedAt),
-          acknowledgedOn: today,
-          clock,
-        });
-        Object.assign(changes, { acknowledgedOn: today, feedbackDue: sla.feedbackDue });
+          ...dates,
+          clock: isCategoryId(found.category) ? getCategory(found.category).clock : 'standard',
+        }).feedbackDue;
+      if (result.to === 'acknowledged') {
+        const dates = { acknowledgedOn: today, reopenedOn: found.reopenedOn };
+        Object.assign(changes, { acknowledgedOn: today, feedbackDue: feedbackDue(dates) });
       }
       if (result.to === 'closed') changes.closedOn = today;
-      if (result.to === 'reopened') Object.assign(changes, { closedOn: null, outcome: null });
+      // Reopening starts a new feedback clock, 3 months from today (libs/domain sla.ts): feedback given
+      // before it answered the case as it was closed, so it no longer meets the clock.
+      if (result.to === 'reopened') {
+        const dates = { acknowledgedOn: found.acknowledgedOn, reopenedOn: today };
+        Object.assign(changes, {
+          closedOn: null,
+          outcome: null,
+          reopenedOn: today,
+          feedbackDue: feedbackDue(dates),
+          feedbackGivenOn: null,
+        });
+      }
       await m.getRepository(CaseEntity).update({ id: found.id }, changes);
 
       const data = recordedTransitionData(command);
@@ -158,11 +169,8 @@ export class TransitionsService {
   /**
    * What the move needs to know about the case: for findings, the current plan's allegations and the
    * evidence and interview records on the case (findings may cite them by id); for a
-   * decision, the findings it rests on and whether the actor is the case's overseer: whoever routing
-   * names as overseer for the case as it stands now (its category, the roles its report names and
-   * every exclusion) — the monitoring officer, or the conflict route's lead in their place. Routing,
-   * not the identity grant, decides: a handler who names the monitoring officer as involved cannot
-   * pass on the identity scope they never held, yet the head of paid service still oversees the case.
+   * decision, the findings it rests on and whether the actor is the case's overseer
+   * (CaseAccessService.isOverseer: routing as it stands, the one rule every overseer decision uses).
    */
   private async context(
     m: EntityManager,
@@ -186,12 +194,13 @@ export class TransitionsService {
     if (to === 'closed' && found.status === 'decision') {
       const recorded = await this.latestTransitionData(m, found.id, session.userId, key, 'decision');
       const findings = (recorded as { findings?: { finding: AllegationFindingValue }[] } | null)?.findings;
-      const routing = session.roles.some((role) => OVERSIGHT_ROLES.includes(role))
-        ? await this.access.currentRouting(m, found.id, staffKeyHolder(session.userId, key))
-        : null;
-      const overseer = routing?.kind === 'routed' && routing.overseer.userId === session.userId;
       return {
-        actorIsOverseer: overseer,
+        actorIsOverseer: await this.access.isOverseer(
+          m,
+          found.id,
+          session,
+          staffKeyHolder(session.userId, key),
+        ),
         ...(Array.isArray(findings) ? { findings: findings.map((f) => f.finding) } : {}),
       };
     }

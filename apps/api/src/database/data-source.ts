@@ -15,6 +15,8 @@ import { OutboxEntity } from '../outbox/outbox.entity';
 import { StaffUserEntity } from '../staff/staff-user.entity';
 import { TenantEntity } from '../tenants/tenant.entity';
 import { TenantSigningKeyEntity } from '../tenants/tenant-signing-key.entity';
+import { TenantRetentionSettingsEntity } from '../tenants/tenant-retention-settings.entity';
+import { TenantRoutingSettingsEntity } from '../tenants/tenant-routing-settings.entity';
 import { Foundation1763900000000 } from './migrations/1763900000000-foundation';
 import { AuditTrail1763900100000 } from './migrations/1763900100000-audit-trail';
 import { StaffSignIn1763900200000 } from './migrations/1763900200000-staff-sign-in';
@@ -30,11 +32,16 @@ import { TenantSigningKeys1763901400000 } from './migrations/1763901400000-tenan
 import { CaseLinks1763901200000 } from './migrations/1763901200000-case-links';
 import { Assignment1763901100000 } from './migrations/1763901100000-assignment';
 import { Feedback1763901300000 } from './migrations/1763901300000-feedback';
+import { AdminSettings1763901500000 } from './migrations/1763901500000-admin-settings';
+import { ReopenedOn1763901600000 } from './migrations/1763901600000-reopened-on';
+import { RetentionSettings1763901700000 } from './migrations/1763901700000-retention-settings';
 
 /** Every entity, listed so the webpack bundle carries them (no globs at run time). */
 export const ENTITIES = [
   TenantEntity,
   TenantSigningKeyEntity,
+  TenantRoutingSettingsEntity,
+  TenantRetentionSettingsEntity,
   StaffUserEntity,
   AuditEntryEntity,
   AuditCheckpointEntity,
@@ -65,6 +72,9 @@ export const MIGRATIONS = [
   Assignment1763901100000,
   CaseLinks1763901200000,
   Feedback1763901300000,
+  AdminSettings1763901500000,
+  ReopenedOn1763901600000,
+  RetentionSettings1763901700000,
 ];
 
 export function dataSourceOptions(url: string) {

@@ -30,6 +30,7 @@ import { AppError } from '../errors/app-error';
 import { OutboxRepository } from '../outbox/outbox.repository';
 import { StaffUsersRepository } from '../staff/staff-users.repository';
 import type { TenantEntity } from '../tenants/tenant.entity';
+import { tenantRoutingInput } from '../tenants/tenant-routing';
 import { TenantsRepository } from '../tenants/tenants.repository';
 
 export interface HumanProof {
@@ -79,7 +80,9 @@ export class IntakeService {
   /** The form for this council: categories, questions, the people it may involve, identity, files. */
   async form(slug: string) {
     const tenant = await this.tenant(slug);
-    const holders = await inTenant(this.dataSource, tenant.id, (m) => this.users.roleHolders(m));
+    const holders = (await inTenant(this.dataSource, tenant.id, (m) => this.users.roleHolders(m))).filter(
+      (h) => h.active,
+    );
     return {
       tenant: { slug: tenant.slug, name: tenant.name },
       anonymity: ANONYMITY_STATEMENT,
@@ -172,6 +175,8 @@ export class IntakeService {
         involvedUserIds: [],
         recusedUserIds: [],
         roleHolders: holders.map(({ userId, roles }) => ({ userId, roles })),
+        // The council's own conflict routes and deputy setting; deactivated accounts never get a case.
+        ...(await tenantRoutingInput(m, holders)),
       });
       const keyOf = new Map(holders.map((h) => [h.userId, h.publicKey]));
       const staffIds =

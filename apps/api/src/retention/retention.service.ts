@@ -3,7 +3,8 @@
  * without a legal hold, are destroyed by crypto-shredding — their encrypted content, every scope key
  * and every grant (staff, escrow, reporter) are deleted, so nobody can read them again, not even with
  * the escrow passphrase. The case row stays, as the anonymous statistics row (category, outcome, dates),
- * and the audit trail records the fact. Periods come from libs/domain's retention rules.
+ * and the audit trail records the fact. Periods come from libs/domain's retention rules with the
+ * council's own overrides (tenant-retention.ts), read in the same transaction as the candidates.
  */
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -19,6 +20,7 @@ import { AuditService } from '../audit/audit.service';
 import { CaseEntity } from '../cases/case.entity';
 import { inTenant } from '../database/tenant-transaction';
 import { TenantEntity } from '../tenants/tenant.entity';
+import { tenantRetention } from '../tenants/tenant-retention';
 
 // Everything of a case but its statistics row. (notifications hold only outbox and user ids.)
 const CONTENT_TABLES = [
@@ -41,14 +43,21 @@ export class RetentionService {
   async sweep(today: LocalDate): Promise<number> {
     let destroyed = 0;
     for (const tenant of await this.dataSource.getRepository(TenantEntity).find({ select: { id: true } })) {
-      const candidates = await inTenant(this.dataSource, tenant.id, (m) =>
-        m
+      const { candidates, retention } = await inTenant(this.dataSource, tenant.id, async (m) => ({
+        retention: await tenantRetention(m),
+        candidates: await m
           .getRepository(CaseEntity)
           .find({ where: { status: 'closed', legalHold: false, destroyedOn: IsNull() } }),
-      );
+      }));
+      if (!retention.valid) continue;
       for (const c of candidates) {
         if (c.destroyedOn || !c.closedOn) continue;
-        const keepUntil = retainUntil(c.category as CategoryId, c.outcome as CaseOutcome | null, c.closedOn);
+        const keepUntil = retainUntil(
+          c.category as CategoryId,
+          c.outcome as CaseOutcome | null,
+          c.closedOn,
+          retention.policy,
+        );
         if (compareLocalDates(today, keepUntil) <= 0) continue;
         await inTenant(this.dataSource, tenant.id, async (m) => {
           // Re-read under lock: a legal hold set meanwhile wins.

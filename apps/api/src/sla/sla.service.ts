@@ -4,7 +4,8 @@
  * changes stage its timers are (re)scheduled as delayed BullMQ jobs, each with an id made of case, clock
  * and date, so rescheduling is idempotent. A timer does nothing but re-check the case when it fires:
  * acknowledging or closing a case "cancels" its timers because they then find nothing to do, and a
- * timer whose date has moved finds itself stale. Reminders go to the case's handlers; breaches and the
+ * timer whose date has moved finds itself stale (as the feedback timers do when a reopening starts a new
+ * 3-month clock). Reminders go to the case's handlers; breaches and the
  * safeguarding referral deadline escalate to its overseer (the monitoring officer, or whoever a
  * conflict route put in their place). Notices carry no content.
  */
@@ -68,12 +69,18 @@ export function firingInstant(day: LocalDate): Date {
 /** The timers a case should have now, from the domain's calendar (pure). */
 export function timersFor(
   c: Pick<CaseEntity, 'id' | 'tenantId' | 'category' | 'status' | 'receivedAt' | 'acknowledgedOn'> &
-    Partial<Pick<CaseEntity, 'feedbackGivenOn' | 'assigneeId' | 'assignedOn' | 'ownershipConfirmedOn'>>,
+    Partial<
+      Pick<
+        CaseEntity,
+        'feedbackGivenOn' | 'reopenedOn' | 'assigneeId' | 'assignedOn' | 'ownershipConfirmedOn'
+      >
+    >,
 ): SlaTimer[] {
   const clock = isCategoryId(c.category) ? getCategory(c.category).clock : 'standard';
   const dates = computeSlaDates({
     receivedOn: toLondonDate(c.receivedAt),
     acknowledgedOn: c.acknowledgedOn,
+    reopenedOn: c.reopenedOn ?? null,
     clock,
   });
   const base = { tenantId: c.tenantId, caseId: c.id };
@@ -101,7 +108,9 @@ export function timersFor(
     }
   }
   // Feedback given (interim feedback counts, EU-09) meets the feedback clock: its timers then find
-  // nothing to do when they fire, like the acknowledgement timers once a case is acknowledged.
+  // nothing to do when they fire, like the acknowledgement timers once a case is acknowledged. A
+  // reopened case has a new clock from the reopening (its due date moves, so the old timers are stale)
+  // and no feedback on it until some is given again (reopening clears feedback_given_on).
   if (c.status !== 'closed' && !c.feedbackGivenOn) {
     timers.push({
       ...base,

@@ -54,6 +54,13 @@ export class StaffUserEntity {
   @Column({ name: 'external_key_fingerprint', type: 'text', nullable: true })
   externalKeyFingerprint!: string | null;
 
+  /**
+   * Set when an administrator deactivated the account: no sign-in, never routed to. The row stays, since
+   * grants, audit entries and case history refer to it; clearing it reactivates the account.
+   */
+  @Column({ name: 'deactivated_at', type: 'timestamptz', nullable: true })
+  deactivatedAt!: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 }

@@ -37,6 +37,52 @@ describe('SLA calendar', () => {
     expect(dates.feedbackDue).toBe('2025-06-17');
   });
 
+  it('gives a reopened case a new feedback clock of 3 months from the reopening', () => {
+    const dates = computeSlaDates({
+      receivedOn: '2025-03-10',
+      acknowledgedOn: '2025-03-12',
+      reopenedOn: '2025-09-01',
+      clock: 'standard',
+    });
+    expect(dates.feedbackDue).toBe('2025-12-01');
+    expect(dates.feedbackReminder).toBe('2025-11-17');
+    // The acknowledgement clock is untouched: it was met, or missed, long ago.
+    expect(dates.acknowledgementDue).toBe('2025-03-17');
+    expect(() =>
+      computeSlaDates({ receivedOn: '2025-03-10', reopenedOn: '2025-03-09', clock: 'standard' }),
+    ).toThrow('reopenedOn cannot be before receivedOn.');
+    expect(() =>
+      computeSlaDates({ receivedOn: '2025-03-10', reopenedOn: 'last week', clock: 'standard' }),
+    ).toThrow('reopenedOn must be a date in the form YYYY-MM-DD.');
+  });
+
+  it('should give any reopened case its feedback deadline after the reopening, whenever it was acknowledged', () => {
+    fc.assert(
+      fc.property(
+        receipt,
+        fc.option(fc.integer({ min: 0, max: 30 })),
+        fc.integer({ min: 0, max: 2000 }),
+        policy,
+        (receivedOn, ackAfter, reopenAfter, overrides) => {
+          const reopenedOn = shift(receivedOn, reopenAfter);
+          const dates = computeSlaDates({
+            receivedOn,
+            acknowledgedOn: ackAfter === null ? null : shift(receivedOn, ackAfter),
+            reopenedOn,
+            clock: 'standard',
+            policy: overrides,
+          });
+          expect(compareLocalDates(dates.feedbackDue, reopenedOn)).toBeGreaterThan(0);
+          expect(dates.feedbackDue).toBe(
+            computeSlaDates({ receivedOn, acknowledgedOn: reopenedOn, clock: 'standard', policy: overrides })
+              .feedbackDue,
+          );
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   it('clamps the feedback deadline to the end of February', () => {
     expect(
       computeSlaDates({ receivedOn: '2025-11-28', acknowledgedOn: '2025-11-30', clock: 'standard' })

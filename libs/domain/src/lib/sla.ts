@@ -5,7 +5,9 @@
 //
 // Defaults follow the EU Directive, which the regulatory notes recommend for UK use too: 7 calendar days
 // to acknowledge, feedback within 3 months of the acknowledgement, or of the end of the 7-day window if no
-// acknowledgement was sent. A tenant can choose its own policy (e.g. 5 working days to acknowledge).
+// acknowledgement was sent. A reopened case gets a new feedback clock: 3 months from the reopening, read as
+// EU-09's acknowledgement of what is in effect a fresh follow-up (the earlier feedback answered the case as
+// it was closed; the reporter is owed feedback on what reopening leads to). A tenant can choose its own policy (e.g. 5 working days to acknowledge).
 
 import { isBankHoliday } from './bank-holidays';
 import type { SlaClock } from './categories';
@@ -77,6 +79,11 @@ export interface SlaInput {
   readonly receivedOn: LocalDate;
   /** The local date the acknowledgement was sent, if it has been. */
   readonly acknowledgedOn?: LocalDate | null;
+  /**
+   * The local date the case was last reopened, if it has been: the feedback clock then runs from here
+   * (feedback given before the reopening does not meet it).
+   */
+  readonly reopenedOn?: LocalDate | null;
   /** The category's clock; 'safeguarding' adds the referral deadline. */
   readonly clock: SlaClock;
   /** The tenant's overrides of DEFAULT_SLA_POLICY. */
@@ -122,14 +129,15 @@ export function validateSlaPolicy(policy: SlaPolicy): string[] {
  *
  * Feedback is due `feedbackMonths` after the acknowledgement; if none has been sent, after the end of the
  * acknowledgement window (the earlier of the policy's due date and the statutory 7 calendar days, so a
- * looser local policy never pushes feedback past EU-09).
- * @throws RangeError for an invalid date or policy, or an acknowledgement before receipt.
+ * looser local policy never pushes feedback past EU-09); for a reopened case, after the (latest)
+ * reopening, whatever came before.
+ * @throws RangeError for an invalid date or policy, or an acknowledgement or reopening before receipt.
  */
 export function computeSlaDates(input: SlaInput): SlaDates {
   const policy: SlaPolicy = { ...DEFAULT_SLA_POLICY, ...input.policy };
   const problems = validateSlaPolicy(policy);
   if (problems.length > 0) throw new RangeError(`Invalid SLA policy: ${problems.join(' ')}`);
-  const { receivedOn, acknowledgedOn } = input;
+  const { receivedOn, acknowledgedOn, reopenedOn } = input;
   if (!isLocalDate(receivedOn)) throw new RangeError('receivedOn must be a date in the form YYYY-MM-DD.');
   if (acknowledgedOn != null) {
     if (!isLocalDate(acknowledgedOn)) {
@@ -137,6 +145,12 @@ export function computeSlaDates(input: SlaInput): SlaDates {
     }
     if (compareLocalDates(acknowledgedOn, receivedOn) < 0) {
       throw new RangeError('acknowledgedOn cannot be before receivedOn.');
+    }
+  }
+  if (reopenedOn != null) {
+    if (!isLocalDate(reopenedOn)) throw new RangeError('reopenedOn must be a date in the form YYYY-MM-DD.');
+    if (compareLocalDates(reopenedOn, receivedOn) < 0) {
+      throw new RangeError('reopenedOn cannot be before receivedOn.');
     }
   }
 
@@ -149,6 +163,7 @@ export function computeSlaDates(input: SlaInput): SlaDates {
   const acknowledgementDue = addAckDays(policy.acknowledgementDays);
   const statutoryEnd = addCalendarDays(receivedOn, STATUTORY_ACKNOWLEDGEMENT_DAYS);
   const feedbackBase =
+    reopenedOn ??
     acknowledgedOn ??
     (compareLocalDates(acknowledgementDue, statutoryEnd) < 0 ? acknowledgementDue : statutoryEnd);
   const feedbackDue = addMonths(feedbackBase, policy.feedbackMonths);

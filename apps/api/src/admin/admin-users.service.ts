@@ -1,0 +1,240 @@
+/**
+ * Staff accounts for the council's administrators (issue #4 "no admin HTTP API for users and roles yet",
+ * #8 admin pages). Accounts are made by the same provisioning code as the operator CLI (staff-provisioning:
+ * Argon2id password, key pair locked under it), so an account made here is the same as one made there.
+ * Every change is audited ('config.changed' with the setting and ids, never names or addresses).
+ *
+ * What a change does to cases, on purpose:
+ * - Roles: the new set takes effect at once (the person's sessions end, since a session carries its
+ *   roles). Existing cases are NOT re-routed: whoever holds a case keeps it until the monitoring officer
+ *   transfers it; new cases follow the new roles. Re-routing silently would move cases behind the
+ *   monitoring officer's back, and an administrator must not learn which cases exist.
+ * - Deactivation: sessions end, sign-in answers as for an unknown address, no new case is routed to the
+ *   person and nobody can assign them one. The grants they hold stay (locked under a key only they can
+ *   open), so no case is lost and reactivation restores them; their cases need transferring by the MO.
+ * - Two-factor reset: the next sign-in sets it up again; sessions end.
+ * The council always keeps one active administrator, or nobody could undo a mistake here.
+ */
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { STAFF_ROLE_LABELS, type StaffRole } from '@nolan/domain';
+import { type DataSource, type EntityManager, QueryFailedError } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { SessionStore, type StaffSession } from '../auth/session-store';
+import { APP_CONFIG, type AppConfig } from '../config/config';
+import { inTenant } from '../database/tenant-transaction';
+import { AppError } from '../errors/app-error';
+import { createStaffUser, resetTotp } from '../staff/staff-provisioning';
+import { StaffUserEntity } from '../staff/staff-user.entity';
+import { StaffUsersRepository } from '../staff/staff-users.repository';
+import { AdminRoutingService } from './admin-routing.service';
+import type {
+  AdminUserPage,
+  AdminUserView,
+  CreatedUserView,
+  UpdatedUserView,
+} from './dto/admin-responses.dto';
+
+const NO_SUCH_USER = 'There is no such user in this council.';
+
+export function mapAdminUser(u: StaffUserEntity): AdminUserView {
+  return {
+    id: u.id,
+    email: u.email,
+    name: u.displayName,
+    roles: [...u.roles],
+    active: u.deactivatedAt === null,
+    deactivatedAt: u.deactivatedAt?.toISOString() ?? null,
+    twoFactorEnrolled: u.totpEnrolledAt !== null,
+    keyFingerprint: u.keyFingerprint,
+    createdAt: u.createdAt.toISOString(),
+  };
+}
+
+/**
+ * Why a set of roles may not be held together, or null. An administrator never reads a case (DESIGN.md
+ * "Who uses it"), so the administrator role stays on an account of its own.
+ */
+export function whyNotRoles(roles: readonly string[]): string | null {
+  if (roles.includes('administrator') && roles.length > 1)
+    return 'roles: administrator cannot be combined with another role, because administrators never read a case; use a separate account';
+  return null;
+}
+
+function roleList(roles: readonly string[]): string {
+  return roles.map((r) => STAFF_ROLE_LABELS[r as StaffRole]?.toLowerCase() ?? r).join(', ');
+}
+
+@Injectable()
+export class AdminUsersService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly users: StaffUsersRepository,
+    private readonly sessions: SessionStore,
+    private readonly audit: AuditService,
+    private readonly routing: AdminRoutingService,
+  ) {}
+
+  async list(
+    session: StaffSession,
+    filter: { role?: string; active?: boolean; limit: number; offset: number },
+  ): Promise<AdminUserPage> {
+    const { items, total } = await inTenant(this.dataSource, session.tenantId, (m) =>
+      this.users.list(m, filter),
+    );
+    return { items: items.map(mapAdminUser), total, limit: filter.limit, offset: filter.offset };
+  }
+
+  async get(session: StaffSession, userId: string): Promise<AdminUserView> {
+    return inTenant(this.dataSource, session.tenantId, async (m) =>
+      mapAdminUser(await this.require(m, userId)),
+    );
+  }
+
+  async create(
+    session: StaffSession,
+    body: { email: string; name: string; roles: string[] },
+  ): Promise<CreatedUserView> {
+    const refusal = whyNotRoles(body.roles);
+    if (refusal) throw new AppError('INVALID_INPUT', [refusal]);
+    const email = body.email.trim().toLowerCase();
+    try {
+      return await inTenant(this.dataSource, session.tenantId, async (m) => {
+        if (await m.getRepository(StaffUserEntity).findOne({ where: { email }, select: { id: true } }))
+          throw new AppError('CONFLICT', 'There is already an account with this e-mail address.');
+        const created = await createStaffUser(m, this.config.sessionSecret, {
+          tenantId: session.tenantId,
+          email,
+          name: body.name.trim(),
+          roles: body.roles,
+        });
+        await this.audit.append(m, {
+          actor: { type: 'staff', id: session.userId },
+          action: 'config.changed',
+          details: { setting: 'staff_user.created', userId: created.user.id, roles: [...created.user.roles] },
+        });
+        return {
+          user: mapAdminUser(created.user),
+          temporaryPassword: created.password,
+          notice: [
+            'The temporary password is shown only now. Give it to the person directly (in person or by phone), never in the same e-mail as the address.',
+            'At first sign-in they set up two-factor sign-in with an authenticator app, then should change the password.',
+            'New cases are routed to them by their roles from now on.',
+          ],
+        };
+      });
+    } catch (error) {
+      // Two administrators adding the same address at once: the unique index decides, and says so.
+      if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23505')
+        throw new AppError('CONFLICT', 'There is already an account with this e-mail address.');
+      throw error;
+    }
+  }
+
+  async update(
+    session: StaffSession,
+    userId: string,
+    body: { roles?: string[]; active?: boolean },
+  ): Promise<UpdatedUserView> {
+    if (body.roles === undefined && body.active === undefined)
+      throw new AppError('INVALID_INPUT', ['Give roles, active or both.']);
+    if (body.roles) {
+      const refusal = whyNotRoles(body.roles);
+      if (refusal) throw new AppError('INVALID_INPUT', [refusal]);
+    }
+    const result = await inTenant(this.dataSource, session.tenantId, async (m) => {
+      const user = await this.require(m, userId);
+      const roles = (body.roles ?? user.roles) as StaffRole[];
+      const active = body.active ?? user.deactivatedAt === null;
+      const wasActive = user.deactivatedAt === null;
+      const added = roles.filter((r) => !user.roles.includes(r));
+      const removed = user.roles.filter((r) => !roles.includes(r));
+      const rolesChanged = added.length > 0 || removed.length > 0;
+      const activeChanged = active !== wasActive;
+
+      const wasAdmin = wasActive && user.roles.includes('administrator');
+      const staysAdmin = active && roles.includes('administrator');
+      if (wasAdmin && !staysAdmin && (await this.users.countOtherActiveAdministrators(m, user.id)) === 0)
+        throw new AppError(
+          'CONFLICT',
+          'The council must keep at least one active administrator: make someone else an administrator first.',
+        );
+
+      const actor = { type: 'staff' as const, id: session.userId };
+      const notice: string[] = [];
+      if (rolesChanged) {
+        await this.users.update(m, user.id, { roles });
+        await this.audit.append(m, {
+          actor,
+          action: 'config.changed',
+          details: { setting: 'staff_user.roles', userId: user.id, added, removed },
+        });
+        notice.push(
+          `${user.displayName} now holds: ${roleList(roles)}. Their sessions have ended, so the new roles apply from their next sign-in.`,
+          'Existing cases are not re-routed: they keep the cases they already hold until the monitoring officer transfers them. New cases are routed by the new roles.',
+        );
+      }
+      if (activeChanged) {
+        const deactivatedAt = active ? null : new Date();
+        await this.users.update(m, user.id, { deactivatedAt });
+        await this.audit.append(m, {
+          actor,
+          action: 'config.changed',
+          details: { setting: 'staff_user.active', userId: user.id, active },
+        });
+        notice.push(
+          active
+            ? `${user.displayName} can sign in again, and new cases are routed to them by their roles.`
+            : `${user.displayName} is signed out and cannot sign in. No new case is routed or assigned to them.`,
+        );
+        if (!active)
+          notice.push(
+            'Cases they already hold are not moved and nothing is lost: the monitoring officer should transfer them to someone else.',
+          );
+      }
+      if (!rolesChanged && !activeChanged) notice.push('Nothing changed.');
+      const updated = await this.require(m, user.id);
+      return {
+        user: mapAdminUser(updated),
+        notice,
+        warnings: (await this.routing.roleHoldersIn(m)).warnings,
+        changed: rolesChanged || activeChanged,
+      };
+    });
+    // After the commit: a session carries the roles it was made with, so every one of them must go.
+    if (result.changed) await this.sessions.destroyAllFor(userId);
+    const { changed: _changed, ...view } = result;
+    return view;
+  }
+
+  async resetTwoFactor(
+    session: StaffSession,
+    userId: string,
+  ): Promise<{ user: AdminUserView; notice: string[] }> {
+    const result = await inTenant(this.dataSource, session.tenantId, async (m) => {
+      const user = await this.require(m, userId);
+      await resetTotp(m, session.tenantId, user.email);
+      await this.audit.append(m, {
+        actor: { type: 'staff', id: session.userId },
+        action: 'config.changed',
+        details: { setting: 'staff_user.two_factor_reset', userId: user.id },
+      });
+      return mapAdminUser(await this.require(m, user.id));
+    });
+    await this.sessions.destroyAllFor(userId);
+    return {
+      user: result,
+      notice: [
+        'Two-factor sign-in is reset and their sessions have ended. At their next sign-in, with their password, they set it up again with an authenticator app.',
+        'Check who is asking before a reset: with the password alone, whoever sets up two-factor sign-in next gets in.',
+      ],
+    };
+  }
+
+  private async require(m: EntityManager, userId: string): Promise<StaffUserEntity> {
+    const user = await this.users.findById(m, userId);
+    if (!user) throw new AppError('NOT_FOUND', NO_SUCH_USER);
+    return user;
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * The tenant's routing settings, read inside the caller's tenant transaction wherever routeCase runs
+ * (intake, CaseAccessService), so every routing decision uses the council's own conflict routes and its
+ * answer on the deputy's independence (DESIGN.md "Workflows: Routing"; regulatory.md §3). Administrators
+ * change them through the admin API (apps/api/src/admin), which validates them in libs/domain first.
+ *
+ * Plain functions over the caller's EntityManager rather than a provider, so the modules that route need
+ * no new wiring and the settings are always read in the same transaction as the routing they shape.
+ */
+import { Logger } from '@nestjs/common';
+import {
+  type ConflictRoutes,
+  DEFAULT_CONFLICT_ROUTES,
+  type RoutingInput,
+  validateConflictRoutes,
+} from '@nolan/domain';
+import type { EntityManager } from 'typeorm';
+import { TenantRoutingSettingsEntity } from './tenant-routing-settings.entity';
+
+export interface TenantRouting {
+  conflictRoutes: ConflictRoutes;
+  deputyIndependent: boolean;
+  /** False while the tenant uses DEFAULT_CONFLICT_ROUTES. */
+  customised: boolean;
+  updatedAt: Date | null;
+  updatedBy: string | null;
+}
+
+const logger = new Logger('TenantRouting');
+
+/** The tenant's routing settings (row-level security picks the tenant of the caller's transaction). */
+export async function tenantRouting(m: EntityManager): Promise<TenantRouting> {
+  const row = await m.getRepository(TenantRoutingSettingsEntity).findOne({ where: {} });
+  if (!row) {
+    return {
+      conflictRoutes: DEFAULT_CONFLICT_ROUTES,
+      deputyIndependent: false,
+      customised: false,
+      updatedAt: null,
+      updatedBy: null,
+    };
+  }
+  let conflictRoutes = DEFAULT_CONFLICT_ROUTES;
+  if (row.conflictRoutes !== null) {
+    // Saved routes were validated; checking again costs nothing and keeps a hand-edited row from routing
+    // a case badly. The defaults are the safe fallback: a report must never be refused for this.
+    const checked = validateConflictRoutes(row.conflictRoutes);
+    if (checked.ok) conflictRoutes = checked.value;
+    else logger.error({ tenantId: row.tenantId }, 'Stored conflict routes are invalid; using the defaults');
+  }
+  return {
+    conflictRoutes,
+    deputyIndependent: row.deputyIndependent,
+    customised: row.conflictRoutes !== null && conflictRoutes !== DEFAULT_CONFLICT_ROUTES,
+    updatedAt: row.updatedAt,
+    updatedBy: row.updatedBy,
+  };
+}
+
+/**
+ * What routeCase needs from the tenant beyond the case: its conflict routes, the deputy's independence,
+ * and who may not receive cases (deactivated accounts among `holders`).
+ */
+export async function tenantRoutingInput(
+  m: EntityManager,
+  holders: readonly { userId: string; active: boolean }[],
+): Promise<Pick<RoutingInput, 'conflictRoutes' | 'deputyIndependent' | 'unavailableUserIds'>> {
+  const settings = await tenantRouting(m);
+  return {
+    conflictRoutes: settings.conflictRoutes,
+    deputyIndependent: settings.deputyIndependent,
+    unavailableUserIds: holders.filter((h) => !h.active).map((h) => h.userId),
+  };
+}
