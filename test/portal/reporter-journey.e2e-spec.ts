@@ -26,7 +26,8 @@ class ReporterBrowser {
     readonly page: Page,
     private readonly portalUrl: string,
   ) {
-    page.on('request', (request) => this.requests.push(request.url()));
+    // The whole context: the page and anything it starts (the proof-of-work worker included).
+    page.context().on('request', (request) => this.requests.push(request.url()));
     page.setDefaultTimeout(60_000);
     page.setDefaultNavigationTimeout(60_000);
   }
@@ -314,6 +315,17 @@ describe('the reporter journey in a browser', () => {
       await reporter.verifyPage('Sign in with your receipt', { cookiesAllowed: true });
 
       reporter.expectOnlyPortalRequests();
+      // With JavaScript the widget fetched its challenge from the portal; without, nothing of it loaded.
+      const altchaRequests = reporter.requests.filter((url) => /\/altcha\/|\/challenge\?/.test(url));
+      if (javaScriptEnabled)
+        expect(altchaRequests).toEqual(
+          expect.arrayContaining([
+            `${stack.portalUrl}/altcha/altcha.js`,
+            `${stack.portalUrl}/report/${slug}/challenge?purpose=submission`,
+            `${stack.portalUrl}/report/${slug}/challenge?purpose=reporter-session`,
+          ]),
+        );
+      else expect(altchaRequests).toEqual([]);
       expect(reporter.requests.some((url) => url.startsWith(stack.apiUrl))).toBe(false);
       await page.context().close();
     });

@@ -139,8 +139,10 @@ export interface QueueOverview {
 
 export interface CaseLink {
   id: string;
+  kind: string;
   reference: string;
-  [field: string]: unknown;
+  note: string | null;
+  linkedOn: string;
 }
 
 @Injectable()
@@ -248,8 +250,35 @@ export class StaffApi {
     return this.http.post(`/cases/${ref(reference)}/ownership`, { token });
   }
 
-  links(token: string, reference: string): Promise<CaseLink[]> {
+  links(token: string, reference: string): Promise<{ items: CaseLink[] }> {
     return this.http.get(`/cases/${ref(reference)}/links`, { token });
+  }
+
+  link(token: string, reference: string, link: { reference: string; kind: string; note: string }): Promise<unknown> {
+    return this.http.post(`/cases/${ref(reference)}/links`, { token, json: link });
+  }
+
+  unlink(token: string, reference: string, id: string): Promise<void> {
+    return this.http.delete(`/cases/${ref(reference)}/links/${encodeURIComponent(id)}`, { token });
+  }
+
+  legalHold(token: string, reference: string, hold: boolean, reason: string): Promise<unknown> {
+    return hold
+      ? this.http.post(`/cases/${ref(reference)}/legal-hold`, { token, json: { reason } })
+      : this.http.delete(`/cases/${ref(reference)}/legal-hold`, { token, json: { reason } });
+  }
+
+  nameInvolved(token: string, reference: string, role: string, reason: string): Promise<unknown> {
+    return this.http.post(`/cases/${ref(reference)}/involved`, { token, json: { role, reason } });
+  }
+
+  /** The case as an OpenPGP message for the user's registered key (binary). */
+  exportCase(token: string, reference: string): Promise<ApiBinary> {
+    return this.http.binary('POST', `/cases/${ref(reference)}/exports`, { token });
+  }
+
+  registerKey(token: string, armoredPublicKey: string): Promise<{ fingerprint: string }> {
+    return this.http.put('/me/openpgp-key', { token, json: { armoredPublicKey } });
   }
 
   queues(token: string): Promise<QueueOverview> {

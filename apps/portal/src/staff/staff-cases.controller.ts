@@ -22,6 +22,7 @@ import type { Response } from 'express';
 import { ApiProblem } from '../api/api-http';
 import {
   type CaseDetail,
+  type CaseLink,
   type CaseSummary,
   type IdentityRequest,
   StaffApi,
@@ -193,10 +194,11 @@ export class StaffCasesController {
   private async casePage(staff: StaffSession, reference: string) {
     const detail = await this.api.getCase(staff.token, reference);
     const today = toLondonDate(new Date());
-    const [timeline, identityRequests, identity] = await Promise.all([
+    const [timeline, identityRequests, identity, links] = await Promise.all([
       this.api.timeline(staff.token, reference).catch(optional<Timeline>),
       this.api.identityRequests(staff.token, reference).catch(optional<IdentityRequest[]>),
       this.api.revealIdentity(staff.token, reference).catch(optional<{ anonymous: boolean; identity: Record<string, string> | null }>),
+      this.api.links(staff.token, reference).catch(optional<{ items: CaseLink[] }>),
     ]);
     const names = namesFrom(timeline);
     const isMine = (id: string | null) => id === staff.userId;
@@ -236,6 +238,13 @@ export class StaffCasesController {
       canRequestIdentity:
         !identity && !(identityRequests ?? []).some((r) => r.status === 'pending' && isMine(r.requesterId)),
       staffUserId: staff.userId,
+      links: (links?.items ?? []).map((l) => ({
+        ...l,
+        kindText: l.kind === 'same_subject' ? 'The same person or body' : l.kind === 'same_pattern' ? 'The same kind of wrongdoing' : l.kind,
+        linkedOn: formatDate(l.linkedOn),
+      })),
+      canConfirmOwnership: detail.assigneeId === staff.userId && !detail.ownershipConfirmedOn && detail.status !== 'closed',
+      isOverseer: isOverseer(staff),
       receivedText: formatDate(detail.receivedOn),
       acknowledgedText: detail.acknowledgedOn ? formatDate(detail.acknowledgedOn) : 'Not yet',
     };
@@ -252,6 +261,12 @@ export const NOTICES: Record<string, string> = {
   'identity-request': 'Your request was sent to the custodian of the reporter’s identity.',
   'identity-approved': 'You approved the request. The reporter has been told their identity was shared, and why.',
   'identity-refused': 'You refused the request.',
+  evidence: 'The evidence was added.',
+  ownership: 'You have confirmed that you own this case.',
+  'hold-set': 'The case is on legal hold: retention will not destroy it.',
+  'hold-cleared': 'The legal hold has ended.',
+  linked: 'The cases are linked.',
+  unlinked: 'The link was removed.',
 };
 
 const ACTION_TEXT: Record<string, string> = {

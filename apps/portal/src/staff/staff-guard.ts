@@ -102,6 +102,7 @@ function navigationFor(session: StaffSession, path: string) {
     if (isHandler(session)) items.push({ text: 'Cases', href: '/staff/cases' });
     if (session.roles.includes('administrator')) items.push({ text: 'Queues', href: '/staff/admin/queues' });
   }
+  if (session.scope === 'full') items.push({ text: 'Your account', href: '/staff/account' });
   items.push({ text: 'Sign out', href: '/staff/sign-out' });
   return items.map((item) => ({ ...item, active: path === item.href || path.startsWith(`${item.href}/`) }));
 }

@@ -3,7 +3,9 @@
  * in PortalModule as these two lists so the reporter pages and the staff pages grow apart.
  */
 import { StaffApi } from '../api/staff-api';
+import { StaffAccountController } from './staff-account.controller';
 import { StaffAuthController } from './staff-auth.controller';
+import { StaffCaseMoreController } from './staff-case-more.controller';
 import { StaffCaseActionsController } from './staff-case-actions.controller';
 import { StaffCasesController } from './staff-cases.controller';
 import { StaffHomeController } from './staff-home.controller';
@@ -11,6 +13,13 @@ import { StaffGuard } from './staff-guard';
 import { StaffPageFilter } from './staff-page.filter';
 import { StaffSessions } from './staff-session';
 
-export const STAFF_CONTROLLERS = [StaffAuthController, StaffHomeController, StaffCasesController, StaffCaseActionsController];
+export const STAFF_CONTROLLERS = [
+  StaffAuthController,
+  StaffAccountController,
+  StaffHomeController,
+  StaffCasesController,
+  StaffCaseActionsController,
+  StaffCaseMoreController,
+];
 
 export const STAFF_PROVIDERS = [StaffApi, StaffSessions, StaffGuard, StaffPageFilter];
