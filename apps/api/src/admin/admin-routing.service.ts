@@ -16,6 +16,7 @@ import {
   type ConflictRoutes,
   DEFAULT_CONFLICT_ROUTES,
   type Recipient,
+  ROLE_HOLDER_ROLES,
   routeCase,
   STAFF_ROLE_LABELS,
   STAFF_ROLES,
@@ -33,15 +34,7 @@ import { TenantRoutingSettingsEntity } from '../tenants/tenant-routing-settings.
 import type { ConflictRoutesView, RoleHoldersView, RoutingPreviewEntry } from './dto/admin-responses.dto';
 
 /** The roles routing gives cases to or tells, in the order the admin page lists them. */
-export const ROUTING_ROLES: readonly StaffRole[] = [
-  'monitoring_officer',
-  'deputy_monitoring_officer',
-  'head_of_paid_service',
-  's151_officer',
-  'safeguarding_lead',
-  'audit_committee_chair',
-  'investigator',
-];
+export const ROUTING_ROLES: readonly StaffRole[] = [...ROLE_HOLDER_ROLES, 'investigator'];
 
 /** What it means that nobody active holds a role (with the default routes), for the admin to act on. */
 const EMPTY_ROLE_WARNINGS: Readonly<Record<StaffRole, string>> = {
