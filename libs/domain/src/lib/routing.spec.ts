@@ -526,6 +526,13 @@ describe("validating a tenant's conflict routes", () => {
     const deputyOnly = editable();
     deputyOnly['monitoring_officer']!['leads'] = ['deputy_monitoring_officer'];
     expect(errorsOf(deputyOnly)).toHaveLength(1);
+    // The subject is never free of themselves: a route led by them alone has no lead left.
+    const selfOnly = editable();
+    selfOnly['s151_officer']!['leads'] = ['s151_officer'];
+    expect(errorsOf(selfOnly)).toEqual([
+      'routes.s151_officer.leads: a concern about the section 151 officer must never be sent to the section 151 officer.',
+      'routes.s151_officer.leads: at least one lead must be free of the section 151 officer (not excluded along with them, and not only the deputy monitoring officer, who may act only when marked independent).',
+    ]);
   });
 
   it('refuses leads that cannot oversee, owners that never handle and administrators told', () => {

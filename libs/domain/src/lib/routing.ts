@@ -344,7 +344,9 @@ function checkRoute(subject: StaffRole, raw: unknown, at: string, errors: string
   }
   if (
     leads.length > 0 &&
-    leads.every((r) => r === 'deputy_monitoring_officer' || excludedWithSubject.includes(r))
+    leads.every(
+      (r) => r === subject || r === 'deputy_monitoring_officer' || excludedWithSubject.includes(r),
+    )
   ) {
     errors.push(
       `${at}.leads: at least one lead must be free of the ${about} (not excluded along with them, and ` +
