@@ -64,6 +64,10 @@ export class ApiHttp {
     return this.json<T>('PUT', path, call);
   }
 
+  patch<T>(path: string, call: ApiCall = {}): Promise<T> {
+    return this.json<T>('PATCH', path, call);
+  }
+
   delete<T>(path: string, call: ApiCall = {}): Promise<T> {
     return this.json<T>('DELETE', path, call);
   }
