@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { ADMIN_CONTROLLERS, ADMIN_PROVIDERS } from '../admin/admin-pages';
 import { ApiHttp } from '../api/api-http';
 import { Sealer } from '../common/sealed';
 import { StartController } from '../start/start.controller';
@@ -9,7 +10,7 @@ import { PageExceptionFilter } from './page-exception.filter';
 import { loadPortalConfig, PORTAL_CONFIG, type PortalConfig } from './portal-config';
 
 @Module({
-  controllers: [StartController, ...REPORTER_CONTROLLERS, ...STAFF_CONTROLLERS],
+  controllers: [StartController, ...REPORTER_CONTROLLERS, ...STAFF_CONTROLLERS, ...ADMIN_CONTROLLERS],
   providers: [
     { provide: PORTAL_CONFIG, useFactory: () => loadPortalConfig() },
     { provide: APP_FILTER, useClass: PageExceptionFilter },
@@ -17,6 +18,7 @@ import { loadPortalConfig, PORTAL_CONFIG, type PortalConfig } from './portal-con
     ...REPORTER_PROVIDERS,
     { provide: Sealer, inject: [PORTAL_CONFIG], useFactory: (config: PortalConfig) => new Sealer(config.sessionSecret) },
     ...STAFF_PROVIDERS,
+    ...ADMIN_PROVIDERS,
   ],
 })
 export class PortalModule {}

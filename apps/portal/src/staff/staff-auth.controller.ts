@@ -42,7 +42,7 @@ export class StaffAuthController {
     private readonly sessions: StaffSessions,
   ) {}
 
-  /** Where a signed-in user starts: the monitoring officer's home, the case list, or the queues. */
+  /** Where a signed-in user starts: the monitoring officer's home, the case list, or the administrators' home. */
   @Get()
   @UseGuards(StaffGuard)
   @EnrolmentAllowed()
@@ -50,7 +50,7 @@ export class StaffAuthController {
     if (staff.scope !== 'full') return res.redirect(303, '/staff/two-factor');
     if (isOverseer(staff)) return res.redirect(303, '/staff/home');
     if (isHandler(staff)) return res.redirect(303, '/staff/cases');
-    res.redirect(303, '/staff/admin/queues');
+    res.redirect(303, '/staff/admin');
   }
 
   @Get('sign-in')
