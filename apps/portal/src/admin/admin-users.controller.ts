@@ -99,11 +99,7 @@ export class AdminUsersController {
       section: 'admin',
       filters,
       total: page.total,
-      rows: page.items.map((u) => ({
-        ...u,
-        rolesText: roleList(u.roles),
-        created: formatDate(u.createdAt),
-      })),
+      rows: page.items.map((u) => ({ ...u, rolesText: roleList(u.roles) })),
       pagination: userPagination(filters, page.total),
       roleOptions: [
         { value: '', text: 'Any role' },
