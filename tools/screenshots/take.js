@@ -2,6 +2,7 @@
 const { chromium } = require('playwright-core');
 const reporterJourney = require('./reporter-journey');
 const staffPages = require('./staff-pages');
+const adminPages = require('./admin-pages');
 
 // Run against another port with PORTAL_URL=http://localhost:3101 (the reporter journey only).
 const portalUrl = process.env.PORTAL_URL || 'http://localhost:3001';
@@ -27,5 +28,6 @@ const pages = [
   }
   await reporterJourney(browser, portalUrl);
   await staffPages(browser, { portalUrl, apiUrl, demoDir: process.env.NOLAN_DEMO_DIR });
+  await adminPages(browser, { portalUrl, demoDir: process.env.NOLAN_DEMO_DIR });
   await browser.close();
 })();
