@@ -27,7 +27,7 @@ import { type FormErrors, formErrors } from '../staff/form-errors';
 import { CurrentStaff, StaffGuard } from '../staff/staff-guard';
 import { StaffPageFilter } from '../staff/staff-page.filter';
 import type { StaffSession } from '../staff/staff-session';
-import { type Form, roleLabel, textField } from './admin-forms';
+import { type Form, roleLabel, textField, withRoleNames } from './admin-forms';
 import { AdministratorsOnly } from './administrators-only.guard';
 import {
   describeRoles,
@@ -52,6 +52,11 @@ const PLACE_NAMES = ['First choice', 'Second choice', 'Third choice', 'Fourth ch
 function about(subject: string): string {
   const label = roleLabel(subject);
   return `A concern about the ${label.charAt(0).toLowerCase()}${label.slice(1)}`;
+}
+
+/** The API's messages, all on one field (a form with one question). */
+function onField(id: string, messages: readonly string[]): FormErrors | undefined {
+  return formErrors(messages.map((text) => ({ id, text: withRoleNames(text) })));
 }
 
 @Controller('staff/admin/conflict-routes')
@@ -82,15 +87,16 @@ export class AdminConflictRoutesController {
       res,
       staff,
       { deputyIndependent: answer === 'yes', routes: view.customised ? view.routes : null },
-      () => this.renderOverview(res.status(400), view, {}),
+      (messages) =>
+        this.renderOverview(res.status(400), view, { errors: onField('deputyIndependent', messages) }),
     );
   }
 
   @Post('restore')
   async restore(@CurrentStaff() staff: StaffSession, @Body() _body: Form, @Res() res: Response) {
     const view = await this.api.conflictRoutes(staff.token);
-    await this.save(res, staff, { deputyIndependent: view.deputyIndependent, routes: null }, () =>
-      this.renderOverview(res.status(400), view, {}),
+    await this.save(res, staff, { deputyIndependent: view.deputyIndependent, routes: null }, (messages) =>
+      this.renderOverview(res.status(400), view, { errors: onField('routes-status', messages) }),
     );
   }
 

@@ -198,13 +198,9 @@ export class AdminUsersController {
     @Param('action') action: string,
     @Res() res: Response,
   ) {
+    const what = this.checkAction(action);
     const user = await this.api.user(staff.token, this.checkId(id));
-    res.render('admin/user-confirm', {
-      section: 'admin',
-      user,
-      action: this.checkAction(action),
-      ...ACTIONS[this.checkAction(action)],
-    });
+    res.render('admin/user-confirm', { section: 'admin', user, action: what, ...ACTIONS[what] });
   }
 
   @Post(':id/:action')
