@@ -243,7 +243,9 @@ describe('the staff pages', () => {
   it('shows administrators the queues, and no cases', async () => {
     const page = await newPage(browser);
     await signInAsStaff(page, stack.portalUrl, tenant.slug, admin);
-    expect(new URL(page.url()).pathname).toBe('/staff/admin/queues');
+    // Administrators land on the administration home, which links to the queues.
+    expect(new URL(page.url()).pathname).toBe('/staff/admin');
+    await page.goto(`${stack.portalUrl}/staff/admin/queues`);
     await expect(page.locator('#queue-counts').textContent()).resolves.toContain('case-events');
     await expectAccessible(page);
     const cases = await page.goto(`${stack.portalUrl}/staff/cases/${caseA}`);
