@@ -15,7 +15,7 @@ module.exports = {
   },
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json' }] },
   moduleFileExtensions: ['ts', 'js'],
-  setupFiles: ['<rootDir>/test/support/test-env.ts'],
+  setupFiles: ['<rootDir>/test/support/test-env.ts', '<rootDir>/test/support/cheap-keys.ts'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   testTimeout: 60_000,
   // A BullMQ connection to an unreachable Redis (the Redis-down suites) keeps a reconnect timer alive

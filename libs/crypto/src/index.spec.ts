@@ -51,6 +51,7 @@ describe('@nolan/crypto', () => {
         'regrant',
         'unlockPrivateKey',
         'unlockReporterKey',
+        'useCheapKeyProtectionInTests',
         'verifyAndDecryptBinaryExport',
         'verifyAndDecryptExport',
       ].sort(),

@@ -24,4 +24,5 @@ export {
 } from './lib/case-export';
 export type { ExportInput, VerifiedExport } from './lib/case-export';
 export { generateSigningKeyPair } from './lib/signing-keys';
+export { useCheapKeyProtectionInTests } from './lib/openpgp-settings';
 export type { SigningKeyMaterial } from './lib/signing-keys';

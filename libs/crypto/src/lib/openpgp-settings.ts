@@ -46,6 +46,30 @@ export const KEY_PROTECTION_CONFIG: Partial<Config> = Object.freeze({
   s2kArgon2Params: { passes: 3, parallelism: 4, memoryExponent: 16 },
 });
 
+let keyProtection: Partial<Config> = KEY_PROTECTION_CONFIG;
+
+/** The settings staff keys are protected with when they are made or re-locked (see below). */
+export function keyProtectionConfig(): Partial<Config> {
+  return keyProtection;
+}
+
+/**
+ * For end-to-end test processes only: keys made or re-locked from now on in this process use Argon2 at
+ * t=1, p=1, m=1 MiB instead of t=3, p=4, m=64 MiB. Each of the suites' hundreds of staff users would
+ * otherwise cost ~0.5 s of Argon2 to make and again at every sign-in, which is what the suites spent most
+ * of their time on; what they test does not depend on the cost. The S2K type and packet format are
+ * unchanged, unit tests and `npm run bench` keep the real parameters, and it refuses to run unless
+ * NODE_ENV is "test", so no deployed process can weaken a key.
+ */
+export function useCheapKeyProtectionInTests(): void {
+  if (process.env['NODE_ENV'] !== 'test')
+    throw new Error('Cheap key protection is for test processes only (NODE_ENV=test).');
+  keyProtection = Object.freeze({
+    ...KEY_PROTECTION_CONFIG,
+    s2kArgon2Params: { passes: 1, parallelism: 1, memoryExponent: 10 },
+  });
+}
+
 export const KEY_CREATION_BACKDATE_MS = 5 * 60 * 1000;
 
 export async function generateV4KeyPair(userID: { name: string; email?: string }): Promise<PrivateKey> {

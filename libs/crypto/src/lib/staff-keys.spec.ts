@@ -5,6 +5,7 @@ import { expectCryptoError } from '../testing/crypto-test-support';
 import { PublicKeyHandle } from './key-handles';
 import { createGrant, openGrant } from './grants';
 import { generateScopeKeyPair } from './scope-keys';
+import { useCheapKeyProtectionInTests } from './openpgp-settings';
 import { changePassphrase, generateStaffKeyPair, isLockedPrivateKey, unlockPrivateKey } from './staff-keys';
 import type { StaffKeyMaterial } from './staff-keys';
 
@@ -113,5 +114,33 @@ describe('staff keys', () => {
     await expect(
       generateStaffKeyPair({ name: 'A', email: 'a@council.example', passphrase: '' }),
     ).rejects.toThrow(TypeError);
+  });
+});
+
+describe('cheap key protection for test processes', () => {
+  it('refuses to switch on outside NODE_ENV=test', () => {
+    const before = process.env['NODE_ENV'];
+    process.env['NODE_ENV'] = 'production';
+    try {
+      expect(() => useCheapKeyProtectionInTests()).toThrow('test processes only');
+    } finally {
+      process.env['NODE_ENV'] = before;
+    }
+  });
+
+  // Last in this file: it changes how keys made afterwards in this process are protected.
+  it('makes keys with the same Argon2 S2K at a lower cost, which still unlock only with the passphrase', async () => {
+    const s2kOf = async (armored: string) => {
+      const key = await readPrivateKey({ armoredKey: armored });
+      const { s2k } = key.keyPacket as unknown as { s2k: { type: string; t: number; p: number; encodedM: number } };
+      return { type: s2k.type, t: s2k.t, p: s2k.p, encodedM: s2k.encodedM };
+    };
+    const standard = await generateStaffKeyPair({ name: 'A', email: 'a@example.org', passphrase: 'pw one' });
+    expect(await s2kOf(standard.encryptedPrivateKey)).toEqual({ type: 'argon2', t: 3, p: 4, encodedM: 16 });
+    useCheapKeyProtectionInTests();
+    const cheap = await generateStaffKeyPair({ name: 'B', email: 'b@example.org', passphrase: 'pw two' });
+    expect(await s2kOf(cheap.encryptedPrivateKey)).toEqual({ type: 'argon2', t: 1, p: 1, encodedM: 10 });
+    await expect(unlockPrivateKey(cheap.encryptedPrivateKey, 'pw two')).resolves.toBeDefined();
+    await expectCryptoError(unlockPrivateKey(cheap.encryptedPrivateKey, 'pw one'), 'WRONG_PASSPHRASE');
   });
 });

@@ -12,7 +12,7 @@ import { decryptKey, encryptKey, readPrivateKey } from 'openpgp';
 import type { PrivateKey } from 'openpgp';
 import { CryptoError, orFail } from './crypto-error';
 import { UnlockedKey, rememberPublicKey, unlockedKeyOf } from './key-handles';
-import { FULL_PGP_CONFIG, KEY_PROTECTION_CONFIG, PGP_CONFIG, generateV4KeyPair } from './openpgp-settings';
+import { FULL_PGP_CONFIG, PGP_CONFIG, generateV4KeyPair, keyProtectionConfig } from './openpgp-settings';
 
 export interface StaffKeyMaterial {
   /** ASCII-armored public key. */
@@ -30,7 +30,7 @@ function requirePassphrase(passphrase: string): void {
 }
 
 async function protect(key: PrivateKey, passphrase: string): Promise<string> {
-  const encrypted = await encryptKey({ privateKey: key, passphrase, config: KEY_PROTECTION_CONFIG });
+  const encrypted = await encryptKey({ privateKey: key, passphrase, config: keyProtectionConfig() });
   return encrypted.armor(FULL_PGP_CONFIG);
 }
 
