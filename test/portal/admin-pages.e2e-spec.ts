@@ -284,10 +284,11 @@ describe('the administrators’ pages', () => {
     for (const path of ['/staff/admin', '/staff/admin/users', `/staff/admin/conflict-routes`]) {
       const refused = await other.goto(`${stack.portalUrl}${path}`);
       expect(refused?.status()).toBe(403);
-      await expect(other.locator('h1').textContent()).resolves.toBe(
-        'Sorry, there is a problem with your request',
-      );
+      await expect(other.locator('h1').textContent()).resolves.toBe('You cannot use this page');
     }
+    await expect(other.getByRole('link', { name: 'Go to your home page' }).getAttribute('href')).resolves.toBe(
+      '/staff',
+    );
     await expectAccessible(other);
     await other.context().close();
   });
