@@ -83,6 +83,46 @@ describe('assembling the timeline', () => {
     expect(events[3]?.actor.label).toBe('Ann Patel (Investigator)');
   });
 
+  it("gives a report sent without files none of the evidence files stored after it, and a report with files only its own", () => {
+    const file = (scope: 'report' | 'internal', name: string): ItemView => {
+      const view = item('attachment', scope === 'report' ? null : HANDLER, null);
+      view.item.scope = scope;
+      view.file = { id: view.item.id, name, mediaType: 'text/plain', size: 10 };
+      return view;
+    };
+    // Evidence files are stored just before their evidence record, so they follow a bare report directly.
+    const bare = [item('report', null, {}), file('internal', 'interview.txt')];
+    const evidenceFileId = bare[1]!.item.id;
+    bare.push(item('evidence', HANDLER, { description: 'd', kind: 'interview_record', files: [evidenceFileId] }));
+    const bareEvents = assembleTimeline(
+      [
+        entry('case.created', null, { channel: 'web', attachments: 0 }),
+        entry('case.evidence_added', HANDLER, { itemId: bare[2]!.item.id, kind: 'interview_record', files: 1 }),
+      ],
+      bare,
+      people,
+    );
+    expect(bareEvents.map((e) => [e.type, e.files.map((f) => f.name)])).toEqual([
+      ['received', []],
+      ['evidence', ['interview.txt']],
+    ]);
+
+    const withFiles = [item('report', null, {}), file('report', 'photo.jpg'), file('internal', 'notes.txt')];
+    withFiles.push(item('evidence', HANDLER, { description: 'd', kind: 'document', files: [withFiles[2]!.item.id] }));
+    const events = assembleTimeline(
+      [
+        entry('case.created', null, { channel: 'web', attachments: 1 }),
+        entry('case.evidence_added', HANDLER, { itemId: withFiles[3]!.item.id, kind: 'document', files: 1 }),
+      ],
+      withFiles,
+      people,
+    );
+    expect(events.map((e) => [e.type, e.files.map((f) => f.name)])).toEqual([
+      ['received', ['photo.jpg']],
+      ['evidence', ['notes.txt']],
+    ]);
+  });
+
   it('shows no content for a transition whose item does not match its entry', () => {
     const views = [
       item('transition', HANDLER, { from: 'assessment', to: 'investigation', data: { reason: 'r' } }),

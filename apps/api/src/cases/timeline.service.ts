@@ -341,10 +341,20 @@ export function assembleTimeline(
             ? `Report recorded (${String(d['channel'])})`
             : 'Report received';
         if (report) {
-          // The report's files are the attachments stored right after it, before anything else.
+          // The report's files are the report-scope attachments stored right after it, as many as the
+          // creation entry counted: a report sent without files must not take the next files stored on
+          // the case (evidence, whose files come just before its record) as its own.
+          const count = typeof d['attachments'] === 'number' ? d['attachments'] : 0;
           const start = views.indexOf(report) + 1;
           let j = start;
-          for (; j < views.length && views[j]?.item.kind === 'attachment'; j++) {
+          for (
+            ;
+            j < views.length &&
+            j - start < count &&
+            views[j]?.item.kind === 'attachment' &&
+            views[j]?.item.scope === 'report';
+            j++
+          ) {
             const file = views[j] as ItemView;
             file.claimed = true;
             event.files.push(file.file ?? { id: file.item.id, name: '', mediaType: '', size: 0 });
