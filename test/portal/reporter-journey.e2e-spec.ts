@@ -315,8 +315,9 @@ describe('the reporter journey in a browser', () => {
       await reporter.verifyPage('Sign in with your receipt', { cookiesAllowed: true });
 
       reporter.expectOnlyPortalRequests();
-      // With JavaScript the widget fetched its challenge from the portal; without, nothing of it loaded.
-      const altchaRequests = reporter.requests.filter((url) => /\/altcha\/|\/challenge\?/.test(url));
+      // With JavaScript the widget fetched its challenge from the portal; without, neither its script nor a
+      // challenge was fetched (its stylesheet, linked in the page's head, still is).
+      const altchaRequests = reporter.requests.filter((url) => /\/altcha\/.*\.js$|\/challenge\?/.test(url));
       if (javaScriptEnabled)
         expect(altchaRequests).toEqual(
           expect.arrayContaining([

@@ -145,8 +145,16 @@ describe('the case page tools', () => {
     await page.goto(`${stack.portalUrl}/staff/cases/${caseA}`);
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export the case' }).click()]);
     expect(download.suggestedFilename()).toBe(`${caseA}.zip.pgp`);
-    const decrypted = gpg(['--decrypt', (await download.path())!]);
-    expect(decrypted.status).toBe(0);
+    // GnuPG checks the council's signature too, with the signing key the API publishes.
+    const signingKey = await request(stack.api.getHttpServer())
+      .get(`/api/v1/tenants/${tenant.slug}/signing-key`)
+      .expect(200);
+    expect(gpg(['--import'], signingKey.text).status).toBe(0);
+    const decrypted = gpg(['--status-fd', '2', '--decrypt', (await download.path())!]);
+    expect({ status: decrypted.status, stderr: decrypted.stderr.toString() }).toMatchObject({
+      status: 0,
+      stderr: expect.stringContaining('[GNUPG:] GOODSIG'),
+    });
     expect(decrypted.stdout.subarray(0, 2).toString()).toBe('PK'); // the zip inside
   });
 
