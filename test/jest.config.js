@@ -1,5 +1,5 @@
 /**
- * End-to-end suites: real Postgres (database nolan_test), real Redis (db 13, prefix nolan-test), the
+ * End-to-end suites: real Postgres (database nolan_test, per worker), real Redis (db 13, per worker), the
  * real Nest modules over HTTP with supertest. Type checking is `npm run typecheck`'s job, so ts-jest
  * only transpiles here (isolatedModules in test/tsconfig.json).
  */
@@ -18,6 +18,9 @@ module.exports = {
   setupFiles: ['<rootDir>/test/support/test-env.ts', '<rootDir>/test/support/cheap-keys.ts'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   testTimeout: 60_000,
+  // Two workers, each with its own database and Redis database (test-env.ts): the suites spend much of
+  // their time waiting on browsers, child processes and timers, so two run in about two thirds the time.
+  maxWorkers: 2,
   // A BullMQ connection to an unreachable Redis (the Redis-down suites) keeps a reconnect timer alive
   // after close; nothing else is left open (--detectOpenHandles finds none).
   forceExit: true,
