@@ -157,7 +157,11 @@ describe('the investigation lifecycle over HTTP', () => {
 
     const notMo = await move('s151', { to: 'reopened', reason: 'New evidence' }).expect(403);
     expect(notMo.body.message).toMatch(/monitoring officer/);
-    await move('mo', { to: 'reopened', reason: 'New evidence arrived.' }).expect(201);
+    const reopened = await move('mo', { to: 'reopened', reason: 'New evidence arrived.' }).expect(201);
+    // Reopening starts a new 3-month feedback clock from today; feedback given before no longer meets it.
+    expect(reopened.body).toEqual(
+      expect.objectContaining({ reopenedOn: today, feedbackDue: addMonths(today, 3), feedbackGivenOn: null }),
+    );
     const reassessed = await move('mo', { to: 'assessment' }).expect(201);
     expect(reassessed.body).toEqual(
       expect.objectContaining({ status: 'assessment', outcome: null, closedOn: null }),

@@ -34,6 +34,8 @@ export function mapCaseSummary(entity: CaseEntity) {
     acknowledgedOn: entity.acknowledgedOn,
     feedbackDue: entity.feedbackDue,
     closedOn: entity.closedOn,
+    /** The day of the latest reopening: the feedback clock runs from it (libs/domain sla.ts). */
+    reopenedOn: entity.reopenedOn,
     assigneeId: entity.assigneeId,
     assignedOn: entity.assignedOn,
     ownershipConfirmedOn: entity.ownershipConfirmedOn,
