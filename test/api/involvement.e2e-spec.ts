@@ -305,6 +305,10 @@ describe('the overseer of a case whose monitoring officer a handler names as inv
       .expect(400);
     expect(wrong.body.message).toEqual(["recoveryPassphrase is not this council's recovery passphrase"]);
     const passphrase = { recoveryPassphrase: world.tenant.escrowRecoveryPassphrase };
+    // Anyone else is refused before the passphrase is tried, so the route tells them nothing about it.
+    const guess = { recoveryPassphrase: 'not the passphrase' };
+    await as('investigator2').post(`/cases/${reference}/identity/custody`, guess).expect(403);
+    await as('mo').post(`/cases/${reference}/identity/custody`, guess).expect(404);
     await as('investigator2').post(`/cases/${reference}/identity/custody`, passphrase).expect(403);
     await as('hops')
       .post(`/cases/${reference}/identity/custody`, passphrase)

@@ -27,7 +27,7 @@ import { inTenant } from '../database/tenant-transaction';
 import { AppError } from '../errors/app-error';
 import { StaffUsersRepository } from '../staff/staff-users.repository';
 import { TenantsRepository } from '../tenants/tenants.repository';
-import { CaseAccessService, escrowKeyHolder, staffKeyHolder } from './case-access.service';
+import { CaseAccessService, escrowKeyHolder, type KeyHolder, staffKeyHolder } from './case-access.service';
 import { CaseGrantEntity, type CaseEntity } from './case.entity';
 import { CaseStoreService } from './case-store.service';
 import { CasesRepository } from './cases.repository';
@@ -227,9 +227,12 @@ export class IdentityService {
    */
   async takeCustody(staff: AuthenticatedStaff, reference: string, recoveryPassphrase: string) {
     const { session } = staff;
-    const key = await this.sessions.unlockedKey(staff);
+    const keys = staffKeyHolder(session.userId, await this.sessions.unlockedKey(staff));
     const tenant = await this.tenants.findById(session.tenantId);
     if (!tenant) throw new AppError('UNAUTHENTICATED', 'Sign in to continue.');
+    // Who may ask is settled before the passphrase is tried: otherwise anyone signed in could use this
+    // route to test guesses at the council's recovery passphrase (and to spend its Argon2 cost).
+    await inTenant(this.dataSource, session.tenantId, (m) => this.custodyCase(m, staff, reference, keys));
     let escrow: UnlockedKey;
     try {
       escrow = await unlockPrivateKey(tenant.escrowPrivateKeyEncrypted, recoveryPassphrase);
@@ -239,14 +242,7 @@ export class IdentityService {
       throw error;
     }
     return inTenant(this.dataSource, session.tenantId, async (m) => {
-      const found = await this.visibleCase(m, staff, reference);
-      if (!(await this.access.isOverseer(m, found.id, session, staffKeyHolder(session.userId, key))))
-        throw new AppError(
-          'FORBIDDEN',
-          'Only the case’s overseer (the monitoring officer, or whoever a conflict route put in their place) can take custody of the reporter’s identity.',
-        );
-      if (await this.cases.grantFor(m, found.id, session.userId, 'identity'))
-        throw new AppError('CONFLICT', 'You already hold the reporter’s identity for this case.');
+      const found = await this.custodyCase(m, staff, reference, keys);
       const outcome = await this.access.change(m, {
         tenantId: session.tenantId,
         caseId: found.id,
@@ -257,6 +253,20 @@ export class IdentityService {
       });
       return { custodian: true, passedTo: outcome.newGrantees.length };
     });
+  }
+
+  /** The case, if the caller oversees it and lacks its identity scope: 404, 403 or 409 otherwise. */
+  private async custodyCase(m: EntityManager, staff: AuthenticatedStaff, reference: string, keys: KeyHolder) {
+    const { session } = staff;
+    const found = await this.visibleCase(m, staff, reference);
+    if (!(await this.access.isOverseer(m, found.id, session, keys)))
+      throw new AppError(
+        'FORBIDDEN',
+        'Only the case’s overseer (the monitoring officer, or whoever a conflict route put in their place) can take custody of the reporter’s identity.',
+      );
+    if (await this.cases.grantFor(m, found.id, session.userId, 'identity'))
+      throw new AppError('CONFLICT', 'You already hold the reporter’s identity for this case.');
+    return found;
   }
 
   /** The reporter's identity, for those holding the identity scope; 404 for everyone else. */
