@@ -60,11 +60,23 @@ export class RetentionService {
         );
         if (compareLocalDates(today, keepUntil) <= 0) continue;
         await inTenant(this.dataSource, tenant.id, async (m) => {
-          // Re-read under lock: a legal hold set meanwhile wins.
-          const [row] = await m.query(`SELECT legal_hold, destroyed_on FROM cases WHERE id = $1 FOR UPDATE`, [
-            c.id,
-          ]);
-          if (!row || row.legal_hold || row.destroyed_on) return;
+          // Re-read under lock and decide again: a legal hold set, a reopening or a longer period saved
+          // since the candidates were read all win. Only a case still closed and past its period now goes.
+          const [row] = await m.query(
+            `SELECT status, outcome, to_char(closed_on, 'YYYY-MM-DD') AS closed_on, legal_hold, destroyed_on
+               FROM cases WHERE id = $1 FOR UPDATE`,
+            [c.id],
+          );
+          if (!row || row.status !== 'closed' || !row.closed_on || row.legal_hold || row.destroyed_on) return;
+          const now = await tenantRetention(m);
+          if (!now.valid) return;
+          const until = retainUntil(
+            c.category as CategoryId,
+            row.outcome as CaseOutcome | null,
+            row.closed_on,
+            now.policy,
+          );
+          if (compareLocalDates(today, until) <= 0) return;
           for (const table of CONTENT_TABLES)
             await m.query(`DELETE FROM ${table} WHERE case_id = $1`, [c.id]);
           await m.getRepository(CaseEntity).update({ id: c.id }, { destroyedOn: today });
@@ -72,7 +84,12 @@ export class RetentionService {
             actor: { type: 'system' },
             action: 'case.destroyed',
             caseId: c.id,
-            details: { category: c.category, outcome: c.outcome, closedOn: c.closedOn, keptUntil: keepUntil },
+            details: {
+              category: c.category,
+              outcome: row.outcome,
+              closedOn: row.closed_on,
+              keptUntil: until,
+            },
           });
           destroyed += 1;
         });
