@@ -89,6 +89,19 @@ export class AuthService {
       { tenantId: tenant.id, userId: user.id, roles: user.roles, scope },
       privateKey.serialize(),
     );
+    // An administrator may have deactivated the account or changed its roles while the password was being
+    // checked: that change ends the person's sessions once it has committed, which may have been before
+    // this one existed. Reading the account again now closes the gap: a change committed by now is seen
+    // here, and one committed later ends this session too.
+    const now = await inTenant(this.dataSource, tenant.id, (m) => this.users.findById(m, user.id));
+    if (
+      !now ||
+      now.deactivatedAt !== null ||
+      [...now.roles].sort().join() !== [...user.roles].sort().join()
+    ) {
+      await this.sessions.destroyAllFor(user.id);
+      return this.fail(tenant.id, email, user.id, 'account_changed');
+    }
     return {
       token,
       scope,
