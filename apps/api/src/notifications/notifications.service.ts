@@ -68,7 +68,8 @@ export class NotificationsService {
   }
 
   /**
-   * Who the event is for: staff who hold the case now (never an administrator). For `case.routed`,
+   * Who the event is for: staff who hold the case now (never an administrator, nor a deactivated account:
+   * a leaver's address is not told). For `case.routed`,
    * only its newcomers and its assignee — someone granted and then revoked before the job ran is
    * not told.
    */
@@ -79,7 +80,8 @@ export class NotificationsService {
   ): Promise<{ user_id: string; email: string }[]> {
     const holders: { user_id: string; email: string }[] = await m.query(
       `SELECT DISTINCT u.id AS user_id, u.email FROM case_grants g JOIN staff_users u ON u.id = g.grantee_id
-       WHERE g.case_id = $1 AND g.grantee_kind = 'staff' AND NOT ('administrator' = ANY(u.roles)) ORDER BY u.id`,
+       WHERE g.case_id = $1 AND g.grantee_kind = 'staff' AND NOT ('administrator' = ANY(u.roles))
+         AND u.deactivated_at IS NULL ORDER BY u.id`,
       [job.caseId],
     );
     if (event !== 'case.routed') return holders;

@@ -201,7 +201,7 @@ export class SlaService {
   ): Promise<{ email: string }[]> {
     const grantees: { id: string; email: string; roles: StaffRole[] }[] = await m.query(
       `SELECT DISTINCT u.id, u.email, u.roles FROM case_grants g JOIN staff_users u ON u.id = g.grantee_id
-       WHERE g.case_id = $1 AND g.grantee_kind = 'staff' ORDER BY u.email`,
+       WHERE g.case_id = $1 AND g.grantee_kind = 'staff' AND u.deactivated_at IS NULL ORDER BY u.email`,
       [timer.caseId],
     );
     if (!ESCALATIONS.includes(timer.kind)) return grantees;
