@@ -5,6 +5,7 @@ import { CasesModule } from '../cases/cases.module';
 import { ExportsModule } from '../exports/exports.module';
 import { HealthModule } from '../health/health.module';
 import { IntakeModule } from '../intake/intake.module';
+import { OversightModule } from '../oversight/oversight.module';
 import { OperationsModule } from '../operations/operations.module';
 import { StaffModule } from '../staff/staff.module';
 import { CoreModule } from './core.module';
@@ -20,6 +21,7 @@ import { CoreModule } from './core.module';
     OperationsModule,
     ExportsModule,
     AdminModule,
+    OversightModule,
   ],
 })
 export class AppModule {}

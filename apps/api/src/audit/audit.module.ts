@@ -8,6 +8,6 @@ import { AuditService } from './audit.service';
  */
 @Module({
   providers: [AuditRepository, AuditService],
-  exports: [AuditService],
+  exports: [AuditService, AuditRepository],
 })
 export class AuditModule {}

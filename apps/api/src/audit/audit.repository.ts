@@ -54,6 +54,16 @@ export class AuditRepository {
     });
   }
 
+  /** A page of the council's settings changes (`config.changed`), newest first. */
+  settingChanges(manager: EntityManager, tenantId: string, limit: number, offset: number) {
+    return manager.getRepository(AuditEntryEntity).findAndCount({
+      where: { tenantId, action: 'config.changed' },
+      order: { seq: 'DESC' },
+      take: limit,
+      skip: offset,
+    });
+  }
+
   /** A page of the chain in seq order, for verification (keyset pagination on the unique index). */
   entriesAfter(
     manager: EntityManager,

@@ -1,0 +1,138 @@
+/**
+ * What administrators changed, for those who oversee cases (the review of issue #8's admin pages): an
+ * administrator can give any account a handler role — the section 151 officer's, say — and new reports
+ * are then routed to it. Administrators never see a case themselves, but nothing in the product could stop
+ * one from giving a role to an account they control. So every change to who handles concerns, and to the
+ * council's routing and retention settings, is put in front of the monitoring officer and the other
+ * oversight roles, by name, from the audit trail (which the administrators cannot alter).
+ *
+ * Nothing here touches a case: the entries are `config.changed` audit entries, whose details hold ids,
+ * role codes and setting keys only.
+ */
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { HANDLER_ROLES, OVERSIGHT_ROLES, STAFF_ROLE_LABELS, type StaffRole } from '@nolan/domain';
+import { type DataSource, In } from 'typeorm';
+import type { AuditEntryEntity } from '../audit/audit-entry.entity';
+import { AuditRepository } from '../audit/audit.repository';
+import type { StaffSession } from '../auth/session-store';
+import { inTenant } from '../database/tenant-transaction';
+import { AppError } from '../errors/app-error';
+import { StaffUserEntity } from '../staff/staff-user.entity';
+
+export interface SettingsChange {
+  at: string;
+  /** Who made the change: a staff user's name, or 'an operator' (the command line). */
+  by: string;
+  /** The setting, as the audit trail names it (staff_user.roles, conflict_routes, retention…). */
+  setting: string;
+  /** What happened, in a sentence. */
+  summary: string;
+  /** The account the change was about, if any. */
+  userId: string | null;
+  /** True when the change gave someone a role that receives or oversees concerns. */
+  givesAccessToConcerns: boolean;
+}
+
+const roleList = (roles: unknown): string =>
+  (Array.isArray(roles) ? roles : [])
+    .map((r) => STAFF_ROLE_LABELS[r as StaffRole]?.toLowerCase() ?? String(r))
+    .join(', ');
+
+const handles = (roles: unknown): boolean =>
+  Array.isArray(roles) && roles.some((r) => HANDLER_ROLES.includes(r as StaffRole));
+
+/** The sentence for one change; `name` turns a user id into their name. */
+export function describeChange(
+  details: Record<string, unknown>,
+  name: (id: unknown) => string,
+): { summary: string; givesAccessToConcerns: boolean } {
+  const person = name(details['userId']);
+  switch (details['setting']) {
+    case 'staff_user.created':
+      return {
+        summary: `added an account for ${person}, as ${roleList(details['roles'])}`,
+        givesAccessToConcerns: handles(details['roles']),
+      };
+    case 'staff_user.roles': {
+      const parts = [];
+      if (Array.isArray(details['added']) && details['added'].length)
+        parts.push(`gave ${person} the role of ${roleList(details['added'])}`);
+      if (Array.isArray(details['removed']) && details['removed'].length)
+        parts.push(`took ${roleList(details['removed'])} away from ${person}`);
+      return {
+        summary: parts.join(' and ') || `changed ${person}'s roles`,
+        givesAccessToConcerns: handles(details['added']),
+      };
+    }
+    case 'staff_user.active':
+      return {
+        summary: details['active'] ? `reactivated ${person}'s account` : `deactivated ${person}'s account`,
+        givesAccessToConcerns: details['active'] === true,
+      };
+    case 'staff_user.two_factor_reset':
+      return { summary: `reset ${person}'s two-factor sign-in`, givesAccessToConcerns: true };
+    case 'staff_key_recovered':
+      return { summary: `recovered ${person}'s access to their cases`, givesAccessToConcerns: false };
+    case 'conflict_routes':
+      return {
+        summary: details['customised']
+          ? 'changed where concerns about statutory officers go (conflict routes)'
+          : 'put the conflict routes back to the defaults',
+        givesAccessToConcerns: true,
+      };
+    case 'retention':
+      return { summary: 'changed how long closed cases are kept (retention)', givesAccessToConcerns: false };
+    default:
+      return {
+        summary: `changed a setting (${String(details['setting'] ?? 'unknown')})`,
+        givesAccessToConcerns: false,
+      };
+  }
+}
+
+@Injectable()
+export class OversightService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditRepository,
+  ) {}
+
+  /** A page of the council's settings changes, newest first: oversight roles only (403 for anyone else). */
+  async changes(session: StaffSession, limit: number, offset: number) {
+    if (!session.roles.some((r) => OVERSIGHT_ROLES.includes(r as StaffRole)))
+      throw new AppError(
+        'FORBIDDEN',
+        'Only the monitoring officer and the other oversight roles see what administrators changed.',
+      );
+    return inTenant(this.dataSource, session.tenantId, async (m) => {
+      const [entries, total] = await this.audit.settingChanges(m, session.tenantId, limit, offset);
+      const ids = new Set<string>();
+      for (const e of entries) {
+        if (e.actorId) ids.add(e.actorId);
+        if (typeof e.details['userId'] === 'string') ids.add(e.details['userId']);
+      }
+      const people = ids.size
+        ? await m.getRepository(StaffUserEntity).find({
+            select: { id: true, displayName: true },
+            where: { id: In([...ids]) },
+          })
+        : [];
+      const names = new Map(people.map((p) => [p.id, p.displayName]));
+      const name = (id: unknown) => (typeof id === 'string' && names.get(id)) || 'someone';
+      return { items: entries.map((e) => this.map(e, name)), total, limit, offset };
+    });
+  }
+
+  private map(e: AuditEntryEntity, name: (id: unknown) => string): SettingsChange {
+    const { summary, givesAccessToConcerns } = describeChange(e.details, name);
+    return {
+      at: e.occurredAt.toISOString(),
+      by: e.actorType === 'staff' ? name(e.actorId) : 'an operator',
+      setting: String(e.details['setting'] ?? ''),
+      summary,
+      userId: typeof e.details['userId'] === 'string' ? e.details['userId'] : null,
+      givesAccessToConcerns,
+    };
+  }
+}
