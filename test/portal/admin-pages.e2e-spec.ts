@@ -62,6 +62,7 @@ describe('the administrators’ pages', () => {
 
   it('adds a user: a bad address and no role get the error summary, then the temporary password is shown once', async () => {
     await page.getByRole('link', { name: 'Users and roles' }).click();
+    await page.waitForURL(`${stack.portalUrl}/staff/admin/users`);
     await expect(page.locator('#users tbody tr').count()).resolves.toBe(3);
     await expectAccessible(page);
     await page.getByRole('button', { name: 'Add a user' }).click();
@@ -289,6 +290,13 @@ describe('the administrators’ pages', () => {
     await expect(other.getByRole('link', { name: 'Go to your home page' }).getAttribute('href')).resolves.toBe(
       '/staff',
     );
+    await expectAccessible(other);
+    // The monitoring officer's home shows what the administrator changed, the accounts given handler roles
+    // marked for checking.
+    await other.goto(`${stack.portalUrl}/staff/home`);
+    const changes = other.locator('#admin-changes-table');
+    await expect(changes.textContent()).resolves.toContain('Test administrator added an account for Sam Section');
+    await expect(changes.locator('.moj-badge', { hasText: 'Check this' }).count()).resolves.toBeGreaterThan(0);
     await expectAccessible(other);
     await other.context().close();
   });

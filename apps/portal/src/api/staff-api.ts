@@ -137,6 +137,15 @@ export interface QueueOverview {
   }[];
 }
 
+export interface SettingsChange {
+  at: string;
+  by: string;
+  setting: string;
+  summary: string;
+  userId: string | null;
+  givesAccessToConcerns: boolean;
+}
+
 export interface CaseLink {
   id: string;
   kind: string;
@@ -279,6 +288,11 @@ export class StaffApi {
 
   registerKey(token: string, armoredPublicKey: string): Promise<{ fingerprint: string }> {
     return this.http.put('/me/openpgp-key', { token, json: { armoredPublicKey } });
+  }
+
+  /** What administrators changed, newest first (oversight roles only). */
+  settingsChanges(token: string, limit = 10): Promise<{ items: SettingsChange[]; total: number }> {
+    return this.http.get(`/oversight/changes?limit=${limit}`, { token });
   }
 
   queues(token: string): Promise<QueueOverview> {

@@ -1,7 +1,7 @@
 /**
  * The monitoring officer's home (issue #8): cases waiting for their decision, identity requests waiting
- * for them as custodian, and the clocks that are overdue or due soon — the full dashboard with charts
- * comes later. Also the administrators' queue page (issue #6's operational view: counts, the
+ * for them as custodian, the clocks that are overdue or due soon, and what administrators changed lately
+ * (an account given a handler role receives new concerns) — the full dashboard with charts comes later. Also the administrators' queue page (issue #6's operational view: counts, the
  * dead-letter list, retry), the one administration API there is today.
  *
  * The API has no tenant-wide list of identity requests yet, so the home page asks each open case it
@@ -50,8 +50,17 @@ export class StaffHomeController {
         if (r.status === 'pending' && r.requesterId !== staff.userId)
           requests.push({ reference: c.reference, id: r.id, requestedOn: formatDate(r.requestedOn), reason: r.reason ?? '' });
     }
+    // What administrators changed: someone given a handler role receives new concerns, so the overseer
+    // sees each change (GET /oversight/changes).
+    const changes = await this.api.settingsChanges(staff.token, 10);
     res.render('staff/home', {
       section: 'home',
+      changes: changes.items.map((c) => ({
+        when: formatDate(toLondonDate(new Date(c.at))),
+        text: `${c.by} ${c.summary}.`,
+        flagged: c.givesAccessToConcerns,
+      })),
+      changesTotal: changes.total,
       openCount: open.length,
       decisions: decisions.map((c) => ({ reference: c.reference, categoryTitle: c.categoryTitle, received: formatDate(c.receivedOn) })),
       requests,
