@@ -101,6 +101,28 @@ describe('what administrators changed, for the oversight roles', () => {
       .get('/api/v1/oversight/changes')
       .auth(investigatorToken, { type: 'bearer' })
       .expect(401);
+    // The administrators' own list of accounts pages and filters the same way.
+    const s151s = await request(server)
+      .get('/api/v1/admin/users?role=s151_officer&active=true')
+      .auth(adminToken, { type: 'bearer' })
+      .expect(200);
+    expect(s151s.body).toMatchObject({
+      total: 1,
+      limit: 25,
+      offset: 0,
+      items: [{ id: patId, active: true }],
+    });
+    for (const [query, message] of [
+      ['limit=0', 'limit must be a whole number from 1 to 100'],
+      ['offset=-1', 'offset must be a whole number, 0 or more'],
+      ['active=maybe', 'active must be true or false'],
+    ]) {
+      const refused = await request(server)
+        .get(`/api/v1/admin/users?${query}`)
+        .auth(adminToken, { type: 'bearer' })
+        .expect(400);
+      expect(refused.body.message).toContain(message);
+    }
     const bad = await request(server)
       .get('/api/v1/oversight/changes?limit=0')
       .auth(moToken, { type: 'bearer' })

@@ -1,33 +1,9 @@
 import { Controller, Get, Query, UseGuards } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiForbiddenResponse,
-  ApiOperation,
-  ApiPropertyOptional,
-  ApiTags,
-} from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { StaffSession } from '../auth/session-store';
 import { CurrentSession, StaffAuthGuard } from '../auth/staff-auth.guard';
+import { PageQuery } from '../common/page-query';
 import { OversightService } from './oversight.service';
-
-export class ChangesQuery {
-  @ApiPropertyOptional({ default: 20, minimum: 1, maximum: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'limit must be a whole number from 1 to 100' })
-  @Min(1, { message: 'limit must be a whole number from 1 to 100' })
-  @Max(100, { message: 'limit must be a whole number from 1 to 100' })
-  limit = 20;
-
-  @ApiPropertyOptional({ default: 0, minimum: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'offset must be a whole number, 0 or more' })
-  @Min(0, { message: 'offset must be a whole number, 0 or more' })
-  offset = 0;
-}
 
 /** What administrators changed, for the oversight roles (see OversightService). Thin. */
 @ApiTags('oversight')
@@ -46,7 +22,7 @@ export class OversightController {
       '`givesAccessToConcerns` marks the changes that can.',
   })
   @ApiForbiddenResponse({ description: 'The caller does not hold an oversight role' })
-  changes(@CurrentSession() session: StaffSession, @Query() query: ChangesQuery) {
+  changes(@CurrentSession() session: StaffSession, @Query() query: PageQuery) {
     return this.oversight.changes(session, query.limit, query.offset);
   }
 }

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -8,15 +8,13 @@ import {
   IsBoolean,
   IsEmail,
   IsIn,
-  IsInt,
   IsOptional,
   IsString,
-  Max,
   MaxLength,
-  Min,
   MinLength,
 } from 'class-validator';
 import { STAFF_ROLES } from '@nolan/domain';
+import { PageQuery } from '../../common/page-query';
 
 const ROLES_MESSAGE = `roles must each be one of: ${STAFF_ROLES.join(', ')}`;
 
@@ -27,7 +25,7 @@ function queryBoolean({ value }: { value: unknown }): unknown {
   return value;
 }
 
-export class ListUsersQuery {
+export class ListUsersQuery extends PageQuery {
   @ApiPropertyOptional({ enum: STAFF_ROLES, description: 'Only users holding this role' })
   @IsOptional()
   @IsIn(STAFF_ROLES as readonly string[], { message: `role must be one of: ${STAFF_ROLES.join(', ')}` })
@@ -38,21 +36,6 @@ export class ListUsersQuery {
   @Transform(queryBoolean)
   @IsBoolean({ message: 'active must be true or false' })
   active?: boolean;
-
-  @ApiPropertyOptional({ default: 25, minimum: 1, maximum: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'limit must be a whole number from 1 to 100' })
-  @Min(1, { message: 'limit must be a whole number from 1 to 100' })
-  @Max(100, { message: 'limit must be a whole number from 1 to 100' })
-  limit = 25;
-
-  @ApiPropertyOptional({ default: 0, minimum: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'offset must be a whole number, 0 or more' })
-  @Min(0, { message: 'offset must be a whole number, 0 or more' })
-  offset = 0;
 }
 
 export class CreateUserDto {
