@@ -60,8 +60,9 @@ class ReporterBrowser {
     return this.page.locator('.govuk-error-summary').innerText();
   }
 
+  /** Presses Continue and waits for the page the form leads to (never reads the one it left). */
   async continue(): Promise<void> {
-    await this.page.click('#continue');
+    await Promise.all([this.page.waitForEvent('load'), this.page.click('#continue')]);
   }
 
   /** Fills whichever of the form's questions this page asks. */
