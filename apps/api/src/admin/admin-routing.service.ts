@@ -17,6 +17,7 @@ import {
   DEFAULT_CONFLICT_ROUTES,
   type Recipient,
   ROLE_HOLDER_ROLES,
+  rolesInWords,
   routeCase,
   STAFF_ROLE_LABELS,
   STAFF_ROLES,
@@ -94,7 +95,7 @@ export class AdminRoutingService {
       const others = u.roles.filter((r) => r !== 'administrator');
       if (u.deactivatedAt === null && u.roles.includes('administrator') && others.length > 0)
         warnings.push(
-          `${u.displayName} is both an administrator and ${others.map((r) => STAFF_ROLE_LABELS[r].toLowerCase()).join(', ')}: ` +
+          `${u.displayName} is both an administrator and ${rolesInWords(others)}: ` +
             'administrators never read a case, so cases routed to this account cannot be read. Give the ' +
             'administrator role to a separate account.',
         );

@@ -17,7 +17,7 @@
  */
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { STAFF_ROLE_LABELS, type StaffRole } from '@nolan/domain';
+import { rolesInWords, type StaffRole } from '@nolan/domain';
 import { type DataSource, type EntityManager, QueryFailedError } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { SessionStore, type StaffSession } from '../auth/session-store';
@@ -59,10 +59,6 @@ export function whyNotRoles(roles: readonly string[]): string | null {
   if (roles.includes('administrator') && roles.length > 1)
     return 'roles: administrator cannot be combined with another role, because administrators never read a case; use a separate account';
   return null;
-}
-
-function roleList(roles: readonly string[]): string {
-  return roles.map((r) => STAFF_ROLE_LABELS[r as StaffRole]?.toLowerCase() ?? r).join(', ');
 }
 
 @Injectable()
@@ -171,7 +167,7 @@ export class AdminUsersService {
           details: { setting: 'staff_user.roles', userId: user.id, added, removed },
         });
         notice.push(
-          `${user.displayName} now holds: ${roleList(roles)}. Their sessions have ended, so the new roles apply from their next sign-in.`,
+          `${user.displayName} now holds: ${rolesInWords(roles)}. Their sessions have ended, so the new roles apply from their next sign-in.`,
           'Existing cases are not re-routed: they keep the cases they already hold until the monitoring officer transfers them. New cases are routed by the new roles.',
         );
       }

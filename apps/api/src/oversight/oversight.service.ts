@@ -11,7 +11,7 @@
  */
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { HANDLER_ROLES, OVERSIGHT_ROLES, STAFF_ROLE_LABELS, type StaffRole } from '@nolan/domain';
+import { HANDLER_ROLES, OVERSIGHT_ROLES, rolesInWords, type StaffRole } from '@nolan/domain';
 import { type DataSource, In } from 'typeorm';
 import type { AuditEntryEntity } from '../audit/audit-entry.entity';
 import { AuditRepository } from '../audit/audit.repository';
@@ -34,10 +34,7 @@ export interface SettingsChange {
   givesAccessToConcerns: boolean;
 }
 
-const roleList = (roles: unknown): string =>
-  (Array.isArray(roles) ? roles : [])
-    .map((r) => STAFF_ROLE_LABELS[r as StaffRole]?.toLowerCase() ?? String(r))
-    .join(', ');
+const roleList = (roles: unknown): string => rolesInWords(Array.isArray(roles) ? roles : []);
 
 const handles = (roles: unknown): boolean =>
   Array.isArray(roles) && roles.some((r) => HANDLER_ROLES.includes(r as StaffRole));

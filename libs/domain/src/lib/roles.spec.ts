@@ -1,6 +1,7 @@
 // Pins the role groups: routing and the lifecycle rely on exactly these memberships (DESIGN.md "Who uses
 // it"), so adding a role must force a decision about which groups it belongs to.
 import {
+  rolesInWords,
   HANDLER_ROLES,
   OVERSIGHT_ROLES,
   ROLE_HOLDER_ROLES,
@@ -43,5 +44,13 @@ describe('staff roles', () => {
     expect(isStaffRole('monitoring_officer')).toBe(true);
     expect(isStaffRole('Monitoring officer')).toBe(false);
     expect(isStaffRole(undefined)).toBe(false);
+  });
+
+  it('names roles in words within a sentence, an unknown code as itself', () => {
+    expect(rolesInWords(['s151_officer', 'investigator'])).toBe(
+      'section 151 officer (chief finance officer) or internal audit, investigator',
+    );
+    expect(rolesInWords(['lord_mayor'])).toBe('lord_mayor');
+    expect(rolesInWords([])).toBe('');
   });
 });

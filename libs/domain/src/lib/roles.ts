@@ -28,6 +28,11 @@ export const STAFF_ROLE_LABELS: Readonly<Record<StaffRole, string>> = Object.fre
   audit_committee_chair: 'Chair of the audit committee',
 });
 
+/** Roles in words within a sentence: "section 151 officer (…), investigator"; an unknown code as itself. */
+export function rolesInWords(roles: readonly unknown[]): string {
+  return roles.map((r) => STAFF_ROLE_LABELS[r as StaffRole]?.toLowerCase() ?? String(r)).join(', ');
+}
+
 /**
  * Roles that handle cases. Administrators configure the tenant and never read a report; the chair of the
  * audit committee is only ever told that something exists, so neither is here.
