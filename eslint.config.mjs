@@ -39,19 +39,31 @@ export default [
               onlyDependOnLibsWithTags: ['scope:domain'],
               bannedExternalImports: frameworks.filter((f) => f !== 'openpgp'),
             },
+            // The HTTP API's shapes, shared by the API and the portal: types and constants, no framework.
+            {
+              sourceTag: 'scope:contract',
+              onlyDependOnLibsWithTags: ['scope:domain'],
+              bannedExternalImports: frameworks,
+            },
             {
               sourceTag: 'scope:api',
-              onlyDependOnLibsWithTags: ['scope:domain', 'scope:crypto'],
+              onlyDependOnLibsWithTags: ['scope:domain', 'scope:crypto', 'scope:contract'],
               bannedExternalImports: ['openpgp'],
             },
             // The portal reaches the API over HTTP only; it never decrypts anything itself.
             {
               sourceTag: 'scope:portal',
-              onlyDependOnLibsWithTags: ['scope:domain'],
+              onlyDependOnLibsWithTags: ['scope:domain', 'scope:contract'],
               bannedExternalImports: ['openpgp', 'typeorm', 'pg', 'bullmq'],
             },
-            { sourceTag: 'scope:tests', onlyDependOnLibsWithTags: ['scope:domain', 'scope:crypto'] },
-            { sourceTag: 'scope:tools', onlyDependOnLibsWithTags: ['scope:domain', 'scope:crypto'] },
+            {
+              sourceTag: 'scope:tests',
+              onlyDependOnLibsWithTags: ['scope:domain', 'scope:crypto', 'scope:contract'],
+            },
+            {
+              sourceTag: 'scope:tools',
+              onlyDependOnLibsWithTags: ['scope:domain', 'scope:crypto', 'scope:contract'],
+            },
           ],
         },
       ],

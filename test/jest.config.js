@@ -12,6 +12,7 @@ module.exports = {
   moduleNameMapper: {
     '^@nolan/domain$': '<rootDir>/libs/domain/src/index.ts',
     '^@nolan/crypto$': '<rootDir>/libs/crypto/src/index.ts',
+    '^@nolan/contract$': '<rootDir>/libs/contract/src/index.ts',
   },
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json' }] },
   moduleFileExtensions: ['ts', 'js'],
