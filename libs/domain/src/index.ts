@@ -3,6 +3,7 @@ export * from './lib/roles';
 export * from './lib/categories';
 export * from './lib/lifecycle';
 export * from './lib/routing';
+export * from './lib/exclusions';
 export * from './lib/local-date';
 export * from './lib/bank-holidays';
 export * from './lib/sla';

@@ -18,15 +18,12 @@
  * for a legal hold are encrypted to the internal scope.
  */
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { ownershipConfirmationDue, routeCase, toLondonDate } from '@nolan/domain';
-import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import { SessionStore } from '../auth/session-store';
 import type { AuthenticatedStaff } from '../auth/staff-auth.guard';
-import { inTenant } from '../database/tenant-transaction';
+import { CaseDoor, type OpenCase } from './access/case-door';
 import { AppError } from '../errors/app-error';
-import { CaseAccessService, type KeyHolder, staffKeyHolder } from './case-access.service';
+import { CaseAccessService } from './case-access.service';
 import { CaseEntity } from './case.entity';
 import { CaseStoreService } from './case-store.service';
 import { packJson } from './item-codec';
@@ -48,20 +45,17 @@ export function mapAssignment(c: CaseEntity) {
 @Injectable()
 export class AssignmentService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly caseStore: CaseStoreService,
-    private readonly sessions: SessionStore,
+    private readonly door: CaseDoor,
     private readonly access: CaseAccessService,
     private readonly audit: AuditService,
   ) {}
 
   /** Assigns the case to `assigneeId`, or transfers it there from its current assignee. */
   async assign(staff: AuthenticatedStaff, reference: string, assigneeId: string) {
-    const { session } = staff;
-    const key = await this.sessions.unlockedKey(staff);
-    const keys = staffKeyHolder(session.userId, key);
-    return inTenant(this.dataSource, session.tenantId, async (m) => {
-      const found = await this.overseen(m, staff, reference, keys);
+    return this.door.open(staff, reference, {}, async (opened) => {
+      const { m, found, actor: session, keys } = opened;
+      await this.mustOversee(opened);
       if (found.status === 'closed')
         throw new AppError('CONFLICT', 'A closed case cannot be assigned; reopen it first.');
       if (found.assigneeId === assigneeId)
@@ -115,9 +109,7 @@ export class AssignmentService {
 
   /** The assignee confirms they own the case, which stops the "confirm ownership" clock. */
   async confirmOwnership(staff: AuthenticatedStaff, reference: string) {
-    const { session } = staff;
-    return inTenant(this.dataSource, session.tenantId, async (m) => {
-      const found = await this.access.grantedCase(m, session, reference);
+    return this.door.open(staff, reference, { unlock: false }, async ({ m, found, actor: session }) => {
       if (found.assigneeId !== session.userId)
         throw new AppError('FORBIDDEN', 'Only the handler the case is assigned to can confirm they own it.');
       if (found.ownershipConfirmedOn)
@@ -136,10 +128,9 @@ export class AssignmentService {
 
   /** Sets (held = true) or clears a legal hold, with a reason kept encrypted in the case. */
   async legalHold(staff: AuthenticatedStaff, reference: string, held: boolean, reason: string) {
-    const { session } = staff;
-    const keys = staffKeyHolder(session.userId, await this.sessions.unlockedKey(staff));
-    return inTenant(this.dataSource, session.tenantId, async (m) => {
-      const found = await this.overseen(m, staff, reference, keys);
+    return this.door.open(staff, reference, {}, async (opened) => {
+      const { m, found, actor: session } = opened;
+      await this.mustOversee(opened);
       if (found.legalHold === held)
         throw new AppError(
           'CONFLICT',
@@ -167,13 +158,11 @@ export class AssignmentService {
   }
 
   /**
-   * The case, if the caller oversees it (CaseAccessService.isOverseer: routing as it stands): 404 if
-   * they hold no grant on it, 403 if they do but routing does not name them its overseer.
+   * 403 unless the caller oversees the opened case (CaseAccessService.isOverseer: routing as it
+   * stands); the door has already answered 404 to anyone who holds no grant on it.
    */
-  private async overseen(m: EntityManager, staff: AuthenticatedStaff, reference: string, keys: KeyHolder) {
-    const found = await this.access.grantedCase(m, staff.session, reference);
-    if (!(await this.access.isOverseer(m, found.id, staff.session, keys)))
+  private async mustOversee({ m, found, actor, keys }: OpenCase): Promise<void> {
+    if (!(await this.access.isOverseer(m, found.id, actor, keys)))
       throw new AppError('FORBIDDEN', OVERSEER_ONLY);
-    return found;
   }
 }

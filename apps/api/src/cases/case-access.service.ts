@@ -24,13 +24,14 @@
  * A scope the KeyHolder cannot open is not given to anyone; the outcome lists it in `withheld`.
  */
 import { Injectable } from '@nestjs/common';
-import { createGrant, openGrantAsKey, PublicKeyHandle, type Scope, type UnlockedKey } from '@nolan/crypto';
+import { createGrant, PublicKeyHandle, type Scope, type UnlockedKey } from '@nolan/crypto';
+import type { KeyHolder } from './access/key-holders';
 import {
   type CategoryId,
-  DEFAULT_CONFLICT_ROUTES,
   HANDLER_ROLES,
   OVERSIGHT_ROLES,
   routeCase,
+  ruledOut,
   type RoutingDecision,
   type RoutingInput,
   type StaffRole,
@@ -45,50 +46,15 @@ import { tenantRoutingInput } from '../tenants/tenant-routing';
 import { readReportScope } from './case-content';
 import { CaseEntity, CaseExclusionEntity, CaseGrantEntity } from './case.entity';
 import { CasesRepository } from './cases.repository';
-import { NO_SUCH_CASE } from './cases.service';
 
 /** Why access changed; carried in the `case.routed` outbox payload and the audit trail. */
 export type RoutingReason = 'assigned' | 'transferred' | 'recused' | 'named_as_involved' | 'rerouted';
 
 export type ExclusionKind = CaseExclusionEntity['kind'];
 
-/** Opens a case's scope keys for granting them onward. Returns null for a scope it cannot open. */
-export interface KeyHolder {
-  /** How the audit trail says the grants were made: 'staff_grant', 'escrow', 'reporter'. */
-  readonly via: string;
-  openScope(m: EntityManager, caseId: string, scope: Scope): Promise<UnlockedKey | null>;
-}
-
-/** A staff user's own grants, opened with their unlocked private key (from their session). */
-export function staffKeyHolder(userId: string, key: UnlockedKey): KeyHolder {
-  return {
-    via: 'staff_grant',
-    async openScope(m, caseId, scope) {
-      const grant = await m
-        .getRepository(CaseGrantEntity)
-        .findOne({ where: { caseId, scope, granteeKind: 'staff', granteeId: userId } });
-      return grant ? openGrantAsKey(new Uint8Array(grant.encryptedScopeKey), key) : null;
-    },
-  };
-}
-
-/** The tenant escrow key, unlocked with the recovery passphrase (the escrow is a grantee of every scope). */
-export function escrowKeyHolder(escrowKey: UnlockedKey): KeyHolder {
-  return {
-    via: 'escrow',
-    async openScope(m, caseId, scope) {
-      const grant = await m
-        .getRepository(CaseGrantEntity)
-        .findOne({ where: { caseId, scope, granteeKind: 'escrow' } });
-      return grant ? openGrantAsKey(new Uint8Array(grant.encryptedScopeKey), escrowKey) : null;
-    },
-  };
-}
-
-/** Scope keys already open, e.g. the report-scope key a reporter's receipt opened. */
-export function openKeysHolder(via: string, keys: Partial<Record<Scope, UnlockedKey>>): KeyHolder {
-  return { via, openScope: async (_m, _caseId, scope) => keys[scope] ?? null };
-}
+export { escrowKeyHolder, type KeyHolder, openKeysHolder, staffKeyHolder } from './access/key-holders';
+/** Moved to libs/domain exclusions.ts; re-exported for existing callers. */
+export { ruledOut } from '@nolan/domain';
 
 export interface AccessChange {
   tenantId: string;
@@ -136,39 +102,6 @@ export class CaseAccessService {
     private readonly outbox: OutboxRepository,
     private readonly audit: AuditService,
   ) {}
-
-  /**
-   * The case, if `session`'s user holds a grant for it: 404 otherwise, and always for administrators
-   * (who never read a case). Every per-case action starts here, so "no such case" and "not yours"
-   * look the same from outside.
-   */
-  async grantedCase(
-    m: EntityManager,
-    session: { userId: string; roles: readonly string[] },
-    reference: string,
-  ): Promise<CaseEntity> {
-    if (session.roles.includes('administrator')) throw new AppError('NOT_FOUND', NO_SUCH_CASE);
-    const found = await this.cases.findGrantedByReference(m, session.userId, reference);
-    if (!found) throw new AppError('NOT_FOUND', NO_SUCH_CASE);
-    return found;
-  }
-
-  /**
-   * The case, if the caller can read its report and so pass it on (recusal, naming someone as
-   * involved, re-routing): 404 as grantedCase, 409 with `why` if they hold the case without the
-   * report scope.
-   */
-  async caseTheyCanPassOn(
-    m: EntityManager,
-    session: { userId: string; roles: readonly string[] },
-    reference: string,
-    why: string,
-  ): Promise<CaseEntity> {
-    const found = await this.grantedCase(m, session, reference);
-    if (!(await this.cases.grantFor(m, found.id, session.userId, 'report')))
-      throw new AppError('CONFLICT', why);
-    return found;
-  }
 
   /**
    * THE rule for "the case's overseer", used by every overseer decision (assignment, legal hold, the
@@ -387,25 +320,4 @@ export class CaseAccessService {
       ...(await tenantRoutingInput(m, holders)),
     };
   }
-}
-
-/**
- * Whether routing rules this person out of the case: involved by id, recused, or holding a role the
- * concern names or one excluded along with it by a conflict route. The mirror of routeCase's own
- * exclusion rule (libs/domain routing.ts), which never returns such a person; here it decides who
- * must lose access they already have, and who may not be assigned.
- */
-export function ruledOut(input: RoutingInput, userId: string, roles: readonly StaffRole[]): boolean {
-  if (input.involvedUserIds.includes(userId) || input.recusedUserIds.includes(userId)) return true;
-  const routes = input.conflictRoutes ?? DEFAULT_CONFLICT_ROUTES;
-  const subjects = new Set<StaffRole>(input.involvedRoles);
-  for (const involved of input.involvedUserIds)
-    for (const holder of input.roleHolders.filter((h) => h.userId === involved))
-      for (const role of holder.roles) subjects.add(role);
-  const excludedRoles = new Set<StaffRole>(input.involvedRoles);
-  for (const subject of subjects)
-    for (const role of routes[subject]?.excludedWithSubject ?? [])
-      if (!(role === 'deputy_monitoring_officer' && input.deputyIndependent === true))
-        excludedRoles.add(role);
-  return roles.some((role) => excludedRoles.has(role));
 }

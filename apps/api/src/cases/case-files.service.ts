@@ -8,18 +8,15 @@
  */
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { openGrantAsKey, type UnlockedKey } from '@nolan/crypto';
-import { HANDLER_ROLES } from '@nolan/domain';
+import { openGrantAsKey, type Scope, type UnlockedKey } from '@nolan/crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import { SessionStore } from '../auth/session-store';
 import type { AuthenticatedStaff } from '../auth/staff-auth.guard';
 import { inTenant } from '../database/tenant-transaction';
 import { AppError } from '../errors/app-error';
 import { readFile } from './case-content';
 import { CaseGrantEntity, CaseItemEntity } from './case.entity';
-import { CasesRepository } from './cases.repository';
-import { NO_SUCH_CASE } from './cases.service';
+import { CaseDoor } from './access/case-door';
 
 export const NO_SUCH_FILE = 'There is no file with this id on this case.';
 
@@ -52,32 +49,30 @@ export function downloadName(name: string): string {
 export class CaseFilesService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly cases: CasesRepository,
-    private readonly sessions: SessionStore,
+    private readonly door: CaseDoor,
     private readonly audit: AuditService,
   ) {}
 
   /** A file of a case, for a grant holder of the case and of the file's scope. */
   async forStaff(staff: AuthenticatedStaff, reference: string, fileId: string): Promise<DownloadedFile> {
-    const { session } = staff;
-    if (!session.roles.some((role) => HANDLER_ROLES.includes(role)))
-      throw new AppError('NOT_FOUND', NO_SUCH_CASE);
-    const key = await this.sessions.unlockedKey(staff);
-    return inTenant(this.dataSource, session.tenantId, async (m) => {
-      const found = await this.cases.findGrantedByReference(m, session.userId, reference);
-      if (!found) throw new AppError('NOT_FOUND', NO_SUCH_CASE);
-      const item = await fileItem(m, found.id, fileId);
-      const grant = item && (await this.cases.grantFor(m, found.id, session.userId, item.scope));
-      if (!item || !grant) throw new AppError('NOT_FOUND', NO_SUCH_FILE);
-      const file = await decrypt(item, await openGrantAsKey(new Uint8Array(grant.encryptedScopeKey), key));
-      await this.audit.append(m, {
-        actor: { type: 'staff', id: session.userId },
-        action: 'case.content_decrypted',
-        caseId: found.id,
-        details: { scope: item.scope, itemId: item.id, purpose: 'download' },
-      });
-      return file;
-    });
+    return this.door.open(
+      staff,
+      reference,
+      { roles: 'handler' },
+      async ({ m, found, actor: session, key }) => {
+        const item = await fileItem(m, found.id, fileId);
+        const scopeKey = item && (await key(item.scope as Scope));
+        if (!item || !scopeKey) throw new AppError('NOT_FOUND', NO_SUCH_FILE);
+        const file = await decrypt(item, scopeKey);
+        await this.audit.append(m, {
+          actor: { type: 'staff', id: session.userId },
+          action: 'case.content_decrypted',
+          caseId: found.id,
+          details: { scope: item.scope, itemId: item.id, purpose: 'download' },
+        });
+        return file;
+      },
+    );
   }
 
   /**

@@ -4,6 +4,7 @@ import { AuditModule } from '../audit/audit.module';
 import { AuthModule } from '../auth/auth.module';
 import { OutboxRepository } from '../outbox/outbox.repository';
 import { AssignmentController } from './assignment.controller';
+import { CaseDoor } from './access/case-door';
 import { AssignmentService } from './assignment.service';
 import { CaseAccessService } from './case-access.service';
 import { CaseContentController } from './case-content.controller';
@@ -33,6 +34,7 @@ import { TransitionsService } from './transitions.service';
     InvolvementController,
   ],
   providers: [
+    CaseDoor,
     CasesService,
     FeedbackService,
     NotesService,
@@ -51,6 +53,7 @@ import { TransitionsService } from './transitions.service';
     OutboxRepository,
   ],
   exports: [
+    CaseDoor,
     CaseStoreService,
     CasesRepository,
     OutboxRepository,

@@ -14,19 +14,30 @@ export interface CaseListFilter {
 }
 
 /**
- * Case queries, always from a staff user's point of view: a case exists for them only while they hold
- * a grant for it (DESIGN.md "Tenancy and access"), so every query joins case_grants on the user.
+ * Case queries. Lists are from a staff user's point of view: a case exists for them only while they
+ * hold a grant for it (docs/architecture.md "Access rules"), so the list joins case_grants on the user.
+ * One case is opened only through the case door (access/case-door.ts).
  */
 @Injectable()
 export class CasesRepository {
   private granted(manager: EntityManager, userId: string) {
-    return manager
-      .getRepository(CaseEntity)
-      .createQueryBuilder('c')
-      .where(
-        `EXISTS (SELECT 1 FROM case_grants g WHERE g.case_id = c.id AND g.grantee_kind = 'staff' AND g.grantee_id = :userId)`,
-        { userId },
-      );
+    return (
+      manager
+        .getRepository(CaseEntity)
+        .createQueryBuilder('c')
+        .where(
+          `EXISTS (SELECT 1 FROM case_grants g WHERE g.case_id = c.id AND g.grantee_kind = 'staff' AND g.grantee_id = :userId)`,
+          { userId },
+        )
+        // The same exclusions as the case door (access/case-door.ts): a person named or recused never
+        // sees the case, even if a grant were left behind.
+        .andWhere(
+          `NOT EXISTS (SELECT 1 FROM case_exclusions e WHERE e.case_id = c.id AND e.user_id = :userId)`,
+          {
+            userId,
+          },
+        )
+    );
   }
 
   async listGranted(
@@ -46,25 +57,6 @@ export class CasesRepository {
       .take(filter.limit)
       .skip(filter.offset)
       .getManyAndCount();
-  }
-
-  findGrantedByReference(
-    manager: EntityManager,
-    userId: string,
-    reference: string,
-  ): Promise<CaseEntity | null> {
-    return this.granted(manager, userId).andWhere('c.reference = :reference', { reference }).getOne();
-  }
-
-  grantFor(
-    manager: EntityManager,
-    caseId: string,
-    userId: string,
-    scope: string,
-  ): Promise<CaseGrantEntity | null> {
-    return manager
-      .getRepository(CaseGrantEntity)
-      .findOne({ where: { caseId, scope, granteeKind: 'staff', granteeId: userId } });
   }
 
   items(manager: EntityManager, caseId: string, scope: string): Promise<CaseItemEntity[]> {

@@ -1,26 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { openGrantAsKey } from '@nolan/crypto';
-import {
-  allowedTransitions,
-  type CaseStatus,
-  getCategory,
-  isCategoryId,
-  OVERSIGHT_ROLES,
-  toLondonDate,
-} from '@nolan/domain';
+import { allowedTransitions, type CaseStatus, getCategory, isCategoryId, toLondonDate } from '@nolan/domain';
 import type { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import { SessionStore } from '../auth/session-store';
 import type { AuthenticatedStaff } from '../auth/staff-auth.guard';
 import { inTenant } from '../database/tenant-transaction';
-import { AppError } from '../errors/app-error';
+import { CaseDoor } from './access/case-door';
 import { readReportScope, type ReportContent } from './case-content';
 import type { CaseEntity } from './case.entity';
 import { ReporterMessages } from './reporter-messages';
 import { type CaseListFilter, CasesRepository } from './cases.repository';
 
-export const NO_SUCH_CASE = 'There is no case with this reference.';
+export { NO_SUCH_CASE } from './access/case-door';
 
 export function mapCaseSummary(entity: CaseEntity) {
   return {
@@ -55,7 +46,7 @@ export class CasesService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly cases: CasesRepository,
-    private readonly sessions: SessionStore,
+    private readonly door: CaseDoor,
     private readonly audit: AuditService,
     private readonly reporterMessages: ReporterMessages,
   ) {}
@@ -71,19 +62,13 @@ export class CasesService {
   }
 
   async get(staff: AuthenticatedStaff, reference: string) {
-    const { session } = staff;
-    if (session.roles.includes('administrator')) throw new AppError('NOT_FOUND', NO_SUCH_CASE);
-    const key = await this.sessions.unlockedKey(staff);
-    return inTenant(this.dataSource, session.tenantId, async (m) => {
-      const found = await this.cases.findGrantedByReference(m, session.userId, reference);
-      if (!found) throw new AppError('NOT_FOUND', NO_SUCH_CASE);
-      const grant = await this.cases.grantFor(m, found.id, session.userId, 'report');
+    return this.door.open(staff, reference, {}, async ({ m, found, actor, key }) => {
+      const scopeKey = await key('report');
       let content: ReportContent = { report: null, attachments: [], messages: [] };
-      if (grant) {
-        const scopeKey = await openGrantAsKey(new Uint8Array(grant.encryptedScopeKey), key);
+      if (scopeKey) {
         content = await readReportScope(await this.cases.items(m, found.id, 'report'), scopeKey);
         await this.audit.append(m, {
-          actor: { type: 'staff', id: session.userId },
+          actor: { type: 'staff', id: actor.userId },
           action: 'case.content_decrypted',
           caseId: found.id,
           details: { scope: 'report', items: 1 + content.attachments.length + content.messages.length },
@@ -93,7 +78,7 @@ export class CasesService {
         ...mapCaseSummary(found),
         channel: found.channel,
         routing: found.routing,
-        allowedTransitions: allowedTransitions(found.status as CaseStatus, session.roles),
+        allowedTransitions: allowedTransitions(found.status as CaseStatus, actor.roles),
         ...content,
       };
     });
@@ -101,25 +86,25 @@ export class CasesService {
 
   /** A message to the reporter, in the report scope (the reporter reads it with their receipt). */
   async sendMessage(staff: AuthenticatedStaff, reference: string, text: string) {
-    const { session } = staff;
-    if (session.roles.includes('administrator')) throw new AppError('NOT_FOUND', NO_SUCH_CASE);
-    return inTenant(this.dataSource, session.tenantId, async (m) => {
-      const found = await this.cases.findGrantedByReference(m, session.userId, reference);
-      if (!found || !(await this.cases.grantFor(m, found.id, session.userId, 'report')))
-        throw new AppError('NOT_FOUND', NO_SUCH_CASE);
-      await this.reporterMessages.send(
-        m,
-        { tenantId: session.tenantId, caseId: found.id, staffId: session.userId },
-        text,
-      );
-      await this.audit.append(m, {
-        actor: { type: 'staff', id: session.userId },
-        action: 'case.message_added',
-        caseId: found.id,
-        details: { author: 'staff', attachments: 0 },
-      });
-      return { sent: true };
-    });
+    return this.door.open(
+      staff,
+      reference,
+      { require: ['report'], unlock: false },
+      async ({ m, found, actor }) => {
+        await this.reporterMessages.send(
+          m,
+          { tenantId: actor.tenantId, caseId: found.id, staffId: actor.userId },
+          text,
+        );
+        await this.audit.append(m, {
+          actor: { type: 'staff', id: actor.userId },
+          action: 'case.message_added',
+          caseId: found.id,
+          details: { author: 'staff', attachments: 0 },
+        });
+        return { sent: true };
+      },
+    );
   }
 
   /**
@@ -127,13 +112,8 @@ export class CasesService {
    * conflict route put in their place) and hold a grant for it; 404 for everyone else.
    */
   async trail(staff: AuthenticatedStaff, reference: string, page: { limit: number; offset: number }) {
-    const { session } = staff;
-    if (!session.roles.some((role) => OVERSIGHT_ROLES.includes(role)))
-      throw new AppError('NOT_FOUND', NO_SUCH_CASE);
-    return inTenant(this.dataSource, session.tenantId, async (m) => {
-      const found = await this.cases.findGrantedByReference(m, session.userId, reference);
-      if (!found) throw new AppError('NOT_FOUND', NO_SUCH_CASE);
-      return this.audit.listForCase(m, found.id, page);
-    });
+    return this.door.open(staff, reference, { roles: 'oversight', unlock: false }, ({ m, found }) =>
+      this.audit.listForCase(m, found.id, page),
+    );
   }
 }

@@ -10,19 +10,15 @@
  * the acknowledgement) and a case still open (a closed case is reopened first).
  */
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { decryptWithScope, type UnlockedKey } from '@nolan/crypto';
-import { HANDLER_ROLES, toLondonDate } from '@nolan/domain';
-import type { DataSource } from 'typeorm';
+import { toLondonDate } from '@nolan/domain';
 import { AuditService } from '../audit/audit.service';
 import type { AuthenticatedStaff } from '../auth/staff-auth.guard';
-import { inTenant } from '../database/tenant-transaction';
+import { CaseDoor } from './access/case-door';
 import { AppError } from '../errors/app-error';
 import { OutboxRepository } from '../outbox/outbox.repository';
 import { CaseEntity, type CaseItemEntity } from './case.entity';
 import { CaseStoreService } from './case-store.service';
-import { CasesRepository } from './cases.repository';
-import { NO_SUCH_CASE } from './cases.service';
 import { packJson, unpackJson } from './item-codec';
 
 export interface FeedbackInput {
@@ -72,8 +68,7 @@ export function feedbackRefusal(status: string): string | null {
 @Injectable()
 export class FeedbackService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly cases: CasesRepository,
+    private readonly door: CaseDoor,
     private readonly caseStore: CaseStoreService,
     private readonly outbox: OutboxRepository,
     private readonly audit: AuditService,
@@ -81,13 +76,8 @@ export class FeedbackService {
 
   /** Records feedback to the reporter; 409 before acknowledgement or after closure. */
   async give(staff: AuthenticatedStaff, reference: string, input: FeedbackInput) {
-    const { session } = staff;
-    if (!session.roles.some((role) => HANDLER_ROLES.includes(role)))
-      throw new AppError('NOT_FOUND', NO_SUCH_CASE);
-    return inTenant(this.dataSource, session.tenantId, async (m) => {
-      const found = await this.cases.findGrantedByReference(m, session.userId, reference);
-      if (!found || !(await this.cases.grantFor(m, found.id, session.userId, 'report')))
-        throw new AppError('NOT_FOUND', NO_SUCH_CASE);
+    const access = { roles: 'handler', require: ['report'], unlock: false } as const;
+    return this.door.open(staff, reference, access, async ({ m, found, actor: session }) => {
       const refusal = feedbackRefusal(found.status);
       if (refusal) throw new AppError('CONFLICT', refusal);
       const givenOn = toLondonDate(new Date());

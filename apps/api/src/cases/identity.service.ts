@@ -9,29 +9,25 @@
  * are encrypted to the internal scope; all of it is audited.
  */
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import {
+  createGrant,
   CryptoError,
   decryptWithScope,
-  openGrantAsKey,
   PublicKeyHandle,
-  regrant,
   unlockPrivateKey,
   type UnlockedKey,
 } from '@nolan/crypto';
-import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import { SessionStore } from '../auth/session-store';
 import type { AuthenticatedStaff } from '../auth/staff-auth.guard';
-import { inTenant } from '../database/tenant-transaction';
 import { AppError } from '../errors/app-error';
 import { StaffUsersRepository } from '../staff/staff-users.repository';
 import { TenantsRepository } from '../tenants/tenants.repository';
-import { CaseAccessService, escrowKeyHolder, type KeyHolder, staffKeyHolder } from './case-access.service';
-import { CaseGrantEntity, type CaseEntity } from './case.entity';
+import { CaseDoor, type OpenCase } from './access/case-door';
+import { escrowKeyHolder } from './access/key-holders';
+import { CaseAccessService } from './case-access.service';
+import { CaseGrantEntity } from './case.entity';
 import { CaseStoreService } from './case-store.service';
 import { CasesRepository } from './cases.repository';
-import { NO_SUCH_CASE } from './cases.service';
 import { IdentityRequestEntity } from './identity-request.entity';
 import { packJson, unpackJson } from './item-codec';
 import { ReporterMessages } from './reporter-messages';
@@ -47,11 +43,10 @@ export const NO_CUSTODIAN_GRANT =
 @Injectable()
 export class IdentityService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly cases: CasesRepository,
     private readonly caseStore: CaseStoreService,
     private readonly users: StaffUsersRepository,
-    private readonly sessions: SessionStore,
+    private readonly door: CaseDoor,
     private readonly reporterMessages: ReporterMessages,
     private readonly audit: AuditService,
     private readonly access: CaseAccessService,
@@ -59,56 +54,56 @@ export class IdentityService {
   ) {}
 
   async request(staff: AuthenticatedStaff, reference: string, reason: string) {
-    const { session } = staff;
-    return inTenant(this.dataSource, session.tenantId, async (m) => {
-      const found = await this.visibleCase(m, staff, reference);
-      if (await this.cases.grantFor(m, found.id, session.userId, 'identity')) {
-        throw new AppError('CONFLICT', 'You can already see the reporter’s identity for this case.');
-      }
-      const pending = await m
-        .getRepository(IdentityRequestEntity)
-        .findOne({ where: { caseId: found.id, requesterId: session.userId, status: 'pending' } });
-      if (pending) throw new AppError('CONFLICT', 'You already have a request waiting for a decision.');
-      const saved = await m
-        .getRepository(IdentityRequestEntity)
-        .save(
-          m
-            .getRepository(IdentityRequestEntity)
-            .create({ tenantId: session.tenantId, caseId: found.id, requesterId: session.userId }),
+    return this.door.open(
+      staff,
+      reference,
+      { unlock: false },
+      async ({ m, found, actor: session, holds }) => {
+        if (await holds('identity')) {
+          throw new AppError('CONFLICT', 'You can already see the reporter’s identity for this case.');
+        }
+        const pending = await m
+          .getRepository(IdentityRequestEntity)
+          .findOne({ where: { caseId: found.id, requesterId: session.userId, status: 'pending' } });
+        if (pending) throw new AppError('CONFLICT', 'You already have a request waiting for a decision.');
+        const saved = await m
+          .getRepository(IdentityRequestEntity)
+          .save(
+            m
+              .getRepository(IdentityRequestEntity)
+              .create({ tenantId: session.tenantId, caseId: found.id, requesterId: session.userId }),
+          );
+        await this.caseStore.addItem(
+          m,
+          {
+            tenantId: session.tenantId,
+            caseId: found.id,
+            scope: 'internal',
+            kind: 'identity_request',
+            author: { kind: 'staff', id: session.userId },
+          },
+          packJson({ requestId: saved.id, reason }),
         );
-      await this.caseStore.addItem(
-        m,
-        {
-          tenantId: session.tenantId,
+        await this.audit.append(m, {
+          actor: { type: 'staff', id: session.userId },
+          action: 'identity.requested',
           caseId: found.id,
-          scope: 'internal',
-          kind: 'identity_request',
-          author: { kind: 'staff', id: session.userId },
-        },
-        packJson({ requestId: saved.id, reason }),
-      );
-      await this.audit.append(m, {
-        actor: { type: 'staff', id: session.userId },
-        action: 'identity.requested',
-        caseId: found.id,
-        details: { requestId: saved.id },
-      });
-      return { id: saved.id, status: saved.status };
-    });
+          details: { requestId: saved.id },
+        });
+        return { id: saved.id, status: saved.status };
+      },
+    );
   }
 
   /** The requests on a case, with their reasons, for anyone who holds the case. */
   async list(staff: AuthenticatedStaff, reference: string) {
-    const key = await this.sessions.unlockedKey(staff);
-    return inTenant(this.dataSource, staff.session.tenantId, async (m) => {
-      const found = await this.visibleCase(m, staff, reference);
+    return this.door.open(staff, reference, {}, async ({ m, found, key }) => {
       const requests = await m
         .getRepository(IdentityRequestEntity)
         .find({ where: { caseId: found.id }, order: { requestedOn: 'ASC' } });
       const reasons = new Map<string, { reason?: string; decisionReason?: string }>();
-      const internal = await this.cases.grantFor(m, found.id, staff.session.userId, 'internal');
-      if (internal) {
-        const scopeKey = await openGrantAsKey(new Uint8Array(internal.encryptedScopeKey), key);
+      const scopeKey = await key('internal');
+      if (scopeKey) {
         for (const item of await this.cases.items(m, found.id, 'internal')) {
           if (item.kind !== 'identity_request' && item.kind !== 'identity_decision') continue;
           const body = unpackJson<{ requestId: string; reason: string }>(
@@ -141,11 +136,9 @@ export class IdentityService {
     approve: boolean,
     reason: string,
   ) {
-    const { session } = staff;
-    const key = await this.sessions.unlockedKey(staff);
-    return inTenant(this.dataSource, session.tenantId, async (m) => {
-      const found = await this.visibleCase(m, staff, reference);
-      if (!(await this.access.isOverseer(m, found.id, session, staffKeyHolder(session.userId, key)))) {
+    return this.door.open(staff, reference, {}, async (opened) => {
+      const { m, found, actor: session } = opened;
+      if (!(await this.access.isOverseer(m, found.id, session, opened.keys))) {
         throw new AppError(
           'FORBIDDEN',
           'Only the custodian of the reporter’s identity (the monitoring officer, or whoever oversees this case) can decide.',
@@ -162,8 +155,8 @@ export class IdentityService {
       // Sharing the identity re-grants it from the custodian's own grant. An overseer put in place by a
       // re-routing whose author never held the identity scope (e.g. a handler naming the monitoring
       // officer as involved) has none: they may refuse, but approving must wait for the escrow route.
-      const custodianGrant = await this.cases.grantFor(m, found.id, session.userId, 'identity');
-      if (approve && !custodianGrant) throw new AppError('CONFLICT', NO_CUSTODIAN_GRANT);
+      const identityKey = await opened.key('identity');
+      if (approve && !identityKey) throw new AppError('CONFLICT', NO_CUSTODIAN_GRANT);
       const today = new Date().toISOString().slice(0, 10);
       await m
         .getRepository(IdentityRequestEntity)
@@ -188,11 +181,7 @@ export class IdentityService {
           granteeKind: 'staff',
           granteeId: requester.userId,
           encryptedScopeKey: Buffer.from(
-            await regrant(
-              new Uint8Array((custodianGrant as CaseGrantEntity).encryptedScopeKey),
-              key,
-              await PublicKeyHandle.parse(requester.publicKey),
-            ),
+            await createGrant(identityKey as UnlockedKey, await PublicKeyHandle.parse(requester.publicKey)),
           ),
         });
         await this.audit.append(m, {
@@ -226,13 +215,11 @@ export class IdentityService {
    * overseer who already holds the identity.
    */
   async takeCustody(staff: AuthenticatedStaff, reference: string, recoveryPassphrase: string) {
-    const { session } = staff;
-    const keys = staffKeyHolder(session.userId, await this.sessions.unlockedKey(staff));
-    const tenant = await this.tenants.findById(session.tenantId);
+    const tenant = await this.tenants.findById(staff.session.tenantId);
     if (!tenant) throw new AppError('UNAUTHENTICATED', 'Sign in to continue.');
     // Who may ask is settled before the passphrase is tried: otherwise anyone signed in could use this
     // route to test guesses at the council's recovery passphrase (and to spend its Argon2 cost).
-    await inTenant(this.dataSource, session.tenantId, (m) => this.custodyCase(m, staff, reference, keys));
+    await this.door.open(staff, reference, {}, (opened) => this.mustTakeCustody(opened));
     let escrow: UnlockedKey;
     try {
       escrow = await unlockPrivateKey(tenant.escrowPrivateKeyEncrypted, recoveryPassphrase);
@@ -241,8 +228,9 @@ export class IdentityService {
         throw new AppError('INVALID_INPUT', ["recoveryPassphrase is not this council's recovery passphrase"]);
       throw error;
     }
-    return inTenant(this.dataSource, session.tenantId, async (m) => {
-      const found = await this.custodyCase(m, staff, reference, keys);
+    return this.door.open(staff, reference, {}, async (opened) => {
+      const { m, found, actor: session } = opened;
+      await this.mustTakeCustody(opened);
       const outcome = await this.access.change(m, {
         tenantId: session.tenantId,
         caseId: found.id,
@@ -255,29 +243,24 @@ export class IdentityService {
     });
   }
 
-  /** The case, if the caller oversees it and lacks its identity scope: 404, 403 or 409 otherwise. */
-  private async custodyCase(m: EntityManager, staff: AuthenticatedStaff, reference: string, keys: KeyHolder) {
-    const { session } = staff;
-    const found = await this.visibleCase(m, staff, reference);
-    if (!(await this.access.isOverseer(m, found.id, session, keys)))
+  /** 403 unless the caller oversees the opened case, 409 if they already hold its identity scope. */
+  private async mustTakeCustody(opened: OpenCase): Promise<void> {
+    const { m, found, actor } = opened;
+    if (!(await this.access.isOverseer(m, found.id, actor, opened.keys)))
       throw new AppError(
         'FORBIDDEN',
         'Only the case’s overseer (the monitoring officer, or whoever a conflict route put in their place) can take custody of the reporter’s identity.',
       );
-    if (await this.cases.grantFor(m, found.id, session.userId, 'identity'))
+    if (await opened.holds('identity'))
       throw new AppError('CONFLICT', 'You already hold the reporter’s identity for this case.');
-    return found;
   }
 
   /** The reporter's identity, for those holding the identity scope; 404 for everyone else. */
   async reveal(staff: AuthenticatedStaff, reference: string) {
-    const key = await this.sessions.unlockedKey(staff);
-    return inTenant(this.dataSource, staff.session.tenantId, async (m) => {
-      const found = await this.visibleCase(m, staff, reference);
-      const grant = await this.cases.grantFor(m, found.id, staff.session.userId, 'identity');
-      if (!grant)
+    return this.door.open(staff, reference, {}, async ({ m, found, key }) => {
+      const scopeKey = await key('identity');
+      if (!scopeKey)
         throw new AppError('NOT_FOUND', 'The reporter’s identity is not available to you for this case.');
-      const scopeKey = await openGrantAsKey(new Uint8Array(grant.encryptedScopeKey), key);
       const given = [];
       for (const item of await this.cases.items(m, found.id, 'identity')) {
         given.push(
@@ -294,16 +277,5 @@ export class IdentityService {
       });
       return { anonymous: given.length === 0, identity: given.length ? Object.assign({}, ...given) : null };
     });
-  }
-
-  private async visibleCase(
-    m: EntityManager,
-    staff: AuthenticatedStaff,
-    reference: string,
-  ): Promise<CaseEntity> {
-    if (staff.session.roles.includes('administrator')) throw new AppError('NOT_FOUND', NO_SUCH_CASE);
-    const found = await this.cases.findGrantedByReference(m, staff.session.userId, reference);
-    if (!found) throw new AppError('NOT_FOUND', NO_SUCH_CASE);
-    return found;
   }
 }

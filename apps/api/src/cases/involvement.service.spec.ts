@@ -5,6 +5,7 @@ import type { SessionStore } from '../auth/session-store';
 import type { AuthenticatedStaff } from '../auth/staff-auth.guard';
 import { AppError } from '../errors/app-error';
 import type { StaffUsersRepository } from '../staff/staff-users.repository';
+import type { CaseDoor } from './access/case-door';
 import type { AccessChange, CaseAccessService } from './case-access.service';
 import type { CaseStoreService } from './case-store.service';
 import { InvolvementService } from './involvement.service';
@@ -50,12 +51,31 @@ describe(InvolvementService.name, () => {
     const sessions = {
       unlockedKey: jest.fn().mockResolvedValue({} as UnlockedKey),
     } as unknown as SessionStore;
+    // The case door, reduced to what this service needs of it: the transaction and the opened case.
+    const door = {
+      open: async (
+        s: AuthenticatedStaff,
+        _ref: string,
+        _o: unknown,
+        work: (c: unknown) => Promise<unknown>,
+      ) => {
+        await sessions.unlockedKey(s);
+        return dataSource.transaction(async (m: EntityManager) =>
+          work({
+            m,
+            found: await caseTheyCanPassOn(),
+            actor: s.session,
+            holds: async () => true,
+            keys: { via: 'staff_grant', openScope: async () => null },
+          }),
+        );
+      },
+    } as unknown as CaseDoor;
     sut = new InvolvementService(
-      dataSource,
       { addItem } as unknown as CaseStoreService,
       users,
-      sessions,
-      { change, caseTheyCanPassOn } as unknown as CaseAccessService,
+      door,
+      { change } as unknown as CaseAccessService,
       { append } as unknown as AuditService,
     );
   });

@@ -21,26 +21,17 @@
  * only when someone who holds it grants it (the outcome's `withheld` says which scopes waited).
  */
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { UnlockedKey } from '@nolan/crypto';
 import { ROLE_HOLDER_ROLES, STAFF_ROLE_LABELS, type StaffRole } from '@nolan/domain';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { AuditActor } from '../audit/audit-event';
 import { AuditService } from '../audit/audit.service';
-import { SessionStore } from '../auth/session-store';
 import type { AuthenticatedStaff } from '../auth/staff-auth.guard';
-import { inTenant } from '../database/tenant-transaction';
+import { CaseDoor, mustReadReport } from './access/case-door';
 import { AppError } from '../errors/app-error';
 import { StaffUsersRepository } from '../staff/staff-users.repository';
-import {
-  type AccessOutcome,
-  CaseAccessService,
-  type KeyHolder,
-  openKeysHolder,
-  staffKeyHolder,
-} from './case-access.service';
+import { type AccessOutcome, CaseAccessService, type KeyHolder, openKeysHolder } from './case-access.service';
 import { CaseStoreService, type ItemAuthor } from './case-store.service';
-import { NO_SUCH_CASE } from './cases.service';
 import { packJson } from './item-codec';
 
 /** What a handler's naming did, for the handler who named (never for the person named). */
@@ -58,10 +49,9 @@ export interface NamingResult {
 @Injectable()
 export class InvolvementService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly caseStore: CaseStoreService,
     private readonly users: StaffUsersRepository,
-    private readonly sessions: SessionStore,
+    private readonly door: CaseDoor,
     private readonly access: CaseAccessService,
     private readonly audit: AuditService,
   ) {}
@@ -72,8 +62,6 @@ export class InvolvementService {
     reference: string,
     body: { userId?: string; role?: string; reason: string },
   ): Promise<NamingResult> {
-    const { session } = staff;
-    if (session.roles.includes('administrator')) throw new AppError('NOT_FOUND', NO_SUCH_CASE);
     if ((body.userId === undefined) === (body.role === undefined)) {
       throw new AppError('INVALID_INPUT', [
         'Name one person (userId) or one role (role), not both and not neither.',
@@ -81,12 +69,10 @@ export class InvolvementService {
     }
     const reason = body.reason.trim();
     if (!reason) throw new AppError('INVALID_INPUT', ['reason is required']);
-    const key = await this.sessions.unlockedKey(staff);
-    return inTenant(this.dataSource, session.tenantId, async (m) => {
-      const found = await this.access.caseTheyCanPassOn(
-        m,
-        session,
-        reference,
+    return this.door.open(staff, reference, {}, async (opened) => {
+      const { m, found, actor: session } = opened;
+      await mustReadReport(
+        opened,
         'Only a handler who can read the report can name someone as involved and pass the case on.',
       );
       let people: string[];
@@ -107,7 +93,7 @@ export class InvolvementService {
         caseId: found.id,
         actor: { type: 'staff', id: session.userId },
         author: { kind: 'staff', id: session.userId },
-        keys: staffKeyHolder(session.userId, key),
+        keys: opened.keys,
         people,
         record: { by: 'staff', userId: body.userId ?? null, role: body.role ?? null, reason },
       });

@@ -8,18 +8,14 @@
  * kind only), and reading the notes is audited as a decryption.
  */
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { decryptWithScope, encryptToScope, openGrantAsKey } from '@nolan/crypto';
-import type { DataSource, EntityManager } from 'typeorm';
+import { decryptWithScope, encryptToScope } from '@nolan/crypto';
+import type { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import { SessionStore } from '../auth/session-store';
 import type { AuthenticatedStaff } from '../auth/staff-auth.guard';
-import { inTenant } from '../database/tenant-transaction';
 import { AppError } from '../errors/app-error';
 import { CaseLinkEntity } from './case-link.entity';
 import { CaseEntity, CaseScopeKeyEntity } from './case.entity';
-import { CasesRepository } from './cases.repository';
-import { NO_SUCH_CASE } from './cases.service';
+import { CaseDoor, NO_SUCH_CASE } from './access/case-door';
 import { packJson, unpackJson } from './item-codec';
 
 export const CASE_LINK_KINDS = ['same_subject', 'same_pattern'] as const;
@@ -40,9 +36,7 @@ export interface CaseLinkView {
 @Injectable()
 export class LinksService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly cases: CasesRepository,
-    private readonly sessions: SessionStore,
+    private readonly door: CaseDoor,
     private readonly audit: AuditService,
   ) {}
 
@@ -51,15 +45,12 @@ export class LinksService {
     reference: string,
     body: { reference: string; kind: CaseLinkKind; note: string },
   ): Promise<CaseLinkView> {
-    const { session } = staff;
-    if (session.roles.includes('administrator')) throw new AppError('NOT_FOUND', NO_SUCH_CASE);
     const note = body.note.trim();
     if (!note) throw new AppError('INVALID_INPUT', ['note is required']);
-    return inTenant(this.dataSource, session.tenantId, async (m) => {
-      const here = await this.cases.findGrantedByReference(m, session.userId, reference);
-      if (!here) throw new AppError('NOT_FOUND', NO_SUCH_CASE);
+    return this.door.open(staff, reference, { unlock: false }, async (opened) => {
+      const { m, found: here, actor: session } = opened;
       // The other case answers exactly as an unknown reference would, unless the caller holds it.
-      const other = await this.cases.findGrantedByReference(m, session.userId, body.reference.toUpperCase());
+      const other = await opened.other(body.reference.toUpperCase());
       if (!other) {
         throw new AppError(
           'NOT_FOUND',
@@ -108,12 +99,8 @@ export class LinksService {
 
   /** The links on a case that lead to cases the caller also holds; every other link is left out. */
   async list(staff: AuthenticatedStaff, reference: string): Promise<{ items: CaseLinkView[] }> {
-    const { session } = staff;
-    if (session.roles.includes('administrator')) throw new AppError('NOT_FOUND', NO_SUCH_CASE);
-    const key = await this.sessions.unlockedKey(staff);
-    return inTenant(this.dataSource, session.tenantId, async (m) => {
-      const here = await this.cases.findGrantedByReference(m, session.userId, reference);
-      if (!here) throw new AppError('NOT_FOUND', NO_SUCH_CASE);
+    return this.door.open(staff, reference, {}, async (opened) => {
+      const { m, found: here, actor: session } = opened;
       const links = await m
         .getRepository(CaseLinkEntity)
         .createQueryBuilder('l')
@@ -124,11 +111,10 @@ export class LinksService {
       const visible: { link: CaseLinkEntity; other: CaseEntity }[] = [];
       for (const link of links) {
         const otherId = link.caseA === here.id ? link.caseB : link.caseA;
-        const other = await this.grantedById(m, session.userId, otherId);
+        const other = await opened.otherById(otherId);
         if (other) visible.push({ link, other });
       }
-      const grant = visible.length ? await this.cases.grantFor(m, here.id, session.userId, 'internal') : null;
-      const scopeKey = grant ? await openGrantAsKey(new Uint8Array(grant.encryptedScopeKey), key) : null;
+      const scopeKey = visible.length ? await opened.key('internal') : null;
       const items: CaseLinkView[] = [];
       for (const { link, other } of visible) {
         const cipher = link.caseA === here.id ? link.noteForA : link.noteForB;
@@ -164,22 +150,18 @@ export class LinksService {
   async maySeeLink(m: EntityManager, userId: string, caseId: string, linkId: string): Promise<boolean> {
     const link = await m.getRepository(CaseLinkEntity).findOne({ where: { id: linkId } });
     if (!link || (link.caseA !== caseId && link.caseB !== caseId)) return false;
-    return (await this.grantedById(m, userId, link.caseA === caseId ? link.caseB : link.caseA)) !== null;
+    return (await this.door.holdsCase(m, userId, link.caseA === caseId ? link.caseB : link.caseA)) !== null;
   }
 
   /** Removes a link; only someone who holds both cases may, and to anyone else it does not exist. */
   async unlink(staff: AuthenticatedStaff, reference: string, linkId: string): Promise<void> {
-    const { session } = staff;
-    if (session.roles.includes('administrator')) throw new AppError('NOT_FOUND', NO_SUCH_CASE);
-    await inTenant(this.dataSource, session.tenantId, async (m) => {
-      const here = await this.cases.findGrantedByReference(m, session.userId, reference);
-      if (!here) throw new AppError('NOT_FOUND', NO_SUCH_CASE);
+    await this.door.open(staff, reference, { unlock: false }, async (opened) => {
+      const { m, found: here, actor: session } = opened;
       const link = await m.getRepository(CaseLinkEntity).findOne({ where: { id: linkId } });
       if (!link || (link.caseA !== here.id && link.caseB !== here.id))
         throw new AppError('NOT_FOUND', NO_SUCH_LINK);
       const otherId = link.caseA === here.id ? link.caseB : link.caseA;
-      if (!(await this.grantedById(m, session.userId, otherId)))
-        throw new AppError('NOT_FOUND', NO_SUCH_LINK);
+      if (!(await opened.otherById(otherId))) throw new AppError('NOT_FOUND', NO_SUCH_LINK);
       await m.getRepository(CaseLinkEntity).delete({ id: link.id });
       for (const caseId of [link.caseA, link.caseB]) {
         await this.audit.append(m, {
@@ -197,18 +179,6 @@ export class LinksService {
     // A case whose keys were destroyed (retention) has no grants either, so no one could be linking it.
     if (!scope) throw new AppError('NOT_FOUND', NO_SUCH_CASE);
     return encryptToScope(packJson({ note }), new Uint8Array(scope.publicKey));
-  }
-
-  private async grantedById(m: EntityManager, userId: string, caseId: string): Promise<CaseEntity | null> {
-    return m
-      .getRepository(CaseEntity)
-      .createQueryBuilder('c')
-      .where('c.id = :caseId', { caseId })
-      .andWhere(
-        `EXISTS (SELECT 1 FROM case_grants g WHERE g.case_id = c.id AND g.grantee_kind = 'staff' AND g.grantee_id = :userId)`,
-        { userId },
-      )
-      .getOne();
   }
 }
 

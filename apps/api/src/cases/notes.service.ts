@@ -7,18 +7,11 @@
  * can put the entry and the content side by side.
  */
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { HANDLER_ROLES } from '@nolan/domain';
-import type { DataSource, EntityManager } from 'typeorm';
 import { AttachmentSanitiser } from '../attachments/attachment-sanitiser.service';
 import { AuditService } from '../audit/audit.service';
 import type { AuthenticatedStaff } from '../auth/staff-auth.guard';
-import { inTenant } from '../database/tenant-transaction';
-import { AppError } from '../errors/app-error';
-import type { CaseEntity } from './case.entity';
+import { CaseDoor, type DoorOptions } from './access/case-door';
 import { CaseStoreService } from './case-store.service';
-import { CasesRepository } from './cases.repository';
-import { NO_SUCH_CASE } from './cases.service';
 import { packFile, packJson } from './item-codec';
 
 /** What a piece of evidence is. An interview record is the note of an interview, often with a file. */
@@ -32,6 +25,9 @@ export const EVIDENCE_KIND_LABELS: Readonly<Record<EvidenceKind, string>> = Obje
   other: 'Other evidence',
 });
 
+/** Notes and evidence are for handlers holding the case's internal scope; 404 for anyone else. */
+const INTERNAL: DoorOptions = { roles: 'handler', require: ['internal'], unlock: false };
+
 /** A file as it arrives from multipart (multer's memory storage). */
 export interface UploadedEvidenceFile {
   buffer: Buffer;
@@ -41,17 +37,14 @@ export interface UploadedEvidenceFile {
 @Injectable()
 export class NotesService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly cases: CasesRepository,
+    private readonly door: CaseDoor,
     private readonly caseStore: CaseStoreService,
     private readonly sanitiser: AttachmentSanitiser,
     private readonly audit: AuditService,
   ) {}
 
   async addNote(staff: AuthenticatedStaff, reference: string, text: string) {
-    const { session } = staff;
-    return inTenant(this.dataSource, session.tenantId, async (m) => {
-      const found = await this.internalCase(m, staff, reference);
+    return this.door.open(staff, reference, INTERNAL, async ({ m, found, actor: session }) => {
       const itemId = await this.caseStore.addItem(
         m,
         {
@@ -84,14 +77,12 @@ export class NotesService {
     input: { description: string; kind: EvidenceKind },
     uploads: readonly UploadedEvidenceFile[],
   ) {
-    const { session } = staff;
     // Checked before the (slow) sanitising, so someone without the case learns nothing from a 415.
-    await inTenant(this.dataSource, session.tenantId, (m) => this.internalCase(m, staff, reference));
+    await this.door.open(staff, reference, INTERNAL, async () => undefined);
     const files = await this.sanitiser.sanitiseAll(
       uploads.map((u) => ({ bytes: u.buffer, declaredName: u.originalname })),
     );
-    return inTenant(this.dataSource, session.tenantId, async (m) => {
-      const found = await this.internalCase(m, staff, reference);
+    return this.door.open(staff, reference, INTERNAL, async ({ m, found, actor: session }) => {
       const target = {
         tenantId: session.tenantId,
         caseId: found.id,
@@ -130,20 +121,5 @@ export class NotesService {
         })),
       };
     });
-  }
-
-  /** The case, for a handler holding its internal scope; 404 for anyone else (never 403). */
-  private async internalCase(
-    m: EntityManager,
-    staff: AuthenticatedStaff,
-    reference: string,
-  ): Promise<CaseEntity> {
-    const { session } = staff;
-    if (!session.roles.some((role) => HANDLER_ROLES.includes(role)))
-      throw new AppError('NOT_FOUND', NO_SUCH_CASE);
-    const found = await this.cases.findGrantedByReference(m, session.userId, reference);
-    if (!found || !(await this.cases.grantFor(m, found.id, session.userId, 'internal')))
-      throw new AppError('NOT_FOUND', NO_SUCH_CASE);
-    return found;
   }
 }

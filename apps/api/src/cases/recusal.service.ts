@@ -9,39 +9,29 @@
  * assignee: the overseer assigns someone else.
  */
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
-import { SessionStore } from '../auth/session-store';
 import type { AuthenticatedStaff } from '../auth/staff-auth.guard';
-import { inTenant } from '../database/tenant-transaction';
-import { CaseAccessService, staffKeyHolder } from './case-access.service';
+import { CaseDoor, mustReadReport } from './access/case-door';
+import { CaseAccessService } from './case-access.service';
 import { CaseStoreService } from './case-store.service';
 import { packJson } from './item-codec';
 
 @Injectable()
 export class RecusalService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly caseStore: CaseStoreService,
-    private readonly sessions: SessionStore,
+    private readonly door: CaseDoor,
     private readonly access: CaseAccessService,
   ) {}
 
   async recuse(staff: AuthenticatedStaff, reference: string, reason: string) {
-    const { session } = staff;
-    const key = await this.sessions.unlockedKey(staff);
-    return inTenant(this.dataSource, session.tenantId, async (m) => {
-      const found = await this.access.caseTheyCanPassOn(
-        m,
-        session,
-        reference,
-        'Only a handler who can read the report can recuse and pass the case on.',
-      );
+    return this.door.open(staff, reference, {}, async (opened) => {
+      const { m, found, actor: session } = opened;
+      await mustReadReport(opened, 'Only a handler who can read the report can recuse and pass the case on.');
       const outcome = await this.access.change(m, {
         tenantId: session.tenantId,
         caseId: found.id,
         actor: { type: 'staff', id: session.userId },
-        keys: staffKeyHolder(session.userId, key),
+        keys: opened.keys,
         reason: 'recused',
         exclude: [{ userId: session.userId, kind: 'recused' }],
         reroute: true,

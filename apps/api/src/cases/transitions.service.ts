@@ -23,8 +23,7 @@
  * - reopened:     { reason }
  */
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { decryptWithScope, openGrantAsKey, type UnlockedKey } from '@nolan/crypto';
+import { decryptWithScope } from '@nolan/crypto';
 import {
   type AllegationFindingValue,
   allowedTransitions,
@@ -41,37 +40,33 @@ import {
   type TransitionCommand,
   type TransitionContext,
 } from '@nolan/domain';
-import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import { SessionStore } from '../auth/session-store';
 import type { AuthenticatedStaff } from '../auth/staff-auth.guard';
-import { inTenant } from '../database/tenant-transaction';
+import { CaseDoor, type OpenCase } from './access/case-door';
 import { AppError } from '../errors/app-error';
-import { CaseAccessService, staffKeyHolder } from './case-access.service';
+import { CaseAccessService } from './case-access.service';
 import { OutboxRepository } from '../outbox/outbox.repository';
 import { CaseEntity, CaseItemEntity } from './case.entity';
 import { CaseStoreService } from './case-store.service';
 import { CasesRepository } from './cases.repository';
-import { mapCaseSummary, NO_SUCH_CASE } from './cases.service';
+import { mapCaseSummary } from './cases.service';
 import { packJson, unpackJson } from './item-codec';
 import { ReporterMessages } from './reporter-messages';
 
 @Injectable()
 export class TransitionsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly cases: CasesRepository,
     private readonly caseStore: CaseStoreService,
     private readonly outbox: OutboxRepository,
     private readonly reporterMessages: ReporterMessages,
     private readonly audit: AuditService,
-    private readonly sessions: SessionStore,
     private readonly access: CaseAccessService,
+    private readonly door: CaseDoor,
   ) {}
 
   async transition(staff: AuthenticatedStaff, reference: string, body: unknown) {
     const { session } = staff;
-    if (session.roles.includes('administrator')) throw new AppError('NOT_FOUND', NO_SUCH_CASE);
     const to = (body as { to?: unknown } | null)?.to;
     if (
       typeof body !== 'object' ||
@@ -84,13 +79,11 @@ export class TransitionsService {
     // Findings and decisions are checked against internal content, read with the actor's own key.
     const outcome = (body as { outcome?: unknown }).outcome;
     const needsContext = to === 'decision' || (to === 'closed' && outcome !== 'withdrawn');
-    const key = needsContext ? await this.sessions.unlockedKey(staff) : null;
-    return inTenant(this.dataSource, session.tenantId, async (m) => {
-      const found = await this.cases.findGrantedByReference(m, session.userId, reference);
-      if (!found) throw new AppError('NOT_FOUND', NO_SUCH_CASE);
+    return this.door.open(staff, reference, { unlock: needsContext }, async (opened) => {
+      const { m, found } = opened;
       const command = body as TransitionCommand;
-      const context = key
-        ? await this.context(m, found, session, key, to as CaseStatus)
+      const context = needsContext
+        ? await this.context(opened, to as CaseStatus)
         : ({} satisfies TransitionContext);
       const result = applyTransition(
         found.status as CaseStatus,
@@ -172,15 +165,10 @@ export class TransitionsService {
    * decision, the findings it rests on and whether the actor is the case's overseer
    * (CaseAccessService.isOverseer: routing as it stands, the one rule every overseer decision uses).
    */
-  private async context(
-    m: EntityManager,
-    found: CaseEntity,
-    session: AuthenticatedStaff['session'],
-    key: UnlockedKey,
-    to: CaseStatus,
-  ): Promise<TransitionContext> {
+  private async context(opened: OpenCase, to: CaseStatus): Promise<TransitionContext> {
+    const { m, found, actor } = opened;
     if (to === 'decision' && found.status === 'investigation') {
-      const plan = await this.latestTransitionData(m, found.id, session.userId, key, 'investigation');
+      const plan = await this.latestTransitionData(opened, 'investigation');
       const allegations = (plan as { plan?: { allegations?: unknown } } | null)?.plan?.allegations;
       const evidence = await m.getRepository(CaseItemEntity).find({
         select: { id: true },
@@ -192,15 +180,10 @@ export class TransitionsService {
       };
     }
     if (to === 'closed' && found.status === 'decision') {
-      const recorded = await this.latestTransitionData(m, found.id, session.userId, key, 'decision');
+      const recorded = await this.latestTransitionData(opened, 'decision');
       const findings = (recorded as { findings?: { finding: AllegationFindingValue }[] } | null)?.findings;
       return {
-        actorIsOverseer: await this.access.isOverseer(
-          m,
-          found.id,
-          session,
-          staffKeyHolder(session.userId, key),
-        ),
+        actorIsOverseer: await this.access.isOverseer(m, found.id, actor, opened.keys),
         ...(Array.isArray(findings) ? { findings: findings.map((f) => f.finding) } : {}),
       };
     }
@@ -211,22 +194,16 @@ export class TransitionsService {
    * The data of the latest transition into `to`, from the internal scope. A handler without the
    * internal scope cannot read the plan or the findings, so cannot act on them: 409 with the reason.
    */
-  private async latestTransitionData(
-    m: EntityManager,
-    caseId: string,
-    userId: string,
-    key: UnlockedKey,
-    to: CaseStatus,
-  ): Promise<unknown> {
-    const grant = await this.cases.grantFor(m, caseId, userId, 'internal');
-    if (!grant) {
+  private async latestTransitionData(opened: OpenCase, to: CaseStatus): Promise<unknown> {
+    const { m, found } = opened;
+    const scopeKey = await opened.key('internal');
+    if (!scopeKey) {
       throw new AppError(
         'CONFLICT',
         'You cannot read this case’s internal record (its plan and findings), so you cannot move it on from here.',
       );
     }
-    const scopeKey = await openGrantAsKey(new Uint8Array(grant.encryptedScopeKey), key);
-    const items = (await this.cases.items(m, caseId, 'internal')).filter((i) => i.kind === 'transition');
+    const items = (await this.cases.items(m, found.id, 'internal')).filter((i) => i.kind === 'transition');
     for (const item of items.reverse()) {
       const recorded = unpackJson<{ to?: string; data?: unknown }>(
         await decryptWithScope(new Uint8Array(item.ciphertext), scopeKey),

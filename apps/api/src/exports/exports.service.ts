@@ -14,27 +14,23 @@
  * attachments). `gpg --decrypt NLN-XXXX-XXXX.zip.pgp > case.zip` reads it.
  */
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import {
   CryptoError,
   decryptWithScope,
   exportForRecipientBinary,
-  openGrantAsKey,
   PublicKeyHandle,
   type Scope,
   type UnlockedKey,
 } from '@nolan/crypto';
 import { toLondonDate } from '@nolan/domain';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import { SessionStore } from '../auth/session-store';
 import type { AuthenticatedStaff } from '../auth/staff-auth.guard';
 import type { CaseEntity, CaseItemEntity } from '../cases/case.entity';
 import { CasesRepository } from '../cases/cases.repository';
-import { NO_SUCH_CASE } from '../cases/cases.service';
+import { CaseDoor, type OpenCase } from '../cases/access/case-door';
 import { unpackFile, unpackJson } from '../cases/item-codec';
 import { type TimelineEvent, TimelineService } from '../cases/timeline.service';
-import { inTenant } from '../database/tenant-transaction';
 import { AppError } from '../errors/app-error';
 import { StaffUsersRepository } from '../staff/staff-users.repository';
 import { TenantSigningKeys } from '../tenants/tenant-signing-keys';
@@ -82,11 +78,10 @@ const SCOPE_ORDER: readonly Scope[] = ['report', 'internal', 'identity'];
 @Injectable()
 export class ExportsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly cases: CasesRepository,
     private readonly users: StaffUsersRepository,
     private readonly tenants: TenantsRepository,
-    private readonly sessions: SessionStore,
+    private readonly door: CaseDoor,
     private readonly signingKeys: TenantSigningKeys,
     private readonly timeline: TimelineService,
     private readonly audit: AuditService,
@@ -96,16 +91,12 @@ export class ExportsService {
 
   async export(staff: AuthenticatedStaff, reference: string): Promise<CaseExport> {
     const { session } = staff;
-    if (session.roles.includes('administrator')) throw new AppError('NOT_FOUND', NO_SUCH_CASE);
-    const key = await this.sessions.unlockedKey(staff);
-    const tenant = await this.tenants.findById(session.tenantId);
-    if (!tenant) throw new AppError('UNAUTHENTICATED', 'Sign in to continue.');
     const exportedAt = new Date();
-
-    return inTenant(this.dataSource, session.tenantId, async (m) => {
-      // The case first: someone without a grant learns nothing, not even whether they lack a key.
-      const found = await this.cases.findGrantedByReference(m, session.userId, reference);
-      if (!found) throw new AppError('NOT_FOUND', NO_SUCH_CASE);
+    // The case first: someone without a grant learns nothing, not even whether they lack a key.
+    return this.door.open(staff, reference, {}, async (opened) => {
+      const { m, found } = opened;
+      const tenant = await this.tenants.findById(session.tenantId);
+      if (!tenant) throw new AppError('UNAUTHENTICATED', 'Sign in to continue.');
       const user = await this.users.findById(m, session.userId);
       if (!user) throw new AppError('UNAUTHENTICATED', 'Sign in to continue.');
       if (!user.externalPublicKey) throw new AppError('INVALID_INPUT', NO_EXPORT_KEY);
@@ -114,7 +105,7 @@ export class ExportsService {
         throw error;
       });
 
-      const held = await this.openScopes(m, found.id, session.userId, key);
+      const held = await this.openScopes(opened);
       const rows = await this.loadItems(m, found.id, held);
       const release = this.budget.reserve(rows.reduce((sum, { item }) => sum + item.ciphertext.length, 0));
       if (!release) throw new AppError('TOO_MANY_REQUESTS', EXPORTS_BUSY, 10);
@@ -215,16 +206,11 @@ export class ExportsService {
   }
 
   /** The scope keys this user holds a grant for, opened with their own key. */
-  private async openScopes(
-    m: EntityManager,
-    caseId: string,
-    userId: string,
-    key: UnlockedKey,
-  ): Promise<Map<Scope, UnlockedKey>> {
+  private async openScopes(opened: OpenCase): Promise<Map<Scope, UnlockedKey>> {
     const held = new Map<Scope, UnlockedKey>();
     for (const scope of SCOPE_ORDER) {
-      const grant = await this.cases.grantFor(m, caseId, userId, scope);
-      if (grant) held.set(scope, await openGrantAsKey(new Uint8Array(grant.encryptedScopeKey), key));
+      const key = await opened.key(scope);
+      if (key) held.set(scope, key);
     }
     return held;
   }

@@ -1,0 +1,205 @@
+/**
+ * The case door: the one way into a case for a member of staff (docs/architecture.md "Access rules";
+ * docs/case-core.md "The door"). Every per-case route opens the case here and nowhere else, so the
+ * rules below hold for all of them at once and a new route cannot forget one:
+ *
+ *  1. role: administrators never see a case, whatever grants a mistake might have given them; a door
+ *     may also ask for a handler role or an oversight role;
+ *  2. the actor's private key is unlocked from their session (only when the route needs it);
+ *  3. the tenant transaction is opened (row-level security is set for the actor's council);
+ *  4. the case is found only through the actor's own grant, and the scopes the route needs must be
+ *     among the actor's grants;
+ *  5. exclusions apply: someone recorded as named in the concern or recused never gets in, even if a
+ *     grant were left behind (libs/domain exclusions.ts says who is excluded).
+ *
+ * Whoever fails any of these gets the same 404 body as for a reference that does not exist, so not
+ * even a case's existence leaks. Later re-checks of a person's eligibility belong in `admit` below.
+ */
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { openGrantAsKey, type Scope, type UnlockedKey } from '@nolan/crypto';
+import { HANDLER_ROLES, isExcludedPerson, OVERSIGHT_ROLES, type StaffRole } from '@nolan/domain';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { AuditActor } from '../../audit/audit-event';
+import { SessionStore } from '../../auth/session-store';
+import type { AuthenticatedStaff } from '../../auth/staff-auth.guard';
+import { inTenant } from '../../database/tenant-transaction';
+import { AppError } from '../../errors/app-error';
+import { CaseEntity, CaseExclusionEntity, CaseGrantEntity } from '../case.entity';
+import { type KeyHolder, staffKeyHolder } from './key-holders';
+
+/** The one answer for "no such case" and "not yours". */
+export const NO_SUCH_CASE = 'There is no case with this reference.';
+
+/** Who may come through this door at all (administrators never may). */
+export type DoorRoles = 'staff' | 'handler' | 'oversight';
+
+export interface DoorOptions {
+  /** 'handler': a handler role; 'oversight': an oversight role; 'staff' (default): any staff role. */
+  roles?: DoorRoles;
+  /** Scopes the actor must hold a grant for, or the case does not exist for them (404). */
+  require?: readonly Scope[];
+  /** Unlock the actor's private key, to open scope keys or grant onward (default true). */
+  unlock?: boolean;
+}
+
+/** The staff member who came in: their ids and roles, as the audit trail and the rules need them. */
+export interface DoorActor {
+  readonly userId: string;
+  readonly tenantId: string;
+  readonly roles: readonly StaffRole[];
+}
+
+/** An opened case: the caller's transaction, the case, and what the actor holds of it. */
+export interface OpenCase {
+  readonly m: EntityManager;
+  readonly found: CaseEntity;
+  readonly actor: DoorActor;
+  /** The actor as the audit trail and the recorder name them. */
+  readonly auditActor: AuditActor;
+  /** Whether the actor holds a grant for `scope`. */
+  holds(scope: Scope): Promise<boolean>;
+  /** The scope key, opened with the actor's key; null if they hold no grant for it. */
+  key(scope: Scope): Promise<UnlockedKey | null>;
+  /** The actor's own grants as a KeyHolder, to pass scope keys on (access changes). */
+  readonly keys: KeyHolder;
+  /** Another case the actor holds, by reference, under the same rules; null otherwise. */
+  other(reference: string): Promise<CaseEntity | null>;
+  /** Another case the actor holds, by id, under the same rules; null otherwise. */
+  otherById(caseId: string): Promise<CaseEntity | null>;
+}
+
+@Injectable()
+export class CaseDoor {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sessions: SessionStore,
+  ) {}
+
+  /**
+   * Opens `reference` for `staff` and runs `work` inside the tenant transaction, or answers 404. The
+   * transaction commits or rolls back with `work`.
+   */
+  async open<T>(
+    staff: AuthenticatedStaff,
+    reference: string,
+    options: DoorOptions,
+    work: (opened: OpenCase) => Promise<T>,
+  ): Promise<T> {
+    const { session } = staff;
+    if (!mayEnter(session.roles, options.roles ?? 'staff')) throw notFound();
+    const privateKey = options.unlock === false ? null : await this.sessions.unlockedKey(staff);
+    const actor: DoorActor = { userId: session.userId, tenantId: session.tenantId, roles: session.roles };
+    return inTenant(this.dataSource, session.tenantId, async (m) => {
+      const found = await admit(m, actor.userId, { reference });
+      if (!found) throw notFound();
+      const opened = openCase(m, found, actor, privateKey);
+      for (const scope of options.require ?? []) if (!(await opened.holds(scope))) throw notFound();
+      return work(opened);
+    });
+  }
+
+  /**
+   * Whether `userId` may see the case `caseId`, inside a transaction the caller already holds: for
+   * views that mention another case (a link on the timeline or in an export).
+   */
+  holdsCase(m: EntityManager, userId: string, caseId: string): Promise<CaseEntity | null> {
+    return admit(m, userId, { id: caseId });
+  }
+}
+
+function notFound(): AppError {
+  return new AppError('NOT_FOUND', NO_SUCH_CASE);
+}
+
+function mayEnter(roles: readonly StaffRole[], wanted: DoorRoles): boolean {
+  if (roles.includes('administrator')) return false;
+  if (wanted === 'handler') return roles.some((role) => HANDLER_ROLES.includes(role));
+  if (wanted === 'oversight') return roles.some((role) => OVERSIGHT_ROLES.includes(role));
+  return roles.length > 0;
+}
+
+/**
+ * THE grant lookup: the case, if `userId` holds a grant for it and is not excluded from it. Every way
+ * into a case comes through here.
+ */
+async function admit(
+  m: EntityManager,
+  userId: string,
+  by: { reference: string } | { id: string },
+): Promise<CaseEntity | null> {
+  const query = m
+    .getRepository(CaseEntity)
+    .createQueryBuilder('c')
+    .where(
+      `EXISTS (SELECT 1 FROM case_grants g WHERE g.case_id = c.id AND g.grantee_kind = 'staff' AND g.grantee_id = :userId)`,
+      { userId },
+    );
+  if ('reference' in by) query.andWhere('c.reference = :reference', { reference: by.reference });
+  else query.andWhere('c.id = :id', { id: by.id });
+  const found = await query.getOne();
+  if (!found) return null;
+  const exclusions = await m.getRepository(CaseExclusionEntity).find({ where: { caseId: found.id, userId } });
+  const excluded = isExcludedPerson(
+    {
+      involvedUserIds: exclusions.filter((e) => e.kind === 'named_as_involved').map((e) => e.userId),
+      recusedUserIds: exclusions.filter((e) => e.kind === 'recused').map((e) => e.userId),
+    },
+    userId,
+  );
+  return excluded ? null : found;
+}
+
+function openCase(
+  m: EntityManager,
+  found: CaseEntity,
+  actor: DoorActor,
+  privateKey: UnlockedKey | null,
+): OpenCase {
+  const grants = new Map<Scope, Promise<CaseGrantEntity | null>>();
+  const keys = new Map<Scope, Promise<UnlockedKey | null>>();
+  const grant = (scope: Scope) => {
+    if (!grants.has(scope))
+      grants.set(
+        scope,
+        m.getRepository(CaseGrantEntity).findOne({
+          where: { caseId: found.id, scope, granteeKind: 'staff', granteeId: actor.userId },
+        }),
+      );
+    return grants.get(scope) as Promise<CaseGrantEntity | null>;
+  };
+  const needKey = (): UnlockedKey => {
+    if (!privateKey) throw new Error('this door was opened without unlocking the actor’s key');
+    return privateKey;
+  };
+  return {
+    m,
+    found,
+    actor,
+    auditActor: { type: 'staff', id: actor.userId },
+    holds: async (scope) => (await grant(scope)) !== null,
+    key: (scope) => {
+      if (!keys.has(scope))
+        keys.set(
+          scope,
+          grant(scope).then((g) =>
+            g ? openGrantAsKey(new Uint8Array(g.encryptedScopeKey), needKey()) : null,
+          ),
+        );
+      return keys.get(scope) as Promise<UnlockedKey | null>;
+    },
+    get keys() {
+      return staffKeyHolder(actor.userId, needKey());
+    },
+    other: (reference) => admit(m, actor.userId, { reference }),
+    otherById: (caseId) => admit(m, actor.userId, { id: caseId }),
+  };
+}
+
+/**
+ * 409 with `why` unless the actor holds the case's report scope: passing a case on (recusal, naming
+ * someone as involved) re-routes it, and routing reads the roles the report names.
+ */
+export async function mustReadReport(opened: OpenCase, why: string): Promise<void> {
+  if (!(await opened.holds('report'))) throw new AppError('CONFLICT', why);
+}
