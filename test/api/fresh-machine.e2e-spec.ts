@@ -29,15 +29,21 @@ function composeEnvironment(service: string): NodeJS.ProcessEnv {
   return Object.fromEntries(
     Object.entries(env).map(([name, value]) => [
       name,
-      String(value).replace(/\$\{([A-Z_]+)(:\?[^}]*|:-([^}]*))?\}/g, (_, _v, _op, fallback) => fallback ?? standIn),
+      String(value).replace(
+        /\$\{([A-Z_]+)(:\?[^}]*|:-([^}]*))?\}/g,
+        (_, _v, _op, fallback) => fallback ?? standIn,
+      ),
     ]),
   );
 }
 
 describe('docker-compose.yml', () => {
-  it.each(['migrate', 'api', 'worker'])('gives the %s container every variable the API requires', (service) => {
-    expect(() => loadConfig(composeEnvironment(service))).not.toThrow();
-  });
+  it.each(['migrate', 'api', 'worker'])(
+    'gives the %s container every variable the API requires',
+    (service) => {
+      expect(() => loadConfig(composeEnvironment(service))).not.toThrow();
+    },
+  );
 
   it('gives the portal container every variable the portal requires in production', () => {
     const env = composeEnvironment('portal');

@@ -75,7 +75,9 @@ describe('GET /health', () => {
       redis: { status: 'up' },
       queues: { status: 'up', workerHeartbeatAgeSeconds: expect.any(Number) },
     });
-    expect(JSON.stringify(res.body)).not.toMatch(/"(waiting|active|delayed|failed|completed|case-events|sla|system)"/);
+    expect(JSON.stringify(res.body)).not.toMatch(
+      /"(waiting|active|delayed|failed|completed|case-events|sla|system)"/,
+    );
   });
 });
 

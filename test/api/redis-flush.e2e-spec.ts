@@ -107,10 +107,10 @@ describe('Redis flushed under a running worker', () => {
       cases.acknowledged,
       today,
     ]);
-    await asTenant(`UPDATE cases SET status = 'closed', outcome = 'no_further_action', closed_on = $2 WHERE id = $1`, [
-      cases.closed,
-      today,
-    ]);
+    await asTenant(
+      `UPDATE cases SET status = 'closed', outcome = 'no_further_action', closed_on = $2 WHERE id = $1`,
+      [cases.closed, today],
+    );
     // The fresh case's reminder has already been sent (as if its day came and went): it is not re-made.
     const reminder = (await timersOf(cases.fresh)).find((t) => t.kind === 'acknowledgement_reminder')!;
     await asTenant(
@@ -157,8 +157,7 @@ describe('Redis flushed under a running worker', () => {
 
     await waitFor(
       'the timers and schedulers to be rebuilt',
-      async () =>
-        (await jobIdsIn(open)).length === before.length && (await schedulerIds()).length === 2,
+      async () => (await jobIdsIn(open)).length === before.length && (await schedulerIds()).length === 2,
       60_000,
     );
     expect(await jobIdsIn(open)).toEqual(before);

@@ -49,7 +49,9 @@ export class RedisHealthIndicator {
     } catch {
       return check.down({ message: 'Queue state is unavailable while Redis is unreachable' });
     }
-    const workerHeartbeatAgeSeconds = beat ? Math.max(0, Math.round((Date.now() - Number(beat)) / 1000)) : null;
+    const workerHeartbeatAgeSeconds = beat
+      ? Math.max(0, Math.round((Date.now() - Number(beat)) / 1000))
+      : null;
     if (workerHeartbeatAgeSeconds === null || workerHeartbeatAgeSeconds > HEARTBEAT_STALE_SECONDS)
       return check.down({
         message: `No worker heartbeat in the last ${HEARTBEAT_STALE_SECONDS} s: reports are kept, but nobody is notified and no deadline fires until a worker runs`,

@@ -42,9 +42,7 @@ export class SlaReconciler {
     for (const tenant of tenants) {
       let after = '00000000-0000-0000-0000-000000000000';
       for (;;) {
-        const { cases, pending } = await inTenant(this.dataSource, tenant.id, (m) =>
-          this.page(m, after),
-        );
+        const { cases, pending } = await inTenant(this.dataSource, tenant.id, (m) => this.page(m, after));
         outcome.cases += cases.length;
         outcome.timers += pending.length;
         for (let i = 0; i < pending.length; i += ADD_CHUNK)

@@ -12,7 +12,13 @@
  * A pass that fails (Redis or Postgres unreachable) is retried on the next check. Passes never overlap.
  * The marker holds no time and nothing about any case.
  */
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import type Redis from 'ioredis';
 import { withTimeout } from '../common/with-timeout';
 import { APP_CONFIG, type AppConfig } from '../config/config';
