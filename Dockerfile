@@ -13,6 +13,8 @@ WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 RUN CI=true npm ci --omit=dev --ignore-scripts </dev/null && npm cache clean --force
 COPY --from=build /app/dist ./dist
+# seed-demo writes the demo sign-in details to .demo/ (it prints them too).
+RUN mkdir -p /app/.demo && chown node:node /app/.demo
 USER node
 EXPOSE 3000 3001
 CMD ["node", "dist/apps/api/main.js"]

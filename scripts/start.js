@@ -198,7 +198,7 @@ async function main() {
   say(`  sign-in      .demo/credentials.json (demo staff users, passwords and TOTP secrets)`);
   say(`  secrets      .demo/secrets.env (${DEMO_SECRETS.join(', ')})`);
   say(`  e-mail       ${process.env.SMTP_URL === 'smtp://127.0.0.1:1025' ? '.demo/mail/*.eml (the local mail catcher; also listed in .demo/logs/mail.log)' : process.env.SMTP_URL}`);
-  say(`  logs         .demo/logs/{api,worker,portal}.log`);
+  say(`  logs         .demo/logs/{api,worker,portal}.log${process.env.SMTP_URL === 'smtp://127.0.0.1:1025' ? ' and mail.log' : ''}`);
 }
 
 main().catch((error) => fail(error.message));

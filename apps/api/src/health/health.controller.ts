@@ -15,7 +15,9 @@ export class HealthController {
 
   @Get()
   @HealthCheck()
-  @ApiOperation({ summary: 'Postgres, Redis and queue state; 503 when a dependency is down' })
+  @ApiOperation({
+    summary: 'Postgres, Redis and whether a worker is alive, up or down, no counts; 503 when any is down',
+  })
   async check(@Res({ passthrough: true }) res: Response) {
     try {
       return await this.health.check([

@@ -18,17 +18,20 @@ export class OperationsController {
   constructor(private readonly operations: OperationsService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Queue health and the failed jobs (dead-letter list), for administrators' })
+  @ApiOperation({
+    summary:
+      "Queue counts and the failed jobs (dead-letter list) of the caller's own council, for its administrators",
+  })
   overview(@CurrentSession() session: StaffSession) {
     requireAdministrator(session);
-    return this.operations.overview();
+    return this.operations.overview(session.tenantId);
   }
 
   @Post(':queue/jobs/:id/retry')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Retry a failed job' })
+  @ApiOperation({ summary: "Retry a failed job of the caller's own council" })
   retry(@CurrentSession() session: StaffSession, @Param('queue') queue: string, @Param('id') id: string) {
     requireAdministrator(session);
-    return this.operations.retry(queue, id);
+    return this.operations.retry(session.tenantId, queue, id);
   }
 }

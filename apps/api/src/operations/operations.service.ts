@@ -2,16 +2,25 @@
  * The operational view of the workers (issue #6): per-queue counts, the failed jobs (the dead-letter
  * list: jobs that used up their retries) and a retry an operator can trigger. Job data holds ids only,
  * so nothing here can show case content; failure reasons are error messages from our own code.
+ *
+ * An administrator sees their own council's jobs only (issue #14): every job about a council carries
+ * its `tenantId` (case events from the outbox, SLA timers), and one of another council is counted,
+ * listed and retried for nobody else; polling another council's counts would time its reports.
+ * Jobs without a council (the heartbeat, the retention sweep over all councils) are the deployment's
+ * housekeeping and are shown to every administrator.
  */
 import { getQueueToken } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import type { Queue } from 'bullmq';
+import type { Job, Queue } from 'bullmq';
 import { withTimeout } from '../common/with-timeout';
 import { AppError } from '../errors/app-error';
 import { ALL_QUEUES, type QueueName } from '../queues/queue-names';
 
 const TIMEOUT_MS = 3000;
+const STATES = ['waiting', 'active', 'delayed', 'failed', 'completed'] as const;
+const SCAN_PAGE = 500;
+const FAILED_LISTED = 50;
 
 @Injectable()
 export class OperationsService {
@@ -23,16 +32,24 @@ export class OperationsService {
     return this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });
   }
 
-  async overview() {
+  async overview(tenantId: string) {
     const queues = [];
     for (const name of ALL_QUEUES) {
       const queue = this.queue(name);
-      const counts = await withTimeout(
-        queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed'),
-        TIMEOUT_MS,
-        'Redis',
-      );
-      const failed = await withTimeout(queue.getFailed(0, 49), TIMEOUT_MS, 'Redis');
+      const counts: Record<(typeof STATES)[number], number> = {
+        waiting: 0,
+        active: 0,
+        delayed: 0,
+        failed: 0,
+        completed: 0,
+      };
+      const failed: Job[] = [];
+      for (const state of STATES) {
+        for await (const job of this.jobsOf(queue, state, tenantId)) {
+          counts[state] += 1;
+          if (state === 'failed' && failed.length < FAILED_LISTED) failed.push(job);
+        }
+      }
       queues.push({
         name,
         counts,
@@ -48,11 +65,30 @@ export class OperationsService {
     return { queues };
   }
 
-  async retry(queueName: string, jobId: string) {
+  async retry(tenantId: string, queueName: string, jobId: string) {
     const job = await withTimeout(this.queue(queueName).getJob(jobId), TIMEOUT_MS, 'Redis');
-    if (!job) throw new AppError('NOT_FOUND', 'There is no such job.');
+    // Another council's job is "no such job": the answer must not tell that it exists.
+    if (!job || !visibleTo(job, tenantId)) throw new AppError('NOT_FOUND', 'There is no such job.');
     if (!(await job.isFailed())) throw new AppError('CONFLICT', 'Only a failed job can be retried.');
     await job.retry('failed');
     return { id: job.id, retried: true };
   }
+
+  /** The jobs of one state that `tenantId`'s administrators may see, read a page at a time. */
+  private async *jobsOf(queue: Queue, state: (typeof STATES)[number], tenantId: string) {
+    for (let start = 0; ; start += SCAN_PAGE) {
+      const page = await withTimeout(
+        queue.getJobs([state], start, start + SCAN_PAGE - 1, state !== 'failed'),
+        TIMEOUT_MS,
+        'Redis',
+      );
+      for (const job of page) if (job && visibleTo(job, tenantId)) yield job;
+      if (page.length < SCAN_PAGE) return;
+    }
+  }
+}
+
+function visibleTo(job: Job, tenantId: string): boolean {
+  const owner: unknown = (job.data as { tenantId?: unknown } | null)?.tenantId;
+  return owner === undefined || owner === tenantId;
 }

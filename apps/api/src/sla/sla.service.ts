@@ -66,6 +66,22 @@ export function firingInstant(day: LocalDate): Date {
   return new Date(`${day}T08:00:00Z`);
 }
 
+/** The delayed job for a timer: its id is the timer's identity, its delay runs to the firing instant. */
+export function slaJob(timer: SlaTimer, now: Date) {
+  return {
+    name: timer.kind,
+    data: timer,
+    opts: {
+      jobId: slaJobId(timer),
+      delay: Math.max(0, firingInstant(timer.firesOn).getTime() - now.getTime()),
+    },
+  };
+}
+
+export function slaJobId(timer: Pick<SlaTimer, 'caseId' | 'kind' | 'due'>): string {
+  return `sla-${timer.caseId}-${timer.kind}-${timer.due}`;
+}
+
 /** The timers a case should have now, from the domain's calendar (pure). */
 export function timersFor(
   c: Pick<CaseEntity, 'id' | 'tenantId' | 'category' | 'status' | 'receivedAt' | 'acknowledgedOn'> &
@@ -150,15 +166,18 @@ export class SlaService {
     );
     if (!found) return [];
     const timers = timersFor(found);
-    for (const timer of timers) {
-      const delay = Math.max(0, firingInstant(timer.firesOn).getTime() - this.clock.now().getTime());
-      await withTimeout(
-        this.queue.add(timer.kind, timer, { jobId: `sla-${caseId}-${timer.kind}-${timer.due}`, delay }),
-        3000,
-        'Redis',
-      );
-    }
+    await this.enqueue(timers);
     return timers;
+  }
+
+  /**
+   * Adds timers as delayed jobs. A job's id is its case, clock and date, so a timer already in Redis is
+   * left as it is: the intake path and the reconciler (sla-reconciler.ts) can both call this freely.
+   */
+  async enqueue(timers: readonly SlaTimer[]): Promise<void> {
+    if (!timers.length) return;
+    const now = this.clock.now();
+    await withTimeout(this.queue.addBulk(timers.map((timer) => slaJob(timer, now))), 3000, 'Redis');
   }
 
   /** A timer fires: re-check the case, and notify only if the clock still applies and has not been notified. */

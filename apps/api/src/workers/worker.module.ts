@@ -1,8 +1,5 @@
-import { InjectQueue } from '@nestjs/bullmq';
-import { Module, type OnApplicationBootstrap } from '@nestjs/common';
-import type { Queue } from 'bullmq';
+import { Module } from '@nestjs/common';
 import { CoreModule } from '../app/core.module';
-import { QueueName } from '../queues/queue-names';
 import { QueuesModule } from '../queues/queues.module';
 import { CaseEventsProcessor } from '../notifications/case-events.processor';
 import { MailService } from '../notifications/mail.service';
@@ -11,14 +8,21 @@ import { OutboxRelay } from '../outbox/outbox-relay.service';
 import { AuditModule } from '../audit/audit.module';
 import { Clock, SystemClock } from '../sla/clock';
 import { SlaProcessor } from '../sla/sla.processor';
+import { SlaReconciler } from '../sla/sla-reconciler';
 import { SlaService } from '../sla/sla.service';
 import { RetentionService } from '../retention/retention.service';
+import { JobSchedulers } from './job-schedulers';
 import { OutboxRelayRunner } from './outbox-relay.runner';
-import { HEARTBEAT_JOB, RETENTION_JOB, SystemProcessor } from './system.processor';
+import { RedisRecoveryRunner } from './redis-recovery.runner';
+import { SystemProcessor } from './system.processor';
 
-export const HEARTBEAT_EVERY_MS = 30_000;
+export { HEARTBEAT_EVERY_MS } from './job-schedulers';
 
-/** The workers' entry module: the same core modules as the API, plus the BullMQ processors. */
+/**
+ * The workers' entry module: the same core modules as the API, plus the BullMQ processors. The job
+ * schedulers and the SLA timers are (re)built from Postgres by RedisRecoveryRunner, at start and
+ * whenever Redis may have lost them.
+ */
 @Module({
   imports: [CoreModule, QueuesModule, AuditModule],
   providers: [
@@ -30,26 +34,11 @@ export const HEARTBEAT_EVERY_MS = 30_000;
     CaseEventsProcessor,
     SlaService,
     SlaProcessor,
+    SlaReconciler,
+    JobSchedulers,
+    RedisRecoveryRunner,
     RetentionService,
     { provide: Clock, useClass: SystemClock },
   ],
 })
-export class WorkerModule implements OnApplicationBootstrap {
-  constructor(@InjectQueue(QueueName.System) private readonly systemQueue: Queue) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    // Every night at 03:15: destroy closed cases past retention.
-    await this.systemQueue.upsertJobScheduler(
-      RETENTION_JOB,
-      { pattern: '15 3 * * *' },
-      { name: RETENTION_JOB },
-    );
-    await this.systemQueue.upsertJobScheduler(
-      HEARTBEAT_JOB,
-      { every: HEARTBEAT_EVERY_MS },
-      {
-        name: HEARTBEAT_JOB,
-      },
-    );
-  }
-}
+export class WorkerModule {}
