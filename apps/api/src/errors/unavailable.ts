@@ -87,6 +87,10 @@ function classifyOne(e: Inspectable): Dependency | 'network' | null {
   const name = typeof e.name === 'string' ? e.name : '';
   const message = typeof e.message === 'string' ? e.message : '';
   const code = typeof e.code === 'string' ? e.code : '';
+  // TypeORM releases a transaction's query runner when its connection dies, so the transaction's next
+  // query says this rather than the socket error (seen with the connection cut mid-transaction). Postgres
+  // rolls that transaction back.
+  if (name === 'QueryRunnerAlreadyReleasedError') return 'postgres';
   if (REDIS_ERROR_NAMES.has(name) || REDIS_CONNECTION_MESSAGES.some((re) => re.test(message))) return 'redis';
   if (/^[0-9A-Z]{5}$/.test(code) && isTransientSqlState(code)) return 'postgres';
   if (PG_CONNECTION_MESSAGES.some((re) => re.test(message))) return 'postgres';
