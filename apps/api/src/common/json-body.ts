@@ -4,13 +4,19 @@
  * class-transformer recurse, and 10,000 levels overflowed the stack), a `__proto__`, `constructor` or
  * `prototype` key (copied onto objects by spreading and by class-transformer), and text that is not
  * well-formed Unicode or holds a NUL (Postgres refuses NUL in text; a lone surrogate cannot be stored or
- * compared as the person meant it). Each is a 400 naming where it is, before any route runs.
+ * compared as the person meant it), and a list longer than any of ours. Each is a 400 naming where it is, before any route runs.
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { json } from 'express';
 
 /** Deeper than any body we accept (the deepest, a transition's findings, is 5) with room to spare. */
 export const MAX_JSON_DEPTH = 32;
+
+/**
+ * Longer than any list we accept (the longest, a plan's allegations or a conflict route's people, is in
+ * the tens): a 100,000-element array cost class-validator 7 s of CPU before it was refused.
+ */
+export const MAX_JSON_ARRAY_LENGTH = 1000;
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -73,6 +79,8 @@ export function bodyProblem(body: unknown): string | null {
       const problem = textProblem(value);
       if (problem) return `${pathOf(path)} ${problem}`;
     } else if (Array.isArray(value)) {
+      if (value.length > MAX_JSON_ARRAY_LENGTH)
+        return `${pathOf(path)} has more than ${MAX_JSON_ARRAY_LENGTH} items`;
       value.forEach((item, i) => stack.push({ value: item, path: [...path, i] }));
     } else if (typeof value === 'object' && value !== null) {
       for (const key of Object.keys(value)) {
