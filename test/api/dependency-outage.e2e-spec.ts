@@ -72,7 +72,7 @@ describe('Postgres unreachable under load', () => {
 
   it('answers only 201s and 503s with Retry-After while Postgres goes away and comes back, and keeps every 201 whole', async () => {
     const server = api.getHttpServer();
-    const proofs = [];
+    const proofs: string[] = [];
     for (let i = 0; i < 48; i++) proofs.push(await solvedAltcha(server, tenant.slug));
 
     const answers: {
@@ -91,8 +91,16 @@ describe('Postgres unreachable under load', () => {
         if (restored) afterRestore++;
         const n = next++;
         const sentAfterRestore = restored;
-        const res = await request(server).post(`/api/v1/tenants/${tenant.slug}/reports`).send(report(n, proofs[n]));
-        answers.push({ n, sentAfterRestore, status: res.status, retryAfter: res.headers['retry-after'], body: res.body });
+        const res = await request(server)
+          .post(`/api/v1/tenants/${tenant.slug}/reports`)
+          .send(report(n, proofs[n]));
+        answers.push({
+          n,
+          sentAfterRestore,
+          status: res.status,
+          retryAfter: res.headers['retry-after'],
+          body: res.body,
+        });
         // A client told to retry waits before it does (a shortened Retry-After, to keep the suite quick).
         await new Promise((r) => setTimeout(r, res.status === 503 ? 250 : 50));
       }
@@ -150,7 +158,10 @@ describe('Postgres unreachable under load', () => {
     }
     for (const a of accepted.slice(0, 4)) {
       const token = await signInWithReceipt(server, tenant.slug, a.body.receipt as string);
-      const view = await request(server).get('/api/v1/reporter/case').auth(token, { type: 'bearer' }).expect(200);
+      const view = await request(server)
+        .get('/api/v1/reporter/case')
+        .auth(token, { type: 'bearer' })
+        .expect(200);
       expect(view.body.report.answers.whatHappened).toBe(`Outage report ${a.n}`);
     }
   }, 120_000);
@@ -166,9 +177,19 @@ describe('Redis unreachable', () => {
   const original = process.env.REDIS_URL;
 
   const startRedis = async () => {
-    redisServer = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    redisServer = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no'], {
+      stdio: 'ignore',
+    });
     const probe = new Redis(`redis://127.0.0.1:${port}`, { lazyConnect: true, retryStrategy: () => null });
-    await eventually('redis-server to start', () => probe.connect().then(() => true, () => false), 10_000);
+    await eventually(
+      'redis-server to start',
+      () =>
+        probe.connect().then(
+          () => true,
+          () => false,
+        ),
+      10_000,
+    );
     probe.disconnect();
   };
   const stopRedis = () =>
@@ -216,7 +237,10 @@ describe('Redis unreachable', () => {
     // A receipt sign-in needs Redis (the reporter's session lives there).
     const receipt = await request(server)
       .post(`/api/v1/tenants/${tenant.slug}/reporter-sessions`)
-      .send({ receipt: accepted.body.receipt, altcha: await solvedAltcha(server, tenant.slug, 'reporter-session') });
+      .send({
+        receipt: accepted.body.receipt,
+        altcha: await solvedAltcha(server, tenant.slug, 'reporter-session'),
+      });
     expect(receipt.status).toBe(503);
     expect(receipt.headers['retry-after']).toBe('5');
 

@@ -20,8 +20,16 @@ describe('hostile input to the API', () => {
     api = await startApi();
     fixtures = await StaffFixtures.open();
     tenant = await fixtures.tenant('hostile');
-    adminToken = await signInAs(api.getHttpServer(), tenant.slug, await fixtures.user(tenant.id, ['administrator']));
-    moToken = await signInAs(api.getHttpServer(), tenant.slug, await fixtures.user(tenant.id, ['monitoring_officer']));
+    adminToken = await signInAs(
+      api.getHttpServer(),
+      tenant.slug,
+      await fixtures.user(tenant.id, ['administrator']),
+    );
+    moToken = await signInAs(
+      api.getHttpServer(),
+      tenant.slug,
+      await fixtures.user(tenant.id, ['monitoring_officer']),
+    );
   });
   afterAll(async () => {
     await fixtures.close();
@@ -44,7 +52,11 @@ describe('hostile input to the API', () => {
 
   it('refuses a NUL or a control character in a case reference with a 400 naming it', async () => {
     const server = api.getHttpServer();
-    for (const path of ['/api/v1/cases/NLN-%00', '/api/v1/cases/NLN-%00/timeline', '/api/v1/cases/NLN-%0A%0D']) {
+    for (const path of [
+      '/api/v1/cases/NLN-%00',
+      '/api/v1/cases/NLN-%00/timeline',
+      '/api/v1/cases/NLN-%0A%0D',
+    ]) {
       const res = await request(server).get(path).auth(moToken, { type: 'bearer' }).expect(400);
       expect(res.body.message).toBe('reference in the path must not contain control characters');
     }
@@ -55,7 +67,10 @@ describe('hostile input to the API', () => {
       .expect(400);
     expect(post.body.message).toBe('reference in the path must not contain control characters');
     await request(server).get('/api/v1/cases/%E0%A4%A').auth(moToken, { type: 'bearer' }).expect(400);
-    await request(server).get(`/api/v1/cases/${'A'.repeat(300)}`).auth(moToken, { type: 'bearer' }).expect(400);
+    await request(server)
+      .get(`/api/v1/cases/${'A'.repeat(300)}`)
+      .auth(moToken, { type: 'bearer' })
+      .expect(400);
   });
 
   it('refuses a NUL in a query parameter with a 400 before any query', async () => {
@@ -159,9 +174,8 @@ describe('hostile input to the API', () => {
   });
 
   it('answers a 20,000-character URL with a 431 and a JSON body', async () => {
-    const { port } = (api.getHttpServer().listening
-      ? api.getHttpServer()
-      : api.getHttpServer().listen(0)
+    const { port } = (
+      api.getHttpServer().listening ? api.getHttpServer() : api.getHttpServer().listen(0)
     ).address() as AddressInfo;
     const answer = await new Promise<{ status: number; type: string; body: string }>((resolve, reject) => {
       const req = httpRequest(
@@ -169,7 +183,9 @@ describe('hostile input to the API', () => {
         (res) => {
           let body = '';
           res.on('data', (c: Buffer) => (body += c.toString('utf8')));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), body }));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), body }),
+          );
         },
       );
       req.on('error', reject);

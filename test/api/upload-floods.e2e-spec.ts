@@ -126,7 +126,9 @@ describe('floods of uploads', () => {
       .attach('files', Buffer.from('evidence'), 'a.txt')
       .field('submission', submission(await solvedAltcha(api.getHttpServer(), tenant.slug)))
       .expect(400);
-    expect(res.body.message).toMatch(/Send the "submission" field, with altcha or waitTicket, before the files/);
+    expect(res.body.message).toMatch(
+      /Send the "submission" field, with altcha or waitTicket, before the files/,
+    );
   });
 
   it('refuses a wrong proof of work before reading any file', async () => {
@@ -152,6 +154,17 @@ describe('floods of uploads', () => {
       .attach('files', Buffer.from('the ledger'), 'ledger.txt')
       .expect(400);
     expect(again.body.message).toMatch(/already been used/);
+  });
+
+  it('checks the proof once for a report with several small files arriving together', async () => {
+    const server = api.getHttpServer();
+    const res = await request(server)
+      .post(`/api/v1/tenants/${tenant.slug}/reports`)
+      .field('submission', submission(await solvedAltcha(server, tenant.slug)))
+      .attach('files', Buffer.from('one'), 'one.txt')
+      .attach('files', Buffer.from('two'), 'two.txt')
+      .attach('files', Buffer.from('three'), 'three.txt');
+    expect(res.status).toBe(201);
   });
 
   it('refuses a file whose filename carries a bare quote with a 400 naming it, never a 201 without the file', async () => {
@@ -183,6 +196,8 @@ describe('floods of uploads', () => {
       .set('content-type', `multipart/form-data; boundary=${BOUNDARY}`)
       .send(body)
       .expect(400);
-    expect(res.body.message).toMatch(/^Part 2 of the upload has a header that cannot be read \(Content-Disposition: form-data; name="files"; filename="minutes/);
+    expect(res.body.message).toMatch(
+      /^Part 2 of the upload has a header that cannot be read \(Content-Disposition: form-data; name="files"; filename="minutes/,
+    );
   });
 });

@@ -26,7 +26,9 @@ describe('hostile form posts to the portal', () => {
   };
 
   it('answers more than 200 KB of form data with a 413 page', async () => {
-    const res = await post('/staff/sign-in').type('form').send(`email=${'a'.repeat(300_000)}`);
+    const res = await post('/staff/sign-in')
+      .type('form')
+      .send(`email=${'a'.repeat(300_000)}`);
     expectPage(res, 413, /too large/i);
   });
 

@@ -13,7 +13,11 @@ import { UPLOAD_BUDGETS, uploadBudgets } from './upload-budget';
   providers: [
     { provide: ATTACHMENT_POLICY, useValue: DEFAULT_ATTACHMENT_POLICY },
     AttachmentSanitiser,
-    { provide: UPLOAD_BUDGETS, inject: [APP_CONFIG], useFactory: (config: AppConfig) => uploadBudgets(config) },
+    {
+      provide: UPLOAD_BUDGETS,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => uploadBudgets(config),
+    },
   ],
   exports: [AttachmentSanitiser, ATTACHMENT_POLICY, UPLOAD_BUDGETS],
 })

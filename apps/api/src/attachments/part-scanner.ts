@@ -88,10 +88,13 @@ export function busboyReadsPart(headerText: string): Promise<boolean> {
 export function describeHeader(headerText: string): string {
   const disposition =
     headerText.split(/\r\n(?=[A-Za-z-]+:)/).find((line) => /^content-disposition:/i.test(line)) ?? headerText;
-  return Buffer.from(disposition, 'latin1')
-    .toString('utf8')
-    .replace(/\r/g, '\\r')
-    .replace(/\n/g, '\\n')
-    .replace(/[\u0000-\u001f\u007f]/g, '?')
-    .slice(0, 160);
+  return (
+    Buffer.from(disposition, 'latin1')
+      .toString('utf8')
+      .replace(/\r/g, '\\r')
+      .replace(/\n/g, '\\n')
+      // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused here
+      .replace(/[\u0000-\u001f\u007f]/g, '?')
+      .slice(0, 160)
+  );
 }

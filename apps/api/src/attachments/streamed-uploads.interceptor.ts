@@ -140,7 +140,8 @@ export function StreamedUploads(options: StreamedUploadOptions): Type<NestInterc
     private async read(req: Request, onHeld: (held: HeldProof) => void): Promise<ReadUpload> {
       const { policy, budgets } = this;
       const boundary = boundaryOf(req.headers['content-type']);
-      if (!boundary) throw new AppError('INVALID_INPUT', 'The multipart body has no boundary in its Content-Type.');
+      if (!boundary)
+        throw new AppError('INVALID_INPUT', 'The multipart body has no boundary in its Content-Type.');
       const maxBody = policy.maxTotalBytes + FRAMING_ALLOWANCE;
       const declared = Number(req.headers['content-length'] ?? NaN);
       if (declared > maxBody) throw tooLarge(policy);
@@ -161,7 +162,7 @@ export function StreamedUploads(options: StreamedUploadOptions): Type<NestInterc
       let pending = 0;
       let closed = false;
       let failed = false;
-      let proofChecked = !options.proofBeforeFiles;
+      let proofCheck: Promise<void> | undefined;
 
       try {
         return await new Promise<ReadUpload>((resolve, reject) => {
@@ -195,8 +196,12 @@ export function StreamedUploads(options: StreamedUploadOptions): Type<NestInterc
             reject(error);
           };
           tap.on('error', fail);
-          req.on('error', () => fail(new AppError('INVALID_INPUT', 'The upload was cut off before it ended.')));
-          req.on('aborted', () => fail(new AppError('INVALID_INPUT', 'The upload was cut off before it ended.')));
+          req.on('error', () =>
+            fail(new AppError('INVALID_INPUT', 'The upload was cut off before it ended.')),
+          );
+          req.on('aborted', () =>
+            fail(new AppError('INVALID_INPUT', 'The upload was cut off before it ended.')),
+          );
 
           parser.on('field', (name, value, info) => {
             partsSeen++;
@@ -226,7 +231,10 @@ export function StreamedUploads(options: StreamedUploadOptions): Type<NestInterc
             if (name !== options.fileField) {
               stream.resume();
               return fail(
-                new AppError('INVALID_INPUT', `Files go in the "${options.fileField}" field, not "${name.slice(0, 40)}".`),
+                new AppError(
+                  'INVALID_INPUT',
+                  `Files go in the "${options.fileField}" field, not "${name.slice(0, 40)}".`,
+                ),
               );
             }
             // A file input left empty: browsers send a part with no name and no bytes, as multer skipped.
@@ -237,21 +245,29 @@ export function StreamedUploads(options: StreamedUploadOptions): Type<NestInterc
             }
             pending++;
             void (async () => {
-              if (!proofChecked) {
+              // One check per request, however many file parts arrive while it runs.
+              proofCheck ??= (async () => {
+                if (!options.proofBeforeFiles) return;
                 const proof = proofIn(fields[options.jsonField ?? '']);
                 if (!proof) {
-                  stream.resume();
                   throw new AppError(
                     'INVALID_INPUT',
                     `Send the "${options.jsonField}" field, with altcha or waitTicket, before the files: the proof of work is checked before any file is read.`,
                   );
                 }
-                onHeld(await (this.proofs as ProofOfWorkService).checkAheadOfFiles(
-                  String(req.params['slug'] ?? ''),
-                  proof,
-                  options.proofBeforeFiles as HumanCheckPurpose,
-                ));
-                proofChecked = true;
+                onHeld(
+                  await (this.proofs as ProofOfWorkService).checkAheadOfFiles(
+                    String(req.params['slug'] ?? ''),
+                    proof,
+                    options.proofBeforeFiles,
+                  ),
+                );
+              })();
+              try {
+                await proofCheck;
+              } catch (error) {
+                stream.resume();
+                throw error;
               }
               if (failed) {
                 stream.resume();
@@ -279,17 +295,16 @@ export function StreamedUploads(options: StreamedUploadOptions): Type<NestInterc
               );
               await pipeline(stream, createWriteStream(path, { mode: 0o600, flags: 'wx' }));
               stored.push({ index, path, size, name: filename, mimetype: info.mimeType });
-            })()
-              .then(
-                () => {
-                  pending--;
-                  void finish();
-                },
-                (error: unknown) => {
-                  pending--;
-                  fail(error);
-                },
-              );
+            })().then(
+              () => {
+                pending--;
+                void finish();
+              },
+              (error: unknown) => {
+                pending--;
+                fail(error);
+              },
+            );
           });
 
           parser.on('filesLimit', () =>
@@ -300,8 +315,12 @@ export function StreamedUploads(options: StreamedUploadOptions): Type<NestInterc
               ),
             ),
           );
-          parser.on('fieldsLimit', () => fail(new AppError('PAYLOAD_TOO_LARGE', `The upload has more than ${MAX_FIELDS} fields.`)));
-          parser.on('partsLimit', () => fail(new AppError('PAYLOAD_TOO_LARGE', `The upload has more than ${MAX_PARTS} parts.`)));
+          parser.on('fieldsLimit', () =>
+            fail(new AppError('PAYLOAD_TOO_LARGE', `The upload has more than ${MAX_FIELDS} fields.`)),
+          );
+          parser.on('partsLimit', () =>
+            fail(new AppError('PAYLOAD_TOO_LARGE', `The upload has more than ${MAX_PARTS} parts.`)),
+          );
           parser.on('error', (error: Error) => {
             const part = scanner.headers.at(-1);
             fail(
@@ -381,10 +400,14 @@ function tooLarge(policy: AttachmentPolicy): AppError {
  * name like `50%.pdf` stays as it is.
  */
 export function decodeFormDataName(name: string): string {
-  return name.replace(/%0A|%0D|%22/gi, (m) => ({ '%0a': '\n', '%0d': '\r', '%22': '"' })[m.toLowerCase()] ?? m);
+  return name.replace(
+    /%0A|%0D|%22/gi,
+    (m) => ({ '%0a': '\n', '%0d': '\r', '%22': '"' })[m.toLowerCase()] ?? m,
+  );
 }
 
 function shown(name: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused here
   return name.replace(/[\u0000-\u001f\u007f]/g, '?').slice(0, 100);
 }
 

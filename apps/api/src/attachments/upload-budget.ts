@@ -53,9 +53,15 @@ export function uploadBudgets(config: {
 }): UploadBudgets {
   const later = `Try again in ${BUSY_RETRY_AFTER_SECONDS} seconds; nothing has been sent.`;
   return {
-    intake: new Budget(config.intakeMaxConcurrent, `Nolan is receiving a lot of reports and messages right now. ${later}`),
+    intake: new Budget(
+      config.intakeMaxConcurrent,
+      `Nolan is receiving a lot of reports and messages right now. ${later}`,
+    ),
     disk: new Budget(config.uploadDiskBudgetBytes, `Nolan is receiving a lot of files right now. ${later}`),
-    memory: new Budget(config.uploadMemoryBudgetBytes, `Nolan is checking a lot of files right now. ${later}`),
+    memory: new Budget(
+      config.uploadMemoryBudgetBytes,
+      `Nolan is checking a lot of files right now. ${later}`,
+    ),
   };
 }
 

@@ -10,7 +10,8 @@ const ANSWERS: Record<string, { status: number; reason: string; message: string 
   HPE_HEADER_OVERFLOW: {
     status: 431,
     reason: 'Request Header Fields Too Large',
-    message: 'The request line and headers are too large (over 16 KB together); a long URL counts towards it.',
+    message:
+      'The request line and headers are too large (over 16 KB together); a long URL counts towards it.',
   },
   HPE_URI_TOO_LONG: {
     status: 414,
@@ -24,7 +25,11 @@ const BAD_REQUEST = { status: 400, reason: 'Bad Request', message: 'The request 
 export function answerClientErrors(server: Server): void {
   server.on('clientError', (error: Error & { code?: string }, socket: Duplex) => {
     // Nothing can be written to a connection that is already gone, or one with a response on it.
-    if (error.code === 'ECONNRESET' || !socket.writable || (socket as { _httpMessage?: unknown })._httpMessage) {
+    if (
+      error.code === 'ECONNRESET' ||
+      !socket.writable ||
+      (socket as { _httpMessage?: unknown })._httpMessage
+    ) {
       socket.destroy();
       return;
     }

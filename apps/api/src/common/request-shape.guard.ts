@@ -17,6 +17,7 @@ import { textProblem } from './json-body';
 /** Where @nestjs/swagger's @ApiConsumes keeps its media types (DECORATORS.API_CONSUMES, not exported). */
 const API_CONSUMES_METADATA = 'swagger/apiConsumes';
 export const MAX_PARAMETER_LENGTH = 256;
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is refused here
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 

@@ -8,7 +8,10 @@ import { DependencyTimeoutError } from '../errors/unavailable';
 export function withTimeout<T>(work: Promise<T>, ms: number, what: 'Redis' | 'Postgres'): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DependencyTimeoutError(what === 'Redis' ? 'redis' : 'postgres', ms)), ms);
+    timer = setTimeout(
+      () => reject(new DependencyTimeoutError(what === 'Redis' ? 'redis' : 'postgres', ms)),
+      ms,
+    );
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

@@ -121,7 +121,11 @@ function unboundedErrorBody(exception: unknown): ErrorBody {
   }
   // A last line behind the body and parameter checks: Postgres refused a value as data.
   if (isPostgresDataException(exception)) {
-    return { statusCode: 400, error: 'Bad Request', message: 'A value in the request cannot be stored or compared.' };
+    return {
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'A value in the request cannot be stored or compared.',
+    };
   }
   if (exception instanceof HttpException) {
     const statusCode = exception.getStatus();

@@ -114,7 +114,8 @@ export function unavailableDependency(error: unknown): Dependency | null {
     if (found === 'postgres' || found === 'redis') return found;
     if (found === 'network') network = true;
     for (const inner of [e.driverError, e.cause]) queue.push({ value: inner, depth: depth + 1 });
-    if (Array.isArray(e.errors)) for (const inner of e.errors.slice(0, 5)) queue.push({ value: inner, depth: depth + 1 });
+    if (Array.isArray(e.errors))
+      for (const inner of e.errors.slice(0, 5)) queue.push({ value: inner, depth: depth + 1 });
   }
   // A refused or reset socket with nothing else to go on: Postgres and Redis are the only services the
   // API opens sockets to while answering a request (mail is the workers' job).

@@ -39,7 +39,13 @@ interface HttpError {
 export function refusalOf(exception: unknown): { status: number; reason: string } | null {
   if (exception instanceof HttpException) return null;
   const e = exception as Partial<HttpError> | null;
-  if (typeof e !== 'object' || e === null || typeof e.status !== 'number' || e.status < 400 || e.status >= 500)
+  if (
+    typeof e !== 'object' ||
+    e === null ||
+    typeof e.status !== 'number' ||
+    e.status < 400 ||
+    e.status >= 500
+  )
     return null;
   // A gzip body that does not inflate: zlib's error, passed on as a 400 by body-parser.
   const reason = (e.type && REASONS[e.type]) || 'The form you sent could not be read.';
@@ -60,8 +66,11 @@ export class FormBodyGuard implements CanActivate {
     const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
     if (type === 'application/x-www-form-urlencoded') return true;
     const readsMultipart =
-      ((Reflect.getMetadata(INTERCEPTORS_METADATA, context.getHandler()) as unknown[] | undefined) ?? []).length > 0;
+      ((Reflect.getMetadata(INTERCEPTORS_METADATA, context.getHandler()) as unknown[] | undefined) ?? [])
+        .length > 0;
     if (type === 'multipart/form-data' && readsMultipart) return true;
-    throw new UnsupportedMediaTypeException('We cannot read this kind of form. Send it from the page it belongs to.');
+    throw new UnsupportedMediaTypeException(
+      'We cannot read this kind of form. Send it from the page it belongs to.',
+    );
   }
 }
