@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { DEFAULT_ATTACHMENT_POLICY } from './attachment-policy';
 import { ATTACHMENT_POLICY, AttachmentSanitiser } from './attachment-sanitiser.service';
-import { UPLOAD_BUDGETS, uploadBudgets } from './upload-budget';
+import { DEFAULT_UPLOAD_BUDGETS, UPLOAD_BUDGETS, uploadBudgets } from './upload-budget';
 
 /**
  * The attachment policy and sanitiser, and what the upload interceptor (streamed-uploads.interceptor.ts)
@@ -15,8 +15,9 @@ import { UPLOAD_BUDGETS, uploadBudgets } from './upload-budget';
     AttachmentSanitiser,
     {
       provide: UPLOAD_BUDGETS,
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => uploadBudgets(config),
+      // The configuration's figures; the defaults where the module is used without ConfigModule.
+      inject: [{ token: APP_CONFIG, optional: true }],
+      useFactory: (config?: AppConfig) => uploadBudgets(config ?? DEFAULT_UPLOAD_BUDGETS),
     },
   ],
   exports: [AttachmentSanitiser, ATTACHMENT_POLICY, UPLOAD_BUDGETS],

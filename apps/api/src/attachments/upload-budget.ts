@@ -66,3 +66,10 @@ export function uploadBudgets(config: {
 }
 
 export const UPLOAD_BUDGETS = Symbol('UPLOAD_BUDGETS');
+
+/** The configuration's defaults (config.ts: INTAKE_MAX_CONCURRENT, UPLOAD_DISK_BUDGET_MB, UPLOAD_MEMORY_BUDGET_MB). */
+export const DEFAULT_UPLOAD_BUDGETS = {
+  intakeMaxConcurrent: 8,
+  uploadDiskBudgetBytes: 1024 * 1024 * 1024,
+  uploadMemoryBudgetBytes: 256 * 1024 * 1024,
+};
