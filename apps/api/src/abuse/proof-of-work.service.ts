@@ -46,10 +46,19 @@ const HEX_SHA256 = /^[0-9a-f]{64}$/;
 const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
 const MAX_PAYLOAD_LENGTH = 2000;
 
+/** How long a proof checked ahead of a request's files stays held for that request's handler. */
+const HELD_MS = 10 * 60 * 1000;
+
 @Injectable()
-export class ProofOfWorkService {
+export class ProofOfWorkService implements ProofAheadOfFiles {
   /** ALTCHA takes its HMAC key as a string; ours is derived, so the session secret itself is never used. */
   private readonly hmacKey: string;
+  /**
+   * Proofs already checked and used up by the upload interceptor before it read any file
+   * (attachments/streamed-uploads.interceptor.ts), waiting for the same request's service to ask:
+   * tenant id, purpose and the proof itself, so no other council, form or proof can match.
+   */
+  private readonly held = new Map<string, number>();
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -128,6 +137,16 @@ export class ProofOfWorkService {
     }
   }
 
+  async checkAheadOfFiles(tenantSlug: string, proof: HumanProof, purpose: HumanCheckPurpose): Promise<HeldProof> {
+    const tenant = await this.tenants.requireBySlug(tenantSlug);
+    await this.assertHuman(tenant.slug, tenant.id, proof, purpose);
+    const key = `${tenant.id}\0${purpose}\0${given(proof.altcha) ?? ''}\0${given(proof.waitTicket) ?? ''}`;
+    const now = Date.now();
+    for (const [k, until] of this.held) if (until <= now) this.held.delete(k);
+    this.held.set(key, now + HELD_MS);
+    return { release: () => this.held.delete(key) };
+  }
+
   /**
    * The one check intake and receipt sign-in make: exactly one of `altcha` (verified and used up)
    * or `waitTicket` (redeemed against the tenant's no-JavaScript budget).
@@ -140,6 +159,12 @@ export class ProofOfWorkService {
   ): Promise<void> {
     const altcha = given(proof.altcha);
     const waitTicket = given(proof.waitTicket);
+    const heldKey = `${tenantId}\0${purpose}\0${altcha ?? ''}\0${waitTicket ?? ''}`;
+    const heldUntil = this.held.get(heldKey);
+    if (heldUntil !== undefined) {
+      this.held.delete(heldKey);
+      if (heldUntil > Date.now()) return;
+    }
     if (altcha !== undefined && waitTicket !== undefined) {
       throw new AppError('INVALID_INPUT', 'Send altcha or waitTicket, not both');
     }
@@ -150,6 +175,19 @@ export class ProofOfWorkService {
       'altcha or waitTicket is required: the solved proof-of-work challenge, or, without JavaScript, a wait ticket',
     );
   }
+}
+
+export interface HeldProof {
+  /** Forgets the proof if the request ended without its service asking (it stays used up). */
+  release(): void;
+}
+
+export interface ProofAheadOfFiles {
+  /**
+   * Checks and uses up a proof before any file of the request is read, and holds it so that the
+   * request's own `assertHuman` with the same proof passes once. A refusal is the same 400 or 429.
+   */
+  checkAheadOfFiles(tenantSlug: string, proof: HumanProof, purpose: HumanCheckPurpose): Promise<HeldProof>;
 }
 
 /** An empty field counts as not sent: a form without JavaScript may post the widget's field empty. */

@@ -1,9 +1,14 @@
 import { type INestApplication, ValidationPipe } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { json, type NextFunction, type Request, type Response } from 'express';
+import type { Server } from 'node:http';
+import { Reflector } from '@nestjs/core';
+import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
+import { answerClientErrors } from '../common/client-errors';
+import { jsonBody } from '../common/json-body';
+import { RequestShapeGuard } from '../common/request-shape.guard';
 import { GlobalExceptionFilter, isExposedHttpError, toErrorBody } from '../errors/global-exception.filter';
 
 export const API_PREFIX = 'api/v1';
@@ -16,9 +21,11 @@ export function configureApp(app: NestExpressApplication): INestApplication {
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   app.set('trust proxy', false);
-  // Our own JSON parser, followed at once by a handler for what it rejects (malformed JSON, oversized
-  // bodies), so those answers are ours, with a clear message, before Nest's router sees the request.
-  app.use(json({ limit: '1mb' }));
+  answerClientErrors(app.getHttpServer() as Server);
+  // Our own JSON parser (with the depth, key and text checks of common/json-body.ts), followed at once by
+  // a handler for what it rejects (malformed JSON, oversized bodies, those checks), so those answers are
+  // ours, with a clear message, before Nest's router sees the request.
+  app.use(...jsonBody('1mb'));
   app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (!isExposedHttpError(err)) return next(err);
     const body = toErrorBody(err);
@@ -39,6 +46,8 @@ export function configureApp(app: NestExpressApplication): INestApplication {
   // Registered here rather than as APP_FILTER so it also answers errors raised before routing
   // (body-parser: malformed JSON, oversized bodies).
   app.useGlobalFilters(new GlobalExceptionFilter());
+  // Media type and parameter checks, ahead of every route's own guards (common/request-shape.guard.ts).
+  app.useGlobalGuards(new RequestShapeGuard(app.get(Reflector)));
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.enableShutdownHooks();
 

@@ -11,7 +11,7 @@ import {
   UseGuards,
   UseInterceptors,
 } from '@nestjs/common';
-import { FilesInterceptor } from '@nestjs/platform-express';
+import { StreamedUploads } from '../attachments/streamed-uploads.interceptor';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -23,7 +23,6 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { type AuthenticatedStaff, CurrentStaff, StaffAuthGuard } from '../auth/staff-auth.guard';
-import { UPLOAD_LIMITS } from '../intake/intake.controller';
 import { CaseFilesService, type DownloadedFile } from './case-files.service';
 import { EvidenceDto, FeedbackDto, NoteDto, TimelineQueryDto } from './dto/case-content.dto';
 import { FeedbackService } from './feedback.service';
@@ -75,7 +74,7 @@ export class CaseContentController {
   @Post(':reference/evidence')
   // Browsers send file names as raw UTF-8 (HTML's multipart rules); multer would read them as latin1.
   @UseInterceptors(
-    FilesInterceptor('files', UPLOAD_LIMITS.files, { limits: UPLOAD_LIMITS, defParamCharset: 'utf8' }),
+    StreamedUploads({ fileField: 'files' }),
   )
   @ApiConsumes('multipart/form-data', 'application/json')
   @ApiBody({

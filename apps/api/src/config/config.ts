@@ -4,6 +4,8 @@
  * variable (CONVENTIONS §6). Secrets (session secret, receipt pepper, export signing secret) never live in
  * the database.
  */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { cleanEnv, makeValidator, num, port, str, url, EnvError, EnvMissingError } from 'envalid';
 
 export class ConfigError extends Error {
@@ -65,6 +67,14 @@ export interface AppConfig {
   /** Where handler notifications are sent (a mail catcher for the demo). */
   readonly smtpUrl: string;
   readonly mailFrom: string;
+  /** Reports and messages one API process handles at once; beyond that a 503 with Retry-After. */
+  readonly intakeMaxConcurrent: number;
+  /** Where uploads stream to while a request is read (files 0600, removed when it ends). */
+  readonly uploadTmpDir: string;
+  /** All uploads on disk at once, per process; beyond that a 503 with Retry-After. */
+  readonly uploadDiskBudgetBytes: number;
+  /** All uploaded files held in memory at once (to be checked and encrypted), per process. */
+  readonly uploadMemoryBudgetBytes: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -92,6 +102,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       SESSION_MAX_HOURS: num({ default: 12 }),
       SMTP_URL: str({ default: 'smtp://127.0.0.1:1025' }),
       MAIL_FROM: str({ default: 'Nolan <no-reply@nolan.invalid>' }),
+      INTAKE_MAX_CONCURRENT: num({ default: 8 }),
+      UPLOAD_TMP_DIR: str({ default: join(tmpdir(), 'nolan-uploads') }),
+      UPLOAD_DISK_BUDGET_MB: num({ default: 1024 }),
+      UPLOAD_MEMORY_BUDGET_MB: num({ default: 256 }),
     },
     {
       reporter: ({ errors }) => {
@@ -121,6 +135,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     sessionMaxSeconds: Math.round(clean.SESSION_MAX_HOURS * 3600),
     smtpUrl: clean.SMTP_URL,
     mailFrom: clean.MAIL_FROM,
+    intakeMaxConcurrent: Math.max(1, Math.floor(clean.INTAKE_MAX_CONCURRENT)),
+    uploadTmpDir: clean.UPLOAD_TMP_DIR,
+    uploadDiskBudgetBytes: Math.round(clean.UPLOAD_DISK_BUDGET_MB * 1024 * 1024),
+    uploadMemoryBudgetBytes: Math.round(clean.UPLOAD_MEMORY_BUDGET_MB * 1024 * 1024),
   };
 }
 

@@ -13,7 +13,8 @@ export type AppErrorCode =
   | 'CONFLICT'
   | 'PAYLOAD_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
-  | 'TOO_MANY_REQUESTS';
+  | 'TOO_MANY_REQUESTS'
+  | 'SERVICE_BUSY';
 
 export class AppError extends Error {
   /** What the caller is told: one message, or one per problem (every invalid field at once). */
@@ -56,6 +57,8 @@ export function statusForAppError(code: AppErrorCode): number {
     case 'SIGN_IN_THROTTLED':
     case 'TOO_MANY_REQUESTS':
       return 429;
+    case 'SERVICE_BUSY':
+      return 503;
     default:
       return assertUnreachable(code);
   }

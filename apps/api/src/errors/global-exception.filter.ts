@@ -9,6 +9,7 @@ import {
 import type { Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 import { AppError, statusForAppError } from './app-error';
+import { UNAVAILABLE_MESSAGE, UNAVAILABLE_RETRY_AFTER_SECONDS, unavailableDependency } from './unavailable';
 
 export interface ErrorBody {
   statusCode: number;
@@ -42,7 +43,35 @@ const BODY_PARSER_MESSAGES: Record<string, string> = {
   'encoding.unsupported': 'The request body has an unsupported encoding.',
   'charset.unsupported': 'The request body has an unsupported character set.',
   'request.aborted': 'The request was aborted before its body arrived.',
+  'parameters.too.many': 'The request has too many fields.',
 };
+
+/**
+ * Error bodies stay small whatever the request held: a 100,000-element array once drew one message per
+ * element (928 KB). At most this many messages, each at most this long, then a count of the rest.
+ */
+export const MAX_ERROR_MESSAGES = 20;
+export const MAX_ERROR_MESSAGE_LENGTH = 500;
+
+function clip(text: string): string {
+  return text.length > MAX_ERROR_MESSAGE_LENGTH ? `${text.slice(0, MAX_ERROR_MESSAGE_LENGTH - 1)}…` : text;
+}
+
+export function boundedMessage(message: unknown): string | string[] {
+  if (typeof message === 'string') return clip(message);
+  if (!Array.isArray(message)) return 'The request could not be processed.';
+  const texts = message.map((m) => (typeof m === 'string' ? m : String(m)));
+  const shown = texts.slice(0, MAX_ERROR_MESSAGES).map(clip);
+  const rest = texts.length - shown.length;
+  return rest > 0 ? [...shown, `…and ${rest} more problem${rest === 1 ? '' : 's'}`] : shown;
+}
+
+/** A Postgres "data exception" (SQLSTATE class 22): a value it cannot store or compare, so the caller's. */
+function isPostgresDataException(exception: unknown): boolean {
+  const driverError = (exception as { driverError?: { code?: unknown } } | null)?.driverError;
+  const code = driverError?.code;
+  return typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code);
+}
 
 /**
  * Maps every error to the JSON shape of DESIGN.md ("HTTP surface") in one place (CONVENTIONS §3):
@@ -56,22 +85,47 @@ export class GlobalExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     const body = toErrorBody(exception);
-    if (body.statusCode >= 500) {
-      const name = exception instanceof Error ? exception.name : typeof exception;
-      this.logger.error({ errorType: name }, 'Unhandled error');
+    const dependency = body.statusCode === 503 ? unavailableDependency(exception) : null;
+    if (dependency) {
+      this.logger.warn({ dependency, errorType: errorName(exception) }, 'Dependency unavailable');
+    } else if (body.statusCode >= 500) {
+      this.logger.error({ errorType: errorName(exception) }, 'Unhandled error');
     }
     if (response.headersSent) return;
     if (exception instanceof AppError && exception.retryAfterSeconds !== undefined) {
       response.setHeader('Retry-After', String(exception.retryAfterSeconds));
+    } else if (dependency) {
+      response.setHeader('Retry-After', String(UNAVAILABLE_RETRY_AFTER_SECONDS));
     }
     response.status(body.statusCode).json(body);
   }
 }
 
+function errorName(exception: unknown): string {
+  return exception instanceof Error ? exception.name : typeof exception;
+}
+
 export function toErrorBody(exception: unknown): ErrorBody {
+  const body = unboundedErrorBody(exception);
+  return { ...body, message: boundedMessage(body.message) };
+}
+
+function unboundedErrorBody(exception: unknown): ErrorBody {
   if (exception instanceof AppError) {
     const statusCode = statusForAppError(exception.code);
     return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message: exception.body };
+  }
+  // Postgres or Redis cannot be reached: a 503 the caller can retry (Retry-After is set by the filter).
+  if (unavailableDependency(exception)) {
+    return { statusCode: 503, error: 'Service Unavailable', message: UNAVAILABLE_MESSAGE };
+  }
+  // A last line behind the body and parameter checks: Postgres refused a value as data.
+  if (isPostgresDataException(exception)) {
+    return {
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'A value in the request cannot be stored or compared.',
+    };
   }
   if (exception instanceof HttpException) {
     const statusCode = exception.getStatus();
@@ -84,7 +138,9 @@ export function toErrorBody(exception: unknown): ErrorBody {
   }
   if (isExposedHttpError(exception)) {
     const message =
-      (exception.type && BODY_PARSER_MESSAGES[exception.type]) || 'The request could not be read.';
+      exception.type === 'nolan.body.refused'
+        ? exception.message
+        : (exception.type && BODY_PARSER_MESSAGES[exception.type]) || 'The request could not be read.';
     return { statusCode: exception.status, error: STATUS_CODES[exception.status] ?? 'Error', message };
   }
   return {

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, Post, UploadedFiles, UseInterceptors } from '@nestjs/common';
-import { FilesInterceptor } from '@nestjs/platform-express';
+import { StreamedUploads } from '../attachments/streamed-uploads.interceptor';
 import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AppError } from '../errors/app-error';
 import { IntakeService, type UploadedFile } from './intake.service';
@@ -43,7 +43,7 @@ export class IntakeController {
   @Post('reports')
   @UseInterceptors(
     // Browsers send file names as UTF-8; multer would read them as Latin-1 without defParamCharset.
-    FilesInterceptor('files', UPLOAD_LIMITS.files, { limits: UPLOAD_LIMITS, defParamCharset: 'utf8' }),
+    StreamedUploads({ fileField: 'files', jsonField: 'submission', proofBeforeFiles: 'submission' }),
   )
   @ApiConsumes('application/json', 'multipart/form-data')
   @ApiBody({

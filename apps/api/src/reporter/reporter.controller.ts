@@ -12,11 +12,11 @@ import {
   UseGuards,
   UseInterceptors,
 } from '@nestjs/common';
-import { FilesInterceptor } from '@nestjs/platform-express';
+import { StreamedUploads } from '../attachments/streamed-uploads.interceptor';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { sendFile } from '../cases/case-content.controller';
-import { parseMultipartJson, UPLOAD_LIMITS } from '../intake/intake.controller';
+import { parseMultipartJson } from '../intake/intake.controller';
 import type { UploadedFile } from '../intake/intake.service';
 import { CurrentReporter, ReporterAuthGuard, type ReporterSession } from './reporter-auth.guard';
 import { ReporterNameInvolvedDto } from '../cases/dto/case-links.dto';
@@ -77,7 +77,7 @@ export class ReporterController {
   @UseGuards(ReporterAuthGuard)
   // Browsers send file names as raw UTF-8 (HTML's multipart rules); multer would read them as latin1.
   @UseInterceptors(
-    FilesInterceptor('files', UPLOAD_LIMITS.files, { limits: UPLOAD_LIMITS, defParamCharset: 'utf8' }),
+    StreamedUploads({ fileField: 'files', jsonField: 'message' }),
   )
   @ApiBearerAuth()
   @ApiConsumes('application/json', 'multipart/form-data')
