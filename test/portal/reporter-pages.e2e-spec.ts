@@ -142,7 +142,10 @@ describe('the reporter pages', () => {
     // Without JavaScript the page with "Send report" carries a wait ticket, inside <noscript>.
     expect((await sendPage()).text).toMatch(/<noscript>[\s\S]*name="waitTicket"[\s\S]*<\/noscript>/);
     const page = await evidencePage();
-    const req = portal().post(`/report/${slug}/answers/files`).redirects(1).field('draft', draftOf(page.text));
+    const req = portal()
+      .post(`/report/${slug}/answers/files`)
+      .redirects(1)
+      .field('draft', draftOf(page.text));
     for (let i = 0; i < 11; i++) req.attach('evidence', Buffer.from(`note ${i}`), `note-${i}.txt`);
     const refused = await req.expect(400);
     expect(refused.text).toContain('There is a problem');

@@ -22,7 +22,12 @@ const draftOf = (html: string): string => {
   return found;
 };
 const headingOf = (html: string): string =>
-  (/<h1[^>]*>([\s\S]*?)<\/h1>|<legend[^>]*>\s*<h1[^>]*>([\s\S]*?)<\/h1>/.exec(html)?.slice(1).find(Boolean) ?? '')
+  (
+    /<h1[^>]*>([\s\S]*?)<\/h1>|<legend[^>]*>\s*<h1[^>]*>([\s\S]*?)<\/h1>/
+      .exec(html)
+      ?.slice(1)
+      .find(Boolean) ?? ''
+  )
     .replace(/<[^>]+>/g, '')
     .trim();
 
@@ -89,7 +94,11 @@ describe('a report is sent once, and every page of the journey is a page of its 
     ];
     for (const [key, fields, file] of steps) {
       const html = await loadTwice(location);
-      const res = await post(`/report/${tenant.slug}/answers/${key}`, { draft: draftOf(html), ...fields }, file).expect(303);
+      const res = await post(
+        `/report/${tenant.slug}/answers/${key}`,
+        { draft: draftOf(html), ...fields },
+        file,
+      ).expect(303);
       location = res.headers.location as string;
       expect(location).toMatch(pageAddress);
     }
@@ -116,10 +125,18 @@ describe('a report is sent once, and every page of the journey is a page of its 
     expect(receipt.split(' ')).toHaveLength(7);
     expect(await casesOfTenant()).toBe(before + 1);
 
-    const notTicked = await portal().post(`/report/${tenant.slug}/receipt`).type('form').send({ draft: handle }).expect(303);
-    expect((await portal().get(notTicked.headers.location as string).expect(400)).text).toContain(
-      'Confirm that you have written down your receipt',
-    );
+    const notTicked = await portal()
+      .post(`/report/${tenant.slug}/receipt`)
+      .type('form')
+      .send({ draft: handle })
+      .expect(303);
+    expect(
+      (
+        await portal()
+          .get(notTicked.headers.location as string)
+          .expect(400)
+      ).text,
+    ).toContain('Confirm that you have written down your receipt');
     const ticked = await portal()
       .post(`/report/${tenant.slug}/receipt`)
       .type('form')
@@ -139,10 +156,19 @@ describe('a report is sent once, and every page of the journey is a page of its 
       draft: handle,
       altcha: await solvedAltcha(stack.api.getHttpServer(), tenant.slug),
     }).expect(303);
-    expect(headingOf((await portal().get(again.headers.location as string).expect(200)).text)).toBe(
-      'This report has already been sent',
-    );
-    await post(`/report/${tenant.slug}/answers/whatHappened`, { draft: handle, whatHappened: 'Changed' }).expect(303);
+    expect(
+      headingOf(
+        (
+          await portal()
+            .get(again.headers.location as string)
+            .expect(200)
+        ).text,
+      ),
+    ).toBe('This report has already been sent');
+    await post(`/report/${tenant.slug}/answers/whatHappened`, {
+      draft: handle,
+      whatHappened: 'Changed',
+    }).expect(303);
     expect(await casesOfTenant()).toBe(before + 1);
   });
 
@@ -157,7 +183,11 @@ describe('a report is sent once, and every page of the journey is a page of its 
     ]);
     expect([first.status, second.status]).toEqual([303, 303]);
     expect(first.headers.location).toBe(second.headers.location);
-    const page = (await portal().get(first.headers.location as string).expect(200)).text;
+    const page = (
+      await portal()
+        .get(first.headers.location as string)
+        .expect(200)
+    ).text;
     expect(page).toContain('Your report was sent once. Pressing the button again did not send it again.');
     expect(page).toMatch(/id="receipt">(\S+ ){6}\S+</);
     expect(await casesOfTenant()).toBe(before + 1);

@@ -20,7 +20,12 @@ export class DraftRecords {
   }
 
   save(handle: DraftHandle, record: DraftRecord): void {
-    this.store.writeJson(handle, RECORD, record, record.state === 'sent' ? RECEIPT_TTL_SECONDS : DRAFT_TTL_SECONDS);
+    this.store.writeJson(
+      handle,
+      RECORD,
+      record,
+      record.state === 'sent' ? RECEIPT_TTL_SECONDS : DRAFT_TTL_SECONDS,
+    );
   }
 
   /** Keeps a file for the draft and says how to find it again; throws DraftStoreFull if there is no room. */
@@ -32,7 +37,10 @@ export class DraftRecords {
 
   /** The draft's files with their bytes, or undefined if any has gone (expired with the draft). */
   files(handle: DraftHandle, draft: Draft): { name: string; bytes: Buffer }[] | undefined {
-    const found = (draft.files ?? []).map((f) => ({ name: f.name, bytes: this.store.read(handle, fileSlot(f.id)) }));
+    const found = (draft.files ?? []).map((f) => ({
+      name: f.name,
+      bytes: this.store.read(handle, fileSlot(f.id)),
+    }));
     return found.every((f) => f.bytes !== undefined)
       ? found.map((f) => ({ name: f.name, bytes: f.bytes as Buffer }))
       : undefined;

@@ -107,7 +107,10 @@ export class DraftStore {
       const decipher = createDecipheriv('aes-256-gcm', key.key, slot.sealed.subarray(0, 12));
       decipher.setAAD(Buffer.from(slotId, 'utf8'));
       decipher.setAuthTag(slot.sealed.subarray(slot.sealed.length - 16));
-      return Buffer.concat([decipher.update(slot.sealed.subarray(12, slot.sealed.length - 16)), decipher.final()]);
+      return Buffer.concat([
+        decipher.update(slot.sealed.subarray(12, slot.sealed.length - 16)),
+        decipher.final(),
+      ]);
     } catch {
       return undefined;
     }

@@ -330,7 +330,13 @@ export class JourneyPages {
   }
 
   /** Any page of a draft that has been sent: it cannot be sent, shown or changed again. */
-  alreadySent(res: Response, status: number, form: IntakeForm, handle: DraftHandle, receiptStillShown: boolean): void {
+  alreadySent(
+    res: Response,
+    status: number,
+    form: IntakeForm,
+    handle: DraftHandle,
+    receiptStillShown: boolean,
+  ): void {
     res.status(status).render('reporter/already-sent', {
       pageTitle: 'This report has already been sent',
       slug: form.tenant.slug,

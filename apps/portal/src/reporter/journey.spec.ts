@@ -180,7 +180,11 @@ describe('the reporter journey', () => {
   it('asks for the evidence after the questions and before the check page, which stays the last page', () => {
     let draft: Draft = { ...emptyDraft('demo'), category: 'other' };
     draft = answer(draft, 'identity', { identityChoice: 'no' });
-    expect(stepsFor(form, draft).slice(-2).map((s) => s.key)).toEqual(['files', 'check']);
+    expect(
+      stepsFor(form, draft)
+        .slice(-2)
+        .map((s) => s.key),
+    ).toEqual(['files', 'check']);
     const files = findStep(form, draft, 'files')!;
     expect(isAnswered(form, draft, files)).toBe(false);
     expect(isAnswered(form, { ...draft, filesDone: true }, files)).toBe(true);

@@ -49,13 +49,7 @@ export function emptyDraft(slug: string): Draft {
 }
 
 export type StepKind =
-  | 'concern'
-  | 'questions'
-  | 'involves'
-  | 'identity'
-  | 'identityDetails'
-  | 'files'
-  | 'check';
+  'concern' | 'questions' | 'involves' | 'identity' | 'identityDetails' | 'files' | 'check';
 
 export interface Step {
   /** Stable, in the form's action: /report/:slug/answers/:key. */

@@ -24,7 +24,12 @@ import {
 import { FilesInterceptor, NoFilesInterceptor } from '@nestjs/platform-express';
 import type { Response } from 'express';
 import { ApiProblem, ApiUnavailable } from '../api/api-http';
-import { type HumanCheckPurpose, type IntakeForm, ReporterApi, type UploadedEvidence } from '../api/reporter-api';
+import {
+  type HumanCheckPurpose,
+  type IntakeForm,
+  ReporterApi,
+  type UploadedEvidence,
+} from '../api/reporter-api';
 import { PORTAL_CONFIG, type PortalConfig } from '../app/portal-config';
 import { Sealer } from '../common/sealed';
 import { assertSlug, CouncilForms } from './council-forms.service';
@@ -310,7 +315,12 @@ export class ReportJourneyController {
         draft: { ...draft, files: [], filesDone: false },
         problems: {
           step: 'files',
-          errors: [{ field: 'evidence', message: 'Your files were kept for a day and have been deleted. Select them again.' }],
+          errors: [
+            {
+              field: 'evidence',
+              message: 'Your files were kept for a day and have been deleted. Select them again.',
+            },
+          ],
         },
       });
       return 'files';
