@@ -87,6 +87,8 @@ describe('notifications', () => {
     for (const mail of smtp.mails) {
       expect(mail.raw).toContain(`Subject: ${NOTICE_SUBJECT}`);
       expect(mail.raw).toContain('Sign in to see it: http://localhost:3001');
+      // The link is to staff sign-in, not to the reporters' start page.
+      expect(mail.raw).toContain('Sign in to see it: http://localhost:3001/staff/sign-in');
       for (const secret of [
         'NOTIFYMARKER',
         'Envelope',

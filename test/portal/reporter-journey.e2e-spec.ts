@@ -194,6 +194,15 @@ describe('the reporter journey in a browser', () => {
         await reporter.continue();
       }
 
+      // Evidence: before check your answers, which is the last page (so the files are checked too).
+      await reporter.verifyPage('Add evidence');
+      await page.setInputFiles('#evidence', {
+        name: `ledger-${marker}.txt`,
+        mimeType: 'text/plain',
+        buffer: Buffer.from(`Ledger extract ${marker}\n`),
+      });
+      await reporter.continue();
+
       // Check your answers, and change one.
       await reporter.verifyPage('Check your answers before sending your report');
       let check = await page.locator('main').innerText();
@@ -201,6 +210,7 @@ describe('the reporter journey in a browser', () => {
       expect(check).toContain(`Invoices were paid twice. ${marker}`);
       expect(check).toContain('I have seen documents or records');
       expect(check).toContain(javaScriptEnabled ? 'You have chosen to stay anonymous' : `Pat ${marker}`);
+      expect(check).toContain(`ledger-${marker}.txt`);
       await page.getByRole('button', { name: 'Change where did it happen' }).click();
       await reporter.verifyPage('When and where did it happen?');
       await page.fill('#where', 'The payments office');
@@ -208,15 +218,8 @@ describe('the reporter journey in a browser', () => {
       await reporter.verifyPage('Check your answers before sending your report');
       check = await page.locator('main').innerText();
       expect(check).toContain('The payments office');
-      await reporter.continue();
 
-      // Evidence and send, with the proof of work.
-      await reporter.verifyPage('Add evidence and send your report');
-      await page.setInputFiles('#evidence', {
-        name: `ledger-${marker}.txt`,
-        mimeType: 'text/plain',
-        buffer: Buffer.from(`Ledger extract ${marker}\n`),
-      });
+      // Send, with the proof of work, from the check page.
       await reporter.waitForHumanCheck(javaScriptEnabled);
       const sentAt = Date.now();
       await page.click('#send');

@@ -37,16 +37,21 @@ describe('the reporter pages', () => {
 
   const portal = () => request(stack.portalUrl);
 
-  /** Posts one answer page as the browser does (multipart, the sealed draft first). */
+  /**
+   * Posts one answer page as the browser does (multipart, the draft's handle first) and, as the
+   * browser does, follows the redirect to the page that comes next.
+   */
   const post = (path: string, fields: Record<string, string | string[]>) => {
-    const req = portal().post(path);
+    const req = portal().post(path).redirects(1);
     for (const [name, value] of Object.entries(fields))
       for (const one of Array.isArray(value) ? value : [value]) req.field(name, one);
     return req;
   };
+  /** "Start now": a new draft's first page, at an address of its own. */
+  const startDraft = () => portal().get(`/report/${slug}/concern`).redirects(1);
 
   it('carries the answers from page to page sealed, setting no cookie and putting nothing in a URL', async () => {
-    const start = await portal().get(`/report/${slug}/concern`).expect(200);
+    const start = await startDraft().expect(200);
     expect(start.headers['set-cookie']).toBeUndefined();
     const concern = await post(`/report/${slug}/answers/concern`, {
       draft: draftOf(start.text),
@@ -68,7 +73,7 @@ describe('the reporter pages', () => {
   });
 
   it('shows the "form expired" page for an altered draft, or one from another council, and never an error', async () => {
-    const start = await portal().get(`/report/${slug}/concern`).expect(200);
+    const start = await startDraft().expect(200);
     const draft = draftOf(start.text);
     const altered = `${draft.slice(0, -2)}${draft.endsWith('A') ? 'B' : 'A'}${draft.slice(-1)}`;
     const refused = await post(`/report/${slug}/answers/concern`, {
@@ -97,9 +102,9 @@ describe('the reporter pages', () => {
     }
   });
 
-  /** Answers every page of the journey over HTTP, up to the evidence and send page. */
-  async function sendPage() {
-    let page = await portal().get(`/report/${slug}/concern`).expect(200);
+  /** Answers every page of the journey over HTTP, up to the evidence page. */
+  async function evidencePage() {
+    let page = await startDraft().expect(200);
     const steps: [string, Record<string, string>][] = [
       ['concern', { category: 'other' }],
       ['whatHappened', { whatHappened: 'Something happened' }],
@@ -111,21 +116,36 @@ describe('the reporter pages', () => {
       ['relationship', {}],
       ['involves', { involves: 'none' }],
       ['identity', { identityChoice: 'no' }],
-      ['check', {}],
     ];
     for (const [key, fields] of steps)
       page = await post(`/report/${slug}/answers/${key}`, { draft: draftOf(page.text), ...fields }).expect(
         200,
       );
-    expect(page.text).toContain('Add evidence and send your report');
+    expect(page.text).toContain('Add evidence');
+    return page;
+  }
+
+  /** The same, then a file on the evidence page, up to check your answers (where "Send report" is). */
+  async function sendPage() {
+    const evidence = await evidencePage();
+    const page = await portal()
+      .post(`/report/${slug}/answers/files`)
+      .redirects(1)
+      .field('draft', draftOf(evidence.text))
+      .attach('evidence', Buffer.from('a note\n'), 'note.txt')
+      .expect(200);
+    expect(page.text).toContain('Check your answers before sending your report');
     return page;
   }
 
   it('refuses too many files on the evidence page with the answers still in the page', async () => {
-    const page = await sendPage();
-    // Without JavaScript the page carries a wait ticket, inside <noscript>.
-    expect(page.text).toMatch(/<noscript>[\s\S]*name="waitTicket"[\s\S]*<\/noscript>/);
-    const req = portal().post(`/report/${slug}/send`).field('draft', draftOf(page.text));
+    // Without JavaScript the page with "Send report" carries a wait ticket, inside <noscript>.
+    expect((await sendPage()).text).toMatch(/<noscript>[\s\S]*name="waitTicket"[\s\S]*<\/noscript>/);
+    const page = await evidencePage();
+    const req = portal()
+      .post(`/report/${slug}/answers/files`)
+      .redirects(1)
+      .field('draft', draftOf(page.text));
     for (let i = 0; i < 11; i++) req.attach('evidence', Buffer.from(`note ${i}`), `note-${i}.txt`);
     const refused = await req.expect(400);
     expect(refused.text).toContain('There is a problem');
@@ -139,10 +159,10 @@ describe('the reporter pages', () => {
     const started = Date.now();
     const sent = await portal()
       .post(`/report/${slug}/send`)
+      .redirects(1)
       .field('draft', draftOf(page.text))
       .field('altcha', Buffer.from('{"forged":true}').toString('base64'))
-      .attach('evidence', Buffer.from('a note\n'), 'note.txt')
-      .expect(201);
+      .expect(200);
     expect(Date.now() - started).toBeGreaterThanOrEqual(14_000);
     expect(sent.text).toContain('Report sent');
     expect(sent.text).toMatch(/id="receipt">(\S+ ){6}\S+</);

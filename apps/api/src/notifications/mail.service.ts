@@ -23,7 +23,8 @@ export class MailService implements OnApplicationShutdown {
       subject: NOTICE_SUBJECT,
       text:
         'There is something for you in Nolan.\n\n' +
-        `Sign in to see it: ${this.config.portalUrl}\n\n` +
+        // Staff sign-in, not the portal's start page, which is the reporters' way in.
+        `Sign in to see it: ${this.config.portalUrl.replace(/\/+$/, '')}/staff/sign-in\n\n` +
         'This e-mail says nothing about what it is, on purpose.\n',
     });
   }

@@ -137,6 +137,8 @@ export class ReporterService {
       return {
         reference: found.reference,
         status: found.status,
+        // What a closed case came to, so the reporter is told the outcome (issue #19).
+        outcome: found.outcome,
         category: found.category,
         categoryTitle: isCategoryId(found.category) ? getCategory(found.category).title : found.category,
         receivedOn: toLondonDate(found.receivedAt),

@@ -67,6 +67,8 @@ export interface UploadedEvidence {
 export interface ReporterCase {
   readonly reference: string;
   readonly status: string;
+  /** What a closed case came to (libs/domain CASE_OUTCOMES); null while it is open. */
+  readonly outcome?: string | null;
   readonly category: string;
   readonly categoryTitle: string;
   readonly receivedOn: string;

@@ -40,6 +40,25 @@ const STATUS_FOR_REPORTER: Readonly<Record<string, { text: string; colour: strin
   reopened: { text: 'Reopened', colour: 'orange', explanation: 'Your report has been opened again.' },
 };
 
+/** What each outcome of a closed case means, told to the person who raised the concern. */
+const OUTCOME_FOR_REPORTER: Readonly<Record<string, string>> = {
+  substantiated: 'The council found that what you reported happened.',
+  partially_substantiated: 'The council found that some of what you reported happened.',
+  not_substantiated: 'The council did not find enough evidence to show that what you reported happened.',
+  no_further_action: 'The council decided to take no further action.',
+  referred_externally: 'The council passed your concern to another organisation to deal with.',
+  referred_to_another_procedure: 'The council is dealing with your concern under another of its procedures.',
+  withdrawn: 'The report was withdrawn.',
+};
+
+/**
+ * Whether anyone reads a message sent now. A reporter's message always tells the people who hold the
+ * case that there is something new (notifications.service.ts), closed or not; on a closed case they
+ * decide whether to look at it again.
+ */
+const CLOSED_CASE_MESSAGES =
+  'Your report is closed, but you can still send a message. The people who dealt with it are told that there is a new message, and they decide whether to look at your report again. If something new has happened, you can also send a new report.';
+
 /** "2026-11-23" → "23 November 2026". */
 export function longDate(day: string): string {
   const date = new Date(`${day}T12:00:00Z`);
@@ -83,9 +102,12 @@ export function caseModel(form: IntakeForm, view: ReporterCase, slug: string) {
             : answers[q.id],
       },
     }));
+  const closed = view.status === 'closed';
   return {
     reference: view.reference,
     status,
+    outcome: closed && view.outcome ? (OUTCOME_FOR_REPORTER[view.outcome] ?? view.outcome) : undefined,
+    closedMessages: closed ? CLOSED_CASE_MESSAGES : undefined,
     receivedOn: longDate(view.receivedOn),
     categoryTitle: view.categoryTitle,
     answerRows,

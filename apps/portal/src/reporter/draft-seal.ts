@@ -1,30 +1,62 @@
 /**
- * The reporter's unsent answers and, after sending, the receipt for the "I have written it down"
- * step, sealed (AES-GCM under PORTAL_SESSION_SECRET, see Sealer) into a hidden form field. Nothing
- * about a report is kept by the portal, set in a cookie or put in a URL before the reporter signs in
- * with their receipt; the page itself carries it. Each sealed value says what it is and which council
- * it belongs to, so one can never be replayed as the other or on another council's pages.
+ * A draft's handle (see draft-store.ts): its store id and key, sealed (AES-GCM under
+ * PORTAL_SESSION_SECRET, see Sealer) with the council it belongs to, into the one opaque string that
+ * the journey's addresses and forms carry. A handle says which council it is for, so it can never be
+ * used on another council's pages, and it expires with the draft.
+ *
+ * What the store keeps for a handle, in its 'record' slot, moves one way only:
+ * draft (the answers) → sent (the receipt, until the reporter has written it down) → done (a
+ * tombstone: "sent", nothing else).
  */
 import type { Sealer } from '../common/sealed';
-import type { Draft } from './journey';
+import { type DraftKey, newDraftKey } from './draft-store';
+import type { Draft, FieldError } from './journey';
 
 /** Long enough for someone to write a report over an evening without the page going stale. */
 export const DRAFT_TTL_SECONDS = 24 * 3600;
 /** The receipt page may stay open a while, but not for days. */
 export const RECEIPT_TTL_SECONDS = 2 * 3600;
 
-type Sealed =
-  | { readonly kind: 'draft'; readonly draft: Draft }
-  | { readonly kind: 'receipt'; readonly slug: string; readonly reference: string; readonly receipt: string };
-
-export function sealDraft(sealer: Sealer, draft: Draft): string {
-  return sealer.seal('reporter-draft', { kind: 'draft', draft } satisfies Sealed, DRAFT_TTL_SECONDS);
+interface SealedHandle {
+  readonly kind: 'draft-handle';
+  readonly slug: string;
+  readonly id: string;
+  readonly key: string;
 }
 
-/** The draft, or undefined if it is not ours, was altered, has expired or belongs to another council. */
-export function openDraft(sealer: Sealer, token: unknown, slug: string): Draft | undefined {
-  const sealed = sealer.open<Sealed>('reporter-draft', typeof token === 'string' ? token : undefined);
-  return sealed?.kind === 'draft' && sealed.draft.slug === slug ? sealed.draft : undefined;
+export interface DraftHandle extends DraftKey {
+  readonly slug: string;
+  /** The sealed form, as it appears in addresses and forms. */
+  readonly token: string;
+}
+
+export function newHandle(sealer: Sealer, slug: string): DraftHandle {
+  const { id, key } = newDraftKey();
+  const token = sealer.seal(
+    'reporter-draft',
+    { kind: 'draft-handle', slug, id, key: key.toString('base64url') } satisfies SealedHandle,
+    DRAFT_TTL_SECONDS,
+  );
+  return { slug, id, key, token };
+}
+
+/** The handle, or undefined if it is not ours, was altered, has expired or belongs to another council. */
+export function openHandle(sealer: Sealer, token: unknown, slug: string): DraftHandle | undefined {
+  if (typeof token !== 'string' || token.length > 1000) return undefined;
+  const sealed = sealer.open<SealedHandle>('reporter-draft', token);
+  if (sealed?.kind !== 'draft-handle' || sealed.slug !== slug) return undefined;
+  const key = Buffer.from(sealed.key, 'base64url');
+  return key.length === 32 ? { slug, id: sealed.id, key, token } : undefined;
+}
+
+/** Errors to show on a page when it is loaded next (the page that refused the answers). */
+export interface PageProblems {
+  readonly step: string;
+  readonly errors: readonly FieldError[];
+  /** The status the page is shown with: 400 unless the problem was ours (503) or a limit (429). */
+  readonly status?: number;
+  /** What was ticked on the involves page, when it is shown again with an error. */
+  readonly involvesTicked?: readonly string[];
 }
 
 export interface SentReport {
@@ -32,17 +64,13 @@ export interface SentReport {
   readonly receipt: string;
 }
 
-export function sealReceipt(sealer: Sealer, slug: string, sent: SentReport): string {
-  return sealer.seal(
-    'reporter-draft',
-    { kind: 'receipt', slug, reference: sent.reference, receipt: sent.receipt } satisfies Sealed,
-    RECEIPT_TTL_SECONDS,
-  );
-}
-
-export function openReceipt(sealer: Sealer, token: unknown, slug: string): SentReport | undefined {
-  const sealed = sealer.open<Sealed>('reporter-draft', typeof token === 'string' ? token : undefined);
-  return sealed?.kind === 'receipt' && sealed.slug === slug
-    ? { reference: sealed.reference, receipt: sealed.receipt }
-    : undefined;
-}
+export type DraftRecord =
+  | { readonly state: 'draft'; readonly draft: Draft; readonly problems?: PageProblems }
+  | {
+      readonly state: 'sent';
+      readonly sent: SentReport;
+      /** "Send report" was pressed again while the first press was being sent. */
+      readonly pressedAgain?: boolean;
+      readonly problems?: PageProblems;
+    }
+  | { readonly state: 'done' };

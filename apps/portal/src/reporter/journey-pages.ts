@@ -1,16 +1,26 @@
 /**
  * The reporter's pages as view models: each page's GOV.UK macro parameters are built here, from the
  * council's form and the draft, so the templates stay plain and every page shows errors the same way
- * (an error summary linking to each field, the message on the field, "Error: " in the title, the
- * reporter's answers kept). Shared by the journey controller and the upload error filter.
+ * (an error summary listing every error at once, each linking to its field, the message on the field,
+ * "Error: " in the title, the reporter's answers kept). Shared by the journey controller and the
+ * upload error filter.
  */
 import { Injectable } from '@nestjs/common';
 import type { Response } from 'express';
 import type { FormQuestion, IntakeForm } from '../api/reporter-api';
-import { Sealer } from '../common/sealed';
-import { sealDraft, sealReceipt, type SentReport } from './draft-seal';
+import type { DraftHandle, SentReport } from './draft-seal';
 import type { TicketForPage } from './human-proof.service';
-import { displayAnswer, type Draft, type FieldError, previousStep, type Step, stepsFor } from './journey';
+import {
+  displayAnswer,
+  type Draft,
+  type FieldError,
+  offersPreferNotToSay,
+  PREFER_NOT_TO_SAY,
+  previousStep,
+  progressOf,
+  type Step,
+  stepsFor,
+} from './journey';
 
 /** Text for the error summary and each field's error message. */
 export function errorModel(errors: readonly FieldError[]) {
@@ -37,29 +47,37 @@ function questionField(
 ) {
   const size = isPageHeading ? 'l' : 'm';
   const hint = question.hint ? { text: question.hint } : undefined;
+  // GOV.UK style: mark the questions a reporter may skip, not the ones they must answer.
+  const label = question.required ? question.label : `${question.label} (optional)`;
   if (question.type === 'choice') {
+    const items: Record<string, unknown>[] = (question.options ?? []).map((o) => ({
+      value: o.value,
+      text: o.label,
+      checked: o.value === value,
+    }));
+    if (offersPreferNotToSay(question))
+      items.push(
+        { divider: 'or' },
+        { value: PREFER_NOT_TO_SAY, text: 'I would prefer not to say', checked: value === PREFER_NOT_TO_SAY },
+      );
     return {
       macro: 'radios',
       params: {
         idPrefix: question.id,
         name: question.id,
         fieldset: {
-          legend: { text: question.label, isPageHeading, classes: `govuk-fieldset__legend--${size}` },
+          legend: { text: label, isPageHeading, classes: `govuk-fieldset__legend--${size}` },
         },
         hint,
         errorMessage: error,
-        items: (question.options ?? []).map((o) => ({
-          value: o.value,
-          text: o.label,
-          checked: o.value === value,
-        })),
+        items,
       },
     };
   }
   const common = {
     id: question.id,
     name: question.id,
-    label: { text: question.label, isPageHeading, classes: `govuk-label--${size}` },
+    label: { text: label, isPageHeading, classes: `govuk-label--${size}` },
     hint,
     value,
     errorMessage: error,
@@ -72,36 +90,51 @@ function questionField(
   return { macro: 'input', params: { ...common, autocomplete: 'off' } };
 }
 
+/** The journey's addresses: each page is a GET of its own, under the draft's handle. */
+export function draftPage(slug: string, handle: DraftHandle, page: string): string {
+  return `/report/${slug}/draft/${handle.token}/${page}`;
+}
+
 export interface StepRender {
   readonly form: IntakeForm;
+  readonly handle: DraftHandle;
   readonly draft: Draft;
   readonly step: Step;
   readonly errors?: readonly FieldError[];
   /** What was ticked on the involves page when it is shown again with an error. */
   readonly involvesTicked?: readonly string[];
+  /** The proof-of-work ticket for the check page, where "Send report" is. */
+  readonly ticket?: TicketForPage;
 }
+
+/** Said on every page where the reporter writes in their own words. */
+const DO_NOT_IDENTIFY_YOURSELF =
+  'What you write here could identify you. If you want to stay anonymous, leave out your name, your job title and anything only you would know, such as a conversation nobody else was part of.';
 
 @Injectable()
 export class JourneyPages {
-  constructor(private readonly sealer: Sealer) {}
-
-  private base(form: IntakeForm, draft: Draft, errors: readonly FieldError[]) {
+  private base(form: IntakeForm, handle: DraftHandle, errors: readonly FieldError[]) {
     return {
       slug: form.tenant.slug,
       council: form.tenant.name,
-      draftToken: sealDraft(this.sealer, draft),
+      draftToken: handle.token,
       ...errorModel(errors),
     };
   }
 
-  /** One page of questions, the category, the people involved, identity, or check your answers. */
-  step(res: Response, status: number, { form, draft, step, errors = [], involvesTicked }: StepRender): void {
-    const model = this.base(form, draft, errors);
+  /** One page of questions, the category, the people involved, identity, evidence, or check your answers. */
+  step(
+    res: Response,
+    status: number,
+    { form, handle, draft, step, errors = [], involvesTicked, ticket }: StepRender,
+  ): void {
+    const model = this.base(form, handle, errors);
     const back = previousStep(form, draft, step);
     const common = {
       ...model,
       pageTitle: step.title,
       step,
+      progress: progressOf(form, draft, step),
       action: `/report/${form.tenant.slug}/answers/${step.key}`,
       canGoBack: back !== undefined,
     };
@@ -120,6 +153,7 @@ export class JourneyPages {
         return res.status(status).render('reporter/questions', {
           ...common,
           single: step.questions.length === 1,
+          advice: step.questions.some((q) => q.type !== 'choice') ? DO_NOT_IDENTIFY_YOURSELF : undefined,
           fields: step.questions.map((q) =>
             questionField(q, draft.answers[q.id], model.errorFor[q.id], step.questions.length === 1),
           ),
@@ -174,11 +208,31 @@ export class JourneyPages {
             questionField(q, draft.identity[q.id], model.errorFor[q.id], false),
           ),
         });
-      case 'check':
+      case 'files': {
+        const limits = form.attachments;
+        return res.status(status).render('reporter/evidence', {
+          ...common,
+          files: (draft.files ?? []).map((f) => ({ ...f, size: fileSize(f.size) })),
+          accept: limits.acceptedTypes
+            .flatMap((t) => [t.mediaType, ...t.extensions.map((e) => `.${e}`)])
+            .join(','),
+          limitsText:
+            `You can add up to ${limits.maxFiles} files, each up to ${megabytes(limits.maxFileBytes)} ` +
+            `(${megabytes(limits.maxTotalBytes)} in total): ${limits.acceptedTypes.map((t) => t.label).join(', ')}.`,
+        });
+      }
+      case 'check': {
+        const proof = ticket ?? { unavailable: 'Press "Send report" once and wait.' };
         return res.status(status).render('reporter/check-answers', {
           ...common,
           sections: this.checkSections(form, draft),
+          files: (draft.files ?? []).map((f) => ({ name: f.name, size: fileSize(f.size) })),
+          sendAction: `/report/${form.tenant.slug}/send`,
+          challengeUrl: `/report/${form.tenant.slug}/challenge?purpose=submission`,
+          ticket: 'ticket' in proof ? proof.ticket : undefined,
+          ticketUnavailable: 'unavailable' in proof ? proof.unavailable : undefined,
         });
+      }
     }
   }
 
@@ -240,34 +294,20 @@ export class JourneyPages {
         ],
       },
       { title: 'About you', rows: identityRows },
+      {
+        title: 'Evidence',
+        rows: [
+          {
+            key: 'Files',
+            value: (draft.files ?? []).length
+              ? (draft.files ?? []).map((f) => `${f.name} (${fileSize(f.size)})`).join('\n')
+              : 'No files added',
+            change: 'files',
+            hidden: 'the files',
+          },
+        ],
+      },
     ];
-  }
-
-  /** Add evidence and send: the file upload, the proof of work (widget, or a ticket inside <noscript>). */
-  send(
-    res: Response,
-    status: number,
-    form: IntakeForm,
-    draft: Draft,
-    ticket: TicketForPage,
-    errors: readonly FieldError[] = [],
-  ): void {
-    const limits = form.attachments;
-    res.status(status).render('reporter/send', {
-      ...this.base(form, draft, errors),
-      pageTitle: 'Add evidence and send your report',
-      action: `/report/${form.tenant.slug}/send`,
-      backAction: `/report/${form.tenant.slug}/answers/check`,
-      challengeUrl: `/report/${form.tenant.slug}/challenge?purpose=submission`,
-      ticket: 'ticket' in ticket ? ticket.ticket : undefined,
-      ticketUnavailable: 'unavailable' in ticket ? ticket.unavailable : undefined,
-      accept: limits.acceptedTypes
-        .flatMap((t) => [t.mediaType, ...t.extensions.map((e) => `.${e}`)])
-        .join(','),
-      limitsText:
-        `You can add up to ${limits.maxFiles} files, each up to ${megabytes(limits.maxFileBytes)} ` +
-        `(${megabytes(limits.maxTotalBytes)} in total): ${limits.acceptedTypes.map((t) => t.label).join(', ')}.`,
-    });
   }
 
   /** The confirmation: the reference, the receipt, and the "I have written it down" step. */
@@ -275,18 +315,39 @@ export class JourneyPages {
     res: Response,
     status: number,
     form: IntakeForm,
+    handle: DraftHandle,
     sent: SentReport,
-    errors: readonly FieldError[] = [],
+    options: { errors?: readonly FieldError[]; pressedAgain?: boolean } = {},
   ): void {
     res.status(status).render('reporter/sent', {
-      ...errorModel(errors),
-      slug: form.tenant.slug,
-      council: form.tenant.name,
+      ...this.base(form, handle, options.errors ?? []),
       pageTitle: 'Report sent',
       reference: sent.reference,
       receiptWords: sent.receipt.split(/[\s-]+/).filter(Boolean),
-      receiptToken: sealReceipt(this.sealer, form.tenant.slug, sent),
+      pressedAgain: options.pressedAgain === true,
       action: `/report/${form.tenant.slug}/receipt`,
     });
   }
+
+  /** Any page of a draft that has been sent: it cannot be sent, shown or changed again. */
+  alreadySent(
+    res: Response,
+    status: number,
+    form: IntakeForm,
+    handle: DraftHandle,
+    receiptStillShown: boolean,
+  ): void {
+    res.status(status).render('reporter/already-sent', {
+      pageTitle: 'This report has already been sent',
+      slug: form.tenant.slug,
+      council: form.tenant.name,
+      receiptHref: receiptStillShown ? draftPage(form.tenant.slug, handle, 'sent') : undefined,
+    });
+  }
+}
+
+export function fileSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024 * 1024) return `${Math.ceil(bytes / 1024)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }

@@ -8,11 +8,16 @@ import {
 import type { IntakeForm } from '../api/reporter-api';
 import {
   applyStep,
+  displayAnswer,
   type Draft,
   emptyDraft,
   findStep,
   firstIncomplete,
+  isAnswered,
   nextStep,
+  offersPreferNotToSay,
+  PREFER_NOT_TO_SAY,
+  progressOf,
   previousStep,
   stepsFor,
   toSubmission,
@@ -60,6 +65,7 @@ describe('the reporter journey', () => {
       'amountInvolved',
       'involves',
       'identity',
+      'files',
       'check',
     ]);
     expect(findStep(form, draft, 'when')?.questions.map((q) => q.id)).toEqual(['when', 'where']);
@@ -137,6 +143,8 @@ describe('the reporter journey', () => {
     draft = answer(draft, 'raisedBefore', { raisedBefore: 'no' });
     draft = answer(draft, 'involves', { involves: 'none' });
     draft = answer(draft, 'identity', { identityChoice: 'no' });
+    // The evidence page, passed without files (the controller applies it: it holds the files).
+    draft = { ...draft, filesDone: true };
     expect(firstIncomplete(form, draft).key).toBe('check');
     const changing = { ...draft, returnToCheck: true };
     expect(nextStep(form, changing, findStep(form, changing, 'when')!).key).toBe('check');
@@ -167,5 +175,39 @@ describe('the reporter journey', () => {
       identity: null,
     });
     expect(validateSubmission(submission).ok).toBe(true);
+  });
+
+  it('asks for the evidence after the questions and before the check page, which stays the last page', () => {
+    let draft: Draft = { ...emptyDraft('demo'), category: 'other' };
+    draft = answer(draft, 'identity', { identityChoice: 'no' });
+    expect(
+      stepsFor(form, draft)
+        .slice(-2)
+        .map((s) => s.key),
+    ).toEqual(['files', 'check']);
+    const files = findStep(form, draft, 'files')!;
+    expect(isAnswered(form, draft, files)).toBe(false);
+    expect(isAnswered(form, { ...draft, filesDone: true }, files)).toBe(true);
+  });
+
+  it('offers "I would prefer not to say" for the connection to the council, shows it, and never sends it', () => {
+    let draft: Draft = { ...emptyDraft('demo'), category: 'other' };
+    draft = answer(draft, 'whatHappened', { whatHappened: 'Something' });
+    draft = answer(draft, 'relationship', { relationship: PREFER_NOT_TO_SAY });
+    const relationship = form.questions.find((q) => q.id === 'relationship')!;
+    expect(offersPreferNotToSay(relationship)).toBe(true);
+    expect(offersPreferNotToSay(form.questions.find((q) => q.id === 'howYouKnow')!)).toBe(false);
+    expect(displayAnswer(relationship, draft.answers.relationship)).toBe('Prefer not to say');
+    expect(toSubmission(form, draft).answers).toEqual({ whatHappened: 'Something' });
+    // Anywhere else it is not an answer.
+    const howYouKnow = findStep(form, draft, 'howYouKnow')!;
+    expect(applyStep(form, draft, howYouKnow, { howYouKnow: PREFER_NOT_TO_SAY }).errors).toHaveLength(1);
+  });
+
+  it('numbers each page among the pages of the report as it stands', () => {
+    const draft: Draft = { ...emptyDraft('demo'), category: 'fraud_theft' };
+    const steps = stepsFor(form, draft);
+    expect(progressOf(form, draft, steps[0])).toEqual({ at: 1, of: steps.length });
+    expect(progressOf(form, draft, steps[steps.length - 1])).toEqual({ at: steps.length, of: steps.length });
   });
 });

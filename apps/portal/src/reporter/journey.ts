@@ -5,8 +5,8 @@
  * a portal change; the portal only decides how questions are grouped into pages, GOV.UK style (one
  * thing per page).
  *
- * The unsent answers live only in the Draft, which travels sealed in a hidden field from page to page
- * (never in a cookie, a URL or server storage: see draft-seal.ts).
+ * The unsent answers live only in the Draft, kept encrypted under a key that only the reporter's
+ * browser holds (see draft-store.ts and docs/reporter-journey.md).
  */
 import type { FormQuestion, IntakeForm, Submission } from '../api/reporter-api';
 
@@ -18,15 +18,38 @@ export interface Draft {
   readonly involves?: readonly string[];
   readonly identityChoice?: 'yes' | 'no';
   readonly identity: Readonly<Record<string, string>>;
+  /** The files added on the evidence page (their bytes are kept apart, see draft-store.ts). */
+  readonly files?: readonly DraftFile[];
+  /** Set once the evidence page has been passed, with or without files (adding them is optional). */
+  readonly filesDone?: boolean;
   /** Set by a Change button on the check page, so Continue goes back there. */
   readonly returnToCheck?: boolean;
+}
+
+/** A file waiting to be sent with the report: its name and size as the reporter chose it. */
+export interface DraftFile {
+  readonly id: string;
+  readonly name: string;
+  readonly size: number;
+}
+
+/**
+ * Personal questions that offer "I would prefer not to say": an answer the portal keeps for the check
+ * page but never sends (the API sees the question unanswered).
+ */
+export const PREFER_NOT_TO_SAY = 'prefer_not_to_say';
+const OFFERS_PREFER_NOT_TO_SAY: ReadonlySet<string> = new Set(['relationship']);
+
+export function offersPreferNotToSay(question: FormQuestion): boolean {
+  return OFFERS_PREFER_NOT_TO_SAY.has(question.id) && question.type === 'choice' && !question.required;
 }
 
 export function emptyDraft(slug: string): Draft {
   return { slug, answers: {}, identity: {} };
 }
 
-export type StepKind = 'concern' | 'questions' | 'involves' | 'identity' | 'identityDetails' | 'check';
+export type StepKind =
+  'concern' | 'questions' | 'involves' | 'identity' | 'identityDetails' | 'files' | 'check';
 
 export interface Step {
   /** Stable, in the form's action: /report/:slug/answers/:key. */
@@ -93,7 +116,10 @@ function questionSteps(form: IntakeForm, draft: Draft): Step[] {
   return steps;
 }
 
-/** Every page of the report for this draft, in order, up to the check page. */
+/**
+ * Every page of the report for this draft, in order. Check your answers is the last page, after the
+ * evidence, so the files are checked too and "Send report" is pressed on the page that shows everything.
+ */
 export function stepsFor(form: IntakeForm, draft: Draft): Step[] {
   const steps: Step[] = [
     { key: 'concern', kind: 'concern', title: 'What is your concern about?', questions: [] },
@@ -114,6 +140,7 @@ export function stepsFor(form: IntakeForm, draft: Draft): Step[] {
       title: 'Your details',
       questions: form.identity.fields,
     });
+  steps.push({ key: 'files', kind: 'files', title: 'Add evidence', questions: [] });
   steps.push({ key: 'check', kind: 'check', title: 'Check your answers', questions: [] });
   return steps;
 }
@@ -156,6 +183,8 @@ export function isAnswered(form: IntakeForm, draft: Draft, step: Step): boolean 
         Object.keys(draft.identity).length > 0 &&
         step.questions.every((q) => checkQuestion(q, draft.identity[q.id]) === undefined)
       );
+    case 'files':
+      return draft.filesDone === true;
     case 'check':
       return false;
   }
@@ -194,6 +223,7 @@ function checkQuestion(question: FormQuestion, raw: string | undefined): string 
   }
   if (question.maxLength !== undefined && value.length > question.maxLength)
     return `Your answer to "${question.label}" must be ${question.maxLength.toLocaleString('en-GB')} characters or fewer`;
+  if (value === PREFER_NOT_TO_SAY && offersPreferNotToSay(question)) return undefined;
   if (question.type === 'choice' && !question.options?.some((o) => o.value === value))
     return `Select one of the answers to "${question.label}"`;
   return undefined;
@@ -279,6 +309,8 @@ export function applyStep(
         });
       return { draft: { ...draft, identity }, errors };
     }
+    // The files page is applied by the controller, which holds the files (see draft-store.ts).
+    case 'files':
     case 'check':
       return { draft, errors };
   }
@@ -288,7 +320,9 @@ export function applyStep(
 export function toSubmission(form: IntakeForm, draft: Draft): Submission {
   const asked = stepsFor(form, draft).flatMap((s) => s.questions.map((q) => q.id));
   const answers = Object.fromEntries(
-    Object.entries(draft.answers).filter(([id, value]) => asked.includes(id) && value.trim() !== ''),
+    Object.entries(draft.answers).filter(
+      ([id, value]) => asked.includes(id) && value.trim() !== '' && value !== PREFER_NOT_TO_SAY,
+    ),
   );
   const identity =
     draft.identityChoice === 'yes' && Object.keys(draft.identity).length ? draft.identity : null;
@@ -298,6 +332,13 @@ export function toSubmission(form: IntakeForm, draft: Draft): Submission {
 /** Plain-English label of a choice answer, or the text as typed. */
 export function displayAnswer(question: FormQuestion, value: string | undefined): string {
   if (value === undefined || value === '') return 'Not answered';
+  if (value === PREFER_NOT_TO_SAY && offersPreferNotToSay(question)) return 'Prefer not to say';
   if (question.type === 'choice') return question.options?.find((o) => o.value === value)?.label ?? value;
   return value;
+}
+
+/** "Step 3 of 12": where a page sits in the report as it stands (the count changes with the answers). */
+export function progressOf(form: IntakeForm, draft: Draft, step: Step): { at: number; of: number } {
+  const steps = stepsFor(form, draft);
+  return { at: steps.findIndex((s) => s.key === step.key) + 1, of: steps.length };
 }

@@ -2,7 +2,7 @@
  * Errors on the reporter's pages that deserve a page of their own rather than the generic one:
  * - the API cannot be reached: a 503 page with the other ways to raise a concern;
  * - an upload cut off by the multipart parser (a file far over the limit, too many files): the
- *   evidence page again, with the reporter's answers, saying what to change.
+ *   evidence page again, saying what to change (the answers and earlier files are still kept).
  */
 import {
   type ArgumentsHost,
@@ -16,10 +16,10 @@ import type { Request, Response } from 'express';
 import { ApiUnavailable } from '../api/api-http';
 import { Sealer } from '../common/sealed';
 import { CouncilForms } from './council-forms.service';
-import { openDraft } from './draft-seal';
-import { HumanProofService } from './human-proof.service';
+import { DraftRecords } from './draft-records';
+import { openHandle } from './draft-seal';
 import type { FieldError } from './journey';
-import { JourneyPages, megabytes } from './journey-pages';
+import { draftPage, megabytes } from './journey-pages';
 
 @Catch(ApiUnavailable)
 export class ReporterUnavailableFilter implements ExceptionFilter {
@@ -48,9 +48,8 @@ export function uploadRefusal(
 export class UploadProblemFilter implements ExceptionFilter {
   constructor(
     private readonly forms: CouncilForms,
-    private readonly pages: JourneyPages,
-    private readonly human: HumanProofService,
     private readonly sealer: Sealer,
+    private readonly records: DraftRecords,
   ) {}
 
   async catch(error: PayloadTooLargeException | BadRequestException, host: ArgumentsHost): Promise<void> {
@@ -61,10 +60,13 @@ export class UploadProblemFilter implements ExceptionFilter {
     try {
       const slug = String(req.params.slug ?? '');
       const form = await this.forms.get(slug);
-      const draft = openDraft(this.sealer, (req.body as Record<string, unknown> | undefined)?.draft, slug);
-      if (!draft) return res.status(status).render('pages/bad-request');
+      // The handle is the form's first field, so it has arrived even when a file was cut off.
+      const handle = openHandle(this.sealer, (req.body as Record<string, unknown> | undefined)?.draft, slug);
+      const record = handle && this.records.read(handle);
+      if (!handle || record?.state !== 'draft') return res.status(status).render('pages/bad-request');
       const errors: FieldError[] = [{ field: 'evidence', message: uploadRefusal(error, form.attachments) }];
-      this.pages.send(res, status, form, draft, await this.human.ticketForPage(slug, 'submission'), errors);
+      this.records.save(handle, { ...record, problems: { step: 'files', status, errors } });
+      res.redirect(303, draftPage(slug, handle, 'files'));
     } catch {
       if (!res.headersSent) res.status(status).render('pages/bad-request');
     }

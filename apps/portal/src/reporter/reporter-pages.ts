@@ -3,6 +3,8 @@ import { ReporterApi } from '../api/reporter-api';
 import { AltchaAssetsController } from './altcha-assets.controller';
 import { CaseAdditionsController } from './case-additions.controller';
 import { CouncilForms } from './council-forms.service';
+import { DraftRecords } from './draft-records';
+import { DEFAULT_DRAFT_STORE_BYTES, DraftStore } from './draft-store';
 import { CasePage, FollowUpController } from './follow-up.controller';
 import { HumanProofService } from './human-proof.service';
 import { JourneyPages } from './journey-pages';
@@ -14,4 +16,12 @@ export const REPORTER_CONTROLLERS = [
   CaseAdditionsController,
   AltchaAssetsController,
 ];
-export const REPORTER_PROVIDERS = [ReporterApi, CouncilForms, JourneyPages, HumanProofService, CasePage];
+export const REPORTER_PROVIDERS = [
+  ReporterApi,
+  CouncilForms,
+  JourneyPages,
+  HumanProofService,
+  CasePage,
+  { provide: DraftStore, useFactory: () => new DraftStore({ budgetBytes: DEFAULT_DRAFT_STORE_BYTES }) },
+  DraftRecords,
+];

@@ -50,6 +50,7 @@ export class StaffAuthController {
     if (staff.scope !== 'full') return res.redirect(303, '/staff/two-factor');
     if (isOverseer(staff)) return res.redirect(303, '/staff/home');
     if (isHandler(staff)) return res.redirect(303, '/staff/cases');
+    if (staff.roles.includes('audit_committee_chair')) return res.redirect(303, '/staff/committee');
     res.redirect(303, '/staff/admin');
   }
 

@@ -52,7 +52,10 @@ function text(form: Form, name: string): string {
 
 /** Every field a transition form may have, with the API's names for it (to place its messages). */
 const TRANSITION_FIELDS: FormField[] = [
-  { id: 'proposedHandling', apiNames: ['firstResponse.proposedHandling', 'proposedHandling', 'firstResponse'] },
+  {
+    id: 'proposedHandling',
+    apiNames: ['firstResponse.proposedHandling', 'proposedHandling', 'firstResponse'],
+  },
   { id: 'whoIsInvolved', apiNames: ['firstResponse.whoIsInvolved', 'whoIsInvolved'] },
   { id: 'estimatedTimescale', apiNames: ['firstResponse.estimatedTimescale', 'estimatedTimescale'] },
   { id: 'supportAvailable', apiNames: ['firstResponse.supportAvailable', 'supportAvailable'] },
@@ -65,7 +68,10 @@ const TRANSITION_FIELDS: FormField[] = [
   { id: 'referralDetails', apiNames: ['referral.details'] },
   { id: 'procedure', apiNames: ['procedureReferral.procedure', 'procedureReferral'] },
   { id: 'procedureDetails', apiNames: ['procedureReferral.details'] },
-  { id: 'recommendation-1-action', apiNames: ['recommendations', 'recommendations[0]', 'recommendations[0].action'] },
+  {
+    id: 'recommendation-1-action',
+    apiNames: ['recommendations', 'recommendations[0]', 'recommendations[0].action'],
+  },
   { id: 'recommendation-1-owner', apiNames: ['recommendations[0].owner'] },
   { id: 'recommendation-2-action', apiNames: ['recommendations[1]', 'recommendations[1].action'] },
   { id: 'recommendation-2-owner', apiNames: ['recommendations[1].owner'] },
@@ -102,13 +108,16 @@ export class StaffCaseActionsController {
   ) {
     const page = await this.transitionPage(staff, reference, to);
     if (!page) return res.status(404).render('pages/not-found');
-    const values = Object.fromEntries(Object.entries(body).filter(([k, v]) => k !== '_csrf' && typeof v === 'string'));
+    const values = Object.fromEntries(
+      Object.entries(body).filter(([k, v]) => k !== '_csrf' && typeof v === 'string'),
+    );
     const built = buildCommand(to, body, page.allegations);
     let errors: FormErrors | undefined = built.errors;
     if (!errors) {
       try {
         await this.api.transition(staff.token, reference, built.command);
-        const done = to === 'acknowledged' ? 'acknowledged' : 'transition';
+        // A banner that says what happened: "The assessment has started", not "the case has moved on".
+        const done = to === 'acknowledged' ? 'acknowledged' : `to-${to}`;
         return res.redirect(303, `/staff/cases/${encodeURIComponent(page.c.reference)}?done=${done}`);
       } catch (error) {
         if (!(error instanceof ApiProblem) || ![400, 403, 409].includes(error.status)) throw error;
@@ -119,7 +128,11 @@ export class StaffCaseActionsController {
   }
 
   @Get('feedback')
-  async feedbackForm(@CurrentStaff() staff: StaffSession, @Param('reference') reference: string, @Res() res: Response) {
+  async feedbackForm(
+    @CurrentStaff() staff: StaffSession,
+    @Param('reference') reference: string,
+    @Res() res: Response,
+  ) {
     res.render('staff/feedback', { c: await this.requireCase(staff, reference), values: {} });
   }
 
@@ -132,7 +145,8 @@ export class StaffCaseActionsController {
   ) {
     const values = { actionTaken: text(body, 'actionTaken'), reasons: text(body, 'reasons') };
     const problems: { id: string; text: string }[] = [];
-    if (!values.actionTaken) problems.push({ id: 'actionTaken', text: 'Say what action has been taken, or is planned' });
+    if (!values.actionTaken)
+      problems.push({ id: 'actionTaken', text: 'Say what action has been taken, or is planned' });
     if (!values.reasons) problems.push({ id: 'reasons', text: 'Give the reasons for that action' });
     for (const [id, value] of Object.entries(values))
       if (value.length > MAX_TEXT) problems.push({ id, text: 'This must be 20,000 characters or fewer' });
@@ -153,8 +167,16 @@ export class StaffCaseActionsController {
   }
 
   @Get('notes')
-  async noteForm(@CurrentStaff() staff: StaffSession, @Param('reference') reference: string, @Res() res: Response) {
-    res.render('staff/reason-form', { ...NOTE_FORM, c: await this.requireCase(staff, reference), values: {} });
+  async noteForm(
+    @CurrentStaff() staff: StaffSession,
+    @Param('reference') reference: string,
+    @Res() res: Response,
+  ) {
+    res.render('staff/reason-form', {
+      ...NOTE_FORM,
+      c: await this.requireCase(staff, reference),
+      values: {},
+    });
   }
 
   @Post('notes')
@@ -170,8 +192,16 @@ export class StaffCaseActionsController {
   }
 
   @Get('recusal')
-  async recusalForm(@CurrentStaff() staff: StaffSession, @Param('reference') reference: string, @Res() res: Response) {
-    res.render('staff/reason-form', { ...RECUSAL_FORM, c: await this.requireCase(staff, reference), values: {} });
+  async recusalForm(
+    @CurrentStaff() staff: StaffSession,
+    @Param('reference') reference: string,
+    @Res() res: Response,
+  ) {
+    res.render('staff/reason-form', {
+      ...RECUSAL_FORM,
+      c: await this.requireCase(staff, reference),
+      values: {},
+    });
   }
 
   @Post('recusal')
@@ -194,7 +224,11 @@ export class StaffCaseActionsController {
     @Param('reference') reference: string,
     @Res() res: Response,
   ) {
-    res.render('staff/reason-form', { ...IDENTITY_REQUEST_FORM, c: await this.requireCase(staff, reference), values: {} });
+    res.render('staff/reason-form', {
+      ...IDENTITY_REQUEST_FORM,
+      c: await this.requireCase(staff, reference),
+      values: {},
+    });
   }
 
   @Post('identity-request')
@@ -234,7 +268,8 @@ export class StaffCaseActionsController {
     if (values.decision !== 'approve' && values.decision !== 'refuse')
       problems.push({ id: 'decision', text: 'Select whether you approve or refuse the request' });
     if (!values.reason) problems.push({ id: 'reason', text: 'Give the reasons for your decision' });
-    else if (values.reason.length > 2000) problems.push({ id: 'reason', text: 'Reasons must be 2,000 characters or fewer' });
+    else if (values.reason.length > 2000)
+      problems.push({ id: 'reason', text: 'Reasons must be 2,000 characters or fewer' });
     let errors = formErrors(problems);
     if (!errors) {
       try {
@@ -261,8 +296,14 @@ export class StaffCaseActionsController {
     const request = requests.find((r) => r.id === id);
     if (!request) throw new ApiProblem(404, ['There is no such identity request on this case.']);
     const timeline = await this.api.timeline(staff.token, reference).catch(() => null);
-    const requester = timeline?.events.find((e) => e.actor.id === request.requesterId)?.actor.label ?? 'A handler';
-    return { c, request: { ...request, requestedOn: formatDate(request.requestedOn) }, requester, section: 'cases' };
+    const requester =
+      timeline?.events.find((e) => e.actor.id === request.requesterId)?.actor.label ?? 'A handler';
+    return {
+      c,
+      request: { ...request, requestedOn: formatDate(request.requestedOn) },
+      requester,
+      section: 'cases',
+    };
   }
 
   /** A form with one reason (a note, a recusal, an identity request): check, send, confirm. */
@@ -279,7 +320,9 @@ export class StaffCaseActionsController {
     let errors: FormErrors | undefined;
     if (!reason) errors = formErrors([{ id: 'reason', text: form.missing }]);
     else if (reason.length > form.maxLength)
-      errors = formErrors([{ id: 'reason', text: `This must be ${form.maxLength.toLocaleString('en-GB')} characters or fewer` }]);
+      errors = formErrors([
+        { id: 'reason', text: `This must be ${form.maxLength.toLocaleString('en-GB')} characters or fewer` },
+      ]);
     if (!errors) {
       try {
         const done = await send(reason);
@@ -303,16 +346,28 @@ export class StaffCaseActionsController {
     const c = await this.requireCase(staff, reference);
     const allowed = c.allowedTransitions.find((t) => t.to === to);
     if (!allowed) throw new ApiProblem(409, ['This case cannot make that move now.']);
-    const allegations = to === 'decision' ? planAllegations(await this.api.timeline(staff.token, reference).catch(() => null)) : [];
+    const allegations =
+      to === 'decision'
+        ? planAllegations(await this.api.timeline(staff.token, reference).catch(() => null))
+        : [];
     return {
       c,
       to,
       title: TITLES[to],
       section: 'cases',
       allegations,
-      findingItems: ALLEGATION_FINDINGS.map((value) => ({ value, text: FINDING_LABELS[value] ?? humanise(value) })),
-      outcomeItems: allowed.outcomes.map((value) => ({ value, text: CASE_OUTCOME_LABELS[value as CaseOutcome] ?? value })),
-      bodyItems: [{ value: '', text: 'Choose a body' }, ...EXTERNAL_BODIES.map((value) => ({ value, text: EXTERNAL_BODY_LABELS[value] }))],
+      findingItems: ALLEGATION_FINDINGS.map((value) => ({
+        value,
+        text: FINDING_LABELS[value] ?? humanise(value),
+      })),
+      outcomeItems: allowed.outcomes.map((value) => ({
+        value,
+        text: CASE_OUTCOME_LABELS[value as CaseOutcome] ?? value,
+      })),
+      bodyItems: [
+        { value: '', text: 'Choose a body' },
+        ...EXTERNAL_BODIES.map((value) => ({ value, text: EXTERNAL_BODY_LABELS[value] })),
+      ],
       procedureItems: [
         { value: '', text: 'Choose a procedure' },
         ...OTHER_PROCEDURES.map((value) => ({ value, text: capitalise(OTHER_PROCEDURE_LABELS[value]) })),
@@ -387,7 +442,10 @@ function fieldsFor(to: string, allegations: number): FormField[] {
       'referralDetails',
       'procedure',
       'procedureDetails',
-      ...Array.from({ length: RECOMMENDATION_ROWS }, (_, i) => [`recommendation-${i + 1}-action`, `recommendation-${i + 1}-owner`]).flat(),
+      ...Array.from({ length: RECOMMENDATION_ROWS }, (_, i) => [
+        `recommendation-${i + 1}-action`,
+        `recommendation-${i + 1}-owner`,
+      ]).flat(),
       'knowinglyFalseConfirmed',
     ],
     reopened: ['reason'],
@@ -396,13 +454,23 @@ function fieldsFor(to: string, allegations: number): FormField[] {
     const fields: FormField[] = [];
     for (let i = 0; i < Math.max(1, allegations); i++)
       fields.push(
-        { id: `finding-${i + 1}`, apiNames: [...(i === 0 ? ['findings'] : []), `findings[${i}]`, `findings[${i}].finding`, `findings[${i}].allegation`] },
+        {
+          id: `finding-${i + 1}`,
+          apiNames: [
+            ...(i === 0 ? ['findings'] : []),
+            `findings[${i}]`,
+            `findings[${i}].finding`,
+            `findings[${i}].allegation`,
+          ],
+        },
         { id: `finding-${i + 1}-reason`, apiNames: [`findings[${i}].reason`] },
       );
     return fields;
   }
   const wanted = ids[to] ?? [];
-  return TRANSITION_FIELDS.filter((f) => wanted.includes(f.id)).sort((a, b) => wanted.indexOf(a.id) - wanted.indexOf(b.id));
+  return TRANSITION_FIELDS.filter((f) => wanted.includes(f.id)).sort(
+    (a, b) => wanted.indexOf(a.id) - wanted.indexOf(b.id),
+  );
 }
 
 /** The allegations of the case's current investigation plan, from the timeline (the latest plan wins). */
@@ -443,24 +511,36 @@ function dateFrom(form: Form, prefix: string): string | undefined | null {
  * The transition command from the form, as POST /cases/:reference/transitions takes it. Only what the
  * form cannot express to the API is checked here (a date that is not a date); the rest is the API's.
  */
+/** The parts of the first response to the reporter (EU-06), with the domain's message for each one left empty. */
+const FIRST_RESPONSE_PARTS = [
+  { id: 'proposedHandling', text: 'The first response must say how the concern will be handled' },
+  { id: 'whoIsInvolved', text: 'The first response must say who is involved in dealing with the concern' },
+  { id: 'estimatedTimescale', text: 'The first response must give an estimate of how long it will take' },
+  { id: 'supportAvailable', text: 'The first response must say what support is available to the reporter' },
+] as const;
+
 export function buildCommand(
   to: string,
   form: Form,
   allegations: readonly string[],
 ): { command: Record<string, unknown>; errors?: FormErrors } {
   switch (to) {
-    case 'acknowledged':
-      return {
-        command: {
-          to,
-          firstResponse: {
-            proposedHandling: text(form, 'proposedHandling'),
-            whoIsInvolved: text(form, 'whoIsInvolved'),
-            estimatedTimescale: text(form, 'estimatedTimescale'),
-            supportAvailable: text(form, 'supportAvailable'),
-          },
-        },
+    case 'acknowledged': {
+      const firstResponse = {
+        proposedHandling: text(form, 'proposedHandling'),
+        whoIsInvolved: text(form, 'whoIsInvolved'),
+        estimatedTimescale: text(form, 'estimatedTimescale'),
+        supportAvailable: text(form, 'supportAvailable'),
       };
+      // Every empty part at once (the API names only the first it meets), in the domain's words.
+      const missing = FIRST_RESPONSE_PARTS.filter(({ id }) => !firstResponse[id].trim()).map(
+        ({ id, text }) => ({
+          id,
+          text,
+        }),
+      );
+      return { command: { to, firstResponse }, errors: formErrors(missing) };
+    }
     case 'investigation': {
       const targetDate = dateFrom(form, 'targetDate');
       const command = {
@@ -476,7 +556,12 @@ export function buildCommand(
         },
       };
       return targetDate === null
-        ? { command, errors: formErrors([{ id: 'targetDate', text: 'The target date must be a real date, like 31 3 2026' }]) }
+        ? {
+            command,
+            errors: formErrors([
+              { id: 'targetDate', text: 'The target date must be a real date, like 31 3 2026' },
+            ]),
+          }
         : { command };
     }
     case 'decision':
@@ -494,7 +579,10 @@ export function buildCommand(
       const outcome = text(form, 'outcome');
       const command: Record<string, unknown> = { to, outcome, reason: text(form, 'reason') };
       if (outcome === 'referred_externally')
-        command.referral = { body: text(form, 'referralBody'), ...(text(form, 'referralDetails') ? { details: text(form, 'referralDetails') } : {}) };
+        command.referral = {
+          body: text(form, 'referralBody'),
+          ...(text(form, 'referralDetails') ? { details: text(form, 'referralDetails') } : {}),
+        };
       if (outcome === 'referred_to_another_procedure')
         command.procedureReferral = {
           procedure: text(form, 'procedure'),

@@ -254,7 +254,12 @@ export class StaffCasesController {
 /** What the banner on the case page says after an action (the action redirects with ?done=…). */
 export const NOTICES: Record<string, string> = {
   message: 'Your message was sent to the reporter.',
-  transition: 'The case has moved on.',
+  transition: 'The case has moved to its next stage.',
+  'to-assessment': 'The assessment has started.',
+  'to-investigation': 'The investigation has started, with its plan.',
+  'to-decision': 'The findings have gone to the decision maker.',
+  'to-closed': 'The case is closed, with its outcome.',
+  'to-reopened': 'The case is open again.',
   acknowledged: 'The case is acknowledged and the first response was sent to the reporter.',
   feedback: 'Your feedback was sent to the reporter.',
   note: 'Your note was added.',

@@ -3,6 +3,7 @@
  * in PortalModule as these two lists so the reporter pages and the staff pages grow apart.
  */
 import { StaffApi } from '../api/staff-api';
+import { CommitteeHomeController } from './committee-home.controller';
 import { StaffAccountController } from './staff-account.controller';
 import { StaffAuthController } from './staff-auth.controller';
 import { StaffCaseMoreController } from './staff-case-more.controller';
@@ -20,6 +21,7 @@ export const STAFF_CONTROLLERS = [
   StaffCasesController,
   StaffCaseActionsController,
   StaffCaseMoreController,
+  CommitteeHomeController,
 ];
 
 export const STAFF_PROVIDERS = [StaffApi, StaffSessions, StaffGuard, StaffPageFilter];
