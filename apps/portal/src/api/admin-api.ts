@@ -1,6 +1,6 @@
 /**
  * The administrators' side of the API (apps/api/src/admin, tag "admin" at /api/docs), typed for the portal's
- * admin pages (CONVENTIONS §8: one client class per API, built on ApiHttp). Nothing here carries case
+ * admin pages (docs/conventions.md §8: one client class per API, built on ApiHttp). Nothing here carries case
  * content: administrators configure the council and never learn which cases exist. The shapes mirror the
  * API's responses; the portal never imports API code, so they are written out here.
  */

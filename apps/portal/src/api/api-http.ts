@@ -1,6 +1,6 @@
 /**
- * The portal's one way of talking to the API (CONVENTIONS: the portal never imports API code; it is a
- * client of the public HTTP surface like any council's own tool). Typed per call site by the reporter
+ * The portal's one way of talking to the API (docs/conventions.md §8: the portal never imports API code; it
+ * is a client of the public HTTP surface like any council's own tool). Typed per call site by the reporter
  * and staff clients built on it; every API error arrives as an ApiProblem carrying the API's own
  * messages, which forms show in a GOV.UK error summary.
  */

@@ -1,5 +1,5 @@
 /**
- * The reporter's side of the API, typed for the portal (CONVENTIONS §8: one client class per API):
+ * The reporter's side of the API, typed for the portal (docs/conventions.md §8: one client class per API):
  * the council's form, the proof of work (an ALTCHA challenge, or a wait ticket without JavaScript),
  * sending a report, receipt sign-in and the follow-up calls. The types mirror the API's OpenAPI
  * document (/api/docs, tag "reporter"); the portal never imports API code, only this HTTP surface.

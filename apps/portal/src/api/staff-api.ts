@@ -1,5 +1,5 @@
 /**
- * The staff side of the API, typed for the portal's pages (CONVENTIONS §8: one client class per API,
+ * The staff side of the API, typed for the portal's pages (docs/conventions.md §8: one client class per API,
  * built on ApiHttp). The shapes mirror the API's responses as documented at /api/docs; the portal
  * never imports API code, so they are written out here and kept to the fields the pages use.
  */
