@@ -15,3 +15,4 @@ export * from './lib/routing';
 export * from './lib/policy';
 export * from './lib/oversight';
 export * from './lib/operations';
+export * from './lib/transitions';

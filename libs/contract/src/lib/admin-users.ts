@@ -5,58 +5,58 @@
 import type { Page, PageRequest } from './page';
 
 export interface AdminUser {
-  readonly id: string;
-  readonly email: string;
-  readonly name: string;
-  readonly roles: readonly string[];
+  id: string;
+  email: string;
+  name: string;
+  roles: string[];
   /** False once deactivated: cannot sign in, never routed to. */
-  readonly active: boolean;
-  readonly deactivatedAt: string | null;
-  readonly twoFactorEnrolled: boolean;
+  active: boolean;
+  deactivatedAt: string | null;
+  twoFactorEnrolled: boolean;
   /** The fingerprint of the key cases are encrypted to for this person. */
-  readonly keyFingerprint: string;
-  readonly createdAt: string;
+  keyFingerprint: string;
+  createdAt: string;
 }
 
 export type AdminUserPage = Page<AdminUser>;
 
 export interface AdminUserQuery extends PageRequest {
-  readonly role?: string;
-  readonly active?: boolean;
+  role?: string;
+  active?: boolean;
 }
 
 /** POST /admin/users */
 export interface NewUser {
-  readonly email: string;
-  readonly name: string;
-  readonly roles: readonly string[];
+  email: string;
+  name: string;
+  roles: string[];
 }
 
 /** 201 from POST /admin/users */
 export interface CreatedUser {
-  readonly user: AdminUser;
+  user: AdminUser;
   /** Shown once, never stored readable. */
-  readonly temporaryPassword: string;
+  temporaryPassword: string;
   /** What happens next, in sentences. */
-  readonly notice: readonly string[];
+  notice: string[];
 }
 
 /** PATCH /admin/users/:id */
 export interface UserChange {
-  readonly roles?: readonly string[];
-  readonly active?: boolean;
+  roles?: string[];
+  active?: boolean;
 }
 
 export interface UpdatedUser {
-  readonly user: AdminUser;
+  user: AdminUser;
   /** What the change did and did not do, in sentences. */
-  readonly notice: readonly string[];
+  notice: string[];
   /** Routing roles nobody holds now, and other problems. */
-  readonly warnings: readonly string[];
+  warnings: string[];
 }
 
 /** 201 from POST /admin/users/:id/reset-2fa */
 export interface TwoFactorReset {
-  readonly user: AdminUser;
-  readonly notice: readonly string[];
+  user: AdminUser;
+  notice: string[];
 }

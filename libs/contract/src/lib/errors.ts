@@ -4,8 +4,8 @@
  * stack trace or an internal detail.
  */
 export interface ErrorBody {
-  readonly statusCode: number;
+  statusCode: number;
   /** The status's name: 'Bad Request', 'Not Found', 'Conflict'… */
-  readonly error: string;
-  readonly message: string | readonly string[];
+  error: string;
+  message: string | string[];
 }

@@ -5,16 +5,16 @@
 import type { Page } from './page';
 
 export interface SettingsChange {
-  readonly at: string;
+  at: string;
   /** A staff user's name, or 'an operator' (the command line). */
-  readonly by: string;
+  by: string;
   /** The setting, as the audit trail names it (staff_user.roles, conflict_routes, retention…). */
-  readonly setting: string;
+  setting: string;
   /** What happened, in a sentence. */
-  readonly summary: string;
-  readonly userId: string | null;
+  summary: string;
+  userId: string | null;
   /** True when the change can give someone access to concerns (a handler role granted). */
-  readonly givesAccessToConcerns: boolean;
+  givesAccessToConcerns: boolean;
 }
 
 export type SettingsChangePage = Page<SettingsChange>;

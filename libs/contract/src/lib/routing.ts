@@ -4,72 +4,72 @@
  */
 
 export interface RoleHolderPerson {
-  readonly id: string;
-  readonly name: string;
-  readonly email: string;
+  id: string;
+  name: string;
+  email: string;
 }
 
 export interface RoleHoldersEntry {
-  readonly role: string;
-  readonly label: string;
+  role: string;
+  label: string;
   /** Active holders. */
-  readonly holders: readonly RoleHolderPerson[];
+  holders: RoleHolderPerson[];
   /** Deactivated holders, never routed to. */
-  readonly deactivatedHolders: readonly RoleHolderPerson[];
+  deactivatedHolders: RoleHolderPerson[];
   /** Set when nobody active holds the role. */
-  readonly warning: string | null;
+  warning: string | null;
 }
 
 export interface RoleHolders {
-  readonly roles: readonly RoleHoldersEntry[];
+  roles: RoleHoldersEntry[];
   /** Every problem, the empty roles first. */
-  readonly warnings: readonly string[];
+  warnings: string[];
 }
 
 /** What happens when a concern involves the holder of one role. */
 export interface ConflictRoute {
   /** Who oversees instead, in order of preference. */
-  readonly leads: readonly string[];
-  readonly owners: readonly string[];
-  readonly notify: readonly string[];
-  readonly excludedWithSubject: readonly string[];
+  leads: string[];
+  owners: string[];
+  notify: string[];
+  excludedWithSubject: string[];
 }
 
 /** Conflict routes keyed by the role the concern is about. */
-export type ConflictRouteSet = Readonly<Record<string, ConflictRoute>>;
+export type ConflictRouteSet = Record<string, ConflictRoute>;
 
-export type RoutedPerson = RoleHolderPerson & { readonly role: string };
+export type RoutedPerson = RoleHolderPerson & { role: string };
 
 /** Who would receive a concern about one role today, with the current staff. */
 export interface RoutingPreviewEntry {
   /** A concern about the holder of this role… */
-  readonly subject: string;
-  readonly kind: 'routed' | 'no_eligible_recipient';
+  subject: string;
+  kind: 'routed' | 'no_eligible_recipient';
   /** …is overseen by */
-  readonly overseer?: RoutedPerson;
+  overseer?: RoutedPerson;
   /** …handled by */
-  readonly owners?: readonly RoutedPerson[];
+  owners?: RoutedPerson[];
   /** …and these people are told. */
-  readonly notify?: readonly RoutedPerson[];
+  notify?: RoutedPerson[];
   /** Why it cannot be routed inside the council. */
-  readonly reason?: string;
+  reason?: string;
 }
 
 export interface ConflictRoutesView {
-  readonly deputyIndependent: boolean;
+  deputyIndependent: boolean;
   /** False while the council uses the defaults. */
-  readonly customised: boolean;
-  readonly routes: ConflictRouteSet;
-  readonly defaults: ConflictRouteSet;
-  readonly updatedAt: string | null;
-  readonly updatedBy: string | null;
-  readonly preview: readonly RoutingPreviewEntry[];
+  customised: boolean;
+  routes: ConflictRouteSet;
+  defaults: ConflictRouteSet;
+  updatedAt: string | null;
+  updatedBy: string | null;
+  preview: RoutingPreviewEntry[];
   /** After a change: what it does to existing cases. */
-  readonly notice?: readonly string[];
+  notice?: string[];
 }
 
 /** PUT /admin/conflict-routes; `routes` null restores the defaults. */
 export interface ConflictRoutesChange {
-  readonly deputyIndependent: boolean;
-  readonly routes: ConflictRouteSet | null;
+  deputyIndependent: boolean;
+  routes: ConflictRouteSet | null;
 }

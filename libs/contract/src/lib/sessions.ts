@@ -8,51 +8,51 @@ export type SessionScope = 'full' | 'totp_enrolment';
 
 /** POST /tenants/:slug/sessions */
 export interface StaffSignInRequest {
-  readonly email: string;
-  readonly password: string;
+  email: string;
+  password: string;
   /** The six-digit code, once two-factor sign-in is set up. */
-  readonly totp?: string;
+  totp?: string;
 }
 
 /** 201 from POST /tenants/:slug/sessions. */
 export interface StaffSignIn {
-  readonly token: string;
-  readonly scope: SessionScope;
+  token: string;
+  scope: SessionScope;
   /** The idle timeout: the session ends after this long unused. */
-  readonly expiresInSeconds: number;
-  readonly user: {
-    readonly id: string;
-    readonly name: string;
-    readonly email: string;
-    readonly roles: readonly string[];
+  expiresInSeconds: number;
+  user: {
+    id: string;
+    name: string;
+    email: string;
+    roles: string[];
   };
 }
 
 /** GET /me */
 export interface Me {
-  readonly id: string;
-  readonly name: string;
-  readonly email: string;
-  readonly roles: readonly string[];
-  readonly totpEnrolled: boolean;
+  id: string;
+  name: string;
+  email: string;
+  roles: string[];
+  totpEnrolled: boolean;
   /** The fingerprint of the OpenPGP key the user registered for exports, if any. */
-  readonly externalKeyFingerprint: string | null;
-  readonly sessionScope: SessionScope;
+  externalKeyFingerprint: string | null;
+  sessionScope: SessionScope;
 }
 
 /** POST /me/totp: the secret to put in an authenticator app, shown once. */
 export interface TotpEnrolment {
-  readonly secret: string;
-  readonly otpauthUrl: string;
+  secret: string;
+  otpauthUrl: string;
 }
 
 /** PUT /me/openpgp-key */
 export interface OpenPgpKeyRegistered {
-  readonly fingerprint: string;
+  fingerprint: string;
 }
 
 /** 201 from POST /tenants/:slug/reporter-sessions (a receipt and a proof that a person is asking). */
 export interface ReporterSignIn {
-  readonly token: string;
-  readonly expiresInSeconds: number;
+  token: string;
+  expiresInSeconds: number;
 }
