@@ -5,6 +5,7 @@
  */
 import { getQueueToken } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
+import type { JobRetried, QueueOverview, QueueState } from '@nolan/contract';
 import { ModuleRef } from '@nestjs/core';
 import type { Queue } from 'bullmq';
 import { withTimeout } from '../common/with-timeout';
@@ -23,8 +24,8 @@ export class OperationsService {
     return this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });
   }
 
-  async overview() {
-    const queues = [];
+  async overview(): Promise<QueueOverview> {
+    const queues: QueueState[] = [];
     for (const name of ALL_QUEUES) {
       const queue = this.queue(name);
       const counts = await withTimeout(
@@ -48,7 +49,7 @@ export class OperationsService {
     return { queues };
   }
 
-  async retry(queueName: string, jobId: string) {
+  async retry(queueName: string, jobId: string): Promise<JobRetried> {
     const job = await withTimeout(this.queue(queueName).getJob(jobId), TIMEOUT_MS, 'Redis');
     if (!job) throw new AppError('NOT_FOUND', 'There is no such job.');
     if (!(await job.isFailed())) throw new AppError('CONFLICT', 'Only a failed job can be retried.');

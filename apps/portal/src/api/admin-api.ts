@@ -75,10 +75,7 @@ export class AdminApi {
   }
 
   /** `routes` null restores the defaults. */
-  putConflictRoutes(
-    token: string,
-    body: ConflictRoutesChange,
-  ): Promise<ConflictRoutesView> {
+  putConflictRoutes(token: string, body: ConflictRoutesChange): Promise<ConflictRoutesView> {
     return this.http.put('/admin/conflict-routes', { token, json: body });
   }
 

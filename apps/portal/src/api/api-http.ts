@@ -125,5 +125,9 @@ async function problemFrom(response: Response): Promise<ApiProblem> {
   }
   if (!messages.length) messages = [`The service answered ${response.status}.`];
   const retryAfter = Number(response.headers.get('retry-after'));
-  return new ApiProblem(response.status, messages, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined);
+  return new ApiProblem(
+    response.status,
+    messages,
+    Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
+  );
 }

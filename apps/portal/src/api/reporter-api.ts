@@ -70,11 +70,7 @@ export class ReporterApi {
     return this.http.post(path, { form: multipart('submission', body, files) });
   }
 
-  signIn(
-    slug: string,
-    receipt: string,
-    proof: HumanProof,
-  ): Promise<ReporterSignIn> {
+  signIn(slug: string, receipt: string, proof: HumanProof): Promise<ReporterSignIn> {
     return this.http.post(`/tenants/${encodeURIComponent(slug)}/reporter-sessions`, {
       json: { receipt, ...proof },
     });

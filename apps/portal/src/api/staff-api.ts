@@ -186,10 +186,7 @@ export class StaffApi {
     );
   }
 
-  revealIdentity(
-    token: string,
-    reference: string,
-  ): Promise<RevealedIdentity> {
+  revealIdentity(token: string, reference: string): Promise<RevealedIdentity> {
     return this.http.get(`/cases/${ref(reference)}/identity`, { token });
   }
 
