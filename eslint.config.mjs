@@ -1,6 +1,6 @@
-// One lint config for the workspace. The dependency rule of DESIGN.md ("Shape") is enforced here:
-// libs/domain imports nothing of ours and no framework; libs/crypto only libs/domain; only libs/crypto
-// imports openpgp; apps never import each other.
+// One lint config for the workspace. The dependency rule (docs/architecture.md "The dependency rule") is
+// enforced here: libs/domain imports nothing of ours and no framework; libs/crypto only libs/domain; only
+// libs/crypto imports openpgp; apps never import each other.
 import nx from '@nx/eslint-plugin';
 
 const frameworks = [

@@ -1,6 +1,6 @@
 /**
- * Conflict routes per tenant (issues #6/#7; DESIGN.md "Workflows: Routing": "editable per tenant to match
- * its constitution"; regulatory.md §3). An administrator reads and sets the council's routes and its
+ * Conflict routes per tenant (issues #6/#7; docs/architecture.md "Routing": "editable per tenant to match
+ * its constitution"; docs/regulatory.md §3). An administrator reads and sets the council's routes and its
  * answer on the deputy's independence; routing at intake and every later re-routing (CaseAccessService)
  * use them instead of the defaults. Everything over HTTP against real Postgres and Redis:
  * - a tenant that marks its deputy independent routes a concern about the monitoring officer to the

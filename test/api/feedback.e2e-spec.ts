@@ -1,5 +1,5 @@
 /**
- * Issue #7: feedback to the reporter as a recorded event (regulatory.md EU-09). It is refused before
+ * Issue #7: feedback to the reporter as a recorded event (docs/regulatory.md EU-09). It is refused before
  * acknowledgement and after closure with a reason, read by the reporter apart from the messages, kept
  * encrypted, dated in the case's metadata, audited, written to the outbox — and it meets the 3-month
  * clock: the feedback timers of a case that has had feedback find nothing to do when they fire, while

@@ -1,7 +1,7 @@
 /**
  * Issue #7, must show: "A case about the monitoring officer never reaches the monitoring officer in any
  * list, count, search, notification or by id (404); the head of paid service (and the s151 officer as
- * alternate) handle it, per the tenant's conflict routes (defaults in reference/regulatory.md §3)."
+ * alternate) handle it, per the tenant's conflict routes (defaults in docs/regulatory.md §3)."
  *
  * Everything runs for real: reports through the HTTP intake, the workers' own module in this process
  * (the outbox relay on its timer, BullMQ on Redis, the case-events processor) e-mailing a real SMTP

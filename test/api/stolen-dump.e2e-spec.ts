@@ -1,6 +1,6 @@
 /**
  * A thief with a full pg_dump and a copy of every Redis key, taken while staff are signed in, gets no
- * private key in usable form and no session key (DESIGN.md "Encrypted case store").
+ * private key in usable form and no session key (docs/architecture.md "Encryption model").
  */
 import { execFileSync } from 'node:child_process';
 import { hkdfSync } from 'node:crypto';

@@ -1,6 +1,6 @@
 /**
- * The dependency rule of DESIGN.md ("Shape") is a lint error, not a convention: this suite feeds the
- * workspace's own ESLint config imports that break it and checks each one is refused.
+ * The dependency rule (docs/architecture.md "The dependency rule") is a lint error, not a convention: this
+ * suite feeds the workspace's own ESLint config imports that break it and checks each one is refused.
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';

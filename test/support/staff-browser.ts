@@ -1,5 +1,5 @@
 /**
- * The staff sign-in pages as a user goes through them (a page object, CONVENTIONS §7): council, email
+ * The staff sign-in pages as a user goes through them (a page object, docs/conventions.md §7): council, email
  * and password, then the code from the authenticator app.
  */
 import type { Page } from 'playwright-core';

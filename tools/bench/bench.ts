@@ -5,7 +5,8 @@
 //   npm run bench -- crypto-floor         only the named benches
 //   npm run bench -- --iterations=500     more (or fewer) iterations per measurement
 //   npm run bench -- --list               the registry
-// Supports DESIGN.md "Encrypted case store" (its cost) and STACK.md "What the cryptography costs".
+// Supports docs/architecture.md "Encryption model" (its cost) and docs/performance.md "The cost of the
+// cryptography".
 import { cpus } from 'node:os';
 import { cryptoFloorBench } from './crypto-floor.bench';
 

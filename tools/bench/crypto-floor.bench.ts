@@ -1,7 +1,8 @@
 // Why this exists: the crypto floor of libs/crypto — what one report submission costs in openpgp work alone,
 // on one core, before any HTTP, database or queue — and the single operations it is made of. It tells how
 // many submissions a core can take at best, and which operation to look at first when that is too few.
-// Measures DESIGN.md "Encrypted case store" (scope keys, grants, reporter key under the receipt, lookup).
+// Measures docs/architecture.md "Encryption model" (scope keys, grants, reporter key under the receipt,
+// lookup).
 import {
   PublicKeyHandle,
   UnlockedKey,

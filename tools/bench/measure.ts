@@ -1,6 +1,7 @@
 // Why this exists: the timing and table printing shared by every bench in tools/bench, so each bench is
 // only the work it measures. Figures are printed, never judged: no thresholds, no pass or fail.
-// Supports STACK.md "What the cryptography costs" (the numbers this reproduces) and README's `npm run bench`.
+// Supports docs/performance.md "The cost of the cryptography" (the numbers this reproduces) and README's `npm
+// run bench`.
 import { performance } from 'node:perf_hooks';
 
 export interface Measurement {

@@ -4,7 +4,10 @@ import { Logger } from 'nestjs-pino';
 import { loadConfig } from './config/config';
 import { WorkerModule } from './workers/worker.module';
 
-/** Second entry point: the BullMQ workers, over the same modules as the API (DESIGN.md "Shape"). */
+/**
+ * Second entry point: the BullMQ workers, over the same modules as the API (docs/architecture.md "The
+ * shape").
+ */
 async function bootstrap(): Promise<void> {
   loadConfig();
   const app = await NestFactory.createApplicationContext(WorkerModule, { bufferLogs: true });

@@ -1,6 +1,6 @@
-// The encrypted case store end to end through the public API, as the API app will drive it (DESIGN.md
-// "Encrypted case store"): a submission, the reporter coming back with their receipt, a handler logging in,
-// a handler leaving and being replaced. Also pins the public surface.
+// The encrypted case store end to end through the public API, as the API app will drive it
+// (docs/architecture.md "Encryption model"): a submission, the reporter coming back with their receipt, a
+// handler logging in, a handler leaving and being replaced. Also pins the public surface.
 import * as crypto from './index';
 import {
   PublicKeyHandle,

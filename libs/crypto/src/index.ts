@@ -1,6 +1,6 @@
 // The public surface of libs/crypto, the only code in Nolan that touches openpgp. Keys cross this boundary
 // as opaque handles or OpenPGP bytes, errors as CryptoError codes; nothing of openpgp itself is exported.
-// Implements DESIGN.md "Encrypted case store".
+// Implements docs/architecture.md "Encryption model".
 export { CRYPTO_ERROR_CODES, CryptoError, isCryptoError } from './lib/crypto-error';
 export type { CryptoErrorCode } from './lib/crypto-error';
 export { PublicKeyHandle, UnlockedKey } from './lib/key-handles';

@@ -1,5 +1,5 @@
-// Other projects import @nolan/domain only through this entry point (DESIGN.md "Shape"), so it must
-// expose each module's public functions and keep internals such as the raw word list behind them.
+// Other projects import @nolan/domain only through this entry point (docs/architecture.md "The shape"), so it
+// must expose each module's public functions and keep internals such as the raw word list behind them.
 import * as domain from './index';
 
 describe('the @nolan/domain entry point', () => {

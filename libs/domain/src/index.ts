@@ -1,4 +1,5 @@
-// Public API of @nolan/domain: pure rules with no framework and no I/O (DESIGN.md "Shape", libs/domain).
+// Public API of @nolan/domain: pure rules with no framework and no I/O (docs/architecture.md "The shape",
+// libs/domain).
 export * from './lib/roles';
 export * from './lib/categories';
 export * from './lib/lifecycle';

@@ -4,9 +4,9 @@
  * person: keys are challenge signatures, random ticket ids, tenant ids and keyed hashes of receipt
  * lookups, never an address, a user agent or a cookie.
  *
- * When Redis is unreachable, reports must still be accepted (DESIGN.md "Workflows"), so both fall back
- * to this process's memory: limits then hold per process, and a proof used on one process could be
- * used again on another until Redis returns. Refusing every report during an outage would be worse.
+ * When Redis is unreachable, reports must still be accepted (docs/architecture.md "The flow of a report"), so
+ * both fall back to this process's memory: limits then hold per process, and a proof used on one process
+ * could be used again on another until Redis returns. Refusing every report during an outage would be worse.
  */
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';

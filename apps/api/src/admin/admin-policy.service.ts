@@ -8,6 +8,7 @@
  * clocks are statutory and the keys are operators' business (the CLI).
  */
 import { Injectable } from '@nestjs/common';
+import type { PolicyView } from '@nolan/contract';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
   CASE_OUTCOME_LABELS,
@@ -33,7 +34,6 @@ import { tenantRetention } from '../tenants/tenant-retention';
 import { TenantSigningKeys } from '../tenants/tenant-signing-keys';
 import { TenantsRepository } from '../tenants/tenants.repository';
 
-
 @Injectable()
 export class AdminPolicyService {
   constructor(
@@ -44,7 +44,7 @@ export class AdminPolicyService {
     private readonly attachments: AttachmentSanitiser,
   ) {}
 
-  async policy(session: StaffSession) {
+  async policy(session: StaffSession): Promise<PolicyView> {
     const tenant = await this.tenants.findById(session.tenantId);
     if (!tenant) throw new AppError('UNAUTHENTICATED', 'Sign in to continue.');
     const signing = await this.signingKeys.published(tenant);
@@ -91,7 +91,7 @@ export class AdminPolicyService {
    * Replaces the council's retention overrides (an empty object restores the defaults). A 400 names every
    * problem validateRetentionPolicy finds, and nothing is saved then. Audited with the keys that changed.
    */
-  async putRetention(session: StaffSession, overrides: unknown) {
+  async putRetention(session: StaffSession, overrides: unknown): Promise<PolicyView> {
     const checked = validateRetentionPolicy(overrides);
     if (!checked.ok) throw new AppError('INVALID_INPUT', [...checked.errors]);
     await inTenant(this.dataSource, session.tenantId, async (m) => {
@@ -110,7 +110,9 @@ export class AdminPolicyService {
         details: {
           setting: 'retention',
           changedKeys: [...keys]
-            .filter((k) => JSON.stringify(before.policy[k] ?? null) !== JSON.stringify(checked.value[k] ?? null))
+            .filter(
+              (k) => JSON.stringify(before.policy[k] ?? null) !== JSON.stringify(checked.value[k] ?? null),
+            )
             .sort(),
           // The schedule in force after the change, e.g. "fraud_theft:substantiated=6y to year end".
           overrides: Object.entries(checked.value).map(
@@ -159,7 +161,12 @@ function retentionEntries(policy: RetentionPolicy) {
     >();
     for (const o of outcomes) {
       const key = `${o.years}/${o.untilEndOfYear}/${o.overridden}`;
-      const group = groups.get(key) ?? { years: o.years, untilEndOfYear: o.untilEndOfYear, overridden: o.overridden, outcomes: [] };
+      const group = groups.get(key) ?? {
+        years: o.years,
+        untilEndOfYear: o.untilEndOfYear,
+        overridden: o.overridden,
+        outcomes: [],
+      };
       group.outcomes.push(o.outcome);
       groups.set(key, group);
     }

@@ -1,9 +1,9 @@
 /**
- * Role holders and conflict routes for the council's administrators (issues #4/#8, #6/#7; DESIGN.md
- * "Workflows: Routing"; regulatory.md §3). Routing speaks in roles, so who holds each role decides where
- * every concern goes: this service shows that, warns about roles nobody holds (a real gap: a statutory
- * post empty, or a conflict with nowhere to go), and lets administrators set the council's own conflict
- * routes, checked by validateConflictRoutes in libs/domain before they are saved.
+ * Role holders and conflict routes for the council's administrators (issues #4/#8, #6/#7;
+ * docs/architecture.md "Routing"; docs/regulatory.md §3). Routing speaks in roles, so who holds each role
+ * decides where every concern goes: this service shows that, warns about roles nobody holds (a real gap: a
+ * statutory post empty, or a conflict with nowhere to go), and lets administrators set the council's own
+ * conflict routes, checked by validateConflictRoutes in libs/domain before they are saved.
  *
  * Changing routes never re-routes existing cases by itself: the new routes apply to every case received
  * from then on, and to a case whenever it is next re-routed (assignment, recusal, someone named as

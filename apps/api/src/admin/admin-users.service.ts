@@ -52,8 +52,8 @@ export function mapAdminUser(u: StaffUserEntity): AdminUserView {
 }
 
 /**
- * Why a set of roles may not be held together, or null. An administrator never reads a case (DESIGN.md
- * "Who uses it"), so the administrator role stays on an account of its own.
+ * Why a set of roles may not be held together, or null. An administrator never reads a case
+ * (docs/architecture.md "Who uses it"), so the administrator role stays on an account of its own.
  */
 export function whyNotRoles(roles: readonly string[]): string | null {
   if (roles.includes('administrator') && roles.length > 1)

@@ -1,6 +1,6 @@
 /**
  * Checks an uploaded file and strips what could identify the reporter before the caller encrypts it
- * (DESIGN.md "Encrypted case store"). A photo's EXIF holds the phone's GPS position and owner; a PDF's
+ * (docs/architecture.md "Encryption model"). A photo's EXIF holds the phone's GPS position and owner; a PDF's
  * document information holds the author's login name. The type is sniffed from the bytes, never taken
  * from the name or the browser's content type, and only types we can clean are accepted.
  *

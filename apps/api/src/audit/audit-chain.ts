@@ -1,6 +1,6 @@
 /**
- * The audit trail's hash chain, as pure functions (DESIGN.md "Tenancy and access": "every read of case
- * content is written to a hash-chained audit trail … so a deleted or altered entry is detectable").
+ * The audit trail's hash chain, as pure functions (docs/architecture.md "The audit trail": "every read of
+ * case content is written to a hash-chained audit trail … so a deleted or altered entry is detectable").
  *
  * Each tenant has its own chain: entries are numbered 1, 2, 3… and each stores the hash of the entry
  * before it (`prev_hash`; the first stores 64 zeros). An entry's `hash` is SHA-256 (hex) over a
@@ -16,9 +16,9 @@
  *
  * Truncation: a chain alone cannot tell that its newest entries were deleted — what is left is a
  * perfectly good shorter chain. So the head (seq, hash) is recorded from time to time as a checkpoint
- * (a repeatable job, DESIGN.md "Workflows"), and verification checks every checkpoint against the
- * chain: a checkpoint beyond the head means entries were cut off the end; one whose hash differs means
- * the chain was rewritten. Checkpoints live in the same database, so an attacker who finds them can
+ * (a repeatable job, docs/architecture.md "The flow of a report"), and verification checks every checkpoint
+ * against the chain: a checkpoint beyond the head means entries were cut off the end; one whose hash differs
+ * means the chain was rewritten. Checkpoints live in the same database, so an attacker who finds them can
  * delete them too. They raise the bar; for more, the job should also log each head it records
  * (AuditService.checkpoint returns it) so a copy exists outside Postgres.
  *
@@ -153,8 +153,8 @@ const IP_KEY =
   /(^|[^a-z])(ip|ips|ip_?address(es)?|remote_?addr(ess)?|x_?forwarded_?for|forwarded|user_?agent)($|[^a-z])/i;
 
 /**
- * A reporter must never be identifiable from what we store (DESIGN.md): no IP address, forwarded
- * header or user agent in a reporter's entry, under any key or as any value.
+ * A reporter must never be identifiable from what we store (docs/architecture.md "Encryption model"): no IP
+ * address, forwarded header or user agent in a reporter's entry, under any key or as any value.
  */
 export function assertNothingIdentifiesReporter(details: AuditDetails): void {
   const visit = (value: AuditDetailValue, path: string): void => {

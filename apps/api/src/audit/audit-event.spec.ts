@@ -1,7 +1,7 @@
 import { AUDIT_ACTIONS } from './audit-event';
 
 describe('audit actions', () => {
-  // Pinned (CONVENTIONS §7): adding an action is a deliberate change to what the trail records, and
+  // Pinned (docs/conventions.md §7): adding an action is a deliberate change to what the trail records, and
   // the issue names these as what must be audited.
   it('cover every audited kind of event exactly once', () => {
     expect([...AUDIT_ACTIONS].sort()).toEqual(

@@ -1,7 +1,7 @@
 /**
  * What callers tell the audit trail. The actor is a tagged union so a reporter can never be given an
- * id: reporters have no account, and nothing we store may identify one (DESIGN.md "Encrypted case
- * store"). A staff actor may have a null id (a failed sign-in for an address with no account).
+ * id: reporters have no account, and nothing we store may identify one (docs/architecture.md
+ * "Encryption model"). A staff actor may have a null id (a failed sign-in for an address with no account).
  */
 import type { AuditDetailValue } from './audit-chain';
 

@@ -8,7 +8,7 @@ const TENANT = '0b9f4c52-6a43-4bb1-9d0c-1f6a4f3f2a10';
 const STAFF = '6d1c8e6f-2f40-4a6b-8a65-3f3a9f1e7c21';
 const CASE = 'c4a4d5a8-8c0e-4d7e-9d53-0d1b2f8e6a33';
 
-/** An in-memory stand-in for the table, behind a repository mock (CONVENTIONS §7). */
+/** An in-memory stand-in for the table, behind a repository mock (docs/conventions.md §7). */
 function newRepositoryMock() {
   const rows: AuditEntryEntity[] = [];
   const checkpoints: { seq: number; hash: string }[] = [];

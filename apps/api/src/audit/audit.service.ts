@@ -27,9 +27,9 @@ export const AUDIT_PAGE_MAX = 200;
 const VERIFY_PAGE = 1000;
 
 /**
- * Writes and reads the tenant's audit trail (DESIGN.md "Tenancy and access"; chain rules in
+ * Writes and reads the tenant's audit trail (docs/architecture.md "The audit trail"; chain rules in
  * audit-chain.ts). Every method takes the caller's EntityManager from `inTenant`: an entry commits or
- * rolls back together with the state change it records (CONVENTIONS §4), and row-level security
+ * rolls back together with the state change it records (docs/conventions.md §4), and row-level security
  * keeps each tenant's trail to itself.
  */
 @Injectable()

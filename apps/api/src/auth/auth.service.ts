@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { hash, verify } from '@node-rs/argon2';
+import type { Me, OpenPgpKeyRegistered, StaffSignIn, TotpEnrolment } from '@nolan/contract';
 import { changePassphrase, CryptoError, PublicKeyHandle, unlockPrivateKey } from '@nolan/crypto';
 import type Redis from 'ioredis';
 import { authenticator } from 'otplib';
@@ -22,12 +23,8 @@ const WRONG_DETAILS = 'The e-mail address, password or code is not right.';
 /** Codes are accepted one step (30 s) either side, for clocks that drift. */
 authenticator.options = { window: 1 };
 
-export interface SignInResult {
-  token: string;
-  scope: SessionScope;
-  expiresInSeconds: number;
-  user: { id: string; name: string; email: string; roles: readonly string[] };
-}
+/** 201 from staff sign-in: the contract's shape (docs/architecture.md "The contract"). */
+export type SignInResult = StaffSignIn;
 
 /**
  * Staff sign-in (password, then TOTP), sign-out, password change and two-factor enrolment. On
@@ -114,7 +111,7 @@ export class AuthService {
     await this.sessions.destroy(session.sessionId, session.userId);
   }
 
-  async me(session: StaffSession) {
+  async me(session: StaffSession): Promise<Me> {
     const user = await this.requireUser(session);
     return {
       id: user.id,
@@ -148,7 +145,7 @@ export class AuthService {
   }
 
   /** Starts (or restarts) two-factor enrolment: a new secret, shown once, not active until confirmed. */
-  async startTotpEnrolment(session: StaffSession): Promise<{ secret: string; otpauthUrl: string }> {
+  async startTotpEnrolment(session: StaffSession): Promise<TotpEnrolment> {
     const user = await this.requireUser(session);
     if (user.totpEnrolledAt)
       throw new AppError('CONFLICT', 'Two-factor sign-in is already set up. Ask an operator to reset it.');
@@ -173,10 +170,7 @@ export class AuthService {
   }
 
   /** Registers the user's own OpenPGP public key for exports. */
-  async registerExternalKey(
-    session: StaffSession,
-    armoredPublicKey: string,
-  ): Promise<{ fingerprint: string }> {
+  async registerExternalKey(session: StaffSession, armoredPublicKey: string): Promise<OpenPgpKeyRegistered> {
     let key: PublicKeyHandle;
     try {
       key = await PublicKeyHandle.parse(armoredPublicKey.trim());

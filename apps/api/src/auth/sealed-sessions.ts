@@ -1,5 +1,5 @@
 /**
- * Server-side sessions that hold an unlocked private key (DESIGN.md "Encrypted case store"), for
+ * Server-side sessions that hold an unlocked private key (docs/architecture.md "Encryption model"), for
  * staff and for reporters alike. The token the client holds is `<id>.<secret>`; Redis holds, under
  * the id, the session's metadata, a hash of the secret, and the private key sealed with AES-256-GCM
  * under a key derived from the secret. The secret exists only in the token, so a copy of Redis (or of

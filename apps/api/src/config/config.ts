@@ -1,8 +1,8 @@
 /**
  * Configuration is read once at start-up from the environment and validated with envalid, so a bad
  * deployment fails before it serves anything, with a message naming every missing or invalid
- * variable (CONVENTIONS §6). Secrets (session secret, receipt pepper, export signing secret) never live in
- * the database.
+ * variable (docs/conventions.md §6). Secrets (session secret, receipt pepper, export signing secret) never
+ * live in the database.
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,7 +1,7 @@
 /**
  * Provisioning run by `cli migrate` as the tables' owner: create the database if it is missing, run
  * the migrations, and make sure the API's login role exists without superuser, BYPASSRLS or
- * ownership, so row-level security binds it (STACK.md pitfall 8).
+ * ownership, so row-level security binds it (docs/architecture.md "Row-level security").
  */
 import { Client, escapeIdentifier, escapeLiteral } from 'pg';
 import { createDataSource } from './data-source';

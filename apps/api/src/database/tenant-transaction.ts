@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 
 /**
- * Runs `work` in one transaction with the tenant set for row-level security (CONVENTIONS §4).
+ * Runs `work` in one transaction with the tenant set for row-level security (docs/conventions.md §4).
  * `set_config(..., true)` is transaction-local, so a pooled connection never carries a tenant over.
  */
 export function inTenant<T>(

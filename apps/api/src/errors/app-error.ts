@@ -1,6 +1,7 @@
 /**
  * Errors our services raise on purpose, each with a code. The code, not the class or the message,
- * decides the HTTP status, and that mapping lives in one place (GlobalExceptionFilter, CONVENTIONS §3).
+ * decides the HTTP status, and that mapping lives in one place (GlobalExceptionFilter, docs/conventions.md
+ * §3).
  */
 export type AppErrorCode =
   | 'INVALID_CREDENTIALS'

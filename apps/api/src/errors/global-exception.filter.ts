@@ -74,9 +74,9 @@ function isPostgresDataException(exception: unknown): boolean {
 }
 
 /**
- * Maps every error to the JSON shape of DESIGN.md ("HTTP surface") in one place (CONVENTIONS §3):
- * known errors become a 4xx with a message; anything else a bare 500 with no detail. Nothing of the
- * request (body, headers) is ever logged, and no stack trace ever reaches the client.
+ * Maps every error to the JSON shape of docs/architecture.md ("The HTTP surface") in one place
+ * (docs/conventions.md §3): known errors become a 4xx with a message; anything else a bare 500 with no
+ * detail. Nothing of the request (body, headers) is ever logged, and no stack trace ever reaches the client.
  */
 @Catch()
 export class GlobalExceptionFilter implements ExceptionFilter {

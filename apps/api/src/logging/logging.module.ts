@@ -8,7 +8,7 @@ import { APP_CONFIG, type AppConfig } from '../config/config';
 type RoutedRequest = IncomingMessage & { id?: unknown; route?: { path?: string } };
 
 /**
- * One pino logger for the whole process (CONVENTIONS §6). A request log carries method, the route
+ * One pino logger for the whole process (docs/conventions.md §6). A request log carries method, the route
  * template, status, duration and a request id, and nothing else: never the body, IP address,
  * forwarded headers, user agent, referrer, query string, receipt or case text. A path that matched
  * no route is logged as "unmatched" because it may hold anything a client typed.

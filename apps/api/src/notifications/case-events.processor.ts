@@ -5,7 +5,7 @@ import { QueueName } from '../queues/queue-names';
 import { SlaService } from '../sla/sla.service';
 import { type NotificationOutcome, NotificationsService } from './notifications.service';
 
-/** Thin: hands each relayed case event to the notifications service (CONVENTIONS §5). */
+/** Thin: hands each relayed case event to the notifications service (docs/conventions.md §5). */
 @Processor(QueueName.CaseEvents)
 export class CaseEventsProcessor extends WorkerHost {
   constructor(

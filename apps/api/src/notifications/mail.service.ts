@@ -5,8 +5,8 @@ import { APP_CONFIG, type AppConfig } from '../config/config';
 export const NOTICE_SUBJECT = 'Something for you in Nolan';
 
 /**
- * E-mail to staff (DESIGN.md "Notifications"): never any case content, category or reference — only
- * that there is something for them, and where to sign in. Reporters are never e-mailed.
+ * E-mail to staff (docs/architecture.md "Notifications"): never any case content, category or reference —
+ * only that there is something for them, and where to sign in. Reporters are never e-mailed.
  */
 @Injectable()
 export class MailService implements OnApplicationShutdown {

@@ -11,6 +11,7 @@
  */
 import { getQueueToken } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
+import type { JobRetried, QueueOverview, QueueState } from '@nolan/contract';
 import { ModuleRef } from '@nestjs/core';
 import type { Job, Queue } from 'bullmq';
 import { withTimeout } from '../common/with-timeout';
@@ -32,8 +33,8 @@ export class OperationsService {
     return this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });
   }
 
-  async overview(tenantId: string) {
-    const queues = [];
+  async overview(tenantId: string): Promise<QueueOverview> {
+    const queues: QueueState[] = [];
     for (const name of ALL_QUEUES) {
       const queue = this.queue(name);
       const counts: Record<(typeof STATES)[number], number> = {
@@ -65,7 +66,7 @@ export class OperationsService {
     return { queues };
   }
 
-  async retry(tenantId: string, queueName: string, jobId: string) {
+  async retry(tenantId: string, queueName: string, jobId: string): Promise<JobRetried> {
     const job = await withTimeout(this.queue(queueName).getJob(jobId), TIMEOUT_MS, 'Redis');
     // Another council's job is "no such job": the answer must not tell that it exists.
     if (!job || !visibleTo(job, tenantId)) throw new AppError('NOT_FOUND', 'There is no such job.');

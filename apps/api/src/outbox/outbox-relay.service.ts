@@ -1,8 +1,8 @@
 /**
- * The outbox relay (DESIGN.md "Workflows"; issue #6): moves unsent outbox rows of every tenant to the
- * case-events queue, with the job id derived from the row (`outbox-<id>`), and marks them sent in the
- * same transaction. If Redis is unreachable the add fails, the transaction rolls back and the rows wait
- * for the next pass; if the commit fails after the add, the next pass adds the same job id again and
+ * The outbox relay (docs/architecture.md "The flow of a report"; issue #6): moves unsent outbox rows of every
+ * tenant to the case-events queue, with the job id derived from the row (`outbox-<id>`), and marks them sent
+ * in the same transaction. If Redis is unreachable the add fails, the transaction rolls back and the rows
+ * wait for the next pass; if the commit fails after the add, the next pass adds the same job id again and
  * BullMQ ignores the duplicate. Reports are accepted either way: they only ever write to Postgres.
  */
 import { InjectQueue } from '@nestjs/bullmq';

@@ -1,9 +1,9 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
- * The transactional outbox (DESIGN.md "Workflows"): every state change writes its event here in the
- * same transaction; a relay moves unsent rows to BullMQ with the row id as the job id. Payloads carry
- * ids only, never case content.
+ * The transactional outbox (docs/architecture.md "The flow of a report"): every state change writes its event
+ * here in the same transaction; a relay moves unsent rows to BullMQ with the row id as the job id. Payloads
+ * carry ids only, never case content.
  */
 @Entity({ name: 'outbox' })
 export class OutboxEntity {

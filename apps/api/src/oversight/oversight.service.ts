@@ -11,6 +11,7 @@
  */
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { SettingsChange, SettingsChangePage } from '@nolan/contract';
 import { HANDLER_ROLES, OVERSIGHT_ROLES, rolesInWords, type StaffRole } from '@nolan/domain';
 import { type DataSource, In } from 'typeorm';
 import type { AuditEntryEntity } from '../audit/audit-entry.entity';
@@ -20,19 +21,7 @@ import { inTenant } from '../database/tenant-transaction';
 import { AppError } from '../errors/app-error';
 import { StaffUserEntity } from '../staff/staff-user.entity';
 
-export interface SettingsChange {
-  at: string;
-  /** Who made the change: a staff user's name, or 'an operator' (the command line). */
-  by: string;
-  /** The setting, as the audit trail names it (staff_user.roles, conflict_routes, retention…). */
-  setting: string;
-  /** What happened, in a sentence. */
-  summary: string;
-  /** The account the change was about, if any. */
-  userId: string | null;
-  /** True when the change gave someone a role that receives or oversees concerns. */
-  givesAccessToConcerns: boolean;
-}
+export type { SettingsChange } from '@nolan/contract';
 
 const roleList = (roles: unknown): string => rolesInWords(Array.isArray(roles) ? roles : []);
 
@@ -96,7 +85,7 @@ export class OversightService {
   ) {}
 
   /** A page of the council's settings changes, newest first: oversight roles only (403 for anyone else). */
-  async changes(session: StaffSession, limit: number, offset: number) {
+  async changes(session: StaffSession, limit: number, offset: number): Promise<SettingsChangePage> {
     if (!session.roles.some((r) => OVERSIGHT_ROLES.includes(r as StaffRole)))
       throw new AppError(
         'FORBIDDEN',

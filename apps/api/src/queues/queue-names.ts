@@ -1,4 +1,4 @@
-/** Every BullMQ queue, named once (CONVENTIONS §5). Job data carries ids only, never case content. */
+/** Every BullMQ queue, named once (docs/conventions.md §5). Job data carries ids only, never case content. */
 export enum QueueName {
   /** Housekeeping: worker heartbeat, later audit-chain checkpoints and retention sweeps. */
   System = 'system',

@@ -1,9 +1,9 @@
 /**
- * The retention sweep (issue #6; DESIGN.md "Retention"): closed cases past their retention period,
- * without a legal hold, are destroyed by crypto-shredding — their encrypted content, every scope key
- * and every grant (staff, escrow, reporter) are deleted, so nobody can read them again, not even with
- * the escrow passphrase. The case row stays, as the anonymous statistics row (category, outcome, dates),
- * and the audit trail records the fact. Periods come from libs/domain's retention rules with the
+ * The retention sweep (issue #6; docs/architecture.md "Retention and crypto-shredding"): closed cases past
+ * their retention period, without a legal hold, are destroyed by crypto-shredding — their encrypted content,
+ * every scope key and every grant (staff, escrow, reporter) are deleted, so nobody can read them again, not
+ * even with the escrow passphrase. The case row stays, as the anonymous statistics row (category, outcome,
+ * dates), and the audit trail records the fact. Periods come from libs/domain's retention rules with the
  * council's own overrides (tenant-retention.ts), read in the same transaction as the candidates.
  */
 import { Injectable } from '@nestjs/common';

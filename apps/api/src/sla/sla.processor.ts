@@ -3,7 +3,7 @@ import type { Job } from 'bullmq';
 import { QueueName } from '../queues/queue-names';
 import { type SlaTimer, SlaService } from './sla.service';
 
-/** Thin: a fired timer goes to SlaService.fire, which re-checks the case (CONVENTIONS §5). */
+/** Thin: a fired timer goes to SlaService.fire, which re-checks the case (docs/conventions.md §5). */
 @Processor(QueueName.Sla)
 export class SlaProcessor extends WorkerHost {
   constructor(private readonly sla: SlaService) {

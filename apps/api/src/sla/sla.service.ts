@@ -1,5 +1,5 @@
 /**
- * The statutory clocks as timers (issue #6; regulatory.md EU-06, EU-09, stage 0a). Dates come from
+ * The statutory clocks as timers (issue #6; docs/regulatory.md EU-06, EU-09, stage 0a). Dates come from
  * libs/domain's SLA calendar — the same numbers the case pages show. Whenever a case is created or
  * changes stage its timers are (re)scheduled as delayed BullMQ jobs, each with an id made of case, clock
  * and date, so rescheduling is idempotent. A timer does nothing but re-check the case when it fires:

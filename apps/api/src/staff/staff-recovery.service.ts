@@ -1,5 +1,5 @@
 /**
- * A forgotten password, recovered through the tenant escrow (DESIGN.md "Encrypted case store"): the
+ * A forgotten password, recovered through the tenant escrow (docs/architecture.md "Encryption model"): the
  * user's private key is locked under the password they lost, so it cannot be saved. Instead the
  * monitoring officer, with the council's recovery passphrase, unlocks the escrow key (a grantee of
  * every case scope), and every scope the user held is granted afresh to a new key pair under a

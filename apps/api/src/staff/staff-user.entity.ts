@@ -3,7 +3,8 @@ import type { StaffRole } from '@nolan/domain';
 
 /**
  * A member of the council's staff with an account: handlers, the monitoring officer, administrators.
- * The private key is only ever stored locked under the user's password (DESIGN.md "Encrypted case store").
+ * The private key is only ever stored locked under the user's password (docs/architecture.md "Encryption
+ * model").
  */
 @Entity({ name: 'staff_users' })
 @Index(['tenantId'])

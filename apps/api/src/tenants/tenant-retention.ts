@@ -1,7 +1,7 @@
 /**
  * The tenant's retention schedule, read inside the caller's tenant transaction by the retention sweep
  * and the admin pages, so the period that destroys a case is the one the administrator saw (issue #6;
- * regulatory.md GP-10). Administrators change it through the admin API, which validates it in
+ * docs/regulatory.md GP-10). Administrators change it through the admin API, which validates it in
  * libs/domain first.
  */
 import { Logger } from '@nestjs/common';

@@ -2,7 +2,7 @@ import { Column, Entity, UpdateDateColumn } from 'typeorm';
 
 /**
  * A tenant's own conflict routes and whether its deputy monitoring officer is independent of the
- * monitoring officer (DESIGN.md "Workflows: Routing"; see tenant-routing.ts). No row: the defaults.
+ * monitoring officer (docs/architecture.md "Routing"; see tenant-routing.ts). No row: the defaults.
  */
 @Entity({ name: 'tenant_routing_settings' })
 export class TenantRoutingSettingsEntity {

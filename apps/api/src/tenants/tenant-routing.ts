@@ -1,7 +1,7 @@
 /**
  * The tenant's routing settings, read inside the caller's tenant transaction wherever routeCase runs
  * (intake, CaseAccessService), so every routing decision uses the council's own conflict routes and its
- * answer on the deputy's independence (DESIGN.md "Workflows: Routing"; regulatory.md §3). Administrators
+ * answer on the deputy's independence (docs/architecture.md "Routing"; docs/regulatory.md §3). Administrators
  * change them through the admin API (apps/api/src/admin), which validates them in libs/domain first.
  *
  * Plain functions over the caller's EntityManager rather than a provider, so the modules that route need

@@ -1,5 +1,5 @@
 /**
- * Each tenant's export signing key (issue #7 "Export"; DESIGN.md "Encrypted case store" → "Export"): every
+ * Each tenant's export signing key (issue #7 "Export"; docs/architecture.md "Exports"): every
  * case export is signed with it, and its public key is published at GET /tenants/:slug/signing-key so a
  * recipient can check, with GnuPG or any OpenPGP tool, that an export came from this council's Nolan and
  * was not altered.

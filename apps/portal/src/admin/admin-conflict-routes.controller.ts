@@ -1,5 +1,5 @@
 /**
- * Conflict routes (issue #8 "conflict routes"; regulatory.md §3): where a concern about a statutory
+ * Conflict routes (issue #8 "conflict routes"; docs/regulatory.md §3): where a concern about a statutory
  * officer goes instead of to them. The page shows the routes in force beside the defaults and the
  * preview the API works out with today's staff ("a concern about the monitoring officer reaches …");
  * each route has its own form, and the council's answer on the deputy's independence and "restore the

@@ -1,9 +1,9 @@
 /**
- * Retention (issue #8 "retention"; DESIGN.md "Retention"): how long a closed case is kept, by category
- * and outcome, and, per category, a page to change the council's periods or restore the defaults. The
- * API keeps the council's overrides and replaces the whole set on each change (PUT /admin/retention), so
- * the other categories' overrides are sent back unchanged (retention-form.ts); a period is a whole number
- * of years from 1 to 100, optionally to the end of that calendar year.
+ * Retention (issue #8 "retention"; docs/architecture.md "Retention and crypto-shredding"): how long a closed
+ * case is kept, by category and outcome, and, per category, a page to change the council's periods or restore
+ * the defaults. The API keeps the council's overrides and replaces the whole set on each change (PUT
+ * /admin/retention), so the other categories' overrides are sent back unchanged (retention-form.ts); a period
+ * is a whole number of years from 1 to 100, optionally to the end of that calendar year.
  */
 import {
   Body,

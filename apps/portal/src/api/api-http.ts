@@ -1,6 +1,6 @@
 /**
- * The portal's one way of talking to the API (CONVENTIONS: the portal never imports API code; it is a
- * client of the public HTTP surface like any council's own tool). Typed per call site by the reporter
+ * The portal's one way of talking to the API (docs/conventions.md §8: the portal never imports API code; it
+ * is a client of the public HTTP surface like any council's own tool). Typed per call site by the reporter
  * and staff clients built on it; every API error arrives as an ApiProblem carrying the API's own
  * messages, which forms show in a GOV.UK error summary.
  */
@@ -125,5 +125,9 @@ async function problemFrom(response: Response): Promise<ApiProblem> {
   }
   if (!messages.length) messages = [`The service answered ${response.status}.`];
   const retryAfter = Number(response.headers.get('retry-after'));
-  return new ApiProblem(response.status, messages, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined);
+  return new ApiProblem(
+    response.status,
+    messages,
+    Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
+  );
 }

@@ -1,87 +1,40 @@
 /**
- * The reporter's side of the API, typed for the portal (CONVENTIONS §8: one client class per API):
+ * The reporter's side of the API, typed for the portal (docs/conventions.md §8: one client class per API):
  * the council's form, the proof of work (an ALTCHA challenge, or a wait ticket without JavaScript),
- * sending a report, receipt sign-in and the follow-up calls. The types mirror the API's OpenAPI
- * document (/api/docs, tag "reporter"); the portal never imports API code, only this HTTP surface.
+ * sending a report, receipt sign-in and the follow-up calls. The shapes come from @nolan/contract, which
+ * the API's own responses are typed with (docs/architecture.md "The contract"); the portal never imports
+ * API code, only this HTTP surface.
  */
 import { Injectable } from '@nestjs/common';
+import type {
+  AltchaChallenge,
+  HumanCheckPurpose,
+  HumanProof,
+  IntakeForm,
+  MessageSent,
+  ReporterCase,
+  ReporterSignIn,
+  Submission,
+  SubmittedReport,
+  WaitTicket,
+} from '@nolan/contract';
 import { type ApiBinary, ApiHttp } from './api-http';
 
-export interface FormQuestion {
-  readonly id: string;
-  readonly label: string;
-  readonly hint?: string;
-  readonly type: 'text' | 'textarea' | 'choice';
-  readonly required: boolean;
-  readonly maxLength?: number;
-  readonly options?: readonly { value: string; label: string }[];
-  /** Asked only for these categories; every category when absent. */
-  readonly categories?: readonly string[];
-}
-
-export interface IntakeForm {
-  readonly tenant: { slug: string; name: string };
-  readonly anonymity: string;
-  readonly categories: readonly { id: string; title: string; description: string }[];
-  readonly questions: readonly FormQuestion[];
-  readonly involves: {
-    readonly label: string;
-    readonly hint: string;
-    readonly options: readonly { value: string; label: string; holders: readonly string[] }[];
-  };
-  readonly identity: { statement: string; fields: readonly FormQuestion[] };
-  readonly attachments: {
-    readonly maxFileBytes: number;
-    readonly maxFiles: number;
-    readonly maxTotalBytes: number;
-    readonly acceptedTypes: readonly { mediaType: string; extensions: readonly string[]; label: string }[];
-  };
-}
-
-export type HumanCheckPurpose = 'submission' | 'reporter-session';
-
-/** The ALTCHA challenge, passed to the widget untouched. */
-export type AltchaChallenge = Record<string, unknown>;
-
-export interface WaitTicket {
-  readonly waitTicket: string;
-  readonly waitSeconds: number;
-}
-
-/** Exactly one of the two: a solved proof of work (JavaScript) or a wait ticket (no JavaScript). */
-export type HumanProof = { altcha: string } | { waitTicket: string };
-
-export interface Submission {
-  readonly category: string;
-  readonly answers: Readonly<Record<string, string>>;
-  readonly involves: readonly string[];
-  readonly identity: Readonly<Record<string, string>> | null;
-}
+export type {
+  AltchaChallenge,
+  FormQuestion,
+  HumanCheckPurpose,
+  HumanProof,
+  IntakeForm,
+  ReporterCase,
+  Submission,
+  WaitTicket,
+} from '@nolan/contract';
 
 /** A file as the browser sent it, forwarded to the API as is (the API sniffs and strips it). */
 export interface UploadedEvidence {
   readonly name: string;
   readonly bytes: Buffer;
-}
-
-export interface ReporterCase {
-  readonly reference: string;
-  readonly status: string;
-  /** What a closed case came to (libs/domain CASE_OUTCOMES); null while it is open. */
-  readonly outcome?: string | null;
-  readonly category: string;
-  readonly categoryTitle: string;
-  readonly receivedOn: string;
-  readonly report: { answers?: Record<string, string>; involves?: string[] } | null;
-  readonly attachments: readonly { id: string; name: string; mediaType: string; size: number }[];
-  readonly messages: readonly {
-    id: string;
-    from: 'you' | 'handler';
-    sentOn: string;
-    text: string;
-    attachments: readonly string[];
-  }[];
-  readonly feedback?: readonly Record<string, unknown>[];
 }
 
 @Injectable()
@@ -110,18 +63,14 @@ export class ReporterApi {
     submission: Submission,
     proof: HumanProof,
     files: readonly UploadedEvidence[],
-  ): Promise<{ reference: string; receipt: string }> {
+  ): Promise<SubmittedReport> {
     const path = `/tenants/${encodeURIComponent(slug)}/reports`;
     const body = { ...submission, ...proof };
     if (!files.length) return this.http.post(path, { json: body });
     return this.http.post(path, { form: multipart('submission', body, files) });
   }
 
-  signIn(
-    slug: string,
-    receipt: string,
-    proof: HumanProof,
-  ): Promise<{ token: string; expiresInSeconds: number }> {
+  signIn(slug: string, receipt: string, proof: HumanProof): Promise<ReporterSignIn> {
     return this.http.post(`/tenants/${encodeURIComponent(slug)}/reporter-sessions`, {
       json: { receipt, ...proof },
     });
@@ -131,7 +80,7 @@ export class ReporterApi {
     return this.http.get<ReporterCase>('/reporter/case', { token });
   }
 
-  sendMessage(token: string, text: string, files: readonly UploadedEvidence[]): Promise<unknown> {
+  sendMessage(token: string, text: string, files: readonly UploadedEvidence[]): Promise<MessageSent> {
     if (!files.length) return this.http.post('/reporter/case/messages', { token, json: { text } });
     return this.http.post('/reporter/case/messages', { token, form: multipart('message', { text }, files) });
   }

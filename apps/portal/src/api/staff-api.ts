@@ -1,68 +1,48 @@
 /**
- * The staff side of the API, typed for the portal's pages (CONVENTIONS §8: one client class per API,
- * built on ApiHttp). The shapes mirror the API's responses as documented at /api/docs; the portal
- * never imports API code, so they are written out here and kept to the fields the pages use.
+ * The staff side of the API, typed for the portal's pages (docs/conventions.md §8: one client class per API,
+ * built on ApiHttp). The shapes come from @nolan/contract, which the API's responses are typed with
+ * (docs/architecture.md "The contract"); the case view and timeline below are the portal's own until
+ * the contract carries them too. The portal never imports API code.
  */
 import { Injectable } from '@nestjs/common';
+import type {
+  CaseLinks,
+  CaseList,
+  CaseListItem,
+  CaseListQuery,
+  IdentityRequestState,
+  IdentityRequestView,
+  IntakeForm,
+  JobRetried,
+  Me,
+  MessageSent,
+  NewCaseLink,
+  OpenPgpKeyRegistered,
+  QueueOverview,
+  Recused,
+  RevealedIdentity,
+  SettingsChangePage,
+  StaffSignIn,
+  StaffSignInRequest,
+  TotpEnrolment,
+  TransitionRequest,
+} from '@nolan/contract';
 import { ApiHttp, type ApiBinary } from './api-http';
 
-export type SessionScope = 'full' | 'totp_enrolment';
+export type {
+  CaseLinkView as CaseLink,
+  CaseList,
+  CaseListQuery,
+  IdentityRequestView as IdentityRequest,
+  Me,
+  QueueOverview,
+  SessionScope,
+  SettingsChange,
+  StaffSignIn as SignedIn,
+} from '@nolan/contract';
 
-export interface SignedIn {
-  token: string;
-  scope: SessionScope;
-  expiresInSeconds: number;
-  user: { id: string; name: string; email: string; roles: string[] };
-}
-
-export interface Me {
-  id: string;
-  name: string;
-  email: string;
-  roles: string[];
-  totpEnrolled: boolean;
-  externalKeyFingerprint: string | null;
-  sessionScope: SessionScope;
-}
-
-export interface CouncilForm {
-  tenant: { slug: string; name: string };
-  categories: { id: string; title: string; description: string }[];
-  questions: { id: string; label?: string; [field: string]: unknown }[];
-}
-
-export interface CaseSummary {
-  reference: string;
-  category: string;
-  categoryTitle: string;
-  status: string;
-  outcome: string | null;
-  receivedOn: string;
-  acknowledgementDue: string;
-  acknowledgedOn: string | null;
-  feedbackDue: string;
-  closedOn: string | null;
-  assigneeId?: string | null;
-  assignedOn?: string | null;
-  ownershipConfirmedOn?: string | null;
-  legalHold?: boolean;
-  feedbackGivenOn?: string | null;
-}
-
-export interface CaseList {
-  items: CaseSummary[];
-  total: number;
-  limit: number;
-  offset: number;
-}
-
-export interface CaseListQuery {
-  status?: string;
-  category?: string;
-  q?: string;
-  limit?: number;
-  offset?: number;
-}
+/** A case as the list shows it (the case view below adds its content). */
+export type CaseSummary = CaseListItem;
 
 export interface AllowedTransition {
   to: string;
@@ -85,24 +65,13 @@ export interface CaseAttachment {
   size: number;
 }
 
-export interface CaseDetail extends CaseSummary {
+export interface CaseDetail extends CaseListItem {
   channel: string;
   routing: unknown;
   allowedTransitions: AllowedTransition[];
   report: { category?: string; answers?: Record<string, unknown>; involves?: string[] } | null;
   attachments: CaseAttachment[];
   messages: CaseMessage[];
-}
-
-export interface IdentityRequest {
-  id: string;
-  requesterId: string;
-  status: 'pending' | 'approved' | 'refused';
-  requestedOn: string;
-  decidedBy: string | null;
-  decidedOn: string | null;
-  reason: string | null;
-  decisionReason: string | null;
 }
 
 export interface TimelineEvent {
@@ -123,47 +92,16 @@ export interface Timeline {
   events: TimelineEvent[];
 }
 
-export interface QueueOverview {
-  queues: {
-    name: string;
-    counts: Record<string, number>;
-    failed: {
-      id: string;
-      name: string;
-      attemptsMade: number;
-      failedReason: string | null;
-      finishedOn: string | null;
-    }[];
-  }[];
-}
-
-export interface SettingsChange {
-  at: string;
-  by: string;
-  setting: string;
-  summary: string;
-  userId: string | null;
-  givesAccessToConcerns: boolean;
-}
-
-export interface CaseLink {
-  id: string;
-  kind: string;
-  reference: string;
-  note: string | null;
-  linkedOn: string;
-}
-
 @Injectable()
 export class StaffApi {
   constructor(private readonly http: ApiHttp) {}
 
-  signIn(council: string, input: { email: string; password: string; totp?: string }): Promise<SignedIn> {
+  signIn(council: string, input: StaffSignInRequest): Promise<StaffSignIn> {
     return this.http.post(`/tenants/${encodeURIComponent(council)}/sessions`, { json: input });
   }
 
   /** The council's public intake form: used to check a council exists, and for role holders' names. */
-  councilForm(council: string): Promise<CouncilForm> {
+  councilForm(council: string): Promise<IntakeForm> {
     return this.http.get(`/tenants/${encodeURIComponent(council)}/form`);
   }
 
@@ -175,7 +113,7 @@ export class StaffApi {
     return this.http.get('/me', { token });
   }
 
-  startTotp(token: string): Promise<{ secret: string; otpauthUrl: string }> {
+  startTotp(token: string): Promise<TotpEnrolment> {
     return this.http.post('/me/totp', { token });
   }
 
@@ -199,11 +137,11 @@ export class StaffApi {
     return this.http.get(`/cases/${ref(reference)}/timeline`, { token });
   }
 
-  transition(token: string, reference: string, command: Record<string, unknown>): Promise<CaseSummary> {
+  transition(token: string, reference: string, command: TransitionRequest): Promise<CaseListItem> {
     return this.http.post(`/cases/${ref(reference)}/transitions`, { token, json: command });
   }
 
-  sendMessage(token: string, reference: string, text: string): Promise<{ sent: boolean }> {
+  sendMessage(token: string, reference: string, text: string): Promise<MessageSent> {
     return this.http.post(`/cases/${ref(reference)}/messages`, { token, json: { text } });
   }
 
@@ -223,15 +161,15 @@ export class StaffApi {
     return this.http.binary('GET', `/cases/${ref(reference)}/files/${encodeURIComponent(fileId)}`, { token });
   }
 
-  recuse(token: string, reference: string, reason: string): Promise<{ recused: boolean }> {
+  recuse(token: string, reference: string, reason: string): Promise<Recused> {
     return this.http.post(`/cases/${ref(reference)}/recusal`, { token, json: { reason } });
   }
 
-  requestIdentity(token: string, reference: string, reason: string): Promise<{ id: string; status: string }> {
+  requestIdentity(token: string, reference: string, reason: string): Promise<IdentityRequestState> {
     return this.http.post(`/cases/${ref(reference)}/identity-requests`, { token, json: { reason } });
   }
 
-  identityRequests(token: string, reference: string): Promise<IdentityRequest[]> {
+  identityRequests(token: string, reference: string): Promise<IdentityRequestView[]> {
     return this.http.get(`/cases/${ref(reference)}/identity-requests`, { token });
   }
 
@@ -241,17 +179,14 @@ export class StaffApi {
     requestId: string,
     approve: boolean,
     reason: string,
-  ): Promise<{ id: string; status: string }> {
+  ): Promise<IdentityRequestState> {
     return this.http.post(
       `/cases/${ref(reference)}/identity-requests/${encodeURIComponent(requestId)}/decision`,
       { token, json: { approve, reason } },
     );
   }
 
-  revealIdentity(
-    token: string,
-    reference: string,
-  ): Promise<{ anonymous: boolean; identity: Record<string, string> | null }> {
+  revealIdentity(token: string, reference: string): Promise<RevealedIdentity> {
     return this.http.get(`/cases/${ref(reference)}/identity`, { token });
   }
 
@@ -259,11 +194,11 @@ export class StaffApi {
     return this.http.post(`/cases/${ref(reference)}/ownership`, { token });
   }
 
-  links(token: string, reference: string): Promise<{ items: CaseLink[] }> {
+  links(token: string, reference: string): Promise<CaseLinks> {
     return this.http.get(`/cases/${ref(reference)}/links`, { token });
   }
 
-  link(token: string, reference: string, link: { reference: string; kind: string; note: string }): Promise<unknown> {
+  link(token: string, reference: string, link: NewCaseLink): Promise<unknown> {
     return this.http.post(`/cases/${ref(reference)}/links`, { token, json: link });
   }
 
@@ -286,12 +221,12 @@ export class StaffApi {
     return this.http.binary('POST', `/cases/${ref(reference)}/exports`, { token });
   }
 
-  registerKey(token: string, armoredPublicKey: string): Promise<{ fingerprint: string }> {
+  registerKey(token: string, armoredPublicKey: string): Promise<OpenPgpKeyRegistered> {
     return this.http.put('/me/openpgp-key', { token, json: { armoredPublicKey } });
   }
 
   /** What administrators changed, newest first (oversight roles only). */
-  settingsChanges(token: string, limit = 10): Promise<{ items: SettingsChange[]; total: number }> {
+  settingsChanges(token: string, limit = 10): Promise<SettingsChangePage> {
     return this.http.get(`/oversight/changes?limit=${limit}`, { token });
   }
 
@@ -299,7 +234,7 @@ export class StaffApi {
     return this.http.get('/admin/queues', { token });
   }
 
-  retryJob(token: string, queue: string, jobId: string): Promise<{ id: string; retried: boolean }> {
+  retryJob(token: string, queue: string, jobId: string): Promise<JobRetried> {
     return this.http.post(
       `/admin/queues/${encodeURIComponent(queue)}/jobs/${encodeURIComponent(jobId)}/retry`,
       { token },

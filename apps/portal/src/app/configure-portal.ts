@@ -23,7 +23,7 @@ function portalDir(name: 'views' | 'public'): string {
 }
 
 /**
- * Server-rendered GOV.UK pages (CONVENTIONS §8): Nunjucks with govuk-frontend's own macros, its CSS,
+ * Server-rendered GOV.UK pages (docs/conventions.md §8): Nunjucks with govuk-frontend's own macros, its CSS,
  * JS and assets served from this origin (no third-party requests), a strict CSP with a per-request
  * nonce, no referrer, no caching, no cookies before sign-in, and CSRF tokens on signed-in forms.
  */

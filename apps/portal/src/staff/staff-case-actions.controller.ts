@@ -15,6 +15,7 @@ import {
   OTHER_PROCEDURE_LABELS,
   OTHER_PROCEDURES,
 } from '@nolan/domain';
+import type { TransitionRequest } from '@nolan/contract';
 import type { Response } from 'express';
 import { ApiProblem } from '../api/api-http';
 import { type CaseDetail, StaffApi, type Timeline } from '../api/staff-api';
@@ -113,7 +114,7 @@ export class StaffCaseActionsController {
     );
     const built = buildCommand(to, body, page.allegations);
     let errors: FormErrors | undefined = built.errors;
-    if (!errors) {
+    if (!errors && built.command) {
       try {
         await this.api.transition(staff.token, reference, built.command);
         // A banner that says what happened: "The assessment has started", not "the case has moved on".
@@ -523,7 +524,7 @@ export function buildCommand(
   to: string,
   form: Form,
   allegations: readonly string[],
-): { command: Record<string, unknown>; errors?: FormErrors } {
+): { command?: TransitionRequest; errors?: FormErrors } {
   switch (to) {
     case 'acknowledged': {
       const firstResponse = {
@@ -577,7 +578,7 @@ export function buildCommand(
       };
     case 'closed': {
       const outcome = text(form, 'outcome');
-      const command: Record<string, unknown> = { to, outcome, reason: text(form, 'reason') };
+      const command: TransitionRequest & { to: 'closed' } = { to, outcome, reason: text(form, 'reason') };
       if (outcome === 'referred_externally')
         command.referral = {
           body: text(form, 'referralBody'),
@@ -588,7 +589,7 @@ export function buildCommand(
           procedure: text(form, 'procedure'),
           ...(text(form, 'procedureDetails') ? { details: text(form, 'procedureDetails') } : {}),
         };
-      const recommendations = [];
+      const recommendations: { action: string; owner: string }[] = [];
       for (let i = 1; i <= RECOMMENDATION_ROWS; i++) {
         const action = text(form, `recommendation-${i}-action`);
         const owner = text(form, `recommendation-${i}-owner`);
@@ -600,7 +601,10 @@ export function buildCommand(
     }
     case 'reopened':
       return { command: { to, reason: text(form, 'reason') } };
-    default:
+    case 'assessment':
       return { command: { to } };
+    default:
+      // Unreachable from the pages (transitionPage answers 404 for a stage it does not know).
+      return { errors: formErrors([{ id: 'to', text: 'There is no such step for a case.' }]) };
   }
 }

@@ -1,4 +1,4 @@
-// Exports (DESIGN.md "Encrypted case store" → "Export"): a signed, encrypted, armored OpenPGP message. The
+// Exports (docs/architecture.md "Exports"): a signed, encrypted, armored OpenPGP message. The
 // GnuPG side of the same promise is in gnupg-interop.spec.ts.
 import { generateKey, readMessage } from 'openpgp';
 import { cheapUnlockedKey, expectCryptoError } from '../testing/crypto-test-support';

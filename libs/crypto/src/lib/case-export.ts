@@ -2,7 +2,7 @@
 // encrypted to the recipient's key and signed by the tenant — that any OpenPGP tool, GnuPG 2.2 included,
 // decrypts and verifies. verifyAndDecryptExport is the same check done with this library (for tests and
 // for tooling that re-imports an export).
-// Implements DESIGN.md "Encrypted case store" → "Export".
+// Implements docs/architecture.md "Exports".
 //
 // The content travels as binary literal data (a string is sent as its UTF-8 bytes), so the recipient gets
 // exactly the bytes exported, with no line-ending rewriting. The cipher follows the recipient key's own

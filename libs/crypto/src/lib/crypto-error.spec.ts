@@ -1,5 +1,5 @@
 // Pins the error vocabulary the API maps to HTTP answers, and proves the messages carry no input and no
-// openpgp text (DESIGN.md "Encrypted case store"; "What users expect": no internals in errors).
+// openpgp text (docs/architecture.md "Encryption model"; docs/conventions.md §3: no internals in errors).
 import { CRYPTO_ERROR_CODES, CryptoError, isCryptoError, orFail } from './crypto-error';
 
 describe('CryptoError', () => {

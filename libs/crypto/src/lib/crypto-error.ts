@@ -2,7 +2,7 @@
 // a wrong passphrase is a 401, a tampered ciphertext is an incident — without ever seeing openpgp's own
 // error text, which can name packet types, key IDs or parser state and would end up in logs and HTTP
 // bodies. Every failure leaving this library is a CryptoError with a fixed, content-free message.
-// Implements DESIGN.md "Encrypted case store" (and "What users expect": no internals in errors).
+// Implements docs/architecture.md "Encryption model" (and docs/conventions.md §3: no internals in errors).
 
 export const CRYPTO_ERROR_CODES = [
   'WRONG_PASSPHRASE',

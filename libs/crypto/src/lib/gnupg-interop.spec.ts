@@ -1,5 +1,5 @@
-// The promise that GnuPG 2.2 reads what we write (DESIGN.md "Encrypted case store" → "Staff keys" and
-// "Export"; STACK.md "OpenPGP choices that GnuPG 2.2 reads"), checked against the real /usr/bin/gpg in a
+// The promise that GnuPG 2.2 reads what we write (docs/architecture.md "Staff keys" and
+// "Exports"; docs/architecture.md "OpenPGP profile"), checked against the real /usr/bin/gpg in a
 // throwaway GNUPGHOME: exports decrypt and verify in gpg, our keys import into gpg, and what gpg encrypts
 // to our keys we read. Skipped, saying so, only where /usr/bin/gpg is not installed.
 import { spawnSync } from 'node:child_process';

@@ -1,4 +1,4 @@
-// Grants (DESIGN.md "Encrypted case store" → "Case keys"): a scope key encrypted to each grantee; granting
+// Grants (docs/architecture.md "Case scope keys and grants"): a scope key encrypted to each grantee; granting
 // re-encrypts the same key to a newcomer; revoking deletes a grant, after which the former grantee's own
 // key opens nothing.
 import { generateKey } from 'openpgp';

@@ -2,7 +2,7 @@
 // to that person's public key — a grant. Granting is done by someone who already holds a grant (open it,
 // re-encrypt to the newcomer); revoking is deleting the grant row, after which the former grantee has
 // nothing their own key opens. The tenant escrow key is always among the grantees.
-// Implements DESIGN.md "Encrypted case store" → "Case keys" (grants, granting, revoking).
+// Implements docs/architecture.md "Case scope keys and grants" (grants, granting, revoking).
 import { encrypt } from 'openpgp';
 import type { PrivateKey } from 'openpgp';
 import { CryptoError, orFail } from './crypto-error';

@@ -1,5 +1,5 @@
-// Keys cross the library boundary as opaque handles (DESIGN.md "Encrypted case store"): these specs pin
-// how they are read, what they expose and what they refuse.
+// Keys cross the library boundary as opaque handles (docs/architecture.md "Encryption model"): these specs
+// pin how they are read, what they expose and what they refuse.
 import { encryptKey, readKey, readPrivateKey, revokeKey } from 'openpgp';
 import type * as OpenPGP from 'openpgp';
 import { expectCryptoError } from '../testing/crypto-test-support';

@@ -1,5 +1,5 @@
 // Why this exists: parsing an OpenPGP key costs more than using it, and a parsed openpgp object must not
-// leak into the API app (only libs/crypto may depend on openpgp, see CONVENTIONS.md §1). So keys cross
+// leak into the API app (only libs/crypto may depend on openpgp, see docs/conventions.md §1). So keys cross
 // the library boundary as opaque handles: a PublicKeyHandle for anyone we encrypt to or verify, an
 // UnlockedKey for a private key that has been decrypted (a staff key at login, the reporter's key under
 // their receipt, a scope key taken out of a grant). The parsed object lives in an ECMAScript private
@@ -10,7 +10,8 @@
 // case's scopes, its grantees) are parsed again and again. Keys this library generates are remembered
 // from birth, so the intake path never parses what it has just made. Public keys only: no private key is
 // kept beyond the handle its caller holds.
-// Implements DESIGN.md "Encrypted case store" (staff keys kept unlocked only in a server-side session).
+// Implements docs/architecture.md "Encryption model" (staff keys kept unlocked only in a server-side
+// session).
 import { createHash } from 'node:crypto';
 import { readKey, readPrivateKey } from 'openpgp';
 import type { PrivateKey, PublicKey } from 'openpgp';

@@ -1,7 +1,8 @@
 // Why this exists: one place for every openpgp setting this library relies on, so that no call site can
-// drift into something GnuPG 2.2 cannot read (see STACK.md "OpenPGP choices that GnuPG 2.2 reads"), and
+// drift into something GnuPG 2.2 cannot read (see docs/architecture.md "OpenPGP profile"), and
 // for the few low-level helpers (key generation, message parsing) every other file shares.
-// Implements DESIGN.md "Encrypted case store" (v4 Curve25519 keys; exports readable by any OpenPGP tool).
+// Implements docs/architecture.md "Encryption model" (v4 Curve25519 keys; exports readable by any OpenPGP
+// tool).
 //
 // Decisions recorded here:
 // - Settings are passed per call rather than written into openpgp's global `config`, so nothing else

@@ -3,7 +3,8 @@
 // reports all failures as free text; here they become three codes decided by structure, not by parsing
 // that text: no encrypted-session-key packet for us → NOT_A_RECIPIENT; ours but it does not decrypt or
 // verify → TAMPERED; not a public-key message at all → INVALID_MESSAGE.
-// Implements DESIGN.md "Encrypted case store" (a revoked grantee reads nothing; tampering is detected).
+// Implements docs/architecture.md "Encryption model" (a revoked grantee reads nothing; tampering is
+// detected).
 import { decrypt } from 'openpgp';
 import type { Message, PrivateKey, PublicKey } from 'openpgp';
 import { CryptoError } from './crypto-error';

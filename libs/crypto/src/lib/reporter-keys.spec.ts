@@ -1,5 +1,6 @@
-// The reporter's key under their receipt, and the receipt lookup key (DESIGN.md "Encrypted case store" →
-// "Reporter"). The derivations are pinned: changing either would strand every stored reporter.
+// The reporter's key under their receipt, and the receipt lookup key (docs/architecture.md
+// "The reporter's receipt and pepper"). The derivations are pinned: changing either would strand every stored
+// reporter.
 import { createHmac, hkdfSync } from 'node:crypto';
 import fc from 'fast-check';
 import { decrypt, readMessage } from 'openpgp';

@@ -1,6 +1,6 @@
 // Why this exists: a reporter has no account, only the receipt shown once at submission. Their key pair's
 // private half is locked under that receipt, and their record is found by a keyed hash of it.
-// Implements DESIGN.md "Encrypted case store" → "Reporter".
+// Implements docs/architecture.md "The reporter's receipt and pepper".
 //
 // Decisions recorded here:
 // - The receipt is a 7-word passphrase from the EFF long list (~90 bits), so it needs no stretching: the

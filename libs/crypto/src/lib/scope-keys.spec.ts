@@ -1,4 +1,4 @@
-// Case scope keys and the content encrypted to them (DESIGN.md "Encrypted case store" → "Case keys"):
+// Case scope keys and the content encrypted to them (docs/architecture.md "Case scope keys and grants"):
 // round trips, what the ciphertext is made of, and that anything altered or not ours is refused without
 // ever yielding plaintext.
 import fc from 'fast-check';

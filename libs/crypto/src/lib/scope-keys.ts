@@ -1,7 +1,7 @@
 // Why this exists: a case's content is split by who may read it, one key pair per scope. Content is
 // encrypted to the scope's public key, so the reporter, a worker or any handler can add to a case without
 // holding a private key; reading needs the scope private key, which exists only inside grants.
-// Implements DESIGN.md "Encrypted case store" → "Case keys".
+// Implements docs/architecture.md "Case scope keys and grants".
 import { encrypt } from 'openpgp';
 import { orFail } from './crypto-error';
 import {

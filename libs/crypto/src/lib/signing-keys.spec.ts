@@ -1,4 +1,4 @@
-// The tenant signing key (DESIGN.md "Encrypted case store" → "Export"): sign-only, usable as an export
+// The tenant signing key (docs/architecture.md "Exports"): sign-only, usable as an export
 // signer, and refused as an encryption target. Its GnuPG side is in gnupg-interop.spec.ts.
 import { readKey } from 'openpgp';
 import { cheapUnlockedKey, expectCryptoError } from '../testing/crypto-test-support';

@@ -1,7 +1,7 @@
 // Why this exists: a case export must say who made it. Each tenant has its own OpenPGP signing key, and
 // everything it exports is signed with it, so a recipient (or a court, an auditor, an ombudsman) can check
 // with any OpenPGP tool that an export came from this council's Nolan and was not altered on the way.
-// Implements DESIGN.md "Encrypted case store" → "Export" ("signed by the tenant").
+// Implements docs/architecture.md "Exports" ("signed by the tenant").
 //
 // The key is sign-only: an EdDSA (legacy Ed25519) primary key and no encryption subkey, so nobody can
 // mistake the published key for somewhere to send confidential material that no person would ever read.

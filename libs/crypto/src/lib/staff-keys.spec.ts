@@ -1,4 +1,4 @@
-// Staff and escrow keys (DESIGN.md "Encrypted case store" → "Staff keys"). Each Argon2 unlock costs about
+// Staff and escrow keys (docs/architecture.md "Staff keys"). Each Argon2 unlock costs about
 // 0.2 s per key packet, so one key pair is generated for the whole file.
 import { readKey, readPrivateKey } from 'openpgp';
 import { expectCryptoError } from '../testing/crypto-test-support';

@@ -1,6 +1,6 @@
 // Why this exists: each handler (and the tenant's escrow identity) has a long-lived OpenPGP key pair whose
 // private half is stored only encrypted under the person's passphrase, and is unlocked at login.
-// Implements DESIGN.md "Encrypted case store" → "Staff keys" (and the tenant escrow key).
+// Implements docs/architecture.md "Staff keys" (and the tenant escrow key).
 //
 // S2K: Argon2id (RFC 9580 §3.7.1.4), t=3, p=4, m=64 MiB, on a v4 key. openpgp 6.3.2 supports this for v4
 // keys only with AEAD key protection (S2K usage 253, AES-256-OCB), which KEY_PROTECTION_CONFIG turns on for

@@ -2,7 +2,7 @@
 // asserting that a failure is the expected CryptoError and carries nothing of openpgp, building cheap
 // stand-in keys where the Argon2 cost of a real staff key would only slow the suite, and finding the
 // packets of a binary OpenPGP message so a test can alter exactly the encrypted-data packet.
-// Supports the specs for DESIGN.md "Encrypted case store".
+// Supports the specs for docs/architecture.md "Encryption model".
 import { CryptoError } from '../lib/crypto-error';
 import type { CryptoErrorCode } from '../lib/crypto-error';
 import { UnlockedKey } from '../lib/key-handles';

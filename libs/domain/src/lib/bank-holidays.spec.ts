@@ -1,5 +1,5 @@
 // Bank holidays are computed, not fetched, so these pin the computation against the published gov.uk
-// lists (DESIGN.md "Workflows: SLA timers": UK bank holidays), including each one-off change.
+// lists (docs/architecture.md "SLA timers": UK bank holidays), including each one-off change.
 import fc from 'fast-check';
 import { easterSunday, englandAndWalesBankHolidays, isBankHoliday } from './bank-holidays';
 import { isWeekend } from './local-date';

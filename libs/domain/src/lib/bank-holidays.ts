@@ -1,8 +1,8 @@
 // Bank holidays in England and Wales, computed rather than fetched, so working-day deadlines need no
-// network and no yearly data update (DESIGN.md "Workflows: SLA timers": "UK bank holidays"; regulatory.md
-// "Day counts"). The regular pattern comes from the Banking and Financial Dealings Act 1971 and royal
-// proclamations; one-off changes are listed by hand below and must be added when a new one is proclaimed
-// (until then a tenant can add the day as a closure day in its SLA policy).
+// network and no yearly data update (docs/architecture.md "SLA timers": "UK bank holidays";
+// docs/regulatory.md "Day counts"). The regular pattern comes from the Banking and Financial Dealings Act
+// 1971 and royal proclamations; one-off changes are listed by hand below and must be added when a new one is
+// proclaimed (until then a tenant can add the day as a closure day in its SLA policy).
 
 import {
   addCalendarDays,

@@ -1,6 +1,6 @@
-// Pins the list of categories and their default routes (CONVENTIONS.md §7, "Pin deliberate lists"): a new
-// category must be given a route, a clock and principles before this passes, and a changed route is a
-// deliberate, reviewed change to who reads reports (DESIGN.md "Workflows: Routing").
+// Pins the list of categories and their default routes (docs/conventions.md §7, "Pin deliberate lists"): a
+// new category must be given a route, a clock and principles before this passes, and a changed route is a
+// deliberate, reviewed change to who reads reports (docs/architecture.md "Routing").
 import {
   CATEGORIES,
   CATEGORY_IDS,

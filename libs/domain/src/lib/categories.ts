@@ -1,7 +1,7 @@
 // The categories of concern a reporter chooses from, mapped to the officers' code of conduct and the Seven
-// Principles of Public Life, each with its default route. DESIGN.md "Workflows: Routing" (every code
+// Principles of Public Life, each with its default route. docs/architecture.md "Routing" (every code
 // breach goes to the monitoring officer; fraud, bribery and corruption also to the section 151 officer;
-// safeguarding to the safeguarding lead) and reference/regulatory.md §2 and CC-01 to CC-04.
+// safeguarding to the safeguarding lead) and docs/regulatory.md §2 and CC-01 to CC-04.
 //
 // Routes name roles, not people: routing.ts turns them into people and applies the conflict rules.
 // Descriptions are GOV.UK hint text for the intake form, written for a worried member of staff who may
@@ -38,7 +38,7 @@ export const NOLAN_PRINCIPLE_DESCRIPTIONS: Readonly<Record<NolanPrinciple, strin
 });
 
 /**
- * Which SLA clock a category runs. `safeguarding` adds the 1-working-day referral clock (regulatory.md
+ * Which SLA clock a category runs. `safeguarding` adds the 1-working-day referral clock (docs/regulatory.md
  * UK-22), which runs in parallel with the standard acknowledgement and feedback clocks.
  */
 export type SlaClock = 'standard' | 'safeguarding';

@@ -1,5 +1,6 @@
 // The EFF long word list for diceware passphrases: 7,776 words, so each word carries log2(7776) ≈ 12.9
-// bits. Reporter receipts are seven of these words (DESIGN.md "Encrypted case store", Reporter).
+// bits. Reporter receipts are seven of these words (docs/architecture.md "The reporter's receipt and
+// pepper").
 //
 // Word list by the Electronic Frontier Foundation, "EFF’s New Wordlists for Random Passphrases" (2016),
 // https://www.eff.org/deeplinks/2016/07/new-wordlists-random-passphrases, licensed under CC BY 3.0 US

@@ -1,5 +1,5 @@
-// The case state machine (DESIGN.md "Investigation lifecycle"). Example tests pin the sentences people
-// see; a model-based test (fast-check examples/004-stateMachine style) runs random command sequences
+// The case state machine (docs/architecture.md "Investigation lifecycle"). Example tests pin the sentences
+// people see; a model-based test (fast-check examples/004-stateMachine style) runs random command sequences
 // against a small independent model of which moves are legal, for whom, with which data.
 import fc from 'fast-check';
 import {
@@ -583,7 +583,10 @@ describe('case lifecycle', () => {
 
 // ---- Model-based test -------------------------------------------------------------------------------
 
-/** The model: the stage and outcome, and an independent statement of the rules (DESIGN.md, brief). */
+/**
+ * The model: the stage and outcome, and an independent statement of the rules (docs/architecture.md
+ * "Investigation lifecycle").
+ */
 interface Model {
   status: CaseStatus;
   outcome: CaseOutcome | null;

@@ -1,5 +1,5 @@
-// The case state machine (DESIGN.md "Investigation lifecycle"; regulatory.md §4 stages 1-6 and
-// ISO-01/ISO-07): received → acknowledged → assessment → investigation → decision → closed, with
+// The case state machine (docs/architecture.md "Investigation lifecycle"; docs/regulatory.md §4 stages 1-6
+// and ISO-01/ISO-07): received → acknowledged → assessment → investigation → decision → closed, with
 // assessment able to close directly (no further action, referred externally), withdrawal from any open
 // stage, and closed → reopened → assessment for the monitoring officer.
 //
@@ -102,7 +102,7 @@ export const EXTERNAL_BODY_LABELS: Readonly<Record<ExternalBody, string>> = Obje
 
 /**
  * Procedures other than whistleblowing a concern can be referred to at assessment (GP-01: a personal
- * grievance goes to HR; regulatory.md §4 note 4: the case keeps its register entry and the reporter is
+ * grievance goes to HR; docs/regulatory.md §4: the case keeps its register entry and the reporter is
  * told in writing that it was referred).
  */
 export const OTHER_PROCEDURES = [

@@ -1,4 +1,4 @@
-// Local-date arithmetic underpins every SLA deadline (DESIGN.md "Workflows: SLA timers"): month-end
+// Local-date arithmetic underpins every SLA deadline (docs/architecture.md "SLA timers"): month-end
 // clamping, leap years and the Europe/London date of an instant are where deadlines usually go wrong.
 import fc from 'fast-check';
 import {

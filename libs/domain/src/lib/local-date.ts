@@ -1,4 +1,4 @@
-// Plain calendar dates ('YYYY-MM-DD') for the SLA calendar (DESIGN.md "Workflows: SLA timers").
+// Plain calendar dates ('YYYY-MM-DD') for the SLA calendar (docs/architecture.md "SLA timers").
 // Deadlines are days in England and Wales, not instants: a report received at 23:30 on 30 June BST is
 // received on 30 June, although it is already 1 July in UTC. So SLA arithmetic works on local dates, and
 // the only conversion from an instant goes through the Europe/London time zone (toLondonDate).

@@ -1,6 +1,6 @@
-// Receipts are the reporter's only key back to their case (DESIGN.md "Encrypted case store", Reporter):
-// the word list must be exactly the EFF list, generation unbiased, and normalisation must give the same
-// canonical form however the receipt is typed back, or the reporter is locked out.
+// Receipts are the reporter's only key back to their case (docs/architecture.md "The reporter's receipt and
+// pepper"): the word list must be exactly the EFF list, generation unbiased, and normalisation must give the
+// same canonical form however the receipt is typed back, or the reporter is locked out.
 import fc from 'fast-check';
 import { EFF_LONG_WORDLIST } from './eff-long-wordlist';
 import {

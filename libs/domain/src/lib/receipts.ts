@@ -1,6 +1,6 @@
 // Reporter receipts: seven words from the EFF long word list, about 90.5 bits, the reporter's only way
-// back to their case (DESIGN.md "Encrypted case store", Reporter). The API looks a receipt up by
-// HMAC(pepper, canonical form) and encrypts the reporter's key under it, so the canonical form must be
+// back to their case (docs/architecture.md "The reporter's receipt and pepper"). The API looks a receipt up
+// by HMAC(pepper, canonical form) and encrypts the reporter's key under it, so the canonical form must be
 // exactly the same however the reporter types the receipt back: any case, any spacing, hyphens or new
 // lines between words. A receipt that does not parse gives no hint about which word was wrong.
 //

@@ -1,9 +1,9 @@
-// How long a closed case is kept before it is destroyed (DESIGN.md "Retention"; regulatory.md GP-10,
-// EU-14). The defaults are the examples the reference gives, to be reviewed locally: proven fraud six
-// years plus the current year; unproven fraud one year plus the current year; code-of-conduct files six
-// years from the final determination. Safeguarding is kept longer (ten years from closure) because
-// allegations about staff may be needed again; that figure is Nolan's default, not the reference's.
-// Tenants override by category and outcome (GP-10's per-tenant schedule), checked by
+// How long a closed case is kept before it is destroyed (docs/architecture.md "Retention and
+// crypto-shredding"; docs/regulatory.md GP-10, EU-14). The defaults are GP-10's examples, to
+// be reviewed locally: proven fraud six years plus the current year; unproven fraud one year plus the current
+// year; code-of-conduct files six years from the final determination. Safeguarding is kept longer (ten years
+// from closure) because allegations about staff may be needed again; that figure is Nolan's default, not
+// GP-10's. Tenants override by category and outcome (GP-10's per-tenant schedule), checked by
 // validateRetentionPolicy before they are saved: never under a year, so a case outlives the employment
 // tribunal limitation (3 months, UK-05) with a buffer, and never beyond a century.
 

@@ -1,5 +1,5 @@
-// Pins the role groups: routing and the lifecycle rely on exactly these memberships (DESIGN.md "Who uses
-// it"), so adding a role must force a decision about which groups it belongs to.
+// Pins the role groups: routing and the lifecycle rely on exactly these memberships (docs/architecture.md
+// "Who uses it"), so adding a role must force a decision about which groups it belongs to.
 import {
   rolesInWords,
   HANDLER_ROLES,

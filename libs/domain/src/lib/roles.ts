@@ -1,6 +1,6 @@
 // Staff roles in a tenant. Routing, conflict rules and the lifecycle speak in roles, never in people, so a
-// council can change who holds a role without touching a route (DESIGN.md "Who uses it", "Workflows:
-// Routing"). Who holds which role is tenant data; this file only names the roles and groups them.
+// council can change who holds a role without touching a route (docs/architecture.md "Who uses it",
+// "Routing"). Who holds which role is tenant data; this file only names the roles and groups them.
 
 /** Every staff role, in a fixed order (used wherever output must be deterministic). */
 export const STAFF_ROLES = [
@@ -57,7 +57,7 @@ export const ROLE_HOLDER_ROLES: readonly StaffRole[] = Object.freeze([
 /**
  * Roles that can oversee a case and decide its outcome: the monitoring officer, the deputy when the
  * monitoring officer is absent or conflicted, and the head of paid service and section 151 officer who
- * take over when the concern is about the monitoring officer (regulatory.md §3 and §4, stage 5).
+ * take over when the concern is about the monitoring officer (docs/regulatory.md §3 and §4, stage 5).
  */
 export const OVERSIGHT_ROLES: readonly StaffRole[] = Object.freeze([
   'monitoring_officer',

@@ -1,4 +1,4 @@
-// Routing decides who can decrypt a report (DESIGN.md "Workflows: Routing"; regulatory.md §3), so an
+// Routing decides who can decrypt a report (docs/architecture.md "Routing"; docs/regulatory.md §3), so an
 // excluded person in the output is a disclosure. Example tests pin each default conflict route; property
 // tests throw random tenants, role holders and involvements at it.
 import fc from 'fast-check';

@@ -1,6 +1,6 @@
 // Who receives a new case: the category's default route, minus everyone the concern involves and everyone
 // who has recused themselves, with the conflict routes taking over when a statutory officer is involved
-// (DESIGN.md "Workflows: Routing"; reference/regulatory.md §3). The API applies this at intake and
+// (docs/architecture.md "Routing"; docs/regulatory.md §3). The API applies this at intake and
 // encrypts the report straight to the people it returns, so a mistake here is a disclosure: the one rule
 // that must always hold is that an excluded person is never returned, in any list.
 //
@@ -31,7 +31,7 @@ export interface ConflictRoute {
 export type ConflictRoutes = Readonly<Partial<Record<StaffRole, ConflictRoute>>>;
 
 /**
- * The defaults from regulatory.md §3, to be edited per tenant to match its constitution:
+ * The defaults from docs/regulatory.md §3, to be edited per tenant to match its constitution:
  * - about the monitoring officer: the head of paid service, with the section 151 officer as alternate;
  *   the deputy only if independent of the monitoring officer, otherwise excluded too;
  * - about the head of paid service: the monitoring officer with the section 151 officer, and the chair
@@ -229,7 +229,7 @@ export function routeCase(input: RoutingInput): RoutingDecision {
 }
 
 /**
- * The statutory officers regulatory.md §3 gives a conflict route. A tenant may change where these
+ * The statutory officers docs/regulatory.md §3 gives a conflict route. A tenant may change where these
  * concerns go, to match its constitution, but not drop the route: without one, a concern about the
  * monitoring officer would fall to the next oversight role, the deputy, whoever the deputy answers to.
  */

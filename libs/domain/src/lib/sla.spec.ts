@@ -1,4 +1,4 @@
-// The SLA calendar (DESIGN.md "Workflows: SLA timers"; regulatory.md EU-06, EU-09, UK-22): the deadlines
+// The SLA calendar (docs/architecture.md "SLA timers"; docs/regulatory.md EU-06, EU-09, UK-22): the deadlines
 // workers remind and escalate on. Known dates first, then properties over any receipt date and policy.
 import fc from 'fast-check';
 import { isBankHoliday } from './bank-holidays';

@@ -1,9 +1,9 @@
 // The SLA calendar: when a case must be acknowledged, when the reporter must have feedback, when the
-// reminders go out, and the 1-working-day safeguarding referral clock (DESIGN.md "Workflows: SLA timers";
-// regulatory.md EU-06, EU-09, UK-22 and §4). Workers schedule reminders and escalations from these dates;
-// this file only computes them, on plain local dates, so a run is the same on any server in any zone.
+// reminders go out, and the 1-working-day safeguarding referral clock (docs/architecture.md "SLA timers";
+// docs/regulatory.md EU-06, EU-09, UK-22 and §4). Workers schedule reminders and escalations from these
+// dates; this file only computes them, on plain local dates, so a run is the same on any server in any zone.
 //
-// Defaults follow the EU Directive, which the regulatory notes recommend for UK use too: 7 calendar days
+// Defaults follow the EU Directive, which docs/regulatory.md recommends for UK use too: 7 calendar days
 // to acknowledge, feedback within 3 months of the acknowledgement, or of the end of the 7-day window if no
 // acknowledgement was sent. A reopened case gets a new feedback clock: 3 months from the reopening, read as
 // EU-09's acknowledgement of what is in effect a fresh follow-up (the earlier feedback answered the case as
@@ -47,12 +47,12 @@ export interface SlaPolicy {
 export const STATUTORY_ACKNOWLEDGEMENT_DAYS = 7;
 
 /**
- * Working days a handler has, from the day a case is assigned to them, to confirm they own it (DESIGN.md
- * "SLA timers": "confirm ownership" when a case is assigned; regulatory.md EU-07, one accountable
- * designated handler). Two: a case assigned the day it arrives, in an ordinary week, then still has its
- * escalation (the next working day) and a reassignment before the 7-calendar-day acknowledgement
- * deadline (EU-06); UK policies give 5 working days for the acknowledgement itself, so more would leave
- * an unowned case nobody acknowledges.
+ * Working days a handler has, from the day a case is assigned to them, to confirm they own it
+ * (docs/architecture.md "SLA timers": "confirm ownership" when a case is assigned; docs/regulatory.md EU-07,
+ * one accountable designated handler). Two: a case assigned the day it arrives, in an ordinary week, then
+ * still has its escalation (the next working day) and a reassignment before the 7-calendar-day
+ * acknowledgement deadline (EU-06); UK policies give 5 working days for the acknowledgement itself, so more
+ * would leave an unowned case nobody acknowledges.
  */
 export const OWNERSHIP_CONFIRMATION_WORKING_DAYS = 2;
 

@@ -1,11 +1,35 @@
 /**
- * What the admin API answers, described for OpenAPI (the portal's admin pages are built on these shapes).
+ * What the admin API answers, described for OpenAPI. Each class implements its shape from @nolan/contract,
+ * which the portal's admin client reads (docs/architecture.md "The contract"), so the two cannot drift.
  * Nothing here comes from a case: administrators never see case content, not even that a case exists.
  */
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type {
+  AcceptedFileType,
+  AdminUser,
+  AdminUserPage as ContractAdminUserPage,
+  AttachmentLimits,
+  ConflictRoute,
+  ConflictRoutesView as ContractConflictRoutesView,
+  CreatedUser,
+  PolicyView as ContractPolicyView,
+  RetentionEntry as ContractRetentionEntry,
+  RetentionOutcomeView as ContractRetentionOutcomeView,
+  RetentionRuleView as ContractRetentionRuleView,
+  RetentionSetting,
+  RoleHolderPerson as ContractRoleHolderPerson,
+  RoleHolders,
+  RoleHoldersEntry as ContractRoleHoldersEntry,
+  RoutingPreviewEntry as ContractRoutingPreviewEntry,
+  SigningKeyView as ContractSigningKeyView,
+  SlaClockEntry as ContractSlaClockEntry,
+  SlaPolicyView as ContractSlaPolicyView,
+  TenantKeys,
+  UpdatedUser,
+} from '@nolan/contract';
 import { STAFF_ROLES } from '@nolan/domain';
 
-export class AdminUserView {
+export class AdminUserView implements AdminUser {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() email!: string;
   @ApiProperty() name!: string;
@@ -18,21 +42,21 @@ export class AdminUserView {
   @ApiProperty({ type: String, format: 'date-time' }) createdAt!: string;
 }
 
-export class AdminUserPage {
+export class AdminUserPage implements ContractAdminUserPage {
   @ApiProperty({ type: [AdminUserView] }) items!: AdminUserView[];
   @ApiProperty() total!: number;
   @ApiProperty() limit!: number;
   @ApiProperty() offset!: number;
 }
 
-export class CreatedUserView {
+export class CreatedUserView implements CreatedUser {
   @ApiProperty({ type: AdminUserView }) user!: AdminUserView;
   @ApiProperty({ description: 'Shown once, never stored readable: hand it over in person or by phone' })
   temporaryPassword!: string;
   @ApiProperty({ type: [String], description: 'What happens next, in sentences' }) notice!: string[];
 }
 
-export class UpdatedUserView {
+export class UpdatedUserView implements UpdatedUser {
   @ApiProperty({ type: AdminUserView }) user!: AdminUserView;
   @ApiProperty({ type: [String], description: 'What the change did and did not do, in sentences' })
   notice!: string[];
@@ -40,13 +64,13 @@ export class UpdatedUserView {
   warnings!: string[];
 }
 
-export class RoleHolderPerson {
+export class RoleHolderPerson implements ContractRoleHolderPerson {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() name!: string;
   @ApiProperty() email!: string;
 }
 
-export class RoleHoldersEntry {
+export class RoleHoldersEntry implements ContractRoleHoldersEntry {
   @ApiProperty({ enum: STAFF_ROLES }) role!: string;
   @ApiProperty() label!: string;
   @ApiProperty({ type: [RoleHolderPerson], description: 'Active holders' }) holders!: RoleHolderPerson[];
@@ -56,22 +80,22 @@ export class RoleHoldersEntry {
   warning!: string | null;
 }
 
-export class RoleHoldersView {
+export class RoleHoldersView implements RoleHolders {
   @ApiProperty({ type: [RoleHoldersEntry] }) roles!: RoleHoldersEntry[];
   @ApiProperty({ type: [String], description: 'Every problem, the empty roles first' }) warnings!: string[];
 }
 
-export class ConflictRouteView {
+export class ConflictRouteView implements ConflictRoute {
   @ApiProperty({ enum: STAFF_ROLES, isArray: true }) leads!: string[];
   @ApiProperty({ enum: STAFF_ROLES, isArray: true }) owners!: string[];
   @ApiProperty({ enum: STAFF_ROLES, isArray: true }) notify!: string[];
   @ApiProperty({ enum: STAFF_ROLES, isArray: true }) excludedWithSubject!: string[];
 }
 
-export class RoutingPreviewEntry {
+export class RoutingPreviewEntry implements ContractRoutingPreviewEntry {
   @ApiProperty({ enum: STAFF_ROLES, description: 'A concern about the holder of this role…' })
   subject!: string;
-  @ApiProperty({ enum: ['routed', 'no_eligible_recipient'] }) kind!: string;
+  @ApiProperty({ enum: ['routed', 'no_eligible_recipient'] }) kind!: 'routed' | 'no_eligible_recipient';
   @ApiPropertyOptional({ type: RoleHolderPerson, description: '…is overseen by' })
   overseer?: RoleHolderPerson & { role: string };
   @ApiPropertyOptional({ description: '…handled by (people and the role they act in)' })
@@ -81,7 +105,7 @@ export class RoutingPreviewEntry {
   @ApiPropertyOptional({ description: 'Why it cannot be routed inside the council' }) reason?: string;
 }
 
-export class ConflictRoutesView {
+export class ConflictRoutesView implements ContractConflictRoutesView {
   @ApiProperty() deputyIndependent!: boolean;
   @ApiProperty({ description: 'False while the council uses the defaults' }) customised!: boolean;
   @ApiProperty({
@@ -107,13 +131,13 @@ export class ConflictRoutesView {
   notice?: string[];
 }
 
-export class SlaClockEntry {
+export class SlaClockEntry implements ContractSlaClockEntry {
   @ApiProperty() category!: string;
   @ApiProperty() title!: string;
   @ApiProperty({ enum: ['standard', 'safeguarding'] }) clock!: string;
 }
 
-export class SlaPolicyView {
+export class SlaPolicyView implements ContractSlaPolicyView {
   @ApiProperty() acknowledgementDays!: number;
   @ApiProperty({ enum: ['calendar', 'working'] }) acknowledgementUnit!: string;
   @ApiProperty() acknowledgementReminderDaysBefore!: number;
@@ -128,7 +152,7 @@ export class SlaPolicyView {
   @ApiProperty({ type: [SlaClockEntry] }) clocks!: SlaClockEntry[];
 }
 
-export class RetentionRuleView {
+export class RetentionRuleView implements ContractRetentionRuleView {
   @ApiProperty({ type: [String] }) outcomes!: string[];
   @ApiProperty({ type: [String] }) outcomeLabels!: string[];
   @ApiProperty() years!: number;
@@ -138,7 +162,7 @@ export class RetentionRuleView {
   @ApiProperty() summary!: string;
 }
 
-export class RetentionOutcomeView {
+export class RetentionOutcomeView implements ContractRetentionOutcomeView {
   @ApiProperty() outcome!: string;
   @ApiProperty() label!: string;
   @ApiProperty() years!: number;
@@ -148,7 +172,7 @@ export class RetentionOutcomeView {
   @ApiProperty() defaultUntilEndOfYear!: boolean;
 }
 
-export class RetentionEntry {
+export class RetentionEntry implements ContractRetentionEntry {
   @ApiProperty() category!: string;
   @ApiProperty() title!: string;
   @ApiProperty({ type: [RetentionRuleView], description: 'Outcomes with the same period, together' })
@@ -157,25 +181,25 @@ export class RetentionEntry {
   outcomes!: RetentionOutcomeView[];
 }
 
-export class RetentionOverrideView {
+export class RetentionOverrideView implements RetentionSetting {
   @ApiProperty() years!: number;
   @ApiProperty() untilEndOfYear!: boolean;
 }
 
-export class AcceptedTypeView {
+export class AcceptedTypeView implements AcceptedFileType {
   @ApiProperty() mediaType!: string;
   @ApiProperty({ type: [String] }) extensions!: string[];
   @ApiProperty() label!: string;
 }
 
-export class AttachmentLimitsView {
+export class AttachmentLimitsView implements AttachmentLimits {
   @ApiProperty() maxFileBytes!: number;
   @ApiProperty() maxFiles!: number;
   @ApiProperty() maxTotalBytes!: number;
   @ApiProperty({ type: [AcceptedTypeView] }) acceptedTypes!: AcceptedTypeView[];
 }
 
-export class SigningKeyView {
+export class SigningKeyView implements ContractSigningKeyView {
   @ApiProperty({ description: 'Lower-case hex OpenPGP v4 fingerprint' }) fingerprint!: string;
   @ApiProperty({ type: String, format: 'date-time' }) createdAt!: string;
   @ApiProperty({ description: 'Where the public key is published' }) publishedAt!: string;
@@ -185,12 +209,12 @@ export class EscrowKeyView {
   @ApiProperty({ description: 'Lower-case hex OpenPGP v4 fingerprint' }) fingerprint!: string;
 }
 
-export class TenantKeysView {
+export class TenantKeysView implements TenantKeys {
   @ApiProperty({ type: SigningKeyView }) signing!: SigningKeyView;
   @ApiProperty({ type: EscrowKeyView }) escrow!: EscrowKeyView;
 }
 
-export class PolicyView {
+export class PolicyView implements ContractPolicyView {
   @ApiProperty({ type: SlaPolicyView }) sla!: SlaPolicyView;
   @ApiProperty({ type: [RetentionEntry] }) retention!: RetentionEntry[];
   @ApiProperty({

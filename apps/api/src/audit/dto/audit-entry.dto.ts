@@ -2,7 +2,9 @@ import { ApiProperty } from '@nestjs/swagger';
 import { AUDIT_ACTOR_TYPES, type AuditActorType } from '../audit-chain';
 import type { AuditEntryEntity } from '../audit-entry.entity';
 
-/** One entry of a case's trail as the monitoring officer reads it. Mapped explicitly (CONVENTIONS §2). */
+/**
+ * One entry of a case's trail as the monitoring officer reads it. Mapped explicitly (docs/conventions.md §2).
+ */
 export class AuditEntryDto {
   @ApiProperty({ format: 'uuid' })
   id!: string;

@@ -1,9 +1,9 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Tenants and staff users, with row-level security on every tenant table (DESIGN.md "Tenancy and
- * access"). The API and workers connect as a login role that is a member of `nolan_app_rw`: not a
- * superuser, not the owner, so the policies bind it. The tenant is set per transaction with
+ * Tenants and staff users, with row-level security on every tenant table (docs/architecture.md
+ * "Row-level security"). The API and workers connect as a login role that is a member of `nolan_app_rw`: not
+ * a superuser, not the owner, so the policies bind it. The tenant is set per transaction with
  * `set_config('nolan.tenant_id', …, true)`; without it a tenant table returns nothing.
  */
 export class Foundation1763900000000 implements MigrationInterface {

@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * The audit trail (DESIGN.md "Tenancy and access"; the chain is explained in apps/api/src/audit/
+ * The audit trail (docs/architecture.md "The audit trail"; the chain is explained in apps/api/src/audit/
  * audit-chain.ts): `audit_entries`, hash-chained per tenant, and `audit_checkpoints`, recorded heads
  * that reveal deletion of the newest entries. Both are tenant tables under the same row-level policy
  * as the foundation's, and append-only twice over: the app role is granted only SELECT and INSERT, and

@@ -2,7 +2,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Sign-in state for staff: when two-factor enrolment was confirmed, when the password last changed,
- * and the user's own OpenPGP public key for exports (DESIGN.md "Export").
+ * and the user's own OpenPGP public key for exports (docs/architecture.md "Exports").
  */
 export class StaffSignIn1763900200000 implements MigrationInterface {
   name = 'StaffSignIn1763900200000';

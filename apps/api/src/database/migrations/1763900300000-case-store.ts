@@ -2,7 +2,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { isolateByTenant } from './tenant-isolation';
 
 /**
- * The encrypted case store (DESIGN.md "Encrypted case store"). What stays readable is the workflow's
+ * The encrypted case store (docs/architecture.md "Encryption model"). What stays readable is the workflow's
  * metadata: reference, category, status, dates and deadlines, outcome. Everything a person wrote lives
  * in case_items as OpenPGP ciphertext to one of the case's scope keys; each scope's private key exists
  * only inside case_grants, encrypted to a grantee. No column records the exact moment of submission:

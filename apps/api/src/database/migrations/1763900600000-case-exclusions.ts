@@ -2,7 +2,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { isolateByTenant } from './tenant-isolation';
 
 /**
- * People a case must never reach again (issue #7; regulatory.md §3 "conflict set"): handlers who
+ * People a case must never reach again (issue #7; docs/regulatory.md §3 "conflict set"): handlers who
  * recused themselves, and people later named as involved. Routing reads this whenever the case is
  * re-routed. The reason is case content and lives encrypted in case_items, not here.
  */

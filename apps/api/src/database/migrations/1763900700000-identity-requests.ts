@@ -2,7 +2,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { isolateByTenant } from './tenant-isolation';
 
 /**
- * Requests to see a reporter's identity (issue #7; regulatory.md EU-11/EU-12): a handler asks with
+ * Requests to see a reporter's identity (issue #7; docs/regulatory.md EU-11/EU-12): a handler asks with
  * reasons, the custodian (the monitoring officer, or whoever oversees the case instead) approves or
  * refuses with reasons. The reasons are case content and live encrypted in case_items.
  */

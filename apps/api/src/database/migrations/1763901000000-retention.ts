@@ -1,9 +1,10 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Retention (DESIGN.md "Retention"; issue #6): a legal hold that stops destruction, and the day a case
- * was destroyed. A destroyed case keeps only its readable metadata row — the anonymous statistics.
- * The app role may now delete a case's content, keys and grants (crypto-shredding), never the case row.
+ * Retention (docs/architecture.md "Retention and crypto-shredding"; issue #6): a legal hold that stops
+ * destruction, and the day a case was destroyed. A destroyed case keeps only its readable metadata row — the
+ * anonymous statistics. The app role may now delete a case's content, keys and grants (crypto-shredding),
+ * never the case row.
  */
 export class Retention1763901000000 implements MigrationInterface {
   name = 'Retention1763901000000';

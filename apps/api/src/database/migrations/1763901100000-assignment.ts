@@ -1,10 +1,10 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Assignment (issue #7) and the "confirm ownership" clock (issue #6; DESIGN.md "SLA timers"): the
+ * Assignment (issue #7) and the "confirm ownership" clock (issue #6; docs/architecture.md "SLA timers"): the
  * handler a case is assigned to, the day it was assigned (the clock starts then) and the day they
- * confirmed they own it. Readable metadata, like the other dates and assignees (DESIGN.md "Encrypted
- * case store"): no content. The reasons for a legal hold live encrypted in case_items.
+ * confirmed they own it. Readable metadata, like the other dates and assignees (docs/architecture.md
+ * "Encryption model"): no content. The reasons for a legal hold live encrypted in case_items.
  */
 export class Assignment1763901100000 implements MigrationInterface {
   name = 'Assignment1763901100000';

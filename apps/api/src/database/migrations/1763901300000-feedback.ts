@@ -2,7 +2,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Feedback to the reporter (issue #7): the day feedback was last given, kept in the readable metadata
- * beside acknowledged_on and closed_on, because the 3-month feedback clock (regulatory.md EU-09) is
+ * beside acknowledged_on and closed_on, because the 3-month feedback clock (docs/regulatory.md EU-09) is
  * judged on it — the SLA timers and the dashboard read it without decrypting anything. What was said
  * stays encrypted in a `feedback` item of the report scope. Kept to the day, like the other clocks.
  */

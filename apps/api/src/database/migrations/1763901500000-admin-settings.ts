@@ -3,14 +3,14 @@ import { isolateByTenant } from './tenant-isolation';
 
 /**
  * The administrators' settings (issues #4/#8, #6/#7): staff accounts can be deactivated, and each tenant
- * can have its own conflict routes (DESIGN.md "Workflows: Routing": "editable per tenant to match its
+ * can have its own conflict routes (docs/architecture.md "Routing": "editable per tenant to match its
  * constitution").
  *
  * - staff_users.deactivated_at: set when an administrator deactivates an account. The row stays (audit
  *   entries, grants and case history refer to it); the person can no longer sign in and is never routed to.
  * - tenant_routing_settings: one row per tenant that changed its routes; no row means the defaults of
- *   regulatory.md §3. A table of its own rather than columns on `tenants`, because `tenants` is read before
- *   a tenant is known (so it has no row-level policy) and the app role may not UPDATE it; this table is
+ *   docs/regulatory.md §3. A table of its own rather than columns on `tenants`, because `tenants` is read
+ *   before a tenant is known (so it has no row-level policy) and the app role may not UPDATE it; this table is
  *   bound by row-level security like every other tenant table. conflict_routes NULL means the defaults,
  *   with deputy_independent still the tenant's own answer.
  */

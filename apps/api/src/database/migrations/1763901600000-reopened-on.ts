@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * A reopened case gets a new 3-month feedback clock (regulatory.md EU-09, read for a reopened case as
+ * A reopened case gets a new 3-month feedback clock (docs/regulatory.md EU-09, read for a reopened case as
  * 3 months from the reopening): the day of the latest reopening is kept in the readable metadata beside
  * acknowledged_on and closed_on, so the SLA timers and the dashboard compute it without decrypting
  * anything. Null for a case never reopened.

@@ -3,8 +3,8 @@ import { isolateByTenant } from './tenant-isolation';
 
 /**
  * A council's own retention schedule (issue #6 "retention period per tenant, per category and outcome";
- * regulatory.md GP-10 "a per-tenant schedule", defaults marked "review locally"). One row per tenant that
- * changed it; no row means libs/domain's defaults. `overrides` is a RetentionPolicy as checked by
+ * docs/regulatory.md GP-10 "a per-tenant schedule", defaults marked "review locally"). One row per tenant
+ * that changed it; no row means libs/domain's defaults. `overrides` is a RetentionPolicy as checked by
  * validateRetentionPolicy: keys `category` or `category:outcome`, values { years, untilEndOfYear }. Bound
  * by row-level security like every tenant table; the retention sweep reads it in the tenant's transaction.
  */

@@ -1,7 +1,7 @@
 import type { QueryRunner } from 'typeorm';
 
 /**
- * Row-level security for a tenant table (DESIGN.md "Tenancy and access"): an index on tenant_id,
+ * Row-level security for a tenant table (docs/architecture.md "Row-level security"): an index on tenant_id,
  * RLS enabled and forced (so even the owner is bound), and the one policy every tenant table has.
  * Shared by migrations; changing it changes only migrations written after the change.
  */

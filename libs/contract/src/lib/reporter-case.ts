@@ -1,0 +1,43 @@
+/** What a reporter signed in with their receipt sees, GET /reporter/case: never internal notes. */
+
+export interface ReporterCaseFile {
+  readonly id: string;
+  readonly name: string;
+  readonly mediaType: string;
+  readonly size: number;
+}
+
+export interface ReporterCaseMessage {
+  readonly id: string;
+  readonly from: 'you' | 'handler';
+  readonly sentOn: string;
+  readonly text: string;
+  /** Ids of the files sent with the message. */
+  readonly attachments: readonly string[];
+}
+
+export interface ReporterCase {
+  readonly reference: string;
+  readonly status: string;
+  /** What a closed case came to (libs/domain CASE_OUTCOMES); null while it is open. */
+  readonly outcome?: string | null;
+  readonly category: string;
+  readonly categoryTitle: string;
+  /** YYYY-MM-DD: a reporter's actions are never kept more precisely than the day shown. */
+  readonly receivedOn: string;
+  readonly report: {
+    readonly answers?: Readonly<Record<string, string>>;
+    readonly involves?: readonly string[];
+  } | null;
+  readonly attachments: readonly ReporterCaseFile[];
+  readonly messages: readonly ReporterCaseMessage[];
+  /** Feedback given (the action envisaged or taken, and the grounds), apart from the conversation. */
+  readonly feedback?: readonly Readonly<Record<string, unknown>>[];
+}
+
+/** 201 from POST /reporter/case/messages */
+export interface MessageSent {
+  readonly sent: boolean;
+  /** How many files went with it (the reporter's messages). */
+  readonly attachments?: number;
+}
