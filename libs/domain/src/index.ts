@@ -11,3 +11,6 @@ export * from './lib/sla';
 export * from './lib/receipts';
 export * from './lib/intake-form';
 export * from './lib/retention';
+export * from './lib/suppression';
+export * from './lib/statistics';
+export * from './lib/figure-visibility';
