@@ -5,6 +5,7 @@
  * messages, which forms show in a GOV.UK error summary.
  */
 import { Inject, Injectable } from '@nestjs/common';
+import type { ErrorBody } from '@nolan/contract';
 import { PORTAL_CONFIG, type PortalConfig } from '../app/portal-config';
 
 /** What the API said went wrong: its status and its messages (one per invalid field where it gives several). */
@@ -117,7 +118,8 @@ export class ApiHttp {
 async function problemFrom(response: Response): Promise<ApiProblem> {
   let messages: string[] = [];
   try {
-    const body = (await response.json()) as { message?: unknown };
+    // The API's error body (ErrorBody), read defensively: a proxy in between may answer something else.
+    const body = (await response.json()) as Partial<Record<keyof ErrorBody, unknown>>;
     if (Array.isArray(body.message)) messages = body.message.map(String);
     else if (typeof body.message === 'string') messages = [body.message];
   } catch {
