@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { startApiCapturingLogs } from '../support/api-app';
+import { beatAsAWorker } from '../support/worker-heartbeat';
 
 describe('request logs', () => {
   let app: INestApplication;
@@ -11,6 +12,7 @@ describe('request logs', () => {
   beforeAll(async () => {
     process.env.LOG_LEVEL = 'info';
     ({ app, lines } = await startApiCapturingLogs());
+    await beatAsAWorker();
   });
   afterAll(async () => {
     await app.close();

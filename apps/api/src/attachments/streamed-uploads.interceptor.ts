@@ -1,5 +1,5 @@
 /**
- * How a report's or a message's files come in (docs/abuse-resistance.md, "Floods"). In place of
+ * How a report's or a message's files come in (docs/abuse-resistance.md, "Floods of uploads (issue #17)"). In place of
  * multer's memory storage, which held every file of every request in memory before anything was
  * checked:
  * - each request takes one of the process's intake places first; none free is a 503 with Retry-After;

@@ -1,6 +1,6 @@
 /**
  * The bounds on what reports and messages may hold of one API process at once (docs/abuse-resistance.md,
- * "Floods"): how many are handled together, how many bytes of uploads sit on disk while requests are
+ * "Floods of uploads (issue #17)"): how many are handled together, how many bytes of uploads sit on disk while requests are
  * read, and how many bytes of files are in memory while they are checked and encrypted. Each is a plain
  * counter in this process; going over any is a 503 with Retry-After, never a wait that piles up.
  */

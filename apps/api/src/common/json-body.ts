@@ -1,6 +1,6 @@
 /**
  * The API's one JSON body parser, with the checks every route needs before its DTO sees the body
- * (docs/abuse-resistance.md, "Hostile input"): a body nested deeper than any of ours (class-validator and
+ * (docs/abuse-resistance.md, "Hostile input (issue #17)"): a body nested deeper than any of ours (class-validator and
  * class-transformer recurse, and 10,000 levels overflowed the stack), a `__proto__`, `constructor` or
  * `prototype` key (copied onto objects by spreading and by class-transformer), and text that is not
  * well-formed Unicode or holds a NUL (Postgres refuses NUL in text; a lone surrogate cannot be stored or

@@ -1,6 +1,6 @@
 /**
  * Two checks every route gets before its own guards, pipes and handler run (docs/abuse-resistance.md,
- * "Hostile input"), so none of them can forget one:
+ * "Hostile input (issue #17)"), so none of them can forget one:
  * - a body's media type must be one the operation reads: the types its OpenAPI description names with
  *   @ApiConsumes, JSON otherwise. Anything else is a 415 naming both, instead of a body the handler
  *   never parsed reaching it as `undefined`.

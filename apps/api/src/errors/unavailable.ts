@@ -1,6 +1,6 @@
 /**
  * Which failures mean "a service Nolan depends on cannot be reached right now" (docs/abuse-resistance.md,
- * "Degrading"). The one exception filter turns each into a 503 with Retry-After, so no route needs its
+ * "Degrading, never a 500 (issue #17)"). The one exception filter turns each into a 503 with Retry-After, so no route needs its
  * own handling and every route recovers by itself once Postgres or Redis is back: the pg pool opens new
  * connections and ioredis reconnects. Anything not recognised here stays a 500, so a real bug is never
  * disguised as an outage.

@@ -1,6 +1,6 @@
 /**
- * What the portal does with a form body it cannot or will not read (docs/abuse-resistance.md, "Hostile
- * input"): each is a 4xx page saying why, never the 500 page.
+ * What the portal does with a form body it cannot or will not read (docs/abuse-resistance.md,
+ * "Hostile input (issue #17)"): each is a 4xx page saying why, never the 500 page.
  * - body-parser's own refusals (over 200 KB, over 1,000 fields, a character set other than UTF-8, a
  *   content encoding that does not inflate) come as http-errors with a 4xx status: `refusalOf` names them.
  * - a body in a type the route does not read (text, XML, JSON, or multipart to a page without an upload

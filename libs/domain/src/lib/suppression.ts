@@ -1,5 +1,5 @@
-// Small-number suppression for published figures (DESIGN.md "Shape": libs/domain holds "small-number
-// suppression for statistics"; docs/regulatory.md UK-08 and §4 stage 8: the committee's public summary
+// Small-number suppression for published figures (docs/architecture.md "The shape": libs/domain holds small-number
+// suppression for statistics; docs/regulatory.md UK-08 and §4 stage 8: the committee's public summary
 // must not identify anyone, "fewer than 5" by default). A published table is one line of counts that
 // add up to a total. Any count below the council's threshold is shown as "fewer than N" (primary
 // suppression). Because the total is shown, one hidden cell could be recovered by subtracting the shown
@@ -50,7 +50,11 @@ export function publishedText(value: PublishedValue): string {
 }
 
 function checkThreshold(threshold: number): void {
-  if (!Number.isInteger(threshold) || threshold < MIN_SUPPRESSION_THRESHOLD || threshold > MAX_SUPPRESSION_THRESHOLD)
+  if (
+    !Number.isInteger(threshold) ||
+    threshold < MIN_SUPPRESSION_THRESHOLD ||
+    threshold > MAX_SUPPRESSION_THRESHOLD
+  )
     throw new RangeError(
       `The suppression threshold must be a whole number from ${MIN_SUPPRESSION_THRESHOLD} to ${MAX_SUPPRESSION_THRESHOLD}.`,
     );
@@ -135,7 +139,8 @@ export function suppressLine(
       const kind = hidden.get(i);
       return {
         key: c.key,
-        published: kind === 'fewer_than' ? fewer : kind === 'withheld' ? { kind: 'withheld' } : shown(c.count),
+        published:
+          kind === 'fewer_than' ? fewer : kind === 'withheld' ? { kind: 'withheld' } : shown(c.count),
       };
     }),
     total: totalPublished,
@@ -143,7 +148,10 @@ export function suppressLine(
 }
 
 /** A single published count with no line around it: "fewer than N" below the threshold. */
-export function suppressCount(count: number, threshold: number = DEFAULT_SUPPRESSION_THRESHOLD): PublishedValue {
+export function suppressCount(
+  count: number,
+  threshold: number = DEFAULT_SUPPRESSION_THRESHOLD,
+): PublishedValue {
   checkThreshold(threshold);
   checkCounts([{ key: 'count', count }]);
   return count < threshold ? { kind: 'fewer_than', threshold } : shown(count);
