@@ -14,6 +14,7 @@
  *  F retaliation, received P+140, never acknowledged
  *  G other, received P+150, acknowledged P+152, feedback P+182
  */
+import type { INestApplication } from '@nestjs/common';
 import { addCalendarDays, computeSlaDates, financialYearOf, toLondonDate } from '@nolan/domain';
 import { CaseWorld, FINDING_FOR_PLAN, FIRST_RESPONSE } from './case-fixtures';
 
@@ -37,16 +38,23 @@ export interface DashboardHistory {
 
 const FEEDBACK = { actionTaken: 'We looked into it.', reasons: 'The records were checked.' };
 
-export async function seedDashboardHistory(prefix = 'dash'): Promise<DashboardHistory> {
-  const world = await CaseWorld.start(prefix, {
-    mo: ['monitoring_officer'],
-    hops: ['head_of_paid_service'],
-    s151: ['s151_officer'],
-    inv1: ['investigator'],
-    inv2: ['investigator'],
-    chair: ['audit_committee_chair'],
-    admin: ['administrator'],
-  });
+export async function seedDashboardHistory(
+  prefix = 'dash',
+  options: { app?: INestApplication } = {},
+): Promise<DashboardHistory> {
+  const world = await CaseWorld.start(
+    prefix,
+    {
+      mo: ['monitoring_officer'],
+      hops: ['head_of_paid_service'],
+      s151: ['s151_officer'],
+      inv1: ['investigator'],
+      inv2: ['investigator'],
+      chair: ['audit_committee_chair'],
+      admin: ['administrator'],
+    },
+    options,
+  );
   const today = toLondonDate(new Date());
   const P = financialYearOf(addCalendarDays(financialYearOf(today).from, -1)).from;
   const day = (offset: number) => addCalendarDays(P, offset);
