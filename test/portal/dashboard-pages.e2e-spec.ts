@@ -31,6 +31,12 @@ function pdfText(pdf: Buffer): string {
   return out.join('\n');
 }
 
+/** With SCREENSHOTS=1, the pages are also saved to docs/screenshots (JavaScript on) for the README. */
+async function shot(page: Page, name: string, javaScriptEnabled = true): Promise<void> {
+  if (process.env['SCREENSHOTS'] !== '1' || !javaScriptEnabled) return;
+  await page.screenshot({ path: `docs/screenshots/${name}.png`, fullPage: true });
+}
+
 describe('the figures pages', () => {
   let stack: PortalStack;
   let browser: Browser;
@@ -112,6 +118,7 @@ describe('the figures pages', () => {
         await expect(page.locator('svg[role="img"]').count()).resolves.toBe(5);
         await expect(page.content()).resolves.not.toContain(h.cases.E.reference);
         await expectAccessible(page);
+        await shot(page, 'figures-1-dashboard', javaScriptEnabled);
       });
 
       it('drills down from a figure to the cases behind it, never the one about the monitoring officer', async () => {
@@ -125,11 +132,13 @@ describe('the figures pages', () => {
         expect(text).toContain(h.cases.B.reference);
         expect(text).not.toContain(h.cases.E.reference);
         await expectAccessible(page);
+        await shot(page, 'figures-2-drill-down', javaScriptEnabled);
       });
 
       it('offers the annual report, whose PDF holds the figures as text', async () => {
         await page.goto(`${stack.portalUrl}/staff/figures/annual-report?year=${h.previousYear}`);
         await expectAccessible(page);
+        await shot(page, 'figures-3-annual-report', javaScriptEnabled);
         const [download] = await Promise.all([
           page.waitForEvent('download'),
           page.getByRole('link', { name: 'Exempt detail (PDF)' }).click(),
@@ -154,6 +163,7 @@ describe('the figures pages', () => {
       'fewer than 5',
     );
     await expectAccessible(page);
+    await shot(page, 'figures-4-chair-summary');
     await page.goto(`${stack.portalUrl}/staff/figures`);
     expect(new URL(page.url()).pathname).toBe('/staff/committee');
     await page.context().close();

@@ -36,7 +36,7 @@ export async function barChart(
         scale: { domainMin: 0, nice: true },
       },
     },
-    width: 420,
+    width: 240,
     config: {
       font: 'Arial, sans-serif',
       background: '#ffffff',
@@ -49,7 +49,7 @@ export async function barChart(
         gridColor: '#b1b4b6',
         labelFontSize: 13,
         titleFontSize: 13,
-        labelLimit: 260,
+        labelLimit: 170,
       },
     },
   };
