@@ -8,6 +8,7 @@ import { inflateSync } from 'node:zlib';
 import {
   AGE_BANDS,
   ageBand,
+  computeSlaDates,
   daysBetween,
   feasibleRanges,
   financialYearOf,
@@ -349,6 +350,64 @@ describe('the dashboard over a seeded history', () => {
         `SELECT count(*) AS n FROM audit_entries WHERE action = 'report.downloaded'`,
       );
       expect(Number(audited[0]?.n)).toBeGreaterThanOrEqual(6);
+    });
+  });
+
+  describe("a council's own, stricter SLA policy", () => {
+    it('is refused when looser than the statutory clocks or unknown, and only administrators set it', async () => {
+      const looser = await h.world
+        .as('admin')
+        .put('/admin/sla-policy', { policy: { acknowledgementDays: 10, colour: 'red' } })
+        .expect(400);
+      expect(looser.body.message).toEqual([expect.stringMatching(/^policy\.colour is not an SLA setting/)]);
+      const tooLong = await h.world
+        .as('admin')
+        .put('/admin/sla-policy', { policy: { feedbackMonths: 4 } })
+        .expect(400);
+      expect(tooLong.body.message).toEqual([
+        'policy.feedbackMonths can be at most 3: a council may shorten the statutory clock, not lengthen it.',
+      ]);
+      await h.world.as('mo').put('/admin/sla-policy', { policy: {} }).expect(403);
+      const unchanged = await h.world.as('admin').get('/admin/sla-policy').expect(200);
+      expect(unchanged.body.source).toBe('default');
+    });
+
+    it('is stored, audited, and the figures say they were measured against it', async () => {
+      const working = { acknowledgementDays: 5, acknowledgementUnit: 'working', feedbackMonths: 2 };
+      const saved = await h.world.as('admin').put('/admin/sla-policy', { policy: working }).expect(200);
+      expect(saved.body).toEqual(
+        expect.objectContaining({ source: 'council', policy: expect.objectContaining(working) }),
+      );
+      const [audit] = await h.world.query<{ details: Record<string, unknown> }>(
+        `SELECT details FROM audit_entries WHERE action = 'config.changed' ORDER BY seq DESC LIMIT 1`,
+      );
+      expect(audit?.details).toEqual({ setting: 'sla_policy', customised: true });
+
+      const f = (await h.world.as('mo').get(`/dashboard/figures?${since}`).expect(200))
+        .body as DashboardFigures;
+      expect(f.policy).toEqual(
+        expect.objectContaining({
+          source: 'council',
+          acknowledgementDays: 5,
+          acknowledgementUnit: 'working',
+          feedbackMonths: 2,
+        }),
+      );
+      expect(f.policy.description).toMatch(/council’s own policy/);
+      const acknowledged: Record<string, number> = { A: 17, B: 28, C: 32, D: 63, G: 152 };
+      const inTime = Object.entries(acknowledged).filter(([name, ack]) => {
+        const due = computeSlaDates({
+          receivedOn: h.cases[name as 'A'].receivedOn,
+          clock: 'standard',
+          policy: { acknowledgementDays: 5, acknowledgementUnit: 'working' },
+        }).acknowledgementDue;
+        return h.day(ack) <= due;
+      });
+      expect(f.acknowledgement.withinPolicy).toBe(inTime.length);
+      // The statutory 7 days are measured as before.
+      expect(f.acknowledgement.withinStatutory).toBe(4);
+      const restored = await h.world.as('admin').put('/admin/sla-policy', { policy: {} }).expect(200);
+      expect(restored.body.source).toBe('default');
     });
   });
 });

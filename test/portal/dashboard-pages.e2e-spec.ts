@@ -121,6 +121,20 @@ describe('the figures pages', () => {
         await shot(page, 'figures-1-dashboard', javaScriptEnabled);
       });
 
+      it('says what is wrong with a period that is not one, on the same page', async () => {
+        await page.goto(`${stack.portalUrl}/staff/figures`);
+        await page.getByLabel('From (first day)').fill(h.today);
+        await page.getByLabel('To (last day)').fill(h.P);
+        await page.getByRole('button', { name: 'Show these dates' }).click();
+        await page.waitForURL(/from=/);
+        expect(await page.title()).toMatch(/^Error: Figures/);
+        await expect(page.locator('.govuk-error-summary').textContent()).resolves.toContain(
+          'from must not be after to.',
+        );
+        await expect(page.getByLabel('From (first day)').inputValue()).resolves.toBe(h.today);
+        await expectAccessible(page);
+      });
+
       it('drills down from a figure to the cases behind it, never the one about the monitoring officer', async () => {
         await page.goto(`${stack.portalUrl}/staff/figures?${since}`);
         await page.locator('table:has(caption:text-is("By category")) a', { hasText: '2' }).first().click();

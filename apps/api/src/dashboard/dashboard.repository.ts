@@ -30,7 +30,7 @@ export class DashboardRepository {
               c.feedback_due::text AS feedback_due, c.feedback_given_on::text AS feedback_given_on,
               c.closed_on::text AS closed_on, c.reopened_on::text AS reopened_on
          FROM cases c
-        WHERE c.tenant_id = current_setting('nolan.tenant_id')::uuid
+        WHERE c.tenant_id = nolan_current_tenant()
           AND c.received_at < (($3::date + 1)::timestamp AT TIME ZONE 'Europe/London')
           AND (c.status <> 'closed' OR c.closed_on >= $2::date OR c.reopened_on >= $2::date)
           ${granted}
@@ -71,7 +71,7 @@ export class DashboardRepository {
       `SELECT a.case_id, a.action, a.details->>'to' AS to_status, a.details->>'outcome' AS outcome,
                 to_char(a.occurred_at AT TIME ZONE 'Europe/London', 'YYYY-MM-DD') AS day
            FROM audit_entries a
-          WHERE a.tenant_id = current_setting('nolan.tenant_id')::uuid
+          WHERE a.tenant_id = nolan_current_tenant()
             AND a.action IN ('case.transitioned', 'case.assigned', 'identity.decided')
             AND a.occurred_at >= ($2::date::timestamp AT TIME ZONE 'Europe/London')
             AND a.occurred_at < (($3::date + 1)::timestamp AT TIME ZONE 'Europe/London')
@@ -84,7 +84,7 @@ export class DashboardRepository {
     const exclusions: { case_id: string; kind: string; day: string }[] = await m.query(
       `SELECT e.case_id, e.kind, e.excluded_on::text AS day
          FROM case_exclusions e
-        WHERE e.tenant_id = current_setting('nolan.tenant_id')::uuid
+        WHERE e.tenant_id = nolan_current_tenant()
           AND e.excluded_on BETWEEN $2::date AND $3::date
           AND e.case_id = ANY($1::uuid[])`,
       [caseIds, period.from, period.to],

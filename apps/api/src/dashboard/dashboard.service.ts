@@ -13,6 +13,7 @@ import {
   DRILL_FIGURES,
   type DrillDown,
   type DrillFigure,
+  type MeasuredPolicy,
   type PublishedSummary,
 } from '@nolan/contract';
 import {
@@ -24,7 +25,8 @@ import {
   toLondonDate,
   validatePeriod,
 } from '@nolan/domain';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { tenantSlaPolicy } from '../tenants/tenant-sla';
 import { AuditService } from '../audit/audit.service';
 import type { StaffSession } from '../auth/session-store';
 import { inTenant } from '../database/tenant-transaction';
@@ -32,7 +34,15 @@ import { AppError } from '../errors/app-error';
 import { TenantsRepository } from '../tenants/tenants.repository';
 import { annualReportCsv, annualReportPdf, transparencyFraudCsv } from './annual-report';
 import { DashboardRepository } from './dashboard.repository';
-import { type CaseFacts, type Computed, drillCases, drillTitle, figuresFrom, tally } from './figures';
+import {
+  type CaseFacts,
+  type Computed,
+  drillCases,
+  drillTitle,
+  figuresFrom,
+  measuredPolicy,
+  tally,
+} from './figures';
 import { publishSummary } from './published-summary';
 
 export interface PeriodQuery {
@@ -95,23 +105,31 @@ export class DashboardService {
     session: StaffSession,
     scope: FigureScope,
     period: Period,
-  ): Promise<{ cases: CaseFacts[]; computed: Computed }> {
-    return inTenant(this.dataSource, session.tenantId, async (m) => {
-      const cases = await this.repository.cases(m, session.userId, scope, period);
-      const events = await this.repository.events(
-        m,
-        cases.map((c) => c.id),
-        period,
-      );
-      return { cases, computed: tally(cases, events, period, this.today()) };
-    });
+  ): Promise<{ cases: CaseFacts[]; computed: Computed; policy: MeasuredPolicy }> {
+    return inTenant(this.dataSource, session.tenantId, (m) => this.read(m, session, scope, period));
+  }
+
+  /** The viewer's cases, their events and the council's SLA policy, in the caller's transaction. */
+  private async read(m: EntityManager, session: StaffSession, scope: FigureScope, period: Period) {
+    const sla = await tenantSlaPolicy(m);
+    const cases = await this.repository.cases(m, session.userId, scope, period);
+    const events = await this.repository.events(
+      m,
+      cases.map((c) => c.id),
+      period,
+    );
+    return {
+      cases,
+      computed: tally(cases, events, period, this.today(), sla.policy),
+      policy: measuredPolicy(sla.policy, sla.source),
+    };
   }
 
   async figures(session: StaffSession, query: PeriodQuery): Promise<DashboardFigures> {
     const scope = this.detailScope(session);
     const period = this.period(query);
-    const { computed } = await this.compute(session, scope, period);
-    return figuresFrom(computed, period, scope, this.today());
+    const { computed, policy } = await this.compute(session, scope, period);
+    return figuresFrom(computed, period, scope, this.today(), policy);
   }
 
   async drill(
@@ -127,9 +145,9 @@ export class DashboardService {
         'key must be a row of the figure, such as fraud_theft or 2025-04.',
       ]);
     const period = this.period(rest);
-    const { cases, computed } = await this.compute(session, scope, period);
+    const { cases, computed, policy } = await this.compute(session, scope, period);
     const ids = computed.tally.get(figure as DrillFigure)?.get(key ?? '') ?? [];
-    const figures = figuresFrom(computed, period, scope, this.today());
+    const figures = figuresFrom(computed, period, scope, this.today(), policy);
     return {
       period: figures.period,
       figure: figure as DrillFigure,
@@ -149,8 +167,14 @@ export class DashboardService {
         'The published summary is for the monitoring officer and the audit committee chair.',
       );
     const period = this.period(query);
-    const { computed } = await this.compute(session, scope, period);
-    const figures = figuresFrom(computed, period, scope === 'summary' ? 'council' : scope, this.today());
+    const { computed, policy } = await this.compute(session, scope, period);
+    const figures = figuresFrom(
+      computed,
+      period,
+      scope === 'summary' ? 'council' : scope,
+      this.today(),
+      policy,
+    );
     return publishSummary(figures, DEFAULT_SUPPRESSION_THRESHOLD);
   }
 
@@ -185,14 +209,8 @@ export class DashboardService {
     const tenant = await this.tenants.findById(session.tenantId);
     if (!tenant) throw new AppError('UNAUTHENTICATED', 'Sign in to continue.');
     return inTenant(this.dataSource, session.tenantId, async (m) => {
-      const cases = await this.repository.cases(m, session.userId, scope, period);
-      const events = await this.repository.events(
-        m,
-        cases.map((c) => c.id),
-        period,
-      );
-      const computed = tally(cases, events, period, this.today());
-      const figures = figuresFrom(computed, period, 'council', this.today());
+      const { cases, computed, policy } = await this.read(m, session, scope, period);
+      const figures = figuresFrom(computed, period, 'council', this.today(), policy);
       const summary = publishSummary(figures, DEFAULT_SUPPRESSION_THRESHOLD);
       const base = `nolan-${tenant.slug}-${figures.period.label}`;
       let made: Download;

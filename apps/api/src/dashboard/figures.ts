@@ -20,6 +20,7 @@ import {
   CASE_STATUS_LABELS,
   CATEGORIES,
   compareLocalDates,
+  computeSlaDates,
   daysBetween,
   DEFAULT_SLA_POLICY,
   financialYearLabel,
@@ -31,6 +32,7 @@ import {
   percentage,
   percentile,
   type Period,
+  type SlaPolicy,
   STATUTORY_ACKNOWLEDGEMENT_DAYS,
 } from '@nolan/domain';
 
@@ -119,17 +121,19 @@ export function describePeriod(period: Period): DashboardPeriod {
   };
 }
 
-/** The policy the clocks are measured against: no council stores its own yet, so the domain's default. */
-export function measuredPolicy(): MeasuredPolicy {
-  const p = DEFAULT_SLA_POLICY;
+/** The policy the clocks are measured against: the council's own, or the domain's default. */
+export function measuredPolicy(
+  p: SlaPolicy = DEFAULT_SLA_POLICY,
+  source: 'default' | 'council' = 'default',
+): MeasuredPolicy {
   return {
-    source: 'default',
+    source,
     acknowledgementDays: p.acknowledgementDays,
     acknowledgementUnit: p.acknowledgementUnit,
     statutoryAcknowledgementDays: STATUTORY_ACKNOWLEDGEMENT_DAYS,
     feedbackMonths: p.feedbackMonths,
     description:
-      `Measured against Nolan's default policy: acknowledge within ${p.acknowledgementDays} ` +
+      `Measured against ${source === 'council' ? 'the council’s own policy' : 'Nolan’s default policy'}: acknowledge within ${p.acknowledgementDays} ` +
       `${p.acknowledgementUnit} days of receipt, feedback within ${p.feedbackMonths} months of the acknowledgement.`,
   };
 }
@@ -143,6 +147,28 @@ export const UNAVAILABLE = {
   anonymity:
     'Not available: the reason an investigation stopped is encrypted, and whether a reporter is anonymous is never stored readably.',
 } as const;
+
+/**
+ * A case's acknowledgement and feedback due dates under `policy`, computed as the SLA timers compute them
+ * (libs/domain computeSlaDates); the dates stored on the case if its own are inconsistent.
+ */
+function dueDates(
+  c: CaseFacts,
+  policy: SlaPolicy,
+): { acknowledgementDue: LocalDate; feedbackDue: LocalDate } {
+  try {
+    const clock = CATEGORIES.find((k) => k.id === c.category)?.clock ?? 'standard';
+    return computeSlaDates({
+      receivedOn: c.receivedOn,
+      acknowledgedOn: c.acknowledgedOn,
+      reopenedOn: c.reopenedOn,
+      clock,
+      policy,
+    });
+  } catch {
+    return { acknowledgementDue: c.acknowledgementDue, feedbackDue: c.feedbackDue };
+  }
+}
 
 /** Every figure's cases: figure → row key ('' for a figure without rows) → case ids, in order. */
 export type Tally = Map<DrillFigure, Map<string, string[]>>;
@@ -163,6 +189,7 @@ export function tally(
   events: readonly CaseEvent[],
   period: Period,
   today: LocalDate,
+  policy: SlaPolicy = DEFAULT_SLA_POLICY,
 ): Computed {
   const t: Tally = new Map();
   const add = (figure: DrillFigure, key: string, id: string): void => {
@@ -185,13 +212,15 @@ export function tally(
       add('byMonth', c.receivedOn.slice(0, 7), c.id);
       if (c.category === 'retaliation') add('retaliation', 'received', c.id);
 
-      // Acknowledgement: the statutory 7 days (a case acknowledged on day 7 is in time) and the policy's
-      // own due date, stored on the case when it arrived.
+      // Acknowledgement: the statutory 7 days (a case acknowledged on day 7 is in time) and the due date
+      // under the policy measured against (the council's own, or the default the case was opened under).
+      const due = dueDates(c, policy);
       if (c.acknowledgedOn) {
         const days = daysBetween(c.receivedOn, c.acknowledgedOn);
         ackDays.push(days);
         add(days <= STATUTORY_ACKNOWLEDGEMENT_DAYS ? 'ackWithinStatutory' : 'ackLate', '', c.id);
-        if (compareLocalDates(c.acknowledgedOn, c.acknowledgementDue) <= 0) add('ackWithinPolicy', '', c.id);
+        if (compareLocalDates(c.acknowledgedOn, due.acknowledgementDue) <= 0)
+          add('ackWithinPolicy', '', c.id);
       } else if (daysBetween(c.receivedOn, today) <= STATUTORY_ACKNOWLEDGEMENT_DAYS) {
         add('ackPending', '', c.id);
       } else {
@@ -275,6 +304,7 @@ export function figuresFrom(
   period: Period,
   scope: DashboardScope,
   today: LocalDate,
+  policy: MeasuredPolicy = measuredPolicy(),
 ): DashboardFigures {
   const t = computed.tally;
   const n = (f: DrillFigure, key = '') => countOf(t, f, key);
@@ -285,7 +315,7 @@ export function figuresFrom(
   return {
     period: describePeriod(period),
     scope,
-    policy: measuredPolicy(),
+    policy,
     computedOn: today,
     received: n('received'),
     byCategory: rows(t, 'byCategory', CATEGORY_ROWS),

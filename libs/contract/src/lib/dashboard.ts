@@ -20,8 +20,8 @@ export interface DashboardPeriod {
 
 /** The SLA policy the clocks were measured against. */
 export interface MeasuredPolicy {
-  /** 'default': libs/domain DEFAULT_SLA_POLICY (no council stores its own yet). */
-  source: 'default';
+  /** 'default': libs/domain DEFAULT_SLA_POLICY; 'council': the council's own, stricter policy. */
+  source: 'default' | 'council';
   acknowledgementDays: number;
   acknowledgementUnit: 'calendar' | 'working';
   statutoryAcknowledgementDays: number;
