@@ -55,12 +55,12 @@ export class DashboardRepository {
   }
 
   /**
-   * The events the figures need, in the period, by kind: assessments (a transition from assessment),
+   * The events the figures need, in the period, by kind (of every case of the council: the tally keeps
+   * only those of the viewer's cases): assessments (a transition from assessment),
    * transfers (an assignment that replaced someone), identity disclosures (an approved request), from
    * the audit trail's action and coded details; recusals and people named later from case_exclusions.
    */
-  async events(m: EntityManager, caseIds: readonly string[], period: Period): Promise<CaseEvent[]> {
-    if (caseIds.length === 0) return [];
+  async events(m: EntityManager, period: Period): Promise<CaseEvent[]> {
     const audit: {
       case_id: string;
       action: string;
@@ -73,21 +73,20 @@ export class DashboardRepository {
            FROM audit_entries a
           WHERE a.tenant_id = nolan_current_tenant()
             AND a.action IN ('case.transitioned', 'case.assigned', 'identity.decided')
-            AND a.occurred_at >= ($2::date::timestamp AT TIME ZONE 'Europe/London')
-            AND a.occurred_at < (($3::date + 1)::timestamp AT TIME ZONE 'Europe/London')
-            AND a.case_id = ANY($1::uuid[])
+            AND a.occurred_at >= ($1::date::timestamp AT TIME ZONE 'Europe/London')
+            AND a.occurred_at < (($2::date + 1)::timestamp AT TIME ZONE 'Europe/London')
+            AND a.case_id IS NOT NULL
             AND ((a.action = 'case.transitioned' AND a.details->>'from' = 'assessment')
               OR (a.action = 'case.assigned' AND a.details->>'previousAssigneeId' IS NOT NULL)
               OR (a.action = 'identity.decided' AND a.details->>'approved' = 'true'))`,
-      [caseIds, period.from, period.to],
+      [period.from, period.to],
     );
     const exclusions: { case_id: string; kind: string; day: string }[] = await m.query(
       `SELECT e.case_id, e.kind, e.excluded_on::text AS day
          FROM case_exclusions e
         WHERE e.tenant_id = nolan_current_tenant()
-          AND e.excluded_on BETWEEN $2::date AND $3::date
-          AND e.case_id = ANY($1::uuid[])`,
-      [caseIds, period.from, period.to],
+          AND e.excluded_on BETWEEN $1::date AND $2::date`,
+      [period.from, period.to],
     );
     const events: CaseEvent[] = audit.map((a) =>
       a.action === 'case.transitioned'

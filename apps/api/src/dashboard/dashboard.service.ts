@@ -113,11 +113,7 @@ export class DashboardService {
   private async read(m: EntityManager, session: StaffSession, scope: FigureScope, period: Period) {
     const sla = await tenantSlaPolicy(m);
     const cases = await this.repository.cases(m, session.userId, scope, period);
-    const events = await this.repository.events(
-      m,
-      cases.map((c) => c.id),
-      period,
-    );
+    const events = await this.repository.events(m, period);
     return {
       cases,
       computed: tally(cases, events, period, this.today(), sla.policy),

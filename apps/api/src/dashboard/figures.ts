@@ -19,13 +19,10 @@ import {
   CASE_OUTCOME_LABELS,
   CASE_STATUS_LABELS,
   CATEGORIES,
-  compareLocalDates,
   computeSlaDates,
-  daysBetween,
   DEFAULT_SLA_POLICY,
   financialYearLabel,
   financialYearOf,
-  inPeriod,
   type LocalDate,
   median,
   monthsOf,
@@ -34,6 +31,7 @@ import {
   type Period,
   type SlaPolicy,
   STATUTORY_ACKNOWLEDGEMENT_DAYS,
+  toDayNumber,
 } from '@nolan/domain';
 
 /** One case's readable metadata, dates as London local dates. */
@@ -149,25 +147,30 @@ export const UNAVAILABLE = {
 } as const;
 
 /**
- * A case's acknowledgement and feedback due dates under `policy`, computed as the SLA timers compute them
- * (libs/domain computeSlaDates); the dates stored on the case if its own are inconsistent.
+ * A case's acknowledgement and feedback due dates under `policy`: for the default policy, the dates
+ * stored on the case (computed with it at intake, acknowledgement and reopening); for a council's own,
+ * computed as the SLA timers compute them (libs/domain computeSlaDates), memoised in `cache`.
  */
 function dueDates(
   c: CaseFacts,
   policy: SlaPolicy,
+  cache: Map<string, { acknowledgementDue: LocalDate; feedbackDue: LocalDate }>,
 ): { acknowledgementDue: LocalDate; feedbackDue: LocalDate } {
-  try {
-    const clock = CATEGORIES.find((k) => k.id === c.category)?.clock ?? 'standard';
-    return computeSlaDates({
-      receivedOn: c.receivedOn,
-      acknowledgedOn: c.acknowledgedOn,
-      reopenedOn: c.reopenedOn,
-      clock,
-      policy,
-    });
-  } catch {
-    return { acknowledgementDue: c.acknowledgementDue, feedbackDue: c.feedbackDue };
+  const stored = { acknowledgementDue: c.acknowledgementDue, feedbackDue: c.feedbackDue };
+  if (policy === DEFAULT_SLA_POLICY) return stored;
+  const clock = CATEGORIES.find((k) => k.id === c.category)?.clock ?? 'standard';
+  const key = `${c.receivedOn}|${c.acknowledgedOn}|${c.reopenedOn}|${clock}`;
+  let due = cache.get(key);
+  if (!due) {
+    try {
+      const { receivedOn, acknowledgedOn, reopenedOn } = c;
+      due = computeSlaDates({ receivedOn, acknowledgedOn, reopenedOn, clock, policy });
+    } catch {
+      due = stored;
+    }
+    cache.set(key, due);
   }
+  return due;
 }
 
 /** Every figure's cases: figure → row key ('' for a figure without rows) → case ids, in order. */
@@ -191,21 +194,36 @@ export function tally(
   today: LocalDate,
   policy: SlaPolicy = DEFAULT_SLA_POLICY,
 ): Computed {
-  const t: Tally = new Map();
+  // Sets while counting (a case counts once per row), turned into lists at the end.
+  const sets = new Map<DrillFigure, Map<string, Set<string>>>();
   const add = (figure: DrillFigure, key: string, id: string): void => {
-    let rows = t.get(figure);
-    if (!rows) t.set(figure, (rows = new Map()));
-    const ids = rows.get(key) ?? [];
-    if (!ids.includes(id)) ids.push(id);
-    rows.set(key, ids);
+    let rows = sets.get(figure);
+    if (!rows) sets.set(figure, (rows = new Map()));
+    let ids = rows.get(key);
+    if (!ids) rows.set(key, (ids = new Set()));
+    ids.add(id);
   };
+  // Day numbers memoised: a council's cases share a few hundred distinct dates, and the domain's date
+  // functions check their input on every call (20,000 cases would otherwise cost seconds).
+  const numbers = new Map<string, number>();
+  const dayNum = (date: LocalDate): number => {
+    let n = numbers.get(date);
+    if (n === undefined) numbers.set(date, (n = toDayNumber(date)));
+    return n;
+  };
+  const daysBetween = (a: LocalDate, b: LocalDate): number => dayNum(b) - dayNum(a);
+  const compareLocalDates = (a: LocalDate, b: LocalDate): number => dayNum(a) - dayNum(b);
+  const [fromN, toN] = [dayNum(period.from), dayNum(period.to)];
+  const inPeriod = (date: LocalDate | null): boolean =>
+    date != null && dayNum(date) >= fromN && dayNum(date) <= toN;
+  const dueCache = new Map<string, { acknowledgementDue: LocalDate; feedbackDue: LocalDate }>();
   const end = compareLocalDates(today, period.to) < 0 ? today : period.to;
   const ackDays: number[] = [];
   const feedbackDays: number[] = [];
   const closeDays: number[] = [];
 
   for (const c of cases) {
-    if (inPeriod(c.receivedOn, period)) {
+    if (inPeriod(c.receivedOn)) {
       add('received', '', c.id);
       add('byCategory', c.category, c.id);
       add('byChannel', c.channel, c.id);
@@ -214,7 +232,7 @@ export function tally(
 
       // Acknowledgement: the statutory 7 days (a case acknowledged on day 7 is in time) and the due date
       // under the policy measured against (the council's own, or the default the case was opened under).
-      const due = dueDates(c, policy);
+      const due = dueDates(c, policy, dueCache);
       if (c.acknowledgedOn) {
         const days = daysBetween(c.receivedOn, c.acknowledgedOn);
         ackDays.push(days);
@@ -249,7 +267,7 @@ export function tally(
       add('openByAge', ageBand(daysBetween(c.receivedOn, end)), c.id);
     }
 
-    if (c.status === 'closed' && c.closedOn && inPeriod(c.closedOn, period)) {
+    if (c.status === 'closed' && c.closedOn && inPeriod(c.closedOn)) {
       const outcome = c.outcome ?? 'unknown';
       add('closed', '', c.id);
       add('closedByOutcome', outcome, c.id);
@@ -264,18 +282,21 @@ export function tally(
       }
       if (outcome === 'referred_externally') add('referredExternally', '', c.id);
     }
-    if (inPeriod(c.reopenedOn, period)) add('reopened', '', c.id);
+    if (inPeriod(c.reopenedOn)) add('reopened', '', c.id);
   }
 
   const known = new Set(cases.map((c) => c.id));
   for (const e of events) {
-    if (!known.has(e.caseId) || !inPeriod(e.on, period)) continue;
+    if (!known.has(e.caseId) || !inPeriod(e.on)) continue;
     if (e.kind === 'triage') add('triage', e.key ?? 'unknown', e.caseId);
     else if (e.kind === 'transfer') add('transferred', '', e.caseId);
     else if (e.kind === 'recusal') add('recusals', '', e.caseId);
     else if (e.kind === 'namedLater') add('namedLater', '', e.caseId);
     else add('identityDisclosures', '', e.caseId);
   }
+  const t: Tally = new Map(
+    [...sets].map(([figure, rows]) => [figure, new Map([...rows].map(([key, ids]) => [key, [...ids]]))]),
+  );
   return { tally: t, ackDays, feedbackDays, closeDays };
 }
 
@@ -453,7 +474,9 @@ export function drillCases(cases: readonly CaseFacts[], ids: readonly string[]):
   return ids
     .map((id) => byId.get(id))
     .filter((c): c is CaseFacts => c !== undefined)
-    .sort((a, b) => compareLocalDates(a.receivedOn, b.receivedOn) || a.reference.localeCompare(b.reference))
+    .sort((a, b) =>
+      a.receivedOn < b.receivedOn ? -1 : a.receivedOn > b.receivedOn ? 1 : a.reference < b.reference ? -1 : 1,
+    )
     .map((c) => ({
       reference: c.reference,
       category: c.category,
