@@ -7,7 +7,7 @@ import type { CaseEvent, CaseFacts } from './figures';
  * The dashboard's reads: case metadata and event kinds only — no case_items, no grant keys, nothing
  * that needs a key (docs/dashboard.md "Metadata only"). Indexes used (migration
  * 1763901800000-dashboard-indexes): cases_tenant_received_idx (tenant_id, received_at) for the period,
- * case_grants_grantee_idx and the case_exclusions key for who may see a case, audit_entries_tenant_action_idx
+ * case_grants_staff_case_idx (tenant_id, grantee_id, case_id) and the case_exclusions key for who may see a case, audit_entries_tenant_action_idx
  * (tenant_id, action, occurred_at) for the audit events, case_exclusions_tenant_on_idx (tenant_id, excluded_on).
  */
 @Injectable()
