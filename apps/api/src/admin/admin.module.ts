@@ -5,6 +5,8 @@ import { AuthModule } from '../auth/auth.module';
 import { TenantSigningKeys } from '../tenants/tenant-signing-keys';
 import { AdminPolicyService } from './admin-policy.service';
 import { AdminRoutingService } from './admin-routing.service';
+import { AdminSlaController } from './admin-sla.controller';
+import { AdminSlaService } from './admin-sla.service';
 import { AdminUsersService } from './admin-users.service';
 import { AdminController } from './admin.controller';
 import { AdministratorGuard } from './administrator.guard';
@@ -12,11 +14,12 @@ import { AdministratorGuard } from './administrator.guard';
 /** The administrators' API: users and roles, role holders, conflict routes, policies in force. */
 @Module({
   imports: [AuthModule, AuditModule, AttachmentsModule],
-  controllers: [AdminController],
+  controllers: [AdminController, AdminSlaController],
   providers: [
     AdminUsersService,
     AdminRoutingService,
     AdminPolicyService,
+    AdminSlaService,
     AdministratorGuard,
     TenantSigningKeys,
   ],

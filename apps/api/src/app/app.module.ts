@@ -9,6 +9,7 @@ import { OversightModule } from '../oversight/oversight.module';
 import { OperationsModule } from '../operations/operations.module';
 import { StaffModule } from '../staff/staff.module';
 import { CoreModule } from './core.module';
+import { DashboardModule } from '../dashboard/dashboard.module';
 
 @Module({
   imports: [
@@ -22,6 +23,7 @@ import { CoreModule } from './core.module';
     ExportsModule,
     AdminModule,
     OversightModule,
+    DashboardModule,
   ],
 })
 export class AppModule {}

@@ -31,6 +31,7 @@ describe('audit actions', () => {
         'identity.decided',
         'identity.requested',
         'sla.notified',
+        'report.downloaded',
       ].sort(),
     );
     expect(new Set(AUDIT_ACTIONS).size).toBe(AUDIT_ACTIONS.length);

@@ -70,6 +70,11 @@ export const AUDIT_ACTIONS = [
    * details: { by: 'staff' | 'reporter', people } — a count; who is in the exclusions and grant entries.
    */
   'case.named_as_involved',
+  /**
+   * Part of the annual report was downloaded (issue #16). details: { year, file, exempt } — the
+   * financial year, the file asked for and whether it was the exempt detail.
+   */
+  'report.downloaded',
   /** Tenant configuration changed. details: { setting } names, never values that could be content. */
   'config.changed',
 ] as const;

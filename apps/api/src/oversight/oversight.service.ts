@@ -69,6 +69,13 @@ export function describeChange(
       };
     case 'retention':
       return { summary: 'changed how long closed cases are kept (retention)', givesAccessToConcerns: false };
+    case 'sla_policy':
+      return {
+        summary: details['customised']
+          ? 'set the council’s own deadlines (SLA policy)'
+          : 'put the deadlines back to the default (SLA policy)',
+        givesAccessToConcerns: false,
+      };
     default:
       return {
         summary: `changed a setting (${String(details['setting'] ?? 'unknown')})`,

@@ -100,6 +100,7 @@ function navigationFor(session: StaffSession, path: string) {
   if (session.scope === 'full') {
     if (isOverseer(session)) items.push({ text: 'Home', href: '/staff/home' });
     if (isHandler(session)) items.push({ text: 'Cases', href: '/staff/cases' });
+    if (isHandler(session)) items.push({ text: 'Figures', href: '/staff/figures' });
     if (session.roles.includes('audit_committee_chair')) items.push({ text: 'Oversight', href: '/staff/committee' });
     if (session.roles.includes('administrator')) items.push({ text: 'Administration', href: '/staff/admin' });
   }

@@ -4,6 +4,8 @@
  */
 import { StaffApi } from '../api/staff-api';
 import { CommitteeHomeController } from './committee-home.controller';
+import { DashboardApi } from '../api/dashboard-api';
+import { DashboardController } from './dashboard.controller';
 import { StaffAccountController } from './staff-account.controller';
 import { StaffAuthController } from './staff-auth.controller';
 import { StaffCaseMoreController } from './staff-case-more.controller';
@@ -22,6 +24,7 @@ export const STAFF_CONTROLLERS = [
   StaffCaseActionsController,
   StaffCaseMoreController,
   CommitteeHomeController,
+  DashboardController,
 ];
 
-export const STAFF_PROVIDERS = [StaffApi, StaffSessions, StaffGuard, StaffPageFilter];
+export const STAFF_PROVIDERS = [StaffApi, DashboardApi, StaffSessions, StaffGuard, StaffPageFilter];

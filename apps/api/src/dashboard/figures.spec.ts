@@ -1,0 +1,60 @@
+import { type CaseFacts, figuresFrom, tally } from './figures';
+
+const base: CaseFacts = {
+  id: 'x',
+  reference: 'NLN-AAAA-AAAA',
+  category: 'other',
+  status: 'acknowledged',
+  outcome: null,
+  channel: 'web',
+  receivedOn: '2025-05-01',
+  acknowledgementDue: '2025-05-08',
+  acknowledgedOn: null,
+  feedbackDue: '2025-08-08',
+  feedbackGivenOn: null,
+  closedOn: null,
+  reopenedOn: null,
+};
+const period = { from: '2025-04-01', to: '2026-03-31' };
+
+describe('the dashboard tally', () => {
+  it('counts an acknowledgement on day 7 as in time and one on day 8 as late', () => {
+    const sut = tally(
+      [
+        { ...base, id: 'a', acknowledgedOn: '2025-05-08' },
+        { ...base, id: 'b', acknowledgedOn: '2025-05-09' },
+      ],
+      [],
+      period,
+      '2026-04-10',
+    );
+    expect(sut.tally.get('ackWithinStatutory')?.get('')).toEqual(['a']);
+    expect(sut.tally.get('ackLate')?.get('')).toEqual(['b']);
+    expect(figuresFrom(sut, period, 'council', '2026-04-10').acknowledgement.medianDays).toBe(7.5);
+  });
+
+  it('counts a case closed after the period as open at its end, and none outside the period', () => {
+    const sut = tally(
+      [
+        { ...base, id: 'a', status: 'closed', outcome: 'withdrawn', closedOn: '2026-04-02' },
+        { ...base, id: 'b', receivedOn: '2026-04-02' },
+      ],
+      [{ caseId: 'a', kind: 'recusal', on: '2026-04-03' }],
+      period,
+      '2026-05-01',
+    );
+    expect(sut.tally.get('openByStatus')?.get('closed_since')).toEqual(['a']);
+    expect(sut.tally.get('received')?.get('')).toEqual(['a']);
+    expect(sut.tally.has('recusals')).toBe(false);
+  });
+
+  it('ignores events of cases the viewer does not see', () => {
+    const sut = tally(
+      [base],
+      [{ caseId: 'hidden', kind: 'transfer', on: '2025-06-01' }],
+      period,
+      '2026-01-01',
+    );
+    expect(sut.tally.has('transferred')).toBe(false);
+  });
+});

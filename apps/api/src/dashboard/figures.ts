@@ -1,0 +1,490 @@
+/**
+ * The dashboard's figures from case metadata (docs/dashboard.md "What each figure counts"): one pass
+ * over the viewer's cases and events puts every case into the figures it belongs to, and both the
+ * figures and the drill-downs are read from that one tally, so a drill-down always lists exactly the
+ * cases its figure counted. Pure: the service loads the rows (metadata only, never ciphertext).
+ */
+import type {
+  CountRow,
+  DashboardFigures,
+  DashboardPeriod,
+  DashboardScope,
+  DrillCase,
+  DrillFigure,
+  MeasuredPolicy,
+} from '@nolan/contract';
+import {
+  AGE_BANDS,
+  ageBand,
+  CASE_OUTCOME_LABELS,
+  CASE_STATUS_LABELS,
+  CATEGORIES,
+  computeSlaDates,
+  DEFAULT_SLA_POLICY,
+  financialYearLabel,
+  financialYearOf,
+  type LocalDate,
+  median,
+  monthsOf,
+  percentage,
+  percentile,
+  type Period,
+  type SlaPolicy,
+  STATUTORY_ACKNOWLEDGEMENT_DAYS,
+  toDayNumber,
+} from '@nolan/domain';
+
+/** One case's readable metadata, dates as London local dates. */
+export interface CaseFacts {
+  id: string;
+  reference: string;
+  category: string;
+  status: string;
+  outcome: string | null;
+  channel: string;
+  receivedOn: LocalDate;
+  acknowledgementDue: LocalDate;
+  acknowledgedOn: LocalDate | null;
+  feedbackDue: LocalDate;
+  feedbackGivenOn: LocalDate | null;
+  closedOn: LocalDate | null;
+  reopenedOn: LocalDate | null;
+}
+
+/** An event of a case from the audit trail or the exclusions, reduced to its kind and day. */
+export interface CaseEvent {
+  caseId: string;
+  kind: 'triage' | 'transfer' | 'identityDisclosure' | 'recusal' | 'namedLater';
+  /** For triage: 'investigation' or the closing outcome. */
+  key?: string;
+  on: LocalDate;
+}
+
+export const CHANNELS: readonly { key: string; label: string }[] = [
+  { key: 'web', label: 'Web form' },
+  { key: 'phone', label: 'Phone' },
+  { key: 'in_person', label: 'In person' },
+  { key: 'post', label: 'Post' },
+  { key: 'email', label: 'E-mail' },
+];
+
+export const TRIAGE_OUTCOMES: readonly { key: string; label: string }[] = [
+  { key: 'investigation', label: 'Investigated' },
+  { key: 'no_further_action', label: 'No further action' },
+  { key: 'referred_to_another_procedure', label: 'Referred to another procedure' },
+  { key: 'referred_externally', label: 'Referred externally' },
+  { key: 'withdrawn', label: 'Withdrawn' },
+];
+
+export const INVESTIGATED_OUTCOMES = ['substantiated', 'partially_substantiated', 'not_substantiated'];
+const UPHELD = ['substantiated', 'partially_substantiated'];
+
+const OPEN_STATUSES = [
+  ...(['received', 'acknowledged', 'assessment', 'investigation', 'decision', 'reopened'] as const).map(
+    (key) => ({ key, label: CASE_STATUS_LABELS[key] }),
+  ),
+  { key: 'closed_since', label: 'Closed since the end of the period' },
+];
+
+const MONTH_NAMES = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+
+export function monthLabel(month: string): string {
+  return `${MONTH_NAMES[Number(month.slice(5, 7)) - 1]} ${month.slice(0, 4)}`;
+}
+
+export const categoryLabel = (id: string): string => CATEGORIES.find((c) => c.id === id)?.title ?? id;
+export const outcomeLabel = (id: string): string => (CASE_OUTCOME_LABELS as Record<string, string>)[id] ?? id;
+
+export function describePeriod(period: Period): DashboardPeriod {
+  const fy = financialYearOf(period.from);
+  const financialYear = fy.from === period.from && fy.to === period.to;
+  return {
+    from: period.from,
+    to: period.to,
+    label: financialYear ? financialYearLabel(period) : `${period.from} to ${period.to}`,
+    financialYear,
+  };
+}
+
+/** The policy the clocks are measured against: the council's own, or the domain's default. */
+export function measuredPolicy(
+  p: SlaPolicy = DEFAULT_SLA_POLICY,
+  source: 'default' | 'council' = 'default',
+): MeasuredPolicy {
+  return {
+    source,
+    acknowledgementDays: p.acknowledgementDays,
+    acknowledgementUnit: p.acknowledgementUnit,
+    statutoryAcknowledgementDays: STATUTORY_ACKNOWLEDGEMENT_DAYS,
+    feedbackMonths: p.feedbackMonths,
+    description:
+      `Measured against ${source === 'council' ? 'the council’s own policy' : 'Nolan’s default policy'}: acknowledge within ${p.acknowledgementDays} ` +
+      `${p.acknowledgementUnit} days of receipt, feedback within ${p.feedbackMonths} months of the acknowledgement.`,
+  };
+}
+
+export const UNAVAILABLE = {
+  mode: 'Not available: whether a report is anonymous or identified is never stored readably, so that the two look alike in a copy of the database.',
+  referralBodies:
+    'Not available by body: the body a case was referred to is recorded in the encrypted decision, not as a readable code. The number referred externally is shown.',
+  recommendations:
+    'Not available: recommendations are encrypted case content with no readable status or due date.',
+  anonymity:
+    'Not available: the reason an investigation stopped is encrypted, and whether a reporter is anonymous is never stored readably.',
+} as const;
+
+/**
+ * A case's acknowledgement and feedback due dates under `policy`: for the default policy, the dates
+ * stored on the case (computed with it at intake, acknowledgement and reopening); for a council's own,
+ * computed as the SLA timers compute them (libs/domain computeSlaDates), memoised in `cache`.
+ */
+function dueDates(
+  c: CaseFacts,
+  policy: SlaPolicy,
+  cache: Map<string, { acknowledgementDue: LocalDate; feedbackDue: LocalDate }>,
+): { acknowledgementDue: LocalDate; feedbackDue: LocalDate } {
+  const stored = { acknowledgementDue: c.acknowledgementDue, feedbackDue: c.feedbackDue };
+  if (policy === DEFAULT_SLA_POLICY) return stored;
+  const clock = CATEGORIES.find((k) => k.id === c.category)?.clock ?? 'standard';
+  const key = `${c.receivedOn}|${c.acknowledgedOn}|${c.reopenedOn}|${clock}`;
+  let due = cache.get(key);
+  if (!due) {
+    try {
+      const { receivedOn, acknowledgedOn, reopenedOn } = c;
+      due = computeSlaDates({ receivedOn, acknowledgedOn, reopenedOn, clock, policy });
+    } catch {
+      due = stored;
+    }
+    cache.set(key, due);
+  }
+  return due;
+}
+
+/** Every figure's cases: figure → row key ('' for a figure without rows) → case ids, in order. */
+export type Tally = Map<DrillFigure, Map<string, string[]>>;
+
+export interface Computed {
+  tally: Tally;
+  ackDays: number[];
+  feedbackDays: number[];
+  closeDays: number[];
+}
+
+/**
+ * Puts each case into the figures it belongs to for `period`, as seen on `today` (the age of an open
+ * case and whether a clock is still running are measured on the earlier of `today` and the period's end).
+ */
+export function tally(
+  cases: readonly CaseFacts[],
+  events: readonly CaseEvent[],
+  period: Period,
+  today: LocalDate,
+  policy: SlaPolicy = DEFAULT_SLA_POLICY,
+): Computed {
+  // Sets while counting (a case counts once per row), turned into lists at the end.
+  const sets = new Map<DrillFigure, Map<string, Set<string>>>();
+  const add = (figure: DrillFigure, key: string, id: string): void => {
+    let rows = sets.get(figure);
+    if (!rows) sets.set(figure, (rows = new Map()));
+    let ids = rows.get(key);
+    if (!ids) rows.set(key, (ids = new Set()));
+    ids.add(id);
+  };
+  // Day numbers memoised: a council's cases share a few hundred distinct dates, and the domain's date
+  // functions check their input on every call (20,000 cases would otherwise cost seconds).
+  const numbers = new Map<string, number>();
+  const dayNum = (date: LocalDate): number => {
+    let n = numbers.get(date);
+    if (n === undefined) numbers.set(date, (n = toDayNumber(date)));
+    return n;
+  };
+  const daysBetween = (a: LocalDate, b: LocalDate): number => dayNum(b) - dayNum(a);
+  const compareLocalDates = (a: LocalDate, b: LocalDate): number => dayNum(a) - dayNum(b);
+  const [fromN, toN] = [dayNum(period.from), dayNum(period.to)];
+  const inPeriod = (date: LocalDate | null): boolean =>
+    date != null && dayNum(date) >= fromN && dayNum(date) <= toN;
+  const dueCache = new Map<string, { acknowledgementDue: LocalDate; feedbackDue: LocalDate }>();
+  const end = compareLocalDates(today, period.to) < 0 ? today : period.to;
+  const ackDays: number[] = [];
+  const feedbackDays: number[] = [];
+  const closeDays: number[] = [];
+
+  for (const c of cases) {
+    if (inPeriod(c.receivedOn)) {
+      add('received', '', c.id);
+      add('byCategory', c.category, c.id);
+      add('byChannel', c.channel, c.id);
+      add('byMonth', c.receivedOn.slice(0, 7), c.id);
+      if (c.category === 'retaliation') add('retaliation', 'received', c.id);
+
+      // Acknowledgement: the statutory 7 days (a case acknowledged on day 7 is in time) and the due date
+      // under the policy measured against (the council's own, or the default the case was opened under).
+      const due = dueDates(c, policy, dueCache);
+      if (c.acknowledgedOn) {
+        const days = daysBetween(c.receivedOn, c.acknowledgedOn);
+        ackDays.push(days);
+        add(days <= STATUTORY_ACKNOWLEDGEMENT_DAYS ? 'ackWithinStatutory' : 'ackLate', '', c.id);
+        if (compareLocalDates(c.acknowledgedOn, due.acknowledgementDue) <= 0)
+          add('ackWithinPolicy', '', c.id);
+      } else if (daysBetween(c.receivedOn, today) <= STATUTORY_ACKNOWLEDGEMENT_DAYS) {
+        add('ackPending', '', c.id);
+      } else {
+        add('ackLate', '', c.id);
+      }
+
+      // Feedback against the case's feedback due date (3 months, restarted by a reopening).
+      if (c.feedbackGivenOn) {
+        feedbackDays.push(daysBetween(c.reopenedOn ?? c.receivedOn, c.feedbackGivenOn));
+        add(
+          compareLocalDates(c.feedbackGivenOn, c.feedbackDue) <= 0 ? 'feedbackWithin' : 'feedbackLate',
+          '',
+          c.id,
+        );
+      } else if (compareLocalDates(today, c.feedbackDue) <= 0) {
+        add('feedbackPending', '', c.id);
+      } else {
+        add('feedbackLate', '', c.id);
+      }
+    }
+
+    const closedBy = (day: LocalDate) =>
+      c.status === 'closed' && c.closedOn != null && compareLocalDates(c.closedOn, day) <= 0;
+    if (compareLocalDates(c.receivedOn, end) <= 0 && !closedBy(end)) {
+      add('openByStatus', c.status === 'closed' ? 'closed_since' : c.status, c.id);
+      add('openByAge', ageBand(daysBetween(c.receivedOn, end)), c.id);
+    }
+
+    if (c.status === 'closed' && c.closedOn && inPeriod(c.closedOn)) {
+      const outcome = c.outcome ?? 'unknown';
+      add('closed', '', c.id);
+      add('closedByOutcome', outcome, c.id);
+      closeDays.push(daysBetween(c.receivedOn, c.closedOn));
+      if (INVESTIGATED_OUTCOMES.includes(outcome)) {
+        add('investigated', c.category, c.id);
+        if (UPHELD.includes(outcome)) add('substantiated', c.category, c.id);
+        if (c.category === 'retaliation') {
+          add('retaliation', 'investigated', c.id);
+          if (UPHELD.includes(outcome)) add('retaliation', 'substantiated', c.id);
+        }
+      }
+      if (outcome === 'referred_externally') add('referredExternally', '', c.id);
+    }
+    if (inPeriod(c.reopenedOn)) add('reopened', '', c.id);
+  }
+
+  const known = new Set(cases.map((c) => c.id));
+  for (const e of events) {
+    if (!known.has(e.caseId) || !inPeriod(e.on)) continue;
+    if (e.kind === 'triage') add('triage', e.key ?? 'unknown', e.caseId);
+    else if (e.kind === 'transfer') add('transferred', '', e.caseId);
+    else if (e.kind === 'recusal') add('recusals', '', e.caseId);
+    else if (e.kind === 'namedLater') add('namedLater', '', e.caseId);
+    else add('identityDisclosures', '', e.caseId);
+  }
+  const t: Tally = new Map(
+    [...sets].map(([figure, rows]) => [figure, new Map([...rows].map(([key, ids]) => [key, [...ids]]))]),
+  );
+  return { tally: t, ackDays, feedbackDays, closeDays };
+}
+
+export const countOf = (t: Tally, figure: DrillFigure, key = ''): number =>
+  t.get(figure)?.get(key)?.length ?? 0;
+
+function rows(t: Tally, figure: DrillFigure, known: readonly { key: string; label: string }[]): CountRow[] {
+  const seen = t.get(figure) ?? new Map<string, string[]>();
+  const result = known.map(({ key, label }) => ({ key, label, count: seen.get(key)?.length ?? 0 }));
+  for (const [key, ids] of seen)
+    if (!known.some((k) => k.key === key)) result.push({ key, label: key, count: ids.length });
+  return result;
+}
+
+export const CATEGORY_ROWS = CATEGORIES.map((c) => ({ key: c.id, label: c.title }));
+export const OUTCOME_ROWS = Object.entries(CASE_OUTCOME_LABELS).map(([key, label]) => ({ key, label }));
+export const AGE_ROWS = AGE_BANDS.map((b) => ({ key: b.key as string, label: b.label as string }));
+export const RETALIATION_ROWS = [
+  { key: 'received', label: 'Retaliation reports received' },
+  { key: 'investigated', label: 'Investigated and closed' },
+  { key: 'substantiated', label: 'Substantiated (fully or partly)' },
+];
+
+export function figuresFrom(
+  computed: Computed,
+  period: Period,
+  scope: DashboardScope,
+  today: LocalDate,
+  policy: MeasuredPolicy = measuredPolicy(),
+): DashboardFigures {
+  const t = computed.tally;
+  const n = (f: DrillFigure, key = '') => countOf(t, f, key);
+  const ackMeasured = n('ackWithinStatutory') + n('ackLate');
+  const fbMeasured = n('feedbackWithin') + n('feedbackLate');
+  const months = monthsOf(period).map((m) => ({ key: m, label: monthLabel(m) }));
+  const openByStatus = rows(t, 'openByStatus', OPEN_STATUSES);
+  return {
+    period: describePeriod(period),
+    scope,
+    policy,
+    computedOn: today,
+    received: n('received'),
+    byCategory: rows(t, 'byCategory', CATEGORY_ROWS),
+    byChannel: rows(t, 'byChannel', CHANNELS),
+    byMonth: rows(t, 'byMonth', months),
+    mode: { available: false, reason: UNAVAILABLE.mode },
+    openAtEnd: {
+      total: openByStatus.reduce((s, r) => s + r.count, 0),
+      byStatus: openByStatus,
+      byAge: rows(t, 'openByAge', AGE_ROWS),
+    },
+    acknowledgement: {
+      measured: ackMeasured,
+      withinStatutory: n('ackWithinStatutory'),
+      withinPolicy: n('ackWithinPolicy'),
+      late: n('ackLate'),
+      pending: n('ackPending'),
+      percentWithinStatutory: percentage(n('ackWithinStatutory'), ackMeasured),
+      percentWithinPolicy: percentage(n('ackWithinPolicy'), ackMeasured),
+      medianDays: median(computed.ackDays),
+    },
+    feedback: {
+      measured: fbMeasured,
+      within: n('feedbackWithin'),
+      late: n('feedbackLate'),
+      pending: n('feedbackPending'),
+      percentWithin: percentage(n('feedbackWithin'), fbMeasured),
+      medianDays: median(computed.feedbackDays),
+    },
+    triage: rows(t, 'triage', TRIAGE_OUTCOMES),
+    closedByOutcome: rows(t, 'closedByOutcome', OUTCOME_ROWS),
+    substantiation: CATEGORY_ROWS.filter(({ key }) => n('investigated', key) > 0).map(({ key, label }) => {
+      const investigated = n('investigated', key);
+      const ofCategory = new Set(t.get('investigated')?.get(key));
+      const closedWith = (o: string) =>
+        (t.get('closedByOutcome')?.get(o) ?? []).filter((id) => ofCategory.has(id)).length;
+      const substantiated = closedWith('substantiated');
+      const partiallySubstantiated = closedWith('partially_substantiated');
+      return {
+        key,
+        label,
+        investigated,
+        substantiated,
+        partiallySubstantiated,
+        notSubstantiated: closedWith('not_substantiated'),
+        rate: percentage(substantiated + partiallySubstantiated, investigated),
+      };
+    }),
+    timeToClose: {
+      closed: n('closed'),
+      medianDays: median(computed.closeDays),
+      p90Days: percentile(computed.closeDays, 90),
+    },
+    referrals: {
+      referredExternally: n('referredExternally'),
+      byBody: { available: false, reason: UNAVAILABLE.referralBodies },
+    },
+    retaliation: {
+      received: n('retaliation', 'received'),
+      investigated: n('retaliation', 'investigated'),
+      substantiated: n('retaliation', 'substantiated'),
+    },
+    reopened: n('reopened'),
+    transferred: n('transferred'),
+    recommendations: { available: false, reason: UNAVAILABLE.recommendations },
+    discontinuedForAnonymity: { available: false, reason: UNAVAILABLE.anonymity },
+    accessExceptions: {
+      recusals: n('recusals'),
+      namedLater: n('namedLater'),
+      identityDisclosures: n('identityDisclosures'),
+    },
+  };
+}
+
+/** The words for a drill-down's list. */
+export function drillTitle(figure: DrillFigure, key: string | null): string {
+  const k = key ?? '';
+  const find = (list: readonly { key: string; label: string }[]) => list.find((r) => r.key === k)?.label ?? k;
+  switch (figure) {
+    case 'received':
+      return 'Reports received in the period';
+    case 'byCategory':
+      return `Reports received: ${categoryLabel(k)}`;
+    case 'byChannel':
+      return `Reports received by ${find(CHANNELS).toLowerCase()}`;
+    case 'byMonth':
+      return `Reports received in ${monthLabel(k)}`;
+    case 'openByStatus':
+      return `Open at the end of the period: ${find(OPEN_STATUSES)}`;
+    case 'openByAge':
+      return `Open at the end of the period, ${find(AGE_ROWS)} old`;
+    case 'ackWithinStatutory':
+      return 'Acknowledged within 7 days';
+    case 'ackWithinPolicy':
+      return 'Acknowledged by the policy’s due date';
+    case 'ackLate':
+      return 'Acknowledged late, or not yet and overdue';
+    case 'ackPending':
+      return 'Not yet acknowledged, still in time';
+    case 'feedbackWithin':
+      return 'Feedback given by its due date';
+    case 'feedbackLate':
+      return 'Feedback late, or not yet and overdue';
+    case 'feedbackPending':
+      return 'No feedback yet, still in time';
+    case 'triage':
+      return `Assessed in the period: ${find(TRIAGE_OUTCOMES)}`;
+    case 'closedByOutcome':
+      return `Closed in the period: ${outcomeLabel(k)}`;
+    case 'substantiated':
+      return `Substantiated (fully or partly): ${categoryLabel(k)}`;
+    case 'investigated':
+      return `Investigated and closed: ${categoryLabel(k)}`;
+    case 'closed':
+      return 'Closed in the period';
+    case 'referredExternally':
+      return 'Closed by an external referral';
+    case 'retaliation':
+      return find(RETALIATION_ROWS);
+    case 'reopened':
+      return 'Reopened in the period';
+    case 'transferred':
+      return 'Transferred to another handler in the period';
+    case 'recusals':
+      return 'Cases with a recusal in the period';
+    case 'namedLater':
+      return 'Cases where someone was named later as involved';
+    case 'identityDisclosures':
+      return 'Cases where the reporter’s identity was disclosed to a handler';
+  }
+}
+
+export function drillCases(cases: readonly CaseFacts[], ids: readonly string[]): DrillCase[] {
+  const byId = new Map(cases.map((c) => [c.id, c]));
+  return ids
+    .map((id) => byId.get(id))
+    .filter((c): c is CaseFacts => c !== undefined)
+    .sort((a, b) =>
+      a.receivedOn < b.receivedOn ? -1 : a.receivedOn > b.receivedOn ? 1 : a.reference < b.reference ? -1 : 1,
+    )
+    .map((c) => ({
+      reference: c.reference,
+      category: c.category,
+      status: c.status,
+      channel: c.channel,
+      receivedOn: c.receivedOn,
+      acknowledgedOn: c.acknowledgedOn,
+      closedOn: c.closedOn,
+      outcome: c.outcome,
+    }));
+}

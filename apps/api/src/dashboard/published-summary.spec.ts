@@ -1,0 +1,48 @@
+import { tally, figuresFrom, type CaseFacts } from './figures';
+import { publishSummary } from './published-summary';
+
+const period = { from: '2025-04-01', to: '2026-03-31' };
+const make = (id: string, category: string): CaseFacts => ({
+  id,
+  reference: `NLN-AAAA-AAA${id}`,
+  category,
+  status: 'received',
+  outcome: null,
+  channel: 'web',
+  receivedOn: '2025-05-01',
+  acknowledgementDue: '2025-05-08',
+  acknowledgedOn: null,
+  feedbackDue: '2025-08-08',
+  feedbackGivenOn: null,
+  closedOn: null,
+  reopenedOn: null,
+});
+
+describe('the published summary', () => {
+  it('withholds the shared total everywhere when one line has to withhold it', () => {
+    // Five reports, all by the web form: the channel line can only hide "web = 5" by withholding its
+    // total, so the category line (3 + 2, both "fewer than 5") and the headline must not show 5 either.
+    const cases = ['1', '2', '3'].map((id) => make(id, 'gifts_hospitality'));
+    cases.push(make('4', 'other'), make('5', 'other'));
+    const figures = figuresFrom(tally(cases, [], period, '2026-04-01'), period, 'council', '2026-04-01');
+    const sut = publishSummary(figures, 5);
+    expect(sut.byChannel.total).toEqual({ kind: 'withheld' });
+    expect(sut.byCategory.total).toEqual({ kind: 'withheld' });
+    expect(sut.received).toEqual({ kind: 'withheld' });
+    expect(sut.byCategory.rows.find((r) => r.key === 'gifts_hospitality')?.text).toBe('fewer than 5');
+  });
+
+  it('publishes a percentage only when every count behind it reaches the threshold', () => {
+    const cases = Array.from({ length: 12 }, (_, i) => ({
+      ...make(String(i), 'other'),
+      acknowledgedOn: i < 9 ? '2025-05-03' : '2025-05-20',
+    }));
+    const figures = figuresFrom(tally(cases, [], period, '2026-04-01'), period, 'council', '2026-04-01');
+    // 9 in time, 3 late: 75% would give away the 3.
+    expect(publishSummary(figures, 5).acknowledgedWithinStatutory).toEqual({
+      value: null,
+      text: 'not published (fewer than 5 cases behind it)',
+    });
+    expect(publishSummary(figures, 3).acknowledgedWithinStatutory).toEqual({ value: 75, text: '75%' });
+  });
+});

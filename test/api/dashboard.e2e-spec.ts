@@ -1,0 +1,413 @@
+/**
+ * The monitoring officer's dashboard over a seeded history whose figures are known in advance (issue #16,
+ * docs/dashboard.md): every figure through the API, the drill-downs, who sees what (a case about the
+ * monitoring officer is in none of their figures; handlers their own; the chair the published summary;
+ * administrators nothing), no suppressed count derivable, and the annual report's PDF text and CSVs.
+ */
+import { inflateSync } from 'node:zlib';
+import {
+  AGE_BANDS,
+  ageBand,
+  computeSlaDates,
+  daysBetween,
+  feasibleRanges,
+  financialYearOf,
+  type PublishedValue,
+} from '@nolan/domain';
+import type { DashboardFigures, DrillDown, PublishedLine, PublishedSummary } from '@nolan/contract';
+import { seedDashboardHistory, type DashboardHistory } from '../support/dashboard-history';
+
+jest.setTimeout(180_000);
+
+/** The text drawn in a PDF made by pdf-lib: its content streams, inflated, and their hex strings decoded. */
+export function pdfText(pdf: Buffer): string {
+  const raw = pdf.toString('latin1');
+  const out: string[] = [];
+  const re = /stream\r?\n/g;
+  let match: RegExpExecArray | null;
+  while ((match = re.exec(raw))) {
+    const start = match.index + match[0].length;
+    const end = raw.indexOf('endstream', start);
+    const bytes = Buffer.from(raw.slice(start, end), 'latin1');
+    let content: string;
+    try {
+      content = inflateSync(bytes).toString('latin1');
+    } catch {
+      content = bytes.toString('latin1');
+    }
+    for (const m of content.matchAll(/<([0-9A-Fa-f]*)>\s*Tj/g))
+      out.push(Buffer.from(m[1] as string, 'hex').toString('latin1'));
+  }
+  return out.join('\n');
+}
+
+const buffer = (res: { body: unknown }) => res.body as Buffer;
+/** supertest's parser for a binary body, so a PDF arrives as its bytes. */
+const binary = (res: NodeJS.ReadableStream, cb: (e: Error | null, b: Buffer) => void): void => {
+  const chunks: Buffer[] = [];
+  res.on('data', (c: Buffer) => chunks.push(Buffer.from(c)));
+  res.on('end', () => cb(null, Buffer.concat(chunks)));
+};
+
+describe('the dashboard over a seeded history', () => {
+  let h: DashboardHistory;
+  let since: string;
+
+  beforeAll(async () => {
+    h = await seedDashboardHistory();
+    since = `from=${h.P}&to=${h.today}`;
+  });
+  afterAll(async () => {
+    await h?.world.close();
+  });
+
+  const row = (rows: { key: string; count: number }[], key: string) => rows.find((r) => r.key === key)?.count;
+  const drill = async (who: string, query: string) =>
+    (await h.world.as(who).get(`/dashboard/cases?${query}`).expect(200)).body as DrillDown;
+  const refs = (d: DrillDown) => d.cases.map((c) => c.reference).sort();
+  const ref = (...names: (keyof DashboardHistory['cases'])[]) =>
+    names.map((n) => h.cases[n].reference).sort();
+
+  it('gives the monitoring officer every figure of the period, without the case that names them', async () => {
+    const res = await h.world.as('mo').get(`/dashboard/figures?${since}`).expect(200);
+    const f = res.body as DashboardFigures;
+    expect(f.scope).toBe('council');
+    expect(f.period).toEqual({ from: h.P, to: h.today, label: `${h.P} to ${h.today}`, financialYear: false });
+    expect(f.policy).toEqual(
+      expect.objectContaining({
+        source: 'default',
+        acknowledgementDays: 7,
+        acknowledgementUnit: 'calendar',
+        feedbackMonths: 3,
+      }),
+    );
+    expect(f.received).toBe(6);
+    expect(row(f.byCategory, 'gifts_hospitality')).toBe(2);
+    expect(row(f.byCategory, 'fraud_theft')).toBe(1);
+    expect(row(f.byCategory, 'bullying_harassment_coercion')).toBe(1);
+    expect(row(f.byCategory, 'retaliation')).toBe(1);
+    expect(row(f.byCategory, 'other')).toBe(1);
+    expect(f.byCategory.reduce((s, r) => s + r.count, 0)).toBe(6);
+    expect(row(f.byChannel, 'web')).toBe(6);
+    const months: Record<string, number> = {};
+    for (const n of ['A', 'B', 'C', 'D', 'F', 'G'] as const) {
+      const m = h.cases[n].receivedOn.slice(0, 7);
+      months[m] = (months[m] ?? 0) + 1;
+    }
+    for (const [m, count] of Object.entries(months)) expect(row(f.byMonth, m)).toBe(count);
+    expect(f.byMonth.reduce((s, r) => s + r.count, 0)).toBe(6);
+    expect(f.mode.available).toBe(false);
+
+    // Acknowledged: A on day 7 (in time), B on day 8 (late), C day 2, D day 3, G day 2; F never (late).
+    expect(f.acknowledgement).toEqual({
+      measured: 6,
+      withinStatutory: 4,
+      withinPolicy: 4,
+      late: 2,
+      pending: 0,
+      percentWithinStatutory: 66.7,
+      percentWithinPolicy: 66.7,
+      medianDays: 3,
+    });
+    // Feedback: A after 40 days and G after 32, in time; B, C (reopened: a new clock), D and F overdue.
+    expect(f.feedback).toEqual({
+      measured: 6,
+      within: 2,
+      late: 4,
+      pending: 0,
+      percentWithin: 33.3,
+      medianDays: 36,
+    });
+
+    // Open today: C (reopened), D and G (acknowledged), F (received).
+    expect(f.openAtEnd.total).toBe(4);
+    expect(row(f.openAtEnd.byStatus, 'reopened')).toBe(1);
+    expect(row(f.openAtEnd.byStatus, 'acknowledged')).toBe(2);
+    expect(row(f.openAtEnd.byStatus, 'received')).toBe(1);
+    const ages: Record<string, number> = {};
+    for (const n of ['C', 'D', 'F', 'G'] as const) {
+      const band = ageBand(daysBetween(h.cases[n].receivedOn, h.today));
+      ages[band] = (ages[band] ?? 0) + 1;
+    }
+    for (const [band, count] of Object.entries(ages)) expect(row(f.openAtEnd.byAge, band)).toBe(count);
+
+    // Assessed (audit events, today): A and C investigated, B no further action.
+    expect(row(f.triage, 'investigation')).toBe(2);
+    expect(row(f.triage, 'no_further_action')).toBe(1);
+    expect(f.triage.reduce((s, r) => s + r.count, 0)).toBe(3);
+    // Closed in the period: A substantiated after 60 days, B no further action after 20 (C's closure was undone).
+    expect(row(f.closedByOutcome, 'substantiated')).toBe(1);
+    expect(row(f.closedByOutcome, 'no_further_action')).toBe(1);
+    expect(f.timeToClose).toEqual({ closed: 2, medianDays: 40, p90Days: 60 });
+    expect(f.substantiation).toEqual([
+      {
+        key: 'gifts_hospitality',
+        label: expect.any(String),
+        investigated: 1,
+        substantiated: 1,
+        partiallySubstantiated: 0,
+        notSubstantiated: 0,
+        rate: 100,
+      },
+    ]);
+    expect(f.referrals.referredExternally).toBe(0);
+    expect(f.referrals.byBody.available).toBe(false);
+    expect(f.retaliation).toEqual({ received: 1, investigated: 0, substantiated: 0 });
+    expect(f.reopened).toBe(1);
+    expect(f.transferred).toBe(1);
+    expect(f.accessExceptions).toEqual({ recusals: 1, namedLater: 0, identityDisclosures: 0 });
+    expect(f.recommendations.available).toBe(false);
+  });
+
+  it('lists the cases behind each figure, and never the case that names the monitoring officer', async () => {
+    expect(refs(await drill('mo', `${since}&figure=received`))).toEqual(ref('A', 'B', 'C', 'D', 'F', 'G'));
+    const gifts = await drill('mo', `${since}&figure=byCategory&key=gifts_hospitality`);
+    expect(refs(gifts)).toEqual(ref('A', 'B'));
+    expect(gifts.title).toMatch(/Gifts/);
+    expect(refs(await drill('mo', `${since}&figure=ackWithinStatutory`))).toEqual(ref('A', 'C', 'D', 'G'));
+    expect(refs(await drill('mo', `${since}&figure=ackLate`))).toEqual(ref('B', 'F'));
+    expect(refs(await drill('mo', `${since}&figure=reopened`))).toEqual(ref('C'));
+    expect(refs(await drill('mo', `${since}&figure=transferred`))).toEqual(ref('D'));
+    expect(refs(await drill('mo', `${since}&figure=recusals`))).toEqual(ref('C'));
+    expect(refs(await drill('mo', `${since}&figure=triage&key=investigation`))).toEqual(ref('A', 'C'));
+    expect(refs(await drill('mo', `${since}&figure=closedByOutcome&key=substantiated`))).toEqual(ref('A'));
+    // The drill-down carries metadata only.
+    expect(Object.keys(gifts.cases[0]!).sort()).toEqual(
+      [
+        'acknowledgedOn',
+        'category',
+        'channel',
+        'closedOn',
+        'outcome',
+        'receivedOn',
+        'reference',
+        'status',
+      ].sort(),
+    );
+    // E is nowhere for the monitoring officer: no figure, no list, no total.
+    for (const figure of ['received', 'openByStatus', 'ackWithinStatutory', 'byChannel']) {
+      const keys = figure === 'byChannel' ? '&key=web' : figure === 'openByStatus' ? '&key=acknowledged' : '';
+      expect(refs(await drill('mo', `${since}&figure=${figure}${keys}`))).not.toContain(h.cases.E.reference);
+    }
+  });
+
+  it('gives the head of paid service the case about the monitoring officer, and handlers only their own', async () => {
+    const hops = (await h.world.as('hops').get(`/dashboard/figures?${since}`).expect(200))
+      .body as DashboardFigures;
+    expect(hops.scope).toBe('own');
+    expect(hops.received).toBe(1);
+    expect(refs(await drill('hops', `${since}&figure=received`))).toEqual(ref('E'));
+    // D was transferred from inv1 to inv2: it went with the assignment.
+    const inv1 = (await h.world.as('inv1').get(`/dashboard/figures?${since}`).expect(200))
+      .body as DashboardFigures;
+    expect(inv1.received).toBe(0);
+    const inv2 = (await h.world.as('inv2').get(`/dashboard/figures?${since}`).expect(200))
+      .body as DashboardFigures;
+    expect(inv2.received).toBe(1);
+    expect(refs(await drill('inv2', `${since}&figure=received`))).toEqual(ref('D'));
+  });
+
+  it('refuses administrators everything, the chair the detail, and handlers the summary', async () => {
+    for (const path of ['/dashboard/figures', '/dashboard/cases?figure=received', '/dashboard/summary']) {
+      const res = await h.world.as('admin').get(path).expect(403);
+      expect(res.body).toEqual({
+        statusCode: 403,
+        error: 'Forbidden',
+        message: 'Administrators see no figures about cases.',
+      });
+    }
+    const chair = await h.world.as('chair').get('/dashboard/figures').expect(403);
+    expect(chair.body.message).toMatch(/published summary only/);
+    await h.world.as('chair').get('/dashboard/cases?figure=received').expect(403);
+    await h.world.as('inv2').get('/dashboard/summary').expect(403);
+    await h.world.as('admin').get(`/dashboard/annual-report/${h.previousYear}/summary.pdf`).expect(403);
+    await h.world.as('chair').get(`/dashboard/annual-report/${h.previousYear}/exempt.pdf`).expect(403);
+  });
+
+  it('names each bad period, figure or file with a 4xx', async () => {
+    const bad = await h.world.as('mo').get('/dashboard/figures?from=2025-13-01&to=2025-01-01').expect(400);
+    expect(bad.body.message).toEqual(['from must be a date in the form YYYY-MM-DD.']);
+    const backwards = await h.world
+      .as('mo')
+      .get('/dashboard/figures?from=2025-02-01&to=2025-01-01')
+      .expect(400);
+    expect(backwards.body.message).toEqual(['from must not be after to.']);
+    const both = await h.world.as('mo').get('/dashboard/figures?year=2025&from=2025-02-01').expect(400);
+    expect(both.body.message).toEqual(['Give either year or from and to, not both.']);
+    const figure = await h.world.as('mo').get('/dashboard/cases?figure=everything').expect(400);
+    expect(figure.body.message[0]).toMatch(/^figure must be one of received, byCategory/);
+    await h.world.as('mo').get(`/dashboard/annual-report/${h.previousYear}/secrets.pdf`).expect(404);
+    await h.world.as('mo').get(`/dashboard/annual-report/nineteen/summary.pdf`).expect(400);
+  });
+
+  it('defaults to the financial year that contains today', async () => {
+    const f = (await h.world.as('mo').get('/dashboard/figures').expect(200)).body as DashboardFigures;
+    const fy = financialYearOf(h.today);
+    expect(f.period).toEqual(expect.objectContaining({ from: fy.from, to: fy.to, financialYear: true }));
+  });
+
+  /** Every hidden cell of a line could take at least two values, given everything shown. */
+  function expectUnderivable(line: PublishedLine, threshold: number): void {
+    if (line.total.kind !== 'shown') return;
+    const shown = line.rows.filter((r) => r.published.kind === 'shown');
+    const hidden = line.rows.filter((r) => r.published.kind !== 'shown');
+    const remainder =
+      line.total.value - shown.reduce((s, r) => s + (r.published as { value: number }).value, 0);
+    const kinds = hidden.map(
+      (r) => (r.published.kind === 'fewer_than' ? 'fewer_than' : 'withheld') as 'fewer_than' | 'withheld',
+    );
+    for (const [low, high] of feasibleRanges(kinds, remainder, threshold)) expect(high).toBeGreaterThan(low);
+  }
+
+  it("publishes the chair's summary with small numbers suppressed, none derivable", async () => {
+    const s = (await h.world.as('chair').get(`/dashboard/summary?${since}`).expect(200))
+      .body as PublishedSummary;
+    const shown = (v: PublishedValue) => (v.kind === 'shown' ? v.value : v.kind);
+    // The chair's summary counts the council's cases, E included: 7 reports, every category under 5.
+    expect(shown(s.received)).toBe(7);
+    expect(s.threshold).toBe(5);
+    for (const r of s.byCategory.rows) expect(r.text).toBe('fewer than 5');
+    expect(s.byCategory.totalText).toBe('7');
+    // Every report came by the web form: the four empty channels are hidden, so web is withheld with them.
+    expect(s.byChannel.rows.find((r) => r.key === 'web')?.text).toBe('withheld');
+    expect(s.byChannel.totalText).toBe('7');
+    expect(s.acknowledgedWithinStatutory.text).toMatch(/^not published/);
+    for (const line of [s.byCategory, s.byChannel, s.triage, s.closedByOutcome, s.retaliation])
+      expectUnderivable(line, s.threshold);
+    // And nothing a shown number could add up to: no raw count below 5 anywhere in the summary.
+    const values = JSON.stringify(s).match(/"kind":"shown","value":(\d+)/g) ?? [];
+    for (const v of values) expect(Number(v.split(':').pop())).toBeGreaterThanOrEqual(5);
+  });
+
+  describe('the annual report for the previous financial year', () => {
+    const download = (who: string, file: string) =>
+      h.world
+        .as(who)
+        .get(`/dashboard/annual-report/${h.previousYear}/${file}`)
+        .buffer(true)
+        .parse(binary as never);
+
+    it('gives the exempt detail as a PDF with every figure in its text, and audits it', async () => {
+      const res = await download('mo', 'exempt.pdf').expect(200);
+      expect(res.headers['content-type']).toBe('application/pdf');
+      expect(res.headers['content-disposition']).toMatch(/attachment; filename="nolan-.*-exempt\.pdf"/);
+      const text = pdfText(buffer(res));
+      expect(text).toContain('exempt detail');
+      const end = financialYearOf(h.P).to;
+      const lines = text.split('\n');
+      const valueAfter = (label: string) => lines[lines.indexOf(label) + 1];
+      // Metadata figures as in the period to today; the audit events (today) fall outside this year.
+      expect(valueAfter('Acknowledged within 7 days')).toBe('4');
+      expect(valueAfter('Acknowledged late or overdue')).toBe('2');
+      expect(valueAfter('Percentage within 7 days')).toBe('66.7%');
+      expect(valueAfter('Median days to acknowledge')).toBe('3');
+      expect(valueAfter('Feedback by its due date')).toBe('2');
+      expect(valueAfter('Median days to feedback')).toBe('36');
+      expect(valueAfter('Median days to close')).toBe('40');
+      expect(valueAfter('90th percentile days to close')).toBe('60');
+      expect(valueAfter('Reopened')).toBe('1');
+      expect(valueAfter('Transferred to another handler')).toBe('0');
+      expect(valueAfter('Cases with a recusal')).toBe('0');
+      expect(valueAfter('Retaliation reports received')).toBe('1');
+      expect(valueAfter('Total open')).toBe('4');
+      // Ages at the end of that year.
+      const ages = new Map<string, number>();
+      for (const n of ['C', 'D', 'F', 'G'] as const) {
+        const band = ageBand(daysBetween(h.cases[n].receivedOn, end));
+        ages.set(band, (ages.get(band) ?? 0) + 1);
+      }
+      for (const band of AGE_BANDS) expect(valueAfter(band.label)).toBe(String(ages.get(band.key) ?? 0));
+      expect(text).toContain('Gifts');
+      expect(text).not.toContain(h.cases.E.reference);
+      const audit = await h.world.query<{ details: Record<string, unknown> }>(
+        `SELECT details FROM audit_entries WHERE action = 'report.downloaded' AND actor_id = $1 ORDER BY seq DESC LIMIT 1`,
+        [h.world.user('mo').id],
+      );
+      expect(audit[0]?.details).toEqual({ year: h.previousYear, file: 'exempt.pdf', exempt: true });
+    });
+
+    it('gives the public summary as a PDF and each table as CSV with the same figures', async () => {
+      const pdf = pdfText(buffer(await download('chair', 'summary.pdf').expect(200)));
+      expect(pdf).toContain('public summary');
+      expect(pdf).toContain('fewer than 5');
+      const headlines = (await download('chair', 'summary-headlines.csv').expect(200)).body.toString('utf8');
+      expect(headlines).toContain('Reports received,7\r\n');
+      const byCategory = (await download('chair', 'summary-by-category.csv').expect(200)).body.toString(
+        'utf8',
+      );
+      expect(byCategory).toContain('Total,7');
+      const exempt = (await download('mo', 'exempt-by-category.csv').expect(200)).body.toString('utf8');
+      expect(exempt.split('\r\n')[0]).toBe('Category,Number');
+      expect(exempt).toContain('Total,6');
+      expect(exempt).toMatch(/Gifts[^\r\n]*,2\r\n/);
+      const clocks = (await download('mo', 'exempt-clocks.csv').expect(200)).body.toString('utf8');
+      expect(clocks).toContain('Acknowledged within 7 days,4');
+      expect(clocks).toContain('Median days to feedback,36');
+      const fraud = (await download('mo', 'transparency-fraud.csv').expect(200)).body.toString('utf8');
+      expect(fraud.split('\r\n')[0]).toBe('Measure,Value,Period,Note');
+      expect(fraud).toContain('Total number of fraud cases investigated,fewer than 5');
+      const audited = await h.world.query<{ n: string }>(
+        `SELECT count(*) AS n FROM audit_entries WHERE action = 'report.downloaded'`,
+      );
+      expect(Number(audited[0]?.n)).toBeGreaterThanOrEqual(6);
+    });
+  });
+
+  describe("a council's own, stricter SLA policy", () => {
+    it('is refused when looser than the statutory clocks or unknown, and only administrators set it', async () => {
+      const looser = await h.world
+        .as('admin')
+        .put('/admin/sla-policy', { policy: { acknowledgementDays: 10, colour: 'red' } })
+        .expect(400);
+      expect(looser.body.message).toEqual([expect.stringMatching(/^policy\.colour is not an SLA setting/)]);
+      const tooLong = await h.world
+        .as('admin')
+        .put('/admin/sla-policy', { policy: { feedbackMonths: 4 } })
+        .expect(400);
+      expect(tooLong.body.message).toEqual([
+        'policy.feedbackMonths can be at most 3: a council may shorten the statutory clock, not lengthen it.',
+      ]);
+      await h.world.as('mo').put('/admin/sla-policy', { policy: {} }).expect(403);
+      const unchanged = await h.world.as('admin').get('/admin/sla-policy').expect(200);
+      expect(unchanged.body.source).toBe('default');
+    });
+
+    it('is stored, audited, and the figures say they were measured against it', async () => {
+      const working = { acknowledgementDays: 5, acknowledgementUnit: 'working', feedbackMonths: 2 };
+      const saved = await h.world.as('admin').put('/admin/sla-policy', { policy: working }).expect(200);
+      expect(saved.body).toEqual(
+        expect.objectContaining({ source: 'council', policy: expect.objectContaining(working) }),
+      );
+      const [audit] = await h.world.query<{ details: Record<string, unknown> }>(
+        `SELECT details FROM audit_entries WHERE action = 'config.changed' ORDER BY seq DESC LIMIT 1`,
+      );
+      expect(audit?.details).toEqual({ setting: 'sla_policy', customised: true });
+
+      const f = (await h.world.as('mo').get(`/dashboard/figures?${since}`).expect(200))
+        .body as DashboardFigures;
+      expect(f.policy).toEqual(
+        expect.objectContaining({
+          source: 'council',
+          acknowledgementDays: 5,
+          acknowledgementUnit: 'working',
+          feedbackMonths: 2,
+        }),
+      );
+      expect(f.policy.description).toMatch(/council’s own policy/);
+      const acknowledged: Record<string, number> = { A: 17, B: 28, C: 32, D: 63, G: 152 };
+      const inTime = Object.entries(acknowledged).filter(([name, ack]) => {
+        const due = computeSlaDates({
+          receivedOn: h.cases[name as 'A'].receivedOn,
+          clock: 'standard',
+          policy: { acknowledgementDays: 5, acknowledgementUnit: 'working' },
+        }).acknowledgementDue;
+        return h.day(ack) <= due;
+      });
+      expect(f.acknowledgement.withinPolicy).toBe(inTime.length);
+      // The statutory 7 days are measured as before.
+      expect(f.acknowledgement.withinStatutory).toBe(4);
+      const restored = await h.world.as('admin').put('/admin/sla-policy', { policy: {} }).expect(200);
+      expect(restored.body.source).toBe('default');
+    });
+  });
+});

@@ -1,0 +1,185 @@
+/**
+ * The figures pages in Chromium (issue #16), with JavaScript on and off, over the seeded history of
+ * test/support/dashboard-history.ts: the monitoring officer's dashboard shows the known figures with an
+ * accessible SVG chart and a table beside each, a drill-down lists the cases behind a figure (never the
+ * case about the monitoring officer), the period chooser is a GET form, the annual report downloads, and
+ * the chair's page shows the published summary. axe-core finds no WCAG 2.2 A/AA violation on any of them.
+ */
+import { readFileSync } from 'node:fs';
+import { inflateSync } from 'node:zlib';
+import type { Browser, Page } from 'playwright-core';
+import { expectAccessible, launchBrowser, newPage } from '../support/browser';
+import { seedDashboardHistory, type DashboardHistory } from '../support/dashboard-history';
+import { startPortalStack, type PortalStack } from '../support/portal-stack';
+import { signInAsStaff } from '../support/staff-browser';
+
+jest.setTimeout(240_000);
+
+function pdfText(pdf: Buffer): string {
+  const raw = pdf.toString('latin1');
+  const out: string[] = [];
+  for (const match of raw.matchAll(/stream\r?\n([\s\S]*?)endstream/g)) {
+    let content: string;
+    try {
+      content = inflateSync(Buffer.from(match[1] as string, 'latin1')).toString('latin1');
+    } catch {
+      continue;
+    }
+    for (const m of content.matchAll(/<([0-9A-Fa-f]*)>\s*Tj/g))
+      out.push(Buffer.from(m[1] as string, 'hex').toString('latin1'));
+  }
+  return out.join('\n');
+}
+
+/** With SCREENSHOTS=1, the pages are also saved to docs/screenshots (JavaScript on) for the README. */
+async function shot(page: Page, name: string, javaScriptEnabled = true): Promise<void> {
+  if (process.env['SCREENSHOTS'] !== '1' || !javaScriptEnabled) return;
+  await page.screenshot({ path: `docs/screenshots/${name}.png`, fullPage: true });
+}
+
+describe('the figures pages', () => {
+  let stack: PortalStack;
+  let browser: Browser;
+  let h: DashboardHistory;
+  let since: string;
+
+  beforeAll(async () => {
+    stack = await startPortalStack();
+    browser = await launchBrowser();
+    // Seeded through the stack's own API, so the portal reads what was seeded.
+    h = await seedDashboardHistory('figpages', { app: stack.api });
+    since = `from=${h.P}&to=${h.today}`;
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await h?.world.close();
+    await stack?.close();
+  });
+
+  const cell = (page: Page, table: string, row: string) =>
+    page
+      .locator(`table:has(caption:text-is("${table}")) tr`, { has: page.locator(`th:text-is("${row}")`) })
+      .locator('td')
+      .first();
+
+  /** The monitoring officer's session cookie, from one sign-in (a TOTP code is accepted once). */
+  let moCookies: Awaited<ReturnType<ReturnType<Page['context']>['cookies']>> = [];
+
+  for (const javaScriptEnabled of [true, false]) {
+    describe(`with JavaScript ${javaScriptEnabled ? 'on' : 'off'}`, () => {
+      let page: Page;
+
+      beforeAll(async () => {
+        page = await newPage(browser, { javaScriptEnabled, acceptDownloads: true });
+        if (!moCookies.length) {
+          await signInAsStaff(page, stack.portalUrl, h.world.tenant.slug, h.world.user('mo'), { step: 1 });
+          moCookies = await page.context().cookies();
+        } else await page.context().addCookies(moCookies);
+      });
+      afterAll(async () => {
+        await page?.context().close();
+      });
+
+      it("shows the monitoring officer's figures for a period chosen with the GET form, each chart with its table", async () => {
+        await page.goto(`${stack.portalUrl}/staff/figures`);
+        await expect(page.locator('h1').textContent()).resolves.toBe('Figures');
+        await expectAccessible(page);
+        await page.getByLabel('From (first day)').fill(h.P);
+        await page.getByLabel('To (last day)').fill(h.today);
+        await page.getByRole('button', { name: 'Show these dates' }).click();
+        await page.waitForURL(/from=/);
+        expect(new URL(page.url()).searchParams.get('from')).toBe(h.P);
+        await expect(page.locator('#received-count').textContent()).resolves.toContain('6');
+        await expect(cell(page, 'By category', 'Gifts or hospitality').textContent()).resolves.toContain('2');
+        await expect(page.locator('#open-count').textContent()).resolves.toBe('4');
+        await expect(
+          cell(
+            page,
+            'Cases received in the period, against their deadlines',
+            'Acknowledged within 7 days',
+          ).textContent(),
+        ).resolves.toContain('4');
+        await expect(
+          page
+            .locator('.govuk-summary-list__row', { hasText: 'Median days to acknowledge' })
+            .locator('dd')
+            .textContent(),
+        ).resolves.toContain('3 days');
+        await expect(cell(page, 'Other figures', 'Reopened').textContent()).resolves.toContain('1');
+        await expect(
+          cell(page, 'Other figures', 'Transferred to another handler').textContent(),
+        ).resolves.toContain('1');
+        // The charts: server-rendered SVG images with a title and a description giving every value.
+        const chart = page.locator('svg[role="img"]', {
+          has: page.locator('title', { hasText: 'Reports received by category' }),
+        });
+        await expect(chart.count()).resolves.toBe(1);
+        await expect(chart.locator('desc').textContent()).resolves.toContain('Gifts or hospitality 2');
+        await expect(page.locator('svg[role="img"]').count()).resolves.toBe(5);
+        await expect(page.content()).resolves.not.toContain(h.cases.E.reference);
+        await expectAccessible(page);
+        await shot(page, 'figures-1-dashboard', javaScriptEnabled);
+      });
+
+      it('says what is wrong with a period that is not one, on the same page', async () => {
+        await page.goto(`${stack.portalUrl}/staff/figures`);
+        await page.getByLabel('From (first day)').fill(h.today);
+        await page.getByLabel('To (last day)').fill(h.P);
+        await page.getByRole('button', { name: 'Show these dates' }).click();
+        await page.waitForURL(/from=/);
+        expect(await page.title()).toMatch(/^Error: Figures/);
+        await expect(page.locator('.govuk-error-summary').textContent()).resolves.toContain(
+          'from must not be after to.',
+        );
+        await expect(page.getByLabel('From (first day)').inputValue()).resolves.toBe(h.today);
+        await expectAccessible(page);
+      });
+
+      it('drills down from a figure to the cases behind it, never the one about the monitoring officer', async () => {
+        await page.goto(`${stack.portalUrl}/staff/figures?${since}`);
+        await page.locator('table:has(caption:text-is("By category")) a', { hasText: '2' }).first().click();
+        await page.waitForURL(/figures\/cases/);
+        await expect(page.locator('h1').textContent()).resolves.toContain('Gifts');
+        await expect(page.locator('#drill-count').textContent()).resolves.toBe('2 cases.');
+        const text = (await page.locator('main').textContent()) ?? '';
+        expect(text).toContain(h.cases.A.reference);
+        expect(text).toContain(h.cases.B.reference);
+        expect(text).not.toContain(h.cases.E.reference);
+        await expectAccessible(page);
+        await shot(page, 'figures-2-drill-down', javaScriptEnabled);
+      });
+
+      it('offers the annual report, whose PDF holds the figures as text', async () => {
+        await page.goto(`${stack.portalUrl}/staff/figures/annual-report?year=${h.previousYear}`);
+        await expectAccessible(page);
+        await shot(page, 'figures-3-annual-report', javaScriptEnabled);
+        const [download] = await Promise.all([
+          page.waitForEvent('download'),
+          page.getByRole('link', { name: 'Exempt detail (PDF)' }).click(),
+        ]);
+        expect(download.suggestedFilename()).toMatch(/-exempt\.pdf$/);
+        const path = await download.path();
+        const text = pdfText(readFileSync(path));
+        expect(text).toContain('Acknowledged within 7 days\n4');
+        expect(text).toContain('Median days to close\n40');
+      });
+    });
+  }
+
+  it('shows the chair the published summary on their page, with small numbers suppressed', async () => {
+    const page = await newPage(browser, { javaScriptEnabled: false });
+    await signInAsStaff(page, stack.portalUrl, h.world.tenant.slug, h.world.user('chair'), { step: 1 });
+    await page.goto(`${stack.portalUrl}/staff/committee?year=${h.previousYear}`);
+    await expect(
+      page.locator('.govuk-summary-list__row', { hasText: 'Reports received' }).locator('dd').textContent(),
+    ).resolves.toContain('7');
+    await expect(cell(page, 'Reports by category', 'Gifts or hospitality').textContent()).resolves.toBe(
+      'fewer than 5',
+    );
+    await expectAccessible(page);
+    await shot(page, 'figures-4-chair-summary');
+    await page.goto(`${stack.portalUrl}/staff/figures`);
+    expect(new URL(page.url()).pathname).toBe('/staff/committee');
+    await page.context().close();
+  });
+});
