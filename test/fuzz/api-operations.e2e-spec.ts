@@ -151,7 +151,7 @@ describe('every API operation under generated hostile input', () => {
                 .send(typeof body === 'string' ? body : JSON.stringify(body));
             const res = await req;
             const after = await rows.counts();
-            // A refused request writes nothing (a failed sign-in's audit entry would be the exception).
+            // A refused request writes nothing (but the audit entries consistency.ts leaves out).
             if (res.status >= 400 && res.status < 500) {
               const changed = RowWatch.changed(counts, after);
               if (changed.length)

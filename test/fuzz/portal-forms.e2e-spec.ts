@@ -88,7 +88,7 @@ const formFields = fc.array(fc.tuple(fieldName, hostileText), { maxLength: 8 });
 const bodyKind = fc.oneof(
   { weight: 5, arbitrary: fc.constant('form' as const) },
   { weight: 2, arbitrary: fc.constant('multipart' as const) },
-  fc.constantFrom('raw-form' as const, 'json' as const, 'text' as const),
+  fc.constantFrom('raw-form' as const, 'json' as const, 'text' as const, 'empty' as const),
 );
 const rawForm = fc.constantFrom(
   'a=%E0%A4%A&b=%',
@@ -259,6 +259,9 @@ describe('every portal form under generated hostile posts', () => {
               req = post(path)
                 .set('content-type', 'application/x-www-form-urlencoded')
                 .send(kind === 'raw-form' ? `${encoded}&${raw}` : encoded);
+            } else if (kind === 'empty') {
+              // No body and no content type at all, the token (if any) in the query.
+              req = post(token ? `${path}?_csrf=${encodeURIComponent(token)}` : path);
             } else {
               req = post(path)
                 .set('content-type', kind === 'json' ? 'application/json' : 'text/plain')
