@@ -199,4 +199,20 @@ describe('hostile input to the API', () => {
       message: expect.stringMatching(/too large/),
     });
   });
+
+  // Found by test/fuzz/api-operations.e2e-spec.ts once it also sent requests with no body at all.
+  it('answers a request with no body at all with a 400 naming what is missing, never a 500', async () => {
+    const res = await request(api.getHttpServer())
+      .post('/api/v1/cases')
+      .auth(moToken, { type: 'bearer' })
+      .expect(400);
+    expect(res.body).toEqual({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: [
+        'channel must be one of: phone, in_person, post, email',
+        'submission: the submission must be a JSON object',
+      ],
+    });
+  });
 });

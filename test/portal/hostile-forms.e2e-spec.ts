@@ -1,11 +1,12 @@
 /**
  * Issue #17, the portal's hostile form posts: more than 200 KB of form data, more than 1,000 fields,
- * charset=utf-16, a garbage gzip encoding, a body type the route does not read. Each gets a clear 4xx
- * page, never the portal's 500 page.
+ * charset=utf-16, a garbage gzip encoding, a body type the route does not read, no body at all. Each
+ * gets a clear 4xx page, never the portal's 500 page.
  */
 import { gzipSync } from 'node:zlib';
 import request from 'supertest';
 import { type PortalStack, startPortalStack } from '../support/portal-stack';
+import { StaffFixtures } from '../support/staff-fixtures';
 
 describe('hostile form posts to the portal', () => {
   let stack: PortalStack;
@@ -77,5 +78,25 @@ describe('hostile form posts to the portal', () => {
     const answer = await post(`/report/${tenantSlug}/answers/concern`).field('draft', 'x');
     expect(answer.status).toBeLessThan(500);
     expect(answer.status).not.toBe(415);
+  });
+
+  // Found by test/fuzz/portal-forms.e2e-spec.ts: Express leaves req.body undefined when nothing was sent.
+  it('answers a post with no body at all as a form left blank, never the 500 page', async () => {
+    const fixtures = await StaffFixtures.open();
+    try {
+      const tenant = await fixtures.tenant('no-body');
+      await fixtures.user(tenant.id, ['monitoring_officer']);
+      expectPage(await post('/staff/sign-in'), 400, /Enter your council’s short name/);
+      expectPage(await post('/staff/sign-in/code'), 400, /longer than 5 minutes/);
+      expectPage(await post(`/report/${tenant.slug}/sign-in`), 400, /Enter the 7 words of your receipt/);
+      for (const path of ['answers/concern', 'answers/files', 'send', 'receipt']) {
+        const res = await post(`/report/${tenant.slug}/${path}`);
+        expect(res.status).toBeGreaterThanOrEqual(400);
+        expect(res.status).toBeLessThan(500);
+        expect(res.text).not.toMatch(/problem with the service|at .*\.ts:\d+/);
+      }
+    } finally {
+      await fixtures.close();
+    }
   });
 });

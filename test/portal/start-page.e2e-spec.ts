@@ -28,6 +28,13 @@ describe('the portal start page', () => {
     expect(res.headers['referrer-policy']).toBe('no-referrer');
   });
 
+  it('tells the reporter to use their own device and connection, not a work one', async () => {
+    const res = await request(app.getHttpServer()).get('/').expect(200);
+    expect(res.text).toContain(
+      'Your employer may be able to see what you do on a work computer or network. Use your own device, on your own internet connection, and not a work phone or laptop.',
+    );
+  });
+
   it('allows only its own scripts, the inline one by a per-request nonce', async () => {
     const first = await request(app.getHttpServer()).get('/');
     const second = await request(app.getHttpServer()).get('/');

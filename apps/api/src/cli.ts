@@ -16,6 +16,9 @@
  *               a staff user with a temporary password (printed once); they enrol two-factor at first sign-in
  *   user:reset-2fa --tenant SLUG --email EMAIL
  *               clears a user's two-factor set-up (lost phone); they enrol again at next sign-in
+ *   backup FILE  pg_dump of the whole database (custom format, file 0600) as MIGRATION_DATABASE_URL's role
+ *   restore FILE into the new, empty database MIGRATION_DATABASE_URL names: pg_restore, migrations, the
+ *               app role of DATABASE_URL, then audit:verify (docs/threat-model.md "Backup and restore")
  */
 import 'reflect-metadata';
 import type { DataSource } from 'typeorm';
@@ -26,6 +29,7 @@ import { AuditRepository } from './audit/audit.repository';
 import { AuditService } from './audit/audit.service';
 import { loadConfig } from './config/config';
 import { createDataSource } from './database/data-source';
+import { backupDatabase, restoreDatabase } from './database/backup';
 import { ensureAppRole, ensureDatabase, runMigrations } from './database/provision';
 import { inTenant } from './database/tenant-transaction';
 import { seedDemoTenant } from './demo/demo-seed';
@@ -118,6 +122,31 @@ async function auditVerify(): Promise<void> {
   }
 }
 
+async function backup(): Promise<void> {
+  const config = loadConfig();
+  const result = await backupDatabase(config.migrationDatabaseUrl, process.argv[3] ?? '');
+  out(`backup written to ${result.file} (${result.bytes} bytes, ${result.tables} tables)`);
+  out(
+    'keep it apart from the secrets (SESSION_SECRET, RECEIPT_PEPPER, EXPORT_SIGNING_SECRET), which it needs to be read',
+  );
+}
+
+async function restore(): Promise<void> {
+  const config = loadConfig();
+  const result = await restoreDatabase(
+    config.migrationDatabaseUrl,
+    config.databaseUrl,
+    process.argv[3] ?? '',
+  );
+  out(`restored ${result.tables} tables into database "${result.database}"`);
+  out(
+    result.migrations.length
+      ? `migrations applied: ${result.migrations.join(', ')}`
+      : 'migrations: up to date',
+  );
+  await auditVerify();
+}
+
 /** As the tables' owner: the application role may not delete a signing key. */
 async function replaceSigningKey(): Promise<void> {
   const config = loadConfig();
@@ -151,6 +180,8 @@ const commands: Record<string, () => Promise<void>> = {
   migrate,
   'seed-demo': seedDemo,
   'audit:verify': auditVerify,
+  backup,
+  restore,
   'tenant:create': withAppDataSource((ds, _secret, args) =>
     tenantCreate(ds, args, loadConfig().exportSigningSecret),
   ),

@@ -196,12 +196,17 @@ export function StreamedUploads(options: StreamedUploadOptions): Type<NestInterc
             reject(error);
           };
           tap.on('error', fail);
-          req.on('error', () =>
-            fail(new AppError('INVALID_INPUT', 'The upload was cut off before it ended.')),
-          );
-          req.on('aborted', () =>
-            fail(new AppError('INVALID_INPUT', 'The upload was cut off before it ended.')),
-          );
+          // A sender who hangs up must give back the intake place and the disk at once: a read that
+          // never ends would hold them for good, and a few hung-up uploads would close intake. The
+          // hang-up may come before these listeners (while the temporary directory was made), so an
+          // already-closed request counts too.
+          const cutOff = () => fail(new AppError('INVALID_INPUT', 'The upload was cut off before it ended.'));
+          req.on('error', cutOff);
+          req.on('aborted', cutOff);
+          req.on('close', () => {
+            if (!req.complete) cutOff();
+          });
+          if (req.destroyed && !req.complete) cutOff();
 
           parser.on('field', (name, value, info) => {
             partsSeen++;

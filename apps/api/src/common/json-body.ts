@@ -104,7 +104,10 @@ export function jsonBody(limit: string): RequestHandler[] {
     },
   });
   const check = (req: Request, _res: Response, next: NextFunction) => {
-    const problem = req.body === undefined ? null : bodyProblem(req.body);
+    // A request with no body at all leaves req.body undefined, which a handler reading its fields would
+    // trip over (a 500): it is an empty object, so validation names the missing fields instead.
+    if (req.body === undefined) req.body = {};
+    const problem = bodyProblem(req.body);
     next(problem ? new BodyRefusedError(problem) : undefined);
   };
   return [parse, check];

@@ -7,7 +7,7 @@ import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import nunjucks from 'nunjucks';
 import { csrfMiddleware } from '../common/csrf';
-import { FormBodyGuard } from './form-body';
+import { emptyFormWhenNoBody, FormBodyGuard } from './form-body';
 import type { PortalConfig } from './portal-config';
 
 /** Where govuk-frontend keeps its templates, CSS, JS and assets (fonts, images). */
@@ -71,6 +71,8 @@ export function configurePortal(app: NestExpressApplication, config: PortalConfi
   );
   // Forms are parsed here, ahead of Nest's own parsers, so the CSRF check below can read their token.
   app.useBodyParser('urlencoded', { extended: false, limit: '200kb' });
+  // A post with nothing in it is a blank form (app/form-body.ts), not an undefined body.
+  app.use(emptyFormWhenNoBody);
   // Bodies in a type the page does not read: a 415 page before the handler (app/form-body.ts).
   app.useGlobalGuards(new FormBodyGuard());
   app.use(...csrfMiddleware({ secret: config.sessionSecret, secureCookies: config.nodeEnv === 'production' }));

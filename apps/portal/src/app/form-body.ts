@@ -5,6 +5,9 @@
  *   content encoding that does not inflate) come as http-errors with a 4xx status: `refusalOf` names them.
  * - a body in a type the route does not read (text, XML, JSON, or multipart to a page without an upload
  *   handler) would reach the handler unparsed: `FormBodyGuard` answers 415 before it runs.
+ * - a post with no body at all (no content type, nothing for a parser to read) leaves Express's
+ *   `req.body` undefined, which every handler would trip over: `emptyFormWhenNoBody` makes it an empty
+ *   form, so the page answers as it does to a form with every field left blank.
  */
 import {
   type CanActivate,
@@ -13,7 +16,7 @@ import {
   Injectable,
   UnsupportedMediaTypeException,
 } from '@nestjs/common';
-import type { Request } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 
 /** Where Nest keeps @UseInterceptors; the pages that read multipart are those with an upload handler. */
 const INTERCEPTORS_METADATA = '__interceptors__';
@@ -50,6 +53,12 @@ export function refusalOf(exception: unknown): { status: number; reason: string 
   // A gzip body that does not inflate: zlib's error, passed on as a 400 by body-parser.
   const reason = (e.type && REASONS[e.type]) || 'The form you sent could not be read.';
   return { status: e.status, reason };
+}
+
+/** Runs after the form parser (and before the upload handlers, which set their own body). */
+export function emptyFormWhenNoBody(req: Request, _res: Response, next: NextFunction): void {
+  if (req.body === undefined) req.body = {};
+  next();
 }
 
 function hasBody(req: Request): boolean {
