@@ -27,6 +27,7 @@ const VALID_REQUESTS: Record<string, object | undefined> = {
   'POST /api/v1/cases/{reference}/messages': { text: 'Thank you for your report.' },
   'POST /api/v1/cases/{reference}/assignment': { assigneeId: randomUUID() },
   'POST /api/v1/cases/{reference}/ownership': {},
+  'GET /api/v1/cases/{reference}/assignees': undefined,
   'POST /api/v1/cases/{reference}/legal-hold': { reason: 'An employment tribunal claim.' },
   'DELETE /api/v1/cases/{reference}/legal-hold': { reason: 'The claim was withdrawn.' },
   'POST /api/v1/cases/{reference}/identity/custody': { recoveryPassphrase: 'not the passphrase' },

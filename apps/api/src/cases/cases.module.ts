@@ -3,6 +3,8 @@ import { AttachmentsModule } from '../attachments/attachments.module';
 import { AuditModule } from '../audit/audit.module';
 import { AuthModule } from '../auth/auth.module';
 import { OutboxRepository } from '../outbox/outbox.repository';
+import { AssigneesController } from './assignees.controller';
+import { AssigneesService } from './assignees.service';
 import { AssignmentController } from './assignment.controller';
 import { CaseDoor } from './access/case-door';
 import { AssignmentService } from './assignment.service';
@@ -29,6 +31,7 @@ import { TransitionsService } from './transitions.service';
   controllers: [
     CasesController,
     AssignmentController,
+    AssigneesController,
     CaseContentController,
     CaseLinksController,
     InvolvementController,
@@ -48,6 +51,7 @@ import { TransitionsService } from './transitions.service';
     CaseStoreService,
     CaseAccessService,
     AssignmentService,
+    AssigneesService,
     LinksService,
     InvolvementService,
     OutboxRepository,
