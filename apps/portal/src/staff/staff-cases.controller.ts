@@ -36,15 +36,18 @@ import { mostUrgentClock, SLA_CLOCK_LABELS, slaBadge, slaClocks } from './sla-st
 import { describeAnswers, formatDate, formatShortDate, timelineItems } from './case-view';
 
 const PAGE_SIZE = 25;
-/** Filters the API does not offer (deadline, assigned to me) are applied here over at most this many cases. */
+/** The deadline filter, which the API does not offer yet, is applied here over at most this many cases. */
 const LOCAL_FILTER_LIMIT = 1000;
 const REFERENCE = /^[A-Za-z0-9-]{1,20}$/;
+/** As the API's search: words of letters, numbers, spaces, hyphens and apostrophes (metadata only). */
+const SEARCH = /^[\p{L}\p{N} '’.-]{1,60}$/u;
 
 export interface ListFilters {
   status?: string;
   category?: string;
   deadline?: 'overdue' | 'due_soon';
-  mine?: boolean;
+  /** 'me': assigned to the user; 'none': nobody is assigned yet. */
+  assigned?: 'me' | 'none';
   q?: string;
   page: number;
 }
@@ -55,14 +58,15 @@ export function parseFilters(query: Record<string, unknown>): ListFilters {
   const status = one(query.status);
   const category = one(query.category);
   const deadline = one(query.deadline);
-  const q = one(query.q).toUpperCase();
+  const q = one(query.q).replace(/\s+/g, ' ');
+  const assigned = one(query.assigned) || (one(query.mine) === 'yes' ? 'me' : '');
   const page = Number.parseInt(one(query.page), 10);
   return {
     status: (CASE_STATUSES as readonly string[]).includes(status) ? status : undefined,
     category: isCategoryId(category) ? category : undefined,
     deadline: deadline === 'overdue' || deadline === 'due_soon' ? deadline : undefined,
-    mine: one(query.mine) === 'yes' || undefined,
-    q: q && REFERENCE.test(q) ? q : undefined,
+    assigned: assigned === 'me' || assigned === 'none' ? assigned : undefined,
+    q: q && SEARCH.test(q) ? q : undefined,
     page: Number.isSafeInteger(page) && page > 0 && page < 10_000 ? page : 1,
   };
 }
@@ -72,7 +76,7 @@ export function filtersQuery(filters: Omit<ListFilters, 'page'> & { page?: numbe
   if (filters.status) params.set('status', filters.status);
   if (filters.category) params.set('category', filters.category);
   if (filters.deadline) params.set('deadline', filters.deadline);
-  if (filters.mine) params.set('mine', 'yes');
+  if (filters.assigned) params.set('assigned', filters.assigned);
   if (filters.q) params.set('q', filters.q);
   if (filters.page && filters.page > 1) params.set('page', String(filters.page));
   const text = params.toString();
@@ -89,10 +93,16 @@ export class StaffCasesController {
   async list(@CurrentStaff() staff: StaffSession, @Query() query: Record<string, unknown>, @Res() res: Response) {
     const filters = parseFilters(query);
     const today = toLondonDate(new Date());
-    const apiQuery = { status: filters.status, category: filters.category, q: filters.q };
+    const apiQuery = {
+      status: filters.status,
+      category: filters.category,
+      q: filters.q,
+      assignee: filters.assigned === 'me' ? ('me' as const) : undefined,
+      unassigned: filters.assigned === 'none' ? true : undefined,
+    };
     let items: CaseSummary[];
     let total: number;
-    if (filters.deadline || filters.mine) {
+    if (filters.deadline) {
       const all: CaseSummary[] = [];
       for (let offset = 0; offset < LOCAL_FILTER_LIMIT; offset += 100) {
         const page = await this.api.listCases(staff.token, { ...apiQuery, limit: 100, offset });
@@ -100,7 +110,6 @@ export class StaffCasesController {
         if (all.length >= page.total || page.items.length === 0) break;
       }
       const matching = all.filter((c) => {
-        if (filters.mine && c.assigneeId !== staff.userId) return false;
         if (filters.deadline) {
           const state = mostUrgentClock(c, today)?.state;
           if (filters.deadline === 'overdue' && state !== 'overdue') return false;
@@ -122,7 +131,7 @@ export class StaffCasesController {
     res.render('staff/cases', {
       section: 'cases',
       filters,
-      rows: items.map((c) => caseRow(c, today)),
+      rows: items.map((c) => caseRow(c, today, staff.userId)),
       total,
       pagination: pagination(filters, total),
       selected: selectedFilters(filters),
@@ -132,6 +141,11 @@ export class StaffCasesController {
       categoryItems: [{ value: '', text: 'Any category' }, ...CATEGORIES.map((c) => ({ value: c.id, text: c.title }))].map(
         (item) => ({ ...item, selected: (filters.category ?? '') === item.value }),
       ),
+      assignedItems: [
+        { value: '', text: 'Anyone or nobody' },
+        { value: 'me', text: 'Assigned to me' },
+        { value: 'none', text: 'Not assigned yet' },
+      ].map((item) => ({ ...item, checked: (filters.assigned ?? '') === item.value })),
       deadlineItems: [
         { value: '', text: 'Any deadline' },
         { value: 'due_soon', text: 'Due soon or overdue' },
@@ -245,6 +259,10 @@ export class StaffCasesController {
       })),
       canConfirmOwnership: detail.assigneeId === staff.userId && !detail.ownershipConfirmedOn && detail.status !== 'closed',
       isOverseer: isOverseer(staff),
+      assigneeText: detail.assigneeId
+        ? `${detail.assigneeName ?? 'Someone who can no longer be shown'}${isMine(detail.assigneeId) ? ' (you)' : ''}`
+        : 'Nobody yet',
+      canAssign: isOverseer(staff) && detail.status !== 'closed',
       receivedText: formatDate(detail.receivedOn),
       acknowledgedText: detail.acknowledgedOn ? formatDate(detail.acknowledgedOn) : 'Not yet',
     };
@@ -254,6 +272,8 @@ export class StaffCasesController {
 /** What the banner on the case page says after an action (the action redirects with ?done=…). */
 export const NOTICES: Record<string, string> = {
   message: 'Your message was sent to the reporter.',
+  assigned: 'The case is assigned. The person you chose can read it now.',
+  transferred: 'The case is transferred. The person who had it can no longer see it, unless their role gives them the case.',
   transition: 'The case has moved to its next stage.',
   'to-assessment': 'The assessment has started.',
   'to-investigation': 'The investigation has started, with its plan.',
@@ -295,9 +315,18 @@ function namesFrom(timeline: Timeline | null): Map<string, string> {
   return names;
 }
 
-function caseRow(c: CaseSummary, today: string) {
+/** Whole days since the case was received, as the list's "Age" column says it. */
+export function ageInDays(receivedOn: string, today: string): number {
+  return Math.max(0, Math.round((Date.parse(`${today}T00:00:00Z`) - Date.parse(`${receivedOn}T00:00:00Z`)) / 86_400_000));
+}
+
+function caseRow(c: CaseSummary, today: string, userId: string) {
   const clock = mostUrgentClock(c, today);
+  const age = ageInDays(c.receivedOn, today);
   return {
+    assignee: c.assigneeId ? `${c.assigneeName ?? 'Someone'}${c.assigneeId === userId ? ' (you)' : ''}` : 'Not assigned',
+    age,
+    ageText: age === 1 ? '1 day' : `${age} days`,
     reference: c.reference,
     categoryTitle: c.categoryTitle,
     status: CASE_STATUS_LABELS[c.status as CaseStatus] ?? c.status,
@@ -335,8 +364,12 @@ function selectedFilters(filters: ListFilters) {
       heading: { text: 'Deadline' },
       items: [{ href: without({ deadline: undefined }), text: filters.deadline === 'overdue' ? 'Overdue' : 'Due soon or overdue' }],
     });
-  if (filters.mine) categories.push({ heading: { text: 'Assigned' }, items: [{ href: without({ mine: undefined }), text: 'Assigned to me' }] });
-  if (filters.q) categories.push({ heading: { text: 'Reference' }, items: [{ href: without({ q: undefined }), text: filters.q }] });
+  if (filters.assigned)
+    categories.push({
+      heading: { text: 'Assigned' },
+      items: [{ href: without({ assigned: undefined }), text: filters.assigned === 'me' ? 'Assigned to me' : 'Not assigned yet' }],
+    });
+  if (filters.q) categories.push({ heading: { text: 'Search' }, items: [{ href: without({ q: undefined }), text: filters.q }] });
   if (!categories.length) return undefined;
   return { heading: { text: 'Selected filters' }, clearLink: { text: 'Clear filters', href: '/staff/cases' }, categories };
 }

@@ -5,6 +5,7 @@
 import { StaffApi } from '../api/staff-api';
 import { CommitteeHomeController } from './committee-home.controller';
 import { StaffAccountController } from './staff-account.controller';
+import { StaffAssignmentController } from './staff-assignment.controller';
 import { StaffAuthController } from './staff-auth.controller';
 import { StaffCaseMoreController } from './staff-case-more.controller';
 import { StaffCaseActionsController } from './staff-case-actions.controller';
@@ -21,6 +22,7 @@ export const STAFF_CONTROLLERS = [
   StaffCasesController,
   StaffCaseActionsController,
   StaffCaseMoreController,
+  StaffAssignmentController,
   CommitteeHomeController,
 ];
 

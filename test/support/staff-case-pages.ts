@@ -1,0 +1,107 @@
+/**
+ * Page objects for case work on the staff pages (docs/conventions.md §7): the case list with its
+ * filters and search, a case page's summary, and the page to assign or transfer a case. Each reads
+ * what a person sees.
+ */
+import type { Page } from 'playwright-core';
+import { expectAccessible } from './browser';
+
+export class CaseListPage {
+  constructor(
+    private readonly page: Page,
+    private readonly portalUrl: string,
+  ) {}
+
+  async open(query = ''): Promise<void> {
+    await this.page.goto(`${this.portalUrl}/staff/cases${query}`);
+    await expectAccessible(this.page);
+  }
+
+  async filterAssigned(choice: 'Anyone or nobody' | 'Assigned to me' | 'Not assigned yet'): Promise<void> {
+    await this.page.getByLabel(choice, { exact: true }).check();
+    await this.page.getByRole('button', { name: 'Apply filters' }).click();
+    await this.page.waitForLoadState();
+  }
+
+  async search(words: string): Promise<void> {
+    await this.page.getByLabel('Search').fill(words);
+    await this.page.getByRole('button', { name: 'Apply filters' }).click();
+    await this.page.waitForLoadState();
+  }
+
+  /** The references listed, in order. */
+  async references(): Promise<string[]> {
+    const links = await this.page.locator('#cases tbody tr td:first-child a').allTextContents();
+    return links.map((t) => t.trim());
+  }
+
+  /** The row of `reference` as its cells' text, by column heading. */
+  async row(reference: string): Promise<Record<string, string>> {
+    const heads = (await this.page.locator('#cases thead th').allTextContents()).map((t) => t.trim());
+    const cells = await this.page
+      .locator('#cases tbody tr', { hasText: reference })
+      .locator('td')
+      .allInnerTexts();
+    return Object.fromEntries(heads.map((h, i) => [h, (cells[i] ?? '').replace(/\s+/g, ' ').trim()]));
+  }
+
+  async openCase(reference: string): Promise<void> {
+    await this.page.getByRole('link', { name: reference, exact: true }).click();
+    await this.page.waitForURL((url) => url.pathname === `/staff/cases/${reference}`);
+  }
+}
+
+export class CaseSummaryPage {
+  constructor(
+    private readonly page: Page,
+    private readonly portalUrl: string,
+  ) {}
+
+  async open(reference: string): Promise<void> {
+    await this.page.goto(`${this.portalUrl}/staff/cases/${reference}`);
+  }
+
+  /** The value beside `key` in the case's summary list. */
+  async summary(key: string): Promise<string> {
+    const row = this.page.locator('#case-summary .govuk-summary-list__row', {
+      has: this.page.locator('.govuk-summary-list__key', { hasText: key }),
+    });
+    return (await row.locator('.govuk-summary-list__value').innerText()).replace(/\s+/g, ' ').trim();
+  }
+
+  async banner(): Promise<string> {
+    return (await this.page.locator('.govuk-notification-banner').innerText()).replace(/\s+/g, ' ').trim();
+  }
+
+  async follow(link: string | RegExp): Promise<void> {
+    await this.page.getByRole('link', { name: link }).click();
+    await this.page.waitForLoadState();
+  }
+}
+
+export class AssignPage {
+  constructor(private readonly page: Page) {}
+
+  /** The people offered, each as "Name: hint". */
+  async people(): Promise<string[]> {
+    const items = this.page.locator('.govuk-radios__item');
+    const out: string[] = [];
+    for (let i = 0; i < (await items.count()); i++) {
+      const label = (await items.nth(i).locator('label').innerText()).trim();
+      const hint = (await items.nth(i).locator('.govuk-radios__hint').innerText()).trim();
+      out.push(`${label}: ${hint}`);
+    }
+    return out;
+  }
+
+  async choose(name: string | undefined, button: 'Assign the case' | 'Transfer the case'): Promise<void> {
+    await expectAccessible(this.page);
+    if (name) await this.page.getByLabel(name, { exact: true }).check();
+    await this.page.getByRole('button', { name: button }).click();
+    await this.page.waitForLoadState();
+  }
+
+  async errors(): Promise<string> {
+    return (await this.page.locator('.govuk-error-summary').innerText()).replace(/\s+/g, ' ').trim();
+  }
+}
