@@ -105,3 +105,41 @@ export class AssignPage {
     return (await this.page.locator('.govuk-error-summary').innerText()).replace(/\s+/g, ' ').trim();
   }
 }
+
+/** A transition's form ("Open an investigation", "Submit the findings", "Close the case"). */
+export class TransitionPage {
+  constructor(
+    private readonly page: Page,
+    private readonly portalUrl: string,
+  ) {}
+
+  /** From the case page, follows the action's link and checks the form. */
+  async start(reference: string, link: string): Promise<void> {
+    await this.page.goto(`${this.portalUrl}/staff/cases/${reference}`);
+    await this.page.getByRole('link', { name: link, exact: true }).click();
+    await this.page.waitForLoadState();
+    await expectAccessible(this.page);
+  }
+
+  async submit(button: string): Promise<void> {
+    await this.page.getByRole('button', { name: button }).click();
+    await this.page.waitForLoadState();
+  }
+
+  /** The table of findings the decision rests on: [allegation, finding, reasons] per row. */
+  async findings(id = 'decision-findings'): Promise<string[][]> {
+    const rows = this.page.locator(`#${id} tbody tr`);
+    const out: string[][] = [];
+    for (let i = 0; i < (await rows.count()); i++)
+      out.push((await rows.nth(i).locator('td').allInnerTexts()).map((t) => t.trim()));
+    return out;
+  }
+
+  async errors(): Promise<string> {
+    return (await this.page.locator('.govuk-error-summary').innerText()).replace(/\s+/g, ' ').trim();
+  }
+
+  async fieldError(id: string): Promise<string> {
+    return (await this.page.locator(`#${id}-error`).innerText()).replace(/\s+/g, ' ').trim();
+  }
+}

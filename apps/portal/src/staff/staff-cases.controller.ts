@@ -34,6 +34,7 @@ import { StaffPageFilter } from './staff-page.filter';
 import type { StaffSession } from './staff-session';
 import { mostUrgentClock, SLA_CLOCK_LABELS, slaBadge, slaClocks } from './sla-status';
 import { describeAnswers, formatDate, formatShortDate, timelineItems } from './case-view';
+import { caseRecord } from './case-record';
 
 const PAGE_SIZE = 25;
 /** The deadline filter, which the API does not offer yet, is applied here over at most this many cases. */
@@ -235,6 +236,7 @@ export class StaffCasesController {
         sentOn: formatDate(m.sentOn),
       })),
       timeline: timeline ? timelineItems(timeline.events, reference) : null,
+      record: timeline ? caseRecord(timeline) : null,
       notes: timeline ? timeline.events.filter((e) => e.type === 'note' || e.type === 'evidence') : null,
       actions: detail.allowedTransitions.flatMap((t) =>
         t.to === 'closed'
@@ -264,6 +266,7 @@ export class StaffCasesController {
         : 'Nobody yet',
       canAssign: isOverseer(staff) && detail.status !== 'closed',
       receivedText: formatDate(detail.receivedOn),
+      feedbackGivenText: formatDate(detail.feedbackGivenOn ?? null),
       acknowledgedText: detail.acknowledgedOn ? formatDate(detail.acknowledgedOn) : 'Not yet',
     };
   }
