@@ -269,6 +269,47 @@ describe('case work in the portal', () => {
       'Weekend use of fuel cards is being stopped.',
     );
     await expectAccessible(reporter);
+
+    // The reporter writes again on the closed case.
+    await reporter.getByLabel('Your message').fill('A card was used again last Saturday.');
+    await reporter.locator('#send-message').click();
+    await reporter.waitForLoadState();
+    await expect(reporter.locator('main').innerText()).resolves.toContain(
+      'A card was used again last Saturday.',
+    );
     await reporter.context().close();
+  });
+
+  it('a reporter message on a closed case is flagged to its owner, who can reply', async () => {
+    const page = await signedIn(ben);
+    const list = new CaseListPage(page, stack.portalUrl);
+    await list.open();
+    expect(await list.row(reference)).toEqual(
+      expect.objectContaining({ Case: expect.stringContaining('New message') }),
+    );
+    await list.openCase(reference);
+    await expect(page.locator('#new-message').innerText()).resolves.toContain(
+      'The reporter has written since you last opened this case.',
+    );
+    await expectAccessible(page);
+    await expect(page.locator('#closed-reply').innerText()).resolves.toContain(
+      'the reporter has written again',
+    );
+    await page
+      .getByLabel('Reply to the reporter')
+      .fill('Thank you. We have passed this to the head of fleet.');
+    await page.getByRole('button', { name: 'Send message' }).click();
+    await page.waitForURL(/done=message/);
+    await expect(page.locator('#messages ~ div').last().innerText()).resolves.toContain(
+      'We have passed this to the head of fleet.',
+    );
+    // Read: the flag is gone from the page and the list.
+    await expect(page.locator('#new-message').count()).resolves.toBe(0);
+    await list.open();
+    expect((await list.row(reference)).Case).not.toContain('New message');
+    // The monitoring officer, not the owner, is never shown the flag.
+    const moPage = await signedIn(mo);
+    await new CaseListPage(moPage, stack.portalUrl).open();
+    await expect(moPage.locator('[data-test="new-message"]').count()).resolves.toBe(0);
   });
 });

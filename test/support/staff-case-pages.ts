@@ -41,7 +41,7 @@ export class CaseListPage {
     const cells = await this.page
       .locator('#cases tbody tr', { hasText: reference })
       .locator('td')
-      .allInnerTexts();
+      .allTextContents(); // as written, not as styled (badges are upper case on screen)
     return Object.fromEntries(heads.map((h, i) => [h, (cells[i] ?? '').replace(/\s+/g, ' ').trim()]));
   }
 

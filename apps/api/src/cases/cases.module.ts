@@ -15,6 +15,7 @@ import { CaseFilesService } from './case-files.service';
 import { CaseStoreService } from './case-store.service';
 import { CasesController } from './cases.controller';
 import { CasesRepository } from './cases.repository';
+import { CaseReadsRepository } from './case-reads.repository';
 import { CasesService } from './cases.service';
 import { FeedbackService } from './feedback.service';
 import { IdentityService } from './identity.service';
@@ -48,6 +49,7 @@ import { TransitionsService } from './transitions.service';
     IdentityService,
     ReporterMessages,
     CasesRepository,
+    CaseReadsRepository,
     CaseStoreService,
     CaseAccessService,
     AssignmentService,

@@ -19,6 +19,7 @@ import { readReportScope, type ReportContent } from './case-content';
 import type { CaseEntity } from './case.entity';
 import { ReporterMessages } from './reporter-messages';
 import { type CaseListFilter, CasesRepository } from './cases.repository';
+import { CaseReadsRepository } from './case-reads.repository';
 
 export { NO_SUCH_CASE } from './access/case-door';
 
@@ -80,16 +81,19 @@ export class CasesService {
     private readonly door: CaseDoor,
     private readonly audit: AuditService,
     private readonly reporterMessages: ReporterMessages,
+    private readonly reads: CaseReadsRepository,
   ) {}
 
   async list(staff: AuthenticatedStaff, query: CaseListQuery) {
     const { session } = staff;
     const { q, ...rest } = query;
     const filter: CaseListFilter = { ...rest, search: q ? searchWords(q) : undefined };
-    const [items, total, names] = session.roles.includes('administrator')
-      ? [[], 0, new Map<string, string>()]
+    const [items, total, names, unread] = session.roles.includes('administrator')
+      ? [[], 0, new Map<string, string>(), new Set<string>()]
       : await inTenant(this.dataSource, session.tenantId, async (m) => {
           const [found, count] = await this.cases.listGranted(m, session.userId, filter);
+          // The "new message" flag is for the case's owner (issue #19).
+          const owned = found.filter((c) => c.assigneeId === session.userId).map((c) => c.id);
           return [
             found,
             count,
@@ -97,10 +101,14 @@ export class CasesService {
               m,
               found.map((c) => c.assigneeId),
             ),
+            await this.reads.unread(m, session.userId, owned),
           ] as const;
         });
     return {
-      items: items.map((c) => mapCaseSummary(c, names.get(c.assigneeId ?? '') ?? null)),
+      items: items.map((c) => ({
+        ...mapCaseSummary(c, names.get(c.assigneeId ?? '') ?? null),
+        newMessage: unread.has(c.id),
+      })),
       total,
       limit: filter.limit,
       offset: filter.offset,
@@ -121,8 +129,14 @@ export class CasesService {
         });
       }
       const names = await this.cases.staffNames(m, [found.assigneeId]);
+      // Whether the reporter wrote since the owner last saw the case; showing it now marks it seen.
+      const newMessage =
+        found.assigneeId === actor.userId &&
+        (await this.reads.unread(m, actor.userId, [found.id])).has(found.id);
+      await this.reads.markRead(m, actor.tenantId, found.id, actor.userId);
       return {
         ...mapCaseSummary(found, names.get(found.assigneeId ?? '') ?? null),
+        newMessage,
         channel: found.channel,
         routing: found.routing,
         allowedTransitions: allowedTransitions(found.status as CaseStatus, actor.roles),

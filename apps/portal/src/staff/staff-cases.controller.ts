@@ -265,6 +265,8 @@ export class StaffCasesController {
         ? `${detail.assigneeName ?? 'Someone who can no longer be shown'}${isMine(detail.assigneeId) ? ' (you)' : ''}`
         : 'Nobody yet',
       canAssign: isOverseer(staff) && detail.status !== 'closed',
+      // A closed case takes a reply only once the reporter has written again (the last word is theirs).
+      canReply: detail.status !== 'closed' || detail.messages.at(-1)?.from === 'reporter',
       receivedText: formatDate(detail.receivedOn),
       feedbackGivenText: formatDate(detail.feedbackGivenOn ?? null),
       acknowledgedText: detail.acknowledgedOn ? formatDate(detail.acknowledgedOn) : 'Not yet',
@@ -327,6 +329,7 @@ function caseRow(c: CaseSummary, today: string, userId: string) {
   const clock = mostUrgentClock(c, today);
   const age = ageInDays(c.receivedOn, today);
   return {
+    newMessage: c.newMessage === true,
     assignee: c.assigneeId ? `${c.assigneeName ?? 'Someone'}${c.assigneeId === userId ? ' (you)' : ''}` : 'Not assigned',
     age,
     ageText: age === 1 ? '1 day' : `${age} days`,

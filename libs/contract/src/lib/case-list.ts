@@ -23,6 +23,11 @@ export interface CaseListItem {
   ownershipConfirmedOn?: string | null;
   legalHold?: boolean;
   feedbackGivenOn?: string | null;
+  /**
+   * For the case's owner only: the reporter has written since they last opened the case. Worked out
+   * from the order of the case's items, never from a time.
+   */
+  newMessage?: boolean;
 }
 
 export type CaseList = Page<CaseListItem>;
