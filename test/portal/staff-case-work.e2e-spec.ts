@@ -312,4 +312,29 @@ describe('case work in the portal', () => {
     await new CaseListPage(moPage, stack.portalUrl).open();
     await expect(moPage.locator('[data-test="new-message"]').count()).resolves.toBe(0);
   });
+
+  it('prints a case report with the case file in plain words and nothing but the report on paper', async () => {
+    const page = await signedIn(ben);
+    await new CaseSummaryPage(page, stack.portalUrl).open(reference);
+    await page.getByRole('link', { name: 'Printable case report' }).click();
+    await page.waitForURL((url) => url.pathname === `/staff/cases/${reference}/report`);
+    await expectAccessible(page);
+    await expect(page.locator('h1').innerText()).resolves.toBe(`Case ${reference}`);
+    const text = (await page.locator('#case-report').innerText()).replace(/\s+/g, ' ');
+    for (const expected of [
+      'Partially substantiated',
+      'Target date 28 February 2027',
+      'Receipts were altered Not substantiated No altered receipts found',
+      'Withdraw weekend fuel card use Head of fleet',
+      'A card was used again last Saturday.',
+      'Fuel cards used at weekends',
+    ])
+      expect(text).toContain(expected);
+    expect(text).not.toMatch(/partially_substantiated|2027-02-28/);
+    await page.emulateMedia({ media: 'print' });
+    await expect(page.locator('.govuk-service-navigation').isVisible()).resolves.toBe(false);
+    await expect(page.locator('.govuk-back-link').isVisible()).resolves.toBe(false);
+    await expect(page.locator('#case-report h1').isVisible()).resolves.toBe(true);
+    await page.emulateMedia({ media: 'screen' });
+  });
 });

@@ -8,6 +8,7 @@ import { StaffAccountController } from './staff-account.controller';
 import { StaffAssignmentController } from './staff-assignment.controller';
 import { StaffAuthController } from './staff-auth.controller';
 import { StaffCaseMoreController } from './staff-case-more.controller';
+import { StaffCaseReportController } from './staff-case-report.controller';
 import { StaffCaseActionsController } from './staff-case-actions.controller';
 import { StaffCasesController } from './staff-cases.controller';
 import { StaffHomeController } from './staff-home.controller';
@@ -23,6 +24,7 @@ export const STAFF_CONTROLLERS = [
   StaffCaseActionsController,
   StaffCaseMoreController,
   StaffAssignmentController,
+  StaffCaseReportController,
   CommitteeHomeController,
 ];
 
