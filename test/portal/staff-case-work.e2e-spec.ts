@@ -10,7 +10,13 @@ import { expectAccessible, launchBrowser, newPage } from '../support/browser';
 import { startPortalStack, type PortalStack } from '../support/portal-stack';
 import { solvedAltcha } from '../support/reporter-client';
 import { signInAsStaff } from '../support/staff-browser';
-import { AssignPage, CaseListPage, CaseSummaryPage, TransitionPage } from '../support/staff-case-pages';
+import {
+  AssignPage,
+  CaseListPage,
+  CaseSummaryPage,
+  screenshot,
+  TransitionPage,
+} from '../support/staff-case-pages';
 import { StaffFixtures, type TestUser } from '../support/staff-fixtures';
 
 jest.setTimeout(240_000);
@@ -91,6 +97,7 @@ describe('case work in the portal', () => {
       'Ben Okoro: Investigator – no open cases',
       'Morgan Hale (you): Monitoring officer – no open cases',
     ]);
+    await screenshot(page, 'casework-2-assign');
     await assign.choose(undefined, 'Assign the case');
     expect(await page.title()).toMatch(/^Error: Assign the case/);
     expect(await assign.errors()).toContain('Select who to assign the case to');
@@ -101,6 +108,7 @@ describe('case work in the portal', () => {
     await expectAccessible(page);
     await list.open();
     expect(await list.row(reference)).toEqual(expect.objectContaining({ 'Assigned to': 'Asha Patel' }));
+    await screenshot(page, 'casework-1-cases');
   });
 
   it('the investigator sees the case as theirs and finds it by searching for their own name', async () => {
@@ -224,6 +232,7 @@ describe('case work in the portal', () => {
     // The answers are kept.
     await expect(page.getByLabel('Owner of recommendation 1').inputValue()).resolves.toBe('Head of fleet');
     await expectAccessible(page);
+    await screenshot(page, 'casework-3-close-refused');
 
     // Feedback first, then the case closes.
     await page.getByRole('link', { name: 'Give feedback to the reporter' }).click();
@@ -251,6 +260,8 @@ describe('case work in the portal', () => {
     expect(decision).toContain('Outcome Partially substantiated');
     const recommendations = (await page.locator('#case-recommendations').innerText()).replace(/\s+/g, ' ');
     expect(recommendations).toContain('Withdraw weekend fuel card use Head of fleet None set');
+    await page.locator('#case-file').scrollIntoViewIfNeeded();
+    await screenshot(page, 'casework-4-case-file');
     await expectAccessible(page);
   });
 
@@ -292,6 +303,7 @@ describe('case work in the portal', () => {
       'The reporter has written since you last opened this case.',
     );
     await expectAccessible(page);
+    await screenshot(page, 'casework-5-new-message');
     await expect(page.locator('#closed-reply').innerText()).resolves.toContain(
       'the reporter has written again',
     );
@@ -331,6 +343,7 @@ describe('case work in the portal', () => {
     ])
       expect(text).toContain(expected);
     expect(text).not.toMatch(/partially_substantiated|2027-02-28/);
+    await screenshot(page, 'casework-6-case-report');
     await page.emulateMedia({ media: 'print' });
     await expect(page.locator('.govuk-service-navigation').isVisible()).resolves.toBe(false);
     await expect(page.locator('.govuk-back-link').isVisible()).resolves.toBe(false);

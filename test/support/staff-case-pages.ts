@@ -3,8 +3,21 @@
  * filters and search, a case page's summary, and the page to assign or transfer a case. Each reads
  * what a person sees.
  */
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { expectAccessible } from './browser';
+
+/**
+ * With NOLAN_SCREENSHOTS=<folder> set, a journey saves the pages it passes through there (the README's
+ * screenshots of case work come from `NOLAN_SCREENSHOTS=docs/screenshots` and the case-work journey);
+ * otherwise it does nothing.
+ */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  const folder = process.env['NOLAN_SCREENSHOTS'];
+  if (!folder) return;
+  await page.setViewportSize({ width: 1200, height: 900 });
+  await page.screenshot({ path: join(folder, `${name}.png`), fullPage: true });
+}
 
 export class CaseListPage {
   constructor(
