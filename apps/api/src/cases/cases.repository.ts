@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { StaffUserEntity } from '../staff/staff-user.entity';
 import { CaseEntity, CaseGrantEntity, CaseItemEntity } from './case.entity';
+import type { DeadlineThresholds } from './deadline-filter';
 
 export interface CaseListFilter {
   status?: string;
@@ -18,6 +19,8 @@ export interface CaseListFilter {
   assigneeId?: string;
   /** Only cases nobody is assigned yet. */
   unassigned?: boolean;
+  /** Only cases with a clock overdue or due soon (deadline-filter.ts turns the choice into dates). */
+  deadline?: DeadlineThresholds;
   limit: number;
   offset: number;
 }
@@ -60,6 +63,25 @@ export class CasesRepository {
     if (filter.assignee === 'me') query.andWhere('c.assignee_id = :userId', { userId });
     if (filter.assigneeId) query.andWhere('c.assignee_id = :assigneeId', { assigneeId: filter.assigneeId });
     if (filter.unassigned) query.andWhere('c.assignee_id IS NULL');
+    if (filter.deadline) {
+      const d = filter.deadline;
+      const any = [
+        `(c.status = 'received' AND c.acknowledgement_due <= :ackBy)`,
+        `(c.status <> 'closed' AND c.feedback_given_on IS NULL AND c.feedback_due <= :feedbackBy)`,
+      ];
+      if (d.safeguardingCategories.length)
+        any.push(
+          d.safeguardingReceivedBy === null
+            ? `(c.status = 'received' AND c.category IN (:...safeguarding))`
+            : `(c.status = 'received' AND c.category IN (:...safeguarding) AND (c.received_at AT TIME ZONE 'Europe/London')::date <= :receivedBy)`,
+        );
+      query.andWhere(`(${any.join(' OR ')})`, {
+        ackBy: d.acknowledgementBy,
+        feedbackBy: d.feedbackBy,
+        safeguarding: d.safeguardingCategories,
+        receivedBy: d.safeguardingReceivedBy,
+      });
+    }
     (filter.search ?? []).forEach(({ word, categories, statuses }, i) => {
       const literal = word.replace(/[%_\\]/g, '');
       const any = [`c.reference LIKE :ref${i}`];

@@ -20,10 +20,14 @@ import type { CaseEntity } from './case.entity';
 import { ReporterMessages } from './reporter-messages';
 import { type CaseListFilter, CasesRepository } from './cases.repository';
 import { CaseReadsRepository } from './case-reads.repository';
+import { type DeadlineFilter, deadlineThresholds } from './deadline-filter';
 
 export { NO_SUCH_CASE } from './access/case-door';
 
-export type CaseListQuery = Omit<CaseListFilter, 'search'> & { q?: string };
+export type CaseListQuery = Omit<CaseListFilter, 'search' | 'deadline'> & {
+  q?: string;
+  deadline?: DeadlineFilter;
+};
 
 /**
  * The search box over metadata only (issue #19): each word must match the start of the reference, a
@@ -86,8 +90,12 @@ export class CasesService {
 
   async list(staff: AuthenticatedStaff, query: CaseListQuery) {
     const { session } = staff;
-    const { q, ...rest } = query;
-    const filter: CaseListFilter = { ...rest, search: q ? searchWords(q) : undefined };
+    const { q, deadline, ...rest } = query;
+    const filter: CaseListFilter = {
+      ...rest,
+      search: q ? searchWords(q) : undefined,
+      deadline: deadline ? deadlineThresholds(deadline, toLondonDate(new Date())) : undefined,
+    };
     const [items, total, names, unread] = session.roles.includes('administrator')
       ? [[], 0, new Map<string, string>(), new Set<string>()]
       : await inTenant(this.dataSource, session.tenantId, async (m) => {

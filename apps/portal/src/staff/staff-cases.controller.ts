@@ -37,8 +37,6 @@ import { describeAnswers, formatDate, formatShortDate, timelineItems } from './c
 import { caseRecord } from './case-record';
 
 const PAGE_SIZE = 25;
-/** The deadline filter, which the API does not offer yet, is applied here over at most this many cases. */
-const LOCAL_FILTER_LIMIT = 1000;
 const REFERENCE = /^[A-Za-z0-9-]{1,20}$/;
 /** As the API's search: words of letters, numbers, spaces, hyphens and apostrophes (metadata only). */
 const SEARCH = /^[\p{L}\p{N} '’.-]{1,60}$/u;
@@ -101,34 +99,13 @@ export class StaffCasesController {
       assignee: filters.assigned === 'me' ? ('me' as const) : undefined,
       unassigned: filters.assigned === 'none' ? true : undefined,
     };
-    let items: CaseSummary[];
-    let total: number;
-    if (filters.deadline) {
-      const all: CaseSummary[] = [];
-      for (let offset = 0; offset < LOCAL_FILTER_LIMIT; offset += 100) {
-        const page = await this.api.listCases(staff.token, { ...apiQuery, limit: 100, offset });
-        all.push(...page.items);
-        if (all.length >= page.total || page.items.length === 0) break;
-      }
-      const matching = all.filter((c) => {
-        if (filters.deadline) {
-          const state = mostUrgentClock(c, today)?.state;
-          if (filters.deadline === 'overdue' && state !== 'overdue') return false;
-          if (filters.deadline === 'due_soon' && state !== 'due_soon' && state !== 'overdue') return false;
-        }
-        return true;
-      });
-      total = matching.length;
-      items = matching.slice((filters.page - 1) * PAGE_SIZE, filters.page * PAGE_SIZE);
-    } else {
-      const page = await this.api.listCases(staff.token, {
-        ...apiQuery,
-        limit: PAGE_SIZE,
-        offset: (filters.page - 1) * PAGE_SIZE,
-      });
-      items = page.items;
-      total = page.total;
-    }
+    const page = await this.api.listCases(staff.token, {
+      ...apiQuery,
+      deadline: filters.deadline,
+      limit: PAGE_SIZE,
+      offset: (filters.page - 1) * PAGE_SIZE,
+    });
+    const { items, total } = page;
     res.render('staff/cases', {
       section: 'cases',
       filters,

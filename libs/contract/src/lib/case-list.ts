@@ -47,4 +47,6 @@ export interface CaseListQuery extends PageRequest {
   assigneeId?: string;
   /** true: only the cases nobody is assigned yet. */
   unassigned?: boolean;
+  /** Only cases with a statutory clock overdue, or due soon (or overdue). */
+  deadline?: 'overdue' | 'due_soon';
 }

@@ -31,6 +31,14 @@ export class ListCasesQuery {
   @IsIn(['me'], { message: 'assignee must be "me"' })
   assignee?: 'me';
 
+  @ApiPropertyOptional({
+    enum: ['overdue', 'due_soon'],
+    description: 'Only cases with a statutory clock overdue, or due soon or overdue',
+  })
+  @IsOptional()
+  @IsIn(['overdue', 'due_soon'], { message: 'deadline must be overdue or due_soon' })
+  deadline?: 'overdue' | 'due_soon';
+
   @ApiPropertyOptional({ format: 'uuid', description: 'Only cases assigned to this staff user' })
   @IsOptional()
   @IsUUID('all', { message: 'assigneeId must be a staff user id (a UUID)' })
