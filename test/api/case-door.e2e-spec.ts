@@ -37,6 +37,7 @@ const VALID_REQUESTS: Record<string, object | undefined> = {
   },
   'POST /api/v1/cases/{reference}/notes': { text: 'Called the contracts team.' },
   'POST /api/v1/cases/{reference}/evidence': { description: 'The minutes', kind: 'document' },
+  'POST /api/v1/cases/{reference}/replies': { text: 'Thank you for your message.' },
   'GET /api/v1/cases/{reference}/files/{id}': undefined,
   'GET /api/v1/cases/{reference}/timeline': undefined,
   'POST /api/v1/cases/{reference}/links': {

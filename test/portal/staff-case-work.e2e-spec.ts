@@ -310,11 +310,19 @@ describe('case work in the portal', () => {
     await page
       .getByLabel('Reply to the reporter')
       .fill('Thank you. We have passed this to the head of fleet.');
+    await page.getByLabel('Add files (optional)').setInputFiles({
+      name: 'fleet-policy.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('Fuel cards may not be used at weekends.\n'),
+    });
     await page.getByRole('button', { name: 'Send message' }).click();
     await page.waitForURL(/done=message/);
     await expect(page.locator('#messages ~ div').last().innerText()).resolves.toContain(
       'We have passed this to the head of fleet.',
     );
+    await expect(
+      page.locator('#messages ~ div').last().getByRole('link', { name: 'fleet-policy.txt' }).count(),
+    ).resolves.toBe(1);
     // Read: the flag is gone from the page and the list.
     await expect(page.locator('#new-message').count()).resolves.toBe(0);
     await list.open();

@@ -5,6 +5,8 @@ import { AuthModule } from '../auth/auth.module';
 import { OutboxRepository } from '../outbox/outbox.repository';
 import { AssigneesController } from './assignees.controller';
 import { AssigneesService } from './assignees.service';
+import { StaffRepliesController } from './staff-replies.controller';
+import { StaffRepliesService } from './staff-replies.service';
 import { AssignmentController } from './assignment.controller';
 import { CaseDoor } from './access/case-door';
 import { AssignmentService } from './assignment.service';
@@ -33,6 +35,7 @@ import { TransitionsService } from './transitions.service';
     CasesController,
     AssignmentController,
     AssigneesController,
+    StaffRepliesController,
     CaseContentController,
     CaseLinksController,
     InvolvementController,
@@ -54,6 +57,7 @@ import { TransitionsService } from './transitions.service';
     CaseAccessService,
     AssignmentService,
     AssigneesService,
+    StaffRepliesService,
     LinksService,
     InvolvementService,
     OutboxRepository,

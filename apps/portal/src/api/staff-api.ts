@@ -147,6 +147,11 @@ export class StaffApi {
     return this.http.post(`/cases/${ref(reference)}/messages`, { token, json: { text } });
   }
 
+  /** A reply with files (multipart: text and files), in the report scope. */
+  reply(token: string, reference: string, form: FormData): Promise<unknown> {
+    return this.http.post(`/cases/${ref(reference)}/replies`, { token, form });
+  }
+
   giveFeedback(token: string, reference: string, actionTaken: string, reasons: string): Promise<unknown> {
     return this.http.post(`/cases/${ref(reference)}/feedback`, { token, json: { actionTaken, reasons } });
   }

@@ -4,7 +4,20 @@
  * identity request). Only cases the user holds a grant for exist here: the API answers 404 for any
  * other, and so does this page.
  */
-import { Body, Controller, Get, Param, Post, Query, Res, UseFilters, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Param,
+  Post,
+  Query,
+  Res,
+  UploadedFiles,
+  UseFilters,
+  UseGuards,
+  UseInterceptors,
+} from '@nestjs/common';
+import { FilesInterceptor } from '@nestjs/platform-express';
 import {
   CASE_OUTCOME_LABELS,
   CASE_STATUS_LABELS,
@@ -37,6 +50,8 @@ import { describeAnswers, formatDate, formatShortDate, timelineItems } from './c
 import { caseRecord } from './case-record';
 
 const PAGE_SIZE = 25;
+/** As the API's own upload limits for a message: 10 files of up to 20 MB (the API refuses more with 413). */
+const REPLY_UPLOAD = { fileSize: 20 * 1024 * 1024 + 1, files: 10, fields: 10, fieldSize: 100 * 1024, parts: 30 };
 const REFERENCE = /^[A-Za-z0-9-]{1,20}$/;
 /** As the API's search: words of letters, numbers, spaces, hyphens and apostrophes (metadata only). */
 const SEARCH = /^[\p{L}\p{N} '’.-]{1,60}$/u;
@@ -143,25 +158,45 @@ export class StaffCasesController {
     res.render('staff/case', { ...(await this.casePage(staff, reference)), notice: NOTICES[String(done ?? '')] });
   }
 
-  /** A reply to the reporter, from the form on the case page (re-rendered with the error on a problem). */
+  /**
+   * A reply to the reporter, from the form on the case page, with files if any (multipart: the CSRF
+   * token is in the form's action, ?_csrf=, read before the body is); re-rendered with the error on a
+   * problem. Files go to the API as they came: it checks and strips them.
+   */
   @Post(':reference/messages')
+  @UseInterceptors(FilesInterceptor('files', REPLY_UPLOAD.files, { limits: REPLY_UPLOAD }))
   async reply(
     @CurrentStaff() staff: StaffSession,
     @Param('reference') reference: string,
     @Body() body: Record<string, unknown>,
+    @UploadedFiles() uploads: { originalname: string; mimetype: string; buffer: Buffer; size: number }[] | undefined,
     @Res() res: Response,
   ) {
     const text = typeof body.text === 'string' ? body.text.trim() : '';
+    const files = (uploads ?? []).filter((f) => f.size > 0 && f.originalname);
     let errors: FormErrors | undefined;
     if (!text) errors = formErrors([{ id: 'reply-text', text: 'Enter your message to the reporter' }]);
     else if (text.length > 20000) errors = formErrors([{ id: 'reply-text', text: 'Your message must be 20,000 characters or fewer' }]);
     if (!errors) {
       try {
-        await this.api.sendMessage(staff.token, reference, text);
+        if (files.length) {
+          const form = new FormData();
+          form.set('text', text);
+          for (const file of files)
+            form.append('files', new Blob([new Uint8Array(file.buffer)], { type: file.mimetype || 'application/octet-stream' }), file.originalname);
+          await this.api.reply(staff.token, reference, form);
+        } else await this.api.sendMessage(staff.token, reference, text);
         return res.redirect(303, `/staff/cases/${encodeURIComponent(reference)}?done=message#messages`);
       } catch (error) {
-        if (!(error instanceof ApiProblem) || error.status !== 400) throw error;
-        errors = apiErrors(error.messages, [{ id: 'reply-text', apiNames: ['text'] }]);
+        if (!(error instanceof ApiProblem) || ![400, 413, 415].includes(error.status)) throw error;
+        const fileProblem = error.status !== 400;
+        errors = apiErrors(
+          error.messages.map((m) => (fileProblem ? `${m} Select the files again.` : m)),
+          [
+            { id: fileProblem ? 'reply-files' : 'reply-text', apiNames: ['text'] },
+            { id: 'reply-files', apiNames: ['files', 'file'] },
+          ],
+        );
       }
     }
     res.status(400).render('staff/case', { ...(await this.casePage(staff, reference)), errors, replyText: text });
@@ -207,8 +242,13 @@ export class StaffCasesController {
       })),
       answers: describeAnswers(detail.report),
       involves: (detail.report?.involves ?? []).map((role) => STAFF_ROLE_LABELS[role as StaffRole] ?? role),
+      // Files sent with staff replies are in the report scope too; they are not "files from the reporter".
+      reporterFiles: detail.attachments.filter(
+        (a) => !detail.messages.some((m) => m.from === 'staff' && m.attachments.includes(a.id)),
+      ),
       messages: detail.messages.map((m) => ({
         ...m,
+        files: m.attachments.flatMap((id) => detail.attachments.filter((a) => a.id === id)),
         who: m.from === 'reporter' ? 'The reporter' : isMine(m.authorId) ? 'You' : (names.get(m.authorId ?? '') ?? 'A handler'),
         sentOn: formatDate(m.sentOn),
       })),
