@@ -27,6 +27,7 @@ const VALID_REQUESTS: Record<string, object | undefined> = {
   'POST /api/v1/cases/{reference}/messages': { text: 'Thank you for your report.' },
   'POST /api/v1/cases/{reference}/assignment': { assigneeId: randomUUID() },
   'POST /api/v1/cases/{reference}/ownership': {},
+  'GET /api/v1/cases/{reference}/assignees': undefined,
   'POST /api/v1/cases/{reference}/legal-hold': { reason: 'An employment tribunal claim.' },
   'DELETE /api/v1/cases/{reference}/legal-hold': { reason: 'The claim was withdrawn.' },
   'POST /api/v1/cases/{reference}/identity/custody': { recoveryPassphrase: 'not the passphrase' },
@@ -36,6 +37,7 @@ const VALID_REQUESTS: Record<string, object | undefined> = {
   },
   'POST /api/v1/cases/{reference}/notes': { text: 'Called the contracts team.' },
   'POST /api/v1/cases/{reference}/evidence': { description: 'The minutes', kind: 'document' },
+  'POST /api/v1/cases/{reference}/replies': { text: 'Thank you for your message.' },
   'GET /api/v1/cases/{reference}/files/{id}': undefined,
   'GET /api/v1/cases/{reference}/timeline': undefined,
   'POST /api/v1/cases/{reference}/links': {

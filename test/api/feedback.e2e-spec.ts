@@ -186,6 +186,7 @@ describe('feedback to the reporter', () => {
       to: 'closed',
       outcome: 'no_further_action',
       reason: 'Already dealt with by audit.',
+      noFeedbackReason: 'The reporter has not signed in since the report; this test is not about feedback.',
     }).expect(201);
     const closed = await post('s151', `${reference}/feedback`, body).expect(409);
     expect(closed.body.message).toMatch(/closed/);

@@ -283,6 +283,7 @@ describe('the overseer of a case whose monitoring officer a handler names as inv
       outcome: 'substantiated',
       reason: 'The hospitality was approved by the person it benefited.',
       recommendations: [{ action: 'Refresh the gifts register', owner: 'Head of Governance' }],
+      noFeedbackReason: 'The reporter has not signed in since the report; this test is not about feedback.',
     };
     await world.move('investigator2', reference, decision).expect(403);
 

@@ -254,6 +254,7 @@ describe('a case about the monitoring officer', () => {
         recommendations: [
           { action: 'Refer to the statutory officer disciplinary panel', owner: 'Head of HR' },
         ],
+        noFeedbackReason: 'The reporter has not signed in since the report; this test is not about feedback.',
       })
       .expect(201);
     expect(decided.body).toMatchObject({ status: 'closed', outcome: 'substantiated' });

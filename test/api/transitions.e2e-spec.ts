@@ -150,6 +150,7 @@ describe('the investigation lifecycle over HTTP', () => {
       outcome: 'partially_substantiated',
       reason: 'The first allegation is upheld.',
       recommendations: [{ action: 'Recover the duplicate payment', owner: 'Head of Finance' }],
+      noFeedbackReason: 'The reporter has not signed in since the report; this test is not about feedback.',
     }).expect(201);
     expect(closed.body).toEqual(
       expect.objectContaining({ status: 'closed', outcome: 'partially_substantiated', closedOn: today }),
@@ -351,6 +352,7 @@ describe('the investigation lifecycle over HTTP', () => {
       outcome: 'not_substantiated',
       reason: 'The report was made up; the originals match.',
       knowinglyFalseConfirmed: true,
+      noFeedbackReason: 'The reporter has not signed in since the report; this test is not about feedback.',
     }).expect(201);
   });
 

@@ -71,14 +71,14 @@ export class StaffFixtures {
   async user(
     tenantId: string,
     roles: string[],
-    options: { enrolTotp?: boolean; password?: string } = {},
+    options: { enrolTotp?: boolean; password?: string; name?: string } = {},
   ): Promise<TestUser> {
     const email = `${roles.join('-').replace(/_/g, '-')}-${randomBytes(3).toString('hex')}@example.org`;
     const created = await this.dataSource.transaction((m) =>
       createStaffUser(m, TEST_ENV.SESSION_SECRET, {
         tenantId,
         email,
-        name: `Test ${roles.join(' ')}`,
+        name: options.name ?? `Test ${roles.join(' ')}`,
         roles,
         enrolTotp: options.enrolTotp ?? true,
         password: options.password,

@@ -17,3 +17,4 @@ export * from './lib/oversight';
 export * from './lib/operations';
 export * from './lib/transitions';
 export * from './lib/dashboard';
+export * from './lib/assignees';

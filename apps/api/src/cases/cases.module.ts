@@ -3,6 +3,10 @@ import { AttachmentsModule } from '../attachments/attachments.module';
 import { AuditModule } from '../audit/audit.module';
 import { AuthModule } from '../auth/auth.module';
 import { OutboxRepository } from '../outbox/outbox.repository';
+import { AssigneesController } from './assignees.controller';
+import { AssigneesService } from './assignees.service';
+import { StaffRepliesController } from './staff-replies.controller';
+import { StaffRepliesService } from './staff-replies.service';
 import { AssignmentController } from './assignment.controller';
 import { CaseDoor } from './access/case-door';
 import { AssignmentService } from './assignment.service';
@@ -13,6 +17,7 @@ import { CaseFilesService } from './case-files.service';
 import { CaseStoreService } from './case-store.service';
 import { CasesController } from './cases.controller';
 import { CasesRepository } from './cases.repository';
+import { CaseReadsRepository } from './case-reads.repository';
 import { CasesService } from './cases.service';
 import { FeedbackService } from './feedback.service';
 import { IdentityService } from './identity.service';
@@ -29,6 +34,8 @@ import { TransitionsService } from './transitions.service';
   controllers: [
     CasesController,
     AssignmentController,
+    AssigneesController,
+    StaffRepliesController,
     CaseContentController,
     CaseLinksController,
     InvolvementController,
@@ -45,9 +52,12 @@ import { TransitionsService } from './transitions.service';
     IdentityService,
     ReporterMessages,
     CasesRepository,
+    CaseReadsRepository,
     CaseStoreService,
     CaseAccessService,
     AssignmentService,
+    AssigneesService,
+    StaffRepliesService,
     LinksService,
     InvolvementService,
     OutboxRepository,

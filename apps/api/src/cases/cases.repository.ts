@@ -1,14 +1,26 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { StaffUserEntity } from '../staff/staff-user.entity';
 import { CaseEntity, CaseGrantEntity, CaseItemEntity } from './case.entity';
+import type { DeadlineThresholds } from './deadline-filter';
 
 export interface CaseListFilter {
   status?: string;
   category?: string;
-  /** A reference or the start of one. */
-  q?: string;
+  /**
+   * Words that must each match some of the case's metadata (never its content): the start of the
+   * reference, one of `categories` or `statuses` (the labels the word matched, found by the service),
+   * or part of the assignee's name.
+   */
+  search?: readonly { word: string; categories: readonly string[]; statuses: readonly string[] }[];
   /** 'me': only cases assigned to the caller. */
   assignee?: 'me';
+  /** Only cases assigned to this user. */
+  assigneeId?: string;
+  /** Only cases nobody is assigned yet. */
+  unassigned?: boolean;
+  /** Only cases with a clock overdue or due soon (deadline-filter.ts turns the choice into dates). */
+  deadline?: DeadlineThresholds;
   limit: number;
   offset: number;
 }
@@ -49,14 +61,61 @@ export class CasesRepository {
     if (filter.status) query.andWhere('c.status = :status', { status: filter.status });
     if (filter.category) query.andWhere('c.category = :category', { category: filter.category });
     if (filter.assignee === 'me') query.andWhere('c.assignee_id = :userId', { userId });
-    if (filter.q)
-      query.andWhere('c.reference LIKE :q', { q: `${filter.q.toUpperCase().replace(/[%_\\]/g, '')}%` });
+    if (filter.assigneeId) query.andWhere('c.assignee_id = :assigneeId', { assigneeId: filter.assigneeId });
+    if (filter.unassigned) query.andWhere('c.assignee_id IS NULL');
+    if (filter.deadline) {
+      const d = filter.deadline;
+      const any = [
+        `(c.status = 'received' AND c.acknowledgement_due <= :ackBy)`,
+        `(c.status <> 'closed' AND c.feedback_given_on IS NULL AND c.feedback_due <= :feedbackBy)`,
+      ];
+      if (d.safeguardingCategories.length)
+        any.push(
+          d.safeguardingReceivedBy === null
+            ? `(c.status = 'received' AND c.category IN (:...safeguarding))`
+            : `(c.status = 'received' AND c.category IN (:...safeguarding) AND (c.received_at AT TIME ZONE 'Europe/London')::date <= :receivedBy)`,
+        );
+      query.andWhere(`(${any.join(' OR ')})`, {
+        ackBy: d.acknowledgementBy,
+        feedbackBy: d.feedbackBy,
+        safeguarding: d.safeguardingCategories,
+        receivedBy: d.safeguardingReceivedBy,
+      });
+    }
+    (filter.search ?? []).forEach(({ word, categories, statuses }, i) => {
+      const literal = word.replace(/[%_\\]/g, '');
+      const any = [`c.reference LIKE :ref${i}`];
+      if (categories.length) any.push(`c.category IN (:...cat${i})`);
+      if (statuses.length) any.push(`c.status IN (:...st${i})`);
+      any.push(
+        `EXISTS (SELECT 1 FROM staff_users u WHERE u.id = c.assignee_id AND u.display_name ILIKE :name${i})`,
+      );
+      query.andWhere(`(${any.join(' OR ')})`, {
+        [`ref${i}`]: `${literal.toUpperCase()}%`,
+        [`cat${i}`]: categories,
+        [`st${i}`]: statuses,
+        [`name${i}`]: `%${literal}%`,
+      });
+    });
     return query
       .orderBy('c.acknowledgement_due', 'ASC')
       .addOrderBy('c.reference', 'ASC')
       .take(filter.limit)
       .skip(filter.offset)
       .getManyAndCount();
+  }
+
+  /** Display names of staff users by id (assignees on the case list and the case page). */
+  async staffNames(manager: EntityManager, ids: readonly (string | null)[]): Promise<Map<string, string>> {
+    const wanted = [...new Set(ids.filter((id): id is string => !!id))];
+    if (!wanted.length) return new Map();
+    const users = await manager
+      .getRepository(StaffUserEntity)
+      .createQueryBuilder('u')
+      .select(['u.id', 'u.displayName'])
+      .where('u.id IN (:...wanted)', { wanted })
+      .getMany();
+    return new Map(users.map((u) => [u.id, u.displayName]));
   }
 
   items(manager: EntityManager, caseId: string, scope: string): Promise<CaseItemEntity[]> {

@@ -1,6 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { allowedTransitions, type CaseStatus, getCategory, isCategoryId, toLondonDate } from '@nolan/domain';
+import {
+  allowedTransitions,
+  CASE_STATUS_LABELS,
+  CASE_STATUSES,
+  CATEGORIES,
+  type CaseStatus,
+  getCategory,
+  isCategoryId,
+  toLondonDate,
+} from '@nolan/domain';
 import type { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { AuthenticatedStaff } from '../auth/staff-auth.guard';
@@ -10,10 +19,35 @@ import { readReportScope, type ReportContent } from './case-content';
 import type { CaseEntity } from './case.entity';
 import { ReporterMessages } from './reporter-messages';
 import { type CaseListFilter, CasesRepository } from './cases.repository';
+import { CaseReadsRepository } from './case-reads.repository';
+import { type DeadlineFilter, deadlineThresholds } from './deadline-filter';
 
 export { NO_SUCH_CASE } from './access/case-door';
 
-export function mapCaseSummary(entity: CaseEntity) {
+export type CaseListQuery = Omit<CaseListFilter, 'search' | 'deadline'> & {
+  q?: string;
+  deadline?: DeadlineFilter;
+};
+
+/**
+ * The search box over metadata only (issue #19): each word must match the start of the reference, a
+ * word in the category's title or the status's label, or part of the assignee's name. Titles and
+ * labels live in libs/domain, so they are matched here and the query compares ids.
+ */
+export function searchWords(q: string) {
+  return q
+    .toLowerCase()
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, 6)
+    .map((word) => ({
+      word,
+      categories: CATEGORIES.filter((c) => c.title.toLowerCase().includes(word)).map((c) => c.id),
+      statuses: CASE_STATUSES.filter((st) => CASE_STATUS_LABELS[st].toLowerCase().includes(word)),
+    }));
+}
+
+export function mapCaseSummary(entity: CaseEntity, assigneeName: string | null = null) {
   return {
     reference: entity.reference,
     category: entity.category,
@@ -28,6 +62,8 @@ export function mapCaseSummary(entity: CaseEntity) {
     /** The day of the latest reopening: the feedback clock runs from it (libs/domain sla.ts). */
     reopenedOn: entity.reopenedOn,
     assigneeId: entity.assigneeId,
+    /** From the council's staff directory, so pages say who rather than "another handler". */
+    assigneeName: entity.assigneeId ? assigneeName : null,
     assignedOn: entity.assignedOn,
     ownershipConfirmedOn: entity.ownershipConfirmedOn,
     legalHold: entity.legalHold,
@@ -49,16 +85,42 @@ export class CasesService {
     private readonly door: CaseDoor,
     private readonly audit: AuditService,
     private readonly reporterMessages: ReporterMessages,
+    private readonly reads: CaseReadsRepository,
   ) {}
 
-  async list(staff: AuthenticatedStaff, filter: CaseListFilter) {
+  async list(staff: AuthenticatedStaff, query: CaseListQuery) {
     const { session } = staff;
-    const [items, total] = session.roles.includes('administrator')
-      ? [[], 0]
-      : await inTenant(this.dataSource, session.tenantId, (m) =>
-          this.cases.listGranted(m, session.userId, filter),
-        );
-    return { items: items.map(mapCaseSummary), total, limit: filter.limit, offset: filter.offset };
+    const { q, deadline, ...rest } = query;
+    const filter: CaseListFilter = {
+      ...rest,
+      search: q ? searchWords(q) : undefined,
+      deadline: deadline ? deadlineThresholds(deadline, toLondonDate(new Date())) : undefined,
+    };
+    const [items, total, names, unread] = session.roles.includes('administrator')
+      ? [[], 0, new Map<string, string>(), new Set<string>()]
+      : await inTenant(this.dataSource, session.tenantId, async (m) => {
+          const [found, count] = await this.cases.listGranted(m, session.userId, filter);
+          // The "new message" flag is for the case's owner (issue #19).
+          const owned = found.filter((c) => c.assigneeId === session.userId).map((c) => c.id);
+          return [
+            found,
+            count,
+            await this.cases.staffNames(
+              m,
+              found.map((c) => c.assigneeId),
+            ),
+            await this.reads.unread(m, session.userId, owned),
+          ] as const;
+        });
+    return {
+      items: items.map((c) => ({
+        ...mapCaseSummary(c, names.get(c.assigneeId ?? '') ?? null),
+        newMessage: unread.has(c.id),
+      })),
+      total,
+      limit: filter.limit,
+      offset: filter.offset,
+    };
   }
 
   async get(staff: AuthenticatedStaff, reference: string) {
@@ -74,8 +136,15 @@ export class CasesService {
           details: { scope: 'report', items: 1 + content.attachments.length + content.messages.length },
         });
       }
+      const names = await this.cases.staffNames(m, [found.assigneeId]);
+      // Whether the reporter wrote since the owner last saw the case; showing it now marks it seen.
+      const newMessage =
+        found.assigneeId === actor.userId &&
+        (await this.reads.unread(m, actor.userId, [found.id])).has(found.id);
+      await this.reads.markRead(m, actor.tenantId, found.id, actor.userId);
       return {
-        ...mapCaseSummary(found),
+        ...mapCaseSummary(found, names.get(found.assigneeId ?? '') ?? null),
+        newMessage,
         channel: found.channel,
         routing: found.routing,
         allowedTransitions: allowedTransitions(found.status as CaseStatus, actor.roles),

@@ -19,7 +19,8 @@
  * - decision:     { findings: [{ allegation (as worded in the plan), finding, reason, evidence?: ids }] },
  *                 one per allegation; evidence cites evidence / interview records on the case
  * - closed:       { outcome, reason, referral?: { body, details? }, procedureReferral?: { procedure, details? },
- *                   recommendations?: [{ action, owner, dueDate? }], knowinglyFalseConfirmed? }
+ *                   recommendations?: [{ action, owner, dueDate? }], knowinglyFalseConfirmed?,
+ *                   noFeedbackReason? (needed when the reporter was never given feedback: 409 otherwise) }
  * - reopened:     { reason }
  */
 import { Injectable } from '@nestjs/common';
@@ -179,15 +180,19 @@ export class TransitionsService {
         ...(Array.isArray(allegations) ? { planAllegations: allegations as string[] } : {}),
       };
     }
+    // Feedback given since the case was received or reopened (reopening clears feedbackGivenOn):
+    // closing needs it, or a recorded reason for none (libs/domain feedbackOwedAtClosure).
+    const feedbackGiven = found.feedbackGivenOn !== null;
     if (to === 'closed' && found.status === 'decision') {
       const recorded = await this.latestTransitionData(opened, 'decision');
       const findings = (recorded as { findings?: { finding: AllegationFindingValue }[] } | null)?.findings;
       return {
         actorIsOverseer: await this.access.isOverseer(m, found.id, actor, opened.keys),
         ...(Array.isArray(findings) ? { findings: findings.map((f) => f.finding) } : {}),
+        feedbackGiven,
       };
     }
-    return {};
+    return to === 'closed' ? { feedbackGiven } : {};
   }
 
   /**

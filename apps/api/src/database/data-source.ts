@@ -37,6 +37,7 @@ import { ReopenedOn1763901600000 } from './migrations/1763901600000-reopened-on'
 import { RetentionSettings1763901700000 } from './migrations/1763901700000-retention-settings';
 import { DashboardIndexes1763901800000 } from './migrations/1763901800000-dashboard-indexes';
 import { SlaSettings1763901900000 } from './migrations/1763901900000-sla-settings';
+import { CaseReads1763902000000 } from './migrations/1763902000000-case-reads';
 
 /** Every entity, listed so the webpack bundle carries them (no globs at run time). */
 export const ENTITIES = [
@@ -79,6 +80,7 @@ export const MIGRATIONS = [
   RetentionSettings1763901700000,
   DashboardIndexes1763901800000,
   SlaSettings1763901900000,
+  CaseReads1763902000000,
 ];
 
 export function dataSourceOptions(url: string) {

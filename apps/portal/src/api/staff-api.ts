@@ -6,6 +6,7 @@
  */
 import { Injectable } from '@nestjs/common';
 import type {
+  AssigneeOptions,
   CaseLinks,
   CaseList,
   CaseListItem,
@@ -30,6 +31,7 @@ import type {
 import { ApiHttp, type ApiBinary } from './api-http';
 
 export type {
+  AssigneeOption,
   CaseLinkView as CaseLink,
   CaseList,
   CaseListQuery,
@@ -145,6 +147,11 @@ export class StaffApi {
     return this.http.post(`/cases/${ref(reference)}/messages`, { token, json: { text } });
   }
 
+  /** A reply with files (multipart: text and files), in the report scope. */
+  reply(token: string, reference: string, form: FormData): Promise<unknown> {
+    return this.http.post(`/cases/${ref(reference)}/replies`, { token, form });
+  }
+
   giveFeedback(token: string, reference: string, actionTaken: string, reasons: string): Promise<unknown> {
     return this.http.post(`/cases/${ref(reference)}/feedback`, { token, json: { actionTaken, reasons } });
   }
@@ -188,6 +195,15 @@ export class StaffApi {
 
   revealIdentity(token: string, reference: string): Promise<RevealedIdentity> {
     return this.http.get(`/cases/${ref(reference)}/identity`, { token });
+  }
+
+  /** Who the case may be assigned or transferred to (its overseer only; 403 for anyone else). */
+  assignees(token: string, reference: string): Promise<AssigneeOptions> {
+    return this.http.get(`/cases/${ref(reference)}/assignees`, { token });
+  }
+
+  assign(token: string, reference: string, assigneeId: string): Promise<unknown> {
+    return this.http.post(`/cases/${ref(reference)}/assignment`, { token, json: { assigneeId } });
   }
 
   confirmOwnership(token: string, reference: string): Promise<unknown> {

@@ -8,18 +8,21 @@
 import { Body, Controller, Get, Param, Post, Res, UseFilters, UseGuards } from '@nestjs/common';
 import {
   ALLEGATION_FINDINGS,
+  type AllegationFindingValue,
   CASE_OUTCOME_LABELS,
   type CaseOutcome,
   EXTERNAL_BODIES,
   EXTERNAL_BODY_LABELS,
   OTHER_PROCEDURE_LABELS,
   OTHER_PROCEDURES,
+  outcomeSuggestedByFindings,
 } from '@nolan/domain';
 import type { TransitionRequest } from '@nolan/contract';
 import type { Response } from 'express';
 import { ApiProblem } from '../api/api-http';
 import { type CaseDetail, StaffApi, type Timeline } from '../api/staff-api';
 import { formatDate, humanise } from './case-view';
+import { caseRecord } from './case-record';
 import { apiErrors, type FormErrors, type FormField, formErrors } from './form-errors';
 import { CurrentStaff, StaffGuard } from './staff-guard';
 import { StaffPageFilter } from './staff-page.filter';
@@ -79,6 +82,7 @@ const TRANSITION_FIELDS: FormField[] = [
   { id: 'recommendation-3-action', apiNames: ['recommendations[2]', 'recommendations[2].action'] },
   { id: 'recommendation-3-owner', apiNames: ['recommendations[2].owner'] },
   { id: 'knowinglyFalseConfirmed', apiNames: ['knowinglyFalseConfirmed'] },
+  { id: 'noFeedbackReason', apiNames: ['noFeedbackReason'] },
 ];
 
 @Controller('staff/cases/:reference')
@@ -347,11 +351,19 @@ export class StaffCaseActionsController {
     const c = await this.requireCase(staff, reference);
     const allowed = c.allowedTransitions.find((t) => t.to === to);
     if (!allowed) throw new ApiProblem(409, ['This case cannot make that move now.']);
-    const allegations =
-      to === 'decision'
-        ? planAllegations(await this.api.timeline(staff.token, reference).catch(() => null))
-        : [];
+    const timeline =
+      to === 'decision' || to === 'closed' ? await this.api.timeline(staff.token, reference).catch(() => null) : null;
+    const allegations = to === 'decision' ? planAllegations(timeline) : [];
+    const record = to === 'closed' ? caseRecord(timeline) : null;
+    const findings = record?.findings?.items ?? [];
     return {
+      record,
+      // The outcome the findings point to, said in words (libs/domain outcomeSuggestedByFindings).
+      suggestedOutcome:
+        c.status === 'decision' && findings.length
+          ? CASE_OUTCOME_LABELS[outcomeSuggestedByFindings(findingCodes(timeline))]
+          : null,
+      feedbackGivenText: formatDate(c.feedbackGivenOn ?? null),
       c,
       to,
       title: TITLES[to],
@@ -448,6 +460,7 @@ function fieldsFor(to: string, allegations: number): FormField[] {
         `recommendation-${i + 1}-owner`,
       ]).flat(),
       'knowinglyFalseConfirmed',
+      'noFeedbackReason',
     ],
     reopened: ['reason'],
   };
@@ -472,6 +485,20 @@ function fieldsFor(to: string, allegations: number): FormField[] {
   return TRANSITION_FIELDS.filter((f) => wanted.includes(f.id)).sort(
     (a, b) => wanted.indexOf(a.id) - wanted.indexOf(b.id),
   );
+}
+
+/** The finding codes of the latest findings on the timeline, for the outcome they point to. */
+function findingCodes(timeline: Timeline | null): { finding: AllegationFindingValue }[] {
+  let codes: { finding: AllegationFindingValue }[] = [];
+  for (const event of timeline?.events ?? []) {
+    const findings = event.type === 'transition' && event.details['to'] === 'decision' ? event.content?.['findings'] : undefined;
+    if (Array.isArray(findings))
+      codes = findings
+        .map((f) => (f && typeof f === 'object' ? (f as { finding?: unknown }).finding : undefined))
+        .filter((f): f is AllegationFindingValue => (ALLEGATION_FINDINGS as readonly unknown[]).includes(f))
+        .map((finding) => ({ finding }));
+  }
+  return codes;
 }
 
 /** The allegations of the case's current investigation plan, from the timeline (the latest plan wins). */
@@ -579,6 +606,7 @@ export function buildCommand(
     case 'closed': {
       const outcome = text(form, 'outcome');
       const command: TransitionRequest & { to: 'closed' } = { to, outcome, reason: text(form, 'reason') };
+      if (text(form, 'noFeedbackReason')) command.noFeedbackReason = text(form, 'noFeedbackReason');
       if (outcome === 'referred_externally')
         command.referral = {
           body: text(form, 'referralBody'),

@@ -4,7 +4,20 @@
  * identity request). Only cases the user holds a grant for exist here: the API answers 404 for any
  * other, and so does this page.
  */
-import { Body, Controller, Get, Param, Post, Query, Res, UseFilters, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Param,
+  Post,
+  Query,
+  Res,
+  UploadedFiles,
+  UseFilters,
+  UseGuards,
+  UseInterceptors,
+} from '@nestjs/common';
+import { FilesInterceptor } from '@nestjs/platform-express';
 import {
   CASE_OUTCOME_LABELS,
   CASE_STATUS_LABELS,
@@ -34,17 +47,21 @@ import { StaffPageFilter } from './staff-page.filter';
 import type { StaffSession } from './staff-session';
 import { mostUrgentClock, SLA_CLOCK_LABELS, slaBadge, slaClocks } from './sla-status';
 import { describeAnswers, formatDate, formatShortDate, timelineItems } from './case-view';
+import { caseRecord } from './case-record';
 
 const PAGE_SIZE = 25;
-/** Filters the API does not offer (deadline, assigned to me) are applied here over at most this many cases. */
-const LOCAL_FILTER_LIMIT = 1000;
+/** As the API's own upload limits for a message: 10 files of up to 20 MB (the API refuses more with 413). */
+const REPLY_UPLOAD = { fileSize: 20 * 1024 * 1024 + 1, files: 10, fields: 10, fieldSize: 100 * 1024, parts: 30 };
 const REFERENCE = /^[A-Za-z0-9-]{1,20}$/;
+/** As the API's search: words of letters, numbers, spaces, hyphens and apostrophes (metadata only). */
+const SEARCH = /^[\p{L}\p{N} '’.-]{1,60}$/u;
 
 export interface ListFilters {
   status?: string;
   category?: string;
   deadline?: 'overdue' | 'due_soon';
-  mine?: boolean;
+  /** 'me': assigned to the user; 'none': nobody is assigned yet. */
+  assigned?: 'me' | 'none';
   q?: string;
   page: number;
 }
@@ -55,14 +72,15 @@ export function parseFilters(query: Record<string, unknown>): ListFilters {
   const status = one(query.status);
   const category = one(query.category);
   const deadline = one(query.deadline);
-  const q = one(query.q).toUpperCase();
+  const q = one(query.q).replace(/\s+/g, ' ');
+  const assigned = one(query.assigned) || (one(query.mine) === 'yes' ? 'me' : '');
   const page = Number.parseInt(one(query.page), 10);
   return {
     status: (CASE_STATUSES as readonly string[]).includes(status) ? status : undefined,
     category: isCategoryId(category) ? category : undefined,
     deadline: deadline === 'overdue' || deadline === 'due_soon' ? deadline : undefined,
-    mine: one(query.mine) === 'yes' || undefined,
-    q: q && REFERENCE.test(q) ? q : undefined,
+    assigned: assigned === 'me' || assigned === 'none' ? assigned : undefined,
+    q: q && SEARCH.test(q) ? q : undefined,
     page: Number.isSafeInteger(page) && page > 0 && page < 10_000 ? page : 1,
   };
 }
@@ -72,7 +90,7 @@ export function filtersQuery(filters: Omit<ListFilters, 'page'> & { page?: numbe
   if (filters.status) params.set('status', filters.status);
   if (filters.category) params.set('category', filters.category);
   if (filters.deadline) params.set('deadline', filters.deadline);
-  if (filters.mine) params.set('mine', 'yes');
+  if (filters.assigned) params.set('assigned', filters.assigned);
   if (filters.q) params.set('q', filters.q);
   if (filters.page && filters.page > 1) params.set('page', String(filters.page));
   const text = params.toString();
@@ -89,40 +107,24 @@ export class StaffCasesController {
   async list(@CurrentStaff() staff: StaffSession, @Query() query: Record<string, unknown>, @Res() res: Response) {
     const filters = parseFilters(query);
     const today = toLondonDate(new Date());
-    const apiQuery = { status: filters.status, category: filters.category, q: filters.q };
-    let items: CaseSummary[];
-    let total: number;
-    if (filters.deadline || filters.mine) {
-      const all: CaseSummary[] = [];
-      for (let offset = 0; offset < LOCAL_FILTER_LIMIT; offset += 100) {
-        const page = await this.api.listCases(staff.token, { ...apiQuery, limit: 100, offset });
-        all.push(...page.items);
-        if (all.length >= page.total || page.items.length === 0) break;
-      }
-      const matching = all.filter((c) => {
-        if (filters.mine && c.assigneeId !== staff.userId) return false;
-        if (filters.deadline) {
-          const state = mostUrgentClock(c, today)?.state;
-          if (filters.deadline === 'overdue' && state !== 'overdue') return false;
-          if (filters.deadline === 'due_soon' && state !== 'due_soon' && state !== 'overdue') return false;
-        }
-        return true;
-      });
-      total = matching.length;
-      items = matching.slice((filters.page - 1) * PAGE_SIZE, filters.page * PAGE_SIZE);
-    } else {
-      const page = await this.api.listCases(staff.token, {
-        ...apiQuery,
-        limit: PAGE_SIZE,
-        offset: (filters.page - 1) * PAGE_SIZE,
-      });
-      items = page.items;
-      total = page.total;
-    }
+    const apiQuery = {
+      status: filters.status,
+      category: filters.category,
+      q: filters.q,
+      assignee: filters.assigned === 'me' ? ('me' as const) : undefined,
+      unassigned: filters.assigned === 'none' ? true : undefined,
+    };
+    const page = await this.api.listCases(staff.token, {
+      ...apiQuery,
+      deadline: filters.deadline,
+      limit: PAGE_SIZE,
+      offset: (filters.page - 1) * PAGE_SIZE,
+    });
+    const { items, total } = page;
     res.render('staff/cases', {
       section: 'cases',
       filters,
-      rows: items.map((c) => caseRow(c, today)),
+      rows: items.map((c) => caseRow(c, today, staff.userId)),
       total,
       pagination: pagination(filters, total),
       selected: selectedFilters(filters),
@@ -132,6 +134,11 @@ export class StaffCasesController {
       categoryItems: [{ value: '', text: 'Any category' }, ...CATEGORIES.map((c) => ({ value: c.id, text: c.title }))].map(
         (item) => ({ ...item, selected: (filters.category ?? '') === item.value }),
       ),
+      assignedItems: [
+        { value: '', text: 'Anyone or nobody' },
+        { value: 'me', text: 'Assigned to me' },
+        { value: 'none', text: 'Not assigned yet' },
+      ].map((item) => ({ ...item, checked: (filters.assigned ?? '') === item.value })),
       deadlineItems: [
         { value: '', text: 'Any deadline' },
         { value: 'due_soon', text: 'Due soon or overdue' },
@@ -151,25 +158,45 @@ export class StaffCasesController {
     res.render('staff/case', { ...(await this.casePage(staff, reference)), notice: NOTICES[String(done ?? '')] });
   }
 
-  /** A reply to the reporter, from the form on the case page (re-rendered with the error on a problem). */
+  /**
+   * A reply to the reporter, from the form on the case page, with files if any (multipart: the CSRF
+   * token is in the form's action, ?_csrf=, read before the body is); re-rendered with the error on a
+   * problem. Files go to the API as they came: it checks and strips them.
+   */
   @Post(':reference/messages')
+  @UseInterceptors(FilesInterceptor('files', REPLY_UPLOAD.files, { limits: REPLY_UPLOAD }))
   async reply(
     @CurrentStaff() staff: StaffSession,
     @Param('reference') reference: string,
     @Body() body: Record<string, unknown>,
+    @UploadedFiles() uploads: { originalname: string; mimetype: string; buffer: Buffer; size: number }[] | undefined,
     @Res() res: Response,
   ) {
     const text = typeof body.text === 'string' ? body.text.trim() : '';
+    const files = (uploads ?? []).filter((f) => f.size > 0 && f.originalname);
     let errors: FormErrors | undefined;
     if (!text) errors = formErrors([{ id: 'reply-text', text: 'Enter your message to the reporter' }]);
     else if (text.length > 20000) errors = formErrors([{ id: 'reply-text', text: 'Your message must be 20,000 characters or fewer' }]);
     if (!errors) {
       try {
-        await this.api.sendMessage(staff.token, reference, text);
+        if (files.length) {
+          const form = new FormData();
+          form.set('text', text);
+          for (const file of files)
+            form.append('files', new Blob([new Uint8Array(file.buffer)], { type: file.mimetype || 'application/octet-stream' }), file.originalname);
+          await this.api.reply(staff.token, reference, form);
+        } else await this.api.sendMessage(staff.token, reference, text);
         return res.redirect(303, `/staff/cases/${encodeURIComponent(reference)}?done=message#messages`);
       } catch (error) {
-        if (!(error instanceof ApiProblem) || error.status !== 400) throw error;
-        errors = apiErrors(error.messages, [{ id: 'reply-text', apiNames: ['text'] }]);
+        if (!(error instanceof ApiProblem) || ![400, 413, 415].includes(error.status)) throw error;
+        const fileProblem = error.status !== 400;
+        errors = apiErrors(
+          error.messages.map((m) => (fileProblem ? `${m} Select the files again.` : m)),
+          [
+            { id: fileProblem ? 'reply-files' : 'reply-text', apiNames: ['text'] },
+            { id: 'reply-files', apiNames: ['files', 'file'] },
+          ],
+        );
       }
     }
     res.status(400).render('staff/case', { ...(await this.casePage(staff, reference)), errors, replyText: text });
@@ -215,12 +242,18 @@ export class StaffCasesController {
       })),
       answers: describeAnswers(detail.report),
       involves: (detail.report?.involves ?? []).map((role) => STAFF_ROLE_LABELS[role as StaffRole] ?? role),
+      // Files sent with staff replies are in the report scope too; they are not "files from the reporter".
+      reporterFiles: detail.attachments.filter(
+        (a) => !detail.messages.some((m) => m.from === 'staff' && m.attachments.includes(a.id)),
+      ),
       messages: detail.messages.map((m) => ({
         ...m,
+        files: m.attachments.flatMap((id) => detail.attachments.filter((a) => a.id === id)),
         who: m.from === 'reporter' ? 'The reporter' : isMine(m.authorId) ? 'You' : (names.get(m.authorId ?? '') ?? 'A handler'),
         sentOn: formatDate(m.sentOn),
       })),
       timeline: timeline ? timelineItems(timeline.events, reference) : null,
+      record: timeline ? caseRecord(timeline) : null,
       notes: timeline ? timeline.events.filter((e) => e.type === 'note' || e.type === 'evidence') : null,
       actions: detail.allowedTransitions.flatMap((t) =>
         t.to === 'closed'
@@ -245,7 +278,14 @@ export class StaffCasesController {
       })),
       canConfirmOwnership: detail.assigneeId === staff.userId && !detail.ownershipConfirmedOn && detail.status !== 'closed',
       isOverseer: isOverseer(staff),
+      assigneeText: detail.assigneeId
+        ? `${detail.assigneeName ?? 'Someone who can no longer be shown'}${isMine(detail.assigneeId) ? ' (you)' : ''}`
+        : 'Nobody yet',
+      canAssign: isOverseer(staff) && detail.status !== 'closed',
+      // A closed case takes a reply only once the reporter has written again (the last word is theirs).
+      canReply: detail.status !== 'closed' || detail.messages.at(-1)?.from === 'reporter',
       receivedText: formatDate(detail.receivedOn),
+      feedbackGivenText: formatDate(detail.feedbackGivenOn ?? null),
       acknowledgedText: detail.acknowledgedOn ? formatDate(detail.acknowledgedOn) : 'Not yet',
     };
   }
@@ -254,6 +294,8 @@ export class StaffCasesController {
 /** What the banner on the case page says after an action (the action redirects with ?done=…). */
 export const NOTICES: Record<string, string> = {
   message: 'Your message was sent to the reporter.',
+  assigned: 'The case is assigned. The person you chose can read it now.',
+  transferred: 'The case is transferred. The person who had it can no longer see it, unless their role gives them the case.',
   transition: 'The case has moved to its next stage.',
   'to-assessment': 'The assessment has started.',
   'to-investigation': 'The investigation has started, with its plan.',
@@ -295,9 +337,19 @@ function namesFrom(timeline: Timeline | null): Map<string, string> {
   return names;
 }
 
-function caseRow(c: CaseSummary, today: string) {
+/** Whole days since the case was received, as the list's "Age" column says it. */
+export function ageInDays(receivedOn: string, today: string): number {
+  return Math.max(0, Math.round((Date.parse(`${today}T00:00:00Z`) - Date.parse(`${receivedOn}T00:00:00Z`)) / 86_400_000));
+}
+
+function caseRow(c: CaseSummary, today: string, userId: string) {
   const clock = mostUrgentClock(c, today);
+  const age = ageInDays(c.receivedOn, today);
   return {
+    newMessage: c.newMessage === true,
+    assignee: c.assigneeId ? `${c.assigneeName ?? 'Someone'}${c.assigneeId === userId ? ' (you)' : ''}` : 'Not assigned',
+    age,
+    ageText: age === 1 ? '1 day' : `${age} days`,
     reference: c.reference,
     categoryTitle: c.categoryTitle,
     status: CASE_STATUS_LABELS[c.status as CaseStatus] ?? c.status,
@@ -335,8 +387,12 @@ function selectedFilters(filters: ListFilters) {
       heading: { text: 'Deadline' },
       items: [{ href: without({ deadline: undefined }), text: filters.deadline === 'overdue' ? 'Overdue' : 'Due soon or overdue' }],
     });
-  if (filters.mine) categories.push({ heading: { text: 'Assigned' }, items: [{ href: without({ mine: undefined }), text: 'Assigned to me' }] });
-  if (filters.q) categories.push({ heading: { text: 'Reference' }, items: [{ href: without({ q: undefined }), text: filters.q }] });
+  if (filters.assigned)
+    categories.push({
+      heading: { text: 'Assigned' },
+      items: [{ href: without({ assigned: undefined }), text: filters.assigned === 'me' ? 'Assigned to me' : 'Not assigned yet' }],
+    });
+  if (filters.q) categories.push({ heading: { text: 'Search' }, items: [{ href: without({ q: undefined }), text: filters.q }] });
   if (!categories.length) return undefined;
   return { heading: { text: 'Selected filters' }, clearLink: { text: 'Clear filters', href: '/staff/cases' }, categories };
 }

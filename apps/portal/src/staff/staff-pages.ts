@@ -7,8 +7,10 @@ import { CommitteeHomeController } from './committee-home.controller';
 import { DashboardApi } from '../api/dashboard-api';
 import { DashboardController } from './dashboard.controller';
 import { StaffAccountController } from './staff-account.controller';
+import { StaffAssignmentController } from './staff-assignment.controller';
 import { StaffAuthController } from './staff-auth.controller';
 import { StaffCaseMoreController } from './staff-case-more.controller';
+import { StaffCaseReportController } from './staff-case-report.controller';
 import { StaffCaseActionsController } from './staff-case-actions.controller';
 import { StaffCasesController } from './staff-cases.controller';
 import { StaffHomeController } from './staff-home.controller';
@@ -23,6 +25,8 @@ export const STAFF_CONTROLLERS = [
   StaffCasesController,
   StaffCaseActionsController,
   StaffCaseMoreController,
+  StaffAssignmentController,
+  StaffCaseReportController,
   CommitteeHomeController,
   DashboardController,
 ];

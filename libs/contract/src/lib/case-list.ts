@@ -17,10 +17,17 @@ export interface CaseListItem {
   feedbackDue: string;
   closedOn: string | null;
   assigneeId?: string | null;
+  /** The assignee's display name (the council's staff directory), null when unassigned. */
+  assigneeName?: string | null;
   assignedOn?: string | null;
   ownershipConfirmedOn?: string | null;
   legalHold?: boolean;
   feedbackGivenOn?: string | null;
+  /**
+   * For the case's owner only: the reporter has written since they last opened the case. Worked out
+   * from the order of the case's items, never from a time.
+   */
+  newMessage?: boolean;
 }
 
 export type CaseList = Page<CaseListItem>;
@@ -29,8 +36,17 @@ export type CaseList = Page<CaseListItem>;
 export interface CaseListQuery extends PageRequest {
   status?: string;
   category?: string;
-  /** A reference or the start of one. */
+  /**
+   * Words to look for in the case's metadata (never its content): the start of a reference, or a word
+   * of its category's title, its status or its assignee's name.
+   */
   q?: string;
   /** 'me': only the cases assigned to the caller. */
   assignee?: 'me';
+  /** Only the cases assigned to this staff user. */
+  assigneeId?: string;
+  /** true: only the cases nobody is assigned yet. */
+  unassigned?: boolean;
+  /** Only cases with a statutory clock overdue, or due soon (or overdue). */
+  deadline?: 'overdue' | 'due_soon';
 }

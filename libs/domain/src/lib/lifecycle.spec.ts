@@ -7,6 +7,8 @@ import {
   CASE_STATUSES,
   allowedTransitions,
   applyTransition,
+  FEEDBACK_OWED_REASON,
+  feedbackOwedAtClosure,
   outcomeSuggestedByFindings,
   type CaseOutcome,
   type CaseStatus,
@@ -548,6 +550,52 @@ describe('case lifecycle', () => {
       applyTransition('decision', { ...close, knowinglyFalseConfirmed: true }, MO, context),
     ).toMatchObject({ ok: true, outcome: 'not_substantiated' });
     expect(applyTransition('decision', close, MO, { findings: ['not_substantiated'] })).toMatchObject({
+      ok: true,
+    });
+  });
+
+  it('refuses to close a case that owes the reporter feedback, unless a reason for none is recorded', () => {
+    const context = { actorIsOverseer: true, findings: ['substantiated' as const], feedbackGiven: false };
+    expect(applyTransition('decision', closeSubstantiated, MO, context)).toEqual({
+      ok: false,
+      code: 'illegal_transition',
+      reason: FEEDBACK_OWED_REASON,
+    });
+    expect(
+      applyTransition('decision', closeSubstantiated, MO, { ...context, feedbackGiven: true }),
+    ).toMatchObject({ ok: true, outcome: 'substantiated' });
+    const withReason = { ...closeSubstantiated, noFeedbackReason: 'Proceedings are under way.' };
+    expect(applyTransition('decision', withReason, MO, context)).toMatchObject({ ok: true });
+    expect(recordedTransitionData({ ...withReason, noFeedbackReason: '  Proceedings.  ' })).toMatchObject({
+      noFeedbackReason: 'Proceedings.',
+    });
+    // A blank reason is no reason; one that is not text is named.
+    expect(
+      applyTransition('decision', { ...closeSubstantiated, noFeedbackReason: '  ' }, MO, context),
+    ).toMatchObject({
+      ok: false,
+      code: 'invalid_data',
+      field: 'noFeedbackReason',
+    });
+    // At assessment too: no further action still owes the reporter an answer.
+    const nfa = { to: 'closed', outcome: 'no_further_action', reason: 'Already dealt with.' } as const;
+    expect(applyTransition('assessment', nfa, INVESTIGATOR, { feedbackGiven: false })).toMatchObject({
+      ok: false,
+      code: 'illegal_transition',
+    });
+  });
+
+  it('owes feedback at closure for every outcome but a withdrawal or a referral the reporter is told of', () => {
+    expect(CASE_OUTCOMES.filter((o) => !feedbackOwedAtClosure(o))).toEqual([
+      'referred_to_another_procedure',
+      'withdrawn',
+    ]);
+    const withdraw = {
+      to: 'closed',
+      outcome: 'withdrawn',
+      reason: 'The reporter asked us to stop.',
+    } as const;
+    expect(applyTransition('investigation', withdraw, INVESTIGATOR, { feedbackGiven: false })).toMatchObject({
       ok: true,
     });
   });

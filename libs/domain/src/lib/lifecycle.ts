@@ -229,6 +229,12 @@ export interface CloseCommand {
    * that finding needs the monitoring officer's approval and a recorded reason).
    */
   readonly knowinglyFalseConfirmed?: boolean;
+  /**
+   * Why the reporter cannot be given feedback (for example, they have not come back to read it and it
+   * would prejudice legal proceedings to say more): the recorded reason closing needs when feedback is
+   * owed and was never given (feedbackOwedAtClosure).
+   */
+  readonly noFeedbackReason?: string;
 }
 
 /** closed → reopened, by the monitoring officer. */
@@ -262,7 +268,28 @@ export interface TransitionContext {
    * route's lead in their place). Only the overseer decides an investigated case.
    */
   readonly actorIsOverseer?: boolean;
+  /**
+   * Whether the reporter has been given feedback since the case was received or last reopened
+   * (docs/regulatory.md §4: feedback within 3 months). Closing needs it, or a recorded reason why none
+   * can be given (CloseCommand.noFeedbackReason), whenever feedbackOwedAtClosure says it is owed.
+   */
+  readonly feedbackGiven?: boolean;
 }
+
+/**
+ * Whether closing with `outcome` still owes the reporter feedback: every outcome but a withdrawal (the
+ * reporter ended it) and a referral to another procedure (the closure itself tells the reporter, in
+ * writing, where the concern went and why). The 3-month feedback duty does not end because the case
+ * does: without this rule a case closed before any feedback leaves the reporter with none at all.
+ */
+export function feedbackOwedAtClosure(outcome: CaseOutcome): boolean {
+  return outcome !== 'withdrawn' && outcome !== 'referred_to_another_procedure';
+}
+
+/** The refusal when a case would close owing the reporter feedback (a 409: give it first). */
+export const FEEDBACK_OWED_REASON =
+  'The reporter has not been given any feedback on this case. Give them feedback on the outcome ' +
+  'before you close it, or record why no feedback can be given (noFeedbackReason).';
 
 export type TransitionRefusalCode = 'illegal_transition' | 'not_permitted' | 'invalid_data';
 
@@ -695,6 +722,16 @@ function checkFit(
         '(knowinglyFalseConfirmed: true), with the reasons in reason (knowinglyFalseConfirmed).',
     );
   }
+  // Last: the data is right, but the reporter is still owed feedback (a 409, not a 400).
+  if (
+    to === 'closed' &&
+    outcome !== null &&
+    feedbackOwedAtClosure(outcome) &&
+    context.feedbackGiven === false &&
+    !isText(input['noFeedbackReason'])
+  ) {
+    return illegal(FEEDBACK_OWED_REASON);
+  }
   return null;
 }
 
@@ -776,6 +813,7 @@ export function recordedTransitionData(command: TransitionCommand): TransitionCo
             }
           : {}),
         ...(command.knowinglyFalseConfirmed === true ? { knowinglyFalseConfirmed: true } : {}),
+        ...(isText(command.noFeedbackReason) ? { noFeedbackReason: text(command.noFeedbackReason) } : {}),
       };
     case 'reopened':
       return { to: command.to, reason: command.reason.trim() };
@@ -794,6 +832,15 @@ function checkClosure(
     outcome === 'withdrawn' ? 'Give the reason for the withdrawal' : 'Give the reason for closing the case',
   );
   if (reasonProblem) return reasonProblem;
+  if (input['noFeedbackReason'] !== undefined) {
+    const problem = requireText(
+      input,
+      'noFeedbackReason',
+      '',
+      'Give the reason no feedback can be given, or leave it out',
+    );
+    if (problem) return problem;
+  }
   if (outcome === 'referred_to_another_procedure') {
     const referral = input['procedureReferral'];
     if (!isRecord(referral) || !isOneOf(OTHER_PROCEDURES, referral['procedure'])) {

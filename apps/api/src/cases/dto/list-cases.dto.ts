@@ -1,10 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   IsBoolean,
   IsIn,
   IsInt,
   IsOptional,
+  IsUUID,
   IsString,
   Matches,
   Max,
@@ -30,9 +31,34 @@ export class ListCasesQuery {
   @IsIn(['me'], { message: 'assignee must be "me"' })
   assignee?: 'me';
 
-  @ApiPropertyOptional({ description: 'A case reference, or the start of one', example: 'NLN-7KQ2' })
+  @ApiPropertyOptional({
+    enum: ['overdue', 'due_soon'],
+    description: 'Only cases with a statutory clock overdue, or due soon or overdue',
+  })
   @IsOptional()
-  @Matches(/^[A-Za-z0-9-]{1,20}$/, { message: 'q must be a case reference or the start of one' })
+  @IsIn(['overdue', 'due_soon'], { message: 'deadline must be overdue or due_soon' })
+  deadline?: 'overdue' | 'due_soon';
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Only cases assigned to this staff user' })
+  @IsOptional()
+  @IsUUID('all', { message: 'assigneeId must be a staff user id (a UUID)' })
+  assigneeId?: string;
+
+  @ApiPropertyOptional({ description: 'true: only cases nobody is assigned yet' })
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean({ message: 'unassigned must be true or false' })
+  unassigned?: boolean;
+
+  @ApiPropertyOptional({
+    description:
+      'Words to find in the metadata, never the content: the start of a reference, or a word of the category, the status or the assignee’s name',
+    example: 'NLN-7KQ2',
+  })
+  @IsOptional()
+  @Matches(/^[\p{L}\p{N} '’.-]{1,60}$/u, {
+    message: 'q must be up to 60 letters, numbers, spaces, hyphens or apostrophes',
+  })
   q?: string;
 
   @ApiPropertyOptional({ default: 25, minimum: 1, maximum: 100 })

@@ -127,6 +127,12 @@ export const TRANSITION_BODY_SCHEMA = {
           type: 'boolean',
           description: 'Required (true) when a finding is knowingly false (EU-20)',
         },
+        noFeedbackReason: {
+          type: 'string',
+          maxLength: 20000,
+          description:
+            'Why the reporter cannot be given feedback: required (409 otherwise) when none was given since the case was received or reopened, unless the outcome is withdrawn or a referral to another procedure',
+        },
       },
       ['outcome', 'reason'],
     ),
