@@ -7,7 +7,7 @@ import { authenticator } from 'otplib';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import type { CategoryId } from '@nolan/domain';
-import { CaseStoreService, type Grantee } from '../../apps/api/src/cases/case-store.service';
+import { CaseStoreService, type Grantee } from '../../apps/api/src/cases/store/case-store.service';
 import { createDataSource } from '../../apps/api/src/database/data-source';
 import { createStaffUser, createTenant } from '../../apps/api/src/staff/staff-provisioning';
 import { TEST_ENV } from './test-env';

@@ -8,9 +8,9 @@ import {
   CaseItemEntity,
   CaseScopeKeyEntity,
   ReporterKeyEntity,
-} from '../cases/case.entity';
-import { CaseLinkEntity } from '../cases/case-link.entity';
-import { IdentityRequestEntity } from '../cases/identity-request.entity';
+} from '../cases/store/case.entity';
+import { CaseLinkEntity } from '../cases/store/case-link.entity';
+import { IdentityRequestEntity } from '../cases/store/identity-request.entity';
 import { OutboxEntity } from '../outbox/outbox.entity';
 import { StaffUserEntity } from '../staff/staff-user.entity';
 import { TenantEntity } from '../tenants/tenant.entity';

@@ -22,8 +22,8 @@ import {
 } from '@nolan/domain';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import { type Grantee, CaseStoreService, type NewFile } from '../cases/case-store.service';
-import { ReporterKeyEntity } from '../cases/case.entity';
+import { type Grantee, CaseStoreService, type NewFile } from '../cases/store/case-store.service';
+import { ReporterKeyEntity } from '../cases/store/case.entity';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { inTenant } from '../database/tenant-transaction';
 import { AppError } from '../errors/app-error';

@@ -6,7 +6,7 @@
  */
 import { openGrantAsKey, type Scope, type UnlockedKey } from '@nolan/crypto';
 import type { EntityManager } from 'typeorm';
-import { CaseGrantEntity } from '../case.entity';
+import { CaseGrantEntity } from '../store/case.entity';
 
 /** Opens a case's scope keys for granting them onward. Returns null for a scope it cannot open. */
 export interface KeyHolder {

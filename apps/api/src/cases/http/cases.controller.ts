@@ -1,10 +1,10 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { type AuthenticatedStaff, CurrentStaff, StaffAuthGuard } from '../auth/staff-auth.guard';
-import { CasesService } from './cases.service';
-import { IdentityService } from './identity.service';
-import { RecusalService } from './recusal.service';
-import { TransitionsService } from './transitions.service';
+import { type AuthenticatedStaff, CurrentStaff, StaffAuthGuard } from '../../auth/staff-auth.guard';
+import { CasesService } from '../reads/cases.service';
+import { IdentityService } from '../commands/identity.service';
+import { RecusalService } from '../commands/recusal.service';
+import { TransitionsService } from '../commands/transitions.service';
 import { TRANSITION_BODY_SCHEMA } from './dto/transition-body.schema';
 import {
   AuditPageQuery,

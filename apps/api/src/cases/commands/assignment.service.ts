@@ -19,14 +19,14 @@
  */
 import { Injectable } from '@nestjs/common';
 import { ownershipConfirmationDue, routeCase, toLondonDate } from '@nolan/domain';
-import { AuditService } from '../audit/audit.service';
-import type { AuthenticatedStaff } from '../auth/staff-auth.guard';
-import { CaseDoor, type OpenCase } from './access/case-door';
-import { AppError } from '../errors/app-error';
-import { CaseAccessService } from './case-access.service';
-import { CaseEntity } from './case.entity';
-import { CaseStoreService } from './case-store.service';
-import { packJson } from './item-codec';
+import { AuditService } from '../../audit/audit.service';
+import type { AuthenticatedStaff } from '../../auth/staff-auth.guard';
+import { CaseDoor, type OpenCase } from '../access/case-door';
+import { AppError } from '../../errors/app-error';
+import { CaseAccessService } from '../access/case-access.service';
+import { CaseEntity } from '../store/case.entity';
+import { CaseStoreService } from '../store/case-store.service';
+import { packJson } from '../record/item-codec';
 
 const OVERSEER_ONLY =
   'Only the case’s overseer (the monitoring officer, or whoever a conflict route put in their place) can do this.';

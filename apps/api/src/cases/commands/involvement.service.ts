@@ -24,15 +24,15 @@ import { Injectable } from '@nestjs/common';
 import type { UnlockedKey } from '@nolan/crypto';
 import { ROLE_HOLDER_ROLES, STAFF_ROLE_LABELS, type StaffRole } from '@nolan/domain';
 import type { EntityManager } from 'typeorm';
-import type { AuditActor } from '../audit/audit-event';
-import { AuditService } from '../audit/audit.service';
-import type { AuthenticatedStaff } from '../auth/staff-auth.guard';
-import { CaseDoor, mustReadReport } from './access/case-door';
-import { AppError } from '../errors/app-error';
-import { StaffUsersRepository } from '../staff/staff-users.repository';
-import { type AccessOutcome, CaseAccessService, type KeyHolder, openKeysHolder } from './case-access.service';
-import { CaseStoreService, type ItemAuthor } from './case-store.service';
-import { packJson } from './item-codec';
+import type { AuditActor } from '../../audit/audit-event';
+import { AuditService } from '../../audit/audit.service';
+import type { AuthenticatedStaff } from '../../auth/staff-auth.guard';
+import { CaseDoor, mustReadReport } from '../access/case-door';
+import { AppError } from '../../errors/app-error';
+import { StaffUsersRepository } from '../../staff/staff-users.repository';
+import { type AccessOutcome, CaseAccessService, type KeyHolder, openKeysHolder } from '../access/case-access.service';
+import { CaseStoreService, type ItemAuthor } from '../store/case-store.service';
+import { packJson } from '../record/item-codec';
 
 /** What a handler's naming did, for the handler who named (never for the person named). */
 export interface NamingResult {

@@ -12,14 +12,14 @@
 import { Injectable } from '@nestjs/common';
 import { decryptWithScope, type UnlockedKey } from '@nolan/crypto';
 import { toLondonDate } from '@nolan/domain';
-import { AuditService } from '../audit/audit.service';
-import type { AuthenticatedStaff } from '../auth/staff-auth.guard';
-import { CaseDoor } from './access/case-door';
-import { AppError } from '../errors/app-error';
-import { OutboxRepository } from '../outbox/outbox.repository';
-import { CaseEntity, type CaseItemEntity } from './case.entity';
-import { CaseStoreService } from './case-store.service';
-import { packJson, unpackJson } from './item-codec';
+import { AuditService } from '../../audit/audit.service';
+import type { AuthenticatedStaff } from '../../auth/staff-auth.guard';
+import { CaseDoor } from '../access/case-door';
+import { AppError } from '../../errors/app-error';
+import { OutboxRepository } from '../../outbox/outbox.repository';
+import { CaseEntity, type CaseItemEntity } from '../store/case.entity';
+import { CaseStoreService } from '../store/case-store.service';
+import { packJson, unpackJson } from '../record/item-codec';
 
 export interface FeedbackInput {
   /** What action has been taken, or is envisaged, on the concern. */

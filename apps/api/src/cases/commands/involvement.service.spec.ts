@@ -1,13 +1,13 @@
 import type { UnlockedKey } from '@nolan/crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { AuditService } from '../audit/audit.service';
-import type { SessionStore } from '../auth/session-store';
-import type { AuthenticatedStaff } from '../auth/staff-auth.guard';
-import { AppError } from '../errors/app-error';
-import type { StaffUsersRepository } from '../staff/staff-users.repository';
-import type { CaseDoor } from './access/case-door';
-import type { AccessChange, CaseAccessService } from './case-access.service';
-import type { CaseStoreService } from './case-store.service';
+import type { AuditService } from '../../audit/audit.service';
+import type { SessionStore } from '../../auth/session-store';
+import type { AuthenticatedStaff } from '../../auth/staff-auth.guard';
+import { AppError } from '../../errors/app-error';
+import type { StaffUsersRepository } from '../../staff/staff-users.repository';
+import type { CaseDoor } from '../access/case-door';
+import type { AccessChange, CaseAccessService } from '../access/case-access.service';
+import type { CaseStoreService } from '../store/case-store.service';
 import { InvolvementService } from './involvement.service';
 
 const MO = '22222222-2222-4222-8222-222222222222';

@@ -9,11 +9,11 @@
  * assignee: the overseer assigns someone else.
  */
 import { Injectable } from '@nestjs/common';
-import type { AuthenticatedStaff } from '../auth/staff-auth.guard';
-import { CaseDoor, mustReadReport } from './access/case-door';
-import { CaseAccessService } from './case-access.service';
-import { CaseStoreService } from './case-store.service';
-import { packJson } from './item-codec';
+import type { AuthenticatedStaff } from '../../auth/staff-auth.guard';
+import { CaseDoor, mustReadReport } from '../access/case-door';
+import { CaseAccessService } from '../access/case-access.service';
+import { CaseStoreService } from '../store/case-store.service';
+import { packJson } from '../record/item-codec';
 
 @Injectable()
 export class RecusalService {

@@ -5,7 +5,7 @@
  */
 import { decryptWithScope, type UnlockedKey } from '@nolan/crypto';
 import { toLondonDate } from '@nolan/domain';
-import type { CaseItemEntity } from './case.entity';
+import type { CaseItemEntity } from '../store/case.entity';
 import { type FileHeader, unpackFile, unpackJson } from './item-codec';
 
 export interface ReportContent {

@@ -10,13 +10,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { openGrantAsKey, type Scope, type UnlockedKey } from '@nolan/crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import { AuditService } from '../audit/audit.service';
-import type { AuthenticatedStaff } from '../auth/staff-auth.guard';
-import { inTenant } from '../database/tenant-transaction';
-import { AppError } from '../errors/app-error';
-import { readFile } from './case-content';
-import { CaseGrantEntity, CaseItemEntity } from './case.entity';
-import { CaseDoor } from './access/case-door';
+import { AuditService } from '../../audit/audit.service';
+import type { AuthenticatedStaff } from '../../auth/staff-auth.guard';
+import { inTenant } from '../../database/tenant-transaction';
+import { AppError } from '../../errors/app-error';
+import { readFile } from '../record/case-content';
+import { CaseGrantEntity, CaseItemEntity } from '../store/case.entity';
+import { CaseDoor } from '../access/case-door';
 
 export const NO_SUCH_FILE = 'There is no file with this id on this case.';
 

@@ -10,13 +10,13 @@
 import { Injectable } from '@nestjs/common';
 import { decryptWithScope, encryptToScope } from '@nolan/crypto';
 import type { EntityManager } from 'typeorm';
-import { AuditService } from '../audit/audit.service';
-import type { AuthenticatedStaff } from '../auth/staff-auth.guard';
-import { AppError } from '../errors/app-error';
-import { CaseLinkEntity } from './case-link.entity';
-import { CaseEntity, CaseScopeKeyEntity } from './case.entity';
-import { CaseDoor, NO_SUCH_CASE } from './access/case-door';
-import { packJson, unpackJson } from './item-codec';
+import { AuditService } from '../../audit/audit.service';
+import type { AuthenticatedStaff } from '../../auth/staff-auth.guard';
+import { AppError } from '../../errors/app-error';
+import { CaseLinkEntity } from '../store/case-link.entity';
+import { CaseEntity, CaseScopeKeyEntity } from '../store/case.entity';
+import { CaseDoor, NO_SUCH_CASE } from '../access/case-door';
+import { packJson, unpackJson } from '../record/item-codec';
 
 export const CASE_LINK_KINDS = ['same_subject', 'same_pattern'] as const;
 export type CaseLinkKind = (typeof CASE_LINK_KINDS)[number];

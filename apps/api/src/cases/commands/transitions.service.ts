@@ -40,18 +40,18 @@ import {
   type TransitionCommand,
   type TransitionContext,
 } from '@nolan/domain';
-import { AuditService } from '../audit/audit.service';
-import type { AuthenticatedStaff } from '../auth/staff-auth.guard';
-import { CaseDoor, type OpenCase } from './access/case-door';
-import { AppError } from '../errors/app-error';
-import { CaseAccessService } from './case-access.service';
-import { OutboxRepository } from '../outbox/outbox.repository';
-import { CaseEntity, CaseItemEntity } from './case.entity';
-import { CaseStoreService } from './case-store.service';
-import { CasesRepository } from './cases.repository';
-import { mapCaseSummary } from './cases.service';
-import { packJson, unpackJson } from './item-codec';
-import { ReporterMessages } from './reporter-messages';
+import { AuditService } from '../../audit/audit.service';
+import type { AuthenticatedStaff } from '../../auth/staff-auth.guard';
+import { CaseDoor, type OpenCase } from '../access/case-door';
+import { AppError } from '../../errors/app-error';
+import { CaseAccessService } from '../access/case-access.service';
+import { OutboxRepository } from '../../outbox/outbox.repository';
+import { CaseEntity, CaseItemEntity } from '../store/case.entity';
+import { CaseStoreService } from '../store/case-store.service';
+import { CasesRepository } from '../store/cases.repository';
+import { mapCaseSummary } from '../reads/cases.service';
+import { packJson, unpackJson } from '../record/item-codec';
+import { ReporterMessages } from '../record/reporter-messages';
 
 @Injectable()
 export class TransitionsService {

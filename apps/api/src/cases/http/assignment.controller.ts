@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
-import { type AuthenticatedStaff, CurrentStaff, StaffAuthGuard } from '../auth/staff-auth.guard';
-import { AssignmentService } from './assignment.service';
-import { IdentityService } from './identity.service';
+import { type AuthenticatedStaff, CurrentStaff, StaffAuthGuard } from '../../auth/staff-auth.guard';
+import { AssignmentService } from '../commands/assignment.service';
+import { IdentityService } from '../commands/identity.service';
 
 export class AssignmentDto {
   @ApiProperty({ format: 'uuid', description: 'The staff user (a handler) to assign the case to' })

@@ -27,14 +27,14 @@ import { Injectable } from '@nestjs/common';
 import { decryptWithScope, type UnlockedKey } from '@nolan/crypto';
 import { CASE_STATUS_LABELS, type CaseStatus, STAFF_ROLE_LABELS, type StaffRole } from '@nolan/domain';
 import { type EntityManager, In } from 'typeorm';
-import { AuditEntryEntity } from '../audit/audit-entry.entity';
-import { AuditService } from '../audit/audit.service';
-import type { AuthenticatedStaff } from '../auth/staff-auth.guard';
-import { StaffUserEntity } from '../staff/staff-user.entity';
-import { CaseItemEntity } from './case.entity';
-import { CaseDoor } from './access/case-door';
-import { LinksService } from './links.service';
-import { unpackFile, unpackJson } from './item-codec';
+import { AuditEntryEntity } from '../../audit/audit-entry.entity';
+import { AuditService } from '../../audit/audit.service';
+import type { AuthenticatedStaff } from '../../auth/staff-auth.guard';
+import { StaffUserEntity } from '../../staff/staff-user.entity';
+import { CaseItemEntity } from '../store/case.entity';
+import { CaseDoor } from '../access/case-door';
+import { LinksService } from '../commands/links.service';
+import { unpackFile, unpackJson } from '../record/item-codec';
 
 /** What kind of thing happened: the portal picks its wording and badge from this. */
 export const TIMELINE_EVENT_TYPES = [

@@ -2,16 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { allowedTransitions, type CaseStatus, getCategory, isCategoryId, toLondonDate } from '@nolan/domain';
 import type { DataSource } from 'typeorm';
-import { AuditService } from '../audit/audit.service';
-import type { AuthenticatedStaff } from '../auth/staff-auth.guard';
-import { inTenant } from '../database/tenant-transaction';
-import { CaseDoor } from './access/case-door';
-import { readReportScope, type ReportContent } from './case-content';
-import type { CaseEntity } from './case.entity';
-import { ReporterMessages } from './reporter-messages';
-import { type CaseListFilter, CasesRepository } from './cases.repository';
+import { AuditService } from '../../audit/audit.service';
+import type { AuthenticatedStaff } from '../../auth/staff-auth.guard';
+import { inTenant } from '../../database/tenant-transaction';
+import { CaseDoor } from '../access/case-door';
+import { readReportScope, type ReportContent } from '../record/case-content';
+import type { CaseEntity } from '../store/case.entity';
+import { ReporterMessages } from '../record/reporter-messages';
+import { type CaseListFilter, CasesRepository } from '../store/cases.repository';
 
-export { NO_SUCH_CASE } from './access/case-door';
+export { NO_SUCH_CASE } from '../access/case-door';
 
 export function mapCaseSummary(entity: CaseEntity) {
   return {

@@ -7,12 +7,12 @@
  * can put the entry and the content side by side.
  */
 import { Injectable } from '@nestjs/common';
-import { AttachmentSanitiser } from '../attachments/attachment-sanitiser.service';
-import { AuditService } from '../audit/audit.service';
-import type { AuthenticatedStaff } from '../auth/staff-auth.guard';
-import { CaseDoor, type DoorOptions } from './access/case-door';
-import { CaseStoreService } from './case-store.service';
-import { packFile, packJson } from './item-codec';
+import { AttachmentSanitiser } from '../../attachments/attachment-sanitiser.service';
+import { AuditService } from '../../audit/audit.service';
+import type { AuthenticatedStaff } from '../../auth/staff-auth.guard';
+import { CaseDoor, type DoorOptions } from '../access/case-door';
+import { CaseStoreService } from '../store/case-store.service';
+import { packFile, packJson } from '../record/item-codec';
 
 /** What a piece of evidence is. An interview record is the note of an interview, often with a file. */
 export const EVIDENCE_KINDS = ['document', 'interview_record', 'correspondence', 'other'] as const;

@@ -11,7 +11,7 @@ import {
   UseGuards,
   UseInterceptors,
 } from '@nestjs/common';
-import { StreamedUploads } from '../attachments/streamed-uploads.interceptor';
+import { StreamedUploads } from '../../attachments/streamed-uploads.interceptor';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -22,12 +22,12 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { type AuthenticatedStaff, CurrentStaff, StaffAuthGuard } from '../auth/staff-auth.guard';
-import { CaseFilesService, type DownloadedFile } from './case-files.service';
+import { type AuthenticatedStaff, CurrentStaff, StaffAuthGuard } from '../../auth/staff-auth.guard';
+import { CaseFilesService, type DownloadedFile } from '../reads/case-files.service';
 import { EvidenceDto, FeedbackDto, NoteDto, TimelineQueryDto } from './dto/case-content.dto';
-import { FeedbackService } from './feedback.service';
-import { EVIDENCE_KINDS, NotesService, type UploadedEvidenceFile } from './notes.service';
-import { TimelineService } from './timeline.service';
+import { FeedbackService } from '../commands/feedback.service';
+import { EVIDENCE_KINDS, NotesService, type UploadedEvidenceFile } from '../commands/notes.service';
+import { TimelineService } from '../reads/timeline.service';
 
 /**
  * What handlers add to a case and read back from it (issue #7): feedback to the reporter, internal

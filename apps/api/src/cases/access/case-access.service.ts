@@ -25,7 +25,7 @@
  */
 import { Injectable } from '@nestjs/common';
 import { createGrant, PublicKeyHandle, type Scope, type UnlockedKey } from '@nolan/crypto';
-import type { KeyHolder } from './access/key-holders';
+import type { KeyHolder } from './key-holders';
 import {
   type CategoryId,
   HANDLER_ROLES,
@@ -37,22 +37,22 @@ import {
   type StaffRole,
 } from '@nolan/domain';
 import type { EntityManager } from 'typeorm';
-import type { AuditActor } from '../audit/audit-event';
-import { AuditService } from '../audit/audit.service';
-import { AppError } from '../errors/app-error';
-import { OutboxRepository } from '../outbox/outbox.repository';
-import { StaffUsersRepository } from '../staff/staff-users.repository';
-import { tenantRoutingInput } from '../tenants/tenant-routing';
-import { readReportScope } from './case-content';
-import { CaseEntity, CaseExclusionEntity, CaseGrantEntity } from './case.entity';
-import { CasesRepository } from './cases.repository';
+import type { AuditActor } from '../../audit/audit-event';
+import { AuditService } from '../../audit/audit.service';
+import { AppError } from '../../errors/app-error';
+import { OutboxRepository } from '../../outbox/outbox.repository';
+import { StaffUsersRepository } from '../../staff/staff-users.repository';
+import { tenantRoutingInput } from '../../tenants/tenant-routing';
+import { readReportScope } from '../record/case-content';
+import { CaseEntity, CaseExclusionEntity, CaseGrantEntity } from '../store/case.entity';
+import { CasesRepository } from '../store/cases.repository';
 
 /** Why access changed; carried in the `case.routed` outbox payload and the audit trail. */
 export type RoutingReason = 'assigned' | 'transferred' | 'recused' | 'named_as_involved' | 'rerouted';
 
 export type ExclusionKind = CaseExclusionEntity['kind'];
 
-export { escrowKeyHolder, type KeyHolder, openKeysHolder, staffKeyHolder } from './access/key-holders';
+export { escrowKeyHolder, type KeyHolder, openKeysHolder, staffKeyHolder } from './key-holders';
 /** Moved to libs/domain exclusions.ts; re-exported for existing callers. */
 export { ruledOut } from '@nolan/domain';
 

@@ -1,5 +1,5 @@
-import type { AuditEntryEntity } from '../audit/audit-entry.entity';
-import type { CaseItemEntity } from './case.entity';
+import type { AuditEntryEntity } from '../../audit/audit-entry.entity';
+import type { CaseItemEntity } from '../store/case.entity';
 import { assembleTimeline, type ItemView, markAbsorbed, type Person } from './timeline.service';
 
 const HANDLER = '11111111-1111-4111-8111-111111111111';

@@ -10,10 +10,10 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { type AuthenticatedStaff, CurrentStaff, StaffAuthGuard } from '../auth/staff-auth.guard';
+import { type AuthenticatedStaff, CurrentStaff, StaffAuthGuard } from '../../auth/staff-auth.guard';
 import { LinkCaseDto, NameInvolvedDto } from './dto/case-links.dto';
-import { InvolvementService } from './involvement.service';
-import { LinksService } from './links.service';
+import { InvolvementService } from '../commands/involvement.service';
+import { LinksService } from '../commands/links.service';
 
 /**
  * Links between related cases (issue #7). A separate controller on the same `cases` path as

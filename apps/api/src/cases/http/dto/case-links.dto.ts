@@ -12,7 +12,7 @@ import {
   MinLength,
 } from 'class-validator';
 import { ROLE_HOLDER_ROLES } from '@nolan/domain';
-import { CASE_LINK_KINDS } from '../links.service';
+import { CASE_LINK_KINDS } from '../../commands/links.service';
 
 /** POST /cases/:reference/links: link this case to another the caller also holds. */
 export class LinkCaseDto {

@@ -1,4 +1,4 @@
-import { attachmentDisposition } from './case-content.controller';
+import { attachmentDisposition } from '../http/case-content.controller';
 import { downloadName } from './case-files.service';
 
 describe('download names', () => {

@@ -17,20 +17,20 @@ import {
   unlockPrivateKey,
   type UnlockedKey,
 } from '@nolan/crypto';
-import { AuditService } from '../audit/audit.service';
-import type { AuthenticatedStaff } from '../auth/staff-auth.guard';
-import { AppError } from '../errors/app-error';
-import { StaffUsersRepository } from '../staff/staff-users.repository';
-import { TenantsRepository } from '../tenants/tenants.repository';
-import { CaseDoor, type OpenCase } from './access/case-door';
-import { escrowKeyHolder } from './access/key-holders';
-import { CaseAccessService } from './case-access.service';
-import { CaseGrantEntity } from './case.entity';
-import { CaseStoreService } from './case-store.service';
-import { CasesRepository } from './cases.repository';
-import { IdentityRequestEntity } from './identity-request.entity';
-import { packJson, unpackJson } from './item-codec';
-import { ReporterMessages } from './reporter-messages';
+import { AuditService } from '../../audit/audit.service';
+import type { AuthenticatedStaff } from '../../auth/staff-auth.guard';
+import { AppError } from '../../errors/app-error';
+import { StaffUsersRepository } from '../../staff/staff-users.repository';
+import { TenantsRepository } from '../../tenants/tenants.repository';
+import { CaseDoor, type OpenCase } from '../access/case-door';
+import { escrowKeyHolder } from '../access/key-holders';
+import { CaseAccessService } from '../access/case-access.service';
+import { CaseGrantEntity } from '../store/case.entity';
+import { CaseStoreService } from '../store/case-store.service';
+import { CasesRepository } from '../store/cases.repository';
+import { IdentityRequestEntity } from '../store/identity-request.entity';
+import { packJson, unpackJson } from '../record/item-codec';
+import { ReporterMessages } from '../record/reporter-messages';
 
 /** Why an overseer without the identity scope cannot approve a request, and what to do about it. */
 export const NO_CUSTODIAN_GRANT =

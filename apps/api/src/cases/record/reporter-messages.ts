@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { OutboxRepository } from '../outbox/outbox.repository';
-import { CaseStoreService } from './case-store.service';
+import { OutboxRepository } from '../../outbox/outbox.repository';
+import { CaseStoreService } from '../store/case-store.service';
 import { packJson } from './item-codec';
 
 /**

@@ -21,9 +21,9 @@ import {
   CaseScopeKeyEntity,
   type GranteeKind,
 } from './case.entity';
-import { startOfHour } from '../common/start-of-hour';
+import { startOfHour } from '../../common/start-of-hour';
 import { newCaseReference } from './case-reference';
-import { packFile, packJson } from './item-codec';
+import { packFile, packJson } from '../record/item-codec';
 
 export interface Grantee {
   kind: GranteeKind;
