@@ -16,3 +16,4 @@ export * from './lib/policy';
 export * from './lib/oversight';
 export * from './lib/operations';
 export * from './lib/transitions';
+export * from './lib/timeline';

@@ -20,7 +20,7 @@ import { InvolvementService } from './commands/involvement.service';
 import { LinksService } from './commands/links.service';
 import { NotesService } from './commands/notes.service';
 import { RecusalService } from './commands/recusal.service';
-import { ReporterMessages } from './record/reporter-messages';
+import { CaseRecorder } from './record/case-recorder';
 import { TimelineService } from './reads/timeline.service';
 import { TransitionsService } from './commands/transitions.service';
 
@@ -43,7 +43,7 @@ import { TransitionsService } from './commands/transitions.service';
     TransitionsService,
     RecusalService,
     IdentityService,
-    ReporterMessages,
+    CaseRecorder,
     CasesRepository,
     CaseStoreService,
     CaseAccessService,
@@ -53,6 +53,7 @@ import { TransitionsService } from './commands/transitions.service';
     OutboxRepository,
   ],
   exports: [
+    CaseRecorder,
     CaseDoor,
     CaseStoreService,
     CasesRepository,

@@ -34,6 +34,7 @@ import { Assignment1763901100000 } from './migrations/1763901100000-assignment';
 import { Feedback1763901300000 } from './migrations/1763901300000-feedback';
 import { AdminSettings1763901500000 } from './migrations/1763901500000-admin-settings';
 import { ReopenedOn1763901600000 } from './migrations/1763901600000-reopened-on';
+import { AuditItemIds1763901800000 } from './migrations/1763901800000-audit-item-ids';
 import { RetentionSettings1763901700000 } from './migrations/1763901700000-retention-settings';
 
 /** Every entity, listed so the webpack bundle carries them (no globs at run time). */
@@ -75,6 +76,7 @@ export const MIGRATIONS = [
   AdminSettings1763901500000,
   ReopenedOn1763901600000,
   RetentionSettings1763901700000,
+  AuditItemIds1763901800000,
 ];
 
 export function dataSourceOptions(url: string) {

@@ -22,7 +22,7 @@ import {
   type Scope,
   type UnlockedKey,
 } from '@nolan/crypto';
-import { toLondonDate } from '@nolan/domain';
+import { actorLabel, timelineTitle, toLondonDate } from '@nolan/domain';
 import type { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { AuthenticatedStaff } from '../auth/staff-auth.guard';
@@ -302,6 +302,8 @@ export class ExportsService {
     const timeline: DocumentTimelineEntry[] = events.map(timelineEntry);
 
     for (const { item, json, file, unreadable } of items) {
+      // A link shows only on the timeline, to someone who holds the other case too (LinksService.maySeeLink).
+      if (item.kind === 'link') continue;
       const on = toLondonDate(item.createdAt);
       const author = authorOf(item);
       if (unreadable) {
@@ -395,5 +397,5 @@ function timelineEntry(event: TimelineEvent): DocumentTimelineEntry {
   const when = Number.isNaN(at.getTime())
     ? event.at
     : `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC${event.precision === 'hour' ? ' (to the hour)' : ''}`;
-  return { on: when, text: `${event.title} (${event.actor.label})` };
+  return { on: when, text: `${timelineTitle(event)} (${actorLabel(event.actor)})` };
 }

@@ -20,14 +20,14 @@ import {
   type Submission,
   validateSubmission,
 } from '@nolan/domain';
-import type { DataSource, EntityManager } from 'typeorm';
-import { AuditService } from '../audit/audit.service';
-import { type Grantee, CaseStoreService, type NewFile } from '../cases/store/case-store.service';
+import type { DataSource } from 'typeorm';
+import type { CaseEventOrigin } from '../cases/record/case-events';
+import { CaseRecorder, type NewFile } from '../cases/record/case-recorder';
+import { type Grantee, CaseStoreService } from '../cases/store/case-store.service';
 import { ReporterKeyEntity } from '../cases/store/case.entity';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { inTenant } from '../database/tenant-transaction';
 import { AppError } from '../errors/app-error';
-import { OutboxRepository } from '../outbox/outbox.repository';
 import { StaffUsersRepository } from '../staff/staff-users.repository';
 import type { TenantEntity } from '../tenants/tenant.entity';
 import { tenantRoutingInput } from '../tenants/tenant-routing';
@@ -67,8 +67,7 @@ export class IntakeService {
     private readonly tenants: TenantsRepository,
     private readonly users: StaffUsersRepository,
     private readonly caseStore: CaseStoreService,
-    private readonly outbox: OutboxRepository,
-    private readonly audit: AuditService,
+    private readonly recorder: CaseRecorder,
     private readonly human: HumanCheck,
     private readonly files: FileSanitiser,
   ) {}
@@ -198,10 +197,6 @@ export class IntakeService {
         receivedAt: new Date(),
         channel,
         routing: decision.kind,
-        author,
-        report: { answers: submission.answers, involves: submission.involves },
-        identity: submission.identity ?? undefined,
-        attachments: files,
         grantees: {
           report: [...staff, escrow, reporter],
           internal: [...staff, escrow],
@@ -216,48 +211,35 @@ export class IntakeService {
         lockedPrivateKey: Buffer.from(reporterKey.lockedPrivateKey),
         salt: Buffer.from(reporterKey.salt),
       });
-      await this.outbox.add(m, { tenantId: tenant.id, event: 'case.created', aggregateId: created.id });
-      await this.recordCreation(
+      // The report is the case's first event: its item (with the files and any identity), the
+      // creation entry and the outbox row that starts the workers, through the one recorder.
+      const by: CaseEventOrigin =
+        author.kind === 'staff' ? { origin: 'staff', staffId: author.id } : { origin: 'reporter' };
+      await this.recorder.record(
         m,
-        created.id,
-        author,
-        channel,
-        decision.kind,
-        files.length,
-        staff,
-        custodian,
+        { tenantId: tenant.id, caseId: created.id },
+        {
+          kind: 'submitted',
+          by,
+          body: { answers: submission.answers, involves: submission.involves },
+          files,
+          ...(submission.identity
+            ? { parts: [{ scope: 'identity' as const, kind: 'identity', body: submission.identity }] }
+            : {}),
+          details: { channel, routing: decision.kind, attachments: files.length },
+        },
       );
+      // Routing gave the first grants: each is in the trail, as the system's doing.
+      for (const grantee of staff) {
+        const scopes = custodian.includes(grantee) ? 'report,internal,identity' : 'report,internal';
+        await this.recorder.trail(m, created.id, { origin: 'system', causedBy: by.origin }, 'grant.created', {
+          scope: scopes,
+          granteeId: grantee.userId,
+          via: 'routing',
+        });
+      }
       return created.reference;
     });
     return { reference, receipt };
-  }
-
-  private async recordCreation(
-    m: EntityManager,
-    caseId: string,
-    author: { kind: 'reporter' } | { kind: 'staff'; id: string },
-    channel: string,
-    routing: string,
-    attachments: number,
-    staff: readonly Grantee[],
-    custodian: readonly Grantee[],
-  ): Promise<void> {
-    const actor =
-      author.kind === 'staff' ? ({ type: 'staff', id: author.id } as const) : ({ type: 'reporter' } as const);
-    await this.audit.append(m, {
-      actor,
-      action: 'case.created',
-      caseId,
-      details: { channel, routing, attachments },
-    });
-    for (const grantee of staff) {
-      const scopes = custodian.includes(grantee) ? 'report,internal,identity' : 'report,internal';
-      await this.audit.append(m, {
-        actor: { type: 'system' },
-        action: 'grant.created',
-        caseId,
-        details: { scope: scopes, granteeId: grantee.userId, via: 'routing' },
-      });
-    }
   }
 }

@@ -16,14 +16,12 @@ import {
   validateIdentity,
 } from '@nolan/domain';
 import type { DataSource, EntityManager } from 'typeorm';
-import { AuditService } from '../audit/audit.service';
 import { readReportScope } from '../cases/record/case-content';
 import { CaseEntity, CaseGrantEntity, CaseItemEntity, ReporterKeyEntity } from '../cases/store/case.entity';
 import { CaseFilesService, type DownloadedFile } from '../cases/reads/case-files.service';
-import { CaseStoreService } from '../cases/store/case-store.service';
 import { InvolvementService } from '../cases/commands/involvement.service';
 import { readFeedback } from '../cases/commands/feedback.service';
-import { packFile, packJson } from '../cases/record/item-codec';
+import { CaseRecorder } from '../cases/record/case-recorder';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { inTenant } from '../database/tenant-transaction';
 import { AppError } from '../errors/app-error';
@@ -34,7 +32,6 @@ import {
   IntakeService,
   type UploadedFile,
 } from '../intake/intake.service';
-import { OutboxRepository } from '../outbox/outbox.repository';
 import type { ReporterSession } from './reporter-auth.guard';
 import { REPORTER_IDLE_SECONDS, ReporterSessionStore } from './reporter-session-store';
 
@@ -54,9 +51,7 @@ export class ReporterService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly intake: IntakeService,
     private readonly sessions: ReporterSessionStore,
-    private readonly caseStore: CaseStoreService,
-    private readonly outbox: OutboxRepository,
-    private readonly audit: AuditService,
+    private readonly recorder: CaseRecorder,
     private readonly human: HumanCheck,
     private readonly throttle: ReceiptThrottle,
     private readonly files: FileSanitiser,
@@ -90,10 +85,8 @@ export class ReporterService {
       : null;
     if (!row || !receipt) {
       await inTenant(this.dataSource, tenant.id, (m) =>
-        this.audit.append(m, {
-          actor: { type: 'reporter' },
-          action: 'auth.sign_in_failed',
-          details: { reason: 'unknown_receipt' },
+        this.recorder.trail(m, null, { origin: 'reporter' }, 'auth.sign_in_failed', {
+          reason: 'unknown_receipt',
         }),
       );
       await this.throttle.recordFailure(tenant.id, lookupKey);
@@ -105,7 +98,7 @@ export class ReporterService {
     );
     await this.throttle.recordSuccess(tenant.id, lookupKey);
     await inTenant(this.dataSource, tenant.id, (m) =>
-      this.audit.append(m, { actor: { type: 'reporter' }, action: 'auth.sign_in', caseId: row.caseId }),
+      this.recorder.trail(m, row.caseId, { origin: 'reporter' }, 'auth.sign_in'),
     );
     const { token } = await this.sessions.create(
       { tenantId: tenant.id, caseId: row.caseId },
@@ -128,11 +121,8 @@ export class ReporterService {
       const content = await readReportScope(items, scopeKey);
       // Feedback (EU-09) is shown apart from the conversation: it is the council's account of what it did.
       const feedback = (await readFeedback(items, scopeKey)).map(({ id: _id, ...given }) => given);
-      await this.audit.append(m, {
-        actor: { type: 'reporter' },
-        action: 'case.content_decrypted',
-        caseId: found.id,
-        details: { scope: 'report' },
+      await this.recorder.trail(m, found.id, { origin: 'reporter' }, 'case.content_decrypted', {
+        scope: 'report',
       });
       return {
         reference: found.reference,
@@ -168,34 +158,19 @@ export class ReporterService {
     );
     const { tenantId, caseId } = session.meta;
     return inTenant(this.dataSource, tenantId, async (m) => {
-      const target = { tenantId, caseId, scope: 'report' as const, author: { kind: 'reporter' as const } };
-      const attachmentIds: string[] = [];
-      for (const file of files) {
-        attachmentIds.push(
-          await this.caseStore.addItem(
-            m,
-            { ...target, kind: 'attachment' },
-            packFile({ name: file.name, mediaType: file.mediaType }, file.bytes),
-          ),
-        );
-      }
-      await this.caseStore.addItem(
+      const { fileIds: attachmentIds } = await this.recorder.record(
         m,
-        { ...target, kind: 'message' },
-        packJson({ text, attachments: attachmentIds }),
+        { tenantId, caseId },
+        {
+          kind: 'message_from_reporter',
+          by: { origin: 'reporter' },
+          body: { text },
+          files,
+          filesField: 'attachments',
+          details: { author: 'reporter', attachments: files.length },
+          signal: { author: 'reporter' },
+        },
       );
-      await this.outbox.add(m, {
-        tenantId,
-        event: 'case.message_added',
-        aggregateId: caseId,
-        payload: { author: 'reporter' },
-      });
-      await this.audit.append(m, {
-        actor: { type: 'reporter' },
-        action: 'case.message_added',
-        caseId,
-        details: { author: 'reporter', attachments: files.length },
-      });
       return { sent: true, attachments: attachmentIds.length };
     });
   }
@@ -211,26 +186,17 @@ export class ReporterService {
     if (!identity) throw new AppError('INVALID_INPUT', ['give at least one of: name, jobTitle, contact']);
     const { tenantId, caseId } = session.meta;
     return inTenant(this.dataSource, tenantId, async (m) => {
-      const target = {
-        tenantId,
-        caseId,
-        scope: 'identity' as const,
-        kind: 'identity',
-        author: { kind: 'reporter' as const },
-      };
-      await this.caseStore.addItem(m, target, packJson(identity));
-      await this.outbox.add(m, {
-        tenantId,
-        event: 'case.message_added',
-        aggregateId: caseId,
-        payload: { author: 'reporter', identity: true },
-      });
-      await this.audit.append(m, {
-        actor: { type: 'reporter' },
-        action: 'case.message_added',
-        caseId,
-        details: { author: 'reporter', identity: true },
-      });
+      await this.recorder.record(
+        m,
+        { tenantId, caseId },
+        {
+          kind: 'identity_given',
+          by: { origin: 'reporter' },
+          body: identity,
+          details: { author: 'reporter', identity: true },
+          signal: { author: 'reporter', identity: true },
+        },
+      );
       return { identityGiven: true };
     });
   }

@@ -1,8 +1,8 @@
 /**
  * The staff side of the API, typed for the portal's pages (docs/conventions.md §8: one client class per API,
  * built on ApiHttp). The shapes come from @nolan/contract, which the API's responses are typed with
- * (docs/architecture.md "The contract"); the case view and timeline below are the portal's own until
- * the contract carries them too. The portal never imports API code.
+ * (docs/architecture.md "The contract"); the case view below is the portal's own until the contract
+ * carries it too. The portal never imports API code.
  */
 import { Injectable } from '@nestjs/common';
 import type {
@@ -24,6 +24,7 @@ import type {
   SettingsChangePage,
   StaffSignIn,
   StaffSignInRequest,
+  Timeline,
   TotpEnrolment,
   TransitionRequest,
 } from '@nolan/contract';
@@ -39,6 +40,8 @@ export type {
   SessionScope,
   SettingsChange,
   StaffSignIn as SignedIn,
+  Timeline,
+  TimelineEvent,
 } from '@nolan/contract';
 
 /** A case as the list shows it (the case view below adds its content). */
@@ -72,24 +75,6 @@ export interface CaseDetail extends CaseListItem {
   report: { category?: string; answers?: Record<string, unknown>; involves?: string[] } | null;
   attachments: CaseAttachment[];
   messages: CaseMessage[];
-}
-
-export interface TimelineEvent {
-  type: string;
-  action: string;
-  title: string;
-  at: string;
-  precision: 'second' | 'hour';
-  actor: { type: string; id: string | null; name: string | null; roles: string[]; label: string };
-  details: Record<string, unknown>;
-  content: Record<string, unknown> | null;
-  files: CaseAttachment[];
-}
-
-export interface Timeline {
-  reference: string;
-  status: string;
-  events: TimelineEvent[];
 }
 
 @Injectable()

@@ -6,6 +6,7 @@
  */
 import { Body, Controller, Get, Param, Post, Query, Res, UseFilters, UseGuards } from '@nestjs/common';
 import {
+  actorLabel,
   CASE_OUTCOME_LABELS,
   CASE_STATUS_LABELS,
   CASE_STATUSES,
@@ -51,7 +52,8 @@ export interface ListFilters {
 
 /** The list's query string, validated: an unknown value is dropped rather than passed to the API. */
 export function parseFilters(query: Record<string, unknown>): ListFilters {
-  const one = (value: unknown) => (typeof value === 'string' ? value.trim() : Array.isArray(value) ? String(value[0] ?? '').trim() : '');
+  const one = (value: unknown) =>
+    typeof value === 'string' ? value.trim() : Array.isArray(value) ? String(value[0] ?? '').trim() : '';
   const status = one(query.status);
   const category = one(query.category);
   const deadline = one(query.deadline);
@@ -86,7 +88,11 @@ export class StaffCasesController {
   constructor(private readonly api: StaffApi) {}
 
   @Get()
-  async list(@CurrentStaff() staff: StaffSession, @Query() query: Record<string, unknown>, @Res() res: Response) {
+  async list(
+    @CurrentStaff() staff: StaffSession,
+    @Query() query: Record<string, unknown>,
+    @Res() res: Response,
+  ) {
     const filters = parseFilters(query);
     const today = toLondonDate(new Date());
     const apiQuery = { status: filters.status, category: filters.category, q: filters.q };
@@ -126,12 +132,14 @@ export class StaffCasesController {
       total,
       pagination: pagination(filters, total),
       selected: selectedFilters(filters),
-      statusItems: [{ value: '', text: 'Any status' }, ...CASE_STATUSES.map((s) => ({ value: s, text: CASE_STATUS_LABELS[s] }))].map(
-        (item) => ({ ...item, checked: (filters.status ?? '') === item.value }),
-      ),
-      categoryItems: [{ value: '', text: 'Any category' }, ...CATEGORIES.map((c) => ({ value: c.id, text: c.title }))].map(
-        (item) => ({ ...item, selected: (filters.category ?? '') === item.value }),
-      ),
+      statusItems: [
+        { value: '', text: 'Any status' },
+        ...CASE_STATUSES.map((s) => ({ value: s, text: CASE_STATUS_LABELS[s] })),
+      ].map((item) => ({ ...item, checked: (filters.status ?? '') === item.value })),
+      categoryItems: [
+        { value: '', text: 'Any category' },
+        ...CATEGORIES.map((c) => ({ value: c.id, text: c.title })),
+      ].map((item) => ({ ...item, selected: (filters.category ?? '') === item.value })),
       deadlineItems: [
         { value: '', text: 'Any deadline' },
         { value: 'due_soon', text: 'Due soon or overdue' },
@@ -148,7 +156,10 @@ export class StaffCasesController {
     @Query('done') done?: string,
   ) {
     if (!REFERENCE.test(reference)) return res.status(404).render('pages/not-found');
-    res.render('staff/case', { ...(await this.casePage(staff, reference)), notice: NOTICES[String(done ?? '')] });
+    res.render('staff/case', {
+      ...(await this.casePage(staff, reference)),
+      notice: NOTICES[String(done ?? '')],
+    });
   }
 
   /** A reply to the reporter, from the form on the case page (re-rendered with the error on a problem). */
@@ -162,7 +173,8 @@ export class StaffCasesController {
     const text = typeof body.text === 'string' ? body.text.trim() : '';
     let errors: FormErrors | undefined;
     if (!text) errors = formErrors([{ id: 'reply-text', text: 'Enter your message to the reporter' }]);
-    else if (text.length > 20000) errors = formErrors([{ id: 'reply-text', text: 'Your message must be 20,000 characters or fewer' }]);
+    else if (text.length > 20000)
+      errors = formErrors([{ id: 'reply-text', text: 'Your message must be 20,000 characters or fewer' }]);
     if (!errors) {
       try {
         await this.api.sendMessage(staff.token, reference, text);
@@ -172,7 +184,9 @@ export class StaffCasesController {
         errors = apiErrors(error.messages, [{ id: 'reply-text', apiNames: ['text'] }]);
       }
     }
-    res.status(400).render('staff/case', { ...(await this.casePage(staff, reference)), errors, replyText: text });
+    res
+      .status(400)
+      .render('staff/case', { ...(await this.casePage(staff, reference)), errors, replyText: text });
   }
 
   /** A file of the case, passed through from the API as a download (never shown inline in our origin). */
@@ -183,7 +197,8 @@ export class StaffCasesController {
     @Param('id') id: string,
     @Res() res: Response,
   ) {
-    if (!REFERENCE.test(reference) || !/^[A-Za-z0-9-]{1,64}$/.test(id)) return res.status(404).render('pages/not-found');
+    if (!REFERENCE.test(reference) || !/^[A-Za-z0-9-]{1,64}$/.test(id))
+      return res.status(404).render('pages/not-found');
     const file = await this.api.downloadFile(staff.token, reference, id);
     res.setHeader('Content-Type', file.contentType);
     res.setHeader('Content-Disposition', file.contentDisposition ?? 'attachment');
@@ -197,7 +212,9 @@ export class StaffCasesController {
     const [timeline, identityRequests, identity, links] = await Promise.all([
       this.api.timeline(staff.token, reference).catch(optional<Timeline>),
       this.api.identityRequests(staff.token, reference).catch(optional<IdentityRequest[]>),
-      this.api.revealIdentity(staff.token, reference).catch(optional<{ anonymous: boolean; identity: Record<string, string> | null }>),
+      this.api
+        .revealIdentity(staff.token, reference)
+        .catch(optional<{ anonymous: boolean; identity: Record<string, string> | null }>),
       this.api.links(staff.token, reference).catch(optional<{ items: CaseLink[] }>),
     ]);
     const names = namesFrom(timeline);
@@ -206,7 +223,9 @@ export class StaffCasesController {
       section: 'cases',
       c: detail,
       statusLabel: CASE_STATUS_LABELS[detail.status as CaseStatus] ?? detail.status,
-      outcomeLabel: detail.outcome ? (CASE_OUTCOME_LABELS[detail.outcome as CaseOutcome] ?? detail.outcome) : null,
+      outcomeLabel: detail.outcome
+        ? (CASE_OUTCOME_LABELS[detail.outcome as CaseOutcome] ?? detail.outcome)
+        : null,
       categoryDescription: isCategoryId(detail.category) ? getCategory(detail.category).description : '',
       clocks: slaClocks(detail, today).map((clock) => ({
         label: SLA_CLOCK_LABELS[clock.clock],
@@ -217,14 +236,27 @@ export class StaffCasesController {
       involves: (detail.report?.involves ?? []).map((role) => STAFF_ROLE_LABELS[role as StaffRole] ?? role),
       messages: detail.messages.map((m) => ({
         ...m,
-        who: m.from === 'reporter' ? 'The reporter' : isMine(m.authorId) ? 'You' : (names.get(m.authorId ?? '') ?? 'A handler'),
+        who:
+          m.from === 'reporter'
+            ? 'The reporter'
+            : isMine(m.authorId)
+              ? 'You'
+              : (names.get(m.authorId ?? '') ?? 'A handler'),
         sentOn: formatDate(m.sentOn),
       })),
       timeline: timeline ? timelineItems(timeline.events, reference) : null,
       notes: timeline ? timeline.events.filter((e) => e.type === 'note' || e.type === 'evidence') : null,
       actions: detail.allowedTransitions.flatMap((t) =>
         t.to === 'closed'
-          ? [{ to: t.to, text: t.outcomes.length === 1 && t.outcomes[0] === 'withdrawn' ? 'Record that the reporter withdrew' : 'Close the case' }]
+          ? [
+              {
+                to: t.to,
+                text:
+                  t.outcomes.length === 1 && t.outcomes[0] === 'withdrawn'
+                    ? 'Record that the reporter withdrew'
+                    : 'Close the case',
+              },
+            ]
           : [{ to: t.to, text: ACTION_TEXT[t.to] ?? `Move to ${t.to}` }],
       ),
       identity,
@@ -240,10 +272,16 @@ export class StaffCasesController {
       staffUserId: staff.userId,
       links: (links?.items ?? []).map((l) => ({
         ...l,
-        kindText: l.kind === 'same_subject' ? 'The same person or body' : l.kind === 'same_pattern' ? 'The same kind of wrongdoing' : l.kind,
+        kindText:
+          l.kind === 'same_subject'
+            ? 'The same person or body'
+            : l.kind === 'same_pattern'
+              ? 'The same kind of wrongdoing'
+              : l.kind,
         linkedOn: formatDate(l.linkedOn),
       })),
-      canConfirmOwnership: detail.assigneeId === staff.userId && !detail.ownershipConfirmedOn && detail.status !== 'closed',
+      canConfirmOwnership:
+        detail.assigneeId === staff.userId && !detail.ownershipConfirmedOn && detail.status !== 'closed',
       isOverseer: isOverseer(staff),
       receivedText: formatDate(detail.receivedOn),
       acknowledgedText: detail.acknowledgedOn ? formatDate(detail.acknowledgedOn) : 'Not yet',
@@ -264,7 +302,8 @@ export const NOTICES: Record<string, string> = {
   feedback: 'Your feedback was sent to the reporter.',
   note: 'Your note was added.',
   'identity-request': 'Your request was sent to the custodian of the reporter’s identity.',
-  'identity-approved': 'You approved the request. The reporter has been told their identity was shared, and why.',
+  'identity-approved':
+    'You approved the request. The reporter has been told their identity was shared, and why.',
   'identity-refused': 'You refused the request.',
   evidence: 'The evidence was added.',
   ownership: 'You have confirmed that you own this case.',
@@ -291,7 +330,7 @@ function optional<T>(error: unknown): T | null {
 function namesFrom(timeline: Timeline | null): Map<string, string> {
   const names = new Map<string, string>();
   for (const event of timeline?.events ?? [])
-    if (event.actor.id && event.actor.label) names.set(event.actor.id, event.actor.label);
+    if (event.actor.id) names.set(event.actor.id, actorLabel(event.actor));
   return names;
 }
 
@@ -318,27 +357,57 @@ function pagination(filters: ListFilters, total: number) {
   return {
     previous: filters.page > 1 ? { href: href(filters.page - 1) } : undefined,
     next: filters.page < pages ? { href: href(filters.page + 1) } : undefined,
-    items: Array.from({ length: pages }, (_, i) => ({ number: i + 1, href: href(i + 1), current: i + 1 === filters.page })),
+    items: Array.from({ length: pages }, (_, i) => ({
+      number: i + 1,
+      href: href(i + 1),
+      current: i + 1 === filters.page,
+    })),
   };
 }
 
 /** The MOJ filter's "selected filters" tags, each a link that removes it. */
 function selectedFilters(filters: ListFilters) {
   const categories: { heading: { text: string }; items: { href: string; text: string }[] }[] = [];
-  const without = (change: Partial<ListFilters>) => `/staff/cases${filtersQuery({ ...filters, ...change, page: 1 })}`;
+  const without = (change: Partial<ListFilters>) =>
+    `/staff/cases${filtersQuery({ ...filters, ...change, page: 1 })}`;
   if (filters.status)
-    categories.push({ heading: { text: 'Status' }, items: [{ href: without({ status: undefined }), text: CASE_STATUS_LABELS[filters.status as CaseStatus] }] });
+    categories.push({
+      heading: { text: 'Status' },
+      items: [
+        { href: without({ status: undefined }), text: CASE_STATUS_LABELS[filters.status as CaseStatus] },
+      ],
+    });
   if (filters.category && isCategoryId(filters.category))
-    categories.push({ heading: { text: 'Category' }, items: [{ href: without({ category: undefined }), text: getCategory(filters.category).title }] });
+    categories.push({
+      heading: { text: 'Category' },
+      items: [{ href: without({ category: undefined }), text: getCategory(filters.category).title }],
+    });
   if (filters.deadline)
     categories.push({
       heading: { text: 'Deadline' },
-      items: [{ href: without({ deadline: undefined }), text: filters.deadline === 'overdue' ? 'Overdue' : 'Due soon or overdue' }],
+      items: [
+        {
+          href: without({ deadline: undefined }),
+          text: filters.deadline === 'overdue' ? 'Overdue' : 'Due soon or overdue',
+        },
+      ],
     });
-  if (filters.mine) categories.push({ heading: { text: 'Assigned' }, items: [{ href: without({ mine: undefined }), text: 'Assigned to me' }] });
-  if (filters.q) categories.push({ heading: { text: 'Reference' }, items: [{ href: without({ q: undefined }), text: filters.q }] });
+  if (filters.mine)
+    categories.push({
+      heading: { text: 'Assigned' },
+      items: [{ href: without({ mine: undefined }), text: 'Assigned to me' }],
+    });
+  if (filters.q)
+    categories.push({
+      heading: { text: 'Reference' },
+      items: [{ href: without({ q: undefined }), text: filters.q }],
+    });
   if (!categories.length) return undefined;
-  return { heading: { text: 'Selected filters' }, clearLink: { text: 'Clear filters', href: '/staff/cases' }, categories };
+  return {
+    heading: { text: 'Selected filters' },
+    clearLink: { text: 'Clear filters', href: '/staff/cases' },
+    categories,
+  };
 }
 
 export type { CaseDetail };

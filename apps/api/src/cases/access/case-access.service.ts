@@ -38,12 +38,11 @@ import {
 } from '@nolan/domain';
 import type { EntityManager } from 'typeorm';
 import type { AuditActor } from '../../audit/audit-event';
-import { AuditService } from '../../audit/audit.service';
 import { AppError } from '../../errors/app-error';
-import { OutboxRepository } from '../../outbox/outbox.repository';
 import { StaffUsersRepository } from '../../staff/staff-users.repository';
 import { tenantRoutingInput } from '../../tenants/tenant-routing';
 import { readReportScope } from '../record/case-content';
+import { CaseRecorder, originOf } from '../record/case-recorder';
 import { CaseEntity, CaseExclusionEntity, CaseGrantEntity } from '../store/case.entity';
 import { CasesRepository } from '../store/cases.repository';
 
@@ -99,8 +98,7 @@ export class CaseAccessService {
   constructor(
     private readonly cases: CasesRepository,
     private readonly users: StaffUsersRepository,
-    private readonly outbox: OutboxRepository,
-    private readonly audit: AuditService,
+    private readonly recorder: CaseRecorder,
   ) {}
 
   /**
@@ -249,11 +247,11 @@ export class CaseAccessService {
           granteeId: userId,
           encryptedScopeKey: Buffer.from(await createGrant(scopeKey, await PublicKeyHandle.parse(publicKey))),
         });
-        await this.audit.append(m, {
-          actor: change.actor,
-          action: 'grant.created',
-          caseId,
-          details: { scope, granteeId: userId, via: change.reason, keysFrom: change.keys.via },
+        await this.recorder.trail(m, caseId, originOf(change.actor), 'grant.created', {
+          scope,
+          granteeId: userId,
+          via: change.reason,
+          keysFrom: change.keys.via,
         });
         if (!newGrantees.includes(userId)) newGrantees.push(userId);
       }
@@ -261,11 +259,10 @@ export class CaseAccessService {
     const revoked: string[] = [];
     for (const grant of staffGrants.filter((g) => losing.has(g.granteeId as string))) {
       await m.getRepository(CaseGrantEntity).delete({ id: grant.id });
-      await this.audit.append(m, {
-        actor: change.actor,
-        action: 'grant.revoked',
-        caseId,
-        details: { scope: grant.scope, granteeId: grant.granteeId, via: change.reason },
+      await this.recorder.trail(m, caseId, originOf(change.actor), 'grant.revoked', {
+        scope: grant.scope,
+        granteeId: grant.granteeId,
+        via: change.reason,
       });
       if (!revoked.includes(grant.granteeId as string)) revoked.push(grant.granteeId as string);
     }
@@ -281,11 +278,10 @@ export class CaseAccessService {
       Object.assign(updates, { assigneeId: null, assignedOn: null, ownershipConfirmedOn: null });
     await m.getRepository(CaseEntity).update({ id: caseId }, updates);
 
-    await this.outbox.add(m, {
-      tenantId,
-      event: 'case.routed',
-      aggregateId: caseId,
-      payload: { reason: change.reason, assigneeId, newGrantees: newGrantees.join(',') },
+    await this.recorder.signal(m, { tenantId, caseId }, 'case.routed', {
+      reason: change.reason,
+      assigneeId,
+      newGrantees: newGrantees.join(','),
     });
     return {
       newGrantees,

@@ -19,14 +19,12 @@
  */
 import { Injectable } from '@nestjs/common';
 import { ownershipConfirmationDue, routeCase, toLondonDate } from '@nolan/domain';
-import { AuditService } from '../../audit/audit.service';
 import type { AuthenticatedStaff } from '../../auth/staff-auth.guard';
 import { CaseDoor, type OpenCase } from '../access/case-door';
 import { AppError } from '../../errors/app-error';
 import { CaseAccessService } from '../access/case-access.service';
 import { CaseEntity } from '../store/case.entity';
-import { CaseStoreService } from '../store/case-store.service';
-import { packJson } from '../record/item-codec';
+import { CaseRecorder } from '../record/case-recorder';
 
 const OVERSEER_ONLY =
   'Only the case’s overseer (the monitoring officer, or whoever a conflict route put in their place) can do this.';
@@ -45,10 +43,9 @@ export function mapAssignment(c: CaseEntity) {
 @Injectable()
 export class AssignmentService {
   constructor(
-    private readonly caseStore: CaseStoreService,
+    private readonly recorder: CaseRecorder,
     private readonly door: CaseDoor,
     private readonly access: CaseAccessService,
-    private readonly audit: AuditService,
   ) {}
 
   /** Assigns the case to `assigneeId`, or transfers it there from its current assignee. */
@@ -91,12 +88,17 @@ export class AssignmentService {
       await m
         .getRepository(CaseEntity)
         .update({ id: found.id }, { assigneeId, assignedOn: today, ownershipConfirmedOn: null });
-      await this.audit.append(m, {
-        actor: { type: 'staff', id: session.userId },
-        action: 'case.assigned',
-        caseId: found.id,
-        details: { assigneeId, previousAssigneeId: previous, reason },
-      });
+      await this.recorder.record(
+        m,
+        { tenantId: session.tenantId, caseId: found.id },
+        {
+          kind: 'assigned',
+          by: { origin: 'staff', staffId: session.userId },
+          body: { assigneeId, previousAssigneeId: previous, reason, on: today },
+          details: { assigneeId, previousAssigneeId: previous, reason },
+          signal: { assigneeId, reason },
+        },
+      );
       const updated = await m.getRepository(CaseEntity).findOneOrFail({ where: { id: found.id } });
       return {
         ...mapAssignment(updated),
@@ -116,12 +118,16 @@ export class AssignmentService {
         throw new AppError('CONFLICT', `You already confirmed ownership on ${found.ownershipConfirmedOn}.`);
       const today = toLondonDate(new Date());
       await m.getRepository(CaseEntity).update({ id: found.id }, { ownershipConfirmedOn: today });
-      await this.audit.append(m, {
-        actor: { type: 'staff', id: session.userId },
-        action: 'case.ownership_confirmed',
-        caseId: found.id,
-        details: { assignedOn: found.assignedOn },
-      });
+      await this.recorder.record(
+        m,
+        { tenantId: session.tenantId, caseId: found.id },
+        {
+          kind: 'ownership_confirmed',
+          by: { origin: 'staff', staffId: session.userId },
+          body: { assignedOn: found.assignedOn, on: today },
+          details: { assignedOn: found.assignedOn },
+        },
+      );
       return mapAssignment({ ...found, ownershipConfirmedOn: today } as CaseEntity);
     });
   }
@@ -137,22 +143,15 @@ export class AssignmentService {
           held ? 'The case is already on legal hold.' : 'The case is not on legal hold.',
         );
       await m.getRepository(CaseEntity).update({ id: found.id }, { legalHold: held });
-      await this.caseStore.addItem(
+      await this.recorder.record(
         m,
+        { tenantId: session.tenantId, caseId: found.id },
         {
-          tenantId: session.tenantId,
-          caseId: found.id,
-          scope: 'internal',
-          kind: 'legal_hold',
-          author: { kind: 'staff', id: session.userId },
+          kind: held ? 'legal_hold_set' : 'legal_hold_cleared',
+          by: { origin: 'staff', staffId: session.userId },
+          body: { held, reason, on: toLondonDate(new Date()) },
         },
-        packJson({ held, reason, on: toLondonDate(new Date()) }),
       );
-      await this.audit.append(m, {
-        actor: { type: 'staff', id: session.userId },
-        action: held ? 'case.legal_hold_set' : 'case.legal_hold_cleared',
-        caseId: found.id,
-      });
       return mapAssignment({ ...found, legalHold: held } as CaseEntity);
     });
   }

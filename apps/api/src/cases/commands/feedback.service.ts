@@ -12,14 +12,12 @@
 import { Injectable } from '@nestjs/common';
 import { decryptWithScope, type UnlockedKey } from '@nolan/crypto';
 import { toLondonDate } from '@nolan/domain';
-import { AuditService } from '../../audit/audit.service';
 import type { AuthenticatedStaff } from '../../auth/staff-auth.guard';
 import { CaseDoor } from '../access/case-door';
 import { AppError } from '../../errors/app-error';
-import { OutboxRepository } from '../../outbox/outbox.repository';
 import { CaseEntity, type CaseItemEntity } from '../store/case.entity';
-import { CaseStoreService } from '../store/case-store.service';
-import { packJson, unpackJson } from '../record/item-codec';
+import { CaseRecorder } from '../record/case-recorder';
+import { unpackJson } from '../record/item-codec';
 
 export interface FeedbackInput {
   /** What action has been taken, or is envisaged, on the concern. */
@@ -69,9 +67,7 @@ export function feedbackRefusal(status: string): string | null {
 export class FeedbackService {
   constructor(
     private readonly door: CaseDoor,
-    private readonly caseStore: CaseStoreService,
-    private readonly outbox: OutboxRepository,
-    private readonly audit: AuditService,
+    private readonly recorder: CaseRecorder,
   ) {}
 
   /** Records feedback to the reporter; 409 before acknowledgement or after closure. */
@@ -81,30 +77,18 @@ export class FeedbackService {
       const refusal = feedbackRefusal(found.status);
       if (refusal) throw new AppError('CONFLICT', refusal);
       const givenOn = toLondonDate(new Date());
-      const itemId = await this.caseStore.addItem(
-        m,
-        {
-          tenantId: session.tenantId,
-          caseId: found.id,
-          scope: 'report',
-          kind: 'feedback',
-          author: { kind: 'staff', id: session.userId },
-        },
-        packJson({ actionTaken: input.actionTaken, reasons: input.reasons, givenOn }),
-      );
       await m.getRepository(CaseEntity).update({ id: found.id }, { feedbackGivenOn: givenOn });
-      await this.audit.append(m, {
-        actor: { type: 'staff', id: session.userId },
-        action: 'case.feedback_given',
-        caseId: found.id,
-        details: { itemId, givenOn },
-      });
-      await this.outbox.add(m, {
-        tenantId: session.tenantId,
-        event: 'case.feedback_given',
-        aggregateId: found.id,
-        payload: { givenOn },
-      });
+      const { itemId } = await this.recorder.record(
+        m,
+        { tenantId: session.tenantId, caseId: found.id },
+        {
+          kind: 'feedback_given',
+          by: { origin: 'staff', staffId: session.userId },
+          body: { actionTaken: input.actionTaken, reasons: input.reasons, givenOn },
+          details: { givenOn },
+          signal: { givenOn },
+        },
+      );
       return {
         id: itemId,
         givenOn,

@@ -17,7 +17,6 @@ import {
   unlockPrivateKey,
   type UnlockedKey,
 } from '@nolan/crypto';
-import { AuditService } from '../../audit/audit.service';
 import type { AuthenticatedStaff } from '../../auth/staff-auth.guard';
 import { AppError } from '../../errors/app-error';
 import { StaffUsersRepository } from '../../staff/staff-users.repository';
@@ -26,11 +25,10 @@ import { CaseDoor, type OpenCase } from '../access/case-door';
 import { escrowKeyHolder } from '../access/key-holders';
 import { CaseAccessService } from '../access/case-access.service';
 import { CaseGrantEntity } from '../store/case.entity';
-import { CaseStoreService } from '../store/case-store.service';
 import { CasesRepository } from '../store/cases.repository';
 import { IdentityRequestEntity } from '../store/identity-request.entity';
-import { packJson, unpackJson } from '../record/item-codec';
-import { ReporterMessages } from '../record/reporter-messages';
+import { unpackJson } from '../record/item-codec';
+import { CaseRecorder } from '../record/case-recorder';
 
 /** Why an overseer without the identity scope cannot approve a request, and what to do about it. */
 export const NO_CUSTODIAN_GRANT =
@@ -44,11 +42,9 @@ export const NO_CUSTODIAN_GRANT =
 export class IdentityService {
   constructor(
     private readonly cases: CasesRepository,
-    private readonly caseStore: CaseStoreService,
+    private readonly recorder: CaseRecorder,
     private readonly users: StaffUsersRepository,
     private readonly door: CaseDoor,
-    private readonly reporterMessages: ReporterMessages,
-    private readonly audit: AuditService,
     private readonly access: CaseAccessService,
     private readonly tenants: TenantsRepository,
   ) {}
@@ -73,23 +69,16 @@ export class IdentityService {
               .getRepository(IdentityRequestEntity)
               .create({ tenantId: session.tenantId, caseId: found.id, requesterId: session.userId }),
           );
-        await this.caseStore.addItem(
+        await this.recorder.record(
           m,
+          { tenantId: session.tenantId, caseId: found.id },
           {
-            tenantId: session.tenantId,
-            caseId: found.id,
-            scope: 'internal',
-            kind: 'identity_request',
-            author: { kind: 'staff', id: session.userId },
+            kind: 'identity_requested',
+            by: { origin: 'staff', staffId: session.userId },
+            body: { requestId: saved.id, reason },
+            details: { requestId: saved.id },
           },
-          packJson({ requestId: saved.id, reason }),
         );
-        await this.audit.append(m, {
-          actor: { type: 'staff', id: session.userId },
-          action: 'identity.requested',
-          caseId: found.id,
-          details: { requestId: saved.id },
-        });
         return { id: saved.id, status: saved.status };
       },
     );
@@ -164,13 +153,7 @@ export class IdentityService {
           { id: request.id },
           { status: approve ? 'approved' : 'refused', decidedBy: session.userId, decidedOn: today },
         );
-      const author = { kind: 'staff' as const, id: session.userId };
-      const base = { tenantId: session.tenantId, caseId: found.id, author };
-      await this.caseStore.addItem(
-        m,
-        { ...base, scope: 'internal', kind: 'identity_decision' },
-        packJson({ requestId, approved: approve, reason }),
-      );
+      const by = { origin: 'staff', staffId: session.userId } as const;
       if (approve) {
         const [requester] = (await this.users.roleHolders(m)).filter((h) => h.userId === request.requesterId);
         if (!requester) throw new AppError('CONFLICT', 'The person who asked no longer has an account.');
@@ -184,24 +167,27 @@ export class IdentityService {
             await createGrant(identityKey as UnlockedKey, await PublicKeyHandle.parse(requester.publicKey)),
           ),
         });
-        await this.audit.append(m, {
-          actor: { type: 'staff', id: session.userId },
-          action: 'grant.created',
-          caseId: found.id,
-          details: { scope: 'identity', granteeId: requester.userId, via: 'identity_request' },
+        await this.recorder.trail(m, found.id, by, 'grant.created', {
+          scope: 'identity',
+          granteeId: requester.userId,
+          via: 'identity_request',
         });
-        await this.reporterMessages.send(
-          m,
-          { tenantId: session.tenantId, caseId: found.id, staffId: session.userId },
-          `Your identity has been shared with one more person handling your concern, because: ${reason}`,
-        );
       }
-      await this.audit.append(m, {
-        actor: { type: 'staff', id: session.userId },
-        action: 'identity.decided',
-        caseId: found.id,
-        details: { requestId, approved: approve },
-      });
+      await this.recorder.record(
+        m,
+        { tenantId: session.tenantId, caseId: found.id },
+        {
+          kind: 'identity_decided',
+          by,
+          body: { requestId, approved: approve, reason },
+          details: { requestId, approved: approve },
+          ...(approve
+            ? {
+                notice: `Your identity has been shared with one more person handling your concern, because: ${reason}`,
+              }
+            : {}),
+        },
+      );
       return { id: requestId, status: approve ? 'approved' : 'refused' };
     });
   }
@@ -269,12 +255,13 @@ export class IdentityService {
           ),
         );
       }
-      await this.audit.append(m, {
-        actor: { type: 'staff', id: staff.session.userId },
-        action: 'case.content_decrypted',
-        caseId: found.id,
-        details: { scope: 'identity', items: given.length },
-      });
+      await this.recorder.trail(
+        m,
+        found.id,
+        { origin: 'staff', staffId: staff.session.userId },
+        'case.content_decrypted',
+        { scope: 'identity', items: given.length },
+      );
       return { anonymous: given.length === 0, identity: given.length ? Object.assign({}, ...given) : null };
     });
   }

@@ -1,4 +1,4 @@
-import type { UnlockedKey } from '@nolan/crypto';
+import { generateScopeKeyPair, type UnlockedKey } from '@nolan/crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuditService } from '../../audit/audit.service';
 import type { SessionStore } from '../../auth/session-store';
@@ -7,7 +7,8 @@ import { AppError } from '../../errors/app-error';
 import type { StaffUsersRepository } from '../../staff/staff-users.repository';
 import type { CaseDoor } from '../access/case-door';
 import type { AccessChange, CaseAccessService } from '../access/case-access.service';
-import type { CaseStoreService } from '../store/case-store.service';
+import type { OutboxRepository } from '../../outbox/outbox.repository';
+import { CaseRecorder } from '../record/case-recorder';
 import { InvolvementService } from './involvement.service';
 
 const MO = '22222222-2222-4222-8222-222222222222';
@@ -19,7 +20,18 @@ describe(InvolvementService.name, () => {
   let change: jest.Mock;
   let addItem: jest.Mock;
   let append: jest.Mock;
-  const manager = { query: jest.fn() } as unknown as EntityManager;
+  // The items table, reduced to what the recorder needs: the scope's public key and the insert.
+  let publicKey: Uint8Array;
+  beforeAll(async () => {
+    publicKey = (await generateScopeKeyPair('internal')).publicKey;
+  });
+  const manager = {
+    query: jest.fn(),
+    getRepository: () => ({
+      findOneOrFail: async () => ({ publicKey: Buffer.from(publicKey) }),
+      insert: (row: unknown) => addItem(row),
+    }),
+  } as unknown as EntityManager;
   const staff = {
     session: { tenantId: 't', userId: HANDLER, roles: ['investigator'] },
     secret: Buffer.alloc(0),
@@ -34,8 +46,8 @@ describe(InvolvementService.name, () => {
       unrouted: false,
       assigneeId: null,
     });
-    addItem = jest.fn().mockResolvedValue('item');
-    append = jest.fn().mockResolvedValue(undefined);
+    addItem = jest.fn().mockResolvedValue({ identifiers: [{ id: 'item' }] });
+    append = jest.fn().mockResolvedValue({ id: 'entry', seq: 1, hash: '' });
     const dataSource = {
       transaction: (work: (m: EntityManager) => Promise<unknown>) => work(manager),
     } as unknown as DataSource;
@@ -72,11 +84,15 @@ describe(InvolvementService.name, () => {
       },
     } as unknown as CaseDoor;
     sut = new InvolvementService(
-      { addItem } as unknown as CaseStoreService,
+      new CaseRecorder(
+        { append } as unknown as AuditService,
+        {
+          add: jest.fn(),
+        } as unknown as OutboxRepository,
+      ),
       users,
       door,
       { change } as unknown as CaseAccessService,
-      { append } as unknown as AuditService,
     );
   });
 
@@ -93,10 +109,13 @@ describe(InvolvementService.name, () => {
       reroute: true,
       exclude: [{ userId: MO, kind: 'named_as_involved' }],
     });
+    // The item is written by the recorder now (it was CaseStoreService.addItem(manager, target, bytes)).
     expect(addItem).toHaveBeenCalledWith(
-      manager,
-      expect.objectContaining({ scope: 'internal', kind: 'named_as_involved' }),
-      expect.any(Uint8Array),
+      expect.objectContaining({
+        scope: 'internal',
+        kind: 'named_as_involved',
+        ciphertext: expect.any(Uint8Array),
+      }),
     );
     expect(append).toHaveBeenCalledWith(
       manager,

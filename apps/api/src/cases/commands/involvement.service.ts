@@ -24,15 +24,18 @@ import { Injectable } from '@nestjs/common';
 import type { UnlockedKey } from '@nolan/crypto';
 import { ROLE_HOLDER_ROLES, STAFF_ROLE_LABELS, type StaffRole } from '@nolan/domain';
 import type { EntityManager } from 'typeorm';
-import type { AuditActor } from '../../audit/audit-event';
-import { AuditService } from '../../audit/audit.service';
 import type { AuthenticatedStaff } from '../../auth/staff-auth.guard';
 import { CaseDoor, mustReadReport } from '../access/case-door';
 import { AppError } from '../../errors/app-error';
 import { StaffUsersRepository } from '../../staff/staff-users.repository';
-import { type AccessOutcome, CaseAccessService, type KeyHolder, openKeysHolder } from '../access/case-access.service';
-import { CaseStoreService, type ItemAuthor } from '../store/case-store.service';
-import { packJson } from '../record/item-codec';
+import {
+  type AccessOutcome,
+  CaseAccessService,
+  type KeyHolder,
+  openKeysHolder,
+} from '../access/case-access.service';
+import type { CaseEventOrigin } from '../record/case-events';
+import { actorOf, CaseRecorder } from '../record/case-recorder';
 
 /** What a handler's naming did, for the handler who named (never for the person named). */
 export interface NamingResult {
@@ -49,11 +52,10 @@ export interface NamingResult {
 @Injectable()
 export class InvolvementService {
   constructor(
-    private readonly caseStore: CaseStoreService,
+    private readonly recorder: CaseRecorder,
     private readonly users: StaffUsersRepository,
     private readonly door: CaseDoor,
     private readonly access: CaseAccessService,
-    private readonly audit: AuditService,
   ) {}
 
   /** A handler names a staff user (userId) or every holder of a statutory role (role) as involved. */
@@ -91,8 +93,7 @@ export class InvolvementService {
       const outcome = await this.exclude(m, {
         tenantId: session.tenantId,
         caseId: found.id,
-        actor: { type: 'staff', id: session.userId },
-        author: { kind: 'staff', id: session.userId },
+        by: { origin: 'staff', staffId: session.userId },
         keys: opened.keys,
         people,
         record: { by: 'staff', userId: body.userId ?? null, role: body.role ?? null, reason },
@@ -121,8 +122,7 @@ export class InvolvementService {
     const people = await this.holdersOf(m, roles);
     await this.exclude(m, {
       ...target,
-      actor: { type: 'reporter' },
-      author: { kind: 'reporter' },
+      by: { origin: 'reporter' },
       keys: openKeysHolder('reporter', { report: reportKey }),
       people,
       record: { by: 'reporter', roles: [...roles], reason },
@@ -145,8 +145,7 @@ export class InvolvementService {
     input: {
       tenantId: string;
       caseId: string;
-      actor: AuditActor;
-      author: ItemAuthor;
+      by: CaseEventOrigin;
       keys: KeyHolder;
       people: readonly string[];
       record: Record<string, unknown>;
@@ -155,32 +154,22 @@ export class InvolvementService {
     const outcome = await this.access.change(m, {
       tenantId: input.tenantId,
       caseId: input.caseId,
-      actor: input.actor,
+      actor: actorOf(input.by),
       keys: input.keys,
       reason: 'named_as_involved',
       exclude: input.people.map((userId) => ({ userId, kind: 'named_as_involved' as const })),
       reroute: true,
     });
-    await this.caseStore.addItem(
+    await this.recorder.record(
       m,
+      { tenantId: input.tenantId, caseId: input.caseId },
       {
-        tenantId: input.tenantId,
-        caseId: input.caseId,
-        scope: 'internal',
         kind: 'named_as_involved',
-        author: input.author,
+        by: input.by,
+        body: { ...input.record, people: input.people },
+        details: { by: input.by.origin === 'reporter' ? 'reporter' : 'staff', people: input.people.length },
       },
-      packJson({ ...input.record, people: input.people }),
     );
-    await this.audit.append(m, {
-      actor: input.actor,
-      action: 'case.named_as_involved',
-      caseId: input.caseId,
-      details: {
-        by: input.actor.type === 'reporter' ? 'reporter' : 'staff',
-        people: input.people.length,
-      },
-    });
     return outcome;
   }
 }

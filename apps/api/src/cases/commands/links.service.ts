@@ -10,12 +10,12 @@
 import { Injectable } from '@nestjs/common';
 import { decryptWithScope, encryptToScope } from '@nolan/crypto';
 import type { EntityManager } from 'typeorm';
-import { AuditService } from '../../audit/audit.service';
 import type { AuthenticatedStaff } from '../../auth/staff-auth.guard';
 import { AppError } from '../../errors/app-error';
 import { CaseLinkEntity } from '../store/case-link.entity';
 import { CaseEntity, CaseScopeKeyEntity } from '../store/case.entity';
 import { CaseDoor, NO_SUCH_CASE } from '../access/case-door';
+import { CaseRecorder } from '../record/case-recorder';
 import { packJson, unpackJson } from '../record/item-codec';
 
 export const CASE_LINK_KINDS = ['same_subject', 'same_pattern'] as const;
@@ -37,7 +37,7 @@ export interface CaseLinkView {
 export class LinksService {
   constructor(
     private readonly door: CaseDoor,
-    private readonly audit: AuditService,
+    private readonly recorder: CaseRecorder,
   ) {}
 
   async link(
@@ -80,12 +80,16 @@ export class LinksService {
         .getRepository(CaseLinkEntity)
         .findOneOrFail({ where: { id: (inserted.raw[0] as { id: string }).id } });
       for (const caseId of [here.id, other.id]) {
-        await this.audit.append(m, {
-          actor: { type: 'staff', id: session.userId },
-          action: 'case.linked',
-          caseId,
-          details: { linkId: row.id, kind: body.kind },
-        });
+        await this.recorder.record(
+          m,
+          { tenantId: session.tenantId, caseId },
+          {
+            kind: 'linked',
+            by: { origin: 'staff', staffId: session.userId },
+            body: { linkId: row.id, kind: body.kind },
+            details: { linkId: row.id, kind: body.kind },
+          },
+        );
       }
       return {
         id: row.id,
@@ -130,12 +134,13 @@ export class LinksService {
         });
       }
       if (scopeKey && items.length > 0) {
-        await this.audit.append(m, {
-          actor: { type: 'staff', id: session.userId },
-          action: 'case.content_decrypted',
-          caseId: here.id,
-          details: { scope: 'internal', items: items.length, what: 'link_notes' },
-        });
+        await this.recorder.trail(
+          m,
+          here.id,
+          { origin: 'staff', staffId: session.userId },
+          'case.content_decrypted',
+          { scope: 'internal', items: items.length, what: 'link_notes' },
+        );
       }
       return { items };
     });
@@ -164,12 +169,16 @@ export class LinksService {
       if (!(await opened.otherById(otherId))) throw new AppError('NOT_FOUND', NO_SUCH_LINK);
       await m.getRepository(CaseLinkEntity).delete({ id: link.id });
       for (const caseId of [link.caseA, link.caseB]) {
-        await this.audit.append(m, {
-          actor: { type: 'staff', id: session.userId },
-          action: 'case.unlinked',
-          caseId,
-          details: { linkId: link.id, kind: link.kind },
-        });
+        await this.recorder.record(
+          m,
+          { tenantId: session.tenantId, caseId },
+          {
+            kind: 'unlinked',
+            by: { origin: 'staff', staffId: session.userId },
+            body: { linkId: link.id, kind: link.kind },
+            details: { linkId: link.id, kind: link.kind },
+          },
+        );
       }
     });
   }

@@ -8,11 +8,9 @@
  */
 import { Injectable } from '@nestjs/common';
 import { AttachmentSanitiser } from '../../attachments/attachment-sanitiser.service';
-import { AuditService } from '../../audit/audit.service';
 import type { AuthenticatedStaff } from '../../auth/staff-auth.guard';
 import { CaseDoor, type DoorOptions } from '../access/case-door';
-import { CaseStoreService } from '../store/case-store.service';
-import { packFile, packJson } from '../record/item-codec';
+import { CaseRecorder } from '../record/case-recorder';
 
 /** What a piece of evidence is. An interview record is the note of an interview, often with a file. */
 export const EVIDENCE_KINDS = ['document', 'interview_record', 'correspondence', 'other'] as const;
@@ -38,30 +36,17 @@ export interface UploadedEvidenceFile {
 export class NotesService {
   constructor(
     private readonly door: CaseDoor,
-    private readonly caseStore: CaseStoreService,
+    private readonly recorder: CaseRecorder,
     private readonly sanitiser: AttachmentSanitiser,
-    private readonly audit: AuditService,
   ) {}
 
   async addNote(staff: AuthenticatedStaff, reference: string, text: string) {
     return this.door.open(staff, reference, INTERNAL, async ({ m, found, actor: session }) => {
-      const itemId = await this.caseStore.addItem(
+      const { itemId } = await this.recorder.record(
         m,
-        {
-          tenantId: session.tenantId,
-          caseId: found.id,
-          scope: 'internal',
-          kind: 'note',
-          author: { kind: 'staff', id: session.userId },
-        },
-        packJson({ text }),
+        { tenantId: session.tenantId, caseId: found.id },
+        { kind: 'note_added', by: { origin: 'staff', staffId: session.userId }, body: { text } },
       );
-      await this.audit.append(m, {
-        actor: { type: 'staff', id: session.userId },
-        action: 'case.note_added',
-        caseId: found.id,
-        details: { itemId },
-      });
       return { id: itemId };
     });
   }
@@ -83,33 +68,18 @@ export class NotesService {
       uploads.map((u) => ({ bytes: u.buffer, declaredName: u.originalname })),
     );
     return this.door.open(staff, reference, INTERNAL, async ({ m, found, actor: session }) => {
-      const target = {
-        tenantId: session.tenantId,
-        caseId: found.id,
-        scope: 'internal' as const,
-        author: { kind: 'staff' as const, id: session.userId },
-      };
-      const fileIds: string[] = [];
-      for (const file of files) {
-        fileIds.push(
-          await this.caseStore.addItem(
-            m,
-            { ...target, kind: 'attachment' },
-            packFile({ name: file.name, mediaType: file.mediaType }, file.bytes),
-          ),
-        );
-      }
-      const itemId = await this.caseStore.addItem(
+      const { itemId, fileIds } = await this.recorder.record(
         m,
-        { ...target, kind: 'evidence' },
-        packJson({ description: input.description, kind: input.kind, files: fileIds }),
+        { tenantId: session.tenantId, caseId: found.id },
+        {
+          kind: 'evidence_added',
+          by: { origin: 'staff', staffId: session.userId },
+          body: { description: input.description, kind: input.kind },
+          files,
+          filesField: 'files',
+          details: { kind: input.kind, files: files.length },
+        },
       );
-      await this.audit.append(m, {
-        actor: { type: 'staff', id: session.userId },
-        action: 'case.evidence_added',
-        caseId: found.id,
-        details: { itemId, kind: input.kind, files: fileIds.length },
-      });
       return {
         id: itemId,
         kind: input.kind,

@@ -12,13 +12,12 @@ import { Injectable } from '@nestjs/common';
 import type { AuthenticatedStaff } from '../../auth/staff-auth.guard';
 import { CaseDoor, mustReadReport } from '../access/case-door';
 import { CaseAccessService } from '../access/case-access.service';
-import { CaseStoreService } from '../store/case-store.service';
-import { packJson } from '../record/item-codec';
+import { CaseRecorder } from '../record/case-recorder';
 
 @Injectable()
 export class RecusalService {
   constructor(
-    private readonly caseStore: CaseStoreService,
+    private readonly recorder: CaseRecorder,
     private readonly door: CaseDoor,
     private readonly access: CaseAccessService,
   ) {}
@@ -36,16 +35,10 @@ export class RecusalService {
         exclude: [{ userId: session.userId, kind: 'recused' }],
         reroute: true,
       });
-      await this.caseStore.addItem(
+      await this.recorder.record(
         m,
-        {
-          tenantId: session.tenantId,
-          caseId: found.id,
-          scope: 'internal',
-          kind: 'recusal',
-          author: { kind: 'staff', id: session.userId },
-        },
-        packJson({ reason }),
+        { tenantId: session.tenantId, caseId: found.id },
+        { kind: 'recused', by: { origin: 'staff', staffId: session.userId }, body: { reason } },
       );
       return { recused: true, passedTo: outcome.newGrantees.length, unrouted: outcome.unrouted };
     });

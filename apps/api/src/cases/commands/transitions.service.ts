@@ -40,27 +40,21 @@ import {
   type TransitionCommand,
   type TransitionContext,
 } from '@nolan/domain';
-import { AuditService } from '../../audit/audit.service';
 import type { AuthenticatedStaff } from '../../auth/staff-auth.guard';
 import { CaseDoor, type OpenCase } from '../access/case-door';
 import { AppError } from '../../errors/app-error';
 import { CaseAccessService } from '../access/case-access.service';
-import { OutboxRepository } from '../../outbox/outbox.repository';
 import { CaseEntity, CaseItemEntity } from '../store/case.entity';
-import { CaseStoreService } from '../store/case-store.service';
 import { CasesRepository } from '../store/cases.repository';
 import { mapCaseSummary } from '../reads/cases.service';
-import { packJson, unpackJson } from '../record/item-codec';
-import { ReporterMessages } from '../record/reporter-messages';
+import { CaseRecorder } from '../record/case-recorder';
+import { unpackJson } from '../record/item-codec';
 
 @Injectable()
 export class TransitionsService {
   constructor(
     private readonly cases: CasesRepository,
-    private readonly caseStore: CaseStoreService,
-    private readonly outbox: OutboxRepository,
-    private readonly reporterMessages: ReporterMessages,
-    private readonly audit: AuditService,
+    private readonly recorder: CaseRecorder,
     private readonly access: CaseAccessService,
     private readonly door: CaseDoor,
   ) {}
@@ -124,33 +118,19 @@ export class TransitionsService {
       await m.getRepository(CaseEntity).update({ id: found.id }, changes);
 
       const data = recordedTransitionData(command);
-      const author = { kind: 'staff' as const, id: session.userId };
-      const base = { tenantId: session.tenantId, caseId: found.id, author };
-      await this.caseStore.addItem(
-        m,
-        { ...base, scope: 'internal', kind: 'transition' },
-        packJson({ from: result.from, to: result.to, outcome: result.outcome, on: today, data }),
-      );
       const toReporter = messageToReporter(data);
-      if (toReporter) {
-        await this.reporterMessages.send(
-          m,
-          { tenantId: session.tenantId, caseId: found.id, staffId: session.userId },
-          toReporter,
-        );
-      }
-      await this.audit.append(m, {
-        actor: { type: 'staff', id: session.userId },
-        action: 'case.transitioned',
-        caseId: found.id,
-        details: { from: result.from, to: result.to, outcome: result.outcome },
-      });
-      await this.outbox.add(m, {
-        tenantId: session.tenantId,
-        event: 'case.transitioned',
-        aggregateId: found.id,
-        payload: { from: result.from, to: result.to },
-      });
+      await this.recorder.record(
+        m,
+        { tenantId: session.tenantId, caseId: found.id },
+        {
+          kind: 'transitioned',
+          by: { origin: 'staff', staffId: session.userId },
+          body: { from: result.from, to: result.to, outcome: result.outcome, on: today, data },
+          details: { from: result.from, to: result.to, outcome: result.outcome },
+          signal: { from: result.from, to: result.to },
+          ...(toReporter ? { notice: toReporter } : {}),
+        },
+      );
       const updated = await m.getRepository(CaseEntity).findOneOrFail({ where: { id: found.id } });
       return {
         ...mapCaseSummary(updated),

@@ -10,7 +10,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { openGrantAsKey, type Scope, type UnlockedKey } from '@nolan/crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import { AuditService } from '../../audit/audit.service';
+import { CaseRecorder } from '../record/case-recorder';
 import type { AuthenticatedStaff } from '../../auth/staff-auth.guard';
 import { inTenant } from '../../database/tenant-transaction';
 import { AppError } from '../../errors/app-error';
@@ -50,7 +50,7 @@ export class CaseFilesService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly door: CaseDoor,
-    private readonly audit: AuditService,
+    private readonly recorder: CaseRecorder,
   ) {}
 
   /** A file of a case, for a grant holder of the case and of the file's scope. */
@@ -64,12 +64,13 @@ export class CaseFilesService {
         const scopeKey = item && (await key(item.scope as Scope));
         if (!item || !scopeKey) throw new AppError('NOT_FOUND', NO_SUCH_FILE);
         const file = await decrypt(item, scopeKey);
-        await this.audit.append(m, {
-          actor: { type: 'staff', id: session.userId },
-          action: 'case.content_decrypted',
-          caseId: found.id,
-          details: { scope: item.scope, itemId: item.id, purpose: 'download' },
-        });
+        await this.recorder.trail(
+          m,
+          found.id,
+          { origin: 'staff', staffId: session.userId },
+          'case.content_decrypted',
+          { scope: item.scope, itemId: item.id, purpose: 'download' },
+        );
         return file;
       },
     );
@@ -95,11 +96,10 @@ export class CaseFilesService {
         item,
         await openGrantAsKey(new Uint8Array(grant.encryptedScopeKey), reporterKey),
       );
-      await this.audit.append(m, {
-        actor: { type: 'reporter' },
-        action: 'case.content_decrypted',
-        caseId: session.caseId,
-        details: { scope: 'report', itemId: item.id, purpose: 'download' },
+      await this.recorder.trail(m, session.caseId, { origin: 'reporter' }, 'case.content_decrypted', {
+        scope: 'report',
+        itemId: item.id,
+        purpose: 'download',
       });
       return file;
     });

@@ -8,7 +8,7 @@ import { inTenant } from '../../database/tenant-transaction';
 import { CaseDoor } from '../access/case-door';
 import { readReportScope, type ReportContent } from '../record/case-content';
 import type { CaseEntity } from '../store/case.entity';
-import { ReporterMessages } from '../record/reporter-messages';
+import { CaseRecorder } from '../record/case-recorder';
 import { type CaseListFilter, CasesRepository } from '../store/cases.repository';
 
 export { NO_SUCH_CASE } from '../access/case-door';
@@ -48,7 +48,7 @@ export class CasesService {
     private readonly cases: CasesRepository,
     private readonly door: CaseDoor,
     private readonly audit: AuditService,
-    private readonly reporterMessages: ReporterMessages,
+    private readonly recorder: CaseRecorder,
   ) {}
 
   async list(staff: AuthenticatedStaff, filter: CaseListFilter) {
@@ -67,12 +67,13 @@ export class CasesService {
       let content: ReportContent = { report: null, attachments: [], messages: [] };
       if (scopeKey) {
         content = await readReportScope(await this.cases.items(m, found.id, 'report'), scopeKey);
-        await this.audit.append(m, {
-          actor: { type: 'staff', id: actor.userId },
-          action: 'case.content_decrypted',
-          caseId: found.id,
-          details: { scope: 'report', items: 1 + content.attachments.length + content.messages.length },
-        });
+        await this.recorder.trail(
+          m,
+          found.id,
+          { origin: 'staff', staffId: actor.userId },
+          'case.content_decrypted',
+          { scope: 'report', items: 1 + content.attachments.length + content.messages.length },
+        );
       }
       return {
         ...mapCaseSummary(found),
@@ -91,17 +92,17 @@ export class CasesService {
       reference,
       { require: ['report'], unlock: false },
       async ({ m, found, actor }) => {
-        await this.reporterMessages.send(
+        await this.recorder.record(
           m,
-          { tenantId: actor.tenantId, caseId: found.id, staffId: actor.userId },
-          text,
+          { tenantId: actor.tenantId, caseId: found.id },
+          {
+            kind: 'message_to_reporter',
+            by: { origin: 'staff', staffId: actor.userId },
+            body: { text, attachments: [] },
+            details: { author: 'staff', attachments: 0 },
+            signal: { author: 'staff' },
+          },
         );
-        await this.audit.append(m, {
-          actor: { type: 'staff', id: actor.userId },
-          action: 'case.message_added',
-          caseId: found.id,
-          details: { author: 'staff', attachments: 0 },
-        });
         return { sent: true };
       },
     );

@@ -1,105 +1,54 @@
 /**
- * The case timeline (issue #7 "Case timeline"; DESIGN.md "Investigation lifecycle": each step records
- * who, when and why): every event of a case in order — received, routed and assigned, every transition
- * with its data, messages both ways, feedback, notes, evidence, recusals, identity requests and
- * decisions, links, exports, reminders — for the case page and for the export.
+ * The case timeline (issue #7 "Case timeline"; docs/case-core.md "The timeline"): every event of a case
+ * in order — received, routed and assigned, every transition with its data, messages both ways,
+ * feedback, notes, evidence, recusals, identity requests and decisions, links, exports, reminders — for
+ * the case page and for the export.
  *
- * It is built from the two records the system keeps, so that they can be checked against each other:
+ * A projection of the two records the system keeps, joined by id:
  * - the audit trail is the spine. Its order is the order things were committed (appends are serialised
  *   per tenant), it says who acted and when, to the precision stored — a reporter's actions only to the
  *   hour, on purpose — and it holds every event, including those with no content (routing, exports).
- * - case_items give the content: what a transition recorded (the first response, the plan, the findings
- *   per allegation, the recommendations), what a message or a note says, which files came with it. Only
- *   the scopes the reader holds are decrypted; an event whose content they cannot read still shows.
- * Entries written by this issue's services name their item (details.itemId). Older writers do not, so
- * their items are matched in order within each kind (the n-th `case.transitioned` entry is the n-th
- * transition item, checked by its from/to); the staff messages written inside another event (the first
- * response with an acknowledgement, the notice of a referral to another procedure, the notice that the
- * reporter's identity was shared) belong to that event. Content that no entry accounts for is shown
- * anyway, marked and without entries, so a disagreement between the two records is visible, never
- * hidden. Reads (decryptions, sign-ins) are not events of the case and are left out, and so is a link
- * to another case for anyone who does not hold that case too (links must not hint at other reports).
+ * - each entry names the case items it recorded (`item_ids`, its own item first: CaseRecorder writes
+ *   them, and a migration back-filled the older entries), which give the content: what a transition
+ *   recorded, what a message or a note says, which files came with it. Only the scopes the reader holds
+ *   are decrypted; an event whose content they cannot read still shows.
+ * Content no entry names is shown anyway, marked, so a disagreement between the two records is visible,
+ * never hidden. Reads (decryptions, sign-ins) are not events of the case and are left out, and so is a
+ * link to another case — entry and item — for anyone who does not hold that case too (links must not
+ * hint at other reports). The API returns data only: the words are libs/domain's timeline-words.ts.
  *
  * Cost: every item of the scopes read is decrypted, files included (a file's name is inside its
  * ciphertext) — measured at about 0.8 s for 206 events with 20 MB of files on this machine.
  */
 import { Injectable } from '@nestjs/common';
+import {
+  TIMELINE_EVENT_TYPES,
+  type TimelineActor,
+  type TimelineEvent,
+  type TimelineEventType,
+  type TimelineFile,
+  type TimelinePerson,
+} from '@nolan/contract';
 import { decryptWithScope, type UnlockedKey } from '@nolan/crypto';
-import { CASE_STATUS_LABELS, type CaseStatus, STAFF_ROLE_LABELS, type StaffRole } from '@nolan/domain';
 import { type EntityManager, In } from 'typeorm';
 import { AuditEntryEntity } from '../../audit/audit-entry.entity';
-import { AuditService } from '../../audit/audit.service';
 import type { AuthenticatedStaff } from '../../auth/staff-auth.guard';
 import { StaffUserEntity } from '../../staff/staff-user.entity';
 import { CaseItemEntity } from '../store/case.entity';
 import { CaseDoor } from '../access/case-door';
 import { LinksService } from '../commands/links.service';
+import { CaseRecorder } from '../record/case-recorder';
 import { unpackFile, unpackJson } from '../record/item-codec';
 
-/** What kind of thing happened: the portal picks its wording and badge from this. */
-export const TIMELINE_EVENT_TYPES = [
-  'received',
-  'access',
-  'assigned',
-  'transition',
-  'message',
-  'feedback',
-  'note',
-  'evidence',
-  'recusal',
-  'identity_given',
-  'identity_requested',
-  'identity_decided',
-  'exported',
-  'linked',
-  'sla',
-  'other',
-] as const;
-export type TimelineEventType = (typeof TIMELINE_EVENT_TYPES)[number];
+export { TIMELINE_EVENT_TYPES };
+export type { TimelineEvent, TimelineEventType };
 
-/** Which events, and which page of them (DESIGN.md: pagination and filters on every list). */
+/** Which events, and which page of them (docs/conventions.md §3: pagination and filters on every list). */
 export interface TimelineQuery {
   /** Only events of these types; every type when empty. */
   types: readonly TimelineEventType[];
   limit: number;
   offset: number;
-}
-
-export interface TimelineActor {
-  type: 'staff' | 'reporter' | 'system' | 'operator';
-  /** The staff user; never set for the reporter. */
-  id: string | null;
-  name: string | null;
-  roles: string[];
-  /** How to show who: "Ann Patel (Monitoring officer)", "the reporter", "Nolan". */
-  label: string;
-}
-
-export interface TimelineFile {
-  id: string;
-  name: string;
-  mediaType: string;
-  size: number;
-}
-
-export interface TimelineEvent {
-  type: TimelineEventType;
-  /** The audit action of the event's (first) entry. */
-  action: string;
-  /** A short English line for the event, e.g. "Moved to investigation". */
-  title: string;
-  /** When, as the audit trail stores it: to the second for staff, to the hour for the reporter. */
-  at: string;
-  precision: 'second' | 'hour';
-  actor: TimelineActor;
-  /** The audit entries this event stands for (their seq in the tenant's chain), first the main one. */
-  auditSeqs: number[];
-  /** The readable ids, codes and counts of the entry (never content). */
-  details: Record<string, unknown>;
-  /** The event's content, decrypted, when the reader holds its scope; null otherwise or when it has none. */
-  content: Record<string, unknown> | null;
-  /** Files that came with the event (names only when the reader holds their scope). */
-  files: TimelineFile[];
 }
 
 /** The scope keys the reader holds, already opened. */
@@ -120,22 +69,19 @@ export interface ItemView {
   /** Decrypted JSON (or a file's header and size), when the scope is open. */
   body: Record<string, unknown> | null;
   file: TimelineFile | null;
-  /** Part of another event (a first response, an identity notice): not matched to entries of its own. */
-  absorbed: boolean;
-  claimed: boolean;
 }
 
 export interface Person {
   id: string;
   displayName: string;
-  roles: StaffRole[];
+  roles: string[];
 }
 
 @Injectable()
 export class TimelineService {
   constructor(
     private readonly door: CaseDoor,
-    private readonly audit: AuditService,
+    private readonly recorder: CaseRecorder,
     private readonly links: LinksService,
   ) {}
 
@@ -158,12 +104,13 @@ export class TimelineService {
         const all = await this.build(m, found.id, keys, { userId: session.userId });
         const matching = query.types.length ? all.filter((e) => query.types.includes(e.type)) : all;
         const events = matching.slice(query.offset, query.offset + query.limit);
-        await this.audit.append(m, {
-          actor: { type: 'staff', id: session.userId },
-          action: 'case.content_decrypted',
-          caseId: found.id,
-          details: { purpose: 'timeline', scopes: Object.keys(keys), events: events.length },
-        });
+        await this.recorder.trail(
+          m,
+          found.id,
+          { origin: 'staff', staffId: session.userId },
+          'case.content_decrypted',
+          { purpose: 'timeline', scopes: Object.keys(keys), events: events.length },
+        );
         return {
           reference: found.reference,
           status: found.status,
@@ -191,6 +138,8 @@ export class TimelineService {
     reader?: { userId: string },
   ): Promise<TimelineEvent[]> {
     const entries: AuditEntryEntity[] = [];
+    /** Items of entries left out (a link the reader may not see): neither shown nor called orphans. */
+    const hidden = new Set<string>();
     const visibleLinks = new Map<string, boolean>();
     for (const entry of await m
       .getRepository(AuditEntryEntity)
@@ -203,14 +152,16 @@ export class TimelineService {
             linkId,
             reader !== undefined && (await this.links.maySeeLink(m, reader.userId, caseId, linkId)),
           );
-        if (!visibleLinks.get(linkId)) continue;
+        if (!visibleLinks.get(linkId)) {
+          for (const id of entry.itemIds ?? []) hidden.add(id);
+          continue;
+        }
       }
       entries.push(entry);
     }
     const items = await m.getRepository(CaseItemEntity).find({ where: { caseId }, order: { seq: 'ASC' } });
     const views: ItemView[] = [];
-    for (const item of items) views.push(await view(item, keys));
-    markAbsorbed(views);
+    for (const item of items) if (!hidden.has(item.id)) views.push(await view(item, keys));
 
     const staffIds = [
       ...new Set(
@@ -225,14 +176,14 @@ export class TimelineService {
       const users = await m
         .getRepository(StaffUserEntity)
         .find({ where: { id: In(staffIds) }, select: { id: true, displayName: true, roles: true } });
-      for (const u of users) people.set(u.id, { id: u.id, displayName: u.displayName, roles: u.roles });
+      for (const u of users) people.set(u.id, { id: u.id, displayName: u.displayName, roles: [...u.roles] });
     }
     return assembleTimeline(entries, views, people);
   }
 }
 
 async function view(item: CaseItemEntity, keys: TimelineKeys): Promise<ItemView> {
-  const result: ItemView = { item, body: null, file: null, absorbed: false, claimed: false };
+  const result: ItemView = { item, body: null, file: null };
   const key = item.scope === 'report' ? keys.report : item.scope === 'internal' ? keys.internal : undefined;
   if (!key) return result;
   const plaintext = await decryptWithScope(new Uint8Array(item.ciphertext), key);
@@ -245,68 +196,32 @@ async function view(item: CaseItemEntity, keys: TimelineKeys): Promise<ItemView>
   return result;
 }
 
-/**
- * Staff messages written as part of another event carry no audit entry of their own: the first
- * response goes with the acknowledgement's transition item, the notice of a referral to another
- * procedure with that closure, the identity notice with an approved identity decision. Each immediately follows its event's item in the case's order.
- */
-export function markAbsorbed(views: ItemView[]): void {
-  for (let i = 1; i < views.length; i++) {
-    const current = views[i] as ItemView;
-    const previous = views[i - 1] as ItemView;
-    if (current.item.kind !== 'message' || current.item.authorKind !== 'staff') continue;
-    if (previous.item.authorId !== current.item.authorId) continue;
-    if (previous.item.kind === 'transition' || previous.item.kind === 'identity_decision')
-      current.absorbed = true;
-  }
-  // Where the reader can decrypt the event, confirm it: only an acknowledgement (its first response) or
-  // a referral to another procedure (its notice) writes a message, and only an approval a notice. (Without the internal scope, adjacency is all there is to go on.)
-  for (let i = 1; i < views.length; i++) {
-    const current = views[i] as ItemView;
-    const previous = views[i - 1] as ItemView;
-    if (!current.absorbed || previous.body === null) continue;
-    if (previous.item.kind === 'transition' && !tellsTheReporter(previous.body)) current.absorbed = false;
-    if (previous.item.kind === 'identity_decision' && previous.body['approved'] !== true)
-      current.absorbed = false;
-  }
-}
-
-/** The transitions that write a message to the reporter in the same transaction (TransitionsService). */
-function tellsTheReporter(recorded: Record<string, unknown>): boolean {
-  return recorded['to'] === 'acknowledged' || recorded['outcome'] === 'referred_to_another_procedure';
-}
-
-/** Pure: the entries in order, each with its content. Exported for the unit tests. */
+/** Pure: the entries in order, each with the items it names. Exported for the unit tests. */
 export function assembleTimeline(
   entries: readonly AuditEntryEntity[],
-  views: ItemView[],
+  views: readonly ItemView[],
   people: ReadonlyMap<string, Person>,
 ): TimelineEvent[] {
   const byId = new Map(views.map((v) => [v.item.id, v]));
-  /** Which event took each item, to place any item no entry took beside its neighbours. */
+  /** Which event shows each item, to place any item no entry names beside its neighbours. */
   const owner = new Map<ItemView, number>();
-  const next = (match: (v: ItemView) => boolean): ItemView | null => {
-    const found = views.find((v) => !v.claimed && !v.absorbed && match(v)) ?? null;
-    if (found) found.claimed = true;
-    return found;
+  const itemsOf = (entry: AuditEntryEntity) =>
+    (entry.itemIds ?? []).map((id) => byId.get(id)).filter((v): v is ItemView => v !== undefined);
+  const fileOf = (v: ItemView): TimelineFile => v.file ?? { id: v.item.id, name: '', mediaType: '', size: 0 };
+  const person = (id: string): TimelinePerson => {
+    const known = people.get(id);
+    return { id, name: known?.displayName ?? null, roles: known?.roles ?? [] };
   };
-  const filesOf = (ids: unknown): TimelineFile[] =>
-    (Array.isArray(ids) ? ids : [])
-      .map((id) => byId.get(String(id)))
-      .filter((v): v is ItemView => v !== undefined)
-      .map((v) => {
-        v.claimed = true;
-        return v.file ?? { id: v.item.id, name: '', mediaType: '', size: 0 };
-      });
 
   const events: TimelineEvent[] = [];
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i] as AuditEntryEntity;
     const d = entry.details;
+    const [own, ...parts] = itemsOf(entry);
+    const taken: ItemView[] = itemsOf(entry);
     const event: TimelineEvent = {
       type: 'other',
       action: entry.action,
-      title: entry.action,
       at: entry.occurredAt.toISOString(),
       precision: entry.actorType === 'reporter' ? 'hour' : 'second',
       actor: actorOf(entry, people),
@@ -314,109 +229,64 @@ export function assembleTimeline(
       details: { ...d },
       content: null,
       files: [],
+      people: ['assigneeId', 'previousAssigneeId']
+        .map((k) => d[k])
+        .filter((id): id is string => typeof id === 'string')
+        .map(person),
     };
-    const claimed = typeof d['itemId'] === 'string' ? byId.get(d['itemId']) : undefined;
-    if (claimed) claimed.claimed = true;
+    const files = parts.filter((v) => v.item.kind === 'attachment').map(fileOf);
 
     switch (entry.action) {
-      case 'case.created': {
-        const report = next((v) => v.item.kind === 'report');
+      case 'case.created':
         event.type = 'received';
-        event.title =
-          d['channel'] && d['channel'] !== 'web'
-            ? `Report recorded (${String(d['channel'])})`
-            : 'Report received';
-        if (report) {
-          // The report's files are the report-scope attachments stored right after it, as many as the
-          // creation entry counted: a report sent without files must not take the next files stored on
-          // the case (evidence, whose files come just before its record) as its own.
-          const count = typeof d['attachments'] === 'number' ? d['attachments'] : 0;
-          const start = views.indexOf(report) + 1;
-          let j = start;
-          for (
-            ;
-            j < views.length &&
-            j - start < count &&
-            views[j]?.item.kind === 'attachment' &&
-            views[j]?.item.scope === 'report';
-            j++
-          ) {
-            const file = views[j] as ItemView;
-            file.claimed = true;
-            event.files.push(file.file ?? { id: file.item.id, name: '', mediaType: '', size: 0 });
-          }
-          // An identity given with the report is stored with it (readable only by its custodian).
-          const identity = views[j];
-          if (identity?.item.kind === 'identity' && !identity.claimed) {
-            identity.claimed = true;
-            event.content = { identityGiven: true };
-          }
-        }
+        event.files = files;
+        // An identity given with the report is stored with it (readable only by its custodian).
+        if (parts.some((v) => v.item.kind === 'identity')) event.content = { identityGiven: true };
         break;
-      }
       case 'case.transitioned': {
-        const item = next((v) => v.item.kind === 'transition');
-        const body = item?.body ?? null;
-        const fits = body === null || (body['from'] === d['from'] && body['to'] === d['to']);
+        const body = own?.body ?? null;
         event.type = 'transition';
-        event.title = transitionTitle(String(d['to']), d['outcome']);
-        if (item && body && fits) {
+        if (body && body['from'] === d['from'] && body['to'] === d['to']) {
           const { to: _to, ...data } = (body['data'] as Record<string, unknown> | undefined) ?? {};
           event.content = data;
         }
         break;
       }
-      case 'case.message_added': {
+      case 'case.message_added':
         if (d['identity'] === true) {
-          next((v) => v.item.kind === 'identity' && v.item.authorKind === 'reporter');
           event.type = 'identity_given';
-          event.title = 'The reporter gave their identity (only the custodian can read it)';
           break;
         }
-        const fromReporter = d['author'] === 'reporter';
-        const item = next(
-          (v) => v.item.kind === 'message' && v.item.authorKind === (fromReporter ? 'reporter' : 'staff'),
-        );
         event.type = 'message';
-        event.title = fromReporter ? 'Message from the reporter' : 'Message to the reporter';
-        if (item?.body) {
-          event.content = { text: item.body['text'] };
-          event.files = filesOf(item.body['attachments']);
-        }
+        if (own?.body) event.content = { text: own.body['text'] };
+        event.files = files;
         break;
-      }
       case 'case.feedback_given':
         event.type = 'feedback';
-        event.title = 'Feedback given to the reporter';
-        if (claimed?.body) event.content = pick(claimed.body, ['actionTaken', 'reasons', 'givenOn']);
+        if (own?.body) event.content = pick(own.body, ['actionTaken', 'reasons', 'givenOn']);
         break;
       case 'case.note_added':
         event.type = 'note';
-        event.title = 'Internal note';
-        if (claimed?.body) event.content = pick(claimed.body, ['text']);
+        if (own?.body) event.content = pick(own.body, ['text']);
         break;
       case 'case.evidence_added':
         event.type = 'evidence';
-        event.title = d['kind'] === 'interview_record' ? 'Interview record added' : 'Evidence added';
-        if (claimed?.body) {
-          event.content = pick(claimed.body, ['description', 'kind']);
-          event.files = filesOf(claimed.body['files']);
-        }
+        if (own?.body) event.content = pick(own.body, ['description', 'kind']);
+        event.files = files;
         break;
-      case 'identity.requested': {
-        const item = next((v) => v.item.kind === 'identity_request');
+      case 'identity.requested':
         event.type = 'identity_requested';
-        event.title = "Asked to see the reporter's identity";
-        if (item?.body) event.content = pick(item.body, ['reason']);
+        if (own?.body) event.content = pick(own.body, ['reason']);
         break;
-      }
-      case 'identity.decided': {
-        const item = next((v) => v.item.kind === 'identity_decision');
+      case 'identity.decided':
         event.type = 'identity_decided';
-        event.title = d['approved'] ? 'Identity request approved' : 'Identity request refused';
-        if (item?.body) event.content = pick(item.body, ['reason', 'approved']);
+        if (own?.body) event.content = pick(own.body, ['reason', 'approved']);
         break;
-      }
+      case 'case.recused':
+        // Only when no grant change stood beside it (those runs take it in, below).
+        event.type = 'recusal';
+        event.content = { ...(own?.body ? pick(own.body, ['reason']) : {}), passedTo: [] };
+        break;
       case 'grant.created':
       case 'grant.revoked': {
         // One event for the run of grant changes one actor made for one reason (routing a new case,
@@ -424,6 +294,7 @@ export function assembleTimeline(
         const via = d['via'];
         const granted = new Set<string>();
         const revoked = new Set<string>();
+        let recusal: ItemView | undefined;
         let j = i;
         for (; j < entries.length; j++) {
           const other = entries[j] as AuditEntryEntity;
@@ -437,85 +308,74 @@ export function assembleTimeline(
           const who = String(other.details['granteeId'] ?? 'escrow');
           (other.action === 'grant.created' ? granted : revoked).add(who);
           if (j > i) event.auditSeqs.push(Number(other.seq));
+          for (const v of itemsOf(other)) {
+            taken.push(v);
+            if (v.item.kind === 'recusal') recusal = v;
+          }
+        }
+        const isRecusal = via === 'recused' || via === 'recusal';
+        // The recusal's own entry, written just after the grant changes it caused, belongs to this event.
+        const next = entries[j];
+        if (isRecusal && next?.action === 'case.recused' && next.actorId === entry.actorId) {
+          event.auditSeqs.push(Number(next.seq));
+          for (const v of itemsOf(next)) {
+            taken.push(v);
+            if (v.item.kind === 'recusal') recusal = v;
+          }
+          j += 1;
         }
         i = j - 1;
-        const names = (ids: Set<string>) => [...ids].map((id) => personLabel(people.get(id)));
-        if (via === 'recused' || via === 'recusal') {
-          const item = next((v) => v.item.kind === 'recusal');
+        const list = (ids: Set<string>) => [...ids].map(person);
+        if (isRecusal) {
           event.type = 'recusal';
-          event.title = `${event.actor.label} recused themselves`;
-          event.content = { ...(item?.body ? pick(item.body, ['reason']) : {}), passedTo: names(granted) };
+          event.content = {
+            ...(recusal?.body ? pick(recusal.body, ['reason']) : {}),
+            passedTo: list(granted),
+          };
         } else {
           event.type = 'access';
-          const changes = [
-            granted.size ? `access given to ${names(granted).join(', ')}` : '',
-            revoked.size ? `access removed from ${names(revoked).join(', ')}` : '',
-          ].filter(Boolean);
-          const because = via ? ` (${String(via).replace(/_/g, ' ')})` : '';
-          event.title =
-            via === 'routing'
-              ? `Routed to ${names(granted).join(', ') || 'nobody eligible'}`
-              : `${sentence(changes.join('; ') || 'access changed')}${because}`;
-          event.content = { granted: names(granted), revoked: names(revoked) };
+          event.content = { granted: list(granted), revoked: list(revoked) };
         }
         break;
       }
       case 'case.assigned':
-        event.type = 'assigned';
-        event.title =
-          typeof d['assigneeId'] === 'string'
-            ? `Assigned to ${personLabel(people.get(d['assigneeId']))}`
-            : 'Assignment cleared';
-        break;
       case 'case.ownership_confirmed':
         event.type = 'assigned';
-        event.title = 'Ownership of the case confirmed';
         break;
       case 'case.routed':
         event.type = 'access';
-        event.title = 'Those now holding the case were told';
         break;
       case 'case.legal_hold_set':
-      case 'case.legal_hold_cleared': {
-        const item = next((v) => v.item.kind === 'legal_hold');
-        event.title = entry.action === 'case.legal_hold_set' ? 'Legal hold set' : 'Legal hold cleared';
-        if (item?.body) event.content = pick(item.body, ['reason']);
+      case 'case.legal_hold_cleared':
+        if (own?.body) event.content = pick(own.body, ['reason']);
         break;
-      }
-      case 'case.named_as_involved': {
-        const item = next((v) => v.item.kind === 'named_as_involved');
+      case 'case.named_as_involved':
         event.type = 'access';
-        event.title = 'Someone was named as involved and lost access to the case';
-        if (item?.body) event.content = pick(item.body, ['reason']);
+        if (own?.body) event.content = pick(own.body, ['reason']);
         break;
-      }
       case 'case.exported':
         event.type = 'exported';
-        event.title = 'Case exported';
         break;
       case 'sla.notified':
         event.type = 'sla';
-        event.title = slaTitle(String(d['kind']));
         break;
-      default:
-        if (/link/.test(entry.action)) {
-          event.type = 'linked';
-          event.title = entry.action.endsWith('unlinked') ? 'Case link removed' : 'Linked to a related case';
-        } else {
-          event.title = sentenceFromAction(entry.action);
-        }
+      case 'case.linked':
+      case 'case.unlinked':
+        event.type = 'linked';
+        break;
     }
     events.push(event);
-    for (const v of views) if (v.claimed && !owner.has(v)) owner.set(v, events.length - 1);
+    for (const v of taken) if (!owner.has(v)) owner.set(v, events.length - 1);
   }
   return withOrphans(events, views, owner, people);
 }
 
 /**
- * Content no audit entry accounts for should not exist: every writer audits what it adds. If some does
- * (a writer that forgot, a bug in the matching above), it is shown rather than hidden — after the event
- * holding the item stored just before it, with its stored time (to the hour), no audit entries, and
- * its content if readable — so the timeline and the trail visibly disagree instead of silently.
+ * Content no audit entry names should not exist: every event goes through CaseRecorder, which names
+ * what it writes. If some does (a path that skipped the recorder), it is shown rather than hidden —
+ * after the event holding the item stored just before it, with its stored time (to the hour), no audit
+ * entries, and its content if readable — so the timeline and the trail visibly disagree instead of
+ * silently. The files an orphan message or record lists go with it.
  */
 function withOrphans(
   events: TimelineEvent[],
@@ -531,24 +391,21 @@ function withOrphans(
       place = Math.max(place, taken);
       continue;
     }
-    if (v.absorbed) continue;
-    const person = v.item.authorId ? people.get(v.item.authorId) : undefined;
+    const known = v.item.authorId ? people.get(v.item.authorId) : undefined;
     const actor: TimelineActor =
       v.item.authorKind === 'reporter'
-        ? { type: 'reporter', id: null, name: null, roles: [], label: 'the reporter' }
+        ? { type: 'reporter', id: null, name: null, roles: [] }
         : v.item.authorKind === 'staff'
           ? {
               type: 'staff',
               id: v.item.authorId,
-              name: person?.displayName ?? null,
-              roles: person?.roles ?? [],
-              label: personLabel(person),
+              name: known?.displayName ?? null,
+              roles: known?.roles ?? [],
             }
-          : { type: 'system', id: null, name: null, roles: [], label: 'Nolan' };
+          : { type: 'system', id: null, name: null, roles: [] };
     const orphan: TimelineEvent = {
       type: 'other',
       action: '',
-      title: `Recorded without an audit entry (${v.item.kind.replace(/_/g, ' ')})`,
       at: v.item.createdAt instanceof Date ? v.item.createdAt.toISOString() : String(v.item.createdAt),
       precision: 'hour',
       actor,
@@ -556,6 +413,8 @@ function withOrphans(
       details: { itemId: v.item.id },
       content: v.body,
       files: v.file ? [v.file] : [],
+      people: [],
+      orphanKind: v.item.kind,
     };
     after.set(place, [...(after.get(place) ?? []), orphan]);
   }
@@ -568,66 +427,21 @@ function withOrphans(
 function actorOf(entry: AuditEntryEntity, people: ReadonlyMap<string, Person>): TimelineActor {
   switch (entry.actorType) {
     case 'reporter':
-      return { type: 'reporter', id: null, name: null, roles: [], label: 'the reporter' };
+      return { type: 'reporter', id: null, name: null, roles: [] };
     case 'staff': {
-      const person = entry.actorId ? people.get(entry.actorId) : undefined;
+      const known = entry.actorId ? people.get(entry.actorId) : undefined;
       return {
         type: 'staff',
         id: entry.actorId,
-        name: person?.displayName ?? null,
-        roles: person?.roles ?? [],
-        label: personLabel(person),
+        name: known?.displayName ?? null,
+        roles: known?.roles ?? [],
       };
     }
     case 'operator':
-      return { type: 'operator', id: null, name: null, roles: [], label: 'an operator' };
+      return { type: 'operator', id: null, name: null, roles: [] };
     default:
-      return { type: 'system', id: null, name: null, roles: [], label: 'Nolan' };
+      return { type: 'system', id: null, name: null, roles: [] };
   }
-}
-
-function personLabel(person: Person | undefined): string {
-  if (!person) return 'a former member of staff';
-  const roles = person.roles.filter((r) => r !== 'administrator').map((r) => STAFF_ROLE_LABELS[r]);
-  return roles.length ? `${person.displayName} (${roles.join(', ')})` : person.displayName;
-}
-
-function transitionTitle(to: string, outcome: unknown): string {
-  switch (to) {
-    case 'acknowledged':
-      return 'Acknowledged, with the first response to the reporter';
-    case 'assessment':
-      return 'Assessment started';
-    case 'investigation':
-      return 'Investigation opened, with its plan';
-    case 'decision':
-      return 'Findings submitted for a decision';
-    case 'closed':
-      return `Closed: ${typeof outcome === 'string' ? outcome.replace(/_/g, ' ') : 'no outcome'}`;
-    case 'reopened':
-      return 'Reopened';
-    default:
-      return `Moved to ${CASE_STATUS_LABELS[to as CaseStatus] ?? to}`;
-  }
-}
-
-function slaTitle(kind: string): string {
-  const titles: Record<string, string> = {
-    acknowledgement_reminder: 'Reminder: acknowledgement due soon',
-    acknowledgement_breach: 'Escalated: acknowledgement overdue',
-    safeguarding_referral_due: 'Escalated: safeguarding referral due',
-    feedback_reminder: 'Reminder: feedback to the reporter due soon',
-    feedback_breach: 'Escalated: feedback to the reporter overdue',
-  };
-  return titles[kind] ?? 'Deadline notice';
-}
-
-function sentenceFromAction(action: string): string {
-  return sentence(action.split('.').slice(1).join(' ').replace(/_/g, ' '));
-}
-
-function sentence(words: string): string {
-  return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 function pick(body: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {

@@ -1,12 +1,12 @@
 /**
- * Creating a case in the encrypted store: its three scope key pairs, the content encrypted to them,
- * and a grant of each scope to each person entitled to it (DESIGN.md "Encrypted case store"). Scope
- * private keys exist only in memory here and, afterwards, only inside grants.
+ * Creating a case in the encrypted store: its row, its three scope key pairs and a grant of each scope
+ * to each person entitled to it (docs/architecture.md "Case scope keys and grants"). Scope private keys
+ * exist only in memory here and, afterwards, only inside grants. The report itself is the case's first
+ * event, written by CaseRecorder once the keys exist.
  */
 import { Injectable } from '@nestjs/common';
 import {
   createGrant,
-  encryptToScope,
   generateScopeKeyPair,
   PublicKeyHandle,
   type Scope,
@@ -14,16 +14,9 @@ import {
 } from '@nolan/crypto';
 import { type CategoryId, computeSlaDates, getCategory, toLondonDate } from '@nolan/domain';
 import type { EntityManager } from 'typeorm';
-import {
-  CaseEntity,
-  CaseGrantEntity,
-  CaseItemEntity,
-  CaseScopeKeyEntity,
-  type GranteeKind,
-} from './case.entity';
+import { CaseEntity, CaseGrantEntity, CaseScopeKeyEntity, type GranteeKind } from './case.entity';
 import { startOfHour } from '../../common/start-of-hour';
 import { newCaseReference } from './case-reference';
-import { packFile, packJson } from '../record/item-codec';
 
 export interface Grantee {
   kind: GranteeKind;
@@ -32,28 +25,12 @@ export interface Grantee {
   publicKey: string | Uint8Array;
 }
 
-export type ItemAuthor = { kind: 'reporter' } | { kind: 'staff'; id: string } | { kind: 'system' };
-
-export interface NewFile {
-  name: string;
-  mediaType: string;
-  bytes: Uint8Array;
-}
-
 export interface NewCase {
   tenantId: string;
   category: CategoryId;
   receivedAt: Date;
   channel?: CaseEntity['channel'];
   routing?: CaseEntity['routing'];
-  /** Who wrote the report: the reporter on the web, a handler recording an oral report. */
-  author?: ItemAuthor;
-  /** Evidence files, already stripped of metadata: encrypted, names included, to the report scope. */
-  attachments?: readonly NewFile[];
-  /** The report as the reporter gave it (answers, free text): encrypted to the report scope. */
-  report: unknown;
-  /** The reporter's identity, if given: encrypted to the identity scope. */
-  identity?: unknown;
   /** Who may read each scope. The escrow key should be in every list. */
   grantees: Record<Scope, Grantee[]>;
 }
@@ -91,38 +68,6 @@ export class CaseStoreService {
         publicKey: Buffer.from((keys.get(scope) as ScopeKeyPair).publicKey),
       })),
     );
-    const author = authorColumns(input.author ?? { kind: 'reporter' });
-    const reportKey = (keys.get('report') as ScopeKeyPair).publicKey;
-    const items: Partial<CaseItemEntity>[] = [
-      {
-        ...base,
-        ...author,
-        scope: 'report',
-        kind: 'report',
-        ciphertext: await seal(packJson(input.report), reportKey),
-      },
-    ];
-    for (const file of input.attachments ?? []) {
-      const packed = packFile({ name: file.name, mediaType: file.mediaType }, file.bytes);
-      items.push({
-        ...base,
-        ...author,
-        scope: 'report',
-        kind: 'attachment',
-        ciphertext: await seal(packed, reportKey),
-      });
-    }
-    if (input.identity !== undefined) {
-      const identityKey = (keys.get('identity') as ScopeKeyPair).publicKey;
-      items.push({
-        ...base,
-        ...author,
-        scope: 'identity',
-        kind: 'identity',
-        ciphertext: await seal(packJson(input.identity), identityKey),
-      });
-    }
-    await manager.getRepository(CaseItemEntity).insert(items);
 
     const grants: Partial<CaseGrantEntity>[] = [];
     for (const scope of SCOPES) {
@@ -142,35 +87,4 @@ export class CaseStoreService {
     await manager.getRepository(CaseGrantEntity).insert(grants);
     return { id: saved.id, reference: saved.reference };
   }
-
-  /**
-   * Adds an item (a message, a file) to an existing case, encrypted to the scope's public key: anyone
-   * may add content without holding a private key (DESIGN.md "Encrypted case store").
-   */
-  async addItem(
-    manager: EntityManager,
-    target: { tenantId: string; caseId: string; scope: Scope; kind: string; author: ItemAuthor },
-    plaintext: Uint8Array,
-  ): Promise<string> {
-    const key = await manager
-      .getRepository(CaseScopeKeyEntity)
-      .findOneOrFail({ where: { caseId: target.caseId, scope: target.scope } });
-    const inserted = await manager.getRepository(CaseItemEntity).insert({
-      tenantId: target.tenantId,
-      caseId: target.caseId,
-      scope: target.scope,
-      kind: target.kind,
-      ...authorColumns(target.author),
-      ciphertext: await seal(plaintext, new Uint8Array(key.publicKey)),
-    });
-    return (inserted.identifiers[0] as { id: string }).id;
-  }
-}
-
-async function seal(plaintext: Uint8Array, publicKey: Uint8Array): Promise<Buffer> {
-  return Buffer.from(await encryptToScope(plaintext, publicKey));
-}
-
-function authorColumns(author: ItemAuthor): Pick<CaseItemEntity, 'authorKind' | 'authorId'> {
-  return { authorKind: author.kind, authorId: author.kind === 'staff' ? author.id : null };
 }

@@ -151,7 +151,8 @@ export class CaseItemEntity {
   @Column({ name: 'author_id', type: 'uuid', nullable: true })
   authorId!: string | null;
 
-  @Column({ name: 'created_at', type: 'timestamptz', insert: false })
+  /** Kept to the hour (CaseRecorder decides it; the column's default is the hour too). */
+  @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 }
 
