@@ -16,4 +16,5 @@ export * from './lib/policy';
 export * from './lib/oversight';
 export * from './lib/operations';
 export * from './lib/transitions';
+export * from './lib/case-view';
 export * from './lib/timeline';

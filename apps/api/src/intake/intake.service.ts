@@ -5,6 +5,7 @@
  * content encrypted to them, grants to the routed handlers, the escrow key and the reporter's key
  * (locked under the receipt), the outbox event and the audit entries. The receipt is returned once.
  */
+import type { AttachmentLimits, IntakeForm, SubmittedReport } from '@nolan/contract';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createReporterKey, receiptLookupKey } from '@nolan/crypto';
@@ -51,7 +52,7 @@ export abstract class HumanCheck {
 /** What intake needs from the attachments module: files checked and stripped of metadata. */
 export abstract class FileSanitiser {
   abstract sanitiseAll(files: readonly { bytes: Buffer; declaredName: string }[]): Promise<NewFile[]>;
-  abstract describe(): unknown;
+  abstract describe(): AttachmentLimits;
 }
 
 export interface UploadedFile {
@@ -77,7 +78,7 @@ export class IntakeService {
   }
 
   /** The form for this council: categories, questions, the people it may involve, identity, files. */
-  async form(slug: string) {
+  async form(slug: string): Promise<IntakeForm> {
     const tenant = await this.tenant(slug);
     const holders = (await inTenant(this.dataSource, tenant.id, (m) => this.users.roleHolders(m))).filter(
       (h) => h.active,
@@ -108,11 +109,7 @@ export class IntakeService {
     };
   }
 
-  async submit(
-    slug: string,
-    body: unknown,
-    uploads: readonly UploadedFile[],
-  ): Promise<{ reference: string; receipt: string }> {
+  async submit(slug: string, body: unknown, uploads: readonly UploadedFile[]): Promise<SubmittedReport> {
     const tenant = await this.tenant(slug);
     const { altcha, waitTicket, ...rest } = (typeof body === 'object' && body !== null ? body : {}) as Record<
       string,
@@ -135,7 +132,7 @@ export class IntakeService {
   async recordForReporter(
     staff: { tenantId: string; userId: string; roles: readonly string[] },
     body: { channel?: unknown; submission?: unknown },
-  ): Promise<{ reference: string; receipt: string }> {
+  ): Promise<SubmittedReport> {
     if (
       staff.roles.length === 0 ||
       staff.roles.every((r) => r === 'administrator' || r === 'audit_committee_chair')
@@ -162,7 +159,7 @@ export class IntakeService {
     files: readonly NewFile[],
     author: { kind: 'reporter' } | { kind: 'staff'; id: string },
     channel: 'web' | 'phone' | 'in_person' | 'post' | 'email',
-  ): Promise<{ reference: string; receipt: string }> {
+  ): Promise<SubmittedReport> {
     const receipt = generateReceipt();
     const reporterKey = await createReporterKey(receipt);
     const lookupKey = receiptLookupKey(this.config.receiptPepper, receipt);

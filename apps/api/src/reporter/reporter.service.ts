@@ -4,6 +4,7 @@
  * IP addresses), reading the report, its status and the handlers' messages, and sending messages and
  * files — all encrypted exactly as at submission.
  */
+import type { ReporterCase } from '@nolan/contract';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { openGrantAsKey, receiptLookupKey, unlockReporterKey, type UnlockedKey } from '@nolan/crypto';
@@ -112,7 +113,7 @@ export class ReporterService {
   }
 
   /** The reporter's view: the report as sent, its status and the conversation; never internal notes. */
-  async view(session: ReporterSession) {
+  async view(session: ReporterSession): Promise<ReporterCase> {
     const key = await this.key(session);
     return inTenant(this.dataSource, session.meta.tenantId, async (m) => {
       const found = await m.getRepository(CaseEntity).findOneOrFail({ where: { id: session.meta.caseId } });
@@ -132,11 +133,11 @@ export class ReporterService {
         category: found.category,
         categoryTitle: isCategoryId(found.category) ? getCategory(found.category).title : found.category,
         receivedOn: toLondonDate(found.receivedAt),
-        report: content.report,
+        report: content.report as ReporterCase['report'],
         attachments: content.attachments,
         messages: content.messages.map(({ authorId: _hidden, from, ...message }) => ({
           ...message,
-          from: from === 'reporter' ? 'you' : 'handler',
+          from: from === 'reporter' ? ('you' as const) : ('handler' as const),
         })),
         feedback,
       };

@@ -1,8 +1,8 @@
 /**
  * The staff side of the API, typed for the portal's pages (docs/conventions.md §8: one client class per API,
  * built on ApiHttp). The shapes come from @nolan/contract, which the API's responses are typed with
- * (docs/architecture.md "The contract"); the case view below is the portal's own until the contract
- * carries it too. The portal never imports API code.
+ * (docs/architecture.md "The contract"), the case view and the timeline included. The portal never
+ * imports API code.
  */
 import { Injectable } from '@nestjs/common';
 import type {
@@ -25,6 +25,7 @@ import type {
   StaffSignIn,
   StaffSignInRequest,
   Timeline,
+  CaseView as CaseDetail,
   TotpEnrolment,
   TransitionRequest,
 } from '@nolan/contract';
@@ -42,40 +43,14 @@ export type {
   StaffSignIn as SignedIn,
   Timeline,
   TimelineEvent,
+  AllowedTransition,
+  CaseAttachment,
+  CaseMessage,
+  CaseView as CaseDetail,
 } from '@nolan/contract';
 
 /** A case as the list shows it (the case view below adds its content). */
 export type CaseSummary = CaseListItem;
-
-export interface AllowedTransition {
-  to: string;
-  outcomes: string[];
-}
-
-export interface CaseMessage {
-  id: string;
-  from: 'reporter' | 'staff';
-  authorId: string | null;
-  sentOn: string;
-  text: string;
-  attachments: string[];
-}
-
-export interface CaseAttachment {
-  id: string;
-  name: string;
-  mediaType: string;
-  size: number;
-}
-
-export interface CaseDetail extends CaseListItem {
-  channel: string;
-  routing: unknown;
-  allowedTransitions: AllowedTransition[];
-  report: { category?: string; answers?: Record<string, unknown>; involves?: string[] } | null;
-  attachments: CaseAttachment[];
-  messages: CaseMessage[];
-}
 
 @Injectable()
 export class StaffApi {

@@ -16,6 +16,8 @@ export interface CaseListItem {
   acknowledgedOn: string | null;
   feedbackDue: string;
   closedOn: string | null;
+  /** The day of the latest reopening: the feedback clock runs from it. */
+  reopenedOn?: string | null;
   assigneeId?: string | null;
   assignedOn?: string | null;
   ownershipConfirmedOn?: string | null;

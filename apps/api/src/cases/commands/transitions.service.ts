@@ -22,6 +22,7 @@
  *                   recommendations?: [{ action, owner, dueDate? }], knowinglyFalseConfirmed? }
  * - reopened:     { reason }
  */
+import type { TransitionResult } from '@nolan/contract';
 import { Injectable } from '@nestjs/common';
 import { decryptWithScope } from '@nolan/crypto';
 import {
@@ -59,7 +60,7 @@ export class TransitionsService {
     private readonly door: CaseDoor,
   ) {}
 
-  async transition(staff: AuthenticatedStaff, reference: string, body: unknown) {
+  async transition(staff: AuthenticatedStaff, reference: string, body: unknown): Promise<TransitionResult> {
     const { session } = staff;
     const to = (body as { to?: unknown } | null)?.to;
     if (

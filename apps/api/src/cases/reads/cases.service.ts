@@ -1,3 +1,4 @@
+import type { CaseListItem, CaseReport, CaseView } from '@nolan/contract';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { allowedTransitions, type CaseStatus, getCategory, isCategoryId, toLondonDate } from '@nolan/domain';
@@ -13,7 +14,7 @@ import { type CaseListFilter, CasesRepository } from '../store/cases.repository'
 
 export { NO_SUCH_CASE } from '../access/case-door';
 
-export function mapCaseSummary(entity: CaseEntity) {
+export function mapCaseSummary(entity: CaseEntity): CaseListItem {
   return {
     reference: entity.reference,
     category: entity.category,
@@ -61,7 +62,7 @@ export class CasesService {
     return { items: items.map(mapCaseSummary), total, limit: filter.limit, offset: filter.offset };
   }
 
-  async get(staff: AuthenticatedStaff, reference: string) {
+  async get(staff: AuthenticatedStaff, reference: string): Promise<CaseView> {
     return this.door.open(staff, reference, {}, async ({ m, found, actor, key }) => {
       const scopeKey = await key('report');
       let content: ReportContent = { report: null, attachments: [], messages: [] };
@@ -81,6 +82,7 @@ export class CasesService {
         routing: found.routing,
         allowedTransitions: allowedTransitions(found.status as CaseStatus, actor.roles),
         ...content,
+        report: content.report as CaseReport | null,
       };
     });
   }

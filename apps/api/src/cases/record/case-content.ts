@@ -3,6 +3,7 @@
  * messages, decrypted and shaped for whoever asked. Shared by the staff and the reporter views so both
  * see the same thing.
  */
+import type { CaseAttachment, CaseMessage } from '@nolan/contract';
 import { decryptWithScope, type UnlockedKey } from '@nolan/crypto';
 import { toLondonDate } from '@nolan/domain';
 import type { CaseItemEntity } from '../store/case.entity';
@@ -10,15 +11,8 @@ import { type FileHeader, unpackFile, unpackJson } from './item-codec';
 
 export interface ReportContent {
   report: unknown;
-  attachments: { id: string; name: string; mediaType: string; size: number }[];
-  messages: {
-    id: string;
-    from: 'reporter' | 'staff';
-    authorId: string | null;
-    sentOn: string;
-    text: string;
-    attachments: string[];
-  }[];
+  attachments: CaseAttachment[];
+  messages: CaseMessage[];
 }
 
 export async function readReportScope(
