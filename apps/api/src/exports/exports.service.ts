@@ -1,5 +1,5 @@
 /**
- * Case exports (issue #7 "Export"; DESIGN.md "Encrypted case store" → "Export"): the whole case as one
+ * Case exports (issue #7 "Export"; docs/architecture.md "Encryption model" → "Exports"): the whole case as one
  * OpenPGP message — encrypted to the requesting handler's own registered OpenPGP key (PUT /me/openpgp-key)
  * and signed by the tenant's export signing key — that GnuPG or any OpenPGP tool decrypts and verifies.
  * Inside is a zip: case.md, a readable document (case-document.ts), and every file under attachments/.

@@ -1,5 +1,5 @@
 /**
- * Anonymous intake (issue #5; DESIGN.md "Encrypted case store", "Workflows: Routing"). A submission is
+ * Anonymous intake (issue #5; docs/architecture.md "Encryption model", "Routing"). A submission is
  * validated against the form, checked for a proof of work, its files stripped of metadata, routed by
  * the domain's pure routing function, and written in one transaction: the case, its scope keys, the
  * content encrypted to them, grants to the routed handlers, the escrow key and the reporter's key

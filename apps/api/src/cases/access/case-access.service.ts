@@ -1,6 +1,6 @@
 /**
- * Who may read a case, changed in one place (issue #7; DESIGN.md "Encrypted case store" → grants,
- * "Workflows: Routing"; regulatory.md §3 "conflict set"). Assignment, transfer, recusal and a person
+ * Who may read a case, changed in one place (issue #7; docs/architecture.md "Case scope keys and grants",
+ * "Routing"; docs/regulatory.md §3, the conflict set). Assignment, transfer, recusal and a person
  * named later as involved all come down to the same few steps, done here in the caller's tenant
  * transaction so they commit or roll back together:
  *
@@ -141,7 +141,7 @@ export class CaseAccessService {
   /**
    * Why `userId` may not handle the case, or null if they may: they must be a staff user of the
    * council in a handler role (400 otherwise), and neither excluded from the case nor ruled out by its
-   * conflict routes (409: regulatory.md §3, "no member of the conflict set may be assigned").
+   * conflict routes (409: docs/regulatory.md §3, no member of the conflict set may be assigned).
    */
   async whyNotHandler(
     m: EntityManager,

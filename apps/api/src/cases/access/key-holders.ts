@@ -1,5 +1,5 @@
 /**
- * Where the scope keys for new grants come from (docs/architecture.md "Encrypted case store"): grants
+ * Where the scope keys for new grants come from (docs/architecture.md "Case scope keys and grants"): grants
  * only ever come from a key someone holds. A KeyHolder opens a case's scope keys from one holder — a
  * staff user's own grants, the council's escrow key, or keys already open such as the report-scope key
  * a reporter's receipt opened. The workers hold none, so they never grant.

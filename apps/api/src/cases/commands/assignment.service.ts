@@ -4,13 +4,13 @@
  * (whoever routing names as overseer for the case as it stands: CaseAccessService.isOverseer) —
  * assigns it to a handler and transfers it to another, and sets a legal hold. Assigning re-grants the report and internal scopes from the overseer's own grants
  * (CaseAccessService), so the assignee can read it at once; the assignee may not be anyone the case's
- * conflict set rules out (regulatory.md §3).
+ * conflict set rules out (docs/regulatory.md §3).
  *
  * On transfer the previous assignee loses every grant, identity included, unless routing itself still
  * gives them the case (they are among its routed owners, notified or overseer — e.g. the section 151
  * officer on a fraud case, or the overseer who had assigned it to themselves): access that came only
- * from the assignment ends with it (regulatory.md §3 "Reassignment by the MO; previous assignee's
- * access revoked immediately"), access that routing gives does not.
+ * from the assignment ends with it (docs/regulatory.md §3: reassignment by the monitoring officer revokes
+ * the previous assignee's access at once), access that routing gives does not.
  *
  * The assignee confirms ownership (POST /cases/:ref/ownership); until then the "confirm ownership"
  * clock runs from the day of the assignment (libs/domain ownershipConfirmationDue), and the workers

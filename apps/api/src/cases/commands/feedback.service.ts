@@ -1,5 +1,5 @@
 /**
- * Feedback to the reporter as a recorded event (issue #7; regulatory.md EU-09): what action was
+ * Feedback to the reporter as a recorded event (issue #7; docs/regulatory.md EU-09): what action was
  * envisaged or taken, and the grounds for it. It is not an ordinary message: it is what the 3-month
  * feedback clock is judged on, so it is stored as its own `feedback` item in the report scope (the
  * reporter reads it with their receipt, apart from the conversation), its day is kept in the readable

@@ -1,5 +1,5 @@
 /**
- * The reporter's identity, custodian-gated (DESIGN.md "Encrypted case store" → "Identity"; issue #7).
+ * The reporter's identity, custodian-gated (docs/architecture.md "Encryption model" → "Identity"; issue #7).
  * Identity lives in the identity scope, granted at intake only to the case's overseer (the custodian)
  * and the escrow key. Who decides is the overseer by CaseAccessService.isOverseer (routing as it
  * stands), the same rule as for assignment and decisions; approving also needs their own identity

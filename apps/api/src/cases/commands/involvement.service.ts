@@ -1,7 +1,7 @@
 /**
  * A person named later as involved in the concern (issue #7 "Assignment": "if the reporter or a handler
  * later names a person as involved, that person loses access immediately and the case vanishes for
- * them"; regulatory.md §3: anyone named as involved joins the case's conflict set). A handler names a
+ * them"; docs/regulatory.md §3: anyone named as involved joins the case's conflict set). A handler names a
  * staff user or a role; the reporter names roles from the same "people this may involve" list the form
  * offers. Either way, in one transaction:
  *

@@ -1,6 +1,6 @@
 /**
- * A handler recusing themselves from a case (issue #7; regulatory.md §3 "Investigator (assigned, then
- * conflict discovered)"): their grants go at once, so the case vanishes for them (404, absent from
+ * A handler recusing themselves from a case (issue #7; docs/regulatory.md §3, an investigator
+ * who discovers a conflict once assigned): their grants go at once, so the case vanishes for them (404, absent from
  * lists and counts), and the case is re-routed by the domain's routing without them. They still hold
  * the scope keys at that moment, so they grant them onward to whoever routing now adds before their
  * own grants are deleted — nobody needs the escrow passphrase for it. The mechanics are

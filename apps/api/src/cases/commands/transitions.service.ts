@@ -1,5 +1,5 @@
 /**
- * Moving a case through the investigation lifecycle (issue #7; DESIGN.md "Investigation lifecycle").
+ * Moving a case through the investigation lifecycle (issue #7; docs/architecture.md "Investigation lifecycle").
  * The domain's state machine decides; this service records the result with who, when and why: the
  * status and dates in the readable metadata, the transition's own data (first response, plan,
  * findings, recommendations, reasons) encrypted to the internal scope, the first response — and a
@@ -197,7 +197,7 @@ export class TransitionsService {
 
 /**
  * What the reporter is told in writing when the case moves: the first response on acknowledgement
- * (GP-06), and that the case was referred to another procedure (regulatory.md §4 note 4). Outcomes of
+ * (GP-06), and that the case was referred to another procedure (docs/regulatory.md §4, note 4). Outcomes of
  * an investigation reach the reporter as feedback, written by a handler, not from here.
  */
 function messageToReporter(data: TransitionCommand): string | null {
