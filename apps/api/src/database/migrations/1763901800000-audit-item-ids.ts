@@ -17,7 +17,7 @@ export class AuditItemIds1763901800000 implements MigrationInterface {
   name = 'AuditItemIds1763901800000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER TABLE audit_entries ADD COLUMN item_ids uuid[]`);
+    await q.query(`ALTER TABLE audit_entries ADD COLUMN IF NOT EXISTS item_ids uuid[]`);
     const tenants: { id: string }[] = await q.query(`SELECT id FROM tenants`);
     await q.query(`ALTER TABLE audit_entries DISABLE TRIGGER audit_entries_append_only`);
     for (const { id } of tenants) {
