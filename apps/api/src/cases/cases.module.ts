@@ -13,6 +13,7 @@ import { CaseFilesService } from './reads/case-files.service';
 import { CaseStoreService } from './store/case-store.service';
 import { CasesController } from './http/cases.controller';
 import { CasesRepository } from './store/cases.repository';
+import { MessageService } from './commands/message.service';
 import { CasesService } from './reads/cases.service';
 import { FeedbackService } from './commands/feedback.service';
 import { IdentityService } from './commands/identity.service';
@@ -36,6 +37,7 @@ import { TransitionsService } from './commands/transitions.service';
   providers: [
     CaseDoor,
     CasesService,
+    MessageService,
     FeedbackService,
     NotesService,
     CaseFilesService,

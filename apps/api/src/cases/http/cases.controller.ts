@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type AuthenticatedStaff, CurrentStaff, StaffAuthGuard } from '../../auth/staff-auth.guard';
+import { MessageService } from '../commands/message.service';
 import { CasesService } from '../reads/cases.service';
 import { IdentityService } from '../commands/identity.service';
 import { RecusalService } from '../commands/recusal.service';
@@ -22,6 +23,7 @@ import {
 export class CasesController {
   constructor(
     private readonly cases: CasesService,
+    private readonly messages: MessageService,
     private readonly transitions: TransitionsService,
     private readonly recusal: RecusalService,
     private readonly identity: IdentityService,
@@ -114,7 +116,7 @@ export class CasesController {
     @Param('reference') reference: string,
     @Body() body: MessageDto,
   ) {
-    return this.cases.sendMessage(staff, reference, body.text);
+    return this.messages.send(staff, reference, body.text);
   }
 
   @Get(':reference')

@@ -7,9 +7,9 @@ import { AuditService } from '../../audit/audit.service';
 import type { AuthenticatedStaff } from '../../auth/staff-auth.guard';
 import { inTenant } from '../../database/tenant-transaction';
 import { CaseDoor } from '../access/case-door';
+import { CaseRecorder } from '../record/case-recorder';
 import { readReportScope, type ReportContent } from '../record/case-content';
 import type { CaseEntity } from '../store/case.entity';
-import { CaseRecorder } from '../record/case-recorder';
 import { type CaseListFilter, CasesRepository } from '../store/cases.repository';
 
 export { NO_SUCH_CASE } from '../access/case-door';
@@ -85,29 +85,6 @@ export class CasesService {
         report: content.report as CaseReport | null,
       };
     });
-  }
-
-  /** A message to the reporter, in the report scope (the reporter reads it with their receipt). */
-  async sendMessage(staff: AuthenticatedStaff, reference: string, text: string) {
-    return this.door.open(
-      staff,
-      reference,
-      { require: ['report'], unlock: false },
-      async ({ m, found, actor }) => {
-        await this.recorder.record(
-          m,
-          { tenantId: actor.tenantId, caseId: found.id },
-          {
-            kind: 'message_to_reporter',
-            by: { origin: 'staff', staffId: actor.userId },
-            body: { text, attachments: [] },
-            details: { author: 'staff', attachments: 0 },
-            signal: { author: 'staff' },
-          },
-        );
-        return { sent: true };
-      },
-    );
   }
 
   /**
