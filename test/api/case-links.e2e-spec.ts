@@ -7,7 +7,7 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { LinksService } from '../../apps/api/src/cases/links.service';
+import { LinksService } from '../../apps/api/src/cases/commands/links.service';
 import { inTenant } from '../../apps/api/src/database/tenant-transaction';
 import { startApi } from '../support/api-app';
 import { signInWithReceipt, solvedAltcha } from '../support/reporter-client';

@@ -13,6 +13,7 @@
  * time), every entry that is not a read appears in the timeline once, and `audit:verify` finds the
  * tenant's chain intact.
  */
+import { worded } from '../support/timeline-words';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { startApi } from '../support/api-app';
@@ -271,7 +272,7 @@ describe('a full case run through every stage', () => {
 
   it('ends with a timeline listing every stage in order, each event matching its audit entries, and an intact chain', async () => {
     const res = await as('investigator', 'get', '/timeline').expect(200);
-    const events = res.body.events as TimelineEvent[];
+    const events: TimelineEvent[] = res.body.events.map(worded);
     expect(events.map((e) => `${e.type}: ${e.title}`)).toEqual([
       'received: Report received',
       expect.stringMatching(/^access: Routed to Test monitoring_officer \(Monitoring officer\)$/),

@@ -4,9 +4,10 @@ import { unlockPrivateKey } from '@nolan/crypto';
 import request from 'supertest';
 import { CoreModule } from '../../apps/api/src/app/core.module';
 import { AuditModule } from '../../apps/api/src/audit/audit.module';
-import { CaseAccessService, escrowKeyHolder } from '../../apps/api/src/cases/case-access.service';
-import { CasesRepository } from '../../apps/api/src/cases/cases.repository';
+import { CaseAccessService, escrowKeyHolder } from '../../apps/api/src/cases/access/case-access.service';
+import { CasesRepository } from '../../apps/api/src/cases/store/cases.repository';
 import { OutboxRepository } from '../../apps/api/src/outbox/outbox.repository';
+import { CaseRecorder } from '../../apps/api/src/cases/record/case-recorder';
 import { StaffUsersRepository } from '../../apps/api/src/staff/staff-users.repository';
 import { startApi } from '../support/api-app';
 import { signInAs, StaffFixtures, type TestUser } from '../support/staff-fixtures';
@@ -111,7 +112,7 @@ describe('recusal', () => {
     });
     const moduleRef = await Test.createTestingModule({
       imports: [CoreModule, AuditModule],
-      providers: [CaseAccessService, CasesRepository, StaffUsersRepository, OutboxRepository],
+      providers: [CaseAccessService, CaseRecorder, CasesRepository, StaffUsersRepository, OutboxRepository],
     }).compile();
     try {
       const access = moduleRef.get(CaseAccessService);

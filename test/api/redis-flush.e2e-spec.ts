@@ -15,7 +15,7 @@ import Redis from 'ioredis';
 import { QueueName } from '../../apps/api/src/queues/queue-names';
 import { Clock } from '../../apps/api/src/sla/clock';
 import { firingInstant, type SlaTimer, slaJobId, timersFor } from '../../apps/api/src/sla/sla.service';
-import { CaseEntity } from '../../apps/api/src/cases/case.entity';
+import { CaseEntity } from '../../apps/api/src/cases/store/case.entity';
 import { HEARTBEAT_JOB, RETENTION_JOB } from '../../apps/api/src/workers/system.processor';
 import { WorkerModule } from '../../apps/api/src/workers/worker.module';
 import { startSmtpCatcher } from '../support/smtp-catcher';

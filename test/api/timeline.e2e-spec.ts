@@ -5,6 +5,7 @@
  * reporter, as stored) and what (the content the reader may decrypt). Each event names its audit
  * entries and agrees with them; reads are not events; reading the timeline is itself audited.
  */
+import { worded } from '../support/timeline-words';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { startApi } from '../support/api-app';
@@ -56,7 +57,7 @@ describe('the case timeline', () => {
       [method](`/api/v1/cases/${reference}${path}`)
       .auth(tokens[who] as string, { type: 'bearer' });
   const timeline = async (who: string): Promise<Event[]> =>
-    (await staff(who, 'get', '/timeline').expect(200)).body.events;
+    (await staff(who, 'get', '/timeline').expect(200)).body.events.map(worded);
   const trail = async (): Promise<AuditEntry[]> =>
     (await staff('mo', 'get', '/audit?limit=200').expect(200)).body.items;
 

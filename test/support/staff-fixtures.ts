@@ -6,8 +6,10 @@ import { randomBytes } from 'node:crypto';
 import { authenticator } from 'otplib';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { encryptToScope } from '@nolan/crypto';
 import type { CategoryId } from '@nolan/domain';
-import { CaseStoreService, type Grantee } from '../../apps/api/src/cases/case-store.service';
+import { CaseStoreService, type Grantee } from '../../apps/api/src/cases/store/case-store.service';
+import { packJson } from '../../apps/api/src/cases/record/item-codec';
 import { createDataSource } from '../../apps/api/src/database/data-source';
 import { createStaffUser, createTenant } from '../../apps/api/src/staff/staff-provisioning';
 import { TEST_ENV } from './test-env';
@@ -58,13 +60,28 @@ export class StaffFixtures {
         staff.push({ kind: 'staff', userId, publicKey: row.public_key });
       }
       const escrow: Grantee = { kind: 'escrow', userId: null, publicKey: tenant.escrow_public_key };
-      return new CaseStoreService().create(m, {
+      const created = await new CaseStoreService().create(m, {
         tenantId,
         category: input.category,
         receivedAt: new Date(),
-        report: input.report,
         grantees: { report: [...staff, escrow], internal: [...staff, escrow], identity: [escrow] },
       });
+      // Only the report item, as these cases have always had: no creation entry and no outbox row, so
+      // the workers never hear of a fixture case (the recorder writes all three for real reports).
+      const [key] = await m.query(
+        `SELECT public_key FROM case_scope_keys WHERE case_id = $1 AND scope = 'report'`,
+        [created.id],
+      );
+      await m.query(
+        `INSERT INTO case_items (tenant_id, case_id, scope, kind, author_kind, ciphertext)
+         VALUES ($1, $2, 'report', 'report', 'reporter', $3)`,
+        [
+          tenantId,
+          created.id,
+          Buffer.from(await encryptToScope(packJson(input.report), new Uint8Array(key.public_key))),
+        ],
+      );
+      return created;
     });
   }
 

@@ -18,3 +18,5 @@ export * from './lib/operations';
 export * from './lib/transitions';
 export * from './lib/dashboard';
 export * from './lib/assignees';
+export * from './lib/case-view';
+export * from './lib/timeline';

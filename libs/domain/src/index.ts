@@ -15,3 +15,4 @@ export * from './lib/suppression';
 export * from './lib/statistics';
 export * from './lib/figure-visibility';
 export * from './lib/council-sla';
+export * from './lib/timeline-words';

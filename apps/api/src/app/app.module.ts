@@ -7,6 +7,7 @@ import { HealthModule } from '../health/health.module';
 import { IntakeModule } from '../intake/intake.module';
 import { OversightModule } from '../oversight/oversight.module';
 import { OperationsModule } from '../operations/operations.module';
+import { ReporterModule } from '../reporter/reporter.module';
 import { StaffModule } from '../staff/staff.module';
 import { CoreModule } from './core.module';
 import { DashboardModule } from '../dashboard/dashboard.module';
@@ -19,6 +20,7 @@ import { DashboardModule } from '../dashboard/dashboard.module';
     CasesModule,
     StaffModule,
     IntakeModule,
+    ReporterModule,
     OperationsModule,
     ExportsModule,
     AdminModule,

@@ -48,6 +48,13 @@ export class AuditEntryEntity {
   @Column({ type: 'jsonb' })
   details!: Record<string, unknown>;
 
+  /**
+   * The case items this entry records, its own item first (CaseRecorder); null for entries that record
+   * no content (reads, grants, routing). Not part of the hash: see AuditEvent.itemIds.
+   */
+  @Column({ name: 'item_ids', type: 'uuid', array: true, nullable: true })
+  itemIds!: string[] | null;
+
   @Column({ name: 'prev_hash', type: 'text' })
   prevHash!: string;
 

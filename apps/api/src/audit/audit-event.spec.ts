@@ -26,6 +26,7 @@ describe('audit actions', () => {
         'case.linked',
         'case.unlinked',
         'case.named_as_involved',
+        'case.recused',
         'grant.created',
         'grant.revoked',
         'identity.decided',

@@ -57,6 +57,11 @@ export const AUDIT_ACTIONS = [
   'case.assigned',
   /** The assignee confirmed they own the case. details: { assignedOn }. */
   'case.ownership_confirmed',
+  /**
+   * A handler recused themselves from the case (issue #7); who was given access instead is in the
+   * grant entries beside it. details: none (the reason is encrypted).
+   */
+  'case.recused',
   /** A legal hold was set: the case will not be destroyed. details: none (the reason is encrypted). */
   'case.legal_hold_set',
   /** A legal hold was cleared. details: none (the reason is encrypted). */
@@ -88,4 +93,15 @@ export interface AuditEvent {
   caseId?: string | null;
   /** Ids, codes and counts only; checked and size-limited by audit-chain.ts. */
   details?: { [key: string]: AuditDetailValue | undefined };
+  /**
+   * The case items this entry records, the event's own item first (docs/case-core.md "The recorder").
+   * Kept beside the chained content, not in the hash: the migration that added it back-filled older
+   * entries, which must keep their hashes. Only CaseRecorder sets it.
+   */
+  itemIds?: readonly string[];
+  /**
+   * When the event is recorded as having happened, decided by CaseRecorder (a reporter's actions to the
+   * hour). A reporter's entry is cut to the hour here as well, whatever the caller passes.
+   */
+  occurredAt?: Date;
 }

@@ -37,7 +37,10 @@ export class AuditRepository {
     return last ? { seq: last.seq, hash: last.hash } : null;
   }
 
-  async insert(manager: EntityManager, entry: Omit<AuditEntryEntity, 'id'>): Promise<string> {
+  async insert(
+    manager: EntityManager,
+    entry: Omit<AuditEntryEntity, 'id' | 'itemIds'> & { itemIds?: string[] },
+  ): Promise<string> {
     // `details` is any JSON object, which TypeORM's deep-partial insert type cannot express.
     const result = await manager
       .getRepository(AuditEntryEntity)

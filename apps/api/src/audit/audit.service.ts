@@ -59,7 +59,10 @@ export class AuditService {
       tenantId,
       seq: (head?.seq ?? 0) + 1,
       // A reporter's actions are recorded to the hour only: the trail must not say when they acted.
-      occurredAt: event.actor.type === 'reporter' ? startOfHour(new Date()) : new Date(),
+      occurredAt:
+        event.actor.type === 'reporter'
+          ? startOfHour(event.occurredAt ?? new Date())
+          : (event.occurredAt ?? new Date()),
       actorType: event.actor.type,
       actorId,
       action: event.action,
@@ -68,7 +71,12 @@ export class AuditService {
       prevHash: head?.hash ?? GENESIS_HASH,
     };
     const hash = hashEntry(content);
-    const id = await this.repository.insert(manager, { ...content, hash });
+    const itemIds = event.itemIds?.length ? event.itemIds.map((id) => normaliseUuid(id, 'item id')) : [];
+    const id = await this.repository.insert(manager, {
+      ...content,
+      hash,
+      ...(itemIds.length ? { itemIds } : {}),
+    });
     return { id, seq: content.seq, hash };
   }
 

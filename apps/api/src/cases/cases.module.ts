@@ -3,46 +3,48 @@ import { AttachmentsModule } from '../attachments/attachments.module';
 import { AuditModule } from '../audit/audit.module';
 import { AuthModule } from '../auth/auth.module';
 import { OutboxRepository } from '../outbox/outbox.repository';
-import { AssigneesController } from './assignees.controller';
-import { AssigneesService } from './assignees.service';
-import { StaffRepliesController } from './staff-replies.controller';
-import { StaffRepliesService } from './staff-replies.service';
-import { AssignmentController } from './assignment.controller';
+import { AssignmentController } from './http/assignment.controller';
 import { CaseDoor } from './access/case-door';
-import { AssignmentService } from './assignment.service';
-import { CaseAccessService } from './case-access.service';
-import { CaseContentController } from './case-content.controller';
-import { CaseLinksController, InvolvementController } from './case-links.controller';
-import { CaseFilesService } from './case-files.service';
-import { CaseStoreService } from './case-store.service';
-import { CasesController } from './cases.controller';
-import { CasesRepository } from './cases.repository';
-import { CaseReadsRepository } from './case-reads.repository';
-import { CasesService } from './cases.service';
-import { FeedbackService } from './feedback.service';
-import { IdentityService } from './identity.service';
-import { InvolvementService } from './involvement.service';
-import { LinksService } from './links.service';
-import { NotesService } from './notes.service';
-import { RecusalService } from './recusal.service';
-import { ReporterMessages } from './reporter-messages';
-import { TimelineService } from './timeline.service';
-import { TransitionsService } from './transitions.service';
+import { AssignmentService } from './commands/assignment.service';
+import { CaseAccessService } from './access/case-access.service';
+import { CaseContentController } from './http/case-content.controller';
+import { CaseLinksController, InvolvementController } from './http/case-links.controller';
+import { CaseFilesService } from './reads/case-files.service';
+import { CaseStoreService } from './store/case-store.service';
+import { CasesController } from './http/cases.controller';
+import { CasesRepository } from './store/cases.repository';
+import { MessageService } from './commands/message.service';
+import { CasesService } from './reads/cases.service';
+import { FeedbackService } from './commands/feedback.service';
+import { IdentityService } from './commands/identity.service';
+import { InvolvementService } from './commands/involvement.service';
+import { LinksService } from './commands/links.service';
+import { NotesService } from './commands/notes.service';
+import { RecusalService } from './commands/recusal.service';
+import { CaseRecorder } from './record/case-recorder';
+import { TimelineService } from './reads/timeline.service';
+import { TransitionsService } from './commands/transitions.service';
+import { AssigneesController } from './http/assignees.controller';
+import { AssigneesService } from './reads/assignees.service';
+import { StaffRepliesController } from './http/staff-replies.controller';
+import { StaffRepliesService } from './commands/staff-replies.service';
+import { CaseReadsRepository } from './store/case-reads.repository';
 
 @Module({
   imports: [AuthModule, AuditModule, AttachmentsModule],
   controllers: [
     CasesController,
     AssignmentController,
-    AssigneesController,
-    StaffRepliesController,
     CaseContentController,
     CaseLinksController,
     InvolvementController,
+    AssigneesController,
+    StaffRepliesController,
   ],
   providers: [
     CaseDoor,
     CasesService,
+    MessageService,
     FeedbackService,
     NotesService,
     CaseFilesService,
@@ -50,19 +52,20 @@ import { TransitionsService } from './transitions.service';
     TransitionsService,
     RecusalService,
     IdentityService,
-    ReporterMessages,
+    CaseRecorder,
     CasesRepository,
-    CaseReadsRepository,
     CaseStoreService,
     CaseAccessService,
     AssignmentService,
-    AssigneesService,
-    StaffRepliesService,
     LinksService,
     InvolvementService,
     OutboxRepository,
+    CaseReadsRepository,
+    AssigneesService,
+    StaffRepliesService,
   ],
   exports: [
+    CaseRecorder,
     CaseDoor,
     CaseStoreService,
     CasesRepository,

@@ -8,9 +8,9 @@ import {
   CaseItemEntity,
   CaseScopeKeyEntity,
   ReporterKeyEntity,
-} from '../cases/case.entity';
-import { CaseLinkEntity } from '../cases/case-link.entity';
-import { IdentityRequestEntity } from '../cases/identity-request.entity';
+} from '../cases/store/case.entity';
+import { CaseLinkEntity } from '../cases/store/case-link.entity';
+import { IdentityRequestEntity } from '../cases/store/identity-request.entity';
 import { OutboxEntity } from '../outbox/outbox.entity';
 import { StaffUserEntity } from '../staff/staff-user.entity';
 import { TenantEntity } from '../tenants/tenant.entity';
@@ -34,6 +34,7 @@ import { Assignment1763901100000 } from './migrations/1763901100000-assignment';
 import { Feedback1763901300000 } from './migrations/1763901300000-feedback';
 import { AdminSettings1763901500000 } from './migrations/1763901500000-admin-settings';
 import { ReopenedOn1763901600000 } from './migrations/1763901600000-reopened-on';
+import { AuditItemIds1763902100000 } from './migrations/1763902100000-audit-item-ids';
 import { RetentionSettings1763901700000 } from './migrations/1763901700000-retention-settings';
 import { DashboardIndexes1763901800000 } from './migrations/1763901800000-dashboard-indexes';
 import { SlaSettings1763901900000 } from './migrations/1763901900000-sla-settings';
@@ -81,6 +82,7 @@ export const MIGRATIONS = [
   DashboardIndexes1763901800000,
   SlaSettings1763901900000,
   CaseReads1763902000000,
+  AuditItemIds1763902100000,
 ];
 
 export function dataSourceOptions(url: string) {

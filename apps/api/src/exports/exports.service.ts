@@ -1,5 +1,5 @@
 /**
- * Case exports (issue #7 "Export"; DESIGN.md "Encrypted case store" → "Export"): the whole case as one
+ * Case exports (issue #7 "Export"; docs/architecture.md "Encryption model" → "Exports"): the whole case as one
  * OpenPGP message — encrypted to the requesting handler's own registered OpenPGP key (PUT /me/openpgp-key)
  * and signed by the tenant's export signing key — that GnuPG or any OpenPGP tool decrypts and verifies.
  * Inside is a zip: case.md, a readable document (case-document.ts), and every file under attachments/.
@@ -22,15 +22,15 @@ import {
   type Scope,
   type UnlockedKey,
 } from '@nolan/crypto';
-import { toLondonDate } from '@nolan/domain';
+import { actorLabel, timelineTitle, toLondonDate } from '@nolan/domain';
 import type { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { AuthenticatedStaff } from '../auth/staff-auth.guard';
-import type { CaseEntity, CaseItemEntity } from '../cases/case.entity';
-import { CasesRepository } from '../cases/cases.repository';
+import type { CaseEntity, CaseItemEntity } from '../cases/store/case.entity';
+import { CasesRepository } from '../cases/store/cases.repository';
 import { CaseDoor, type OpenCase } from '../cases/access/case-door';
-import { unpackFile, unpackJson } from '../cases/item-codec';
-import { type TimelineEvent, TimelineService } from '../cases/timeline.service';
+import { unpackFile, unpackJson } from '../cases/record/item-codec';
+import { type TimelineEvent, TimelineService } from '../cases/reads/timeline.service';
 import { AppError } from '../errors/app-error';
 import { StaffUsersRepository } from '../staff/staff-users.repository';
 import { TenantSigningKeys } from '../tenants/tenant-signing-keys';
@@ -302,6 +302,8 @@ export class ExportsService {
     const timeline: DocumentTimelineEntry[] = events.map(timelineEntry);
 
     for (const { item, json, file, unreadable } of items) {
+      // A link shows only on the timeline, to someone who holds the other case too (LinksService.maySeeLink).
+      if (item.kind === 'link') continue;
       const on = toLondonDate(item.createdAt);
       const author = authorOf(item);
       if (unreadable) {
@@ -395,5 +397,5 @@ function timelineEntry(event: TimelineEvent): DocumentTimelineEntry {
   const when = Number.isNaN(at.getTime())
     ? event.at
     : `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC${event.precision === 'hour' ? ' (to the hour)' : ''}`;
-  return { on: when, text: `${event.title} (${event.actor.label})` };
+  return { on: when, text: `${timelineTitle(event)} (${actorLabel(event.actor)})` };
 }

@@ -1,10 +1,11 @@
 /**
- * Anonymous intake (issue #5; DESIGN.md "Encrypted case store", "Workflows: Routing"). A submission is
+ * Anonymous intake (issue #5; docs/architecture.md "Encryption model", "Routing"). A submission is
  * validated against the form, checked for a proof of work, its files stripped of metadata, routed by
  * the domain's pure routing function, and written in one transaction: the case, its scope keys, the
  * content encrypted to them, grants to the routed handlers, the escrow key and the reporter's key
  * (locked under the receipt), the outbox event and the audit entries. The receipt is returned once.
  */
+import type { AttachmentLimits, IntakeForm, SubmittedReport } from '@nolan/contract';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createReporterKey, receiptLookupKey } from '@nolan/crypto';
@@ -20,14 +21,14 @@ import {
   type Submission,
   validateSubmission,
 } from '@nolan/domain';
-import type { DataSource, EntityManager } from 'typeorm';
-import { AuditService } from '../audit/audit.service';
-import { type Grantee, CaseStoreService, type NewFile } from '../cases/case-store.service';
-import { ReporterKeyEntity } from '../cases/case.entity';
+import type { DataSource } from 'typeorm';
+import type { CaseEventOrigin } from '../cases/record/case-events';
+import { CaseRecorder, type NewFile } from '../cases/record/case-recorder';
+import { type Grantee, CaseStoreService } from '../cases/store/case-store.service';
+import { ReporterKeyEntity } from '../cases/store/case.entity';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { inTenant } from '../database/tenant-transaction';
 import { AppError } from '../errors/app-error';
-import { OutboxRepository } from '../outbox/outbox.repository';
 import { StaffUsersRepository } from '../staff/staff-users.repository';
 import type { TenantEntity } from '../tenants/tenant.entity';
 import { tenantRoutingInput } from '../tenants/tenant-routing';
@@ -51,7 +52,7 @@ export abstract class HumanCheck {
 /** What intake needs from the attachments module: files checked and stripped of metadata. */
 export abstract class FileSanitiser {
   abstract sanitiseAll(files: readonly { bytes: Buffer; declaredName: string }[]): Promise<NewFile[]>;
-  abstract describe(): unknown;
+  abstract describe(): AttachmentLimits;
 }
 
 export interface UploadedFile {
@@ -67,8 +68,7 @@ export class IntakeService {
     private readonly tenants: TenantsRepository,
     private readonly users: StaffUsersRepository,
     private readonly caseStore: CaseStoreService,
-    private readonly outbox: OutboxRepository,
-    private readonly audit: AuditService,
+    private readonly recorder: CaseRecorder,
     private readonly human: HumanCheck,
     private readonly files: FileSanitiser,
   ) {}
@@ -78,7 +78,7 @@ export class IntakeService {
   }
 
   /** The form for this council: categories, questions, the people it may involve, identity, files. */
-  async form(slug: string) {
+  async form(slug: string): Promise<IntakeForm> {
     const tenant = await this.tenant(slug);
     const holders = (await inTenant(this.dataSource, tenant.id, (m) => this.users.roleHolders(m))).filter(
       (h) => h.active,
@@ -109,11 +109,7 @@ export class IntakeService {
     };
   }
 
-  async submit(
-    slug: string,
-    body: unknown,
-    uploads: readonly UploadedFile[],
-  ): Promise<{ reference: string; receipt: string }> {
+  async submit(slug: string, body: unknown, uploads: readonly UploadedFile[]): Promise<SubmittedReport> {
     const tenant = await this.tenant(slug);
     const { altcha, waitTicket, ...rest } = (typeof body === 'object' && body !== null ? body : {}) as Record<
       string,
@@ -136,7 +132,7 @@ export class IntakeService {
   async recordForReporter(
     staff: { tenantId: string; userId: string; roles: readonly string[] },
     body: { channel?: unknown; submission?: unknown },
-  ): Promise<{ reference: string; receipt: string }> {
+  ): Promise<SubmittedReport> {
     if (
       staff.roles.length === 0 ||
       staff.roles.every((r) => r === 'administrator' || r === 'audit_committee_chair')
@@ -163,7 +159,7 @@ export class IntakeService {
     files: readonly NewFile[],
     author: { kind: 'reporter' } | { kind: 'staff'; id: string },
     channel: 'web' | 'phone' | 'in_person' | 'post' | 'email',
-  ): Promise<{ reference: string; receipt: string }> {
+  ): Promise<SubmittedReport> {
     const receipt = generateReceipt();
     const reporterKey = await createReporterKey(receipt);
     const lookupKey = receiptLookupKey(this.config.receiptPepper, receipt);
@@ -198,10 +194,6 @@ export class IntakeService {
         receivedAt: new Date(),
         channel,
         routing: decision.kind,
-        author,
-        report: { answers: submission.answers, involves: submission.involves },
-        identity: submission.identity ?? undefined,
-        attachments: files,
         grantees: {
           report: [...staff, escrow, reporter],
           internal: [...staff, escrow],
@@ -216,48 +208,35 @@ export class IntakeService {
         lockedPrivateKey: Buffer.from(reporterKey.lockedPrivateKey),
         salt: Buffer.from(reporterKey.salt),
       });
-      await this.outbox.add(m, { tenantId: tenant.id, event: 'case.created', aggregateId: created.id });
-      await this.recordCreation(
+      // The report is the case's first event: its item (with the files and any identity), the
+      // creation entry and the outbox row that starts the workers, through the one recorder.
+      const by: CaseEventOrigin =
+        author.kind === 'staff' ? { origin: 'staff', staffId: author.id } : { origin: 'reporter' };
+      await this.recorder.record(
         m,
-        created.id,
-        author,
-        channel,
-        decision.kind,
-        files.length,
-        staff,
-        custodian,
+        { tenantId: tenant.id, caseId: created.id },
+        {
+          kind: 'submitted',
+          by,
+          body: { answers: submission.answers, involves: submission.involves },
+          files,
+          ...(submission.identity
+            ? { parts: [{ scope: 'identity' as const, kind: 'identity', body: submission.identity }] }
+            : {}),
+          details: { channel, routing: decision.kind, attachments: files.length },
+        },
       );
+      // Routing gave the first grants: each is in the trail, as the system's doing.
+      for (const grantee of staff) {
+        const scopes = custodian.includes(grantee) ? 'report,internal,identity' : 'report,internal';
+        await this.recorder.trail(m, created.id, { origin: 'system', causedBy: by.origin }, 'grant.created', {
+          scope: scopes,
+          granteeId: grantee.userId,
+          via: 'routing',
+        });
+      }
       return created.reference;
     });
     return { reference, receipt };
-  }
-
-  private async recordCreation(
-    m: EntityManager,
-    caseId: string,
-    author: { kind: 'reporter' } | { kind: 'staff'; id: string },
-    channel: string,
-    routing: string,
-    attachments: number,
-    staff: readonly Grantee[],
-    custodian: readonly Grantee[],
-  ): Promise<void> {
-    const actor =
-      author.kind === 'staff' ? ({ type: 'staff', id: author.id } as const) : ({ type: 'reporter' } as const);
-    await this.audit.append(m, {
-      actor,
-      action: 'case.created',
-      caseId,
-      details: { channel, routing, attachments },
-    });
-    for (const grantee of staff) {
-      const scopes = custodian.includes(grantee) ? 'report,internal,identity' : 'report,internal';
-      await this.audit.append(m, {
-        actor: { type: 'system' },
-        action: 'grant.created',
-        caseId,
-        details: { scope: scopes, granteeId: grantee.userId, via: 'routing' },
-      });
-    }
   }
 }

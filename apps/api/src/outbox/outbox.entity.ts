@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { CaseEventAction } from '../cases/record/case-events';
 
 /**
  * The transactional outbox (docs/architecture.md "The flow of a report"): every state change writes its event
@@ -26,7 +27,12 @@ export class OutboxEntity {
   sentAt!: Date | null;
 }
 
+/**
+ * Every case event the recorder writes signals the workers under its audit action's name
+ * (cases/record/case-events.ts); the workers act on the ones they know and skip the rest.
+ */
 export type OutboxEvent =
+  | CaseEventAction
   | 'case.created'
   | 'case.message_added'
   | 'case.transitioned'

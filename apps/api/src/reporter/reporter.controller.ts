@@ -15,11 +15,11 @@ import {
 import { StreamedUploads } from '../attachments/streamed-uploads.interceptor';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { sendFile } from '../cases/case-content.controller';
+import { sendFile } from '../cases/http/case-content.controller';
 import { parseMultipartJson } from '../intake/intake.controller';
 import type { UploadedFile } from '../intake/intake.service';
 import { CurrentReporter, ReporterAuthGuard, type ReporterSession } from './reporter-auth.guard';
-import { ReporterNameInvolvedDto } from '../cases/dto/case-links.dto';
+import { ReporterNameInvolvedDto } from '../cases/http/dto/case-links.dto';
 import { ReporterService } from './reporter.service';
 
 @ApiTags('reporter')

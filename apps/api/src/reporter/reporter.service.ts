@@ -4,6 +4,7 @@
  * IP addresses), reading the report, its status and the handlers' messages, and sending messages and
  * files — all encrypted exactly as at submission.
  */
+import type { ReporterCase } from '@nolan/contract';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { openGrantAsKey, receiptLookupKey, unlockReporterKey, type UnlockedKey } from '@nolan/crypto';
@@ -16,14 +17,12 @@ import {
   validateIdentity,
 } from '@nolan/domain';
 import type { DataSource, EntityManager } from 'typeorm';
-import { AuditService } from '../audit/audit.service';
-import { readReportScope } from '../cases/case-content';
-import { CaseEntity, CaseGrantEntity, CaseItemEntity, ReporterKeyEntity } from '../cases/case.entity';
-import { CaseFilesService, type DownloadedFile } from '../cases/case-files.service';
-import { CaseStoreService } from '../cases/case-store.service';
-import { InvolvementService } from '../cases/involvement.service';
-import { readFeedback } from '../cases/feedback.service';
-import { packFile, packJson } from '../cases/item-codec';
+import { readReportScope } from '../cases/record/case-content';
+import { CaseEntity, CaseGrantEntity, CaseItemEntity, ReporterKeyEntity } from '../cases/store/case.entity';
+import { CaseFilesService, type DownloadedFile } from '../cases/reads/case-files.service';
+import { InvolvementService } from '../cases/commands/involvement.service';
+import { readFeedback } from '../cases/commands/feedback.service';
+import { CaseRecorder } from '../cases/record/case-recorder';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { inTenant } from '../database/tenant-transaction';
 import { AppError } from '../errors/app-error';
@@ -34,7 +33,6 @@ import {
   IntakeService,
   type UploadedFile,
 } from '../intake/intake.service';
-import { OutboxRepository } from '../outbox/outbox.repository';
 import type { ReporterSession } from './reporter-auth.guard';
 import { REPORTER_IDLE_SECONDS, ReporterSessionStore } from './reporter-session-store';
 
@@ -54,9 +52,7 @@ export class ReporterService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly intake: IntakeService,
     private readonly sessions: ReporterSessionStore,
-    private readonly caseStore: CaseStoreService,
-    private readonly outbox: OutboxRepository,
-    private readonly audit: AuditService,
+    private readonly recorder: CaseRecorder,
     private readonly human: HumanCheck,
     private readonly throttle: ReceiptThrottle,
     private readonly files: FileSanitiser,
@@ -90,10 +86,8 @@ export class ReporterService {
       : null;
     if (!row || !receipt) {
       await inTenant(this.dataSource, tenant.id, (m) =>
-        this.audit.append(m, {
-          actor: { type: 'reporter' },
-          action: 'auth.sign_in_failed',
-          details: { reason: 'unknown_receipt' },
+        this.recorder.trail(m, null, { origin: 'reporter' }, 'auth.sign_in_failed', {
+          reason: 'unknown_receipt',
         }),
       );
       await this.throttle.recordFailure(tenant.id, lookupKey);
@@ -105,7 +99,7 @@ export class ReporterService {
     );
     await this.throttle.recordSuccess(tenant.id, lookupKey);
     await inTenant(this.dataSource, tenant.id, (m) =>
-      this.audit.append(m, { actor: { type: 'reporter' }, action: 'auth.sign_in', caseId: row.caseId }),
+      this.recorder.trail(m, row.caseId, { origin: 'reporter' }, 'auth.sign_in'),
     );
     const { token } = await this.sessions.create(
       { tenantId: tenant.id, caseId: row.caseId },
@@ -119,7 +113,7 @@ export class ReporterService {
   }
 
   /** The reporter's view: the report as sent, its status and the conversation; never internal notes. */
-  async view(session: ReporterSession) {
+  async view(session: ReporterSession): Promise<ReporterCase> {
     const key = await this.key(session);
     return inTenant(this.dataSource, session.meta.tenantId, async (m) => {
       const found = await m.getRepository(CaseEntity).findOneOrFail({ where: { id: session.meta.caseId } });
@@ -128,11 +122,8 @@ export class ReporterService {
       const content = await readReportScope(items, scopeKey);
       // Feedback (EU-09) is shown apart from the conversation: it is the council's account of what it did.
       const feedback = (await readFeedback(items, scopeKey)).map(({ id: _id, ...given }) => given);
-      await this.audit.append(m, {
-        actor: { type: 'reporter' },
-        action: 'case.content_decrypted',
-        caseId: found.id,
-        details: { scope: 'report' },
+      await this.recorder.trail(m, found.id, { origin: 'reporter' }, 'case.content_decrypted', {
+        scope: 'report',
       });
       return {
         reference: found.reference,
@@ -142,11 +133,11 @@ export class ReporterService {
         category: found.category,
         categoryTitle: isCategoryId(found.category) ? getCategory(found.category).title : found.category,
         receivedOn: toLondonDate(found.receivedAt),
-        report: content.report,
+        report: content.report as ReporterCase['report'],
         attachments: content.attachments,
         messages: content.messages.map(({ authorId: _hidden, from, ...message }) => ({
           ...message,
-          from: from === 'reporter' ? 'you' : 'handler',
+          from: from === 'reporter' ? ('you' as const) : ('handler' as const),
         })),
         feedback,
       };
@@ -168,34 +159,19 @@ export class ReporterService {
     );
     const { tenantId, caseId } = session.meta;
     return inTenant(this.dataSource, tenantId, async (m) => {
-      const target = { tenantId, caseId, scope: 'report' as const, author: { kind: 'reporter' as const } };
-      const attachmentIds: string[] = [];
-      for (const file of files) {
-        attachmentIds.push(
-          await this.caseStore.addItem(
-            m,
-            { ...target, kind: 'attachment' },
-            packFile({ name: file.name, mediaType: file.mediaType }, file.bytes),
-          ),
-        );
-      }
-      await this.caseStore.addItem(
+      const { fileIds: attachmentIds } = await this.recorder.record(
         m,
-        { ...target, kind: 'message' },
-        packJson({ text, attachments: attachmentIds }),
+        { tenantId, caseId },
+        {
+          kind: 'message_from_reporter',
+          by: { origin: 'reporter' },
+          body: { text },
+          files,
+          filesField: 'attachments',
+          details: { author: 'reporter', attachments: files.length },
+          signal: { author: 'reporter' },
+        },
       );
-      await this.outbox.add(m, {
-        tenantId,
-        event: 'case.message_added',
-        aggregateId: caseId,
-        payload: { author: 'reporter' },
-      });
-      await this.audit.append(m, {
-        actor: { type: 'reporter' },
-        action: 'case.message_added',
-        caseId,
-        details: { author: 'reporter', attachments: files.length },
-      });
       return { sent: true, attachments: attachmentIds.length };
     });
   }
@@ -211,26 +187,17 @@ export class ReporterService {
     if (!identity) throw new AppError('INVALID_INPUT', ['give at least one of: name, jobTitle, contact']);
     const { tenantId, caseId } = session.meta;
     return inTenant(this.dataSource, tenantId, async (m) => {
-      const target = {
-        tenantId,
-        caseId,
-        scope: 'identity' as const,
-        kind: 'identity',
-        author: { kind: 'reporter' as const },
-      };
-      await this.caseStore.addItem(m, target, packJson(identity));
-      await this.outbox.add(m, {
-        tenantId,
-        event: 'case.message_added',
-        aggregateId: caseId,
-        payload: { author: 'reporter', identity: true },
-      });
-      await this.audit.append(m, {
-        actor: { type: 'reporter' },
-        action: 'case.message_added',
-        caseId,
-        details: { author: 'reporter', identity: true },
-      });
+      await this.recorder.record(
+        m,
+        { tenantId, caseId },
+        {
+          kind: 'identity_given',
+          by: { origin: 'reporter' },
+          body: identity,
+          details: { author: 'reporter', identity: true },
+          signal: { author: 'reporter', identity: true },
+        },
+      );
       return { identityGiven: true };
     });
   }

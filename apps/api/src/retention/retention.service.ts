@@ -17,7 +17,7 @@ import {
 } from '@nolan/domain';
 import { type DataSource, IsNull } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import { CaseEntity } from '../cases/case.entity';
+import { CaseEntity } from '../cases/store/case.entity';
 import { inTenant } from '../database/tenant-transaction';
 import { TenantEntity } from '../tenants/tenant.entity';
 import { tenantRetention } from '../tenants/tenant-retention';

@@ -12,7 +12,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, type EntityManager, IsNull, MoreThan, Not } from 'typeorm';
-import { CaseEntity } from '../cases/case.entity';
+import { CaseEntity } from '../cases/store/case.entity';
 import { inTenant } from '../database/tenant-transaction';
 import { TenantEntity } from '../tenants/tenant.entity';
 import { type SlaTimer, SlaService, timersFor } from './sla.service';

@@ -28,7 +28,7 @@ import {
 } from '@nolan/domain';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import { CaseEntity } from '../cases/case.entity';
+import { CaseEntity } from '../cases/store/case.entity';
 import { withTimeout } from '../common/with-timeout';
 import { inTenant } from '../database/tenant-transaction';
 import { MailService } from '../notifications/mail.service';

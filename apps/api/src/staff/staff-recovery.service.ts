@@ -19,7 +19,7 @@ import {
 import type { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { SessionStore, type StaffSession } from '../auth/session-store';
-import { CasesRepository } from '../cases/cases.repository';
+import { CasesRepository } from '../cases/store/cases.repository';
 import { inTenant } from '../database/tenant-transaction';
 import { AppError } from '../errors/app-error';
 import { TenantsRepository } from '../tenants/tenants.repository';

@@ -1,8 +1,8 @@
 /**
  * The staff side of the API, typed for the portal's pages (docs/conventions.md §8: one client class per API,
  * built on ApiHttp). The shapes come from @nolan/contract, which the API's responses are typed with
- * (docs/architecture.md "The contract"); the case view and timeline below are the portal's own until
- * the contract carries them too. The portal never imports API code.
+ * (docs/architecture.md "The contract"), the case view and the timeline included. The portal never
+ * imports API code.
  */
 import { Injectable } from '@nestjs/common';
 import type {
@@ -25,6 +25,8 @@ import type {
   SettingsChangePage,
   StaffSignIn,
   StaffSignInRequest,
+  Timeline,
+  CaseView as CaseDetail,
   TotpEnrolment,
   TransitionRequest,
 } from '@nolan/contract';
@@ -41,58 +43,16 @@ export type {
   SessionScope,
   SettingsChange,
   StaffSignIn as SignedIn,
+  Timeline,
+  TimelineEvent,
+  AllowedTransition,
+  CaseAttachment,
+  CaseMessage,
+  CaseView as CaseDetail,
 } from '@nolan/contract';
 
 /** A case as the list shows it (the case view below adds its content). */
 export type CaseSummary = CaseListItem;
-
-export interface AllowedTransition {
-  to: string;
-  outcomes: string[];
-}
-
-export interface CaseMessage {
-  id: string;
-  from: 'reporter' | 'staff';
-  authorId: string | null;
-  sentOn: string;
-  text: string;
-  attachments: string[];
-}
-
-export interface CaseAttachment {
-  id: string;
-  name: string;
-  mediaType: string;
-  size: number;
-}
-
-export interface CaseDetail extends CaseListItem {
-  channel: string;
-  routing: unknown;
-  allowedTransitions: AllowedTransition[];
-  report: { category?: string; answers?: Record<string, unknown>; involves?: string[] } | null;
-  attachments: CaseAttachment[];
-  messages: CaseMessage[];
-}
-
-export interface TimelineEvent {
-  type: string;
-  action: string;
-  title: string;
-  at: string;
-  precision: 'second' | 'hour';
-  actor: { type: string; id: string | null; name: string | null; roles: string[]; label: string };
-  details: Record<string, unknown>;
-  content: Record<string, unknown> | null;
-  files: CaseAttachment[];
-}
-
-export interface Timeline {
-  reference: string;
-  status: string;
-  events: TimelineEvent[];
-}
 
 @Injectable()
 export class StaffApi {

@@ -4,16 +4,24 @@ import { caseRecord } from './case-record';
 const event = (to: string, at: string, content: Record<string, unknown> | null): TimelineEvent => ({
   type: 'transition',
   action: 'case.transitioned',
-  title: '',
   at,
   precision: 'second',
-  actor: { type: 'staff', id: null, name: null, roles: [], label: 'Someone' },
+  actor: { type: 'staff', id: null, name: null, roles: [] },
+  auditSeqs: [],
+  people: [],
   details: { to },
   content,
   files: [],
 });
 
-const timeline = (events: TimelineEvent[]): Timeline => ({ reference: 'NLN-1', status: 'closed', events });
+const timeline = (events: TimelineEvent[]): Timeline => ({
+  reference: 'NLN-1',
+  status: 'closed',
+  events,
+  total: events.length,
+  limit: 100,
+  offset: 0,
+});
 
 describe('caseRecord', () => {
   const plan = event('investigation', '2026-11-02T10:00:00Z', {

@@ -11,7 +11,9 @@ describe('the case page shaping', () => {
   });
 
   it('labels answers with the questions the reporter was asked, choices in words', () => {
-    expect(describeAnswers({ answers: { whatHappened: 'Paid twice', howYouKnow: 'saw_it', unknown: 'x' } })).toEqual([
+    expect(
+      describeAnswers({ answers: { whatHappened: 'Paid twice', howYouKnow: 'saw_it', unknown: 'x' } }),
+    ).toEqual([
       { key: { text: 'What happened?' }, value: { text: 'Paid twice' } },
       { key: { text: 'How do you know about it?' }, value: { text: 'I saw or heard it myself' } },
       { key: { text: 'unknown' }, value: { text: 'x' } },
@@ -25,11 +27,12 @@ describe('the case page shaping', () => {
         {
           type: 'note',
           action: 'case.note_added',
-          title: 'Note',
           at: '2026-03-02T10:00:00Z',
           precision: 'second',
-          actor: { type: 'staff', id: 'u1', name: 'Ann', roles: [], label: 'Ann (Investigator)' },
+          actor: { type: 'staff', id: 'u1', name: 'Ann', roles: ['investigator'] },
+          auditSeqs: [1],
           details: {},
+          people: [],
           content: { text: '<script>alert(1)</script>', flags: [], urgent: true },
           files: [{ id: 'f-1', name: 'a<b>.pdf', mediaType: 'application/pdf', size: 2048 }],
         },
@@ -60,15 +63,25 @@ describe('form errors', () => {
       ],
     );
     expect(errors.summary).toEqual([
-      { text: 'The first response must say who is involved in dealing with the concern', href: '#whoIsInvolved' },
+      {
+        text: 'The first response must say who is involved in dealing with the concern',
+        href: '#whoIsInvolved',
+      },
       { text: 'Reason is required', href: '#reason' },
       { text: 'Something about nothing in particular', href: '#proposedHandling' },
     ]);
-    expect(errors.fields.whoIsInvolved).toEqual({ text: 'The first response must say who is involved in dealing with the concern' });
+    expect(errors.fields.whoIsInvolved).toEqual({
+      text: 'The first response must say who is involved in dealing with the concern',
+    });
   });
 
   it('gives nothing when there is nothing wrong, and the first message per field inline', () => {
     expect(formErrors([])).toBeUndefined();
-    expect(formErrors([{ id: 'a', text: 'one' }, { id: 'a', text: 'two' }])?.fields).toEqual({ a: { text: 'one' } });
+    expect(
+      formErrors([
+        { id: 'a', text: 'one' },
+        { id: 'a', text: 'two' },
+      ])?.fields,
+    ).toEqual({ a: { text: 'one' } });
   });
 });

@@ -3,7 +3,7 @@
  * same INTAKE_QUESTIONS the form came from), dates in GOV.UK style, and the timeline as mojTimeline
  * items. Everything here is plain text: Nunjucks escapes it when the page is drawn.
  */
-import { INTAKE_QUESTIONS, isLocalDate } from '@nolan/domain';
+import { actorLabel, INTAKE_QUESTIONS, isLocalDate, peopleLabels, timelineTitle } from '@nolan/domain';
 import type { TimelineEvent } from '../api/staff-api';
 
 const MONTHS = [
@@ -49,19 +49,26 @@ export function describeAnswers(report: { answers?: Record<string, unknown> } | 
     rows.push({ key: { text: question.label }, value: { text: label ?? String(value) } });
   }
   for (const [id, value] of Object.entries(answers))
-    if (!known.has(id) && value !== '' && value != null) rows.push({ key: { text: id }, value: { text: String(value) } });
+    if (!known.has(id) && value !== '' && value != null)
+      rows.push({ key: { text: id }, value: { text: String(value) } });
   return rows;
 }
 
-/** The timeline as mojTimeline items, newest first, each with its content as short paragraphs. */
+/**
+ * The timeline as mojTimeline items, newest first, each with its content as short paragraphs. The API
+ * sends data; the words (titles, who acted) are libs/domain's timeline-words.ts, as in the export.
+ */
 export function timelineItems(events: readonly TimelineEvent[], reference: string) {
   return [...events].reverse().map((event) => ({
-    label: { text: event.title },
-    byline: { text: event.actor.label },
+    label: { text: timelineTitle(event) },
+    byline: { text: actorLabel(event.actor) },
     datetime: { timestamp: event.at, type: event.precision === 'hour' ? 'date' : 'datetime' },
     html: describeContent(event, reference),
   }));
 }
+
+/** Content fields that list members of staff (TimelinePerson). */
+const PEOPLE_FIELDS = ['granted', 'revoked', 'passedTo'];
 
 function escape(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -75,7 +82,9 @@ function describeContent(event: TimelineEvent, reference: string): string {
     if (Array.isArray(value) && value.length === 0) return;
     if (typeof value === 'boolean') value = value ? 'Yes' : 'No';
     if (Array.isArray(value)) {
-      const items = value.map((v) => (typeof v === 'object' && v ? Object.values(v).map(String).join(' – ') : String(v)));
+      const items = value.map((v) =>
+        typeof v === 'object' && v ? Object.values(v).map(String).join(' – ') : String(v),
+      );
       parts.push(
         `<p class="govuk-body govuk-!-margin-bottom-1"><strong>${escape(label)}</strong></p><ul class="govuk-list govuk-list--bullet">${items
           .map((i) => `<li>${escape(i)}</li>`)
@@ -90,7 +99,8 @@ function describeContent(event: TimelineEvent, reference: string): string {
   const content = event.content ?? {};
   for (const [key, value] of Object.entries(content)) {
     if (['requestId', 'itemId', 'to', 'from', 'on'].includes(key)) continue;
-    add(humanise(key), value);
+    // People come as data (id, name, roles): shown by name and role, as the title names them.
+    add(humanise(key), PEOPLE_FIELDS.includes(key) ? peopleLabels(value) : value);
   }
   for (const file of event.files)
     parts.push(
@@ -101,6 +111,9 @@ function describeContent(event: TimelineEvent, reference: string): string {
 
 /** 'proposedHandling' → 'Proposed handling'. */
 export function humanise(key: string): string {
-  const words = key.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/_/g, ' ').toLowerCase();
+  const words = key
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .replace(/_/g, ' ')
+    .toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }

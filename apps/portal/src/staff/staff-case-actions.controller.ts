@@ -7,6 +7,7 @@
  */
 import { Body, Controller, Get, Param, Post, Res, UseFilters, UseGuards } from '@nestjs/common';
 import {
+  actorLabel,
   ALLEGATION_FINDINGS,
   type AllegationFindingValue,
   CASE_OUTCOME_LABELS,
@@ -301,8 +302,8 @@ export class StaffCaseActionsController {
     const request = requests.find((r) => r.id === id);
     if (!request) throw new ApiProblem(404, ['There is no such identity request on this case.']);
     const timeline = await this.api.timeline(staff.token, reference).catch(() => null);
-    const requester =
-      timeline?.events.find((e) => e.actor.id === request.requesterId)?.actor.label ?? 'A handler';
+    const asker = timeline?.events.find((e) => e.actor.id === request.requesterId)?.actor;
+    const requester = asker ? actorLabel(asker) : 'A handler';
     return {
       c,
       request: { ...request, requestedOn: formatDate(request.requestedOn) },

@@ -6,7 +6,15 @@
  * rules and audit entries apply.
  */
 import { Controller, Get, Param, Res, UseFilters, UseGuards } from '@nestjs/common';
-import { CASE_OUTCOME_LABELS, CASE_STATUS_LABELS, type CaseOutcome, type CaseStatus, toLondonDate } from '@nolan/domain';
+import {
+  actorLabel,
+  CASE_OUTCOME_LABELS,
+  CASE_STATUS_LABELS,
+  type CaseOutcome,
+  type CaseStatus,
+  timelineTitle,
+  toLondonDate,
+} from '@nolan/domain';
 import type { Response } from 'express';
 import { ApiProblem } from '../api/api-http';
 import { StaffApi } from '../api/staff-api';
@@ -25,7 +33,11 @@ export class StaffCaseReportController {
   constructor(private readonly api: StaffApi) {}
 
   @Get()
-  async show(@CurrentStaff() staff: StaffSession, @Param('reference') reference: string, @Res() res: Response) {
+  async show(
+    @CurrentStaff() staff: StaffSession,
+    @Param('reference') reference: string,
+    @Res() res: Response,
+  ) {
     if (!REFERENCE.test(reference)) throw new ApiProblem(404, ['There is no case with this reference.']);
     const c = await this.api.getCase(staff.token, reference);
     const timeline = await this.api.timeline(staff.token, c.reference).catch((error: unknown) => {
@@ -54,8 +66,8 @@ export class StaffCaseReportController {
       })),
       events: (timeline?.events ?? []).map((e) => ({
         on: formatDate(toLondonDate(new Date(e.at))),
-        title: e.title,
-        who: e.actor.label,
+        title: timelineTitle(e),
+        who: actorLabel(e.actor),
       })),
     });
   }

@@ -19,6 +19,7 @@ import {
 } from '@nestjs/common';
 import { FilesInterceptor } from '@nestjs/platform-express';
 import {
+  actorLabel,
   CASE_OUTCOME_LABELS,
   CASE_STATUS_LABELS,
   CASE_STATUSES,
@@ -51,7 +52,13 @@ import { caseRecord } from './case-record';
 
 const PAGE_SIZE = 25;
 /** As the API's own upload limits for a message: 10 files of up to 20 MB (the API refuses more with 413). */
-const REPLY_UPLOAD = { fileSize: 20 * 1024 * 1024 + 1, files: 10, fields: 10, fieldSize: 100 * 1024, parts: 30 };
+const REPLY_UPLOAD = {
+  fileSize: 20 * 1024 * 1024 + 1,
+  files: 10,
+  fields: 10,
+  fieldSize: 100 * 1024,
+  parts: 30,
+};
 const REFERENCE = /^[A-Za-z0-9-]{1,20}$/;
 /** As the API's search: words of letters, numbers, spaces, hyphens and apostrophes (metadata only). */
 const SEARCH = /^[\p{L}\p{N} '’.-]{1,60}$/u;
@@ -68,7 +75,8 @@ export interface ListFilters {
 
 /** The list's query string, validated: an unknown value is dropped rather than passed to the API. */
 export function parseFilters(query: Record<string, unknown>): ListFilters {
-  const one = (value: unknown) => (typeof value === 'string' ? value.trim() : Array.isArray(value) ? String(value[0] ?? '').trim() : '');
+  const one = (value: unknown) =>
+    typeof value === 'string' ? value.trim() : Array.isArray(value) ? String(value[0] ?? '').trim() : '';
   const status = one(query.status);
   const category = one(query.category);
   const deadline = one(query.deadline);
@@ -104,7 +112,11 @@ export class StaffCasesController {
   constructor(private readonly api: StaffApi) {}
 
   @Get()
-  async list(@CurrentStaff() staff: StaffSession, @Query() query: Record<string, unknown>, @Res() res: Response) {
+  async list(
+    @CurrentStaff() staff: StaffSession,
+    @Query() query: Record<string, unknown>,
+    @Res() res: Response,
+  ) {
     const filters = parseFilters(query);
     const today = toLondonDate(new Date());
     const apiQuery = {
@@ -128,12 +140,14 @@ export class StaffCasesController {
       total,
       pagination: pagination(filters, total),
       selected: selectedFilters(filters),
-      statusItems: [{ value: '', text: 'Any status' }, ...CASE_STATUSES.map((s) => ({ value: s, text: CASE_STATUS_LABELS[s] }))].map(
-        (item) => ({ ...item, checked: (filters.status ?? '') === item.value }),
-      ),
-      categoryItems: [{ value: '', text: 'Any category' }, ...CATEGORIES.map((c) => ({ value: c.id, text: c.title }))].map(
-        (item) => ({ ...item, selected: (filters.category ?? '') === item.value }),
-      ),
+      statusItems: [
+        { value: '', text: 'Any status' },
+        ...CASE_STATUSES.map((s) => ({ value: s, text: CASE_STATUS_LABELS[s] })),
+      ].map((item) => ({ ...item, checked: (filters.status ?? '') === item.value })),
+      categoryItems: [
+        { value: '', text: 'Any category' },
+        ...CATEGORIES.map((c) => ({ value: c.id, text: c.title })),
+      ].map((item) => ({ ...item, selected: (filters.category ?? '') === item.value })),
       assignedItems: [
         { value: '', text: 'Anyone or nobody' },
         { value: 'me', text: 'Assigned to me' },
@@ -155,7 +169,10 @@ export class StaffCasesController {
     @Query('done') done?: string,
   ) {
     if (!REFERENCE.test(reference)) return res.status(404).render('pages/not-found');
-    res.render('staff/case', { ...(await this.casePage(staff, reference)), notice: NOTICES[String(done ?? '')] });
+    res.render('staff/case', {
+      ...(await this.casePage(staff, reference)),
+      notice: NOTICES[String(done ?? '')],
+    });
   }
 
   /**
@@ -169,21 +186,27 @@ export class StaffCasesController {
     @CurrentStaff() staff: StaffSession,
     @Param('reference') reference: string,
     @Body() body: Record<string, unknown>,
-    @UploadedFiles() uploads: { originalname: string; mimetype: string; buffer: Buffer; size: number }[] | undefined,
+    @UploadedFiles()
+    uploads: { originalname: string; mimetype: string; buffer: Buffer; size: number }[] | undefined,
     @Res() res: Response,
   ) {
     const text = typeof body.text === 'string' ? body.text.trim() : '';
     const files = (uploads ?? []).filter((f) => f.size > 0 && f.originalname);
     let errors: FormErrors | undefined;
     if (!text) errors = formErrors([{ id: 'reply-text', text: 'Enter your message to the reporter' }]);
-    else if (text.length > 20000) errors = formErrors([{ id: 'reply-text', text: 'Your message must be 20,000 characters or fewer' }]);
+    else if (text.length > 20000)
+      errors = formErrors([{ id: 'reply-text', text: 'Your message must be 20,000 characters or fewer' }]);
     if (!errors) {
       try {
         if (files.length) {
           const form = new FormData();
           form.set('text', text);
           for (const file of files)
-            form.append('files', new Blob([new Uint8Array(file.buffer)], { type: file.mimetype || 'application/octet-stream' }), file.originalname);
+            form.append(
+              'files',
+              new Blob([new Uint8Array(file.buffer)], { type: file.mimetype || 'application/octet-stream' }),
+              file.originalname,
+            );
           await this.api.reply(staff.token, reference, form);
         } else await this.api.sendMessage(staff.token, reference, text);
         return res.redirect(303, `/staff/cases/${encodeURIComponent(reference)}?done=message#messages`);
@@ -199,7 +222,9 @@ export class StaffCasesController {
         );
       }
     }
-    res.status(400).render('staff/case', { ...(await this.casePage(staff, reference)), errors, replyText: text });
+    res
+      .status(400)
+      .render('staff/case', { ...(await this.casePage(staff, reference)), errors, replyText: text });
   }
 
   /** A file of the case, passed through from the API as a download (never shown inline in our origin). */
@@ -210,7 +235,8 @@ export class StaffCasesController {
     @Param('id') id: string,
     @Res() res: Response,
   ) {
-    if (!REFERENCE.test(reference) || !/^[A-Za-z0-9-]{1,64}$/.test(id)) return res.status(404).render('pages/not-found');
+    if (!REFERENCE.test(reference) || !/^[A-Za-z0-9-]{1,64}$/.test(id))
+      return res.status(404).render('pages/not-found');
     const file = await this.api.downloadFile(staff.token, reference, id);
     res.setHeader('Content-Type', file.contentType);
     res.setHeader('Content-Disposition', file.contentDisposition ?? 'attachment');
@@ -224,7 +250,9 @@ export class StaffCasesController {
     const [timeline, identityRequests, identity, links] = await Promise.all([
       this.api.timeline(staff.token, reference).catch(optional<Timeline>),
       this.api.identityRequests(staff.token, reference).catch(optional<IdentityRequest[]>),
-      this.api.revealIdentity(staff.token, reference).catch(optional<{ anonymous: boolean; identity: Record<string, string> | null }>),
+      this.api
+        .revealIdentity(staff.token, reference)
+        .catch(optional<{ anonymous: boolean; identity: Record<string, string> | null }>),
       this.api.links(staff.token, reference).catch(optional<{ items: CaseLink[] }>),
     ]);
     const names = namesFrom(timeline);
@@ -233,7 +261,9 @@ export class StaffCasesController {
       section: 'cases',
       c: detail,
       statusLabel: CASE_STATUS_LABELS[detail.status as CaseStatus] ?? detail.status,
-      outcomeLabel: detail.outcome ? (CASE_OUTCOME_LABELS[detail.outcome as CaseOutcome] ?? detail.outcome) : null,
+      outcomeLabel: detail.outcome
+        ? (CASE_OUTCOME_LABELS[detail.outcome as CaseOutcome] ?? detail.outcome)
+        : null,
       categoryDescription: isCategoryId(detail.category) ? getCategory(detail.category).description : '',
       clocks: slaClocks(detail, today).map((clock) => ({
         label: SLA_CLOCK_LABELS[clock.clock],
@@ -249,7 +279,12 @@ export class StaffCasesController {
       messages: detail.messages.map((m) => ({
         ...m,
         files: m.attachments.flatMap((id) => detail.attachments.filter((a) => a.id === id)),
-        who: m.from === 'reporter' ? 'The reporter' : isMine(m.authorId) ? 'You' : (names.get(m.authorId ?? '') ?? 'A handler'),
+        who:
+          m.from === 'reporter'
+            ? 'The reporter'
+            : isMine(m.authorId)
+              ? 'You'
+              : (names.get(m.authorId ?? '') ?? 'A handler'),
         sentOn: formatDate(m.sentOn),
       })),
       timeline: timeline ? timelineItems(timeline.events, reference) : null,
@@ -257,7 +292,15 @@ export class StaffCasesController {
       notes: timeline ? timeline.events.filter((e) => e.type === 'note' || e.type === 'evidence') : null,
       actions: detail.allowedTransitions.flatMap((t) =>
         t.to === 'closed'
-          ? [{ to: t.to, text: t.outcomes.length === 1 && t.outcomes[0] === 'withdrawn' ? 'Record that the reporter withdrew' : 'Close the case' }]
+          ? [
+              {
+                to: t.to,
+                text:
+                  t.outcomes.length === 1 && t.outcomes[0] === 'withdrawn'
+                    ? 'Record that the reporter withdrew'
+                    : 'Close the case',
+              },
+            ]
           : [{ to: t.to, text: ACTION_TEXT[t.to] ?? `Move to ${t.to}` }],
       ),
       identity,
@@ -273,10 +316,16 @@ export class StaffCasesController {
       staffUserId: staff.userId,
       links: (links?.items ?? []).map((l) => ({
         ...l,
-        kindText: l.kind === 'same_subject' ? 'The same person or body' : l.kind === 'same_pattern' ? 'The same kind of wrongdoing' : l.kind,
+        kindText:
+          l.kind === 'same_subject'
+            ? 'The same person or body'
+            : l.kind === 'same_pattern'
+              ? 'The same kind of wrongdoing'
+              : l.kind,
         linkedOn: formatDate(l.linkedOn),
       })),
-      canConfirmOwnership: detail.assigneeId === staff.userId && !detail.ownershipConfirmedOn && detail.status !== 'closed',
+      canConfirmOwnership:
+        detail.assigneeId === staff.userId && !detail.ownershipConfirmedOn && detail.status !== 'closed',
       isOverseer: isOverseer(staff),
       assigneeText: detail.assigneeId
         ? `${detail.assigneeName ?? 'Someone who can no longer be shown'}${isMine(detail.assigneeId) ? ' (you)' : ''}`
@@ -295,7 +344,8 @@ export class StaffCasesController {
 export const NOTICES: Record<string, string> = {
   message: 'Your message was sent to the reporter.',
   assigned: 'The case is assigned. The person you chose can read it now.',
-  transferred: 'The case is transferred. The person who had it can no longer see it, unless their role gives them the case.',
+  transferred:
+    'The case is transferred. The person who had it can no longer see it, unless their role gives them the case.',
   transition: 'The case has moved to its next stage.',
   'to-assessment': 'The assessment has started.',
   'to-investigation': 'The investigation has started, with its plan.',
@@ -306,7 +356,8 @@ export const NOTICES: Record<string, string> = {
   feedback: 'Your feedback was sent to the reporter.',
   note: 'Your note was added.',
   'identity-request': 'Your request was sent to the custodian of the reporter’s identity.',
-  'identity-approved': 'You approved the request. The reporter has been told their identity was shared, and why.',
+  'identity-approved':
+    'You approved the request. The reporter has been told their identity was shared, and why.',
   'identity-refused': 'You refused the request.',
   evidence: 'The evidence was added.',
   ownership: 'You have confirmed that you own this case.',
@@ -333,13 +384,16 @@ function optional<T>(error: unknown): T | null {
 function namesFrom(timeline: Timeline | null): Map<string, string> {
   const names = new Map<string, string>();
   for (const event of timeline?.events ?? [])
-    if (event.actor.id && event.actor.label) names.set(event.actor.id, event.actor.label);
+    if (event.actor.id) names.set(event.actor.id, actorLabel(event.actor));
   return names;
 }
 
 /** Whole days since the case was received, as the list's "Age" column says it. */
 export function ageInDays(receivedOn: string, today: string): number {
-  return Math.max(0, Math.round((Date.parse(`${today}T00:00:00Z`) - Date.parse(`${receivedOn}T00:00:00Z`)) / 86_400_000));
+  return Math.max(
+    0,
+    Math.round((Date.parse(`${today}T00:00:00Z`) - Date.parse(`${receivedOn}T00:00:00Z`)) / 86_400_000),
+  );
 }
 
 function caseRow(c: CaseSummary, today: string, userId: string) {
@@ -347,7 +401,9 @@ function caseRow(c: CaseSummary, today: string, userId: string) {
   const age = ageInDays(c.receivedOn, today);
   return {
     newMessage: c.newMessage === true,
-    assignee: c.assigneeId ? `${c.assigneeName ?? 'Someone'}${c.assigneeId === userId ? ' (you)' : ''}` : 'Not assigned',
+    assignee: c.assigneeId
+      ? `${c.assigneeName ?? 'Someone'}${c.assigneeId === userId ? ' (you)' : ''}`
+      : 'Not assigned',
     age,
     ageText: age === 1 ? '1 day' : `${age} days`,
     reference: c.reference,
@@ -370,31 +426,62 @@ function pagination(filters: ListFilters, total: number) {
   return {
     previous: filters.page > 1 ? { href: href(filters.page - 1) } : undefined,
     next: filters.page < pages ? { href: href(filters.page + 1) } : undefined,
-    items: Array.from({ length: pages }, (_, i) => ({ number: i + 1, href: href(i + 1), current: i + 1 === filters.page })),
+    items: Array.from({ length: pages }, (_, i) => ({
+      number: i + 1,
+      href: href(i + 1),
+      current: i + 1 === filters.page,
+    })),
   };
 }
 
 /** The MOJ filter's "selected filters" tags, each a link that removes it. */
 function selectedFilters(filters: ListFilters) {
   const categories: { heading: { text: string }; items: { href: string; text: string }[] }[] = [];
-  const without = (change: Partial<ListFilters>) => `/staff/cases${filtersQuery({ ...filters, ...change, page: 1 })}`;
+  const without = (change: Partial<ListFilters>) =>
+    `/staff/cases${filtersQuery({ ...filters, ...change, page: 1 })}`;
   if (filters.status)
-    categories.push({ heading: { text: 'Status' }, items: [{ href: without({ status: undefined }), text: CASE_STATUS_LABELS[filters.status as CaseStatus] }] });
+    categories.push({
+      heading: { text: 'Status' },
+      items: [
+        { href: without({ status: undefined }), text: CASE_STATUS_LABELS[filters.status as CaseStatus] },
+      ],
+    });
   if (filters.category && isCategoryId(filters.category))
-    categories.push({ heading: { text: 'Category' }, items: [{ href: without({ category: undefined }), text: getCategory(filters.category).title }] });
+    categories.push({
+      heading: { text: 'Category' },
+      items: [{ href: without({ category: undefined }), text: getCategory(filters.category).title }],
+    });
   if (filters.deadline)
     categories.push({
       heading: { text: 'Deadline' },
-      items: [{ href: without({ deadline: undefined }), text: filters.deadline === 'overdue' ? 'Overdue' : 'Due soon or overdue' }],
+      items: [
+        {
+          href: without({ deadline: undefined }),
+          text: filters.deadline === 'overdue' ? 'Overdue' : 'Due soon or overdue',
+        },
+      ],
     });
   if (filters.assigned)
     categories.push({
       heading: { text: 'Assigned' },
-      items: [{ href: without({ assigned: undefined }), text: filters.assigned === 'me' ? 'Assigned to me' : 'Not assigned yet' }],
+      items: [
+        {
+          href: without({ assigned: undefined }),
+          text: filters.assigned === 'me' ? 'Assigned to me' : 'Not assigned yet',
+        },
+      ],
     });
-  if (filters.q) categories.push({ heading: { text: 'Search' }, items: [{ href: without({ q: undefined }), text: filters.q }] });
+  if (filters.q)
+    categories.push({
+      heading: { text: 'Search' },
+      items: [{ href: without({ q: undefined }), text: filters.q }],
+    });
   if (!categories.length) return undefined;
-  return { heading: { text: 'Selected filters' }, clearLink: { text: 'Clear filters', href: '/staff/cases' }, categories };
+  return {
+    heading: { text: 'Selected filters' },
+    clearLink: { text: 'Clear filters', href: '/staff/cases' },
+    categories,
+  };
 }
 
 export type { CaseDetail };

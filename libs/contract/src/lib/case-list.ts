@@ -16,6 +16,8 @@ export interface CaseListItem {
   acknowledgedOn: string | null;
   feedbackDue: string;
   closedOn: string | null;
+  /** The day of the latest reopening: the feedback clock runs from it. */
+  reopenedOn?: string | null;
   assigneeId?: string | null;
   /** The assignee's display name (the council's staff directory), null when unassigned. */
   assigneeName?: string | null;

@@ -25,7 +25,7 @@ import { SessionStore } from '../../auth/session-store';
 import type { AuthenticatedStaff } from '../../auth/staff-auth.guard';
 import { inTenant } from '../../database/tenant-transaction';
 import { AppError } from '../../errors/app-error';
-import { CaseEntity, CaseExclusionEntity, CaseGrantEntity } from '../case.entity';
+import { CaseEntity, CaseExclusionEntity, CaseGrantEntity } from '../store/case.entity';
 import { type KeyHolder, staffKeyHolder } from './key-holders';
 
 /** The one answer for "no such case" and "not yours". */

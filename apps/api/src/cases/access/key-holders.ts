@@ -1,12 +1,12 @@
 /**
- * Where the scope keys for new grants come from (docs/architecture.md "Encrypted case store"): grants
+ * Where the scope keys for new grants come from (docs/architecture.md "Case scope keys and grants"): grants
  * only ever come from a key someone holds. A KeyHolder opens a case's scope keys from one holder — a
  * staff user's own grants, the council's escrow key, or keys already open such as the report-scope key
  * a reporter's receipt opened. The workers hold none, so they never grant.
  */
 import { openGrantAsKey, type Scope, type UnlockedKey } from '@nolan/crypto';
 import type { EntityManager } from 'typeorm';
-import { CaseGrantEntity } from '../case.entity';
+import { CaseGrantEntity } from '../store/case.entity';
 
 /** Opens a case's scope keys for granting them onward. Returns null for a scope it cannot open. */
 export interface KeyHolder {

@@ -1,0 +1,168 @@
+import type { CaseListItem, CaseReport, CaseView } from '@nolan/contract';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import {
+  allowedTransitions,
+  CASE_STATUS_LABELS,
+  CASE_STATUSES,
+  CATEGORIES,
+  type CaseStatus,
+  getCategory,
+  isCategoryId,
+  toLondonDate,
+} from '@nolan/domain';
+import type { DataSource } from 'typeorm';
+import { AuditService } from '../../audit/audit.service';
+import type { AuthenticatedStaff } from '../../auth/staff-auth.guard';
+import { inTenant } from '../../database/tenant-transaction';
+import { CaseDoor } from '../access/case-door';
+import { CaseRecorder } from '../record/case-recorder';
+import { readReportScope, type ReportContent } from '../record/case-content';
+import type { CaseEntity } from '../store/case.entity';
+import { type CaseListFilter, CasesRepository } from '../store/cases.repository';
+import { CaseReadsRepository } from '../store/case-reads.repository';
+import { type DeadlineFilter, deadlineThresholds } from '../store/deadline-filter';
+
+export { NO_SUCH_CASE } from '../access/case-door';
+
+export type CaseListQuery = Omit<CaseListFilter, 'search' | 'deadline'> & {
+  q?: string;
+  deadline?: DeadlineFilter;
+};
+
+/**
+ * The search box over metadata only (issue #19): each word must match the start of the reference, a
+ * word in the category's title or the status's label, or part of the assignee's name. Titles and
+ * labels live in libs/domain, so they are matched here and the query compares ids.
+ */
+export function searchWords(q: string) {
+  return q
+    .toLowerCase()
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, 6)
+    .map((word) => ({
+      word,
+      categories: CATEGORIES.filter((c) => c.title.toLowerCase().includes(word)).map((c) => c.id),
+      statuses: CASE_STATUSES.filter((st) => CASE_STATUS_LABELS[st].toLowerCase().includes(word)),
+    }));
+}
+
+export function mapCaseSummary(entity: CaseEntity, assigneeName: string | null = null): CaseListItem {
+  return {
+    reference: entity.reference,
+    category: entity.category,
+    categoryTitle: isCategoryId(entity.category) ? getCategory(entity.category).title : entity.category,
+    status: entity.status,
+    outcome: entity.outcome,
+    receivedOn: toLondonDate(entity.receivedAt),
+    acknowledgementDue: entity.acknowledgementDue,
+    acknowledgedOn: entity.acknowledgedOn,
+    feedbackDue: entity.feedbackDue,
+    closedOn: entity.closedOn,
+    /** The day of the latest reopening: the feedback clock runs from it (libs/domain sla.ts). */
+    reopenedOn: entity.reopenedOn,
+    assigneeId: entity.assigneeId,
+    /** From the council's staff directory, so pages say who rather than "another handler". */
+    assigneeName: entity.assigneeId ? assigneeName : null,
+    assignedOn: entity.assignedOn,
+    ownershipConfirmedOn: entity.ownershipConfirmedOn,
+    legalHold: entity.legalHold,
+    /** The day feedback was last given to the reporter: it meets the feedback clock (FeedbackService). */
+    feedbackGivenOn: entity.feedbackGivenOn,
+  };
+}
+
+/**
+ * The staff view of cases. A case exists for a user only while they hold a grant for it: anyone else
+ * gets 404, never 403, so not even its existence leaks. Administrators configure the tenant and never
+ * see a case, whatever grants a mistake might have given them. Every decryption is audited.
+ */
+@Injectable()
+export class CasesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly cases: CasesRepository,
+    private readonly door: CaseDoor,
+    private readonly audit: AuditService,
+    private readonly recorder: CaseRecorder,
+    private readonly reads: CaseReadsRepository,
+  ) {}
+
+  async list(staff: AuthenticatedStaff, query: CaseListQuery) {
+    const { session } = staff;
+    const { q, deadline, ...rest } = query;
+    const filter: CaseListFilter = {
+      ...rest,
+      search: q ? searchWords(q) : undefined,
+      deadline: deadline ? deadlineThresholds(deadline, toLondonDate(new Date())) : undefined,
+    };
+    const [items, total, names, unread] = session.roles.includes('administrator')
+      ? [[], 0, new Map<string, string>(), new Set<string>()]
+      : await inTenant(this.dataSource, session.tenantId, async (m) => {
+          const [found, count] = await this.cases.listGranted(m, session.userId, filter);
+          // The "new message" flag is for the case's owner (issue #19).
+          const owned = found.filter((c) => c.assigneeId === session.userId).map((c) => c.id);
+          return [
+            found,
+            count,
+            await this.cases.staffNames(
+              m,
+              found.map((c) => c.assigneeId),
+            ),
+            await this.reads.unread(m, session.userId, owned),
+          ] as const;
+        });
+    return {
+      items: items.map((c) => ({
+        ...mapCaseSummary(c, names.get(c.assigneeId ?? '') ?? null),
+        newMessage: unread.has(c.id),
+      })),
+      total,
+      limit: filter.limit,
+      offset: filter.offset,
+    };
+  }
+
+  async get(staff: AuthenticatedStaff, reference: string): Promise<CaseView> {
+    return this.door.open(staff, reference, {}, async ({ m, found, actor, key }) => {
+      const scopeKey = await key('report');
+      let content: ReportContent = { report: null, attachments: [], messages: [] };
+      if (scopeKey) {
+        content = await readReportScope(await this.cases.items(m, found.id, 'report'), scopeKey);
+        await this.recorder.trail(
+          m,
+          found.id,
+          { origin: 'staff', staffId: actor.userId },
+          'case.content_decrypted',
+          { scope: 'report', items: 1 + content.attachments.length + content.messages.length },
+        );
+      }
+      const names = await this.cases.staffNames(m, [found.assigneeId]);
+      // Whether the reporter wrote since the owner last saw the case; showing it now marks it seen.
+      const newMessage =
+        found.assigneeId === actor.userId &&
+        (await this.reads.unread(m, actor.userId, [found.id])).has(found.id);
+      await this.reads.markRead(m, actor.tenantId, found.id, actor.userId);
+      return {
+        ...mapCaseSummary(found, names.get(found.assigneeId ?? '') ?? null),
+        newMessage,
+        channel: found.channel,
+        routing: found.routing,
+        allowedTransitions: allowedTransitions(found.status as CaseStatus, actor.roles),
+        ...content,
+        report: content.report as CaseReport | null,
+      };
+    });
+  }
+
+  /**
+   * The case's audit trail, for those who oversee cases (the monitoring officer, or whoever a
+   * conflict route put in their place) and hold a grant for it; 404 for everyone else.
+   */
+  async trail(staff: AuthenticatedStaff, reference: string, page: { limit: number; offset: number }) {
+    return this.door.open(staff, reference, { roles: 'oversight', unlock: false }, ({ m, found }) =>
+      this.audit.listForCase(m, found.id, page),
+    );
+  }
+}

@@ -1,0 +1,198 @@
+/**
+ * The one writer of a case's history (docs/case-core.md "The recorder"). `record` appends an event:
+ * its encrypted item (with any files and parts), the audit entry naming those items, the outbox row that
+ * tells the workers, and any notice to the reporter — in the caller's transaction, in one call, so all
+ * of it commits with the state change or none of it does. `trail` and `signal` write the entries and
+ * rows that carry no content (reads, grant changes, routing), so that every audit entry and outbox row
+ * of a case goes out through this file.
+ *
+ * The recorder alone decides an event's recorded time and author from its origin: staff to the second
+ * under their id, a reporter (and system work they caused) to the hour and never under an id. Content is
+ * encrypted to the scope's public key, so anyone may add to a case without holding a private key
+ * (docs/architecture.md "Case scope keys and grants").
+ */
+import { Injectable } from '@nestjs/common';
+import { encryptToScope, type Scope } from '@nolan/crypto';
+import type { EntityManager } from 'typeorm';
+import type { AuditActor, AuditEvent } from '../../audit/audit-event';
+import { AuditService } from '../../audit/audit.service';
+import { startOfHour } from '../../common/start-of-hour';
+import type { OutboxEntity, OutboxEvent } from '../../outbox/outbox.entity';
+import { OutboxRepository } from '../../outbox/outbox.repository';
+import { CaseItemEntity, CaseScopeKeyEntity } from '../store/case.entity';
+import { CASE_EVENTS, type CaseEventKind, type CaseEventOrigin, reporterCaused } from './case-events';
+import { packFile, packJson } from './item-codec';
+
+export type { CaseEventOrigin } from './case-events';
+
+/** The case an event belongs to. */
+export interface CaseTarget {
+  tenantId: string;
+  caseId: string;
+}
+
+/** A file to store with an event, already sanitised: its name and type are encrypted with it. */
+export interface NewFile {
+  name: string;
+  mediaType: string;
+  bytes: Uint8Array;
+}
+
+export interface CaseEventInput {
+  kind: CaseEventKind;
+  by: CaseEventOrigin;
+  /** The event's own item, as JSON (encrypted to the event's scope). */
+  body: Record<string, unknown>;
+  /** Files stored in the event's scope before its item; their ids go into `body[filesField]`. */
+  files?: readonly NewFile[];
+  filesField?: string;
+  /** Further items of the same event, after its own (the identity given with a report). */
+  parts?: readonly { scope: Scope; kind: string; body: unknown }[];
+  /** The audit entry's readable ids, codes and counts (never content). */
+  details?: AuditEvent['details'];
+  /** The outbox row's payload (ids and codes only). */
+  signal?: OutboxEntity['payload'];
+  /** A message to the reporter that is part of this event (a first response, an identity notice). */
+  notice?: string;
+}
+
+export interface RecordedEvent {
+  /** The event's own item. */
+  itemId: string;
+  fileIds: string[];
+  /** Every item written, its own first. */
+  itemIds: string[];
+  auditId: string;
+}
+
+@Injectable()
+export class CaseRecorder {
+  constructor(
+    private readonly audit: AuditService,
+    private readonly outbox: OutboxRepository,
+  ) {}
+
+  async record(m: EntityManager, target: CaseTarget, input: CaseEventInput): Promise<RecordedEvent> {
+    const spec = CASE_EVENTS[input.kind];
+    const at = this.recordedAt(input.by);
+    const author = authorOf(input.by);
+    const keys = new Map<Scope, Uint8Array>();
+    const write = async (
+      scope: Scope,
+      kind: string,
+      plaintext: Uint8Array,
+      who = author,
+    ): Promise<string> => {
+      let key = keys.get(scope);
+      if (!key) {
+        const row = await m
+          .getRepository(CaseScopeKeyEntity)
+          .findOneOrFail({ where: { caseId: target.caseId, scope } });
+        key = new Uint8Array(row.publicKey);
+        keys.set(scope, key);
+      }
+      const inserted = await m.getRepository(CaseItemEntity).insert({
+        tenantId: target.tenantId,
+        caseId: target.caseId,
+        scope,
+        kind,
+        ...who,
+        createdAt: at.item,
+        ciphertext: Buffer.from(await encryptToScope(plaintext, key)),
+      });
+      return (inserted.identifiers[0] as { id: string }).id;
+    };
+
+    const fileIds: string[] = [];
+    for (const file of input.files ?? []) {
+      const packed = packFile({ name: file.name, mediaType: file.mediaType }, file.bytes);
+      fileIds.push(await write(spec.scope, 'attachment', packed));
+    }
+    const body = input.filesField ? { ...input.body, [input.filesField]: fileIds } : input.body;
+    const itemId = await write(spec.scope, spec.item, packJson(body));
+    const itemIds = [itemId, ...fileIds];
+    for (const part of input.parts ?? [])
+      itemIds.push(await write(part.scope, part.kind, packJson(part.body)));
+    if (input.notice !== undefined) {
+      itemIds.push(await write('report', 'message', packJson({ text: input.notice, attachments: [] })));
+    }
+    const entry = await this.audit.append(m, {
+      actor: actorOf(input.by),
+      action: spec.action,
+      caseId: target.caseId,
+      details: 'itemInDetails' in spec ? { itemId, ...input.details } : input.details,
+      itemIds,
+      occurredAt: at.entry,
+    });
+    await this.outbox.add(m, {
+      tenantId: target.tenantId,
+      event: spec.action,
+      aggregateId: target.caseId,
+      payload: input.signal,
+    });
+    if (input.notice !== undefined) {
+      // The reporter's notice is a message from staff: the workers hear of it as one (and tell no one).
+      await this.outbox.add(m, {
+        tenantId: target.tenantId,
+        event: 'case.message_added',
+        aggregateId: target.caseId,
+        payload: { author: 'staff' },
+      });
+    }
+    return { itemId, fileIds, itemIds, auditId: entry.id };
+  }
+
+  /**
+   * An audit entry of a case that records no content: a read (a decryption, a reporter's sign-in), a
+   * grant given or revoked, the creation's routing. Same time and author rules as `record`.
+   */
+  async trail(
+    m: EntityManager,
+    caseId: string | null,
+    by: CaseEventOrigin,
+    action: AuditEvent['action'],
+    details?: AuditEvent['details'],
+  ): Promise<void> {
+    await this.audit.append(m, {
+      actor: actorOf(by),
+      action,
+      caseId,
+      details,
+      occurredAt: this.recordedAt(by).entry,
+    });
+  }
+
+  /** An outbox row with no item of its own: a change of who holds the case (`case.routed`). */
+  async signal(m: EntityManager, target: CaseTarget, event: OutboxEvent, payload?: OutboxEntity['payload']) {
+    await this.outbox.add(m, { tenantId: target.tenantId, event, aggregateId: target.caseId, payload });
+  }
+
+  /**
+   * When an event is recorded: items always to the hour (they are ordered by insertion, not time); the
+   * audit entry to the second for staff and the system, to the hour when a reporter caused it.
+   * (Issue #14's batching of reporter-caused entries belongs here.)
+   */
+  private recordedAt(by: CaseEventOrigin): { item: Date; entry: Date } {
+    const now = new Date();
+    return { item: startOfHour(now), entry: reporterCaused(by) ? startOfHour(now) : now };
+  }
+}
+
+function authorOf(by: CaseEventOrigin): Pick<CaseItemEntity, 'authorKind' | 'authorId'> {
+  if (by.origin === 'staff') return { authorKind: 'staff', authorId: by.staffId };
+  return { authorKind: by.origin, authorId: null };
+}
+
+/** The origin an audit actor stands for, for callers that still speak in actors (CaseAccessService.change). */
+export function originOf(actor: AuditActor): CaseEventOrigin {
+  if (actor.type === 'staff' && actor.id) return { origin: 'staff', staffId: actor.id };
+  if (actor.type === 'reporter') return { origin: 'reporter' };
+  return { origin: 'system', causedBy: null };
+}
+
+/** The audit trail's actor: a reporter never has an id, and system work a reporter caused is the system's. */
+export function actorOf(by: CaseEventOrigin): AuditActor {
+  if (by.origin === 'staff') return { type: 'staff', id: by.staffId };
+  if (by.origin === 'reporter') return { type: 'reporter' };
+  return { type: 'system' };
+}

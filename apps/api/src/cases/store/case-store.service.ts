@@ -1,0 +1,90 @@
+/**
+ * Creating a case in the encrypted store: its row, its three scope key pairs and a grant of each scope
+ * to each person entitled to it (docs/architecture.md "Case scope keys and grants"). Scope private keys
+ * exist only in memory here and, afterwards, only inside grants. The report itself is the case's first
+ * event, written by CaseRecorder once the keys exist.
+ */
+import { Injectable } from '@nestjs/common';
+import {
+  createGrant,
+  generateScopeKeyPair,
+  PublicKeyHandle,
+  type Scope,
+  type ScopeKeyPair,
+} from '@nolan/crypto';
+import { type CategoryId, computeSlaDates, getCategory, toLondonDate } from '@nolan/domain';
+import type { EntityManager } from 'typeorm';
+import { CaseEntity, CaseGrantEntity, CaseScopeKeyEntity, type GranteeKind } from './case.entity';
+import { startOfHour } from '../../common/start-of-hour';
+import { newCaseReference } from './case-reference';
+
+export interface Grantee {
+  kind: GranteeKind;
+  /** Staff user id; null for the escrow key and the reporter. */
+  userId: string | null;
+  publicKey: string | Uint8Array;
+}
+
+export interface NewCase {
+  tenantId: string;
+  category: CategoryId;
+  receivedAt: Date;
+  channel?: CaseEntity['channel'];
+  routing?: CaseEntity['routing'];
+  /** Who may read each scope. The escrow key should be in every list. */
+  grantees: Record<Scope, Grantee[]>;
+}
+
+const SCOPES: readonly Scope[] = ['report', 'internal', 'identity'];
+
+@Injectable()
+export class CaseStoreService {
+  /** Writes the case through `manager` (the caller's tenant transaction); returns its id and reference. */
+  async create(manager: EntityManager, input: NewCase): Promise<{ id: string; reference: string }> {
+    const clock = getCategory(input.category).clock;
+    const sla = computeSlaDates({ receivedOn: toLondonDate(input.receivedAt), clock });
+    const keys = new Map<Scope, ScopeKeyPair>();
+    for (const scope of SCOPES) keys.set(scope, await generateScopeKeyPair(scope));
+
+    const saved = await manager.getRepository(CaseEntity).save(
+      manager.getRepository(CaseEntity).create({
+        tenantId: input.tenantId,
+        reference: newCaseReference(),
+        category: input.category,
+        status: 'received',
+        outcome: null,
+        receivedAt: startOfHour(input.receivedAt),
+        acknowledgementDue: sla.acknowledgementDue,
+        feedbackDue: sla.feedbackDue,
+        channel: input.channel ?? 'web',
+        routing: input.routing ?? 'routed',
+      }),
+    );
+    const base = { tenantId: input.tenantId, caseId: saved.id };
+    await manager.getRepository(CaseScopeKeyEntity).insert(
+      SCOPES.map((scope) => ({
+        ...base,
+        scope,
+        publicKey: Buffer.from((keys.get(scope) as ScopeKeyPair).publicKey),
+      })),
+    );
+
+    const grants: Partial<CaseGrantEntity>[] = [];
+    for (const scope of SCOPES) {
+      const scopeKey = keys.get(scope) as ScopeKeyPair;
+      for (const grantee of input.grantees[scope]) {
+        grants.push({
+          ...base,
+          scope,
+          granteeKind: grantee.kind,
+          granteeId: grantee.userId,
+          encryptedScopeKey: Buffer.from(
+            await createGrant(scopeKey.privateKey, await PublicKeyHandle.parse(grantee.publicKey)),
+          ),
+        });
+      }
+    }
+    await manager.getRepository(CaseGrantEntity).insert(grants);
+    return { id: saved.id, reference: saved.reference };
+  }
+}

@@ -1,0 +1,155 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { StaffUserEntity } from '../../staff/staff-user.entity';
+import { CaseEntity, CaseGrantEntity, CaseItemEntity } from '../store/case.entity';
+import type { DeadlineThresholds } from './deadline-filter';
+
+export interface CaseListFilter {
+  status?: string;
+  category?: string;
+  /**
+   * Words that must each match some of the case's metadata (never its content): the start of the
+   * reference, one of `categories` or `statuses` (the labels the word matched, found by the service),
+   * or part of the assignee's name.
+   */
+  search?: readonly { word: string; categories: readonly string[]; statuses: readonly string[] }[];
+  /** 'me': only cases assigned to the caller. */
+  assignee?: 'me';
+  /** Only cases assigned to this user. */
+  assigneeId?: string;
+  /** Only cases nobody is assigned yet. */
+  unassigned?: boolean;
+  /** Only cases with a clock overdue or due soon (deadline-filter.ts turns the choice into dates). */
+  deadline?: DeadlineThresholds;
+  limit: number;
+  offset: number;
+}
+
+/**
+ * Case queries. Lists are from a staff user's point of view: a case exists for them only while they
+ * hold a grant for it (docs/architecture.md "Access rules"), so the list joins case_grants on the user.
+ * One case is opened only through the case door (access/case-door.ts).
+ */
+@Injectable()
+export class CasesRepository {
+  private granted(manager: EntityManager, userId: string) {
+    return (
+      manager
+        .getRepository(CaseEntity)
+        .createQueryBuilder('c')
+        .where(
+          `EXISTS (SELECT 1 FROM case_grants g WHERE g.case_id = c.id AND g.grantee_kind = 'staff' AND g.grantee_id = :userId)`,
+          { userId },
+        )
+        // The same exclusions as the case door (access/case-door.ts): a person named or recused never
+        // sees the case, even if a grant were left behind.
+        .andWhere(
+          `NOT EXISTS (SELECT 1 FROM case_exclusions e WHERE e.case_id = c.id AND e.user_id = :userId)`,
+          {
+            userId,
+          },
+        )
+    );
+  }
+
+  async listGranted(
+    manager: EntityManager,
+    userId: string,
+    filter: CaseListFilter,
+  ): Promise<[CaseEntity[], number]> {
+    const query = this.granted(manager, userId);
+    if (filter.status) query.andWhere('c.status = :status', { status: filter.status });
+    if (filter.category) query.andWhere('c.category = :category', { category: filter.category });
+    if (filter.assignee === 'me') query.andWhere('c.assignee_id = :userId', { userId });
+    if (filter.assigneeId) query.andWhere('c.assignee_id = :assigneeId', { assigneeId: filter.assigneeId });
+    if (filter.unassigned) query.andWhere('c.assignee_id IS NULL');
+    if (filter.deadline) {
+      const d = filter.deadline;
+      const any = [
+        `(c.status = 'received' AND c.acknowledgement_due <= :ackBy)`,
+        `(c.status <> 'closed' AND c.feedback_given_on IS NULL AND c.feedback_due <= :feedbackBy)`,
+      ];
+      if (d.safeguardingCategories.length)
+        any.push(
+          d.safeguardingReceivedBy === null
+            ? `(c.status = 'received' AND c.category IN (:...safeguarding))`
+            : `(c.status = 'received' AND c.category IN (:...safeguarding) AND (c.received_at AT TIME ZONE 'Europe/London')::date <= :receivedBy)`,
+        );
+      query.andWhere(`(${any.join(' OR ')})`, {
+        ackBy: d.acknowledgementBy,
+        feedbackBy: d.feedbackBy,
+        safeguarding: d.safeguardingCategories,
+        receivedBy: d.safeguardingReceivedBy,
+      });
+    }
+    (filter.search ?? []).forEach(({ word, categories, statuses }, i) => {
+      const literal = word.replace(/[%_\\]/g, '');
+      const any = [`c.reference LIKE :ref${i}`];
+      if (categories.length) any.push(`c.category IN (:...cat${i})`);
+      if (statuses.length) any.push(`c.status IN (:...st${i})`);
+      any.push(
+        `EXISTS (SELECT 1 FROM staff_users u WHERE u.id = c.assignee_id AND u.display_name ILIKE :name${i})`,
+      );
+      query.andWhere(`(${any.join(' OR ')})`, {
+        [`ref${i}`]: `${literal.toUpperCase()}%`,
+        [`cat${i}`]: categories,
+        [`st${i}`]: statuses,
+        [`name${i}`]: `%${literal}%`,
+      });
+    });
+    return query
+      .orderBy('c.acknowledgement_due', 'ASC')
+      .addOrderBy('c.reference', 'ASC')
+      .take(filter.limit)
+      .skip(filter.offset)
+      .getManyAndCount();
+  }
+
+  /** Display names of staff users by id (assignees on the case list and the case page). */
+  async staffNames(manager: EntityManager, ids: readonly (string | null)[]): Promise<Map<string, string>> {
+    const wanted = [...new Set(ids.filter((id): id is string => !!id))];
+    if (!wanted.length) return new Map();
+    const users = await manager
+      .getRepository(StaffUserEntity)
+      .createQueryBuilder('u')
+      .select(['u.id', 'u.displayName'])
+      .where('u.id IN (:...wanted)', { wanted })
+      .getMany();
+    return new Map(users.map((u) => [u.id, u.displayName]));
+  }
+
+  items(manager: EntityManager, caseId: string, scope: string): Promise<CaseItemEntity[]> {
+    return manager.getRepository(CaseItemEntity).find({ where: { caseId, scope }, order: { seq: 'ASC' } });
+  }
+
+  /** Every case grant a staff user holds (for recovery and re-routing). */
+  staffGrants(manager: EntityManager, userId: string): Promise<CaseGrantEntity[]> {
+    return manager
+      .getRepository(CaseGrantEntity)
+      .find({ where: { granteeKind: 'staff', granteeId: userId } });
+  }
+
+  escrowGrant(manager: EntityManager, caseId: string, scope: string): Promise<CaseGrantEntity | null> {
+    return manager
+      .getRepository(CaseGrantEntity)
+      .findOne({ where: { caseId, scope, granteeKind: 'escrow' } });
+  }
+
+  /** Replaces a grant's encrypted key (grants are never updated in place: delete, then insert). */
+  async replaceGrant(
+    manager: EntityManager,
+    grant: CaseGrantEntity,
+    encryptedScopeKey: Uint8Array,
+  ): Promise<void> {
+    const repository = manager.getRepository(CaseGrantEntity);
+    await repository.delete({ id: grant.id });
+    await repository.insert({
+      tenantId: grant.tenantId,
+      caseId: grant.caseId,
+      scope: grant.scope,
+      granteeKind: grant.granteeKind,
+      granteeId: grant.granteeId,
+      encryptedScopeKey: Buffer.from(encryptedScopeKey),
+    });
+  }
+}
