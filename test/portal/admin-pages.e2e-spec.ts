@@ -130,6 +130,23 @@ describe('the administrators’ pages', () => {
     await expectAccessible(page);
   });
 
+  it('puts the roles the administrator asked for in front of the monitoring officer, who confirms them (issue #15)', async () => {
+    const other = await newPage(browser);
+    await signInAsStaff(other, stack.portalUrl, tenant.slug, mo, { step: -1 }); // the later test uses step 0
+    await other.goto(`${stack.portalUrl}/staff/home`);
+    const card = other.locator('.govuk-summary-card', { hasText: 'Sam Section' });
+    await expect(card.textContent()).resolves.toContain('Test administrator');
+    await expect(card.textContent()).resolves.toContain('still the administrator’s temporary password');
+    await expectAccessible(other);
+    await card.getByRole('button', { name: 'Confirm the roles of Sam Section' }).click();
+    await other.waitForURL(`${stack.portalUrl}/staff/home#role-requests`);
+    await expect(other.locator('.govuk-summary-card', { hasText: 'Sam Section' }).count()).resolves.toBe(0);
+    await expect(other.locator('#admin-changes-table').textContent()).resolves.toContain(
+      'confirmed Sam Section in the role of investigator, section 151 officer',
+    );
+    await other.context().close();
+  });
+
   it('changes a conflict route: a problem the API names lands on the field, then the preview follows the saved route', async () => {
     await page.goto(`${stack.portalUrl}/staff/admin/conflict-routes`);
     const preview = page.locator('#routing-preview');

@@ -1,17 +1,41 @@
-import { Controller, Get, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Put,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { isStaffRole, roleNeedsConfirmation, type StaffRole } from '@nolan/domain';
 import type { StaffSession } from '../auth/session-store';
 import { CurrentSession, StaffAuthGuard } from '../auth/staff-auth.guard';
 import { PageQuery } from '../common/page-query';
+import { AppError } from '../errors/app-error';
+import { RoleLeadDto, RoleRequestDecisionDto } from './dto/role-requests.dto';
 import { OversightService } from './oversight.service';
+import { RoleConfirmationService } from './role-confirmation.service';
 
-/** What administrators changed, for the oversight roles (see OversightService). Thin. */
+/** What administrators changed and the roles they asked for, for the oversight roles. Thin. */
 @ApiTags('oversight')
 @ApiBearerAuth()
 @UseGuards(StaffAuthGuard)
 @Controller('oversight')
 export class OversightController {
-  constructor(private readonly oversight: OversightService) {}
+  constructor(
+    private readonly oversight: OversightService,
+    private readonly confirmations: RoleConfirmationService,
+  ) {}
 
   @Get('changes')
   @ApiOperation({
@@ -24,5 +48,46 @@ export class OversightController {
   @ApiForbiddenResponse({ description: 'The caller does not hold an oversight role' })
   changes(@CurrentSession() session: StaffSession, @Query() query: PageQuery) {
     return this.oversight.changes(session, query.limit, query.offset);
+  }
+
+  @Get('role-requests')
+  @ApiOperation({
+    summary: 'Roles administrators asked for that await confirmation; until confirmed they give nothing',
+  })
+  @ApiForbiddenResponse({ description: 'The caller does not hold an oversight role' })
+  roleRequests(@CurrentSession() session: StaffSession) {
+    return this.confirmations.list(session);
+  }
+
+  @Post('role-requests/:userId')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Confirm or refuse the roles awaiting confirmation on one account',
+    description:
+      'The monitoring officer decides; a change concerning the monitoring officer’s post, the head of paid ' +
+      'service. Nobody decides on their own account. `lead: true` makes the person the lead holder of each role.',
+  })
+  @ApiForbiddenResponse({ description: 'The caller may not decide this request (the message says who does)' })
+  @ApiNotFoundResponse({ description: 'No role request for this account' })
+  decide(
+    @CurrentSession() session: StaffSession,
+    @Param('userId', new ParseUUIDPipe({ errorHttpStatusCode: 404 })) userId: string,
+    @Body() body: RoleRequestDecisionDto,
+  ) {
+    return this.confirmations.decide(session, userId, body);
+  }
+
+  @Put('role-leads/:role')
+  @ApiOperation({ summary: 'Choose the lead holder of a role: routing gives them its cases first' })
+  @ApiForbiddenResponse({ description: 'The caller may not choose it (the message says who does)' })
+  @ApiNotFoundResponse({ description: 'No such role, or the person does not hold it' })
+  designateLead(
+    @CurrentSession() session: StaffSession,
+    @Param('role') role: string,
+    @Body() body: RoleLeadDto,
+  ) {
+    if (!isStaffRole(role) || !roleNeedsConfirmation(role))
+      throw new AppError('NOT_FOUND', 'There is no such role to lead.');
+    return this.confirmations.designateLead(session, role as StaffRole, body.userId);
   }
 }

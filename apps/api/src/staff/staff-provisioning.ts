@@ -114,6 +114,9 @@ export async function createStaffUser(
       email,
       displayName: input.name,
       roles: roles as StaffRole[],
+      // The operator's CLI sets a council's first holders, confirmed (issue #15); an administrator's
+      // request moves its roles to pending_roles afterwards (AdminUsersService).
+      rolesConfirmedAt: new Date(),
       passwordHash: await hash(password, PASSWORD_HASH_OPTIONS),
       totpSecretSealed: totpSecret ? new SecretBox(sessionSecret, 'totp').seal(totpSecret) : null,
       totpEnrolledAt: totpSecret ? new Date() : null,

@@ -62,6 +62,27 @@ export class StaffUserEntity {
   @Column({ name: 'deactivated_at', type: 'timestamptz', nullable: true })
   deactivatedAt!: Date | null;
 
+  /**
+   * Roles an administrator asked for that an oversight role has not yet confirmed (issue #15): they give
+   * nothing until confirmed; `roles` holds only the roles in force.
+   */
+  @Column({ name: 'pending_roles', type: 'text', array: true, default: () => "'{}'" })
+  pendingRoles!: StaffRole[];
+
+  @Column({ name: 'pending_requested_by', type: 'uuid', nullable: true })
+  pendingRequestedBy!: string | null;
+
+  @Column({ name: 'pending_requested_at', type: 'timestamptz', nullable: true })
+  pendingRequestedAt!: Date | null;
+
+  /** The roles this person is the designated lead holder of, chosen by the confirmer, never by sort order. */
+  @Column({ name: 'lead_roles', type: 'text', array: true, default: () => "'{}'" })
+  leadRoles!: StaffRole[];
+
+  /** When the roles in force were last confirmed (or set by an operator). */
+  @Column({ name: 'roles_confirmed_at', type: 'timestamptz', nullable: true })
+  rolesConfirmedAt!: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 }

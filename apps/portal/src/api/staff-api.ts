@@ -21,6 +21,8 @@ import type {
   QueueOverview,
   Recused,
   RevealedIdentity,
+  RoleRequestDecision,
+  RoleRequestList,
   SettingsChangePage,
   StaffSignIn,
   StaffSignInRequest,
@@ -228,6 +230,18 @@ export class StaffApi {
   /** What administrators changed, newest first (oversight roles only). */
   settingsChanges(token: string, limit = 10): Promise<SettingsChangePage> {
     return this.http.get(`/oversight/changes?limit=${limit}`, { token });
+  }
+
+  /** Roles administrators asked for that await confirmation (oversight roles only). */
+  roleRequests(token: string): Promise<RoleRequestList> {
+    return this.http.get('/oversight/role-requests', { token });
+  }
+
+  decideRoleRequest(token: string, userId: string, decision: RoleRequestDecision): Promise<unknown> {
+    return this.http.post(`/oversight/role-requests/${encodeURIComponent(userId)}`, {
+      token,
+      json: decision,
+    });
   }
 
   queues(token: string): Promise<QueueOverview> {
