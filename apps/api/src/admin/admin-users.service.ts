@@ -18,7 +18,7 @@
  * - Two-factor reset: the next sign-in sets it up again; sessions end.
  * The council always keeps one active administrator, or nobody could undo a mistake here.
  */
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { rolesInWords, STAFF_ROLES, type StaffRole } from '@nolan/domain';
 import { type DataSource, type EntityManager, QueryFailedError } from 'typeorm';
@@ -26,6 +26,7 @@ import { AuditService } from '../audit/audit.service';
 import { SessionStore, type StaffSession } from '../auth/session-store';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { inTenant } from '../database/tenant-transaction';
+import { MailService } from '../notifications/mail.service';
 import { AppError } from '../errors/app-error';
 import { createStaffUser, resetTotp } from '../staff/staff-provisioning';
 import { StaffUserEntity } from '../staff/staff-user.entity';
@@ -80,7 +81,10 @@ export class AdminUsersService {
     private readonly sessions: SessionStore,
     private readonly audit: AuditService,
     private readonly routing: AdminRoutingService,
+    private readonly mail: MailService,
   ) {}
+
+  private readonly logger = new Logger(AdminUsersService.name);
 
   async list(
     session: StaffSession,
@@ -123,6 +127,8 @@ export class AdminUsersService {
           pendingRequestedBy: pending.length ? session.userId : null,
           pendingRequestedAt: pending.length ? new Date() : null,
           rolesConfirmedAt: null,
+          // The administrator sees this password: it opens nothing until the person chooses their own.
+          passwordMustChange: true,
         });
         await this.audit.append(m, {
           actor: { type: 'staff', id: session.userId },
@@ -139,7 +145,7 @@ export class AdminUsersService {
           temporaryPassword: created.password,
           notice: [
             'The temporary password is shown only now. Give it to the person directly (in person or by phone), never in the same e-mail as the address.',
-            'At first sign-in they set up two-factor sign-in with an authenticator app, then should change the password.',
+            'At first sign-in they choose their own password and set up two-factor sign-in with an authenticator app, before anything else.',
             ...(pending.length
               ? [
                   `Their roles (${rolesInWords(pending)}) take effect only when the monitoring officer confirms them in Nolan (the head of paid service, for the monitoring officer's post). Until then they receive nothing.`,
@@ -264,6 +270,13 @@ export class AdminUsersService {
   ): Promise<{ user: AdminUserView; notice: string[] }> {
     const result = await inTenant(this.dataSource, session.tenantId, async (m) => {
       const user = await this.require(m, userId);
+      // Still on a password someone else chose (perhaps this administrator): a reset would hand whoever knows
+      // it the account, so an account that can hold concerns is never reset into an administrator's hands.
+      if (user.passwordChangedAt === null && (await this.canHoldConcerns(m, user)))
+        throw new AppError(
+          'CONFLICT',
+          'This account is still on the password it was given and can hold concerns: the person must sign in and choose their own password first, or the monitoring officer recovers the account.',
+        );
       await resetTotp(m, session.tenantId, user.email);
       await this.audit.append(m, {
         actor: { type: 'staff', id: session.userId },
@@ -273,13 +286,32 @@ export class AdminUsersService {
       return mapAdminUser(await this.require(m, user.id));
     });
     await this.sessions.destroyAllFor(userId);
+    // Told by e-mail as well as at their next sign-in; the reset stands if the mail cannot go now.
+    await this.mail
+      .sendAccountNotice(result.email, 'two_factor_reset')
+      .catch((error: unknown) =>
+        this.logger.warn(
+          { err: error, userId },
+          'Could not e-mail the account notice; shown at sign-in instead',
+        ),
+      );
     return {
       user: result,
       notice: [
-        'Two-factor sign-in is reset and their sessions have ended. At their next sign-in, with their password, they set it up again with an authenticator app.',
-        'Check who is asking before a reset: with the password alone, whoever sets up two-factor sign-in next gets in.',
+        'Two-factor sign-in is reset and their sessions have ended. At their next sign-in they set it up again, together with a new password of their own.',
+        'They are told of the reset by e-mail and at their next sign-in, and the oversight roles see it.',
       ],
     };
+  }
+
+  /** Roles that give access to concerns (in force or asked for), or any grant on a case. */
+  private async canHoldConcerns(m: EntityManager, user: StaffUserEntity): Promise<boolean> {
+    if ([...user.roles, ...user.pendingRoles].some(needsConfirmation)) return true;
+    const [row] = (await m.query(
+      `SELECT EXISTS (SELECT 1 FROM case_grants WHERE grantee_kind = 'staff' AND grantee_id = $1) AS held`,
+      [user.id],
+    )) as { held: boolean }[];
+    return row?.held === true;
   }
 
   private async require(m: EntityManager, userId: string): Promise<StaffUserEntity> {

@@ -36,6 +36,7 @@ import { AdminSettings1763901500000 } from './migrations/1763901500000-admin-set
 import { ReopenedOn1763901600000 } from './migrations/1763901600000-reopened-on';
 import { RetentionSettings1763901700000 } from './migrations/1763901700000-retention-settings';
 import { RoleConfirmation1763903100000 } from './migrations/1763903100000-role-confirmation';
+import { CredentialHandover1763903200000 } from './migrations/1763903200000-credential-handover';
 
 /** Every entity, listed so the webpack bundle carries them (no globs at run time). */
 export const ENTITIES = [
@@ -77,6 +78,7 @@ export const MIGRATIONS = [
   ReopenedOn1763901600000,
   RetentionSettings1763901700000,
   RoleConfirmation1763903100000,
+  CredentialHandover1763903200000,
 ];
 
 export function dataSourceOptions(url: string) {

@@ -75,6 +75,8 @@ export function describeChange(
       return { summary: `reset ${person}'s two-factor sign-in`, givesAccessToConcerns: true };
     case 'staff_key_recovered':
       return { summary: `recovered ${person}'s access to their cases`, givesAccessToConcerns: false };
+    case 'staff_user.two_factor_reset_by_operator':
+      return { summary: `reset ${person}'s two-factor sign-in`, givesAccessToConcerns: true };
     case 'conflict_routes':
       return {
         summary: details['customised']

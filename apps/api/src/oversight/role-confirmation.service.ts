@@ -58,7 +58,7 @@ export class RoleConfirmationService {
             requested: [...u.pendingRoles],
             requestedBy: (u.pendingRequestedBy && names.get(u.pendingRequestedBy)) || 'an administrator',
             requestedAt: u.pendingRequestedAt?.toISOString() ?? null,
-            ownPassword: u.passwordChangedAt !== null,
+            ownPassword: u.passwordChangedAt !== null && !u.passwordMustChange,
             twoFactorEnrolled: u.totpEnrolledAt !== null,
             youMayDecide: mayConfirm(actorOf(session), change).ok,
             whoDecides: STAFF_ROLE_LABELS[needed],

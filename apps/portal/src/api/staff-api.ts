@@ -119,8 +119,9 @@ export class StaffApi {
     return this.http.post('/me/totp', { token });
   }
 
-  confirmTotp(token: string, totp: string): Promise<void> {
-    return this.http.put('/me/totp', { token, json: { totp } });
+  /** With the passwords when the API asks for the person's own new one (Me.passwordMustChange). */
+  confirmTotp(token: string, totp: string, passwords?: { currentPassword: string; newPassword: string }): Promise<void> {
+    return this.http.put('/me/totp', { token, json: { totp, ...passwords } });
   }
 
   changePassword(token: string, currentPassword: string, newPassword: string): Promise<void> {
