@@ -144,6 +144,13 @@ describe('the administrators’ pages', () => {
     await expect(other.locator('#admin-changes-table').textContent()).resolves.toContain(
       'confirmed Sam Section in the role of investigator, section 151 officer',
     );
+    // The monitoring officer takes a signed checkpoint of the audit trail out of Nolan from the same page.
+    const download = other.getByRole('link', { name: 'Download a signed checkpoint of the audit trail' });
+    const url = `${stack.portalUrl}${await download.getAttribute('href')}`;
+    const file = await other.context().request.get(url);
+    expect(file.status()).toBe(200);
+    expect(file.headers()['content-disposition']).toMatch(/^attachment; filename="nolan-audit-checkpoint-/);
+    expect(await file.json()).toMatchObject({ format: 'nolan-audit-checkpoint/1', tenant: tenant.slug });
     await other.context().close();
   });
 

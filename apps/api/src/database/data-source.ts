@@ -37,6 +37,7 @@ import { ReopenedOn1763901600000 } from './migrations/1763901600000-reopened-on'
 import { RetentionSettings1763901700000 } from './migrations/1763901700000-retention-settings';
 import { RoleConfirmation1763903100000 } from './migrations/1763903100000-role-confirmation';
 import { CredentialHandover1763903200000 } from './migrations/1763903200000-credential-handover';
+import { AuditCheckpointSignatures1763903300000 } from './migrations/1763903300000-audit-checkpoint-signatures';
 
 /** Every entity, listed so the webpack bundle carries them (no globs at run time). */
 export const ENTITIES = [
@@ -79,6 +80,7 @@ export const MIGRATIONS = [
   RetentionSettings1763901700000,
   RoleConfirmation1763903100000,
   CredentialHandover1763903200000,
+  AuditCheckpointSignatures1763903300000,
 ];
 
 export function dataSourceOptions(url: string) {

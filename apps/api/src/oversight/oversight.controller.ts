@@ -8,6 +8,7 @@ import {
   Post,
   Put,
   Query,
+  Res,
   UseGuards,
 } from '@nestjs/common';
 import {
@@ -17,9 +18,11 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { isStaffRole, roleNeedsConfirmation, type StaffRole } from '@nolan/domain';
 import type { StaffSession } from '../auth/session-store';
 import { CurrentSession, StaffAuthGuard } from '../auth/staff-auth.guard';
+import { AuditCheckpoints } from '../audit/audit-checkpoints.service';
 import { PageQuery } from '../common/page-query';
 import { AppError } from '../errors/app-error';
 import { RoleLeadDto, RoleRequestDecisionDto } from './dto/role-requests.dto';
@@ -35,6 +38,7 @@ export class OversightController {
   constructor(
     private readonly oversight: OversightService,
     private readonly confirmations: RoleConfirmationService,
+    private readonly checkpoints: AuditCheckpoints,
   ) {}
 
   @Get('changes')
@@ -75,6 +79,26 @@ export class OversightController {
     @Body() body: RoleRequestDecisionDto,
   ) {
     return this.confirmations.decide(session, userId, body);
+  }
+
+  @Get('audit-checkpoint')
+  @ApiOperation({
+    summary:
+      'A signed checkpoint of the council’s audit trail, as a file to keep outside Nolan (monitoring officer)',
+    description:
+      'Records the trail’s head now and returns it signed with the installation’s audit key. ' +
+      '`npm run nolan -- audit:verify --checkpoint FILE` later proves the trail against it: a rewritten or ' +
+      'shortened trail fails.',
+  })
+  @ApiForbiddenResponse({ description: 'The caller is not the monitoring officer' })
+  async auditCheckpoint(@CurrentSession() session: StaffSession, @Res({ passthrough: true }) res: Response) {
+    const file = await this.checkpoints.signedCheckpoint(session);
+    res.setHeader(
+      'Content-Disposition',
+      `attachment; filename="nolan-audit-checkpoint-${file.tenant}-${file.seq}.json"`,
+    );
+    res.setHeader('Cache-Control', 'no-store');
+    return file;
   }
 
   @Put('role-leads/:role')

@@ -85,7 +85,11 @@ export async function userCreate(
   ];
 }
 
-export async function userResetTwoFactor(dataSource: DataSource, args: readonly string[]): Promise<string[]> {
+export async function userResetTwoFactor(
+  dataSource: DataSource,
+  args: readonly string[],
+  auditKey: string,
+): Promise<string[]> {
   const flags = parseFlags(args, ['tenant', 'email']);
   const tenant = await tenantBySlug(dataSource, flags.tenant as string);
   const email = flags.email as string;
@@ -97,7 +101,7 @@ export async function userResetTwoFactor(dataSource: DataSource, args: readonly 
     ])) as {
       id: string;
     }[];
-    await new AuditService(new AuditRepository()).append(m, {
+    await new AuditService(new AuditRepository(), auditKey).append(m, {
       actor: { type: 'operator' },
       action: 'config.changed',
       details: { setting: 'staff_user.two_factor_reset_by_operator', userId: user?.id ?? null },

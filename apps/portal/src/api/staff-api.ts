@@ -21,6 +21,7 @@ import type {
   QueueOverview,
   Recused,
   RevealedIdentity,
+  AuditCheckpointFile,
   RoleRequestDecision,
   RoleRequestList,
   SettingsChangePage,
@@ -236,6 +237,11 @@ export class StaffApi {
   /** Roles administrators asked for that await confirmation (oversight roles only). */
   roleRequests(token: string): Promise<RoleRequestList> {
     return this.http.get('/oversight/role-requests', { token });
+  }
+
+  /** A signed checkpoint of the council's audit trail, as the file to keep (monitoring officer only). */
+  auditCheckpoint(token: string): Promise<AuditCheckpointFile> {
+    return this.http.get('/oversight/audit-checkpoint', { token });
   }
 
   decideRoleRequest(token: string, userId: string, decision: RoleRequestDecision): Promise<unknown> {

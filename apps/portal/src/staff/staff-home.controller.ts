@@ -98,6 +98,15 @@ export class StaffHomeController {
     res.redirect(303, '/staff/home#role-requests');
   }
 
+  /** The monitoring officer's copy of the audit trail's head, signed, to keep outside Nolan (issue #15). */
+  @Get('oversight/audit-checkpoint')
+  async auditCheckpoint(@CurrentStaff() staff: StaffSession, @Res() res: Response) {
+    const file = await this.api.auditCheckpoint(staff.token);
+    res.setHeader('Content-Disposition', `attachment; filename="nolan-audit-checkpoint-${file.tenant}-${file.seq}.json"`);
+    res.setHeader('Cache-Control', 'no-store');
+    res.type('application/json').send(JSON.stringify(file, null, 2));
+  }
+
   @Get('admin/queues')
   async queues(@CurrentStaff() staff: StaffSession, @Res() res: Response, @Query('retried') retried?: string) {
     const overview = await this.api.queues(staff.token);

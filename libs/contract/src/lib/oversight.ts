@@ -59,3 +59,14 @@ export interface RoleRequestDecision {
 export interface RoleLeadChange {
   userId: string;
 }
+
+/** GET /oversight/audit-checkpoint: a signed checkpoint of the council's audit trail, kept outside Nolan. */
+export interface AuditCheckpointFile {
+  format: 'nolan-audit-checkpoint/1';
+  tenant: string;
+  tenantId: string;
+  seq: number;
+  hash: string;
+  takenAt: string;
+  signature: string;
+}
