@@ -116,6 +116,10 @@ export class StaffApi {
     return this.http.get('/me', { token });
   }
 
+  acknowledgeAccountNotice(token: string): Promise<void> {
+    return this.http.delete('/me/account-notice', { token });
+  }
+
   startTotp(token: string): Promise<TotpEnrolment> {
     return this.http.post('/me/totp', { token });
   }

@@ -46,8 +46,10 @@ export class StaffAuthController {
   @Get()
   @UseGuards(StaffGuard)
   @EnrolmentAllowed()
-  home(@CurrentStaff() staff: StaffSession, @Res() res: Response): void {
+  async home(@CurrentStaff() staff: StaffSession, @Res() res: Response): Promise<void> {
     if (staff.scope !== 'full') return res.redirect(303, '/staff/two-factor');
+    // Something was done to the account behind the person's back (issue #15): they read it first.
+    if ((await this.api.me(staff.token)).accountNotice) return res.redirect(303, '/staff/account-notice');
     if (isOverseer(staff)) return res.redirect(303, '/staff/home');
     if (isHandler(staff)) return res.redirect(303, '/staff/cases');
     if (staff.roles.includes('audit_committee_chair')) return res.redirect(303, '/staff/committee');
@@ -215,6 +217,22 @@ export class StaffAuthController {
     }
     // The API upgraded the session; the cookie says so too (a new cookie, so a new CSRF binding).
     this.sessions.start(res, { ...staff, scope: 'full' });
+    res.redirect(303, '/staff');
+  }
+
+  /** What was done to the account (a two-factor reset, a recovery), and whom to tell if it was not them. */
+  @Get('account-notice')
+  @UseGuards(StaffGuard)
+  async accountNotice(@CurrentStaff() staff: StaffSession, @Res() res: Response): Promise<void> {
+    const notice = (await this.api.me(staff.token)).accountNotice;
+    if (!notice) return res.redirect(303, '/staff');
+    res.render('staff/account-notice', { message: notice.message });
+  }
+
+  @Post('account-notice')
+  @UseGuards(StaffGuard)
+  async acknowledgeNotice(@CurrentStaff() staff: StaffSession, @Res() res: Response): Promise<void> {
+    await this.api.acknowledgeAccountNotice(staff.token);
     res.redirect(303, '/staff');
   }
 
