@@ -69,4 +69,41 @@ describe('the notice of a reset or recovery, at the next sign-in', () => {
     const after = await browser.get('/staff').expect(303);
     expect(after.headers.location).toBe('/staff/cases');
   });
+
+  it('asks someone signing in with a handed-over password to choose their own before anything else', async () => {
+    const recovered = await fixtures.user(tenantId, ['investigator']);
+    await fixtures.dataSource.transaction(async (m) => {
+      await m.query(`SELECT set_config('nolan.tenant_id', $1, true)`, [tenantId]);
+      await m.query(`UPDATE staff_users SET password_must_change = true WHERE id = $1`, [recovered.id]);
+    });
+    const browser = await signIn(recovered);
+    expect((await browser.get('/staff').expect(303)).headers.location).toBe('/staff/two-factor');
+    await browser.get('/staff/cases').expect(303);
+    const page = await browser.get('/staff/two-factor').expect(200);
+    expect(page.text).toContain('Choose your own password');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1];
+    const mismatch = await browser
+      .post('/staff/new-password')
+      .type('form')
+      .send({
+        _csrf: csrf,
+        currentPassword: recovered.password,
+        newPassword: 'a new passphrase of mine',
+        confirmPassword: 'something else',
+      })
+      .expect(400);
+    expect(mismatch.text).toContain('The passwords do not match');
+    await browser
+      .post('/staff/new-password')
+      .type('form')
+      .send({
+        _csrf: csrf,
+        currentPassword: recovered.password,
+        newPassword: 'a new passphrase of mine',
+        confirmPassword: 'a new passphrase of mine',
+      })
+      .expect(303)
+      .expect('Location', '/staff');
+    expect((await browser.get('/staff').expect(303)).headers.location).toBe('/staff/cases');
+  });
 });
