@@ -23,7 +23,7 @@ const fail = (line) => {
 };
 
 /** Every secret the demo needs; a secrets file from an older checkout gains the ones it lacks. */
-const DEMO_SECRETS = ['SESSION_SECRET', 'RECEIPT_PEPPER', 'PORTAL_SESSION_SECRET', 'EXPORT_SIGNING_SECRET'];
+const DEMO_SECRETS = ['SESSION_SECRET', 'RECEIPT_PEPPER', 'PORTAL_SESSION_SECRET', 'EXPORT_SIGNING_SECRET', 'AUDIT_KEY'];
 
 function loadOrCreateSecrets() {
   mkdirSync(demoDir, { recursive: true, mode: 0o700 });

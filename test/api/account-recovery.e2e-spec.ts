@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { startApi } from '../support/api-app';
+import { startSmtpCatcher } from '../support/smtp-catcher';
 import { signInAs, StaffFixtures, type TestUser } from '../support/staff-fixtures';
 
 describe('recovering a forgotten password through the tenant escrow', () => {
@@ -10,8 +11,12 @@ describe('recovering a forgotten password through the tenant escrow', () => {
   let mo: TestUser;
   let investigator: TestUser;
   let reference: string;
+  let smtp: Awaited<ReturnType<typeof startSmtpCatcher>>;
 
   beforeAll(async () => {
+    // Issue #15: the temporary password goes to the person by e-mail, never to the monitoring officer.
+    smtp = await startSmtpCatcher();
+    process.env.SMTP_URL = smtp.url;
     app = await startApi();
     fixtures = await StaffFixtures.open();
     tenant = await fixtures.tenant('recovery');
@@ -24,8 +29,10 @@ describe('recovering a forgotten password through the tenant escrow', () => {
     }));
   });
   afterAll(async () => {
+    delete process.env.SMTP_URL;
     await fixtures.close();
     await app.close();
+    await smtp.close();
   });
 
   it('gives the user a new key under a temporary password, with every case they held still readable', async () => {
@@ -54,21 +61,30 @@ describe('recovering a forgotten password through the tenant escrow', () => {
       .auth(moToken, { type: 'bearer' })
       .send({ recoveryPassphrase: tenant.escrowRecoveryPassphrase })
       .expect(201);
-    expect(recovered.body).toEqual({
-      userId: investigator.id,
-      regranted: 2,
-      lost: 0,
-      temporaryPassword: expect.stringMatching(/^[A-Z2-9]{4}(-[A-Z2-9]{4}){4}$/),
-    });
+    expect(recovered.body).toEqual({ userId: investigator.id, regranted: 2, lost: 0, delivered: 'e-mail' });
+    const mail = smtp.mails.find((m) => m.to.includes(investigator.email));
+    const temporaryPassword = /temporary password: ([A-Z2-9]{4}(?:-[A-Z2-9]{4}){4})/.exec(
+      mail?.raw ?? '',
+    )?.[1];
+    expect(temporaryPassword).toMatch(/^[A-Z2-9]{4}(-[A-Z2-9]{4}){4}$/);
+    expect(JSON.stringify(recovered.body)).not.toContain(temporaryPassword);
 
     await request(server).get('/api/v1/me').auth(oldSession, { type: 'bearer' }).expect(401);
     await expect(signInAs(server, tenant.slug, investigator, 0)).rejects.toThrow(/401/);
-    const fresh = await signInAs(
+    const handedOver = await signInAs(
       server,
       tenant.slug,
-      { ...investigator, password: recovered.body.temporaryPassword },
+      { ...investigator, password: temporaryPassword! },
       1,
     );
+    // The handed-over password opens nothing but choosing their own.
+    await request(server).get(`/api/v1/cases/${reference}`).auth(handedOver, { type: 'bearer' }).expect(403);
+    await request(server)
+      .put('/api/v1/me/password')
+      .auth(handedOver, { type: 'bearer' })
+      .send({ currentPassword: temporaryPassword, newPassword: 'my own recovered passphrase' })
+      .expect(204);
+    const fresh = handedOver;
     const read = await request(server)
       .get(`/api/v1/cases/${reference}`)
       .auth(fresh, { type: 'bearer' })

@@ -16,7 +16,11 @@ import { QueueName } from '../../apps/api/src/queues/queue-names';
 import { Clock } from '../../apps/api/src/sla/clock';
 import { firingInstant, type SlaTimer, slaJobId, timersFor } from '../../apps/api/src/sla/sla.service';
 import { CaseEntity } from '../../apps/api/src/cases/store/case.entity';
-import { HEARTBEAT_JOB, RETENTION_JOB } from '../../apps/api/src/workers/system.processor';
+import {
+  AUDIT_CHECKPOINT_JOB,
+  HEARTBEAT_JOB,
+  RETENTION_JOB,
+} from '../../apps/api/src/workers/system.processor';
 import { WorkerModule } from '../../apps/api/src/workers/worker.module';
 import { startSmtpCatcher } from '../support/smtp-catcher';
 import { StaffFixtures, type TestUser } from '../support/staff-fixtures';
@@ -143,7 +147,7 @@ describe('Redis flushed under a running worker', () => {
       .sort();
     expect(expected.length).toBeGreaterThanOrEqual(7);
     expect(await jobIdsIn([...open, cases.closed])).toEqual(expected);
-    expect(await schedulerIds()).toEqual([HEARTBEAT_JOB, RETENTION_JOB].sort());
+    expect(await schedulerIds()).toEqual([AUDIT_CHECKPOINT_JOB, HEARTBEAT_JOB, RETENTION_JOB].sort());
   });
 
   it('brings every open case’s clocks and the schedulers back within a minute of a FLUSHDB', async () => {
@@ -157,12 +161,12 @@ describe('Redis flushed under a running worker', () => {
 
     await waitFor(
       'the timers and schedulers to be rebuilt',
-      async () => (await jobIdsIn(open)).length === before.length && (await schedulerIds()).length === 2,
+      async () => (await jobIdsIn(open)).length === before.length && (await schedulerIds()).length === 3,
       60_000,
     );
     expect(await jobIdsIn(open)).toEqual(before);
     expect(await jobIdsIn([cases.closed])).toEqual([]);
-    expect(await schedulerIds()).toEqual([HEARTBEAT_JOB, RETENTION_JOB].sort());
+    expect(await schedulerIds()).toEqual([AUDIT_CHECKPOINT_JOB, HEARTBEAT_JOB, RETENTION_JOB].sort());
     // The heartbeat runs again, so /health can see a worker.
     await waitFor(
       'a heartbeat',

@@ -130,6 +130,30 @@ describe('the administrators’ pages', () => {
     await expectAccessible(page);
   });
 
+  it('puts the roles the administrator asked for in front of the monitoring officer, who confirms them (issue #15)', async () => {
+    const other = await newPage(browser);
+    await signInAsStaff(other, stack.portalUrl, tenant.slug, mo, { step: -1 }); // the later test uses step 0
+    await other.goto(`${stack.portalUrl}/staff/home`);
+    const card = other.locator('.govuk-summary-card', { hasText: 'Sam Section' });
+    await expect(card.textContent()).resolves.toContain('Test administrator');
+    await expect(card.textContent()).resolves.toContain('still the administrator’s temporary password');
+    await expectAccessible(other);
+    await card.getByRole('button', { name: 'Confirm the roles of Sam Section' }).click();
+    await other.waitForURL(`${stack.portalUrl}/staff/home#role-requests`);
+    await expect(other.locator('.govuk-summary-card', { hasText: 'Sam Section' }).count()).resolves.toBe(0);
+    await expect(other.locator('#admin-changes-table').textContent()).resolves.toContain(
+      'confirmed Sam Section in the role of investigator, section 151 officer',
+    );
+    // The monitoring officer takes a signed checkpoint of the audit trail out of Nolan from the same page.
+    const download = other.getByRole('link', { name: 'Download a signed checkpoint of the audit trail' });
+    const url = `${stack.portalUrl}${await download.getAttribute('href')}`;
+    const file = await other.context().request.get(url);
+    expect(file.status()).toBe(200);
+    expect(file.headers()['content-disposition']).toMatch(/^attachment; filename="nolan-audit-checkpoint-/);
+    expect(await file.json()).toMatchObject({ format: 'nolan-audit-checkpoint/1', tenant: tenant.slug });
+    await other.context().close();
+  });
+
   it('changes a conflict route: a problem the API names lands on the field, then the preview follows the saved route', async () => {
     await page.goto(`${stack.portalUrl}/staff/admin/conflict-routes`);
     const preview = page.locator('#routing-preview');

@@ -19,6 +19,7 @@ export function testEnvFor(worker: number) {
     SESSION_SECRET: 'test-session-secret-0123456789-abcdefghijklmnop',
     RECEIPT_PEPPER: 'test-receipt-pepper-0123456789-abcdefghijklmnop',
     EXPORT_SIGNING_SECRET: 'test-export-signing-secret-0123456789-abcdefgh',
+    AUDIT_KEY: 'test-audit-key-0123456789-abcdefghijklmnopqrstuv',
     LOG_LEVEL: 'silent',
   } as const;
 }

@@ -3,9 +3,10 @@
  * line naming the problem and exits 1 — never a stack trace.
  *   migrate     create the database if missing, run migrations as the owner, ensure the app role
  *   seed-demo   create the demo tenant once; write its sign-in details to .demo/credentials.json
- *   audit:verify [--tenant SLUG]
- *               check every tenant's audit chain and checkpoints as the owner; one line per tenant,
- *               naming the first broken link; exits 1 if any trail is broken
+ *   audit:verify [--tenant SLUG] [--checkpoint FILE]
+ *               check every tenant's keyed audit chain and signed checkpoints as the owner, and against a
+ *               checkpoint file the monitoring officer downloaded; one line per tenant, naming the first
+ *               broken link; exits 1 if any trail is broken
  *   tenant:create --slug SLUG --name NAME
  *               a new council; prints its escrow recovery passphrase once and its export signing key
  *   tenant:signing-key --slug SLUG
@@ -13,7 +14,8 @@
  *   tenant:replace-signing-key --slug SLUG
  *               a new export signing key (EXPORT_SIGNING_SECRET lost or leaked); runs as the owner
  *   user:create --tenant SLUG --email EMAIL --name NAME --roles role[,role…]
- *               a staff user with a temporary password (printed once); they enrol two-factor at first sign-in
+ *               a staff user, roles confirmed, with a temporary password (printed once) that opens only
+ *               choosing their own and enrolling two-factor
  *   user:reset-2fa --tenant SLUG --email EMAIL
  *               clears a user's two-factor set-up (lost phone); they enrol again at next sign-in
  *   backup FILE  pg_dump of the whole database (custom format, file 0600) as MIGRATION_DATABASE_URL's role
@@ -24,7 +26,7 @@ import 'reflect-metadata';
 import type { DataSource } from 'typeorm';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { describeBreak } from './audit/audit-chain';
+import { type CheckpointFile, describeBreak, readCheckpointFile } from './audit/audit-chain';
 import { AuditRepository } from './audit/audit.repository';
 import { AuditService } from './audit/audit.service';
 import { loadConfig } from './config/config';
@@ -92,8 +94,28 @@ async function auditVerify(): Promise<void> {
   const config = loadConfig();
   const args = process.argv.slice(3);
   const flag = args.indexOf('--tenant');
-  const slug = flag >= 0 ? args[flag + 1] : undefined;
+  let slug = flag >= 0 ? args[flag + 1] : undefined;
   if (flag >= 0 && !slug) throw new Error('--tenant needs a slug');
+  // A checkpoint the monitoring officer took out of Nolan (GET /oversight/audit-checkpoint): the trail must
+  // still agree with it, whatever was done to the database since (issue #15).
+  const fileFlag = args.indexOf('--checkpoint');
+  const fileName = fileFlag >= 0 ? args[fileFlag + 1] : undefined;
+  if (fileFlag >= 0 && !fileName) throw new Error('--checkpoint needs a file');
+  let file: CheckpointFile | undefined;
+  if (fileName) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readFileSync(fileName, 'utf8'));
+    } catch {
+      throw new Error(`cannot read the checkpoint file ${fileName} as JSON`);
+    }
+    const read = readCheckpointFile(config.auditKey, parsed);
+    if (!read.ok) throw new Error(`the checkpoint file ${fileName} cannot be trusted: ${read.reason}`);
+    file = read.file;
+    if (slug && slug !== file.tenant)
+      throw new Error(`the checkpoint file is for tenant "${file.tenant}", not "${slug}"`);
+    slug = file.tenant;
+  }
   // The owner sees every tenant; the tables force row-level security, so each chain is still read
   // inside its own tenant's transaction.
   const dataSource = createDataSource(config.migrationDatabaseUrl);
@@ -103,14 +125,20 @@ async function auditVerify(): Promise<void> {
       .getRepository(TenantEntity)
       .find({ where: slug ? { slug } : {}, order: { slug: 'ASC' } });
     if (slug && tenants.length === 0) throw new Error(`no tenant with slug "${slug}"`);
-    const audit = new AuditService(new AuditRepository());
+    const audit = new AuditService(new AuditRepository(), config.auditKey);
     let broken = 0;
     for (const tenant of tenants) {
-      const verdict = await inTenant(dataSource, tenant.id, (manager) => audit.verify(manager));
+      const extra = file && file.tenantId === tenant.id ? [{ seq: file.seq, hash: file.hash }] : [];
+      if (file && file.tenantId !== tenant.id)
+        throw new Error(`the checkpoint file is for another installation's tenant "${file.tenant}"`);
+      const verdict = await inTenant(dataSource, tenant.id, (manager) =>
+        audit.verify(manager, undefined, extra),
+      );
       if (verdict.intact) {
         const n = verdict.checkpoints;
         const checkpoints = n ? `, ${n} checkpoint${n === 1 ? ' matches' : 's match'}` : '';
         out(`tenant ${tenant.slug}: ${verdict.entries} entries, chain intact${checkpoints}`);
+        if (file) out(`checkpoint file: seq ${file.seq} of ${file.takenAt} matches`);
       } else {
         broken += 1;
         out(`tenant ${tenant.slug}: ${describeBreak(verdict.broken)}`);
@@ -190,7 +218,9 @@ const commands: Record<string, () => Promise<void>> = {
   ),
   'tenant:replace-signing-key': replaceSigningKey,
   'user:create': withAppDataSource((ds, secret, args) => userCreate(ds, secret, args)),
-  'user:reset-2fa': withAppDataSource((ds, _secret, args) => userResetTwoFactor(ds, args)),
+  'user:reset-2fa': withAppDataSource((ds, _secret, args) =>
+    userResetTwoFactor(ds, args, loadConfig().auditKey),
+  ),
 };
 
 const name = process.argv[2] ?? '';

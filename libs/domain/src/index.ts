@@ -4,6 +4,7 @@ export * from './lib/roles';
 export * from './lib/categories';
 export * from './lib/lifecycle';
 export * from './lib/routing';
+export * from './lib/role-confirmation';
 export * from './lib/exclusions';
 export * from './lib/local-date';
 export * from './lib/bank-holidays';

@@ -62,7 +62,10 @@ const EMPTY_ROLE_WARNINGS: Readonly<Record<StaffRole, string>> = {
     'Nobody is an investigator. The monitoring officer can assign cases only to officers who hold another handler role.',
 };
 
-type Holder = Pick<StaffUserEntity, 'id' | 'displayName' | 'email' | 'roles' | 'deactivatedAt'>;
+type Holder = Pick<
+  StaffUserEntity,
+  'id' | 'displayName' | 'email' | 'roles' | 'deactivatedAt' | 'leadRoles' | 'rolesConfirmedAt'
+>;
 
 @Injectable()
 export class AdminRoutingService {
@@ -91,6 +94,7 @@ export class AdminRoutingService {
       };
     });
     const warnings = roles.flatMap((r) => (r.warning ? [r.warning] : []));
+    warnings.push(...leadWarnings(staff));
     for (const u of staff) {
       const others = u.roles.filter((r) => r !== 'administrator');
       if (u.deactivatedAt === null && u.roles.includes('administrator') && others.length > 0)
@@ -189,7 +193,13 @@ export class AdminRoutingService {
    * settings: the same routeCase intake runs, on a code-of-conduct concern (category "other").
    */
   private async preview(m: EntityManager, staff: readonly Holder[]): Promise<RoutingPreviewEntry[]> {
-    const holders = staff.map((u) => ({ userId: u.id, roles: u.roles, active: u.deactivatedAt === null }));
+    const holders = staff.map((u) => ({
+      userId: u.id,
+      roles: u.roles,
+      active: u.deactivatedAt === null,
+      leadRoles: u.leadRoles,
+      rolesConfirmedAt: u.rolesConfirmedAt,
+    }));
     const context = await tenantRoutingInput(m, holders);
     const byId = new Map(staff.map((u) => [u.id, u]));
     const who = (r: Recipient) => {
@@ -220,10 +230,35 @@ export class AdminRoutingService {
 
   private staff(m: EntityManager): Promise<Holder[]> {
     return m.getRepository(StaffUserEntity).find({
-      select: { id: true, displayName: true, email: true, roles: true, deactivatedAt: true },
+      select: {
+        id: true,
+        displayName: true,
+        email: true,
+        roles: true,
+        deactivatedAt: true,
+        leadRoles: true,
+        rolesConfirmedAt: true,
+      },
       order: { displayName: 'ASC', email: 'ASC' },
     });
   }
+}
+
+/**
+ * A role with several active holders and none designated its lead: routing then takes the one confirmed
+ * first and says so (libs/domain routing), but the choice belongs to people (issue #15).
+ */
+export function leadWarnings(
+  staff: readonly Pick<StaffUserEntity, 'roles' | 'deactivatedAt' | 'leadRoles'>[],
+): string[] {
+  return ROUTING_ROLES.flatMap((role) => {
+    const active = staff.filter((u) => u.deactivatedAt === null && u.roles.includes(role));
+    if (active.length < 2 || active.some((u) => u.leadRoles.includes(role))) return [];
+    return [
+      `${active.length} people hold the role of ${STAFF_ROLE_LABELS[role].toLowerCase()} and none is its ` +
+        'designated lead holder: cases go to the one confirmed first until the monitoring officer designates one.',
+    ];
+  });
 }
 
 function plainRoutes(routes: ConflictRoutes) {

@@ -5,8 +5,11 @@
  * Every change is audited ('config.changed' with the setting and ids, never names or addresses).
  *
  * What a change does to cases, on purpose:
- * - Roles: the new set takes effect at once (the person's sessions end, since a session carries its
- *   roles). Existing cases are NOT re-routed: whoever holds a case keeps it until the monitoring officer
+ * - Roles: an administrator only asks. A role that gives access to concerns (every role but
+ *   administrator) takes effect when an oversight role confirms it in Nolan (RoleConfirmationService,
+ *   issue #15): until then it waits in pending_roles and the account receives nothing. Taking a role
+ *   away, or the administrator role itself, takes effect at once (the person's sessions end, since a
+ *   session carries its roles). Existing cases are NOT re-routed: whoever holds a case keeps it until the monitoring officer
  *   transfers it; new cases follow the new roles. Re-routing silently would move cases behind the
  *   monitoring officer's back, and an administrator must not learn which cases exist.
  * - Deactivation: sessions end, sign-in answers as for an unknown address, no new case is routed to the
@@ -15,14 +18,15 @@
  * - Two-factor reset: the next sign-in sets it up again; sessions end.
  * The council always keeps one active administrator, or nobody could undo a mistake here.
  */
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { rolesInWords, type StaffRole } from '@nolan/domain';
+import { rolesInWords, STAFF_ROLES, type StaffRole } from '@nolan/domain';
 import { type DataSource, type EntityManager, QueryFailedError } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { SessionStore, type StaffSession } from '../auth/session-store';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { inTenant } from '../database/tenant-transaction';
+import { MailService } from '../notifications/mail.service';
 import { AppError } from '../errors/app-error';
 import { createStaffUser, resetTotp } from '../staff/staff-provisioning';
 import { StaffUserEntity } from '../staff/staff-user.entity';
@@ -37,12 +41,19 @@ import type {
 
 const NO_SUCH_USER = 'There is no such user in this council.';
 
+/** Roles that give access to concerns, and so wait for an oversight role's confirmation. */
+export function needsConfirmation(role: StaffRole): boolean {
+  return role !== 'administrator';
+}
+
 export function mapAdminUser(u: StaffUserEntity): AdminUserView {
+  const asked = new Set<StaffRole>([...u.roles, ...u.pendingRoles]);
   return {
     id: u.id,
     email: u.email,
     name: u.displayName,
-    roles: [...u.roles],
+    roles: STAFF_ROLES.filter((r) => asked.has(r)),
+    awaitingConfirmation: STAFF_ROLES.filter((r) => u.pendingRoles.includes(r) && !u.roles.includes(r)),
     active: u.deactivatedAt === null,
     deactivatedAt: u.deactivatedAt?.toISOString() ?? null,
     twoFactorEnrolled: u.totpEnrolledAt !== null,
@@ -70,7 +81,10 @@ export class AdminUsersService {
     private readonly sessions: SessionStore,
     private readonly audit: AuditService,
     private readonly routing: AdminRoutingService,
+    private readonly mail: MailService,
   ) {}
+
+  private readonly logger = new Logger(AdminUsersService.name);
 
   async list(
     session: StaffSession,
@@ -105,18 +119,39 @@ export class AdminUsersService {
           name: body.name.trim(),
           roles: body.roles,
         });
+        const requested = created.user.roles;
+        const pending = STAFF_ROLES.filter((r) => requested.includes(r) && needsConfirmation(r));
+        await this.users.update(m, created.user.id, {
+          roles: requested.filter((r) => !needsConfirmation(r)),
+          pendingRoles: pending,
+          pendingRequestedBy: pending.length ? session.userId : null,
+          pendingRequestedAt: pending.length ? new Date() : null,
+          rolesConfirmedAt: null,
+          // The administrator sees this password: it opens nothing until the person chooses their own.
+          passwordMustChange: true,
+        });
         await this.audit.append(m, {
           actor: { type: 'staff', id: session.userId },
           action: 'config.changed',
-          details: { setting: 'staff_user.created', userId: created.user.id, roles: [...created.user.roles] },
+          details: {
+            setting: 'staff_user.created',
+            userId: created.user.id,
+            roles: [...requested],
+            awaitingConfirmation: pending,
+          },
         });
         return {
-          user: mapAdminUser(created.user),
+          user: mapAdminUser(await this.require(m, created.user.id)),
           temporaryPassword: created.password,
           notice: [
             'The temporary password is shown only now. Give it to the person directly (in person or by phone), never in the same e-mail as the address.',
-            'At first sign-in they set up two-factor sign-in with an authenticator app, then should change the password.',
-            'New cases are routed to them by their roles from now on.',
+            'At first sign-in they choose their own password and set up two-factor sign-in with an authenticator app, before anything else.',
+            ...(pending.length
+              ? [
+                  `Their roles (${rolesInWords(pending)}) take effect only when the monitoring officer confirms them in Nolan (the head of paid service, for the monitoring officer's post). Until then they receive nothing.`,
+                ]
+              : []),
+            'New cases are routed to them by their roles once they are in force.',
           ],
         };
       });
@@ -141,11 +176,18 @@ export class AdminUsersService {
     }
     const result = await inTenant(this.dataSource, session.tenantId, async (m) => {
       const user = await this.require(m, userId);
-      const roles = (body.roles ?? user.roles) as StaffRole[];
+      // What the administrator asks for; what is in force is the part of it already confirmed, plus the
+      // administrator role, which gives no access to concerns. Taking a role away needs no confirmation.
+      const askedBefore = [...new Set([...user.roles, ...user.pendingRoles])];
+      const wanted = new Set((body.roles ?? askedBefore) as StaffRole[]);
+      const asked = STAFF_ROLES.filter((r) => wanted.has(r));
+      const roles = asked.filter((r) => !needsConfirmation(r) || user.roles.includes(r));
+      const pending = asked.filter((r) => !roles.includes(r));
       const active = body.active ?? user.deactivatedAt === null;
       const wasActive = user.deactivatedAt === null;
-      const added = roles.filter((r) => !user.roles.includes(r));
-      const removed = user.roles.filter((r) => !roles.includes(r));
+      const added = asked.filter((r) => !askedBefore.includes(r));
+      const removed = askedBefore.filter((r) => !asked.includes(r));
+      const newlyPending = pending.filter((r) => !user.pendingRoles.includes(r));
       const rolesChanged = added.length > 0 || removed.length > 0;
       const activeChanged = active !== wasActive;
 
@@ -160,16 +202,34 @@ export class AdminUsersService {
       const actor = { type: 'staff' as const, id: session.userId };
       const notice: string[] = [];
       if (rolesChanged) {
-        await this.users.update(m, user.id, { roles });
+        await this.users.update(m, user.id, {
+          roles,
+          pendingRoles: pending,
+          leadRoles: user.leadRoles.filter((r) => roles.includes(r)),
+          ...(newlyPending.length
+            ? { pendingRequestedBy: session.userId, pendingRequestedAt: new Date() }
+            : {}),
+          ...(pending.length ? {} : { pendingRequestedBy: null, pendingRequestedAt: null }),
+        });
         await this.audit.append(m, {
           actor,
           action: 'config.changed',
-          details: { setting: 'staff_user.roles', userId: user.id, added, removed },
+          details: {
+            setting: 'staff_user.roles',
+            userId: user.id,
+            added,
+            removed,
+            awaitingConfirmation: pending,
+          },
         });
         notice.push(
-          `${user.displayName} now holds: ${rolesInWords(roles)}. Their sessions have ended, so the new roles apply from their next sign-in.`,
+          `${user.displayName} now holds: ${rolesInWords(roles) || 'no role in force'}. Their sessions have ended, so the new roles apply from their next sign-in.`,
           'Existing cases are not re-routed: they keep the cases they already hold until the monitoring officer transfers them. New cases are routed by the new roles.',
         );
+        if (pending.length)
+          notice.push(
+            `Awaiting confirmation by the monitoring officer (the head of paid service, for the monitoring officer's post): ${rolesInWords(pending)}. Until confirmed these roles give nothing.`,
+          );
       }
       if (activeChanged) {
         const deactivatedAt = active ? null : new Date();
@@ -210,6 +270,13 @@ export class AdminUsersService {
   ): Promise<{ user: AdminUserView; notice: string[] }> {
     const result = await inTenant(this.dataSource, session.tenantId, async (m) => {
       const user = await this.require(m, userId);
+      // Still on a password someone else chose (perhaps this administrator): a reset would hand whoever knows
+      // it the account, so an account that can hold concerns is never reset into an administrator's hands.
+      if (user.passwordChangedAt === null && (await this.canHoldConcerns(m, user)))
+        throw new AppError(
+          'CONFLICT',
+          'This account is still on the password it was given and can hold concerns: the person must sign in and choose their own password first, or the monitoring officer recovers the account.',
+        );
       await resetTotp(m, session.tenantId, user.email);
       await this.audit.append(m, {
         actor: { type: 'staff', id: session.userId },
@@ -219,13 +286,32 @@ export class AdminUsersService {
       return mapAdminUser(await this.require(m, user.id));
     });
     await this.sessions.destroyAllFor(userId);
+    // Told by e-mail as well as at their next sign-in; the reset stands if the mail cannot go now.
+    await this.mail
+      .sendAccountNotice(result.email, 'two_factor_reset')
+      .catch((error: unknown) =>
+        this.logger.warn(
+          { err: error, userId },
+          'Could not e-mail the account notice; shown at sign-in instead',
+        ),
+      );
     return {
       user: result,
       notice: [
-        'Two-factor sign-in is reset and their sessions have ended. At their next sign-in, with their password, they set it up again with an authenticator app.',
-        'Check who is asking before a reset: with the password alone, whoever sets up two-factor sign-in next gets in.',
+        'Two-factor sign-in is reset and their sessions have ended. At their next sign-in they set it up again, together with a new password of their own.',
+        'They are told of the reset by e-mail and at their next sign-in, and the oversight roles see it.',
       ],
     };
+  }
+
+  /** Roles that give access to concerns (in force or asked for), or any grant on a case. */
+  private async canHoldConcerns(m: EntityManager, user: StaffUserEntity): Promise<boolean> {
+    if ([...user.roles, ...user.pendingRoles].some(needsConfirmation)) return true;
+    const [row] = (await m.query(
+      `SELECT EXISTS (SELECT 1 FROM case_grants WHERE grantee_kind = 'staff' AND grantee_id = $1) AS held`,
+      [user.id],
+    )) as { held: boolean }[];
+    return row?.held === true;
   }
 
   private async require(m: EntityManager, userId: string): Promise<StaffUserEntity> {

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AttachmentsModule } from '../attachments/attachments.module';
 import { AuditModule } from '../audit/audit.module';
 import { AuthModule } from '../auth/auth.module';
+import { MailService } from '../notifications/mail.service';
 import { TenantSigningKeys } from '../tenants/tenant-signing-keys';
 import { AdminPolicyService } from './admin-policy.service';
 import { AdminRoutingService } from './admin-routing.service';
@@ -22,6 +23,7 @@ import { AdministratorGuard } from './administrator.guard';
     AdminSlaService,
     AdministratorGuard,
     TenantSigningKeys,
+    MailService,
   ],
 })
 export class AdminModule {}

@@ -6,6 +6,9 @@ import {
   assertNothingIdentifiesReporter,
   canonicalJson,
   ChainVerifier,
+  checkpointFile,
+  checkpointSignatureValid,
+  readCheckpointFile,
   describeBreak,
   GENESIS_HASH,
   hashEntry,
@@ -275,5 +278,67 @@ describe('details', () => {
   it('normalises UUIDs to lower case and refuses anything else', () => {
     expect(normaliseUuid(STAFF.toUpperCase(), 'actor id')).toBe(STAFF);
     expect(() => normaliseUuid('not-a-uuid', 'actor id')).toThrow('actor id must be a UUID');
+  });
+});
+
+describe('the keyed audit chain (issue #15)', () => {
+  const KEY = 'k'.repeat(40);
+  /** `plain` entries as before the key existed, then keyed ones, each linked to the one before. */
+  function mixed(plain: number, keyed: number): AuditChainEntry[] {
+    const entries = chain(plain);
+    let prevHash = entries.at(-1)?.hash ?? GENESIS_HASH;
+    for (let seq = plain + 1; seq <= plain + keyed; seq++) {
+      const content: AuditChainContent = {
+        tenantId: TENANT,
+        seq,
+        occurredAt: new Date(Date.UTC(2026, 0, 2, 9, 0, seq)),
+        actorType: 'staff',
+        actorId: STAFF,
+        action: 'case.transitioned',
+        caseId: CASE,
+        details: { seq },
+        prevHash,
+      };
+      const hash = hashEntry(content, KEY);
+      entries.push({ ...content, id: `00000000-0000-4000-8000-${String(seq).padStart(12, '0')}`, hash });
+      prevHash = hash;
+    }
+    return entries;
+  }
+
+  it('verifies plain entries before the first keyed one, and keyed ones after', () => {
+    const verifier = new ChainVerifier([], KEY);
+    for (const entry of mixed(3, 4)) expect(verifier.push(entry)).toBe(true);
+    expect(verifier.keyedFrom).toBe(4);
+    expect(verifier.finish()).toMatchObject({ intact: true, entries: 7 });
+  });
+
+  it('refuses a plain entry after a keyed one, even with its hash and every later link recomputed', () => {
+    const entries = mixed(2, 4);
+    let prevHash = entries[3]!.hash;
+    for (let i = 4; i < entries.length; i++) {
+      const content = { ...entries[i]!, details: { rewritten: true }, prevHash };
+      entries[i] = { ...content, hash: hashEntry(content) };
+      prevHash = entries[i]!.hash;
+    }
+    const verifier = new ChainVerifier([], KEY);
+    for (const entry of entries) if (!verifier.push(entry)) break;
+    expect(verifier.finish()).toMatchObject({ intact: false, broken: { kind: 'hash_mismatch', seq: 5 } });
+  });
+
+  it('signs checkpoints so that only the key holder can make one, and reads a checkpoint file back', () => {
+    const at = { tenantId: TENANT, tenant: 'demo', seq: 7, hash: 'a'.repeat(64) };
+    const file = checkpointFile(KEY, at, new Date(0));
+    expect(readCheckpointFile(KEY, JSON.parse(JSON.stringify(file)))).toEqual({ ok: true, file });
+    expect(readCheckpointFile(KEY, { ...file, seq: 8 })).toMatchObject({ ok: false });
+    expect(readCheckpointFile('x'.repeat(40), file)).toMatchObject({ ok: false });
+    expect(readCheckpointFile(KEY, { nonsense: true })).toEqual({
+      ok: false,
+      reason: 'it is not a nolan-audit-checkpoint/1 file',
+    });
+    expect(checkpointSignatureValid(KEY, TENANT, { seq: 7, hash: at.hash, signature: file.signature })).toBe(
+      true,
+    );
+    expect(checkpointSignatureValid(KEY, TENANT, { seq: 7, hash: at.hash, signature: 'zz' })).toBe(false);
   });
 });

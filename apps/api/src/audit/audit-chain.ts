@@ -14,6 +14,13 @@
  * number, `occurred_at` as an ISO 8601 UTC timestamp at millisecond precision, ids as lower-case UUIDs,
  * prefixed by `nolan.audit.v1\n`. It can be recomputed from a plain SQL row by any tool.
  *
+ * Keyed (issue #15, path 7): whoever can write the table could recompute a plain SHA-256 chain, so entries
+ * are hashed with HMAC-SHA256 under AUDIT_KEY, a secret kept in the environment or a secret file, never in
+ * the database (like the receipt pepper). Entries written before the key existed keep their plain
+ * SHA-256 hashes and still verify, but only before the first keyed entry: a plain entry after a keyed one
+ * is a rewrite. The first keyed entry's HMAC covers the plain head before it, so the old part is bound
+ * too; a chain rewritten wholly in plain SHA-256 is caught by any checkpoint taken with the key.
+ *
  * Truncation: a chain alone cannot tell that its newest entries were deleted — what is left is a
  * perfectly good shorter chain. So the head (seq, hash) is recorded from time to time as a checkpoint
  * (a repeatable job, docs/architecture.md "The flow of a report"), and verification checks every checkpoint
@@ -26,11 +33,14 @@
  * hashed: it must survive a round trip through jsonb unchanged (safe integers only, well-formed
  * strings, no NUL) and stay small, so it can never become a place where case text ends up.
  */
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
 
 export const GENESIS_HASH = '0'.repeat(64);
 const HASH_PREFIX = 'nolan.audit.v1\n';
+const KEYED_PREFIX = 'nolan.audit.v2.hmac-sha256\n';
+const CHECKPOINT_PREFIX = 'nolan.audit.checkpoint.v1\n';
+export const CHECKPOINT_FORMAT = 'nolan-audit-checkpoint/1';
 
 export const AUDIT_ACTOR_TYPES = ['staff', 'reporter', 'system', 'operator'] as const;
 export type AuditActorType = (typeof AUDIT_ACTOR_TYPES)[number];
@@ -67,6 +77,8 @@ export interface AuditChainEntry extends AuditChainContent {
 export interface AuditCheckpointRecord {
   seq: number;
   hash: string;
+  /** HMAC under AUDIT_KEY over the tenant, seq and hash; absent on checkpoints taken before the key. */
+  signature?: string | null;
 }
 
 /** A caller's mistake (bad details, no tenant, no transaction): a bug to fix, so a 500, not a 4xx. */
@@ -208,8 +220,83 @@ export function serialiseForHash(entry: AuditChainContent): string {
   );
 }
 
-export function hashEntry(entry: AuditChainContent): string {
-  return createHash('sha256').update(serialiseForHash(entry), 'utf8').digest('hex');
+/** Without a key, the plain SHA-256 of entries written before the chain was keyed; with one, the HMAC. */
+export function hashEntry(entry: AuditChainContent, key?: string): string {
+  if (key === undefined) return createHash('sha256').update(serialiseForHash(entry), 'utf8').digest('hex');
+  const keyed = KEYED_PREFIX + serialiseForHash(entry).slice(HASH_PREFIX.length);
+  return createHmac('sha256', key).update(keyed, 'utf8').digest('hex');
+}
+
+/** The signature of one checkpoint of one tenant's chain. */
+export function signCheckpoint(key: string, tenantId: string, checkpoint: AuditCheckpointRecord): string {
+  const body = canonicalJson({ tenant_id: tenantId, seq: checkpoint.seq, hash: checkpoint.hash });
+  return createHmac('sha256', key)
+    .update(CHECKPOINT_PREFIX + body, 'utf8')
+    .digest('hex');
+}
+
+export function checkpointSignatureValid(
+  key: string,
+  tenantId: string,
+  checkpoint: AuditCheckpointRecord,
+): boolean {
+  const expected = Buffer.from(signCheckpoint(key, tenantId, checkpoint), 'hex');
+  const given = Buffer.from(typeof checkpoint.signature === 'string' ? checkpoint.signature : '', 'hex');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** A checkpoint as the monitoring officer takes it out of Nolan (GET /oversight/audit-checkpoint). */
+export interface CheckpointFile {
+  format: typeof CHECKPOINT_FORMAT;
+  tenant: string;
+  tenantId: string;
+  seq: number;
+  hash: string;
+  takenAt: string;
+  signature: string;
+}
+
+export function checkpointFile(
+  key: string,
+  at: { tenantId: string; tenant: string; seq: number; hash: string },
+  takenAt: Date,
+): CheckpointFile {
+  return {
+    format: CHECKPOINT_FORMAT,
+    tenant: at.tenant,
+    tenantId: at.tenantId,
+    seq: at.seq,
+    hash: at.hash,
+    takenAt: takenAt.toISOString(),
+    signature: signCheckpoint(key, at.tenantId, at),
+  };
+}
+
+/** Reads a checkpoint file (untrusted JSON): the checkpoint, or why it cannot be used. */
+export function readCheckpointFile(
+  key: string,
+  value: unknown,
+): { ok: true; file: CheckpointFile } | { ok: false; reason: string } {
+  const v = value as Partial<CheckpointFile> | null;
+  if (
+    typeof v !== 'object' ||
+    v === null ||
+    v.format !== CHECKPOINT_FORMAT ||
+    typeof v.tenantId !== 'string' ||
+    typeof v.tenant !== 'string' ||
+    !Number.isSafeInteger(v.seq) ||
+    typeof v.hash !== 'string' ||
+    typeof v.signature !== 'string'
+  )
+    return { ok: false, reason: `it is not a ${CHECKPOINT_FORMAT} file` };
+  if (
+    !checkpointSignatureValid(key, v.tenantId, { seq: v.seq as number, hash: v.hash, signature: v.signature })
+  )
+    return {
+      ok: false,
+      reason: 'its signature does not match this installation’s AUDIT_KEY (altered or forged?)',
+    };
+  return { ok: true, file: v as CheckpointFile };
 }
 
 export type ChainBreak =
@@ -218,6 +305,7 @@ export type ChainBreak =
   | { kind: 'out_of_order'; seq: number; id: string; expectedSeq: number }
   | { kind: 'missing'; seq: number }
   | { kind: 'checkpoint_mismatch'; seq: number }
+  | { kind: 'checkpoint_forged'; seq: number }
   | { kind: 'truncated'; seq: number; head: number };
 
 export type ChainVerdict =
@@ -237,6 +325,8 @@ export function describeBreak(broken: ChainBreak): string {
       return `seq ${broken.seq} is missing (deleted?)`;
     case 'checkpoint_mismatch':
       return `checkpoint at seq ${broken.seq} does not match the chain (rewritten?)`;
+    case 'checkpoint_forged':
+      return `checkpoint at seq ${broken.seq} is not signed with this installation's AUDIT_KEY (forged?)`;
     case 'truncated':
       return `checkpoint at seq ${broken.seq} is beyond the chain head ${broken.head} (truncated?)`;
     default:
@@ -259,9 +349,19 @@ export class ChainVerifier {
   private count = 0;
   private broken: ChainBreak | null = null;
   private readonly checkpoints: Map<number, string>;
+  private firstKeyed: number | null = null;
 
-  constructor(checkpoints: readonly AuditCheckpointRecord[] = []) {
+  /** With `key`, keyed entries verify, and plain ones only before the first keyed entry. */
+  constructor(
+    checkpoints: readonly AuditCheckpointRecord[] = [],
+    private readonly key?: string,
+  ) {
     this.checkpoints = new Map(checkpoints.map((c) => [c.seq, c.hash]));
+  }
+
+  /** The seq of the first entry hashed with the key, if any. */
+  get keyedFrom(): number | null {
+    return this.firstKeyed;
   }
 
   /** False once the chain is known to be broken: there is no point reading further. */
@@ -303,7 +403,11 @@ export class ChainVerifier {
     if (entry.seq < this.expectedSeq) {
       return { kind: 'out_of_order', seq: entry.seq, id: entry.id, expectedSeq: this.expectedSeq };
     }
-    if (hashEntry(entry) !== entry.hash) return { kind: 'hash_mismatch', seq: entry.seq, id: entry.id };
+    if (this.key !== undefined && hashEntry(entry, this.key) === entry.hash) {
+      this.firstKeyed ??= entry.seq;
+    } else if (this.firstKeyed !== null || hashEntry(entry) !== entry.hash) {
+      return { kind: 'hash_mismatch', seq: entry.seq, id: entry.id };
+    }
     if (entry.prevHash !== this.prevHash) return { kind: 'prev_hash_mismatch', seq: entry.seq, id: entry.id };
     const checkpoint = this.checkpoints.get(entry.seq);
     if (checkpoint !== undefined && checkpoint !== entry.hash) {

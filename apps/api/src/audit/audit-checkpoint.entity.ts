@@ -16,6 +16,10 @@ export class AuditCheckpointEntity {
   @Column({ type: 'text' })
   hash!: string;
 
+  /** HMAC under AUDIT_KEY (audit-chain.ts signCheckpoint); null on checkpoints from before the key. */
+  @Column({ type: 'text', nullable: true })
+  signature!: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 }

@@ -85,7 +85,7 @@ export class AuditRepository {
     const rows = await manager
       .getRepository(AuditCheckpointEntity)
       .find({ where: { tenantId }, order: { seq: 'ASC' } });
-    return rows.map((row) => ({ seq: row.seq, hash: row.hash }));
+    return rows.map((row) => ({ seq: row.seq, hash: row.hash, signature: row.signature }));
   }
 
   /** Idempotent: recording the same head twice leaves one checkpoint. */
@@ -98,7 +98,7 @@ export class AuditRepository {
       .createQueryBuilder()
       .insert()
       .into(AuditCheckpointEntity)
-      .values({ tenantId, seq: head.seq, hash: head.hash })
+      .values({ tenantId, seq: head.seq, hash: head.hash, signature: head.signature ?? null })
       .orIgnore()
       .execute();
   }

@@ -1,10 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { startOfHour } from '../common/start-of-hour';
 import type { EntityManager } from 'typeorm';
 import {
   assertAction,
   assertNothingIdentifiesReporter,
   type AuditCheckpointRecord,
+  checkpointSignatureValid,
+  signCheckpoint,
   ChainVerifier,
   type ChainVerdict,
   GENESIS_HASH,
@@ -24,6 +26,8 @@ export interface AppendedAuditEntry {
 }
 
 export const AUDIT_PAGE_MAX = 200;
+/** Injection token for AUDIT_KEY, the secret the chain is keyed with. */
+export const AUDIT_CHAIN_KEY = Symbol('AUDIT_CHAIN_KEY');
 const VERIFY_PAGE = 1000;
 
 /**
@@ -34,7 +38,20 @@ const VERIFY_PAGE = 1000;
  */
 @Injectable()
 export class AuditService {
-  constructor(private readonly repository: AuditRepository) {}
+  /**
+   * `key` is AUDIT_KEY (audit.module.ts provides it from the configuration, which requires it). Without
+   * one (a unit test) entries get the plain SHA-256 of the chain before it was keyed.
+   */
+  constructor(
+    private readonly repository: AuditRepository,
+    @Optional() @Inject(AUDIT_CHAIN_KEY) private readonly key?: string,
+  ) {}
+
+  /** The chain key, for signing checkpoints; a server without it is misconfigured. */
+  requireKey(): string {
+    if (!this.key) throw new AuditMisuseError('AUDIT_KEY is not configured');
+    return this.key;
+  }
 
   /**
    * Appends one entry to the current tenant's chain. Holds a per-tenant advisory lock until the
@@ -70,7 +87,7 @@ export class AuditService {
       details,
       prevHash: head?.hash ?? GENESIS_HASH,
     };
-    const hash = hashEntry(content);
+    const hash = hashEntry(content, this.key);
     const itemIds = event.itemIds?.length ? event.itemIds.map((id) => normaliseUuid(id, 'item id')) : [];
     const id = await this.repository.insert(manager, {
       ...content,
@@ -88,7 +105,12 @@ export class AuditService {
     const tenantId = await this.tenantOf(manager);
     await this.repository.lockTrail(manager, tenantId);
     const head = await this.repository.head(manager, tenantId);
-    if (head) await this.repository.insertCheckpoint(manager, tenantId, head);
+    if (head)
+      await this.repository.insertCheckpoint(
+        manager,
+        tenantId,
+        this.key ? { ...head, signature: signCheckpoint(this.key, tenantId, head) } : head,
+      );
     return head;
   }
 
@@ -121,9 +143,19 @@ export class AuditService {
    * Verifies the current tenant's whole chain against its checkpoints, a page at a time, stopping at
    * the first broken link. Checkpoints are read first (see ChainVerifier).
    */
-  async verify(manager: EntityManager, pageSize = VERIFY_PAGE): Promise<ChainVerdict> {
+  async verify(
+    manager: EntityManager,
+    pageSize = VERIFY_PAGE,
+    extraCheckpoints: readonly AuditCheckpointRecord[] = [],
+  ): Promise<ChainVerdict> {
     const tenantId = await this.tenantOf(manager);
-    const verifier = new ChainVerifier(await this.repository.checkpoints(manager, tenantId));
+    const stored = await this.repository.checkpoints(manager, tenantId);
+    // A signed checkpoint someone without the key wrote, or altered, is itself a sign of tampering.
+    const forged = this.key
+      ? stored.find((c) => c.signature && !checkpointSignatureValid(this.key as string, tenantId, c))
+      : undefined;
+    if (forged) return { intact: false, entries: 0, broken: { kind: 'checkpoint_forged', seq: forged.seq } };
+    const verifier = new ChainVerifier([...stored, ...extraCheckpoints], this.key);
     let after = 0;
     while (verifier.ok) {
       const page = await this.repository.entriesAfter(manager, tenantId, after, pageSize);

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthService } from './auth.service';
 import { ChangePasswordDto, ConfirmTotpDto, ExternalKeyDto, SignInDto } from './dto/sign-in.dto';
 import type { StaffSession } from './session-store';
-import { AllowTotpEnrolment, CurrentSession, StaffAuthGuard } from './staff-auth.guard';
+import { AllowPasswordChange, AllowTotpEnrolment, CurrentSession, StaffAuthGuard } from './staff-auth.guard';
 
 @ApiTags('staff sessions')
 @Controller()
@@ -25,6 +25,7 @@ export class AuthController {
   @HttpCode(204)
   @UseGuards(StaffAuthGuard)
   @AllowTotpEnrolment()
+  @AllowPasswordChange()
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Sign out: the session and the unlocked key in it are destroyed' })
   async signOut(@CurrentSession() session: StaffSession): Promise<void> {
@@ -34,6 +35,7 @@ export class AuthController {
   @Get('me')
   @UseGuards(StaffAuthGuard)
   @AllowTotpEnrolment()
+  @AllowPasswordChange()
   @ApiBearerAuth()
   @ApiOperation({ summary: 'The signed-in staff user' })
   me(@CurrentSession() session: StaffSession) {
@@ -43,8 +45,14 @@ export class AuthController {
   @Put('me/password')
   @HttpCode(204)
   @UseGuards(StaffAuthGuard)
+  @AllowPasswordChange()
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'Change password; the private key is re-encrypted and other sessions end' })
+  @ApiOperation({
+    summary: 'Change password; the private key is re-encrypted and other sessions end',
+    description:
+      'A password-change session (a password handed over by someone else) then becomes a full session, or an ' +
+      'enrolment one if two-factor sign-in is not set up.',
+  })
   async changePassword(
     @CurrentSession() session: StaffSession,
     @Body() body: ChangePasswordDto,
@@ -66,9 +74,23 @@ export class AuthController {
   @UseGuards(StaffAuthGuard)
   @AllowTotpEnrolment()
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'Confirm two-factor enrolment with a current code' })
+  @ApiOperation({
+    summary: 'Confirm two-factor enrolment with a current code',
+    description:
+      'When your password was handed to you, or two-factor sign-in was reset, also give currentPassword and ' +
+      'newPassword: enrolment then needs your own new password (issue #15).',
+  })
   async confirmTotp(@CurrentSession() session: StaffSession, @Body() body: ConfirmTotpDto): Promise<void> {
-    await this.auth.confirmTotpEnrolment(session, body.totp);
+    await this.auth.confirmTotpEnrolment(session, body.totp, body);
+  }
+
+  @Delete('me/account-notice')
+  @HttpCode(204)
+  @UseGuards(StaffAuthGuard)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Acknowledge the notice of what was done to your account (a reset, a recovery)' })
+  async acknowledgeNotice(@CurrentSession() session: StaffSession): Promise<void> {
+    await this.auth.acknowledgeNotice(session);
   }
 
   @Put('me/openpgp-key')

@@ -20,6 +20,14 @@ import { type SessionScope, SessionStore, type StaffSession } from './session-st
 import { SignInThrottle } from './sign-in-throttle';
 
 const WRONG_DETAILS = 'The e-mail address, password or code is not right.';
+
+/** What the person is told at sign-in of what was done to their account; never who or why. */
+const ACCOUNT_NOTICES: Readonly<Record<'two_factor_reset' | 'recovered', string>> = {
+  two_factor_reset:
+    'Your two-factor sign-in was reset. If you did not ask for this, tell the monitoring officer at once.',
+  recovered:
+    'Your account was recovered with a new password sent to you by e-mail. If you did not ask for this, tell the monitoring officer at once.',
+};
 /** Codes are accepted one step (30 s) either side, for clocks that drift. */
 authenticator.options = { window: 1 };
 
@@ -69,7 +77,10 @@ export class AuthService {
       if (!input.totp || !(await this.acceptTotp(user, input.totp))) {
         return this.fail(tenant.id, email, user.id, input.totp ? 'wrong_code' : 'missing_code');
       }
+      // A password someone else handed over (a recovery) opens nothing but choosing one's own.
+      if (user.passwordMustChange) scope = 'password_change';
     } else {
+      // Enrolment then needs the person's own new password too when this one was handed over (issue #15).
       scope = 'totp_enrolment';
     }
     await this.throttle.clear(tenant.id, email);
@@ -121,7 +132,22 @@ export class AuthService {
       totpEnrolled: user.totpEnrolledAt !== null,
       externalKeyFingerprint: user.externalKeyFingerprint,
       sessionScope: session.scope,
+      passwordMustChange: user.passwordMustChange,
+      accountNotice:
+        user.accountNotice && user.accountNoticeAt
+          ? {
+              kind: user.accountNotice,
+              at: user.accountNoticeAt.toISOString(),
+              message: ACCOUNT_NOTICES[user.accountNotice],
+            }
+          : null,
     };
+  }
+
+  async acknowledgeNotice(session: StaffSession): Promise<void> {
+    await inTenant(this.dataSource, session.tenantId, (m) =>
+      this.users.update(m, session.userId, { accountNotice: null, accountNoticeAt: null }),
+    );
   }
 
   /** Re-encrypts the private key under the new password; every other session of the user ends. */
@@ -139,9 +165,16 @@ export class AuthService {
     );
     const passwordHash = await hash(newPassword, PASSWORD_HASH_OPTIONS);
     await inTenant(this.dataSource, session.tenantId, (m) =>
-      this.users.update(m, user.id, { privateKeyEncrypted, passwordHash, passwordChangedAt: new Date() }),
+      this.users.update(m, user.id, {
+        privateKeyEncrypted,
+        passwordHash,
+        passwordChangedAt: new Date(),
+        passwordMustChange: false,
+      }),
     );
     await this.sessions.destroyAllFor(user.id, session.sessionId);
+    if (session.scope === 'password_change')
+      await this.sessions.upgrade(session, user.totpEnrolledAt ? 'full' : 'totp_enrolment');
   }
 
   /** Starts (or restarts) two-factor enrolment: a new secret, shown once, not active until confirmed. */
@@ -156,13 +189,35 @@ export class AuthService {
     return { secret, otpauthUrl: authenticator.keyuri(user.email, 'Nolan', secret) };
   }
 
-  /** Confirms enrolment with a code from the app; the session becomes a full one. */
-  async confirmTotpEnrolment(session: StaffSession, code: string): Promise<void> {
+  /**
+   * Confirms enrolment with a code from the app; the session becomes a full one. When the password was
+   * handed over (an administrator's temporary one) or two-factor sign-in was reset, enrolment needs the
+   * person's own new password as well (issue #15): whoever knew the old one never gets a working account.
+   */
+  async confirmTotpEnrolment(
+    session: StaffSession,
+    code: string,
+    passwords: { currentPassword?: string; newPassword?: string } = {},
+  ): Promise<void> {
     const user = await this.requireUser(session);
     if (user.totpEnrolledAt) throw new AppError('CONFLICT', 'Two-factor sign-in is already set up.');
     if (!user.totpSecretSealed) throw new AppError('CONFLICT', 'Start two-factor enrolment first.');
+    if (user.passwordMustChange) {
+      if (!passwords.currentPassword || !passwords.newPassword)
+        throw new AppError(
+          'INVALID_INPUT',
+          'newPassword: choose your own password (with currentPassword, the one you signed in with) to set up two-factor sign-in',
+        );
+      // Checked before the code is used up, so a mistyped password does not cost the person a code.
+      if (!(await verify(user.passwordHash, passwords.currentPassword)))
+        throw new AppError('INVALID_INPUT', 'currentPassword is not your current password');
+      if (passwords.newPassword === passwords.currentPassword)
+        throw new AppError('INVALID_INPUT', 'newPassword must differ from your current password');
+    }
     if (!(await this.acceptTotp(user, code)))
       throw new AppError('INVALID_INPUT', 'totp is not the current code from your authenticator app');
+    if (user.passwordMustChange && passwords.currentPassword && passwords.newPassword)
+      await this.changePassword(session, passwords.currentPassword, passwords.newPassword);
     await inTenant(this.dataSource, session.tenantId, (m) =>
       this.users.update(m, user.id, { totpEnrolledAt: new Date() }),
     );

@@ -11,8 +11,11 @@ import { AppError } from '../errors/app-error';
 import { REDIS } from '../redis/redis.module';
 import { SealedSessions } from './sealed-sessions';
 
-/** 'full' sessions act; 'totp_enrolment' sessions may only finish setting up two-factor sign-in. */
-export type SessionScope = 'full' | 'totp_enrolment';
+/**
+ * 'full' sessions act; 'totp_enrolment' sessions may only finish setting up two-factor sign-in;
+ * 'password_change' sessions may only choose the person's own password (issue #15).
+ */
+export type SessionScope = 'full' | 'totp_enrolment' | 'password_change';
 
 export interface StaffSessionMeta {
   readonly tenantId: string;
@@ -62,10 +65,10 @@ export class SessionStore {
     return key;
   }
 
-  /** Turns an enrolment session into a full one once two-factor sign-in is confirmed. */
-  async upgrade(session: StaffSession): Promise<void> {
+  /** Turns an enrolment (or password-change) session into a full one, or into `scope`. */
+  async upgrade(session: StaffSession, scope: SessionScope = 'full'): Promise<void> {
     const { sessionId: _id, ...meta } = session;
-    await this.sessions.updateMeta(session.sessionId, { ...meta, scope: 'full' });
+    await this.sessions.updateMeta(session.sessionId, { ...meta, scope });
   }
 
   async destroy(sessionId: string, userId: string): Promise<void> {

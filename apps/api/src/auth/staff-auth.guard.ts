@@ -24,6 +24,12 @@ export interface AuthenticatedRequest extends Request {
 const ALLOW_ENROLMENT = 'nolan:allow-totp-enrolment';
 /** Marks a route an enrolment-only session may call (setting up two-factor sign-in). */
 export const AllowTotpEnrolment = () => SetMetadata(ALLOW_ENROLMENT, true);
+const ALLOW_PASSWORD_CHANGE = 'nolan:allow-password-change';
+/**
+ * Marks a route a password-change-only session may call: a password someone else handed over opens
+ * nothing but choosing one's own (issue #15).
+ */
+export const AllowPasswordChange = () => SetMetadata(ALLOW_PASSWORD_CHANGE, true);
 
 /** Requires a valid staff session from `Authorization: Bearer <token>`; 401 otherwise. */
 @Injectable()
@@ -38,11 +44,13 @@ export class StaffAuthGuard implements CanActivate {
     const token = bearerToken(req.headers.authorization);
     const resolved = token ? await this.sessions.resolve(token) : null;
     if (!resolved) throw new AppError('UNAUTHENTICATED', 'Sign in to continue.');
-    if (
-      resolved.session.scope !== 'full' &&
-      !this.reflector.getAllAndOverride<boolean>(ALLOW_ENROLMENT, [context.getHandler(), context.getClass()])
-    ) {
+    const allowed = (key: string) =>
+      this.reflector.getAllAndOverride<boolean>(key, [context.getHandler(), context.getClass()]) === true;
+    if (resolved.session.scope === 'totp_enrolment' && !allowed(ALLOW_ENROLMENT)) {
       throw new AppError('TOTP_ENROLMENT_REQUIRED', 'Set up two-factor sign-in before you continue.');
+    }
+    if (resolved.session.scope === 'password_change' && !allowed(ALLOW_PASSWORD_CHANGE)) {
+      throw new AppError('PASSWORD_CHANGE_REQUIRED', 'Choose your own password before you continue.');
     }
     req.staff = resolved;
     return true;

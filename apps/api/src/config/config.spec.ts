@@ -4,6 +4,7 @@ const secrets = {
   SESSION_SECRET: 's'.repeat(40),
   RECEIPT_PEPPER: 'p'.repeat(40),
   EXPORT_SIGNING_SECRET: 'e'.repeat(40),
+  AUDIT_KEY: 'a'.repeat(40),
 };
 
 describe('loadConfig', () => {

@@ -50,6 +50,8 @@ export interface AppConfig {
   readonly redisPrefix: string;
   readonly sessionSecret: string;
   readonly receiptPepper: string;
+  /** Keys the audit chain and signs its checkpoints (HMAC-SHA256); never in the database. */
+  readonly auditKey: string;
   /**
    * Seals each tenant's export signing key in the database (apps/api/src/tenants/tenant-signing-keys.ts).
    * Server-held so that exports are signed without any one person present; a database dump without it
@@ -91,6 +93,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       REDIS_PREFIX: str({ default: 'nolan' }),
       SESSION_SECRET: secret(),
       RECEIPT_PEPPER: secret(),
+      AUDIT_KEY: secret(),
       EXPORT_SIGNING_SECRET: secret(),
       LOG_LEVEL: str({
         choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
@@ -127,6 +130,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     redisPrefix: clean.REDIS_PREFIX,
     sessionSecret: clean.SESSION_SECRET,
     receiptPepper: clean.RECEIPT_PEPPER,
+    auditKey: clean.AUDIT_KEY,
     exportSigningSecret: clean.EXPORT_SIGNING_SECRET,
     logLevel: clean.LOG_LEVEL,
     portalUrl: clean.PORTAL_URL,

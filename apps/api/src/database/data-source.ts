@@ -39,6 +39,9 @@ import { RetentionSettings1763901700000 } from './migrations/1763901700000-reten
 import { DashboardIndexes1763901800000 } from './migrations/1763901800000-dashboard-indexes';
 import { SlaSettings1763901900000 } from './migrations/1763901900000-sla-settings';
 import { CaseReads1763902000000 } from './migrations/1763902000000-case-reads';
+import { RoleConfirmation1763903100000 } from './migrations/1763903100000-role-confirmation';
+import { CredentialHandover1763903200000 } from './migrations/1763903200000-credential-handover';
+import { AuditCheckpointSignatures1763903300000 } from './migrations/1763903300000-audit-checkpoint-signatures';
 
 /** Every entity, listed so the webpack bundle carries them (no globs at run time). */
 export const ENTITIES = [
@@ -83,6 +86,9 @@ export const MIGRATIONS = [
   SlaSettings1763901900000,
   CaseReads1763902000000,
   AuditItemIds1763902100000,
+  RoleConfirmation1763903100000,
+  CredentialHandover1763903200000,
+  AuditCheckpointSignatures1763903300000,
 ];
 
 export function dataSourceOptions(url: string) {

@@ -8,6 +8,7 @@ export type AppErrorCode =
   | 'SIGN_IN_THROTTLED'
   | 'UNAUTHENTICATED'
   | 'TOTP_ENROLMENT_REQUIRED'
+  | 'PASSWORD_CHANGE_REQUIRED'
   | 'FORBIDDEN'
   | 'NOT_FOUND'
   | 'INVALID_INPUT'
@@ -45,6 +46,7 @@ export function statusForAppError(code: AppErrorCode): number {
     case 'UNAUTHENTICATED':
       return 401;
     case 'TOTP_ENROLMENT_REQUIRED':
+    case 'PASSWORD_CHANGE_REQUIRED':
     case 'FORBIDDEN':
       return 403;
     case 'NOT_FOUND':

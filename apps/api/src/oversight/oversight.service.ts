@@ -56,10 +56,27 @@ export function describeChange(
         summary: details['active'] ? `reactivated ${person}'s account` : `deactivated ${person}'s account`,
         givesAccessToConcerns: details['active'] === true,
       };
+    case 'staff_user.roles_confirmed':
+      return {
+        summary: `confirmed ${person} in the role of ${roleList(details['roles'])}${details['lead'] ? ', as lead holder' : ''}`,
+        givesAccessToConcerns: true,
+      };
+    case 'staff_user.roles_refused':
+      return {
+        summary: `refused ${person} the role of ${roleList(details['roles'])}`,
+        givesAccessToConcerns: false,
+      };
+    case 'staff_user.role_lead':
+      return {
+        summary: `made ${person} the lead holder of the role of ${roleList([details['role']])}`,
+        givesAccessToConcerns: true,
+      };
     case 'staff_user.two_factor_reset':
       return { summary: `reset ${person}'s two-factor sign-in`, givesAccessToConcerns: true };
     case 'staff_key_recovered':
       return { summary: `recovered ${person}'s access to their cases`, givesAccessToConcerns: false };
+    case 'staff_user.two_factor_reset_by_operator':
+      return { summary: `reset ${person}'s two-factor sign-in`, givesAccessToConcerns: true };
     case 'conflict_routes':
       return {
         summary: details['customised']

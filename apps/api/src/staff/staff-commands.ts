@@ -5,6 +5,8 @@
  */
 import { isStaffRole, STAFF_ROLES } from '@nolan/domain';
 import type { DataSource } from 'typeorm';
+import { AuditRepository } from '../audit/audit.repository';
+import { AuditService } from '../audit/audit.service';
 import { TenantEntity } from '../tenants/tenant.entity';
 import { createStaffUser, createTenant, resetTotp } from './staff-provisioning';
 
@@ -73,20 +75,39 @@ export async function userCreate(
       email: flags.email as string,
       name: flags.name as string,
       roles,
+      passwordMustChange: true,
     }),
   );
   return [
     `user ${created.user.email} created in ${tenant.slug} with roles ${created.user.roles.join(', ')}`,
     `temporary password (shown once): ${created.password}`,
-    'at first sign-in they set up two-factor sign-in with an authenticator app, then should change the password',
+    'at first sign-in they choose their own password, then set up two-factor sign-in with an authenticator app',
   ];
 }
 
-export async function userResetTwoFactor(dataSource: DataSource, args: readonly string[]): Promise<string[]> {
+export async function userResetTwoFactor(
+  dataSource: DataSource,
+  args: readonly string[],
+  auditKey: string,
+): Promise<string[]> {
   const flags = parseFlags(args, ['tenant', 'email']);
   const tenant = await tenantBySlug(dataSource, flags.tenant as string);
   const email = flags.email as string;
-  const done = await dataSource.transaction((m) => resetTotp(m, tenant.id, email));
+  const done = await dataSource.transaction(async (m) => {
+    if (!(await resetTotp(m, tenant.id, email))) return false;
+    // In front of the oversight roles like an administrator's reset (issue #15); the person is told at sign-in.
+    const [user] = (await m.query(`SELECT id FROM staff_users WHERE email = $1`, [
+      email.trim().toLowerCase(),
+    ])) as {
+      id: string;
+    }[];
+    await new AuditService(new AuditRepository(), auditKey).append(m, {
+      actor: { type: 'operator' },
+      action: 'config.changed',
+      details: { setting: 'staff_user.two_factor_reset_by_operator', userId: user?.id ?? null },
+    });
+    return true;
+  });
   if (!done) throw new Error(`no user ${email} in ${tenant.slug}`);
   return [`two-factor sign-in reset for ${email}; they set it up again at their next sign-in`];
 }

@@ -89,6 +89,8 @@ export async function createStaffUser(
     roles: readonly string[];
     password?: string;
     enrolTotp?: boolean;
+    /** The password is being handed to the person by someone else: they must choose their own first. */
+    passwordMustChange?: boolean;
   },
 ): Promise<NewStaffUser> {
   const email = input.email.trim().toLowerCase();
@@ -114,6 +116,10 @@ export async function createStaffUser(
       email,
       displayName: input.name,
       roles: roles as StaffRole[],
+      // The operator's CLI sets a council's first holders, confirmed (issue #15); an administrator's
+      // request moves its roles to pending_roles afterwards (AdminUsersService).
+      rolesConfirmedAt: new Date(),
+      passwordMustChange: input.passwordMustChange ?? false,
       passwordHash: await hash(password, PASSWORD_HASH_OPTIONS),
       totpSecretSealed: totpSecret ? new SecretBox(sessionSecret, 'totp').seal(totpSecret) : null,
       totpEnrolledAt: totpSecret ? new Date() : null,
@@ -128,9 +134,19 @@ export async function createStaffUser(
 /** Clears a user's two-factor set-up (lost phone): they enrol again at their next sign-in. */
 export async function resetTotp(manager: EntityManager, tenantId: string, email: string): Promise<boolean> {
   await setTenant(manager, tenantId);
-  const result = await manager
-    .getRepository(StaffUserEntity)
-    .update({ email: email.trim().toLowerCase() }, { totpSecretSealed: null, totpEnrolledAt: null });
+  const result = await manager.getRepository(StaffUserEntity).update(
+    { email: email.trim().toLowerCase() },
+    {
+      totpSecretSealed: null,
+      totpEnrolledAt: null,
+      // Shown to the person at their next sign-in (issue #15): a reset they did not ask for is a warning.
+      // Setting it up again needs the person's own new password: whoever asked for the reset may know the
+      // old one (issue #15).
+      passwordMustChange: true,
+      accountNotice: 'two_factor_reset',
+      accountNoticeAt: new Date(),
+    },
+  );
   return (result.affected ?? 0) > 0;
 }
 

@@ -4,8 +4,13 @@
  * monitoring officer, with the council's recovery passphrase, unlocks the escrow key (a grantee of
  * every case scope), and every scope the user held is granted afresh to a new key pair under a
  * temporary password. Their two-factor set-up stays; their sessions end. All of it is audited.
+ *
+ * The temporary password goes to the person, by e-mail, never to whoever runs the recovery (issue #15): it
+ * opens only a session that chooses their own password, after their own two-factor code. If the e-mail
+ * cannot be sent nothing changes (503), so a recovery never leaves an account under a password nobody has.
+ * The oversight roles see the recovery (GET /oversight/changes), and the person is told at sign-in.
  */
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { hash } from '@node-rs/argon2';
 import {
@@ -21,6 +26,7 @@ import { AuditService } from '../audit/audit.service';
 import { SessionStore, type StaffSession } from '../auth/session-store';
 import { CasesRepository } from '../cases/store/cases.repository';
 import { inTenant } from '../database/tenant-transaction';
+import { MailService } from '../notifications/mail.service';
 import { AppError } from '../errors/app-error';
 import { TenantsRepository } from '../tenants/tenants.repository';
 import { PASSWORD_HASH_OPTIONS, typeableSecret } from './staff-provisioning';
@@ -35,7 +41,10 @@ export class StaffRecoveryService {
     private readonly cases: CasesRepository,
     private readonly sessions: SessionStore,
     private readonly audit: AuditService,
+    private readonly mail: MailService,
   ) {}
+
+  private readonly logger = new Logger(StaffRecoveryService.name);
 
   async recover(actor: StaffSession, userId: string, recoveryPassphrase: string) {
     if (!actor.roles.includes('monitoring_officer')) {
@@ -88,16 +97,28 @@ export class StaffRecoveryService {
         publicKey: keys.publicKey,
         privateKeyEncrypted: keys.encryptedPrivateKey,
         keyFingerprint: keys.fingerprint,
-        passwordChangedAt: new Date(),
+        passwordChangedAt: null,
+        passwordMustChange: true,
+        accountNotice: 'recovered',
+        accountNoticeAt: new Date(),
       });
       await this.audit.append(m, {
         actor: { type: 'staff', id: actor.userId },
         action: 'config.changed',
         details: { setting: 'staff_key_recovered', userId: user.id, regranted, lost },
       });
+      // Last, inside the transaction: if the mail cannot go, the recovery rolls back.
+      await this.mail.sendTemporaryPassword(user.email, temporaryPassword).catch((error: unknown) => {
+        this.logger.warn({ err: error, userId: user.id }, 'Could not e-mail a recovered password');
+        throw new AppError(
+          'SERVICE_BUSY',
+          'The new password could not be e-mailed to the person, so nothing was changed. Try again shortly.',
+          60,
+        );
+      });
       return { userId: user.id, regranted, lost };
     });
     await this.sessions.destroyAllFor(userId);
-    return { ...result, temporaryPassword };
+    return { ...result, delivered: 'e-mail' as const };
   }
 }

@@ -1,6 +1,8 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import type { StaffRole } from '@nolan/domain';
 
+export type AccountNoticeKind = 'two_factor_reset' | 'recovered';
+
 /**
  * A member of the council's staff with an account: handlers, the monitoring officer, administrators.
  * The private key is only ever stored locked under the user's password (docs/architecture.md "Encryption
@@ -61,6 +63,41 @@ export class StaffUserEntity {
    */
   @Column({ name: 'deactivated_at', type: 'timestamptz', nullable: true })
   deactivatedAt!: Date | null;
+
+  /**
+   * Roles an administrator asked for that an oversight role has not yet confirmed (issue #15): they give
+   * nothing until confirmed; `roles` holds only the roles in force.
+   */
+  @Column({ name: 'pending_roles', type: 'text', array: true, default: () => "'{}'" })
+  pendingRoles!: StaffRole[];
+
+  @Column({ name: 'pending_requested_by', type: 'uuid', nullable: true })
+  pendingRequestedBy!: string | null;
+
+  @Column({ name: 'pending_requested_at', type: 'timestamptz', nullable: true })
+  pendingRequestedAt!: Date | null;
+
+  /** The roles this person is the designated lead holder of, chosen by the confirmer, never by sort order. */
+  @Column({ name: 'lead_roles', type: 'text', array: true, default: () => "'{}'" })
+  leadRoles!: StaffRole[];
+
+  /** When the roles in force were last confirmed (or set by an operator). */
+  @Column({ name: 'roles_confirmed_at', type: 'timestamptz', nullable: true })
+  rolesConfirmedAt!: Date | null;
+
+  /**
+   * The password was made by someone else (an administrator, an operator, a recovery): a sign-in opens
+   * only a session that may change it (issue #15), so whoever handed it over never holds a working one.
+   */
+  @Column({ name: 'password_must_change', type: 'boolean', default: false })
+  passwordMustChange!: boolean;
+
+  /** What was done to the account behind the person's back, shown to them until they acknowledge it. */
+  @Column({ name: 'account_notice', type: 'text', nullable: true })
+  accountNotice!: AccountNoticeKind | null;
+
+  @Column({ name: 'account_notice_at', type: 'timestamptz', nullable: true })
+  accountNoticeAt!: Date | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

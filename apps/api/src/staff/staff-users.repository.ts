@@ -23,7 +23,9 @@ export class StaffUsersRepository {
     filter: { role?: string; active?: boolean; limit: number; offset: number },
   ): Promise<{ items: StaffUserEntity[]; total: number }> {
     const query = manager.getRepository(StaffUserEntity).createQueryBuilder('u');
-    if (filter.role !== undefined) query.andWhere(':role = ANY(u.roles)', { role: filter.role });
+    // The administrators' view: the roles they asked for, whether in force or awaiting confirmation.
+    if (filter.role !== undefined)
+      query.andWhere('(:role = ANY(u.roles) OR :role = ANY(u.pending_roles))', { role: filter.role });
     if (filter.active === true) query.andWhere('u.deactivated_at IS NULL');
     if (filter.active === false) query.andWhere('u.deactivated_at IS NOT NULL');
     const [items, total] = await query
@@ -63,10 +65,21 @@ export class StaffUsersRepository {
       publicKey: string;
       displayName: string;
       active: boolean;
+      leadRoles: StaffUserEntity['leadRoles'];
+      rolesConfirmedAt: Date | null;
     }[]
   > {
+    // `roles` only: roles awaiting confirmation (pending_roles) give nothing, so routing never sees them.
     const users = await manager.getRepository(StaffUserEntity).find({
-      select: { id: true, roles: true, publicKey: true, displayName: true, deactivatedAt: true },
+      select: {
+        id: true,
+        roles: true,
+        publicKey: true,
+        displayName: true,
+        deactivatedAt: true,
+        leadRoles: true,
+        rolesConfirmedAt: true,
+      },
     });
     return users.map((u) => ({
       userId: u.id,
@@ -74,6 +87,8 @@ export class StaffUsersRepository {
       publicKey: u.publicKey,
       displayName: u.displayName,
       active: u.deactivatedAt === null,
+      leadRoles: u.leadRoles.filter((r) => u.roles.includes(r)),
+      rolesConfirmedAt: u.rolesConfirmedAt,
     }));
   }
 }

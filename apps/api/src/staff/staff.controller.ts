@@ -16,7 +16,9 @@ export class StaffController {
   @ApiOperation({
     summary: 'Recover a user who forgot their password (monitoring officer, with the recovery passphrase)',
     description:
-      'Re-grants every case scope the user held to a new key under a temporary password, returned once.',
+      'Re-grants every case scope the user held to a new key under a temporary password, e-mailed to the ' +
+      'user alone (never returned): it opens only a session that chooses their own password. 503 if the ' +
+      'e-mail cannot be sent, and then nothing changed.',
   })
   recover(
     @CurrentSession() session: StaffSession,

@@ -12,6 +12,7 @@ import {
   type ConflictRoutes,
   DEFAULT_CONFLICT_ROUTES,
   type RoutingInput,
+  type StaffRole,
   validateConflictRoutes,
 } from '@nolan/domain';
 import type { EntityManager } from 'typeorm';
@@ -59,16 +60,34 @@ export async function tenantRouting(m: EntityManager): Promise<TenantRouting> {
 
 /**
  * What routeCase needs from the tenant beyond the case: its conflict routes, the deputy's independence,
- * and who may not receive cases (deactivated accounts among `holders`).
+ * who may not receive cases (deactivated accounts among `holders`), and each role's designated lead
+ * holder with when each holder's roles were confirmed (issue #15: the overseer is chosen by people,
+ * never by sort order). `holders` carry only roles in force: roles awaiting confirmation are not in them.
  */
 export async function tenantRoutingInput(
   m: EntityManager,
-  holders: readonly { userId: string; active: boolean }[],
-): Promise<Pick<RoutingInput, 'conflictRoutes' | 'deputyIndependent' | 'unavailableUserIds'>> {
+  holders: readonly {
+    userId: string;
+    active: boolean;
+    leadRoles?: readonly StaffRole[];
+    rolesConfirmedAt?: Date | null;
+  }[],
+): Promise<
+  Pick<RoutingInput, 'conflictRoutes' | 'deputyIndependent' | 'unavailableUserIds' | 'leads' | 'confirmedAt'>
+> {
   const settings = await tenantRouting(m);
+  const leads: Partial<Record<StaffRole, string>> = {};
+  const confirmedAt: Record<string, string> = {};
+  for (const h of holders) {
+    if (!h.active) continue;
+    for (const role of h.leadRoles ?? []) leads[role] = h.userId;
+    if (h.rolesConfirmedAt) confirmedAt[h.userId] = h.rolesConfirmedAt.toISOString();
+  }
   return {
     conflictRoutes: settings.conflictRoutes,
     deputyIndependent: settings.deputyIndependent,
     unavailableUserIds: holders.filter((h) => !h.active).map((h) => h.userId),
+    leads,
+    confirmedAt,
   };
 }

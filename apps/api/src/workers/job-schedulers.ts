@@ -8,11 +8,13 @@ import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { withTimeout } from '../common/with-timeout';
 import { QueueName } from '../queues/queue-names';
-import { HEARTBEAT_JOB, RETENTION_JOB } from './system.processor';
+import { AUDIT_CHECKPOINT_JOB, HEARTBEAT_JOB, RETENTION_JOB } from './system.processor';
 
 export const HEARTBEAT_EVERY_MS = 30_000;
 /** Every night at 03:15: destroy closed cases past retention. */
 export const RETENTION_PATTERN = '15 3 * * *';
+/** Every hour at :05, a checkpoint of every council's audit chain (issue #15). */
+export const AUDIT_CHECKPOINT_PATTERN = '5 * * * *';
 const TIMEOUT_MS = 3000;
 
 @Injectable()
@@ -20,7 +22,7 @@ export class JobSchedulers {
   constructor(@InjectQueue(QueueName.System) private readonly systemQueue: Queue) {}
 
   /** The scheduler ids, for checks that every one exists. */
-  static readonly ids: readonly string[] = [RETENTION_JOB, HEARTBEAT_JOB];
+  static readonly ids: readonly string[] = [RETENTION_JOB, HEARTBEAT_JOB, AUDIT_CHECKPOINT_JOB];
 
   async ensure(): Promise<void> {
     await withTimeout(
@@ -28,6 +30,15 @@ export class JobSchedulers {
         RETENTION_JOB,
         { pattern: RETENTION_PATTERN },
         { name: RETENTION_JOB },
+      ),
+      TIMEOUT_MS,
+      'Redis',
+    );
+    await withTimeout(
+      this.systemQueue.upsertJobScheduler(
+        AUDIT_CHECKPOINT_JOB,
+        { pattern: AUDIT_CHECKPOINT_PATTERN },
+        { name: AUDIT_CHECKPOINT_JOB },
       ),
       TIMEOUT_MS,
       'Redis',

@@ -2,6 +2,7 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import type Redis from 'ioredis';
+import { AuditCheckpoints } from '../audit/audit-checkpoints.service';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { QueueName, WORKER_HEARTBEAT_KEY } from '../queues/queue-names';
 import { REDIS } from '../redis/redis.module';
@@ -11,8 +12,12 @@ import { toLondonDate } from '@nolan/domain';
 
 export const HEARTBEAT_JOB = 'heartbeat';
 export const RETENTION_JOB = 'retention-sweep';
+export const AUDIT_CHECKPOINT_JOB = 'audit-checkpoint';
 
-/** Housekeeping jobs: the heartbeat (so /health can say whether a worker is alive) and the daily retention sweep. */
+/**
+ * Housekeeping jobs: the heartbeat (so /health can say whether a worker is alive), the daily retention
+ * sweep and the hourly audit checkpoints.
+ */
 @Processor(QueueName.System)
 export class SystemProcessor extends WorkerHost {
   constructor(
@@ -20,6 +25,7 @@ export class SystemProcessor extends WorkerHost {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly retention: RetentionService,
     private readonly clock: Clock,
+    private readonly checkpoints: AuditCheckpoints,
   ) {
     super();
   }
@@ -34,6 +40,8 @@ export class SystemProcessor extends WorkerHost {
           600,
         );
         return 'ok';
+      case AUDIT_CHECKPOINT_JOB:
+        return `checkpointed ${await this.checkpoints.checkpointAll()} audit trail(s)`;
       case RETENTION_JOB:
         return `destroyed ${await this.retention.sweep(toLondonDate(this.clock.now()))} case(s)`;
       default:

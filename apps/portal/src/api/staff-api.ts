@@ -22,6 +22,9 @@ import type {
   QueueOverview,
   Recused,
   RevealedIdentity,
+  AuditCheckpointFile,
+  RoleRequestDecision,
+  RoleRequestList,
   SettingsChangePage,
   StaffSignIn,
   StaffSignInRequest,
@@ -75,12 +78,17 @@ export class StaffApi {
     return this.http.get('/me', { token });
   }
 
+  acknowledgeAccountNotice(token: string): Promise<void> {
+    return this.http.delete('/me/account-notice', { token });
+  }
+
   startTotp(token: string): Promise<TotpEnrolment> {
     return this.http.post('/me/totp', { token });
   }
 
-  confirmTotp(token: string, totp: string): Promise<void> {
-    return this.http.put('/me/totp', { token, json: { totp } });
+  /** With the passwords when the API asks for the person's own new one (Me.passwordMustChange). */
+  confirmTotp(token: string, totp: string, passwords?: { currentPassword: string; newPassword: string }): Promise<void> {
+    return this.http.put('/me/totp', { token, json: { totp, ...passwords } });
   }
 
   changePassword(token: string, currentPassword: string, newPassword: string): Promise<void> {
@@ -204,6 +212,23 @@ export class StaffApi {
   /** What administrators changed, newest first (oversight roles only). */
   settingsChanges(token: string, limit = 10): Promise<SettingsChangePage> {
     return this.http.get(`/oversight/changes?limit=${limit}`, { token });
+  }
+
+  /** Roles administrators asked for that await confirmation (oversight roles only). */
+  roleRequests(token: string): Promise<RoleRequestList> {
+    return this.http.get('/oversight/role-requests', { token });
+  }
+
+  /** A signed checkpoint of the council's audit trail, as the file to keep (monitoring officer only). */
+  auditCheckpoint(token: string): Promise<AuditCheckpointFile> {
+    return this.http.get('/oversight/audit-checkpoint', { token });
+  }
+
+  decideRoleRequest(token: string, userId: string, decision: RoleRequestDecision): Promise<unknown> {
+    return this.http.post(`/oversight/role-requests/${encodeURIComponent(userId)}`, {
+      token,
+      json: decision,
+    });
   }
 
   queues(token: string): Promise<QueueOverview> {

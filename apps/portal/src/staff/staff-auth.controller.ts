@@ -46,8 +46,10 @@ export class StaffAuthController {
   @Get()
   @UseGuards(StaffGuard)
   @EnrolmentAllowed()
-  home(@CurrentStaff() staff: StaffSession, @Res() res: Response): void {
+  async home(@CurrentStaff() staff: StaffSession, @Res() res: Response): Promise<void> {
     if (staff.scope !== 'full') return res.redirect(303, '/staff/two-factor');
+    // Something was done to the account behind the person's back (issue #15): they read it first.
+    if ((await this.api.me(staff.token)).accountNotice) return res.redirect(303, '/staff/account-notice');
     if (isOverseer(staff)) return res.redirect(303, '/staff/home');
     if (isHandler(staff)) return res.redirect(303, '/staff/cases');
     if (staff.roles.includes('audit_committee_chair')) return res.redirect(303, '/staff/committee');
@@ -147,15 +149,44 @@ export class StaffAuthController {
   @EnrolmentAllowed()
   async twoFactorPage(@CurrentStaff() staff: StaffSession, @Res() res: Response): Promise<void> {
     if (staff.scope === 'full') return res.redirect(303, '/staff');
-    const { secret, otpauthUrl } = await this.api.startTotp(staff.token);
-    this.renderTwoFactor(res, { secret, otpauthUrl }, {});
+    if (staff.scope === 'password_change') return res.render('staff/new-password', { values: {} });
+    const [{ secret, otpauthUrl }, me] = await Promise.all([this.api.startTotp(staff.token), this.api.me(staff.token)]);
+    this.renderTwoFactor(res, { secret, otpauthUrl, choosePassword: me.passwordMustChange }, {});
+  }
+
+  /**
+   * A password someone else handed over (issue #15): the person chooses their own before anything else;
+   * the API then makes the session a full one (or an enrolment one).
+   */
+  @Post('new-password')
+  @UseGuards(StaffGuard)
+  @EnrolmentAllowed()
+  async newPassword(@CurrentStaff() staff: StaffSession, @Body() body: Form, @Res() res: Response): Promise<void> {
+    if (staff.scope !== 'password_change') return res.redirect(303, '/staff');
+    const values = { currentPassword: '', newPassword: '', confirmPassword: '' };
+    const problems = passwordProblems(body);
+    if (!problems.length) {
+      try {
+        await this.api.changePassword(staff.token, String(body.currentPassword), String(body.newPassword));
+        const me = await this.api.me(staff.token);
+        this.sessions.start(res, { ...staff, scope: me.sessionScope });
+        return res.redirect(303, me.sessionScope === 'full' ? '/staff' : '/staff/two-factor');
+      } catch (error) {
+        if (!(error instanceof ApiProblem) || error.status !== 400) throw error;
+        problems.push(...apiPasswordProblems(error.messages));
+      }
+    }
+    res.status(400).render('staff/new-password', { values, errors: formErrors(problems) });
   }
 
   @Post('two-factor')
   @UseGuards(StaffGuard)
   @EnrolmentAllowed()
   async twoFactor(@CurrentStaff() staff: StaffSession, @Body() body: Form, @Res() res: Response): Promise<void> {
-    const enrolment = this.sealer.open<{ secret: string; otpauthUrl: string }>('staff-sign-in', body.state);
+    const enrolment = this.sealer.open<{ secret: string; otpauthUrl: string; choosePassword?: boolean }>(
+      'staff-sign-in',
+      body.state,
+    );
     if (!enrolment) return res.redirect(303, '/staff/two-factor');
     const code = text(body.code).replace(/\s+/g, '');
     const problem = !code
@@ -164,15 +195,44 @@ export class StaffAuthController {
         ? 'The code must be 6 digits, like 123456'
         : undefined;
     if (problem) return this.renderTwoFactor(res, enrolment, { code }, problem);
+    if (enrolment.choosePassword) {
+      const problems = passwordProblems(body);
+      if (problems.length) return this.renderTwoFactor(res, enrolment, { code }, undefined, problems);
+    }
     try {
-      await this.api.confirmTotp(staff.token, code);
+      await this.api.confirmTotp(
+        staff.token,
+        code,
+        enrolment.choosePassword
+          ? { currentPassword: String(body.currentPassword), newPassword: String(body.newPassword) }
+          : undefined,
+      );
     } catch (error) {
-      if (error instanceof ApiProblem && error.status === 400)
+      if (error instanceof ApiProblem && error.status === 400) {
+        const problems = apiPasswordProblems(error.messages);
+        if (problems.length) return this.renderTwoFactor(res, enrolment, { code }, undefined, problems);
         return this.renderTwoFactor(res, enrolment, { code }, 'That code is not right: enter the code the app shows now');
+      }
       throw error;
     }
     // The API upgraded the session; the cookie says so too (a new cookie, so a new CSRF binding).
     this.sessions.start(res, { ...staff, scope: 'full' });
+    res.redirect(303, '/staff');
+  }
+
+  /** What was done to the account (a two-factor reset, a recovery), and whom to tell if it was not them. */
+  @Get('account-notice')
+  @UseGuards(StaffGuard)
+  async accountNotice(@CurrentStaff() staff: StaffSession, @Res() res: Response): Promise<void> {
+    const notice = (await this.api.me(staff.token)).accountNotice;
+    if (!notice) return res.redirect(303, '/staff');
+    res.render('staff/account-notice', { message: notice.message });
+  }
+
+  @Post('account-notice')
+  @UseGuards(StaffGuard)
+  async acknowledgeNotice(@CurrentStaff() staff: StaffSession, @Res() res: Response): Promise<void> {
+    await this.api.acknowledgeAccountNotice(staff.token);
     res.redirect(303, '/staff');
   }
 
@@ -210,16 +270,19 @@ export class StaffAuthController {
 
   private renderTwoFactor(
     res: Response,
-    enrolment: { secret: string; otpauthUrl: string },
+    enrolment: { secret: string; otpauthUrl: string; choosePassword?: boolean },
     values: { code?: string },
     problem?: string,
+    passwordProblemsFound: { id: string; text: string }[] = [],
   ): void {
-    res.status(problem ? 400 : 200).render('staff/two-factor', {
+    const problems = [...passwordProblemsFound, ...(problem ? [{ id: 'code', text: problem }] : [])];
+    res.status(problems.length ? 400 : 200).render('staff/two-factor', {
       secretGroups: enrolment.secret.match(/.{1,4}/g)?.join(' ') ?? enrolment.secret,
       otpauthUrl: enrolment.otpauthUrl,
       state: this.sealer.seal('staff-sign-in', enrolment, 15 * 60),
+      choosePassword: enrolment.choosePassword === true,
       values,
-      errors: problem ? formErrors([{ id: 'code', text: problem }]) : undefined,
+      errors: problems.length ? formErrors(problems) : undefined,
     });
   }
 
@@ -232,4 +295,27 @@ export class StaffAuthController {
       throw error;
     }
   }
+}
+
+/** The person's own new password, twice, and the one they signed in with. */
+function passwordProblems(body: Form): { id: string; text: string }[] {
+  const current = text(body.currentPassword);
+  const next = typeof body.newPassword === 'string' ? body.newPassword : '';
+  const problems: { id: string; text: string }[] = [];
+  if (!current) problems.push({ id: 'currentPassword', text: 'Enter the password you signed in with' });
+  if (next.length < 12) problems.push({ id: 'newPassword', text: 'Your new password must be at least 12 characters' });
+  else if (next.length > 256) problems.push({ id: 'newPassword', text: 'Your new password must be 256 characters or fewer' });
+  else if (next !== body.confirmPassword) problems.push({ id: 'confirmPassword', text: 'The passwords do not match' });
+  return problems;
+}
+
+/** The API's answers about the passwords, on their fields. */
+function apiPasswordProblems(messages: readonly string[]): { id: string; text: string }[] {
+  return messages.flatMap((m) =>
+    m.startsWith('currentPassword')
+      ? [{ id: 'currentPassword', text: 'The password you signed in with is not right' }]
+      : m.startsWith('newPassword')
+        ? [{ id: 'newPassword', text: 'Choose a new password of at least 12 characters, different from the one you signed in with' }]
+        : [],
+  );
 }

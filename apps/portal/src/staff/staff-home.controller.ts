@@ -8,7 +8,7 @@
  * holds (at most HOME_CASE_LIMIT of them); a listing endpoint would make this one call.
  */
 import { Body, Controller, Get, Param, Post, Query, Res, UseFilters, UseGuards } from '@nestjs/common';
-import { CASE_STATUS_LABELS, type CaseStatus, toLondonDate } from '@nolan/domain';
+import { CASE_STATUS_LABELS, type CaseStatus, rolesInWords, toLondonDate } from '@nolan/domain';
 import type { Response } from 'express';
 import { ApiProblem } from '../api/api-http';
 import { type CaseSummary, StaffApi } from '../api/staff-api';
@@ -53,8 +53,16 @@ export class StaffHomeController {
     // What administrators changed: someone given a handler role receives new concerns, so the overseer
     // sees each change (GET /oversight/changes).
     const changes = await this.api.settingsChanges(staff.token, 10);
+    // Roles an administrator asked for give nothing until an oversight role confirms them (issue #15).
+    const roleRequests = await this.api.roleRequests(staff.token);
     res.render('staff/home', {
       section: 'home',
+      roleRequests: roleRequests.items.map((r) => ({
+        ...r,
+        requestedLabel: rolesInWords(r.requested),
+        requestedOn: r.requestedAt ? formatDate(toLondonDate(new Date(r.requestedAt))) : '',
+      })),
+      roleWarnings: roleRequests.warnings,
       changes: changes.items.map((c) => ({
         when: formatDate(toLondonDate(new Date(c.at))),
         text: `${c.by} ${c.summary}.`,
@@ -74,6 +82,29 @@ export class StaffHomeController {
       })),
       overdueCount: clocks.filter(({ clock }) => clock?.state === 'overdue').length,
     });
+  }
+
+  /** Confirms or refuses the roles awaiting confirmation on one account; the API decides who may. */
+  @Post('oversight/role-requests/:userId')
+  async decideRoles(
+    @CurrentStaff() staff: StaffSession,
+    @Param('userId') userId: string,
+    @Body() body: { decision?: string; lead?: string | string[] },
+    @Res() res: Response,
+  ) {
+    const decision = body.decision === 'confirm' ? 'confirm' : 'refuse';
+    const lead = body.lead === 'yes' || (Array.isArray(body.lead) && body.lead.includes('yes'));
+    await this.api.decideRoleRequest(staff.token, userId, decision === 'confirm' ? { decision, lead } : { decision });
+    res.redirect(303, '/staff/home#role-requests');
+  }
+
+  /** The monitoring officer's copy of the audit trail's head, signed, to keep outside Nolan (issue #15). */
+  @Get('oversight/audit-checkpoint')
+  async auditCheckpoint(@CurrentStaff() staff: StaffSession, @Res() res: Response) {
+    const file = await this.api.auditCheckpoint(staff.token);
+    res.setHeader('Content-Disposition', `attachment; filename="nolan-audit-checkpoint-${file.tenant}-${file.seq}.json"`);
+    res.setHeader('Cache-Control', 'no-store');
+    res.type('application/json').send(JSON.stringify(file, null, 2));
   }
 
   @Get('admin/queues')

@@ -24,8 +24,11 @@ export interface StaffSession {
   readonly name: string;
   readonly email: string;
   readonly roles: readonly string[];
-  /** 'totp_enrolment' until two-factor sign-in is set up: such a session may only enrol. */
-  readonly scope: 'full' | 'totp_enrolment';
+  /**
+   * 'totp_enrolment' until two-factor sign-in is set up: such a session may only enrol; 'password_change'
+   * while the password is one someone else handed over: it may only choose the person's own.
+   */
+  readonly scope: 'full' | 'totp_enrolment' | 'password_change';
   /** The API's idle timeout, in seconds. */
   readonly idleSeconds: number;
 }

@@ -8,7 +8,13 @@ export interface AdminUser {
   id: string;
   email: string;
   name: string;
+  /** The roles asked for: those in force and those awaiting confirmation. */
   roles: string[];
+  /**
+   * Of `roles`, those an oversight role has not yet confirmed (the monitoring officer; the head of paid
+   * service for the monitoring officer's own post): until then they give the account nothing.
+   */
+  awaitingConfirmation: string[];
   /** False once deactivated: cannot sign in, never routed to. */
   active: boolean;
   deactivatedAt: string | null;

@@ -18,3 +18,55 @@ export interface SettingsChange {
 }
 
 export type SettingsChangePage = Page<SettingsChange>;
+
+/**
+ * Roles an administrator asked for that await confirmation (GET /oversight/role-requests): until an
+ * oversight role confirms them in Nolan, the account receives nothing.
+ */
+export interface RoleRequest {
+  userId: string;
+  name: string;
+  email: string;
+  /** Roles in force now. */
+  roles: string[];
+  /** Roles awaiting confirmation. */
+  requested: string[];
+  /** Who asked (an administrator's name), and when. */
+  requestedBy: string;
+  requestedAt: string | null;
+  /** The person has chosen their own password (the administrator's temporary one no longer works). */
+  ownPassword: boolean;
+  twoFactorEnrolled: boolean;
+  /** Whether the signed-in user may decide it; if not, `whoDecides` says who does. */
+  youMayDecide: boolean;
+  whoDecides: string;
+}
+
+export interface RoleRequestList {
+  items: RoleRequest[];
+  /** Roles with several holders and no designated lead, and other choices people should make. */
+  warnings: string[];
+}
+
+/** POST /oversight/role-requests/:userId */
+export interface RoleRequestDecision {
+  decision: 'confirm' | 'refuse';
+  /** On confirming: make the person the designated lead holder of each role confirmed. */
+  lead?: boolean;
+}
+
+/** PUT /oversight/role-leads/:role */
+export interface RoleLeadChange {
+  userId: string;
+}
+
+/** GET /oversight/audit-checkpoint: a signed checkpoint of the council's audit trail, kept outside Nolan. */
+export interface AuditCheckpointFile {
+  format: 'nolan-audit-checkpoint/1';
+  tenant: string;
+  tenantId: string;
+  seq: number;
+  hash: string;
+  takenAt: string;
+  signature: string;
+}

@@ -3,8 +3,12 @@
  * `<id>.<secret>` and goes back as `Authorization: Bearer <token>` (docs/architecture.md "Sessions").
  */
 
-/** 'full' sessions act; 'totp_enrolment' sessions may only finish setting up two-factor sign-in. */
-export type SessionScope = 'full' | 'totp_enrolment';
+/**
+ * 'full' sessions act; 'totp_enrolment' sessions may only finish setting up two-factor sign-in (with the
+ * person's own new password when `passwordMustChange`); 'password_change' sessions may only change the
+ * password.
+ */
+export type SessionScope = 'full' | 'totp_enrolment' | 'password_change';
 
 /** POST /tenants/:slug/sessions */
 export interface StaffSignInRequest {
@@ -38,6 +42,13 @@ export interface Me {
   /** The fingerprint of the OpenPGP key the user registered for exports, if any. */
   externalKeyFingerprint: string | null;
   sessionScope: SessionScope;
+  /** The password was handed over or two-factor sign-in was reset: choose your own before anything else. */
+  passwordMustChange: boolean;
+  /**
+   * Something done to the account that the person should know of (their two-factor sign-in reset, their
+   * account recovered), until they acknowledge it: if it was not them, they tell the monitoring officer.
+   */
+  accountNotice: { kind: 'two_factor_reset' | 'recovered'; at: string; message: string } | null;
 }
 
 /** POST /me/totp: the secret to put in an authenticator app, shown once. */

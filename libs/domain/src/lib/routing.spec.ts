@@ -660,3 +660,46 @@ describe("validating a tenant's conflict routes", () => {
     );
   });
 });
+
+describe('routeCase: the lead holder of a role is chosen by people (issue #15)', () => {
+  const twoMos: RoleHolder[] = [
+    { userId: 'aaa-shadow', roles: ['monitoring_officer'] },
+    { userId: 'zzz-real', roles: ['monitoring_officer'] },
+    { userId: 'inv', roles: ['investigator'] },
+  ];
+  const overseerOf = (overrides: Partial<RoutingInput>): string => {
+    const decision = route('conflicts_of_interest', { roleHolders: twoMos, ...overrides });
+    if (decision.kind !== 'routed') throw new Error('not routed');
+    return decision.overseer.userId;
+  };
+
+  it('gives the case to the designated lead, whatever their id', () => {
+    expect(overseerOf({ leads: { monitoring_officer: 'zzz-real' } })).toBe('zzz-real');
+  });
+
+  it('without a lead, takes the holder confirmed first and says so', () => {
+    const decision = route('conflicts_of_interest', {
+      roleHolders: twoMos,
+      confirmedAt: { 'zzz-real': '2025-01-01T00:00:00.000Z', 'aaa-shadow': '2026-01-01T00:00:00.000Z' },
+    });
+    expect(decision).toMatchObject({ kind: 'routed', overseer: { userId: 'zzz-real' } });
+    expect(decision.kind === 'routed' && decision.warnings).toEqual([
+      expect.stringMatching(
+        /^2 people hold the monitoring officer role and none of them is its designated lead/,
+      ),
+    ]);
+  });
+
+  it('passes over a lead who is excluded, to the other holder, without a warning when only one is left', () => {
+    const decision = route('conflicts_of_interest', {
+      roleHolders: twoMos,
+      leads: { monitoring_officer: 'zzz-real' },
+      recusedUserIds: ['zzz-real'],
+    });
+    expect(decision).toMatchObject({ kind: 'routed', overseer: { userId: 'aaa-shadow' }, warnings: [] });
+  });
+
+  it('warns of nothing when a role has one holder', () => {
+    expect(route('conflicts_of_interest')).toMatchObject({ kind: 'routed', warnings: [] });
+  });
+});

@@ -8,6 +8,12 @@
 // on any route is taken by the case's overseer, who is the monitoring officer unless conflicted, recused
 // or absent, and otherwise the lead of the conflict route (then the deputy, head of paid service and
 // section 151 officer, in that order, as far as each is free of the conflict).
+//
+// Which holder of a role oversees is chosen by people, never by sort order (issue #15): the role's
+// designated lead holder, confirmed in Nolan by an oversight role. A role with one free holder needs no
+// lead. Several free holders and no free lead is ambiguous: the one confirmed in the role first is taken
+// and the decision carries a warning, so the choice is never silent and an account made later (by an
+// administrator, say) can never jump the queue by its id.
 
 import { getCategory, type CategoryId } from './categories';
 import { HANDLER_ROLES, isStaffRole, OVERSIGHT_ROLES, STAFF_ROLES, type StaffRole } from './roles';
@@ -83,6 +89,13 @@ export interface RoutingInput {
    * concern naming them by id is about, so the conflict routes still apply; they are never returned.
    */
   readonly unavailableUserIds?: readonly string[];
+  /** The designated lead holder of each role (a user id), chosen by the people who confirm roles. */
+  readonly leads?: Readonly<Partial<Record<StaffRole, string>>>;
+  /**
+   * When each holder's roles were confirmed (ISO 8601, by user id): only a tie-break when a role has
+   * several free holders and no free lead, and then with a warning.
+   */
+  readonly confirmedAt?: Readonly<Record<string, string>>;
 }
 
 export interface Recipient {
@@ -104,6 +117,8 @@ export type RoutingDecision =
       readonly overseer: Recipient;
       /** The involved roles whose conflict routes were applied, in STAFF_ROLES order. */
       readonly appliedConflictRoutes: readonly StaffRole[];
+      /** Choices routing had to make that people should make instead (no designated lead, say). */
+      readonly warnings: readonly string[];
     }
   | { readonly kind: 'no_eligible_recipient'; readonly reason: string };
 
@@ -157,6 +172,23 @@ export function routeCase(input: RoutingInput): RoutingDecision {
     ...applied.flatMap(({ route }) => route.leads.filter(isHandlerRole)),
     ...OVERSIGHT_ROLES,
   ]);
+  const warnings: string[] = [];
+  const leadOf = (role: StaffRole): string => {
+    const eligible = eligibleHolders(role);
+    const lead = input.leads?.[role];
+    if (lead !== undefined && eligible.includes(lead)) return lead;
+    if (eligible.length === 1) return eligible[0] as string;
+    const since = (userId: string): string => input.confirmedAt?.[userId] ?? '\uffff';
+    const [first] = [...eligible].sort((a, b) =>
+      since(a) < since(b) ? -1 : since(a) > since(b) ? 1 : a < b ? -1 : a > b ? 1 : 0,
+    );
+    warnings.push(
+      `${eligible.length} people hold the ${roleName(role)} role and none of them is its designated lead ` +
+        'free to act, so the case went to the one confirmed in the role first: the monitoring officer ' +
+        'should designate a lead holder.',
+    );
+    return first as string;
+  };
   const overseerRole = chain.find((role) => eligibleHolders(role).length > 0);
   if (overseerRole === undefined) {
     return {
@@ -169,7 +201,7 @@ export function routeCase(input: RoutingInput): RoutingDecision {
   }
   const subjects = orList(applied.map(({ subject }) => roleName(subject)));
   const overseer: Recipient = {
-    userId: eligibleHolders(overseerRole)[0] as string,
+    userId: leadOf(overseerRole),
     role: overseerRole,
     reason:
       overseerRole === 'monitoring_officer' && applied.length === 0
@@ -225,6 +257,7 @@ export function routeCase(input: RoutingInput): RoutingDecision {
     notify,
     overseer,
     appliedConflictRoutes: applied.map(({ subject }) => subject),
+    warnings,
   };
 }
 
@@ -344,9 +377,7 @@ function checkRoute(subject: StaffRole, raw: unknown, at: string, errors: string
   }
   if (
     leads.length > 0 &&
-    leads.every(
-      (r) => r === subject || r === 'deputy_monitoring_officer' || excludedWithSubject.includes(r),
-    )
+    leads.every((r) => r === subject || r === 'deputy_monitoring_officer' || excludedWithSubject.includes(r))
   ) {
     errors.push(
       `${at}.leads: at least one lead must be free of the ${about} (not excluded along with them, and ` +

@@ -33,7 +33,19 @@ export class AdminUserView implements AdminUser {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() email!: string;
   @ApiProperty() name!: string;
-  @ApiProperty({ enum: STAFF_ROLES, isArray: true }) roles!: string[];
+  @ApiProperty({
+    enum: STAFF_ROLES,
+    isArray: true,
+    description: 'Roles asked for: in force or awaiting confirmation',
+  })
+  roles!: string[];
+  @ApiProperty({
+    enum: STAFF_ROLES,
+    isArray: true,
+    description:
+      'Roles awaiting confirmation by the monitoring officer (the head of paid service for its post): they give nothing yet',
+  })
+  awaitingConfirmation!: string[];
   @ApiProperty({ description: 'False once deactivated: cannot sign in, never routed to' }) active!: boolean;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) deactivatedAt!: string | null;
   @ApiProperty({ description: 'Has set up two-factor sign-in' }) twoFactorEnrolled!: boolean;

@@ -41,6 +41,24 @@ export class ConfirmTotpDto {
   @ApiProperty({ example: '123456' })
   @Matches(/^\d{6}$/, { message: 'totp must be the 6-digit code from your authenticator app' })
   totp!: string;
+
+  @ApiProperty({
+    required: false,
+    description:
+      'The password you signed in with: needed with newPassword when your password was handed to you or two-factor sign-in was reset',
+  })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(256)
+  currentPassword?: string;
+
+  @ApiProperty({ required: false, minLength: 12, maxLength: 256, description: 'Your own new password' })
+  @IsOptional()
+  @IsString()
+  @MinLength(12, { message: 'newPassword must be at least 12 characters' })
+  @MaxLength(256)
+  newPassword?: string;
 }
 
 export class ExternalKeyDto {

@@ -1,0 +1,22 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { RoleLeadChange, RoleRequestDecision } from '@nolan/contract';
+import { IsBoolean, IsIn, IsOptional, IsUUID } from 'class-validator';
+
+export class RoleRequestDecisionDto implements RoleRequestDecision {
+  @ApiProperty({ enum: ['confirm', 'refuse'] })
+  @IsIn(['confirm', 'refuse'], { message: 'decision must be confirm or refuse' })
+  decision!: 'confirm' | 'refuse';
+
+  @ApiPropertyOptional({
+    description: 'On confirming: make the person the lead holder of each role confirmed',
+  })
+  @IsOptional()
+  @IsBoolean({ message: 'lead must be true or false' })
+  lead?: boolean;
+}
+
+export class RoleLeadDto implements RoleLeadChange {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID('all', { message: 'userId must be a staff user id' })
+  userId!: string;
+}
