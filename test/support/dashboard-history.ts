@@ -85,7 +85,13 @@ export async function seedDashboardHistory(
   const b = await submit('B', 'gifts_hospitality');
   await world.runTo('mo', b, 'assessment');
   await world
-    .move('mo', b, { to: 'closed', outcome: 'no_further_action', reason: 'Dealt with.' })
+    .move('mo', b, {
+      to: 'closed',
+      outcome: 'no_further_action',
+      reason: 'Dealt with.',
+      noFeedbackReason:
+        'The reporter has not signed in since the report; this history is not about feedback.',
+    })
     .expect(201);
 
   const c = await submit('C', 'fraud_theft');
@@ -96,7 +102,15 @@ export async function seedDashboardHistory(
       findings: [{ ...FINDING_FOR_PLAN.findings[0], finding: 'not_substantiated' }],
     })
     .expect(201);
-  await world.move('mo', c, { to: 'closed', outcome: 'not_substantiated', reason: 'Not found.' }).expect(201);
+  await world
+    .move('mo', c, {
+      to: 'closed',
+      outcome: 'not_substantiated',
+      reason: 'Not found.',
+      noFeedbackReason:
+        'The reporter has not signed in since the report; this history is not about feedback.',
+    })
+    .expect(201);
   await world.move('mo', c, { to: 'reopened', reason: 'New evidence arrived.' }).expect(201);
   await world.as('s151').post(`/cases/${c}/recusal`, { reason: 'I know the people involved.' }).expect(201);
 
