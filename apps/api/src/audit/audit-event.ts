@@ -83,4 +83,9 @@ export interface AuditEvent {
   caseId?: string | null;
   /** Ids, codes and counts only; checked and size-limited by audit-chain.ts. */
   details?: { [key: string]: AuditDetailValue | undefined };
+  /**
+   * Record the entry at this time instead of now: only the workers acting on a released reporter batch
+   * pass it, with the batch's time (docs/architecture.md "Reporter time").
+   */
+  at?: Date;
 }

@@ -1,9 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { randomInt } from 'node:crypto';
+import { Injectable, Optional } from '@nestjs/common';
 import { startOfHour } from '../common/start-of-hour';
+import { ReporterTime } from '../reporter-time/reporter-time';
 import type { EntityManager } from 'typeorm';
 import {
   assertAction,
   assertNothingIdentifiesReporter,
+  type AuditChainContent,
   type AuditCheckpointRecord,
   ChainVerifier,
   type ChainVerdict,
@@ -17,10 +20,32 @@ import type { AuditEvent } from './audit-event';
 import { AuditRepository } from './audit.repository';
 import { type AuditEntryPageDto, mapAuditEntry } from './dto/audit-entry.dto';
 
-export interface AppendedAuditEntry {
+export interface ChainedAuditEntry {
   id: string;
   seq: number;
   hash: string;
+  held?: undefined;
+}
+
+/** An entry held for its batch (docs/architecture.md "Reporter time"): it has no place in the chain yet. */
+export interface HeldAuditEntry {
+  id: string;
+  seq: null;
+  hash: null;
+  held: true;
+  releaseAt: Date;
+}
+
+export type AppendedAuditEntry = ChainedAuditEntry | HeldAuditEntry;
+
+/** Fisher–Yates with a CSPRNG: a batch's order must say nothing of the order its actions came in. */
+function shuffled<T>(items: readonly T[]): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = randomInt(i + 1);
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
 }
 
 export const AUDIT_PAGE_MAX = 200;
@@ -34,13 +59,22 @@ const VERIFY_PAGE = 1000;
  */
 @Injectable()
 export class AuditService {
-  constructor(private readonly repository: AuditRepository) {}
+  /** Without ReporterTime (the operator CLI's verify, unit tests) nothing is held: batching is a writer's concern. */
+  constructor(
+    private readonly repository: AuditRepository,
+    @Optional() private readonly reporterTime?: ReporterTime,
+  ) {}
 
   /**
    * Appends one entry to the current tenant's chain. Holds a per-tenant advisory lock until the
    * caller's transaction ends, so appends are serialised and `seq` has no gaps. Run at READ COMMITTED
    * (the default): at REPEATABLE READ the head could be read from a snapshot older than the lock, and
    * the insert would fail on the unique (tenant_id, seq) rather than fork the chain.
+   *
+   * An entry whose actor is a reporter, or written in a reporter-caused transaction (`reporterCaused`),
+   * is held until the batch boundary instead (docs/architecture.md "Reporter time"): it commits with the
+   * caller's change, into `audit_held`, and `releaseHeld` appends it at the boundary. `event.at` (the
+   * workers acting on a released batch) records the entry at that time instead of now.
    */
   async append(manager: EntityManager, event: AuditEvent): Promise<AppendedAuditEntry> {
     assertAction(event.action);
@@ -53,18 +87,83 @@ export class AuditService {
     const caseId = event.caseId == null ? null : normaliseUuid(event.caseId, 'case id');
 
     const tenantId = await this.tenantOf(manager);
+    if (this.reporterTime && (await this.reporterTime.holds(manager, event.actor.type === 'reporter'))) {
+      const releaseAt = await this.reporterTime.releaseAt(manager);
+      const id = await this.repository.insertHeld(manager, {
+        tenantId,
+        releaseAt,
+        actorType: event.actor.type,
+        actorId,
+        action: event.action,
+        caseId,
+        // Marks the entry's time as the batch's, for readers (the timeline shows it to the hour).
+        details: { ...details, batch: true },
+      });
+      return { id, seq: null, hash: null, held: true, releaseAt };
+    }
+    const now = event.at ?? this.reporterTime?.now() ?? new Date();
+    return this.appendToChain(manager, tenantId, {
+      // A reporter's actions are recorded to the hour only: the trail must not say when they acted.
+      occurredAt: event.actor.type === 'reporter' ? startOfHour(now) : now,
+      actorType: event.actor.type,
+      actorId,
+      action: event.action,
+      caseId,
+      // Recorded at a batch's time: readers show it to the batch, like the entries held for it.
+      details: event.at ? { ...details, batch: true } : details,
+    });
+  }
+
+  /**
+   * Appends the current tenant's held entries whose boundary has passed, each batch in random order and
+   * with its boundary as its time, and deletes them in the same transaction: a held entry is appended
+   * exactly once or stays held. Returns how many were appended. Called by the outbox relay's pass.
+   */
+  async releaseHeld(manager: EntityManager, now: Date): Promise<number> {
+    const tenantId = await this.tenantOf(manager);
+    await this.repository.lockTrail(manager, tenantId);
+    const held = await this.repository.heldUntil(manager, tenantId, now);
+    const batches = new Map<number, typeof held>();
+    for (const entry of held) {
+      const at = entry.releaseAt.getTime();
+      batches.set(at, [...(batches.get(at) ?? []), entry]);
+    }
+    for (const at of [...batches.keys()].sort((a, b) => a - b)) {
+      for (const entry of shuffled(batches.get(at) ?? [])) {
+        await this.appendToChain(manager, tenantId, {
+          occurredAt: new Date(at),
+          actorType: entry.actorType,
+          actorId: entry.actorId,
+          action: entry.action,
+          caseId: entry.caseId,
+          details: entry.details,
+        });
+      }
+    }
+    if (held.length)
+      await this.repository.deleteHeld(
+        manager,
+        held.map((entry) => entry.id),
+      );
+    return held.length;
+  }
+
+  private async appendToChain(
+    manager: EntityManager,
+    tenantId: string,
+    entry: Pick<AuditChainContent, 'occurredAt' | 'actorType' | 'actorId' | 'action' | 'caseId' | 'details'>,
+  ): Promise<ChainedAuditEntry> {
     await this.repository.lockTrail(manager, tenantId);
     const head = await this.repository.head(manager, tenantId);
     const content = {
       tenantId,
       seq: (head?.seq ?? 0) + 1,
-      // A reporter's actions are recorded to the hour only: the trail must not say when they acted.
-      occurredAt: event.actor.type === 'reporter' ? startOfHour(new Date()) : new Date(),
-      actorType: event.actor.type,
-      actorId,
-      action: event.action,
-      caseId,
-      details,
+      occurredAt: entry.occurredAt,
+      actorType: entry.actorType,
+      actorId: entry.actorId,
+      action: entry.action,
+      caseId: entry.caseId,
+      details: entry.details,
       prevHash: head?.hash ?? GENESIS_HASH,
     };
     const hash = hashEntry(content);

@@ -308,7 +308,7 @@ export function assembleTimeline(
       action: entry.action,
       title: entry.action,
       at: entry.occurredAt.toISOString(),
-      precision: entry.actorType === 'reporter' ? 'hour' : 'second',
+      precision: entry.actorType === 'reporter' || entry.details.batch === true ? 'hour' : 'second', // docs/architecture.md "Reporter time"
       actor: actorOf(entry, people),
       auditSeqs: [Number(entry.seq)],
       details: { ...d },

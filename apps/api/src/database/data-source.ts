@@ -35,6 +35,7 @@ import { Feedback1763901300000 } from './migrations/1763901300000-feedback';
 import { AdminSettings1763901500000 } from './migrations/1763901500000-admin-settings';
 import { ReopenedOn1763901600000 } from './migrations/1763901600000-reopened-on';
 import { RetentionSettings1763901700000 } from './migrations/1763901700000-retention-settings';
+import { ReporterTime1763901800000 } from './migrations/1763901800000-reporter-time';
 
 /** Every entity, listed so the webpack bundle carries them (no globs at run time). */
 export const ENTITIES = [
@@ -75,6 +76,7 @@ export const MIGRATIONS = [
   AdminSettings1763901500000,
   ReopenedOn1763901600000,
   RetentionSettings1763901700000,
+  ReporterTime1763901800000,
 ];
 
 export function dataSourceOptions(url: string) {

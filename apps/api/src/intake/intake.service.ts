@@ -26,6 +26,7 @@ import { type Grantee, CaseStoreService, type NewFile } from '../cases/case-stor
 import { ReporterKeyEntity } from '../cases/case.entity';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { inTenant } from '../database/tenant-transaction';
+import { reporterCaused } from '../reporter-time/reporter-time';
 import { AppError } from '../errors/app-error';
 import { OutboxRepository } from '../outbox/outbox.repository';
 import { StaffUsersRepository } from '../staff/staff-users.repository';
@@ -168,6 +169,7 @@ export class IntakeService {
     const reporterKey = await createReporterKey(receipt);
     const lookupKey = receiptLookupKey(this.config.receiptPepper, receipt);
     const reference = await inTenant(this.dataSource, tenant.id, async (m) => {
+      if (author.kind === 'reporter') await reporterCaused(m); // docs/architecture.md "Reporter time"
       const holders = await this.users.roleHolders(m);
       const decision = routeCase({
         category: submission.category,

@@ -26,6 +26,7 @@ import { readFeedback } from '../cases/feedback.service';
 import { packFile, packJson } from '../cases/item-codec';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { inTenant } from '../database/tenant-transaction';
+import { reporterCaused } from '../reporter-time/reporter-time';
 import { AppError } from '../errors/app-error';
 import {
   FileSanitiser,
@@ -168,6 +169,7 @@ export class ReporterService {
     );
     const { tenantId, caseId } = session.meta;
     return inTenant(this.dataSource, tenantId, async (m) => {
+      await reporterCaused(m); // docs/architecture.md "Reporter time": held for the batch
       const target = { tenantId, caseId, scope: 'report' as const, author: { kind: 'reporter' as const } };
       const attachmentIds: string[] = [];
       for (const file of files) {
@@ -211,6 +213,7 @@ export class ReporterService {
     if (!identity) throw new AppError('INVALID_INPUT', ['give at least one of: name, jobTitle, contact']);
     const { tenantId, caseId } = session.meta;
     return inTenant(this.dataSource, tenantId, async (m) => {
+      await reporterCaused(m); // docs/architecture.md "Reporter time": held for the batch
       const target = {
         tenantId,
         caseId,
@@ -245,6 +248,7 @@ export class ReporterService {
     const key = await this.key(session);
     const { tenantId, caseId } = session.meta;
     return inTenant(this.dataSource, tenantId, async (m) => {
+      await reporterCaused(m); // docs/architecture.md "Reporter time": held for the batch
       const offered = await this.involvement.nameableRoles(m);
       const unknown = body.roles.filter((role) => !offered.includes(role as StaffRole));
       if (unknown.length > 0) {
