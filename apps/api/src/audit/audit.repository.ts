@@ -107,7 +107,10 @@ export class AuditRepository {
     return rows[0].id;
   }
 
-  /** Held entries whose boundary has passed, locked until the caller's transaction ends. */
+  /**
+   * Held entries whose boundary has passed. The caller holds the trail's lock (lockTrail), which
+   * serialises releases per tenant, so no row lock is needed (the app role may not UPDATE this table).
+   */
   async heldUntil(
     manager: EntityManager,
     tenantId: string,
@@ -133,7 +136,7 @@ export class AuditRepository {
       details: Record<string, unknown>;
     }[] = await manager.query(
       `SELECT id, release_at, actor_type, actor_id, action, case_id, details FROM audit_held
-       WHERE tenant_id = $1 AND release_at <= $2 FOR UPDATE`,
+       WHERE tenant_id = $1 AND release_at <= $2`,
       [tenantId, now],
     );
     return rows.map((row) => ({

@@ -37,6 +37,12 @@ export class OutboxRelayRunner implements OnApplicationBootstrap, OnApplicationS
     if (!this.running) {
       this.running = this.heldAudit
         .releaseOnce()
+        .catch((error: unknown) => {
+          // The relay goes on regardless: held entries wait for the next pass, never lost.
+          this.logger.error(
+            `held audit entries not released: ${error instanceof Error ? error.name : 'error'}`,
+          );
+        })
         .then(() => this.relay.relayOnce())
         .then((count) => {
           if (count) this.logger.log(`relayed ${count} outbox event(s)`);
