@@ -418,4 +418,44 @@ describe('reporter time: nothing places a reporter’s action closer than its ba
       expect(real.some((w) => time >= w.from && time <= w.to)).toBe(false);
     }
   });
+
+  it('pads texts and files to size buckets, and gives anonymous and identified reports the same records', async () => {
+    const send = async (text: string, file: Buffer, identity?: object) =>
+      (
+        await request(server())
+          .post(`/api/v1/tenants/${tenant.slug}/reports`)
+          .field(
+            'submission',
+            JSON.stringify({
+              category: 'gifts_hospitality',
+              answers: { whatHappened: text, howYouKnow: 'saw_it', raisedBefore: 'no' },
+              ...(identity ? { identity } : {}),
+              altcha: await solvedAltcha(server(), tenant.slug),
+            }),
+          )
+          .attach('files', file, 'notes.txt')
+          .expect(201)
+      ).body as { reference: string };
+    const anonymous = await send('Short account. '.repeat(10), Buffer.from('a'.repeat(900)));
+    const identified = await send(
+      'A longer account of what happened. '.repeat(20),
+      Buffer.from('b'.repeat(2900)),
+      {
+        name: 'Pat Example',
+        jobTitle: 'Planning officer',
+        contact: 'pat@example.org',
+      },
+    );
+    const records = async (reference: string) =>
+      (
+        await query<{ kind: string; scope: string; author_kind: string; length: number }>(
+          `SELECT i.kind, i.scope, i.author_kind, length(i.ciphertext) AS length FROM case_items i
+           JOIN cases c ON c.id = i.case_id WHERE c.reference = $1 ORDER BY i.kind, i.scope`,
+          [reference],
+        )
+      ).map((r) => `${r.kind}/${r.scope}/${r.author_kind}/${r.length}`);
+    const [a, b] = [await records(anonymous.reference), await records(identified.reference)];
+    expect(a.map((r) => r.split('/')[0])).toEqual(['attachment', 'identity', 'report']);
+    expect(a).toEqual(b);
+  });
 });

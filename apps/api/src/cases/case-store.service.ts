@@ -22,6 +22,7 @@ import {
   type GranteeKind,
 } from './case.entity';
 import { startOfHour } from '../common/start-of-hour';
+import { NO_IDENTITY } from '../reporter-time/identity-placeholder';
 import { newCaseReference } from './case-reference';
 import { packFile, packJson } from './item-codec';
 
@@ -112,14 +113,15 @@ export class CaseStoreService {
         ciphertext: await seal(packed, reportKey),
       });
     }
-    if (input.identity !== undefined) {
+    {
+      // Always one, empty if none was given (docs/architecture.md "Reporter time").
       const identityKey = (keys.get('identity') as ScopeKeyPair).publicKey;
       items.push({
         ...base,
         ...author,
         scope: 'identity',
         kind: 'identity',
-        ciphertext: await seal(packJson(input.identity), identityKey),
+        ciphertext: await seal(packJson(input.identity ?? NO_IDENTITY), identityKey),
       });
     }
     await manager.getRepository(CaseItemEntity).insert(items);

@@ -19,6 +19,7 @@ import {
 } from '@nolan/crypto';
 import { AuditService } from '../audit/audit.service';
 import type { AuthenticatedStaff } from '../auth/staff-auth.guard';
+import { isGivenIdentity } from '../reporter-time/identity-placeholder';
 import { AppError } from '../errors/app-error';
 import { StaffUsersRepository } from '../staff/staff-users.repository';
 import { TenantsRepository } from '../tenants/tenants.repository';
@@ -261,14 +262,15 @@ export class IdentityService {
       const scopeKey = await key('identity');
       if (!scopeKey)
         throw new AppError('NOT_FOUND', 'The reporter’s identity is not available to you for this case.');
-      const given = [];
+      const records = [];
       for (const item of await this.cases.items(m, found.id, 'identity')) {
-        given.push(
+        records.push(
           unpackJson<Record<string, string>>(
             await decryptWithScope(new Uint8Array(item.ciphertext), scopeKey),
           ),
         );
       }
+      const given = records.filter(isGivenIdentity); // docs/architecture.md "Reporter time": one is always there
       await this.audit.append(m, {
         actor: { type: 'staff', id: staff.session.userId },
         action: 'case.content_decrypted',

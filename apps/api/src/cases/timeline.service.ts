@@ -29,6 +29,7 @@ import { CASE_STATUS_LABELS, type CaseStatus, STAFF_ROLE_LABELS, type StaffRole 
 import { type EntityManager, In } from 'typeorm';
 import { AuditEntryEntity } from '../audit/audit-entry.entity';
 import { AuditService } from '../audit/audit.service';
+import { isGivenIdentity } from '../reporter-time/identity-placeholder';
 import type { AuthenticatedStaff } from '../auth/staff-auth.guard';
 import { StaffUserEntity } from '../staff/staff-user.entity';
 import { CaseItemEntity } from './case.entity';
@@ -349,7 +350,7 @@ export function assembleTimeline(
           const identity = views[j];
           if (identity?.item.kind === 'identity' && !identity.claimed) {
             identity.claimed = true;
-            event.content = { identityGiven: true };
+            if (isGivenIdentity(identity.body)) event.content = { identityGiven: true }; // every case has one: shown only to its readers
           }
         }
         break;
