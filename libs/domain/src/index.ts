@@ -14,3 +14,4 @@ export * from './lib/retention';
 export * from './lib/suppression';
 export * from './lib/statistics';
 export * from './lib/figure-visibility';
+export * from './lib/reporter-batch';

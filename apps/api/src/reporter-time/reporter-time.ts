@@ -13,7 +13,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { Clock } from '../sla/clock';
-import { batchRelease, DEFAULT_BATCH_MINUTES, isBatchMinutes } from './batch-window';
+import { batchRelease, DEFAULT_BATCH_MINUTES, isBatchMinutes } from '@nolan/domain';
 
 const ORIGIN_SETTING = 'nolan.origin';
 

@@ -1,7 +1,7 @@
 /**
  * Reporter time (docs/architecture.md "Reporter time"): everything a reporter's action causes downstream
  * becomes visible only at the next batch boundary, so every time derived from it is the batch's time.
- * Pure functions; the service that applies them is reporter-time.ts.
+ * Pure functions; apps/api/src/reporter-time/reporter-time.ts applies them.
  */
 
 /** The default batch: hourly, the precision Nolan promises for a reporter's actions. */

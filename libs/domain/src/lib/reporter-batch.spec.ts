@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { BATCH_MINUTES_CHOICES, batchRelease, DEFAULT_BATCH_MINUTES, isBatchMinutes } from './batch-window';
+import { BATCH_MINUTES_CHOICES, batchRelease, DEFAULT_BATCH_MINUTES, isBatchMinutes } from './reporter-batch';
 
 describe('batchRelease', () => {
   it('releases an action at minute 17 at the top of the next hour by default', () => {
