@@ -112,6 +112,8 @@ export class CaseWorld {
       get: (path: string) => request(server).get(`/api/v1${path}`).auth(token, { type: 'bearer' }),
       post: (path: string, body: object = {}) =>
         request(server).post(`/api/v1${path}`).auth(token, { type: 'bearer' }).send(body),
+      put: (path: string, body: object = {}) =>
+        request(server).put(`/api/v1${path}`).auth(token, { type: 'bearer' }).send(body),
       delete: (path: string, body?: object) => {
         const req = request(server).delete(`/api/v1${path}`).auth(token, { type: 'bearer' });
         return body ? req.send(body) : req;

@@ -4,6 +4,7 @@ import { AuditModule } from '../audit/audit.module';
 import { AuthModule } from '../auth/auth.module';
 import { TenantSigningKeys } from '../tenants/tenant-signing-keys';
 import { AdminPolicyService } from './admin-policy.service';
+import { AdminReporterBatchService } from './admin-reporter-batch.service';
 import { AdminRoutingService } from './admin-routing.service';
 import { AdminUsersService } from './admin-users.service';
 import { AdminController } from './admin.controller';
@@ -17,6 +18,7 @@ import { AdministratorGuard } from './administrator.guard';
     AdminUsersService,
     AdminRoutingService,
     AdminPolicyService,
+    AdminReporterBatchService,
     AdministratorGuard,
     TenantSigningKeys,
   ],

@@ -16,6 +16,8 @@ export class ReporterTime1763901800000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE tenants ADD COLUMN reporter_batch_minutes smallint NOT NULL DEFAULT 60
       CHECK (reporter_batch_minutes IN (15, 20, 30, 60))`);
+    // Administrators choose it (apps/api/src/admin/admin-reporter-batch.service.ts): that column only.
+    await q.query(`GRANT UPDATE (reporter_batch_minutes) ON tenants TO nolan_app_rw`);
     await q.query(`ALTER TABLE outbox ADD COLUMN release_at timestamptz`);
     await q.query(`CREATE TABLE audit_held (
       id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -35,6 +37,7 @@ export class ReporterTime1763901800000 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TABLE audit_held`);
     await q.query(`ALTER TABLE outbox DROP COLUMN release_at`);
+    await q.query(`REVOKE UPDATE (reporter_batch_minutes) ON tenants FROM nolan_app_rw`);
     await q.query(`ALTER TABLE tenants DROP COLUMN reporter_batch_minutes`);
   }
 }
