@@ -275,6 +275,13 @@ describe('reporter time: nothing places a reporter’s action closer than its ba
     );
     const reporterRows = outbox.filter((o) => o.release_at !== null);
     expect(reporterRows).toHaveLength(2);
+    // Their ids are random, above the sequence: they say nothing of the staff rows around them.
+    const staffRows = outbox.filter((o) => o.release_at === null);
+    expect(staffRows.length).toBeGreaterThan(0);
+    for (const row of reporterRows) {
+      expect(BigInt(row.id) >= 1n << 61n).toBe(true);
+      for (const staff of staffRows) expect(BigInt(row.id) > BigInt(staff.id)).toBe(true);
+    }
     expect(reporterRows.every((o) => o.sent_at === null && new Date(o.release_at!).getTime() === BATCH)).toBe(
       true,
     );
