@@ -1,7 +1,7 @@
 // Why this exists: what reporter batching costs (docs/architecture.md "Reporter time"; README "What
 // batching costs"): how long a handler waits from a report (or a reporter's message) to its notice at
 // each batch a council may choose, and what the size buckets cost in bytes and time. Figures only.
-import { bucketOf, encryptToScope, generateScopeKeyPair, PublicKeyHandle } from '@nolan/crypto';
+import { encryptToScope, generateScopeKeyPair, PublicKeyHandle } from '@nolan/crypto';
 import { BATCH_MINUTES_CHOICES, batchRelease, DEFAULT_BATCH_MINUTES } from '@nolan/domain';
 import type { BenchContext } from './bench';
 import { measure, printTable } from './measure';
@@ -51,16 +51,14 @@ export async function reporterBatchBench(context: BenchContext): Promise<void> {
     );
   }
 
-  console.log('\nsize buckets: bytes stored for content of a given size (before OpenPGP overhead)');
-  for (const size of [300, 2_000, 5_000, 40_000, 70_000, 1_000_000, 10_000_000, 50_000_000]) {
-    const bucket = bucketOf(size + 40);
-    console.log(
-      `  ${String(size).padStart(10)} B -> ${String(bucket).padStart(10)} B  (+${(((bucket - size) / size) * 100).toFixed(0)}%)`,
-    );
-  }
-
   const scope = await generateScopeKeyPair('report');
   const key = await PublicKeyHandle.parse(scope.publicKey);
+  console.log('\nsize buckets: ciphertext bytes stored for content of a given size (encrypted to one scope)');
+  for (const size of [300, 2_000, 5_000, 40_000, 70_000, 1_000_000, 10_000_000]) {
+    const stored = (await encryptToScope(new Uint8Array(size), key)).length;
+    const extra = (((stored - size) / size) * 100).toFixed(0);
+    console.log(`  ${String(size).padStart(10)} B -> ${String(stored).padStart(10)} B  (+${extra}%)`);
+  }
   const n = context.iterations;
   const short = 'A short report of a few hundred bytes. '.repeat(8);
   const file = new Uint8Array(1_000_000);

@@ -12,7 +12,6 @@ export {
 } from './lib/staff-keys';
 export type { StaffKeyMaterial } from './lib/staff-keys';
 export { SCOPES, decryptWithScope, encryptToScope, generateScopeKeyPair, isScope } from './lib/scope-keys';
-export { bucketOf } from './lib/padding';
 export type { Scope, ScopeKeyPair } from './lib/scope-keys';
 export { createGrant, openGrant, openGrantAsKey, regrant } from './lib/grants';
 export { createReporterKey, receiptLookupKey, unlockReporterKey } from './lib/reporter-keys';

@@ -83,7 +83,7 @@ describe('assembling the timeline', () => {
     expect(events[3]?.actor.label).toBe('Ann Patel (Investigator)');
   });
 
-  it("gives a report sent without files none of the evidence files stored after it, and a report with files only its own", () => {
+  it('gives a report sent without files none of the evidence files stored after it, and a report with files only its own', () => {
     const file = (scope: 'report' | 'internal', name: string): ItemView => {
       const view = item('attachment', scope === 'report' ? null : HANDLER, null);
       view.item.scope = scope;
@@ -93,11 +93,17 @@ describe('assembling the timeline', () => {
     // Evidence files are stored just before their evidence record, so they follow a bare report directly.
     const bare = [item('report', null, {}), file('internal', 'interview.txt')];
     const evidenceFileId = bare[1]!.item.id;
-    bare.push(item('evidence', HANDLER, { description: 'd', kind: 'interview_record', files: [evidenceFileId] }));
+    bare.push(
+      item('evidence', HANDLER, { description: 'd', kind: 'interview_record', files: [evidenceFileId] }),
+    );
     const bareEvents = assembleTimeline(
       [
         entry('case.created', null, { channel: 'web', attachments: 0 }),
-        entry('case.evidence_added', HANDLER, { itemId: bare[2]!.item.id, kind: 'interview_record', files: 1 }),
+        entry('case.evidence_added', HANDLER, {
+          itemId: bare[2]!.item.id,
+          kind: 'interview_record',
+          files: 1,
+        }),
       ],
       bare,
       people,
@@ -108,7 +114,9 @@ describe('assembling the timeline', () => {
     ]);
 
     const withFiles = [item('report', null, {}), file('report', 'photo.jpg'), file('internal', 'notes.txt')];
-    withFiles.push(item('evidence', HANDLER, { description: 'd', kind: 'document', files: [withFiles[2]!.item.id] }));
+    withFiles.push(
+      item('evidence', HANDLER, { description: 'd', kind: 'document', files: [withFiles[2]!.item.id] }),
+    );
     const events = assembleTimeline(
       [
         entry('case.created', null, { channel: 'web', attachments: 1 }),
@@ -168,9 +176,21 @@ describe('assembling the timeline', () => {
     expect(event).toEqual(expect.objectContaining({ type: 'note', content: null, title: 'Internal note' }));
   });
 
+  it('says an identity was given only to those who can read it, and never for the empty record (issue #14)', () => {
+    for (const body of [null, {}]) {
+      const [received] = assembleTimeline(
+        [entry('case.created', null, { channel: 'web' })],
+        [item('report', null, {}), item('identity', null, body)],
+        people,
+      );
+      expect(received?.content).toBeNull();
+    }
+  });
+
   it('shows content no entry accounts for where it was stored, with no audit entries, instead of hiding it', () => {
     const report = item('report', null, {});
-    const identity = item('identity', null, null);
+    // Read by its custodian: every case has an identity record, so only its readers can tell a given one.
+    const identity = item('identity', null, { name: 'Pat' });
     const stray = item('note', HANDLER, { text: 'written by a path that forgot to audit' });
     stray.item.createdAt = new Date(Date.UTC(2026, 0, 1, 9));
     const feedback = item('feedback', HANDLER, { actionTaken: 'a', reasons: 'r', givenOn: '2026-01-01' });
