@@ -46,6 +46,9 @@ describe('encryptToScope padding', () => {
       [70_000, 71_000],
       [190, 192],
       [8380, 8390],
+      [300_000, 302_000],
+      // Padding of more than 64 KiB (a 9 MB file's bucket is 256 KiB wide).
+      [9_000_000, 9_100_000],
     ]) {
       const first = randomBytes(a);
       const second = randomBytes(b);

@@ -20,7 +20,8 @@ const POWER_OF_TWO_UP_TO = 65536;
 const MIN_PADDING = 8;
 
 interface PaddingPacketLike {
-  createPadding(length: number): Promise<void>;
+  /** The packet's body as written. Zeros: it is inside the encryption, and never compressed. */
+  padding: Uint8Array | null;
 }
 /** openpgp 6 implements the Padding packet but its type declarations do not list it. */
 const { PaddingPacket } = pgp as unknown as { PaddingPacket: new () => PaddingPacketLike };
@@ -36,7 +37,7 @@ export function bucketOf(length: number): number {
 }
 
 /** Adds the Padding packet that brings `message`'s packets to their bucket; returns the message. */
-export async function padToBucket<T extends Message<Uint8Array>>(message: T): Promise<T> {
+export function padToBucket<T extends Message<Uint8Array>>(message: T): T {
   const unpadded = message.packets.write().length;
   const target = bucketOf(unpadded + MIN_PADDING);
   // A packet's length header is 2 to 6 bytes depending on its body: start from the body that would fill
@@ -44,11 +45,16 @@ export async function padToBucket<T extends Message<Uint8Array>>(message: T): Pr
   let body = target - unpadded - 2;
   for (let attempt = 0; attempt < 4; attempt++) {
     const padding = new PaddingPacket();
-    await padding.createPadding(body);
-    message.packets.push(padding as never);
-    const over = message.packets.write().length - target;
-    if (over === 0) return message;
-    message.packets.pop();
+    // Not createPadding: it draws from getRandomValues, which refuses more than 64 KiB at once.
+    padding.padding = new Uint8Array(body);
+    // Measured alone, so a large file is not serialised again for each try.
+    const alone = new pgp.PacketList();
+    alone.push(padding as never);
+    const over = unpadded + alone.write().length - target;
+    if (over === 0) {
+      message.packets.push(padding as never);
+      return message;
+    }
     body -= over;
   }
   throw new Error(`could not pad ${unpadded} bytes to ${target}`);

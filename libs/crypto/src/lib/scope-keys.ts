@@ -50,7 +50,7 @@ export async function encryptToScope(
 ): Promise<Uint8Array> {
   const handle =
     scopePublicKey instanceof PublicKeyHandle ? scopePublicKey : await PublicKeyHandle.parse(scopePublicKey);
-  const message = await padToBucket(await literalMessage(content));
+  const message = padToBucket(await literalMessage(content));
   return orFail('INVALID_KEY', () =>
     encrypt({ message, encryptionKeys: publicKeyOf(handle), format: 'binary', config: PGP_CONFIG }),
   );
