@@ -76,7 +76,12 @@ class LogDestinationModule {}
             },
             customAttributeKeys: { responseTime: 'durationMs' },
             quietReqLogger: true,
-            autoLogging: { ignore: (req: IncomingMessage) => isReporterRoute(req.url) },
+            // originalUrl: Express rewrites req.url to what follows a middleware's mount path while the
+            // request is inside it, so a response finishing there would otherwise slip past the filter.
+            autoLogging: {
+              ignore: (req: IncomingMessage & { originalUrl?: string }) =>
+                isReporterRoute(req.originalUrl ?? req.url),
+            },
             base: { service: 'nolan' },
             redact: { paths: ['req.headers', 'req.remoteAddress', 'req.remotePort'], remove: true },
           },
