@@ -83,12 +83,7 @@ export class RedisAbuseStore extends AbuseStore {
   async claimOnce(key: string, ttlSeconds: number): Promise<boolean> {
     if (this.redis.status === 'ready') {
       try {
-        // Expires at the top of an hour, not `ttlSeconds` from now: a claim's expiry would otherwise say
-        // to the second when a report was sent (docs/architecture.md "Reporter time"). Kept a little
-        // longer than asked, which only refuses a replay for longer.
-        const hour = 3600;
-        const expiresAt = Math.ceil((Math.floor(Date.now() / 1000) + ttlSeconds) / hour) * hour;
-        const set = await this.redis.set(`${this.prefix}:${key}`, '1', 'EXAT', expiresAt, 'NX');
+        const set = await this.redis.set(`${this.prefix}:${key}`, '1', 'EX', ttlSeconds, 'NX');
         return set === 'OK';
       } catch {
         // Redis went away mid-command: fall back below rather than refuse a report.
