@@ -83,7 +83,7 @@ describe('assembling the timeline', () => {
     expect(events[3]?.actor.label).toBe('Ann Patel (Investigator)');
   });
 
-  it('gives a report sent without files none of the evidence files stored after it, and a report with files only its own', () => {
+  it("gives a report sent without files none of the evidence files stored after it, and a report with files only its own", () => {
     const file = (scope: 'report' | 'internal', name: string): ItemView => {
       const view = item('attachment', scope === 'report' ? null : HANDLER, null);
       view.item.scope = scope;
@@ -93,17 +93,11 @@ describe('assembling the timeline', () => {
     // Evidence files are stored just before their evidence record, so they follow a bare report directly.
     const bare = [item('report', null, {}), file('internal', 'interview.txt')];
     const evidenceFileId = bare[1]!.item.id;
-    bare.push(
-      item('evidence', HANDLER, { description: 'd', kind: 'interview_record', files: [evidenceFileId] }),
-    );
+    bare.push(item('evidence', HANDLER, { description: 'd', kind: 'interview_record', files: [evidenceFileId] }));
     const bareEvents = assembleTimeline(
       [
         entry('case.created', null, { channel: 'web', attachments: 0 }),
-        entry('case.evidence_added', HANDLER, {
-          itemId: bare[2]!.item.id,
-          kind: 'interview_record',
-          files: 1,
-        }),
+        entry('case.evidence_added', HANDLER, { itemId: bare[2]!.item.id, kind: 'interview_record', files: 1 }),
       ],
       bare,
       people,
@@ -114,9 +108,7 @@ describe('assembling the timeline', () => {
     ]);
 
     const withFiles = [item('report', null, {}), file('report', 'photo.jpg'), file('internal', 'notes.txt')];
-    withFiles.push(
-      item('evidence', HANDLER, { description: 'd', kind: 'document', files: [withFiles[2]!.item.id] }),
-    );
+    withFiles.push(item('evidence', HANDLER, { description: 'd', kind: 'document', files: [withFiles[2]!.item.id] }));
     const events = assembleTimeline(
       [
         entry('case.created', null, { channel: 'web', attachments: 1 }),
