@@ -9,7 +9,8 @@ export function testEnvFor(worker: number) {
   const base = process.env.NOLAN_TEST_DB ?? 'nolan_test';
   const database = worker > 1 ? `${base}_${worker}` : base;
   const redisDb = Number(process.env.NOLAN_TEST_REDIS_DB ?? '13') + worker - 1;
-  if (redisDb > 15) throw new Error(`Redis has no database ${redisDb}: lower NOLAN_TEST_REDIS_DB or the workers`);
+  if (redisDb > 15)
+    throw new Error(`Redis has no database ${redisDb}: lower NOLAN_TEST_REDIS_DB or the workers`);
   return {
     NODE_ENV: 'test',
     DATABASE_URL: `postgres://nolan_test_app@127.0.0.1:5432/${database}`,
@@ -21,6 +22,9 @@ export function testEnvFor(worker: number) {
     EXPORT_SIGNING_SECRET: 'test-export-signing-secret-0123456789-abcdefgh',
     AUDIT_KEY: 'test-audit-key-0123456789-abcdefghijklmnopqrstuv',
     LOG_LEVEL: 'silent',
+    // Suites written before reporter batching expect notices within seconds; reporter-time.e2e-spec.ts
+    // turns it on (docs/architecture.md "Reporter time").
+    REPORTER_BATCHING: 'off',
   } as const;
 }
 

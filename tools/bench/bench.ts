@@ -9,6 +9,7 @@
 // cryptography".
 import { cpus } from 'node:os';
 import { cryptoFloorBench } from './crypto-floor.bench';
+import { reporterBatchBench } from './reporter-batch.bench';
 
 export interface BenchContext {
   /** Measured iterations for a fast operation; slow ones (Argon2) scale down from it. */
@@ -26,6 +27,11 @@ const BENCHES: BenchDefinition[] = [
     name: 'crypto-floor',
     description: "libs/crypto alone: one submission's openpgp work, and its single operations",
     run: cryptoFloorBench,
+  },
+  {
+    name: 'reporter-batch',
+    description: 'what reporter batching costs: submission to notice per batch, and the size buckets',
+    run: reporterBatchBench,
   },
 ];
 

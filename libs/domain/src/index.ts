@@ -17,3 +17,4 @@ export * from './lib/statistics';
 export * from './lib/figure-visibility';
 export * from './lib/council-sla';
 export * from './lib/timeline-words';
+export * from './lib/reporter-batch';

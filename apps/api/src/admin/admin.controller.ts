@@ -31,6 +31,7 @@ import {
 import type { StaffSession } from '../auth/session-store';
 import { CurrentSession, StaffAuthGuard } from '../auth/staff-auth.guard';
 import { AdminPolicyService } from './admin-policy.service';
+import { AdminReporterBatchService } from './admin-reporter-batch.service';
 import { AdminRoutingService } from './admin-routing.service';
 import { AdminUsersService } from './admin-users.service';
 import { AdministratorGuard } from './administrator.guard';
@@ -47,6 +48,7 @@ import {
 } from './dto/admin-responses.dto';
 import { CreateUserDto, ListUsersQuery, UpdateUserDto } from './dto/admin-users.dto';
 import { PutConflictRoutesDto } from './dto/conflict-routes.dto';
+import { PutReporterBatchDto, ReporterBatchViewDto } from './dto/reporter-batch.dto';
 import { PutRetentionDto } from './dto/retention.dto';
 
 const USER_ID = new ParseUUIDPipe({ errorHttpStatusCode: 404 });
@@ -62,6 +64,7 @@ export class AdminController {
     private readonly users: AdminUsersService,
     private readonly routing: AdminRoutingService,
     private readonly policies: AdminPolicyService,
+    private readonly reporterBatches: AdminReporterBatchService,
   ) {}
 
   @Get('users')
@@ -181,5 +184,29 @@ export class AdminController {
   @ApiBadRequestResponse({ description: 'An override is not valid; every problem is named' })
   putRetention(@CurrentSession() session: StaffSession, @Body() body: PutRetentionDto) {
     return this.policies.putRetention(session, body.overrides);
+  }
+
+  @Get('reporter-batch')
+  @ApiOperation({
+    summary: 'The council’s reporter batch: how long what a reporter causes waits (docs: "Reporter time")',
+  })
+  @ApiOkResponse({ type: ReporterBatchViewDto })
+  reporterBatch(@CurrentSession() session: StaffSession) {
+    return this.reporterBatches.get(session);
+  }
+
+  @Put('reporter-batch')
+  @ApiOperation({
+    summary: 'Choose the council’s reporter batch (60 minutes by default; 30, 20 or 15 knowingly)',
+    description:
+      'A shorter batch tells handlers sooner but places reporters within that many minutes: ' +
+      'acceptShorterBatchCost must be true for anything under 60. Audited as a configuration change.',
+  })
+  @ApiOkResponse({ type: ReporterBatchViewDto })
+  @ApiBadRequestResponse({
+    description: 'Not one of the choices, or a shorter batch without accepting its cost',
+  })
+  putReporterBatch(@CurrentSession() session: StaffSession, @Body() body: PutReporterBatchDto) {
+    return this.reporterBatches.put(session, body);
   }
 }

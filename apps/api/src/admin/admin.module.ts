@@ -5,6 +5,7 @@ import { AuthModule } from '../auth/auth.module';
 import { MailService } from '../notifications/mail.service';
 import { TenantSigningKeys } from '../tenants/tenant-signing-keys';
 import { AdminPolicyService } from './admin-policy.service';
+import { AdminReporterBatchService } from './admin-reporter-batch.service';
 import { AdminRoutingService } from './admin-routing.service';
 import { AdminSlaController } from './admin-sla.controller';
 import { AdminSlaService } from './admin-sla.service';
@@ -21,6 +22,7 @@ import { AdministratorGuard } from './administrator.guard';
     AdminRoutingService,
     AdminPolicyService,
     AdminSlaService,
+    AdminReporterBatchService,
     AdministratorGuard,
     TenantSigningKeys,
     MailService,

@@ -104,4 +104,9 @@ export interface AuditEvent {
    * hour). A reporter's entry is cut to the hour here as well, whatever the caller passes.
    */
   occurredAt?: Date;
+  /**
+   * Record the entry at this time instead of now: only the workers acting on a released reporter batch
+   * pass it, with the batch's time (docs/architecture.md "Reporter time").
+   */
+  at?: Date;
 }

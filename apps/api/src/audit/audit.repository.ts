@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { MoreThan, type EntityManager, type QueryDeepPartialEntity } from 'typeorm';
-import type { AuditCheckpointRecord } from './audit-chain';
+import type { AuditActorType, AuditCheckpointRecord } from './audit-chain';
 import { AuditCheckpointEntity } from './audit-checkpoint.entity';
 import { AuditEntryEntity } from './audit-entry.entity';
 
@@ -79,6 +79,87 @@ export class AuditRepository {
       order: { seq: 'ASC' },
       take: limit,
     });
+  }
+
+  /** Holds a reporter-caused entry until its batch boundary (docs/architecture.md "Reporter time"). */
+  async insertHeld(
+    manager: EntityManager,
+    entry: {
+      tenantId: string;
+      releaseAt: Date;
+      actorType: string;
+      actorId: string | null;
+      action: string;
+      caseId: string | null;
+      details: Record<string, unknown>;
+      itemIds: readonly string[];
+    },
+  ): Promise<string> {
+    const rows: { id: string }[] = await manager.query(
+      `INSERT INTO audit_held (tenant_id, release_at, actor_type, actor_id, action, case_id, details, item_ids)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::uuid[]) RETURNING id`,
+      [
+        entry.tenantId,
+        entry.releaseAt,
+        entry.actorType,
+        entry.actorId,
+        entry.action,
+        entry.caseId,
+        JSON.stringify(entry.details),
+        entry.itemIds,
+      ],
+    );
+    return rows[0].id;
+  }
+
+  /**
+   * Held entries whose boundary has passed. The caller holds the trail's lock (lockTrail), which
+   * serialises releases per tenant, so no row lock is needed (the app role may not UPDATE this table).
+   */
+  async heldUntil(
+    manager: EntityManager,
+    tenantId: string,
+    now: Date,
+  ): Promise<
+    {
+      id: string;
+      releaseAt: Date;
+      actorType: AuditActorType;
+      actorId: string | null;
+      action: string;
+      caseId: string | null;
+      details: Record<string, unknown>;
+      itemIds: string[];
+    }[]
+  > {
+    const rows: {
+      id: string;
+      release_at: Date;
+      actor_type: AuditActorType;
+      actor_id: string | null;
+      action: string;
+      case_id: string | null;
+      details: Record<string, unknown>;
+      item_ids: string[];
+    }[] = await manager.query(
+      `SELECT id, release_at, actor_type, actor_id, action, case_id, details, item_ids FROM audit_held
+       WHERE tenant_id = $1 AND release_at <= $2`,
+      [tenantId, now],
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      releaseAt: new Date(row.release_at),
+      actorType: row.actor_type,
+      actorId: row.actor_id,
+      action: row.action,
+      caseId: row.case_id,
+      details: row.details,
+      itemIds: row.item_ids,
+    }));
+  }
+
+  async deleteHeld(manager: EntityManager, ids: readonly string[]): Promise<void> {
+    await manager.query(`DELETE FROM audit_held WHERE id = ANY($1::uuid[])`, [ids]);
   }
 
   async checkpoints(manager: EntityManager, tenantId: string): Promise<AuditCheckpointRecord[]> {

@@ -203,4 +203,125 @@ describe(AuditService.name, () => {
       });
     });
   });
+
+  describe('reporter time (docs/architecture.md "Reporter time")', () => {
+    const RELEASE = new Date('2026-12-06T11:00:00.000Z');
+    let held: {
+      id: string;
+      releaseAt: Date;
+      actorType: 'staff' | 'reporter' | 'system' | 'operator';
+      actorId: string | null;
+      action: string;
+      caseId: string | null;
+      details: Record<string, unknown>;
+    }[];
+    let reporterCausedTransaction: boolean;
+    let now: Date;
+
+    beforeEach(() => {
+      held = [];
+      reporterCausedTransaction = false;
+      now = new Date('2026-12-06T10:17:00.000Z');
+      const repository = Object.assign(mocks.repository, {
+        insertHeld: jest.fn(async (_m: EntityManager, entry: Omit<(typeof held)[number], 'id'>) => {
+          const id = `held-${held.length + 1}`;
+          held.push({ ...entry, actorType: entry.actorType, id });
+          return id;
+        }),
+        heldUntil: jest.fn(async (_m: EntityManager, _t: string, until: Date) =>
+          held.filter((h) => h.releaseAt.getTime() <= until.getTime()),
+        ),
+        deleteHeld: jest.fn(async (_m: EntityManager, ids: readonly string[]) => {
+          held = held.filter((h) => !ids.includes(h.id));
+        }),
+      });
+      const reporterTime = {
+        now: () => now,
+        holds: async (_m: EntityManager, actorIsReporter = false) =>
+          actorIsReporter || reporterCausedTransaction,
+        releaseAt: async () => RELEASE,
+      };
+      sut = new AuditService(repository as unknown as AuditRepository, undefined, reporterTime as never);
+    });
+
+    it('holds a reporter’s entry and the system’s entries of a reporter-caused transaction, out of the chain', async () => {
+      reporterCausedTransaction = true;
+      const created = await sut.append(inTransaction, {
+        actor: { type: 'reporter' },
+        action: 'case.created',
+        caseId: CASE,
+      });
+      await sut.append(inTransaction, {
+        actor: { type: 'system' },
+        action: 'grant.created',
+        caseId: CASE,
+        details: { scope: 'report', granteeId: STAFF },
+      });
+      expect(created).toEqual(expect.objectContaining({ held: true, seq: null, releaseAt: RELEASE }));
+      expect(mocks.rows).toHaveLength(0);
+      expect(held.map((h) => [h.action, h.releaseAt, h.details.batch])).toEqual([
+        ['case.created', RELEASE, true],
+        ['grant.created', RELEASE, true],
+      ]);
+    });
+
+    it('appends a staff entry at once, at the clock’s time', async () => {
+      const staff = await sut.append(inTransaction, {
+        actor: { type: 'staff', id: STAFF },
+        action: 'case.note_added',
+        caseId: CASE,
+      });
+      expect(staff.seq).toBe(1);
+      expect(mocks.rows[0].occurredAt).toEqual(now);
+      expect(held).toHaveLength(0);
+    });
+
+    it('appends nothing held before its boundary; at it, every held entry once, with the boundary’s time, after the staff entries, and the chain verifies', async () => {
+      reporterCausedTransaction = true;
+      for (const action of ['case.created', 'case.message_added', 'auth.sign_in'] as const) {
+        await sut.append(inTransaction, { actor: { type: 'reporter' }, action, caseId: CASE });
+      }
+      reporterCausedTransaction = false;
+      now = new Date('2026-12-06T10:30:00.000Z');
+      await sut.append(inTransaction, { actor: { type: 'staff', id: STAFF }, action: 'case.note_added' });
+      expect(await sut.releaseHeld(inTransaction, new Date('2026-12-06T10:59:59.999Z'))).toBe(0);
+      expect(await sut.releaseHeld(inTransaction, RELEASE)).toBe(3);
+      expect(await sut.releaseHeld(inTransaction, RELEASE)).toBe(0);
+      expect(held).toHaveLength(0);
+      expect(mocks.rows.map((r) => r.actorType)).toEqual(['staff', 'reporter', 'reporter', 'reporter']);
+      expect(mocks.rows.slice(1).every((r) => r.occurredAt.getTime() === RELEASE.getTime())).toBe(true);
+      expect(new Set(mocks.rows.slice(1).map((r) => r.action)).size).toBe(3);
+      expect(verifyChain(mocks.rows).intact).toBe(true);
+    });
+
+    it('releases a batch in random order', async () => {
+      reporterCausedTransaction = true;
+      const actions = [
+        'case.created',
+        'case.message_added',
+        'auth.sign_in',
+        'case.content_decrypted',
+      ] as const;
+      const orders = new Set<string>();
+      for (let run = 0; run < 30; run++) {
+        mocks.rows.length = 0;
+        for (const action of actions)
+          await sut.append(inTransaction, { actor: { type: 'reporter' }, action });
+        await sut.releaseHeld(inTransaction, RELEASE);
+        orders.add(mocks.rows.map((r) => r.action).join());
+      }
+      expect(orders.size).toBeGreaterThan(1);
+    });
+
+    it('records a worker’s entry for a released batch at the batch’s time, marked as such', async () => {
+      await sut.append(inTransaction, {
+        actor: { type: 'system' },
+        action: 'case.routed',
+        caseId: CASE,
+        at: RELEASE,
+      });
+      expect(mocks.rows[0].occurredAt).toEqual(RELEASE);
+      expect(mocks.rows[0].details).toEqual({ batch: true });
+    });
+  });
 });

@@ -1,9 +1,12 @@
+import { randomInt } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { startOfHour } from '../common/start-of-hour';
+import { ReporterTime } from '../reporter-time/reporter-time';
 import type { EntityManager } from 'typeorm';
 import {
   assertAction,
   assertNothingIdentifiesReporter,
+  type AuditChainContent,
   type AuditCheckpointRecord,
   checkpointSignatureValid,
   signCheckpoint,
@@ -19,10 +22,32 @@ import type { AuditEvent } from './audit-event';
 import { AuditRepository } from './audit.repository';
 import { type AuditEntryPageDto, mapAuditEntry } from './dto/audit-entry.dto';
 
-export interface AppendedAuditEntry {
+export interface ChainedAuditEntry {
   id: string;
   seq: number;
   hash: string;
+  held?: undefined;
+}
+
+/** An entry held for its batch (docs/architecture.md "Reporter time"): it has no place in the chain yet. */
+export interface HeldAuditEntry {
+  id: string;
+  seq: null;
+  hash: null;
+  held: true;
+  releaseAt: Date;
+}
+
+export type AppendedAuditEntry = ChainedAuditEntry | HeldAuditEntry;
+
+/** Fisher–Yates with a CSPRNG: a batch's order must say nothing of the order its actions came in. */
+function shuffled<T>(items: readonly T[]): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = randomInt(i + 1);
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
 }
 
 export const AUDIT_PAGE_MAX = 200;
@@ -40,11 +65,13 @@ const VERIFY_PAGE = 1000;
 export class AuditService {
   /**
    * `key` is AUDIT_KEY (audit.module.ts provides it from the configuration, which requires it). Without
-   * one (a unit test) entries get the plain SHA-256 of the chain before it was keyed.
+   * one (a unit test) entries get the plain SHA-256 of the chain before it was keyed. Without
+   * ReporterTime (the operator CLI's verify, unit tests) nothing is held: batching is a writer's concern.
    */
   constructor(
     private readonly repository: AuditRepository,
     @Optional() @Inject(AUDIT_CHAIN_KEY) private readonly key?: string,
+    @Optional() private readonly reporterTime?: ReporterTime,
   ) {}
 
   /** The chain key, for signing checkpoints; a server without it is misconfigured. */
@@ -58,6 +85,11 @@ export class AuditService {
    * caller's transaction ends, so appends are serialised and `seq` has no gaps. Run at READ COMMITTED
    * (the default): at REPEATABLE READ the head could be read from a snapshot older than the lock, and
    * the insert would fail on the unique (tenant_id, seq) rather than fork the chain.
+   *
+   * An entry whose actor is a reporter, or written in a reporter-caused transaction (`reporterCaused`),
+   * is held until the batch boundary instead (docs/architecture.md "Reporter time"): it commits with the
+   * caller's change, into `audit_held`, and `releaseHeld` appends it at the boundary. `event.at` (the
+   * workers acting on a released batch) records the entry at that time instead of now.
    */
   async append(manager: EntityManager, event: AuditEvent): Promise<AppendedAuditEntry> {
     assertAction(event.action);
@@ -68,31 +100,97 @@ export class AuditService {
         : null;
     if (event.actor.type === 'reporter') assertNothingIdentifiesReporter(details);
     const caseId = event.caseId == null ? null : normaliseUuid(event.caseId, 'case id');
+    const itemIds = (event.itemIds ?? []).map((id) => normaliseUuid(id, 'item id'));
 
     const tenantId = await this.tenantOf(manager);
+    if (this.reporterTime && (await this.reporterTime.holds(manager, event.actor.type === 'reporter'))) {
+      const releaseAt = await this.reporterTime.releaseAt(manager);
+      const id = await this.repository.insertHeld(manager, {
+        tenantId,
+        releaseAt,
+        actorType: event.actor.type,
+        actorId,
+        action: event.action,
+        caseId,
+        // Marks the entry's time as the batch's, for readers (the timeline shows it to the hour).
+        details: { ...details, batch: true },
+        itemIds,
+      });
+      return { id, seq: null, hash: null, held: true, releaseAt };
+    }
+    // The time CaseRecorder decided, or a released batch's (`at`), or now.
+    const now = event.at ?? event.occurredAt ?? this.reporterTime?.now() ?? new Date();
+    return this.appendToChain(manager, tenantId, itemIds, {
+      // A reporter's actions are recorded to the hour only: the trail must not say when they acted.
+      occurredAt: event.actor.type === 'reporter' ? startOfHour(now) : now,
+      actorType: event.actor.type,
+      actorId,
+      action: event.action,
+      caseId,
+      // Recorded at a batch's time: readers show it to the batch, like the entries held for it.
+      details: event.at ? { ...details, batch: true } : details,
+    });
+  }
+
+  /**
+   * Appends the current tenant's held entries whose boundary has passed, each batch in random order and
+   * with its boundary as its time, and deletes them in the same transaction: a held entry is appended
+   * exactly once or stays held. Returns how many were appended. Called by the outbox relay's pass.
+   */
+  async releaseHeld(manager: EntityManager, now: Date): Promise<number> {
+    const tenantId = await this.tenantOf(manager);
+    await this.repository.lockTrail(manager, tenantId);
+    const held = await this.repository.heldUntil(manager, tenantId, now);
+    const batches = new Map<number, typeof held>();
+    for (const entry of held) {
+      const at = entry.releaseAt.getTime();
+      batches.set(at, [...(batches.get(at) ?? []), entry]);
+    }
+    for (const at of [...batches.keys()].sort((a, b) => a - b)) {
+      for (const entry of shuffled(batches.get(at) ?? [])) {
+        await this.appendToChain(manager, tenantId, entry.itemIds, {
+          occurredAt: new Date(at),
+          actorType: entry.actorType,
+          actorId: entry.actorId,
+          action: entry.action,
+          caseId: entry.caseId,
+          details: entry.details,
+        });
+      }
+    }
+    if (held.length)
+      await this.repository.deleteHeld(
+        manager,
+        held.map((entry) => entry.id),
+      );
+    return held.length;
+  }
+
+  private async appendToChain(
+    manager: EntityManager,
+    tenantId: string,
+    itemIds: readonly string[],
+    entry: Pick<AuditChainContent, 'occurredAt' | 'actorType' | 'actorId' | 'action' | 'caseId' | 'details'>,
+  ): Promise<ChainedAuditEntry> {
     await this.repository.lockTrail(manager, tenantId);
     const head = await this.repository.head(manager, tenantId);
     const content = {
       tenantId,
       seq: (head?.seq ?? 0) + 1,
-      // A reporter's actions are recorded to the hour only: the trail must not say when they acted.
-      occurredAt:
-        event.actor.type === 'reporter'
-          ? startOfHour(event.occurredAt ?? new Date())
-          : (event.occurredAt ?? new Date()),
-      actorType: event.actor.type,
-      actorId,
-      action: event.action,
-      caseId,
-      details,
+      occurredAt: entry.occurredAt,
+      actorType: entry.actorType,
+      actorId: entry.actorId,
+      action: entry.action,
+      caseId: entry.caseId,
+      details: entry.details,
       prevHash: head?.hash ?? GENESIS_HASH,
     };
     const hash = hashEntry(content, this.key);
-    const itemIds = event.itemIds?.length ? event.itemIds.map((id) => normaliseUuid(id, 'item id')) : [];
+    // The items it records sit beside the chain, not in the hash (AuditEvent.itemIds).
     const id = await this.repository.insert(manager, {
       ...content,
       hash,
-      ...(itemIds.length ? { itemIds } : {}),
+      ...(itemIds.length ? { itemIds: [...itemIds] } : {}),
     });
     return { id, seq: content.seq, hash };
   }

@@ -5,6 +5,9 @@
  * under a key derived from the secret. The secret exists only in the token, so a copy of Redis (or of
  * Postgres) yields no usable private key and no session key. Idle expiry is the Redis TTL, refreshed
  * on use; an absolute lifetime caps it; sign-out deletes the entry.
+ *
+ * With `sealMeta` (reporter sessions, docs/architecture.md "Reporter time") the metadata and the creation
+ * time are sealed too, so a copy of Redis cannot tie a session to a case or say when it began.
  */
 import {
   createCipheriv,
@@ -18,10 +21,18 @@ import { UnlockedKey } from '@nolan/crypto';
 import type Redis from 'ioredis';
 
 interface Stored<M> {
-  meta: M;
-  createdAt: number;
+  /** Absent when sealed in `sealedMeta`. */
+  meta?: M;
+  createdAt?: number;
   secretHash: string;
   sealedKey: string;
+  /** `{ meta, createdAt }` sealed under the session key, with `sealMeta`. */
+  sealedMeta?: string;
+}
+
+export interface SealedSessionOptions {
+  /** Seal the metadata and creation time as well as the key. */
+  readonly sealMeta?: boolean;
 }
 
 export interface ResolvedSession<M> {
@@ -39,12 +50,27 @@ function sealKey(secret: Buffer, sessionId: string): Buffer {
   return Buffer.from(hkdfSync('sha256', secret, Buffer.from(sessionId), 'nolan/session-key/v1', 32));
 }
 
+function seal(key: Buffer, plain: Uint8Array): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  const body = Buffer.concat([cipher.update(plain), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url');
+}
+
+function open(key: Buffer, sealedText: string): Buffer {
+  const sealed = Buffer.from(sealedText, 'base64url');
+  const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, 12));
+  decipher.setAuthTag(sealed.subarray(12, 28));
+  return Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()]);
+}
+
 export class SealedSessions<M> {
   constructor(
     private readonly redis: Redis,
     private readonly namespace: string,
     private readonly idleSeconds: number,
     private readonly maxSeconds: number,
+    private readonly options: SealedSessionOptions = {},
   ) {}
 
   private key(sessionId: string): string {
@@ -55,15 +81,17 @@ export class SealedSessions<M> {
   async create(meta: M, privateKey: Uint8Array): Promise<{ sessionId: string; token: string }> {
     const sessionId = randomBytes(16).toString('base64url');
     const secret = randomBytes(32);
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', sealKey(secret, sessionId), iv);
-    const body = Buffer.concat([cipher.update(privateKey), cipher.final()]);
-    const stored: Stored<M> = {
-      meta,
-      createdAt: Date.now(),
-      secretHash: createHash('sha256').update(secret).digest('base64url'),
-      sealedKey: Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url'),
-    };
+    const key = sealKey(secret, sessionId);
+    const secretHash = createHash('sha256').update(secret).digest('base64url');
+    const sealedKey = seal(key, privateKey);
+    const createdAt = Date.now();
+    const stored: Stored<M> = this.options.sealMeta
+      ? {
+          secretHash,
+          sealedKey,
+          sealedMeta: seal(key, Buffer.from(JSON.stringify({ meta, createdAt }), 'utf8')),
+        }
+      : { meta, createdAt, secretHash, sealedKey };
     await this.redis.set(this.key(sessionId), JSON.stringify(stored), 'EX', this.idleSeconds);
     return { sessionId, token: `${sessionId}.${secret.toString('base64url')}` };
   }
@@ -78,28 +106,27 @@ export class SealedSessions<M> {
     const expected = Buffer.from(stored.secretHash, 'base64url');
     const actual = createHash('sha256').update(secret).digest();
     if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return null;
-    const remaining = Math.floor((stored.createdAt + this.maxSeconds * 1000 - Date.now()) / 1000);
+    const { meta, createdAt } = stored.sealedMeta
+      ? (JSON.parse(open(sealKey(secret, sessionId), stored.sealedMeta).toString('utf8')) as {
+          meta: M;
+          createdAt: number;
+        })
+      : { meta: stored.meta as M, createdAt: stored.createdAt ?? 0 };
+    const remaining = Math.floor((createdAt + this.maxSeconds * 1000 - Date.now()) / 1000);
     if (remaining <= 0) {
       await this.destroy(sessionId);
       return null;
     }
     await this.redis.expire(this.key(sessionId), Math.min(this.idleSeconds, remaining));
-    return { sessionId, meta: stored.meta, secret };
+    return { sessionId, meta, secret };
   }
 
   /** The private key sealed in the session, opened with the secret from the caller's token; null once the session has ended. */
   async unlockedKey(session: { sessionId: string; secret: Buffer }): Promise<UnlockedKey | null> {
     const stored = await this.read(session.sessionId);
     if (!stored) return null;
-    const sealed = Buffer.from(stored.sealedKey, 'base64url');
-    const decipher = createDecipheriv(
-      'aes-256-gcm',
-      sealKey(session.secret, session.sessionId),
-      sealed.subarray(0, 12),
-    );
-    decipher.setAuthTag(sealed.subarray(12, 28));
     return UnlockedKey.fromSerialized(
-      new Uint8Array(Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()])),
+      new Uint8Array(open(sealKey(session.secret, session.sessionId), stored.sealedKey)),
     );
   }
 
@@ -107,6 +134,7 @@ export class SealedSessions<M> {
   async updateMeta(sessionId: string, meta: M): Promise<void> {
     const stored = await this.read(sessionId);
     if (!stored) return;
+    if (stored.sealedMeta) throw new Error('sealed metadata is replaced only by a new session');
     await this.redis.set(this.key(sessionId), JSON.stringify({ ...stored, meta }), 'KEEPTTL');
   }
 

@@ -77,6 +77,12 @@ export interface AppConfig {
   readonly uploadDiskBudgetBytes: number;
   /** All uploaded files held in memory at once (to be checked and encrypted), per process. */
   readonly uploadMemoryBudgetBytes: number;
+  /**
+   * Whether what a reporter causes is held until the batch boundary (docs/architecture.md "Reporter
+   * time"). Always on; `REPORTER_BATCHING=off` is accepted only with NODE_ENV=test, for the suites that
+   * predate batching and expect a report's notices within seconds.
+   */
+  readonly reporterBatching: boolean;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -109,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       UPLOAD_TMP_DIR: str({ default: join(tmpdir(), 'nolan-uploads') }),
       UPLOAD_DISK_BUDGET_MB: num({ default: 1024 }),
       UPLOAD_MEMORY_BUDGET_MB: num({ default: 256 }),
+      REPORTER_BATCHING: str({ choices: ['on', 'off'], default: 'on' }),
     },
     {
       reporter: ({ errors }) => {
@@ -119,6 +126,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       },
     },
   );
+  if (clean.REPORTER_BATCHING === 'off' && clean.NODE_ENV !== 'test') {
+    problems.REPORTER_BATCHING = 'invalid: "off" is for test suites only (NODE_ENV=test)';
+  }
   if (Object.keys(problems).length > 0) throw new ConfigError(problems);
   return {
     nodeEnv: clean.NODE_ENV as AppConfig['nodeEnv'],
@@ -143,6 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     uploadTmpDir: clean.UPLOAD_TMP_DIR,
     uploadDiskBudgetBytes: Math.round(clean.UPLOAD_DISK_BUDGET_MB * 1024 * 1024),
     uploadMemoryBudgetBytes: Math.round(clean.UPLOAD_MEMORY_BUDGET_MB * 1024 * 1024),
+    reporterBatching: clean.REPORTER_BATCHING === 'on',
   };
 }
 

@@ -42,6 +42,7 @@ import { CaseReads1763902000000 } from './migrations/1763902000000-case-reads';
 import { RoleConfirmation1763903100000 } from './migrations/1763903100000-role-confirmation';
 import { CredentialHandover1763903200000 } from './migrations/1763903200000-credential-handover';
 import { AuditCheckpointSignatures1763903300000 } from './migrations/1763903300000-audit-checkpoint-signatures';
+import { ReporterTime1763903400000 } from './migrations/1763903400000-reporter-time';
 
 /** Every entity, listed so the webpack bundle carries them (no globs at run time). */
 export const ENTITIES = [
@@ -89,6 +90,7 @@ export const MIGRATIONS = [
   RoleConfirmation1763903100000,
   CredentialHandover1763903200000,
   AuditCheckpointSignatures1763903300000,
+  ReporterTime1763903400000,
 ];
 
 export function dataSourceOptions(url: string) {

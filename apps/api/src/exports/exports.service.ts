@@ -37,6 +37,7 @@ import { TenantSigningKeys } from '../tenants/tenant-signing-keys';
 import { TenantsRepository } from '../tenants/tenants.repository';
 import { type ArchiveFile, archivePath, buildArchive } from './case-archive';
 import { ExportBudget } from './export-budget';
+import { isGivenIdentity } from '../reporter-time/identity-placeholder';
 import {
   type CaseDocumentInput,
   type DocumentFile,
@@ -341,7 +342,8 @@ export class ExportsService {
           break;
         }
         case 'identity':
-          identity.push(body);
+          // Every case has an identity record, empty when none was given (docs/architecture.md "Reporter time").
+          if (isGivenIdentity(body)) identity.push(body);
           break;
         default: {
           const data: Record<string, unknown> = { ...body };

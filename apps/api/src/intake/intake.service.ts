@@ -29,6 +29,7 @@ import { ReporterKeyEntity } from '../cases/store/case.entity';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { inTenant } from '../database/tenant-transaction';
 import { AppError } from '../errors/app-error';
+import { NO_IDENTITY } from '../reporter-time/identity-placeholder';
 import { StaffUsersRepository } from '../staff/staff-users.repository';
 import type { TenantEntity } from '../tenants/tenant.entity';
 import { tenantRoutingInput } from '../tenants/tenant-routing';
@@ -220,9 +221,8 @@ export class IntakeService {
           by,
           body: { answers: submission.answers, involves: submission.involves },
           files,
-          ...(submission.identity
-            ? { parts: [{ scope: 'identity' as const, kind: 'identity', body: submission.identity }] }
-            : {}),
+          // Always an identity record, empty if none was given (docs/architecture.md "Reporter time").
+          parts: [{ scope: 'identity' as const, kind: 'identity', body: submission.identity ?? NO_IDENTITY }],
           details: { channel, routing: decision.kind, attachments: files.length },
         },
       );

@@ -17,6 +17,25 @@ describe('request logging', () => {
     }
   });
 
+  it('cannot be stepped round by case, percent-encoding or doubled slashes (issue #14)', () => {
+    for (const url of [
+      '/api/v1/tenants/demo/REPORTS',
+      '/API/V1/Tenants/demo/Reports',
+      '/api/v1/tenants/demo/%72eports',
+      '/api/v1/tenants/demo/%2572eports',
+      '/api/v1/%52EPORTER/case',
+      '/api/v1/reporter',
+      '/api/v1//reporter/case',
+      '/api/v1/tenants/demo/reporter-sessions?x=1',
+      '/api/v1/tenants/demo/%E0%A4%A/reports',
+    ]) {
+      expect(isReporterRoute(url)).toBe(true);
+    }
+    for (const url of ['/api/v1/CASES', '/api/v1/reporters-guide', '/api/v1/tenants/demo/SESSIONS']) {
+      expect(isReporterRoute(url)).toBe(false);
+    }
+  });
+
   it('logs the route template, never the path a client typed', () => {
     const base = { id: 'r1', method: 'GET', url: '/api/v1/cases/NLN-AAAA-BBBB?q=secret' };
     expect(requestLogFields({ ...base, route: { path: '/api/v1/cases/:reference' } } as never)).toEqual({

@@ -19,9 +19,29 @@ type RoutedRequest = IncomingMessage & { id?: unknown; route?: { path?: string }
  * (issue #5). Their errors are still logged, by type only, by the exception filter.
  */
 export function isReporterRoute(url: string | undefined): boolean {
-  return /^\/api\/v1\/(tenants\/[^/]+\/(reports|reporter-sessions|challenge|form)|reporter\/)/.test(
-    url ?? '',
-  );
+  return REPORTER_ROUTE.test(routedPath(url ?? ''));
+}
+
+const REPORTER_ROUTE =
+  /^\/api\/v1\/(tenants\/[^/]+\/(reports|reporter-sessions|challenge|form)|reporter)(\/|$)/i;
+
+/**
+ * The path as Express routes it, so the filter cannot be stepped round (docs/architecture.md "Reporter
+ * time"): routing ignores case and decodes percent-escapes in each segment, so `/API/V1/REPORTER/case`
+ * and `/api/v1/%72eporter/case` reach reporter routes and must be recognised as such. The query is
+ * dropped; escapes are decoded until nothing changes (a double-encoded path is still refused as one);
+ * an escape that does not decode is treated as reporter-bound, never logged.
+ */
+function routedPath(url: string): string {
+  let path = url.split(/[?#]/, 1)[0] ?? '';
+  for (let i = 0; i < 5 && path.includes('%'); i++) {
+    try {
+      path = decodeURIComponent(path);
+    } catch {
+      return '/api/v1/reporter/';
+    }
+  }
+  return path.replace(/\/{2,}/g, '/');
 }
 
 export function requestLogFields(req: RoutedRequest) {
@@ -56,7 +76,12 @@ class LogDestinationModule {}
             },
             customAttributeKeys: { responseTime: 'durationMs' },
             quietReqLogger: true,
-            autoLogging: { ignore: (req: IncomingMessage) => isReporterRoute(req.url) },
+            // originalUrl: Express rewrites req.url to what follows a middleware's mount path while the
+            // request is inside it, so a response finishing there would otherwise slip past the filter.
+            autoLogging: {
+              ignore: (req: IncomingMessage & { originalUrl?: string }) =>
+                isReporterRoute(req.originalUrl ?? req.url),
+            },
             base: { service: 'nolan' },
             redact: { paths: ['req.headers', 'req.remoteAddress', 'req.remotePort'], remove: true },
           },

@@ -24,7 +24,11 @@ export class CaseEventsProcessor extends WorkerHost {
       job.name === 'case.feedback_given' ||
       job.name === 'case.routed'
     )
-      await this.sla.schedule(job.data.tenantId, job.data.caseId);
+      await this.sla.schedule(
+        job.data.tenantId,
+        job.data.caseId,
+        job.data.batchTime ? new Date(job.data.batchTime) : undefined,
+      );
     return this.notifications.handle(job.name, job.data);
   }
 }

@@ -17,8 +17,13 @@ export class MailService implements OnApplicationShutdown {
     this.transport = createTransport(config.smtpUrl);
   }
 
-  async sendNotice(to: string): Promise<void> {
+  /**
+   * `date`: for a notice a reporter's action caused, the batch's time, so the Date header says no more
+   * than the batch does (docs/architecture.md "Reporter time"); otherwise now.
+   */
+  async sendNotice(to: string, date?: Date): Promise<void> {
     await this.transport.sendMail({
+      ...(date ? { date } : {}),
       from: this.config.mailFrom,
       to,
       subject: NOTICE_SUBJECT,

@@ -9,6 +9,9 @@
  * Routing follow-through: for `case.created` and `case.routed` the same transaction that reserves the
  * recipients records the routing decision in the audit trail (`case.routed`, once per outbox event:
  * who was told, by id).
+ *
+ * For a reporter-caused event (`job.batchTime`, docs/architecture.md "Reporter time") every time this
+ * writes is the batch's: the audit entry, `notifications.sent_at` and each e-mail's Date header.
  */
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -55,12 +58,14 @@ export class NotificationsService {
         return rows.filter((r) => wanted.has(r.user_id));
       },
     );
+    const batchTime = job.batchTime ? new Date(job.batchTime) : null;
     for (const recipient of recipients) {
-      await this.mail.sendNotice(recipient.email);
+      await this.mail.sendNotice(recipient.email, batchTime ?? undefined);
       await inTenant(this.dataSource, job.tenantId, (m) =>
         m.query(
-          `UPDATE notifications SET status = 'sent', sent_at = now() WHERE outbox_id = $1 AND user_id = $2`,
-          [job.outboxId, recipient.user_id],
+          `UPDATE notifications SET status = 'sent', sent_at = COALESCE($3::timestamptz, now())
+           WHERE outbox_id = $1 AND user_id = $2`,
+          [job.outboxId, recipient.user_id, batchTime],
         ),
       );
     }
@@ -113,6 +118,7 @@ export class NotificationsService {
       actor: { type: 'system' },
       action: 'case.routed',
       caseId: job.caseId,
+      ...(job.batchTime ? { at: new Date(job.batchTime) } : {}),
       details: {
         event,
         reason: event === 'case.created' ? 'created' : String(job.payload.reason ?? 'rerouted'),

@@ -4,14 +4,21 @@
  * in the same transaction. If Redis is unreachable the add fails, the transaction rolls back and the rows
  * wait for the next pass; if the commit fails after the add, the next pass adds the same job id again and
  * BullMQ ignores the duplicate. Reports are accepted either way: they only ever write to Postgres.
+ *
+ * A reporter-caused row (docs/architecture.md "Reporter time") waits for its release time, the batch
+ * boundary; a batch's rows are relayed in random order, as jobs whose creation time is the boundary, that
+ * carry it as `batchTime` for the workers to stamp (notices, `sent_at`, the audit entry, SLA jobs), and
+ * that Redis forgets once done. Their `sent_at` is the boundary too.
  */
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
+import { randomInt } from 'node:crypto';
 import { withTimeout } from '../common/with-timeout';
 import { inTenant } from '../database/tenant-transaction';
+import { ReporterTime } from '../reporter-time/reporter-time';
 import { QueueName } from '../queues/queue-names';
 import { TenantEntity } from '../tenants/tenant.entity';
 
@@ -23,6 +30,26 @@ export interface CaseEventJob {
   tenantId: string;
   caseId: string;
   payload: Record<string, string | number | boolean | null>;
+  /** For a reporter-caused event, its batch boundary (ISO 8601): the only time the workers may stamp. */
+  batchTime?: string;
+}
+
+type OutboxRow = {
+  id: string;
+  event: string;
+  aggregate_id: string;
+  payload: CaseEventJob['payload'];
+  release_at: Date | null;
+};
+
+/** Staff events keep their order; a reporter batch's rows go out in random order, after them. */
+function relayOrder(rows: readonly OutboxRow[]): OutboxRow[] {
+  const batch = rows.filter((r) => r.release_at !== null);
+  for (let i = batch.length - 1; i > 0; i--) {
+    const j = randomInt(i + 1);
+    [batch[i], batch[j]] = [batch[j], batch[i]];
+  }
+  return [...rows.filter((r) => r.release_at === null), ...batch];
 }
 
 @Injectable()
@@ -30,6 +57,7 @@ export class OutboxRelay {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectQueue(QueueName.CaseEvents) private readonly queue: Queue,
+    private readonly reporterTime: ReporterTime,
   ) {}
 
   /** One pass over every tenant; returns how many rows were relayed. Throws if Redis is unreachable. */
@@ -37,27 +65,37 @@ export class OutboxRelay {
     let relayed = 0;
     for (const tenant of await this.dataSource.getRepository(TenantEntity).find({ select: { id: true } })) {
       relayed += await inTenant(this.dataSource, tenant.id, async (m) => {
-        const rows: { id: string; event: string; aggregate_id: string; payload: CaseEventJob['payload'] }[] =
-          await m.query(
-            `SELECT id, event, aggregate_id, payload FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
-          );
-        for (const row of rows) {
+        const rows: OutboxRow[] = await m.query(
+          `SELECT id, event, aggregate_id, payload, release_at FROM outbox
+           WHERE sent_at IS NULL AND (release_at IS NULL OR release_at <= $1)
+           ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
+          [this.reporterTime.now()],
+        );
+        for (const row of relayOrder(rows)) {
+          const releaseAt = row.release_at === null ? null : new Date(row.release_at);
           const job: CaseEventJob = {
             outboxId: String(row.id),
             tenantId: tenant.id,
             caseId: row.aggregate_id,
             payload: row.payload,
+            ...(releaseAt ? { batchTime: releaseAt.toISOString() } : {}),
           };
           await withTimeout(
-            this.queue.add(row.event, job, { jobId: `outbox-${row.id}` }),
+            this.queue.add(row.event, job, {
+              jobId: `outbox-${row.id}`,
+              // Redis keeps no record of a reporter-caused job once done; a failed one keeps only
+              // batch-derived times (docs/architecture.md "Reporter time").
+              ...(releaseAt ? { timestamp: releaseAt.getTime(), removeOnComplete: true } : {}),
+            }),
             ADD_TIMEOUT_MS,
             'Redis',
           );
         }
         if (rows.length)
-          await m.query(`UPDATE outbox SET sent_at = now() WHERE id = ANY($1::bigint[])`, [
-            rows.map((r) => r.id),
-          ]);
+          await m.query(
+            `UPDATE outbox SET sent_at = COALESCE(release_at, now()) WHERE id = ANY($1::bigint[])`,
+            [rows.map((r) => r.id)],
+          );
         return rows.length;
       });
     }

@@ -25,6 +25,13 @@ export class OutboxEntity {
 
   @Column({ name: 'sent_at', type: 'timestamptz', nullable: true })
   sentAt!: Date | null;
+
+  /**
+   * For a reporter-caused row, the batch boundary before which the relay leaves it alone; its `sent_at`
+   * is then this time (docs/architecture.md "Reporter time"). Null: relayed at once.
+   */
+  @Column({ name: 'release_at', type: 'timestamptz', nullable: true })
+  releaseAt!: Date | null;
 }
 
 /**

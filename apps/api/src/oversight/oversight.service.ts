@@ -93,6 +93,11 @@ export function describeChange(
           : 'put the deadlines back to the default (SLA policy)',
         givesAccessToConcerns: false,
       };
+    case 'reporter_batch_minutes':
+      return {
+        summary: `changed how long what a reporter does waits before handlers hear of it, from ${String(details['from'])} to ${String(details['to'])} minutes`,
+        givesAccessToConcerns: false,
+      };
     default:
       return {
         summary: `changed a setting (${String(details['setting'] ?? 'unknown')})`,

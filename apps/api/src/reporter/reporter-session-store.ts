@@ -19,6 +19,8 @@ export interface ReporterSessionMeta {
 @Injectable()
 export class ReporterSessionStore extends SealedSessions<ReporterSessionMeta> {
   constructor(@Inject(REDIS) redis: Redis, @Inject(APP_CONFIG) config: AppConfig) {
-    super(redis, `${config.redisPrefix}:reporter-session`, REPORTER_IDLE_SECONDS, REPORTER_MAX_SECONDS);
+    super(redis, `${config.redisPrefix}:reporter-session`, REPORTER_IDLE_SECONDS, REPORTER_MAX_SECONDS, {
+      sealMeta: true, // docs/architecture.md "Reporter time": no case id or start time readable in Redis
+    });
   }
 }

@@ -25,6 +25,7 @@ import { readFeedback } from '../cases/commands/feedback.service';
 import { CaseRecorder } from '../cases/record/case-recorder';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { inTenant } from '../database/tenant-transaction';
+import { reporterCaused } from '../reporter-time/reporter-time';
 import { AppError } from '../errors/app-error';
 import {
   FileSanitiser,
@@ -212,6 +213,7 @@ export class ReporterService {
     const key = await this.key(session);
     const { tenantId, caseId } = session.meta;
     return inTenant(this.dataSource, tenantId, async (m) => {
+      await reporterCaused(m); // docs/architecture.md "Reporter time": held for the batch
       const offered = await this.involvement.nameableRoles(m);
       const unknown = body.roles.filter((role) => !offered.includes(role as StaffRole));
       if (unknown.length > 0) {

@@ -66,14 +66,20 @@ export function firingInstant(day: LocalDate): Date {
   return new Date(`${day}T08:00:00Z`);
 }
 
-/** The delayed job for a timer: its id is the timer's identity, its delay runs to the firing instant. */
-export function slaJob(timer: SlaTimer, now: Date) {
+/**
+ * The delayed job for a timer: its id is the timer's identity, its delay runs to the firing instant.
+ * `batchTime`: scheduled for a reporter's batch, the job's creation time is the batch's, not the moment
+ * the worker ran (docs/architecture.md "Reporter time").
+ */
+export function slaJob(timer: SlaTimer, now: Date, batchTime?: Date) {
+  const from = batchTime ?? now;
   return {
     name: timer.kind,
     data: timer,
     opts: {
       jobId: slaJobId(timer),
-      delay: Math.max(0, firingInstant(timer.firesOn).getTime() - now.getTime()),
+      delay: Math.max(0, firingInstant(timer.firesOn).getTime() - from.getTime()),
+      ...(batchTime ? { timestamp: batchTime.getTime() } : {}),
     },
   };
 }
@@ -160,13 +166,13 @@ export class SlaService {
   ) {}
 
   /** (Re)schedules a case's timers; returns them. */
-  async schedule(tenantId: string, caseId: string): Promise<SlaTimer[]> {
+  async schedule(tenantId: string, caseId: string, batchTime?: Date): Promise<SlaTimer[]> {
     const found = await inTenant(this.dataSource, tenantId, (m) =>
       m.getRepository(CaseEntity).findOne({ where: { id: caseId } }),
     );
     if (!found) return [];
     const timers = timersFor(found);
-    await this.enqueue(timers);
+    await this.enqueue(timers, batchTime);
     return timers;
   }
 
@@ -174,10 +180,14 @@ export class SlaService {
    * Adds timers as delayed jobs. A job's id is its case, clock and date, so a timer already in Redis is
    * left as it is: the intake path and the reconciler (sla-reconciler.ts) can both call this freely.
    */
-  async enqueue(timers: readonly SlaTimer[]): Promise<void> {
+  async enqueue(timers: readonly SlaTimer[], batchTime?: Date): Promise<void> {
     if (!timers.length) return;
     const now = this.clock.now();
-    await withTimeout(this.queue.addBulk(timers.map((timer) => slaJob(timer, now))), 3000, 'Redis');
+    await withTimeout(
+      this.queue.addBulk(timers.map((timer) => slaJob(timer, now, batchTime))),
+      3000,
+      'Redis',
+    );
   }
 
   /** A timer fires: re-check the case, and notify only if the clock still applies and has not been notified. */

@@ -1,11 +1,15 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { OutboxRelay } from '../outbox/outbox-relay.service';
+import { HeldAuditRelease } from './held-audit-release';
 
 export const RELAY_EVERY_MS = 2000;
 
 /**
  * Runs the outbox relay every 2 s in the worker process. A timer, not a BullMQ job, because the relay
  * is what catches up after Redis was away: it must keep trying without Redis. Passes never overlap.
+ * Each pass first appends the reporter batches' held audit entries whose boundary has passed
+ * (docs/architecture.md "Reporter time"), so they are in the trail before the workers record what
+ * their batch caused.
  */
 @Injectable()
 export class OutboxRelayRunner implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -14,7 +18,10 @@ export class OutboxRelayRunner implements OnApplicationBootstrap, OnApplicationS
   private running: Promise<void> | undefined;
   private lastWarning = 0;
 
-  constructor(private readonly relay: OutboxRelay) {}
+  constructor(
+    private readonly relay: OutboxRelay,
+    private readonly heldAudit: HeldAuditRelease,
+  ) {}
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => void this.tick(), RELAY_EVERY_MS);
@@ -28,8 +35,15 @@ export class OutboxRelayRunner implements OnApplicationBootstrap, OnApplicationS
   /** One pass, unless one is still running. */
   tick(): Promise<void> {
     if (!this.running) {
-      this.running = this.relay
-        .relayOnce()
+      this.running = this.heldAudit
+        .releaseOnce()
+        .catch((error: unknown) => {
+          // The relay goes on regardless: held entries wait for the next pass, never lost.
+          this.logger.error(
+            `held audit entries not released: ${error instanceof Error ? error.name : 'error'}`,
+          );
+        })
+        .then(() => this.relay.relayOnce())
         .then((count) => {
           if (count) this.logger.log(`relayed ${count} outbox event(s)`);
         })

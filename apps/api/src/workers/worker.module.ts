@@ -6,11 +6,11 @@ import { MailService } from '../notifications/mail.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { OutboxRelay } from '../outbox/outbox-relay.service';
 import { AuditModule } from '../audit/audit.module';
-import { Clock, SystemClock } from '../sla/clock';
 import { SlaProcessor } from '../sla/sla.processor';
 import { SlaReconciler } from '../sla/sla-reconciler';
 import { SlaService } from '../sla/sla.service';
 import { RetentionService } from '../retention/retention.service';
+import { HeldAuditRelease } from './held-audit-release';
 import { JobSchedulers } from './job-schedulers';
 import { OutboxRelayRunner } from './outbox-relay.runner';
 import { RedisRecoveryRunner } from './redis-recovery.runner';
@@ -29,6 +29,7 @@ export { HEARTBEAT_EVERY_MS } from './job-schedulers';
     SystemProcessor,
     OutboxRelay,
     OutboxRelayRunner,
+    HeldAuditRelease,
     MailService,
     NotificationsService,
     CaseEventsProcessor,
@@ -38,7 +39,6 @@ export { HEARTBEAT_EVERY_MS } from './job-schedulers';
     JobSchedulers,
     RedisRecoveryRunner,
     RetentionService,
-    { provide: Clock, useClass: SystemClock },
   ],
 })
 export class WorkerModule {}

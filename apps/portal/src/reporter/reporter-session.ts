@@ -4,11 +4,12 @@
  * production. This is the first cookie a reporter ever gets (with it comes the CSRF cookie for their
  * forms).
  *
- * Idle timeout: 15 minutes, like the API's session. The cookie is sent again on each signed-in page
- * with the same value and a fresh 15-minute Max-Age, so the browser forgets it after 15 idle minutes.
- * The value itself never changes during a session, because the CSRF tokens of the pages are bound to
- * it; its sealed expiry is the API session's absolute limit (2 hours), and the API ends an idle
- * session on its side too (a 401, after which the portal clears the cookie).
+ * A session cookie, with no Max-Age or Expires (docs/architecture.md "Reporter time"): the browser
+ * keeps it in memory only, never on disk, and forgets it when it closes, as the case page tells the
+ * reporter. Idle timeout: 15 minutes, kept by the API, which ends an idle session (a 401, after which
+ * the portal clears the cookie). The cookie is sent again on each signed-in page with the same value,
+ * because the CSRF tokens of the pages are bound to it; its sealed expiry is the API session's
+ * absolute limit (2 hours).
  */
 import type { Request, Response } from 'express';
 import { CSRF_COOKIE, REPORTER_SESSION_COOKIE } from '../common/csrf';
@@ -50,12 +51,9 @@ export function startReporterSession(
   touchReporterSession(res, sealer.seal('reporter-session', session, REPORTER_MAX_SECONDS), secure);
 }
 
-/** Another 15 minutes for the same cookie. */
+/** The same cookie again, still a session cookie (no Max-Age, no Expires). */
 export function touchReporterSession(res: Response, cookie: string, secure: boolean): void {
-  res.cookie(REPORTER_SESSION_COOKIE, cookie, {
-    ...cookieOptions(secure),
-    maxAge: REPORTER_IDLE_SECONDS * 1000,
-  });
+  res.cookie(REPORTER_SESSION_COOKIE, cookie, cookieOptions(secure));
 }
 
 export function clearReporterSession(res: Response, secure: boolean): void {

@@ -14,6 +14,7 @@ import {
 } from './key-handles';
 import { PGP_CONFIG, generateV4KeyPair, literalMessage, readBinaryMessage } from './openpgp-settings';
 import { decryptForKey } from './public-key-decryption';
+import { padToBucket } from './padding';
 
 /** report: shared with the reporter; internal: handlers only; identity: the reporter's identity, custodian-gated. */
 export const SCOPES = ['report', 'internal', 'identity'] as const;
@@ -39,14 +40,17 @@ export async function generateScopeKeyPair(scope: Scope): Promise<ScopeKeyPair> 
   return { scope, publicKey: publicKeyBytes, privateKey: key.write(), fingerprint: key.getFingerprint() };
 }
 
-/** Encrypts content to a scope (binary OpenPGP message, SEIPDv1 with MDC, uncompressed). */
+/**
+ * Encrypts content to a scope (binary OpenPGP message, SEIPDv1 with MDC, uncompressed), padded to its
+ * size bucket (padding.ts: a Padding packet inside the encryption), so its length says only the bucket.
+ */
 export async function encryptToScope(
   content: Uint8Array | string,
   scopePublicKey: Uint8Array | PublicKeyHandle,
 ): Promise<Uint8Array> {
   const handle =
     scopePublicKey instanceof PublicKeyHandle ? scopePublicKey : await PublicKeyHandle.parse(scopePublicKey);
-  const message = await literalMessage(content);
+  const message = padToBucket(await literalMessage(content));
   return orFail('INVALID_KEY', () =>
     encrypt({ message, encryptionKeys: publicKeyOf(handle), format: 'binary', config: PGP_CONFIG }),
   );

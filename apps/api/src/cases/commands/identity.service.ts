@@ -29,6 +29,7 @@ import { CasesRepository } from '../store/cases.repository';
 import { IdentityRequestEntity } from '../store/identity-request.entity';
 import { unpackJson } from '../record/item-codec';
 import { CaseRecorder } from '../record/case-recorder';
+import { isGivenIdentity } from '../../reporter-time/identity-placeholder';
 
 /** Why an overseer without the identity scope cannot approve a request, and what to do about it. */
 export const NO_CUSTODIAN_GRANT =
@@ -247,14 +248,15 @@ export class IdentityService {
       const scopeKey = await key('identity');
       if (!scopeKey)
         throw new AppError('NOT_FOUND', 'The reporter’s identity is not available to you for this case.');
-      const given = [];
+      const records = [];
       for (const item of await this.cases.items(m, found.id, 'identity')) {
-        given.push(
+        records.push(
           unpackJson<Record<string, string>>(
             await decryptWithScope(new Uint8Array(item.ciphertext), scopeKey),
           ),
         );
       }
+      const given = records.filter(isGivenIdentity); // docs/architecture.md "Reporter time": one is always there
       await this.recorder.trail(
         m,
         found.id,

@@ -178,9 +178,23 @@ describe('the timeline, joined by item id', () => {
     expect(timelineTitle(event!)).toBe('Internal note');
   });
 
+  it('says an identity was given only to those who can read it, and never for the empty record (issue #14)', () => {
+    for (const body of [null, {}]) {
+      const report = item('report', null, {});
+      const identity = item('identity', null, body);
+      const [received] = assembleTimeline(
+        [entry('case.created', null, { channel: 'web' }, [report, identity])],
+        [report, identity],
+        people,
+      );
+      expect(received?.content).toBeNull();
+    }
+  });
+
   it('shows content no entry names where it was stored, with no audit entries, instead of hiding it', () => {
     const report = item('report', null, {});
-    const identity = item('identity', null, null);
+    // Read by its custodian: every case has an identity record, so only its readers can tell a given one.
+    const identity = item('identity', null, { name: 'Pat' });
     const stray = item('note', HANDLER, { text: 'written by a path that forgot to audit' });
     stray.item.createdAt = new Date(Date.UTC(2026, 0, 1, 9));
     const feedback = item('feedback', HANDLER, { actionTaken: 'a', reasons: 'r', givenOn: '2026-01-01' });

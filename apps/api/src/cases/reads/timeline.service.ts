@@ -34,6 +34,7 @@ import { type EntityManager, In } from 'typeorm';
 import { AuditEntryEntity } from '../../audit/audit-entry.entity';
 import type { AuthenticatedStaff } from '../../auth/staff-auth.guard';
 import { StaffUserEntity } from '../../staff/staff-user.entity';
+import { isGivenIdentity } from '../../reporter-time/identity-placeholder';
 import { CaseItemEntity } from '../store/case.entity';
 import { CaseDoor } from '../access/case-door';
 import { LinksService } from '../commands/links.service';
@@ -223,7 +224,9 @@ export function assembleTimeline(
       type: 'other',
       action: entry.action,
       at: entry.occurredAt.toISOString(),
-      precision: entry.actorType === 'reporter' ? 'hour' : 'second',
+      // A reporter's entries, and the system's entries for what a reporter did (released in a batch),
+      // are kept to the hour (docs/architecture.md "Reporter time").
+      precision: entry.actorType === 'reporter' || entry.details['batch'] === true ? 'hour' : 'second',
       actor: actorOf(entry, people),
       auditSeqs: [Number(entry.seq)],
       details: { ...d },
@@ -240,8 +243,10 @@ export function assembleTimeline(
       case 'case.created':
         event.type = 'received';
         event.files = files;
-        // An identity given with the report is stored with it (readable only by its custodian).
-        if (parts.some((v) => v.item.kind === 'identity')) event.content = { identityGiven: true };
+        // An identity given with the report is stored with it (readable only by its custodian). Every
+        // case has one, empty when none was given, so only its readers learn whether one was.
+        if (parts.some((v) => v.item.kind === 'identity' && isGivenIdentity(v.body)))
+          event.content = { identityGiven: true };
         break;
       case 'case.transitioned': {
         const body = own?.body ?? null;

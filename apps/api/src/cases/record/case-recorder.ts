@@ -11,7 +11,7 @@
  * encrypted to the scope's public key, so anyone may add to a case without holding a private key
  * (docs/architecture.md "Case scope keys and grants").
  */
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { encryptToScope, type Scope } from '@nolan/crypto';
 import type { EntityManager } from 'typeorm';
 import type { AuditActor, AuditEvent } from '../../audit/audit-event';
@@ -21,6 +21,7 @@ import type { OutboxEntity, OutboxEvent } from '../../outbox/outbox.entity';
 import { OutboxRepository } from '../../outbox/outbox.repository';
 import { CaseItemEntity, CaseScopeKeyEntity } from '../store/case.entity';
 import { CASE_EVENTS, type CaseEventKind, type CaseEventOrigin, reporterCaused } from './case-events';
+import { ReporterTime, reporterCaused as markReporterCaused } from '../../reporter-time/reporter-time';
 import { packFile, packJson } from './item-codec';
 
 export type { CaseEventOrigin } from './case-events';
@@ -67,13 +68,16 @@ export interface RecordedEvent {
 
 @Injectable()
 export class CaseRecorder {
+  /** ReporterTime is global (ReporterTimeModule); a unit test's module may leave it out. */
   constructor(
     private readonly audit: AuditService,
     private readonly outbox: OutboxRepository,
+    @Optional() private readonly reporterTime?: ReporterTime,
   ) {}
 
   async record(m: EntityManager, target: CaseTarget, input: CaseEventInput): Promise<RecordedEvent> {
     const spec = CASE_EVENTS[input.kind];
+    await this.markOrigin(m, input.by);
     const at = this.recordedAt(input.by);
     const author = authorOf(input.by);
     const keys = new Map<Scope, Uint8Array>();
@@ -153,6 +157,7 @@ export class CaseRecorder {
     action: AuditEvent['action'],
     details?: AuditEvent['details'],
   ): Promise<void> {
+    await this.markOrigin(m, by);
     await this.audit.append(m, {
       actor: actorOf(by),
       action,
@@ -168,12 +173,22 @@ export class CaseRecorder {
   }
 
   /**
+   * What a reporter caused is held for the batch (docs/architecture.md "Reporter time"): marking the
+   * transaction makes the audit trail hold its entries and the outbox stamp its rows with the batch's
+   * release time, for this event and everything else the same transaction writes (the grants routing
+   * gives, a re-routing's `case.routed` signal). The mark lasts until the transaction ends.
+   */
+  private async markOrigin(m: EntityManager, by: CaseEventOrigin): Promise<void> {
+    if (reporterCaused(by)) await markReporterCaused(m);
+  }
+
+  /**
    * When an event is recorded: items always to the hour (they are ordered by insertion, not time); the
-   * audit entry to the second for staff and the system, to the hour when a reporter caused it.
-   * (Issue #14's batching of reporter-caused entries belongs here.)
+   * audit entry to the second for staff and the system, to the hour when a reporter caused it (and
+   * then, with batching on, at the batch's boundary when the trail releases it).
    */
   private recordedAt(by: CaseEventOrigin): { item: Date; entry: Date } {
-    const now = new Date();
+    const now = this.reporterTime?.now() ?? new Date();
     return { item: startOfHour(now), entry: reporterCaused(by) ? startOfHour(now) : now };
   }
 }

@@ -1,0 +1,75 @@
+/**
+ * Reporter time (docs/architecture.md "Reporter time"). The lower layers ask this service whether what
+ * they write was caused by a reporter, and when it may become visible:
+ * - a transaction that a reporter's action opened is marked with `reporterCaused(manager)` (one line at
+ *   the top of the work; a transaction-local Postgres setting, so it ends with the transaction and can
+ *   never leak into a pooled connection's next use);
+ * - the audit trail holds every entry written in such a transaction (and every entry whose actor is a
+ *   reporter) until the batch boundary, and the outbox stamps its rows with that boundary as their
+ *   release time, so notices, `sent_at`, SLA scheduling and jobs all carry the batch's time.
+ * The clock is injected (`Clock`), so tests move time instead of waiting an hour.
+ */
+import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../config/config';
+import { Clock } from '../sla/clock';
+import { batchRelease, DEFAULT_BATCH_MINUTES, isBatchMinutes } from '@nolan/domain';
+
+const ORIGIN_SETTING = 'nolan.origin';
+
+/**
+ * Marks the caller's transaction as caused by a reporter's action: everything the audit trail and the
+ * outbox write in it is held until the batch boundary. The one-line flag for intake, the reporter's
+ * routes and (after the case core's merge) CaseRecorder with origin 'reporter'.
+ */
+export async function reporterCaused(manager: EntityManager): Promise<void> {
+  await manager.query(`SELECT set_config('${ORIGIN_SETTING}', 'reporter', true)`);
+}
+
+@Injectable()
+export class ReporterTime {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  /** False only in test suites that predate batching (REPORTER_BATCHING=off, refused outside tests). */
+  get batching(): boolean {
+    return this.config.reporterBatching;
+  }
+
+  now(): Date {
+    return this.clock.now();
+  }
+
+  /** Whether the caller's transaction was marked by `reporterCaused`. */
+  async isReporterCaused(manager: EntityManager): Promise<boolean> {
+    const rows: { origin: string | null }[] = await manager.query(
+      `SELECT current_setting('${ORIGIN_SETTING}', true) AS origin`,
+    );
+    return rows[0]?.origin === 'reporter';
+  }
+
+  /** The council's batch in minutes (tenants.reporter_batch_minutes; the default if unreadable). */
+  async batchMinutes(manager: EntityManager): Promise<number> {
+    const rows: { minutes: number | null }[] = await manager.query(
+      `SELECT reporter_batch_minutes AS minutes FROM tenants WHERE id = nolan_current_tenant()`,
+    );
+    const minutes = rows[0]?.minutes ?? DEFAULT_BATCH_MINUTES;
+    return isBatchMinutes(minutes) ? minutes : DEFAULT_BATCH_MINUTES;
+  }
+
+  /** When something a reporter caused now may become visible: the current tenant's next boundary. */
+  async releaseAt(manager: EntityManager): Promise<Date> {
+    return batchRelease(this.now(), await this.batchMinutes(manager));
+  }
+
+  /**
+   * Whether what the caller writes now must be held for the batch: batching is on and the transaction
+   * is reporter-caused (or the caller already knows the actor is a reporter).
+   */
+  async holds(manager: EntityManager, actorIsReporter = false): Promise<boolean> {
+    if (!this.batching) return false;
+    return actorIsReporter || (await this.isReporterCaused(manager));
+  }
+}
