@@ -10,6 +10,7 @@
 import { cpus } from 'node:os';
 import { cryptoFloorBench } from './crypto-floor.bench';
 import { reporterBatchBench } from './reporter-batch.bench';
+import { systemBench } from './system.bench';
 
 export interface BenchContext {
   /** Measured iterations for a fast operation; slow ones (Argon2) scale down from it. */
@@ -32,6 +33,12 @@ const BENCHES: BenchDefinition[] = [
     name: 'reporter-batch',
     description: 'what reporter batching costs: submission to notice per batch, and the size buckets',
     run: reporterBatchBench,
+  },
+  {
+    name: 'system',
+    description:
+      'issue #18: the built API and workers on a seeded database, driven over HTTP (BENCH_SCALE=small|full)',
+    run: systemBench,
   },
 ];
 

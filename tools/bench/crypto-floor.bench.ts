@@ -19,7 +19,7 @@ import {
   unlockReporterKey,
 } from '@nolan/crypto';
 import { randomBytes } from 'node:crypto';
-import { measure, printTable } from './measure';
+import { type Measurement, measure, printTable } from './measure';
 import type { BenchContext } from './bench';
 
 const RECEIPT = 'stoic-banjo-turret-quill-amber-lilac-pelican';
@@ -44,8 +44,7 @@ async function submission(handlers: PublicKeyHandle[], escrow: PublicKeyHandle):
   receiptLookupKey(PEPPER, RECEIPT);
 }
 
-export async function cryptoFloorBench(context: BenchContext): Promise<void> {
-  const n = context.iterations;
+async function staffFixtures() {
   // Three handlers and the tenant escrow, as real staff keys (Argon2-protected), parsed once.
   const staff = await Promise.all(
     ['Handler One', 'Handler Two', 'Handler Three', 'Escrow'].map((name, i) =>
@@ -53,8 +52,20 @@ export async function cryptoFloorBench(context: BenchContext): Promise<void> {
     ),
   );
   const staffKeys = await Promise.all(staff.map((material) => PublicKeyHandle.parse(material.publicKey)));
-  const handlers = staffKeys.slice(0, 3);
-  const escrow = staffKeys[3] as PublicKeyHandle;
+  return { staff, handlers: staffKeys.slice(0, 3), escrow: staffKeys[3] as PublicKeyHandle };
+}
+
+/** The crypto floor alone (one submission's openpgp work, back to back on one core), for other benches. */
+export async function measureCryptoFloor(iterations: number): Promise<Measurement> {
+  const { handlers, escrow } = await staffFixtures();
+  return measure('one submission', { warmup: Math.ceil(iterations / 10), iterations }, () =>
+    submission(handlers, escrow),
+  );
+}
+
+export async function cryptoFloorBench(context: BenchContext): Promise<void> {
+  const n = context.iterations;
+  const { staff, handlers, escrow } = await staffFixtures();
 
   const floor = await measure('one submission', { warmup: Math.ceil(n / 10), iterations: n }, () =>
     submission(handlers, escrow),

@@ -1,0 +1,110 @@
+// Why this exists: the system bench runs the API and the workers exactly as `npm start` builds and runs them
+// (dist/apps/api/main.js and worker.js from the nx build), on the bench's own database, Redis database and
+// ports, with a mail sink that accepts and drops the notices. Supports docs/performance.md "How to
+// reproduce".
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SMTPServer } from 'smtp-server';
+
+export const ROOT = join(__dirname, '..', '..', '..');
+
+export function build(): void {
+  const nx = require.resolve('nx/bin/nx');
+  const run = spawnSync(process.execPath, [nx, 'run', 'api:build', '--output-style=static', '--skip-sync'], {
+    cwd: ROOT,
+    env: { ...process.env, NX_DAEMON: 'false' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  if (run.status !== 0) throw new Error(`the API build failed (exit ${run.status})`);
+}
+
+/** An SMTP server that takes every notice and keeps only a count. */
+export async function mailSink(port: number): Promise<{ count: () => number; close: () => Promise<void> }> {
+  let received = 0;
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, _session, callback) {
+      stream.on('data', () => undefined);
+      stream.on('end', () => {
+        received += 1;
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return { count: () => received, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+export interface Stack {
+  api: ChildProcess[];
+  workers: ChildProcess[];
+  baseUrl: string;
+  stop: () => Promise<void>;
+}
+
+export async function startStack(
+  env: Record<string, string>,
+  options: { apiPort: number; apiProcesses?: number; workers?: number },
+): Promise<Stack> {
+  const spawnNode = (script: string, extra: Record<string, string> = {}) => {
+    const child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', 'api', script)], {
+      cwd: ROOT,
+      env: { ...process.env, ...env, ...extra },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(`[${script}] ${chunk}`));
+    return child;
+  };
+  const api = [spawnNode('main.js', { API_PORT: String(options.apiPort) })];
+  const workers = Array.from({ length: options.workers ?? 1 }, () => spawnNode('worker.js'));
+  const baseUrl = `http://127.0.0.1:${options.apiPort}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const dead = [...api, ...workers].find((child) => child.exitCode !== null);
+    if (dead) throw new Error(`a bench process exited (code ${dead.exitCode}) before the API answered`);
+    const ok = await fetch(`${baseUrl}/health`)
+      .then((res) => res.status === 200)
+      .catch(() => false);
+    if (ok) break;
+    if (Date.now() > deadline) throw new Error('the API did not report healthy within 60 s');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+  return {
+    api,
+    workers,
+    baseUrl,
+    stop: async () => {
+      const all = [...api, ...workers];
+      for (const child of all) child.kill('SIGTERM');
+      await Promise.all(
+        all.map((child) =>
+          child.exitCode !== null ? undefined : new Promise((resolve) => child.once('exit', resolve)),
+        ),
+      );
+    },
+  };
+}
+
+/** Resident set size of a process and its direct children (node:cluster workers), in MB. */
+export function rssMb(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  const read = (p: number) => {
+    try {
+      const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, 'utf8'));
+      return match ? Number(match[1]) / 1024 : 0;
+    } catch {
+      return 0;
+    }
+  };
+  let total = read(pid);
+  try {
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+    for (const child of children ? children.split(/\s+/) : []) total += read(Number(child));
+  } catch {
+    // no children file: the process alone
+  }
+  return total;
+}
