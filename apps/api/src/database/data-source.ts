@@ -43,6 +43,7 @@ import { RoleConfirmation1763903100000 } from './migrations/1763903100000-role-c
 import { CredentialHandover1763903200000 } from './migrations/1763903200000-credential-handover';
 import { AuditCheckpointSignatures1763903300000 } from './migrations/1763903300000-audit-checkpoint-signatures';
 import { ReporterTime1763903400000 } from './migrations/1763903400000-reporter-time';
+import { OutboxPendingTenants1763903500000 } from './migrations/1763903500000-outbox-pending-tenants';
 
 /** Every entity, listed so the webpack bundle carries them (no globs at run time). */
 export const ENTITIES = [
@@ -91,6 +92,7 @@ export const MIGRATIONS = [
   CredentialHandover1763903200000,
   AuditCheckpointSignatures1763903300000,
   ReporterTime1763903400000,
+  OutboxPendingTenants1763903500000,
 ];
 
 export function dataSourceOptions(url: string) {

@@ -20,7 +20,6 @@ import { withTimeout } from '../common/with-timeout';
 import { inTenant } from '../database/tenant-transaction';
 import { ReporterTime } from '../reporter-time/reporter-time';
 import { QueueName } from '../queues/queue-names';
-import { TenantEntity } from '../tenants/tenant.entity';
 
 const BATCH = 100;
 const ADD_TIMEOUT_MS = 3000;
@@ -60,10 +59,14 @@ export class OutboxRelay {
     private readonly reporterTime: ReporterTime,
   ) {}
 
-  /** One pass over every tenant; returns how many rows were relayed. Throws if Redis is unreachable. */
+  /** One pass over every tenant with unsent rows; returns how many were relayed. Throws if Redis is unreachable. */
   async relayOnce(): Promise<number> {
     let relayed = 0;
-    for (const tenant of await this.dataSource.getRepository(TenantEntity).find({ select: { id: true } })) {
+    // Only the councils with something waiting (the function returns their ids and nothing else).
+    const pending: { id: string }[] = await this.dataSource.query(
+      `SELECT nolan_outbox_pending_tenants() AS id`,
+    );
+    for (const tenant of pending) {
       relayed += await inTenant(this.dataSource, tenant.id, async (m) => {
         const rows: OutboxRow[] = await m.query(
           `SELECT id, event, aggregate_id, payload, release_at FROM outbox

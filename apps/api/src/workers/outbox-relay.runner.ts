@@ -2,10 +2,12 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import { OutboxRelay } from '../outbox/outbox-relay.service';
 import { HeldAuditRelease } from './held-audit-release';
 
-export const RELAY_EVERY_MS = 2000;
+// A pass with nothing to send is one cheap query (nolan_outbox_pending_tenants), so the relay can look
+// often: a new case's notices start within a quarter of a second (docs/performance.md "Routing latency").
+export const RELAY_EVERY_MS = 250;
 
 /**
- * Runs the outbox relay every 2 s in the worker process. A timer, not a BullMQ job, because the relay
+ * Runs the outbox relay every 250 ms in the worker process. A timer, not a BullMQ job, because the relay
  * is what catches up after Redis was away: it must keep trying without Redis. Passes never overlap.
  * Each pass first appends the reporter batches' held audit entries whose boundary has passed
  * (docs/architecture.md "Reporter time"), so they are in the trail before the workers record what
