@@ -6,7 +6,9 @@ import { SlaService } from '../sla/sla.service';
 import { type NotificationOutcome, NotificationsService } from './notifications.service';
 
 /** Thin: hands each relayed case event to the notifications service (docs/conventions.md §5). */
-@Processor(QueueName.CaseEvents)
+// Several events at once: each waits mostly on Postgres and SMTP, and a job is still only ever run once
+// (BullMQ's lock; the notifications table per recipient), as test/api/scale-out.e2e-spec.ts shows.
+@Processor(QueueName.CaseEvents, { concurrency: 4 })
 export class CaseEventsProcessor extends WorkerHost {
   constructor(
     private readonly notifications: NotificationsService,
