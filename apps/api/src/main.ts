@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import cluster from 'node:cluster';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app/app.module';
@@ -7,12 +8,42 @@ import { ConfigError, loadConfig } from './config/config';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
+  if (config.apiProcesses > 1 && cluster.isPrimary) return supervise(config.apiProcesses);
   const app = await NestFactory.create<NestExpressApplication>(AppModule, {
     bufferLogs: true,
     bodyParser: false,
   });
   configureApp(app);
   await app.listen(config.apiPort);
+}
+
+/**
+ * API_PROCESSES > 1: this process only forks the API processes, which share the port (node:cluster hands
+ * each connection to one of them). Every API process is stateless — sessions, proofs and limits live in
+ * Redis — so any of them can answer any request (docs/performance.md "Using both cores"). If one dies,
+ * all stop, so the supervisor (npm start, Docker, systemd) restarts a whole API, never half of one.
+ */
+function supervise(processes: number): void {
+  let stopping = false;
+  for (let i = 0; i < processes; i++) cluster.fork();
+  cluster.on('exit', (_worker, code, signal) => {
+    if (stopping) {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      return;
+    }
+    process.stderr.write(`nolan api: an API process stopped (${signal ?? `exit ${code}`}); stopping\n`);
+    stopping = true;
+    for (const other of Object.values(cluster.workers ?? {})) other?.kill('SIGTERM');
+    setTimeout(() => process.exit(1), 5000).unref();
+  });
+  const stop = () => {
+    stopping = true;
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.kill('SIGTERM');
+    if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+    setTimeout(() => process.exit(0), 5000).unref();
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
 }
 
 bootstrap().catch((error: unknown) => {

@@ -40,6 +40,11 @@ const redisUrl = makeValidator<string>((value) => {
 export interface AppConfig {
   readonly nodeEnv: 'development' | 'test' | 'production';
   readonly apiPort: number;
+  /**
+   * API processes behind the one port (node:cluster), so intake's cryptography uses every core
+   * (docs/performance.md "Using both cores"). 1 runs a single process, as before.
+   */
+  readonly apiProcesses: number;
   readonly portalPort: number;
   /** The API and workers connect as a role that row-level security binds (not the tables' owner). */
   readonly databaseUrl: string;
@@ -92,6 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     {
       NODE_ENV: str({ choices: ['development', 'test', 'production'], default: 'development' }),
       API_PORT: port({ default: 3000 }),
+      API_PROCESSES: num({ default: 1 }),
       PORTAL_PORT: port({ default: 3001 }),
       DATABASE_URL: postgresUrl({ default: 'postgres://nolan_app@127.0.0.1:5432/nolan' }),
       MIGRATION_DATABASE_URL: postgresUrl({ default: 'postgres://postgres@127.0.0.1:5432/nolan' }),
@@ -133,6 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return {
     nodeEnv: clean.NODE_ENV as AppConfig['nodeEnv'],
     apiPort: clean.API_PORT,
+    apiProcesses: Math.min(64, Math.max(1, Math.floor(clean.API_PROCESSES))),
     portalPort: clean.PORTAL_PORT,
     databaseUrl: clean.DATABASE_URL,
     migrationDatabaseUrl: clean.MIGRATION_DATABASE_URL,
