@@ -5,14 +5,15 @@
 // S2K: Argon2id (RFC 9580 §3.7.1.4), t=3, p=4, m=64 MiB, on a v4 key. openpgp 6.3.2 supports this for v4
 // keys only with AEAD key protection (S2K usage 253, AES-256-OCB), which KEY_PROTECTION_CONFIG turns on for
 // the key-encryption call alone. The primary key and the encryption subkey are protected separately, so an
-// unlock runs Argon2 twice (≈0.4 s on one core here) and, being WebAssembly, blocks the event loop while it
-// does: it belongs at login, never on a per-request path. GnuPG 2.2 cannot read the protected private key
+// unlock runs Argon2 twice (≈0.4 s on one core here) and, being WebAssembly, blocks the thread that runs it:
+// it belongs at login, never on a per-request path, and runs on a thread of its own (unlock-thread.ts). GnuPG 2.2 cannot read the protected private key
 // (it has no Argon2); the public key, and everything encrypted to it, it reads as usual.
 import { decryptKey, encryptKey, readPrivateKey } from 'openpgp';
 import type { PrivateKey } from 'openpgp';
 import { CryptoError, orFail } from './crypto-error';
 import { UnlockedKey, rememberPublicKey, unlockedKeyOf } from './key-handles';
 import { FULL_PGP_CONFIG, PGP_CONFIG, generateV4KeyPair, keyProtectionConfig } from './openpgp-settings';
+import { unlockOnThread } from './unlock-thread';
 
 export interface StaffKeyMaterial {
   /** ASCII-armored public key. */
@@ -75,6 +76,20 @@ export async function isLockedPrivateKey(armoredPrivateKey: string): Promise<boo
 
 /** Unlocks a stored private key at login. WRONG_PASSPHRASE if the passphrase is wrong. */
 export async function unlockPrivateKey(
+  encryptedPrivateKey: string,
+  passphrase: string,
+): Promise<UnlockedKey> {
+  if (typeof passphrase !== 'string' || passphrase.length === 0) throw new CryptoError('WRONG_PASSPHRASE');
+  if (typeof encryptedPrivateKey !== 'string') throw new CryptoError('INVALID_KEY');
+  // Argon2 on the unlock thread, so the event loop keeps serving (unlock-thread.ts); here if it is away.
+  const reply = await unlockOnThread(encryptedPrivateKey, passphrase, PGP_CONFIG);
+  if (!reply) return unlockedKeyOf(await unlock(encryptedPrivateKey, passphrase));
+  if (reply.error || !reply.bytes) throw new CryptoError(reply.error ?? 'INVALID_KEY');
+  return UnlockedKey.fromSerialized(reply.bytes);
+}
+
+/** The same unlock on the calling thread, for the tests that hold both paths to the same answers. */
+export async function unlockPrivateKeyHere(
   encryptedPrivateKey: string,
   passphrase: string,
 ): Promise<UnlockedKey> {
