@@ -24,7 +24,7 @@ import {
   recreateDatabase,
   seed,
 } from './system/seed';
-import { ROOT, build, mailSink, rssMb, startStack } from './system/stack';
+import { LOG_DIR, ROOT, build, mailSink, rssMb, startStack } from './system/stack';
 
 const PORT_BASE = Number(process.env.BENCH_PORT_BASE ?? 4150);
 const DATABASE = process.env.BENCH_DATABASE ?? 'nolan_bench';
@@ -116,6 +116,8 @@ interface IntakeRun {
   ok: number;
   errors: number;
   errorStatuses: Record<string, number>;
+  /** The first answer of each kind of error, to say what went wrong. */
+  errorBodies: Record<string, string>;
   seconds: number;
   latencies: number[];
   accepted: { reference: string; receipt: string; at: number }[];
@@ -136,6 +138,7 @@ async function runIntake(
     ok: 0,
     errors: 0,
     errorStatuses: {},
+    errorBodies: {},
     seconds: 0,
     latencies: [],
     accepted: [],
@@ -175,6 +178,7 @@ async function runIntake(
         } else {
           run.errors += 1;
           run.errorStatuses[res.status] = (run.errorStatuses[res.status] ?? 0) + 1;
+          run.errorBodies[res.status] ??= JSON.stringify(res.body).slice(0, 200);
         }
       }
     }),
@@ -604,6 +608,12 @@ export async function systemBench(context: BenchContext): Promise<void> {
     console.log(line(header));
     console.log(line(widths.map((w) => '-'.repeat(w))));
     for (const row of rows) console.log(line(row));
+    for (const run of [one, many]) {
+      for (const [status, body] of Object.entries(run.errorBodies)) {
+        console.log(`  intake at ${run.clients}: HTTP ${status}, e.g. ${body}`);
+      }
+    }
+    console.log(`  API and worker logs (warnings and errors): ${LOG_DIR}`);
   } finally {
     await stack.stop();
     await mail.close();

@@ -40,8 +40,8 @@ export const SCALES: Record<Scale['name'], Scale> = {
     totalCases: 1_000_000,
     councilCases: 20_000,
     openedCases: 20,
-    intakeOneClient: 150,
-    intakeManyClients: 2_000,
+    intakeOneClient: 100,
+    intakeManyClients: 1_000,
   },
 };
 

@@ -3,11 +3,12 @@
 // ports, with a mail sink that accepts and drops the notices. Supports docs/performance.md "How to
 // reproduce".
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
 
 export const ROOT = join(__dirname, '..', '..', '..');
+export const LOG_DIR = join(ROOT, 'tmp', 'bench-logs');
 
 export function build(): void {
   const nx = require.resolve('nx/bin/nx');
@@ -49,12 +50,16 @@ export async function startStack(
   env: Record<string, string>,
   options: { apiPort: number; apiProcesses?: number; workers?: number },
 ): Promise<Stack> {
+  mkdirSync(LOG_DIR, { recursive: true });
   const spawnNode = (script: string, extra: Record<string, string> = {}) => {
     const child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', 'api', script)], {
       cwd: ROOT,
       env: { ...process.env, ...env, ...extra },
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
+    // Warnings and errors (LOG_LEVEL=warn) kept for reading after the run.
+    const log = createWriteStream(join(LOG_DIR, `${script.replace(/\.js$/, '')}-${child.pid}.log`));
+    child.stdout?.pipe(log);
     child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(`[${script}] ${chunk}`));
     return child;
   };
