@@ -59,7 +59,17 @@ class Api {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(options.json);
     } else if (options.form) body = options.form;
-    const res = await fetch(`${this.base}/api/v1${path}`, { method, headers, body });
+    // A kept-alive socket the API closed just as it was reused fails the fetch: a read is asked again
+    // (on a fresh connection); a write is counted as the error it is.
+    let res: Response;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        res = await fetch(`${this.base}/api/v1${path}`, { method, headers, body });
+        break;
+      } catch (error) {
+        if (method !== 'GET' || attempt >= 3) throw error;
+      }
+    }
     const text = await res.text();
     let parsed: unknown = text;
     try {
