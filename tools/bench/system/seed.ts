@@ -152,7 +152,7 @@ export async function seed(
                      'NLN-' || substr(h, 1, 4) || '-' || substr(h, 5, 4) AS ref,
                      (${categories})[1 + (i * 7) % ${CATEGORY_IDS.length}] AS category,
                      (${statuses})[1 + (i * 13) % 9] AS status,
-                     date_trunc('hour', now() - ((i * 7919) % 26280) * interval '1 hour') AS received,
+                     date_trunc('hour', now() - ((i::bigint * 7919) % 26280) * interval '1 hour') AS received,
                      ${assignees} AS assignee
                 FROM (SELECT i, ${tenantExpr} AS tenant_id, lpad(upper(to_hex(i)), 8, '0') AS h FROM ${from}) s) c`;
     await owner.query(
