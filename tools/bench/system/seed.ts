@@ -4,11 +4,11 @@
 // the handful of real cases and staff is generated SQL (INSERT … SELECT generate_series), never an HTTP
 // call per row. Supports docs/performance.md "How to reproduce".
 import { CATEGORY_IDS } from '@nolan/domain';
-import { createReporterKey, receiptLookupKey } from '@nolan/crypto';
+import { createReporterKey, encryptToScope, receiptLookupKey } from '@nolan/crypto';
 import { Client, escapeIdentifier } from 'pg';
 import type { DataSource } from 'typeorm';
-import { CaseStoreService, type Grantee } from '../../../apps/api/src/cases/case-store.service';
-import { packJson } from '../../../apps/api/src/cases/item-codec';
+import { CaseStoreService, type Grantee } from '../../../apps/api/src/cases/store/case-store.service';
+import { packJson } from '../../../apps/api/src/cases/record/item-codec';
 import { createDataSource } from '../../../apps/api/src/database/data-source';
 import { ensureAppRole, ensureDatabase, runMigrations } from '../../../apps/api/src/database/provision';
 import { createStaffUser, createTenant } from '../../../apps/api/src/staff/staff-provisioning';
@@ -222,7 +222,6 @@ export async function seed(
             tenantId: tenant.id,
             category: 'fraud_theft',
             receivedAt: new Date(),
-            report: { answers: { whatHappened: REPORT_TEXT, when: 'last spring' }, involves: [] },
             grantees: {
               report: [...staff, escrow],
               internal: [...staff, escrow],
@@ -243,19 +242,36 @@ export async function seed(
               Buffer.from(reporterKey.salt),
             ],
           );
+          // The report and its messages as items in the report scope, written directly like the test
+          // fixtures' (no audit entry, no outbox row: the workers never hear of a seeded case).
+          const [key] = await m.query(
+            `SELECT public_key FROM case_scope_keys WHERE case_id = $1 AND scope = 'report'`,
+            [created.id],
+          );
+          const reportKey = new Uint8Array(key.public_key);
+          const addItem = async (kind: string, author: string | null, body: unknown) =>
+            m.query(
+              `INSERT INTO case_items (tenant_id, case_id, scope, kind, author_kind, author_id, ciphertext)
+               VALUES ($1, $2, 'report', $3, $4, $5, $6)`,
+              [
+                tenant.id,
+                created.id,
+                kind,
+                author ? 'staff' : 'reporter',
+                author,
+                Buffer.from(await encryptToScope(packJson(body), reportKey)),
+              ],
+            );
+          await addItem('report', null, {
+            answers: { whatHappened: REPORT_TEXT, when: 'last spring' },
+            involves: [],
+          });
           for (let i = 0; i < MESSAGES_PER_CASE; i++) {
             const fromReporter = i % 2 === 0;
-            await store.addItem(
-              m,
-              {
-                tenantId: tenant.id,
-                caseId: created.id,
-                scope: 'report',
-                kind: 'message',
-                author: fromReporter ? { kind: 'reporter' } : { kind: 'staff', id: investigator.id },
-              },
-              packJson({ text: `Message ${i}: ${REPORT_TEXT.slice(0, 600)}`, attachments: [] }),
-            );
+            await addItem('message', fromReporter ? null : investigator.id, {
+              text: `Message ${i}: ${REPORT_TEXT.slice(0, 600)}`,
+              attachments: [],
+            });
           }
           return created.reference;
         }),
