@@ -5,6 +5,10 @@
  * started against that database with an empty Redis namespace (Redis is never backed up), and the same
  * handler reads the report, the note and the file, the reporter's receipt still signs in, every audit
  * chain verifies, and the app role and row-level security hold as they did before.
+ *
+ * The source is a database of its own, migrated as a new council's would be: the worker's shared test
+ * database holds chains other suites break on purpose (audit.e2e-spec.ts), which `audit:verify` and
+ * `restore` rightly report.
  */
 import type { INestApplication } from '@nestjs/common';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -12,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, escapeIdentifier } from 'pg';
 import request from 'supertest';
+import { ensureAppRole, ensureDatabase, runMigrations } from '../../apps/api/src/database/provision';
 import { startApi } from '../support/api-app';
 import { cli } from '../support/cli';
 import { signInWithReceipt, solvedAltcha } from '../support/reporter-client';
@@ -69,7 +74,13 @@ async function guards(ownerUrl: string) {
 }
 
 describe('backup and restore into a new database', () => {
-  const restoredDb = `${new URL(TEST_ENV.MIGRATION_DATABASE_URL).pathname.slice(1)}_restored`;
+  const base = new URL(TEST_ENV.MIGRATION_DATABASE_URL).pathname.slice(1);
+  const sourceDb = `${base}_backup_source`;
+  const sourceEnv = {
+    MIGRATION_DATABASE_URL: urlFor(TEST_ENV.MIGRATION_DATABASE_URL, sourceDb),
+    DATABASE_URL: urlFor(TEST_ENV.DATABASE_URL, sourceDb),
+  };
+  const restoredDb = `${base}_restored`;
   const restoredEnv = {
     MIGRATION_DATABASE_URL: urlFor(TEST_ENV.MIGRATION_DATABASE_URL, restoredDb),
     DATABASE_URL: urlFor(TEST_ENV.DATABASE_URL, restoredDb),
@@ -89,18 +100,35 @@ describe('backup and restore into a new database', () => {
   let verifiedBefore: string[];
   let restoreRun: ReturnType<typeof cli>;
 
-  const dropRestored = () =>
+  const drop = (database: string) =>
     sql(
       urlFor(TEST_ENV.MIGRATION_DATABASE_URL, 'postgres'),
-      `DROP DATABASE IF EXISTS ${escapeIdentifier(restoredDb)} WITH (FORCE)`,
+      `DROP DATABASE IF EXISTS ${escapeIdentifier(database)} WITH (FORCE)`,
     );
+  const dropRestored = () => drop(restoredDb);
+
+  /** Starts the API on another database (its environment only while Nest reads its configuration). */
+  async function startApiOn(env: Record<string, string>): Promise<INestApplication> {
+    const saved = { ...process.env };
+    Object.assign(process.env, env);
+    try {
+      return await startApi();
+    } finally {
+      for (const key of ['MIGRATION_DATABASE_URL', 'DATABASE_URL', 'REDIS_PREFIX'] as const)
+        process.env[key] = saved[key];
+    }
+  }
   const ours = (lines: string[]) =>
     lines.filter((l) => l.startsWith(`tenant ${tenant.slug}:`) || l.startsWith(`tenant ${other.slug}:`));
 
   beforeAll(async () => {
     await dropRestored();
-    source = await startApi();
-    fixtures = await StaffFixtures.open();
+    await drop(sourceDb);
+    await ensureDatabase(sourceEnv.MIGRATION_DATABASE_URL);
+    await runMigrations(sourceEnv.MIGRATION_DATABASE_URL);
+    await ensureAppRole(sourceEnv.MIGRATION_DATABASE_URL, sourceEnv.DATABASE_URL);
+    source = await startApiOn(sourceEnv);
+    fixtures = await StaffFixtures.open(sourceEnv.DATABASE_URL);
     tenant = await fixtures.tenant('backup');
     other = await fixtures.tenant('backup-other');
     await fixtures.user(tenant.id, ['monitoring_officer']);
@@ -135,24 +163,17 @@ describe('backup and restore into a new database', () => {
       .auth(token, { type: 'bearer' })
       .send({ text: NOTE })
       .expect(201);
-    const verify = cli(['audit:verify']);
+    const verify = cli(['audit:verify'], sourceEnv);
     expect(verify.status).toBe(0);
     verifiedBefore = ours(verify.stdout.trim().split('\n'));
 
-    const backup = cli(['backup', file]);
+    const backup = cli(['backup', file], sourceEnv);
     expect(backup.stderr).toBe('');
     expect(backup.status).toBe(0);
     restoreRun = cli(['restore', file], restoredEnv);
 
     // The restored API: the new database, and a Redis namespace nothing has written to.
-    const saved = { ...process.env };
-    Object.assign(process.env, restoredEnv, { REDIS_PREFIX: `nolan-restored-${Date.now()}` });
-    try {
-      restored = await startApi();
-    } finally {
-      for (const key of ['MIGRATION_DATABASE_URL', 'DATABASE_URL', 'REDIS_PREFIX'] as const)
-        process.env[key] = saved[key];
-    }
+    restored = await startApiOn({ ...restoredEnv, REDIS_PREFIX: `nolan-restored-${Date.now()}` });
   }, 180_000);
 
   afterAll(async () => {
@@ -160,12 +181,13 @@ describe('backup and restore into a new database', () => {
     await source?.close();
     await fixtures?.close();
     await dropRestored();
+    await drop(sourceDb);
     rmSync(dir, { recursive: true, force: true });
   });
 
   it('writes the backup readable by its owner only, and never over an existing file', () => {
     expect(statSync(file).mode & 0o777).toBe(0o600);
-    const again = cli(['backup', file]);
+    const again = cli(['backup', file], sourceEnv);
     expect(again.status).toBe(1);
     expect(again.stderr).toBe(`nolan backup: ${file} already exists; a backup never overwrites a file\n`);
   });
@@ -241,7 +263,7 @@ describe('backup and restore into a new database', () => {
   });
 
   it('keeps row-level security, its policies and the app role’s privileges exactly as in the source', async () => {
-    const before = await guards(TEST_ENV.MIGRATION_DATABASE_URL);
+    const before = await guards(sourceEnv.MIGRATION_DATABASE_URL);
     const after = await guards(restoredEnv.MIGRATION_DATABASE_URL);
     expect(after).toEqual(before);
     expect(after.tables.length).toBeGreaterThan(10);

@@ -25,8 +25,9 @@ export interface TestUser {
 export class StaffFixtures {
   private constructor(readonly dataSource: DataSource) {}
 
-  static async open(): Promise<StaffFixtures> {
-    const dataSource = createDataSource(TEST_ENV.DATABASE_URL);
+  /** On the worker's test database, or on another one (`url`, as the app role). */
+  static async open(url: string = TEST_ENV.DATABASE_URL): Promise<StaffFixtures> {
+    const dataSource = createDataSource(url);
     await dataSource.initialize();
     return new StaffFixtures(dataSource);
   }
