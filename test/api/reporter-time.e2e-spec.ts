@@ -24,6 +24,7 @@ import { AuditRepository } from '../../apps/api/src/audit/audit.repository';
 import { AuditService } from '../../apps/api/src/audit/audit.service';
 import { LOG_DESTINATION } from '../../apps/api/src/logging/logging.module';
 import { Clock } from '../../apps/api/src/sla/clock';
+import { RedisRecoveryRunner } from '../../apps/api/src/workers/redis-recovery.runner';
 import { WorkerModule } from '../../apps/api/src/workers/worker.module';
 import { startApiCapturingLogs } from '../support/api-app';
 import { solvedAltcha } from '../support/reporter-client';
@@ -200,6 +201,9 @@ describe('reporter time: nothing places a reporter’s action closer than its ba
     } finally {
       await owner.end();
     }
+    // The worker's start-up pass over the schedulers and timers is done (a slow machine may have left it
+    // to a retry), so it cannot stamp Redis with the real clock while a reporter acts.
+    await worker.get(RedisRecoveryRunner).tick();
     await new Promise((r) => setTimeout(r, 2500));
     gpgHome = mkdtempSync(join(tmpdir(), 'nolan-rtime-gpg-'));
   });
@@ -246,6 +250,15 @@ describe('reporter time: nothing places a reporter’s action closer than its ba
     clock.setTo(at(30));
     await asMo().get(`/cases/${reference}`).expect(200);
     await asMo().post(`/cases/${reference}/notes`, { text: 'Checked the register.' }).expect(201);
+    // The staff work of H:30 is relayed and done before the reporter acts, so what it stamps with the
+    // real clock (its job) cannot fall inside the reporter's real window by coincidence.
+    await until('the staff rows relayed', async () => {
+      const [row] = await query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL AND release_at IS NULL`,
+      );
+      return row?.n === 0;
+    });
+    await new Promise((r) => setTimeout(r, 1500));
 
     // H:43 — the reporter signs in with the receipt and sends a message.
     clock.setTo(at(43));
@@ -361,7 +374,7 @@ describe('reporter time: nothing places a reporter’s action closer than its ba
     expect(staffOfTheHour.every((e) => Number(e.seq) < firstBatched)).toBe(true);
     const verdict = await fixtures.dataSource.transaction(async (m) => {
       await m.query(`SELECT set_config('nolan.tenant_id', $1, true)`, [tenant.id]);
-      return new AuditService(new AuditRepository()).verify(m);
+      return new AuditService(new AuditRepository(), TEST_ENV.AUDIT_KEY).verify(m);
     });
     expect(verdict).toEqual(expect.objectContaining({ intact: true }));
   });

@@ -14,7 +14,12 @@ async function bootstrap(): Promise<void> {
     bodyParser: false,
   });
   configureApp(app);
-  await app.listen(config.apiPort);
+  const server = await app.listen(config.apiPort);
+  // Idle keep-alive sockets stay open longer than a client or proxy keeps them (load balancers use 60 s):
+  // with Node's 5 s, a client that reuses a socket just as the server closes it loses that request
+  // ("other side closed"), which a busy portal or a burst of reporters would see now and then.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
 }
 
 /**

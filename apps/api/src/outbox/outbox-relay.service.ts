@@ -96,7 +96,9 @@ export class OutboxRelay {
         }
         if (rows.length)
           await m.query(
-            `UPDATE outbox SET sent_at = COALESCE(release_at, now()) WHERE id = ANY($1::bigint[])`,
+            // A reporter-caused row's batch boundary, or the hour a staff row was written: never the
+            // instant of a pass, which would sit beside whatever a reporter did at that moment.
+            `UPDATE outbox SET sent_at = COALESCE(release_at, created_at) WHERE id = ANY($1::bigint[])`,
             [rows.map((r) => r.id)],
           );
         return rows.length;

@@ -30,7 +30,7 @@ export class OutboxRepository {
     }
     // A reporter-caused row waits for its batch boundary, and takes a random id above the sequence's
     // range, so its number says nothing of which staff rows came before or after it (their sent_at is
-    // exact). Raw SQL: the ORM never writes a generated key.
+    // their hour). Raw SQL: the ORM never writes a generated key.
     await manager.query(
       `INSERT INTO outbox (id, tenant_id, event, aggregate_id, payload, release_at) VALUES ($1, $2, $3, $4, $5::jsonb, $6)`,
       [
