@@ -147,6 +147,10 @@ export class IdentityService {
       // officer as involved) has none: they may refuse, but approving must wait for the escrow route.
       const identityKey = await opened.key('identity');
       if (approve && !identityKey) throw new AppError('CONFLICT', NO_CUSTODIAN_GRANT);
+      // The request may be old: whoever asked must still be eligible now, at the moment the grant is
+      // made (issue #15: an old identity request must not reopen the door to someone since recused or
+      // named). One rule for every decision that grants access: CaseAccessService.whyIneligible.
+      if (approve) await this.mustStillBeEligible(opened, request.requesterId);
       const today = new Date().toISOString().slice(0, 10);
       await m
         .getRepository(IdentityRequestEntity)
@@ -230,6 +234,26 @@ export class IdentityService {
     });
   }
 
+  /**
+   * 409 unless `userId` may be given access to the case now (CaseAccessService.whyIneligible), and still
+   * holds it: an identity grant to someone who lost the case would give them its most sensitive part.
+   */
+  private async mustStillBeEligible(opened: OpenCase, userId: string): Promise<void> {
+    const { m, found } = opened;
+    const input = await this.access.routingInput(m, found.id, opened.keys);
+    if (!input)
+      throw new AppError('CONFLICT', 'Only someone who can read the report can share the identity.');
+    const refusal = await this.access.whyIneligible(m, input, userId, 'staff');
+    const holdsCase = await this.door.holdsCase(m, userId, found.id);
+    if (refusal || !holdsCase)
+      throw new AppError(
+        'CONFLICT',
+        `The identity cannot be shared with the person who asked: ${
+          refusal?.message ?? 'they no longer hold this case.'
+        } Refuse the request instead.`,
+      );
+  }
+
   /** 403 unless the caller oversees the opened case, 409 if they already hold its identity scope. */
   private async mustTakeCustody(opened: OpenCase): Promise<void> {
     const { m, found, actor } = opened;
@@ -240,6 +264,7 @@ export class IdentityService {
       );
     if (await opened.holds('identity'))
       throw new AppError('CONFLICT', 'You already hold the reporter’s identity for this case.');
+    await this.mustStillBeEligible(opened, actor.userId);
   }
 
   /** The reporter's identity, for those holding the identity scope; 404 for everyone else. */
