@@ -6,7 +6,7 @@
  */
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { NO_CUSTODIAN_GRANT } from '../../apps/api/src/cases/commands/identity.service';
+import { NO_CUSTODIAN_GRANT } from '../../apps/api/src/cases/commands/identity-decision.service';
 import { startApi } from '../support/api-app';
 import { CaseWorld } from '../support/case-fixtures';
 import { signInWithReceipt, solvedAltcha } from '../support/reporter-client';

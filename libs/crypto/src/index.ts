@@ -14,7 +14,12 @@ export type { StaffKeyMaterial } from './lib/staff-keys';
 export { SCOPES, decryptWithScope, encryptToScope, generateScopeKeyPair, isScope } from './lib/scope-keys';
 export type { Scope, ScopeKeyPair } from './lib/scope-keys';
 export { createGrant, openGrant, openGrantAsKey, regrant } from './lib/grants';
-export { createReporterKey, receiptLookupKey, unlockReporterKey } from './lib/reporter-keys';
+export {
+  createReporterKey,
+  receiptLookupKey,
+  relockReporterKey,
+  unlockReporterKey,
+} from './lib/reporter-keys';
 export type { ReporterKeyMaterial } from './lib/reporter-keys';
 export {
   exportForRecipient,

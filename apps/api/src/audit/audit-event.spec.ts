@@ -6,6 +6,7 @@ describe('audit actions', () => {
   it('cover every audited kind of event exactly once', () => {
     expect([...AUDIT_ACTIONS].sort()).toEqual(
       [
+        'auth.receipt_replaced',
         'auth.sign_in',
         'auth.sign_in_failed',
         'case.content_decrypted',

@@ -17,6 +17,8 @@ export const AUDIT_ACTIONS = [
   'auth.sign_in',
   /** A sign-in was refused. details: { reason } as a code; never an IP for reporters. */
   'auth.sign_in_failed',
+  /** A reporter replaced their receipt (the old one stops working). details: none. */
+  'auth.receipt_replaced',
   /** Case content was decrypted for someone: who, what (scope, item ids), when. */
   'case.content_decrypted',
   /** A grant of a case scope key was made. details: { scope, granteeId }. */

@@ -5,7 +5,9 @@ import { AuthModule } from '../auth/auth.module';
 import { OutboxRepository } from '../outbox/outbox.repository';
 import { AssignmentController } from './http/assignment.controller';
 import { CaseDoor } from './access/case-door';
-import { AssignmentService } from './commands/assignment.service';
+import { AssignService } from './commands/assign.service';
+import { ConfirmOwnershipService } from './commands/confirm-ownership.service';
+import { LegalHoldService } from './commands/legal-hold.service';
 import { CaseAccessService } from './access/case-access.service';
 import { CaseContentController } from './http/case-content.controller';
 import { CaseLinksController, InvolvementController } from './http/case-links.controller';
@@ -16,10 +18,15 @@ import { CasesRepository } from './store/cases.repository';
 import { MessageService } from './commands/message.service';
 import { CasesService } from './reads/cases.service';
 import { FeedbackService } from './commands/feedback.service';
-import { IdentityService } from './commands/identity.service';
+import { IdentityRequestService } from './commands/identity-request.service';
+import { IdentityDecisionService } from './commands/identity-decision.service';
+import { IdentityCustodyService } from './commands/identity-custody.service';
+import { IdentityRequestsService } from './reads/identity-requests.service';
+import { ReporterIdentityService } from './reads/reporter-identity.service';
 import { InvolvementService } from './commands/involvement.service';
 import { LinksService } from './commands/links.service';
-import { NotesService } from './commands/notes.service';
+import { NoteService } from './commands/note.service';
+import { EvidenceService } from './commands/evidence.service';
 import { RecusalService } from './commands/recusal.service';
 import { CaseRecorder } from './record/case-recorder';
 import { TimelineService } from './reads/timeline.service';
@@ -46,17 +53,24 @@ import { CaseReadsRepository } from './store/case-reads.repository';
     CasesService,
     MessageService,
     FeedbackService,
-    NotesService,
+    NoteService,
+    EvidenceService,
     CaseFilesService,
     TimelineService,
     TransitionsService,
     RecusalService,
-    IdentityService,
+    IdentityRequestService,
+    IdentityDecisionService,
+    IdentityCustodyService,
+    IdentityRequestsService,
+    ReporterIdentityService,
     CaseRecorder,
     CasesRepository,
     CaseStoreService,
     CaseAccessService,
-    AssignmentService,
+    AssignService,
+    ConfirmOwnershipService,
+    LegalHoldService,
     LinksService,
     InvolvementService,
     OutboxRepository,

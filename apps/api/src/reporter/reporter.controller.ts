@@ -52,6 +52,18 @@ export class ReporterController {
     return this.reporter.signIn(slug, body as never);
   }
 
+  @Post('reporter/case/receipt')
+  @UseGuards(ReporterAuthGuard)
+  @ApiBearerAuth()
+  @ApiOperation({
+    summary: 'Replace your receipt',
+    description:
+      '201 { receipt }: a new receipt, shown once; the old one stops working at once. For a report an officer recorded (they have seen the receipt), or whenever the reporter wants.',
+  })
+  replaceReceipt(@CurrentReporter() session: ReporterSession) {
+    return this.reporter.replaceReceipt(session);
+  }
+
   @Get('reporter/case')
   @UseGuards(ReporterAuthGuard)
   @ApiBearerAuth()
@@ -76,9 +88,7 @@ export class ReporterController {
   @Post('reporter/case/messages')
   @UseGuards(ReporterAuthGuard)
   // Browsers send file names as raw UTF-8 (HTML's multipart rules); multer would read them as latin1.
-  @UseInterceptors(
-    StreamedUploads({ fileField: 'files', jsonField: 'message' }),
-  )
+  @UseInterceptors(StreamedUploads({ fileField: 'files', jsonField: 'message' }))
   @ApiBearerAuth()
   @ApiConsumes('application/json', 'multipart/form-data')
   @ApiBody({ schema: { type: 'object', properties: { text: { type: 'string', maxLength: 20000 } } } })

@@ -4,11 +4,18 @@
  * IP addresses), reading the report, its status and the handlers' messages, and sending messages and
  * files — all encrypted exactly as at submission.
  */
-import type { ReporterCase } from '@nolan/contract';
+import type { ReceiptReplaced, ReporterCase } from '@nolan/contract';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { openGrantAsKey, receiptLookupKey, unlockReporterKey, type UnlockedKey } from '@nolan/crypto';
 import {
+  openGrantAsKey,
+  receiptLookupKey,
+  relockReporterKey,
+  unlockReporterKey,
+  type UnlockedKey,
+} from '@nolan/crypto';
+import {
+  generateReceipt,
   getCategory,
   isCategoryId,
   normaliseReceipt,
@@ -109,6 +116,30 @@ export class ReporterService {
     return { token, expiresInSeconds: REPORTER_IDLE_SECONDS };
   }
 
+  /**
+   * Replaces the reporter's receipt (issue #15: an officer who recorded an oral report saw the receipt
+   * they handed over): the same reporter key, locked under a new receipt with a new lookup key, in one
+   * update, so the old receipt stops working at once. The new receipt is returned once and never stored.
+   */
+  async replaceReceipt(session: ReporterSession): Promise<ReceiptReplaced> {
+    const key = await this.key(session);
+    const receipt = generateReceipt();
+    const { lockedPrivateKey, salt } = await relockReporterKey(key, receipt);
+    const lookupKey = receiptLookupKey(this.config.receiptPepper, receipt);
+    await inTenant(this.dataSource, session.meta.tenantId, async (m) => {
+      const result = await m
+        .getRepository(ReporterKeyEntity)
+        .update(
+          { caseId: session.meta.caseId },
+          { lookupKey, lockedPrivateKey: Buffer.from(lockedPrivateKey), salt: Buffer.from(salt) },
+        );
+      if (!result.affected)
+        throw new AppError('UNAUTHENTICATED', 'Your session has ended. Sign in again with your receipt.');
+      await this.recorder.trail(m, session.meta.caseId, { origin: 'reporter' }, 'auth.receipt_replaced');
+    });
+    return { receipt };
+  }
+
   async signOut(session: ReporterSession): Promise<void> {
     await this.sessions.destroy(session.sessionId);
   }
@@ -134,6 +165,7 @@ export class ReporterService {
         category: found.category,
         categoryTitle: isCategoryId(found.category) ? getCategory(found.category).title : found.category,
         receivedOn: toLondonDate(found.receivedAt),
+        recordedByOfficer: found.channel !== 'web',
         report: content.report as ReporterCase['report'],
         attachments: content.attachments,
         messages: content.messages.map(({ authorId: _hidden, from, ...message }) => ({

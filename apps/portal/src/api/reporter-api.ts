@@ -12,6 +12,7 @@ import type {
   HumanProof,
   IntakeForm,
   MessageSent,
+  ReceiptReplaced,
   ReporterCase,
   ReporterSignIn,
   Submission,
@@ -99,6 +100,11 @@ export class ReporterApi {
 
   file(token: string, id: string): Promise<ApiBinary> {
     return this.http.binary('GET', `/reporter/case/files/${encodeURIComponent(id)}`, { token });
+  }
+
+  /** A new receipt for the signed-in reporter, shown once; the old one stops working at once. */
+  replaceReceipt(token: string): Promise<ReceiptReplaced> {
+    return this.http.post<ReceiptReplaced>('/reporter/case/receipt', { token });
   }
 
   signOut(token: string): Promise<void> {

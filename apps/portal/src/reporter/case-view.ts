@@ -109,6 +109,8 @@ export function caseModel(form: IntakeForm, view: ReporterCase, slug: string) {
     outcome: closed && view.outcome ? (OUTCOME_FOR_REPORTER[view.outcome] ?? view.outcome) : undefined,
     closedMessages: closed ? CLOSED_CASE_MESSAGES : undefined,
     receivedOn: longDate(view.receivedOn),
+    /** An officer recorded the report and saw its receipt: the page invites the reporter to replace it. */
+    recordedByOfficer: view.recordedByOfficer === true,
     categoryTitle: view.categoryTitle,
     answerRows,
     /** Files sent with the report itself (those sent with a message are shown with it). */

@@ -258,6 +258,35 @@ export class FollowUpController {
     res.redirect(303, `/report/${slug}/case?sent=1`);
   }
 
+  /**
+   * Replaces the receipt (docs/architecture.md "Replacing a receipt"): the new one is shown on this
+   * response only (pages are no-store) and never kept by the portal. A plain form post: no JavaScript.
+   */
+  @Post('case/receipt')
+  async replaceReceipt(
+    @Param('slug') slug: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const opened = this.page.session(req, slug);
+    if (!opened) return this.page.ended(res, slug);
+    let receipt: string;
+    try {
+      ({ receipt } = await this.api.replaceReceipt(opened.session.token));
+    } catch (error) {
+      if (error instanceof ApiProblem && error.status === 401) return this.page.ended(res, slug);
+      throw error;
+    }
+    touchReporterSession(res, opened.cookie, this.page.secure);
+    const form = await this.forms.get(slug);
+    res.status(200).render('reporter/new-receipt', {
+      pageTitle: 'Your new receipt',
+      slug,
+      council: form.tenant.name,
+      receiptWords: receipt.split('-'),
+    });
+  }
+
   /** A file of the report (the reporter's own, or one a handler sent), passed through from the API. */
   @Get('case/files/:id')
   async file(

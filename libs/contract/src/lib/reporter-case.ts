@@ -33,6 +33,16 @@ export interface ReporterCase {
   readonly messages: readonly ReporterCaseMessage[];
   /** Feedback given (the action envisaged or taken, and the grounds), apart from the conversation. */
   readonly feedback?: readonly Readonly<Record<string, unknown>>[];
+  /**
+   * True when an officer recorded the report (an oral report: the channel is not the web form), so
+   * the officer has seen the receipt: the reporter is invited to replace it (POST /reporter/case/receipt).
+   */
+  readonly recordedByOfficer?: boolean;
+}
+
+/** 201 from POST /reporter/case/receipt: the new receipt, shown once; the old one no longer works. */
+export interface ReceiptReplaced {
+  readonly receipt: string;
 }
 
 /** 201 from POST /reporter/case/messages */

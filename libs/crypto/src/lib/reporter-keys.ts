@@ -58,6 +58,27 @@ export async function createReporterKey(receipt: string): Promise<ReporterKeyMat
   return { publicKey: publicKeyBytes, lockedPrivateKey, salt, fingerprint: key.getFingerprint() };
 }
 
+/**
+ * Locks the reporter's existing private key under a new receipt, with a fresh salt: replacing a receipt
+ * (docs/architecture.md "Replacing a receipt") keeps the key, so every grant to it still opens, while the
+ * old receipt no longer unlocks anything once the new lock replaces the old one.
+ */
+export async function relockReporterKey(
+  key: UnlockedKey,
+  receipt: string,
+): Promise<{ lockedPrivateKey: Uint8Array; salt: Uint8Array }> {
+  if (typeof receipt !== 'string' || receipt.length === 0)
+    throw new TypeError('A non-empty receipt is required.');
+  const salt = new Uint8Array(randomBytes(SALT_BYTES));
+  const lockedPrivateKey = await encrypt({
+    message: await literalMessage(key.serialize()),
+    sessionKey: receiptSessionKey(receipt, salt),
+    format: 'binary',
+    config: PGP_CONFIG,
+  });
+  return { lockedPrivateKey, salt };
+}
+
 /** Unlocks the reporter's private key with their receipt; WRONG_RECEIPT for any failure. */
 export async function unlockReporterKey(
   material: { lockedPrivateKey: Uint8Array; salt: Uint8Array },

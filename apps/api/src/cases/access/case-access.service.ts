@@ -148,16 +148,48 @@ export class CaseAccessService {
     input: RoutingInput,
     userId: string,
   ): Promise<{ code: 'INVALID_INPUT' | 'CONFLICT'; message: string } | null> {
+    return this.whyIneligible(m, input, userId, 'handler');
+  }
+
+  /**
+   * THE eligibility re-check for every decision that grants access (assignment, an identity approval,
+   * custody of the identity), run inside the transaction at the moment the decision takes effect
+   * (docs/case-core.md "Eligibility at the moment access is given"), so that nothing filed earlier — an
+   * identity request made before its author recused or was named — can give access to someone who may
+   * no longer have it. The person must still have an account, be active, hold a confirmed role that
+   * gives access to concerns (`roles` holds confirmed roles only; a handler role when `as` is
+   * 'handler'), and be neither named, recused nor conflicted (libs/domain exclusions.ts `ruledOut`).
+   */
+  async whyIneligible(
+    m: EntityManager,
+    input: RoutingInput,
+    userId: string,
+    as: 'handler' | 'staff',
+  ): Promise<{ code: 'INVALID_INPUT' | 'CONFLICT'; message: string } | null> {
     const user = await this.users.findById(m, userId);
-    if (!user) return { code: 'INVALID_INPUT', message: 'assigneeId must be a staff user of this council' };
-    if (user.deactivatedAt !== null)
-      return { code: 'INVALID_INPUT', message: 'assigneeId is a deactivated account; choose someone active' };
-    const roles = user.roles as StaffRole[];
-    if (roles.includes('administrator') || !roles.some((r) => HANDLER_ROLES.includes(r)))
+    const handler = as === 'handler';
+    if (!user)
       return {
         code: 'INVALID_INPUT',
-        message:
-          'assigneeId must be a handler (an investigator, officer or lead); administrators never handle cases',
+        message: handler
+          ? 'assigneeId must be a staff user of this council'
+          : 'This person no longer has an account.',
+      };
+    if (user.deactivatedAt !== null)
+      return {
+        code: 'INVALID_INPUT',
+        message: handler
+          ? 'assigneeId is a deactivated account; choose someone active'
+          : 'This person’s account is deactivated.',
+      };
+    const roles = user.roles as StaffRole[];
+    const wanted: readonly StaffRole[] = handler ? HANDLER_ROLES : [...HANDLER_ROLES, ...OVERSIGHT_ROLES];
+    if (roles.includes('administrator') || !roles.some((r) => wanted.includes(r)))
+      return {
+        code: 'INVALID_INPUT',
+        message: handler
+          ? 'assigneeId must be a handler (an investigator, officer or lead); administrators never handle cases'
+          : 'This person no longer holds a confirmed role that gives access to concerns.',
       };
     if (ruledOut(input, userId, roles))
       return {
@@ -168,7 +200,6 @@ export class CaseAccessService {
     return null;
   }
 
-  /** Applies one change of access (see the file header); writes exactly one `case.routed` outbox row. */
   async change(m: EntityManager, change: AccessChange): Promise<AccessOutcome> {
     const { caseId, tenantId } = change;
     const found = await m.getRepository(CaseEntity).findOneOrFail({ where: { id: caseId } });

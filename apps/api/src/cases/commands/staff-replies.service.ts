@@ -10,7 +10,7 @@ import type { AuthenticatedStaff } from '../../auth/staff-auth.guard';
 import { AppError } from '../../errors/app-error';
 import { CaseDoor, type DoorOptions } from '../access/case-door';
 import { CaseRecorder } from '../record/case-recorder';
-import type { UploadedEvidenceFile } from '../commands/notes.service';
+import type { UploadedEvidenceFile } from '../commands/evidence.service';
 
 /** Replies are written to the report scope: only its holders may send one. */
 const REPORT: DoorOptions = { require: ['report'], unlock: false };

@@ -2,8 +2,10 @@ import { Body, Controller, Delete, HttpCode, Param, Post, UseGuards } from '@nes
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 import { type AuthenticatedStaff, CurrentStaff, StaffAuthGuard } from '../../auth/staff-auth.guard';
-import { AssignmentService } from '../commands/assignment.service';
-import { IdentityService } from '../commands/identity.service';
+import { AssignService } from '../commands/assign.service';
+import { ConfirmOwnershipService } from '../commands/confirm-ownership.service';
+import { IdentityCustodyService } from '../commands/identity-custody.service';
+import { LegalHoldService } from '../commands/legal-hold.service';
 
 export class AssignmentDto {
   @ApiProperty({ format: 'uuid', description: 'The staff user (a handler) to assign the case to' })
@@ -39,8 +41,10 @@ export class LegalHoldDto {
 @Controller('cases')
 export class AssignmentController {
   constructor(
-    private readonly assignment: AssignmentService,
-    private readonly identity: IdentityService,
+    private readonly assignment: AssignService,
+    private readonly ownership: ConfirmOwnershipService,
+    private readonly hold: LegalHoldService,
+    private readonly custody: IdentityCustodyService,
   ) {}
 
   @Post(':reference/assignment')
@@ -64,7 +68,7 @@ export class AssignmentController {
     summary: 'The assignee confirms they own the case, which stops the "confirm ownership" clock',
   })
   confirmOwnership(@CurrentStaff() staff: AuthenticatedStaff, @Param('reference') reference: string) {
-    return this.assignment.confirmOwnership(staff, reference);
+    return this.ownership.confirmOwnership(staff, reference);
   }
 
   @Post(':reference/legal-hold')
@@ -75,7 +79,7 @@ export class AssignmentController {
     @Param('reference') reference: string,
     @Body() body: LegalHoldDto,
   ) {
-    return this.assignment.legalHold(staff, reference, true, body.reason);
+    return this.hold.legalHold(staff, reference, true, body.reason);
   }
 
   @Delete(':reference/legal-hold')
@@ -85,7 +89,7 @@ export class AssignmentController {
     @Param('reference') reference: string,
     @Body() body: LegalHoldDto,
   ) {
-    return this.assignment.legalHold(staff, reference, false, body.reason);
+    return this.hold.legalHold(staff, reference, false, body.reason);
   }
 
   @Post(':reference/identity/custody')
@@ -100,6 +104,6 @@ export class AssignmentController {
     @Param('reference') reference: string,
     @Body() body: CustodyDto,
   ) {
-    return this.identity.takeCustody(staff, reference, body.recoveryPassphrase);
+    return this.custody.takeCustody(staff, reference, body.recoveryPassphrase);
   }
 }

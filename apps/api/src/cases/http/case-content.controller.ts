@@ -26,7 +26,8 @@ import { type AuthenticatedStaff, CurrentStaff, StaffAuthGuard } from '../../aut
 import { CaseFilesService, type DownloadedFile } from '../reads/case-files.service';
 import { EvidenceDto, FeedbackDto, NoteDto, TimelineQueryDto } from './dto/case-content.dto';
 import { FeedbackService } from '../commands/feedback.service';
-import { EVIDENCE_KINDS, NotesService, type UploadedEvidenceFile } from '../commands/notes.service';
+import { EVIDENCE_KINDS, EvidenceService, type UploadedEvidenceFile } from '../commands/evidence.service';
+import { NoteService } from '../commands/note.service';
 import { TimelineService } from '../reads/timeline.service';
 
 /**
@@ -41,7 +42,8 @@ import { TimelineService } from '../reads/timeline.service';
 export class CaseContentController {
   constructor(
     private readonly feedback: FeedbackService,
-    private readonly notes: NotesService,
+    private readonly notes: NoteService,
+    private readonly evidence: EvidenceService,
     private readonly files: CaseFilesService,
     private readonly timeline: TimelineService,
   ) {}
@@ -73,9 +75,7 @@ export class CaseContentController {
 
   @Post(':reference/evidence')
   // Browsers send file names as raw UTF-8 (HTML's multipart rules); multer would read them as latin1.
-  @UseInterceptors(
-    StreamedUploads({ fileField: 'files' }),
-  )
+  @UseInterceptors(StreamedUploads({ fileField: 'files' }))
   @ApiConsumes('multipart/form-data', 'application/json')
   @ApiBody({
     schema: {
@@ -99,7 +99,7 @@ export class CaseContentController {
     @Body() body: EvidenceDto,
     @UploadedFiles() files?: UploadedEvidenceFile[],
   ) {
-    return this.notes.addEvidence(
+    return this.evidence.addEvidence(
       staff,
       reference,
       { description: body.description, kind: body.kind },

@@ -3,7 +3,10 @@ import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type AuthenticatedStaff, CurrentStaff, StaffAuthGuard } from '../../auth/staff-auth.guard';
 import { MessageService } from '../commands/message.service';
 import { CasesService } from '../reads/cases.service';
-import { IdentityService } from '../commands/identity.service';
+import { IdentityDecisionService } from '../commands/identity-decision.service';
+import { IdentityRequestService } from '../commands/identity-request.service';
+import { IdentityRequestsService } from '../reads/identity-requests.service';
+import { ReporterIdentityService } from '../reads/reporter-identity.service';
 import { RecusalService } from '../commands/recusal.service';
 import { TransitionsService } from '../commands/transitions.service';
 import { TRANSITION_BODY_SCHEMA } from './dto/transition-body.schema';
@@ -26,7 +29,10 @@ export class CasesController {
     private readonly messages: MessageService,
     private readonly transitions: TransitionsService,
     private readonly recusal: RecusalService,
-    private readonly identity: IdentityService,
+    private readonly identityRequest: IdentityRequestService,
+    private readonly identityRequestList: IdentityRequestsService,
+    private readonly identityDecision: IdentityDecisionService,
+    private readonly identity: ReporterIdentityService,
   ) {}
 
   @Get()
@@ -83,13 +89,13 @@ export class CasesController {
     @Param('reference') reference: string,
     @Body() body: ReasonDto,
   ) {
-    return this.identity.request(staff, reference, body.reason);
+    return this.identityRequest.request(staff, reference, body.reason);
   }
 
   @Get(':reference/identity-requests')
   @ApiOperation({ summary: 'Identity requests on the case, with their reasons and decisions' })
   identityRequests(@CurrentStaff() staff: AuthenticatedStaff, @Param('reference') reference: string) {
-    return this.identity.list(staff, reference);
+    return this.identityRequestList.list(staff, reference);
   }
 
   @Post(':reference/identity-requests/:id/decision')
@@ -100,7 +106,7 @@ export class CasesController {
     @Param('id', new ParseUUIDPipe({ errorHttpStatusCode: 404 })) id: string,
     @Body() body: IdentityDecisionDto,
   ) {
-    return this.identity.decide(staff, reference, id, body.approve, body.reason);
+    return this.identityDecision.decide(staff, reference, id, body.approve, body.reason);
   }
 
   @Get(':reference/identity')

@@ -2,7 +2,7 @@ import { Body, Controller, Param, Post, UploadedFiles, UseGuards, UseInterceptor
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { StreamedUploads } from '../../attachments/streamed-uploads.interceptor';
 import { type AuthenticatedStaff, CurrentStaff, StaffAuthGuard } from '../../auth/staff-auth.guard';
-import type { UploadedEvidenceFile } from '../commands/notes.service';
+import type { UploadedEvidenceFile } from '../commands/evidence.service';
 import { StaffRepliesService } from '../commands/staff-replies.service';
 
 /** A reply to the reporter with files (issue #19), beside POST /cases/:reference/messages (text only). */

@@ -13,7 +13,7 @@ import {
   ValidatorConstraint,
   type ValidatorConstraintInterface,
 } from 'class-validator';
-import { EVIDENCE_KINDS } from '../../commands/notes.service';
+import { EVIDENCE_KINDS } from '../../commands/evidence.service';
 import { TIMELINE_EVENT_TYPES, type TimelineEventType } from '../../reads/timeline.service';
 
 /** Not just whitespace: a blank feedback or note would be recorded as if something had been said. */

@@ -1,9 +1,9 @@
 /**
- * Internal notes and evidence (issue #7): what the handlers record for themselves — notes, documents,
- * interview records — in the `internal` scope, which the reporter never holds, so none of it can reach
+ * Evidence (issue #7): what the handlers record for themselves — documents, interview records — in the
+ * `internal` scope, which the reporter never holds, so none of it can reach
  * the reporter's view. Evidence files go through the attachments module exactly as a reporter's files do
- * (type sniffed, size and count limits, metadata stripped) and are encrypted with their names. Each
- * addition is one transaction with its audit entry, whose details carry the item's id so the timeline
+ * (type sniffed, size and count limits, metadata stripped) and are encrypted with their names. Notes
+ * are their own use case (note.service.ts), behind the same door. Each addition is one transaction with its audit entry, whose details carry the item's id so the timeline
  * can put the entry and the content side by side.
  */
 import { Injectable } from '@nestjs/common';
@@ -24,7 +24,7 @@ export const EVIDENCE_KIND_LABELS: Readonly<Record<EvidenceKind, string>> = Obje
 });
 
 /** Notes and evidence are for handlers holding the case's internal scope; 404 for anyone else. */
-const INTERNAL: DoorOptions = { roles: 'handler', require: ['internal'], unlock: false };
+export const INTERNAL: DoorOptions = { roles: 'handler', require: ['internal'], unlock: false };
 
 /** A file as it arrives from multipart (multer's memory storage). */
 export interface UploadedEvidenceFile {
@@ -33,23 +33,12 @@ export interface UploadedEvidenceFile {
 }
 
 @Injectable()
-export class NotesService {
+export class EvidenceService {
   constructor(
     private readonly door: CaseDoor,
     private readonly recorder: CaseRecorder,
     private readonly sanitiser: AttachmentSanitiser,
   ) {}
-
-  async addNote(staff: AuthenticatedStaff, reference: string, text: string) {
-    return this.door.open(staff, reference, INTERNAL, async ({ m, found, actor: session }) => {
-      const { itemId } = await this.recorder.record(
-        m,
-        { tenantId: session.tenantId, caseId: found.id },
-        { kind: 'note_added', by: { origin: 'staff', staffId: session.userId }, body: { text } },
-      );
-      return { id: itemId };
-    });
-  }
 
   /**
    * Evidence with its files. The files are sanitised before the transaction (a refused file is a

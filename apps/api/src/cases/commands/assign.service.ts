@@ -1,8 +1,7 @@
 /**
- * Assignment, ownership and legal hold (issue #7 "Assignment"; issue #6 "confirm ownership", "legal
- * hold"). The case's overseer — the monitoring officer, or whoever a conflict route put in their place
+ * Assignment (issue #7 "Assignment"). The case's overseer — the monitoring officer, or whoever a conflict route put in their place
  * (whoever routing names as overseer for the case as it stands: CaseAccessService.isOverseer) —
- * assigns it to a handler and transfers it to another, and sets a legal hold. Assigning re-grants the report and internal scopes from the overseer's own grants
+ * assigns it to a handler and transfers it to another. Assigning re-grants the report and internal scopes from the overseer's own grants
  * (CaseAccessService), so the assignee can read it at once; the assignee may not be anyone the case's
  * conflict set rules out (docs/regulatory.md §3).
  *
@@ -12,10 +11,10 @@
  * from the assignment ends with it (docs/regulatory.md §3: reassignment by the monitoring officer revokes
  * the previous assignee's access at once), access that routing gives does not.
  *
- * The assignee confirms ownership (POST /cases/:ref/ownership); until then the "confirm ownership"
- * clock runs from the day of the assignment (libs/domain ownershipConfirmationDue), and the workers
- * remind the assignee and escalate to the overseer if it runs out. Everything is audited; the reasons
- * for a legal hold are encrypted to the internal scope.
+ * The assignee's eligibility is re-checked as the assignment takes effect
+ * (CaseAccessService.whyNotHandler → whyIneligible; docs/case-core.md "Eligibility at the moment access
+ * is given"). Confirming ownership and legal hold are their own use cases (confirm-ownership.service.ts,
+ * legal-hold.service.ts). Everything is audited.
  */
 import { Injectable } from '@nestjs/common';
 import { ownershipConfirmationDue, routeCase, toLondonDate } from '@nolan/domain';
@@ -41,7 +40,7 @@ export function mapAssignment(c: CaseEntity) {
 }
 
 @Injectable()
-export class AssignmentService {
+export class AssignService {
   constructor(
     private readonly recorder: CaseRecorder,
     private readonly door: CaseDoor,
@@ -52,7 +51,7 @@ export class AssignmentService {
   async assign(staff: AuthenticatedStaff, reference: string, assigneeId: string) {
     return this.door.open(staff, reference, {}, async (opened) => {
       const { m, found, actor: session, keys } = opened;
-      await this.mustOversee(opened);
+      await mustOversee(this.access, opened);
       if (found.status === 'closed')
         throw new AppError('CONFLICT', 'A closed case cannot be assigned; reopen it first.');
       if (found.assigneeId === assigneeId)
@@ -108,60 +107,15 @@ export class AssignmentService {
       };
     });
   }
+}
 
-  /** The assignee confirms they own the case, which stops the "confirm ownership" clock. */
-  async confirmOwnership(staff: AuthenticatedStaff, reference: string) {
-    return this.door.open(staff, reference, { unlock: false }, async ({ m, found, actor: session }) => {
-      if (found.assigneeId !== session.userId)
-        throw new AppError('FORBIDDEN', 'Only the handler the case is assigned to can confirm they own it.');
-      if (found.ownershipConfirmedOn)
-        throw new AppError('CONFLICT', `You already confirmed ownership on ${found.ownershipConfirmedOn}.`);
-      const today = toLondonDate(new Date());
-      await m.getRepository(CaseEntity).update({ id: found.id }, { ownershipConfirmedOn: today });
-      await this.recorder.record(
-        m,
-        { tenantId: session.tenantId, caseId: found.id },
-        {
-          kind: 'ownership_confirmed',
-          by: { origin: 'staff', staffId: session.userId },
-          body: { assignedOn: found.assignedOn, on: today },
-          details: { assignedOn: found.assignedOn },
-        },
-      );
-      return mapAssignment({ ...found, ownershipConfirmedOn: today } as CaseEntity);
-    });
-  }
-
-  /** Sets (held = true) or clears a legal hold, with a reason kept encrypted in the case. */
-  async legalHold(staff: AuthenticatedStaff, reference: string, held: boolean, reason: string) {
-    return this.door.open(staff, reference, {}, async (opened) => {
-      const { m, found, actor: session } = opened;
-      await this.mustOversee(opened);
-      if (found.legalHold === held)
-        throw new AppError(
-          'CONFLICT',
-          held ? 'The case is already on legal hold.' : 'The case is not on legal hold.',
-        );
-      await m.getRepository(CaseEntity).update({ id: found.id }, { legalHold: held });
-      await this.recorder.record(
-        m,
-        { tenantId: session.tenantId, caseId: found.id },
-        {
-          kind: held ? 'legal_hold_set' : 'legal_hold_cleared',
-          by: { origin: 'staff', staffId: session.userId },
-          body: { held, reason, on: toLondonDate(new Date()) },
-        },
-      );
-      return mapAssignment({ ...found, legalHold: held } as CaseEntity);
-    });
-  }
-
-  /**
-   * 403 unless the caller oversees the opened case (CaseAccessService.isOverseer: routing as it
-   * stands); the door has already answered 404 to anyone who holds no grant on it.
-   */
-  private async mustOversee({ m, found, actor, keys }: OpenCase): Promise<void> {
-    if (!(await this.access.isOverseer(m, found.id, actor, keys)))
-      throw new AppError('FORBIDDEN', OVERSEER_ONLY);
-  }
+/**
+ * 403 unless the caller oversees the opened case (CaseAccessService.isOverseer: routing as it
+ * stands); the door has already answered 404 to anyone who holds no grant on it.
+ */
+export async function mustOversee(
+  access: CaseAccessService,
+  { m, found, actor, keys }: OpenCase,
+): Promise<void> {
+  if (!(await access.isOverseer(m, found.id, actor, keys))) throw new AppError('FORBIDDEN', OVERSEER_ONLY);
 }

@@ -1,0 +1,103 @@
+/**
+ * Issue #15, path 6: "the officer who records an oral report keeps the reporter's access" through the
+ * receipt they handed over. The reporter is invited to replace it (the case says an officer recorded
+ * it), replaces it after signing in, and from then on the officer's copy of the old receipt gets the
+ * generic 401 while the new receipt, shown once, works.
+ */
+import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { startApi } from '../support/api-app';
+import { signInWithReceipt, solvedAltcha } from '../support/reporter-client';
+import { signInAs, StaffFixtures, type TestUser } from '../support/staff-fixtures';
+
+describe('insider: the officer who recorded an oral report loses the reporter’s access', () => {
+  let app: INestApplication;
+  let fixtures: StaffFixtures;
+  let tenant: { id: string; slug: string };
+  let mo: TestUser;
+  let staffToken: string;
+
+  beforeAll(async () => {
+    app = await startApi();
+    fixtures = await StaffFixtures.open();
+    tenant = await fixtures.tenant('oral-receipt');
+    mo = await fixtures.user(tenant.id, ['monitoring_officer']);
+    staffToken = await signInAs(app.getHttpServer(), tenant.slug, mo);
+  });
+  afterAll(async () => {
+    await fixtures.close();
+    await app.close();
+  });
+
+  const oldReceiptSignIn = async (receipt: string) =>
+    request(app.getHttpServer())
+      .post(`/api/v1/tenants/${tenant.slug}/reporter-sessions`)
+      .send({ receipt, altcha: await solvedAltcha(app.getHttpServer(), tenant.slug, 'reporter-session') });
+
+  it('stops the old receipt working the moment the reporter replaces it', async () => {
+    const server = app.getHttpServer();
+    const recorded = await request(server)
+      .post('/api/v1/cases')
+      .auth(staffToken, { type: 'bearer' })
+      .send({
+        channel: 'phone',
+        submission: {
+          category: 'fraud_theft',
+          answers: { whatHappened: 'Told me on the phone', howYouKnow: 'saw_it', raisedBefore: 'no' },
+        },
+      })
+      .expect(201);
+    const officersCopy = recorded.body.receipt as string;
+
+    // The reporter signs in with the receipt the officer read out, and is invited to replace it.
+    const token = await signInWithReceipt(server, tenant.slug, officersCopy);
+    const view = await request(server)
+      .get('/api/v1/reporter/case')
+      .auth(token, { type: 'bearer' })
+      .expect(200);
+    expect(view.body.recordedByOfficer).toBe(true);
+
+    const replaced = await request(server)
+      .post('/api/v1/reporter/case/receipt')
+      .auth(token, { type: 'bearer' })
+      .expect(201);
+    const fresh = replaced.body.receipt as string;
+    expect(fresh.split('-')).toHaveLength(7);
+    expect(fresh).not.toBe(officersCopy);
+
+    // The officer tries the receipt they kept: the one generic answer for a wrong receipt.
+    const refused = await oldReceiptSignIn(officersCopy);
+    expect(refused.status).toBe(401);
+    expect(refused.body.message).toBe(
+      'We could not find a report for that receipt. Check the 7 words and try again.',
+    );
+
+    // The new receipt opens the same case, report and all.
+    const again = await signInWithReceipt(server, tenant.slug, fresh);
+    const seen = await request(server)
+      .get('/api/v1/reporter/case')
+      .auth(again, { type: 'bearer' })
+      .expect(200);
+    expect(seen.body.reference).toBe(recorded.body.reference);
+    expect(seen.body.report.answers.whatHappened).toBe('Told me on the phone');
+  });
+
+  it('does not invite a reporter who used the web form, and replacing needs a reporter session', async () => {
+    const server = app.getHttpServer();
+    const submitted = await request(server)
+      .post(`/api/v1/tenants/${tenant.slug}/reports`)
+      .send({
+        category: 'fraud_theft',
+        answers: { whatHappened: 'Sent on the web', howYouKnow: 'saw_it', raisedBefore: 'no' },
+        altcha: await solvedAltcha(server, tenant.slug),
+      })
+      .expect(201);
+    const token = await signInWithReceipt(server, tenant.slug, submitted.body.receipt);
+    const view = await request(server)
+      .get('/api/v1/reporter/case')
+      .auth(token, { type: 'bearer' })
+      .expect(200);
+    expect(view.body.recordedByOfficer).toBe(false);
+    await request(server).post('/api/v1/reporter/case/receipt').expect(401);
+  });
+});
