@@ -2,8 +2,9 @@
  * What a reporter may attach to a report or a message. A type is accepted only if we can take every
  * hidden detail out of it before it is encrypted: images are re-encoded without their EXIF, XMP, IPTC
  * and ICC data, PDFs lose their document information, XMP and annotation authors, and plain text has
- * nothing hidden to lose. Office documents are refused because their metadata (author, company,
- * revision history, comments) lives in too many places to strip reliably.
+ * nothing hidden to lose. Office documents are refused to reporters because their metadata (author,
+ * company, revision history, comments) lives in too many places to strip reliably; staff evidence takes
+ * Word's .docx, whose known places docx-scrubber.ts empties, and e-mail (STAFF_EVIDENCE_POLICY).
  *
  * HEIC/HEIF is not here: the prebuilt sharp binaries carry libheif with the AV1 codec only, because
  * HEVC is patent-encumbered, so an iPhone photo cannot be decoded. We refuse it with advice instead.
