@@ -6,6 +6,7 @@ import {
   DEFAULT_ATTACHMENT_POLICY,
   describePolicy,
   formatMegabytes,
+  STAFF_EVIDENCE_POLICY,
 } from './attachment-policy';
 
 const MB = 1024 * 1024;
@@ -16,7 +17,10 @@ describe('attachment policy', () => {
   it('accepts exactly the types we can strip, each once', () => {
     const expected: AcceptedTypeId[] = ['jpeg', 'png', 'webp', 'gif', 'pdf', 'text'];
     expect([...DEFAULT_ATTACHMENT_POLICY.acceptedTypes]).toEqual(expected);
-    expect(Object.keys(ACCEPTED_TYPES).sort()).toEqual([...expected].sort());
+    // Staff evidence adds Word (docx-scrubber.ts strips it) and e-mail (kept whole on purpose).
+    const staff: AcceptedTypeId[] = [...expected, 'docx', 'eml'];
+    expect([...STAFF_EVIDENCE_POLICY.acceptedTypes]).toEqual(staff);
+    expect(Object.keys(ACCEPTED_TYPES).sort()).toEqual([...staff].sort());
     for (const [id, type] of Object.entries(ACCEPTED_TYPES)) expect(type.id).toBe(id);
   });
 

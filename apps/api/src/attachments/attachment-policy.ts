@@ -2,8 +2,9 @@
  * What a reporter may attach to a report or a message. A type is accepted only if we can take every
  * hidden detail out of it before it is encrypted: images are re-encoded without their EXIF, XMP, IPTC
  * and ICC data, PDFs lose their document information, XMP and annotation authors, and plain text has
- * nothing hidden to lose. Office documents are refused because their metadata (author, company,
- * revision history, comments) lives in too many places to strip reliably.
+ * nothing hidden to lose. Office documents are refused to reporters because their metadata (author,
+ * company, revision history, comments) lives in too many places to strip reliably; staff evidence takes
+ * Word's .docx, whose known places docx-scrubber.ts empties, and e-mail (STAFF_EVIDENCE_POLICY).
  *
  * HEIC/HEIF is not here: the prebuilt sharp binaries carry libheif with the AV1 codec only, because
  * HEVC is patent-encumbered, so an iPhone photo cannot be decoded. We refuse it with advice instead.
@@ -11,7 +12,7 @@
  * One policy for now; the shape is what a per-tenant policy will have.
  */
 
-export type AcceptedTypeId = 'jpeg' | 'png' | 'webp' | 'gif' | 'pdf' | 'text';
+export type AcceptedTypeId = 'jpeg' | 'png' | 'webp' | 'gif' | 'pdf' | 'text' | 'docx' | 'eml';
 
 export interface AcceptedType {
   id: AcceptedTypeId;
@@ -35,6 +36,17 @@ export const ACCEPTED_TYPES: Readonly<Record<AcceptedTypeId, AcceptedType>> = {
     extensions: ['txt', 'text', 'csv', 'md', 'log'],
     label: 'Plain text (UTF-8)',
   },
+  // Staff evidence only (STAFF_EVIDENCE_POLICY). A .docx loses its properties and every author on its
+  // changes and comments (docx-scrubber.ts).
+  docx: {
+    id: 'docx',
+    mediaType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    extensions: ['docx'],
+    label: 'Word document (.docx)',
+  },
+  // Staff evidence only, kept as it is on purpose: an e-mail's headers (who sent it to whom, when, by
+  // which servers) are usually what makes it evidence, and staff evidence is never shown to a reporter.
+  eml: { id: 'eml', mediaType: 'message/rfc822', extensions: ['eml'], label: 'E-mail message (.eml)' },
 };
 
 export interface AttachmentPolicy {
@@ -61,6 +73,16 @@ export const DEFAULT_ATTACHMENT_POLICY: AttachmentPolicy = Object.freeze({
   maxTotalBytes: 50 * MB,
   maxImagePixels: 100_000_000,
   acceptedTypes: Object.freeze(['jpeg', 'png', 'webp', 'gif', 'pdf', 'text'] as const),
+});
+
+/**
+ * What staff may attach as evidence: the reporter's types and Word documents (stripped) and e-mails
+ * (kept whole, headers and all, deliberately: they are the evidence). Never used for anything a
+ * reporter uploads or downloads. Outlook's .msg is refused with advice: nothing here can read one.
+ */
+export const STAFF_EVIDENCE_POLICY: AttachmentPolicy = Object.freeze({
+  ...DEFAULT_ATTACHMENT_POLICY,
+  acceptedTypes: Object.freeze(['jpeg', 'png', 'webp', 'gif', 'pdf', 'text', 'docx', 'eml'] as const),
 });
 
 export interface AttachmentPolicyDescription {

@@ -1,6 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import sharp from 'sharp';
-import { type AttachmentPolicy, type AttachmentPolicyDescription, describePolicy } from './attachment-policy';
+import {
+  type AttachmentPolicy,
+  type AttachmentPolicyDescription,
+  describePolicy,
+  STAFF_EVIDENCE_POLICY,
+} from './attachment-policy';
 import {
   type AttachmentInput,
   type SanitisedAttachment,
@@ -34,5 +39,10 @@ export class AttachmentSanitiser {
 
   sanitiseAll(files: readonly AttachmentInput[]): Promise<SanitisedAttachment[]> {
     return sanitiseAll(files, this.policy);
+  }
+
+  /** Staff evidence: also Word (stripped) and e-mail (kept whole), attachment-policy.ts STAFF_EVIDENCE_POLICY. */
+  sanitiseEvidence(files: readonly AttachmentInput[]): Promise<SanitisedAttachment[]> {
+    return sanitiseAll(files, STAFF_EVIDENCE_POLICY);
   }
 }

@@ -22,6 +22,7 @@ import {
   DEFAULT_ATTACHMENT_POLICY,
   formatMegabytes,
 } from './attachment-policy';
+import { DocxUnreadableError, scrubDocx } from './docx-scrubber';
 import { scrubPdf } from './pdf-scrubber';
 
 export interface AttachmentInput {
@@ -151,6 +152,16 @@ async function classify(
       .find((t) => t.mediaType === sniffed.mime);
     if (type !== undefined) return type;
   }
+  const declaredExtension = input.declaredName.split('.').pop()?.toLowerCase() ?? '';
+  // An e-mail is text with no signature of its own: its name says which it is.
+  if (
+    accepts('eml') &&
+    declaredExtension === 'eml' &&
+    sniffed === undefined &&
+    isPlainText(input.bytes, false)
+  ) {
+    return ACCEPTED_TYPES.eml;
+  }
   // Text has no signature; but prose can begin like one ("BM…" is a bitmap, "ID3…" an MP3), so text
   // that matched a binary signature is still text if it holds no control characters at all.
   if (accepts('text')) {
@@ -169,6 +180,12 @@ function refusal(
   shownAs: string,
 ): string {
   const declaredExtension = declaredName.split('.').pop()?.toLowerCase() ?? '';
+  if (policy.acceptedTypes.includes('eml') && declaredExtension === 'msg') {
+    return (
+      `"${shownAs}" is an Outlook message (.msg), which we cannot read to check it. In Outlook, save the ` +
+      'message as an .eml file (drag it to a folder, or File > Save As) or print it to PDF, and upload that instead.'
+    );
+  }
   const looksOffice =
     (sniffed !== undefined && OFFICE_SNIFFED.has(sniffed.ext)) ||
     ((sniffed === undefined || sniffed.ext === 'zip') && OFFICE_DECLARED.has(declaredExtension));
@@ -205,6 +222,10 @@ async function clean(
         return { bytes: await cleanPdf(bytes, shownAs), strippedMetadata: true };
       case 'text':
         return { bytes, strippedMetadata: false };
+      case 'docx':
+        return { bytes: scrubDocx(bytes), strippedMetadata: true };
+      case 'eml':
+        return { bytes, strippedMetadata: false };
       default:
         return assertUnreachable(type.id);
     }
@@ -212,6 +233,12 @@ async function clean(
     if (error instanceof AppError) throw error;
     if (error instanceof Error && /pixel limit/i.test(error.message)) throw tooManyPixels(shownAs, policy);
     if (type.id === 'pdf') throw pdfUnreadable(shownAs);
+    if (error instanceof DocxUnreadableError) {
+      throw new AppError(
+        'UNSUPPORTED_MEDIA_TYPE',
+        `"${shownAs}" could not be read as a Word document. It may be damaged; try saving it again, or save it as a PDF.`,
+      );
+    }
     throw new AppError(
       'UNSUPPORTED_MEDIA_TYPE',
       `"${shownAs}" could not be read as a ${type.label}. It may be damaged or incomplete; try saving or exporting it again.`,

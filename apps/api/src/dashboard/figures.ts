@@ -74,6 +74,9 @@ export const TRIAGE_OUTCOMES: readonly { key: string; label: string }[] = [
   { key: 'referred_to_another_procedure', label: 'Referred to another procedure' },
   { key: 'referred_externally', label: 'Referred externally' },
   { key: 'withdrawn', label: 'Withdrawn' },
+  // Its own row, not folded into no further action: the concern is dealt with in the case it
+  // duplicates, so counting it as a decision to do nothing would overstate those (docs/case-core.md).
+  { key: 'duplicate', label: 'Duplicate of another case' },
 ];
 
 export const INVESTIGATED_OUTCOMES = ['substantiated', 'partially_substantiated', 'not_substantiated'];

@@ -26,6 +26,12 @@ describe("the reporter's case page", () => {
     expect(caseModel(form, view('investigation', null), 'demo').outcome).toBeUndefined();
   });
 
+  it('tells the reporter of a duplicate that the council is dealing with it under another report', () => {
+    expect(caseModel(form, view('closed', 'duplicate'), 'demo').outcome).toBe(
+      'The council already knew about what you reported and is dealing with it as part of another report.',
+    );
+  });
+
   it('says plainly, on a closed case only, what happens to a message sent now', () => {
     expect(caseModel(form, view('closed', 'no_further_action'), 'demo').closedMessages).toContain(
       'The people who dealt with it are told that there is a new message',

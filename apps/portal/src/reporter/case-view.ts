@@ -49,6 +49,8 @@ const OUTCOME_FOR_REPORTER: Readonly<Record<string, string>> = {
   referred_externally: 'The council passed your concern to another organisation to deal with.',
   referred_to_another_procedure: 'The council is dealing with your concern under another of its procedures.',
   withdrawn: 'The report was withdrawn.',
+  duplicate:
+    'The council already knew about what you reported and is dealing with it as part of another report.',
 };
 
 /**

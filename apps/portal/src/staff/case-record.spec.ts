@@ -84,4 +84,16 @@ describe('caseRecord', () => {
     });
     expect(caseRecord(timeline([referred])).decision?.referral).toBe('The police (Ref 123)');
   });
+
+  it('names the case a duplicate duplicates', () => {
+    const duplicate = event('closed', closed.at, {
+      outcome: 'duplicate',
+      reason: 'Reported already',
+      duplicateOf: 'NLN-AB12-CD34',
+    });
+    const decision = caseRecord(timeline([duplicate])).decision;
+    expect(decision?.outcome).toBe('Duplicate of another case');
+    expect(decision?.duplicateOf).toBe('NLN-AB12-CD34');
+    expect(caseRecord(timeline([closed])).decision).not.toHaveProperty('duplicateOf');
+  });
 });

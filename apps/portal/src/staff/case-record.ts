@@ -50,6 +50,8 @@ export interface CaseRecord {
     readonly outcome: string;
     readonly reason: string;
     readonly referral: string | null;
+    /** For a duplicate, the reference of the case it duplicates. */
+    readonly duplicateOf?: string;
     readonly recommendations: readonly PlainRecommendation[];
     readonly noFeedbackReason: string | null;
     readonly decidedOn: string;
@@ -116,6 +118,7 @@ export function caseRecord(timeline: Timeline | null): CaseRecord {
           outcome: CASE_OUTCOME_LABELS[str(closed['outcome']) as CaseOutcome] ?? str(closed['outcome']),
           reason: str(closed['reason']),
           referral: referralText(closed),
+          ...(str(closed['duplicateOf']) ? { duplicateOf: str(closed['duplicateOf']) } : {}),
           recommendations: (Array.isArray(closed['recommendations']) ? closed['recommendations'] : []).map((x) => {
             const r = record(x);
             return { action: str(r['action']), owner: str(r['owner']), due: str(r['dueDate']) ? formatDate(str(r['dueDate'])) : null };

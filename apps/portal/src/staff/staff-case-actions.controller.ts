@@ -73,6 +73,7 @@ const TRANSITION_FIELDS: FormField[] = [
   { id: 'referralDetails', apiNames: ['referral.details'] },
   { id: 'procedure', apiNames: ['procedureReferral.procedure', 'procedureReferral'] },
   { id: 'procedureDetails', apiNames: ['procedureReferral.details'] },
+  { id: 'duplicateOf', apiNames: ['duplicateOf'] },
   {
     id: 'recommendation-1-action',
     apiNames: ['recommendations', 'recommendations[0]', 'recommendations[0].action'],
@@ -390,6 +391,7 @@ export class StaffCaseActionsController {
       fromDecision: c.status === 'decision',
       hasExternal: allowed.outcomes.includes('referred_externally'),
       hasProcedure: allowed.outcomes.includes('referred_to_another_procedure'),
+      hasDuplicate: allowed.outcomes.includes('duplicate'),
     };
   }
 }
@@ -456,6 +458,7 @@ function fieldsFor(to: string, allegations: number): FormField[] {
       'referralDetails',
       'procedure',
       'procedureDetails',
+      'duplicateOf',
       ...Array.from({ length: RECOMMENDATION_ROWS }, (_, i) => [
         `recommendation-${i + 1}-action`,
         `recommendation-${i + 1}-owner`,
@@ -618,6 +621,7 @@ export function buildCommand(
           procedure: text(form, 'procedure'),
           ...(text(form, 'procedureDetails') ? { details: text(form, 'procedureDetails') } : {}),
         };
+      if (outcome === 'duplicate') command.duplicateOf = text(form, 'duplicateOf');
       const recommendations: { action: string; owner: string }[] = [];
       for (let i = 1; i <= RECOMMENDATION_ROWS; i++) {
         const action = text(form, `recommendation-${i}-action`);

@@ -321,7 +321,9 @@ export class StaffCasesController {
             ? 'The same person or body'
             : l.kind === 'same_pattern'
               ? 'The same kind of wrongdoing'
-              : l.kind,
+              : l.kind === 'duplicate'
+                ? 'One is a duplicate of the other'
+                : l.kind,
         linkedOn: formatDate(l.linkedOn),
       })),
       canConfirmOwnership:

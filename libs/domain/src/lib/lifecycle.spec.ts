@@ -103,8 +103,32 @@ describe('case lifecycle', () => {
     const substantiated = applyTransition('assessment', closeSubstantiated, MO);
     expect(substantiated).toMatchObject({ ok: false, code: 'illegal_transition' });
     expect(!substantiated.ok && substantiated.reason).toBe(
-      'At assessment a case can only be closed as no further action, referred to another procedure or referred externally; an outcome of substantiated needs an investigation and a decision.',
+      'At assessment a case can only be closed as no further action, referred to another procedure, referred externally or a duplicate of another case; an outcome of substantiated needs an investigation and a decision.',
     );
+  });
+
+  it('closes a duplicate at assessment only when it names the case it duplicates, and never after a decision', () => {
+    const base = { to: 'closed', outcome: 'duplicate', reason: 'Reported already.' } as const;
+    expect(applyTransition('assessment', base, INVESTIGATOR)).toEqual({
+      ok: false,
+      code: 'invalid_data',
+      field: 'duplicateOf',
+      reason: 'Give the reference of the case this one duplicates (duplicateOf).',
+    });
+    const named = { ...base, duplicateOf: ' nol-2026-000001 ' };
+    expect(applyTransition('assessment', named, INVESTIGATOR)).toEqual({
+      ok: true,
+      from: 'assessment',
+      to: 'closed',
+      outcome: 'duplicate',
+    });
+    expect(recordedTransitionData(named)).toMatchObject({ duplicateOf: 'NOL-2026-000001' });
+    expect(recordedTransitionData({ ...named, outcome: 'no_further_action' })).not.toHaveProperty(
+      'duplicateOf',
+    );
+    const decided = applyTransition('decision', named, MO);
+    expect(decided).toMatchObject({ ok: false, code: 'illegal_transition' });
+    expect(!decided.ok && decided.reason).toMatch(/^A duplicate is found at assessment/);
   });
 
   it('refers a case externally only when it says to whom', () => {
@@ -301,12 +325,21 @@ describe('case lifecycle', () => {
       { to: 'investigation', outcomes: [] },
       {
         to: 'closed',
-        outcomes: ['no_further_action', 'referred_externally', 'referred_to_another_procedure', 'withdrawn'],
+        outcomes: [
+          'no_further_action',
+          'referred_externally',
+          'referred_to_another_procedure',
+          'withdrawn',
+          'duplicate',
+        ],
       },
     ]);
     expect(allowedTransitions('investigation')).toEqual([{ to: 'decision', outcomes: [] }, withdrawn]);
     expect(allowedTransitions('decision')).toEqual([
-      { to: 'closed', outcomes: CASE_OUTCOMES.filter((o) => o !== 'referred_to_another_procedure') },
+      {
+        to: 'closed',
+        outcomes: CASE_OUTCOMES.filter((o) => o !== 'referred_to_another_procedure' && o !== 'duplicate'),
+      },
     ]);
     expect(allowedTransitions('closed')).toEqual([{ to: 'reopened', outcomes: [] }]);
     expect(allowedTransitions('reopened')).toEqual([{ to: 'assessment', outcomes: [] }, withdrawn]);
@@ -674,7 +707,7 @@ const RULES: { from: CaseStatus[]; to: CaseStatus; outcomes?: CaseOutcome[]; rol
   {
     from: ['assessment'],
     to: 'closed',
-    outcomes: ['no_further_action', 'referred_externally', 'referred_to_another_procedure'],
+    outcomes: ['no_further_action', 'referred_externally', 'referred_to_another_procedure', 'duplicate'],
     roles: HANDLERS,
   },
   {
@@ -811,6 +844,7 @@ const closeArb = fc.tuple(rolesArb, brokenArb, text, fc.constantFrom(...CASE_OUT
         reason: blankIf(broken, t),
         referral: { body: 'external_auditor' },
         procedureReferral: { procedure: 'grievance' },
+        duplicateOf: 'NOL-2026-000001',
         recommendations: [{ action: t, owner: 'Head of audit' }],
       },
       roles,

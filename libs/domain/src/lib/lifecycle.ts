@@ -48,6 +48,7 @@ export const CASE_OUTCOMES = [
   'referred_externally',
   'referred_to_another_procedure',
   'withdrawn',
+  'duplicate',
 ] as const;
 
 export type CaseOutcome = (typeof CASE_OUTCOMES)[number];
@@ -60,6 +61,7 @@ export const CASE_OUTCOME_LABELS: Readonly<Record<CaseOutcome, string>> = Object
   referred_externally: 'Referred externally',
   referred_to_another_procedure: 'Referred to another procedure',
   withdrawn: 'Withdrawn',
+  duplicate: 'Duplicate of another case',
 });
 
 /**
@@ -223,6 +225,11 @@ export interface CloseCommand {
   readonly referral?: ExternalReferral;
   /** Required when the outcome is referred_to_another_procedure. */
   readonly procedureReferral?: ProcedureReferral;
+  /**
+   * Required when the outcome is duplicate: the reference of the case this one duplicates, which the
+   * API links to it (a case link of kind duplicate_of). Never told to the reporter.
+   */
+  readonly duplicateOf?: string;
   readonly recommendations?: readonly Recommendation[];
   /**
    * The decision maker's explicit confirmation, required when any finding is knowingly false (EU-20:
@@ -322,6 +329,7 @@ const ASSESSMENT_OUTCOMES: readonly CaseOutcome[] = [
   'no_further_action',
   'referred_externally',
   'referred_to_another_procedure',
+  'duplicate',
 ];
 const NEEDS_RECOMMENDATIONS: readonly CaseOutcome[] = ['substantiated', 'partially_substantiated'];
 const REOPEN_ROLES: readonly StaffRole[] = ['monitoring_officer'];
@@ -469,9 +477,15 @@ function checkLegal(state: CaseStatus, to: CaseStatus, outcome: CaseOutcome | nu
   }
   if (state === 'assessment' && outcome !== null && !ASSESSMENT_OUTCOMES.includes(outcome)) {
     return illegal(
-      `At assessment a case can only be closed as no further action, referred to another procedure or ` +
-        `referred externally; an outcome of ${CASE_OUTCOME_LABELS[outcome].toLowerCase()} needs an ` +
+      `At assessment a case can only be closed as no further action, referred to another procedure, ` +
+        `referred externally or a duplicate of another case; an outcome of ${CASE_OUTCOME_LABELS[outcome].toLowerCase()} needs an ` +
         `investigation and a decision.`,
+    );
+  }
+  if (state === 'decision' && outcome === 'duplicate') {
+    return illegal(
+      'A duplicate is found at assessment; after an investigation, decide the outcome on its findings ' +
+        'and link the other case.',
     );
   }
   if (state === 'decision' && outcome === 'referred_to_another_procedure') {
@@ -803,6 +817,11 @@ export function recordedTransitionData(command: TransitionCommand): TransitionCo
               },
             }
           : {}),
+        ...(command.outcome === 'duplicate' &&
+        command.duplicateOf !== undefined &&
+        isText(command.duplicateOf)
+          ? { duplicateOf: command.duplicateOf.trim().toUpperCase() }
+          : {}),
         ...(command.recommendations && command.recommendations.length > 0
           ? {
               recommendations: command.recommendations.map((r) => ({
@@ -838,6 +857,15 @@ function checkClosure(
       'noFeedbackReason',
       '',
       'Give the reason no feedback can be given, or leave it out',
+    );
+    if (problem) return problem;
+  }
+  if (outcome === 'duplicate') {
+    const problem = requireText(
+      input,
+      'duplicateOf',
+      '',
+      'Give the reference of the case this one duplicates',
     );
     if (problem) return problem;
   }

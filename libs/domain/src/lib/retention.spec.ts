@@ -11,6 +11,12 @@ describe('retention', () => {
     expect(retainUntil('misuse_of_public_funds', 'withdrawn', '2026-03-15')).toBe('2027-12-31');
   });
 
+  it('keeps a duplicate as long as the proven case it may be a second account of', () => {
+    expect(retainUntil('fraud_theft', 'duplicate', '2026-03-15')).toBe('2032-12-31');
+    expect(retainUntil('gifts_hospitality', 'duplicate', '2026-02-28')).toBe('2032-02-28');
+    expect(retainUntil('safeguarding_children', 'duplicate', '2026-02-28')).toBe('2036-02-28');
+  });
+
   it('keeps code-of-conduct files six years from the determination, safeguarding ten', () => {
     expect(retainUntil('gifts_hospitality', 'substantiated', '2026-02-28')).toBe('2032-02-28');
     expect(retainUntil('safeguarding_children', 'not_substantiated', '2026-02-28')).toBe('2036-02-28');

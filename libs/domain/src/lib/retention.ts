@@ -26,7 +26,9 @@ export type RetentionPolicy = Readonly<Record<string, RetentionRule>>;
 
 export function defaultRetentionRule(category: CategoryId, outcome: CaseOutcome | null): RetentionRule {
   if (FRAUD.includes(category)) {
-    return outcome && PROVEN.includes(outcome)
+    // A duplicate is kept as long as a proven case: it is a second account of the case it duplicates,
+    // whose outcome is not known when the duplicate closes (docs/case-core.md "Duplicates").
+    return outcome && (PROVEN.includes(outcome) || outcome === 'duplicate')
       ? { years: 6, untilEndOfYear: true }
       : { years: 1, untilEndOfYear: true };
   }

@@ -5,6 +5,7 @@
  * the specs assert it appears nowhere in what comes out.
  */
 import { crc32, inflateSync } from 'node:zlib';
+import { strToU8, zipSync } from 'fflate';
 import { PDFDocument, PDFHexString, PDFName, PDFString, StandardFonts } from 'pdf-lib';
 import sharp from 'sharp';
 
@@ -278,4 +279,41 @@ function readableForms(bytes: Buffer): Buffer[] {
     }
   }
   return forms;
+}
+
+/** The WordprocessingML namespace, for the Word fixture's parts. */
+const W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"';
+
+/** A small Word document with its author in every usual place. */
+export function wordDocumentWithAuthor(): Buffer {
+  const files = {
+    '[Content_Types].xml': strToU8(
+      '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>',
+    ),
+    '_rels/.rels': strToU8(
+      '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"/>',
+    ),
+    'word/document.xml': strToU8(
+      `<w:document ${W}><w:body><w:p><w:r><w:t>Invoices were split to avoid tender.</w:t></w:r>` +
+        `<w:ins w:id="1" w:author="Jane Smith" w:date="2026-11-02T09:14:00Z"><w:r><w:t>Added later.</w:t></w:r></w:ins>` +
+        `</w:p></w:body></w:document>`,
+    ),
+    'word/comments.xml': strToU8(
+      `<w:comments ${W}><w:comment w:id="0" w:author="Jane Smith" w:initials="JS"><w:p><w:r><w:t>Check this</w:t></w:r></w:p></w:comment></w:comments>`,
+    ),
+    'word/people.xml': strToU8(
+      '<w15:people xmlns:w15="http://schemas.microsoft.com/office/word/2012/wordml"><w15:person w15:author="Jane Smith">' +
+        '<w15:presenceInfo w15:providerId="AD" w15:userId="S-1-5-21-jsmith"/></w15:person></w15:people>',
+    ),
+    'docProps/core.xml': strToU8(
+      '<cp:coreProperties xmlns:cp="c" xmlns:dc="d"><dc:creator>Jane Smith</dc:creator><cp:lastModifiedBy>jsmith</cp:lastModifiedBy></cp:coreProperties>',
+    ),
+    'docProps/app.xml': strToU8(
+      '<Properties><Company>Borsetshire County Council</Company><Manager>Tom Brown</Manager></Properties>',
+    ),
+    'docProps/custom.xml': strToU8(
+      '<Properties><property name="Owner"><vt:lpwstr>Jane Smith</vt:lpwstr></property></Properties>',
+    ),
+  };
+  return Buffer.from(zipSync(files, { mtime: new Date(2026, 10, 2, 9, 14) }));
 }

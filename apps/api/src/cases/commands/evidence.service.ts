@@ -53,7 +53,7 @@ export class EvidenceService {
   ) {
     // Checked before the (slow) sanitising, so someone without the case learns nothing from a 415.
     await this.door.open(staff, reference, INTERNAL, async () => undefined);
-    const files = await this.sanitiser.sanitiseAll(
+    const files = await this.sanitiser.sanitiseEvidence(
       uploads.map((u) => ({ bytes: u.buffer, declaredName: u.originalname })),
     );
     return this.door.open(staff, reference, INTERNAL, async ({ m, found, actor: session }) => {

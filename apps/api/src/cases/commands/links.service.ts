@@ -14,18 +14,23 @@ import type { AuthenticatedStaff } from '../../auth/staff-auth.guard';
 import { AppError } from '../../errors/app-error';
 import { CaseLinkEntity } from '../store/case-link.entity';
 import { CaseEntity, CaseScopeKeyEntity } from '../store/case.entity';
-import { CaseDoor, NO_SUCH_CASE } from '../access/case-door';
+import { CaseDoor, NO_SUCH_CASE, type OpenCase } from '../access/case-door';
 import { CaseRecorder } from '../record/case-recorder';
 import { packJson, unpackJson } from '../record/item-codec';
 
 export const CASE_LINK_KINDS = ['same_subject', 'same_pattern'] as const;
 export type CaseLinkKind = (typeof CASE_LINK_KINDS)[number];
+/**
+ * A link's kind as stored: also `duplicate`, which only closing a case as a duplicate makes (the case
+ * whose outcome is duplicate is the copy; the other is the one it duplicates).
+ */
+export type StoredLinkKind = CaseLinkKind | 'duplicate';
 
 const NO_SUCH_LINK = 'There is no such link on this case.';
 
 export interface CaseLinkView {
   id: string;
-  kind: CaseLinkKind;
+  kind: StoredLinkKind;
   /** The other case's reference: only ever one the caller holds. */
   reference: string;
   /** The handler's note; null if the caller cannot read this case's internal scope. */
@@ -48,49 +53,7 @@ export class LinksService {
     const note = body.note.trim();
     if (!note) throw new AppError('INVALID_INPUT', ['note is required']);
     return this.door.open(staff, reference, { unlock: false }, async (opened) => {
-      const { m, found: here, actor: session } = opened;
-      // The other case answers exactly as an unknown reference would, unless the caller holds it.
-      const other = await opened.other(body.reference.toUpperCase());
-      if (!other) {
-        throw new AppError(
-          'NOT_FOUND',
-          'There is no case with the reference to link to, or it is not one of your cases.',
-        );
-      }
-      if (other.id === here.id) throw new AppError('INVALID_INPUT', ['A case cannot be linked to itself.']);
-      const [a, b] = here.id < other.id ? [here, other] : [other, here];
-      const existing = await m.getRepository(CaseLinkEntity).findOne({ where: { caseA: a.id, caseB: b.id } });
-      if (existing) throw new AppError('CONFLICT', 'These cases are already linked.');
-      const inserted = await m
-        .getRepository(CaseLinkEntity)
-        .createQueryBuilder()
-        .insert()
-        .values({
-          tenantId: session.tenantId,
-          caseA: a.id,
-          caseB: b.id,
-          kind: body.kind,
-          noteForA: Buffer.from(await this.encryptNote(m, a.id, note)),
-          noteForB: Buffer.from(await this.encryptNote(m, b.id, note)),
-          createdBy: session.userId,
-        })
-        .returning(['id'])
-        .execute();
-      const row = await m
-        .getRepository(CaseLinkEntity)
-        .findOneOrFail({ where: { id: (inserted.raw[0] as { id: string }).id } });
-      for (const caseId of [here.id, other.id]) {
-        await this.recorder.record(
-          m,
-          { tenantId: session.tenantId, caseId },
-          {
-            kind: 'linked',
-            by: { origin: 'staff', staffId: session.userId },
-            body: { linkId: row.id, kind: body.kind },
-            details: { linkId: row.id, kind: body.kind },
-          },
-        );
-      }
+      const { row, other } = await this.linkWithin(opened, body.reference, body.kind, note);
       return {
         id: row.id,
         kind: body.kind,
@@ -99,6 +62,65 @@ export class LinksService {
         linkedOn: toDate(row.createdOn),
       };
     });
+  }
+
+  /**
+   * Links the opened case to the case `reference` inside the caller's transaction, audited on both;
+   * the other case answers exactly as an unknown reference would unless the caller holds it. Closing
+   * as a duplicate uses it too (transitions.service.ts), so a duplicate is linked like any other.
+   */
+  async linkWithin(
+    opened: OpenCase,
+    reference: string,
+    kind: StoredLinkKind,
+    note: string,
+    /** Keep a link the two cases already have (of any kind) instead of refusing with 409. */
+    keepExisting = false,
+  ): Promise<{ row: CaseLinkEntity; other: CaseEntity }> {
+    const { m, found: here, actor: session } = opened;
+    const other = await opened.other(reference.trim().toUpperCase());
+    if (!other) {
+      throw new AppError(
+        'NOT_FOUND',
+        'There is no case with the reference to link to, or it is not one of your cases.',
+      );
+    }
+    if (other.id === here.id) throw new AppError('INVALID_INPUT', ['A case cannot be linked to itself.']);
+    const [a, b] = here.id < other.id ? [here, other] : [other, here];
+    const existing = await m.getRepository(CaseLinkEntity).findOne({ where: { caseA: a.id, caseB: b.id } });
+    if (existing && keepExisting) return { row: existing, other };
+    if (existing) throw new AppError('CONFLICT', 'These cases are already linked.');
+    const inserted = await m
+      .getRepository(CaseLinkEntity)
+      .createQueryBuilder()
+      .insert()
+      .values({
+        tenantId: session.tenantId,
+        caseA: a.id,
+        caseB: b.id,
+        kind,
+        noteForA: Buffer.from(await this.encryptNote(m, a.id, note)),
+        noteForB: Buffer.from(await this.encryptNote(m, b.id, note)),
+        createdBy: session.userId,
+      })
+      .returning(['id'])
+      .execute();
+    const row = await m
+      .getRepository(CaseLinkEntity)
+      .findOneOrFail({ where: { id: (inserted.raw[0] as { id: string }).id } });
+    for (const caseId of [here.id, other.id]) {
+      await this.recorder.record(
+        m,
+        { tenantId: session.tenantId, caseId },
+        {
+          kind: 'linked',
+          by: { origin: 'staff', staffId: session.userId },
+          body: { linkId: row.id, kind },
+          details: { linkId: row.id, kind },
+        },
+      );
+    }
+    return { row, other };
   }
 
   /** The links on a case that lead to cases the caller also holds; every other link is left out. */

@@ -19,6 +19,7 @@
  * - decision:     { findings: [{ allegation (as worded in the plan), finding, reason, evidence?: ids }] },
  *                 one per allegation; evidence cites evidence / interview records on the case
  * - closed:       { outcome, reason, referral?: { body, details? }, procedureReferral?: { procedure, details? },
+ *                   duplicateOf? (the reference of the case a duplicate duplicates; linked to it),
  *                   recommendations?: [{ action, owner, dueDate? }], knowinglyFalseConfirmed?,
  *                   noFeedbackReason? (needed when the reporter was never given feedback: 409 otherwise) }
  * - reopened:     { reason }
@@ -51,6 +52,7 @@ import { CasesRepository } from '../store/cases.repository';
 import { mapCaseSummary } from '../reads/cases.service';
 import { CaseRecorder } from '../record/case-recorder';
 import { unpackJson } from '../record/item-codec';
+import { LinksService } from './links.service';
 
 @Injectable()
 export class TransitionsService {
@@ -59,6 +61,7 @@ export class TransitionsService {
     private readonly recorder: CaseRecorder,
     private readonly access: CaseAccessService,
     private readonly door: CaseDoor,
+    private readonly links: LinksService,
   ) {}
 
   async transition(staff: AuthenticatedStaff, reference: string, body: unknown): Promise<TransitionResult> {
@@ -91,6 +94,28 @@ export class TransitionsService {
         if (result.code === 'illegal_transition') throw new AppError('CONFLICT', result.reason);
         if (result.code === 'not_permitted') throw new AppError('FORBIDDEN', result.reason);
         throw new AppError('INVALID_INPUT', [result.reason]);
+      }
+      // A duplicate names the case it duplicates: linked in this transaction, so the two are found
+      // together (a link the two already have is kept). An unknown or unheld reference is a bad field
+      // of this request, answered alike for both, so nothing is learnt of a case the closer cannot open.
+      if (command.to === 'closed' && command.outcome === 'duplicate' && command.duplicateOf) {
+        try {
+          await this.links.linkWithin(
+            opened,
+            command.duplicateOf,
+            'duplicate',
+            `Closed as a duplicate of this case: ${command.reason.trim()}`,
+            true,
+          );
+        } catch (error) {
+          if (!(error instanceof AppError) || !['NOT_FOUND', 'INVALID_INPUT'].includes(error.code))
+            throw error;
+          throw new AppError('INVALID_INPUT', [
+            error.code === 'NOT_FOUND'
+              ? 'There is no case with that reference that you can open; give the reference of the case this one duplicates (duplicateOf).'
+              : 'A case cannot be a duplicate of itself; give the reference of the other case (duplicateOf).',
+          ]);
+        }
       }
       const today = toLondonDate(new Date());
       const changes: Partial<CaseEntity> = { status: result.to, outcome: result.outcome };
@@ -220,6 +245,12 @@ function messageToReporter(data: TransitionCommand): string | null {
     return (
       `We have assessed your concern and referred it to ${named}, which is the right way to deal ` +
       `with it. Your report stays on record and your receipt still works.`
+    );
+  }
+  if (data.to === 'closed' && data.outcome === 'duplicate') {
+    return (
+      'We have assessed your concern. The council already knew about what you reported and is dealing ' +
+      'with it as part of another report. Your report stays on record and your receipt still works.'
     );
   }
   return null;

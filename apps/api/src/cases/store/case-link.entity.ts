@@ -19,7 +19,7 @@ export class CaseLinkEntity {
   caseB!: string;
 
   @Column({ type: 'text' })
-  kind!: 'same_subject' | 'same_pattern';
+  kind!: 'same_subject' | 'same_pattern' | 'duplicate';
 
   @Column({ name: 'note_for_a', type: 'bytea' })
   noteForA!: Buffer;

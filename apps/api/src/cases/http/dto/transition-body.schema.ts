@@ -86,8 +86,9 @@ export const TRANSITION_BODY_SCHEMA = {
     ),
     stage(
       'closed',
-      'From assessment (no_further_action, referred_to_another_procedure, referred_externally), from ' +
-        'decision by the case’s overseer (any outcome but referred_to_another_procedure and withdrawn; ' +
+      'From assessment (no_further_action, referred_to_another_procedure, referred_externally, ' +
+        'duplicate), from decision by the case’s overseer (any outcome but ' +
+        'referred_to_another_procedure, duplicate and withdrawn; ' +
         'a recommendation with an owner for a substantiated or partially substantiated outcome), or ' +
         'withdrawn from any open stage.',
       {
@@ -111,6 +112,10 @@ export const TRANSITION_BODY_SCHEMA = {
             details: text('Which procedure; required for other'),
           },
         },
+        duplicateOf: text(
+          'Required for duplicate: the reference of the case this one duplicates, which you must hold; ' +
+            'the two are linked and the reporter is told in writing, without the other reference',
+        ),
         recommendations: {
           type: 'array',
           items: {
