@@ -18,7 +18,8 @@ import type { AuditActor, AuditEvent } from '../../audit/audit-event';
 import { AuditService } from '../../audit/audit.service';
 import { startOfHour } from '../../common/start-of-hour';
 import type { OutboxEntity, OutboxEvent } from '../../outbox/outbox.entity';
-import { OutboxRepository, randomOutboxId } from '../../outbox/outbox.repository';
+import { OutboxRepository } from '../../outbox/outbox.repository';
+import { randomBytes } from 'node:crypto';
 import { CaseItemEntity, CaseScopeKeyEntity } from '../store/case.entity';
 import { CASE_EVENTS, type CaseEventKind, type CaseEventOrigin, reporterCaused } from './case-events';
 import { ReporterTime, reporterCaused as markReporterCaused } from '../../reporter-time/reporter-time';
@@ -114,7 +115,7 @@ export class CaseRecorder {
             who.authorId,
             at.item,
             ciphertext,
-            randomOutboxId(),
+            heldItemSeq(held),
             held,
           ],
         );
@@ -222,6 +223,18 @@ export class CaseRecorder {
     const now = this.reporterTime?.now() ?? new Date();
     return { item: startOfHour(now), entry: reporterCaused(by) ? startOfHour(now) : now };
   }
+}
+
+/**
+ * A reporter-caused item's number: above the identity's range (2^61 and up), ordered by its batch's
+ * release (minutes since the epoch, which `visible_from` shows anyway) and random within it (24 bits), so
+ * it says nothing of the staff items written around it while the new-message flag, which compares
+ * numbers, still sees a later batch's message as new.
+ */
+export function heldItemSeq(release: Date): string {
+  const minutes = BigInt(Math.floor(release.getTime() / 60_000));
+  const random = BigInt(randomBytes(3).readUIntBE(0, 3));
+  return String((1n << 61n) + (minutes << 24n) + random);
 }
 
 function authorOf(by: CaseEventOrigin): Pick<CaseItemEntity, 'authorKind' | 'authorId'> {

@@ -5,9 +5,9 @@ import type { EntityManager } from 'typeorm';
  * The "new message" flag's queries (issue #19): how far a member of staff has read each case, as the
  * insertion order of the last item they were shown (case_reads.seen_seq), and which cases hold a
  * reporter's message after it. Order only, never a time: the flag cannot place a reporter's message
- * closer than the items themselves do (to the hour). A reporter-caused item (visible_from set) is numbered
- * at random, so it is compared by its release instead (case_reads.seen_release): items of one batch are
- * released together (docs/architecture.md "Reporter time").
+ * closer than the items themselves do (to the hour). Only what staff may see counts (visible_from): a
+ * reporter-caused item is numbered above every staff item, in the order of its batch's release and at
+ * random within it, and a batch's items are released together (docs/architecture.md "Reporter time").
  */
 @Injectable()
 export class CaseReadsRepository {
@@ -24,8 +24,7 @@ export class CaseReadsRepository {
         LEFT JOIN case_reads r ON r.case_id = i.case_id AND r.user_id = $1
         WHERE i.case_id = ANY($2::uuid[]) AND i.kind = 'message' AND i.author_kind = 'reporter'
           AND (i.visible_from IS NULL OR i.visible_from <= $3)
-          AND CASE WHEN i.visible_from IS NULL THEN i.seq > COALESCE(r.seen_seq, 0)
-                   ELSE i.visible_from > COALESCE(r.seen_release, '-infinity') END`,
+          AND i.seq > COALESCE(r.seen_seq, 0)`,
       [userId, caseIds, now],
     );
     return new Set(rows.map((r) => r.case_id));
@@ -40,13 +39,10 @@ export class CaseReadsRepository {
     now: Date,
   ): Promise<void> {
     await m.query(
-      `INSERT INTO case_reads (tenant_id, case_id, user_id, seen_seq, seen_release)
-       SELECT $1, $2, $3, COALESCE(MAX(seq) FILTER (WHERE visible_from IS NULL), 0),
-              MAX(visible_from) FILTER (WHERE visible_from <= $4)
-         FROM case_items WHERE case_id = $2
-       ON CONFLICT (case_id, user_id) DO UPDATE SET
-         seen_seq = GREATEST(case_reads.seen_seq, EXCLUDED.seen_seq),
-         seen_release = GREATEST(case_reads.seen_release, EXCLUDED.seen_release)`,
+      `INSERT INTO case_reads (tenant_id, case_id, user_id, seen_seq)
+       SELECT $1, $2, $3, COALESCE(MAX(seq), 0) FROM case_items
+        WHERE case_id = $2 AND (visible_from IS NULL OR visible_from <= $4)
+       ON CONFLICT (case_id, user_id) DO UPDATE SET seen_seq = GREATEST(case_reads.seen_seq, EXCLUDED.seen_seq)`,
       [tenantId, caseId, userId, now],
     );
   }
