@@ -105,6 +105,7 @@ describe('reporter time: nothing places a reporter’s action closer than its ba
   let tenant: { id: string; slug: string };
   let mo: TestUser;
   let investigator: TestUser;
+  let colleague: TestUser;
   let moToken: string;
   let gpgHome: string;
   const original = { batching: process.env.REPORTER_BATCHING, level: process.env.LOG_LEVEL };
@@ -165,6 +166,8 @@ describe('reporter time: nothing places a reporter’s action closer than its ba
     tenant = await fixtures.tenant('rtime');
     mo = await fixtures.user(tenant.id, ['monitoring_officer']);
     investigator = await fixtures.user(tenant.id, ['investigator']);
+    // Never routed a case: signs in at H:55 (each TOTP code is accepted once).
+    colleague = await fixtures.user(tenant.id, ['administrator']);
     clock.setTo(at(2));
     const started = await startApiCapturingLogs((builder) => builder.overrideProvider(Clock).useValue(clock));
     app = started.app;
@@ -221,6 +224,7 @@ describe('reporter time: nothing places a reporter’s action closer than its ba
 
   let reference: string;
   let caseId: string;
+  let reporterToken: string;
 
   it('holds a report and a message for the batch, while staff work goes on as usual', async () => {
     // H:05 — staff sign in (staff entries, exact times).
@@ -246,10 +250,26 @@ describe('reporter time: nothing places a reporter’s action closer than its ba
     reference = sent.reference;
     [{ id: caseId }] = await query<{ id: string }>(`SELECT id FROM cases WHERE reference = $1`, [reference]);
 
-    // H:30 — the monitoring officer reads the case and notes something: it exists at once.
+    // H:30 — staff work goes on (they sign in again), but the case is not theirs to see before its batch's
+    // release: neither in the list nor at its door, so nothing they do with it can bound the report.
     clock.setTo(at(30));
-    await asMo().get(`/cases/${reference}`).expect(200);
-    await asMo().post(`/cases/${reference}/notes`, { text: 'Checked the register.' }).expect(201);
+    moToken = await signInAs(server(), tenant.slug, mo, 1);
+    await signInAs(server(), tenant.slug, investigator, 1);
+    const listed = (await asMo().get('/cases?limit=100').expect(200)).body as {
+      items: { reference: string }[];
+    };
+    expect(listed.items.map((c) => c.reference)).not.toContain(reference);
+    await asMo().get(`/cases/${reference}`).expect(404);
+    await asMo().get(`/cases/${reference}/timeline`).expect(404);
+    await asMo().post(`/cases/${reference}/notes`, { text: 'Checked the register.' }).expect(404);
+    // In the database the case exists at once (no report is lost), released at the boundary; its SLA
+    // clocks still count from the hour it was received (intake reads the real clock for that).
+    const [stored] = await query<{ visible_from: Date; received_at: Date }>(
+      `SELECT visible_from, received_at FROM cases WHERE id = $1`,
+      [caseId],
+    );
+    expect(new Date(stored!.visible_from).getTime()).toBe(BATCH);
+    expect(new Date(stored!.received_at).getTime() % HOUR).toBe(0);
     // The staff work of H:30 is relayed and done before the reporter acts, so what it stamps with the
     // real clock (its job) cannot fall inside the reporter's real window by coincidence.
     await until('the staff rows relayed', async () => {
@@ -275,6 +295,7 @@ describe('reporter time: nothing places a reporter’s action closer than its ba
         .auth(token, { type: 'bearer' })
         .field('text', 'The tickets were for the final.')
         .expect(201);
+      reporterToken = token;
       // The reporter's session in Redis holds neither the case nor when it began.
       const sessionId = token.split('.')[0];
       const stored = await redis.get(`${TEST_ENV.REDIS_PREFIX}:reporter-session:${sessionId}`);
@@ -284,11 +305,28 @@ describe('reporter time: nothing places a reporter’s action closer than its ba
       expect(stored).not.toMatch(/createdAt|"meta"/);
     });
 
-    // H:55 — the monitoring officer writes to the reporter.
+    // H:55 — staff sign in again; the monitoring officer still cannot reach the case to write to the reporter.
     clock.setTo(at(55));
+    // (a colleague signs in: each TOTP code is accepted once, and the first two have theirs used).
+    await signInAs(server(), tenant.slug, colleague);
     await asMo()
       .post(`/cases/${reference}/messages`, { text: 'Thank you, we are looking at it.' })
-      .expect(201);
+      .expect(404);
+    // The reporter's items: released at the boundary, and numbered at random above the identity's range,
+    // so in a dump neither their number nor their place says which staff items came before or after.
+    const items = await query<{ seq: string; visible_from: Date | null; author_kind: string }>(
+      `SELECT seq, visible_from, author_kind FROM case_items WHERE case_id = $1`,
+      [caseId],
+    );
+    expect(items.length).toBeGreaterThanOrEqual(3);
+    for (const item of items) {
+      expect(new Date(item.visible_from!).getTime()).toBe(BATCH);
+      expect(BigInt(item.seq) >= 1n << 61n).toBe(true);
+    }
+    const ordinary = await query(`SELECT 1 FROM case_items WHERE case_id = $1 AND seq < (1::bigint << 61)`, [
+      caseId,
+    ]);
+    expect(ordinary).toHaveLength(0);
 
     // Several relay passes later, still in the hour: nothing the reporter caused has moved.
     await new Promise((r) => setTimeout(r, 5000));
@@ -313,8 +351,10 @@ describe('reporter time: nothing places a reporter’s action closer than its ba
     const reporterRows = outbox.filter((o) => o.release_at !== null);
     expect(reporterRows).toHaveLength(2);
     // Their ids are random, above the sequence: they say nothing of the staff rows around them.
+    // (Staff cannot reach the case before its release, so no staff row of it exists yet; the ids are
+    // above the sequence's range, from which every staff row's id comes.)
     const staffRows = outbox.filter((o) => o.release_at === null);
-    expect(staffRows.length).toBeGreaterThan(0);
+    expect(staffRows).toHaveLength(0);
     for (const row of reporterRows) {
       expect(BigInt(row.id) >= 1n << 61n).toBe(true);
       for (const staff of staffRows) expect(BigInt(row.id) > BigInt(staff.id)).toBe(true);
@@ -324,6 +364,13 @@ describe('reporter time: nothing places a reporter’s action closer than its ba
     );
     const cache = await redisContents(redis);
     for (const row of reporterRows) expect(cache).not.toContain(`outbox-${row.id}`);
+
+    // The reporter sees their own message at once (their reading it is held for the batch like the rest).
+    const own = await request(server())
+      .get('/api/v1/reporter/case')
+      .auth(reporterToken, { type: 'bearer' })
+      .expect(200);
+    expect(JSON.stringify(own.body)).toContain('The tickets were for the final.');
   });
 
   it('releases everything at the boundary with the boundary’s time, after every staff entry of the hour', async () => {
@@ -374,9 +421,37 @@ describe('reporter time: nothing places a reporter’s action closer than its ba
     expect(staffOfTheHour.every((e) => Number(e.seq) < firstBatched)).toBe(true);
     const verdict = await fixtures.dataSource.transaction(async (m) => {
       await m.query(`SELECT set_config('nolan.tenant_id', $1, true)`, [tenant.id]);
+      // The chain is keyed (docs/architecture.md "Reporter time"): verified under the API's AUDIT_KEY.
       return new AuditService(new AuditRepository(), TEST_ENV.AUDIT_KEY).verify(m);
     });
     expect(verdict).toEqual(expect.objectContaining({ intact: true }));
+
+    // From the boundary the handlers see the case and the reporter's message, and work on it: their
+    // exact-time entries about it can only come after the batch's time.
+    const listed = (await asMo().get('/cases?limit=100').expect(200)).body as {
+      items: { reference: string }[];
+    };
+    expect(listed.items.map((c) => c.reference)).toContain(reference);
+    await asMo().get(`/cases/${reference}`).expect(200);
+    const shown = (await asMo().get(`/cases/${reference}/timeline?limit=100`).expect(200)).body as {
+      events: { action: string; actor: { type: string } }[];
+    };
+    expect(shown.events.some((e) => e.action === 'case.message_added' && e.actor.type === 'reporter')).toBe(
+      true,
+    );
+    await asMo().post(`/cases/${reference}/notes`, { text: 'Checked the register.' }).expect(201);
+    await asMo()
+      .post(`/cases/${reference}/messages`, { text: 'Thank you, we are looking at it.' })
+      .expect(201);
+    const staffItems = await query<{ seq: string; visible_from: Date | null }>(
+      `SELECT seq, visible_from FROM case_items WHERE case_id = $1 AND author_kind = 'staff'`,
+      [caseId],
+    );
+    expect(staffItems.length).toBeGreaterThanOrEqual(2);
+    for (const item of staffItems) {
+      expect(item.visible_from).toBeNull();
+      expect(BigInt(item.seq) < 1n << 61n).toBe(true);
+    }
   });
 
   it('shows the reporter to the batch in the timeline, the audit view and an export’s case.json', async () => {

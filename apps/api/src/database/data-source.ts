@@ -45,6 +45,7 @@ import { AuditCheckpointSignatures1763903300000 } from './migrations/17639033000
 import { ReporterTime1763903400000 } from './migrations/1763903400000-reporter-time';
 import { OutboxPendingTenants1763903500000 } from './migrations/1763903500000-outbox-pending-tenants';
 import { ReceiptReplacement1763903600000 } from './migrations/1763903600000-receipt-replacement';
+import { ReporterVisibility1763903700000 } from './migrations/1763903700000-reporter-visibility';
 import { DuplicateLinks1763903800000 } from './migrations/1763903800000-duplicate-links';
 
 /** Every entity, listed so the webpack bundle carries them (no globs at run time). */
@@ -96,6 +97,7 @@ export const MIGRATIONS = [
   ReporterTime1763903400000,
   OutboxPendingTenants1763903500000,
   ReceiptReplacement1763903600000,
+  ReporterVisibility1763903700000,
   DuplicateLinks1763903800000,
 ];
 

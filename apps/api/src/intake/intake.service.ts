@@ -28,6 +28,7 @@ import { type Grantee, CaseStoreService } from '../cases/store/case-store.servic
 import { ReporterKeyEntity } from '../cases/store/case.entity';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { inTenant } from '../database/tenant-transaction';
+import { ReporterTime, reporterCaused } from '../reporter-time/reporter-time';
 import { AppError } from '../errors/app-error';
 import { NO_IDENTITY } from '../reporter-time/identity-placeholder';
 import { StaffUsersRepository } from '../staff/staff-users.repository';
@@ -72,6 +73,7 @@ export class IntakeService {
     private readonly recorder: CaseRecorder,
     private readonly human: HumanCheck,
     private readonly files: FileSanitiser,
+    private readonly reporterTime: ReporterTime,
   ) {}
 
   tenant(slug: string): Promise<TenantEntity> {
@@ -189,10 +191,15 @@ export class IntakeService {
       const reporter: Grantee = { kind: 'reporter', userId: null, publicKey: reporterKey.publicKey };
       const custodian =
         decision.kind === 'routed' ? staff.filter((g) => g.userId === decision.overseer.userId) : [];
+      // A reporter's case is shown to staff from its batch's release (docs/architecture.md "Reporter
+      // time"); its SLA clocks still run from the hour it was received.
+      if (author.kind === 'reporter') await reporterCaused(m);
+      const visibleFrom = (await this.reporterTime.holds(m)) ? await this.reporterTime.releaseAt(m) : null;
       const created = await this.caseStore.create(m, {
         tenantId: tenant.id,
         category: submission.category,
         receivedAt: new Date(),
+        visibleFrom,
         channel,
         routing: decision.kind,
         grantees: {

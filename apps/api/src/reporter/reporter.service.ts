@@ -268,7 +268,7 @@ export class ReporterService {
   private reportItems(m: EntityManager, caseId: string): Promise<CaseItemEntity[]> {
     return m
       .getRepository(CaseItemEntity)
-      .find({ where: { caseId, scope: 'report' }, order: { seq: 'ASC' } });
+      .find({ where: { caseId, scope: 'report' }, order: { createdAt: 'ASC', seq: 'ASC' } });
   }
 
   private async scopeKey(m: EntityManager, caseId: string, key: UnlockedKey): Promise<UnlockedKey> {

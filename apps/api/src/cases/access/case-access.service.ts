@@ -331,7 +331,7 @@ export class CaseAccessService {
   ): Promise<RoutingInput> {
     const found = await m.getRepository(CaseEntity).findOneOrFail({ where: { id: caseId } });
     const content = await readReportScope(
-      (await this.cases.items(m, caseId, 'report')).filter((i) => i.kind === 'report'),
+      (await this.cases.allItems(m, caseId, 'report')).filter((i) => i.kind === 'report'),
       reportKey,
     );
     const involves = ((content.report as { involves?: StaffRole[] } | null)?.involves ?? []) as StaffRole[];

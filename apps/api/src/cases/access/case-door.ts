@@ -15,7 +15,7 @@
  * Whoever fails any of these gets the same 404 body as for a reference that does not exist, so not
  * even a case's existence leaks. Later re-checks of a person's eligibility belong in `admit` below.
  */
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { openGrantAsKey, type Scope, type UnlockedKey } from '@nolan/crypto';
 import { HANDLER_ROLES, isExcludedPerson, OVERSIGHT_ROLES, type StaffRole } from '@nolan/domain';
@@ -27,6 +27,8 @@ import { inTenant } from '../../database/tenant-transaction';
 import { AppError } from '../../errors/app-error';
 import { CaseEntity, CaseExclusionEntity, CaseGrantEntity } from '../store/case.entity';
 import { type KeyHolder, staffKeyHolder } from './key-holders';
+import { ReporterTime } from '../../reporter-time/reporter-time';
+import { visibleParams, visibleToStaffSql } from '../../reporter-time/visibility';
 
 /** The one answer for "no such case" and "not yours". */
 export const NO_SUCH_CASE = 'There is no case with this reference.';
@@ -74,7 +76,14 @@ export class CaseDoor {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly sessions: SessionStore,
+    /** ReporterTime is global (ReporterTimeModule); a unit test's module may leave it out. */
+    @Optional() private readonly reporterTime?: ReporterTime,
   ) {}
+
+  /** Now on the injected clock, against which a reporter's case becomes visible. */
+  private now(): Date {
+    return this.reporterTime?.now() ?? new Date();
+  }
 
   /**
    * Opens `reference` for `staff` and runs `work` inside the tenant transaction, or answers 404. The
@@ -91,9 +100,9 @@ export class CaseDoor {
     const privateKey = options.unlock === false ? null : await this.sessions.unlockedKey(staff);
     const actor: DoorActor = { userId: session.userId, tenantId: session.tenantId, roles: session.roles };
     return inTenant(this.dataSource, session.tenantId, async (m) => {
-      const found = await admit(m, actor.userId, { reference });
+      const found = await admit(m, this.now(), actor.userId, { reference });
       if (!found) throw notFound();
-      const opened = openCase(m, found, actor, privateKey);
+      const opened = openCase(m, found, actor, privateKey, this.now());
       for (const scope of options.require ?? []) if (!(await opened.holds(scope))) throw notFound();
       return work(opened);
     });
@@ -104,7 +113,7 @@ export class CaseDoor {
    * views that mention another case (a link on the timeline or in an export).
    */
   holdsCase(m: EntityManager, userId: string, caseId: string): Promise<CaseEntity | null> {
-    return admit(m, userId, { id: caseId });
+    return admit(m, this.now(), userId, { id: caseId });
   }
 }
 
@@ -125,6 +134,7 @@ function mayEnter(roles: readonly StaffRole[], wanted: DoorRoles): boolean {
  */
 async function admit(
   m: EntityManager,
+  now: Date,
   userId: string,
   by: { reference: string } | { id: string },
 ): Promise<CaseEntity | null> {
@@ -135,6 +145,8 @@ async function admit(
       `EXISTS (SELECT 1 FROM case_grants g WHERE g.case_id = c.id AND g.grantee_kind = 'staff' AND g.grantee_id = :userId)`,
       { userId },
     );
+  // A reporter's case only from its batch's release (reporter-time/visibility.ts), as the case list.
+  query.andWhere(visibleToStaffSql('c'), visibleParams(now));
   if ('reference' in by) query.andWhere('c.reference = :reference', { reference: by.reference });
   else query.andWhere('c.id = :id', { id: by.id });
   const found = await query.getOne();
@@ -155,6 +167,7 @@ function openCase(
   found: CaseEntity,
   actor: DoorActor,
   privateKey: UnlockedKey | null,
+  now: Date,
 ): OpenCase {
   const grants = new Map<Scope, Promise<CaseGrantEntity | null>>();
   const keys = new Map<Scope, Promise<UnlockedKey | null>>();
@@ -191,8 +204,8 @@ function openCase(
     get keys() {
       return staffKeyHolder(actor.userId, needKey());
     },
-    other: (reference) => admit(m, actor.userId, { reference }),
-    otherById: (caseId) => admit(m, actor.userId, { id: caseId }),
+    other: (reference) => admit(m, now, actor.userId, { reference }),
+    otherById: (caseId) => admit(m, now, actor.userId, { id: caseId }),
   };
 }
 

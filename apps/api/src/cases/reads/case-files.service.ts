@@ -6,7 +6,7 @@
  * else gets the same 404 as for a file that does not exist, so ids reveal nothing. Every download is a
  * decryption and is audited as one (the reporter's to the hour, like all their actions).
  */
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { openGrantAsKey, type Scope, type UnlockedKey } from '@nolan/crypto';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -16,6 +16,8 @@ import { inTenant } from '../../database/tenant-transaction';
 import { AppError } from '../../errors/app-error';
 import { readFile } from '../record/case-content';
 import { CaseGrantEntity, CaseItemEntity } from '../store/case.entity';
+import { ReporterTime } from '../../reporter-time/reporter-time';
+import { visibleItemsWhere } from '../../reporter-time/visibility';
 import { CaseDoor } from '../access/case-door';
 
 export const NO_SUCH_FILE = 'There is no file with this id on this case.';
@@ -51,6 +53,8 @@ export class CaseFilesService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly door: CaseDoor,
     private readonly recorder: CaseRecorder,
+    /** ReporterTime is global (ReporterTimeModule); a unit test's module may leave it out. */
+    @Optional() private readonly reporterTime?: ReporterTime,
   ) {}
 
   /** A file of a case, for a grant holder of the case and of the file's scope. */
@@ -60,7 +64,8 @@ export class CaseFilesService {
       reference,
       { roles: 'handler' },
       async ({ m, found, actor: session, key }) => {
-        const item = await fileItem(m, found.id, fileId);
+        // Staff see a reporter's file only from its batch's release (reporter-time/visibility.ts).
+        const item = await fileItem(m, found.id, fileId, this.reporterTime?.now() ?? new Date());
         const scopeKey = item && (await key(item.scope as Scope));
         if (!item || !scopeKey) throw new AppError('NOT_FOUND', NO_SUCH_FILE);
         const file = await decrypt(item, scopeKey);
@@ -106,9 +111,17 @@ export class CaseFilesService {
   }
 }
 
-function fileItem(m: EntityManager, caseId: string, fileId: string): Promise<CaseItemEntity | null> | null {
+function fileItem(
+  m: EntityManager,
+  caseId: string,
+  fileId: string,
+  visibleAt?: Date,
+): Promise<CaseItemEntity | null> | null {
   if (!UUID.test(fileId)) return null;
-  return m.getRepository(CaseItemEntity).findOne({ where: { id: fileId, caseId, kind: 'attachment' } });
+  const where = { id: fileId, caseId, kind: 'attachment' };
+  return m
+    .getRepository(CaseItemEntity)
+    .findOne({ where: visibleAt ? visibleItemsWhere(where, visibleAt) : where });
 }
 
 async function decrypt(item: CaseItemEntity, scopeKey: UnlockedKey): Promise<DownloadedFile> {

@@ -110,7 +110,7 @@ export class CasesService {
               m,
               found.map((c) => c.assigneeId),
             ),
-            await this.reads.unread(m, session.userId, owned),
+            await this.reads.unread(m, session.userId, owned, this.cases.now()),
           ] as const;
         });
     return {
@@ -142,8 +142,8 @@ export class CasesService {
       // Whether the reporter wrote since the owner last saw the case; showing it now marks it seen.
       const newMessage =
         found.assigneeId === actor.userId &&
-        (await this.reads.unread(m, actor.userId, [found.id])).has(found.id);
-      await this.reads.markRead(m, actor.tenantId, found.id, actor.userId);
+        (await this.reads.unread(m, actor.userId, [found.id], this.cases.now())).has(found.id);
+      await this.reads.markRead(m, actor.tenantId, found.id, actor.userId, this.cases.now());
       return {
         ...mapCaseSummary(found, names.get(found.assigneeId ?? '') ?? null),
         newMessage,

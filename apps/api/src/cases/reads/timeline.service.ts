@@ -20,7 +20,7 @@
  * Cost: every item of the scopes read is decrypted, files included (a file's name is inside its
  * ciphertext) — measured at about 0.8 s for 206 events with 20 MB of files on this machine.
  */
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import {
   TIMELINE_EVENT_TYPES,
   type TimelineActor,
@@ -35,6 +35,8 @@ import { AuditEntryEntity } from '../../audit/audit-entry.entity';
 import type { AuthenticatedStaff } from '../../auth/staff-auth.guard';
 import { StaffUserEntity } from '../../staff/staff-user.entity';
 import { isGivenIdentity } from '../../reporter-time/identity-placeholder';
+import { ReporterTime } from '../../reporter-time/reporter-time';
+import { visibleItemsWhere } from '../../reporter-time/visibility';
 import { CaseItemEntity } from '../store/case.entity';
 import { CaseDoor } from '../access/case-door';
 import { LinksService } from '../commands/links.service';
@@ -84,6 +86,8 @@ export class TimelineService {
     private readonly door: CaseDoor,
     private readonly recorder: CaseRecorder,
     private readonly links: LinksService,
+    /** ReporterTime is global (ReporterTimeModule); a unit test's module may leave it out. */
+    @Optional() private readonly reporterTime?: ReporterTime,
   ) {}
 
   /** The timeline for a staff user holding the case; 404 for anyone else. Audited as a read. */
@@ -160,7 +164,11 @@ export class TimelineService {
       }
       entries.push(entry);
     }
-    const items = await m.getRepository(CaseItemEntity).find({ where: { caseId }, order: { seq: 'ASC' } });
+    // Staff see a reporter-caused item only from its batch's release (reporter-time/visibility.ts).
+    const items = await m.getRepository(CaseItemEntity).find({
+      where: visibleItemsWhere({ caseId }, this.reporterTime?.now() ?? new Date()),
+      order: { createdAt: 'ASC', seq: 'ASC' },
+    });
     const views: ItemView[] = [];
     for (const item of items) if (!hidden.has(item.id)) views.push(await view(item, keys));
 

@@ -19,6 +19,7 @@ import { AuditService } from '../../audit/audit.service';
 import { startOfHour } from '../../common/start-of-hour';
 import type { OutboxEntity, OutboxEvent } from '../../outbox/outbox.entity';
 import { OutboxRepository } from '../../outbox/outbox.repository';
+import { randomBytes } from 'node:crypto';
 import { CaseItemEntity, CaseScopeKeyEntity } from '../store/case.entity';
 import { CASE_EVENTS, type CaseEventKind, type CaseEventOrigin, reporterCaused } from './case-events';
 import { ReporterTime, reporterCaused as markReporterCaused } from '../../reporter-time/reporter-time';
@@ -80,6 +81,7 @@ export class CaseRecorder {
     await this.markOrigin(m, input.by);
     const at = this.recordedAt(input.by);
     const author = authorOf(input.by);
+    const held = await this.heldUntil(m);
     const keys = new Map<Scope, Uint8Array>();
     const write = async (
       scope: Scope,
@@ -95,6 +97,30 @@ export class CaseRecorder {
         key = new Uint8Array(row.publicKey);
         keys.set(scope, key);
       }
+      const ciphertext = Buffer.from(await encryptToScope(plaintext, key));
+      if (held) {
+        // A reporter-caused item: shown to staff from the batch's release, and numbered at random above
+        // the identity's range, so neither its number nor a gap in the sequence places it between the
+        // staff items written around it (docs/architecture.md "Reporter time"). Raw SQL: the ORM never
+        // writes a generated key.
+        const rows: { id: string }[] = await m.query(
+          `INSERT INTO case_items (tenant_id, case_id, scope, kind, author_kind, author_id, created_at, ciphertext, seq, visible_from)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+          [
+            target.tenantId,
+            target.caseId,
+            scope,
+            kind,
+            who.authorKind,
+            who.authorId,
+            at.item,
+            ciphertext,
+            heldItemSeq(held),
+            held,
+          ],
+        );
+        return (rows[0] as { id: string }).id;
+      }
       const inserted = await m.getRepository(CaseItemEntity).insert({
         tenantId: target.tenantId,
         caseId: target.caseId,
@@ -102,7 +128,7 @@ export class CaseRecorder {
         kind,
         ...who,
         createdAt: at.item,
-        ciphertext: Buffer.from(await encryptToScope(plaintext, key)),
+        ciphertext,
       });
       return (inserted.identifiers[0] as { id: string }).id;
     };
@@ -182,6 +208,12 @@ export class CaseRecorder {
     if (reporterCaused(by)) await markReporterCaused(m);
   }
 
+  /** The batch's release when the transaction is reporter-caused and batching is on; else null (at once). */
+  private async heldUntil(m: EntityManager): Promise<Date | null> {
+    if (!this.reporterTime || !(await this.reporterTime.holds(m))) return null;
+    return this.reporterTime.releaseAt(m);
+  }
+
   /**
    * When an event is recorded: items always to the hour (they are ordered by insertion, not time); the
    * audit entry to the second for staff and the system, to the hour when a reporter caused it (and
@@ -191,6 +223,18 @@ export class CaseRecorder {
     const now = this.reporterTime?.now() ?? new Date();
     return { item: startOfHour(now), entry: reporterCaused(by) ? startOfHour(now) : now };
   }
+}
+
+/**
+ * A reporter-caused item's number: above the identity's range (2^61 and up), ordered by its batch's
+ * release (minutes since the epoch, which `visible_from` shows anyway) and random within it (24 bits), so
+ * it says nothing of the staff items written around it while the new-message flag, which compares
+ * numbers, still sees a later batch's message as new.
+ */
+export function heldItemSeq(release: Date): string {
+  const minutes = BigInt(Math.floor(release.getTime() / 60_000));
+  const random = BigInt(randomBytes(3).readUIntBE(0, 3));
+  return String((1n << 61n) + (minutes << 24n) + random);
 }
 
 function authorOf(by: CaseEventOrigin): Pick<CaseItemEntity, 'authorKind' | 'authorId'> {

@@ -29,6 +29,8 @@ export interface NewCase {
   tenantId: string;
   category: CategoryId;
   receivedAt: Date;
+  /** Shown to staff from then (a reporter's case: its batch's release); null or absent: at once. */
+  visibleFrom?: Date | null;
   channel?: CaseEntity['channel'];
   routing?: CaseEntity['routing'];
   /** Who may read each scope. The escrow key should be in every list. */
@@ -54,6 +56,7 @@ export class CaseStoreService {
         status: 'received',
         outcome: null,
         receivedAt: startOfHour(input.receivedAt),
+        visibleFrom: input.visibleFrom ?? null,
         acknowledgementDue: sla.acknowledgementDue,
         feedbackDue: sla.feedbackDue,
         channel: input.channel ?? 'web',

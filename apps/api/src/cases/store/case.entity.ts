@@ -25,6 +25,10 @@ export class CaseEntity {
   @Column({ name: 'received_at', type: 'timestamptz' })
   receivedAt!: Date;
 
+  /** A reporter's case is shown to staff only from its batch's release; null: at once (reporter-time/visibility.ts). */
+  @Column({ name: 'visible_from', type: 'timestamptz', nullable: true })
+  visibleFrom!: Date | null;
+
   @Column({ name: 'acknowledgement_due', type: 'date' })
   acknowledgementDue!: string;
 
@@ -154,6 +158,10 @@ export class CaseItemEntity {
   /** Kept to the hour (CaseRecorder decides it; the column's default is the hour too). */
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
+
+  /** A reporter-caused item is shown to staff only from its batch's release; null: at once. */
+  @Column({ name: 'visible_from', type: 'timestamptz', nullable: true })
+  visibleFrom!: Date | null;
 }
 
 /** The reporter's key pair for a case: the private key locked under the receipt; found by HMAC(pepper, receipt). */

@@ -1,5 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { ReporterTime } from '../../reporter-time/reporter-time';
+import { visibleItemsWhere, visibleParams, visibleToStaffSql } from '../../reporter-time/visibility';
 import { StaffUserEntity } from '../../staff/staff-user.entity';
 import { CaseEntity, CaseGrantEntity, CaseItemEntity } from '../store/case.entity';
 import type { DeadlineThresholds } from './deadline-filter';
@@ -32,6 +34,14 @@ export interface CaseListFilter {
  */
 @Injectable()
 export class CasesRepository {
+  /** ReporterTime is global (ReporterTimeModule); a unit test's module may leave it out. */
+  constructor(@Optional() private readonly reporterTime?: ReporterTime) {}
+
+  /** Now on the injected clock: what staff may see of a reporter's action is decided against it. */
+  now(): Date {
+    return this.reporterTime?.now() ?? new Date();
+  }
+
   private granted(manager: EntityManager, userId: string) {
     return (
       manager
@@ -49,6 +59,8 @@ export class CasesRepository {
             userId,
           },
         )
+        // A reporter's case only from its batch's release (reporter-time/visibility.ts), as the door.
+        .andWhere(visibleToStaffSql('c'), visibleParams(this.now()))
     );
   }
 
@@ -118,8 +130,23 @@ export class CasesRepository {
     return new Map(users.map((u) => [u.id, u.displayName]));
   }
 
+  /**
+   * A case's items in one scope as staff may see them now: a reporter-caused item only from its batch's
+   * release (reporter-time/visibility.ts). In stored order: by the hour, then number (a reporter-caused
+   * item's number is random, so within its hour it sorts after the staff items).
+   */
   items(manager: EntityManager, caseId: string, scope: string): Promise<CaseItemEntity[]> {
-    return manager.getRepository(CaseItemEntity).find({ where: { caseId, scope }, order: { seq: 'ASC' } });
+    return manager.getRepository(CaseItemEntity).find({
+      where: visibleItemsWhere({ caseId, scope }, this.now()),
+      order: { createdAt: 'ASC', seq: 'ASC' },
+    });
+  }
+
+  /** Every item of a scope, released or not: for the system's own work (re-routing), never shown. */
+  allItems(manager: EntityManager, caseId: string, scope: string): Promise<CaseItemEntity[]> {
+    return manager
+      .getRepository(CaseItemEntity)
+      .find({ where: { caseId, scope }, order: { createdAt: 'ASC', seq: 'ASC' } });
   }
 
   /** Every case grant a staff user holds (for recovery and re-routing). */
