@@ -371,11 +371,11 @@ export async function systemBench(context: BenchContext): Promise<void> {
 
     let dashboard = 'not available';
     if (existsSync(join(ROOT, 'apps', 'api', 'src', 'dashboard'))) {
-      const res = await api.call('GET', '/dashboard', { token: mo.token });
+      const res = await api.call('GET', '/dashboard/figures', { token: mo.token });
       if (res.status === 200) {
         const samples = await timed(
           50,
-          async () => (await api.call('GET', '/dashboard', { token: mo.token })).status === 200,
+          async () => (await api.call('GET', '/dashboard/figures', { token: mo.token })).status === 200,
         );
         dashboard = `${fmt(
           percentile(
