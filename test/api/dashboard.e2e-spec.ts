@@ -406,6 +406,16 @@ describe('the dashboard over a seeded history', () => {
       expect(f.acknowledgement.withinPolicy).toBe(inTime.length);
       // The statutory 7 days are measured as before.
       expect(f.acknowledgement.withinStatutory).toBe(4);
+      // The administrators' read-only policy page shows the same stored policy the clocks run on.
+      const page = await h.world.as('admin').get('/admin/policy').expect(200);
+      expect(page.body.sla).toEqual(
+        expect.objectContaining({
+          acknowledgementDays: 5,
+          acknowledgementUnit: 'working',
+          feedbackMonths: 2,
+        }),
+      );
+      expect(page.body.sla.summary[0]).toMatch(/within 5 working days/);
       const restored = await h.world.as('admin').put('/admin/sla-policy', { policy: {} }).expect(200);
       expect(restored.body.source).toBe('default');
     });

@@ -259,7 +259,12 @@ export async function systemBench(context: BenchContext): Promise<void> {
     appUrl: `postgres://${DATABASE}_app@127.0.0.1:5432/${DATABASE}`,
   };
   const secret = () => randomBytes(32).toString('base64url');
-  const secrets = { sessionSecret: secret(), receiptPepper: secret(), exportSigningSecret: secret() };
+  const secrets = {
+    sessionSecret: secret(),
+    receiptPepper: secret(),
+    exportSigningSecret: secret(),
+    auditKey: secret(),
+  };
   const startedAt = performance.now();
   const phase = (label: string) =>
     console.log(`  [${fmt((performance.now() - startedAt) / 1000, 0)} s] ${label}`);
@@ -288,6 +293,7 @@ export async function systemBench(context: BenchContext): Promise<void> {
       SESSION_SECRET: secrets.sessionSecret,
       RECEIPT_PEPPER: secrets.receiptPepper,
       EXPORT_SIGNING_SECRET: secrets.exportSigningSecret,
+      AUDIT_KEY: secrets.auditKey,
       SMTP_URL: `smtp://127.0.0.1:${PORT_BASE + 1}`,
       LOG_LEVEL: 'warn',
       INTAKE_MAX_CONCURRENT: intakeMax,
@@ -371,11 +377,11 @@ export async function systemBench(context: BenchContext): Promise<void> {
 
     let dashboard = 'not available';
     if (existsSync(join(ROOT, 'apps', 'api', 'src', 'dashboard'))) {
-      const res = await api.call('GET', '/dashboard', { token: mo.token });
+      const res = await api.call('GET', '/dashboard/figures', { token: mo.token });
       if (res.status === 200) {
         const samples = await timed(
           50,
-          async () => (await api.call('GET', '/dashboard', { token: mo.token })).status === 200,
+          async () => (await api.call('GET', '/dashboard/figures', { token: mo.token })).status === 200,
         );
         dashboard = `${fmt(
           percentile(

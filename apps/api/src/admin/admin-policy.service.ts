@@ -15,7 +15,6 @@ import {
   CASE_OUTCOMES,
   CATEGORIES,
   type CaseOutcome,
-  DEFAULT_SLA_POLICY,
   defaultRetentionRule,
   OWNERSHIP_CONFIRMATION_WORKING_DAYS,
   type RetentionPolicy,
@@ -32,6 +31,7 @@ import { AppError } from '../errors/app-error';
 import { TenantRetentionSettingsEntity } from '../tenants/tenant-retention-settings.entity';
 import { tenantRetention } from '../tenants/tenant-retention';
 import { TenantSigningKeys } from '../tenants/tenant-signing-keys';
+import { tenantSlaPolicy } from '../tenants/tenant-sla';
 import { TenantsRepository } from '../tenants/tenants.repository';
 
 @Injectable()
@@ -48,8 +48,11 @@ export class AdminPolicyService {
     const tenant = await this.tenants.findById(session.tenantId);
     if (!tenant) throw new AppError('UNAUTHENTICATED', 'Sign in to continue.');
     const signing = await this.signingKeys.published(tenant);
-    const retention = await inTenant(this.dataSource, session.tenantId, (m) => tenantRetention(m));
-    const policy = DEFAULT_SLA_POLICY;
+    const { retention, policy } = await inTenant(this.dataSource, session.tenantId, async (m) => ({
+      retention: await tenantRetention(m),
+      // The council's stored policy, the one its clocks run on (tenants/tenant-sla.ts).
+      policy: (await tenantSlaPolicy(m)).policy,
+    }));
     return {
       sla: {
         acknowledgementDays: policy.acknowledgementDays,

@@ -16,6 +16,7 @@ import { CaseEntity } from '../cases/store/case.entity';
 import { inTenant } from '../database/tenant-transaction';
 import { TenantEntity } from '../tenants/tenant.entity';
 import { type SlaTimer, SlaService, timersFor } from './sla.service';
+import { tenantSlaPolicy } from '../tenants/tenant-sla';
 
 /** Cases read per query, and jobs added per Redis round trip. */
 const PAGE = 500;
@@ -62,13 +63,14 @@ export class SlaReconciler {
       take: PAGE,
     });
     if (!cases.length) return { cases, pending: [] as SlaTimer[] };
+    const { policy } = await tenantSlaPolicy(m);
     const fired: { case_id: string; kind: string; due_on: string }[] = await m.query(
       `SELECT case_id, kind, due_on::text AS due_on FROM sla_events WHERE case_id = ANY($1::uuid[])`,
       [cases.map((c) => c.id)],
     );
     const done = new Set(fired.map((f) => `${f.case_id}/${f.kind}/${f.due_on}`));
     const pending = cases
-      .flatMap((c) => timersFor(c))
+      .flatMap((c) => timersFor(c, policy))
       .filter((t) => !done.has(`${t.caseId}/${t.kind}/${t.due}`));
     return { cases, pending };
   }

@@ -22,6 +22,7 @@ import {
   isCategoryId,
   type LocalDate,
   OVERSIGHT_ROLES,
+  type SlaPolicy,
   ownershipConfirmationDue,
   type StaffRole,
   toLondonDate,
@@ -33,6 +34,7 @@ import { withTimeout } from '../common/with-timeout';
 import { inTenant } from '../database/tenant-transaction';
 import { MailService } from '../notifications/mail.service';
 import { QueueName } from '../queues/queue-names';
+import { tenantSlaPolicy } from '../tenants/tenant-sla';
 import { Clock } from './clock';
 
 export type SlaKind =
@@ -88,7 +90,10 @@ export function slaJobId(timer: Pick<SlaTimer, 'caseId' | 'kind' | 'due'>): stri
   return `sla-${timer.caseId}-${timer.kind}-${timer.due}`;
 }
 
-/** The timers a case should have now, from the domain's calendar (pure). */
+/**
+ * The timers a case should have now, from the domain's calendar (pure), under the council's policy
+ * (tenantSlaPolicy; the default when none is given).
+ */
 export function timersFor(
   c: Pick<CaseEntity, 'id' | 'tenantId' | 'category' | 'status' | 'receivedAt' | 'acknowledgedOn'> &
     Partial<
@@ -97,6 +102,7 @@ export function timersFor(
         'feedbackGivenOn' | 'reopenedOn' | 'assigneeId' | 'assignedOn' | 'ownershipConfirmedOn'
       >
     >,
+  policy?: SlaPolicy,
 ): SlaTimer[] {
   const clock = isCategoryId(c.category) ? getCategory(c.category).clock : 'standard';
   const dates = computeSlaDates({
@@ -104,6 +110,7 @@ export function timersFor(
     acknowledgedOn: c.acknowledgedOn,
     reopenedOn: c.reopenedOn ?? null,
     clock,
+    policy,
   });
   const base = { tenantId: c.tenantId, caseId: c.id };
   const timers: SlaTimer[] = [];
@@ -167,11 +174,13 @@ export class SlaService {
 
   /** (Re)schedules a case's timers; returns them. */
   async schedule(tenantId: string, caseId: string, batchTime?: Date): Promise<SlaTimer[]> {
-    const found = await inTenant(this.dataSource, tenantId, (m) =>
-      m.getRepository(CaseEntity).findOne({ where: { id: caseId } }),
-    );
+    const read = await inTenant(this.dataSource, tenantId, async (m) => ({
+      found: await m.getRepository(CaseEntity).findOne({ where: { id: caseId } }),
+      sla: await tenantSlaPolicy(m),
+    }));
+    const { found, sla } = read;
     if (!found) return [];
-    const timers = timersFor(found);
+    const timers = timersFor(found, sla.policy);
     await this.enqueue(timers, batchTime);
     return timers;
   }
@@ -197,7 +206,8 @@ export class SlaService {
     const recipients = await inTenant(this.dataSource, timer.tenantId, async (m) => {
       const found = await m.getRepository(CaseEntity).findOne({ where: { id: timer.caseId } });
       if (!found) return null;
-      const current = timersFor(found).find((t) => t.kind === timer.kind && t.due === timer.due);
+      const { policy } = await tenantSlaPolicy(m);
+      const current = timersFor(found, policy).find((t) => t.kind === timer.kind && t.due === timer.due);
       if (!current) return null; // acknowledged, closed, or the deadline moved
       const inserted: unknown[] = await m.query(
         `INSERT INTO sla_events (tenant_id, case_id, kind, due_on, fired_on) VALUES ($1, $2, $3, $4, $5)

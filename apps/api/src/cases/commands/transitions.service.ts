@@ -52,6 +52,7 @@ import { CasesRepository } from '../store/cases.repository';
 import { mapCaseSummary } from '../reads/cases.service';
 import { CaseRecorder } from '../record/case-recorder';
 import { unpackJson } from '../record/item-codec';
+import { tenantSlaPolicy } from '../../tenants/tenant-sla';
 import { LinksService } from './links.service';
 
 @Injectable()
@@ -119,8 +120,10 @@ export class TransitionsService {
       }
       const today = toLondonDate(new Date());
       const changes: Partial<CaseEntity> = { status: result.to, outcome: result.outcome };
+      const { policy } = await tenantSlaPolicy(m);
       const feedbackDue = (dates: { acknowledgedOn: string | null; reopenedOn: string | null }) =>
         computeSlaDates({
+          policy,
           receivedOn: toLondonDate(found.receivedAt),
           ...dates,
           clock: isCategoryId(found.category) ? getCategory(found.category).clock : 'standard',

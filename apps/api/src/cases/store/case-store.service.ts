@@ -17,6 +17,7 @@ import type { EntityManager } from 'typeorm';
 import { CaseEntity, CaseGrantEntity, CaseScopeKeyEntity, type GranteeKind } from './case.entity';
 import { startOfHour } from '../../common/start-of-hour';
 import { newCaseReference } from './case-reference';
+import { tenantSlaPolicy } from '../../tenants/tenant-sla';
 
 export interface Grantee {
   kind: GranteeKind;
@@ -44,7 +45,9 @@ export class CaseStoreService {
   /** Writes the case through `manager` (the caller's tenant transaction); returns its id and reference. */
   async create(manager: EntityManager, input: NewCase): Promise<{ id: string; reference: string }> {
     const clock = getCategory(input.category).clock;
-    const sla = computeSlaDates({ receivedOn: toLondonDate(input.receivedAt), clock });
+    // The council's own policy (docs/dashboard.md "The council's SLA policy"), read in this transaction.
+    const { policy } = await tenantSlaPolicy(manager);
+    const sla = computeSlaDates({ receivedOn: toLondonDate(input.receivedAt), clock, policy });
     const keys = new Map<Scope, ScopeKeyPair>();
     for (const scope of SCOPES) keys.set(scope, await generateScopeKeyPair(scope));
 
