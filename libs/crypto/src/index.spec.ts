@@ -49,11 +49,13 @@ describe('@nolan/crypto', () => {
         'openGrantAsKey',
         'receiptLookupKey',
         'regrant',
+        'signDetached',
         'unlockPrivateKey',
         'unlockReporterKey',
         'useCheapKeyProtectionInTests',
         'verifyAndDecryptBinaryExport',
         'verifyAndDecryptExport',
+        'verifyDetached',
       ].sort(),
     );
   });

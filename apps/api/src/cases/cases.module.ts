@@ -22,6 +22,8 @@ import { LinksService } from './commands/links.service';
 import { NotesService } from './commands/notes.service';
 import { RecusalService } from './commands/recusal.service';
 import { CaseRecorder } from './record/case-recorder';
+import { ItemSeal } from './record/item-seal';
+import { TenantSigningKeys } from '../tenants/tenant-signing-keys';
 import { TimelineService } from './reads/timeline.service';
 import { TransitionsService } from './commands/transitions.service';
 import { AssigneesController } from './http/assignees.controller';
@@ -53,6 +55,8 @@ import { CaseReadsRepository } from './store/case-reads.repository';
     RecusalService,
     IdentityService,
     CaseRecorder,
+    ItemSeal,
+    TenantSigningKeys,
     CasesRepository,
     CaseStoreService,
     CaseAccessService,
@@ -66,6 +70,7 @@ import { CaseReadsRepository } from './store/case-reads.repository';
   ],
   exports: [
     CaseRecorder,
+    ItemSeal,
     CaseDoor,
     CaseStoreService,
     CasesRepository,

@@ -44,6 +44,7 @@ import { CredentialHandover1763903200000 } from './migrations/1763903200000-cred
 import { AuditCheckpointSignatures1763903300000 } from './migrations/1763903300000-audit-checkpoint-signatures';
 import { ReporterTime1763903400000 } from './migrations/1763903400000-reporter-time';
 import { OutboxPendingTenants1763903500000 } from './migrations/1763903500000-outbox-pending-tenants';
+import { CaseItemSignatures1763903600000 } from './migrations/1763903600000-case-item-signatures';
 
 /** Every entity, listed so the webpack bundle carries them (no globs at run time). */
 export const ENTITIES = [
@@ -93,6 +94,7 @@ export const MIGRATIONS = [
   AuditCheckpointSignatures1763903300000,
   ReporterTime1763903400000,
   OutboxPendingTenants1763903500000,
+  CaseItemSignatures1763903600000,
 ];
 
 export function dataSourceOptions(url: string) {

@@ -9,8 +9,11 @@
  * The recorder alone decides an event's recorded time and author from its origin: staff to the second
  * under their id, a reporter (and system work they caused) to the hour and never under an id. Content is
  * encrypted to the scope's public key, so anyone may add to a case without holding a private key
- * (docs/architecture.md "Case scope keys and grants").
+ * (docs/architecture.md "Case scope keys and grants"), and signed with the council's system key
+ * (item-seal.ts; docs/architecture.md "Encryption model"), so an item written any other way reads as
+ * unverified.
  */
+import { randomUUID } from 'node:crypto';
 import { Injectable, Optional } from '@nestjs/common';
 import { encryptToScope, type Scope } from '@nolan/crypto';
 import type { EntityManager } from 'typeorm';
@@ -23,6 +26,7 @@ import { CaseItemEntity, CaseScopeKeyEntity } from '../store/case.entity';
 import { CASE_EVENTS, type CaseEventKind, type CaseEventOrigin, reporterCaused } from './case-events';
 import { ReporterTime, reporterCaused as markReporterCaused } from '../../reporter-time/reporter-time';
 import { packFile, packJson } from './item-codec';
+import { ItemSeal } from './item-seal';
 
 export type { CaseEventOrigin } from './case-events';
 
@@ -68,11 +72,15 @@ export interface RecordedEvent {
 
 @Injectable()
 export class CaseRecorder {
-  /** ReporterTime is global (ReporterTimeModule); a unit test's module may leave it out. */
+  /**
+   * ReporterTime is global (ReporterTimeModule); a unit test's module may leave it and the seal out.
+   * Without the seal items are written unsigned, and every read shows them as unverified.
+   */
   constructor(
     private readonly audit: AuditService,
     private readonly outbox: OutboxRepository,
     @Optional() private readonly reporterTime?: ReporterTime,
+    @Optional() private readonly seal?: ItemSeal,
   ) {}
 
   async record(m: EntityManager, target: CaseTarget, input: CaseEventInput): Promise<RecordedEvent> {
@@ -95,7 +103,9 @@ export class CaseRecorder {
         key = new Uint8Array(row.publicKey);
         keys.set(scope, key);
       }
-      const inserted = await m.getRepository(CaseItemEntity).insert({
+      // The id is chosen here so that the signature can cover it (a copied row does not verify).
+      const item = {
+        id: randomUUID(),
         tenantId: target.tenantId,
         caseId: target.caseId,
         scope,
@@ -103,8 +113,10 @@ export class CaseRecorder {
         ...who,
         createdAt: at.item,
         ciphertext: Buffer.from(await encryptToScope(plaintext, key)),
-      });
-      return (inserted.identifiers[0] as { id: string }).id;
+      };
+      const signature = this.seal ? await this.seal.sign(m, item) : null;
+      await m.getRepository(CaseItemEntity).insert({ ...item, signature });
+      return item.id;
     };
 
     const fileIds: string[] = [];

@@ -154,6 +154,13 @@ export class CaseItemEntity {
   /** Kept to the hour (CaseRecorder decides it; the column's default is the hour too). */
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
+
+  /**
+   * Detached OpenPGP signature over the item's statement by the council's system key (item-seal.ts);
+   * null for items recorded before signatures.
+   */
+  @Column({ type: 'bytea', nullable: true })
+  signature!: Buffer | null;
 }
 
 /** The reporter's key pair for a case: the private key locked under the receipt; found by HMAC(pepper, receipt). */
