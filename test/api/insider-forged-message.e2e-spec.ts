@@ -48,6 +48,7 @@ describe('an insider with the application’s database credentials cannot forge 
   let reference: string;
   let caseId: string;
   let token: string;
+  let receipt: string;
   const server = () => app.getHttpServer();
 
   const staffText = 'Thank you. Can you tell us who else saw the invoices?';
@@ -91,6 +92,7 @@ describe('an insider with the application’s database credentials cannot forge 
       )
       .expect(201);
     reference = submitted.body.reference;
+    receipt = submitted.body.receipt;
     token = await signInAs(server(), tenant.slug, handler);
     await request(server())
       .post(`/api/v1/cases/${reference}/messages`)
@@ -178,6 +180,42 @@ describe('an insider with the application’s database credentials cannot forge 
       ['reporter', reporterText, 'verified'],
       ['reporter', copiedText, 'unverified'],
       ['reporter', newText, 'unverified'],
+    ]);
+  });
+
+  it('marks their events unverified on the timeline, and the genuine messages verified', async () => {
+    const timeline = await request(server())
+      .get(`/api/v1/cases/${reference}/timeline`)
+      .auth(token, { type: 'bearer' })
+      .expect(200);
+    const events = timeline.body.events as {
+      type: string;
+      content: { text?: string } | null;
+      verification?: string;
+    }[];
+    const withText = events
+      .filter((e) => typeof e.content?.text === 'string')
+      .map((e) => [e.content?.text, e.verification]);
+    expect(withText).toEqual([
+      [staffText, 'verified'],
+      [reporterText, 'verified'],
+      [copiedText, 'unverified'],
+      [newText, 'unverified'],
+    ]);
+    expect(events.find((e) => e.type === 'received')?.verification).toBe('verified');
+  });
+
+  it('shows the reporter which messages do not verify', async () => {
+    const reporterToken = await signInWithReceipt(server(), tenant.slug, receipt);
+    const view = await request(server())
+      .get('/api/v1/reporter/case')
+      .auth(reporterToken, { type: 'bearer' })
+      .expect(200);
+    expect((view.body.messages as ViewMessage[]).map((m) => [m.from, m.text, m.verification])).toEqual([
+      ['handler', staffText, 'verified'],
+      ['you', reporterText, 'verified'],
+      ['you', copiedText, 'unverified'],
+      ['you', newText, 'unverified'],
     ]);
   });
 

@@ -23,6 +23,7 @@
 import { Injectable } from '@nestjs/common';
 import {
   TIMELINE_EVENT_TYPES,
+  type ItemVerification,
   type TimelineActor,
   type TimelineEvent,
   type TimelineEventType,
@@ -36,6 +37,7 @@ import type { AuthenticatedStaff } from '../../auth/staff-auth.guard';
 import { StaffUserEntity } from '../../staff/staff-user.entity';
 import { isGivenIdentity } from '../../reporter-time/identity-placeholder';
 import { CaseItemEntity } from '../store/case.entity';
+import { ItemSeal } from '../record/item-seal';
 import { CaseDoor } from '../access/case-door';
 import { LinksService } from '../commands/links.service';
 import { CaseRecorder } from '../record/case-recorder';
@@ -70,6 +72,8 @@ export interface ItemView {
   /** Decrypted JSON (or a file's header and size), when the scope is open. */
   body: Record<string, unknown> | null;
   file: TimelineFile | null;
+  /** Its signature state (ItemSeal), when checked. */
+  verification?: ItemVerification;
 }
 
 export interface Person {
@@ -84,6 +88,7 @@ export class TimelineService {
     private readonly door: CaseDoor,
     private readonly recorder: CaseRecorder,
     private readonly links: LinksService,
+    private readonly seal: ItemSeal,
   ) {}
 
   /** The timeline for a staff user holding the case; 404 for anyone else. Audited as a read. */
@@ -161,8 +166,11 @@ export class TimelineService {
       entries.push(entry);
     }
     const items = await m.getRepository(CaseItemEntity).find({ where: { caseId }, order: { seq: 'ASC' } });
+    const shown = items.filter((item) => !hidden.has(item.id));
+    const states = await this.seal.verify(m, shown);
     const views: ItemView[] = [];
-    for (const item of items) if (!hidden.has(item.id)) views.push(await view(item, keys));
+    for (const item of shown)
+      views.push({ ...(await view(item, keys)), verification: states.get(item.id) ?? 'unverified' });
 
     const staffIds = [
       ...new Set(
@@ -369,10 +377,20 @@ export function assembleTimeline(
         event.type = 'linked';
         break;
     }
+    const verification = weakest(taken);
+    if (verification) event.verification = verification;
     events.push(event);
     for (const v of taken) if (!owner.has(v)) owner.set(v, events.length - 1);
   }
   return withOrphans(events, views, owner, people);
+}
+
+/** The least trustworthy signature state of an event's items: one unverified item marks the event. */
+function weakest(views: readonly ItemView[]): ItemVerification | undefined {
+  const states = views.map((v) => v.verification).filter((s): s is ItemVerification => s !== undefined);
+  if (states.includes('unverified')) return 'unverified';
+  if (states.includes('unsigned')) return 'unsigned';
+  return states.length > 0 ? 'verified' : undefined;
 }
 
 /**
@@ -418,6 +436,7 @@ function withOrphans(
       details: { itemId: v.item.id },
       content: v.body,
       files: v.file ? [v.file] : [],
+      ...(v.verification ? { verification: v.verification } : {}),
       people: [],
       orphanKind: v.item.kind,
     };
