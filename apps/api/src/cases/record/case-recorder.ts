@@ -26,7 +26,7 @@ import { CaseItemEntity, CaseScopeKeyEntity } from '../store/case.entity';
 import { CASE_EVENTS, type CaseEventKind, type CaseEventOrigin, reporterCaused } from './case-events';
 import { ReporterTime, reporterCaused as markReporterCaused } from '../../reporter-time/reporter-time';
 import { packFile, packJson } from './item-codec';
-import { ItemSeal } from './item-seal';
+import { ItemSeal, type SignedItem } from './item-seal';
 
 export type { CaseEventOrigin } from './case-events';
 
@@ -89,6 +89,7 @@ export class CaseRecorder {
     const at = this.recordedAt(input.by);
     const author = authorOf(input.by);
     const keys = new Map<Scope, Uint8Array>();
+    let signItem: ((item: SignedItem) => Promise<Buffer | null>) | undefined;
     const write = async (
       scope: Scope,
       kind: string,
@@ -114,7 +115,8 @@ export class CaseRecorder {
         createdAt: at.item,
         ciphertext: Buffer.from(await encryptToScope(plaintext, key)),
       };
-      const signature = this.seal ? await this.seal.sign(m, item) : null;
+      signItem ??= this.seal ? await this.seal.signer(m, target.tenantId) : async () => null;
+      const signature = await signItem(item);
       await m.getRepository(CaseItemEntity).insert({ ...item, signature });
       return item.id;
     };
