@@ -137,11 +137,7 @@ export class ProofOfWorkService implements ProofAheadOfFiles {
     }
   }
 
-  async checkAheadOfFiles(
-    tenantSlug: string,
-    proof: HumanProof,
-    purpose: HumanCheckPurpose,
-  ): Promise<HeldProof> {
+  async checkAheadOfFiles(tenantSlug: string, proof: HumanProof, purpose: HumanCheckPurpose): Promise<HeldProof> {
     const tenant = await this.tenants.requireBySlug(tenantSlug);
     await this.assertHuman(tenant.slug, tenant.id, proof, purpose);
     const key = `${tenant.id}\0${purpose}\0${given(proof.altcha) ?? ''}\0${given(proof.waitTicket) ?? ''}`;

@@ -76,7 +76,9 @@ export class ReporterController {
   @Post('reporter/case/messages')
   @UseGuards(ReporterAuthGuard)
   // Browsers send file names as raw UTF-8 (HTML's multipart rules); multer would read them as latin1.
-  @UseInterceptors(StreamedUploads({ fileField: 'files', jsonField: 'message' }))
+  @UseInterceptors(
+    StreamedUploads({ fileField: 'files', jsonField: 'message' }),
+  )
   @ApiBearerAuth()
   @ApiConsumes('application/json', 'multipart/form-data')
   @ApiBody({ schema: { type: 'object', properties: { text: { type: 'string', maxLength: 20000 } } } })

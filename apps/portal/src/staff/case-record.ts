@@ -98,17 +98,16 @@ export function caseRecord(timeline: Timeline | null): CaseRecord {
       : null,
     findings: findingsEvent
       ? {
-          items: (Array.isArray(findingsEvent.content?.['findings'])
-            ? (findingsEvent.content['findings'] as unknown[])
-            : []
-          ).map((f) => {
-            const r = record(f);
-            return {
-              allegation: str(r['allegation']),
-              finding: FINDING_TEXT[str(r['finding'])] ?? str(r['finding']),
-              reason: str(r['reason']),
-            };
-          }),
+          items: (Array.isArray(findingsEvent.content?.['findings']) ? (findingsEvent.content['findings'] as unknown[]) : []).map(
+            (f) => {
+              const r = record(f);
+              return {
+                allegation: str(r['allegation']),
+                finding: FINDING_TEXT[str(r['finding'])] ?? str(r['finding']),
+                reason: str(r['reason']),
+              };
+            },
+          ),
           submittedOn: dayOf(findingsEvent),
         }
       : null,
@@ -117,16 +116,10 @@ export function caseRecord(timeline: Timeline | null): CaseRecord {
           outcome: CASE_OUTCOME_LABELS[str(closed['outcome']) as CaseOutcome] ?? str(closed['outcome']),
           reason: str(closed['reason']),
           referral: referralText(closed),
-          recommendations: (Array.isArray(closed['recommendations']) ? closed['recommendations'] : []).map(
-            (x) => {
-              const r = record(x);
-              return {
-                action: str(r['action']),
-                owner: str(r['owner']),
-                due: str(r['dueDate']) ? formatDate(str(r['dueDate'])) : null,
-              };
-            },
-          ),
+          recommendations: (Array.isArray(closed['recommendations']) ? closed['recommendations'] : []).map((x) => {
+            const r = record(x);
+            return { action: str(r['action']), owner: str(r['owner']), due: str(r['dueDate']) ? formatDate(str(r['dueDate'])) : null };
+          }),
           noFeedbackReason: str(closed['noFeedbackReason']) || null,
           decidedOn: dayOf(closedEvent),
         }
@@ -142,8 +135,7 @@ function referralText(closed: Record<string, unknown>): string | null {
   }
   const procedure = record(closed['procedureReferral']);
   if (procedure['procedure']) {
-    const named =
-      OTHER_PROCEDURE_LABELS[str(procedure['procedure']) as OtherProcedure] ?? str(procedure['procedure']);
+    const named = OTHER_PROCEDURE_LABELS[str(procedure['procedure']) as OtherProcedure] ?? str(procedure['procedure']);
     const text = str(procedure['details']) ? `${named} (${str(procedure['details'])})` : named;
     return text.charAt(0).toUpperCase() + text.slice(1);
   }

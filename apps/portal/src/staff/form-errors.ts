@@ -33,17 +33,14 @@ export function apiErrors(messages: readonly string[], fields: readonly FormFiel
     let best: { id: string; length: number } | undefined;
     for (const field of fields)
       for (const name of field.apiNames)
-        if (mentions(text, name) && (!best || name.length > best.length))
-          best = { id: field.id, length: name.length };
+        if (mentions(text, name) && (!best || name.length > best.length)) best = { id: field.id, length: name.length };
     return { id: best?.id ?? fields[0]?.id ?? 'main-content', text: tidy(text) };
   });
   return formErrors(placed) as FormErrors;
 }
 
 function mentions(text: string, name: string): boolean {
-  return new RegExp(`(^|[^A-Za-z0-9_.])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^A-Za-z0-9_])`).test(
-    text,
-  );
+  return new RegExp(`(^|[^A-Za-z0-9_.])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^A-Za-z0-9_])`).test(text);
 }
 
 /**

@@ -25,37 +25,16 @@ describe('the SLA badges', () => {
       due: '2026-03-09',
     });
     expect(mostUrgentClock(received, '2026-03-09')?.state).toBe('due_soon');
-    expect(mostUrgentClock(received, '2026-03-10')).toEqual({
-      clock: 'acknowledgement',
-      state: 'overdue',
-      due: '2026-03-09',
-    });
-    expect(slaBadge(mostUrgentClock(received, '2026-03-10'))).toEqual({
-      text: 'Overdue',
-      classes: 'moj-badge--red',
-    });
-    expect(slaBadge(mostUrgentClock(received, '2026-03-08'))).toEqual({
-      text: 'Due soon',
-      classes: 'moj-badge--purple',
-    });
+    expect(mostUrgentClock(received, '2026-03-10')).toEqual({ clock: 'acknowledgement', state: 'overdue', due: '2026-03-09' });
+    expect(slaBadge(mostUrgentClock(received, '2026-03-10'))).toEqual({ text: 'Overdue', classes: 'moj-badge--red' });
+    expect(slaBadge(mostUrgentClock(received, '2026-03-08'))).toEqual({ text: 'Due soon', classes: 'moj-badge--purple' });
     expect(slaBadge(mostUrgentClock(received, '2026-03-03'))).toBeNull();
   });
 
   it('follows the feedback clock once the case is acknowledged, with the reminder two weeks before', () => {
-    const ack = computeSlaDates({
-      receivedOn: '2026-03-02',
-      acknowledgedOn: '2026-03-04',
-      clock: 'standard',
-    });
-    const acknowledged = {
-      ...received,
-      status: 'assessment',
-      acknowledgedOn: '2026-03-04',
-      feedbackDue: ack.feedbackDue,
-    };
-    expect(slaClocks(acknowledged, '2026-03-20')).toEqual([
-      { clock: 'feedback', state: 'on_track', due: '2026-06-04' },
-    ]);
+    const ack = computeSlaDates({ receivedOn: '2026-03-02', acknowledgedOn: '2026-03-04', clock: 'standard' });
+    const acknowledged = { ...received, status: 'assessment', acknowledgedOn: '2026-03-04', feedbackDue: ack.feedbackDue };
+    expect(slaClocks(acknowledged, '2026-03-20')).toEqual([{ clock: 'feedback', state: 'on_track', due: '2026-06-04' }]);
     expect(mostUrgentClock(acknowledged, ack.feedbackReminder)?.state).toBe('due_soon');
     expect(mostUrgentClock(acknowledged, '2026-06-05')?.state).toBe('overdue');
     expect(slaClocks({ ...acknowledged, feedbackGivenOn: '2026-05-01' }, '2026-06-05')).toEqual([]);
@@ -65,11 +44,7 @@ describe('the SLA badges', () => {
     const safeguarding = { ...received, category: 'safeguarding_children' };
     const clocks = slaClocks(safeguarding, '2026-03-02');
     expect(clocks[0]).toEqual({ clock: 'safeguarding_referral', state: 'due_soon', due: '2026-03-03' });
-    expect(mostUrgentClock(safeguarding, '2026-03-04')).toEqual({
-      clock: 'safeguarding_referral',
-      state: 'overdue',
-      due: '2026-03-03',
-    });
+    expect(mostUrgentClock(safeguarding, '2026-03-04')).toEqual({ clock: 'safeguarding_referral', state: 'overdue', due: '2026-03-03' });
   });
 
   it('runs no clock on a closed case', () => {

@@ -56,24 +56,12 @@ export function slaClocks(c: SlaCase, today: LocalDate): SlaClockStatus[] {
         : 'on_track';
   if (c.status === 'received') {
     // The acknowledgement reminder goes out `acknowledgementReminderDaysBefore` the deadline (day 5 of 7).
-    const reminder = addCalendarDays(
-      c.acknowledgementDue,
-      -DEFAULT_SLA_POLICY.acknowledgementReminderDaysBefore,
-    );
-    clocks.push({
-      clock: 'acknowledgement',
-      due: c.acknowledgementDue,
-      state: state(c.acknowledgementDue, reminder),
-    });
+    const reminder = addCalendarDays(c.acknowledgementDue, -DEFAULT_SLA_POLICY.acknowledgementReminderDaysBefore);
+    clocks.push({ clock: 'acknowledgement', due: c.acknowledgementDue, state: state(c.acknowledgementDue, reminder) });
     const clock = isCategoryId(c.category) ? getCategory(c.category).clock : 'standard';
     const referralDue = computeSlaDates({ receivedOn: c.receivedOn, clock }).safeguardingReferralDue;
     // A safeguarding referral is due within a working day: it is "due soon" from the day it arrives.
-    if (referralDue)
-      clocks.push({
-        clock: 'safeguarding_referral',
-        due: referralDue,
-        state: state(referralDue, c.receivedOn),
-      });
+    if (referralDue) clocks.push({ clock: 'safeguarding_referral', due: referralDue, state: state(referralDue, c.receivedOn) });
   }
   if (!c.feedbackGivenOn) {
     const reminder = addCalendarDays(c.feedbackDue, -DEFAULT_SLA_POLICY.feedbackReminderDaysBefore);

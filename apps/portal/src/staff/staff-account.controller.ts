@@ -36,10 +36,8 @@ export class StaffAccountController {
     const confirm = typeof body.confirmPassword === 'string' ? body.confirmPassword : '';
     const problems: { id: string; text: string }[] = [];
     if (!current) problems.push({ id: 'currentPassword', text: 'Enter your current password' });
-    if (next.length < 12)
-      problems.push({ id: 'newPassword', text: 'Your new password must be at least 12 characters' });
-    else if (next.length > 256)
-      problems.push({ id: 'newPassword', text: 'Your new password must be 256 characters or fewer' });
+    if (next.length < 12) problems.push({ id: 'newPassword', text: 'Your new password must be at least 12 characters' });
+    else if (next.length > 256) problems.push({ id: 'newPassword', text: 'Your new password must be 256 characters or fewer' });
     else if (next !== confirm) problems.push({ id: 'confirmPassword', text: 'The passwords do not match' });
     let errors = formErrors(problems);
     if (!errors) {
@@ -63,24 +61,15 @@ export class StaffAccountController {
     let errors: FormErrors | undefined;
     if (!key) errors = formErrors([{ id: 'key', text: 'Paste your OpenPGP public key' }]);
     else if (!key.includes('BEGIN PGP PUBLIC KEY BLOCK'))
-      errors = formErrors([
-        {
-          id: 'key',
-          text: 'Paste the whole public key, from -----BEGIN PGP PUBLIC KEY BLOCK----- to the end',
-        },
-      ]);
-    else if (key.length > 20000)
-      errors = formErrors([{ id: 'key', text: 'The key must be 20,000 characters or fewer' }]);
+      errors = formErrors([{ id: 'key', text: 'Paste the whole public key, from -----BEGIN PGP PUBLIC KEY BLOCK----- to the end' }]);
+    else if (key.length > 20000) errors = formErrors([{ id: 'key', text: 'The key must be 20,000 characters or fewer' }]);
     if (!errors) {
       try {
         await this.api.registerKey(staff.token, key);
         return res.redirect(303, '/staff/account?done=key');
       } catch (error) {
         if (!(error instanceof ApiProblem) || error.status !== 400) throw error;
-        errors = apiErrors(
-          ['That is not an OpenPGP public key Nolan can encrypt to'],
-          [{ id: 'key', apiNames: [] }],
-        );
+        errors = apiErrors(['That is not an OpenPGP public key Nolan can encrypt to'], [{ id: 'key', apiNames: [] }]);
       }
     }
     await this.render(res.status(400), staff, { errors, key });

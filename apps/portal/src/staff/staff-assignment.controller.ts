@@ -19,12 +19,7 @@ const REFERENCE = /^[A-Za-z0-9-]{1,20}$/;
 /** "Investigator – 2 open cases": what the radio's hint says about each person. */
 export function assigneeHint(option: AssigneeOption): string {
   const roles = option.roles.map((r) => STAFF_ROLE_LABELS[r as StaffRole] ?? r).join(', ');
-  const load =
-    option.openCases === 0
-      ? 'no open cases'
-      : option.openCases === 1
-        ? '1 open case'
-        : `${option.openCases} open cases`;
+  const load = option.openCases === 0 ? 'no open cases' : option.openCases === 1 ? '1 open case' : `${option.openCases} open cases`;
   return `${roles} – ${load}`;
 }
 
@@ -35,11 +30,7 @@ export class StaffAssignmentController {
   constructor(private readonly api: StaffApi) {}
 
   @Get()
-  async form(
-    @CurrentStaff() staff: StaffSession,
-    @Param('reference') reference: string,
-    @Res() res: Response,
-  ) {
+  async form(@CurrentStaff() staff: StaffSession, @Param('reference') reference: string, @Res() res: Response) {
     res.render('staff/assign', await this.page(staff, reference));
   }
 
@@ -54,31 +45,17 @@ export class StaffAssignmentController {
     const chosen = typeof body.assigneeId === 'string' ? body.assigneeId : '';
     let errors: FormErrors | undefined;
     if (!page.options.some((o) => o.value === chosen))
-      errors = formErrors([
-        {
-          id: 'assigneeId',
-          text: page.c.assigneeId ? 'Select who to transfer the case to' : 'Select who to assign the case to',
-        },
-      ]);
+      errors = formErrors([{ id: 'assigneeId', text: page.c.assigneeId ? 'Select who to transfer the case to' : 'Select who to assign the case to' }]);
     if (!errors) {
       try {
         await this.api.assign(staff.token, page.c.reference, chosen);
-        return res.redirect(
-          303,
-          `/staff/cases/${encodeURIComponent(page.c.reference)}?done=${page.c.assigneeId ? 'transferred' : 'assigned'}`,
-        );
+        return res.redirect(303, `/staff/cases/${encodeURIComponent(page.c.reference)}?done=${page.c.assigneeId ? 'transferred' : 'assigned'}`);
       } catch (error) {
         if (!(error instanceof ApiProblem) || ![400, 409].includes(error.status)) throw error;
         errors = apiErrors(error.messages, [{ id: 'assigneeId', apiNames: ['assigneeId'] }]);
       }
     }
-    res
-      .status(400)
-      .render('staff/assign', {
-        ...page,
-        errors,
-        options: page.options.map((o) => ({ ...o, checked: o.value === chosen })),
-      });
+    res.status(400).render('staff/assign', { ...page, errors, options: page.options.map((o) => ({ ...o, checked: o.value === chosen })) });
   }
 
   private async page(staff: StaffSession, reference: string) {
@@ -92,11 +69,7 @@ export class StaffAssignmentController {
       currentName: c.assigneeId ? (c.assigneeName ?? current?.name ?? null) : null,
       options: items
         .filter((o) => !o.current)
-        .map((o) => ({
-          value: o.userId,
-          text: o.userId === staff.userId ? `${o.name} (you)` : o.name,
-          hint: { text: assigneeHint(o) },
-        })),
+        .map((o) => ({ value: o.userId, text: o.userId === staff.userId ? `${o.name} (you)` : o.name, hint: { text: assigneeHint(o) } })),
     };
   }
 }

@@ -57,12 +57,7 @@ export class StaffAuthController {
   }
 
   @Get('sign-in')
-  signInPage(
-    @Req() req: Request,
-    @Res() res: Response,
-    @Query('council') council?: string,
-    @Query('signedOut') signedOut?: string,
-  ): void {
+  signInPage(@Req() req: Request, @Res() res: Response, @Query('council') council?: string, @Query('signedOut') signedOut?: string): void {
     if (this.sessions.read(req)) return res.redirect(303, '/staff');
     const notice =
       signedOut === 'expired' ? 'Your session has ended, so you need to sign in again.' : undefined;
@@ -76,30 +71,19 @@ export class StaffAuthController {
     const problems: { id: string; text: string }[] = [];
     if (!values.council) problems.push({ id: 'council', text: 'Enter your council’s short name' });
     else if (!COUNCIL.test(values.council))
-      problems.push({
-        id: 'council',
-        text: 'Enter the council’s short name using only letters, numbers and hyphens',
-      });
+      problems.push({ id: 'council', text: 'Enter the council’s short name using only letters, numbers and hyphens' });
     if (!values.email) problems.push({ id: 'email', text: 'Enter your email address' });
     else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(values.email) || values.email.length > 254)
-      problems.push({
-        id: 'email',
-        text: 'Enter an email address in the correct format, like name@example.org',
-      });
+      problems.push({ id: 'email', text: 'Enter an email address in the correct format, like name@example.org' });
     if (!password) problems.push({ id: 'password', text: 'Enter your password' });
-    else if (password.length > 256)
-      problems.push({ id: 'password', text: 'Password must be 256 characters or fewer' });
+    else if (password.length > 256) problems.push({ id: 'password', text: 'Password must be 256 characters or fewer' });
     if (!problems.length && !(await this.councilExists(values.council)))
       problems.push({ id: 'council', text: 'There is no council with this short name in Nolan' });
     if (problems.length) {
       res.status(400).render('staff/sign-in', { values, errors: formErrors(problems) });
       return;
     }
-    const state = this.sealer.seal(
-      'staff-sign-in',
-      { ...values, password } satisfies SignInState,
-      SIGN_IN_STATE_SECONDS,
-    );
+    const state = this.sealer.seal('staff-sign-in', { ...values, password } satisfies SignInState, SIGN_IN_STATE_SECONDS);
     res.render('staff/sign-in-code', { state, values: {} });
   }
 
@@ -145,10 +129,7 @@ export class StaffAuthController {
       if (!(error instanceof ApiProblem)) throw error;
       if (error.status === 429) {
         const minutes = Math.max(1, Math.ceil((error.retryAfterSeconds ?? 900) / 60));
-        return again(
-          `Too many attempts to sign in. Wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again`,
-          429,
-        );
+        return again(`Too many attempts to sign in. Wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again`, 429);
       }
       if (error.status === 401) {
         return again(
@@ -169,10 +150,7 @@ export class StaffAuthController {
   async twoFactorPage(@CurrentStaff() staff: StaffSession, @Res() res: Response): Promise<void> {
     if (staff.scope === 'full') return res.redirect(303, '/staff');
     if (staff.scope === 'password_change') return res.render('staff/new-password', { values: {} });
-    const [{ secret, otpauthUrl }, me] = await Promise.all([
-      this.api.startTotp(staff.token),
-      this.api.me(staff.token),
-    ]);
+    const [{ secret, otpauthUrl }, me] = await Promise.all([this.api.startTotp(staff.token), this.api.me(staff.token)]);
     this.renderTwoFactor(res, { secret, otpauthUrl, choosePassword: me.passwordMustChange }, {});
   }
 
@@ -183,11 +161,7 @@ export class StaffAuthController {
   @Post('new-password')
   @UseGuards(StaffGuard)
   @EnrolmentAllowed()
-  async newPassword(
-    @CurrentStaff() staff: StaffSession,
-    @Body() body: Form,
-    @Res() res: Response,
-  ): Promise<void> {
+  async newPassword(@CurrentStaff() staff: StaffSession, @Body() body: Form, @Res() res: Response): Promise<void> {
     if (staff.scope !== 'password_change') return res.redirect(303, '/staff');
     const values = { currentPassword: '', newPassword: '', confirmPassword: '' };
     const problems = passwordProblems(body);
@@ -208,11 +182,7 @@ export class StaffAuthController {
   @Post('two-factor')
   @UseGuards(StaffGuard)
   @EnrolmentAllowed()
-  async twoFactor(
-    @CurrentStaff() staff: StaffSession,
-    @Body() body: Form,
-    @Res() res: Response,
-  ): Promise<void> {
+  async twoFactor(@CurrentStaff() staff: StaffSession, @Body() body: Form, @Res() res: Response): Promise<void> {
     const enrolment = this.sealer.open<{ secret: string; otpauthUrl: string; choosePassword?: boolean }>(
       'staff-sign-in',
       body.state,
@@ -241,12 +211,7 @@ export class StaffAuthController {
       if (error instanceof ApiProblem && error.status === 400) {
         const problems = apiPasswordProblems(error.messages);
         if (problems.length) return this.renderTwoFactor(res, enrolment, { code }, undefined, problems);
-        return this.renderTwoFactor(
-          res,
-          enrolment,
-          { code },
-          'That code is not right: enter the code the app shows now',
-        );
+        return this.renderTwoFactor(res, enrolment, { code }, 'That code is not right: enter the code the app shows now');
       }
       throw error;
     }
@@ -338,12 +303,9 @@ function passwordProblems(body: Form): { id: string; text: string }[] {
   const next = typeof body.newPassword === 'string' ? body.newPassword : '';
   const problems: { id: string; text: string }[] = [];
   if (!current) problems.push({ id: 'currentPassword', text: 'Enter the password you signed in with' });
-  if (next.length < 12)
-    problems.push({ id: 'newPassword', text: 'Your new password must be at least 12 characters' });
-  else if (next.length > 256)
-    problems.push({ id: 'newPassword', text: 'Your new password must be 256 characters or fewer' });
-  else if (next !== body.confirmPassword)
-    problems.push({ id: 'confirmPassword', text: 'The passwords do not match' });
+  if (next.length < 12) problems.push({ id: 'newPassword', text: 'Your new password must be at least 12 characters' });
+  else if (next.length > 256) problems.push({ id: 'newPassword', text: 'Your new password must be 256 characters or fewer' });
+  else if (next !== body.confirmPassword) problems.push({ id: 'confirmPassword', text: 'The passwords do not match' });
   return problems;
 }
 
@@ -353,12 +315,7 @@ function apiPasswordProblems(messages: readonly string[]): { id: string; text: s
     m.startsWith('currentPassword')
       ? [{ id: 'currentPassword', text: 'The password you signed in with is not right' }]
       : m.startsWith('newPassword')
-        ? [
-            {
-              id: 'newPassword',
-              text: 'Choose a new password of at least 12 characters, different from the one you signed in with',
-            },
-          ]
+        ? [{ id: 'newPassword', text: 'Choose a new password of at least 12 characters, different from the one you signed in with' }]
         : [],
   );
 }

@@ -353,9 +353,7 @@ export class StaffCaseActionsController {
     const allowed = c.allowedTransitions.find((t) => t.to === to);
     if (!allowed) throw new ApiProblem(409, ['This case cannot make that move now.']);
     const timeline =
-      to === 'decision' || to === 'closed'
-        ? await this.api.timeline(staff.token, reference).catch(() => null)
-        : null;
+      to === 'decision' || to === 'closed' ? await this.api.timeline(staff.token, reference).catch(() => null) : null;
     const allegations = to === 'decision' ? planAllegations(timeline) : [];
     const record = to === 'closed' ? caseRecord(timeline) : null;
     const findings = record?.findings?.items ?? [];
@@ -494,10 +492,7 @@ function fieldsFor(to: string, allegations: number): FormField[] {
 function findingCodes(timeline: Timeline | null): { finding: AllegationFindingValue }[] {
   let codes: { finding: AllegationFindingValue }[] = [];
   for (const event of timeline?.events ?? []) {
-    const findings =
-      event.type === 'transition' && event.details['to'] === 'decision'
-        ? event.content?.['findings']
-        : undefined;
+    const findings = event.type === 'transition' && event.details['to'] === 'decision' ? event.content?.['findings'] : undefined;
     if (Array.isArray(findings))
       codes = findings
         .map((f) => (f && typeof f === 'object' ? (f as { finding?: unknown }).finding : undefined))

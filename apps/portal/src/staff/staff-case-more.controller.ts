@@ -42,11 +42,7 @@ export const EVIDENCE_KINDS = [
 
 export const LINK_KINDS = [
   { value: 'same_subject', text: 'The same person or body', hint: 'The concerns are about the same subject' },
-  {
-    value: 'same_pattern',
-    text: 'The same kind of wrongdoing',
-    hint: 'For example, the same way of splitting contracts',
-  },
+  { value: 'same_pattern', text: 'The same kind of wrongdoing', hint: 'For example, the same way of splitting contracts' },
 ];
 
 interface UploadedFile {
@@ -68,16 +64,8 @@ export class StaffCaseMoreController {
   constructor(private readonly api: StaffApi) {}
 
   @Get('evidence')
-  async evidenceForm(
-    @CurrentStaff() staff: StaffSession,
-    @Param('reference') reference: string,
-    @Res() res: Response,
-  ) {
-    res.render('staff/evidence', {
-      c: await this.requireCase(staff, reference),
-      kinds: EVIDENCE_KINDS,
-      values: {},
-    });
+  async evidenceForm(@CurrentStaff() staff: StaffSession, @Param('reference') reference: string, @Res() res: Response) {
+    res.render('staff/evidence', { c: await this.requireCase(staff, reference), kinds: EVIDENCE_KINDS, values: {} });
   }
 
   /** Multipart: the CSRF token is in the form's action (?_csrf=), read before the body is. */
@@ -94,23 +82,16 @@ export class StaffCaseMoreController {
     const values = { description: text(body, 'description'), kind: text(body, 'kind') };
     const files = (uploads ?? []).filter((f) => f.size > 0 && f.originalname);
     const problems: { id: string; text: string }[] = [];
-    if (!EVIDENCE_KINDS.some((k) => k.value === values.kind))
-      problems.push({ id: 'kind', text: 'Select what kind of evidence this is' });
-    if (!values.description)
-      problems.push({ id: 'description', text: 'Describe the evidence and what it shows' });
-    else if (values.description.length > 20000)
-      problems.push({ id: 'description', text: 'The description must be 20,000 characters or fewer' });
+    if (!EVIDENCE_KINDS.some((k) => k.value === values.kind)) problems.push({ id: 'kind', text: 'Select what kind of evidence this is' });
+    if (!values.description) problems.push({ id: 'description', text: 'Describe the evidence and what it shows' });
+    else if (values.description.length > 20000) problems.push({ id: 'description', text: 'The description must be 20,000 characters or fewer' });
     let errors = formErrors(problems);
     if (!errors) {
       const form = new FormData();
       form.set('description', values.description);
       form.set('kind', values.kind);
       for (const file of files)
-        form.append(
-          'files',
-          new Blob([new Uint8Array(file.buffer)], { type: file.mimetype || 'application/octet-stream' }),
-          file.originalname,
-        );
+        form.append('files', new Blob([new Uint8Array(file.buffer)], { type: file.mimetype || 'application/octet-stream' }), file.originalname);
       try {
         await this.api.addEvidence(staff.token, reference, form);
         return res.redirect(303, `/staff/cases/${encodeURIComponent(c.reference)}?done=evidence#timeline`);
@@ -120,10 +101,7 @@ export class StaffCaseMoreController {
         errors = apiErrors(
           error.messages.map((m) => (error.status === 413 || error.status === 415 ? `${m}${reselect}` : m)),
           [
-            {
-              id: error.status === 413 || error.status === 415 ? 'files' : 'description',
-              apiNames: ['description'],
-            },
+            { id: error.status === 413 || error.status === 415 ? 'files' : 'description', apiNames: ['description'] },
             { id: 'kind', apiNames: ['kind'] },
             { id: 'files', apiNames: ['files', 'file'] },
           ],
@@ -134,23 +112,14 @@ export class StaffCaseMoreController {
   }
 
   @Post('ownership')
-  async ownership(
-    @CurrentStaff() staff: StaffSession,
-    @Param('reference') reference: string,
-    @Body() _body: Form,
-    @Res() res: Response,
-  ) {
+  async ownership(@CurrentStaff() staff: StaffSession, @Param('reference') reference: string, @Body() _body: Form, @Res() res: Response) {
     const c = await this.requireCase(staff, reference);
     await this.api.confirmOwnership(staff.token, c.reference);
     res.redirect(303, `/staff/cases/${encodeURIComponent(c.reference)}?done=ownership`);
   }
 
   @Get('legal-hold')
-  async legalHoldForm(
-    @CurrentStaff() staff: StaffSession,
-    @Param('reference') reference: string,
-    @Res() res: Response,
-  ) {
+  async legalHoldForm(@CurrentStaff() staff: StaffSession, @Param('reference') reference: string, @Res() res: Response) {
     res.render('staff/legal-hold', { c: await this.requireCase(staff, reference), values: {} });
   }
 
@@ -164,19 +133,12 @@ export class StaffCaseMoreController {
     const c = await this.requireCase(staff, reference);
     const reason = text(body, 'reason');
     let errors: FormErrors | undefined;
-    if (!reason)
-      errors = formErrors([
-        { id: 'reason', text: c.legalHold ? 'Say why the hold can end' : 'Say why the case must be kept' },
-      ]);
-    else if (reason.length > 2000)
-      errors = formErrors([{ id: 'reason', text: 'The reason must be 2,000 characters or fewer' }]);
+    if (!reason) errors = formErrors([{ id: 'reason', text: c.legalHold ? 'Say why the hold can end' : 'Say why the case must be kept' }]);
+    else if (reason.length > 2000) errors = formErrors([{ id: 'reason', text: 'The reason must be 2,000 characters or fewer' }]);
     if (!errors) {
       try {
         await this.api.legalHold(staff.token, c.reference, !c.legalHold, reason);
-        return res.redirect(
-          303,
-          `/staff/cases/${encodeURIComponent(c.reference)}?done=${c.legalHold ? 'hold-cleared' : 'hold-set'}`,
-        );
+        return res.redirect(303, `/staff/cases/${encodeURIComponent(c.reference)}?done=${c.legalHold ? 'hold-cleared' : 'hold-set'}`);
       } catch (error) {
         if (!(error instanceof ApiProblem) || ![400, 403, 409].includes(error.status)) throw error;
         errors = apiErrors(error.messages, [{ id: 'reason', apiNames: ['reason'] }]);
@@ -186,11 +148,7 @@ export class StaffCaseMoreController {
   }
 
   @Get('links')
-  async linkForm(
-    @CurrentStaff() staff: StaffSession,
-    @Param('reference') reference: string,
-    @Res() res: Response,
-  ) {
+  async linkForm(@CurrentStaff() staff: StaffSession, @Param('reference') reference: string, @Res() res: Response) {
     res.render('staff/link', { c: await this.requireCase(staff, reference), kinds: LINK_KINDS, values: {} });
   }
 
@@ -202,36 +160,23 @@ export class StaffCaseMoreController {
     @Res() res: Response,
   ) {
     const c = await this.requireCase(staff, reference);
-    const values = {
-      other: text(body, 'other').toUpperCase(),
-      kind: text(body, 'kind'),
-      note: text(body, 'note'),
-    };
+    const values = { other: text(body, 'other').toUpperCase(), kind: text(body, 'kind'), note: text(body, 'note') };
     const problems: { id: string; text: string }[] = [];
     if (!values.other) problems.push({ id: 'other', text: 'Enter the reference of the related case' });
-    else if (!REFERENCE.test(values.other))
-      problems.push({ id: 'other', text: 'Enter a case reference, like NLN-7KQ2-M9XD' });
-    else if (values.other === c.reference)
-      problems.push({ id: 'other', text: 'Enter the reference of another case' });
-    if (!LINK_KINDS.some((k) => k.value === values.kind))
-      problems.push({ id: 'kind', text: 'Select how the cases are related' });
+    else if (!REFERENCE.test(values.other)) problems.push({ id: 'other', text: 'Enter a case reference, like NLN-7KQ2-M9XD' });
+    else if (values.other === c.reference) problems.push({ id: 'other', text: 'Enter the reference of another case' });
+    if (!LINK_KINDS.some((k) => k.value === values.kind)) problems.push({ id: 'kind', text: 'Select how the cases are related' });
     if (!values.note) problems.push({ id: 'note', text: 'Say why the cases are related' });
-    else if (values.note.length > 2000)
-      problems.push({ id: 'note', text: 'The note must be 2,000 characters or fewer' });
+    else if (values.note.length > 2000) problems.push({ id: 'note', text: 'The note must be 2,000 characters or fewer' });
     let errors = formErrors(problems);
     if (!errors) {
       try {
-        await this.api.link(staff.token, c.reference, {
-          reference: values.other,
-          kind: values.kind,
-          note: values.note,
-        });
+        await this.api.link(staff.token, c.reference, { reference: values.other, kind: values.kind, note: values.note });
         return res.redirect(303, `/staff/cases/${encodeURIComponent(c.reference)}?done=linked#links`);
       } catch (error) {
         if (!(error instanceof ApiProblem) || ![400, 404, 409].includes(error.status)) throw error;
         // 404: the other case does not exist for this user (the API will not say which).
-        const messages =
-          error.status === 404 ? ['There is no case with that reference that you can see'] : error.messages;
+        const messages = error.status === 404 ? ['There is no case with that reference that you can see'] : error.messages;
         errors = apiErrors(messages, [
           { id: 'other', apiNames: ['reference'] },
           { id: 'kind', apiNames: ['kind'] },
@@ -257,16 +202,8 @@ export class StaffCaseMoreController {
   }
 
   @Get('involved')
-  async involvedForm(
-    @CurrentStaff() staff: StaffSession,
-    @Param('reference') reference: string,
-    @Res() res: Response,
-  ) {
-    res.render('staff/involved', {
-      c: await this.requireCase(staff, reference),
-      roles: roleItems(),
-      values: {},
-    });
+  async involvedForm(@CurrentStaff() staff: StaffSession, @Param('reference') reference: string, @Res() res: Response) {
+    res.render('staff/involved', { c: await this.requireCase(staff, reference), roles: roleItems(), values: {} });
   }
 
   @Post('involved')
@@ -279,21 +216,15 @@ export class StaffCaseMoreController {
     const c = await this.requireCase(staff, reference);
     const values = { role: text(body, 'role'), reason: text(body, 'reason') };
     const problems: { id: string; text: string }[] = [];
-    if (!(ROLE_HOLDER_ROLES as readonly string[]).includes(values.role))
-      problems.push({ id: 'role', text: 'Select who the concern involves' });
+    if (!(ROLE_HOLDER_ROLES as readonly string[]).includes(values.role)) problems.push({ id: 'role', text: 'Select who the concern involves' });
     if (!values.reason) problems.push({ id: 'reason', text: 'Say how you know they are involved' });
-    else if (values.reason.length > 2000)
-      problems.push({ id: 'reason', text: 'The reason must be 2,000 characters or fewer' });
+    else if (values.reason.length > 2000) problems.push({ id: 'reason', text: 'The reason must be 2,000 characters or fewer' });
     let errors = formErrors(problems);
     if (!errors) {
       try {
         await this.api.nameInvolved(staff.token, c.reference, values.role, values.reason);
         // The user may have named their own role: the case may now be gone for them.
-        return res.render('staff/named', {
-          reference: c.reference,
-          role: STAFF_ROLE_LABELS[values.role as keyof typeof STAFF_ROLE_LABELS],
-          section: 'cases',
-        });
+        return res.render('staff/named', { reference: c.reference, role: STAFF_ROLE_LABELS[values.role as keyof typeof STAFF_ROLE_LABELS], section: 'cases' });
       } catch (error) {
         if (!(error instanceof ApiProblem) || ![400, 409].includes(error.status)) throw error;
         errors = apiErrors(error.messages, [
@@ -307,20 +238,12 @@ export class StaffCaseMoreController {
 
   /** The export: the API's OpenPGP message passed through as a download. */
   @Post('export')
-  async export(
-    @CurrentStaff() staff: StaffSession,
-    @Param('reference') reference: string,
-    @Body() _body: Form,
-    @Res() res: Response,
-  ) {
+  async export(@CurrentStaff() staff: StaffSession, @Param('reference') reference: string, @Body() _body: Form, @Res() res: Response) {
     const c = await this.requireCase(staff, reference);
     try {
       const file = await this.api.exportCase(staff.token, c.reference);
       res.setHeader('Content-Type', file.contentType);
-      res.setHeader(
-        'Content-Disposition',
-        file.contentDisposition ?? `attachment; filename="${c.reference}.zip.pgp"`,
-      );
+      res.setHeader('Content-Disposition', file.contentDisposition ?? `attachment; filename="${c.reference}.zip.pgp"`);
       res.setHeader('X-Content-Type-Options', 'nosniff');
       res.send(file.body);
     } catch (error) {
@@ -343,3 +266,4 @@ export class StaffCaseMoreController {
 function roleItems() {
   return ROLE_HOLDER_ROLES.map((role) => ({ value: role, text: STAFF_ROLE_LABELS[role] }));
 }
+

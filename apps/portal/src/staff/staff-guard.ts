@@ -78,13 +78,11 @@ export class StaffGuard implements CanActivate {
 }
 
 /** The signed-in staff session (behind StaffGuard). */
-export const CurrentStaff = createParamDecorator(
-  (_data: unknown, context: ExecutionContext): StaffSession => {
-    const staff = context.switchToHttp().getRequest<StaffRequest>().staff;
-    if (!staff) throw new SignInRequired();
-    return staff;
-  },
-);
+export const CurrentStaff = createParamDecorator((_data: unknown, context: ExecutionContext): StaffSession => {
+  const staff = context.switchToHttp().getRequest<StaffRequest>().staff;
+  if (!staff) throw new SignInRequired();
+  return staff;
+});
 
 /** Oversees cases and decides identity requests: the monitoring officer, or whoever stands in for them. */
 export function isOverseer(session: Pick<StaffSession, 'roles'>): boolean {
@@ -103,8 +101,7 @@ function navigationFor(session: StaffSession, path: string) {
     if (isOverseer(session)) items.push({ text: 'Home', href: '/staff/home' });
     if (isHandler(session)) items.push({ text: 'Cases', href: '/staff/cases' });
     if (isHandler(session)) items.push({ text: 'Figures', href: '/staff/figures' });
-    if (session.roles.includes('audit_committee_chair'))
-      items.push({ text: 'Oversight', href: '/staff/committee' });
+    if (session.roles.includes('audit_committee_chair')) items.push({ text: 'Oversight', href: '/staff/committee' });
     if (session.roles.includes('administrator')) items.push({ text: 'Administration', href: '/staff/admin' });
   }
   if (session.scope === 'full') items.push({ text: 'Your account', href: '/staff/account' });

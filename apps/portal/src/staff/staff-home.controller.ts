@@ -48,12 +48,7 @@ export class StaffHomeController {
       });
       for (const r of list)
         if (r.status === 'pending' && r.requesterId !== staff.userId)
-          requests.push({
-            reference: c.reference,
-            id: r.id,
-            requestedOn: formatDate(r.requestedOn),
-            reason: r.reason ?? '',
-          });
+          requests.push({ reference: c.reference, id: r.id, requestedOn: formatDate(r.requestedOn), reason: r.reason ?? '' });
     }
     // What administrators changed: someone given a handler role receives new concerns, so the overseer
     // sees each change (GET /oversight/changes).
@@ -75,11 +70,7 @@ export class StaffHomeController {
       })),
       changesTotal: changes.total,
       openCount: open.length,
-      decisions: decisions.map((c) => ({
-        reference: c.reference,
-        categoryTitle: c.categoryTitle,
-        received: formatDate(c.receivedOn),
-      })),
+      decisions: decisions.map((c) => ({ reference: c.reference, categoryTitle: c.categoryTitle, received: formatDate(c.receivedOn) })),
       requests,
       clocks: clocks.map(({ c, clock }) => ({
         reference: c.reference,
@@ -103,11 +94,7 @@ export class StaffHomeController {
   ) {
     const decision = body.decision === 'confirm' ? 'confirm' : 'refuse';
     const lead = body.lead === 'yes' || (Array.isArray(body.lead) && body.lead.includes('yes'));
-    await this.api.decideRoleRequest(
-      staff.token,
-      userId,
-      decision === 'confirm' ? { decision, lead } : { decision },
-    );
+    await this.api.decideRoleRequest(staff.token, userId, decision === 'confirm' ? { decision, lead } : { decision });
     res.redirect(303, '/staff/home#role-requests');
   }
 
@@ -115,35 +102,22 @@ export class StaffHomeController {
   @Get('oversight/audit-checkpoint')
   async auditCheckpoint(@CurrentStaff() staff: StaffSession, @Res() res: Response) {
     const file = await this.api.auditCheckpoint(staff.token);
-    res.setHeader(
-      'Content-Disposition',
-      `attachment; filename="nolan-audit-checkpoint-${file.tenant}-${file.seq}.json"`,
-    );
+    res.setHeader('Content-Disposition', `attachment; filename="nolan-audit-checkpoint-${file.tenant}-${file.seq}.json"`);
     res.setHeader('Cache-Control', 'no-store');
     res.type('application/json').send(JSON.stringify(file, null, 2));
   }
 
   @Get('admin/queues')
-  async queues(
-    @CurrentStaff() staff: StaffSession,
-    @Res() res: Response,
-    @Query('retried') retried?: string,
-  ) {
+  async queues(@CurrentStaff() staff: StaffSession, @Res() res: Response, @Query('retried') retried?: string) {
     const overview = await this.api.queues(staff.token);
     res.render('staff/queues', {
       section: 'admin',
       queues: overview.queues.map((q) => ({
         ...q,
-        failed: q.failed.map((job) => ({
-          ...job,
-          finishedOn: job.finishedOn ? job.finishedOn.replace('T', ' ').slice(0, 19) : '',
-        })),
+        failed: q.failed.map((job) => ({ ...job, finishedOn: job.finishedOn ? job.finishedOn.replace('T', ' ').slice(0, 19) : '' })),
       })),
       failedTotal: overview.queues.reduce((sum, q) => sum + q.failed.length, 0),
-      notice:
-        typeof retried === 'string' && /^[\w:.-]{1,200}$/.test(retried)
-          ? `Job ${retried} will be tried again.`
-          : undefined,
+      notice: typeof retried === 'string' && /^[\w:.-]{1,200}$/.test(retried) ? `Job ${retried} will be tried again.` : undefined,
     });
   }
 

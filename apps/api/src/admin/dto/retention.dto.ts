@@ -9,10 +9,7 @@ export class PutRetentionDto {
     type: 'object',
     additionalProperties: {
       type: 'object',
-      properties: {
-        years: { type: 'integer', minimum: 1, maximum: 100 },
-        untilEndOfYear: { type: 'boolean' },
-      },
+      properties: { years: { type: 'integer', minimum: 1, maximum: 100 }, untilEndOfYear: { type: 'boolean' } },
       required: ['years', 'untilEndOfYear'],
     },
     example: {

@@ -73,7 +73,9 @@ export class CaseContentController {
 
   @Post(':reference/evidence')
   // Browsers send file names as raw UTF-8 (HTML's multipart rules); multer would read them as latin1.
-  @UseInterceptors(StreamedUploads({ fileField: 'files' }))
+  @UseInterceptors(
+    StreamedUploads({ fileField: 'files' }),
+  )
   @ApiConsumes('multipart/form-data', 'application/json')
   @ApiBody({
     schema: {
