@@ -49,11 +49,14 @@ describe('@nolan/crypto', () => {
         'openGrantAsKey',
         'receiptLookupKey',
         'regrant',
+        'relockReporterKey',
+        'signDetached',
         'unlockPrivateKey',
         'unlockReporterKey',
         'useCheapKeyProtectionInTests',
         'verifyAndDecryptBinaryExport',
         'verifyAndDecryptExport',
+        'verifyDetached',
       ].sort(),
     );
   });

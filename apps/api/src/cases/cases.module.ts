@@ -29,6 +29,8 @@ import { NoteService } from './commands/note.service';
 import { EvidenceService } from './commands/evidence.service';
 import { RecusalService } from './commands/recusal.service';
 import { CaseRecorder } from './record/case-recorder';
+import { ItemSeal } from './record/item-seal';
+import { TenantSigningKeys } from '../tenants/tenant-signing-keys';
 import { TimelineService } from './reads/timeline.service';
 import { TransitionsService } from './commands/transitions.service';
 import { AssigneesController } from './http/assignees.controller';
@@ -65,6 +67,8 @@ import { CaseReadsRepository } from './store/case-reads.repository';
     IdentityRequestsService,
     ReporterIdentityService,
     CaseRecorder,
+    ItemSeal,
+    TenantSigningKeys,
     CasesRepository,
     CaseStoreService,
     CaseAccessService,
@@ -80,6 +84,7 @@ import { CaseReadsRepository } from './store/case-reads.repository';
   ],
   exports: [
     CaseRecorder,
+    ItemSeal,
     CaseDoor,
     CaseStoreService,
     CasesRepository,

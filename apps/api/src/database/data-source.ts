@@ -47,6 +47,7 @@ import { OutboxPendingTenants1763903500000 } from './migrations/1763903500000-ou
 import { ReceiptReplacement1763903600000 } from './migrations/1763903600000-receipt-replacement';
 import { ReporterVisibility1763903700000 } from './migrations/1763903700000-reporter-visibility';
 import { DuplicateLinks1763903800000 } from './migrations/1763903800000-duplicate-links';
+import { CaseItemSignatures1763904000000 } from './migrations/1763904000000-case-item-signatures';
 
 /** Every entity, listed so the webpack bundle carries them (no globs at run time). */
 export const ENTITIES = [
@@ -99,6 +100,7 @@ export const MIGRATIONS = [
   ReceiptReplacement1763903600000,
   ReporterVisibility1763903700000,
   DuplicateLinks1763903800000,
+  CaseItemSignatures1763904000000,
 ];
 
 export function dataSourceOptions(url: string) {

@@ -12,6 +12,7 @@
  *
  * Pure: no I/O, no decryption; exports.service.ts gathers the decrypted parts and hands them here.
  */
+import type { ItemVerification } from '@nolan/contract';
 import {
   getCategory,
   INTAKE_QUESTIONS,
@@ -41,6 +42,8 @@ export interface DocumentMessage {
   text: string;
   /** Zip paths of the files sent with it. */
   attachments: string[];
+  /** Its signature state (cases/record/item-seal.ts); an unverified message is marked in case.md. */
+  verification?: ItemVerification;
 }
 
 export interface DocumentRecord {
@@ -49,6 +52,7 @@ export interface DocumentRecord {
   author: string;
   on: string;
   data: unknown;
+  verification?: ItemVerification;
 }
 
 export interface DocumentTimelineEntry {
@@ -83,6 +87,11 @@ export interface CaseDocumentInput {
   /** The identity the reporter gave (one entry per time they gave it); null when not granted. */
   identity: Record<string, unknown>[] | null;
   timeline: DocumentTimelineEntry[];
+  /**
+   * Every exported item's signature state, in order (cases/record/item-seal.ts): a recipient sees which
+   * items the council's system key vouches for, which predate signatures, and which do not verify.
+   */
+  items?: { kind: string; author: string; on: string; verification: ItemVerification }[];
 }
 
 /** C0 controls other than tab and newline, DEL, and bidirectional overrides that could disguise text. */
@@ -317,6 +326,8 @@ export function renderCaseDocument(input: CaseDocumentInput): string {
     const direction =
       message.from === 'reporter' ? 'from the reporter' : `to the reporter, from ${message.author}`;
     push(`### ${i + 1}. ${inline(message.sentOn)}, ${inline(direction)}`, '', literal(message.text), '');
+    if (message.verification === 'unverified')
+      push('**Warning: this message’s signature does not verify; it may not be what it claims to be.**', '');
     if (message.attachments.length)
       push('Files sent with it:', '', ...message.attachments.map((path) => `- ${inline(path)}`), '');
   });

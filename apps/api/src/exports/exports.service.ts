@@ -37,6 +37,8 @@ import { TenantSigningKeys } from '../tenants/tenant-signing-keys';
 import { TenantsRepository } from '../tenants/tenants.repository';
 import { type ArchiveFile, archivePath, buildArchive } from './case-archive';
 import { ExportBudget } from './export-budget';
+import type { ItemVerification } from '@nolan/contract';
+import { ItemSeal } from '../cases/record/item-seal';
 import { isGivenIdentity } from '../reporter-time/identity-placeholder';
 import {
   type CaseDocumentInput,
@@ -86,6 +88,7 @@ export class ExportsService {
     private readonly signingKeys: TenantSigningKeys,
     private readonly timeline: TimelineService,
     private readonly audit: AuditService,
+    private readonly seal: ItemSeal,
     /** Memory for exports in progress in this process (export-budget.ts). */
     private readonly budget: ExportBudget,
   ) {}
@@ -142,6 +145,10 @@ export class ExportsService {
   ): Promise<CaseExport> {
     const { found, tenant, user, recipient, held, exportedAt, userId } = input;
     const items = await this.decryptItems(input.rows);
+    const verification = await this.seal.verify(
+      m,
+      input.rows.map((r) => r.item),
+    );
     const names = await this.authorNames(m, items);
     // The same timeline as the case page, from the audit trail and the items this user can read; links to
     // other cases only where the exporter holds those too.
@@ -153,7 +160,7 @@ export class ExportsService {
     );
     const signer = await this.signingKeys.signer(m, tenant);
 
-    const content = this.documentInput(found, items, names, events, {
+    const content = this.documentInput(found, items, names, verification, events, {
       tenantName: tenant.name,
       exportedAt,
       exportedBy: { name: user.displayName, email: user.email },
@@ -279,6 +286,7 @@ export class ExportsService {
     found: CaseEntity,
     items: readonly DecryptedItem[],
     names: ReadonlyMap<string, string>,
+    verification: ReadonlyMap<string, ItemVerification>,
     events: readonly TimelineEvent[],
     header: Pick<
       CaseDocumentInput,
@@ -307,8 +315,15 @@ export class ExportsService {
       if (item.kind === 'link') continue;
       const on = toLondonDate(item.createdAt);
       const author = authorOf(item);
+      const state = verification.get(item.id) ?? 'unverified';
       if (unreadable) {
-        records.push({ kind: item.kind, author, on, data: '(this record could not be read)' });
+        records.push({
+          kind: item.kind,
+          author,
+          on,
+          data: '(this record could not be read)',
+          verification: state,
+        });
         continue;
       }
       if (file) {
@@ -338,6 +353,7 @@ export class ExportsService {
             sentOn: on,
             text: typeof body.text === 'string' ? body.text : JSON.stringify(body),
             attachments: (toPaths(body.attachments) as unknown[] | undefined)?.map(String) ?? [],
+            verification: state,
           });
           break;
         }
@@ -348,10 +364,18 @@ export class ExportsService {
         default: {
           const data: Record<string, unknown> = { ...body };
           for (const field of ['files', 'attachments']) if (field in data) data[field] = toPaths(data[field]);
-          records.push({ kind: item.kind, author, on, data });
+          records.push({ kind: item.kind, author, on, data, verification: state });
         }
       }
     }
+    const itemStates = items
+      .filter(({ item }) => item.kind !== 'link')
+      .map(({ item }) => ({
+        kind: item.kind,
+        author: authorOf(item),
+        on: toLondonDate(item.createdAt),
+        verification: verification.get(item.id) ?? ('unverified' as const),
+      }));
 
     return {
       ...header,
@@ -371,6 +395,7 @@ export class ExportsService {
       messages,
       records,
       files,
+      items: itemStates,
       identity: header.scopes.identity ? identity : null,
       timeline,
     };

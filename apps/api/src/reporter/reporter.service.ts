@@ -25,6 +25,7 @@ import {
 } from '@nolan/domain';
 import type { DataSource, EntityManager } from 'typeorm';
 import { readReportScope } from '../cases/record/case-content';
+import { ItemSeal } from '../cases/record/item-seal';
 import { CaseEntity, CaseGrantEntity, CaseItemEntity, ReporterKeyEntity } from '../cases/store/case.entity';
 import { CaseFilesService, type DownloadedFile } from '../cases/reads/case-files.service';
 import { InvolvementService } from '../cases/commands/involvement.service';
@@ -66,6 +67,7 @@ export class ReporterService {
     private readonly files: FileSanitiser,
     private readonly caseFiles: CaseFilesService,
     private readonly involvement: InvolvementService,
+    private readonly seal: ItemSeal,
   ) {}
 
   async signIn(
@@ -151,7 +153,7 @@ export class ReporterService {
       const found = await m.getRepository(CaseEntity).findOneOrFail({ where: { id: session.meta.caseId } });
       const items = await this.reportItems(m, found.id);
       const scopeKey = await this.scopeKey(m, found.id, key);
-      const content = await readReportScope(items, scopeKey);
+      const content = await readReportScope(items, scopeKey, await this.seal.verify(m, items));
       // Feedback (EU-09) is shown apart from the conversation: it is the council's account of what it did.
       const feedback = (await readFeedback(items, scopeKey)).map(({ id: _id, ...given }) => given);
       await this.recorder.trail(m, found.id, { origin: 'reporter' }, 'case.content_decrypted', {

@@ -46,6 +46,27 @@ describe('the case page shaping', () => {
     expect(item!.html).toContain('href="/staff/cases/NLN-AAAA-BBBB/files/f-1"');
     expect(item!.html).toContain('a&#60;b&#62;.pdf');
   });
+
+  it('warns on a timeline event whose items do not verify, and only on that one', () => {
+    const event = (verification: 'verified' | 'unverified' | 'unsigned') => ({
+      type: 'message' as const,
+      action: 'case.message_added',
+      at: '2026-03-02T10:00:00Z',
+      precision: 'hour' as const,
+      actor: { type: 'reporter' as const, id: null, name: null, roles: [] },
+      auditSeqs: [1],
+      details: {},
+      people: [],
+      content: { text: verification },
+      files: [],
+      verification,
+    });
+    const items = timelineItems([event('verified'), event('unverified'), event('unsigned')], 'NLN-AAAA-BBBB');
+    const warned = items.filter((i) => i.html.includes('signature does not verify'));
+    expect(warned).toHaveLength(1);
+    expect(warned[0]!.html).toContain('unverified');
+    expect(warned[0]!.html).toContain('govuk-warning-text');
+  });
 });
 
 describe('form errors', () => {

@@ -96,6 +96,11 @@ function describeContent(event: TimelineEvent, reference: string): string {
       parts.push(`<p class="govuk-body"><strong>${escape(label)}:</strong> ${escape(String(value))}</p>`);
     }
   };
+  // An item whose signature does not verify is shown, with a warning (docs/architecture.md "Encryption model").
+  if (event.verification === 'unverified')
+    parts.push(
+      '<div class="govuk-warning-text item-unverified"><span class="govuk-warning-text__icon" aria-hidden="true">!</span><strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">Warning</span>This record’s signature does not verify: it may not be what it claims to be. Tell your monitoring officer.</strong></div>',
+    );
   const content = event.content ?? {};
   for (const [key, value] of Object.entries(content)) {
     if (['requestId', 'itemId', 'to', 'from', 'on'].includes(key)) continue;

@@ -271,6 +271,7 @@ export class StaffCasesController {
         badge: slaBadge(clock),
       })),
       answers: describeAnswers(detail.report),
+      reportVerification: detail.reportVerification,
       involves: (detail.report?.involves ?? []).map((role) => STAFF_ROLE_LABELS[role as StaffRole] ?? role),
       // Files sent with staff replies are in the report scope too; they are not "files from the reporter".
       reporterFiles: detail.attachments.filter(

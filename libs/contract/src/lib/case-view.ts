@@ -12,12 +12,20 @@ export interface AllowedTransition {
   outcomes: readonly string[];
 }
 
+/**
+ * Whether an item's signature by the council's system key checks out (docs/architecture.md "Encryption
+ * model"): `verified`; `unsigned` — recorded before signatures; `unverified` — its signature is missing
+ * or does not verify, so it may not be what it claims (shown with a warning, never hidden).
+ */
+export type ItemVerification = 'verified' | 'unsigned' | 'unverified';
+
 /** A file of the report scope: the reporter's and the handlers' replies'. */
 export interface CaseAttachment {
   id: string;
   name: string;
   mediaType: string;
   size: number;
+  verification?: ItemVerification;
 }
 
 /** A message of the conversation with the reporter. */
@@ -30,6 +38,7 @@ export interface CaseMessage {
   text: string;
   /** Ids of the files sent with it. */
   attachments: string[];
+  verification?: ItemVerification;
 }
 
 /** The report as the reporter gave it (answers, the people it may involve). */
@@ -45,6 +54,8 @@ export interface CaseView extends CaseListItem {
   allowedTransitions: AllowedTransition[];
   /** Null when the caller cannot read the report scope. */
   report: CaseReport | null;
+  /** The report item's signature state; absent when the report is not shown. */
+  reportVerification?: ItemVerification;
   attachments: CaseAttachment[];
   messages: CaseMessage[];
 }

@@ -1,4 +1,5 @@
 /** What a reporter signed in with their receipt sees, GET /reporter/case: never internal notes. */
+import type { ItemVerification } from './case-view';
 
 export interface ReporterCaseFile {
   readonly id: string;
@@ -14,6 +15,8 @@ export interface ReporterCaseMessage {
   readonly text: string;
   /** Ids of the files sent with the message. */
   readonly attachments: readonly string[];
+  /** Whether the council's system key vouches for it (case-view.ts ItemVerification). */
+  readonly verification?: ItemVerification;
 }
 
 export interface ReporterCase {

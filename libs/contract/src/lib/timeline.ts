@@ -4,6 +4,7 @@
  * words on the page (titles, "the reporter", "Ann Patel (Investigator)") come from libs/domain's
  * timeline-words.ts, applied where the timeline is shown.
  */
+import type { ItemVerification } from './case-view';
 
 /** What kind of thing happened: the words and badge are chosen from this. */
 export const TIMELINE_EVENT_TYPES = [
@@ -69,6 +70,11 @@ export interface TimelineEvent {
   files: TimelineFile[];
   /** Every member of staff the event's details name (an assignee, a grantee), for the words. */
   people: TimelinePerson[];
+  /**
+   * The signature state of the event's items (docs/architecture.md "Encryption model"), the weakest of
+   * them: `unverified` if any does not verify; absent for an event with no items.
+   */
+  verification?: ItemVerification;
   /** For content no audit entry accounts for (shown, never hidden): the item's kind. */
   orphanKind?: string;
 }

@@ -18,6 +18,7 @@ import { inTenant } from '../../database/tenant-transaction';
 import { CaseDoor } from '../access/case-door';
 import { CaseRecorder } from '../record/case-recorder';
 import { readReportScope, type ReportContent } from '../record/case-content';
+import { ItemSeal } from '../record/item-seal';
 import type { CaseEntity } from '../store/case.entity';
 import { type CaseListFilter, CasesRepository } from '../store/cases.repository';
 import { CaseReadsRepository } from '../store/case-reads.repository';
@@ -87,6 +88,7 @@ export class CasesService {
     private readonly audit: AuditService,
     private readonly recorder: CaseRecorder,
     private readonly reads: CaseReadsRepository,
+    private readonly seal: ItemSeal,
   ) {}
 
   async list(staff: AuthenticatedStaff, query: CaseListQuery) {
@@ -129,7 +131,8 @@ export class CasesService {
       const scopeKey = await key('report');
       let content: ReportContent = { report: null, attachments: [], messages: [] };
       if (scopeKey) {
-        content = await readReportScope(await this.cases.items(m, found.id, 'report'), scopeKey);
+        const items = await this.cases.items(m, found.id, 'report');
+        content = await readReportScope(items, scopeKey, await this.seal.verify(m, items));
         await this.recorder.trail(
           m,
           found.id,

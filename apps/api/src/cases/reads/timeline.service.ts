@@ -23,6 +23,7 @@
 import { Injectable, Optional } from '@nestjs/common';
 import {
   TIMELINE_EVENT_TYPES,
+  type ItemVerification,
   type TimelineActor,
   type TimelineEvent,
   type TimelineEventType,
@@ -38,6 +39,7 @@ import { isGivenIdentity } from '../../reporter-time/identity-placeholder';
 import { ReporterTime } from '../../reporter-time/reporter-time';
 import { visibleItemsWhere } from '../../reporter-time/visibility';
 import { CaseItemEntity } from '../store/case.entity';
+import { ItemSeal } from '../record/item-seal';
 import { CaseDoor } from '../access/case-door';
 import { LinksService } from '../commands/links.service';
 import { CaseRecorder } from '../record/case-recorder';
@@ -72,6 +74,8 @@ export interface ItemView {
   /** Decrypted JSON (or a file's header and size), when the scope is open. */
   body: Record<string, unknown> | null;
   file: TimelineFile | null;
+  /** Its signature state (ItemSeal), when checked. */
+  verification?: ItemVerification;
 }
 
 export interface Person {
@@ -86,6 +90,7 @@ export class TimelineService {
     private readonly door: CaseDoor,
     private readonly recorder: CaseRecorder,
     private readonly links: LinksService,
+    private readonly seal: ItemSeal,
     /** ReporterTime is global (ReporterTimeModule); a unit test's module may leave it out. */
     @Optional() private readonly reporterTime?: ReporterTime,
   ) {}
@@ -169,8 +174,11 @@ export class TimelineService {
       where: visibleItemsWhere({ caseId }, this.reporterTime?.now() ?? new Date()),
       order: { createdAt: 'ASC', seq: 'ASC' },
     });
+    const shown = items.filter((item) => !hidden.has(item.id));
+    const states = await this.seal.verify(m, shown);
     const views: ItemView[] = [];
-    for (const item of items) if (!hidden.has(item.id)) views.push(await view(item, keys));
+    for (const item of shown)
+      views.push({ ...(await view(item, keys)), verification: states.get(item.id) ?? 'unverified' });
 
     const staffIds = [
       ...new Set(
@@ -377,10 +385,20 @@ export function assembleTimeline(
         event.type = 'linked';
         break;
     }
+    const verification = weakest(taken);
+    if (verification) event.verification = verification;
     events.push(event);
     for (const v of taken) if (!owner.has(v)) owner.set(v, events.length - 1);
   }
   return withOrphans(events, views, owner, people);
+}
+
+/** The least trustworthy signature state of an event's items: one unverified item marks the event. */
+function weakest(views: readonly ItemView[]): ItemVerification | undefined {
+  const states = views.map((v) => v.verification).filter((s): s is ItemVerification => s !== undefined);
+  if (states.includes('unverified')) return 'unverified';
+  if (states.includes('unsigned')) return 'unsigned';
+  return states.length > 0 ? 'verified' : undefined;
 }
 
 /**
@@ -426,6 +444,7 @@ function withOrphans(
       details: { itemId: v.item.id },
       content: v.body,
       files: v.file ? [v.file] : [],
+      ...(v.verification ? { verification: v.verification } : {}),
       people: [],
       orphanKind: v.item.kind,
     };

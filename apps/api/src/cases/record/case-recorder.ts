@@ -9,8 +9,11 @@
  * The recorder alone decides an event's recorded time and author from its origin: staff to the second
  * under their id, a reporter (and system work they caused) to the hour and never under an id. Content is
  * encrypted to the scope's public key, so anyone may add to a case without holding a private key
- * (docs/architecture.md "Case scope keys and grants").
+ * (docs/architecture.md "Case scope keys and grants"), and signed with the council's system key
+ * (item-seal.ts; docs/architecture.md "Encryption model"), so an item written any other way reads as
+ * unverified.
  */
+import { randomUUID } from 'node:crypto';
 import { Injectable, Optional } from '@nestjs/common';
 import { encryptToScope, type Scope } from '@nolan/crypto';
 import type { EntityManager } from 'typeorm';
@@ -24,6 +27,7 @@ import { CaseItemEntity, CaseScopeKeyEntity } from '../store/case.entity';
 import { CASE_EVENTS, type CaseEventKind, type CaseEventOrigin, reporterCaused } from './case-events';
 import { ReporterTime, reporterCaused as markReporterCaused } from '../../reporter-time/reporter-time';
 import { packFile, packJson } from './item-codec';
+import { ItemSeal, type SignedItem } from './item-seal';
 
 export type { CaseEventOrigin } from './case-events';
 
@@ -69,11 +73,15 @@ export interface RecordedEvent {
 
 @Injectable()
 export class CaseRecorder {
-  /** ReporterTime is global (ReporterTimeModule); a unit test's module may leave it out. */
+  /**
+   * ReporterTime is global (ReporterTimeModule); a unit test's module may leave it and the seal out.
+   * Without the seal items are written unsigned, and every read shows them as unverified.
+   */
   constructor(
     private readonly audit: AuditService,
     private readonly outbox: OutboxRepository,
     @Optional() private readonly reporterTime?: ReporterTime,
+    @Optional() private readonly seal?: ItemSeal,
   ) {}
 
   async record(m: EntityManager, target: CaseTarget, input: CaseEventInput): Promise<RecordedEvent> {
@@ -83,6 +91,7 @@ export class CaseRecorder {
     const author = authorOf(input.by);
     const held = await this.heldUntil(m);
     const keys = new Map<Scope, Uint8Array>();
+    let signItem: ((item: SignedItem) => Promise<Buffer | null>) | undefined;
     const write = async (
       scope: Scope,
       kind: string,
@@ -97,40 +106,46 @@ export class CaseRecorder {
         key = new Uint8Array(row.publicKey);
         keys.set(scope, key);
       }
-      const ciphertext = Buffer.from(await encryptToScope(plaintext, key));
-      if (held) {
-        // A reporter-caused item: shown to staff from the batch's release, and numbered at random above
-        // the identity's range, so neither its number nor a gap in the sequence places it between the
-        // staff items written around it (docs/architecture.md "Reporter time"). Raw SQL: the ORM never
-        // writes a generated key.
-        const rows: { id: string }[] = await m.query(
-          `INSERT INTO case_items (tenant_id, case_id, scope, kind, author_kind, author_id, created_at, ciphertext, seq, visible_from)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-          [
-            target.tenantId,
-            target.caseId,
-            scope,
-            kind,
-            who.authorKind,
-            who.authorId,
-            at.item,
-            ciphertext,
-            heldItemSeq(held),
-            held,
-          ],
-        );
-        return (rows[0] as { id: string }).id;
-      }
-      const inserted = await m.getRepository(CaseItemEntity).insert({
+      // The id is chosen here so that the signature can cover it (a copied row does not verify).
+      const item = {
+        id: randomUUID(),
         tenantId: target.tenantId,
         caseId: target.caseId,
         scope,
         kind,
         ...who,
         createdAt: at.item,
-        ciphertext,
-      });
-      return (inserted.identifiers[0] as { id: string }).id;
+        ciphertext: Buffer.from(await encryptToScope(plaintext, key)),
+      };
+      signItem ??= this.seal ? await this.seal.signer(m, target.tenantId) : async () => null;
+      const signature = await signItem(item);
+      if (held) {
+        // A reporter-caused item: shown to staff from the batch's release, and numbered at random above
+        // the identity's range, so neither its number nor a gap in the sequence places it between the
+        // staff items written around it (docs/architecture.md "Reporter time"). Raw SQL: the ORM never
+        // writes a generated key.
+        await m.query(
+          `INSERT INTO case_items (id, tenant_id, case_id, scope, kind, author_kind, author_id, created_at, ciphertext, signature, seq, visible_from)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+          [
+            item.id,
+            item.tenantId,
+            item.caseId,
+            scope,
+            kind,
+            who.authorKind,
+            who.authorId,
+            at.item,
+            item.ciphertext,
+            signature,
+            heldItemSeq(held),
+            held,
+          ],
+        );
+        return item.id;
+      }
+      await m.getRepository(CaseItemEntity).insert({ ...item, signature });
+      return item.id;
     };
 
     const fileIds: string[] = [];

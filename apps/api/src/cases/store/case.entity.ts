@@ -162,6 +162,13 @@ export class CaseItemEntity {
   /** A reporter-caused item is shown to staff only from its batch's release; null: at once. */
   @Column({ name: 'visible_from', type: 'timestamptz', nullable: true })
   visibleFrom!: Date | null;
+
+  /**
+   * Detached OpenPGP signature over the item's statement by the council's system key (item-seal.ts);
+   * null for items recorded before signatures.
+   */
+  @Column({ type: 'bytea', nullable: true })
+  signature!: Buffer | null;
 }
 
 /** The reporter's key pair for a case: the private key locked under the receipt; found by HMAC(pepper, receipt). */
