@@ -48,6 +48,7 @@ import { ReceiptReplacement1763903600000 } from './migrations/1763903600000-rece
 import { ReporterVisibility1763903700000 } from './migrations/1763903700000-reporter-visibility';
 import { DuplicateLinks1763903800000 } from './migrations/1763903800000-duplicate-links';
 import { CaseItemSignatures1763904000000 } from './migrations/1763904000000-case-item-signatures';
+import { SigningKeyHour1763904100000 } from './migrations/1763904100000-signing-key-hour';
 
 /** Every entity, listed so the webpack bundle carries them (no globs at run time). */
 export const ENTITIES = [
@@ -101,6 +102,7 @@ export const MIGRATIONS = [
   ReporterVisibility1763903700000,
   DuplicateLinks1763903800000,
   CaseItemSignatures1763904000000,
+  SigningKeyHour1763904100000,
 ];
 
 export function dataSourceOptions(url: string) {

@@ -7,15 +7,17 @@
 import { createMessage, readSignature, sign, verify } from 'openpgp';
 import { PublicKeyHandle, UnlockedKey, privateKeyOf, publicKeyOf } from './key-handles';
 import { CryptoError } from './crypto-error';
-import { PGP_CONFIG } from './openpgp-settings';
+import { packetDate, PGP_CONFIG } from './openpgp-settings';
 
 /** A binary detached OpenPGP signature over `statement`. */
 export async function signDetached(statement: Uint8Array, signer: UnlockedKey): Promise<Uint8Array> {
   if (!(statement instanceof Uint8Array)) throw new TypeError('A statement to sign must be bytes.');
-  const message = await createMessage({ binary: statement });
+  const message = await createMessage({ binary: statement, date: packetDate() });
   return sign({
     message,
     signingKeys: privateKeyOf(signer),
+    // The signature packet is readable in a copy of the database: it keeps only the hour.
+    date: packetDate(),
     detached: true,
     format: 'binary',
     config: PGP_CONFIG,

@@ -73,12 +73,25 @@ export function useCheapKeyProtectionInTests(): void {
 
 export const KEY_CREATION_BACKDATE_MS = 5 * 60 * 1000;
 
+const HOUR_MS = 60 * 60 * 1000;
+
+/**
+ * The one time every OpenPGP packet we make carries (a key's creation, a signature's, a literal data
+ * packet's): the start of the hour, a little in the past so a verifier's clock a few minutes behind
+ * still accepts it. OpenPGP packets hold their own times to the second, and a scope key made at intake,
+ * an item's signature (readable in a copy of the database without any key) or the literal packet a
+ * handler decrypts would otherwise each say when a reporter acted (docs/architecture.md "Reporter time").
+ */
+export function packetDate(now = Date.now()): Date {
+  return new Date(Math.floor((now - KEY_CREATION_BACKDATE_MS) / HOUR_MS) * HOUR_MS);
+}
+
 export async function generateV4KeyPair(userID: { name: string; email?: string }): Promise<PrivateKey> {
   const { privateKey } = await generateKey({
     type: 'ecc',
     curve: 'curve25519Legacy',
     userIDs: [userID],
-    date: new Date(Date.now() - KEY_CREATION_BACKDATE_MS),
+    date: packetDate(),
     format: 'object',
     config: PGP_CONFIG,
   });
@@ -93,7 +106,7 @@ export async function literalMessage(
   content: Uint8Array | string,
   filename?: string,
 ): Promise<Message<Uint8Array>> {
-  return createMessage({ binary: toBytes(content), filename, format: 'binary' });
+  return createMessage({ binary: toBytes(content), filename, format: 'binary', date: packetDate() });
 }
 
 // Packet tags that can open an encrypted or signed OpenPGP message (RFC 9580 §5): PKESK, signature, SKESK,

@@ -14,7 +14,7 @@
 // outside the database, and the Argon2 S2K that staff keys use would cost ~0.4 s on every cold unlock.
 import { generateKey } from 'openpgp';
 import { rememberPublicKey } from './key-handles';
-import { FULL_PGP_CONFIG, KEY_CREATION_BACKDATE_MS, PGP_CONFIG } from './openpgp-settings';
+import { FULL_PGP_CONFIG, packetDate, PGP_CONFIG } from './openpgp-settings';
 
 export interface SigningKeyMaterial {
   /** ASCII-armored public key: what the tenant publishes for recipients to verify exports. */
@@ -38,7 +38,7 @@ export async function generateSigningKeyPair(userID: {
     curve: 'curve25519Legacy',
     userIDs: [userID],
     subkeys: [],
-    date: new Date(Date.now() - KEY_CREATION_BACKDATE_MS),
+    date: packetDate(),
     format: 'object',
     config: PGP_CONFIG,
   });
