@@ -58,6 +58,8 @@ const PG_CONNECTION_MESSAGES = [
   /^Query read timeout/,
   /terminating connection due to/,
   /the database system is (starting up|shutting down|in recovery mode)/,
+  // TypeORM's, when work that shared a transaction goes on after its connection was lost and released.
+  /^Query runner already released/,
 ];
 
 /** ioredis's words: a command given up on while reconnecting, or sent on a closed connection. */
