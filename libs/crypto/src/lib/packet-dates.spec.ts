@@ -1,7 +1,7 @@
 // Every OpenPGP packet we make keeps only the hour (docs/architecture.md "Reporter time"): a scope key
 // is made at intake, an item's signature is readable in a copy of the database without any key, and the
 // literal packet inside a message is what a handler decrypts. None of them may say when a reporter acted.
-import { readKey, readMessage, readSignature } from 'openpgp';
+import { readKey, readSignature } from 'openpgp';
 import { signDetached } from './item-signatures';
 import { UnlockedKey } from './key-handles';
 import { literalMessage, packetDate } from './openpgp-settings';
