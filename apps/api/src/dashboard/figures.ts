@@ -32,6 +32,7 @@ import {
   type SlaPolicy,
   STATUTORY_ACKNOWLEDGEMENT_DAYS,
   toDayNumber,
+  MONTH_NAMES,
 } from '@nolan/domain';
 
 /** One case's readable metadata, dates as London local dates. */
@@ -87,21 +88,6 @@ const OPEN_STATUSES = [
     (key) => ({ key, label: CASE_STATUS_LABELS[key] }),
   ),
   { key: 'closed_since', label: 'Closed since the end of the period' },
-];
-
-const MONTH_NAMES = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
 ];
 
 export function monthLabel(month: string): string {

@@ -3,23 +3,15 @@
  * same INTAKE_QUESTIONS the form came from), dates in GOV.UK style, and the timeline as mojTimeline
  * items. Everything here is plain text: Nunjucks escapes it when the page is drawn.
  */
-import { actorLabel, INTAKE_QUESTIONS, isLocalDate, peopleLabels, timelineTitle } from '@nolan/domain';
+import {
+  actorLabel,
+  INTAKE_QUESTIONS,
+  isLocalDate,
+  MONTH_NAMES,
+  peopleLabels,
+  timelineTitle,
+} from '@nolan/domain';
 import type { TimelineEvent } from '../api/staff-api';
-
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
 
 /** '2026-03-02' → '2 March 2026' (GOV.UK style); anything else as it came. */
 export function formatDate(date: string | null | undefined): string {
@@ -27,7 +19,7 @@ export function formatDate(date: string | null | undefined): string {
   const day = date.slice(0, 10);
   if (!isLocalDate(day)) return date;
   const [year, month, dayOfMonth] = day.split('-').map(Number) as [number, number, number];
-  return `${dayOfMonth} ${MONTHS[month - 1]} ${year}`;
+  return `${dayOfMonth} ${MONTH_NAMES[month - 1]} ${year}`;
 }
 
 /** '2026-03-02' → '2 Mar 2026', for tables (GOV.UK's short date style). */

@@ -112,3 +112,19 @@ function format(year: number, month: number, day: number): LocalDate {
 function assertInteger(value: number, name: string): void {
   if (!Number.isSafeInteger(value)) throw new RangeError(`${name} must be a whole number; got ${value}.`);
 }
+
+/** The months' names in English, January first, for dates shown to people (pages, reports, figures). */
+export const MONTH_NAMES: readonly string[] = Object.freeze([
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+]);
