@@ -46,7 +46,7 @@ import { apiErrors, type FormErrors, formErrors } from './form-errors';
 import { CurrentStaff, isOverseer, StaffGuard } from './staff-guard';
 import { StaffPageFilter } from './staff-page.filter';
 import type { StaffSession } from './staff-session';
-import { mostUrgentClock, SLA_CLOCK_LABELS, slaBadge, slaClocks } from './sla-status';
+import { mostUrgentClock, SLA_CLOCK_LABELS, slaBadge } from './sla-status';
 import { describeAnswers, formatDate, formatShortDate, timelineItems } from './case-view';
 import { caseRecord } from './case-record';
 
@@ -246,7 +246,6 @@ export class StaffCasesController {
 
   private async casePage(staff: StaffSession, reference: string) {
     const detail = await this.api.getCase(staff.token, reference);
-    const today = toLondonDate(new Date());
     const [timeline, identityRequests, identity, links] = await Promise.all([
       this.api.timeline(staff.token, reference).catch(optional<Timeline>),
       this.api.identityRequests(staff.token, reference).catch(optional<IdentityRequest[]>),
@@ -265,7 +264,7 @@ export class StaffCasesController {
         ? (CASE_OUTCOME_LABELS[detail.outcome as CaseOutcome] ?? detail.outcome)
         : null,
       categoryDescription: isCategoryId(detail.category) ? getCategory(detail.category).description : '',
-      clocks: slaClocks(detail, today).map((clock) => ({
+      clocks: detail.clocks.map((clock) => ({
         label: SLA_CLOCK_LABELS[clock.clock],
         due: formatDate(clock.due),
         badge: slaBadge(clock),
@@ -400,7 +399,7 @@ export function ageInDays(receivedOn: string, today: string): number {
 }
 
 function caseRow(c: CaseSummary, today: string, userId: string) {
-  const clock = mostUrgentClock(c, today);
+  const clock = mostUrgentClock(c);
   const age = ageInDays(c.receivedOn, today);
   return {
     newMessage: c.newMessage === true,

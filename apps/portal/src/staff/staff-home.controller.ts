@@ -29,7 +29,6 @@ export class StaffHomeController {
   @Get('home')
   async home(@CurrentStaff() staff: StaffSession, @Res() res: Response) {
     if (!isOverseer(staff)) return res.redirect(303, '/staff/cases');
-    const today = toLondonDate(new Date());
     const open: CaseSummary[] = [];
     for (let offset = 0; offset < HOME_CASE_LIMIT; offset += 100) {
       const page = await this.api.listCases(staff.token, { limit: 100, offset });
@@ -38,7 +37,7 @@ export class StaffHomeController {
     }
     const decisions = open.filter((c) => c.status === 'decision');
     const clocks = open
-      .map((c) => ({ c, clock: mostUrgentClock(c, today) }))
+      .map((c) => ({ c, clock: mostUrgentClock(c) }))
       .filter(({ clock }) => clock && clock.state !== 'on_track');
     const requests = [];
     for (const c of open) {

@@ -2,6 +2,7 @@
  * The case list, GET /cases: only cases the caller holds a grant for (docs/architecture.md "Grants"),
  * with the readable metadata the workflow needs and never any content.
  */
+import type { SlaClockStatus } from '@nolan/domain';
 import type { Page, PageRequest } from './page';
 
 export interface CaseListItem {
@@ -25,6 +26,12 @@ export interface CaseListItem {
   ownershipConfirmedOn?: string | null;
   legalHold?: boolean;
   feedbackGivenOn?: string | null;
+  /**
+   * Every statutory clock still running on the case, most urgent first, with its state today (on track,
+   * due soon, overdue) under the council's SLA policy: decided once, by the API with libs/domain's
+   * slaClocks, so the badges and the deadline filter agree. Empty for a closed case.
+   */
+  clocks: SlaClockStatus[];
   /**
    * For the case's owner only: the reporter has written since they last opened the case. Worked out
    * from the order of the case's items, never from a time.

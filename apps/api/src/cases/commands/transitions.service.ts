@@ -163,7 +163,7 @@ export class TransitionsService {
       );
       const updated = await m.getRepository(CaseEntity).findOneOrFail({ where: { id: found.id } });
       return {
-        ...mapCaseSummary(updated),
+        ...mapCaseSummary(updated, { policy, today }),
         allowedTransitions: allowedTransitions(result.to, session.roles as StaffRole[]),
       };
     });

@@ -7,11 +7,16 @@ import {
   CASE_STATUSES,
   CATEGORIES,
   type CaseStatus,
+  type DeadlineFilter,
+  deadlineThresholds,
   getCategory,
   isCategoryId,
+  type LocalDate,
+  type SlaPolicy,
+  slaClocks,
   toLondonDate,
 } from '@nolan/domain';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../../audit/audit.service';
 import type { AuthenticatedStaff } from '../../auth/staff-auth.guard';
 import { inTenant } from '../../database/tenant-transaction';
@@ -22,7 +27,7 @@ import { ItemSeal } from '../record/item-seal';
 import type { CaseEntity } from '../store/case.entity';
 import { type CaseListFilter, CasesRepository } from '../store/cases.repository';
 import { CaseReadsRepository } from '../store/case-reads.repository';
-import { type DeadlineFilter, deadlineThresholds } from '../store/deadline-filter';
+import { tenantSlaPolicy } from '../../tenants/tenant-sla';
 
 export { NO_SUCH_CASE } from '../access/case-door';
 
@@ -49,14 +54,30 @@ export function searchWords(q: string) {
     }));
 }
 
-export function mapCaseSummary(entity: CaseEntity, assigneeName: string | null = null): CaseListItem {
+/** What a case's clocks are judged against: the council's SLA policy (tenantSlaPolicy) and today. */
+export interface ClockContext {
+  readonly policy: SlaPolicy;
+  readonly today: LocalDate;
+}
+
+/** Today in London and the council's policy, read in the caller's tenant transaction. */
+export async function clockContext(m: EntityManager): Promise<ClockContext> {
+  return { policy: (await tenantSlaPolicy(m)).policy, today: toLondonDate(new Date()) };
+}
+
+export function mapCaseSummary(
+  entity: CaseEntity,
+  clocks: ClockContext,
+  assigneeName: string | null = null,
+): CaseListItem {
+  const receivedOn = toLondonDate(entity.receivedAt);
   return {
     reference: entity.reference,
     category: entity.category,
     categoryTitle: isCategoryId(entity.category) ? getCategory(entity.category).title : entity.category,
     status: entity.status,
     outcome: entity.outcome,
-    receivedOn: toLondonDate(entity.receivedAt),
+    receivedOn,
     acknowledgementDue: entity.acknowledgementDue,
     acknowledgedOn: entity.acknowledgedOn,
     feedbackDue: entity.feedbackDue,
@@ -71,6 +92,8 @@ export function mapCaseSummary(entity: CaseEntity, assigneeName: string | null =
     legalHold: entity.legalHold,
     /** The day feedback was last given to the reporter: it meets the feedback clock (FeedbackService). */
     feedbackGivenOn: entity.feedbackGivenOn,
+    /** The badges' states, decided here once (libs/domain sla-clocks.ts) under the council's policy. */
+    clocks: slaClocks({ ...entity, receivedOn }, clocks.today, clocks.policy),
   };
 }
 
@@ -94,36 +117,32 @@ export class CasesService {
   async list(staff: AuthenticatedStaff, query: CaseListQuery) {
     const { session } = staff;
     const { q, deadline, ...rest } = query;
-    const filter: CaseListFilter = {
-      ...rest,
-      search: q ? searchWords(q) : undefined,
-      deadline: deadline ? deadlineThresholds(deadline, toLondonDate(new Date())) : undefined,
-    };
-    const [items, total, names, unread] = session.roles.includes('administrator')
-      ? [[], 0, new Map<string, string>(), new Set<string>()]
-      : await inTenant(this.dataSource, session.tenantId, async (m) => {
-          const [found, count] = await this.cases.listGranted(m, session.userId, filter);
-          // The "new message" flag is for the case's owner (issue #19).
-          const owned = found.filter((c) => c.assigneeId === session.userId).map((c) => c.id);
-          return [
-            found,
-            count,
-            await this.cases.staffNames(
-              m,
-              found.map((c) => c.assigneeId),
-            ),
-            await this.reads.unread(m, session.userId, owned, this.cases.now()),
-          ] as const;
-        });
-    return {
-      items: items.map((c) => ({
-        ...mapCaseSummary(c, names.get(c.assigneeId ?? '') ?? null),
-        newMessage: unread.has(c.id),
-      })),
-      total,
-      limit: filter.limit,
-      offset: filter.offset,
-    };
+    const filter: CaseListFilter = { ...rest, search: q ? searchWords(q) : undefined };
+    // Administrators configure the council and never see a case.
+    if (session.roles.includes('administrator'))
+      return { items: [], total: 0, limit: filter.limit, offset: filter.offset };
+    return inTenant(this.dataSource, session.tenantId, async (m) => {
+      // The deadline filter and the badges both judge the clocks by the council's policy.
+      const clocks = await clockContext(m);
+      if (deadline) filter.deadline = deadlineThresholds(deadline, clocks.today, clocks.policy);
+      const [found, total] = await this.cases.listGranted(m, session.userId, filter);
+      // The "new message" flag is for the case's owner (issue #19).
+      const owned = found.filter((c) => c.assigneeId === session.userId).map((c) => c.id);
+      const names = await this.cases.staffNames(
+        m,
+        found.map((c) => c.assigneeId),
+      );
+      const unread = await this.reads.unread(m, session.userId, owned, this.cases.now());
+      return {
+        items: found.map((c) => ({
+          ...mapCaseSummary(c, clocks, names.get(c.assigneeId ?? '') ?? null),
+          newMessage: unread.has(c.id),
+        })),
+        total,
+        limit: filter.limit,
+        offset: filter.offset,
+      };
+    });
   }
 
   async get(staff: AuthenticatedStaff, reference: string): Promise<CaseView> {
@@ -148,7 +167,7 @@ export class CasesService {
         (await this.reads.unread(m, actor.userId, [found.id], this.cases.now())).has(found.id);
       await this.reads.markRead(m, actor.tenantId, found.id, actor.userId, this.cases.now());
       return {
-        ...mapCaseSummary(found, names.get(found.assigneeId ?? '') ?? null),
+        ...mapCaseSummary(found, await clockContext(m), names.get(found.assigneeId ?? '') ?? null),
         newMessage,
         channel: found.channel,
         routing: found.routing,

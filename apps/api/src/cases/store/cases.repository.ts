@@ -1,10 +1,10 @@
 import { Injectable, Optional } from '@nestjs/common';
+import type { DeadlineThresholds } from '@nolan/domain';
 import type { EntityManager } from 'typeorm';
 import { ReporterTime } from '../../reporter-time/reporter-time';
 import { visibleItemsWhere, visibleParams, visibleToStaffSql } from '../../reporter-time/visibility';
 import { StaffUserEntity } from '../../staff/staff-user.entity';
 import { CaseEntity, CaseGrantEntity, CaseItemEntity } from '../store/case.entity';
-import type { DeadlineThresholds } from './deadline-filter';
 
 export interface CaseListFilter {
   status?: string;
@@ -21,7 +21,7 @@ export interface CaseListFilter {
   assigneeId?: string;
   /** Only cases nobody is assigned yet. */
   unassigned?: boolean;
-  /** Only cases with a clock overdue or due soon (deadline-filter.ts turns the choice into dates). */
+  /** Only cases with a clock overdue or due soon (libs/domain deadlineThresholds turns the choice into dates, under the council's policy). */
   deadline?: DeadlineThresholds;
   limit: number;
   offset: number;
