@@ -14,7 +14,13 @@ import {
   financialYearOf,
   type PublishedValue,
 } from '@nolan/domain';
-import type { DashboardFigures, DrillDown, PublishedLine, PublishedSummary } from '@nolan/contract';
+import {
+  ANNUAL_REPORT_TABLES,
+  type DashboardFigures,
+  type DrillDown,
+  type PublishedLine,
+  type PublishedSummary,
+} from '@nolan/contract';
 import { seedDashboardHistory, type DashboardHistory } from '../support/dashboard-history';
 
 jest.setTimeout(180_000);
@@ -42,6 +48,15 @@ export function pdfText(pdf: Buffer): string {
 }
 
 const buffer = (res: { body: unknown }) => res.body as Buffer;
+
+/** The rows of a CSV (RFC 4180: quoted cells may hold commas and doubled quotes). */
+function csvRows(text: string): string[][] {
+  return text
+    .split('\r\n')
+    .filter(Boolean)
+    .map((line) => [...line.matchAll(/("(?:[^"]|"")*"|[^,]*)(?:,|$)/g)].map((m) => m[1]!).slice(0, -1))
+    .map((cells) => cells.map((c) => (c.startsWith('"') ? c.slice(1, -1).replace(/""/g, '"') : c)));
+}
 /** supertest's parser for a binary body, so a PDF arrives as its bytes. */
 const binary = (res: NodeJS.ReadableStream, cb: (e: Error | null, b: Buffer) => void): void => {
   const chunks: Buffer[] = [];
@@ -286,6 +301,14 @@ describe('the dashboard over a seeded history', () => {
         .get(`/dashboard/annual-report/${h.previousYear}/${file}`)
         .buffer(true)
         .parse(binary as never);
+    /** The monitoring officer's and the chair's audited downloads, oldest first. */
+    const downloads = async () =>
+      (
+        await h.world.query<{ details: { year: number; file: string; exempt: boolean } }>(
+          `SELECT details FROM audit_entries WHERE action = 'report.downloaded' AND actor_id = $1 ORDER BY seq`,
+          [h.world.user('mo').id],
+        )
+      ).map((r) => r.details);
 
     it('gives the exempt detail as a PDF with every figure in its text, and audits it', async () => {
       const res = await download('mo', 'exempt.pdf').expect(200);
@@ -350,6 +373,126 @@ describe('the dashboard over a seeded history', () => {
         `SELECT count(*) AS n FROM audit_entries WHERE action = 'report.downloaded'`,
       );
       expect(Number(audited[0]?.n)).toBeGreaterThanOrEqual(6);
+    });
+    it('reproduces every figure of the year in the exempt PDF’s text and in every CSV, and audits each download', async () => {
+      const before = await downloads();
+      const year = (await h.world.as('mo').get(`/dashboard/figures?year=${h.previousYear}`).expect(200))
+        .body as DashboardFigures;
+      // Known in advance for that year: the metadata figures as over the period to today; the audit
+      // events (assessments, the transfer, the recusal) happened today, so none falls in that year.
+      expect(year.received).toBe(6);
+      expect(year.triage.reduce((s, r) => s + r.count, 0)).toBe(0);
+      const pdf = pdfText(buffer(await download('mo', 'exempt.pdf').expect(200))).replace(/’/g, "'");
+      const csv: Record<string, string[][]> = {};
+      const tables = ANNUAL_REPORT_TABLES.filter((t) => t.startsWith('exempt-'));
+      for (const table of tables)
+        csv[table] = csvRows((await download('mo', `${table}.csv`).expect(200)).body.toString('utf8'));
+      const rows = (table: string) => csv[table]!.slice(1).filter((r) => r[0] !== 'SLA policy');
+      const counts = (list: { label: string; count: number }[]) =>
+        list.map((r) => [r.label, String(r.count)]);
+      const ages = new Map<string, number>();
+      for (const n of ['C', 'D', 'F', 'G'] as const) {
+        const band = ageBand(daysBetween(h.cases[n].receivedOn, financialYearOf(h.P).to));
+        ages.set(band, (ages.get(band) ?? 0) + 1);
+      }
+      const expected: Record<string, string[][]> = {
+        'exempt-by-category': [...counts(year.byCategory), ['Total', '6']],
+        'exempt-by-channel': [...counts(year.byChannel), ['Total', '6']],
+        'exempt-by-month': [...counts(year.byMonth), ['Total', '6']],
+        'exempt-open': [
+          ...counts(year.openAtEnd.byStatus),
+          ...AGE_BANDS.map((b) => [b.label, String(ages.get(b.key) ?? 0)]),
+          ['Total open', '4'],
+        ],
+        'exempt-clocks': [
+          ['Acknowledgements measured', '6'],
+          ['Acknowledged within 7 days', '4'],
+          ['Acknowledged by the policy due date', '4'],
+          ['Acknowledged late or overdue', '2'],
+          ['Not yet due', '0'],
+          ['Percentage within 7 days', '66.7%'],
+          ['Median days to acknowledge', '3'],
+          ['Feedback measured', '6'],
+          ['Feedback by its due date', '2'],
+          ['Feedback late or overdue', '4'],
+          ['Feedback not yet due', '0'],
+          ['Percentage with feedback in time', '33.3%'],
+          ['Median days to feedback', '36'],
+        ],
+        'exempt-triage': counts(year.triage),
+        'exempt-outcomes': counts(year.closedByOutcome),
+        'exempt-substantiation': year.substantiation.map((r) => [
+          r.label,
+          `${r.investigated}; ${r.substantiated + r.partiallySubstantiated}; ${r.rate === null ? 'none' : `${r.rate}%`}`,
+        ]),
+        'exempt-other': [
+          ['Cases closed', '2'],
+          ['Median days to close', '40'],
+          ['90th percentile days to close', '60'],
+          ['Referred externally', '0'],
+          ['Retaliation reports received', '1'],
+          ['Retaliation reports investigated', '0'],
+          ['Retaliation reports substantiated', '0'],
+          ['Reopened', '1'],
+          ['Transferred to another handler', '0'],
+          ['Cases with a recusal', '0'],
+          ['Cases with someone named later', '0'],
+          ['Identity disclosures', '0'],
+        ],
+      };
+      // A and B closed that year, substantiated and with no further action.
+      expect(year.closedByOutcome.filter((r) => r.count > 0).map((r) => [r.key, r.count])).toEqual(
+        expect.arrayContaining([
+          ['substantiated', 1],
+          ['no_further_action', 1],
+        ]),
+      );
+      for (const table of tables) {
+        expect([table, rows(table)]).toEqual([table, expected[table]]);
+        // The PDF prints each row as its label, then its value.
+        for (const [label, value] of rows(table))
+          expect([table, pdf]).toEqual([
+            table,
+            expect.stringContaining(`${label!.replace(/’/g, "'")}\n${value}`),
+          ]);
+      }
+      // The clocks say which policy they were measured against, in the CSV and in the PDF.
+      expect(csv['exempt-clocks']!.at(-1)).toEqual(['SLA policy', year.policy.description]);
+      expect(pdf.replace(/\n/g, ' ')).toContain(year.policy.description.replace(/’/g, "'"));
+      // One audit entry per download, naming its file.
+      const after = await downloads();
+      expect(
+        after
+          .slice(before.length)
+          .map((d) => d.file)
+          .sort(),
+      ).toEqual(['exempt.pdf', ...tables.map((t) => `${t}.csv`)].sort());
+      expect(after.slice(before.length).every((d) => d.exempt === true && d.year === h.previousYear)).toBe(
+        true,
+      );
+    });
+
+    it('puts every line of the public summary in its PDF’s text as in its CSVs, with the policy', async () => {
+      const summary = (await h.world.as('chair').get(`/dashboard/summary?year=${h.previousYear}`).expect(200))
+        .body as PublishedSummary;
+      const pdf = pdfText(buffer(await download('chair', 'summary.pdf').expect(200))).replace(/’/g, "'");
+      for (const table of ANNUAL_REPORT_TABLES.filter((t) => t.startsWith('summary-'))) {
+        const rows = csvRows((await download('chair', `${table}.csv`).expect(200)).body.toString('utf8'));
+        for (const [label, value] of rows.slice(1).filter((r) => r[0] !== 'SLA policy'))
+          expect([table, pdf]).toEqual([
+            table,
+            expect.stringContaining(`${label!.replace(/’/g, "'")}\n${value}`),
+          ]);
+      }
+      const headlines = csvRows(
+        (await download('chair', 'summary-headlines.csv').expect(200)).body.toString('utf8'),
+      );
+      expect(headlines).toContainEqual(['Reports received', summary.receivedText]);
+      expect(headlines.at(-1)).toEqual(['SLA policy', summary.policy.description]);
+      // The chair's year counts E too: 7 reports, and no small count shown.
+      expect(summary.receivedText).toBe('7');
+      for (const line of [summary.byCategory, summary.byChannel, summary.triage, summary.closedByOutcome])
+        expectUnderivable(line, summary.threshold);
     });
   });
 
@@ -418,6 +561,42 @@ describe('the dashboard over a seeded history', () => {
       expect(page.body.sla.summary[0]).toMatch(/within 5 working days/);
       const restored = await h.world.as('admin').put('/admin/sla-policy', { policy: {} }).expect(200);
       expect(restored.body.source).toBe('default');
+    });
+
+    it('measures a working-days council’s year against its policy in the PDF and the CSV, and says so', async () => {
+      const working = { acknowledgementDays: 5, acknowledgementUnit: 'working' };
+      await h.world.as('admin').put('/admin/sla-policy', { policy: working }).expect(200);
+      const get = (file: string) =>
+        h.world
+          .as('mo')
+          .get(`/dashboard/annual-report/${h.previousYear}/${file}`)
+          .buffer(true)
+          .parse(binary as never)
+          .expect(200);
+      const acknowledged: Record<string, number> = { A: 17, B: 28, C: 32, D: 63, G: 152 };
+      const inTime = Object.entries(acknowledged).filter(
+        ([name, ack]) =>
+          h.day(ack) <=
+          computeSlaDates({
+            receivedOn: h.cases[name as 'A'].receivedOn,
+            clock: 'standard',
+            policy: working as object,
+          }).acknowledgementDue,
+      ).length;
+      const clocks = csvRows((await get('exempt-clocks.csv')).body.toString('utf8'));
+      expect(clocks).toContainEqual(['Acknowledged by the policy due date', String(inTime)]);
+      expect(clocks).toContainEqual(['Acknowledged within 7 days', '4']);
+      const policyRow = clocks.at(-1);
+      expect(policyRow?.[0]).toBe('SLA policy');
+      expect(policyRow?.[1]).toMatch(
+        /^Measured against the council’s own policy: acknowledge within 5 working days/,
+      );
+      const pdf = pdfText(buffer(await get('exempt.pdf'))).split('\n');
+      expect(pdf[pdf.indexOf('Acknowledged by the policy due date') + 1]).toBe(String(inTime));
+      expect(pdf.join(' ')).toContain(
+        "Measured against the council's own policy: acknowledge within 5 working days",
+      );
+      await h.world.as('admin').put('/admin/sla-policy', { policy: {} }).expect(200);
     });
   });
 });

@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { inflateSync } from 'node:zlib';
+import type { DashboardFigures } from '@nolan/contract';
 import type { Browser, Page } from 'playwright-core';
 import { expectAccessible, launchBrowser, newPage } from '../support/browser';
 import { seedDashboardHistory, type DashboardHistory } from '../support/dashboard-history';
@@ -165,6 +166,73 @@ describe('the figures pages', () => {
       });
     });
   }
+
+  it('shows every figure the API counted, each in its table, and the policy the clocks were measured against', async () => {
+    const page = await newPage(browser, { javaScriptEnabled: false });
+    await page.context().addCookies(moCookies);
+    const f = (await h.world.as('mo').get(`/dashboard/figures?${since}`).expect(200))
+      .body as DashboardFigures;
+    await page.goto(`${stack.portalUrl}/staff/figures?${since}`);
+    /** Each row of a table: its heading cell's text and the number its first cell starts with. */
+    const table = (caption: string) =>
+      page
+        .locator(`table:has(caption:text-is("${caption}")) tbody tr`)
+        .evaluateAll((rows) =>
+          rows.map((r) => [
+            r.querySelector('th')?.textContent?.trim() ?? '',
+            /^\s*([\d.]+)/.exec(r.querySelector('td')?.textContent ?? '')?.[1] ?? '',
+          ]),
+        );
+    const counts = (rows: { label: string; count: number }[]) => rows.map((r) => [r.label, String(r.count)]);
+    await expect(table('By category')).resolves.toEqual(counts(f.byCategory.filter((r) => r.count > 0)));
+    await expect(table('By channel')).resolves.toEqual(counts(f.byChannel));
+    await expect(table('By month')).resolves.toEqual(counts(f.byMonth));
+    await expect(table('Open cases by status')).resolves.toEqual(counts(f.openAtEnd.byStatus));
+    await expect(table('Open cases by age')).resolves.toEqual(counts(f.openAtEnd.byAge));
+    await expect(table('Assessment outcomes')).resolves.toEqual(counts(f.triage));
+    await expect(table('Cases closed in the period, by outcome')).resolves.toEqual(
+      counts(f.closedByOutcome.filter((r) => r.count > 0)),
+    );
+    // The seeded history's known figures (test/api/dashboard.e2e-spec.ts proves the API's).
+    await expect(table('Cases received in the period, against their deadlines')).resolves.toEqual([
+      ['Acknowledged within 7 days', '4'],
+      ['Acknowledged by the policy’s due date (7 calendar days)', '4'],
+      ['Acknowledged late, or overdue', '2'],
+      ['Not yet acknowledged, still in time', '0'],
+      ['Feedback within 3 months', '2'],
+      ['Feedback late, or overdue', '4'],
+      ['No feedback yet, still in time', '0'],
+    ]);
+    await expect(table('Substantiation rate by category')).resolves.toEqual([['Gifts or hospitality', '1']]);
+    await expect(table('Other figures')).resolves.toEqual([
+      ['Cases closed', '2'],
+      ['Referred externally', '0'],
+      ['Retaliation reports received', '1'],
+      ['Retaliation reports investigated', '0'],
+      ['Retaliation reports substantiated', '0'],
+      ['Reopened', '1'],
+      ['Transferred to another handler', '1'],
+      ['Cases with a recusal', '1'],
+      ['Cases with someone named later as involved', '0'],
+      ['Reporter’s identity disclosed to a handler', '0'],
+    ]);
+    const medians = await page
+      .locator('.govuk-summary-list__row')
+      .evaluateAll((rows) => rows.map((r) => (r.textContent ?? '').replace(/\s+/g, ' ').trim()));
+    expect(medians).toEqual(
+      expect.arrayContaining([
+        'Median days to acknowledge 3 days',
+        'Median days to feedback 36 days',
+        'Median days to close 40 days',
+        '90th percentile days to close 60 days',
+      ]),
+    );
+    await expect(page.locator('#policy').textContent()).resolves.toBe(f.policy.description);
+    expect(f.policy.description).toMatch(
+      /^Measured against Nolan’s default policy: acknowledge within 7 calendar days/,
+    );
+    await page.context().close();
+  });
 
   it('shows the chair the published summary on their page, with small numbers suppressed', async () => {
     const page = await newPage(browser, { javaScriptEnabled: false });

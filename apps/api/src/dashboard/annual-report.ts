@@ -9,7 +9,11 @@ import { publishedText, suppressCount } from '@nolan/domain';
 import { PDFDocument, type PDFFont, type PDFPage, rgb, StandardFonts } from 'pdf-lib';
 import type { CaseFacts, Computed } from './figures';
 
-type Table = { title: string; header: [string, string]; rows: [string, string][] };
+/**
+ * One table of the report. `note` says what its figures were measured against (the SLA policy, for the
+ * clocks): the PDF prints it under the table and the CSV as its last row, so each says its policy.
+ */
+type Table = { title: string; header: [string, string]; rows: [string, string][]; note?: string };
 
 const fmt = (v: number | null, unit = ''): string => (v === null ? 'none' : `${v}${unit}`);
 
@@ -35,6 +39,7 @@ export function summaryTables(s: PublishedSummary): Record<string, Table> {
         [`Feedback within ${s.policy.feedbackMonths} months`, s.feedbackWithin.text],
         ['Median days to close', s.medianTimeToClose.text],
       ],
+      note: s.policy.description,
     },
     'summary-by-category': publishedTable('Reports by category', s.byCategory),
     'summary-by-channel': publishedTable('Reports by channel', s.byChannel),
@@ -98,6 +103,7 @@ export function exemptTables(f: DashboardFigures): Record<string, Table> {
         ['Percentage with feedback in time', fmt(fb.percentWithin, '%')],
         ['Median days to feedback', fmt(fb.medianDays)],
       ],
+      note: f.policy.description,
     },
     'exempt-triage': { title: 'Assessment outcomes', header: ['Outcome', 'Number'], rows: count(f.triage) },
     'exempt-outcomes': {
@@ -147,7 +153,7 @@ export function annualReportCsv(table: AnnualReportTable, s: PublishedSummary, f
   const t = (table.startsWith('summary-') ? summaryTables(s) : exemptTables(f))[table];
   if (!t) throw new RangeError(`No table ${table}`);
   const header = [t.header[0] || 'Row', t.header[1]];
-  return toCsv([header, ...t.rows]);
+  return toCsv([header, ...t.rows, ...(t.note ? [['SLA policy', t.note]] : [])]);
 }
 
 const FRAUD_CATEGORIES = ['fraud_theft', 'bribery_corruption', 'misuse_of_public_funds'];
@@ -253,6 +259,7 @@ class Writer {
       this.page.drawText(winAnsi(value), { x: 400, y: this.y, size: 10, font: this.bold });
       this.y -= 14;
     }
+    if (t.note) this.text(t.note, 9, false, 60);
     this.gap();
   }
 }

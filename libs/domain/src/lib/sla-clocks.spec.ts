@@ -15,7 +15,8 @@ import {
   slaClocks,
 } from './sla-clocks';
 
-const mostUrgent = (c: SlaClockCase, today: LocalDate, policy?: SlaPolicy) => slaClocks(c, today, policy)[0] ?? null;
+const mostUrgent = (c: SlaClockCase, today: LocalDate, policy?: SlaPolicy) =>
+  slaClocks(c, today, policy)[0] ?? null;
 
 describe('the SLA clocks under the default policy', () => {
   // A standard case received on Monday 2 March 2026: acknowledge by 9 March, reminder on 7 March.
@@ -40,15 +41,25 @@ describe('the SLA clocks under the default policy', () => {
       due: '2026-03-09',
     });
     expect(mostUrgent(received, '2026-03-09')?.state).toBe('due_soon');
-    expect(mostUrgent(received, '2026-03-10')).toEqual({ clock: 'acknowledgement', state: 'overdue', due: '2026-03-09' });
+    expect(mostUrgent(received, '2026-03-10')).toEqual({
+      clock: 'acknowledgement',
+      state: 'overdue',
+      due: '2026-03-09',
+    });
     expect(mostUrgent(received, '2026-03-08')?.state).toBe('due_soon');
     expect(mostUrgent(received, '2026-03-03')?.state).toBe('on_track');
   });
 
   it('follows the feedback clock once the case is acknowledged, with the reminder two weeks before', () => {
-    const ack = computeSlaDates({ receivedOn: '2026-03-02', acknowledgedOn: '2026-03-04', clock: 'standard' });
+    const ack = computeSlaDates({
+      receivedOn: '2026-03-02',
+      acknowledgedOn: '2026-03-04',
+      clock: 'standard',
+    });
     const acknowledged = { ...received, status: 'assessment', feedbackDue: ack.feedbackDue };
-    expect(slaClocks(acknowledged, '2026-03-20')).toEqual([{ clock: 'feedback', state: 'on_track', due: '2026-06-04' }]);
+    expect(slaClocks(acknowledged, '2026-03-20')).toEqual([
+      { clock: 'feedback', state: 'on_track', due: '2026-06-04' },
+    ]);
     expect(mostUrgent(acknowledged, ack.feedbackReminder)?.state).toBe('due_soon');
     expect(mostUrgent(acknowledged, '2026-06-05')?.state).toBe('overdue');
     expect(slaClocks({ ...acknowledged, feedbackGivenOn: '2026-05-01' }, '2026-06-05')).toEqual([]);
@@ -58,7 +69,11 @@ describe('the SLA clocks under the default policy', () => {
     const safeguarding = { ...received, category: 'safeguarding_children' };
     const clocks = slaClocks(safeguarding, '2026-03-02');
     expect(clocks[0]).toEqual({ clock: 'safeguarding_referral', state: 'due_soon', due: '2026-03-03' });
-    expect(mostUrgent(safeguarding, '2026-03-04')).toEqual({ clock: 'safeguarding_referral', state: 'overdue', due: '2026-03-03' });
+    expect(mostUrgent(safeguarding, '2026-03-04')).toEqual({
+      clock: 'safeguarding_referral',
+      state: 'overdue',
+      due: '2026-03-03',
+    });
   });
 
   it('runs no clock on a closed case', () => {
@@ -91,14 +106,22 @@ describe("the SLA clocks under a council's stricter policy", () => {
     expect(acknowledgementReminderDay('2026-03-10', policy)).toBe('2026-03-06');
     expect(mostUrgent(received, '2026-03-05', policy)?.state).toBe('on_track');
     // Friday, the weekend and Monday are all "due soon"; the default (2 calendar days) would wait for Sunday.
-    expect(mostUrgent(received, '2026-03-06', policy)).toEqual({ clock: 'acknowledgement', state: 'due_soon', due: '2026-03-10' });
+    expect(mostUrgent(received, '2026-03-06', policy)).toEqual({
+      clock: 'acknowledgement',
+      state: 'due_soon',
+      due: '2026-03-10',
+    });
     expect(mostUrgent(received, '2026-03-06')?.state).toBe('on_track');
     expect(mostUrgent(received, '2026-03-11', policy)?.state).toBe('overdue');
   });
 
   it('warns of feedback three weeks before its deadline', () => {
     const acknowledged = { ...received, status: 'assessment', feedbackDue: '2026-06-10' };
-    expect(mostUrgent(acknowledged, '2026-05-20', policy)).toEqual({ clock: 'feedback', state: 'due_soon', due: '2026-06-10' });
+    expect(mostUrgent(acknowledged, '2026-05-20', policy)).toEqual({
+      clock: 'feedback',
+      state: 'due_soon',
+      due: '2026-06-10',
+    });
     expect(mostUrgent(acknowledged, '2026-05-19', policy)?.state).toBe('on_track');
     // The default policy's reminder is two weeks before, on 27 May.
     expect(mostUrgent(acknowledged, '2026-05-20')?.state).toBe('on_track');
@@ -121,9 +144,16 @@ const councilPolicy = fc
   })
   .map((p) => ({
     ...p,
-    acknowledgementDays: p.acknowledgementUnit === 'working' ? Math.min(p.acknowledgementDays, 5) : p.acknowledgementDays,
+    acknowledgementDays:
+      p.acknowledgementUnit === 'working' ? Math.min(p.acknowledgementDays, 5) : p.acknowledgementDays,
   }))
-  .map((p) => ({ ...p, acknowledgementReminderDaysBefore: Math.min(p.acknowledgementReminderDaysBefore, p.acknowledgementDays - 1) }))
+  .map((p) => ({
+    ...p,
+    acknowledgementReminderDaysBefore: Math.min(
+      p.acknowledgementReminderDaysBefore,
+      p.acknowledgementDays - 1,
+    ),
+  }))
   .map((p) => {
     const checked = checkCouncilSlaPolicy(p);
     if (!checked.ok) throw new Error(checked.problems.join(' '));
@@ -145,19 +175,24 @@ function inFilter(t: DeadlineThresholds, c: SlaClockCase): boolean {
 describe('the SLA clocks, for any council policy', () => {
   it('says "due soon" from the day the SLA timers send the acknowledgement reminder, and "overdue" after the deadline', () => {
     fc.assert(
-      fc.property(councilPolicy, day('2025-11-01', '2026-02-28'), fc.integer({ min: 0, max: 20 }), (policy, receivedOn, after) => {
-        const dates = computeSlaDates({ receivedOn, clock: 'standard', policy });
-        const today = addCalendarDays(receivedOn, after);
-        const c = { category: 'other', status: 'received', receivedOn, ...dates };
-        const ack = slaClocks(c, today, policy).find((k) => k.clock === 'acknowledgement');
-        const expected =
-          compareLocalDates(today, dates.acknowledgementDue) > 0
-            ? 'overdue'
-            : compareLocalDates(today, dates.acknowledgementReminder) >= 0
-              ? 'due_soon'
-              : 'on_track';
-        expect(ack?.state).toBe(expected);
-      }),
+      fc.property(
+        councilPolicy,
+        day('2025-11-01', '2026-02-28'),
+        fc.integer({ min: 0, max: 20 }),
+        (policy, receivedOn, after) => {
+          const dates = computeSlaDates({ receivedOn, clock: 'standard', policy });
+          const today = addCalendarDays(receivedOn, after);
+          const c = { category: 'other', status: 'received', receivedOn, ...dates };
+          const ack = slaClocks(c, today, policy).find((k) => k.clock === 'acknowledgement');
+          const expected =
+            compareLocalDates(today, dates.acknowledgementDue) > 0
+              ? 'overdue'
+              : compareLocalDates(today, dates.acknowledgementReminder) >= 0
+                ? 'due_soon'
+                : 'on_track';
+          expect(ack?.state).toBe(expected);
+        },
+      ),
     );
   });
 

@@ -40,7 +40,7 @@ export interface SlaClockCase {
 /** The day `days` working days before `date` (the inverse of addWorkingDays on a working day). */
 function subtractWorkingDays(date: LocalDate, days: number, closures: readonly LocalDate[]): LocalDate {
   let current = date;
-  for (let remaining = days; remaining > 0; ) {
+  for (let remaining = days; remaining > 0;) {
     current = addCalendarDays(current, -1);
     if (isWorkingDay(current, closures)) remaining -= 1;
   }
@@ -51,7 +51,10 @@ function subtractWorkingDays(date: LocalDate, days: number, closures: readonly L
  * The day the acknowledgement reminder goes out for a case due on `due`: the policy's reminder days before
  * it, counted in the policy's unit. For a deadline computeSlaDates set, this is its acknowledgementReminder.
  */
-export function acknowledgementReminderDay(due: LocalDate, policy: SlaPolicy = DEFAULT_SLA_POLICY): LocalDate {
+export function acknowledgementReminderDay(
+  due: LocalDate,
+  policy: SlaPolicy = DEFAULT_SLA_POLICY,
+): LocalDate {
   return policy.acknowledgementUnit === 'working'
     ? subtractWorkingDays(due, policy.acknowledgementReminderDaysBefore, policy.extraClosureDays)
     : addCalendarDays(due, -policy.acknowledgementReminderDaysBefore);
@@ -82,11 +85,19 @@ export function slaClocks(
   const clocks: SlaClockStatus[] = [];
   if (c.status === 'received') {
     const due = c.acknowledgementDue;
-    clocks.push({ clock: 'acknowledgement', due, state: stateOn(today, due, acknowledgementReminderDay(due, policy)) });
+    clocks.push({
+      clock: 'acknowledgement',
+      due,
+      state: stateOn(today, due, acknowledgementReminderDay(due, policy)),
+    });
     const clock = isCategoryId(c.category) ? getCategory(c.category).clock : 'standard';
     const referralDue = computeSlaDates({ receivedOn: c.receivedOn, clock, policy }).safeguardingReferralDue;
     if (referralDue)
-      clocks.push({ clock: 'safeguarding_referral', due: referralDue, state: stateOn(today, referralDue, c.receivedOn) });
+      clocks.push({
+        clock: 'safeguarding_referral',
+        due: referralDue,
+        state: stateOn(today, referralDue, c.receivedOn),
+      });
   }
   if (!c.feedbackGivenOn) {
     const due = c.feedbackDue;
