@@ -239,6 +239,69 @@ describe('the dashboard over a seeded history', () => {
     await h.world.as('chair').get(`/dashboard/annual-report/${h.previousYear}/exempt.pdf`).expect(403);
   });
 
+  it('leaves a case out of the figures and drill-downs of a handler who recused themselves from it', async () => {
+    // The section 151 officer was routed the fraud case C and recused: it is in none of their figures.
+    const recused = await h.world.query<{ user_id: string }>(
+      `SELECT user_id FROM case_exclusions WHERE case_id = $1`,
+      [h.cases.C.id],
+    );
+    expect(recused.map((r) => r.user_id)).toContain(h.world.user('s151').id);
+    const f = (await h.world.as('s151').get(`/dashboard/figures?${since}`).expect(200))
+      .body as DashboardFigures;
+    expect(f.scope).toBe('own');
+    expect(f.received).toBe(0);
+    expect(f.reopened).toBe(0);
+    expect(f.accessExceptions.recusals).toBe(0);
+    for (const figure of ['received', 'reopened', 'recusals', 'ackWithinStatutory'])
+      expect(refs(await drill('s151', `${since}&figure=${figure}`))).not.toContain(h.cases.C.reference);
+  });
+
+  it('gives the annual report only to the monitoring officer and the chair, its exempt parts to the monitoring officer only', async () => {
+    const year = h.previousYear;
+    const exemptFiles = [
+      'exempt.pdf',
+      'transparency-fraud.csv',
+      ...ANNUAL_REPORT_TABLES.filter((t) => t.startsWith('exempt-')).map((t) => `${t}.csv`),
+    ];
+    const summaryFiles = [
+      'summary.pdf',
+      ...ANNUAL_REPORT_TABLES.filter((t) => t.startsWith('summary-')).map((t) => `${t}.csv`),
+    ];
+    for (const file of [...exemptFiles, ...summaryFiles]) {
+      const admin = await h.world.as('admin').get(`/dashboard/annual-report/${year}/${file}`).expect(403);
+      expect(admin.body.message).toBe('Administrators see no figures about cases.');
+      const handler = await h.world.as('inv2').get(`/dashboard/annual-report/${year}/${file}`).expect(403);
+      expect(handler.body.message).toBe(
+        'The annual report is for the monitoring officer and the audit committee chair.',
+      );
+    }
+    for (const file of exemptFiles) {
+      const chair = await h.world.as('chair').get(`/dashboard/annual-report/${year}/${file}`).expect(403);
+      expect(chair.body.message).toBe(
+        'The exempt detail is for the monitoring officer; the chair has the public summary.',
+      );
+    }
+    const audited = async () =>
+      (
+        await h.world.query<{ details: { file: string; exempt: boolean } }>(
+          `SELECT details FROM audit_entries WHERE action = 'report.downloaded' AND actor_id = $1`,
+          [h.world.user('chair').id],
+        )
+      ).map((r) => r.details);
+    const before = (await audited()).length;
+    for (const file of summaryFiles)
+      await h.world.as('chair').get(`/dashboard/annual-report/${year}/${file}`).expect(200);
+    // Each of the chair's downloads is audited, and none of the refused ones.
+    const after = await audited();
+    expect(
+      after
+        .slice(before)
+        .map((d) => d.file)
+        .sort(),
+    ).toEqual([...summaryFiles].sort());
+    expect(after.every((d) => d.exempt === false)).toBe(true);
+  });
+
   it('names each bad period, figure or file with a 4xx', async () => {
     const bad = await h.world.as('mo').get('/dashboard/figures?from=2025-13-01&to=2025-01-01').expect(400);
     expect(bad.body.message).toEqual(['from must be a date in the form YYYY-MM-DD.']);
