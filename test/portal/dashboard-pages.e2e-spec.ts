@@ -234,6 +234,34 @@ describe('the figures pages', () => {
     await page.context().close();
   });
 
+  it('says on the page that a working-days council’s clocks were measured against its own policy', async () => {
+    await h.world
+      .as('admin')
+      .put('/admin/sla-policy', { policy: { acknowledgementDays: 5, acknowledgementUnit: 'working' } })
+      .expect(200);
+    const page = await newPage(browser, { javaScriptEnabled: false });
+    await page.context().addCookies(moCookies);
+    try {
+      const f = (await h.world.as('mo').get(`/dashboard/figures?${since}`).expect(200))
+        .body as DashboardFigures;
+      await page.goto(`${stack.portalUrl}/staff/figures?${since}`);
+      await expect(page.locator('#policy').textContent()).resolves.toMatch(
+        /^Measured against the council’s own policy: acknowledge within 5 working days/,
+      );
+      await expect(
+        cell(
+          page,
+          'Cases received in the period, against their deadlines',
+          'Acknowledged by the policy’s due date (5 working days)',
+        ).textContent(),
+      ).resolves.toMatch(new RegExp(`^${f.acknowledgement.withinPolicy}\\b`));
+      await expectAccessible(page);
+    } finally {
+      await page.context().close();
+      await h.world.as('admin').put('/admin/sla-policy', { policy: {} }).expect(200);
+    }
+  });
+
   it('shows the chair the published summary on their page, with small numbers suppressed', async () => {
     const page = await newPage(browser, { javaScriptEnabled: false });
     await signInAsStaff(page, stack.portalUrl, h.world.tenant.slug, h.world.user('chair'), { step: 1 });
