@@ -33,7 +33,8 @@ export class ListCasesQuery {
 
   @ApiPropertyOptional({
     enum: ['overdue', 'due_soon'],
-    description: 'Only cases with a statutory clock overdue, or due soon or overdue',
+    description:
+      "Only cases with a statutory clock overdue, or due soon or overdue, under the council's SLA policy (libs/domain slaClocks)",
   })
   @IsOptional()
   @IsIn(['overdue', 'due_soon'], { message: 'deadline must be overdue or due_soon' })
