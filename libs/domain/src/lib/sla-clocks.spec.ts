@@ -140,7 +140,7 @@ const councilPolicy = fc
     feedbackMonths: fc.integer({ min: 1, max: 3 }),
     feedbackReminderDaysBefore: fc.integer({ min: 0, max: 27 }),
     safeguardingReferralWorkingDays: fc.integer({ min: 1, max: 10 }),
-    extraClosureDays: fc.array(day('2025-12-01', '2026-01-31'), { maxLength: 4 }),
+    extraClosureDays: fc.array(day('2025-11-01', '2026-03-31'), { maxLength: 30 }),
   })
   .map((p) => ({
     ...p,

@@ -129,12 +129,18 @@ export interface DeadlineThresholds {
 }
 
 /**
- * The latest day `d` (from `from` on) for which `passed(d)` holds, when `passed` holds on `from` and,
- * once false, stays false for every later day; `limit` days at most.
+ * How far the thresholds are looked for: further than any reminder or referral can reach, whatever
+ * closure days a council adds (the loops stop at the first day past the threshold).
  */
-function lastDay(from: LocalDate, passed: (d: LocalDate) => boolean, limit: number): LocalDate {
+const SEARCH_DAYS = 366;
+
+/**
+ * The latest day `d` (from `from` on) for which `passed(d)` holds, when `passed` holds on `from` and,
+ * once false, stays false for every later day.
+ */
+function lastDay(from: LocalDate, passed: (d: LocalDate) => boolean): LocalDate {
   let day = from;
-  for (let i = 0; i < limit; i++) {
+  for (let i = 0; i < SEARCH_DAYS; i++) {
     const next = addCalendarDays(day, 1);
     if (!passed(next)) break;
     day = next;
@@ -152,13 +158,11 @@ export function deadlineThresholds(
   if (kind === 'due_soon') {
     // The reminder day grows with the deadline, so the latest deadline whose reminder has come is found
     // by stepping on from today (a deadline of today has its reminder on or before today).
-    const reach = policy.acknowledgementReminderDaysBefore * 3 + 31;
     return {
       kind,
       acknowledgementBy: lastDay(
         today,
         (due) => compareLocalDates(acknowledgementReminderDay(due, policy), today) <= 0,
-        reach,
       ),
       feedbackBy: addCalendarDays(today, policy.feedbackReminderDaysBefore),
       safeguardingCategories,
@@ -168,7 +172,7 @@ export function deadlineThresholds(
   // Overdue: the deadline was before today. The referral's deadline grows with the day of receipt, so
   // the latest day of receipt whose referral is already late is found by stepping back from today.
   let receivedBy = yesterday;
-  for (let i = 0; i < 60; i++) {
+  for (let i = 0; i < SEARCH_DAYS; i++) {
     const due = addWorkingDays(receivedBy, policy.safeguardingReferralWorkingDays, policy.extraClosureDays);
     if (compareLocalDates(due, today) < 0) break;
     receivedBy = addCalendarDays(receivedBy, -1);
