@@ -43,7 +43,7 @@ import {
   type UploadedFile,
 } from '../intake/intake.service';
 import type { ReporterSession } from './reporter-auth.guard';
-import { REPORTER_IDLE_SECONDS, ReporterSessionStore } from './reporter-session-store';
+import { receiptLock, REPORTER_IDLE_SECONDS, ReporterSessionStore } from './reporter-session-store';
 
 const WRONG_RECEIPT = 'We could not find a report for that receipt. Check the 7 words and try again.';
 
@@ -112,7 +112,7 @@ export class ReporterService {
       this.recorder.trail(m, row.caseId, { origin: 'reporter' }, 'auth.sign_in'),
     );
     const { token } = await this.sessions.create(
-      { tenantId: tenant.id, caseId: row.caseId },
+      { tenantId: tenant.id, caseId: row.caseId, lock: receiptLock(new Uint8Array(row.salt)) },
       key.serialize(),
     );
     return { token, expiresInSeconds: REPORTER_IDLE_SECONDS };
@@ -139,6 +139,8 @@ export class ReporterService {
         throw new AppError('UNAUTHENTICATED', 'Your session has ended. Sign in again with your receipt.');
       await this.recorder.trail(m, session.meta.caseId, { origin: 'reporter' }, 'auth.receipt_replaced');
     });
+    // This session goes on under the new lock; every other session of the case ends at its next request.
+    await this.sessions.resealMeta(session, { ...session.meta, lock: receiptLock(salt) });
     return { receipt };
   }
 
