@@ -25,7 +25,7 @@ import {
 } from '@nolan/domain';
 import type { DataSource, EntityManager } from 'typeorm';
 import { readReportScope } from '../cases/record/case-content';
-import { ItemSeal } from '../cases/record/item-seal';
+import { ItemSeal, offerSigningKey } from '../cases/record/item-seal';
 import { CaseEntity, CaseGrantEntity, CaseItemEntity, ReporterKeyEntity } from '../cases/store/case.entity';
 import { CaseFilesService, type DownloadedFile } from '../cases/reads/case-files.service';
 import { InvolvementService } from '../cases/commands/involvement.service';
@@ -196,6 +196,7 @@ export class ReporterService {
     );
     const { tenantId, caseId } = session.meta;
     return inTenant(this.dataSource, tenantId, async (m) => {
+      offerSigningKey(m, { kind: 'reporter', id: caseId }, () => this.key(session));
       const { fileIds: attachmentIds } = await this.recorder.record(
         m,
         { tenantId, caseId },
@@ -224,6 +225,7 @@ export class ReporterService {
     if (!identity) throw new AppError('INVALID_INPUT', ['give at least one of: name, jobTitle, contact']);
     const { tenantId, caseId } = session.meta;
     return inTenant(this.dataSource, tenantId, async (m) => {
+      offerSigningKey(m, { kind: 'reporter', id: caseId }, () => this.key(session));
       await this.recorder.record(
         m,
         { tenantId, caseId },
@@ -250,6 +252,7 @@ export class ReporterService {
     const { tenantId, caseId } = session.meta;
     return inTenant(this.dataSource, tenantId, async (m) => {
       await reporterCaused(m); // docs/architecture.md "Reporter time": held for the batch
+      offerSigningKey(m, { kind: 'reporter', id: caseId }, key);
       const offered = await this.involvement.nameableRoles(m);
       const unknown = body.roles.filter((role) => !offered.includes(role as StaffRole));
       if (unknown.length > 0) {
