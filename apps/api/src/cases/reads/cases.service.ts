@@ -99,7 +99,10 @@ export class CasesService {
       search: q ? searchWords(q) : undefined,
       deadline: deadline ? deadlineThresholds(deadline, toLondonDate(new Date())) : undefined,
     };
-    const [items, total, names, unread] = session.roles.includes('administrator')
+    // Administrators never see a case; nor does someone with no role in force (an account whose roles, or
+    // whose reactivation, await confirmation), whatever grants they kept.
+    const seesNone = session.roles.includes('administrator') || session.roles.length === 0;
+    const [items, total, names, unread] = seesNone
       ? [[], 0, new Map<string, string>(), new Set<string>()]
       : await inTenant(this.dataSource, session.tenantId, async (m) => {
           const [found, count] = await this.cases.listGranted(m, session.userId, filter);
