@@ -189,9 +189,17 @@ export class ItemSeal {
   ): Promise<Map<string, SignatureEvidence | 'unsigned'>> {
     const result = new Map<string, SignatureEvidence | 'unsigned'>();
     if (items.length === 0) return result;
-    const ids = items.map((i) => i.id);
-    const before = await this.listed(m, 'case_items_before_signatures', ids);
-    const bySystem = await this.listed(m, 'case_items_signed_by_system', ids);
+    // Only an unsigned item can predate signatures, and only a signed item of a person predate their keys.
+    const before = await this.listed(
+      m,
+      'case_items_before_signatures',
+      items.filter((i) => !i.signature).map((i) => i.id),
+    );
+    const bySystem = await this.listed(
+      m,
+      'case_items_signed_by_system',
+      items.filter((i) => i.signature && keyOwnerOf(i)).map((i) => i.id),
+    );
     const owners = new Map<string, KeyOwner>();
     for (const item of items) {
       const owner = keyOwnerOf(item);
@@ -315,6 +323,7 @@ export class ItemSeal {
   }
 
   private async listed(m: EntityManager, table: string, ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
     const rows: { id: string }[] = await m.query(`SELECT id FROM ${table} WHERE id = ANY($1::uuid[])`, [ids]);
     return new Set(rows.map((r) => r.id));
   }
