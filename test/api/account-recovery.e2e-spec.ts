@@ -105,6 +105,63 @@ describe('recovering a forgotten password through the tenant escrow', () => {
     );
   });
 
+  it('keeps what the person signed with their old key verified, and verifies what they sign with the new one', async () => {
+    // Items are signed by their authors' own keys, checked against each key as pinned when first used
+    // (docs/architecture.md "Item signatures"): a key replaced at recovery leaves the old one pinned.
+    const server = app.getHttpServer();
+    const overseer = await fixtures.user(tenant.id, ['monitoring_officer']);
+    const handler = await fixtures.user(tenant.id, ['investigator']);
+    const { reference: own } = await fixtures.case(tenant.id, {
+      category: 'fraud_theft',
+      staffIds: [overseer.id, handler.id],
+      report: { whatHappened: 'signed before and after' },
+    });
+    const note = (token: string, text: string) =>
+      request(server)
+        .post(`/api/v1/cases/${own}/notes`)
+        .auth(token, { type: 'bearer' })
+        .send({ text })
+        .expect(201);
+    await note(await signInAs(server, tenant.slug, handler, -1), 'Written with the key I had before.');
+
+    const overseerToken = await signInAs(server, tenant.slug, overseer);
+    await request(server)
+      .post(`/api/v1/staff/${handler.id}/recovery`)
+      .auth(overseerToken, { type: 'bearer' })
+      .send({ recoveryPassphrase: tenant.escrowRecoveryPassphrase })
+      .expect(201);
+    const mail = smtp.mails.filter((m) => m.to.includes(handler.email)).pop();
+    const temporaryPassword = /temporary password: ([A-Z2-9]{4}(?:-[A-Z2-9]{4}){4})/.exec(
+      mail?.raw ?? '',
+    )?.[1];
+    const token = await signInAs(server, tenant.slug, { ...handler, password: temporaryPassword! }, 1);
+    await request(server)
+      .put('/api/v1/me/password')
+      .auth(token, { type: 'bearer' })
+      .send({ currentPassword: temporaryPassword, newPassword: 'my own recovered passphrase' })
+      .expect(204);
+    await note(token, 'Written with the key recovery gave me.');
+
+    const timeline = await request(server)
+      .get(`/api/v1/cases/${own}/timeline`)
+      .auth(overseerToken, { type: 'bearer' })
+      .expect(200);
+    const notes = (
+      timeline.body.events as { type: string; content: { text?: string } | null; verification?: string }[]
+    )
+      .filter((e) => e.type === 'note')
+      .map((e) => [e.content?.text, e.verification]);
+    expect(notes).toEqual([
+      ['Written with the key I had before.', 'verified'],
+      ['Written with the key recovery gave me.', 'verified'],
+    ]);
+    const pinned = await fixtures.dataSource.transaction(async (m) => {
+      await m.query(`SELECT set_config('nolan.tenant_id', $1, true)`, [tenant.id]);
+      return m.query(`SELECT DISTINCT fingerprint FROM author_keys WHERE owner_id = $1`, [handler.id]);
+    });
+    expect(pinned).toHaveLength(2);
+  });
+
   it('answers 404 for a user who is not in the council', async () => {
     const server = app.getHttpServer();
     const other = await fixtures.tenant('recovery-other');

@@ -82,6 +82,52 @@ describe('insider: the officer who recorded an oral report loses the reporter’
     expect(seen.body.report.answers.whatHappened).toBe('Told me on the phone');
   });
 
+  it('signs out a session the officer opened with the old receipt once the reporter replaces it', async () => {
+    const server = app.getHttpServer();
+    const recorded = await request(server)
+      .post('/api/v1/cases')
+      .auth(staffToken, { type: 'bearer' })
+      .send({
+        channel: 'in_person',
+        submission: {
+          category: 'fraud_theft',
+          answers: { whatHappened: 'Told me at the front desk', howYouKnow: 'saw_it', raisedBefore: 'no' },
+        },
+      })
+      .expect(201);
+    const officersCopy = recorded.body.receipt as string;
+    // The officer signs in with the receipt before handing it over, and keeps that session open.
+    const officersSession = await signInWithReceipt(server, tenant.slug, officersCopy);
+    await request(server).get('/api/v1/reporter/case').auth(officersSession, { type: 'bearer' }).expect(200);
+
+    const reporterSession = await signInWithReceipt(server, tenant.slug, officersCopy);
+    await request(server)
+      .post('/api/v1/reporter/case/receipt')
+      .auth(reporterSession, { type: 'bearer' })
+      .expect(201);
+
+    // The officer's session is over: reading, writing and replacing the receipt again all get the 401.
+    const read = await request(server).get('/api/v1/reporter/case').auth(officersSession, { type: 'bearer' });
+    expect(read.status).toBe(401);
+    expect(read.body.message).toBe('Your session has ended. Sign in again with your receipt.');
+    await request(server)
+      .post('/api/v1/reporter/case/messages')
+      .auth(officersSession, { type: 'bearer' })
+      .field('message', JSON.stringify({ text: 'Please close this.' }))
+      .expect(401);
+    await request(server)
+      .post('/api/v1/reporter/case/receipt')
+      .auth(officersSession, { type: 'bearer' })
+      .expect(401);
+    // The reporter's own session goes on, and a second replacement from it works.
+    await request(server).get('/api/v1/reporter/case').auth(reporterSession, { type: 'bearer' }).expect(200);
+    await request(server)
+      .post('/api/v1/reporter/case/receipt')
+      .auth(reporterSession, { type: 'bearer' })
+      .expect(201);
+    await request(server).get('/api/v1/reporter/case').auth(reporterSession, { type: 'bearer' }).expect(200);
+  });
+
   it('does not invite a reporter who used the web form, and replacing needs a reporter session', async () => {
     const server = app.getHttpServer();
     const submitted = await request(server)

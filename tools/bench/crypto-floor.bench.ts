@@ -15,8 +15,10 @@ import {
   generateStaffKeyPair,
   openGrant,
   receiptLookupKey,
+  signDetached,
   unlockPrivateKey,
   unlockReporterKey,
+  verifyDetached,
 } from '@nolan/crypto';
 import { randomBytes } from 'node:crypto';
 import { type Measurement, measure, printTable } from './measure';
@@ -91,6 +93,10 @@ export async function cryptoFloorBench(context: BenchContext): Promise<void> {
   const grant = await createGrant(scope.privateKey, staffKey.publicKey());
   const reporter = await createReporterKey(RECEIPT);
   const recipient = handlers[0] as PublicKeyHandle;
+  // An item's signed statement is a short JSON array (ids, kind, author, time, a SHA-256): about 300 bytes.
+  const statement = new TextEncoder().encode('x'.repeat(300));
+  const itemSignature = await signDetached(statement, reporter.unlocked);
+  const reporterPublic = reporter.unlocked.publicKey();
 
   const fast = { warmup: Math.ceil(n / 10), iterations: n };
   // Keys never seen before, to time a real parse rather than a hit in the parsed-key cache.
@@ -119,6 +125,12 @@ export async function cryptoFloorBench(context: BenchContext): Promise<void> {
       unlockReporterKey(reporter, RECEIPT),
     ),
     await measure('receipt lookup key (HMAC-SHA256)', fast, () => receiptLookupKey(PEPPER, RECEIPT)),
+    await measure('sign an item (detached, by its author’s key)', fast, () =>
+      signDetached(statement, reporter.unlocked),
+    ),
+    await measure('verify an item’s signature (parsed key)', fast, () =>
+      verifyDetached(statement, itemSignature, reporterPublic),
+    ),
     await measure('export 4 KB (sign + encrypt, armored)', fast, () =>
       exportForRecipient({ content: REPORT, recipient, signer: staffKey }),
     ),

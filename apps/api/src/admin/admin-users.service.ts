@@ -14,7 +14,10 @@
  *   monitoring officer's back, and an administrator must not learn which cases exist.
  * - Deactivation: sessions end, sign-in answers as for an unknown address, no new case is routed to the
  *   person and nobody can assign them one. The grants they hold stay (locked under a key only they can
- *   open), so no case is lost and reactivation restores them; their cases need transferring by the MO.
+ *   open), so no case is lost; their cases need transferring by the MO. Reactivation gives access back,
+ *   so it is confirmed like a new role: every role that gives access to concerns waits in pending_roles
+ *   again, and the grants they kept open nothing until an oversight role confirms (the door and the case
+ *   list admit only someone holding such a role in force).
  * - Two-factor reset: the next sign-in sets it up again; sessions end.
  * The council always keeps one active administrator, or nobody could undo a mistake here.
  */
@@ -181,15 +184,19 @@ export class AdminUsersService {
       const askedBefore = [...new Set([...user.roles, ...user.pendingRoles])];
       const wanted = new Set((body.roles ?? askedBefore) as StaffRole[]);
       const asked = STAFF_ROLES.filter((r) => wanted.has(r));
-      const roles = asked.filter((r) => !needsConfirmation(r) || user.roles.includes(r));
-      const pending = asked.filter((r) => !roles.includes(r));
       const active = body.active ?? user.deactivatedAt === null;
       const wasActive = user.deactivatedAt === null;
+      // Reactivating restores access, so it is asked for like a new role (issue #15): every role that
+      // gives access to concerns waits for confirmation again, and until then the account receives nothing.
+      const reactivating = active && !wasActive;
+      const roles = asked.filter((r) => !needsConfirmation(r) || (!reactivating && user.roles.includes(r)));
+      const pending = asked.filter((r) => !roles.includes(r));
       const added = asked.filter((r) => !askedBefore.includes(r));
       const removed = askedBefore.filter((r) => !asked.includes(r));
       const newlyPending = pending.filter((r) => !user.pendingRoles.includes(r));
       const rolesChanged = added.length > 0 || removed.length > 0;
       const activeChanged = active !== wasActive;
+      const heldAgain = reactivating ? user.roles.filter((r) => pending.includes(r)) : [];
 
       const wasAdmin = wasActive && user.roles.includes('administrator');
       const staysAdmin = active && roles.includes('administrator');
@@ -201,16 +208,18 @@ export class AdminUsersService {
 
       const actor = { type: 'staff' as const, id: session.userId };
       const notice: string[] = [];
-      if (rolesChanged) {
+      if (rolesChanged || heldAgain.length > 0) {
         await this.users.update(m, user.id, {
           roles,
           pendingRoles: pending,
           leadRoles: user.leadRoles.filter((r) => roles.includes(r)),
-          ...(newlyPending.length
+          ...(newlyPending.length || heldAgain.length
             ? { pendingRequestedBy: session.userId, pendingRequestedAt: new Date() }
             : {}),
           ...(pending.length ? {} : { pendingRequestedBy: null, pendingRequestedAt: null }),
         });
+      }
+      if (rolesChanged) {
         await this.audit.append(m, {
           actor,
           action: 'config.changed',
@@ -237,11 +246,18 @@ export class AdminUsersService {
         await this.audit.append(m, {
           actor,
           action: 'config.changed',
-          details: { setting: 'staff_user.active', userId: user.id, active },
+          details: {
+            setting: 'staff_user.active',
+            userId: user.id,
+            active,
+            ...(reactivating ? { awaitingConfirmation: pending } : {}),
+          },
         });
         notice.push(
           active
-            ? `${user.displayName} can sign in again, and new cases are routed to them by their roles.`
+            ? pending.length
+              ? `${user.displayName} can sign in again. Their roles (${rolesInWords(pending)}) take effect only when the monitoring officer confirms them in Nolan (the head of paid service, for the monitoring officer's post): until then they receive nothing, not even the cases they held.`
+              : `${user.displayName} can sign in again.`
             : `${user.displayName} is signed out and cannot sign in. No new case is routed or assigned to them.`,
         );
         if (!active)

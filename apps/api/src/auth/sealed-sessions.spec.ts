@@ -38,6 +38,33 @@ describe(SealedSessions.name, () => {
     expect(await sessions.resolve(`${sessionId}.${'A'.repeat(43)}`)).toBeNull();
   });
 
+  it('reseals the metadata with the token’s secret, still unreadable, keeping the key', async () => {
+    const { redis, values } = fakeRedis();
+    const sessions = new SealedSessions<typeof META & { lock?: string }>(
+      redis,
+      'reporter-session',
+      900,
+      7200,
+      {
+        sealMeta: true,
+      },
+    );
+    const key = await generateScopeKeyPair('report');
+    const { sessionId, token } = await sessions.create({ ...META, lock: 'old-lock' }, key.privateKey);
+    const resolved = await sessions.resolve(token);
+    await sessions.resealMeta(resolved!, { ...META, lock: 'new-lock' });
+    const stored = values.get(`reporter-session:${sessionId}`) ?? '';
+    expect(stored).not.toContain('new-lock');
+    expect(stored).not.toContain(META.caseId);
+    const again = await sessions.resolve(token);
+    expect(again?.meta).toEqual({ ...META, lock: 'new-lock' });
+    expect((await sessions.unlockedKey(again!))?.serialize()).toEqual(key.privateKey);
+    // A session already gone is left gone.
+    await sessions.destroy(sessionId);
+    await sessions.resealMeta(resolved!, META);
+    expect(values.has(`reporter-session:${sessionId}`)).toBe(false);
+  });
+
   it('with sealMeta still ends a session at its absolute limit', async () => {
     const { redis } = fakeRedis();
     const sessions = new SealedSessions<typeof META>(redis, 'reporter-session', 900, 7200, {

@@ -130,6 +130,20 @@ export class SealedSessions<M> {
     );
   }
 
+  /**
+   * Replaces sealed metadata, with the secret from the caller's token (only the session's own holder can),
+   * keeping its key, creation time and remaining lifetime.
+   */
+  async resealMeta(session: { sessionId: string; secret: Buffer }, meta: M): Promise<void> {
+    const stored = await this.read(session.sessionId);
+    if (!stored) return;
+    if (!stored.sealedMeta) throw new Error('only sealed metadata is resealed');
+    const key = sealKey(session.secret, session.sessionId);
+    const { createdAt } = JSON.parse(open(key, stored.sealedMeta).toString('utf8')) as { createdAt: number };
+    const sealedMeta = seal(key, Buffer.from(JSON.stringify({ meta, createdAt }), 'utf8'));
+    await this.redis.set(this.key(session.sessionId), JSON.stringify({ ...stored, sealedMeta }), 'KEEPTTL');
+  }
+
   /** Replaces the session's metadata, keeping its key and remaining lifetime. */
   async updateMeta(sessionId: string, meta: M): Promise<void> {
     const stored = await this.read(sessionId);

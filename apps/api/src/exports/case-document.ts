@@ -89,9 +89,30 @@ export interface CaseDocumentInput {
   timeline: DocumentTimelineEntry[];
   /**
    * Every exported item's signature state, in order (cases/record/item-seal.ts): a recipient sees which
-   * items the council's system key vouches for, which predate signatures, and which do not verify.
+   * items their authors' keys vouch for, which predate signatures, and which do not verify. `signature`
+   * carries what any OpenPGP tool needs to check it again, with the key from `authorKeys`.
    */
-  items?: { kind: string; author: string; on: string; verification: ItemVerification }[];
+  items?: {
+    kind: string;
+    author: string;
+    on: string;
+    verification: ItemVerification;
+    signature?: ItemSignature;
+  }[];
+  /** The public keys that verify the items' signatures (armored), by fingerprint; case.json only. */
+  authorKeys?: Record<string, string>;
+}
+
+/**
+ * An item's signature in case.json, to check without Nolan (docs/architecture.md "Item signatures"): the
+ * exact bytes signed (the item's id, case, scope, kind, author, time and its ciphertext's SHA-256, as
+ * JSON) and the detached OpenPGP signature, both base64; the fingerprint of the key in `authorKeys` that
+ * verifies it, or null if none does. Decoded into two files, `gpg --verify item.sig item.statement`.
+ */
+export interface ItemSignature {
+  statement: string;
+  signature: string;
+  signedBy: string | null;
 }
 
 /** C0 controls other than tab and newline, DEL, and bidirectional overrides that could disguise text. */
@@ -342,6 +363,8 @@ export function renderCaseDocument(input: CaseDocumentInput): string {
       '',
     );
     push(...recordLines(record), '');
+    if (record.verification === 'unverified')
+      push('**Warning: this record’s signature does not verify; it may not be what it claims to be.**', '');
   });
 
   push('## Evidence and files', '');

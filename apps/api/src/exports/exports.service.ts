@@ -38,7 +38,7 @@ import { TenantsRepository } from '../tenants/tenants.repository';
 import { type ArchiveFile, archivePath, buildArchive } from './case-archive';
 import { ExportBudget } from './export-budget';
 import type { ItemVerification } from '@nolan/contract';
-import { ItemSeal } from '../cases/record/item-seal';
+import { ItemSeal, type SignatureEvidence } from '../cases/record/item-seal';
 import { isGivenIdentity } from '../reporter-time/identity-placeholder';
 import {
   type CaseDocumentInput,
@@ -46,6 +46,7 @@ import {
   type DocumentMessage,
   type DocumentRecord,
   type DocumentTimelineEntry,
+  type ItemSignature,
   renderCaseDocument,
 } from './case-document';
 
@@ -145,10 +146,12 @@ export class ExportsService {
   ): Promise<CaseExport> {
     const { found, tenant, user, recipient, held, exportedAt, userId } = input;
     const items = await this.decryptItems(input.rows);
-    const verification = await this.seal.verify(
+    const evidence = await this.seal.evidence(
       m,
       input.rows.map((r) => r.item),
     );
+    const verification = verificationOf(evidence);
+    const signatures = itemSignatures(items, evidence);
     const names = await this.authorNames(m, items);
     // The same timeline as the case page, from the audit trail and the items this user can read; links to
     // other cases only where the exporter holds those too.
@@ -160,7 +163,7 @@ export class ExportsService {
     );
     const signer = await this.signingKeys.signer(m, tenant);
 
-    const content = this.documentInput(found, items, names, verification, events, {
+    const document = this.documentInput(found, items, names, verification, signatures.byItem, events, {
       tenantName: tenant.name,
       exportedAt,
       exportedBy: { name: user.displayName, email: user.email },
@@ -172,6 +175,7 @@ export class ExportsService {
         identity: held.has('identity'),
       },
     });
+    const content = { ...document, authorKeys: signatures.keys };
     const files: ArchiveFile[] = items.flatMap(({ file }) =>
       file ? [{ name: file.path, bytes: file.bytes }] : [],
     );
@@ -287,6 +291,7 @@ export class ExportsService {
     items: readonly DecryptedItem[],
     names: ReadonlyMap<string, string>,
     verification: ReadonlyMap<string, ItemVerification>,
+    signatureOf: ReadonlyMap<string, ItemSignature>,
     events: readonly TimelineEvent[],
     header: Pick<
       CaseDocumentInput,
@@ -375,6 +380,7 @@ export class ExportsService {
         author: authorOf(item),
         on: toLondonDate(item.createdAt),
         verification: verification.get(item.id) ?? ('unverified' as const),
+        ...(signatureOf.has(item.id) ? { signature: signatureOf.get(item.id) } : {}),
       }));
 
     return {
@@ -400,6 +406,41 @@ export class ExportsService {
       timeline,
     };
   }
+}
+
+/** Each item's state from its signature evidence (ItemSeal.evidence), as ItemSeal.verify gives it. */
+function verificationOf(
+  evidence: ReadonlyMap<string, SignatureEvidence | 'unsigned'>,
+): Map<string, ItemVerification> {
+  const states = new Map<string, ItemVerification>();
+  for (const [id, found] of evidence)
+    states.set(id, found === 'unsigned' ? 'unsigned' : found.signers.length ? 'verified' : 'unverified');
+  return states;
+}
+
+/**
+ * What a recipient needs to check each item's signature without Nolan (docs/architecture.md "Item
+ * signatures"): the statement and signature of every exported item that carries one, and every public
+ * key that verifies one. The export's own signature, by the council's system key, covers them all.
+ */
+function itemSignatures(
+  items: readonly DecryptedItem[],
+  evidence: ReadonlyMap<string, SignatureEvidence | 'unsigned'>,
+): { byItem: Map<string, ItemSignature>; keys: Record<string, string> } {
+  const byItem = new Map<string, ItemSignature>();
+  const keys: Record<string, string> = {};
+  for (const { item } of items) {
+    const found = evidence.get(item.id);
+    if (item.kind === 'link' || !found || found === 'unsigned' || found.signature.length === 0) continue;
+    const signer = found.signers[0] ?? null;
+    if (signer) keys[signer.fingerprint] ??= signer.toArmored();
+    byItem.set(item.id, {
+      statement: Buffer.from(found.statement).toString('base64'),
+      signature: Buffer.from(found.signature).toString('base64'),
+      signedBy: signer?.fingerprint ?? null,
+    });
+  }
+  return { byItem, keys };
 }
 
 /**

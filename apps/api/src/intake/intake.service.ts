@@ -8,7 +8,7 @@
 import type { AttachmentLimits, IntakeForm, SubmittedReport } from '@nolan/contract';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { createReporterKey, receiptLookupKey } from '@nolan/crypto';
+import { createReporterKey, receiptLookupKey, type UnlockedKey } from '@nolan/crypto';
 import {
   ANONYMITY_STATEMENT,
   CATEGORIES,
@@ -24,6 +24,7 @@ import {
 import type { DataSource } from 'typeorm';
 import type { CaseEventOrigin } from '../cases/record/case-events';
 import { CaseRecorder, type NewFile } from '../cases/record/case-recorder';
+import { offerSigningKey } from '../cases/record/item-seal';
 import { type Grantee, CaseStoreService } from '../cases/store/case-store.service';
 import { ReporterKeyEntity } from '../cases/store/case.entity';
 import { APP_CONFIG, type AppConfig } from '../config/config';
@@ -135,6 +136,8 @@ export class IntakeService {
   async recordForReporter(
     staff: { tenantId: string; userId: string; roles: readonly string[] },
     body: { channel?: unknown; submission?: unknown },
+    /** The officer's own key, from their session: the report they record is signed with it. */
+    signingKey: () => Promise<UnlockedKey>,
   ): Promise<SubmittedReport> {
     if (
       staff.roles.length === 0 ||
@@ -152,7 +155,13 @@ export class IntakeService {
     if (errors.length > 0 || !validation.ok || !channel) throw new AppError('INVALID_INPUT', errors);
     const tenant = await this.tenants.findById(staff.tenantId);
     if (!tenant) throw new AppError('UNAUTHENTICATED', 'Sign in to continue.');
-    return this.createCase(tenant, validation.value, [], { kind: 'staff', id: staff.userId }, channel);
+    return this.createCase(
+      tenant,
+      validation.value,
+      [],
+      { kind: 'staff', id: staff.userId, key: signingKey },
+      channel,
+    );
   }
 
   /** Creates the case and hands back the receipt: the web form, and handlers recording oral reports. */
@@ -160,7 +169,7 @@ export class IntakeService {
     tenant: TenantEntity,
     submission: Submission,
     files: readonly NewFile[],
-    author: { kind: 'reporter' } | { kind: 'staff'; id: string },
+    author: { kind: 'reporter' } | { kind: 'staff'; id: string; key: () => Promise<UnlockedKey> },
     channel: 'web' | 'phone' | 'in_person' | 'post' | 'email',
   ): Promise<SubmittedReport> {
     const receipt = generateReceipt();
@@ -220,6 +229,9 @@ export class IntakeService {
       // creation entry and the outbox row that starts the workers, through the one recorder.
       const by: CaseEventOrigin =
         author.kind === 'staff' ? { origin: 'staff', staffId: author.id } : { origin: 'reporter' };
+      // Signed by whoever gave the report (item-seal.ts): the new reporter key, or the recording officer's.
+      if (author.kind === 'staff') offerSigningKey(m, { kind: 'staff', id: author.id }, author.key);
+      else offerSigningKey(m, { kind: 'reporter', id: created.id }, reporterKey.unlocked);
       await this.recorder.record(
         m,
         { tenantId: tenant.id, caseId: created.id },

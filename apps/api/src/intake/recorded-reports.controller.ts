@@ -1,5 +1,6 @@
 import { Body, Controller, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { SessionStore } from '../auth/session-store';
 import { type AuthenticatedStaff, CurrentStaff, StaffAuthGuard } from '../auth/staff-auth.guard';
 import { IntakeService } from './intake.service';
 import { submissionSchema } from './submission-schema';
@@ -9,7 +10,10 @@ import { submissionSchema } from './submission-schema';
 @UseGuards(StaffAuthGuard)
 @Controller('cases')
 export class RecordedReportsController {
-  constructor(private readonly intake: IntakeService) {}
+  constructor(
+    private readonly intake: IntakeService,
+    private readonly sessions: SessionStore,
+  ) {}
 
   @Post()
   @ApiOperation({
@@ -31,6 +35,6 @@ export class RecordedReportsController {
     @CurrentStaff() staff: AuthenticatedStaff,
     @Body() body: { channel?: unknown; submission?: unknown },
   ) {
-    return this.intake.recordForReporter(staff.session, body);
+    return this.intake.recordForReporter(staff.session, body, () => this.sessions.unlockedKey(staff));
   }
 }

@@ -14,6 +14,7 @@ import {
 import {
   ApiBearerAuth,
   ApiForbiddenResponse,
+  ApiConflictResponse,
   ApiNotFoundResponse,
   ApiOperation,
   ApiTags,
@@ -73,6 +74,7 @@ export class OversightController {
   })
   @ApiForbiddenResponse({ description: 'The caller may not decide this request (the message says who does)' })
   @ApiNotFoundResponse({ description: 'No role request for this account' })
+  @ApiConflictResponse({ description: 'The request changed since the decider saw it: nothing was decided' })
   decide(
     @CurrentSession() session: StaffSession,
     @Param('userId', new ParseUUIDPipe({ errorHttpStatusCode: 404 })) userId: string,

@@ -16,6 +16,7 @@ import {
   mayConfirm,
   OVERSIGHT_ROLES,
   type RoleChange,
+  rolesInWords,
   type StaffRole,
   STAFF_ROLE_LABELS,
 } from '@nolan/domain';
@@ -68,11 +69,14 @@ export class RoleConfirmationService {
     });
   }
 
-  /** Confirms or refuses every role awaiting confirmation on one account. */
+  /**
+   * Confirms or refuses every role awaiting confirmation on one account, as one request: never a part of
+   * it, and (given `roles`) only as the decider saw it.
+   */
   async decide(
     session: StaffSession,
     userId: string,
-    body: { decision: 'confirm' | 'refuse'; lead?: boolean },
+    body: { decision: 'confirm' | 'refuse'; lead?: boolean; roles?: string[] },
   ): Promise<{ userId: string; roles: StaffRole[]; leadOf: StaffRole[] }> {
     requireOversight(session);
     const result = await inTenant(this.dataSource, session.tenantId, async (m) => {
@@ -81,6 +85,12 @@ export class RoleConfirmationService {
       const verdict = mayConfirm(actorOf(session), changeOf(user));
       if (!verdict.ok) throw new AppError('FORBIDDEN', verdict.reason);
       const pending = [...user.pendingRoles];
+      // All or nothing: the request is decided as the decider saw it, or not at all.
+      if (body.roles && !sameRoles(body.roles, pending))
+        throw new AppError(
+          'CONFLICT',
+          `This request has changed since you saw it: it now asks for ${rolesInWords(pending as StaffRole[])}. Nothing was decided; look at it again.`,
+        );
       const actor = { type: 'staff' as const, id: session.userId };
       if (body.decision === 'refuse') {
         await m
@@ -158,6 +168,11 @@ export class RoleConfirmationService {
       [role, except],
     );
   }
+}
+
+function sameRoles(seen: readonly string[], pending: readonly string[]): boolean {
+  const a = new Set(seen);
+  return a.size === new Set(pending).size && pending.every((r) => a.has(r));
 }
 
 function requireOversight(session: StaffSession): void {

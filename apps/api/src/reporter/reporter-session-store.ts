@@ -2,6 +2,7 @@
  * Reporter sessions, opened with the receipt: a SealedSessions store holding the reporter's unlocked
  * key, with a short idle timeout (15 minutes) because a reporter may be on a shared or watched device.
  */
+import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { SealedSessions } from '../auth/sealed-sessions';
@@ -14,6 +15,16 @@ const REPORTER_MAX_SECONDS = 2 * 3600;
 export interface ReporterSessionMeta {
   readonly tenantId: string;
   readonly caseId: string;
+  /**
+   * Which lock of the reporter's key the session was opened under (`receiptLock`): replacing the receipt
+   * makes a new lock, and every other session of the case then ends (ReporterAuthGuard).
+   */
+  readonly lock: string;
+}
+
+/** A short tag of a reporter key's lock (its salt is new with every receipt), for sessions to compare. */
+export function receiptLock(salt: Uint8Array): string {
+  return createHash('sha256').update(salt).digest('base64url').slice(0, 22);
 }
 
 @Injectable()

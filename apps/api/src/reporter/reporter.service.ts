@@ -25,7 +25,7 @@ import {
 } from '@nolan/domain';
 import type { DataSource, EntityManager } from 'typeorm';
 import { readReportScope } from '../cases/record/case-content';
-import { ItemSeal } from '../cases/record/item-seal';
+import { ItemSeal, offerSigningKey } from '../cases/record/item-seal';
 import { CaseEntity, CaseGrantEntity, CaseItemEntity, ReporterKeyEntity } from '../cases/store/case.entity';
 import { CaseFilesService, type DownloadedFile } from '../cases/reads/case-files.service';
 import { InvolvementService } from '../cases/commands/involvement.service';
@@ -43,7 +43,7 @@ import {
   type UploadedFile,
 } from '../intake/intake.service';
 import type { ReporterSession } from './reporter-auth.guard';
-import { REPORTER_IDLE_SECONDS, ReporterSessionStore } from './reporter-session-store';
+import { receiptLock, REPORTER_IDLE_SECONDS, ReporterSessionStore } from './reporter-session-store';
 
 const WRONG_RECEIPT = 'We could not find a report for that receipt. Check the 7 words and try again.';
 
@@ -112,7 +112,7 @@ export class ReporterService {
       this.recorder.trail(m, row.caseId, { origin: 'reporter' }, 'auth.sign_in'),
     );
     const { token } = await this.sessions.create(
-      { tenantId: tenant.id, caseId: row.caseId },
+      { tenantId: tenant.id, caseId: row.caseId, lock: receiptLock(new Uint8Array(row.salt)) },
       key.serialize(),
     );
     return { token, expiresInSeconds: REPORTER_IDLE_SECONDS };
@@ -139,6 +139,8 @@ export class ReporterService {
         throw new AppError('UNAUTHENTICATED', 'Your session has ended. Sign in again with your receipt.');
       await this.recorder.trail(m, session.meta.caseId, { origin: 'reporter' }, 'auth.receipt_replaced');
     });
+    // This session goes on under the new lock; every other session of the case ends at its next request.
+    await this.sessions.resealMeta(session, { ...session.meta, lock: receiptLock(salt) });
     return { receipt };
   }
 
@@ -194,6 +196,7 @@ export class ReporterService {
     );
     const { tenantId, caseId } = session.meta;
     return inTenant(this.dataSource, tenantId, async (m) => {
+      offerSigningKey(m, { kind: 'reporter', id: caseId }, () => this.key(session));
       const { fileIds: attachmentIds } = await this.recorder.record(
         m,
         { tenantId, caseId },
@@ -222,6 +225,7 @@ export class ReporterService {
     if (!identity) throw new AppError('INVALID_INPUT', ['give at least one of: name, jobTitle, contact']);
     const { tenantId, caseId } = session.meta;
     return inTenant(this.dataSource, tenantId, async (m) => {
+      offerSigningKey(m, { kind: 'reporter', id: caseId }, () => this.key(session));
       await this.recorder.record(
         m,
         { tenantId, caseId },
@@ -248,6 +252,7 @@ export class ReporterService {
     const { tenantId, caseId } = session.meta;
     return inTenant(this.dataSource, tenantId, async (m) => {
       await reporterCaused(m); // docs/architecture.md "Reporter time": held for the batch
+      offerSigningKey(m, { kind: 'reporter', id: caseId }, key);
       const offered = await this.involvement.nameableRoles(m);
       const unknown = body.roles.filter((role) => !offered.includes(role as StaffRole));
       if (unknown.length > 0) {

@@ -57,7 +57,7 @@ const ACTIONS = {
     button: 'Reactivate account',
     warning: false,
     text: [
-      'They can sign in again with their password and two-factor sign-in, and new cases are routed to them by their roles.',
+      'They can sign in again with their password and two-factor sign-in. Their roles take effect again only when the monitoring officer confirms them in Nolan (the head of paid service, for the monitoring officer’s post): until then they receive no case, not even the ones they held.',
     ],
   },
   'reset-two-factor': {

@@ -88,12 +88,14 @@ export class StaffHomeController {
   async decideRoles(
     @CurrentStaff() staff: StaffSession,
     @Param('userId') userId: string,
-    @Body() body: { decision?: string; lead?: string | string[] },
+    @Body() body: { decision?: string; lead?: string | string[]; requested?: string },
     @Res() res: Response,
   ) {
     const decision = body.decision === 'confirm' ? 'confirm' : 'refuse';
     const lead = body.lead === 'yes' || (Array.isArray(body.lead) && body.lead.includes('yes'));
-    await this.api.decideRoleRequest(staff.token, userId, decision === 'confirm' ? { decision, lead } : { decision });
+    // The roles shown on the page: the API decides the request as seen, or not at all (409).
+    const roles = typeof body.requested === 'string' ? body.requested.split(',').filter(Boolean) : undefined;
+    await this.api.decideRoleRequest(staff.token, userId, decision === 'confirm' ? { decision, lead, roles } : { decision, roles });
     res.redirect(303, '/staff/home#role-requests');
   }
 

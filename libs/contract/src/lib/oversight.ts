@@ -53,6 +53,11 @@ export interface RoleRequestDecision {
   decision: 'confirm' | 'refuse';
   /** On confirming: make the person the designated lead holder of each role confirmed. */
   lead?: boolean;
+  /**
+   * The roles the decider saw requested. A request is decided as a whole: if it has changed since (an
+   * administrator added or dropped a role), nothing is decided and the answer is 409.
+   */
+  roles?: string[];
 }
 
 /** PUT /oversight/role-leads/:role */

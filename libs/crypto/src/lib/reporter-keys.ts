@@ -33,6 +33,11 @@ export interface ReporterKeyMaterial {
   salt: Uint8Array;
   /** Lower-case hex v4 fingerprint of the reporter's key. */
   fingerprint: string;
+  /**
+   * The new key, unlocked, for the submission that made it to sign the reporter's words with
+   * (docs/architecture.md "Item signatures"); never stored as it is.
+   */
+  unlocked: UnlockedKey;
 }
 
 function receiptSessionKey(receipt: string, salt: Uint8Array): SessionKey {
@@ -55,7 +60,13 @@ export async function createReporterKey(receipt: string): Promise<ReporterKeyMat
   const publicKey = key.toPublic();
   const publicKeyBytes = publicKey.write();
   rememberPublicKey(publicKeyBytes, publicKey);
-  return { publicKey: publicKeyBytes, lockedPrivateKey, salt, fingerprint: key.getFingerprint() };
+  return {
+    publicKey: publicKeyBytes,
+    lockedPrivateKey,
+    salt,
+    fingerprint: key.getFingerprint(),
+    unlocked: unlockedKeyOf(key),
+  };
 }
 
 /**

@@ -27,6 +27,7 @@ import { inTenant } from '../../database/tenant-transaction';
 import { AppError } from '../../errors/app-error';
 import { CaseEntity, CaseExclusionEntity, CaseGrantEntity } from '../store/case.entity';
 import { type KeyHolder, staffKeyHolder } from './key-holders';
+import { offerSigningKey } from '../record/item-seal';
 import { ReporterTime } from '../../reporter-time/reporter-time';
 import { visibleParams, visibleToStaffSql } from '../../reporter-time/visibility';
 
@@ -102,6 +103,10 @@ export class CaseDoor {
     return inTenant(this.dataSource, session.tenantId, async (m) => {
       const found = await admit(m, this.now(), actor.userId, { reference });
       if (!found) throw notFound();
+      // What the actor records here is signed with their own key (item-seal.ts), opened only if needed.
+      offerSigningKey(m, { kind: 'staff', id: actor.userId }, () =>
+        privateKey ? Promise.resolve(privateKey) : this.sessions.unlockedKey(staff),
+      );
       const opened = openCase(m, found, actor, privateKey, this.now());
       for (const scope of options.require ?? []) if (!(await opened.holds(scope))) throw notFound();
       return work(opened);

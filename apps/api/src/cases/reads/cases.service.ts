@@ -118,8 +118,9 @@ export class CasesService {
     const { session } = staff;
     const { q, deadline, ...rest } = query;
     const filter: CaseListFilter = { ...rest, search: q ? searchWords(q) : undefined };
-    // Administrators configure the council and never see a case.
-    if (session.roles.includes('administrator'))
+    // Administrators never see a case; nor does someone with no role in force (an account whose roles, or
+    // whose reactivation, await confirmation), whatever grants they kept.
+    if (session.roles.includes('administrator') || session.roles.length === 0)
       return { items: [], total: 0, limit: filter.limit, offset: filter.offset };
     return inTenant(this.dataSource, session.tenantId, async (m) => {
       // The deadline filter and the badges both judge the clocks by the council's policy.

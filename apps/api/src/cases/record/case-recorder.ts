@@ -9,9 +9,9 @@
  * The recorder alone decides an event's recorded time and author from its origin: staff to the second
  * under their id, a reporter (and system work they caused) to the hour and never under an id. Content is
  * encrypted to the scope's public key, so anyone may add to a case without holding a private key
- * (docs/architecture.md "Case scope keys and grants"), and signed with the council's system key
- * (item-seal.ts; docs/architecture.md "Encryption model"), so an item written any other way reads as
- * unverified.
+ * (docs/architecture.md "Case scope keys and grants"), and signed by its recorded author's own key — the
+ * reporter's, the member of staff's, or the council's system key for the system (item-seal.ts;
+ * docs/architecture.md "Item signatures") — so an item written any other way reads as unverified.
  */
 import { randomUUID } from 'node:crypto';
 import { Injectable, Optional } from '@nestjs/common';
@@ -91,13 +91,11 @@ export class CaseRecorder {
     const author = authorOf(input.by);
     const held = await this.heldUntil(m);
     const keys = new Map<Scope, Uint8Array>();
-    let signItem: ((item: SignedItem) => Promise<Buffer | null>) | undefined;
-    const write = async (
-      scope: Scope,
-      kind: string,
-      plaintext: Uint8Array,
-      who = author,
-    ): Promise<string> => {
+    // Signed by the recorded author's own key (item-seal.ts): chosen here, from the author, and only here.
+    const signItem: (item: SignedItem) => Promise<Buffer | null> = this.seal
+      ? await this.seal.signer(m, target, author)
+      : async () => null;
+    const write = async (scope: Scope, kind: string, plaintext: Uint8Array): Promise<string> => {
       let key = keys.get(scope);
       if (!key) {
         const row = await m
@@ -113,11 +111,10 @@ export class CaseRecorder {
         caseId: target.caseId,
         scope,
         kind,
-        ...who,
+        ...author,
         createdAt: at.item,
         ciphertext: Buffer.from(await encryptToScope(plaintext, key)),
       };
-      signItem ??= this.seal ? await this.seal.signer(m, target.tenantId) : async () => null;
       const signature = await signItem(item);
       if (held) {
         // A reporter-caused item: shown to staff from the batch's release, and numbered at random above
@@ -133,8 +130,8 @@ export class CaseRecorder {
             item.caseId,
             scope,
             kind,
-            who.authorKind,
-            who.authorId,
+            author.authorKind,
+            author.authorId,
             at.item,
             item.ciphertext,
             signature,

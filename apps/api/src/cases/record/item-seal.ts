@@ -1,19 +1,28 @@
 /**
- * Item signatures (docs/architecture.md "Encryption model"): the one place that says what an item's
- * signature covers, signs it (for CaseRecorder) and verifies it (for every read: case view, timeline,
- * reporter's view, exports).
+ * Item signatures (docs/architecture.md "Item signatures"): the one place that says what an item's
+ * signature covers, who signs it (for CaseRecorder), and verifies it (for every read: case view,
+ * timeline, reporter's view, exports).
  *
- * The signature is a detached OpenPGP signature by the council's system key — the tenant signing key,
- * whose private half is sealed under a secret held outside the database (tenants/tenant-signing-keys.ts).
- * It covers the item's id, tenant, case, scope, kind, author, time and the SHA-256 of its ciphertext, so
- * a row inserted, copied into another case, re-attributed or given other ciphertext with the
- * application's database credentials does not verify. Verification uses the public half of the key
- * opened from its seal, never the published public key column, which the same insider could replace.
+ * An item is signed by its author's own key: the reporter's words by the reporter's key (unlocked by
+ * the receipt at submission or sign-in), a member of staff's by their own key (unlocked at sign-in), the
+ * system's by the council's system key (the tenant signing key, sealed under a secret held outside the
+ * database: tenants/tenant-signing-keys.ts). The author is the recorded one — the recorder passes it, and
+ * the key must have been offered in the same transaction by whoever let the author in (`offerSigningKey`:
+ * the case door for staff, intake and the reporter's routes for reporters), so nobody signs as someone
+ * whose key they do not hold.
+ *
+ * The signature covers the item's id, tenant, case, scope, kind, author, time and the SHA-256 of its
+ * ciphertext, so a row inserted, copied into another case, re-attributed or given other ciphertext with
+ * the application's database credentials does not verify. It is checked against the author's public key
+ * as pinned in `author_keys` when they first signed: each row carries a signature by the system key over
+ * the council, the author and the key, and the application's role can add rows but never change or
+ * remove one (migration 1763904500000), so it can neither swap a person's key nor add one that counts.
+ * Items signed before authors had keys (`case_items_signed_by_system`) verify against the system key.
  */
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { ItemVerification } from '@nolan/contract';
-import { signDetached, verifyDetached } from '@nolan/crypto';
+import { PublicKeyHandle, signDetached, type UnlockedKey, verifyDetached } from '@nolan/crypto';
 import type { EntityManager } from 'typeorm';
 import { In } from 'typeorm';
 import { TenantSigningKeys } from '../../tenants/tenant-signing-keys';
@@ -21,7 +30,7 @@ import { TenantEntity } from '../../tenants/tenant.entity';
 import type { CaseItemEntity } from '../store/case.entity';
 
 /**
- * `verified`: signed by the council's system key as recorded. `unsigned`: recorded before signatures
+ * `verified`: signed by its recorded author's key as pinned. `unsigned`: recorded before signatures
  * (listed by the migration that introduced them). `unverified`: anything else — shown, never hidden.
  */
 export type { ItemVerification };
@@ -30,6 +39,9 @@ export type SignedItem = Pick<
   CaseItemEntity,
   'id' | 'tenantId' | 'caseId' | 'scope' | 'kind' | 'authorKind' | 'authorId' | 'createdAt' | 'ciphertext'
 >;
+
+/** Someone who signs with a key of their own: a member of staff, or the reporter of one case. */
+export type KeyOwner = { kind: 'staff'; id: string } | { kind: 'reporter'; id: string };
 
 /** The bytes a signature covers. Versioned so that a later change of layout cannot be confused. */
 export function itemStatement(item: SignedItem): Uint8Array {
@@ -50,21 +62,101 @@ export function itemStatement(item: SignedItem): Uint8Array {
   );
 }
 
+/** The bytes the system key signs to pin an author's public key. */
+export function pinStatement(tenantId: string, owner: KeyOwner, fingerprint: string, publicKey: Uint8Array) {
+  return Buffer.from(
+    JSON.stringify([
+      'nolan-author-key/1',
+      tenantId,
+      owner.kind,
+      owner.id,
+      fingerprint,
+      createHash('sha256').update(publicKey).digest('hex'),
+    ]),
+    'utf8',
+  );
+}
+
+/** Whose key signs an item of this author, in this case; null for the system. */
+export function keyOwnerOf(item: Pick<SignedItem, 'authorKind' | 'authorId' | 'caseId'>): KeyOwner | null {
+  if (item.authorKind === 'staff' && item.authorId) return { kind: 'staff', id: item.authorId };
+  if (item.authorKind === 'reporter') return { kind: 'reporter', id: item.caseId };
+  return null;
+}
+
+const ownerTag = (owner: KeyOwner) => `${owner.kind}:${owner.id}`;
+
+type KeySource = () => Promise<UnlockedKey>;
+const offered = new WeakMap<EntityManager, Map<string, KeySource>>();
+
+/**
+ * Offers, for the rest of the transaction `m`, the key of someone acting in it: the case door offers the
+ * signed-in member of staff's, intake the new reporter's (or the recording officer's), the reporter's
+ * routes the reporter's. Lazy: the key is opened only if something is recorded.
+ */
+export function offerSigningKey(m: EntityManager, owner: KeyOwner, key: UnlockedKey | KeySource): void {
+  let keys = offered.get(m);
+  if (!keys) {
+    keys = new Map();
+    offered.set(m, keys);
+  }
+  let opened: Promise<UnlockedKey> | undefined;
+  keys.set(ownerTag(owner), typeof key === 'function' ? () => (opened ??= key()) : async () => key);
+}
+
+/** A pinned key row as read. */
+interface AuthorKeyRow {
+  tenant_id: string;
+  owner_kind: 'staff' | 'reporter';
+  owner_id: string;
+  fingerprint: string;
+  public_key: Buffer;
+  pin: Buffer;
+}
+
+/** The public keys an item's signature is checked against, and the system key, for an export's reader. */
+export interface SignatureEvidence {
+  statement: Uint8Array;
+  signature: Uint8Array;
+  /** The keys that verify it (its author's pinned key, or the system key); empty if none does. */
+  signers: PublicKeyHandle[];
+}
+
+const PIN_CACHE_LIMIT = 4096;
+
 @Injectable()
 export class ItemSeal {
   /** Tenants' slug and name, needed only if a tenant has no signing key yet; they do not change. */
   private readonly tenants = new Map<string, { id: string; slug: string; name: string }>();
+  /** Pinned rows already checked (by a hash of the whole row): the key, or null if its pin is false. */
+  private readonly pins = new Map<string, PublicKeyHandle | null>();
 
   constructor(private readonly signingKeys: TenantSigningKeys) {}
 
   /**
-   * A signer for the items of one event (in the caller's tenant transaction): the key is looked up and
-   * opened once (then cached, parsed), and each signature costs about a millisecond.
+   * A signer for the items one event writes as `author` (in the caller's tenant transaction): the
+   * system key for the system, otherwise the author's own key as offered in this transaction, pinned
+   * first if it is not yet. Each signature costs about a millisecond.
    */
-  async signer(m: EntityManager, tenantId: string): Promise<(item: SignedItem) => Promise<Buffer>> {
-    const key = await this.signingKeys.signer(m, await this.tenant(m, tenantId));
+  async signer(
+    m: EntityManager,
+    target: { tenantId: string; caseId: string },
+    author: Pick<SignedItem, 'authorKind' | 'authorId'>,
+  ): Promise<(item: SignedItem) => Promise<Buffer>> {
+    const owner = keyOwnerOf({ ...author, caseId: target.caseId });
+    let key: UnlockedKey;
+    if (!owner) key = await this.systemKey(m, target.tenantId);
+    else {
+      const source = offered.get(m)?.get(ownerTag(owner));
+      // A programming error, not the caller's: whoever lets the author act must offer their key.
+      if (!source) throw new Error(`no key was offered to sign as ${owner.kind} in this transaction`);
+      key = await source();
+      await this.pin(m, target.tenantId, owner, key.publicKey());
+    }
     return async (item) => {
-      if (item.tenantId !== tenantId) throw new Error('an item is signed only in its own council');
+      if (item.tenantId !== target.tenantId) throw new Error('an item is signed only in its own council');
+      if (item.authorKind !== author.authorKind || item.authorId !== author.authorId)
+        throw new Error('an item is signed only by its own author');
       return Buffer.from(await signDetached(itemStatement(item), key));
     };
   }
@@ -75,31 +167,165 @@ export class ItemSeal {
     items: readonly (SignedItem & Pick<CaseItemEntity, 'signature'>)[],
   ): Promise<Map<string, ItemVerification>> {
     const states = new Map<string, ItemVerification>();
-    if (items.length === 0) return states;
-    const unsignedIds = items.filter((i) => !i.signature).map((i) => i.id);
-    const before = new Set<string>();
-    if (unsignedIds.length > 0) {
-      const rows: { id: string }[] = await m.query(
-        `SELECT id FROM case_items_before_signatures WHERE id = ANY($1::uuid[])`,
-        [unsignedIds],
-      );
-      for (const row of rows) before.add(row.id);
-    }
-    const keys = new Map<string, Awaited<ReturnType<TenantSigningKeys['signer']>>>();
+    const evidence = await this.evidence(m, items);
     for (const item of items) {
-      if (!item.signature) {
-        states.set(item.id, before.has(item.id) ? 'unsigned' : 'unverified');
-        continue;
-      }
-      let key = keys.get(item.tenantId);
-      if (!key) {
-        key = await this.signingKeys.signer(m, await this.tenant(m, item.tenantId));
-        keys.set(item.tenantId, key);
-      }
-      const ok = await verifyDetached(itemStatement(item), new Uint8Array(item.signature), key.publicKey());
-      states.set(item.id, ok ? 'verified' : 'unverified');
+      const found = evidence.get(item.id);
+      states.set(
+        item.id,
+        found === 'unsigned' ? 'unsigned' : found?.signers.length ? 'verified' : 'unverified',
+      );
     }
     return states;
+  }
+
+  /**
+   * For each item: 'unsigned' (recorded before signatures), or what its signature covers, the signature
+   * and the keys that verify it (none if it does not verify). Exports carry these so that anyone can check
+   * each item's signature with GnuPG.
+   */
+  async evidence(
+    m: EntityManager,
+    items: readonly (SignedItem & Pick<CaseItemEntity, 'signature'>)[],
+  ): Promise<Map<string, SignatureEvidence | 'unsigned'>> {
+    const result = new Map<string, SignatureEvidence | 'unsigned'>();
+    if (items.length === 0) return result;
+    // Only an unsigned item can predate signatures, and only a signed item of a person predate their keys.
+    const before = await this.listed(
+      m,
+      'case_items_before_signatures',
+      items.filter((i) => !i.signature).map((i) => i.id),
+    );
+    const bySystem = await this.listed(
+      m,
+      'case_items_signed_by_system',
+      items.filter((i) => i.signature && keyOwnerOf(i)).map((i) => i.id),
+    );
+    const owners = new Map<string, KeyOwner>();
+    for (const item of items) {
+      const owner = keyOwnerOf(item);
+      if (owner && !bySystem.has(item.id)) owners.set(ownerTag(owner), owner);
+    }
+    const pinned = await this.pinned(m, [...owners.values()]);
+    const systemKeys = new Map<string, PublicKeyHandle>();
+    const systemKey = async (tenantId: string) => {
+      let key = systemKeys.get(tenantId);
+      if (!key) {
+        key = (await this.systemKey(m, tenantId)).publicKey();
+        systemKeys.set(tenantId, key);
+      }
+      return key;
+    };
+    for (const item of items) {
+      const statement = itemStatement(item);
+      if (!item.signature) {
+        result.set(
+          item.id,
+          before.has(item.id) ? 'unsigned' : { statement, signature: new Uint8Array(), signers: [] },
+        );
+        continue;
+      }
+      const signature = new Uint8Array(item.signature);
+      const owner = keyOwnerOf(item);
+      const candidates =
+        !owner || bySystem.has(item.id)
+          ? [await systemKey(item.tenantId)]
+          : (pinned.get(ownerTag(owner)) ?? []).filter((p) => p.tenantId === item.tenantId).map((p) => p.key);
+      const signers: PublicKeyHandle[] = [];
+      for (const key of candidates)
+        if (await verifyDetached(statement, signature, key)) {
+          signers.push(key);
+          break;
+        }
+      result.set(item.id, { statement, signature, signers });
+    }
+    return result;
+  }
+
+  /** The council's system key, opened from its seal (never the published public key column). */
+  systemKey(m: EntityManager, tenantId: string): Promise<UnlockedKey> {
+    return this.tenant(m, tenantId).then((tenant) => this.signingKeys.signer(m, tenant));
+  }
+
+  /** Pins `key` as one of `owner`'s unless a row with a true pin already says so. */
+  private async pin(
+    m: EntityManager,
+    tenantId: string,
+    owner: KeyOwner,
+    key: PublicKeyHandle,
+  ): Promise<void> {
+    const known = (await this.pinned(m, [owner])).get(ownerTag(owner)) ?? [];
+    if (known.some((p) => p.tenantId === tenantId && p.key.fingerprint === key.fingerprint)) return;
+    const publicKey = key.toBinary();
+    const pin = await signDetached(
+      pinStatement(tenantId, owner, key.fingerprint, publicKey),
+      await this.systemKey(m, tenantId),
+    );
+    await m.query(
+      `INSERT INTO author_keys (tenant_id, owner_kind, owner_id, fingerprint, public_key, pin)
+       VALUES ($1, $2, $3, $4, $5, $6)`,
+      [tenantId, owner.kind, owner.id, key.fingerprint, Buffer.from(publicKey), Buffer.from(pin)],
+    );
+  }
+
+  /** The keys pinned for each owner whose pin verifies against the council's system key. */
+  private async pinned(
+    m: EntityManager,
+    owners: readonly KeyOwner[],
+  ): Promise<Map<string, { tenantId: string; key: PublicKeyHandle }[]>> {
+    const result = new Map<string, { tenantId: string; key: PublicKeyHandle }[]>();
+    if (owners.length === 0) return result;
+    const wanted = new Set(owners.map(ownerTag));
+    const rows: AuthorKeyRow[] = await m.query(
+      `SELECT tenant_id, owner_kind, owner_id, fingerprint, public_key, pin FROM author_keys
+        WHERE owner_id = ANY($1::uuid[])`,
+      [[...new Set(owners.map((o) => o.id))]],
+    );
+    for (const row of rows) {
+      const owner: KeyOwner = { kind: row.owner_kind, id: row.owner_id };
+      if (!wanted.has(ownerTag(owner))) continue;
+      const key = await this.checkedPin(m, row, owner);
+      if (!key) continue;
+      const list = result.get(ownerTag(owner)) ?? [];
+      list.push({ tenantId: row.tenant_id, key });
+      result.set(ownerTag(owner), list);
+    }
+    return result;
+  }
+
+  /** The row's key if its pin is the system key's signature over it (remembered by a hash of the row). */
+  private async checkedPin(
+    m: EntityManager,
+    row: AuthorKeyRow,
+    owner: KeyOwner,
+  ): Promise<PublicKeyHandle | null> {
+    const cacheKey = createHash('sha256')
+      .update(JSON.stringify([row.tenant_id, row.owner_kind, row.owner_id, row.fingerprint]))
+      .update(row.public_key)
+      .update(row.pin)
+      .digest('base64');
+    if (this.pins.has(cacheKey)) return this.pins.get(cacheKey) ?? null;
+    let checked: PublicKeyHandle | null = null;
+    try {
+      const key = await PublicKeyHandle.parse(new Uint8Array(row.public_key));
+      const system = await this.systemKey(m, row.tenant_id);
+      const statement = pinStatement(row.tenant_id, owner, row.fingerprint, new Uint8Array(row.public_key));
+      if (
+        key.fingerprint === row.fingerprint &&
+        (await verifyDetached(statement, new Uint8Array(row.pin), system.publicKey()))
+      )
+        checked = key;
+    } catch {
+      checked = null; // a key that does not parse pins nothing
+    }
+    if (this.pins.size >= PIN_CACHE_LIMIT) this.pins.clear();
+    this.pins.set(cacheKey, checked);
+    return checked;
+  }
+
+  private async listed(m: EntityManager, table: string, ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows: { id: string }[] = await m.query(`SELECT id FROM ${table} WHERE id = ANY($1::uuid[])`, [ids]);
+    return new Set(rows.map((r) => r.id));
   }
 
   private async tenant(m: EntityManager, tenantId: string) {

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { RoleLeadChange, RoleRequestDecision } from '@nolan/contract';
-import { IsBoolean, IsIn, IsOptional, IsUUID } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsOptional, IsUUID } from 'class-validator';
+import { STAFF_ROLES } from '@nolan/domain';
 
 export class RoleRequestDecisionDto implements RoleRequestDecision {
   @ApiProperty({ enum: ['confirm', 'refuse'] })
@@ -13,6 +14,18 @@ export class RoleRequestDecisionDto implements RoleRequestDecision {
   @IsOptional()
   @IsBoolean({ message: 'lead must be true or false' })
   lead?: boolean;
+
+  @ApiPropertyOptional({
+    type: [String],
+    enum: STAFF_ROLES,
+    description:
+      'The roles you saw requested: the request is decided as a whole, and if it has changed since, nothing is decided (409)',
+  })
+  @IsOptional()
+  @IsArray({ message: 'roles must be a list of roles' })
+  @ArrayMaxSize(STAFF_ROLES.length, { message: 'roles lists each role at most once' })
+  @IsIn(STAFF_ROLES, { each: true, message: 'roles must be chosen from the staff roles' })
+  roles?: string[];
 }
 
 export class RoleLeadDto implements RoleLeadChange {
