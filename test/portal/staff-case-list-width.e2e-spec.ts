@@ -57,17 +57,17 @@ describe('the case list at 1100 px', () => {
     const list = new CaseListPage(page, stack.portalUrl);
     await list.open();
     expect((await list.references()).sort()).toEqual([...references].sort());
-    const overflow = await page.evaluate(() => {
-      const wider = (el: Element | null) => (el ? el.scrollWidth - el.clientWidth : 0);
-      const table = document.querySelector('#cases');
-      const last = table?.querySelector('thead th:last-child')?.getBoundingClientRect();
+    // In the page (test code has no DOM types): how far each box is wider than it shows.
+    const overflow = await page.evaluate(`(() => {
+      const wider = (el) => (el ? el.scrollWidth - el.clientWidth : 0);
+      const last = document.querySelector('#cases thead th:last-child')?.getBoundingClientRect();
       return {
         page: wider(document.scrollingElement),
         tableBox: wider(document.querySelector('.staff-table-scroll')),
         content: wider(document.querySelector('.moj-filter-layout__content')),
         lastColumnInside: last ? last.right <= window.innerWidth : false,
       };
-    });
+    })()`);
     expect(overflow).toEqual({ page: 0, tableBox: 0, content: 0, lastColumnInside: true });
     await expect(page.getByRole('button', { name: 'Apply filters' }).isVisible()).resolves.toBe(true);
     expect(await list.row(references[0]!)).toEqual(
