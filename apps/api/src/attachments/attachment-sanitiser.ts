@@ -156,7 +156,7 @@ async function classify(
   // An e-mail is text with no signature of its own: its name says which it is. Wherever plain text is
   // accepted (a reporter's files) an e-mail is too, and it is stored as what it is, message/rfc822 with
   // its .eml name, exactly as staff evidence stores one: headers and all, since nothing in them is
-  // hidden (the reporter's evidence page warns that they carry addresses; docs/threat-model.md).
+  // hidden (the reporter's evidence page warns that they carry addresses; docs/threat-model.md "Council IT").
   if (
     (accepts('eml') || accepts('text')) &&
     declaredExtension === 'eml' &&
