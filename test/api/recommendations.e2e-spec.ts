@@ -132,6 +132,12 @@ describe('recommendations as tracked actions', () => {
       { recommendationId: named.body.id, dueOn: due, ownerId: investigator.id },
       { recommendationId: team.body.id, dueOn: addCalendarDays(today, -3), ownerId: null },
     ]);
+    const timeline = await as('investigator', 'get', '/timeline').expect(200);
+    expect(
+      timeline.body.events
+        .filter((e: { action: string }) => e.action === 'case.recommendation_raised')
+        .map((e: { content: unknown }) => e.content),
+    ).toEqual([{ text: WORDS }, { text: 'Lock the cards at weekends.', owner: TEAM }]);
   });
 
   it('lists them soonest due first, with owner, due date and status, and flags the one past its due date', async () => {
