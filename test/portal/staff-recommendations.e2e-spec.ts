@@ -6,11 +6,13 @@
  */
 import { addCalendarDays, toLondonDate } from '@nolan/domain';
 import type { Browser, Page } from 'playwright-core';
+import request from 'supertest';
 import { expectAccessible, launchBrowser, newPage } from '../support/browser';
 import { startPortalStack, type PortalStack } from '../support/portal-stack';
+import { solvedAltcha } from '../support/reporter-client';
 import { signInAsStaff } from '../support/staff-browser';
 import { CaseSummaryPage, RecommendationsPage, screenshot } from '../support/staff-case-pages';
-import { StaffFixtures, type TestUser } from '../support/staff-fixtures';
+import { signInAs, StaffFixtures, type TestUser } from '../support/staff-fixtures';
 
 jest.setTimeout(240_000);
 
@@ -54,11 +56,22 @@ describe('recommendations on the case page', () => {
     const tenant = await fixtures.tenant('recpages');
     const mo = await fixtures.user(tenant.id, ['monitoring_officer'], { name: 'Morgan Hale' });
     investigator = await fixtures.user(tenant.id, ['investigator'], { name: 'Asha Patel' });
-    ({ reference } = await fixtures.case(tenant.id, {
-      category: 'fraud_theft',
-      staffIds: [mo.id, investigator.id],
-      report: { answers: { whatHappened: 'Fuel cards used at weekends' } },
-    }));
+    // A real report, assigned by the monitoring officer: the case as an investigator meets it.
+    const server = stack.api.getHttpServer();
+    const sent = await request(server)
+      .post(`/api/v1/tenants/${tenant.slug}/reports`)
+      .send({
+        category: 'fraud_theft',
+        answers: { whatHappened: 'Fuel cards used at weekends', howYouKnow: 'saw_it', raisedBefore: 'no' },
+        altcha: await solvedAltcha(server, tenant.slug),
+      })
+      .expect(201);
+    reference = sent.body.reference;
+    await request(server)
+      .post(`/api/v1/cases/${reference}/assignment`)
+      .auth(await signInAs(server, tenant.slug, mo), { type: 'bearer' })
+      .send({ assigneeId: investigator.id })
+      .expect(200);
     page = await newPage(browser);
     await signInAsStaff(page, stack.portalUrl, tenant.slug, investigator);
   });
