@@ -49,6 +49,13 @@ const VALID_REQUESTS: Record<string, object | undefined> = {
   'DELETE /api/v1/cases/{reference}/links/{id}': undefined,
   'POST /api/v1/cases/{reference}/involved': { role: 's151_officer', reason: 'They approved the contract.' },
   'POST /api/v1/cases/{reference}/exports': undefined,
+  'POST /api/v1/cases/{reference}/recommendations': {
+    text: 'Register every gift over £25.',
+    owner: 'Governance team',
+    dueOn: '2027-01-31',
+  },
+  'GET /api/v1/cases/{reference}/recommendations': undefined,
+  'POST /api/v1/cases/{reference}/recommendations/{id}/status': { status: 'in_progress' },
 };
 
 describe('the case door', () => {

@@ -49,6 +49,7 @@ describe('the case recorder', () => {
   let recorded = '';
   let reporter = '';
   let linkId = '';
+  let recommendationId = '';
   const observed = new Map<CaseEventKind, Written>();
 
   const server = () => app.getHttpServer();
@@ -181,6 +182,20 @@ describe('the case recorder', () => {
         .auth(reporter, { type: 'bearer' })
         .send({ roles: ['head_of_paid_service'], reason: 'They signed it off.' })
         .expect(200),
+    recommendation_raised: async () => {
+      const raised = await as('s151', 'post', ownCase('/recommendations'))
+        .send({
+          text: 'Check every invoice over £5,000 twice.',
+          owner: 'Accounts payable',
+          dueOn: '2027-03-31',
+        })
+        .expect(201);
+      recommendationId = raised.body.id;
+    },
+    recommendation_updated: () =>
+      as('s151', 'post', ownCase(`/recommendations/${recommendationId}/status`))
+        .send({ status: 'implemented' })
+        .expect(201),
     recused: () =>
       as('s151', 'post', ownCase('/recusal')).send({ reason: 'I signed one invoice.' }).expect(201),
   };
@@ -207,7 +222,7 @@ describe('the case recorder', () => {
 
   it('drives every kind of event in the pinned registry', () => {
     expect(Object.keys(DRIVERS).sort()).toEqual([...CASE_EVENT_KINDS].sort());
-    expect(CASE_EVENT_KINDS).toHaveLength(18);
+    expect(CASE_EVENT_KINDS).toHaveLength(20);
   });
 
   it.each(CASE_EVENT_KINDS)(

@@ -171,7 +171,9 @@ describe('the dashboard over a seeded history', () => {
     expect(f.reopened).toBe(1);
     expect(f.transferred).toBe(1);
     expect(f.accessExceptions).toEqual({ recusals: 1, namedLater: 0, identityDisclosures: 0 });
-    expect(f.recommendations.available).toBe(false);
+    // Was `available: false` until recommendations were tracked (issue #19): the closing decision's one
+    // recommendation (no due date) is now counted as raised.
+    expect(f.recommendations).toEqual({ raised: 1, implemented: 0, overdue: 0 });
   });
 
   it('lists the cases behind each figure, and never the case that names the monitoring officer', async () => {

@@ -2,12 +2,14 @@
  * Issue #19: staff evidence takes Word and e-mail (apps/api/src/attachments STAFF_EVIDENCE_POLICY). A
  * .docx is stored without its author (docx-scrubber.ts), an .eml is stored whole with its headers, an
  * Outlook .msg is a 415 that says what to do instead, and a reporter's message still refuses Word.
+ * A reporter's .eml is stored the same way, as message/rfc822 (the evidence page warns them that it
+ * keeps its addresses and headers), and their .msg gets the same advice.
  */
 import { strFromU8, unzipSync } from 'fflate';
 import request from 'supertest';
 import { wordDocumentWithAuthor } from '../../apps/api/src/attachments/testing/attachment-fixtures';
 import { CaseWorld } from '../support/case-fixtures';
-import { signInWithReceipt } from '../support/reporter-client';
+import { signInWithReceipt, solvedAltcha } from '../support/reporter-client';
 
 const EMAIL =
   'From: Jane Smith <jane.smith@example.gov.uk>\r\nTo: finance@example.gov.uk\r\n' +
@@ -81,5 +83,45 @@ describe('Word and e-mail as staff evidence', () => {
       .attach('files', wordDocumentWithAuthor(), 'minutes.docx')
       .expect(415);
     expect(reporter.body.message).toContain('Save the document as a PDF');
+  });
+
+  it('takes a reporter’s .eml with their report and stores it as message/rfc822, headers and all, as staff evidence is', async () => {
+    const sent = await request(world.server)
+      .post(`/api/v1/tenants/${world.tenant.slug}/reports`)
+      .field(
+        'submission',
+        JSON.stringify({
+          category: 'gifts_hospitality',
+          answers: { whatHappened: 'Tickets from a bidder', howYouKnow: 'saw_it', raisedBefore: 'no' },
+          altcha: await solvedAltcha(world.server, world.tenant.slug),
+        }),
+      )
+      .attach('files', Buffer.from(EMAIL), 'forwarded.eml')
+      .expect(201);
+    const view = await request(world.server)
+      .get(`/api/v1/cases/${sent.body.reference}`)
+      .auth(token(), { type: 'bearer' })
+      .expect(200);
+    expect(view.body.attachments).toEqual([
+      expect.objectContaining({ name: 'forwarded.eml', mediaType: 'message/rfc822' }),
+    ]);
+    const file = await download(sent.body.reference, view.body.attachments[0].id).expect(200);
+    expect(file.headers['content-type']).toMatch(/^message\/rfc822/);
+    expect((file.body as Buffer).toString('utf8')).toBe(EMAIL);
+  });
+
+  it('refuses a reporter’s Outlook .msg with the same advice to save it as .eml or PDF', async () => {
+    const { receipt } = await world.submit();
+    const reporter = await signInWithReceipt(world.server, world.tenant.slug, receipt);
+    const cfb = Buffer.concat([Buffer.from('d0cf11e0a1b11ae1', 'hex'), Buffer.alloc(600)]);
+    const refused = await request(world.server)
+      .post('/api/v1/reporter/case/messages')
+      .auth(reporter, { type: 'bearer' })
+      .field('message', JSON.stringify({ text: 'The e-mail' }))
+      .attach('files', cfb, 'Re tickets.msg')
+      .expect(415);
+    expect(refused.body.message).toBe(
+      '"Re tickets.msg" is an Outlook message (.msg), which we cannot read to check it. In Outlook, save the message as an .eml file (drag it to a folder, or File > Save As) or print it to PDF, and upload that instead.',
+    );
   });
 });

@@ -196,6 +196,11 @@ describe('the reporter journey in a browser', () => {
 
       // Evidence: before check your answers, which is the last page (so the files are checked too).
       await reporter.verifyPage('Add evidence');
+      // An e-mail saved as a file is accepted, and the page says what it gives away (issue #19).
+      expect(await page.locator('#evidence').getAttribute('accept')).toContain('.eml');
+      expect((await page.locator('#email-warning').innerText()).replace(/\s+/g, ' ')).toContain(
+        'An email saved as a file (.eml) is kept exactly as it is, with its addresses and headers',
+      );
       await page.setInputFiles('#evidence', {
         name: `ledger-${marker}.txt`,
         mimeType: 'text/plain',

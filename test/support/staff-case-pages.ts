@@ -156,3 +156,61 @@ export class TransitionPage {
     return (await this.page.locator(`#${id}-error`).innerText()).replace(/\s+/g, ' ').trim();
   }
 }
+
+/** The case page's recommendations, and the forms to add one and to move one on (issue #19). */
+export class RecommendationsPage {
+  constructor(private readonly page: Page) {}
+
+  /** Each recommendation's row as its cells' text, by column heading (the action column left out). */
+  async rows(): Promise<Record<string, string>[]> {
+    const table = this.page.locator('#tracked-recommendations');
+    if ((await table.count()) === 0) return [];
+    const heads = (await table.locator('thead th').allTextContents()).map((t) => t.trim());
+    const rows = table.locator('tbody tr');
+    const out: Record<string, string>[] = [];
+    for (let i = 0; i < (await rows.count()); i++) {
+      const cells = await rows.nth(i).locator('td').allTextContents();
+      out.push(
+        Object.fromEntries(
+          heads.slice(0, 4).map((h, j) => [h, (cells[j] ?? '').replace(/\s+/g, ' ').trim()]),
+        ),
+      );
+    }
+    return out;
+  }
+
+  /** Fills in and sends the form to add one; `owner` 'You' or the name of a team or post. */
+  async add(input: { text?: string; owner?: string; due?: [string, string, string] }): Promise<void> {
+    await this.page.getByRole('link', { name: 'Add a recommendation' }).click();
+    await this.page.waitForLoadState();
+    await expectAccessible(this.page);
+    if (input.text) await this.page.getByLabel('What should be done').fill(input.text);
+    if (input.owner === 'You') await this.page.getByLabel('You', { exact: true }).check();
+    else if (input.owner) {
+      await this.page.getByLabel('A team or post', { exact: true }).check();
+      await this.page.getByLabel('Team or post', { exact: true }).fill(input.owner);
+    }
+    if (input.due) {
+      await this.page.getByLabel('Day').fill(input.due[0]);
+      await this.page.getByLabel('Month').fill(input.due[1]);
+      await this.page.getByLabel('Year').fill(input.due[2]);
+    }
+    await this.page.getByRole('button', { name: 'Add the recommendation' }).click();
+    await this.page.waitForLoadState();
+  }
+
+  /** Follows the row's "Update" link and saves the status chosen. */
+  async update(text: string, status: string, reason?: string): Promise<void> {
+    await this.page.getByRole('link', { name: `Update the status of: ${text}` }).click();
+    await this.page.waitForLoadState();
+    await expectAccessible(this.page);
+    await this.page.getByLabel(status, { exact: true }).check();
+    if (reason) await this.page.getByLabel('Why it was rejected').fill(reason);
+    await this.page.getByRole('button', { name: 'Save the status' }).click();
+    await this.page.waitForLoadState();
+  }
+
+  async errors(): Promise<string> {
+    return (await this.page.locator('.govuk-error-summary').innerText()).replace(/\s+/g, ' ').trim();
+  }
+}

@@ -20,3 +20,4 @@ export * from './lib/dashboard';
 export * from './lib/assignees';
 export * from './lib/case-view';
 export * from './lib/timeline';
+export * from './lib/recommendations';

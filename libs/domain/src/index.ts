@@ -19,3 +19,4 @@ export * from './lib/council-sla';
 export * from './lib/timeline-words';
 export * from './lib/reporter-batch';
 export * from './lib/sla-clocks';
+export * from './lib/recommendations';

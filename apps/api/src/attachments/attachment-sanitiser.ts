@@ -153,9 +153,12 @@ async function classify(
     if (type !== undefined) return type;
   }
   const declaredExtension = input.declaredName.split('.').pop()?.toLowerCase() ?? '';
-  // An e-mail is text with no signature of its own: its name says which it is.
+  // An e-mail is text with no signature of its own: its name says which it is. Wherever plain text is
+  // accepted (a reporter's files) an e-mail is too, and it is stored as what it is, message/rfc822 with
+  // its .eml name, exactly as staff evidence stores one: headers and all, since nothing in them is
+  // hidden (the reporter's evidence page warns that they carry addresses; docs/threat-model.md "Council IT").
   if (
-    accepts('eml') &&
+    (accepts('eml') || accepts('text')) &&
     declaredExtension === 'eml' &&
     sniffed === undefined &&
     isPlainText(input.bytes, false)
@@ -180,7 +183,10 @@ function refusal(
   shownAs: string,
 ): string {
   const declaredExtension = declaredName.split('.').pop()?.toLowerCase() ?? '';
-  if (policy.acceptedTypes.includes('eml') && declaredExtension === 'msg') {
+  if (
+    (policy.acceptedTypes.includes('eml') || policy.acceptedTypes.includes('text')) &&
+    declaredExtension === 'msg'
+  ) {
     return (
       `"${shownAs}" is an Outlook message (.msg), which we cannot read to check it. In Outlook, save the ` +
       'message as an .eml file (drag it to a folder, or File > Save As) or print it to PDF, and upload that instead.'

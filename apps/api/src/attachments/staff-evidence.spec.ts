@@ -85,4 +85,26 @@ describe('staff evidence: Word and e-mail', () => {
     );
     expect(word.message).toContain('Save the document as a PDF');
   });
+
+  it('stores a reporter’s e-mail as message/rfc822 too, under its .eml name, as staff evidence is', async () => {
+    const bytes = Buffer.from(EMAIL);
+    const file = await sanitiseAttachment(
+      { bytes, declaredName: 'forwarded.eml' },
+      DEFAULT_ATTACHMENT_POLICY,
+    );
+    expect(file).toMatchObject({
+      mediaType: 'message/rfc822',
+      name: 'forwarded.eml',
+      strippedMetadata: false,
+    });
+    expect(file.bytes.equals(bytes)).toBe(true);
+  });
+
+  it('gives a reporter the same advice for an Outlook .msg', async () => {
+    const cfb = Buffer.concat([Buffer.from('d0cf11e0a1b11ae1', 'hex'), Buffer.alloc(600)]);
+    const error = await refusal(
+      sanitiseAttachment({ bytes: cfb, declaredName: 'Re invoices.msg' }, DEFAULT_ATTACHMENT_POLICY),
+    );
+    expect(error.message).toContain('save the message as an .eml file');
+  });
 });

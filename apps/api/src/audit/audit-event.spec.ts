@@ -28,6 +28,8 @@ describe('audit actions', () => {
         'case.unlinked',
         'case.named_as_involved',
         'case.recused',
+        'case.recommendation_raised',
+        'case.recommendation_updated',
         'grant.created',
         'grant.revoked',
         'identity.decided',

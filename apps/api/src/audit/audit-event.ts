@@ -78,6 +78,16 @@ export const AUDIT_ACTIONS = [
    */
   'case.named_as_involved',
   /**
+   * A recommendation was recorded as a tracked action (issue #19). details: { recommendationId, dueOn,
+   * ownerId } — a named owner's id, null for a free-text owner; the words and that owner are encrypted.
+   */
+  'case.recommendation_raised',
+  /**
+   * A recommendation's status changed. details: { recommendationId, from, to }; a rejection's reason is
+   * encrypted.
+   */
+  'case.recommendation_updated',
+  /**
    * Part of the annual report was downloaded (issue #16). details: { year, file, exempt } — the
    * financial year, the file asked for and whether it was the exempt detail.
    */

@@ -38,6 +38,9 @@ import { AssigneesService } from './reads/assignees.service';
 import { StaffRepliesController } from './http/staff-replies.controller';
 import { StaffRepliesService } from './commands/staff-replies.service';
 import { CaseReadsRepository } from './store/case-reads.repository';
+import { RecommendationsController } from './http/recommendations.controller';
+import { RecommendationService } from './commands/recommendation.service';
+import { RecommendationsService } from './reads/recommendations.service';
 
 @Module({
   imports: [AuthModule, AuditModule, AttachmentsModule],
@@ -49,10 +52,13 @@ import { CaseReadsRepository } from './store/case-reads.repository';
     InvolvementController,
     AssigneesController,
     StaffRepliesController,
+    RecommendationsController,
   ],
   providers: [
     CaseDoor,
     CasesService,
+    RecommendationService,
+    RecommendationsService,
     MessageService,
     FeedbackService,
     NoteService,

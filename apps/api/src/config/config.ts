@@ -73,6 +73,11 @@ export interface AppConfig {
   readonly sessionMaxSeconds: number;
   /** Where handler notifications are sent (a mail catcher for the demo). */
   readonly smtpUrl: string;
+  /**
+   * Days before an investigation plan's target date, and before a recommendation's due date, when the
+   * assignee (and a recommendation's named owner) is reminded (sla.service.ts). PLAN_REMINDER_DAYS, 7.
+   */
+  readonly planReminderDays: number;
   readonly mailFrom: string;
   /** Reports and messages one API process handles at once; beyond that a 503 with Retry-After. */
   readonly intakeMaxConcurrent: number;
@@ -122,6 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       UPLOAD_DISK_BUDGET_MB: num({ default: 1024 }),
       UPLOAD_MEMORY_BUDGET_MB: num({ default: 256 }),
       REPORTER_BATCHING: str({ choices: ['on', 'off'], default: 'on' }),
+      PLAN_REMINDER_DAYS: num({ default: 7 }),
     },
     {
       reporter: ({ errors }) => {
@@ -134,6 +140,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   );
   if (clean.REPORTER_BATCHING === 'off' && clean.NODE_ENV !== 'test') {
     problems.REPORTER_BATCHING = 'invalid: "off" is for test suites only (NODE_ENV=test)';
+  }
+  if (
+    !problems.PLAN_REMINDER_DAYS &&
+    (!Number.isInteger(clean.PLAN_REMINDER_DAYS) ||
+      clean.PLAN_REMINDER_DAYS < 0 ||
+      clean.PLAN_REMINDER_DAYS > 90)
+  ) {
+    problems.PLAN_REMINDER_DAYS = 'invalid: a whole number of days from 0 to 90';
   }
   if (Object.keys(problems).length > 0) throw new ConfigError(problems);
   return {
@@ -161,6 +175,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     uploadDiskBudgetBytes: Math.round(clean.UPLOAD_DISK_BUDGET_MB * 1024 * 1024),
     uploadMemoryBudgetBytes: Math.round(clean.UPLOAD_MEMORY_BUDGET_MB * 1024 * 1024),
     reporterBatching: clean.REPORTER_BATCHING === 'on',
+    planReminderDays: clean.PLAN_REMINDER_DAYS,
   };
 }
 

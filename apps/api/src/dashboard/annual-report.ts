@@ -135,6 +135,9 @@ export function exemptTables(f: DashboardFigures): Record<string, Table> {
         ['Cases with a recusal', String(f.accessExceptions.recusals)],
         ['Cases with someone named later', String(f.accessExceptions.namedLater)],
         ['Identity disclosures', String(f.accessExceptions.identityDisclosures)],
+        ['Recommendations raised', String(f.recommendations.raised)],
+        ['Recommendations implemented', String(f.recommendations.implemented)],
+        ['Recommendations overdue', String(f.recommendations.overdue)],
       ],
     },
   };
@@ -302,8 +305,7 @@ export async function annualReportPdf(
     w.gap(8);
     for (const t of Object.values(exemptTables(f))) w.table(t);
     w.text('Not available', 12, true);
-    for (const u of [f.mode, f.referrals.byBody, f.recommendations, f.discontinuedForAnonymity])
-      w.text(u.reason, 9);
+    for (const u of [f.mode, f.referrals.byBody, f.discontinuedForAnonymity]) w.text(u.reason, 9);
   }
   return Buffer.from(await doc.save());
 }

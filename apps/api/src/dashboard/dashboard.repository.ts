@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { FigureScope, LocalDate, Period } from '@nolan/domain';
 import type { EntityManager } from 'typeorm';
-import type { CaseEvent, CaseFacts } from './figures';
+import type { CaseEvent, CaseFacts, RecommendationFacts } from './figures';
 
 /**
  * The dashboard's reads: case metadata and event kinds only — no case_items, no grant keys, nothing
@@ -105,5 +105,32 @@ export class DashboardRepository {
     for (const e of exclusions)
       events.push({ caseId: e.case_id, kind: e.kind === 'recused' ? 'recusal' : 'namedLater', on: e.day });
     return events;
+  }
+
+  /**
+   * The council's tracked recommendations that can touch `period` (raised by its end); the tally keeps
+   * only those of the viewer's cases. Metadata only: status, due date and days (case_recommendations).
+   */
+  async recommendations(m: EntityManager, period: Period): Promise<RecommendationFacts[]> {
+    const rows: {
+      case_id: string;
+      raised_on: string;
+      status: string;
+      status_on: string;
+      due_on: string | null;
+    }[] = await m.query(
+      `SELECT r.case_id, r.raised_on::text AS raised_on, r.status, r.status_on::text AS status_on,
+                r.due_on::text AS due_on
+           FROM case_recommendations r
+          WHERE r.tenant_id = nolan_current_tenant() AND r.raised_on <= $1::date`,
+      [period.to],
+    );
+    return rows.map((r) => ({
+      caseId: r.case_id,
+      raisedOn: r.raised_on,
+      status: r.status as RecommendationFacts['status'],
+      statusOn: r.status_on,
+      dueOn: r.due_on,
+    }));
   }
 }

@@ -114,9 +114,10 @@ export class DashboardService {
     const sla = await tenantSlaPolicy(m);
     const cases = await this.repository.cases(m, session.userId, scope, period);
     const events = await this.repository.events(m, period);
+    const recommendations = await this.repository.recommendations(m, period);
     return {
       cases,
-      computed: tally(cases, events, period, this.today(), sla.policy),
+      computed: tally(cases, events, period, this.today(), sla.policy, recommendations),
       policy: measuredPolicy(sla.policy, sla.source),
     };
   }

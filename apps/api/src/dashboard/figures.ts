@@ -12,6 +12,7 @@ import type {
   DrillCase,
   DrillFigure,
   MeasuredPolicy,
+  RecommendationFigures,
 } from '@nolan/contract';
 import {
   AGE_BANDS,
@@ -33,6 +34,8 @@ import {
   STATUTORY_ACKNOWLEDGEMENT_DAYS,
   toDayNumber,
   MONTH_NAMES,
+  recommendationOverdue,
+  type RecommendationStatus,
 } from '@nolan/domain';
 
 /** One case's readable metadata, dates as London local dates. */
@@ -50,6 +53,15 @@ export interface CaseFacts {
   feedbackGivenOn: LocalDate | null;
   closedOn: LocalDate | null;
   reopenedOn: LocalDate | null;
+}
+
+/** A tracked recommendation's readable metadata (case_recommendations), dates as local dates. */
+export interface RecommendationFacts {
+  caseId: string;
+  raisedOn: LocalDate;
+  status: RecommendationStatus;
+  statusOn: LocalDate;
+  dueOn: LocalDate | null;
 }
 
 /** An event of a case from the audit trail or the exclusions, reduced to its kind and day. */
@@ -129,8 +141,6 @@ export const UNAVAILABLE = {
   mode: 'Not available: whether a report is anonymous or identified is never stored readably, so that the two look alike in a copy of the database.',
   referralBodies:
     'Not available by body: the body a case was referred to is recorded in the encrypted decision, not as a readable code. The number referred externally is shown.',
-  recommendations:
-    'Not available: recommendations are encrypted case content with no readable status or due date.',
   anonymity:
     'Not available: the reason an investigation stopped is encrypted, and whether a reporter is anonymous is never stored readably.',
 } as const;
@@ -167,6 +177,7 @@ export type Tally = Map<DrillFigure, Map<string, string[]>>;
 
 export interface Computed {
   tally: Tally;
+  recommendations: RecommendationFigures;
   ackDays: number[];
   feedbackDays: number[];
   closeDays: number[];
@@ -182,6 +193,7 @@ export function tally(
   period: Period,
   today: LocalDate,
   policy: SlaPolicy = DEFAULT_SLA_POLICY,
+  recommendations: readonly RecommendationFacts[] = [],
 ): Computed {
   // Sets while counting (a case counts once per row), turned into lists at the end.
   const sets = new Map<DrillFigure, Map<string, Set<string>>>();
@@ -286,7 +298,16 @@ export function tally(
   const t: Tally = new Map(
     [...sets].map(([figure, rows]) => [figure, new Map([...rows].map(([key, ids]) => [key, [...ids]]))]),
   );
-  return { tally: t, ackDays, feedbackDays, closeDays };
+  // Recommendations of the counted cases: each counts once, whatever its case (a case may have many).
+  // Overdue is measured on the status as it stands, against the earlier of today and the period's end.
+  const recs = { raised: 0, implemented: 0, overdue: 0 };
+  for (const r of recommendations) {
+    if (!known.has(r.caseId)) continue;
+    if (inPeriod(r.raisedOn)) recs.raised++;
+    if (r.status === 'implemented' && inPeriod(r.statusOn)) recs.implemented++;
+    if (compareLocalDates(r.raisedOn, end) <= 0 && recommendationOverdue(r, end)) recs.overdue++;
+  }
+  return { tally: t, recommendations: recs, ackDays, feedbackDays, closeDays };
 }
 
 export const countOf = (t: Tally, figure: DrillFigure, key = ''): number =>
@@ -390,7 +411,7 @@ export function figuresFrom(
     },
     reopened: n('reopened'),
     transferred: n('transferred'),
-    recommendations: { available: false, reason: UNAVAILABLE.recommendations },
+    recommendations: computed.recommendations,
     discontinuedForAnonymity: { available: false, reason: UNAVAILABLE.anonymity },
     accessExceptions: {
       recusals: n('recusals'),

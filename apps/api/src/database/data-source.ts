@@ -10,6 +10,7 @@ import {
   ReporterKeyEntity,
 } from '../cases/store/case.entity';
 import { CaseLinkEntity } from '../cases/store/case-link.entity';
+import { RecommendationEntity } from '../cases/store/recommendation.entity';
 import { IdentityRequestEntity } from '../cases/store/identity-request.entity';
 import { OutboxEntity } from '../outbox/outbox.entity';
 import { StaffUserEntity } from '../staff/staff-user.entity';
@@ -49,6 +50,7 @@ import { ReporterVisibility1763903700000 } from './migrations/1763903700000-repo
 import { DuplicateLinks1763903800000 } from './migrations/1763903800000-duplicate-links';
 import { CaseItemSignatures1763904000000 } from './migrations/1763904000000-case-item-signatures';
 import { SigningKeyHour1763904100000 } from './migrations/1763904100000-signing-key-hour';
+import { Recommendations1763904200000 } from './migrations/1763904200000-recommendations';
 import { AuthorKeys1763904500000 } from './migrations/1763904500000-author-keys';
 
 /** Every entity, listed so the webpack bundle carries them (no globs at run time). */
@@ -68,6 +70,7 @@ export const ENTITIES = [
   CaseExclusionEntity,
   IdentityRequestEntity,
   CaseLinkEntity,
+  RecommendationEntity,
   OutboxEntity,
 ];
 /** Every migration in order. One migration per change; never edit a merged one. */
@@ -104,6 +107,7 @@ export const MIGRATIONS = [
   DuplicateLinks1763903800000,
   CaseItemSignatures1763904000000,
   SigningKeyHour1763904100000,
+  Recommendations1763904200000,
   AuthorKeys1763904500000,
 ];
 

@@ -221,6 +221,8 @@ const RECORD_TITLES: Record<string, string> = {
   identity_decision: 'Identity request decision',
   note: 'Note',
   feedback: 'Feedback to the reporter',
+  recommendation: 'Recommendation',
+  recommendation_status: 'Recommendation status changed',
 };
 
 function recordTitle(kind: string): string {

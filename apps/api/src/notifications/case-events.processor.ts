@@ -20,11 +20,14 @@ export class CaseEventsProcessor extends WorkerHost {
   async process(job: Job<CaseEventJob>): Promise<NotificationOutcome> {
     // A new case, a change of stage or feedback to the reporter (re)sets the case's SLA timers.
     // A routing change (an assignment, a transfer) starts or moves the "confirm ownership" clock.
+    // A recommendation raised (or moved on) adds (or retires) its due-date reminder.
     if (
       job.name === 'case.created' ||
       job.name === 'case.transitioned' ||
       job.name === 'case.feedback_given' ||
-      job.name === 'case.routed'
+      job.name === 'case.routed' ||
+      job.name === 'case.recommendation_raised' ||
+      job.name === 'case.recommendation_updated'
     )
       await this.sla.schedule(
         job.data.tenantId,

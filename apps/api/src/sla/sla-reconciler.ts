@@ -3,7 +3,8 @@
  * timers are a pure function of its row (`timersFor`), and whether a timer has already done its work is
  * in `sla_events`; Redis holds only the delayed jobs that wake the workers up. So when Redis loses its
  * data (a crash without persistence, a failover, a flushed managed Redis) nothing is lost that cannot be
- * derived again: this pass reads every open case of every council, derives its timers, leaves out those
+ * derived again: this pass reads every open case of every council (and every closed one with a
+ * recommendation still outstanding), derives its timers, leaves out those
  * already notified, and adds the rest as jobs. Adding is idempotent (a job's id is its case, clock and
  * date: one still in Redis is left untouched), so the pass is safe to run at any time, from any number
  * of workers. A timer whose day passed while Redis was away is added with no delay and fires at once:
@@ -11,11 +12,11 @@
  */
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { type DataSource, type EntityManager, IsNull, MoreThan, Not } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { CaseEntity } from '../cases/store/case.entity';
 import { inTenant } from '../database/tenant-transaction';
 import { TenantEntity } from '../tenants/tenant.entity';
-import { type SlaTimer, SlaService, timersFor } from './sla.service';
+import { type SlaTimer, SlaService } from './sla.service';
 import { tenantSlaPolicy } from '../tenants/tenant-sla';
 
 /** Cases read per query, and jobs added per Redis round trip. */
@@ -55,13 +56,23 @@ export class SlaReconciler {
     return outcome;
   }
 
-  /** One page of a council's open cases, and the timers of theirs that have not notified yet. */
+  /**
+   * One page of a council's open cases (and closed ones with recommendations still outstanding), and
+   * the timers of theirs that have not notified yet.
+   */
   private async page(m: EntityManager, after: string) {
-    const cases = await m.getRepository(CaseEntity).find({
-      where: { id: MoreThan(after), status: Not('closed'), destroyedOn: IsNull() },
-      order: { id: 'ASC' },
-      take: PAGE,
-    });
+    const cases = await m
+      .getRepository(CaseEntity)
+      .createQueryBuilder('c')
+      .where('c.id > :after', { after })
+      .andWhere('c.destroyed_on IS NULL')
+      .andWhere(
+        `(c.status <> 'closed' OR EXISTS (SELECT 1 FROM case_recommendations r WHERE r.case_id = c.id
+           AND r.status IN ('open', 'in_progress') AND r.due_on IS NOT NULL))`,
+      )
+      .orderBy('c.id', 'ASC')
+      .take(PAGE)
+      .getMany();
     if (!cases.length) return { cases, pending: [] as SlaTimer[] };
     const { policy } = await tenantSlaPolicy(m);
     const fired: { case_id: string; kind: string; due_on: string }[] = await m.query(
@@ -69,9 +80,9 @@ export class SlaReconciler {
       [cases.map((c) => c.id)],
     );
     const done = new Set(fired.map((f) => `${f.case_id}/${f.kind}/${f.due_on}`));
-    const pending = cases
-      .flatMap((c) => timersFor(c, policy))
-      .filter((t) => !done.has(`${t.caseId}/${t.kind}/${t.due}`));
+    const pending = (await this.sla.timersOfAll(m, cases, policy)).filter(
+      (t) => !done.has(`${t.caseId}/${t.kind}/${t.due}`),
+    );
     return { cases, pending };
   }
 }

@@ -10,7 +10,7 @@
  * conflict route put in their place). Notices carry no content.
  */
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Queue } from 'bullmq';
 import {
@@ -29,6 +29,7 @@ import {
 } from '@nolan/domain';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
+import { APP_CONFIG, type AppConfig } from '../config/config';
 import { CaseEntity } from '../cases/store/case.entity';
 import { withTimeout } from '../common/with-timeout';
 import { inTenant } from '../database/tenant-transaction';
@@ -44,7 +45,16 @@ export type SlaKind =
   | 'feedback_reminder'
   | 'feedback_breach'
   /** The assignee has not confirmed ownership in time: remind them and escalate to the overseer. */
-  | 'ownership_breach';
+  | 'ownership_breach'
+  /** The investigation plan's target date is near: remind the assignee (issue #19). */
+  | 'plan_target_reminder'
+  /** The plan's target date passed with the case still in investigation: the assignee and the overseer. */
+  | 'plan_target_overdue'
+  /**
+   * Recommendations fall due soon (one timer per case and due date): their named owners and the
+   * assignee. Also for a closed case, since recommendations are mostly carried out after closing.
+   */
+  | 'recommendation_due';
 
 export interface SlaTimer {
   tenantId: string;
@@ -61,7 +71,22 @@ const ESCALATIONS: readonly SlaKind[] = [
   'feedback_breach',
   'safeguarding_referral_due',
   'ownership_breach',
+  'plan_target_overdue',
 ];
+
+/** Timers for the assignee (the handlers when there is none), not for every handler of the case. */
+const TO_ASSIGNEE: readonly SlaKind[] = ['plan_target_reminder', 'recommendation_due'];
+
+/** What a case's timers need beyond its row: the reminder lead time and its recommendations' due dates. */
+export interface TimerExtras {
+  /** Days before a plan's target date or a recommendation's due date to remind (config PLAN_REMINDER_DAYS). */
+  reminderDays?: number;
+  /** The due dates of the case's outstanding recommendations. */
+  recommendationsDue?: readonly LocalDate[];
+}
+
+/** The default lead time of a plan's and a recommendation's reminder, in calendar days. */
+export const DEFAULT_REMINDER_DAYS = 7;
 
 /** Timers fire at 08:00 UTC on their day: 08:00 or 09:00 in London, the start of a working day. */
 export function firingInstant(day: LocalDate): Date {
@@ -99,10 +124,16 @@ export function timersFor(
     Partial<
       Pick<
         CaseEntity,
-        'feedbackGivenOn' | 'reopenedOn' | 'assigneeId' | 'assignedOn' | 'ownershipConfirmedOn'
+        | 'feedbackGivenOn'
+        | 'reopenedOn'
+        | 'assigneeId'
+        | 'assignedOn'
+        | 'ownershipConfirmedOn'
+        | 'planTargetDate'
       >
     >,
   policy?: SlaPolicy,
+  extras: TimerExtras = {},
 ): SlaTimer[] {
   const clock = isCategoryId(c.category) ? getCategory(c.category).clock : 'standard';
   const dates = computeSlaDates({
@@ -159,6 +190,16 @@ export function timersFor(
     const due = ownershipConfirmationDue(c.assignedOn);
     timers.push({ ...base, kind: 'ownership_breach', due, firesOn: addWorkingDays(due, 1) });
   }
+  // The plan's target date (issue #19): a reminder some days before it, and a notice the day after it
+  // if the case is still in investigation. A changed date makes the old timers stale, as above.
+  const lead = extras.reminderDays ?? DEFAULT_REMINDER_DAYS;
+  if (c.status === 'investigation' && c.planTargetDate) {
+    const due = c.planTargetDate;
+    timers.push({ ...base, kind: 'plan_target_reminder', due, firesOn: addCalendarDays(due, -lead) });
+    timers.push({ ...base, kind: 'plan_target_overdue', due, firesOn: addCalendarDays(due, 1) });
+  }
+  for (const due of [...new Set(extras.recommendationsDue ?? [])].sort())
+    timers.push({ ...base, kind: 'recommendation_due', due, firesOn: addCalendarDays(due, -lead) });
   return timers;
 }
 
@@ -170,17 +211,42 @@ export class SlaService {
     private readonly clock: Clock,
     private readonly mail: MailService,
     private readonly audit: AuditService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /**
+   * A case's timers now: its row, the council's policy, the reminder lead time and the due dates of its
+   * outstanding recommendations. Used to schedule, to re-check a timer that fires, and by the reconciler.
+   */
+  async timersOf(m: EntityManager, c: CaseEntity, policy: SlaPolicy): Promise<SlaTimer[]> {
+    const due = await outstandingDueDates(m, [c.id]);
+    return timersFor(c, policy, {
+      reminderDays: this.config.planReminderDays,
+      recommendationsDue: due.get(c.id) ?? [],
+    });
+  }
+
+  /** timersOf for a page of cases at once (the reconciler). */
+  async timersOfAll(m: EntityManager, cases: readonly CaseEntity[], policy: SlaPolicy): Promise<SlaTimer[]> {
+    const due = await outstandingDueDates(
+      m,
+      cases.map((c) => c.id),
+    );
+    return cases.flatMap((c) =>
+      timersFor(c, policy, {
+        reminderDays: this.config.planReminderDays,
+        recommendationsDue: due.get(c.id) ?? [],
+      }),
+    );
+  }
 
   /** (Re)schedules a case's timers; returns them. */
   async schedule(tenantId: string, caseId: string, batchTime?: Date): Promise<SlaTimer[]> {
-    const read = await inTenant(this.dataSource, tenantId, async (m) => ({
-      found: await m.getRepository(CaseEntity).findOne({ where: { id: caseId } }),
-      sla: await tenantSlaPolicy(m),
-    }));
-    const { found, sla } = read;
-    if (!found) return [];
-    const timers = timersFor(found, sla.policy);
+    const timers = await inTenant(this.dataSource, tenantId, async (m) => {
+      const found = await m.getRepository(CaseEntity).findOne({ where: { id: caseId } });
+      if (!found) return [];
+      return this.timersOf(m, found, (await tenantSlaPolicy(m)).policy);
+    });
     await this.enqueue(timers, batchTime);
     return timers;
   }
@@ -207,7 +273,9 @@ export class SlaService {
       const found = await m.getRepository(CaseEntity).findOne({ where: { id: timer.caseId } });
       if (!found) return null;
       const { policy } = await tenantSlaPolicy(m);
-      const current = timersFor(found, policy).find((t) => t.kind === timer.kind && t.due === timer.due);
+      const current = (await this.timersOf(m, found, policy)).find(
+        (t) => t.kind === timer.kind && t.due === timer.due,
+      );
       if (!current) return null; // acknowledged, closed, or the deadline moved
       const inserted: unknown[] = await m.query(
         `INSERT INTO sla_events (tenant_id, case_id, kind, due_on, fired_on) VALUES ($1, $2, $3, $4, $5)
@@ -231,7 +299,9 @@ export class SlaService {
 
   /**
    * Reminders: every handler of the case. Escalations: its overseers (grantees in an oversight role).
-   * A missed ownership confirmation reminds the assignee as well as escalating.
+   * A missed ownership confirmation, and a plan's passed target date, tell the assignee as well as
+   * escalating. A plan's reminder goes to the assignee (every handler when there is none); a
+   * recommendation's to its named owners still holding the case, and the assignee.
    */
   private async recipients(
     m: EntityManager,
@@ -243,11 +313,41 @@ export class SlaService {
        WHERE g.case_id = $1 AND g.grantee_kind = 'staff' AND u.deactivated_at IS NULL ORDER BY u.email`,
       [timer.caseId],
     );
+    const assigned = grantees.filter((g) => g.id === assigneeId);
+    if (TO_ASSIGNEE.includes(timer.kind)) {
+      const owners: { owner_id: string }[] =
+        timer.kind === 'recommendation_due'
+          ? await m.query(
+              `SELECT DISTINCT owner_id FROM case_recommendations
+                WHERE case_id = $1 AND due_on = $2 AND status IN ('open', 'in_progress') AND owner_id IS NOT NULL`,
+              [timer.caseId, timer.due],
+            )
+          : [];
+      const named = new Set([...owners.map((o) => o.owner_id), ...assigned.map((a) => a.id)]);
+      const chosen = grantees.filter((g) => named.has(g.id));
+      return chosen.length ? chosen : grantees;
+    }
     if (!ESCALATIONS.includes(timer.kind)) return grantees;
     const overseers = grantees.filter((g) => g.roles.some((r) => OVERSIGHT_ROLES.includes(r)));
     const escalated = overseers.length ? overseers : grantees;
-    if (timer.kind !== 'ownership_breach') return escalated;
+    if (timer.kind !== 'ownership_breach' && timer.kind !== 'plan_target_overdue') return escalated;
     const assignee = grantees.filter((g) => g.id === assigneeId && !escalated.includes(g));
     return [...assignee, ...escalated];
   }
+}
+
+/** The due dates of the outstanding recommendations of `caseIds`, by case (readable metadata only). */
+async function outstandingDueDates(
+  m: EntityManager,
+  caseIds: readonly string[],
+): Promise<Map<string, LocalDate[]>> {
+  const byCase = new Map<string, LocalDate[]>();
+  if (!caseIds.length) return byCase;
+  const rows: { case_id: string; due_on: string }[] = await m.query(
+    `SELECT DISTINCT case_id, due_on::text AS due_on FROM case_recommendations
+      WHERE case_id = ANY($1::uuid[]) AND status IN ('open', 'in_progress') AND due_on IS NOT NULL`,
+    [caseIds],
+  );
+  for (const r of rows) byCase.set(r.case_id, [...(byCase.get(r.case_id) ?? []), r.due_on]);
+  return byCase;
 }

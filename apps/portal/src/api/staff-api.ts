@@ -8,6 +8,9 @@ import { Injectable } from '@nestjs/common';
 import type {
   AssigneeOptions,
   CaseLinks,
+  CaseRecommendation,
+  RecommendationBody,
+  RecommendationStatusBody,
   CaseList,
   CaseListItem,
   CaseListQuery,
@@ -87,7 +90,11 @@ export class StaffApi {
   }
 
   /** With the passwords when the API asks for the person's own new one (Me.passwordMustChange). */
-  confirmTotp(token: string, totp: string, passwords?: { currentPassword: string; newPassword: string }): Promise<void> {
+  confirmTotp(
+    token: string,
+    totp: string,
+    passwords?: { currentPassword: string; newPassword: string },
+  ): Promise<void> {
     return this.http.put('/me/totp', { token, json: { totp, ...passwords } });
   }
 
@@ -188,6 +195,26 @@ export class StaffApi {
 
   unlink(token: string, reference: string, id: string): Promise<void> {
     return this.http.delete(`/cases/${ref(reference)}/links/${encodeURIComponent(id)}`, { token });
+  }
+
+  recommendations(token: string, reference: string): Promise<{ items: CaseRecommendation[] }> {
+    return this.http.get(`/cases/${ref(reference)}/recommendations`, { token });
+  }
+
+  raiseRecommendation(token: string, reference: string, body: RecommendationBody): Promise<{ id: string }> {
+    return this.http.post(`/cases/${ref(reference)}/recommendations`, { token, json: body });
+  }
+
+  updateRecommendation(
+    token: string,
+    reference: string,
+    id: string,
+    body: RecommendationStatusBody,
+  ): Promise<unknown> {
+    return this.http.post(`/cases/${ref(reference)}/recommendations/${encodeURIComponent(id)}/status`, {
+      token,
+      json: body,
+    });
   }
 
   legalHold(token: string, reference: string, hold: boolean, reason: string): Promise<unknown> {

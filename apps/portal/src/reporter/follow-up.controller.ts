@@ -33,6 +33,7 @@ import { FilesInterceptor } from '@nestjs/platform-express';
 import type { Request, Response } from 'express';
 import { ApiProblem, ApiUnavailable } from '../api/api-http';
 import { type IntakeForm, type ReporterCase, ReporterApi, type UploadedEvidence } from '../api/reporter-api';
+import { acceptOf } from './file-accept';
 import { PORTAL_CONFIG, type PortalConfig } from '../app/portal-config';
 import { Sealer } from '../common/sealed';
 import { CouncilForms } from './council-forms.service';
@@ -102,15 +103,9 @@ export class CasePage {
       text: options.text ?? '',
       notice: options.notice,
       maxMessage: MAX_MESSAGE,
-      accept: acceptOf(form),
+      accept: acceptOf(form.attachments),
     });
   }
-}
-
-function acceptOf(form: IntakeForm): string {
-  return form.attachments.acceptedTypes
-    .flatMap((t) => [t.mediaType, ...t.extensions.map((e) => `.${e}`)])
-    .join(',');
 }
 
 /** A reply whose files the parser refused: the case page again, with the message kept. */

@@ -9,6 +9,7 @@ import { Injectable } from '@nestjs/common';
 import type { Response } from 'express';
 import type { FormQuestion, IntakeForm } from '../api/reporter-api';
 import type { DraftHandle, SentReport } from './draft-seal';
+import { acceptOf } from './file-accept';
 import type { TicketForPage } from './human-proof.service';
 import {
   displayAnswer,
@@ -213,9 +214,7 @@ export class JourneyPages {
         return res.status(status).render('reporter/evidence', {
           ...common,
           files: (draft.files ?? []).map((f) => ({ ...f, size: fileSize(f.size) })),
-          accept: limits.acceptedTypes
-            .flatMap((t) => [t.mediaType, ...t.extensions.map((e) => `.${e}`)])
-            .join(','),
+          accept: acceptOf(limits),
           limitsText:
             `You can add up to ${limits.maxFiles} files, each up to ${megabytes(limits.maxFileBytes)} ` +
             `(${megabytes(limits.maxTotalBytes)} in total): ${limits.acceptedTypes.map((t) => t.label).join(', ')}.`,

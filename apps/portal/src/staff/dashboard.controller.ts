@@ -233,6 +233,13 @@ export class DashboardController {
           ),
         ],
         [{ text: 'Reopened' }, countCell(f.reopened, 'reopened', '', f, 'reopened')],
+        // Counted per recommendation, not per case, so no list of cases behind them.
+        [{ text: 'Recommendations raised' }, { text: String(f.recommendations.raised), format: 'numeric' }],
+        [
+          { text: 'Recommendations implemented' },
+          { text: String(f.recommendations.implemented), format: 'numeric' },
+        ],
+        [{ text: 'Recommendations overdue' }, { text: String(f.recommendations.overdue), format: 'numeric' }],
         [
           { text: 'Transferred to another handler' },
           countCell(f.transferred, 'transferred', '', f, 'transferred'),
@@ -259,7 +266,6 @@ export class DashboardController {
       unavailable: [
         { title: 'Reports by mode (anonymous, confidential, open)', reason: f.mode.reason },
         { title: 'Referrals by body', reason: f.referrals.byBody.reason },
-        { title: 'Recommendations raised, implemented and overdue', reason: f.recommendations.reason },
         {
           title: 'Investigations discontinued because of anonymity',
           reason: f.discontinuedForAnonymity.reason,

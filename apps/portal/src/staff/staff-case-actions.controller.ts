@@ -528,7 +528,8 @@ function findPlan(value: unknown, depth = 0): string[] | null {
   return null;
 }
 
-function dateFrom(form: Form, prefix: string): string | undefined | null {
+/** A GOV.UK date input's answer as YYYY-MM-DD; undefined when left blank, null when not a real date. */
+export function dateFrom(form: Form, prefix: string): string | undefined | null {
   const day = text(form, `${prefix}-day`);
   const month = text(form, `${prefix}-month`);
   const year = text(form, `${prefix}-year`);

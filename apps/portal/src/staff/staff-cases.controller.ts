@@ -48,7 +48,9 @@ import { StaffPageFilter } from './staff-page.filter';
 import type { StaffSession } from './staff-session';
 import { mostUrgentClock, SLA_CLOCK_LABELS, slaBadge } from './sla-status';
 import { describeAnswers, formatDate, formatShortDate, timelineItems } from './case-view';
+import type { CaseRecommendation } from '@nolan/contract';
 import { caseRecord } from './case-record';
+import { recommendationRow } from './staff-recommendations.controller';
 
 const PAGE_SIZE = 25;
 /** As the API's own upload limits for a message: 10 files of up to 20 MB (the API refuses more with 413). */
@@ -246,13 +248,14 @@ export class StaffCasesController {
 
   private async casePage(staff: StaffSession, reference: string) {
     const detail = await this.api.getCase(staff.token, reference);
-    const [timeline, identityRequests, identity, links] = await Promise.all([
+    const [timeline, identityRequests, identity, links, recommendations] = await Promise.all([
       this.api.timeline(staff.token, reference).catch(optional<Timeline>),
       this.api.identityRequests(staff.token, reference).catch(optional<IdentityRequest[]>),
       this.api
         .revealIdentity(staff.token, reference)
         .catch(optional<{ anonymous: boolean; identity: Record<string, string> | null }>),
       this.api.links(staff.token, reference).catch(optional<{ items: CaseLink[] }>),
+      this.api.recommendations(staff.token, reference).catch(optional<{ items: CaseRecommendation[] }>),
     ]);
     const names = namesFrom(timeline);
     const isMine = (id: string | null) => id === staff.userId;
@@ -289,6 +292,9 @@ export class StaffCasesController {
       })),
       timeline: timeline ? timelineItems(timeline.events, reference) : null,
       record: timeline ? caseRecord(timeline) : null,
+      recommendations: recommendations
+        ? recommendations.items.map((r) => recommendationRow(r, staff.userId))
+        : null,
       notes: timeline ? timeline.events.filter((e) => e.type === 'note' || e.type === 'evidence') : null,
       actions: detail.allowedTransitions.flatMap((t) =>
         t.to === 'closed'
@@ -344,6 +350,8 @@ export class StaffCasesController {
 
 /** What the banner on the case page says after an action (the action redirects with ?done=…). */
 export const NOTICES: Record<string, string> = {
+  recommendation: 'The recommendation was added. It is tracked until it is implemented or rejected.',
+  'recommendation-updated': 'The recommendation’s status was saved.',
   message: 'Your message was sent to the reporter.',
   assigned: 'The case is assigned. The person you chose can read it now.',
   transferred:

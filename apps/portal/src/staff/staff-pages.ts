@@ -10,6 +10,7 @@ import { StaffAccountController } from './staff-account.controller';
 import { StaffAssignmentController } from './staff-assignment.controller';
 import { StaffAuthController } from './staff-auth.controller';
 import { StaffCaseMoreController } from './staff-case-more.controller';
+import { StaffRecommendationsController } from './staff-recommendations.controller';
 import { StaffCaseReportController } from './staff-case-report.controller';
 import { StaffCaseActionsController } from './staff-case-actions.controller';
 import { StaffCasesController } from './staff-cases.controller';
@@ -25,6 +26,7 @@ export const STAFF_CONTROLLERS = [
   StaffCasesController,
   StaffCaseActionsController,
   StaffCaseMoreController,
+  StaffRecommendationsController,
   StaffAssignmentController,
   StaffCaseReportController,
   CommitteeHomeController,

@@ -98,9 +98,20 @@ export interface DashboardFigures {
   retaliation: { received: number; investigated: number; substantiated: number };
   reopened: number;
   transferred: number;
-  recommendations: FigureUnavailable;
+  /**
+   * Tracked recommendations of the counted cases (docs/dashboard.md "What each figure counts"): raised
+   * in the period, implemented in the period, and outstanding past their due date at the period's end
+   * (or today, if earlier).
+   */
+  recommendations: RecommendationFigures;
   discontinuedForAnonymity: FigureUnavailable;
   accessExceptions: { recusals: number; namedLater: number; identityDisclosures: number };
+}
+
+export interface RecommendationFigures {
+  raised: number;
+  implemented: number;
+  overdue: number;
 }
 
 /** The figures a drill-down can open; `key` picks a row where the figure has rows. */

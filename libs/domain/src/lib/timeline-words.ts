@@ -5,6 +5,7 @@
  * nothing in English. Pure: no I/O, like the role and status labels it builds on.
  */
 import { CASE_STATUS_LABELS, type CaseStatus } from './lifecycle';
+import { RECOMMENDATION_STATUS_LABELS, type RecommendationStatus } from './recommendations';
 import { STAFF_ROLE_LABELS, type StaffRole } from './roles';
 
 /** A member of staff as a timeline event names them. */
@@ -117,6 +118,10 @@ export function timelineTitle(event: WordedEvent): string {
       return 'Linked to a related case';
     case 'case.unlinked':
       return 'Case link removed';
+    case 'case.recommendation_raised':
+      return 'Recommendation recorded';
+    case 'case.recommendation_updated':
+      return `Recommendation marked ${String(RECOMMENDATION_STATUS_LABELS[d['to'] as RecommendationStatus] ?? d['to']).toLowerCase()}`;
     default:
       return sentence(event.action.split('.').slice(1).join(' ').replace(/_/g, ' '));
   }
@@ -148,6 +153,9 @@ function slaTitle(kind: string): string {
     safeguarding_referral_due: 'Escalated: safeguarding referral due',
     feedback_reminder: 'Reminder: feedback to the reporter due soon',
     feedback_breach: 'Escalated: feedback to the reporter overdue',
+    plan_target_reminder: 'Reminder: the investigation plan’s target date is near',
+    plan_target_overdue: 'The investigation plan’s target date has passed',
+    recommendation_due: 'Reminder: a recommendation falls due soon',
   };
   return titles[kind] ?? 'Deadline notice';
 }

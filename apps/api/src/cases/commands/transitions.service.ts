@@ -54,6 +54,7 @@ import { CaseRecorder } from '../record/case-recorder';
 import { unpackJson } from '../record/item-codec';
 import { tenantSlaPolicy } from '../../tenants/tenant-sla';
 import { LinksService } from './links.service';
+import { RecommendationService } from './recommendation.service';
 
 @Injectable()
 export class TransitionsService {
@@ -63,6 +64,7 @@ export class TransitionsService {
     private readonly access: CaseAccessService,
     private readonly door: CaseDoor,
     private readonly links: LinksService,
+    private readonly recommendations: RecommendationService,
   ) {}
 
   async transition(staff: AuthenticatedStaff, reference: string, body: unknown): Promise<TransitionResult> {
@@ -133,6 +135,9 @@ export class TransitionsService {
         Object.assign(changes, { acknowledgedOn: today, feedbackDue: feedbackDue(dates) });
       }
       if (result.to === 'closed') changes.closedOn = today;
+      // The plan's target date is kept readable for its reminder (sla.service.ts): set by a plan, gone
+      // once the case leaves investigation (the timers then find nothing to do).
+      changes.planTargetDate = command.to === 'investigation' ? (command.plan.targetDate ?? null) : null;
       // Reopening starts a new feedback clock, 3 months from today (libs/domain sla.ts): feedback given
       // before it answered the case as it was closed, so it no longer meets the clock.
       if (result.to === 'reopened') {
@@ -149,7 +154,7 @@ export class TransitionsService {
 
       const data = recordedTransitionData(command);
       const toReporter = messageToReporter(data);
-      await this.recorder.record(
+      const recorded = await this.recorder.record(
         m,
         { tenantId: session.tenantId, caseId: found.id },
         {
@@ -161,6 +166,9 @@ export class TransitionsService {
           ...(toReporter ? { notice: toReporter } : {}),
         },
       );
+      // A decision's recommendations become tracked ones (docs/case-core.md "Recommendations").
+      if (data.to === 'closed' && data.recommendations?.length)
+        await this.recommendations.trackDecision(opened, recorded.itemId, data.recommendations);
       const updated = await m.getRepository(CaseEntity).findOneOrFail({ where: { id: found.id } });
       return {
         ...mapCaseSummary(updated, { policy, today }),

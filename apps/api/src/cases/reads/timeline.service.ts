@@ -384,6 +384,14 @@ export function assembleTimeline(
       case 'case.unlinked':
         event.type = 'linked';
         break;
+      // Recommendations (docs/case-core.md "Recommendations"): the words and owner, or the change and
+      // a rejection's reason, for a reader holding the internal scope.
+      case 'case.recommendation_raised':
+        if (own?.body) event.content = pick(own.body, ['text', 'owner']);
+        break;
+      case 'case.recommendation_updated':
+        if (own?.body) event.content = pick(own.body, ['from', 'to', 'reason']);
+        break;
     }
     const verification = weakest(taken);
     if (verification) event.verification = verification;

@@ -41,6 +41,18 @@ export const CASE_EVENTS = {
   linked: { action: 'case.linked', scope: 'internal', item: 'link' },
   unlinked: { action: 'case.unlinked', scope: 'internal', item: 'link' },
   named_as_involved: { action: 'case.named_as_involved', scope: 'internal', item: 'named_as_involved' },
+  /** A recommendation was recorded as a tracked action (its words and any free-text owner encrypted). */
+  recommendation_raised: {
+    action: 'case.recommendation_raised',
+    scope: 'internal',
+    item: 'recommendation',
+  },
+  /** A recommendation's status changed (a rejection's reason encrypted). */
+  recommendation_updated: {
+    action: 'case.recommendation_updated',
+    scope: 'internal',
+    item: 'recommendation_status',
+  },
 } as const satisfies Record<string, CaseEventSpec>;
 
 export type CaseEventKind = keyof typeof CASE_EVENTS;

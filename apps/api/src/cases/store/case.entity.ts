@@ -79,6 +79,13 @@ export class CaseEntity {
   /** The day the assignee confirmed they own the case; null while the clock runs. */
   @Column({ name: 'ownership_confirmed_on', type: 'date', nullable: true })
   ownershipConfirmedOn!: string | null;
+
+  /**
+   * The investigation plan's target date, readable so the workers can remind the assignee before it
+   * (sla.service.ts); set when an investigation opens with one, cleared when the case leaves investigation.
+   */
+  @Column({ name: 'plan_target_date', type: 'date', nullable: true })
+  planTargetDate!: string | null;
 }
 
 @Entity({ name: 'case_scope_keys' })
