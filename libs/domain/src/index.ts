@@ -18,3 +18,4 @@ export * from './lib/figure-visibility';
 export * from './lib/council-sla';
 export * from './lib/timeline-words';
 export * from './lib/reporter-batch';
+export * from './lib/namings';
