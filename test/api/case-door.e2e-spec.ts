@@ -49,6 +49,11 @@ const VALID_REQUESTS: Record<string, object | undefined> = {
   'DELETE /api/v1/cases/{reference}/links/{id}': undefined,
   'POST /api/v1/cases/{reference}/involved': { role: 's151_officer', reason: 'They approved the contract.' },
   'POST /api/v1/cases/{reference}/exports': undefined,
+  'GET /api/v1/cases/{reference}/involved/requests': undefined,
+  'POST /api/v1/cases/{reference}/involved/requests/{id}/decision': { confirm: false },
+  'POST /api/v1/cases/{reference}/closure-requests': { outcome: 'no_further_action', reason: 'Dealt with.' },
+  'GET /api/v1/cases/{reference}/closure-requests': undefined,
+  'POST /api/v1/cases/{reference}/closure-requests/{id}/decision': { agree: false },
 };
 
 describe('the case door', () => {

@@ -24,6 +24,8 @@ import { IdentityCustodyService } from './commands/identity-custody.service';
 import { IdentityRequestsService } from './reads/identity-requests.service';
 import { ReporterIdentityService } from './reads/reporter-identity.service';
 import { InvolvementService } from './commands/involvement.service';
+import { ClosureRequestService } from './commands/closure-request.service';
+import { ClosureRequestsController } from './http/closure-requests.controller';
 import { LinksService } from './commands/links.service';
 import { NoteService } from './commands/note.service';
 import { EvidenceService } from './commands/evidence.service';
@@ -47,6 +49,7 @@ import { CaseReadsRepository } from './store/case-reads.repository';
     CaseContentController,
     CaseLinksController,
     InvolvementController,
+    ClosureRequestsController,
     AssigneesController,
     StaffRepliesController,
   ],
@@ -77,6 +80,7 @@ import { CaseReadsRepository } from './store/case-reads.repository';
     LegalHoldService,
     LinksService,
     InvolvementService,
+    ClosureRequestService,
     OutboxRepository,
     CaseReadsRepository,
     AssigneesService,

@@ -11,6 +11,7 @@ import {
 } from '../cases/store/case.entity';
 import { CaseLinkEntity } from '../cases/store/case-link.entity';
 import { IdentityRequestEntity } from '../cases/store/identity-request.entity';
+import { ClosureRequestEntity, NamingRequestEntity } from '../cases/store/oversight-request.entity';
 import { OutboxEntity } from '../outbox/outbox.entity';
 import { StaffUserEntity } from '../staff/staff-user.entity';
 import { TenantEntity } from '../tenants/tenant.entity';
@@ -49,6 +50,7 @@ import { ReporterVisibility1763903700000 } from './migrations/1763903700000-repo
 import { DuplicateLinks1763903800000 } from './migrations/1763903800000-duplicate-links';
 import { CaseItemSignatures1763904000000 } from './migrations/1763904000000-case-item-signatures';
 import { SigningKeyHour1763904100000 } from './migrations/1763904100000-signing-key-hour';
+import { PeopleExcludedAsPeople1763904400000 } from './migrations/1763904400000-people-excluded-as-people';
 
 /** Every entity, listed so the webpack bundle carries them (no globs at run time). */
 export const ENTITIES = [
@@ -66,6 +68,8 @@ export const ENTITIES = [
   ReporterKeyEntity,
   CaseExclusionEntity,
   IdentityRequestEntity,
+  NamingRequestEntity,
+  ClosureRequestEntity,
   CaseLinkEntity,
   OutboxEntity,
 ];
@@ -103,6 +107,7 @@ export const MIGRATIONS = [
   DuplicateLinks1763903800000,
   CaseItemSignatures1763904000000,
   SigningKeyHour1763904100000,
+  PeopleExcludedAsPeople1763904400000,
 ];
 
 export function dataSourceOptions(url: string) {

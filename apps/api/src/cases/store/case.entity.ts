@@ -79,6 +79,14 @@ export class CaseEntity {
   /** The day the assignee confirmed they own the case; null while the clock runs. */
   @Column({ name: 'ownership_confirmed_on', type: 'date', nullable: true })
   ownershipConfirmedOn!: string | null;
+
+  /**
+   * Whether the people the report named (the holders of each role ticked) are recorded by id in
+   * case_exclusions. True from intake; false only for a case from before issue #15 until the first
+   * command that opens its report records them (CaseAccessService.routingInput).
+   */
+  @Column({ name: 'people_frozen', type: 'boolean', insert: false })
+  peopleFrozen!: boolean;
 }
 
 @Entity({ name: 'case_scope_keys' })
@@ -206,5 +214,5 @@ export class CaseExclusionEntity {
   userId!: string;
 
   @Column({ type: 'text' })
-  kind!: 'recused' | 'named_as_involved';
+  kind!: 'recused' | 'named_as_involved' | 'named_in_report';
 }
