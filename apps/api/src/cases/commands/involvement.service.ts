@@ -152,19 +152,13 @@ export class InvolvementService {
         };
       }
       // A request: who confirms it is frozen with it for the record, and decided again when they do.
-      const deciderId = effect.deciderId;
-      const deciderHolds =
-        (await m.getRepository(CaseGrantEntity).count({
-          where: { caseId: found.id, granteeKind: 'staff', granteeId: deciderId, scope: 'report' },
-        })) > 0;
       const request = await m.getRepository(NamingRequestEntity).save({
         tenantId: session.tenantId,
         caseId: found.id,
         requesterId: session.userId,
         people,
         role: body.role ?? null,
-        deciderId,
-        deciderGivenCase: !deciderHolds,
+        deciderId: effect.deciderId,
         status: 'pending' as const,
       });
       await this.recorder.record(m, target, {
@@ -173,16 +167,7 @@ export class InvolvementService {
         body: { requestId: request.id, userId: body.userId ?? null, role: body.role ?? null, reason, people },
         details: { requestId: request.id, people: people.length },
       });
-      // The overseer is named and cannot judge it: whoever would oversee the case with the naming in
-      // effect is given the case (report and internal) so that they can; nothing else changes.
-      if (!deciderHolds)
-        await this.access.change(m, {
-          ...target,
-          actor: actorOf(by),
-          keys: opened.keys,
-          reason: 'rerouted',
-          grant: [deciderId],
-        });
+      await this.ensureDeciders(opened, by);
       return { requestId: request.id, status: 'pending', named: people.length };
     });
   }
@@ -296,6 +281,8 @@ export class InvolvementService {
           requestedBy: request.requesterId,
         },
       });
+      // Whoever now confirms each naming still waiting must be able to open the case.
+      await this.ensureDeciders(opened, by);
       // The case passed to whoever routing now names, the decider among them when they were given it
       // to decide: they received it through this naming too.
       const passedTo = new Set(outcome.newGrantees);
@@ -309,6 +296,42 @@ export class InvolvementService {
         withheld: outcome.withheld,
       };
     });
+  }
+
+  /**
+   * Gives the case (report and internal) to whoever must confirm each pending naming and does not hold
+   * it: when a naming names the overseer, whoever would oversee the case with it in effect decides it,
+   * and they may not have held the case until now. Nothing else changes; the grants come from the keys
+   * of the person acting, and each is audited.
+   */
+  private async ensureDeciders(opened: OpenCase, by: CaseEventOrigin): Promise<void> {
+    const { m, found, actor } = opened;
+    const pending = await m
+      .getRepository(NamingRequestEntity)
+      .find({ where: { caseId: found.id, status: 'pending' } });
+    const input = pending.length > 0 ? await this.access.routingInput(m, found.id, opened.keys) : null;
+    if (!input) return;
+    for (const request of pending) {
+      const deciderId = namingDecider(input, request.requesterId, request.people);
+      if (deciderId === null) continue;
+      const holds =
+        (await m.getRepository(CaseGrantEntity).count({
+          where: { caseId: found.id, granteeKind: 'staff', granteeId: deciderId, scope: 'report' },
+        })) > 0;
+      if (holds && deciderId === request.deciderId) continue;
+      if (!holds)
+        await this.access.change(m, {
+          tenantId: actor.tenantId,
+          caseId: found.id,
+          actor: actorOf(by),
+          keys: opened.keys,
+          reason: 'rerouted',
+          grant: [deciderId],
+        });
+      await m
+        .getRepository(NamingRequestEntity)
+        .update({ id: request.id }, { deciderId, deciderGivenCase: request.deciderGivenCase || !holds });
+    }
   }
 
   /** The reasons of the case's naming requests, by request id, read with the caller's internal key. */
