@@ -70,7 +70,7 @@ describe('a restructure after a concern names someone', () => {
     // The restructure: Ann becomes head of paid service, Hugh an investigator, Mia the new monitoring officer.
     await restructure('ann', ['head_of_paid_service']);
     await restructure('hugh', ['investigator']);
-    const mia = await world.addUser('mia', ['monitoring_officer']);
+    await world.addUser('mia', ['monitoring_officer']);
 
     // Hugh steps aside, so the case is re-routed: under the old rule Ann, now head of paid service, would
     // lead it (the monitoring officer's conflict route) and Mia, holder of the role named, would be shut out.
