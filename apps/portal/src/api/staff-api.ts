@@ -35,6 +35,19 @@ import type {
 } from '@nolan/contract';
 import { ApiHttp, type ApiBinary } from './api-http';
 
+/** A naming request as GET /cases/:reference/involved/requests returns it. */
+export interface NamingRequest {
+  id: string;
+  status: 'pending' | 'confirmed' | 'rejected';
+  requestedOn: string;
+  requestedBy: { id: string; name: string };
+  people: { id: string; name: string }[];
+  role: string | null;
+  reason: string | null;
+  canDecide: boolean;
+  decidedOn: string | null;
+}
+
 export type {
   AssigneeOption,
   CaseLinkView as CaseLink,
@@ -196,8 +209,26 @@ export class StaffApi {
       : this.http.delete(`/cases/${ref(reference)}/legal-hold`, { token, json: { reason } });
   }
 
-  nameInvolved(token: string, reference: string, role: string, reason: string): Promise<unknown> {
+  /** At once (the overseer's own, or naming yourself), or a request the overseer confirms (`requestId`). */
+  nameInvolved(
+    token: string,
+    reference: string,
+    role: string,
+    reason: string,
+  ): Promise<{ named: number } & ({ requestId: string; status: 'pending' } | { passedTo: number })> {
     return this.http.post(`/cases/${ref(reference)}/involved`, { token, json: { role, reason } });
+  }
+
+  /** The naming requests the user made or may confirm (issue #15). */
+  namingRequests(token: string, reference: string): Promise<NamingRequest[]> {
+    return this.http.get(`/cases/${ref(reference)}/involved/requests`, { token });
+  }
+
+  decideNaming(token: string, reference: string, id: string, confirm: boolean): Promise<unknown> {
+    return this.http.post(`/cases/${ref(reference)}/involved/requests/${encodeURIComponent(id)}/decision`, {
+      token,
+      json: { confirm },
+    });
   }
 
   /** The case as an OpenPGP message for the user's registered key (binary). */

@@ -11,6 +11,7 @@ import {
   Get,
   Param,
   Post,
+  Query,
   Res,
   UploadedFiles,
   UseFilters,
@@ -222,9 +223,15 @@ export class StaffCaseMoreController {
     let errors = formErrors(problems);
     if (!errors) {
       try {
-        await this.api.nameInvolved(staff.token, c.reference, values.role, values.reason);
-        // The user may have named their own role: the case may now be gone for them.
-        return res.render('staff/named', { reference: c.reference, role: STAFF_ROLE_LABELS[values.role as keyof typeof STAFF_ROLE_LABELS], section: 'cases' });
+        const named = await this.api.nameInvolved(staff.token, c.reference, values.role, values.reason);
+        // The user may have named their own role: the case may now be gone for them. Otherwise it may be
+        // a request that waits for the overseer to confirm it (issue #15).
+        return res.render('staff/named', {
+          reference: c.reference,
+          role: STAFF_ROLE_LABELS[values.role as keyof typeof STAFF_ROLE_LABELS],
+          pending: 'requestId' in named,
+          section: 'cases',
+        });
       } catch (error) {
         if (!(error instanceof ApiProblem) || ![400, 409].includes(error.status)) throw error;
         errors = apiErrors(error.messages, [
@@ -234,6 +241,40 @@ export class StaffCaseMoreController {
       }
     }
     res.status(400).render('staff/involved', { c, roles: roleItems(), values, errors });
+  }
+
+  /** Naming requests the user made or may confirm, each with Confirm and Reject for its confirmer. */
+  @Get('involved/requests')
+  async namingRequests(
+    @CurrentStaff() staff: StaffSession,
+    @Param('reference') reference: string,
+    @Res() res: Response,
+    @Query('done') done?: string,
+  ) {
+    const c = await this.requireCase(staff, reference);
+    const requests = await this.api.namingRequests(staff.token, c.reference);
+    res.render('staff/naming-requests', {
+      c,
+      requests,
+      roleLabels: STAFF_ROLE_LABELS,
+      done: done === 'confirm' || done === 'reject' ? done : null,
+    });
+  }
+
+  @Post('involved/requests/:id')
+  async decideNaming(
+    @CurrentStaff() staff: StaffSession,
+    @Param('reference') reference: string,
+    @Param('id') id: string,
+    @Body() body: Form,
+    @Res() res: Response,
+  ) {
+    const c = await this.requireCase(staff, reference);
+    const decision = text(body, 'decision');
+    if (!/^[0-9a-f-]{36}$/i.test(id) || !['confirm', 'reject'].includes(decision))
+      return res.status(404).render('pages/not-found');
+    await this.api.decideNaming(staff.token, c.reference, id, decision === 'confirm');
+    res.redirect(303, `/staff/cases/${encodeURIComponent(c.reference)}/involved/requests?done=${decision}`);
   }
 
   /** The export: the API's OpenPGP message passed through as a download. */
