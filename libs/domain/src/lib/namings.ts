@@ -7,11 +7,13 @@
 // but name) or is made by the overseer themselves. Until it is confirmed it has no effect.
 //
 // Who confirms is decided here, purely, from the case as it stands: its overseer, or — when the naming
-// names the overseer, who cannot judge a naming of themselves — whoever would oversee the case with the
-// naming in effect and without the person asking (so nobody confirms their own request, and nobody named
+// names the overseer, who cannot judge a naming of themselves, or would rule them out (the deputy, when it
+// names the monitoring officer they answer to) — whoever would oversee the case with the naming in effect
+// and without the person asking (so nobody confirms their own request, and nobody named
 // confirms their own naming). The API re-runs this at the moment of confirmation, so a decider who has
 // since been named, recused or replaced cannot confirm.
 
+import { ruledOut } from './exclusions';
 import { routeCase, type RoutingInput } from './routing';
 
 export type NamingEffect =
@@ -29,7 +31,8 @@ export function withNamed(input: RoutingInput, people: readonly string[]): Routi
 
 /**
  * Who confirms a naming of `people` asked for by `requesterId`: the case's overseer when they are not
- * named and not the one asking; otherwise the overseer the case would have with the naming in effect and
+ * the one asking and the naming, in effect, would not rule them out (named, or answering to someone
+ * named); otherwise the overseer the case would have with the naming in effect and
  * the person asking left out. Null when there is no such person.
  */
 export function namingDecider(
@@ -38,14 +41,17 @@ export function namingDecider(
   people: readonly string[],
 ): string | null {
   const current = routeCase(input);
+  const named = withNamed(input, people);
+  const rolesOf = (userId: string) =>
+    input.roleHolders.filter((h) => h.userId === userId).flatMap((h) => h.roles);
   if (
     current.kind === 'routed' &&
     current.overseer.userId !== requesterId &&
-    !people.includes(current.overseer.userId)
+    !ruledOut(named, current.overseer.userId, rolesOf(current.overseer.userId))
   )
     return current.overseer.userId;
   const next = routeCase({
-    ...withNamed(input, people),
+    ...named,
     recusedUserIds: [...new Set([...input.recusedUserIds, requesterId])],
   });
   return next.kind === 'routed' ? next.overseer.userId : null;
