@@ -11,7 +11,7 @@
  */
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { SettingsChange, SettingsChangePage } from '@nolan/contract';
+import type { FallbackOverseerView, SettingsChange, SettingsChangePage } from '@nolan/contract';
 import { HANDLER_ROLES, isStaffRole, OVERSIGHT_ROLES, rolesInWords, type StaffRole } from '@nolan/domain';
 import { type DataSource, type EntityManager, In } from 'typeorm';
 import type { AuditEntryEntity } from '../audit/audit-entry.entity';
@@ -26,14 +26,6 @@ import {
   setTenantFallbackOverseer,
   tenantFallbackOverseer,
 } from '../tenants/tenant-routing';
-
-/** The council's fallback overseer and the oversight warning about cases left without an overseer. */
-export interface FallbackOverseerView {
-  role: StaffRole;
-  customised: boolean;
-  casesWithoutOverseer: number;
-  warning: string | null;
-}
 
 export type { SettingsChange } from '@nolan/contract';
 

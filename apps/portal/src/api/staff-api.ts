@@ -30,23 +30,11 @@ import type {
   StaffSignInRequest,
   Timeline,
   CaseView as CaseDetail,
+  NamingRequestView,
   TotpEnrolment,
   TransitionRequest,
 } from '@nolan/contract';
 import { ApiHttp, type ApiBinary } from './api-http';
-
-/** A naming request as GET /cases/:reference/involved/requests returns it. */
-export interface NamingRequest {
-  id: string;
-  status: 'pending' | 'confirmed' | 'rejected';
-  requestedOn: string;
-  requestedBy: { id: string; name: string };
-  people: { id: string; name: string }[];
-  role: string | null;
-  reason: string | null;
-  canDecide: boolean;
-  decidedOn: string | null;
-}
 
 export type {
   AssigneeOption,
@@ -55,6 +43,7 @@ export type {
   CaseListQuery,
   IdentityRequestView as IdentityRequest,
   Me,
+  NamingRequestView as NamingRequest,
   QueueOverview,
   SessionScope,
   SettingsChange,
@@ -220,7 +209,7 @@ export class StaffApi {
   }
 
   /** The naming requests the user made or may confirm (issue #15). */
-  namingRequests(token: string, reference: string): Promise<NamingRequest[]> {
+  namingRequests(token: string, reference: string): Promise<NamingRequestView[]> {
     return this.http.get(`/cases/${ref(reference)}/involved/requests`, { token });
   }
 

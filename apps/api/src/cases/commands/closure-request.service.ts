@@ -7,6 +7,7 @@
  * (`useAgreement`, called by TransitionsService inside its transaction). The overseer may also close
  * the case themselves. The reasons are internal-scope content; the audit trail records the facts.
  */
+import type { ClosureRequestView } from '@nolan/contract';
 import { Injectable } from '@nestjs/common';
 import { decryptWithScope } from '@nolan/crypto';
 import { CASE_OUTCOMES, type CaseOutcome, toLondonDate } from '@nolan/domain';
@@ -19,17 +20,6 @@ import { CaseRecorder } from '../record/case-recorder';
 import { unpackJson } from '../record/item-codec';
 import { CasesRepository } from '../store/cases.repository';
 import { ClosureRequestEntity } from '../store/oversight-request.entity';
-
-export interface ClosureRequestView {
-  id: string;
-  outcome: string;
-  status: ClosureRequestEntity['status'];
-  requestedBy: string;
-  requestedOn: string;
-  reason: string | null;
-  decidedBy: string | null;
-  decidedOn: string | null;
-}
 
 /** The message a closing refused for want of agreement carries. */
 export const CLOSING_NEEDS_AGREEMENT =
@@ -104,16 +94,14 @@ export class ClosureRequestService {
         throw new AppError('FORBIDDEN', 'Only the overseer of this case can agree to closing it.');
       if (row.status !== 'pending')
         throw new AppError('CONFLICT', `This closure request was already ${row.status}.`);
-      await m
-        .getRepository(ClosureRequestEntity)
-        .update(
-          { id: row.id },
-          {
-            status: body.agree ? 'agreed' : 'refused',
-            decidedBy: actor.userId,
-            decidedOn: toLondonDate(new Date()),
-          },
-        );
+      await m.getRepository(ClosureRequestEntity).update(
+        { id: row.id },
+        {
+          status: body.agree ? 'agreed' : 'refused',
+          decidedBy: actor.userId,
+          decidedOn: toLondonDate(new Date()),
+        },
+      );
       await this.recorder.record(
         m,
         { tenantId: actor.tenantId, caseId: found.id },

@@ -20,6 +20,7 @@
  * reporter's naming re-routes a case the newcomers receive the report scope now and the internal scope
  * only when someone who holds it grants it (the outcome's `withheld` says which scopes waited).
  */
+import type { NamingRequestView } from '@nolan/contract';
 import { Injectable } from '@nestjs/common';
 import type { UnlockedKey } from '@nolan/crypto';
 import { decryptWithScope } from '@nolan/crypto';
@@ -55,20 +56,6 @@ export interface NamingRequested {
   status: 'pending';
   /** How many people it names (every holder of a named role, now). */
   named: number;
-}
-
-/** A naming request as its requester and its decider see it. */
-export interface NamingRequestView {
-  id: string;
-  status: 'pending' | 'confirmed' | 'rejected';
-  requestedOn: string;
-  requestedBy: { id: string; name: string };
-  people: { id: string; name: string }[];
-  role: string | null;
-  reason: string | null;
-  /** Whether the caller is the one who may confirm or reject it now. */
-  canDecide: boolean;
-  decidedOn: string | null;
 }
 
 /** What a handler's naming did, for the handler who named (never for the person named). */
