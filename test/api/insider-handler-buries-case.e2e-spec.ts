@@ -9,6 +9,7 @@
  * oversight roles are told, never silently.
  */
 import { CaseWorld } from '../support/case-fixtures';
+import { cli } from '../support/cli';
 
 const CLOSING_NEEDS_AGREEMENT =
   'Closing this case needs its overseer’s agreement: ask them to agree (POST /cases/{reference}/closure-requests with the outcome and why), then close it with that outcome once they have.';
@@ -211,5 +212,22 @@ describe('an assigned investigator who tries to bury a case', () => {
       givesAccessToConcerns: true,
     });
     await as('mo').put('/oversight/fallback-overseer', { role: 'audit_committee_chair' }).expect(200);
+  });
+
+  it('lets the operator set the fallback overseer from the command line, as a change the oversight roles see', async () => {
+    const { as } = { as: world.as.bind(world) };
+    const slug = world.tenant.slug;
+    const bad = cli(['tenant:fallback-overseer', '--slug', slug, '--role', 'administrator']);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/--role must be one of: monitoring_officer/);
+    const set = cli(['tenant:fallback-overseer', '--slug', slug, '--role', 'head_of_paid_service']);
+    expect({ status: set.status, stdout: set.stdout }).toEqual({
+      status: 0,
+      stdout: `tenant ${slug}: the fallback overseer is now the head_of_paid_service role (was audit_committee_chair)\n`,
+    });
+    const view = await as('hops').get('/oversight/fallback-overseer').expect(200);
+    expect(view.body).toMatchObject({ role: 'head_of_paid_service', customised: true });
+    const changes = await as('hops').get('/oversight/changes').expect(200);
+    expect(changes.body.items[0]).toMatchObject({ setting: 'fallback_overseer', by: 'an operator' });
   });
 });
