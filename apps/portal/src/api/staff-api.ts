@@ -31,6 +31,7 @@ import type {
   Timeline,
   CaseView as CaseDetail,
   NamingRequestView,
+  ClosureRequestView,
   TotpEnrolment,
   TransitionRequest,
 } from '@nolan/contract';
@@ -211,6 +212,22 @@ export class StaffApi {
   /** The naming requests the user made or may confirm (issue #15). */
   namingRequests(token: string, reference: string): Promise<NamingRequestView[]> {
     return this.http.get(`/cases/${ref(reference)}/involved/requests`, { token });
+  }
+
+  /** Requests to the overseer to agree to closing the case (issue #15). */
+  closureRequests(token: string, reference: string): Promise<ClosureRequestView[]> {
+    return this.http.get(`/cases/${ref(reference)}/closure-requests`, { token });
+  }
+
+  requestClosure(token: string, reference: string, outcome: string, reason: string): Promise<ClosureRequestView> {
+    return this.http.post(`/cases/${ref(reference)}/closure-requests`, { token, json: { outcome, reason } });
+  }
+
+  decideClosure(token: string, reference: string, id: string, agree: boolean): Promise<ClosureRequestView> {
+    return this.http.post(`/cases/${ref(reference)}/closure-requests/${encodeURIComponent(id)}/decision`, {
+      token,
+      json: { agree },
+    });
   }
 
   decideNaming(token: string, reference: string, id: string, confirm: boolean): Promise<unknown> {
