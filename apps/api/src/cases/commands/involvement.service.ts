@@ -3,7 +3,12 @@
  * later names a person as involved, that person loses access immediately and the case vanishes for
  * them"; docs/regulatory.md §3: anyone named as involved joins the case's conflict set). A handler names a
  * staff user or a role; the reporter names roles from the same "people this may involve" list the form
- * offers. Either way, in one transaction:
+ * offers. The people are frozen when named: a role names the people holding it at that moment, for good
+ * (issue #15). A handler's naming takes effect at once only when it names the handler alone or the case's
+ * overseer makes it; otherwise it is a request (case_naming_requests) that changes nothing until the
+ * person who confirms it does (libs/domain namings.ts: the overseer, or, when it names the overseer or
+ * would rule them out, whoever would oversee the case with it in effect, who is given the case to decide).
+ * A reporter's naming takes effect at once. When a naming takes effect, in one transaction:
  *
  *  - each person named is recorded in case_exclusions as 'named_as_involved', so every later routing,
  *    assignment and re-routing leaves them out;
