@@ -89,6 +89,16 @@ describe('an assigned investigator who tries to bury a case', () => {
         people: [{ id: user('mo').id, name: expect.any(String) }],
       }),
     ]);
+    // Nobody is shown a naming of themselves, not even on the timeline: the monitoring officer sees the
+    // three that do not name them, the investigator all four.
+    const requested = async (who: string) =>
+      (await as(who).get(`/cases/${reference}/timeline?limit=200`).expect(200)).body.events.filter(
+        (e: { action: string }) => e.action === 'case.naming_requested',
+      ).length;
+    expect({ mo: await requested('mo'), investigator: await requested('investigator') }).toEqual({
+      mo: 3,
+      investigator: 4,
+    });
     // The investigator cannot confirm their own requests, nor can the monitoring officer the one naming them.
     await as('investigator')
       .post(`/cases/${reference}/involved/requests/${requests['deputy_monitoring_officer']}/decision`, {
