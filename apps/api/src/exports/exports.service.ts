@@ -48,7 +48,7 @@ import {
   type DocumentTimelineEntry,
   renderCaseDocument,
 } from './case-document';
-import { NAMING_ITEM_KINDS, namingRequestsHiddenFrom } from '../cases/reads/naming-visibility';
+import { namingRequestsHiddenFrom, withoutHiddenNamings } from '../cases/reads/naming-visibility';
 
 export const NO_EXPORT_KEY =
   'You have no OpenPGP key registered for exports. Register your public key with PUT /api/v1/me/openpgp-key ' +
@@ -147,11 +147,7 @@ export class ExportsService {
     const { found, tenant, user, recipient, held, exportedAt, userId } = input;
     // A naming request is never shown to someone it names (cases/reads/naming-visibility.ts).
     const hidden = await namingRequestsHiddenFrom(m, found.id, userId);
-    const items = (await this.decryptItems(input.rows)).filter(
-      ({ item, json }) =>
-        !NAMING_ITEM_KINDS.has(item.kind) ||
-        !hidden.has(String((json as { requestId?: unknown } | null)?.requestId)),
-    );
+    const items = withoutHiddenNamings(await this.decryptItems(input.rows), hidden);
     const verification = await this.seal.verify(
       m,
       input.rows.map((r) => r.item),

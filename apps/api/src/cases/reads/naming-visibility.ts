@@ -19,3 +19,18 @@ export async function namingRequestsHiddenFrom(
   const requests = await m.getRepository(NamingRequestEntity).find({ where: { caseId } });
   return new Set(requests.filter((r) => userId === undefined || r.people.includes(userId)).map((r) => r.id));
 }
+
+/**
+ * Decrypted case items without those of the naming requests in `hidden` (an export's records): an item
+ * of a naming request carries its request's id in its body.
+ */
+export function withoutHiddenNamings<T extends { item: { kind: string }; json?: unknown }>(
+  items: readonly T[],
+  hidden: ReadonlySet<string>,
+): T[] {
+  return items.filter(
+    ({ item, json }) =>
+      !NAMING_ITEM_KINDS.has(item.kind) ||
+      !hidden.has(String((json as { requestId?: unknown } | null | undefined)?.requestId)),
+  );
+}
