@@ -56,6 +56,11 @@ const VALID_REQUESTS: Record<string, object | undefined> = {
   },
   'GET /api/v1/cases/{reference}/recommendations': undefined,
   'POST /api/v1/cases/{reference}/recommendations/{id}/status': { status: 'in_progress' },
+  'GET /api/v1/cases/{reference}/involved/requests': undefined,
+  'POST /api/v1/cases/{reference}/involved/requests/{id}/decision': { confirm: false },
+  'POST /api/v1/cases/{reference}/closure-requests': { outcome: 'no_further_action', reason: 'Dealt with.' },
+  'GET /api/v1/cases/{reference}/closure-requests': undefined,
+  'POST /api/v1/cases/{reference}/closure-requests/{id}/decision': { agree: false },
 };
 
 describe('the case door', () => {

@@ -176,6 +176,30 @@ describe('the case recorder', () => {
       linkId = link.body.id;
     },
     unlinked: () => as('s151', 'delete', ownCase(`/links/${linkId}`)).expect(204),
+    naming_requested: () =>
+      as('investigator', 'post', ownCase('/involved'))
+        .send({ role: 's151_officer', reason: 'They approved the supplier.' })
+        .expect(202),
+    naming_decided: async () => {
+      const [asked] = await query<{ id: string }>(
+        `SELECT id FROM case_naming_requests WHERE status = 'pending'`,
+      );
+      await as('mo', 'post', ownCase(`/involved/requests/${asked!.id}/decision`))
+        .send({ confirm: false, reason: 'The approval was routine.' })
+        .expect(200);
+    },
+    closure_requested: () =>
+      as('investigator', 'post', ownCase('/closure-requests'))
+        .send({ outcome: 'no_further_action', reason: 'The invoices were paid back.' })
+        .expect(201),
+    closure_decided: async () => {
+      const [asked] = await query<{ id: string }>(
+        `SELECT id FROM case_closure_requests WHERE status = 'pending'`,
+      );
+      await as('mo', 'post', ownCase(`/closure-requests/${asked!.id}/decision`))
+        .send({ agree: false, reason: 'Wait for the bank statements.' })
+        .expect(200);
+    },
     named_as_involved: () =>
       request(server())
         .post('/api/v1/reporter/case/involved')
@@ -222,7 +246,7 @@ describe('the case recorder', () => {
 
   it('drives every kind of event in the pinned registry', () => {
     expect(Object.keys(DRIVERS).sort()).toEqual([...CASE_EVENT_KINDS].sort());
-    expect(CASE_EVENT_KINDS).toHaveLength(20);
+    expect(CASE_EVENT_KINDS).toHaveLength(24);
   });
 
   it.each(CASE_EVENT_KINDS)(

@@ -251,14 +251,19 @@ describe('the overseer of a case whose monitoring officer a handler names as inv
       .post(`/cases/${reference}/assignment`, { assigneeId: user('investigator').id })
       .expect(200);
 
-    const named = await as('investigator')
+    // Issue #15: a handler's naming is a request; it names the overseer, so the head of paid service
+    // (who would oversee the case with it in effect) is given the case to confirm it.
+    const asked = await as('investigator')
       .post(`/cases/${reference}/involved`, {
         userId: user('mo').id,
         reason: 'They approved the hospitality.',
       })
+      .expect(202);
+    const named = await as('hops')
+      .post(`/cases/${reference}/involved/requests/${asked.body.requestId}/decision`, { confirm: true })
       .expect(200);
     // The head of paid service received the case, but not the identity the investigator never held.
-    expect(named.body).toEqual({ named: 1, passedTo: 1, unrouted: false, withheld: ['identity'] });
+    expect(named.body).toMatchObject({ named: 1, passedTo: 1, unrouted: false, withheld: ['identity'] });
     await as('mo').get(`/cases/${reference}`).expect(404);
     await as('hops').get(`/cases/${reference}/identity`).expect(404);
 

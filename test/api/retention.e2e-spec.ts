@@ -111,7 +111,11 @@ describe('retention', () => {
       await signInAs(server, own.slug, admin),
       await signInAs(server, own.slug, ownMo),
     ];
-    const closed = async (category: 'fraud_theft' | 'gifts_hospitality', outcome: string, closedOn: string) => {
+    const closed = async (
+      category: 'fraud_theft' | 'gifts_hospitality',
+      outcome: string,
+      closedOn: string,
+    ) => {
       const created = await fixtures.case(own.id, {
         category,
         staffIds: [ownMo.id],
@@ -133,7 +137,9 @@ describe('retention', () => {
         return m.query(sql, params) as Promise<T>;
       });
     const items = async (caseId: string) =>
-      (await inOwn<{ n: number }[]>(`SELECT count(*)::int AS n FROM case_items WHERE case_id = $1`, [caseId]))[0]!.n;
+      (
+        await inOwn<{ n: number }[]>(`SELECT count(*)::int AS n FROM case_items WHERE case_id = $1`, [caseId])
+      )[0]!.n;
     const put = (token: string, overrides: unknown) =>
       request(server).put('/api/v1/admin/retention').auth(token, { type: 'bearer' }).send({ overrides });
 
@@ -148,7 +154,9 @@ describe('retention', () => {
       parking: { years: 2, untilEndOfYear: false },
     }).expect(400);
     expect(bad.body.message).toEqual([
-      expect.stringMatching(/^overrides\.fraud_theft:substantiated\.years must be a whole number from 1 to 100/),
+      expect.stringMatching(
+        /^overrides\.fraud_theft:substantiated\.years must be a whole number from 1 to 100/,
+      ),
       expect.stringMatching(/^overrides\.parking: "parking" is not a category/),
     ]);
     await put(moToken, {}).expect(403);

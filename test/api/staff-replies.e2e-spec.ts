@@ -47,9 +47,7 @@ describe('a staff reply with files', () => {
         res.on('end', () => done(null, Buffer.concat(chunks)));
       })
       .expect(200);
-    expect((file.body as Buffer).toString('utf8')).toBe(
-      'Fuel cards may not be used at weekends.\n',
-    );
+    expect((file.body as Buffer).toString('utf8')).toBe('Fuel cards may not be used at weekends.\n');
 
     const empty = await reply('mo', reference).field('text', ' ').expect(400);
     expect(empty.body.message).toEqual(['text is required']);

@@ -25,6 +25,7 @@ describe('the case page tools', () => {
   let tenant: { id: string; slug: string };
   let mo: TestUser;
   let s151: TestUser;
+  let hops: TestUser;
   let caseA: string;
   let caseB: string;
   let page: Page;
@@ -55,6 +56,7 @@ describe('the case page tools', () => {
     tenant = await fixtures.tenant('casetools');
     mo = await fixtures.user(tenant.id, ['monitoring_officer']);
     s151 = await fixtures.user(tenant.id, ['s151_officer']);
+    hops = await fixtures.user(tenant.id, ['head_of_paid_service']);
     caseA = await submit('Contracts split to stay under the tender limit');
     caseB = await submit('The same supplier again, a different department');
     await fixtures.dataSource.transaction(async (m) => {
@@ -169,10 +171,26 @@ describe('the case page tools', () => {
     await handler.getByLabel('Monitoring officer', { exact: true }).check();
     await handler.getByLabel('How do you know?').fill('The invoices carry the monitoring officer’s approval.');
     await handler.getByRole('button', { name: 'Continue' }).click();
-    await expect(handler.locator('.govuk-panel').textContent()).resolves.toContain('has been re-routed');
+    // Issue #15: the section 151 officer does not oversee the case, so the naming is a request; it names
+    // the overseer, so the head of paid service, who would oversee the case instead, confirms it.
+    await expect(handler.locator('.govuk-panel').textContent()).resolves.toContain('has been sent');
     await expectAccessible(handler);
+    expect((await page.goto(`${stack.portalUrl}/staff/cases/${caseB}`))?.status()).toBe(200);
+    await handler.context().close();
+    const confirmer = await newPage(browser);
+    await signInAsStaff(confirmer, stack.portalUrl, tenant.slug, hops);
+    await confirmer.goto(`${stack.portalUrl}/staff/cases/${caseB}`);
+    await confirmer.getByRole('link', { name: 'Requests to name people as involved' }).click();
+    await expectAccessible(confirmer);
+    await expect(confirmer.locator('main').textContent()).resolves.toContain(
+      'The invoices carry the monitoring officer’s approval.',
+    );
+    await confirmer.getByRole('button', { name: 'Confirm the naming' }).click();
+    await expect(confirmer.locator('.govuk-notification-banner').textContent()).resolves.toContain(
+      'The naming is confirmed',
+    );
     const gone = await page.goto(`${stack.portalUrl}/staff/cases/${caseB}`);
     expect(gone?.status()).toBe(404);
-    await handler.context().close();
+    await confirmer.context().close();
   });
 });

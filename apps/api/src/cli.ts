@@ -13,6 +13,8 @@
  *               the council's export signing key fingerprint (made now if it has none)
  *   tenant:replace-signing-key --slug SLUG
  *               a new export signing key (EXPORT_SIGNING_SECRET lost or leaked); runs as the owner
+ *   tenant:fallback-overseer --slug SLUG --role ROLE
+ *               the role whose holder oversees a case every oversight role is involved in (issue #15)
  *   user:create --tenant SLUG --email EMAIL --name NAME --roles role[,role…]
  *               a staff user, roles confirmed, with a temporary password (printed once) that opens only
  *               choosing their own and enrolling two-factor
@@ -37,6 +39,7 @@ import { inTenant } from './database/tenant-transaction';
 import { seedDemoTenant } from './demo/demo-seed';
 import { tenantCreate, userCreate, userResetTwoFactor } from './staff/staff-commands';
 import { signingKeyReplace, signingKeyShow } from './tenants/signing-key-commands';
+import { fallbackOverseerSet } from './tenants/fallback-overseer-commands';
 import { TenantEntity } from './tenants/tenant.entity';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -220,6 +223,9 @@ const commands: Record<string, () => Promise<void>> = {
   'user:create': withAppDataSource((ds, secret, args) => userCreate(ds, secret, args)),
   'user:reset-2fa': withAppDataSource((ds, _secret, args) =>
     userResetTwoFactor(ds, args, loadConfig().auditKey),
+  ),
+  'tenant:fallback-overseer': withAppDataSource((ds, _secret, args) =>
+    fallbackOverseerSet(ds, args, loadConfig().auditKey),
   ),
 };
 

@@ -20,3 +20,4 @@ export * from './lib/timeline-words';
 export * from './lib/reporter-batch';
 export * from './lib/sla-clocks';
 export * from './lib/recommendations';
+export * from './lib/namings';

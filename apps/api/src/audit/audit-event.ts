@@ -88,6 +88,18 @@ export const AUDIT_ACTIONS = [
    */
   'case.recommendation_updated',
   /**
+   * A handler asked for someone to be named as involved; it has no effect until the person who confirms
+   * it (the overseer, or whoever would oversee the case with it in effect) does. details: { requestId,
+   * people } — a count.
+   */
+  'case.naming_requested',
+  /** A naming request was confirmed or rejected. details: { requestId, confirmed }. */
+  'case.naming_decided',
+  /** A handler asked the overseer to agree to closing the case. details: { requestId, outcome }. */
+  'case.closure_requested',
+  /** The overseer agreed to or refused a closing. details: { requestId, agreed }. */
+  'case.closure_decided',
+  /**
    * Part of the annual report was downloaded (issue #16). details: { year, file, exempt } — the
    * financial year, the file asked for and whether it was the exempt detail.
    */

@@ -24,6 +24,8 @@ import { IdentityCustodyService } from './commands/identity-custody.service';
 import { IdentityRequestsService } from './reads/identity-requests.service';
 import { ReporterIdentityService } from './reads/reporter-identity.service';
 import { InvolvementService } from './commands/involvement.service';
+import { ClosureRequestService } from './commands/closure-request.service';
+import { ClosureRequestsController } from './http/closure-requests.controller';
 import { LinksService } from './commands/links.service';
 import { NoteService } from './commands/note.service';
 import { EvidenceService } from './commands/evidence.service';
@@ -50,6 +52,7 @@ import { RecommendationsService } from './reads/recommendations.service';
     CaseContentController,
     CaseLinksController,
     InvolvementController,
+    ClosureRequestsController,
     AssigneesController,
     StaffRepliesController,
     RecommendationsController,
@@ -83,6 +86,7 @@ import { RecommendationsService } from './reads/recommendations.service';
     LegalHoldService,
     LinksService,
     InvolvementService,
+    ClosureRequestService,
     OutboxRepository,
     CaseReadsRepository,
     AssigneesService,

@@ -58,7 +58,7 @@ export class DashboardRepository {
    * The events the figures need, in the period, by kind (of every case of the council: the tally keeps
    * only those of the viewer's cases): assessments (a transition from assessment),
    * transfers (an assignment that replaced someone), identity disclosures (an approved request), from
-   * the audit trail's action and coded details; recusals and people named later from case_exclusions.
+   * the audit trail's action and coded details; recusals and people named later from case_exclusions (not those the report named at intake).
    */
   async events(m: EntityManager, period: Period): Promise<CaseEvent[]> {
     const audit: {
@@ -85,6 +85,7 @@ export class DashboardRepository {
       `SELECT e.case_id, e.kind, e.excluded_on::text AS day
          FROM case_exclusions e
         WHERE e.tenant_id = nolan_current_tenant()
+          AND e.kind <> 'named_in_report'
           AND e.excluded_on BETWEEN $1::date AND $2::date`,
       [period.from, period.to],
     );

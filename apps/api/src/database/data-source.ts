@@ -12,6 +12,7 @@ import {
 import { CaseLinkEntity } from '../cases/store/case-link.entity';
 import { RecommendationEntity } from '../cases/store/recommendation.entity';
 import { IdentityRequestEntity } from '../cases/store/identity-request.entity';
+import { ClosureRequestEntity, NamingRequestEntity } from '../cases/store/oversight-request.entity';
 import { OutboxEntity } from '../outbox/outbox.entity';
 import { StaffUserEntity } from '../staff/staff-user.entity';
 import { TenantEntity } from '../tenants/tenant.entity';
@@ -51,6 +52,7 @@ import { DuplicateLinks1763903800000 } from './migrations/1763903800000-duplicat
 import { CaseItemSignatures1763904000000 } from './migrations/1763904000000-case-item-signatures';
 import { SigningKeyHour1763904100000 } from './migrations/1763904100000-signing-key-hour';
 import { Recommendations1763904200000 } from './migrations/1763904200000-recommendations';
+import { PeopleExcludedAsPeople1763904400000 } from './migrations/1763904400000-people-excluded-as-people';
 import { AuthorKeys1763904500000 } from './migrations/1763904500000-author-keys';
 
 /** Every entity, listed so the webpack bundle carries them (no globs at run time). */
@@ -69,6 +71,8 @@ export const ENTITIES = [
   ReporterKeyEntity,
   CaseExclusionEntity,
   IdentityRequestEntity,
+  NamingRequestEntity,
+  ClosureRequestEntity,
   CaseLinkEntity,
   RecommendationEntity,
   OutboxEntity,
@@ -108,6 +112,7 @@ export const MIGRATIONS = [
   CaseItemSignatures1763904000000,
   SigningKeyHour1763904100000,
   Recommendations1763904200000,
+  PeopleExcludedAsPeople1763904400000,
   AuthorKeys1763904500000,
 ];
 

@@ -49,6 +49,7 @@ import {
   type ItemSignature,
   renderCaseDocument,
 } from './case-document';
+import { namingRequestsHiddenFrom, withoutHiddenNamings } from '../cases/reads/naming-visibility';
 
 export const NO_EXPORT_KEY =
   'You have no OpenPGP key registered for exports. Register your public key with PUT /api/v1/me/openpgp-key ' +
@@ -145,7 +146,9 @@ export class ExportsService {
     },
   ): Promise<CaseExport> {
     const { found, tenant, user, recipient, held, exportedAt, userId } = input;
-    const items = await this.decryptItems(input.rows);
+    // A naming request is never shown to someone it names (cases/reads/naming-visibility.ts).
+    const hidden = await namingRequestsHiddenFrom(m, found.id, userId);
+    const items = withoutHiddenNamings(await this.decryptItems(input.rows), hidden);
     const evidence = await this.seal.evidence(
       m,
       input.rows.map((r) => r.item),

@@ -27,6 +27,7 @@ import { CaseRecorder, type NewFile } from '../cases/record/case-recorder';
 import { offerSigningKey } from '../cases/record/item-seal';
 import { type Grantee, CaseStoreService } from '../cases/store/case-store.service';
 import { ReporterKeyEntity } from '../cases/store/case.entity';
+import { holdersOfRoles, recordNamedInReport } from '../cases/store/case-exclusions';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { inTenant } from '../database/tenant-transaction';
 import { ReporterTime, reporterCaused } from '../reporter-time/reporter-time';
@@ -177,10 +178,13 @@ export class IntakeService {
     const lookupKey = receiptLookupKey(this.config.receiptPepper, receipt);
     const reference = await inTenant(this.dataSource, tenant.id, async (m) => {
       const holders = await this.users.roleHolders(m);
+      // The people the report names are the holders of each role ticked, now, by id: excluded for good,
+      // whatever their later roles, and a later holder of the role is not (issue #15).
+      const named = holdersOfRoles(holders, submission.involves);
       const decision = routeCase({
         category: submission.category,
-        involvedRoles: submission.involves,
-        involvedUserIds: [],
+        involvedRoles: [],
+        involvedUserIds: named,
         recusedUserIds: [],
         roleHolders: holders.map(({ userId, roles }) => ({ userId, roles })),
         // The council's own conflict routes and deputy setting; deactivated accounts never get a case.
@@ -217,6 +221,7 @@ export class IntakeService {
           identity: [...custodian, escrow],
         },
       });
+      await recordNamedInReport(m, tenant.id, created.id, named);
       await m.getRepository(ReporterKeyEntity).insert({
         caseId: created.id,
         tenantId: tenant.id,

@@ -26,7 +26,7 @@ import { CurrentSession, StaffAuthGuard } from '../auth/staff-auth.guard';
 import { AuditCheckpoints } from '../audit/audit-checkpoints.service';
 import { PageQuery } from '../common/page-query';
 import { AppError } from '../errors/app-error';
-import { RoleLeadDto, RoleRequestDecisionDto } from './dto/role-requests.dto';
+import { FallbackOverseerDto, RoleLeadDto, RoleRequestDecisionDto } from './dto/role-requests.dto';
 import { OversightService } from './oversight.service';
 import { RoleConfirmationService } from './role-confirmation.service';
 
@@ -101,6 +101,24 @@ export class OversightController {
     );
     res.setHeader('Cache-Control', 'no-store');
     return file;
+  }
+
+  @Get('fallback-overseer')
+  @ApiOperation({
+    summary: 'The council’s fallback overseer role, and how many open cases have no overseer at all',
+    description:
+      'When every oversight role is involved in a concern, recused or not set up, the case goes to a holder of this role instead of being left with the escrow key (default: the chair of the audit committee). `warning` says, loudly, when even that left cases without an overseer.',
+  })
+  @ApiForbiddenResponse({ description: 'The caller does not hold an oversight role' })
+  fallbackOverseer(@CurrentSession() session: StaffSession) {
+    return this.oversight.fallbackOverseer(session);
+  }
+
+  @Put('fallback-overseer')
+  @ApiOperation({ summary: 'Designate the fallback overseer role (the monitoring officer only)' })
+  @ApiForbiddenResponse({ description: 'The caller is not the monitoring officer' })
+  setFallbackOverseer(@CurrentSession() session: StaffSession, @Body() body: FallbackOverseerDto) {
+    return this.oversight.setFallbackOverseer(session, body.role);
   }
 
   @Put('role-leads/:role')

@@ -11,15 +11,21 @@
  */
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { SettingsChange, SettingsChangePage } from '@nolan/contract';
-import { HANDLER_ROLES, OVERSIGHT_ROLES, rolesInWords, type StaffRole } from '@nolan/domain';
-import { type DataSource, In } from 'typeorm';
+import type { FallbackOverseerView, SettingsChange, SettingsChangePage } from '@nolan/contract';
+import { HANDLER_ROLES, isStaffRole, OVERSIGHT_ROLES, rolesInWords, type StaffRole } from '@nolan/domain';
+import { type DataSource, type EntityManager, In } from 'typeorm';
 import type { AuditEntryEntity } from '../audit/audit-entry.entity';
 import { AuditRepository } from '../audit/audit.repository';
+import { AuditService } from '../audit/audit.service';
 import type { StaffSession } from '../auth/session-store';
 import { inTenant } from '../database/tenant-transaction';
 import { AppError } from '../errors/app-error';
 import { StaffUserEntity } from '../staff/staff-user.entity';
+import {
+  FALLBACK_OVERSEER_ROLES,
+  setTenantFallbackOverseer,
+  tenantFallbackOverseer,
+} from '../tenants/tenant-routing';
 
 export type { SettingsChange } from '@nolan/contract';
 
@@ -98,6 +104,11 @@ export function describeChange(
         summary: `changed how long what a reporter does waits before handlers hear of it, from ${String(details['from'])} to ${String(details['to'])} minutes`,
         givesAccessToConcerns: false,
       };
+    case 'fallback_overseer':
+      return {
+        summary: `made the ${roleList([details['role']])} the fallback overseer of cases every oversight role is involved in`,
+        givesAccessToConcerns: true,
+      };
     default:
       return {
         summary: `changed a setting (${String(details['setting'] ?? 'unknown')})`,
@@ -111,6 +122,7 @@ export class OversightService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditRepository,
+    private readonly trail: AuditService,
   ) {}
 
   /** A page of the council's settings changes, newest first: oversight roles only (403 for anyone else). */
@@ -137,6 +149,57 @@ export class OversightService {
       const name = (id: unknown) => (typeof id === 'string' && names.get(id)) || 'someone';
       return { items: entries.map((e) => this.map(e, name)), total, limit, offset };
     });
+  }
+
+  /**
+   * The council's fallback overseer role and, loudly, how many open cases have no overseer at all
+   * (issue #15: when even the fallback is involved the case is held by the escrow key alone, and that
+   * must never be silent). For the oversight roles; a count, never a reference.
+   */
+  async fallbackOverseer(session: StaffSession): Promise<FallbackOverseerView> {
+    if (!session.roles.some((r) => OVERSIGHT_ROLES.includes(r as StaffRole)))
+      throw new AppError('FORBIDDEN', 'Only the monitoring officer and the other oversight roles see this.');
+    return inTenant(this.dataSource, session.tenantId, (m) => this.fallbackView(m));
+  }
+
+  /**
+   * The monitoring officer designates the role whose holder oversees a case every oversight role is
+   * involved in (the chair of the audit committee, or an independent person given a role). Not the
+   * administrators, who could otherwise choose who receives such a case. Shown to the oversight roles.
+   */
+  async setFallbackOverseer(session: StaffSession, role: string): Promise<FallbackOverseerView> {
+    if (!session.roles.includes('monitoring_officer'))
+      throw new AppError('FORBIDDEN', 'Only the monitoring officer designates the fallback overseer.');
+    if (!isStaffRole(role) || !FALLBACK_OVERSEER_ROLES.includes(role))
+      throw new AppError('INVALID_INPUT', [`role must be one of: ${FALLBACK_OVERSEER_ROLES.join(', ')}`]);
+    return inTenant(this.dataSource, session.tenantId, async (m) => {
+      const before = await tenantFallbackOverseer(m);
+      await setTenantFallbackOverseer(m, session.tenantId, role, session.userId);
+      await this.trail.append(m, {
+        actor: { type: 'staff', id: session.userId },
+        action: 'config.changed',
+        details: { setting: 'fallback_overseer', role, before: before.role },
+      });
+      return this.fallbackView(m);
+    });
+  }
+
+  private async fallbackView(m: EntityManager): Promise<FallbackOverseerView> {
+    const fallback = await tenantFallbackOverseer(m);
+    const [row] = (await m.query(
+      `SELECT count(*)::int AS n FROM cases
+        WHERE routing = 'no_eligible_recipient' AND status <> 'closed' AND destroyed_on IS NULL`,
+    )) as { n: number }[];
+    const casesWithoutOverseer = row?.n ?? 0;
+    return {
+      role: fallback.role,
+      customised: fallback.customised,
+      casesWithoutOverseer,
+      warning:
+        casesWithoutOverseer > 0
+          ? `${casesWithoutOverseer} open ${casesWithoutOverseer === 1 ? 'case has' : 'cases have'} no overseer: everyone who could oversee ${casesWithoutOverseer === 1 ? 'it' : 'them'}, the fallback overseer too, is involved, recused or not set up. Only the escrow key holds ${casesWithoutOverseer === 1 ? 'it' : 'them'}; route ${casesWithoutOverseer === 1 ? 'it' : 'them'} outside the council (the external auditor).`
+          : null,
+    };
   }
 
   private map(e: AuditEntryEntity, name: (id: unknown) => string): SettingsChange {

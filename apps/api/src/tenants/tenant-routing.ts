@@ -11,7 +11,9 @@ import { Logger } from '@nestjs/common';
 import {
   type ConflictRoutes,
   DEFAULT_CONFLICT_ROUTES,
+  isStaffRole,
   type RoutingInput,
+  STAFF_ROLES,
   type StaffRole,
   validateConflictRoutes,
 } from '@nolan/domain';
@@ -73,7 +75,15 @@ export async function tenantRoutingInput(
     rolesConfirmedAt?: Date | null;
   }[],
 ): Promise<
-  Pick<RoutingInput, 'conflictRoutes' | 'deputyIndependent' | 'unavailableUserIds' | 'leads' | 'confirmedAt'>
+  Pick<
+    RoutingInput,
+    | 'conflictRoutes'
+    | 'deputyIndependent'
+    | 'unavailableUserIds'
+    | 'leads'
+    | 'confirmedAt'
+    | 'fallbackOverseerRole'
+  >
 > {
   const settings = await tenantRouting(m);
   const leads: Partial<Record<StaffRole, string>> = {};
@@ -89,5 +99,52 @@ export async function tenantRoutingInput(
     unavailableUserIds: holders.filter((h) => !h.active).map((h) => h.userId),
     leads,
     confirmedAt,
+    fallbackOverseerRole: (await tenantFallbackOverseer(m)).role,
   };
+}
+
+/** Who oversees a case when every oversight role is involved, unless the council says otherwise. */
+export const DEFAULT_FALLBACK_OVERSEER_ROLE: StaffRole = 'audit_committee_chair';
+
+/** The roles a council may designate as its fallback overseer: any that may hold a case. */
+export const FALLBACK_OVERSEER_ROLES: readonly StaffRole[] = STAFF_ROLES.filter((r) => r !== 'administrator');
+
+export interface FallbackOverseer {
+  role: StaffRole;
+  /** False while the council uses the default. */
+  customised: boolean;
+  updatedAt: Date | null;
+  updatedBy: string | null;
+}
+
+/**
+ * The council's fallback overseer role (issue #15; docs/architecture.md "Exclusions and the conflict
+ * set"): set by the monitoring officer in tenant_oversight_settings, apart from the routing settings
+ * administrators change, so an administrator cannot choose who receives a case nobody else may.
+ */
+export async function tenantFallbackOverseer(m: EntityManager): Promise<FallbackOverseer> {
+  const [row] = (await m.query(
+    `SELECT fallback_overseer_role AS role, updated_at AS "updatedAt", updated_by AS "updatedBy"
+       FROM tenant_oversight_settings`,
+  )) as { role: string; updatedAt: Date; updatedBy: string | null }[];
+  if (!row || !isStaffRole(row.role) || row.role === 'administrator')
+    return { role: DEFAULT_FALLBACK_OVERSEER_ROLE, customised: false, updatedAt: null, updatedBy: null };
+  return { role: row.role, customised: true, updatedAt: row.updatedAt, updatedBy: row.updatedBy };
+}
+
+/** Sets the council's fallback overseer role (the caller checks who may, and audits it). */
+export async function setTenantFallbackOverseer(
+  m: EntityManager,
+  tenantId: string,
+  role: StaffRole,
+  by: string | null,
+): Promise<void> {
+  await m.query(
+    `INSERT INTO tenant_oversight_settings (tenant_id, fallback_overseer_role, updated_by)
+     VALUES ($1, $2, $3)
+     ON CONFLICT (tenant_id) DO UPDATE
+       SET fallback_overseer_role = excluded.fallback_overseer_role, updated_by = excluded.updated_by,
+           updated_at = now()`,
+    [tenantId, role, by],
+  );
 }

@@ -33,6 +33,8 @@ import type {
   StaffSignInRequest,
   Timeline,
   CaseView as CaseDetail,
+  NamingRequestView,
+  ClosureRequestView,
   TotpEnrolment,
   TransitionRequest,
 } from '@nolan/contract';
@@ -45,6 +47,7 @@ export type {
   CaseListQuery,
   IdentityRequestView as IdentityRequest,
   Me,
+  NamingRequestView as NamingRequest,
   QueueOverview,
   SessionScope,
   SettingsChange,
@@ -223,8 +226,42 @@ export class StaffApi {
       : this.http.delete(`/cases/${ref(reference)}/legal-hold`, { token, json: { reason } });
   }
 
-  nameInvolved(token: string, reference: string, role: string, reason: string): Promise<unknown> {
+  /** At once (the overseer's own, or naming yourself), or a request the overseer confirms (`requestId`). */
+  nameInvolved(
+    token: string,
+    reference: string,
+    role: string,
+    reason: string,
+  ): Promise<{ named: number } & ({ requestId: string; status: 'pending' } | { passedTo: number })> {
     return this.http.post(`/cases/${ref(reference)}/involved`, { token, json: { role, reason } });
+  }
+
+  /** The naming requests the user made or may confirm (issue #15). */
+  namingRequests(token: string, reference: string): Promise<NamingRequestView[]> {
+    return this.http.get(`/cases/${ref(reference)}/involved/requests`, { token });
+  }
+
+  /** Requests to the overseer to agree to closing the case (issue #15). */
+  closureRequests(token: string, reference: string): Promise<ClosureRequestView[]> {
+    return this.http.get(`/cases/${ref(reference)}/closure-requests`, { token });
+  }
+
+  requestClosure(token: string, reference: string, outcome: string, reason: string): Promise<ClosureRequestView> {
+    return this.http.post(`/cases/${ref(reference)}/closure-requests`, { token, json: { outcome, reason } });
+  }
+
+  decideClosure(token: string, reference: string, id: string, agree: boolean): Promise<ClosureRequestView> {
+    return this.http.post(`/cases/${ref(reference)}/closure-requests/${encodeURIComponent(id)}/decision`, {
+      token,
+      json: { agree },
+    });
+  }
+
+  decideNaming(token: string, reference: string, id: string, confirm: boolean): Promise<unknown> {
+    return this.http.post(`/cases/${ref(reference)}/involved/requests/${encodeURIComponent(id)}/decision`, {
+      token,
+      json: { confirm },
+    });
   }
 
   /** The case as an OpenPGP message for the user's registered key (binary). */

@@ -11,6 +11,7 @@ import {
   Get,
   Param,
   Post,
+  Query,
   Res,
   UploadedFiles,
   UseFilters,
@@ -18,12 +19,12 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import { FilesInterceptor } from '@nestjs/platform-express';
-import { ROLE_HOLDER_ROLES, STAFF_ROLE_LABELS } from '@nolan/domain';
+import { CASE_OUTCOME_LABELS, CASE_OUTCOMES, ROLE_HOLDER_ROLES, STAFF_ROLE_LABELS } from '@nolan/domain';
 import type { Response } from 'express';
 import { ApiProblem } from '../api/api-http';
 import { type CaseDetail, StaffApi } from '../api/staff-api';
 import { apiErrors, type FormErrors, formErrors } from './form-errors';
-import { CurrentStaff, StaffGuard } from './staff-guard';
+import { CurrentStaff, isOverseer, StaffGuard } from './staff-guard';
 import { StaffPageFilter } from './staff-page.filter';
 import type { StaffSession } from './staff-session';
 
@@ -222,9 +223,15 @@ export class StaffCaseMoreController {
     let errors = formErrors(problems);
     if (!errors) {
       try {
-        await this.api.nameInvolved(staff.token, c.reference, values.role, values.reason);
-        // The user may have named their own role: the case may now be gone for them.
-        return res.render('staff/named', { reference: c.reference, role: STAFF_ROLE_LABELS[values.role as keyof typeof STAFF_ROLE_LABELS], section: 'cases' });
+        const named = await this.api.nameInvolved(staff.token, c.reference, values.role, values.reason);
+        // The user may have named their own role: the case may now be gone for them. Otherwise it may be
+        // a request that waits for the overseer to confirm it (issue #15).
+        return res.render('staff/named', {
+          reference: c.reference,
+          role: STAFF_ROLE_LABELS[values.role as keyof typeof STAFF_ROLE_LABELS],
+          pending: 'requestId' in named,
+          section: 'cases',
+        });
       } catch (error) {
         if (!(error instanceof ApiProblem) || ![400, 409].includes(error.status)) throw error;
         errors = apiErrors(error.messages, [
@@ -234,6 +241,118 @@ export class StaffCaseMoreController {
       }
     }
     res.status(400).render('staff/involved', { c, roles: roleItems(), values, errors });
+  }
+
+  /** Naming requests the user made or may confirm, each with Confirm and Reject for its confirmer. */
+  @Get('involved/requests')
+  async namingRequests(
+    @CurrentStaff() staff: StaffSession,
+    @Param('reference') reference: string,
+    @Res() res: Response,
+    @Query('done') done?: string,
+  ) {
+    const c = await this.requireCase(staff, reference);
+    const requests = await this.api.namingRequests(staff.token, c.reference);
+    res.render('staff/naming-requests', {
+      c,
+      requests,
+      roleLabels: STAFF_ROLE_LABELS,
+      done: done === 'confirm' || done === 'reject' ? done : null,
+    });
+  }
+
+  @Post('involved/requests/:id')
+  async decideNaming(
+    @CurrentStaff() staff: StaffSession,
+    @Param('reference') reference: string,
+    @Param('id') id: string,
+    @Body() body: Form,
+    @Res() res: Response,
+  ) {
+    const c = await this.requireCase(staff, reference);
+    const decision = text(body, 'decision');
+    if (!/^[0-9a-f-]{36}$/i.test(id) || !['confirm', 'reject'].includes(decision))
+      return res.status(404).render('pages/not-found');
+    await this.api.decideNaming(staff.token, c.reference, id, decision === 'confirm');
+    res.redirect(303, `/staff/cases/${encodeURIComponent(c.reference)}/involved/requests?done=${decision}`);
+  }
+
+  /**
+   * Closing short of the overseer's own decision needs their agreement (issue #15): a handler asks here,
+   * the overseer agrees or refuses here, and the handler then closes the case as usual.
+   */
+  @Get('closure-requests')
+  async closureRequests(
+    @CurrentStaff() staff: StaffSession,
+    @Param('reference') reference: string,
+    @Res() res: Response,
+    @Query('done') done?: string,
+  ) {
+    const c = await this.requireCase(staff, reference);
+    await this.renderClosure(res, staff, c, {}, undefined, ['asked', 'agreed', 'refused'].includes(done ?? '') ? done : null);
+  }
+
+  @Post('closure-requests')
+  async requestClosure(@CurrentStaff() staff: StaffSession, @Param('reference') reference: string, @Body() body: Form, @Res() res: Response) {
+    const c = await this.requireCase(staff, reference);
+    const values = { outcome: text(body, 'outcome'), reason: text(body, 'reason') };
+    const problems: { id: string; text: string }[] = [];
+    if (!(CASE_OUTCOMES as readonly string[]).includes(values.outcome)) problems.push({ id: 'outcome', text: 'Select the outcome you want to close the case with' });
+    if (!values.reason) problems.push({ id: 'reason', text: 'Say why the case should close' });
+    else if (values.reason.length > 2000) problems.push({ id: 'reason', text: 'The reason must be 2,000 characters or fewer' });
+    let errors = formErrors(problems);
+    if (!errors) {
+      try {
+        await this.api.requestClosure(staff.token, c.reference, values.outcome, values.reason);
+        return res.redirect(303, `/staff/cases/${encodeURIComponent(c.reference)}/closure-requests?done=asked`);
+      } catch (error) {
+        if (!(error instanceof ApiProblem) || ![400, 409].includes(error.status)) throw error;
+        errors = apiErrors(error.messages, [
+          { id: 'outcome', apiNames: ['outcome'] },
+          { id: 'reason', apiNames: ['reason'] },
+        ]);
+      }
+    }
+    res.status(400);
+    await this.renderClosure(res, staff, c, values, errors, null);
+  }
+
+  @Post('closure-requests/:id')
+  async decideClosure(
+    @CurrentStaff() staff: StaffSession,
+    @Param('reference') reference: string,
+    @Param('id') id: string,
+    @Body() body: Form,
+    @Res() res: Response,
+  ) {
+    const c = await this.requireCase(staff, reference);
+    const decision = text(body, 'decision');
+    if (!/^[0-9a-f-]{36}$/i.test(id) || !['agree', 'refuse'].includes(decision)) return res.status(404).render('pages/not-found');
+    await this.api.decideClosure(staff.token, c.reference, id, decision === 'agree');
+    res.redirect(303, `/staff/cases/${encodeURIComponent(c.reference)}/closure-requests?done=${decision === 'agree' ? 'agreed' : 'refused'}`);
+  }
+
+  private async renderClosure(
+    res: Response,
+    staff: StaffSession,
+    c: CaseDetail,
+    values: Record<string, string>,
+    errors: FormErrors | undefined,
+    done: string | null | undefined,
+  ) {
+    const requests = await this.api.closureRequests(staff.token, c.reference);
+    res.render('staff/closure-requests', {
+      c,
+      requests,
+      values,
+      errors,
+      done,
+      outcomes: CASE_OUTCOMES.map((o) => ({ value: o, text: CASE_OUTCOME_LABELS[o], checked: values['outcome'] === o })),
+      outcomeLabels: CASE_OUTCOME_LABELS,
+      // Only the case's overseer may answer; the API refuses anyone else (403), so the buttons show for
+      // the oversight roles, who may be.
+      mayAnswer: isOverseer(staff),
+    });
   }
 
   /** The export: the API's OpenPGP message passed through as a download. */

@@ -53,3 +53,34 @@ export interface NewCaseLink {
 export interface Recused {
   recused: boolean;
 }
+
+/**
+ * A request to name people as involved after intake (GET /cases/:reference/involved/requests; issue #15),
+ * as its requester and its confirmer see it. Until confirmed it has no effect.
+ */
+export interface NamingRequestView {
+  id: string;
+  status: 'pending' | 'confirmed' | 'rejected';
+  requestedOn: string;
+  requestedBy: { id: string; name: string };
+  /** The people it names, frozen when it was made (a role's holders then). */
+  people: { id: string; name: string }[];
+  role: string | null;
+  reason: string | null;
+  /** Whether the caller is the one who may confirm or reject it now. */
+  canDecide: boolean;
+  decidedOn: string | null;
+}
+
+/** A request to the overseer to agree to closing a case (GET /cases/:reference/closure-requests; issue #15). */
+export interface ClosureRequestView {
+  id: string;
+  outcome: string;
+  /** 'used' once the closing it agreed to was made. */
+  status: 'pending' | 'agreed' | 'refused' | 'used';
+  requestedBy: string;
+  requestedOn: string;
+  reason: string | null;
+  decidedBy: string | null;
+  decidedOn: string | null;
+}

@@ -2,6 +2,7 @@
  * What administrators changed, shown to the oversight roles (GET /oversight/changes;
  * docs/architecture.md "Administrators see no cases").
  */
+import type { StaffRole } from '@nolan/domain';
 import type { Page } from './page';
 
 export interface SettingsChange {
@@ -74,4 +75,12 @@ export interface AuditCheckpointFile {
   hash: string;
   takenAt: string;
   signature: string;
+}
+
+/** The council's fallback overseer and the oversight warning about cases left without an overseer. */
+export interface FallbackOverseerView {
+  role: StaffRole;
+  customised: boolean;
+  casesWithoutOverseer: number;
+  warning: string | null;
 }

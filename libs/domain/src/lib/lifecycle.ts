@@ -403,7 +403,10 @@ export function applyTransition(
   if (illegal) return illegal;
 
   const allowedRoles = rolesFor(state, to, outcome);
-  if (!actorRoles.some((role) => allowedRoles.includes(role))) {
+  // The case's overseer decides its investigation whatever their role: the council's fallback overseer
+  // (the chair of the audit committee, say) oversees a case every oversight role is involved in.
+  const overseerDecides = isInvestigatedDecision(state, to, outcome) && context.actorIsOverseer === true;
+  if (!overseerDecides && !actorRoles.some((role) => allowedRoles.includes(role))) {
     return { ok: false, code: 'not_permitted', reason: notPermittedReason(to, state, outcome) };
   }
   if (isInvestigatedDecision(state, to, outcome) && context.actorIsOverseer === false) {
@@ -495,6 +498,24 @@ function checkLegal(state: CaseStatus, to: CaseStatus, outcome: CaseOutcome | nu
     );
   }
   return null;
+}
+
+/**
+ * Whether closing the case this way needs its overseer's agreement (issue #15: an implicated handler
+ * must not bury a concern). Every closing other than the overseer's own decision on an investigation —
+ * no further action, a referral or a duplicate at assessment, a withdrawal at any stage — by someone who
+ * is neither the case's overseer nor holds an oversight role (the statutory officers, accountable for the
+ * cases they own) takes effect only once the overseer has agreed to it.
+ */
+export function closingNeedsAgreement(
+  state: CaseStatus,
+  to: CaseStatus,
+  outcome: CaseOutcome | null,
+  actorRoles: readonly StaffRole[],
+  actorIsOverseer: boolean,
+): boolean {
+  if (to !== 'closed' || isInvestigatedDecision(state, to, outcome)) return false;
+  return !actorIsOverseer && !actorRoles.some((role) => OVERSIGHT_ROLES.includes(role));
 }
 
 /** The decision on an investigated case: the overseer's, not any handler's. */

@@ -7,7 +7,9 @@
 // Routes speak in roles; the tenant's role holders turn them into people. The monitoring officer's place
 // on any route is taken by the case's overseer, who is the monitoring officer unless conflicted, recused
 // or absent, and otherwise the lead of the conflict route (then the deputy, head of paid service and
-// section 151 officer, in that order, as far as each is free of the conflict).
+// section 151 officer, in that order, as far as each is free of the conflict), and when every one of
+// them is involved, recused or absent, the holder of the role the council designates as its fallback
+// overseer (issue #15: a case is never left without an independent overseer while one is free).
 //
 // Which holder of a role oversees is chosen by people, never by sort order (issue #15): the role's
 // designated lead holder, confirmed in Nolan by an oversight role. A role with one free holder needs no
@@ -96,6 +98,12 @@ export interface RoutingInput {
    * several free holders and no free lead, and then with a warning.
    */
   readonly confirmedAt?: Readonly<Record<string, string>>;
+  /**
+   * The role the council designates to oversee a case when every oversight role is involved, recused or
+   * absent (for example the chair of the audit committee, or an independent person given that role):
+   * a case is never left without an independent overseer while one of its holders is free (issue #15).
+   */
+  readonly fallbackOverseerRole?: StaffRole;
 }
 
 export interface Recipient {
@@ -126,7 +134,8 @@ export type RoutingDecision =
  * Routes a new case. Never returns, in owners, notify or overseer, anyone who holds an involved role (or
  * a role excluded with it), is involved by user id or has recused themselves: a person holding several
  * roles is excluded if any of their roles is. When no one who could oversee the case is left, says so
- * with `no_eligible_recipient` rather than routing it to someone conflicted.
+ * with `no_eligible_recipient` rather than routing it to someone conflicted; before that, a free holder
+ * of the council's fallback overseer role (`fallbackOverseerRole`) oversees it, with a warning.
  * The result does not depend on the order of any input list.
  * @throws RangeError for an unknown category.
  */
@@ -189,22 +198,37 @@ export function routeCase(input: RoutingInput): RoutingDecision {
     );
     return first as string;
   };
-  const overseerRole = chain.find((role) => eligibleHolders(role).length > 0);
+  const fallback =
+    input.fallbackOverseerRole !== undefined && input.fallbackOverseerRole !== 'administrator'
+      ? input.fallbackOverseerRole
+      : undefined;
+  const overseerRole =
+    chain.find((role) => eligibleHolders(role).length > 0) ??
+    (fallback !== undefined && eligibleHolders(fallback).length > 0 ? fallback : undefined);
   if (overseerRole === undefined) {
+    const fallbackToo =
+      fallback !== undefined ? ` and the council's fallback overseer (${roleName(fallback)})` : '';
     return {
       kind: 'no_eligible_recipient',
       reason:
-        `No one can oversee this case: the ${andList(chain.map(roleName))} are each involved in the ` +
+        `No one can oversee this case: the ${andList(chain.map(roleName))}${fallbackToo} are each involved in the ` +
         'concern, recused or not set up. It needs routing outside the council, for example to the ' +
         'external auditor.',
     };
   }
+  const asFallback = !chain.includes(overseerRole);
+  if (asFallback)
+    warnings.push(
+      `Every oversight role is involved in the concern, recused or not set up, so the case went to the ` +
+        `council's fallback overseer (${roleName(overseerRole)}).`,
+    );
   const subjects = orList(applied.map(({ subject }) => roleName(subject)));
   const overseer: Recipient = {
     userId: leadOf(overseerRole),
     role: overseerRole,
-    reason:
-      overseerRole === 'monitoring_officer' && applied.length === 0
+    reason: asFallback
+      ? `Oversees the case as the council's fallback overseer: every oversight role is involved, recused or not set up.`
+      : overseerRole === 'monitoring_officer' && applied.length === 0
         ? 'Oversees every case as the monitoring officer.'
         : applied.some(({ route }) => route.leads.includes(overseerRole))
           ? `Oversees the case because the concern involves the ${subjects}.`

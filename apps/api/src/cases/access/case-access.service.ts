@@ -45,6 +45,8 @@ import { readReportScope } from '../record/case-content';
 import { CaseRecorder, originOf } from '../record/case-recorder';
 import { CaseEntity, CaseExclusionEntity, CaseGrantEntity } from '../store/case.entity';
 import { CasesRepository } from '../store/cases.repository';
+import { caseExclusionsOf } from './case-door';
+import { holdersOfRoles, recordNamedInReport } from '../store/case-exclusions';
 
 /** Why access changed; carried in the `case.routed` outbox payload and the audit trail. */
 export type RoutingReason = 'assigned' | 'transferred' | 'recused' | 'named_as_involved' | 'rerouted';
@@ -117,7 +119,9 @@ export class CaseAccessService {
     user: { userId: string; roles: readonly string[] },
     keys: KeyHolder,
   ): Promise<boolean> {
-    if (!user.roles.some((r) => OVERSIGHT_ROLES.includes(r as StaffRole))) return false;
+    // Routing alone decides, whatever the role: the council's fallback overseer (the chair of the audit
+    // committee, say) oversees a case every oversight role is involved in (issue #15).
+    if (user.roles.includes('administrator')) return false;
     const routing = await this.currentRouting(m, caseId, keys);
     return routing?.kind === 'routed' && routing.overseer.userId === user.userId;
   }
@@ -183,7 +187,10 @@ export class CaseAccessService {
           : 'This person’s account is deactivated.',
       };
     const roles = user.roles as StaffRole[];
-    const wanted: readonly StaffRole[] = handler ? HANDLER_ROLES : [...HANDLER_ROLES, ...OVERSIGHT_ROLES];
+    const fallback = input.fallbackOverseerRole ? [input.fallbackOverseerRole] : [];
+    const wanted: readonly StaffRole[] = handler
+      ? HANDLER_ROLES
+      : [...HANDLER_ROLES, ...OVERSIGHT_ROLES, ...fallback];
     if (roles.includes('administrator') || !roles.some((r) => wanted.includes(r)))
       return {
         code: 'INVALID_INPUT',
@@ -330,18 +337,27 @@ export class CaseAccessService {
     reportKey: UnlockedKey,
   ): Promise<RoutingInput> {
     const found = await m.getRepository(CaseEntity).findOneOrFail({ where: { id: caseId } });
-    const content = await readReportScope(
-      (await this.cases.allItems(m, caseId, 'report')).filter((i) => i.kind === 'report'),
-      reportKey,
-    );
-    const involves = ((content.report as { involves?: StaffRole[] } | null)?.involves ?? []) as StaffRole[];
-    const exclusions = await m.getRepository(CaseExclusionEntity).find({ where: { caseId } });
     const holders = await this.users.roleHolders(m);
+    // People are excluded as people, frozen when named (issue #15): the roles the report ticked were
+    // turned into their holders' ids at intake. A case from before that has them recorded now, once,
+    // with the holders of this moment (the migration could not read the encrypted report).
+    if (!found.peopleFrozen) {
+      const content = await readReportScope(
+        (await this.cases.allItems(m, caseId, 'report')).filter((i) => i.kind === 'report'),
+        reportKey,
+      );
+      const involves = ((content.report as { involves?: StaffRole[] } | null)?.involves ?? []) as StaffRole[];
+      await recordNamedInReport(m, found.tenantId, caseId, holdersOfRoles(holders, involves));
+      await m.getRepository(CaseEntity).update({ id: caseId }, { peopleFrozen: true });
+    }
+    const exclusions = caseExclusionsOf(
+      await m.getRepository(CaseExclusionEntity).find({ where: { caseId } }),
+    );
     return {
       category: found.category as CategoryId,
-      involvedRoles: involves,
-      involvedUserIds: exclusions.filter((e) => e.kind === 'named_as_involved').map((e) => e.userId),
-      recusedUserIds: exclusions.filter((e) => e.kind === 'recused').map((e) => e.userId),
+      // Roles are never excluded as such any more: their holders when named are, by id.
+      involvedRoles: [],
+      ...exclusions,
       roleHolders: holders.map(({ userId, roles }) => ({ userId, roles })),
       // The council's own conflict routes and deputy setting; deactivated accounts never get a case.
       ...(await tenantRoutingInput(m, holders)),

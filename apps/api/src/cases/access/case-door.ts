@@ -9,8 +9,9 @@
  *  3. the tenant transaction is opened (row-level security is set for the actor's council);
  *  4. the case is found only through the actor's own grant, and the scopes the route needs must be
  *     among the actor's grants;
- *  5. exclusions apply: someone recorded as named in the concern or recused never gets in, even if a
- *     grant were left behind (libs/domain exclusions.ts says who is excluded).
+ *  5. exclusions apply: someone recorded as named in the concern (by id, frozen when named: in the
+ *     report at intake or confirmed later) or recused never gets in, even if a grant were left behind
+ *     and whatever roles they hold now (libs/domain exclusions.ts says who is excluded).
  *
  * Whoever fails any of these gets the same 404 body as for a reference that does not exist, so not
  * even a case's existence leaks. Later re-checks of a person's eligibility belong in `admit` below.
@@ -18,7 +19,13 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { openGrantAsKey, type Scope, type UnlockedKey } from '@nolan/crypto';
-import { HANDLER_ROLES, isExcludedPerson, OVERSIGHT_ROLES, type StaffRole } from '@nolan/domain';
+import {
+  type CaseExclusions,
+  HANDLER_ROLES,
+  isExcludedPerson,
+  OVERSIGHT_ROLES,
+  type StaffRole,
+} from '@nolan/domain';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuditActor } from '../../audit/audit-event';
 import { SessionStore } from '../../auth/session-store';
@@ -157,14 +164,20 @@ async function admit(
   const found = await query.getOne();
   if (!found) return null;
   const exclusions = await m.getRepository(CaseExclusionEntity).find({ where: { caseId: found.id, userId } });
-  const excluded = isExcludedPerson(
-    {
-      involvedUserIds: exclusions.filter((e) => e.kind === 'named_as_involved').map((e) => e.userId),
-      recusedUserIds: exclusions.filter((e) => e.kind === 'recused').map((e) => e.userId),
-    },
-    userId,
-  );
-  return excluded ? null : found;
+  return isExcludedPerson(caseExclusionsOf(exclusions), userId) ? null : found;
+}
+
+/**
+ * A case's exclusion rows as the rules read them: everyone named (in the report at intake, or later, by
+ * id, frozen when named) and everyone who recused. The one mapping, for the door and for routing.
+ */
+export function caseExclusionsOf(
+  rows: readonly Pick<CaseExclusionEntity, 'userId' | 'kind'>[],
+): CaseExclusions {
+  return {
+    involvedUserIds: rows.filter((e) => e.kind !== 'recused').map((e) => e.userId),
+    recusedUserIds: rows.filter((e) => e.kind === 'recused').map((e) => e.userId),
+  };
 }
 
 function openCase(

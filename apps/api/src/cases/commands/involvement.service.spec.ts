@@ -9,6 +9,7 @@ import type { CaseDoor } from '../access/case-door';
 import type { AccessChange, CaseAccessService } from '../access/case-access.service';
 import type { OutboxRepository } from '../../outbox/outbox.repository';
 import { CaseRecorder } from '../record/case-recorder';
+import type { CasesRepository } from '../store/cases.repository';
 import { InvolvementService } from './involvement.service';
 
 const MO = '22222222-2222-4222-8222-222222222222';
@@ -92,7 +93,20 @@ describe(InvolvementService.name, () => {
       ),
       users,
       door,
-      { change } as unknown as CaseAccessService,
+      {
+        change,
+        // The case as routing sees it: the namer oversees it (issue #15: only the overseer's naming, or
+        // naming oneself, takes effect at once; a handler's is a request the overseer confirms).
+        routingInput: jest.fn().mockResolvedValue({
+          category: 'gifts_hospitality',
+          involvedRoles: [],
+          involvedUserIds: [],
+          recusedUserIds: [],
+          roleHolders: [{ userId: HANDLER, roles: ['investigator'] }],
+          fallbackOverseerRole: 'investigator',
+        }),
+      } as unknown as CaseAccessService,
+      {} as unknown as CasesRepository,
     );
   });
 

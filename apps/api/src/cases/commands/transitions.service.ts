@@ -33,6 +33,7 @@ import {
   applyTransition,
   CASE_STATUSES,
   type CaseStatus,
+  closingNeedsAgreement,
   computeSlaDates,
   getCategory,
   isCategoryId,
@@ -53,6 +54,7 @@ import { mapCaseSummary } from '../reads/cases.service';
 import { CaseRecorder } from '../record/case-recorder';
 import { unpackJson } from '../record/item-codec';
 import { tenantSlaPolicy } from '../../tenants/tenant-sla';
+import { ClosureRequestService } from './closure-request.service';
 import { LinksService } from './links.service';
 import { RecommendationService } from './recommendation.service';
 
@@ -65,6 +67,7 @@ export class TransitionsService {
     private readonly door: CaseDoor,
     private readonly links: LinksService,
     private readonly recommendations: RecommendationService,
+    private readonly closures: ClosureRequestService,
   ) {}
 
   async transition(staff: AuthenticatedStaff, reference: string, body: unknown): Promise<TransitionResult> {
@@ -81,7 +84,8 @@ export class TransitionsService {
     // Findings and decisions are checked against internal content, read with the actor's own key.
     const outcome = (body as { outcome?: unknown }).outcome;
     const needsContext = to === 'decision' || (to === 'closed' && outcome !== 'withdrawn');
-    return this.door.open(staff, reference, { unlock: needsContext }, async (opened) => {
+    // Closing may need the overseer's agreement, which routing (read with the actor's key) decides.
+    return this.door.open(staff, reference, { unlock: needsContext || to === 'closed' }, async (opened) => {
       const { m, found } = opened;
       const command = body as TransitionCommand;
       const context = needsContext
@@ -98,6 +102,18 @@ export class TransitionsService {
         if (result.code === 'not_permitted') throw new AppError('FORBIDDEN', result.reason);
         throw new AppError('INVALID_INPUT', [result.reason]);
       }
+      // Closing short of the overseer's own decision needs their agreement (issue #15): an implicated
+      // handler must not bury a concern. The agreement is used once, in this transaction.
+      if (
+        closingNeedsAgreement(
+          result.from,
+          result.to,
+          result.outcome,
+          session.roles as StaffRole[],
+          result.to === 'closed' && (await this.access.isOverseer(m, found.id, opened.actor, opened.keys)),
+        )
+      )
+        await this.closures.useAgreement(opened, result.outcome);
       // A duplicate names the case it duplicates: linked in this transaction, so the two are found
       // together (a link the two already have is kept). An unknown or unheld reference is a bad field
       // of this request, answered alike for both, so nothing is learnt of a case the closer cannot open.

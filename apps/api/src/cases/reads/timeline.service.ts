@@ -15,7 +15,7 @@
  * Content no entry names is shown anyway, marked, so a disagreement between the two records is visible,
  * never hidden. Reads (decryptions, sign-ins) are not events of the case and are left out, and so is a
  * link to another case — entry and item — for anyone who does not hold that case too (links must not
- * hint at other reports). The API returns data only: the words are libs/domain's timeline-words.ts.
+ * hint at other reports), and a request to name people as involved for anyone it names. The API returns data only: the words are libs/domain's timeline-words.ts.
  *
  * Cost: every item of the scopes read is decrypted, files included (a file's name is inside its
  * ciphertext) — measured at about 0.8 s for 206 events with 20 MB of files on this machine.
@@ -39,6 +39,7 @@ import { isGivenIdentity } from '../../reporter-time/identity-placeholder';
 import { ReporterTime } from '../../reporter-time/reporter-time';
 import { visibleItemsWhere } from '../../reporter-time/visibility';
 import { CaseItemEntity } from '../store/case.entity';
+import { NAMING_ACTIONS, namingRequestsHiddenFrom } from './naming-visibility';
 import { ItemSeal } from '../record/item-seal';
 import { CaseDoor } from '../access/case-door';
 import { LinksService } from '../commands/links.service';
@@ -151,6 +152,7 @@ export class TimelineService {
     /** Items of entries left out (a link the reader may not see): neither shown nor called orphans. */
     const hidden = new Set<string>();
     const visibleLinks = new Map<string, boolean>();
+    let hiddenRequests: Set<string> | undefined;
     for (const entry of await m
       .getRepository(AuditEntryEntity)
       .find({ where: { caseId }, order: { seq: 'ASC' } })) {
@@ -163,6 +165,15 @@ export class TimelineService {
             reader !== undefined && (await this.links.maySeeLink(m, reader.userId, caseId, linkId)),
           );
         if (!visibleLinks.get(linkId)) {
+          for (const id of entry.itemIds ?? []) hidden.add(id);
+          continue;
+        }
+      }
+      // A naming request is never shown to someone it names (issue #15): they still hold the case while it
+      // waits, and are never told. Without a reader (nobody known), it is left out.
+      if (NAMING_ACTIONS.has(entry.action)) {
+        hiddenRequests ??= await namingRequestsHiddenFrom(m, caseId, reader?.userId);
+        if (hiddenRequests.has(String(entry.details['requestId']))) {
           for (const id of entry.itemIds ?? []) hidden.add(id);
           continue;
         }

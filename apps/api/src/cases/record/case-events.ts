@@ -53,6 +53,14 @@ export const CASE_EVENTS = {
     scope: 'internal',
     item: 'recommendation_status',
   },
+  /** A handler asked for someone to be named as involved; it waits for the overseer (issue #15). */
+  naming_requested: { action: 'case.naming_requested', scope: 'internal', item: 'naming_request' },
+  /** A naming request was confirmed or rejected. */
+  naming_decided: { action: 'case.naming_decided', scope: 'internal', item: 'naming_decision' },
+  /** A handler asked the overseer to agree to closing the case (issue #15). */
+  closure_requested: { action: 'case.closure_requested', scope: 'internal', item: 'closure_request' },
+  /** The overseer agreed to or refused a closing. */
+  closure_decided: { action: 'case.closure_decided', scope: 'internal', item: 'closure_decision' },
 } as const satisfies Record<string, CaseEventSpec>;
 
 export type CaseEventKind = keyof typeof CASE_EVENTS;

@@ -86,6 +86,14 @@ export class CaseEntity {
    */
   @Column({ name: 'plan_target_date', type: 'date', nullable: true })
   planTargetDate!: string | null;
+
+  /**
+   * Whether the people the report named (the holders of each role ticked) are recorded by id in
+   * case_exclusions. True from intake; false only for a case from before issue #15 until the first
+   * command that opens its report records them (CaseAccessService.routingInput).
+   */
+  @Column({ name: 'people_frozen', type: 'boolean', insert: false })
+  peopleFrozen!: boolean;
 }
 
 @Entity({ name: 'case_scope_keys' })
@@ -213,5 +221,5 @@ export class CaseExclusionEntity {
   userId!: string;
 
   @Column({ type: 'text' })
-  kind!: 'recused' | 'named_as_involved';
+  kind!: 'recused' | 'named_as_involved' | 'named_in_report';
 }

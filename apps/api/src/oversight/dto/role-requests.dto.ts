@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { RoleLeadChange, RoleRequestDecision } from '@nolan/contract';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsOptional, IsUUID } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUUID } from 'class-validator';
 import { STAFF_ROLES } from '@nolan/domain';
 
 export class RoleRequestDecisionDto implements RoleRequestDecision {
@@ -32,4 +32,11 @@ export class RoleLeadDto implements RoleLeadChange {
   @ApiProperty({ format: 'uuid' })
   @IsUUID('all', { message: 'userId must be a staff user id' })
   userId!: string;
+}
+
+/** PUT /oversight/fallback-overseer: the role whose holder oversees a case every oversight role is involved in. */
+export class FallbackOverseerDto {
+  @ApiProperty({ description: 'A staff role other than administrator, e.g. audit_committee_chair' })
+  @IsString({ message: 'role must be a staff role' })
+  role!: string;
 }

@@ -3,6 +3,7 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsBoolean,
   IsIn,
   IsOptional,
   IsString,
@@ -62,6 +63,19 @@ export class NameInvolvedDto {
   @MinLength(1, { message: 'reason is required' })
   @MaxLength(2000, { message: 'reason must be 2000 characters or fewer' })
   reason!: string;
+}
+
+/** POST /cases/:reference/involved/requests/:id/decision: the confirmer confirms or rejects a naming. */
+export class DecideNamingDto {
+  @ApiProperty({ description: 'true confirms the naming (it takes effect at once); false rejects it' })
+  @IsBoolean({ message: 'confirm must be true or false' })
+  confirm!: boolean;
+
+  @ApiPropertyOptional({ maxLength: 2000, description: 'Why (kept encrypted, for the case record)' })
+  @IsOptional()
+  @IsString({ message: 'reason must be text' })
+  @MaxLength(2000, { message: 'reason must be 2000 characters or fewer' })
+  reason?: string;
 }
 
 /** POST /reporter/case/involved: the reporter names people from the form's list, by role. */
