@@ -124,6 +124,23 @@ describe('reporter time in Redis: nothing finer than the hour', () => {
     );
   });
 
+  it('counts a mistyped receipt’s failures in the clock hour, so their key expires with the hour', async () => {
+    await request(server())
+      .post(`/api/v1/tenants/${tenant.slug}/reporter-sessions`)
+      .send({
+        receipt: 'apple banana cherry damson elder fig grape',
+        altcha: await solvedAltcha(server(), tenant.slug, 'reporter-session'),
+      })
+      .expect(401);
+    const keys = await redis.keys(`${TEST_ENV.REDIS_PREFIX}:abuse:receipt-failures-key:*`);
+    expect(keys.length).toBeGreaterThan(0);
+    for (const key of keys) {
+      expect(key.endsWith(`:${Math.floor(Date.now() / HOUR)}`)).toBe(true);
+      // (counted in whole seconds by the rate limiter: the hour's end, give or take a second or two)
+      expect(Number(await redis.call('PEXPIRETIME', key)) % HOUR).toBeLessThan(5000);
+    }
+  });
+
   it('ends a reporter’s session after 15 idle minutes, and keeps it while it is used', async () => {
     const token = (
       await request(server())
