@@ -17,23 +17,14 @@ import { Clock } from '../../apps/api/src/sla/clock';
 import { HeldAuditRelease } from '../../apps/api/src/workers/held-audit-release';
 import { startApiCapturingLogs } from '../support/api-app';
 import { CaseWorld } from '../support/case-fixtures';
-import { solvedAltcha } from '../support/reporter-client';
+import { signInWithReceipt, solvedAltcha } from '../support/reporter-client';
+import { MovableClock } from '../support/movable-clock';
 import { TEST_ENV } from '../support/test-env';
 
 jest.setTimeout(120_000);
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
-
-class MovableClock extends Clock {
-  private offset = 0;
-  now(): Date {
-    return new Date(Date.now() + this.offset);
-  }
-  setTo(instant: Date): void {
-    this.offset = instant.getTime() - Date.now();
-  }
-}
 
 /** The tables a reporter's report and message write rows of their own to (each must show them). */
 const WRITTEN = [
@@ -122,15 +113,7 @@ describe('reporter time: a reporter’s rows take their place at the batch’s r
     await staffWork();
 
     clock.setTo(at(43));
-    const token = (
-      await request(world.server)
-        .post(`/api/v1/tenants/${world.tenant.slug}/reporter-sessions`)
-        .send({
-          receipt: sent.body.receipt,
-          altcha: await solvedAltcha(world.server, world.tenant.slug, 'reporter-session'),
-        })
-        .expect(201)
-    ).body.token as string;
+    const token = await signInWithReceipt(world.server, world.tenant.slug, sent.body.receipt as string);
     await request(world.server)
       .post('/api/v1/reporter/case/messages')
       .auth(token, { type: 'bearer' })
@@ -181,15 +164,7 @@ describe('reporter time: a reporter’s rows take their place at the batch’s r
 
     // The rows are the same rows: the reporter still reads their case, and staff now see it whole.
     // (signed in again: the session of minute 43 ended after 15 idle minutes)
-    const again = (
-      await request(world.server)
-        .post(`/api/v1/tenants/${world.tenant.slug}/reporter-sessions`)
-        .send({
-          receipt: sent.body.receipt,
-          altcha: await solvedAltcha(world.server, world.tenant.slug, 'reporter-session'),
-        })
-        .expect(201)
-    ).body.token as string;
+    const again = await signInWithReceipt(world.server, world.tenant.slug, sent.body.receipt as string);
     const own = await request(world.server)
       .get('/api/v1/reporter/case')
       .auth(again, { type: 'bearer' })

@@ -10,23 +10,13 @@ import Redis from 'ioredis';
 import request from 'supertest';
 import { Clock } from '../../apps/api/src/sla/clock';
 import { startApiCapturingLogs } from '../support/api-app';
-import { solvedAltcha } from '../support/reporter-client';
+import { signInWithReceipt, solvedAltcha } from '../support/reporter-client';
 import { StaffFixtures } from '../support/staff-fixtures';
+import { MovableClock } from '../support/movable-clock';
 import { TEST_ENV } from '../support/test-env';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
-
-/** The clock the API reads: the real one, moved by an offset the test sets. */
-class MovableClock extends Clock {
-  private offset = 0;
-  now(): Date {
-    return new Date(Date.now() + this.offset);
-  }
-  advance(ms: number): void {
-    this.offset += ms;
-  }
-}
 
 describe('reporter time in Redis: nothing finer than the hour', () => {
   const clock = new MovableClock();
@@ -55,32 +45,20 @@ describe('reporter time in Redis: nothing finer than the hour', () => {
   it('leaves every key a report, a sign-in and a message touch expiring on an hour, and spends each proof once', async () => {
     const before = new Set(await redis.keys('*'));
     const altcha = await solvedAltcha(server(), tenant.slug);
-    const sent = await request(server())
-      .post(`/api/v1/tenants/${tenant.slug}/reports`)
-      .send({
-        category: 'gifts_hospitality',
-        answers: { whatHappened: 'Tickets from a bidder', howYouKnow: 'saw_it', raisedBefore: 'no' },
-        altcha,
-      })
-      .expect(201);
-    receipt = sent.body.receipt as string;
+    const report = (whatHappened: string) =>
+      request(server())
+        .post(`/api/v1/tenants/${tenant.slug}/reports`)
+        .send({
+          category: 'gifts_hospitality',
+          answers: { whatHappened, howYouKnow: 'saw_it', raisedBefore: 'no' },
+          altcha,
+        });
+    receipt = (await report('Tickets from a bidder').expect(201)).body.receipt as string;
     // The same solution again is refused: the hour's set remembers it.
-    const replay = await request(server())
-      .post(`/api/v1/tenants/${tenant.slug}/reports`)
-      .send({
-        category: 'gifts_hospitality',
-        answers: { whatHappened: 'Again', howYouKnow: 'saw_it', raisedBefore: 'no' },
-        altcha,
-      })
-      .expect(400);
+    const replay = await report('Again').expect(400);
     expect(JSON.stringify(replay.body)).toContain('altcha has already been used');
 
-    const token = (
-      await request(server())
-        .post(`/api/v1/tenants/${tenant.slug}/reporter-sessions`)
-        .send({ receipt, altcha: await solvedAltcha(server(), tenant.slug, 'reporter-session') })
-        .expect(201)
-    ).body.token as string;
+    const token = await signInWithReceipt(server(), tenant.slug, receipt);
     await request(server())
       .post('/api/v1/reporter/case/messages')
       .auth(token, { type: 'bearer' })
@@ -142,12 +120,7 @@ describe('reporter time in Redis: nothing finer than the hour', () => {
   });
 
   it('ends a reporter’s session after 15 idle minutes, and keeps it while it is used', async () => {
-    const token = (
-      await request(server())
-        .post(`/api/v1/tenants/${tenant.slug}/reporter-sessions`)
-        .send({ receipt, altcha: await solvedAltcha(server(), tenant.slug, 'reporter-session') })
-        .expect(201)
-    ).body.token as string;
+    const token = await signInWithReceipt(server(), tenant.slug, receipt);
     const read = () => request(server()).get('/api/v1/reporter/case').auth(token, { type: 'bearer' });
     clock.advance(10 * MINUTE);
     await read().expect(200);

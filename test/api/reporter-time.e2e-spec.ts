@@ -31,23 +31,13 @@ import { solvedAltcha } from '../support/reporter-client';
 import { redisContents } from '../support/redis-contents';
 import { startSmtpCatcher } from '../support/smtp-catcher';
 import { signInAs, StaffFixtures, type TestUser } from '../support/staff-fixtures';
+import { MovableClock } from '../support/movable-clock';
 import { TEST_ENV } from '../support/test-env';
 
 jest.setTimeout(180_000);
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
-
-/** The clock both processes read: the real one, moved by an offset the test sets. */
-class MovableClock extends Clock {
-  private offset = 0;
-  now(): Date {
-    return new Date(Date.now() + this.offset);
-  }
-  setTo(instant: Date): void {
-    this.offset = instant.getTime() - Date.now();
-  }
-}
 
 /** Reads a binary body whole (supertest would otherwise parse or drop it). */
 function collect(res: request.Response, done: (error: Error | null, body: Buffer) => void): void {
