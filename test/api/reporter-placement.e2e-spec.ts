@@ -37,6 +37,16 @@ const WRITTEN = [
   'audit_entries',
 ];
 
+/** The same tables (outbox rows are the case's by aggregate_id), and the column naming the case. */
+const WRITTEN_BY_CASE: Record<string, string> = {
+  cases: 'id',
+  case_items: 'case_id',
+  case_grants: 'case_id',
+  case_scope_keys: 'case_id',
+  reporter_keys: 'case_id',
+  outbox: 'aggregate_id',
+};
+
 /**
  * Where the reporter's rows fall among the hour's staff rows, in the order given: each row as 'R' if it
  * names the reporter's case, 'S' if it names a staff case of the hour, left out otherwise. A reporter's
@@ -129,6 +139,21 @@ describe('reporter time: a reporter’s rows take their place at the batch’s r
 
     // Before the boundary the reporter's rows sit where they were written: what the release must undo.
     const before = await interleavings();
+    const contents = async () =>
+      Object.fromEntries(
+        await Promise.all(
+          Object.keys(WRITTEN_BY_CASE).map(async (table) => [
+            table,
+            (
+              await owner.query<{ row: string }>(
+                `SELECT t::text AS row FROM ${table} t WHERE ${WRITTEN_BY_CASE[table]} = $1 ORDER BY t::text`,
+                [reporterCase],
+              )
+            ).rows.map((r) => r.row),
+          ]),
+        ),
+      );
+    const written = await contents();
     expect(Object.values(before).some((order) => /S+R+S/.test(order))).toBe(true);
 
     // The boundary: the worker's pass (here called directly) puts the batch's rows back in place.
@@ -142,6 +167,8 @@ describe('reporter time: a reporter’s rows take their place at the batch’s r
     // In ctid order, the heap's own order, in every table: no reporter's row between two staff rows of
     // the hour (and every table the reporter wrote to has their rows, after the staff's).
     const after = await interleavings();
+    // Moved, not changed: every row of the reporter's case holds exactly what it held.
+    expect(await contents()).toEqual(written);
     for (const table of WRITTEN) expect(after[table]).toMatch(/^S+R+$/);
     for (const [table, order] of Object.entries(after)) {
       expect({ table, order }).toEqual({ table, order: expect.not.stringMatching(/S.*R.*S/) });
