@@ -31,23 +31,13 @@ import { solvedAltcha } from '../support/reporter-client';
 import { redisContents } from '../support/redis-contents';
 import { startSmtpCatcher } from '../support/smtp-catcher';
 import { signInAs, StaffFixtures, type TestUser } from '../support/staff-fixtures';
+import { MovableClock } from '../support/movable-clock';
 import { TEST_ENV } from '../support/test-env';
 
 jest.setTimeout(180_000);
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
-
-/** The clock both processes read: the real one, moved by an offset the test sets. */
-class MovableClock extends Clock {
-  private offset = 0;
-  now(): Date {
-    return new Date(Date.now() + this.offset);
-  }
-  setTo(instant: Date): void {
-    this.offset = instant.getTime() - Date.now();
-  }
-}
 
 /** Reads a binary body whole (supertest would otherwise parse or drop it). */
 function collect(res: request.Response, done: (error: Error | null, body: Buffer) => void): void {
@@ -106,7 +96,9 @@ describe('reporter time: nothing places a reporter’s action closer than its ba
   let mo: TestUser;
   let investigator: TestUser;
   let colleague: TestUser;
+  let queueAdmin: TestUser;
   let moToken: string;
+  let adminToken: string;
   let gpgHome: string;
   const original = { batching: process.env.REPORTER_BATCHING, level: process.env.LOG_LEVEL };
 
@@ -141,6 +133,34 @@ describe('reporter time: nothing places a reporter’s action closer than its ba
       await new Promise((r) => setTimeout(r, 200));
     }
   };
+  /**
+   * What an administrator of this council, and anyone at all, can poll while a reporter acts: the queue
+   * view (counts and failed jobs) and the public /health. Polled before and after each reporter action
+   * (after several relay passes), they must not change: nothing of the action reaches a queue before the
+   * boundary, and /health has no counts.
+   */
+  const observable = async () => {
+    const queues = (await asAdmin().get('/admin/queues').expect(200)).body as unknown;
+    const health = (await request(server()).get('/health')).body as unknown;
+    // (the worker's heartbeat age runs on the worker's own timer, whatever reporters do)
+    return JSON.parse(
+      JSON.stringify({ queues, health }, (k, v: unknown) =>
+        k === 'workerHeartbeatAgeSeconds' ? undefined : v,
+      ),
+    ) as unknown;
+  };
+  const asAdmin = () => ({
+    get: (path: string) => request(server()).get(`/api/v1${path}`).auth(adminToken, { type: 'bearer' }),
+  });
+  const staffRelayed = async () => {
+    await until('the staff rows relayed', async () => {
+      const [row] = await query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL AND release_at IS NULL`,
+      );
+      return row?.n === 0;
+    });
+    await new Promise((r) => setTimeout(r, 1500));
+  };
   /** Runs a reporter's action, recording its real window. */
   const asReporter = async <T>(what: string, action: () => Promise<T>): Promise<T> => {
     const from = Date.now();
@@ -168,6 +188,8 @@ describe('reporter time: nothing places a reporter’s action closer than its ba
     investigator = await fixtures.user(tenant.id, ['investigator']);
     // Never routed a case: signs in at H:55 (each TOTP code is accepted once).
     colleague = await fixtures.user(tenant.id, ['administrator']);
+    // Watches the administrators' queue view (their own council's) and /health while the reporter acts.
+    queueAdmin = await fixtures.user(tenant.id, ['administrator']);
     clock.setTo(at(2));
     const started = await startApiCapturingLogs((builder) => builder.overrideProvider(Clock).useValue(clock));
     app = started.app;
@@ -235,9 +257,13 @@ describe('reporter time: nothing places a reporter’s action closer than its ba
     clock.setTo(at(5));
     moToken = await signInAs(server(), tenant.slug, mo);
     await signInAs(server(), tenant.slug, investigator);
+    adminToken = await signInAs(server(), tenant.slug, queueAdmin);
 
     // H:17 — the report.
     clock.setTo(at(17));
+    const beforeReport = await observable();
+    // (what the staff did, reading the view included, is relayed and logged before the reporter acts)
+    await staffRelayed();
     const sent = await asReporter('the report', async () => {
       const altcha = await solvedAltcha(server(), tenant.slug);
       return (
@@ -253,6 +279,12 @@ describe('reporter time: nothing places a reporter’s action closer than its ba
     });
     reference = sent.reference;
     [{ id: caseId }] = await query<{ id: string }>(`SELECT id FROM cases WHERE reference = $1`, [reference]);
+    await new Promise((r) => setTimeout(r, 2500));
+    const afterReport = await observable();
+    expect(afterReport).toEqual(beforeReport);
+    expect(JSON.stringify((afterReport as { health: unknown }).health)).not.toMatch(
+      /"(waiting|active|delayed|failed|completed)"/,
+    );
 
     // H:30 — staff work goes on (they sign in again), but the case is not theirs to see before its batch's
     // release: neither in the list nor at its door, so nothing they do with it can bound the report.
@@ -286,6 +318,8 @@ describe('reporter time: nothing places a reporter’s action closer than its ba
 
     // H:43 — the reporter signs in with the receipt and sends a message.
     clock.setTo(at(43));
+    const beforeMessage = await observable();
+    await staffRelayed();
     await asReporter('the message', async () => {
       const altcha = await solvedAltcha(server(), tenant.slug, 'reporter-session');
       const token = (
@@ -308,6 +342,9 @@ describe('reporter time: nothing places a reporter’s action closer than its ba
       expect(stored).not.toContain(tenant.id);
       expect(stored).not.toMatch(/createdAt|"meta"/);
     });
+
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(await observable()).toEqual(beforeMessage);
 
     // H:55 — staff sign in again; the monitoring officer still cannot reach the case to write to the reporter.
     clock.setTo(at(55));
@@ -509,10 +546,16 @@ describe('reporter time: nothing places a reporter’s action closer than its ba
 
   it('leaves no instant near either action in a dump, in Redis, in the logs or in any e-mail', async () => {
     const database = new URL(TEST_ENV.MIGRATION_DATABASE_URL).pathname.slice(1);
-    const dump = execFileSync('pg_dump', ['-h', '127.0.0.1', '-U', 'postgres', '--no-owner', database], {
-      encoding: 'latin1',
-      maxBuffer: 512 * 1024 * 1024,
-    });
+    // What pg_dumpall gives of this server for this database: its globals (roles…) and the database.
+    // (pg_dumpall itself would read every helper's database on the shared test server.)
+    const dump =
+      execFileSync('pg_dumpall', ['-h', '127.0.0.1', '-U', 'postgres', '--globals-only'], {
+        encoding: 'latin1',
+      }) +
+      execFileSync('pg_dump', ['-h', '127.0.0.1', '-U', 'postgres', '--no-owner', database], {
+        encoding: 'latin1',
+        maxBuffer: 512 * 1024 * 1024,
+      });
     // Every key of every type, and when each expires.
     const keys = await redis.keys('*');
     const expiries: string[] = [];

@@ -197,22 +197,41 @@ async function runIntake(
   return run;
 }
 
-/** Waits for every accepted case's recipients to be e-mailed; returns ms from acceptance to the last notice. */
+/**
+ * Waits for every accepted case's recipients to be e-mailed; returns ms from acceptance to the notice.
+ * Reports are batched (docs/architecture.md "Reporter time"): nothing is sent before the batch's release,
+ * and `sent_at` is stamped with the release's time, so the wait runs to the council's release (its own
+ * setting, hourly by default: up to an hour) and times each notice as this poll first sees it sent.
+ */
 async function routingLatencies(
   ownerUrl: string,
   accepted: IntakeRun['accepted'],
   timeoutMs: number,
-): Promise<{ latencies: number[]; notified: number }> {
+): Promise<{ latencies: number[]; notified: number; batchMinutes: number }> {
   const db = new Client({ connectionString: ownerUrl });
   await db.connect();
   try {
-    const deadline = Date.now() + timeoutMs;
     const references = accepted.map((a) => a.reference);
-    let rows: { reference: string; last: Date }[] = [];
+    const [held] = (
+      await db.query<{ release: Date | null; minutes: number | null }>(
+        `SELECT max(o.release_at) AS release, max(t.reporter_batch_minutes) AS minutes
+           FROM cases c JOIN tenants t ON t.id = c.tenant_id
+           LEFT JOIN outbox o ON o.aggregate_id = c.id AND o.event = 'case.created'
+          WHERE c.reference = ANY($1)`,
+        [references],
+      )
+    ).rows;
+    const release = held?.release?.getTime() ?? Date.now();
+    console.log(
+      `  reports are batched (${held?.minutes ?? '?'} min): waiting for the release at ` +
+        `${new Date(release).toISOString()} (${((release - Date.now()) / 60_000).toFixed(1)} min from now)`,
+    );
+    const deadline = Math.max(Date.now(), release) + timeoutMs;
+    const seen = new Map<string, number>();
     for (;;) {
-      rows = (
-        await db.query(
-          `SELECT c.reference, max(n.sent_at) AS last
+      const rows = (
+        await db.query<{ reference: string }>(
+          `SELECT c.reference
              FROM cases c JOIN outbox o ON o.aggregate_id = c.id AND o.event = 'case.created'
              JOIN notifications n ON n.outbox_id = o.id
             WHERE c.reference = ANY($1)
@@ -221,14 +240,19 @@ async function routingLatencies(
           [references],
         )
       ).rows;
-      if (rows.length >= references.length || Date.now() > deadline) break;
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      const now = Date.now();
+      for (const row of rows) if (!seen.has(row.reference)) seen.set(row.reference, now);
+      if (seen.size >= references.length || now > deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, now < release - 5000 ? 2000 : 250));
     }
     const at = new Map(accepted.map((a) => [a.reference, a.at]));
-    return {
-      latencies: rows.map((r) => Math.max(0, r.last.getTime() - (at.get(r.reference) ?? 0))),
-      notified: rows.length,
-    };
+    const latencies = [...seen].map(([reference, sent]) => Math.max(0, sent - (at.get(reference) ?? 0)));
+    const afterRelease = [...seen.values()].map((sent) => sent - release).sort((a, b) => a - b);
+    console.log(
+      `  submission → notice: mean ${(latencies.reduce((a, b) => a + b, 0) / Math.max(1, latencies.length) / 60_000).toFixed(1)} min; ` +
+        `release → last notice ${afterRelease.at(-1) ?? '—'} ms (${seen.size}/${references.length} notified)`,
+    );
+    return { latencies, notified: seen.size, batchMinutes: held?.minutes ?? 60 };
   } finally {
     await db.end();
   }
@@ -451,10 +475,12 @@ export async function systemBench(context: BenchContext): Promise<void> {
       ],
       ['intake, 32 clients: errors', errText(many), '0', many.errors === 0 ? 'yes' : 'NO', ''],
       [
-        'routing, accepted → notified: p95',
+        `routing, accepted → notified (batch ${routing.batchMinutes} min): p95`,
         `${fmt(p(routing.latencies, 95), 0)} ms (${routing.notified}/${many.ok} notified)`,
-        '< 1000 ms',
-        p(routing.latencies, 95) < 1000 && routing.notified === many.ok ? 'yes' : 'NO',
+        `< batch + 5 s`,
+        p(routing.latencies, 95) < routing.batchMinutes * 60_000 + 5000 && routing.notified === many.ok
+          ? 'yes'
+          : 'NO',
         xFloor(p(routing.latencies, 95)),
       ],
       [

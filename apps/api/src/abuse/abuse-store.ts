@@ -28,10 +28,25 @@ export abstract class AbuseStore {
   abstract claimOnce(key: string, ttlSeconds: number): Promise<boolean>;
   /** Forgets a claim, so the proof can be presented again after a refusal that was not its fault. */
   abstract release(key: string): Promise<void>;
+  /**
+   * Marks `id` (a challenge signature, a ticket id) of `kind` as spent until `lapsesAt` (epoch ms); false
+   * if it already was (atomically, across processes). A reporter's proof is spent when they act, so
+   * nothing about the claim may be finer than the hour (docs/architecture.md "Reporter time"): claims
+   * are kept in one set per hour in which they lapse, which expires at that hour's end.
+   */
+  abstract claimSpent(kind: string, id: string, lapsesAt: number): Promise<boolean>;
+  /** Undoes `claimSpent` (same arguments), after a refusal that was not the proof's fault. */
+  abstract releaseSpent(kind: string, id: string, lapsesAt: number): Promise<void>;
   abstract limiter(options: LimiterOptions): RateLimiterAbstract;
 }
 
 const PRUNE_EVERY_MS = 60_000;
+const HOUR_MS = 3_600_000;
+
+/** The end of the hour in which `lapsesAt` falls (itself if on the hour): when its hour's set expires. */
+export function spentSetLapse(lapsesAt: number): number {
+  return Math.ceil(lapsesAt / HOUR_MS) * HOUR_MS;
+}
 
 /** One process's memory: the unit tests' store, and the Redis store's fallback during an outage. */
 export class MemoryAbuseStore extends AbuseStore {
@@ -50,6 +65,14 @@ export class MemoryAbuseStore extends AbuseStore {
 
   async release(key: string): Promise<void> {
     this.claims.delete(key);
+  }
+
+  async claimSpent(kind: string, id: string, lapsesAt: number): Promise<boolean> {
+    return this.claimOnce(`${kind}:${id}`, Math.max(1, Math.ceil((lapsesAt - Date.now()) / 1000)));
+  }
+
+  async releaseSpent(kind: string, id: string): Promise<void> {
+    await this.release(`${kind}:${id}`);
   }
 
   limiter(options: LimiterOptions): RateLimiterAbstract {
@@ -97,6 +120,39 @@ export class RedisAbuseStore extends AbuseStore {
     if (this.redis.status !== 'ready') return;
     try {
       await this.redis.del(`${this.prefix}:${key}`);
+    } catch {
+      // Nothing to undo if Redis is gone: the claim was then held in memory, released above.
+    }
+  }
+
+  /** The hour's set: named and expiring by the end of the hour the claim lapses in, never by when it was made. */
+  spentSetKey(kind: string, lapsesAt: number): string {
+    return `${this.prefix}:${kind}:${spentSetLapse(lapsesAt) / 1000}`;
+  }
+
+  async claimSpent(kind: string, id: string, lapsesAt: number): Promise<boolean> {
+    if (this.redis.status === 'ready') {
+      try {
+        const set = this.spentSetKey(kind, lapsesAt);
+        const replies = await this.redis
+          .multi()
+          .sadd(set, id)
+          .expireat(set, spentSetLapse(lapsesAt) / 1000)
+          .exec();
+        const [error, added] = replies?.[0] ?? [new Error('no reply')];
+        if (!error) return added === 1;
+      } catch {
+        // Redis went away mid-command: fall back below rather than refuse a report.
+      }
+    }
+    return this.fallback.claimSpent(kind, id, lapsesAt);
+  }
+
+  async releaseSpent(kind: string, id: string, lapsesAt: number): Promise<void> {
+    await this.fallback.releaseSpent(kind, id);
+    if (this.redis.status !== 'ready') return;
+    try {
+      await this.redis.srem(this.spentSetKey(kind, lapsesAt), id);
     } catch {
       // Nothing to undo if Redis is gone: the claim was then held in memory, released above.
     }

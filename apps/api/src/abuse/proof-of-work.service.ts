@@ -120,15 +120,17 @@ export class ProofOfWorkService implements ProofAheadOfFiles {
         'altcha was solved for another council or another form; fetch a new challenge',
       );
     }
-    const msLeft = Number(params['expires']) * 1000 - Date.now();
+    const expiresAt = Number(params['expires']) * 1000;
+    const msLeft = expiresAt - Date.now();
     if (!(msLeft > 0)) {
       throw new AppError(
         'INVALID_INPUT',
         `altcha has expired (a challenge lasts ${inMinutes(this.options.challengeTtlSeconds)}); fetch a new challenge and solve it again`,
       );
     }
-    // The signature names the challenge, and a challenge has exactly one solution.
-    const fresh = await this.store.claimOnce(`altcha-used:${solution.signature}`, Math.ceil(msLeft / 1000));
+    // The signature names the challenge, and a challenge has exactly one solution. Kept spent in its
+    // expiry's hour, so Redis never says when it was issued or solved.
+    const fresh = await this.store.claimSpent('altcha-used', solution.signature, expiresAt);
     if (!fresh) {
       throw new AppError(
         'INVALID_INPUT',

@@ -8,7 +8,9 @@
  *     ~90-bit receipt is hopeless anyway; this caps the rate at which anyone could try, whatever
  *     number of machines they use, at the price that a determined attacker can pause receipt
  *     sign-in for a council (never submission, never staff sign-in).
- * (b) Per receipt lookup key (the caller's HMAC of the normalised receipt): 5 failures an hour.
+ * (b) Per receipt lookup key (the caller's HMAC of the normalised receipt): 5 failures in a clock hour.
+ *     The window is the clock hour, not an hour from the first failure, so the key's expiry says no
+ *     more than the hour a receipt was mistyped in (docs/architecture.md "Reporter time").
  *
  * Redis keys hold tenant ids and a keyed hash of the lookup key, never the lookup key itself, so a
  * copy of Redis cannot be matched against the receipts table in a copy of Postgres.
@@ -74,7 +76,7 @@ export class ReceiptSignInThrottle {
         seconds,
       );
     }
-    const receipt = await this.receiptFailures.get(this.receiptKey(tenantId, lookupKey));
+    const receipt = await this.receiptFailures.get(this.receiptWindow(tenantId, lookupKey).key);
     if (running(receipt) && receipt.consumedPoints >= FAILURES_PER_RECEIPT_PER_HOUR) {
       const seconds = retryAfterSeconds(receipt.msBeforeNext);
       throw new AppError(
@@ -90,7 +92,8 @@ export class ReceiptSignInThrottle {
    * 401); the next assertAllowed refuses.
    */
   async recordFailure(tenantId: string, lookupKey: string): Promise<void> {
-    await this.receiptFailures.penalty(this.receiptKey(tenantId, lookupKey));
+    const window = this.receiptWindow(tenantId, lookupKey);
+    await this.receiptFailures.penalty(window.key, 1, { customDuration: window.seconds });
     const failures = await this.tenantFailures.penalty(tenantId);
     // Exactly one request sees the count reach the threshold (INCRBY is atomic), so one cool-down
     // starts per burst; the count restarts so the next cool-down takes another full burst.
@@ -107,7 +110,17 @@ export class ReceiptSignInThrottle {
    * receipt must not let its holder reset the global slow-down for guesses at everyone else's.
    */
   async recordSuccess(tenantId: string, lookupKey: string): Promise<void> {
-    await this.receiptFailures.delete(this.receiptKey(tenantId, lookupKey));
+    await this.receiptFailures.delete(this.receiptWindow(tenantId, lookupKey).key);
+  }
+
+  /** A receipt's failures this clock hour: its key, and the seconds left until the hour ends. */
+  private receiptWindow(tenantId: string, lookupKey: string): { key: string; seconds: number } {
+    const now = Date.now();
+    const hour = Math.floor(now / 3_600_000);
+    return {
+      key: `${this.receiptKey(tenantId, lookupKey)}:${hour}`,
+      seconds: Math.max(1, Math.ceil(((hour + 1) * 3_600_000 - now) / 1000)),
+    };
   }
 
   private receiptKey(tenantId: string, lookupKey: string): string {

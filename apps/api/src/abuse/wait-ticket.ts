@@ -117,8 +117,9 @@ export class WaitTicketService {
     }
 
     // Claim first, then spend: a replayed ticket must never spend the budget.
-    const marker = `wait-ticket-used:${body.id}`;
-    if (!(await this.store.claimOnce(marker, Math.max(1, Math.ceil((lifetimeMs - age) / 1000))))) {
+    // Kept spent in its expiry's hour, so Redis never says when it was issued or redeemed.
+    const lapsesAt = body.iat + lifetimeMs;
+    if (!(await this.store.claimSpent('wait-ticket-used', body.id, lapsesAt))) {
       throw new AppError(
         'INVALID_INPUT',
         'waitTicket has already been used; each ticket works once. Fetch a new one.',
@@ -127,7 +128,7 @@ export class WaitTicketService {
     try {
       await this.budget.consume(budgetKey(tenantId, purpose));
     } catch (rejection) {
-      await this.store.release(marker);
+      await this.store.releaseSpent('wait-ticket-used', body.id, lapsesAt);
       if (rejection instanceof RateLimiterRes) throw budgetSpent(purpose, rejection.msBeforeNext);
       throw rejection;
     }

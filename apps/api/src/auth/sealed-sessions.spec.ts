@@ -79,6 +79,28 @@ describe(SealedSessions.name, () => {
     }
   });
 
+  it('with sealMeta ends a session 15 idle minutes after its sealed last use, and expires it in Redis on the hour', async () => {
+    const { redis } = fakeRedis();
+    let now = Date.UTC(2026, 11, 6, 10, 50);
+    const sessions = new SealedSessions<typeof META>(redis, 'reporter-session', 900, 7200, {
+      sealMeta: true,
+      now: () => now,
+    });
+    const { token } = await sessions.create(META, (await generateScopeKeyPair('report')).privateKey);
+    // Redis is told an hour boundary (EXAT, seconds), never a time counted from the use.
+    for (const call of (redis.set as jest.Mock).mock.calls) {
+      expect(call[2]).toBe('EXAT');
+      expect((call[3] as number) % 3600).toBe(0);
+    }
+    now += 14 * 60_000;
+    expect((await sessions.resolve(token))?.meta).toEqual(META);
+    now += 14 * 60_000; // 28 minutes after sign-in, 14 after the last use
+    expect((await sessions.resolve(token))?.meta).toEqual(META);
+    now += 15 * 60_000;
+    expect(await sessions.resolve(token)).toBeNull();
+    expect(redis.del).toHaveBeenCalled();
+  });
+
   it('without it (staff sessions) keeps the metadata readable, for ending a person’s sessions', async () => {
     const { redis, values } = fakeRedis();
     const sessions = new SealedSessions<typeof META>(redis, 'session', 900, 7200);

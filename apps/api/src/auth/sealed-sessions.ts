@@ -6,8 +6,11 @@
  * Postgres) yields no usable private key and no session key. Idle expiry is the Redis TTL, refreshed
  * on use; an absolute lifetime caps it; sign-out deletes the entry.
  *
- * With `sealMeta` (reporter sessions, docs/architecture.md "Reporter time") the metadata and the creation
- * time are sealed too, so a copy of Redis cannot tie a session to a case or say when it began.
+ * With `sealMeta` (reporter sessions, docs/architecture.md "Reporter time") the metadata, the creation
+ * time and the time of last use are sealed too, so a copy of Redis cannot tie a session to a case or say
+ * when it began or was last used: idle expiry is then checked against the sealed time of last use, and
+ * the Redis entry expires on an hour boundary (the end of the hour after its last use), so its TTL says
+ * no more than the hour.
  */
 import {
   createCipheriv,
@@ -31,8 +34,20 @@ interface Stored<M> {
 }
 
 export interface SealedSessionOptions {
-  /** Seal the metadata and creation time as well as the key. */
+  /** Seal the metadata, creation time and time of last use as well as the key; expire on the hour. */
   readonly sealMeta?: boolean;
+  /** The clock idle and absolute limits are read on (epoch ms); `Date.now` unless given. */
+  readonly now?: () => number;
+}
+
+const HOUR_MS = 3_600_000;
+
+/** What `sealMeta` seals: the metadata and the session's two times. */
+interface SealedMeta<M> {
+  meta: M;
+  createdAt: number;
+  /** Absent in sessions sealed before idle time was sealed: their Redis TTL still bounds them. */
+  usedAt?: number;
 }
 
 export interface ResolvedSession<M> {
@@ -77,6 +92,27 @@ export class SealedSessions<M> {
     return `${this.namespace}:${sessionId}`;
   }
 
+  private now(): number {
+    return this.options.now ? this.options.now() : Date.now();
+  }
+
+  /**
+   * With `sealMeta`, when Redis forgets the entry: the end of the hour after its last use (Redis's own
+   * clock), which is later than the idle limit and says only the hour of that use.
+   */
+  private static hourExpiry(): number {
+    return (Math.floor(Date.now() / HOUR_MS) + 2) * (HOUR_MS / 1000);
+  }
+
+  private async writeSealed(sessionId: string, stored: Stored<M>, key: Buffer, sealed: SealedMeta<M>) {
+    const value: Stored<M> = {
+      secretHash: stored.secretHash,
+      sealedKey: stored.sealedKey,
+      sealedMeta: seal(key, Buffer.from(JSON.stringify(sealed), 'utf8')),
+    };
+    await this.redis.set(this.key(sessionId), JSON.stringify(value), 'EXAT', SealedSessions.hourExpiry());
+  }
+
   /** Creates a session holding `privateKey` (unencrypted bytes) sealed; returns the bearer token. */
   async create(meta: M, privateKey: Uint8Array): Promise<{ sessionId: string; token: string }> {
     const sessionId = randomBytes(16).toString('base64url');
@@ -84,15 +120,17 @@ export class SealedSessions<M> {
     const key = sealKey(secret, sessionId);
     const secretHash = createHash('sha256').update(secret).digest('base64url');
     const sealedKey = seal(key, privateKey);
-    const createdAt = Date.now();
-    const stored: Stored<M> = this.options.sealMeta
-      ? {
-          secretHash,
-          sealedKey,
-          sealedMeta: seal(key, Buffer.from(JSON.stringify({ meta, createdAt }), 'utf8')),
-        }
-      : { meta, createdAt, secretHash, sealedKey };
-    await this.redis.set(this.key(sessionId), JSON.stringify(stored), 'EX', this.idleSeconds);
+    const createdAt = this.now();
+    if (this.options.sealMeta) {
+      await this.writeSealed(sessionId, { secretHash, sealedKey }, key, {
+        meta,
+        createdAt,
+        usedAt: createdAt,
+      });
+    } else {
+      const stored: Stored<M> = { meta, createdAt, secretHash, sealedKey };
+      await this.redis.set(this.key(sessionId), JSON.stringify(stored), 'EX', this.idleSeconds);
+    }
     return { sessionId, token: `${sessionId}.${secret.toString('base64url')}` };
   }
 
@@ -106,13 +144,20 @@ export class SealedSessions<M> {
     const expected = Buffer.from(stored.secretHash, 'base64url');
     const actual = createHash('sha256').update(secret).digest();
     if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return null;
-    const { meta, createdAt } = stored.sealedMeta
-      ? (JSON.parse(open(sealKey(secret, sessionId), stored.sealedMeta).toString('utf8')) as {
-          meta: M;
-          createdAt: number;
-        })
-      : { meta: stored.meta as M, createdAt: stored.createdAt ?? 0 };
-    const remaining = Math.floor((createdAt + this.maxSeconds * 1000 - Date.now()) / 1000);
+    const now = this.now();
+    if (stored.sealedMeta) {
+      const key = sealKey(secret, sessionId);
+      const sealed = JSON.parse(open(key, stored.sealedMeta).toString('utf8')) as SealedMeta<M>;
+      const idle = sealed.usedAt !== undefined && now - sealed.usedAt >= this.idleSeconds * 1000;
+      if (idle || now >= sealed.createdAt + this.maxSeconds * 1000) {
+        await this.destroy(sessionId);
+        return null;
+      }
+      await this.writeSealed(sessionId, stored, key, { ...sealed, usedAt: now });
+      return { sessionId, meta: sealed.meta, secret };
+    }
+    const meta = stored.meta as M;
+    const remaining = Math.floor(((stored.createdAt ?? 0) + this.maxSeconds * 1000 - now) / 1000);
     if (remaining <= 0) {
       await this.destroy(sessionId);
       return null;

@@ -54,6 +54,7 @@ import { SigningKeyHour1763904100000 } from './migrations/1763904100000-signing-
 import { Recommendations1763904200000 } from './migrations/1763904200000-recommendations';
 import { PeopleExcludedAsPeople1763904400000 } from './migrations/1763904400000-people-excluded-as-people';
 import { AuthorKeys1763904500000 } from './migrations/1763904500000-author-keys';
+import { ReporterPlacement1763904600000 } from './migrations/1763904600000-reporter-placement';
 
 /** Every entity, listed so the webpack bundle carries them (no globs at run time). */
 export const ENTITIES = [
@@ -114,6 +115,7 @@ export const MIGRATIONS = [
   Recommendations1763904200000,
   PeopleExcludedAsPeople1763904400000,
   AuthorKeys1763904500000,
+  ReporterPlacement1763904600000,
 ];
 
 export function dataSourceOptions(url: string) {

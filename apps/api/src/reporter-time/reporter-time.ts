@@ -16,6 +16,7 @@ import { Clock } from '../sla/clock';
 import { batchRelease, DEFAULT_BATCH_MINUTES, isBatchMinutes } from '@nolan/domain';
 
 const ORIGIN_SETTING = 'nolan.origin';
+const RELEASE_SETTING = 'nolan.release_at';
 
 /**
  * Marks the caller's transaction as caused by a reporter's action: everything the audit trail and the
@@ -59,9 +60,16 @@ export class ReporterTime {
     return isBatchMinutes(minutes) ? minutes : DEFAULT_BATCH_MINUTES;
   }
 
-  /** When something a reporter caused now may become visible: the current tenant's next boundary. */
+  /**
+   * When something a reporter caused now may become visible: the current tenant's next boundary. Also
+   * noted in the transaction (`nolan.release_at`, transaction-local), so that every row it goes on to
+   * insert or update in a table a reporter's action writes is put back in place at that boundary
+   * (migration ReporterPlacement: its physical place in a dump is then the release's, not the action's).
+   */
   async releaseAt(manager: EntityManager): Promise<Date> {
-    return batchRelease(this.now(), await this.batchMinutes(manager));
+    const release = batchRelease(this.now(), await this.batchMinutes(manager));
+    await manager.query(`SELECT set_config('${RELEASE_SETTING}', $1, true)`, [release.toISOString()]);
+    return release;
   }
 
   /**

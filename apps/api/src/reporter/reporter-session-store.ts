@@ -1,6 +1,7 @@
 /**
  * Reporter sessions, opened with the receipt: a SealedSessions store holding the reporter's unlocked
- * key, with a short idle timeout (15 minutes) because a reporter may be on a shared or watched device.
+ * key, with a short idle timeout (15 minutes) because a reporter may be on a shared or watched device,
+ * checked against the sealed time of last use (the Redis entry itself expires on the hour).
  */
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
@@ -8,6 +9,7 @@ import type Redis from 'ioredis';
 import { SealedSessions } from '../auth/sealed-sessions';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { REDIS } from '../redis/redis.module';
+import { Clock } from '../sla/clock';
 
 export const REPORTER_IDLE_SECONDS = 15 * 60;
 const REPORTER_MAX_SECONDS = 2 * 3600;
@@ -29,9 +31,12 @@ export function receiptLock(salt: Uint8Array): string {
 
 @Injectable()
 export class ReporterSessionStore extends SealedSessions<ReporterSessionMeta> {
-  constructor(@Inject(REDIS) redis: Redis, @Inject(APP_CONFIG) config: AppConfig) {
+  constructor(@Inject(REDIS) redis: Redis, @Inject(APP_CONFIG) config: AppConfig, clock: Clock) {
     super(redis, `${config.redisPrefix}:reporter-session`, REPORTER_IDLE_SECONDS, REPORTER_MAX_SECONDS, {
-      sealMeta: true, // docs/architecture.md "Reporter time": no case id or start time readable in Redis
+      // docs/architecture.md "Reporter time": no case id, start time or time of last use readable in
+      // Redis, and an expiry on the hour; idle and absolute limits on the clock reporter time reads.
+      sealMeta: true,
+      now: () => clock.now().getTime(),
     });
   }
 }

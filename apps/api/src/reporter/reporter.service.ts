@@ -129,6 +129,9 @@ export class ReporterService {
     const { lockedPrivateKey, salt } = await relockReporterKey(key, receipt);
     const lookupKey = receiptLookupKey(this.config.receiptPepper, receipt);
     await inTenant(this.dataSource, session.meta.tenantId, async (m) => {
+      // The entry first: it holds the transaction for the batch, so the key's new row is put back in place
+      // at the boundary too (docs/architecture.md "Reporter time"); a failed update rolls it back.
+      await this.recorder.trail(m, session.meta.caseId, { origin: 'reporter' }, 'auth.receipt_replaced');
       const result = await m
         .getRepository(ReporterKeyEntity)
         .update(
@@ -137,7 +140,6 @@ export class ReporterService {
         );
       if (!result.affected)
         throw new AppError('UNAUTHENTICATED', 'Your session has ended. Sign in again with your receipt.');
-      await this.recorder.trail(m, session.meta.caseId, { origin: 'reporter' }, 'auth.receipt_replaced');
     });
     // This session goes on under the new lock; every other session of the case ends at its next request.
     await this.sessions.resealMeta(session, { ...session.meta, lock: receiptLock(salt) });

@@ -8,7 +8,8 @@ import { TenantEntity } from '../tenants/tenant.entity';
 
 /**
  * Appends each council's held audit entries once their batch boundary has passed (docs/architecture.md
- * "Reporter time"), one transaction per council. Postgres only, so it runs while Redis is away too.
+ * "Reporter time"), one transaction per council, after putting the batch's rows back in place. Postgres
+ * only, so it runs while Redis is away too.
  */
 @Injectable()
 export class HeldAuditRelease {
@@ -22,7 +23,13 @@ export class HeldAuditRelease {
     let released = 0;
     const now = this.reporterTime.now();
     for (const tenant of await this.dataSource.getRepository(TenantEntity).find({ select: { id: true } })) {
-      released += await inTenant(this.dataSource, tenant.id, (m) => this.audit.releaseHeld(m, now));
+      released += await inTenant(this.dataSource, tenant.id, async (m) => {
+        // First the rows' physical places (docs/architecture.md "Reporter time", "Placement"): each row
+        // the batch wrote goes out and back in, in random order, before the relay marks its outbox rows
+        // sent. One indexed look when nothing is due; a row that cannot move waits for the next pass.
+        await m.query(`SELECT nolan_release_placement($1)`, [now]);
+        return this.audit.releaseHeld(m, now);
+      });
     }
     return released;
   }

@@ -1,0 +1,228 @@
+/**
+ * Issue #14, the rows' physical order (docs/architecture.md "Reporter time", "Placement"): a dump lists
+ * each table's rows in the order they sit on disk, which follows insertion, so a reporter's case and items
+ * written at once would sit between the staff rows written before and after them in the same hour. Staff
+ * work on cases of their own at minutes 5, 30 and 55 (officer-recorded reports, notes), a reporter sends a
+ * report at 17 and a message at 43; after the batch's release, in a pg_dump and in ctid order, no row the
+ * reporter's actions wrote lies between two staff rows of that hour, in any table they wrote to.
+ */
+import { execFileSync } from 'node:child_process';
+import type { INestApplication } from '@nestjs/common';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import request from 'supertest';
+import { AuditService } from '../../apps/api/src/audit/audit.service';
+import { ReporterTime } from '../../apps/api/src/reporter-time/reporter-time';
+import { Clock } from '../../apps/api/src/sla/clock';
+import { HeldAuditRelease } from '../../apps/api/src/workers/held-audit-release';
+import { startApiCapturingLogs } from '../support/api-app';
+import { CaseWorld } from '../support/case-fixtures';
+import { signInWithReceipt, solvedAltcha } from '../support/reporter-client';
+import { MovableClock } from '../support/movable-clock';
+import { TEST_ENV } from '../support/test-env';
+
+jest.setTimeout(120_000);
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+/** The tables a reporter's report and message write rows of their own to (each must show them). */
+const WRITTEN = [
+  'cases',
+  'case_items',
+  'case_grants',
+  'case_scope_keys',
+  'reporter_keys',
+  'outbox',
+  'audit_entries',
+];
+
+/** The same tables (outbox rows are the case's by aggregate_id), and the column naming the case. */
+const WRITTEN_BY_CASE: Record<string, string> = {
+  cases: 'id',
+  case_items: 'case_id',
+  case_grants: 'case_id',
+  case_scope_keys: 'case_id',
+  reporter_keys: 'case_id',
+  outbox: 'aggregate_id',
+};
+
+/**
+ * Where the reporter's rows fall among the hour's staff rows, in the order given: each row as 'R' if it
+ * names the reporter's case, 'S' if it names a staff case of the hour, left out otherwise. A reporter's
+ * row between two staff rows shows as S…R…S.
+ */
+function interleaving(rows: readonly string[], reporterCase: string, staffCases: readonly string[]): string {
+  return rows
+    .map((row) => (row.includes(reporterCase) ? 'R' : staffCases.some((id) => row.includes(id)) ? 'S' : ''))
+    .join('');
+}
+
+describe('reporter time: a reporter’s rows take their place at the batch’s release', () => {
+  const clock = new MovableClock();
+  let app: INestApplication;
+  let world: CaseWorld;
+  const original = process.env.REPORTER_BATCHING;
+  const H = Math.floor(Date.now() / HOUR) * HOUR + 3 * HOUR;
+  const at = (minutes: number) => new Date(H + minutes * MINUTE);
+  const staffCases: string[] = [];
+  let reporterCase: string;
+
+  /** The tables' owner, as the council's DBA: no row-level security. */
+  const owner = new Client({ connectionString: TEST_ENV.MIGRATION_DATABASE_URL });
+  const caseIdOf = async (reference: string) =>
+    (await owner.query<{ id: string }>(`SELECT id FROM cases WHERE reference = $1`, [reference])).rows[0]!.id;
+
+  /** An officer records a report on someone's behalf and notes something on it: staff rows in every table. */
+  const staffWork = async () => {
+    const recorded = await world
+      .as('mo')
+      .post('/cases', {
+        channel: 'phone',
+        submission: {
+          category: 'fraud_theft',
+          answers: { whatHappened: 'Told me on the phone', howYouKnow: 'saw_it', raisedBefore: 'no' },
+        },
+      })
+      .expect(201);
+    const reference = recorded.body.reference as string;
+    await world.as('mo').post(`/cases/${reference}/notes`, { text: 'Called back.' }).expect(201);
+    staffCases.push(await caseIdOf(reference));
+  };
+
+  beforeAll(async () => {
+    process.env.REPORTER_BATCHING = 'on';
+    await owner.connect();
+    app = (await startApiCapturingLogs((builder) => builder.overrideProvider(Clock).useValue(clock))).app;
+    world = await CaseWorld.start('rplace', { mo: ['monitoring_officer'], inv: ['investigator'] }, { app });
+  });
+  afterAll(async () => {
+    process.env.REPORTER_BATCHING = original;
+    await world?.close();
+    await app?.close();
+    await owner.end();
+  });
+
+  it('puts no row of a report or a reporter’s message between two staff rows of its hour', async () => {
+    clock.setTo(at(5));
+    await staffWork();
+
+    clock.setTo(at(17));
+    const sent = await request(world.server)
+      .post(`/api/v1/tenants/${world.tenant.slug}/reports`)
+      .send({
+        category: 'gifts_hospitality',
+        answers: { whatHappened: 'Tickets from a bidder', howYouKnow: 'saw_it', raisedBefore: 'no' },
+        identity: { name: 'Pat Example', jobTitle: 'Planning officer', contact: 'pat@example.org' },
+        altcha: await solvedAltcha(world.server, world.tenant.slug),
+      })
+      .expect(201);
+    reporterCase = await caseIdOf(sent.body.reference as string);
+
+    clock.setTo(at(30));
+    await staffWork();
+
+    clock.setTo(at(43));
+    const token = await signInWithReceipt(world.server, world.tenant.slug, sent.body.receipt as string);
+    await request(world.server)
+      .post('/api/v1/reporter/case/messages')
+      .auth(token, { type: 'bearer' })
+      .field('text', 'The tickets were for the final.')
+      .expect(201);
+
+    clock.setTo(at(55));
+    await staffWork();
+    await world
+      .as('mo')
+      .post(`/cases/${await refOf(staffCases[0]!)}/notes`, { text: 'Filed.' })
+      .expect(201);
+
+    // Before the boundary the reporter's rows sit where they were written: what the release must undo.
+    const before = await interleavings();
+    const contents = async () =>
+      Object.fromEntries(
+        await Promise.all(
+          Object.keys(WRITTEN_BY_CASE).map(async (table) => [
+            table,
+            (
+              await owner.query<{ row: string }>(
+                `SELECT t::text AS row FROM ${table} t WHERE ${WRITTEN_BY_CASE[table]} = $1 ORDER BY t::text`,
+                [reporterCase],
+              )
+            ).rows.map((r) => r.row),
+          ]),
+        ),
+      );
+    const written = await contents();
+    expect(Object.values(before).some((order) => /S+R+S/.test(order))).toBe(true);
+
+    // The boundary: the worker's pass (here called directly) puts the batch's rows back in place.
+    clock.setTo(new Date(H + HOUR + 1000));
+    const dataSource = app.get(DataSource);
+    await new HeldAuditRelease(dataSource, app.get(AuditService), app.get(ReporterTime)).releaseOnce();
+    expect(
+      (await owner.query(`SELECT 1 FROM held_placement WHERE tenant_id = $1`, [world.tenant.id])).rows,
+    ).toHaveLength(0);
+
+    // In ctid order, the heap's own order, in every table: no reporter's row between two staff rows of
+    // the hour (and every table the reporter wrote to has their rows, after the staff's).
+    const after = await interleavings();
+    // Moved, not changed: every row of the reporter's case holds exactly what it held.
+    expect(await contents()).toEqual(written);
+    for (const table of WRITTEN) expect(after[table]).toMatch(/^S+R+$/);
+    for (const [table, order] of Object.entries(after)) {
+      expect({ table, order }).toEqual({ table, order: expect.not.stringMatching(/S.*R.*S/) });
+    }
+
+    // And in a pg_dump of the whole database, as the council's IT would take it: every table's COPY block.
+    const database = new URL(TEST_ENV.MIGRATION_DATABASE_URL).pathname.slice(1);
+    const dump = execFileSync('pg_dump', ['-h', '127.0.0.1', '-U', 'postgres', '--data-only', database], {
+      encoding: 'latin1',
+      maxBuffer: 512 * 1024 * 1024,
+    });
+    const dumped: Record<string, string> = {};
+    for (const block of dump.matchAll(/^COPY public\.(\w+) \([^)]*\) FROM stdin;\n([\s\S]*?)^\\\.$/gm)) {
+      dumped[block[1]!] = interleaving(block[2]!.split('\n'), reporterCase, staffCases);
+    }
+    for (const table of WRITTEN) expect(dumped[table]).toMatch(/S.*R/);
+    for (const [table, order] of Object.entries(dumped)) {
+      expect({ table, order }).toEqual({ table, order: expect.not.stringMatching(/S.*R.*S/) });
+    }
+
+    // The rows are the same rows: the reporter still reads their case, and staff now see it whole.
+    // (signed in again: the session of minute 43 ended after 15 idle minutes)
+    const again = await signInWithReceipt(world.server, world.tenant.slug, sent.body.receipt as string);
+    const own = await request(world.server)
+      .get('/api/v1/reporter/case')
+      .auth(again, { type: 'bearer' })
+      .expect(200);
+    expect(JSON.stringify(own.body)).toContain('The tickets were for the final.');
+    const shown = await world.as('mo').get(`/cases/${sent.body.reference}`).expect(200);
+    expect(JSON.stringify(shown.body)).toContain('Tickets from a bidder');
+  });
+
+  async function refOf(caseId: string): Promise<string> {
+    return (await owner.query<{ reference: string }>(`SELECT reference FROM cases WHERE id = $1`, [caseId]))
+      .rows[0]!.reference;
+  }
+
+  /** Every table's rows in ctid order, each read whole as text. */
+  async function interleavings(): Promise<Record<string, string>> {
+    const orders: Record<string, string> = {};
+    const { rows: tables } = await owner.query<{ name: string }>(
+      `SELECT table_name AS name FROM information_schema.tables
+        WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`,
+    );
+    for (const { name } of tables) {
+      const { rows } = await owner.query<{ row: string }>(
+        `SELECT t::text AS row FROM ${name} t ORDER BY t.ctid`,
+      );
+      orders[name] = interleaving(
+        rows.map((r) => r.row),
+        reporterCase,
+        staffCases,
+      );
+    }
+    return orders;
+  }
+});

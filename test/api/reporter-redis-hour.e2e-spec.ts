@@ -1,0 +1,136 @@
+/**
+ * Issue #14, Redis (docs/architecture.md "Reporter time", "Redis hygiene"): what a reporter's actions
+ * leave in Redis says no more than the hour, in its values and in its expiry. The proof of work a
+ * reporter spends is kept in the set of the hour its challenge lapses in (expiring at that hour's end,
+ * never ten minutes after the challenge was issued); a reporter's session expires in Redis on an hour
+ * boundary and ends after 15 idle minutes by the time of last use sealed inside it.
+ */
+import type { INestApplication } from '@nestjs/common';
+import Redis from 'ioredis';
+import request from 'supertest';
+import { Clock } from '../../apps/api/src/sla/clock';
+import { startApiCapturingLogs } from '../support/api-app';
+import { signInWithReceipt, solvedAltcha } from '../support/reporter-client';
+import { StaffFixtures } from '../support/staff-fixtures';
+import { MovableClock } from '../support/movable-clock';
+import { TEST_ENV } from '../support/test-env';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+describe('reporter time in Redis: nothing finer than the hour', () => {
+  const clock = new MovableClock();
+  const redis = new Redis(TEST_ENV.REDIS_URL);
+  let app: INestApplication;
+  let fixtures: StaffFixtures;
+  let tenant: { id: string; slug: string };
+  let receipt: string;
+  const original = process.env.REPORTER_BATCHING;
+  const server = () => app.getHttpServer();
+
+  beforeAll(async () => {
+    process.env.REPORTER_BATCHING = 'on';
+    fixtures = await StaffFixtures.open();
+    tenant = await fixtures.tenant('rhour');
+    await fixtures.user(tenant.id, ['monitoring_officer']);
+    app = (await startApiCapturingLogs((builder) => builder.overrideProvider(Clock).useValue(clock))).app;
+  });
+  afterAll(async () => {
+    process.env.REPORTER_BATCHING = original;
+    await app?.close();
+    await fixtures?.close();
+    redis.disconnect();
+  });
+
+  it('leaves every key a report, a sign-in and a message touch expiring on an hour, and spends each proof once', async () => {
+    const before = new Set(await redis.keys('*'));
+    const altcha = await solvedAltcha(server(), tenant.slug);
+    const report = (whatHappened: string) =>
+      request(server())
+        .post(`/api/v1/tenants/${tenant.slug}/reports`)
+        .send({
+          category: 'gifts_hospitality',
+          answers: { whatHappened, howYouKnow: 'saw_it', raisedBefore: 'no' },
+          altcha,
+        });
+    receipt = (await report('Tickets from a bidder').expect(201)).body.receipt as string;
+    // The same solution again is refused: the hour's set remembers it.
+    const replay = await report('Again').expect(400);
+    expect(JSON.stringify(replay.body)).toContain('altcha has already been used');
+
+    const token = await signInWithReceipt(server(), tenant.slug, receipt);
+    await request(server())
+      .post('/api/v1/reporter/case/messages')
+      .auth(token, { type: 'bearer' })
+      .field('text', 'The tickets were for the final.')
+      .expect(201);
+
+    // The spent challenge lives in its hour's set, which expires on the hour after the challenge lapses.
+    const { signature, salt } = JSON.parse(Buffer.from(altcha, 'base64').toString('utf8')) as {
+      signature: string;
+      salt: string;
+    };
+    const lapses = Number(/expires=(\d+)/.exec(salt)![1]) * 1000;
+    const spentSet = `${TEST_ENV.REDIS_PREFIX}:abuse:altcha-used:${Math.ceil(lapses / HOUR) * (HOUR / 1000)}`;
+    expect(await redis.sismember(spentSet, signature)).toBe(1);
+    expect(await redis.exists(`${TEST_ENV.REDIS_PREFIX}:abuse:altcha-used:${signature}`)).toBe(0);
+
+    // Every key these actions made or touched, of every type (BullMQ's hashes, lists and sorted sets
+    // included), expires on an hour boundary or not at all. The worker's own housekeeping (the system
+    // queue, its heartbeat) runs on its own timers, whatever reporters do, and runs in no process here.
+    const expiries: string[] = [];
+    for (const key of await redis.keys('*')) {
+      if (/worker-heartbeat|bull:system:/.test(key)) continue;
+      const expiresAt = Number(await redis.call('PEXPIRETIME', key));
+      if (expiresAt > 0 && expiresAt % HOUR !== 0) {
+        expiries.push(
+          `${key} (${await redis.type(key)}, ${before.has(key) ? 'touched' : 'new'}) expires ${new Date(expiresAt).toISOString()}`,
+        );
+      }
+    }
+    expect(expiries).toEqual([]);
+
+    // The session's entry: sealed fields only, expiring at the end of the hour after its last use.
+    const sessionKey = `${TEST_ENV.REDIS_PREFIX}:reporter-session:${token.split('.')[0]}`;
+    expect(Object.keys(JSON.parse((await redis.get(sessionKey))!)).sort()).toEqual([
+      'sealedKey',
+      'sealedMeta',
+      'secretHash',
+    ]);
+    expect(Number(await redis.call('PEXPIRETIME', sessionKey))).toBe(
+      (Math.floor(Date.now() / HOUR) + 2) * HOUR,
+    );
+  });
+
+  it('counts a mistyped receipt’s failures in the clock hour, so their key expires with the hour', async () => {
+    await request(server())
+      .post(`/api/v1/tenants/${tenant.slug}/reporter-sessions`)
+      .send({
+        receipt: 'apple banana cherry damson elder fig grape',
+        altcha: await solvedAltcha(server(), tenant.slug, 'reporter-session'),
+      })
+      .expect(401);
+    const keys = await redis.keys(`${TEST_ENV.REDIS_PREFIX}:abuse:receipt-failures-key:*`);
+    expect(keys.length).toBeGreaterThan(0);
+    for (const key of keys) {
+      expect(key.endsWith(`:${Math.floor(Date.now() / HOUR)}`)).toBe(true);
+      // (counted in whole seconds by the rate limiter: the hour's end, give or take a second or two)
+      expect(Number(await redis.call('PEXPIRETIME', key)) % HOUR).toBeLessThan(5000);
+    }
+  });
+
+  it('ends a reporter’s session after 15 idle minutes, and keeps it while it is used', async () => {
+    const token = await signInWithReceipt(server(), tenant.slug, receipt);
+    const read = () => request(server()).get('/api/v1/reporter/case').auth(token, { type: 'bearer' });
+    clock.advance(10 * MINUTE);
+    await read().expect(200);
+    clock.advance(14 * MINUTE); // 24 minutes after signing in, 14 after its last use
+    await read().expect(200);
+    clock.advance(15 * MINUTE + 1000); // 15 minutes and a second idle
+    await read().expect(401);
+    // Ended for good: the entry is gone, and it stays refused.
+    expect(await redis.exists(`${TEST_ENV.REDIS_PREFIX}:reporter-session:${token.split('.')[0]}`)).toBe(0);
+    clock.advance(-30 * MINUTE);
+    await read().expect(401);
+  });
+});
