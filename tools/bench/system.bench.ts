@@ -279,6 +279,13 @@ export async function systemBench(context: BenchContext): Promise<void> {
   await recreateDatabase(urls);
   const seeded: Seeded = await seed(urls, scale, secrets);
   phase('seeded');
+  if (process.env.BENCH_SEED_ONLY) {
+    // For EXPLAIN ANALYZE on a database of this scale (docs/performance.md "The case list"): stop here.
+    console.log(
+      `seeded ${DATABASE}: council ${seeded.slug} (${seeded.tenantId}), monitoring officer ${seeded.monitoringOfficer.id}, investigator ${seeded.investigator.id}`,
+    );
+    return;
+  }
   const redis = new Redis(`redis://127.0.0.1:6379/${REDIS_DB}`);
   await redis.flushdb();
   redis.disconnect();

@@ -49,6 +49,7 @@ import { ReporterVisibility1763903700000 } from './migrations/1763903700000-repo
 import { DuplicateLinks1763903800000 } from './migrations/1763903800000-duplicate-links';
 import { CaseItemSignatures1763904000000 } from './migrations/1763904000000-case-item-signatures';
 import { SigningKeyHour1763904100000 } from './migrations/1763904100000-signing-key-hour';
+import { HeldAuditDueTenants1763904700000 } from './migrations/1763904700000-held-audit-due-tenants';
 
 /** Every entity, listed so the webpack bundle carries them (no globs at run time). */
 export const ENTITIES = [
@@ -103,6 +104,7 @@ export const MIGRATIONS = [
   DuplicateLinks1763903800000,
   CaseItemSignatures1763904000000,
   SigningKeyHour1763904100000,
+  HeldAuditDueTenants1763904700000,
 ];
 
 export function dataSourceOptions(url: string) {
