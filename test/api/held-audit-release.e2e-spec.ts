@@ -13,9 +13,11 @@ import { HeldAuditRelease } from '../../apps/api/src/workers/held-audit-release'
 import { StaffFixtures } from '../support/staff-fixtures';
 import { TEST_ENV } from '../support/test-env';
 
-const NOW = new Date('2031-03-04T10:00:00Z');
-const DUE = new Date('2031-03-04T09:00:00Z');
-const LATER = new Date('2031-03-04T11:00:00Z');
+// Batch boundaries on the hour: one passed, one to come (the chain keeps its entries in time order).
+const HOUR = 3_600_000;
+const NOW = new Date();
+const DUE = new Date(Math.floor(NOW.getTime() / HOUR) * HOUR);
+const LATER = new Date(DUE.getTime() + 2 * HOUR);
 
 describe('the held-audit release', () => {
   let fixtures: StaffFixtures;

@@ -50,6 +50,7 @@ import { DuplicateLinks1763903800000 } from './migrations/1763903800000-duplicat
 import { CaseItemSignatures1763904000000 } from './migrations/1763904000000-case-item-signatures';
 import { SigningKeyHour1763904100000 } from './migrations/1763904100000-signing-key-hour';
 import { HeldAuditDueTenants1763904700000 } from './migrations/1763904700000-held-audit-due-tenants';
+import { CaseListOrder1763904710000 } from './migrations/1763904710000-case-list-order';
 
 /** Every entity, listed so the webpack bundle carries them (no globs at run time). */
 export const ENTITIES = [
@@ -105,6 +106,7 @@ export const MIGRATIONS = [
   CaseItemSignatures1763904000000,
   SigningKeyHour1763904100000,
   HeldAuditDueTenants1763904700000,
+  CaseListOrder1763904710000,
 ];
 
 export function dataSourceOptions(url: string) {
@@ -117,7 +119,10 @@ export function dataSourceOptions(url: string) {
     synchronize: false,
     migrationsRun: false,
     logging: false,
-    extra: { max: 10, connectionTimeoutMillis: 5000, application_name: 'nolan' },
+    // JIT compilation off: Nolan's queries are short, and Postgres compiles any plan it costs above
+    // jit_above_cost (the case list's count in a large council), which added 15–100 ms to a query of a
+    // few (docs/performance.md "The case list").
+    extra: { max: 10, connectionTimeoutMillis: 5000, application_name: 'nolan', options: '-c jit=off' },
   };
 }
 
