@@ -303,6 +303,13 @@ export async function systemBench(context: BenchContext): Promise<void> {
   await recreateDatabase(urls);
   const seeded: Seeded = await seed(urls, scale, secrets);
   phase('seeded');
+  if (process.env.BENCH_SEED_ONLY) {
+    // For EXPLAIN ANALYZE on a database of this scale (docs/performance.md "The case list"): stop here.
+    console.log(
+      `seeded ${DATABASE}: council ${seeded.slug} (${seeded.tenantId}), monitoring officer ${seeded.monitoringOfficer.id}, investigator ${seeded.investigator.id}`,
+    );
+    return;
+  }
   const redis = new Redis(`redis://127.0.0.1:6379/${REDIS_DB}`);
   await redis.flushdb();
   redis.disconnect();
@@ -391,6 +398,13 @@ export async function systemBench(context: BenchContext): Promise<void> {
       const res = await api.call('GET', `/cases${listQueries[i % listQueries.length]}`, { token: mo.token });
       return res.status === 200;
     });
+    // Each kind of list query's own p95, printed under the table (which one sets the figure).
+    const listBreakdown = listQueries
+      .map((query, q) => {
+        const own = lists.filter((_, i) => i % listQueries.length === q).map((s) => s.ms);
+        return `${query} ${fmt(percentile(own, 95), 1)} ms`;
+      })
+      .join('; ');
     const mine = await timed(Math.max(20, context.iterations / 10), async () => {
       const res = await api.call('GET', '/cases?limit=50&assignee=me', { token: investigator.token });
       return res.status === 200;
@@ -655,6 +669,7 @@ export async function systemBench(context: BenchContext): Promise<void> {
         console.log(`  intake at ${run.clients}: HTTP ${status}, e.g. ${body}`);
       }
     }
+    console.log(`  case list p95 by query (monitoring officer): ${listBreakdown}`);
     console.log(`  API and worker logs (warnings and errors): ${LOG_DIR}`);
   } finally {
     await stack.stop();

@@ -51,6 +51,7 @@ describe('@nolan/crypto', () => {
         'regrant',
         'relockReporterKey',
         'signDetached',
+        'takeScopeKeyPair',
         'unlockPrivateKey',
         'unlockReporterKey',
         'useCheapKeyProtectionInTests',

@@ -55,6 +55,8 @@ import { Recommendations1763904200000 } from './migrations/1763904200000-recomme
 import { PeopleExcludedAsPeople1763904400000 } from './migrations/1763904400000-people-excluded-as-people';
 import { AuthorKeys1763904500000 } from './migrations/1763904500000-author-keys';
 import { ReporterPlacement1763904600000 } from './migrations/1763904600000-reporter-placement';
+import { HeldAuditDueTenants1763904700000 } from './migrations/1763904700000-held-audit-due-tenants';
+import { CaseListOrder1763904710000 } from './migrations/1763904710000-case-list-order';
 
 /** Every entity, listed so the webpack bundle carries them (no globs at run time). */
 export const ENTITIES = [
@@ -116,6 +118,8 @@ export const MIGRATIONS = [
   PeopleExcludedAsPeople1763904400000,
   AuthorKeys1763904500000,
   ReporterPlacement1763904600000,
+  HeldAuditDueTenants1763904700000,
+  CaseListOrder1763904710000,
 ];
 
 export function dataSourceOptions(url: string) {
@@ -128,7 +132,10 @@ export function dataSourceOptions(url: string) {
     synchronize: false,
     migrationsRun: false,
     logging: false,
-    extra: { max: 10, connectionTimeoutMillis: 5000, application_name: 'nolan' },
+    // JIT compilation off: Nolan's queries are short, and Postgres compiles any plan it costs above
+    // jit_above_cost (the case list's count in a large council), which added 15–100 ms to a query of a
+    // few (docs/performance.md "The case list").
+    extra: { max: 10, connectionTimeoutMillis: 5000, application_name: 'nolan', options: '-c jit=off' },
   };
 }
 

@@ -6,6 +6,9 @@ import { visibleItemsWhere, visibleParams, visibleToStaffSql } from '../../repor
 import { StaffUserEntity } from '../../staff/staff-user.entity';
 import { CaseEntity, CaseGrantEntity, CaseItemEntity } from '../store/case.entity';
 
+/** From how many of a council's cases a person's list walks the cases in order (see `granted`). */
+const WALK_FROM_CASES = 500;
+
 export interface CaseListFilter {
   status?: string;
   category?: string;
@@ -42,13 +45,22 @@ export class CasesRepository {
     return this.reporterTime?.now() ?? new Date();
   }
 
-  private granted(manager: EntityManager, userId: string) {
+  /**
+   * The cases a person may see in the current council. `walk` chooses how Postgres finds them, never
+   * which: with `walk` the grant is checked case by case (a correlated subquery Postgres cannot turn into
+   * a join), so the list walks the council's cases in deadline order on `cases_list_order_idx` and stops
+   * after a page, for a person who holds many of the council's cases; without it Postgres starts from the
+   * person's grants, for a person who holds few (docs/performance.md "The case list").
+   */
+  private granted(manager: EntityManager, userId: string, walk = false) {
     return (
       manager
         .getRepository(CaseEntity)
         .createQueryBuilder('c')
         .where(
-          `EXISTS (SELECT 1 FROM case_grants g WHERE g.case_id = c.id AND g.grantee_kind = 'staff' AND g.grantee_id = :userId)`,
+          walk
+            ? `(SELECT true FROM case_grants g WHERE g.case_id = c.id AND g.grantee_kind = 'staff' AND g.grantee_id = :userId LIMIT 1)`
+            : `EXISTS (SELECT 1 FROM case_grants g WHERE g.case_id = c.id AND g.grantee_kind = 'staff' AND g.grantee_id = :userId)`,
           { userId },
         )
         // The same exclusions as the case door (access/case-door.ts): a person named or recused never
@@ -64,12 +76,27 @@ export class CasesRepository {
     );
   }
 
+  /**
+   * Whether the person holds grants for at least WALK_FROM_CASES of the council's cases: read from the
+   * grant index, and never more than three grants (one per scope) a case of it.
+   */
+  private async holdsMany(manager: EntityManager, userId: string): Promise<boolean> {
+    const [{ n }]: { n: number }[] = await manager.query(
+      `SELECT count(*)::int AS n FROM (SELECT 1 FROM case_grants g
+        WHERE g.tenant_id = nolan_current_tenant() AND g.grantee_kind = 'staff' AND g.grantee_id = $1
+        LIMIT ${3 * WALK_FROM_CASES}) held`,
+      [userId],
+    );
+    return n >= 3 * WALK_FROM_CASES;
+  }
+
   async listGranted(
     manager: EntityManager,
     userId: string,
     filter: CaseListFilter,
   ): Promise<[CaseEntity[], number]> {
-    const query = this.granted(manager, userId);
+    const walk = await this.holdsMany(manager, userId);
+    const query = this.granted(manager, userId, walk);
     if (filter.status) query.andWhere('c.status = :status', { status: filter.status });
     if (filter.category) query.andWhere('c.category = :category', { category: filter.category });
     if (filter.assignee === 'me') query.andWhere('c.assignee_id = :userId', { userId });
@@ -99,9 +126,8 @@ export class CasesRepository {
       const any = [`c.reference LIKE :ref${i}`];
       if (categories.length) any.push(`c.category IN (:...cat${i})`);
       if (statuses.length) any.push(`c.status IN (:...st${i})`);
-      any.push(
-        `EXISTS (SELECT 1 FROM staff_users u WHERE u.id = c.assignee_id AND u.display_name ILIKE :name${i})`,
-      );
+      // The council's staff whose names match, found once (a hashed subquery), not once per case.
+      any.push(`c.assignee_id IN (SELECT u.id FROM staff_users u WHERE u.display_name ILIKE :name${i})`);
       query.andWhere(`(${any.join(' OR ')})`, {
         [`ref${i}`]: `${literal.toUpperCase()}%`,
         [`cat${i}`]: categories,
@@ -109,6 +135,7 @@ export class CasesRepository {
         [`name${i}`]: `%${literal}%`,
       });
     });
+    // The order of cases_list_order_idx, so a page is read in order and the walk stops after it.
     query.orderBy('c.acknowledgement_due', 'ASC').addOrderBy('c.reference', 'ASC');
     const narrowed =
       filter.status ||
@@ -118,17 +145,35 @@ export class CasesRepository {
       filter.unassigned ||
       filter.deadline ||
       filter.search?.length;
-    if (narrowed) return query.take(filter.limit).skip(filter.offset).getManyAndCount();
+    // limit/offset, not take/skip: one query for the page (take/skip first selects distinct ids, then
+    // the rows, to allow for joins; this query has none). For a person who holds many cases the page is
+    // read in order from an index and nothing is sorted: Postgres cannot tell how many of a council's
+    // cases a person holds (row-level security hides the council from its statistics), so it would
+    // otherwise sort every match to keep 50 (enable_sort is the planner's own switch for that; the
+    // transaction's, and set back at once).
+    if (walk) await manager.query(`SELECT set_config('enable_sort', 'off', true)`);
+    const page = await query.clone().limit(filter.limit).offset(filter.offset).getMany();
+    if (walk) await manager.query(`SELECT set_config('enable_sort', 'on', true)`);
+    if (narrowed) {
+      // count(*): each case is one row here (getCount's count(DISTINCT id) would sort them all).
+      const counted = await query.clone().select('count(*)::int', 'n').orderBy().getRawOne<{ n: number }>();
+      return [page, counted?.n ?? 0];
+    }
     // Unfiltered, the total is the person's granted cases less their exclusions, counted from
     // case_grants alone (index-only on case_grants_staff_case_idx) rather than by reading every case
-    // again (docs/performance.md "The next bottleneck"). Every grant is of a case in this council, so
-    // the two counts are the same.
-    const page = await query.take(filter.limit).skip(filter.offset).getMany();
+    // again (docs/performance.md "The case list"), less those of them staff may not see yet (a
+    // reporter's batch not yet released: counting them would tell of a report before its batch),
+    // found on cases_visible_from_idx. Every grant is of a case in this council, so the counts agree.
     const [{ total }]: { total: number }[] = await manager.query(
-      `SELECT count(DISTINCT g.case_id)::int AS total FROM case_grants g
-        WHERE g.tenant_id = nolan_current_tenant() AND g.grantee_kind = 'staff' AND g.grantee_id = $1
-          AND NOT EXISTS (SELECT 1 FROM case_exclusions e WHERE e.case_id = g.case_id AND e.user_id = $1)`,
-      [userId],
+      `SELECT ((SELECT count(DISTINCT g.case_id) FROM case_grants g
+                WHERE g.tenant_id = nolan_current_tenant() AND g.grantee_kind = 'staff' AND g.grantee_id = $1
+                  AND NOT EXISTS (SELECT 1 FROM case_exclusions e WHERE e.case_id = g.case_id AND e.user_id = $1))
+            - (SELECT count(*) FROM cases c
+                WHERE c.tenant_id = nolan_current_tenant() AND c.visible_from IS NOT NULL AND c.visible_from > $2
+                  AND EXISTS (SELECT 1 FROM case_grants g WHERE g.case_id = c.id AND g.grantee_kind = 'staff' AND g.grantee_id = $1)
+                  AND NOT EXISTS (SELECT 1 FROM case_exclusions e WHERE e.case_id = c.id AND e.user_id = $1))
+            )::int AS total`,
+      [userId, this.now()],
     );
     return [page, total];
   }

@@ -1,0 +1,126 @@
+/**
+ * The held-audit release (apps/api/src/workers/held-audit-release.ts) runs on every 250 ms relay pass.
+ * It opens a transaction only for the councils that have held entries due (nolan_held_audit_due_tenants,
+ * which returns tenant ids and nothing else), never one for every council (docs/performance.md "Routing
+ * latency"); entries due are still appended to their council's chain exactly once, and entries not yet
+ * due stay held.
+ */
+import type { DataSource, EntityManager } from 'typeorm';
+import { AuditRepository } from '../../apps/api/src/audit/audit.repository';
+import { AuditService } from '../../apps/api/src/audit/audit.service';
+import type { ReporterTime } from '../../apps/api/src/reporter-time/reporter-time';
+import { HeldAuditRelease } from '../../apps/api/src/workers/held-audit-release';
+import { StaffFixtures } from '../support/staff-fixtures';
+import { TEST_ENV } from '../support/test-env';
+
+// Batch boundaries on the hour: one passed, one to come (the chain keeps its entries in time order).
+const HOUR = 3_600_000;
+const NOW = new Date();
+const DUE = new Date(Math.floor(NOW.getTime() / HOUR) * HOUR);
+const LATER = new Date(DUE.getTime() + 2 * HOUR);
+
+describe('the held-audit release', () => {
+  let fixtures: StaffFixtures;
+  let due: { id: string };
+  let notDue: { id: string };
+
+  const inTenant = <T>(tenantId: string, work: (m: EntityManager) => Promise<T>) =>
+    fixtures.dataSource.transaction(async (m) => {
+      await m.query(`SELECT set_config('nolan.tenant_id', $1, true)`, [tenantId]);
+      return work(m);
+    });
+  const hold = (tenantId: string, releaseAt: Date, action: string) =>
+    inTenant(tenantId, (m) =>
+      m.query(
+        `INSERT INTO audit_held (tenant_id, release_at, actor_type, action) VALUES ($1, $2, 'reporter', $3)`,
+        [tenantId, releaseAt, action],
+      ),
+    );
+  /** The council's chain entries at the batch times used here (making the council wrote its own). */
+  const chain = (tenantId: string) =>
+    inTenant(
+      tenantId,
+      async (m) =>
+        (await m.query(
+          `SELECT action, occurred_at FROM audit_entries WHERE occurred_at IN ($1, $2) ORDER BY seq`,
+          [DUE, LATER],
+        )) as {
+          action: string;
+          occurred_at: Date;
+        }[],
+    );
+  const held = (tenantId: string) =>
+    inTenant(tenantId, async (m) => (await m.query(`SELECT action FROM audit_held`)) as { action: string }[]);
+
+  beforeAll(async () => {
+    fixtures = await StaffFixtures.open();
+    due = await fixtures.tenant('held-due');
+    notDue = await fixtures.tenant('held-later');
+    await hold(due.id, DUE, 'case.created');
+    await hold(due.id, DUE, 'case.message_sent');
+    await hold(notDue.id, LATER, 'case.created');
+  });
+  afterAll(async () => {
+    // Leave nothing held for later suites on this database.
+    await inTenant(notDue.id, (m) => m.query(`DELETE FROM audit_held`));
+    await fixtures.close();
+  });
+
+  it('names only the councils with entries due, as the application role, and nothing else', async () => {
+    const rows: { id: string }[] = await fixtures.dataSource.query(
+      `SELECT nolan_held_audit_due_tenants($1) AS id`,
+      [NOW],
+    );
+    const ids = rows.map((r) => r.id);
+    expect(ids).toContain(due.id);
+    expect(ids).not.toContain(notDue.id);
+    expect(Object.keys(rows[0] ?? {})).toEqual(['id']);
+  });
+
+  it('opens a transaction only for councils with entries due, and appends them once', async () => {
+    const visited: string[] = [];
+    // The release's DataSource, recording which council each of its transactions is opened for.
+    const source = fixtures.dataSource;
+    const recording = new Proxy(source, {
+      get(target, property, receiver) {
+        if (property !== 'transaction') return Reflect.get(target, property, receiver);
+        return (work: (m: EntityManager) => Promise<unknown>) =>
+          target.transaction((m) =>
+            work(
+              new Proxy(m, {
+                get(manager, key, r) {
+                  if (key !== 'query') return Reflect.get(manager, key, r);
+                  return (sql: string, parameters?: unknown[]) => {
+                    if (sql.includes(`set_config('nolan.tenant_id'`)) visited.push(String(parameters?.[0]));
+                    return manager.query(sql, parameters);
+                  };
+                },
+              }),
+            ),
+          );
+      },
+    }) as DataSource;
+    const clock = { now: () => NOW } as unknown as ReporterTime;
+    const release = new HeldAuditRelease(
+      recording,
+      new AuditService(new AuditRepository(), TEST_ENV.AUDIT_KEY),
+      clock,
+    );
+    await release.releaseOnce();
+    expect(visited).toContain(due.id);
+    expect(visited).not.toContain(notDue.id);
+    expect((await chain(due.id)).map((e) => e.action).sort()).toEqual(['case.created', 'case.message_sent']);
+    expect((await chain(due.id)).every((e) => new Date(e.occurred_at).getTime() === DUE.getTime())).toBe(
+      true,
+    );
+    expect(await held(due.id)).toHaveLength(0);
+    expect(await held(notDue.id)).toEqual([{ action: 'case.created' }]);
+    expect(await chain(notDue.id)).toHaveLength(0);
+
+    // A second pass finds nothing due in either council and appends nothing more.
+    visited.length = 0;
+    await release.releaseOnce();
+    expect(visited).not.toContain(due.id);
+    expect(await chain(due.id)).toHaveLength(2);
+  });
+});
