@@ -211,6 +211,10 @@ describe('the figures pages', () => {
       ['Retaliation reports investigated', '0'],
       ['Retaliation reports substantiated', '0'],
       ['Reopened', '1'],
+      // Recommendations are tracked as actions (issue #19): the history's closing decision raised one.
+      ['Recommendations raised', '1'],
+      ['Recommendations implemented', '0'],
+      ['Recommendations overdue', '0'],
       ['Transferred to another handler', '1'],
       ['Cases with a recusal', '1'],
       ['Cases with someone named later as involved', '0'],
