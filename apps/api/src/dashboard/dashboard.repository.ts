@@ -17,24 +17,34 @@ export class DashboardRepository {
    * closed before it began. 'council' and 'own' need a staff grant (routing never grants a case to
    * someone it rules out, and revokes it when they are named later); every scope drops a case whose
    * exclusions name the viewer (libs/domain figure-visibility.ts caseCountsFor).
+   *
+   * The period's cases are read first and only then checked for a grant when the viewer sees the whole
+   * council: the planner cannot tell that the monitoring officer's grants cover nearly every case (it
+   * guesses a few hundred), so left to itself it walks the grants and looks each case up by id — for a
+   * 20,000-case council 21,000 index lookups (86,000 buffers, about 600 ms) instead of one scan of the
+   * council's cases (2,500 buffers; docs/performance.md "Dashboard at scale"). A handler's own figures
+   * ('own') keep that walk, which suits their few grants, so the fence is for 'council' only.
    */
   async cases(m: EntityManager, viewerId: string, scope: FigureScope, period: Period): Promise<CaseFacts[]> {
     const granted =
       scope === 'summary'
         ? ''
         : `AND EXISTS (SELECT 1 FROM case_grants g WHERE g.case_id = c.id AND g.grantee_kind = 'staff' AND g.grantee_id = $1)`;
+    const fence = scope === 'council' ? 'MATERIALIZED' : 'NOT MATERIALIZED';
     const rows: Record<string, string | null>[] = await m.query(
-      `SELECT c.id, c.reference, c.category, c.status, c.outcome, c.channel,
-              to_char(c.received_at AT TIME ZONE 'Europe/London', 'YYYY-MM-DD') AS received_on,
-              c.acknowledgement_due::text AS acknowledgement_due, c.acknowledged_on::text AS acknowledged_on,
-              c.feedback_due::text AS feedback_due, c.feedback_given_on::text AS feedback_given_on,
-              c.closed_on::text AS closed_on, c.reopened_on::text AS reopened_on
-         FROM cases c
-        WHERE c.tenant_id = nolan_current_tenant()
-          AND c.received_at < (($3::date + 1)::timestamp AT TIME ZONE 'Europe/London')
-          AND (c.status <> 'closed' OR c.closed_on >= $2::date OR c.reopened_on >= $2::date)
-          ${granted}
-          AND NOT EXISTS (SELECT 1 FROM case_exclusions e WHERE e.case_id = c.id AND e.user_id = $1)`,
+      `WITH period_cases AS ${fence} (
+         SELECT c.id, c.reference, c.category, c.status, c.outcome, c.channel,
+                to_char(c.received_at AT TIME ZONE 'Europe/London', 'YYYY-MM-DD') AS received_on,
+                c.acknowledgement_due::text AS acknowledgement_due, c.acknowledged_on::text AS acknowledged_on,
+                c.feedback_due::text AS feedback_due, c.feedback_given_on::text AS feedback_given_on,
+                c.closed_on::text AS closed_on, c.reopened_on::text AS reopened_on
+           FROM cases c
+          WHERE c.tenant_id = nolan_current_tenant()
+            AND c.received_at < (($3::date + 1)::timestamp AT TIME ZONE 'Europe/London')
+            AND (c.status <> 'closed' OR c.closed_on >= $2::date OR c.reopened_on >= $2::date))
+       SELECT c.* FROM period_cases c
+        WHERE NOT EXISTS (SELECT 1 FROM case_exclusions e WHERE e.case_id = c.id AND e.user_id = $1)
+          ${granted}`,
       [viewerId, period.from, period.to],
     );
     return rows.map((r) => ({

@@ -57,4 +57,26 @@ describe('the dashboard tally', () => {
     );
     expect(sut.tally.has('transferred')).toBe(false);
   });
+
+  it('counts a case once per row however many events of a kind it has, and each case once', () => {
+    const sut = tally(
+      [base, { ...base, id: 'y', category: 'retaliation' }, base],
+      [
+        { caseId: 'x', kind: 'transfer', on: '2025-06-01' },
+        { caseId: 'x', kind: 'transfer', on: '2025-07-01' },
+        { caseId: 'y', kind: 'transfer', on: '2025-07-02' },
+        { caseId: 'x', kind: 'triage', key: 'investigation', on: '2025-06-02' },
+        { caseId: 'x', kind: 'triage', key: 'investigation', on: '2025-09-02' },
+        { caseId: 'x', kind: 'triage', key: 'no_further_action', on: '2025-10-02' },
+      ],
+      period,
+      '2026-01-01',
+    );
+    expect(sut.tally.get('transferred')?.get('')).toEqual(['x', 'y']);
+    expect(sut.tally.get('triage')?.get('investigation')).toEqual(['x']);
+    expect(sut.tally.get('triage')?.get('no_further_action')).toEqual(['x']);
+    expect(sut.tally.get('received')?.get('')).toEqual(['x', 'y']);
+    expect(sut.tally.get('retaliation')?.get('received')).toEqual(['y']);
+    expect(sut.ackDays).toEqual([]);
+  });
 });

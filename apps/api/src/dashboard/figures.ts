@@ -195,15 +195,26 @@ export function tally(
   policy: SlaPolicy = DEFAULT_SLA_POLICY,
   recommendations: readonly RecommendationFacts[] = [],
 ): Computed {
-  // Sets while counting (a case counts once per row), turned into lists at the end.
-  const sets = new Map<DrillFigure, Map<string, Set<string>>>();
+  // A case counts once per row. Each case is visited once and puts itself into a row at most once, so
+  // its ids go straight into the row's list; only events (a case may have several of a kind) are
+  // checked against what they already added. Sets for every row cost more than everything else in the
+  // tally for a 20,000-case council (docs/performance.md "Dashboard at scale").
+  const t: Tally = new Map();
   const add = (figure: DrillFigure, key: string, id: string): void => {
-    let rows = sets.get(figure);
-    if (!rows) sets.set(figure, (rows = new Map()));
+    let rows = t.get(figure);
+    if (!rows) t.set(figure, (rows = new Map()));
     let ids = rows.get(key);
-    if (!ids) rows.set(key, (ids = new Set()));
-    ids.add(id);
+    if (!ids) rows.set(key, (ids = []));
+    ids.push(id);
   };
+  const eventAdded = new Set<string>();
+  const addEvent = (figure: DrillFigure, key: string, id: string): void => {
+    const seen = `${figure}|${key}|${id}`;
+    if (eventAdded.has(seen)) return;
+    eventAdded.add(seen);
+    add(figure, key, id);
+  };
+  const known = new Set<string>();
   // Day numbers memoised: a council's cases share a few hundred distinct dates, and the domain's date
   // functions check their input on every call (20,000 cases would otherwise cost seconds).
   const numbers = new Map<string, number>();
@@ -224,6 +235,8 @@ export function tally(
   const closeDays: number[] = [];
 
   for (const c of cases) {
+    if (known.has(c.id)) continue;
+    known.add(c.id);
     if (inPeriod(c.receivedOn)) {
       add('received', '', c.id);
       add('byCategory', c.category, c.id);
@@ -286,18 +299,14 @@ export function tally(
     if (inPeriod(c.reopenedOn)) add('reopened', '', c.id);
   }
 
-  const known = new Set(cases.map((c) => c.id));
   for (const e of events) {
     if (!known.has(e.caseId) || !inPeriod(e.on)) continue;
-    if (e.kind === 'triage') add('triage', e.key ?? 'unknown', e.caseId);
-    else if (e.kind === 'transfer') add('transferred', '', e.caseId);
-    else if (e.kind === 'recusal') add('recusals', '', e.caseId);
-    else if (e.kind === 'namedLater') add('namedLater', '', e.caseId);
-    else add('identityDisclosures', '', e.caseId);
+    if (e.kind === 'triage') addEvent('triage', e.key ?? 'unknown', e.caseId);
+    else if (e.kind === 'transfer') addEvent('transferred', '', e.caseId);
+    else if (e.kind === 'recusal') addEvent('recusals', '', e.caseId);
+    else if (e.kind === 'namedLater') addEvent('namedLater', '', e.caseId);
+    else addEvent('identityDisclosures', '', e.caseId);
   }
-  const t: Tally = new Map(
-    [...sets].map(([figure, rows]) => [figure, new Map([...rows].map(([key, ids]) => [key, [...ids]]))]),
-  );
   // Recommendations of the counted cases: each counts once, whatever its case (a case may have many).
   // Overdue is measured on the status as it stands, against the earlier of today and the period's end.
   const recs = { raised: 0, implemented: 0, overdue: 0 };
