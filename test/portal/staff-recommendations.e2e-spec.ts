@@ -4,7 +4,7 @@
  * themselves, then mark it implemented; the list shows owner, due date and status in plain words.
  * Every page is checked with axe.
  */
-import { addCalendarDays, toLondonDate } from '@nolan/domain';
+import { addCalendarDays, MONTH_NAMES, toLondonDate } from '@nolan/domain';
 import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import { expectAccessible, launchBrowser, newPage } from '../support/browser';
@@ -16,22 +16,8 @@ import { signInAs, StaffFixtures, type TestUser } from '../support/staff-fixture
 
 jest.setTimeout(240_000);
 
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
 const words = (d: string) =>
-  `${Number(d.slice(8, 10))} ${MONTHS[Number(d.slice(5, 7)) - 1]} ${d.slice(0, 4)}`;
+  `${Number(d.slice(8, 10))} ${MONTH_NAMES[Number(d.slice(5, 7)) - 1]} ${d.slice(0, 4)}`;
 const parts = (d: string): [string, string, string] => [
   String(Number(d.slice(8, 10))),
   String(Number(d.slice(5, 7))),
