@@ -299,6 +299,43 @@ describe('reporter time: a reporter’s rows take their place at the batch’s r
     }
   });
 
+  it('lets a handler write to a case the placement pass is moving at that moment (it waits, then writes)', async () => {
+    // A report in a later hour, visible from its release; the pass (here held open in a transaction of its
+    // own) has taken the case's row out and put it back but not yet committed when a handler adds a note.
+    const H3 = H + 4 * HOUR;
+    clock.setTo(new Date(H3 + 10 * MINUTE));
+    const sent = await request(world.server)
+      .post(`/api/v1/tenants/${world.tenant.slug}/reports`)
+      .send({
+        category: 'gifts_hospitality',
+        answers: { whatHappened: 'A weekend away from a supplier', howYouKnow: 'saw_it', raisedBefore: 'no' },
+        altcha: await solvedAltcha(world.server, world.tenant.slug),
+      })
+      .expect(201);
+    const reference = sent.body.reference as string;
+    clock.setTo(new Date(H3 + HOUR + 1000));
+
+    const pass = new Client({ connectionString: TEST_ENV.MIGRATION_DATABASE_URL });
+    await pass.connect();
+    try {
+      await pass.query('BEGIN');
+      await pass.query(`SELECT set_config('nolan.tenant_id', $1, true)`, [world.tenant.id]);
+      await pass.query(`SELECT nolan_release_placement($1)`, [new Date(H3 + HOUR + 1000)]);
+      const noted = world
+        .as('mo')
+        .post(`/cases/${reference}/notes`, { text: 'Looking into it.' })
+        .then((res) => res);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await pass.query('COMMIT');
+      const res = await noted;
+      expect({ status: res.status, body: res.body }).toEqual({ status: 201, body: expect.anything() });
+    } finally {
+      await pass.end();
+    }
+    const timeline = await world.as('mo').get(`/cases/${reference}/timeline`).expect(200);
+    expect(JSON.stringify(timeline.body)).toContain('Looking into it.');
+  });
+
   async function refOf(caseId: string): Promise<string> {
     return (await owner.query<{ reference: string }>(`SELECT reference FROM cases WHERE id = $1`, [caseId]))
       .rows[0]!.reference;
