@@ -1,7 +1,7 @@
 /**
  * Reporter time (docs/architecture.md "Reporter time"). The lower layers ask this service whether what
  * they write was caused by a reporter, and when it may become visible:
- * - a transaction that a reporter's action opened is marked with `reporterCaused(manager)` (one line at
+ * - a transaction that a reporter's action opened is marked with `reporterCaused(manager, reporterTime)` (one line at
  *   the top of the work; a transaction-local Postgres setting, so it ends with the transaction and can
  *   never leak into a pooled connection's next use);
  * - the audit trail holds every entry written in such a transaction (and every entry whose actor is a
