@@ -5,6 +5,10 @@
  * work on cases of their own at minutes 5, 30 and 55 (officer-recorded reports, notes), a reporter sends a
  * report at 17 and a message at 43; after the batch's release, in a pg_dump and in ctid order, no row the
  * reporter's actions wrote lies between two staff rows of that hour, in any table they wrote to.
+ *
+ * The same holds for the reporter's author key (pinned in `author_keys` when they first sign, among the
+ * keys of staff signing for the first time that hour) and, the hour after, for what a reporter's naming
+ * of people after intake writes to a case already in place (its exclusions, its grants, the case itself).
  */
 import { execFileSync } from 'node:child_process';
 import type { INestApplication } from '@nestjs/common';
@@ -66,7 +70,10 @@ describe('reporter time: a reporter’s rows take their place at the batch’s r
   const H = Math.floor(Date.now() / HOUR) * HOUR + 3 * HOUR;
   const at = (minutes: number) => new Date(H + minutes * MINUTE);
   const staffCases: string[] = [];
+  /** Staff whose keys were first pinned in the hour (each signs for the first time in it). */
+  const staffAuthors: string[] = [];
   let reporterCase: string;
+  let receipt: string;
 
   /** The tables' owner, as the council's DBA: no row-level security. */
   const owner = new Client({ connectionString: TEST_ENV.MIGRATION_DATABASE_URL });
@@ -88,6 +95,20 @@ describe('reporter time: a reporter’s rows take their place at the batch’s r
     const reference = recorded.body.reference as string;
     await world.as('mo').post(`/cases/${reference}/notes`, { text: 'Called back.' }).expect(201);
     staffCases.push(await caseIdOf(reference));
+    // A new member of staff signs for the first time (an oral report they take): their key is pinned.
+    const name = `lead${staffAuthors.length}`;
+    staffAuthors.push((await world.addUser(name, ['safeguarding_lead'])).id);
+    const taken = await world
+      .as(name)
+      .post('/cases', {
+        channel: 'in_person',
+        submission: {
+          category: 'fraud_theft',
+          answers: { whatHappened: 'Told me at the desk', howYouKnow: 'saw_it', raisedBefore: 'no' },
+        },
+      })
+      .expect(201);
+    staffCases.push(await caseIdOf(taken.body.reference as string));
   };
 
   beforeAll(async () => {
@@ -118,6 +139,7 @@ describe('reporter time: a reporter’s rows take their place at the batch’s r
       })
       .expect(201);
     reporterCase = await caseIdOf(sent.body.reference as string);
+    receipt = sent.body.receipt as string;
 
     clock.setTo(at(30));
     await staffWork();
@@ -155,6 +177,9 @@ describe('reporter time: a reporter’s rows take their place at the batch’s r
       );
     const written = await contents();
     expect(Object.values(before).some((order) => /S+R+S/.test(order))).toBe(true);
+    // The reporter's key was pinned between the keys of staff signing for the first time that hour.
+    const keysBefore = await authorKeyOrder();
+    expect(keysBefore).toMatch(/S+R+S/);
 
     // The boundary: the worker's pass (here called directly) puts the batch's rows back in place.
     clock.setTo(new Date(H + HOUR + 1000));
@@ -173,6 +198,8 @@ describe('reporter time: a reporter’s rows take their place at the batch’s r
     for (const [table, order] of Object.entries(after)) {
       expect({ table, order }).toEqual({ table, order: expect.not.stringMatching(/S.*R.*S/) });
     }
+    // The reporter's key row too, the same row (the pin still verifies: the reporter reads their case below).
+    expect(await authorKeyOrder()).toBe(keysBefore.replace(/R/g, '') + 'R');
 
     // And in a pg_dump of the whole database, as the council's IT would take it: every table's COPY block.
     const database = new URL(TEST_ENV.MIGRATION_DATABASE_URL).pathname.slice(1);
@@ -188,6 +215,8 @@ describe('reporter time: a reporter’s rows take their place at the batch’s r
     for (const [table, order] of Object.entries(dumped)) {
       expect({ table, order }).toEqual({ table, order: expect.not.stringMatching(/S.*R.*S/) });
     }
+    const keyBlock = /^COPY public\.author_keys \([^)]*\) FROM stdin;\n([\s\S]*?)^\\\.$/m.exec(dump);
+    expect(interleaving(keyBlock![1]!.split('\n'), reporterCase, staffAuthors)).toMatch(/^S+R$/);
 
     // The rows are the same rows: the reporter still reads their case, and staff now see it whole.
     // (signed in again: the session of minute 43 ended after 15 idle minutes)
@@ -201,9 +230,127 @@ describe('reporter time: a reporter’s rows take their place at the batch’s r
     expect(JSON.stringify(shown.body)).toContain('Tickets from a bidder');
   });
 
+  it('puts what a reporter’s naming of people after intake writes (exclusions, grants, the case) at the release', async () => {
+    // The next hour: staff record reports naming the s151 officer (exclusions of staff cases), and between
+    // them the reporter names the same officer on their case, already in place since the last release.
+    const H2 = H + 2 * HOUR;
+    const hourCases: string[] = [];
+    clock.setTo(new Date(H2));
+    await world.addUser('s151', ['s151_officer']);
+    const staffNaming = async () => {
+      const recorded = await world
+        .as('mo')
+        .post('/cases', {
+          channel: 'phone',
+          submission: {
+            category: 'fraud_theft',
+            answers: { whatHappened: 'Told me on the phone', howYouKnow: 'saw_it', raisedBefore: 'no' },
+            involves: ['s151_officer'],
+          },
+        })
+        .expect(201);
+      hourCases.push(await caseIdOf(recorded.body.reference as string));
+    };
+    clock.setTo(new Date(H2 + 5 * MINUTE));
+    await staffNaming();
+
+    clock.setTo(new Date(H2 + 17 * MINUTE));
+    const token = await signInWithReceipt(world.server, world.tenant.slug, receipt);
+    await request(world.server)
+      .post('/api/v1/reporter/case/involved')
+      .auth(token, { type: 'bearer' })
+      .send({ roles: ['s151_officer'], reason: 'They signed it off.' })
+      .expect(200);
+    const named = await owner.query(`SELECT 1 FROM case_exclusions WHERE case_id = $1 AND user_id = $2`, [
+      reporterCase,
+      world.user('s151').id,
+    ]);
+    expect(named.rows).toHaveLength(1);
+
+    clock.setTo(new Date(H2 + 30 * MINUTE));
+    await staffNaming();
+
+    const ordered = async (table: string) =>
+      interleaving(
+        (
+          await owner.query<{ row: string }>(`SELECT t::text AS row FROM ${table} t ORDER BY t.ctid`)
+        ).rows.map((r) => r.row),
+        reporterCase,
+        hourCases,
+      );
+    expect(await ordered('case_exclusions')).toMatch(/S+R+S/);
+
+    clock.setTo(new Date(H2 + HOUR + 1000));
+    await new HeldAuditRelease(
+      app.get(DataSource),
+      app.get(AuditService),
+      app.get(ReporterTime),
+    ).releaseOnce();
+    expect(
+      (await owner.query(`SELECT 1 FROM held_placement WHERE tenant_id = $1`, [world.tenant.id])).rows,
+    ).toHaveLength(0);
+
+    // The exclusion, the case's row (updated by the re-routing) and any grant it gave: after the hour's
+    // staff rows, none between two of them.
+    expect(await ordered('case_exclusions')).toMatch(/^R*S+R+$/);
+    for (const table of ['cases', 'case_grants', 'case_exclusions', 'case_items', 'outbox']) {
+      const order = await ordered(table);
+      expect({ table, order }).toEqual({ table, order: expect.not.stringMatching(/S.*R.*S/) });
+    }
+  });
+
+  it('lets a handler write to a case the placement pass is moving at that moment (it waits, then writes)', async () => {
+    // A report in a later hour, visible from its release; the pass (here held open in a transaction of its
+    // own) has taken the case's row out and put it back but not yet committed when a handler adds a note.
+    const H3 = H + 4 * HOUR;
+    clock.setTo(new Date(H3 + 10 * MINUTE));
+    const sent = await request(world.server)
+      .post(`/api/v1/tenants/${world.tenant.slug}/reports`)
+      .send({
+        category: 'gifts_hospitality',
+        answers: { whatHappened: 'A weekend away from a supplier', howYouKnow: 'saw_it', raisedBefore: 'no' },
+        altcha: await solvedAltcha(world.server, world.tenant.slug),
+      })
+      .expect(201);
+    const reference = sent.body.reference as string;
+    clock.setTo(new Date(H3 + HOUR + 1000));
+
+    const pass = new Client({ connectionString: TEST_ENV.MIGRATION_DATABASE_URL });
+    await pass.connect();
+    try {
+      await pass.query('BEGIN');
+      await pass.query(`SELECT set_config('nolan.tenant_id', $1, true)`, [world.tenant.id]);
+      await pass.query(`SELECT nolan_release_placement($1)`, [new Date(H3 + HOUR + 1000)]);
+      const noted = world
+        .as('mo')
+        .post(`/cases/${reference}/notes`, { text: 'Looking into it.' })
+        .then((res) => res);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await pass.query('COMMIT');
+      const res = await noted;
+      expect({ status: res.status, body: res.body }).toEqual({ status: 201, body: expect.anything() });
+    } finally {
+      await pass.end();
+    }
+    const timeline = await world.as('mo').get(`/cases/${reference}/timeline`).expect(200);
+    expect(JSON.stringify(timeline.body)).toContain('Looking into it.');
+  });
+
   async function refOf(caseId: string): Promise<string> {
     return (await owner.query<{ reference: string }>(`SELECT reference FROM cases WHERE id = $1`, [caseId]))
       .rows[0]!.reference;
+  }
+
+  /** `author_keys` in ctid order: 'S' a key of staff first signing in the hour, 'R' the reporter's. */
+  async function authorKeyOrder(): Promise<string> {
+    const { rows } = await owner.query<{ row: string }>(
+      `SELECT t::text AS row FROM author_keys t ORDER BY t.ctid`,
+    );
+    return interleaving(
+      rows.map((r) => r.row),
+      reporterCase,
+      staffAuthors,
+    );
   }
 
   /** Every table's rows in ctid order, each read whole as text. */

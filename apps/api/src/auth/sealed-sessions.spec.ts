@@ -101,6 +101,33 @@ describe(SealedSessions.name, () => {
     expect(redis.del).toHaveBeenCalled();
   });
 
+  it('with sealMeta keeps the idle limit on a session whose metadata was resealed (a replaced receipt)', async () => {
+    const { redis } = fakeRedis();
+    let now = Date.UTC(2026, 11, 6, 10, 50);
+    const sessions = new SealedSessions<typeof META & { lock?: string }>(
+      redis,
+      'reporter-session',
+      900,
+      7200,
+      {
+        sealMeta: true,
+        now: () => now,
+      },
+    );
+    const { token } = await sessions.create(
+      { ...META, lock: 'old-lock' },
+      (await generateScopeKeyPair('report')).privateKey,
+    );
+    now += 5 * 60_000;
+    const resolved = await sessions.resolve(token);
+    await sessions.resealMeta(resolved!, { ...META, lock: 'new-lock' });
+    now += 14 * 60_000; // 14 minutes after the last use
+    expect((await sessions.resolve(token))?.meta).toEqual({ ...META, lock: 'new-lock' });
+    await sessions.resealMeta(resolved!, { ...META, lock: 'newer-lock' });
+    now += 15 * 60_000; // 15 idle minutes after the last use
+    expect(await sessions.resolve(token)).toBeNull();
+  });
+
   it('without it (staff sessions) keeps the metadata readable, for ending a person’s sessions', async () => {
     const { redis, values } = fakeRedis();
     const sessions = new SealedSessions<typeof META>(redis, 'session', 900, 7200);

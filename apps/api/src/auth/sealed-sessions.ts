@@ -177,15 +177,18 @@ export class SealedSessions<M> {
 
   /**
    * Replaces sealed metadata, with the secret from the caller's token (only the session's own holder can),
-   * keeping its key, creation time and remaining lifetime.
+   * keeping its key, creation time, time of last use and remaining lifetime.
    */
   async resealMeta(session: { sessionId: string; secret: Buffer }, meta: M): Promise<void> {
     const stored = await this.read(session.sessionId);
     if (!stored) return;
     if (!stored.sealedMeta) throw new Error('only sealed metadata is resealed');
     const key = sealKey(session.secret, session.sessionId);
-    const { createdAt } = JSON.parse(open(key, stored.sealedMeta).toString('utf8')) as { createdAt: number };
-    const sealedMeta = seal(key, Buffer.from(JSON.stringify({ meta, createdAt }), 'utf8'));
+    // The session's times go with the new metadata: without its last use the idle limit would stop
+    // applying to it (a session sealed before idle time was sealed is given this use as its last).
+    const sealed = JSON.parse(open(key, stored.sealedMeta).toString('utf8')) as SealedMeta<M>;
+    const next: SealedMeta<M> = { meta, createdAt: sealed.createdAt, usedAt: sealed.usedAt ?? this.now() };
+    const sealedMeta = seal(key, Buffer.from(JSON.stringify(next), 'utf8'));
     await this.redis.set(this.key(session.sessionId), JSON.stringify({ ...stored, sealedMeta }), 'KEEPTTL');
   }
 

@@ -177,6 +177,8 @@ export class IntakeService {
     const reporterKey = await createReporterKey(receipt);
     const lookupKey = receiptLookupKey(this.config.receiptPepper, receipt);
     const reference = await inTenant(this.dataSource, tenant.id, async (m) => {
+      // Before anything is written: every row of a report is held for its batch and placed at its release.
+      if (author.kind === 'reporter') await reporterCaused(m, this.reporterTime);
       const holders = await this.users.roleHolders(m);
       // The people the report names are the holders of each role ticked, now, by id: excluded for good,
       // whatever their later roles, and a later holder of the role is not (issue #15).
@@ -206,7 +208,6 @@ export class IntakeService {
         decision.kind === 'routed' ? staff.filter((g) => g.userId === decision.overseer.userId) : [];
       // A reporter's case is shown to staff from its batch's release (docs/architecture.md "Reporter
       // time"); its SLA clocks still run from the hour it was received.
-      if (author.kind === 'reporter') await reporterCaused(m);
       const visibleFrom = (await this.reporterTime.holds(m)) ? await this.reporterTime.releaseAt(m) : null;
       const created = await this.caseStore.create(m, {
         tenantId: tenant.id,

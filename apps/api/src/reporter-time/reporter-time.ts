@@ -1,7 +1,7 @@
 /**
  * Reporter time (docs/architecture.md "Reporter time"). The lower layers ask this service whether what
  * they write was caused by a reporter, and when it may become visible:
- * - a transaction that a reporter's action opened is marked with `reporterCaused(manager)` (one line at
+ * - a transaction that a reporter's action opened is marked with `reporterCaused(manager, reporterTime)` (one line at
  *   the top of the work; a transaction-local Postgres setting, so it ends with the transaction and can
  *   never leak into a pooled connection's next use);
  * - the audit trail holds every entry written in such a transaction (and every entry whose actor is a
@@ -21,10 +21,14 @@ const RELEASE_SETTING = 'nolan.release_at';
 /**
  * Marks the caller's transaction as caused by a reporter's action: everything the audit trail and the
  * outbox write in it is held until the batch boundary. The one-line flag for intake, the reporter's
- * routes and (after the case core's merge) CaseRecorder with origin 'reporter'.
+ * routes and CaseRecorder with origin 'reporter', called before the transaction's first write. With
+ * batching on it also notes the batch's release at once (`ReporterTime.releaseAt`), so that every row
+ * the transaction goes on to write, not only those after its first audit entry or outbox row, is put
+ * back in place at the release (docs/architecture.md "Placement").
  */
-export async function reporterCaused(manager: EntityManager): Promise<void> {
+export async function reporterCaused(manager: EntityManager, time: ReporterTime | undefined): Promise<void> {
   await manager.query(`SELECT set_config('${ORIGIN_SETTING}', 'reporter', true)`);
+  if (time?.batching) await time.releaseAt(manager);
 }
 
 @Injectable()

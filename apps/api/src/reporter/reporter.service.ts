@@ -33,7 +33,7 @@ import { readFeedback } from '../cases/commands/feedback.service';
 import { CaseRecorder } from '../cases/record/case-recorder';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { inTenant } from '../database/tenant-transaction';
-import { reporterCaused } from '../reporter-time/reporter-time';
+import { ReporterTime, reporterCaused } from '../reporter-time/reporter-time';
 import { AppError } from '../errors/app-error';
 import {
   FileSanitiser,
@@ -68,6 +68,7 @@ export class ReporterService {
     private readonly caseFiles: CaseFilesService,
     private readonly involvement: InvolvementService,
     private readonly seal: ItemSeal,
+    private readonly reporterTime: ReporterTime,
   ) {}
 
   async signIn(
@@ -253,7 +254,7 @@ export class ReporterService {
     const key = await this.key(session);
     const { tenantId, caseId } = session.meta;
     return inTenant(this.dataSource, tenantId, async (m) => {
-      await reporterCaused(m); // docs/architecture.md "Reporter time": held for the batch
+      await reporterCaused(m, this.reporterTime); // docs/architecture.md "Reporter time": held for the batch
       offerSigningKey(m, { kind: 'reporter', id: caseId }, key);
       const offered = await this.involvement.nameableRoles(m);
       const unknown = body.roles.filter((role) => !offered.includes(role as StaffRole));

@@ -108,7 +108,7 @@ export class CaseDoor {
     const privateKey = options.unlock === false ? null : await this.sessions.unlockedKey(staff);
     const actor: DoorActor = { userId: session.userId, tenantId: session.tenantId, roles: session.roles };
     return inTenant(this.dataSource, session.tenantId, async (m) => {
-      const found = await admit(m, this.now(), actor.userId, { reference });
+      const found = await admitPlaced(m, this.now(), actor.userId, { reference });
       if (!found) throw notFound();
       // What the actor records here is signed with their own key (item-seal.ts), opened only if needed.
       offerSigningKey(m, { kind: 'staff', id: actor.userId }, () =>
@@ -165,6 +165,34 @@ async function admit(
   if (!found) return null;
   const exclusions = await m.getRepository(CaseExclusionEntity).find({ where: { caseId: found.id, userId } });
   return isExcludedPerson(caseExclusionsOf(exclusions), userId) ? null : found;
+}
+
+/**
+ * `admit`, for work that may write to the case while the batch's placement pass moves it
+ * (docs/architecture.md "Placement"): a reporter's case is visible from its batch's release, and the
+ * pass puts its row out and back in just after. While the case's row is still noted in `held_placement`
+ * it is locked (FOR KEY SHARE) before the work writes, so the pass waits for this transaction, or this one
+ * for the pass; if the pass moved the row meanwhile, the row waited on is gone, and the case is read
+ * again, as put back (a row written against the old one would fail its foreign key).
+ */
+async function admitPlaced(
+  m: EntityManager,
+  now: Date,
+  userId: string,
+  by: { reference: string },
+): Promise<CaseEntity | null> {
+  const found = await admit(m, now, userId, by);
+  if (!found || found.visibleFrom === null) return found;
+  const held: unknown[] = await m.query(
+    `SELECT 1 FROM held_placement WHERE rel = 'cases'::regclass AND row_key = jsonb_build_object('id', $1::uuid)`,
+    [found.id],
+  );
+  if (held.length === 0) return found;
+  const lock = `SELECT 1 FROM cases WHERE id = $1 FOR KEY SHARE`;
+  if (((await m.query(lock, [found.id])) as unknown[]).length > 0) return found;
+  const again = await admit(m, now, userId, { id: found.id });
+  if (again) await m.query(lock, [again.id]);
+  return again;
 }
 
 /**

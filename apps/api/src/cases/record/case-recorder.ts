@@ -217,7 +217,7 @@ export class CaseRecorder {
    * gives, a re-routing's `case.routed` signal). The mark lasts until the transaction ends.
    */
   private async markOrigin(m: EntityManager, by: CaseEventOrigin): Promise<void> {
-    if (reporterCaused(by)) await markReporterCaused(m);
+    if (reporterCaused(by)) await markReporterCaused(m, this.reporterTime);
   }
 
   /** The batch's release when the transaction is reporter-caused and batching is on; else null (at once). */
