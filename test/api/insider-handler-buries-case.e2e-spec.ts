@@ -73,8 +73,11 @@ describe('an assigned investigator who tries to bury a case', () => {
     expect(seenByMo).toEqual([]);
     const seenByHops = (await as('hops').get(`/cases/${reference}/involved/requests`).expect(200)).body;
     expect(seenByHops).toEqual([]);
-    const seenByChair = (await as('chair').get(`/cases/${reference}/involved/requests`).expect(200))
-      .body as { id: string; canDecide: boolean; reason: string }[];
+    const seenByChair = (await as('chair').get(`/cases/${reference}/involved/requests`).expect(200)).body as {
+      id: string;
+      canDecide: boolean;
+      reason: string;
+    }[];
     expect(seenByChair.map((r) => r.id).sort()).toEqual(Object.values(requests).sort());
     expect(seenByChair.every((r) => r.canDecide && r.reason === 'They were at the dinner.')).toBe(true);
     // Nobody is shown a naming of themselves, not even on the timeline: the monitoring officer sees the
@@ -190,10 +193,7 @@ describe('an assigned investigator who tries to bury a case', () => {
     await as('hops').get(`/cases/${reference}/involved/requests`).expect(404);
     expect(await grantsOf('hops')).toEqual([]);
     // The section 151 officer — nobody named in any pending request, nor the one asking — decides it.
-    expect((await grantsOf('s151')).map((g) => g.scope).sort()).toEqual([
-      'internal',
-      'report',
-    ]);
+    expect((await grantsOf('s151')).map((g) => g.scope).sort()).toEqual(['internal', 'report']);
     const seenByS151 = (await as('s151').get(`/cases/${reference}/involved/requests`).expect(200)).body;
     // Nor does the monitoring officer, named in the second, decide the first any more: the section 151
     // officer decides both.
@@ -206,6 +206,30 @@ describe('an assigned investigator who tries to bury a case', () => {
       .post(`/cases/${reference}/involved/requests/${second.body.requestId}/decision`, { confirm: true })
       .expect(404);
     expect(await exclusions(reference)).toEqual([]);
+  });
+
+  it('never shows an overseer named in a pending request the grants that gave its decider the case', async () => {
+    const { as, user } = { as: world.as.bind(world), user: world.user.bind(world) };
+    const { reference } = await world.submit();
+    await as('mo')
+      .post(`/cases/${reference}/assignment`, { assigneeId: user('investigator').id })
+      .expect(200);
+    const asked = await as('investigator')
+      .post(`/cases/${reference}/involved`, { role: 'monitoring_officer', reason: 'At the dinner.' })
+      .expect(202);
+    // The head of paid service was given the case to decide it: the grants and the routing signal say so.
+    const [signal] = await world.query<{ payload: Record<string, unknown> }>(
+      `SELECT o.payload FROM outbox o JOIN cases c ON c.id = o.aggregate_id
+        WHERE c.reference = $1 AND o.event = 'case.routed' AND o.payload->>'requestId' IS NOT NULL`,
+      [reference],
+    );
+    expect(signal?.payload).toMatchObject({ requestId: asked.body.requestId, newGrantees: user('hops').id });
+    const timeline = async (who: string) =>
+      JSON.stringify((await as(who).get(`/cases/${reference}/timeline?limit=200`).expect(200)).body);
+    // The investigator, who asked, sees the case given to the head of paid service; the monitoring
+    // officer, whom the request names, sees no trace of it.
+    expect(await timeline('investigator')).toContain(user('hops').id);
+    expect(await timeline('mo')).not.toContain(user('hops').id);
   });
 
   it('hands a case every oversight role is involved in to the fallback overseer, and says so when even they are', async () => {
@@ -272,7 +296,13 @@ describe('an assigned investigator who tries to bury a case', () => {
     expect((await as('hops').get('/oversight/fallback-overseer').expect(200)).body.role).toBe(
       'audit_committee_chair',
     );
-    const cliRefused = cli(['tenant:fallback-overseer', '--slug', world.tenant.slug, '--role', 'investigator']);
+    const cliRefused = cli([
+      'tenant:fallback-overseer',
+      '--slug',
+      world.tenant.slug,
+      '--role',
+      'investigator',
+    ]);
     expect(cliRefused.status).toBe(1);
     expect(cliRefused.stderr).toMatch(/--role must be one of: .*audit_committee_chair \(an oversight role/);
     // A handler role saved before the rule narrowed counts for nothing: the default applies.

@@ -77,6 +77,12 @@ export interface AccessChange {
   grant?: readonly string[];
   /** Users whose every grant goes (a previous assignee), unless also granted or routed here. */
   revoke?: readonly string[];
+  /**
+   * The naming request this change serves (giving its decider the case, or taking it back): carried as
+   * `requestId` on each grant entry, so the people the request names never see them on the timeline
+   * (apps/api/src/cases/reads/naming-visibility.ts).
+   */
+  namingRequestId?: string;
   /** The assignee after the change, if this change sets one (otherwise the case's current one). */
   assigneeId?: string | null;
 }
@@ -305,6 +311,7 @@ export class CaseAccessService {
           granteeId: userId,
           via: change.reason,
           keysFrom: change.keys.via,
+          ...namingOf(change),
         });
         if (!newGrantees.includes(userId)) newGrantees.push(userId);
       }
@@ -316,6 +323,7 @@ export class CaseAccessService {
         scope: grant.scope,
         granteeId: grant.granteeId,
         via: change.reason,
+        ...namingOf(change),
       });
       if (!revoked.includes(grant.granteeId as string)) revoked.push(grant.granteeId as string);
     }
@@ -335,6 +343,7 @@ export class CaseAccessService {
       reason: change.reason,
       assigneeId,
       newGrantees: newGrantees.join(','),
+      ...namingOf(change),
     });
     return {
       newGrantees,
@@ -378,4 +387,9 @@ export class CaseAccessService {
       ...(await tenantRoutingInput(m, holders)),
     };
   }
+}
+
+/** The `requestId` detail of a grant entry that serves a naming request (none otherwise). */
+function namingOf(change: AccessChange): { requestId?: string } {
+  return change.namingRequestId ? { requestId: change.namingRequestId } : {};
 }

@@ -260,6 +260,7 @@ export class InvolvementService {
             reason: 'rerouted',
             reroute: true,
             revoke: [session.userId],
+            namingRequestId: request.id,
           });
         return { id: request.id, status: 'rejected' as const };
       }
@@ -325,6 +326,7 @@ export class InvolvementService {
           keys: opened.keys,
           reason: 'rerouted',
           grant: [deciderId],
+          namingRequestId: request.id,
         });
       await m
         .getRepository(NamingRequestEntity)
@@ -334,7 +336,9 @@ export class InvolvementService {
 
   /** Everyone named in a naming request still pending on the case: none of them may decide one. */
   private async pendingPeople(m: EntityManager, caseId: string): Promise<string[]> {
-    return peopleIn(await m.getRepository(NamingRequestEntity).find({ where: { caseId, status: 'pending' } }));
+    return peopleIn(
+      await m.getRepository(NamingRequestEntity).find({ where: { caseId, status: 'pending' } }),
+    );
   }
 
   /** The reasons of the case's naming requests, by request id, read with the caller's internal key. */
