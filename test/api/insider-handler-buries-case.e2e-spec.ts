@@ -65,30 +65,21 @@ describe('an assigned investigator who tries to bury a case', () => {
     }
     await as('investigator').get(`/cases/${reference}`).expect(200);
 
-    // The monitoring officer decides the namings of the others, and never sees the one naming them;
-    // the head of paid service, who would oversee the case with it in effect, was given the case to
-    // decide that one.
-    const seenByMo = (await as('mo').get(`/cases/${reference}/involved/requests`).expect(200)).body as {
+    // Nobody named in a pending request decides any: with the four oversight roles all named in one, the
+    // chair of the audit committee (the fallback overseer) was given the case to decide them all, and
+    // the monitoring officer and the head of paid service decide none (issue #15, a reviewer's attack:
+    // a naming's decider must never be someone another pending naming names).
+    const seenByMo = (await as('mo').get(`/cases/${reference}/involved/requests`).expect(200)).body;
+    expect(seenByMo).toEqual([]);
+    const seenByHops = (await as('hops').get(`/cases/${reference}/involved/requests`).expect(200)).body;
+    expect(seenByHops).toEqual([]);
+    const seenByChair = (await as('chair').get(`/cases/${reference}/involved/requests`).expect(200)).body as {
       id: string;
       canDecide: boolean;
       reason: string;
     }[];
-    expect(seenByMo.map((r) => r.id).sort()).toEqual(
-      [
-        requests['deputy_monitoring_officer'],
-        requests['head_of_paid_service'],
-        requests['s151_officer'],
-      ].sort(),
-    );
-    expect(seenByMo.every((r) => r.canDecide && r.reason === 'They were at the dinner.')).toBe(true);
-    const seenByHops = (await as('hops').get(`/cases/${reference}/involved/requests`).expect(200)).body;
-    expect(seenByHops).toEqual([
-      expect.objectContaining({
-        id: requests['monitoring_officer'],
-        canDecide: true,
-        people: [{ id: user('mo').id, name: expect.any(String) }],
-      }),
-    ]);
+    expect(seenByChair.map((r) => r.id).sort()).toEqual(Object.values(requests).sort());
+    expect(seenByChair.every((r) => r.canDecide && r.reason === 'They were at the dinner.')).toBe(true);
     // Nobody is shown a naming of themselves, not even on the timeline: the monitoring officer sees the
     // three that do not name them, the investigator all four.
     const requested = async (who: string) =>
@@ -110,8 +101,12 @@ describe('an assigned investigator who tries to bury a case', () => {
         confirm: true,
       })
       .expect(404);
-    // The monitoring officer rejects a naming: still nothing changes.
+    // The monitoring officer, named in a pending request, cannot decide another; the chair rejects one:
+    // still nothing changes.
     await as('mo')
+      .post(`/cases/${reference}/involved/requests/${requests['s151_officer']}/decision`, { confirm: false })
+      .expect(403);
+    await as('chair')
       .post(`/cases/${reference}/involved/requests/${requests['s151_officer']}/decision`, {
         confirm: false,
         reason: 'The section 151 officer was not at the dinner.',
@@ -173,6 +168,70 @@ describe('an assigned investigator who tries to bury a case', () => {
     expect(used.body.map((r: { status: string }) => r.status)).toEqual(['refused', 'used']);
   });
 
+  it('never gives the case to someone a pending naming names, to decide another naming', async () => {
+    const { as, user } = { as: world.as.bind(world), user: world.user.bind(world) };
+    const { reference } = await world.submit();
+    await as('mo')
+      .post(`/cases/${reference}/assignment`, { assigneeId: user('investigator').id })
+      .expect(200);
+    const grantsOf = (who: string) =>
+      world.query<{ scope: string }>(
+        `SELECT g.scope FROM case_grants g JOIN cases c ON c.id = g.case_id
+          WHERE c.reference = $1 AND g.grantee_kind = 'staff' AND g.grantee_id = $2`,
+        [reference, user(who).id],
+      );
+    // The attack: ask to name the head of paid service (the monitoring officer decides), then the
+    // monitoring officer, hoping the head of paid service — who would oversee the case with the
+    // monitoring officer named — is handed the case that names them, to decide.
+    const first = await as('investigator')
+      .post(`/cases/${reference}/involved`, { role: 'head_of_paid_service', reason: 'At the dinner.' })
+      .expect(202);
+    const second = await as('investigator')
+      .post(`/cases/${reference}/involved`, { role: 'monitoring_officer', reason: 'At the dinner.' })
+      .expect(202);
+    await as('hops').get(`/cases/${reference}`).expect(404);
+    await as('hops').get(`/cases/${reference}/involved/requests`).expect(404);
+    expect(await grantsOf('hops')).toEqual([]);
+    // The section 151 officer — nobody named in any pending request, nor the one asking — decides it.
+    expect((await grantsOf('s151')).map((g) => g.scope).sort()).toEqual(['internal', 'report']);
+    const seenByS151 = (await as('s151').get(`/cases/${reference}/involved/requests`).expect(200)).body;
+    // Nor does the monitoring officer, named in the second, decide the first any more: the section 151
+    // officer decides both.
+    expect(
+      seenByS151.map((r: { id: string; canDecide: boolean }) => `${r.id} ${r.canDecide}`).sort(),
+    ).toEqual([`${first.body.requestId} true`, `${second.body.requestId} true`].sort());
+    expect((await as('mo').get(`/cases/${reference}/involved/requests`).expect(200)).body).toEqual([]);
+    // The head of paid service cannot decide it either, even had they reached the case another way.
+    await as('hops')
+      .post(`/cases/${reference}/involved/requests/${second.body.requestId}/decision`, { confirm: true })
+      .expect(404);
+    expect(await exclusions(reference)).toEqual([]);
+  });
+
+  it('never shows an overseer named in a pending request the grants that gave its decider the case', async () => {
+    const { as, user } = { as: world.as.bind(world), user: world.user.bind(world) };
+    const { reference } = await world.submit();
+    await as('mo')
+      .post(`/cases/${reference}/assignment`, { assigneeId: user('investigator').id })
+      .expect(200);
+    const asked = await as('investigator')
+      .post(`/cases/${reference}/involved`, { role: 'monitoring_officer', reason: 'At the dinner.' })
+      .expect(202);
+    // The head of paid service was given the case to decide it: the grants and the routing signal say so.
+    const [signal] = await world.query<{ payload: Record<string, unknown> }>(
+      `SELECT o.payload FROM outbox o JOIN cases c ON c.id = o.aggregate_id
+        WHERE c.reference = $1 AND o.event = 'case.routed' AND o.payload->>'requestId' IS NOT NULL`,
+      [reference],
+    );
+    expect(signal?.payload).toMatchObject({ requestId: asked.body.requestId, newGrantees: user('hops').id });
+    const timeline = async (who: string) =>
+      JSON.stringify((await as(who).get(`/cases/${reference}/timeline?limit=200`).expect(200)).body);
+    // The investigator, who asked, sees the case given to the head of paid service; the monitoring
+    // officer, whom the request names, sees no trace of it.
+    expect(await timeline('investigator')).toContain(user('hops').id);
+    expect(await timeline('mo')).not.toContain(user('hops').id);
+  });
+
   it('hands a case every oversight role is involved in to the fallback overseer, and says so when even they are', async () => {
     const { as } = { as: world.as.bind(world) };
     const { reference } = await world.submit();
@@ -214,12 +273,46 @@ describe('an assigned investigator who tries to bury a case', () => {
     await as('hops').put('/oversight/fallback-overseer', { role: 'investigator' }).expect(403);
     const bad = await as('mo').put('/oversight/fallback-overseer', { role: 'administrator' }).expect(400);
     expect(bad.body.message[0]).toMatch(/^role must be one of: monitoring_officer/);
-    const set = await as('mo').put('/oversight/fallback-overseer', { role: 'investigator' }).expect(200);
-    expect(set.body).toMatchObject({ role: 'investigator', customised: true });
+    const set = await as('mo').put('/oversight/fallback-overseer', { role: 's151_officer' }).expect(200);
+    expect(set.body).toMatchObject({ role: 's151_officer', customised: true });
     const changes = await as('hops').get('/oversight/changes').expect(200);
     expect(changes.body.items[0]).toMatchObject({
       setting: 'fallback_overseer',
       givesAccessToConcerns: true,
+    });
+    await as('mo').put('/oversight/fallback-overseer', { role: 'audit_committee_chair' }).expect(200);
+  });
+
+  it('lets the monitoring officer choose only an oversight role or the chair as fallback overseer, never a handler', async () => {
+    const { as } = { as: world.as.bind(world) };
+    for (const role of ['investigator', 'safeguarding_lead']) {
+      const refused = await as('mo').put('/oversight/fallback-overseer', { role }).expect(400);
+      expect(refused.body.message).toEqual([
+        'role must be one of: monitoring_officer, deputy_monitoring_officer, head_of_paid_service, ' +
+          's151_officer, audit_committee_chair (an oversight role or the chair of the audit committee; a ' +
+          'handler such as an investigator may not oversee the cases every oversight role is involved in)',
+      ]);
+    }
+    expect((await as('hops').get('/oversight/fallback-overseer').expect(200)).body.role).toBe(
+      'audit_committee_chair',
+    );
+    const cliRefused = cli([
+      'tenant:fallback-overseer',
+      '--slug',
+      world.tenant.slug,
+      '--role',
+      'investigator',
+    ]);
+    expect(cliRefused.status).toBe(1);
+    expect(cliRefused.stderr).toMatch(/--role must be one of: .*audit_committee_chair \(an oversight role/);
+    // A handler role saved before the rule narrowed counts for nothing: the default applies.
+    await world.query(
+      `UPDATE tenant_oversight_settings SET fallback_overseer_role = 'investigator' WHERE tenant_id = $1`,
+      [world.tenant.id],
+    );
+    expect((await as('hops').get('/oversight/fallback-overseer').expect(200)).body).toMatchObject({
+      role: 'audit_committee_chair',
+      customised: false,
     });
     await as('mo').put('/oversight/fallback-overseer', { role: 'audit_committee_chair' }).expect(200);
   });

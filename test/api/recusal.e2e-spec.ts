@@ -162,4 +162,56 @@ describe('recusal', () => {
       await moduleRef.close();
     }
   });
+
+  // An explicit grant (an assignee, a naming's decider) never reaches someone the case excludes or its
+  // conflict routes rule out, whoever asked: CaseAccessService drops them, always, re-routing or not.
+  it('drops the excluded and the ruled out from an explicit grant, even without a re-route', async () => {
+    const guarded = await fixtures.case(tenant.id, {
+      category: 'fraud_theft',
+      staffIds: [mo.id],
+      report: { answers: { whatHappened: 'Grant guarded' }, involves: [] },
+    });
+    const moduleRef = await Test.createTestingModule({
+      imports: [CoreModule, AuditModule],
+      providers: [CaseAccessService, CaseRecorder, CasesRepository, StaffUsersRepository, OutboxRepository],
+    }).compile();
+    try {
+      const access = moduleRef.get(CaseAccessService);
+      const [row] = await fixtures.dataSource.query(
+        `SELECT escrow_private_key_encrypted AS key FROM tenants WHERE id = $1`,
+        [tenant.id],
+      );
+      const keys = escrowKeyHolder(await unlockPrivateKey(row.key, tenant.escrowRecoveryPassphrase));
+      const change = (c: Partial<Parameters<CaseAccessService['change']>[1]>) =>
+        fixtures.dataSource.transaction(async (m) => {
+          await m.query(`SELECT set_config('nolan.tenant_id', $1, true)`, [tenant.id]);
+          return access.change(m, {
+            tenantId: tenant.id,
+            caseId: guarded.id,
+            actor: { type: 'staff', id: mo.id },
+            keys,
+            reason: 'assigned',
+            ...c,
+          });
+        });
+      // The investigator recuses; later the monitoring officer is named, which rules out the deputy who
+      // answers to them. A grant asking for all three, and the section 151 officer, gives only the last.
+      await change({ exclude: [{ userId: investigator.id, kind: 'recused' }] });
+      const outcome = await change({
+        exclude: [{ userId: mo.id, kind: 'named_as_involved' }],
+        grant: [investigator.id, deputy.id, mo.id, s151.id],
+      });
+      expect(outcome.newGrantees).toEqual([s151.id]);
+      const holders = await fixtures.dataSource.transaction(async (m) => {
+        await m.query(`SELECT set_config('nolan.tenant_id', $1, true)`, [tenant.id]);
+        return m.query(
+          `SELECT DISTINCT grantee_id AS id FROM case_grants WHERE case_id = $1 AND grantee_kind = 'staff'`,
+          [guarded.id],
+        );
+      });
+      expect(holders).toEqual([{ id: s151.id }]);
+    } finally {
+      await moduleRef.close();
+    }
+  });
 });

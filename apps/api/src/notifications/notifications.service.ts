@@ -126,6 +126,9 @@ export class NotificationsService {
         assigneeId: typeof job.payload.assigneeId === 'string' ? job.payload.assigneeId : null,
         recipients: recipients.map((r) => r.user_id),
         outboxId: job.outboxId,
+        // A routing that served a naming request (its decider given the case) says which, so the people
+        // it names never see it (apps/api/src/cases/reads/naming-visibility.ts).
+        ...(typeof job.payload.requestId === 'string' ? { requestId: job.payload.requestId } : {}),
       },
     });
   }

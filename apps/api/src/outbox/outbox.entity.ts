@@ -45,5 +45,5 @@ export type OutboxEvent =
   | 'case.transitioned'
   /** Feedback was given to the reporter: the feedback clock's timers re-check (SlaService). */
   | 'case.feedback_given'
-  /** Who may read the case changed (CaseAccessService): payload { reason, assigneeId, newGrantees }. */
+  /** Who may read the case changed (CaseAccessService): payload { reason, assigneeId, newGrantees, requestId? }. */
   | 'case.routed';

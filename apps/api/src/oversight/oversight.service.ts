@@ -23,6 +23,7 @@ import { AppError } from '../errors/app-error';
 import { StaffUserEntity } from '../staff/staff-user.entity';
 import {
   FALLBACK_OVERSEER_ROLES,
+  FALLBACK_OVERSEER_RULE,
   setTenantFallbackOverseer,
   tenantFallbackOverseer,
 } from '../tenants/tenant-routing';
@@ -171,7 +172,9 @@ export class OversightService {
     if (!session.roles.includes('monitoring_officer'))
       throw new AppError('FORBIDDEN', 'Only the monitoring officer designates the fallback overseer.');
     if (!isStaffRole(role) || !FALLBACK_OVERSEER_ROLES.includes(role))
-      throw new AppError('INVALID_INPUT', [`role must be one of: ${FALLBACK_OVERSEER_ROLES.join(', ')}`]);
+      throw new AppError('INVALID_INPUT', [
+        `role must be one of: ${FALLBACK_OVERSEER_ROLES.join(', ')} ${FALLBACK_OVERSEER_RULE}`,
+      ]);
     return inTenant(this.dataSource, session.tenantId, async (m) => {
       const before = await tenantFallbackOverseer(m);
       await setTenantFallbackOverseer(m, session.tenantId, role, session.userId);

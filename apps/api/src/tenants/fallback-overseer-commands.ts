@@ -13,7 +13,12 @@ import { AuditService } from '../audit/audit.service';
 import { inTenant } from '../database/tenant-transaction';
 import { parseFlags } from '../staff/staff-commands';
 import { TenantEntity } from './tenant.entity';
-import { FALLBACK_OVERSEER_ROLES, setTenantFallbackOverseer, tenantFallbackOverseer } from './tenant-routing';
+import {
+  FALLBACK_OVERSEER_ROLES,
+  FALLBACK_OVERSEER_RULE,
+  setTenantFallbackOverseer,
+  tenantFallbackOverseer,
+} from './tenant-routing';
 
 export async function fallbackOverseerSet(
   dataSource: DataSource,
@@ -22,7 +27,7 @@ export async function fallbackOverseerSet(
 ): Promise<string[]> {
   const { slug, role } = parseFlags(args, ['slug', 'role']);
   if (!isStaffRole(role) || !FALLBACK_OVERSEER_ROLES.includes(role))
-    throw new Error(`--role must be one of: ${FALLBACK_OVERSEER_ROLES.join(', ')}`);
+    throw new Error(`--role must be one of: ${FALLBACK_OVERSEER_ROLES.join(', ')} ${FALLBACK_OVERSEER_RULE}`);
   const tenant = await dataSource.getRepository(TenantEntity).findOne({ where: { slug } });
   if (!tenant) throw new Error(`no tenant with slug "${slug}"`);
   const before = await inTenant(dataSource, tenant.id, async (m) => {

@@ -12,8 +12,8 @@ import {
   type ConflictRoutes,
   DEFAULT_CONFLICT_ROUTES,
   isStaffRole,
+  OVERSIGHT_ROLES,
   type RoutingInput,
-  STAFF_ROLES,
   type StaffRole,
   validateConflictRoutes,
 } from '@nolan/domain';
@@ -106,8 +106,21 @@ export async function tenantRoutingInput(
 /** Who oversees a case when every oversight role is involved, unless the council says otherwise. */
 export const DEFAULT_FALLBACK_OVERSEER_ROLE: StaffRole = 'audit_committee_chair';
 
-/** The roles a council may designate as its fallback overseer: any that may hold a case. */
-export const FALLBACK_OVERSEER_ROLES: readonly StaffRole[] = STAFF_ROLES.filter((r) => r !== 'administrator');
+/**
+ * The roles a council may designate as its fallback overseer: the oversight roles and the chair of the
+ * audit committee (the council has no independent-person role; one would belong here). Never a handler
+ * role such as investigator: the monitoring officer who chooses could be implicated, and would otherwise
+ * pick who receives every case about the oversight roles.
+ */
+export const FALLBACK_OVERSEER_ROLES: readonly StaffRole[] = Object.freeze([
+  ...OVERSIGHT_ROLES,
+  'audit_committee_chair',
+] as const);
+
+/** Why a role was refused as the fallback overseer, after "must be one of: …" (API and CLI say the same). */
+export const FALLBACK_OVERSEER_RULE =
+  '(an oversight role or the chair of the audit committee; a handler such as an investigator may not ' +
+  'oversee the cases every oversight role is involved in)';
 
 export interface FallbackOverseer {
   role: StaffRole;
@@ -127,7 +140,8 @@ export async function tenantFallbackOverseer(m: EntityManager): Promise<Fallback
     `SELECT fallback_overseer_role AS role, updated_at AS "updatedAt", updated_by AS "updatedBy"
        FROM tenant_oversight_settings`,
   )) as { role: string; updatedAt: Date; updatedBy: string | null }[];
-  if (!row || !isStaffRole(row.role) || row.role === 'administrator')
+  // A role saved before the rule narrowed (an investigator, say) counts for nothing: the default applies.
+  if (!row || !isStaffRole(row.role) || !FALLBACK_OVERSEER_ROLES.includes(row.role))
     return { role: DEFAULT_FALLBACK_OVERSEER_ROLE, customised: false, updatedAt: null, updatedBy: null };
   return { role: row.role, customised: true, updatedAt: row.updatedAt, updatedBy: row.updatedBy };
 }

@@ -62,6 +62,8 @@ class CaseModel {
   readonly roles = new Map<string, StaffRole[]>();
   readonly named = new Set<string>();
   readonly recused = new Set<string>();
+  /** Naming requests not confirmed (still waiting): who asked, and the people each names. */
+  readonly pending: { by: string; people: string[] }[] = [];
   grants = new Set<string>();
 
   constructor(
@@ -108,9 +110,16 @@ class CaseModel {
   name(by: string, people: readonly string[], confirmed: boolean): void {
     if (!this.grants.has(by) || people.length === 0) return;
     const input = this.input();
-    const effect = namingEffect(input, by, people);
+    const waiting = this.pending.flatMap((r) => r.people);
+    const effect = namingEffect(input, by, people, waiting);
     if (effect.kind === 'pending') {
-      expect(people).not.toContain(effect.deciderId);
+      // Nobody named in this request or in any other still pending decides it (deciding gives the case),
+      // and with this one waiting too, nobody named in any decides another.
+      expect([...people, ...waiting]).not.toContain(effect.deciderId);
+      for (const request of this.pending) {
+        const decider = namingDecider(input, request.by, request.people, [...waiting, ...people]);
+        if (decider !== null) expect([...people, ...waiting, request.by]).not.toContain(decider);
+      }
       expect(effect.deciderId).not.toBe(by);
       expect(
         ruledOut(withNamed(input, people), effect.deciderId, this.roles.get(effect.deciderId) ?? []),
@@ -118,6 +127,7 @@ class CaseModel {
     }
     if (effect.kind === 'immediate' || (effect.kind === 'pending' && confirmed))
       this.exclude(people, 'named');
+    else if (effect.kind === 'pending') this.pending.push({ by, people: [...people] });
   }
 }
 

@@ -10,8 +10,11 @@
 // names the overseer, who cannot judge a naming of themselves, or would rule them out (the deputy, when it
 // names the monitoring officer they answer to) — whoever would oversee the case with the naming in effect
 // and without the person asking (so nobody confirms their own request, and nobody named
-// confirms their own naming). The API re-runs this at the moment of confirmation, so a decider who has
-// since been named, recused or replaced cannot confirm.
+// confirms their own naming). Everyone named in ANY naming request still pending on the case counts as
+// named here too: deciding gives the decider the case, and a case must never be handed to someone a
+// pending request names (a handler could otherwise ask to name the head of paid service, then the
+// monitoring officer, and so deliver the case to the first). The API re-runs this at the moment of
+// confirmation, so a decider who has since been named, recused or replaced cannot confirm.
 
 import { ruledOut } from './exclusions';
 import { routeCase, type RoutingInput } from './routing';
@@ -31,17 +34,19 @@ export function withNamed(input: RoutingInput, people: readonly string[]): Routi
 
 /**
  * Who confirms a naming of `people` asked for by `requesterId`: the case's overseer when they are not
- * the one asking and the naming, in effect, would not rule them out (named, or answering to someone
- * named); otherwise the overseer the case would have with the naming in effect and
+ * the one asking and the naming, in effect together with every pending naming (`pendingPeople`: all
+ * the people the case's pending requests name), would not rule them out (named, or answering to
+ * someone named); otherwise the overseer the case would have with all those namings in effect and
  * the person asking left out. Null when there is no such person.
  */
 export function namingDecider(
   input: RoutingInput,
   requesterId: string,
   people: readonly string[],
+  pendingPeople: readonly string[] = [],
 ): string | null {
   const current = routeCase(input);
-  const named = withNamed(input, people);
+  const named = withNamed(input, [...people, ...pendingPeople]);
   const rolesOf = (userId: string) =>
     input.roleHolders.filter((h) => h.userId === userId).flatMap((h) => h.roles);
   if (
@@ -57,23 +62,28 @@ export function namingDecider(
   return next.kind === 'routed' ? next.overseer.userId : null;
 }
 
-/** What naming `people` (frozen user ids) by `requesterId` does to the case now. */
+/**
+ * What naming `people` (frozen user ids) by `requesterId` does to the case now, `pendingPeople` being
+ * everyone the case's other pending naming requests name (see namingDecider).
+ */
 export function namingEffect(
   input: RoutingInput,
   requesterId: string,
   people: readonly string[],
+  pendingPeople: readonly string[] = [],
 ): NamingEffect {
   if (people.length > 0 && people.every((userId) => userId === requesterId)) return { kind: 'immediate' };
   const current = routeCase(input);
   if (current.kind === 'routed' && current.overseer.userId === requesterId && !people.includes(requesterId))
     return { kind: 'immediate' };
-  const deciderId = namingDecider(input, requesterId, people);
+  const deciderId = namingDecider(input, requesterId, people, pendingPeople);
   if (deciderId === null)
     return {
       kind: 'undecidable',
       reason:
         'Nobody in the council could confirm this naming: everyone who could oversee the case is named in ' +
-        'it, recused or not set up. Raise it with the external auditor.',
+        'it or in another naming request waiting on the case, recused or not set up. Raise it with the ' +
+        'external auditor.',
     };
   return { kind: 'pending', deciderId };
 }

@@ -10,7 +10,8 @@
  *     still pass the case on;
  *  2. record exclusions (case_exclusions: 'recused', 'named_as_involved'), which every later routing
  *     honours;
- *  3. grant: explicitly (an assignee gets report + internal), and/or by re-running routeCase from
+ *  3. grant: explicitly (an assignee gets report + internal; anyone excluded or ruled out is dropped
+ *     from the list, always), and/or by re-running routeCase from
  *     libs/domain with the category, the roles the report names and every exclusion: its owners get
  *     report + internal, its overseer the identity scope too (the custodian);
  *  4. revoke: everyone excluded, everyone re-routing now rules out (e.g. the deputy monitoring officer
@@ -69,10 +70,19 @@ export interface AccessChange {
   exclude?: readonly { userId: string; kind: ExclusionKind }[];
   /** Re-run routing honouring every exclusion: grant whoever it names, revoke whoever it rules out. */
   reroute?: boolean;
-  /** Users to grant report + internal (an assignee). Must be allowed: see `mayHandle`. */
+  /**
+   * Users to grant report + internal (an assignee, a naming's decider). Anyone excluded from the case or
+   * ruled out by its conflict routes is dropped here, always (callers check first to say why).
+   */
   grant?: readonly string[];
   /** Users whose every grant goes (a previous assignee), unless also granted or routed here. */
   revoke?: readonly string[];
+  /**
+   * The naming request this change serves (giving its decider the case, or taking it back): carried as
+   * `requestId` on each grant entry, so the people the request names never see them on the timeline
+   * (apps/api/src/cases/reads/naming-visibility.ts).
+   */
+  namingRequestId?: string;
   /** The assignee after the change, if this change sets one (otherwise the case's current one). */
   assigneeId?: string | null;
 }
@@ -233,20 +243,32 @@ export class CaseAccessService {
     const holders = await this.users.roleHolders(m);
     const keyOf = new Map(holders.map((h) => [h.userId, h.publicKey]));
     const wanted = new Map<string, readonly Scope[]>();
+    const rolesOf = new Map(holders.map((h) => [h.userId, h.roles as StaffRole[]]));
     let decision: RoutingDecision | null = null;
     let input: RoutingInput | null = null;
-    if (change.reroute) {
+    if (change.reroute || (change.grant ?? []).length > 0) {
       const reportKey = open.get('report');
       if (!reportKey)
-        throw new AppError('CONFLICT', 'Only someone who can read the report can re-route the case.');
+        throw new AppError(
+          'CONFLICT',
+          change.reroute
+            ? 'Only someone who can read the report can re-route the case.'
+            : 'Only someone who can read the report can give the case to someone.',
+        );
       input = await this.routingInputWith(m, caseId, reportKey);
+    }
+    if (change.reroute && input) {
       decision = routeCase(input);
       if (decision.kind === 'routed') {
         for (const owner of decision.owners) wanted.set(owner.userId, HANDLER_SCOPES);
         wanted.set(decision.overseer.userId, CUSTODIAN_SCOPES);
       }
     }
-    for (const userId of change.grant ?? []) if (!wanted.has(userId)) wanted.set(userId, HANDLER_SCOPES);
+    // An explicit grant never reaches anyone the case excludes or its conflict routes rule out, whoever
+    // asked for it and whatever they checked first: this is the one place that decides (issue #15).
+    for (const userId of change.grant ?? [])
+      if (!wanted.has(userId) && input && !ruledOut(input, userId, rolesOf.get(userId) ?? []))
+        wanted.set(userId, HANDLER_SCOPES);
 
     // 4. Who should lose it: the excluded, whoever routing now rules out, explicit revocations.
     const excluded = new Set((change.exclude ?? []).map((e) => e.userId));
@@ -254,8 +276,7 @@ export class CaseAccessService {
       .getRepository(CaseGrantEntity)
       .find({ where: { caseId, granteeKind: 'staff' } });
     const losing = new Set<string>(excluded);
-    if (input) {
-      const rolesOf = new Map(holders.map((h) => [h.userId, h.roles as StaffRole[]]));
+    if (change.reroute && input) {
       for (const g of staffGrants) {
         const id = g.granteeId as string;
         if (ruledOut(input, id, rolesOf.get(id) ?? [])) losing.add(id);
@@ -290,6 +311,7 @@ export class CaseAccessService {
           granteeId: userId,
           via: change.reason,
           keysFrom: change.keys.via,
+          ...namingOf(change),
         });
         if (!newGrantees.includes(userId)) newGrantees.push(userId);
       }
@@ -301,6 +323,7 @@ export class CaseAccessService {
         scope: grant.scope,
         granteeId: grant.granteeId,
         via: change.reason,
+        ...namingOf(change),
       });
       if (!revoked.includes(grant.granteeId as string)) revoked.push(grant.granteeId as string);
     }
@@ -320,6 +343,7 @@ export class CaseAccessService {
       reason: change.reason,
       assigneeId,
       newGrantees: newGrantees.join(','),
+      ...namingOf(change),
     });
     return {
       newGrantees,
@@ -363,4 +387,9 @@ export class CaseAccessService {
       ...(await tenantRoutingInput(m, holders)),
     };
   }
+}
+
+/** The `requestId` detail of a grant entry that serves a naming request (none otherwise). */
+function namingOf(change: AccessChange): { requestId?: string } {
+  return change.namingRequestId ? { requestId: change.namingRequestId } : {};
 }

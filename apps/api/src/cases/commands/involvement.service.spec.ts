@@ -31,6 +31,8 @@ describe(InvolvementService.name, () => {
     getRepository: () => ({
       findOneOrFail: async () => ({ publicKey: Buffer.from(publicKey) }),
       insert: (row: unknown) => addItem(row),
+      // No naming request waits on the case (the pending ones count when a decider is chosen).
+      find: async () => [],
     }),
   } as unknown as EntityManager;
   const staff = {

@@ -126,7 +126,7 @@ export class InvolvementService {
       const by: CaseEventOrigin = { origin: 'staff', staffId: session.userId };
       const input = await this.access.routingInput(m, found.id, opened.keys);
       if (!input) throw new AppError('CONFLICT', 'Only a handler who can read the report can name someone.');
-      const effect = namingEffect(input, session.userId, people);
+      const effect = namingEffect(input, session.userId, people, await this.pendingPeople(m, found.id));
       if (effect.kind === 'undecidable') throw new AppError('CONFLICT', effect.reason);
       if (effect.kind === 'immediate') {
         const outcome = await this.exclude(m, {
@@ -175,6 +175,7 @@ export class InvolvementService {
         .getRepository(NamingRequestEntity)
         .find({ where: { caseId: found.id }, order: { requestedOn: 'ASC' } });
       const input = await this.access.routingInput(m, found.id, opened.keys);
+      const pendingPeople = peopleIn(rows.filter((r) => r.status === 'pending'));
       const reasons = await this.reasons(opened);
       const holders = await this.users.roleHolders(m);
       const nameOf = (id: string) => holders.find((h) => h.userId === id)?.displayName ?? 'A former user';
@@ -183,7 +184,7 @@ export class InvolvementService {
         const canDecide =
           r.status === 'pending' &&
           input !== null &&
-          namingDecider(input, r.requesterId, r.people) === actor.userId;
+          namingDecider(input, r.requesterId, r.people, pendingPeople) === actor.userId;
         if (r.people.includes(actor.userId) && r.status === 'pending') continue;
         if (!canDecide && r.requesterId !== actor.userId && r.decidedBy !== actor.userId) continue;
         views.push({
@@ -225,7 +226,11 @@ export class InvolvementService {
       if (request.status !== 'pending')
         throw new AppError('CONFLICT', `This naming request was already ${request.status}.`);
       const input = await this.access.routingInput(m, found.id, opened.keys);
-      if (!input || namingDecider(input, request.requesterId, request.people) !== session.userId)
+      if (
+        !input ||
+        namingDecider(input, request.requesterId, request.people, await this.pendingPeople(m, found.id)) !==
+          session.userId
+      )
         throw new AppError(
           'FORBIDDEN',
           'Only the overseer of this case (or, when the naming names the overseer, whoever would oversee it instead) can confirm or reject this naming.',
@@ -255,6 +260,7 @@ export class InvolvementService {
             reason: 'rerouted',
             reroute: true,
             revoke: [session.userId],
+            namingRequestId: request.id,
           });
         return { id: request.id, status: 'rejected' as const };
       }
@@ -303,8 +309,9 @@ export class InvolvementService {
       .find({ where: { caseId: found.id, status: 'pending' } });
     const input = pending.length > 0 ? await this.access.routingInput(m, found.id, opened.keys) : null;
     if (!input) return;
+    const pendingPeople = peopleIn(pending);
     for (const request of pending) {
-      const deciderId = namingDecider(input, request.requesterId, request.people);
+      const deciderId = namingDecider(input, request.requesterId, request.people, pendingPeople);
       if (deciderId === null) continue;
       const holds =
         (await m.getRepository(CaseGrantEntity).count({
@@ -319,11 +326,19 @@ export class InvolvementService {
           keys: opened.keys,
           reason: 'rerouted',
           grant: [deciderId],
+          namingRequestId: request.id,
         });
       await m
         .getRepository(NamingRequestEntity)
         .update({ id: request.id }, { deciderId, deciderGivenCase: request.deciderGivenCase || !holds });
     }
+  }
+
+  /** Everyone named in a naming request still pending on the case: none of them may decide one. */
+  private async pendingPeople(m: EntityManager, caseId: string): Promise<string[]> {
+    return peopleIn(
+      await m.getRepository(NamingRequestEntity).find({ where: { caseId, status: 'pending' } }),
+    );
   }
 
   /** The reasons of the case's naming requests, by request id, read with the caller's internal key. */
@@ -406,4 +421,9 @@ export class InvolvementService {
     );
     return outcome;
   }
+}
+
+/** Everyone the given naming requests name, once each. */
+function peopleIn(requests: readonly { people: readonly string[] }[]): string[] {
+  return [...new Set(requests.flatMap((r) => r.people))];
 }

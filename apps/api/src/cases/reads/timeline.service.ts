@@ -39,7 +39,7 @@ import { isGivenIdentity } from '../../reporter-time/identity-placeholder';
 import { ReporterTime } from '../../reporter-time/reporter-time';
 import { visibleItemsWhere } from '../../reporter-time/visibility';
 import { CaseItemEntity } from '../store/case.entity';
-import { NAMING_ACTIONS, namingRequestsHiddenFrom } from './naming-visibility';
+import { isNamingEntry, namingRequestsHiddenFrom } from './naming-visibility';
 import { ItemSeal } from '../record/item-seal';
 import { CaseDoor } from '../access/case-door';
 import { LinksService } from '../commands/links.service';
@@ -170,8 +170,9 @@ export class TimelineService {
         }
       }
       // A naming request is never shown to someone it names (issue #15): they still hold the case while it
-      // waits, and are never told. Without a reader (nobody known), it is left out.
-      if (NAMING_ACTIONS.has(entry.action)) {
+      // waits, and are never told — nor are the grants made for it (its decider given the case). Without a
+      // reader (nobody known), it is left out.
+      if (isNamingEntry(entry)) {
         hiddenRequests ??= await namingRequestsHiddenFrom(m, caseId, reader?.userId);
         if (hiddenRequests.has(String(entry.details['requestId']))) {
           for (const id of entry.itemIds ?? []) hidden.add(id);
