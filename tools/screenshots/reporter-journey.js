@@ -54,15 +54,16 @@ module.exports = async function reporterJourney(browser, portalUrl, slug = 'demo
   await shot(page, 'reporter-3-identity');
   await page.check('input[name=identityChoice][value=no]');
   await continueTo(page);
-  await shot(page, 'reporter-4-check-answers');
-  await continueTo(page);
+  // The evidence page, then check answers (files included) as the last step, where the report is sent.
   await page.setInputFiles('#evidence', {
     name: 'payment-run-march.txt',
     mimeType: 'text/plain',
     buffer: Buffer.from('Payment run, 14 March: supplier 20417, £20,160.00 (twice)\n'),
   });
-  await page.waitForSelector('altcha-widget .altcha[data-state="verified"]');
   await shot(page, 'reporter-5-evidence-and-send');
+  while (!(await page.locator('#send').count())) await continueTo(page);
+  await page.waitForSelector('altcha-widget .altcha[data-state="verified"]');
+  await shot(page, 'reporter-4-check-answers');
   await Promise.all([page.waitForLoadState('load'), page.click('#send')]);
   await page.waitForSelector('#receipt');
   await shot(page, 'reporter-6-receipt');
