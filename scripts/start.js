@@ -94,7 +94,7 @@ function waitFor(url, child, name) {
   return new Promise((resolve, reject) => {
     const attempt = () => {
       if (child.exitCode !== null)
-        return reject(new Error(`${name} exited (code ${child.exitCode}); see .demo/logs/${name}.log`));
+        return reject(new Error(`${name} exited (code ${child.exitCode}); see ${relative(process.cwd(), join(demoDir, 'logs'))}/${name}.log`));
       fetch(url)
         .then((res) => (res.status < 500 ? resolve() : retry()))
         .catch(retry);
@@ -157,7 +157,7 @@ async function main() {
     child.on('exit', (code, signal) => {
       if (!stopping) {
         process.stderr.write(
-          `nolan: ${name} stopped (${signal || `exit ${code}`}); see .demo/logs/${name}.log\n`,
+          `nolan: ${name} stopped (${signal || `exit ${code}`}); see ${relative(process.cwd(), logDir)}/${name}.log\n`,
         );
         stop(1);
       }
@@ -190,15 +190,19 @@ async function main() {
     return stop(1);
   }
   say('');
+  const shown = relative(process.cwd(), demoDir) || '.';
   say('Nolan is running (Ctrl-C stops everything):');
   say(`  portal       http://localhost:${portalPort}/`);
   say(`  API          http://localhost:${apiPort}/api/v1`);
   say(`  OpenAPI      http://localhost:${apiPort}/api/docs`);
   say(`  health       http://localhost:${apiPort}/health`);
-  say(`  sign-in      .demo/credentials.json (demo staff users, passwords and TOTP secrets)`);
-  say(`  secrets      .demo/secrets.env (${DEMO_SECRETS.join(', ')})`);
-  say(`  e-mail       ${process.env.SMTP_URL === 'smtp://127.0.0.1:1025' ? '.demo/mail/*.eml (the local mail catcher; also listed in .demo/logs/mail.log)' : process.env.SMTP_URL}`);
-  say(`  logs         .demo/logs/{api,worker,portal}.log${process.env.SMTP_URL === 'smtp://127.0.0.1:1025' ? ' and mail.log' : ''}`);
+  say(`  sign-in      ${shown}/credentials.json (demo staff users, passwords and TOTP secrets)`);
+  say(`  secrets      ${shown}/secrets.env (${DEMO_SECRETS.join(', ')})`);
+  say(`  e-mail       ${process.env.SMTP_URL === 'smtp://127.0.0.1:1025' ? `${shown}/mail/*.eml (the local mail catcher; also listed in ${shown}/logs/mail.log)` : process.env.SMTP_URL}`);
+  say(`  logs         ${shown}/logs/{api,worker,portal}.log${process.env.SMTP_URL === 'smtp://127.0.0.1:1025' ? ' and mail.log' : ''}`);
+  // Reporter time (docs/architecture.md "Reporter time"): what a report causes reaches staff at the batch.
+  say('  reports      a report sent now reaches the staff pages and their e-mail at the next batch boundary');
+  say('               (the top of the hour by default; README "What batching costs")');
 }
 
 main().catch((error) => fail(error.message));
