@@ -55,6 +55,7 @@ import { Recommendations1763904200000 } from './migrations/1763904200000-recomme
 import { PeopleExcludedAsPeople1763904400000 } from './migrations/1763904400000-people-excluded-as-people';
 import { AuthorKeys1763904500000 } from './migrations/1763904500000-author-keys';
 import { ReporterPlacement1763904600000 } from './migrations/1763904600000-reporter-placement';
+import { ItemSignatureBackfill1763904800000 } from './migrations/1763904800000-item-signature-backfill';
 
 /** Every entity, listed so the webpack bundle carries them (no globs at run time). */
 export const ENTITIES = [
@@ -116,6 +117,7 @@ export const MIGRATIONS = [
   PeopleExcludedAsPeople1763904400000,
   AuthorKeys1763904500000,
   ReporterPlacement1763904600000,
+  ItemSignatureBackfill1763904800000,
 ];
 
 export function dataSourceOptions(url: string) {

@@ -33,6 +33,7 @@ import { In } from 'typeorm';
 import { TenantSigningKeys } from '../../tenants/tenant-signing-keys';
 import { TenantEntity } from '../../tenants/tenant.entity';
 import type { CaseItemEntity } from '../store/case.entity';
+import { itemStatement, type SignedItem } from './item-statement';
 
 /**
  * `verified`: signed by its recorded author's key as pinned. `unsigned`: recorded before signatures
@@ -40,32 +41,10 @@ import type { CaseItemEntity } from '../store/case.entity';
  */
 export type { ItemVerification };
 
-export type SignedItem = Pick<
-  CaseItemEntity,
-  'id' | 'tenantId' | 'caseId' | 'scope' | 'kind' | 'authorKind' | 'authorId' | 'createdAt' | 'ciphertext'
->;
+export { itemStatement, type SignedItem } from './item-statement';
 
 /** Someone who signs with a key of their own: a member of staff, or the reporter of one case. */
 export type KeyOwner = { kind: 'staff'; id: string } | { kind: 'reporter'; id: string };
-
-/** The bytes a signature covers. Versioned so that a later change of layout cannot be confused. */
-export function itemStatement(item: SignedItem): Uint8Array {
-  return Buffer.from(
-    JSON.stringify([
-      'nolan-case-item/1',
-      item.id,
-      item.tenantId,
-      item.caseId,
-      item.scope,
-      item.kind,
-      item.authorKind,
-      item.authorId,
-      new Date(item.createdAt).toISOString(),
-      createHash('sha256').update(item.ciphertext).digest('hex'),
-    ]),
-    'utf8',
-  );
-}
 
 /** The bytes the system key signs to pin an author's public key. */
 export function pinStatement(tenantId: string, owner: KeyOwner, fingerprint: string, publicKey: Uint8Array) {
