@@ -14,7 +14,7 @@
  * The signature covers the item's id, tenant, case, scope, kind, author, time and the SHA-256 of its
  * ciphertext, so a row inserted, copied into another case, re-attributed or given other ciphertext with
  * the application's database credentials does not verify. It is checked against the author's public key
- * as pinned in `author_keys` when they first signed: each row carries a signature by the system key over
+ * as pinned in `author_keys` where the key was made: each row carries a signature by the system key over
  * the council, the author and the key, and the application's role can add rows but never change or
  * remove one (migration 1763904500000), so it can neither swap a person's key nor add one that counts.
  * A key is pinned only where it is made or first proven, never when it signs (`pinNew`, `pinFirst`):
