@@ -246,6 +246,13 @@ export class ItemSeal {
    * keeps exactly the keys pinned for them, so a key swapped into their row later pins nothing.
    */
   async pinFirst(m: EntityManager, tenantId: string, owner: KeyOwner, key: PublicKeyHandle): Promise<void> {
+    // Signing in must not depend on the system key: if EXPORT_SIGNING_SECRET no longer opens it (logged by
+    // TenantSigningKeys), the pin waits for a later sign-in and what they sign meanwhile reads unverified.
+    const opened = await this.systemKey(m, tenantId).then(
+      () => true,
+      () => false,
+    );
+    if (!opened) return; // no log line of its own: a reporter's sign-in must not be placed in time
     const known = (await this.pinned(m, [owner])).get(ownerTag(owner)) ?? [];
     if (known.some((p) => p.tenantId === tenantId)) return;
     await this.pin(m, tenantId, owner, key);
