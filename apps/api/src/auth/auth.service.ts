@@ -7,6 +7,7 @@ import type Redis from 'ioredis';
 import { authenticator } from 'otplib';
 import type { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
+import { ItemSeal } from '../cases/record/item-seal';
 import { SecretBox } from '../common/secret-box';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { inTenant } from '../database/tenant-transaction';
@@ -54,6 +55,7 @@ export class AuthService {
     private readonly sessions: SessionStore,
     private readonly throttle: SignInThrottle,
     private readonly audit: AuditService,
+    private readonly seal: ItemSeal,
   ) {
     this.totpBox = new SecretBox(config.sessionSecret, 'totp');
     this.dummyHash = hash('no such user: constant-time filler', PASSWORD_HASH_OPTIONS);
@@ -86,13 +88,16 @@ export class AuthService {
     await this.throttle.clear(tenant.id, email);
 
     const privateKey = await unlockPrivateKey(user.privateKeyEncrypted, input.password);
-    await inTenant(this.dataSource, tenant.id, (m) =>
-      this.audit.append(m, {
+    await inTenant(this.dataSource, tenant.id, async (m) => {
+      await this.audit.append(m, {
         actor: { type: 'staff', id: user.id },
         action: 'auth.sign_in',
         details: { scope },
-      }),
-    );
+      });
+      // A person whose key was made before keys were pinned where they are made gets it pinned now, once,
+      // having proven they hold it (item-seal.ts `pinFirst`); anyone already pinned keeps their pins.
+      await this.seal.pinFirst(m, tenant.id, { kind: 'staff', id: user.id }, privateKey.publicKey());
+    });
     const token = await this.sessions.create(
       { tenantId: tenant.id, userId: user.id, roles: user.roles, scope },
       privateKey.serialize(),

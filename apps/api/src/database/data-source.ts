@@ -57,6 +57,7 @@ import { AuthorKeys1763904500000 } from './migrations/1763904500000-author-keys'
 import { ReporterPlacement1763904600000 } from './migrations/1763904600000-reporter-placement';
 import { HeldAuditDueTenants1763904700000 } from './migrations/1763904700000-held-audit-due-tenants';
 import { CaseListOrder1763904710000 } from './migrations/1763904710000-case-list-order';
+import { ItemSignatureBackfill1763904800000 } from './migrations/1763904800000-item-signature-backfill';
 import { PlacementOfKeysAndExclusions1763904850000 } from './migrations/1763904850000-placement-of-keys-and-exclusions';
 
 /** Every entity, listed so the webpack bundle carries them (no globs at run time). */
@@ -121,6 +122,7 @@ export const MIGRATIONS = [
   ReporterPlacement1763904600000,
   HeldAuditDueTenants1763904700000,
   CaseListOrder1763904710000,
+  ItemSignatureBackfill1763904800000,
   PlacementOfKeysAndExclusions1763904850000,
 ];
 

@@ -24,7 +24,7 @@ import {
 import type { DataSource } from 'typeorm';
 import type { CaseEventOrigin } from '../cases/record/case-events';
 import { CaseRecorder, type NewFile } from '../cases/record/case-recorder';
-import { offerSigningKey } from '../cases/record/item-seal';
+import { ItemSeal, offerSigningKey } from '../cases/record/item-seal';
 import { type Grantee, CaseStoreService } from '../cases/store/case-store.service';
 import { ReporterKeyEntity } from '../cases/store/case.entity';
 import { holdersOfRoles, recordNamedInReport } from '../cases/store/case-exclusions';
@@ -76,6 +76,7 @@ export class IntakeService {
     private readonly human: HumanCheck,
     private readonly files: FileSanitiser,
     private readonly reporterTime: ReporterTime,
+    private readonly seal: ItemSeal,
   ) {}
 
   tenant(slug: string): Promise<TenantEntity> {
@@ -231,6 +232,14 @@ export class IntakeService {
         lockedPrivateKey: Buffer.from(reporterKey.lockedPrivateKey),
         salt: Buffer.from(reporterKey.salt),
       });
+      // The reporter's key is pinned here, where it is made, and nowhere later (item-seal.ts): a key
+      // copied into this row afterwards signs nothing that verifies as this case's reporter.
+      await this.seal.pinNew(
+        m,
+        tenant.id,
+        { kind: 'reporter', id: created.id },
+        reporterKey.unlocked.publicKey(),
+      );
       // The report is the case's first event: its item (with the files and any identity), the
       // creation entry and the outbox row that starts the workers, through the one recorder.
       const by: CaseEventOrigin =

@@ -109,9 +109,12 @@ export class ReporterService {
       receipt,
     );
     await this.throttle.recordSuccess(tenant.id, lookupKey);
-    await inTenant(this.dataSource, tenant.id, (m) =>
-      this.recorder.trail(m, row.caseId, { origin: 'reporter' }, 'auth.sign_in'),
-    );
+    await inTenant(this.dataSource, tenant.id, async (m) => {
+      await this.recorder.trail(m, row.caseId, { origin: 'reporter' }, 'auth.sign_in');
+      // Only a case from before keys were pinned at intake has none (item-seal.ts `pinFirst`): its
+      // reporter's key is pinned now, once; any other case keeps the key pinned when it was made.
+      await this.seal.pinFirst(m, tenant.id, { kind: 'reporter', id: row.caseId }, key.publicKey());
+    });
     const { token } = await this.sessions.create(
       { tenantId: tenant.id, caseId: row.caseId, lock: receiptLock(new Uint8Array(row.salt)) },
       key.serialize(),

@@ -24,6 +24,7 @@ import {
 import type { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { SessionStore, type StaffSession } from '../auth/session-store';
+import { ItemSeal } from '../cases/record/item-seal';
 import { CasesRepository } from '../cases/store/cases.repository';
 import { inTenant } from '../database/tenant-transaction';
 import { MailService } from '../notifications/mail.service';
@@ -42,6 +43,7 @@ export class StaffRecoveryService {
     private readonly sessions: SessionStore,
     private readonly audit: AuditService,
     private readonly mail: MailService,
+    private readonly seal: ItemSeal,
   ) {}
 
   private readonly logger = new Logger(StaffRecoveryService.name);
@@ -71,6 +73,9 @@ export class StaffRecoveryService {
         passphrase: temporaryPassword,
       });
       const newKey = await PublicKeyHandle.parse(keys.publicKey);
+      // The new key is pinned here, where it is made (item-seal.ts); the old one stays pinned, so what
+      // the person signed before still verifies.
+      await this.seal.pinNew(m, actor.tenantId, { kind: 'staff', id: user.id }, newKey);
       let regranted = 0;
       let lost = 0;
       for (const grant of await this.cases.staffGrants(m, user.id)) {

@@ -14,9 +14,14 @@
  * The signature covers the item's id, tenant, case, scope, kind, author, time and the SHA-256 of its
  * ciphertext, so a row inserted, copied into another case, re-attributed or given other ciphertext with
  * the application's database credentials does not verify. It is checked against the author's public key
- * as pinned in `author_keys` when they first signed: each row carries a signature by the system key over
+ * as pinned in `author_keys` where the key was made: each row carries a signature by the system key over
  * the council, the author and the key, and the application's role can add rows but never change or
  * remove one (migration 1763904500000), so it can neither swap a person's key nor add one that counts.
+ * A key is pinned only where it is made or first proven, never when it signs (`pinNew`, `pinFirst`):
+ * the reporter's at intake, a member of staff's at account recovery and at their first sign-in. Signing
+ * with a key that is not pinned is allowed and the item then reads `unverified`, so a key copied into
+ * `reporter_keys` or `staff_users` by someone with the application's credentials signs nothing that
+ * verifies.
  * Items signed before authors had keys (`case_items_signed_by_system`) verify against the system key.
  */
 import { createHash } from 'node:crypto';
@@ -28,6 +33,7 @@ import { In } from 'typeorm';
 import { TenantSigningKeys } from '../../tenants/tenant-signing-keys';
 import { TenantEntity } from '../../tenants/tenant.entity';
 import type { CaseItemEntity } from '../store/case.entity';
+import { itemStatement, type SignedItem } from './item-statement';
 
 /**
  * `verified`: signed by its recorded author's key as pinned. `unsigned`: recorded before signatures
@@ -35,32 +41,10 @@ import type { CaseItemEntity } from '../store/case.entity';
  */
 export type { ItemVerification };
 
-export type SignedItem = Pick<
-  CaseItemEntity,
-  'id' | 'tenantId' | 'caseId' | 'scope' | 'kind' | 'authorKind' | 'authorId' | 'createdAt' | 'ciphertext'
->;
+export { itemStatement, type SignedItem } from './item-statement';
 
 /** Someone who signs with a key of their own: a member of staff, or the reporter of one case. */
 export type KeyOwner = { kind: 'staff'; id: string } | { kind: 'reporter'; id: string };
-
-/** The bytes a signature covers. Versioned so that a later change of layout cannot be confused. */
-export function itemStatement(item: SignedItem): Uint8Array {
-  return Buffer.from(
-    JSON.stringify([
-      'nolan-case-item/1',
-      item.id,
-      item.tenantId,
-      item.caseId,
-      item.scope,
-      item.kind,
-      item.authorKind,
-      item.authorId,
-      new Date(item.createdAt).toISOString(),
-      createHash('sha256').update(item.ciphertext).digest('hex'),
-    ]),
-    'utf8',
-  );
-}
 
 /** The bytes the system key signs to pin an author's public key. */
 export function pinStatement(tenantId: string, owner: KeyOwner, fingerprint: string, publicKey: Uint8Array) {
@@ -135,8 +119,10 @@ export class ItemSeal {
 
   /**
    * A signer for the items one event writes as `author` (in the caller's tenant transaction): the
-   * system key for the system, otherwise the author's own key as offered in this transaction, pinned
-   * first if it is not yet. Each signature costs about a millisecond.
+   * system key for the system, otherwise the author's own key as offered in this transaction. It never
+   * pins the key: one that was not pinned where it was made (`pinNew`, `pinFirst`) — a key copied into
+   * the author's row with the application's credentials — still signs, and the item reads `unverified`.
+   * Each signature costs about a millisecond.
    */
   async signer(
     m: EntityManager,
@@ -151,7 +137,6 @@ export class ItemSeal {
       // A programming error, not the caller's: whoever lets the author act must offer their key.
       if (!source) throw new Error(`no key was offered to sign as ${owner.kind} in this transaction`);
       key = await source();
-      await this.pin(m, target.tenantId, owner, key.publicKey());
     }
     return async (item) => {
       if (item.tenantId !== target.tenantId) throw new Error('an item is signed only in its own council');
@@ -244,6 +229,33 @@ export class ItemSeal {
   /** The council's system key, opened from its seal (never the published public key column). */
   systemKey(m: EntityManager, tenantId: string): Promise<UnlockedKey> {
     return this.tenant(m, tenantId).then((tenant) => this.signingKeys.signer(m, tenant));
+  }
+
+  /**
+   * Pins a key where it is made (in the caller's tenant transaction): the reporter's at intake, a member
+   * of staff's new key at account recovery. The owner's earlier keys stay pinned.
+   */
+  pinNew(m: EntityManager, tenantId: string, owner: KeyOwner, key: PublicKeyHandle): Promise<void> {
+    return this.pin(m, tenantId, owner, key);
+  }
+
+  /**
+   * Pins the key someone has just proven they hold (a member of staff's at sign-in, unlocked by their
+   * password; a reporter's at sign-in, unlocked by their receipt) only if they have no pinned key at all:
+   * people whose keys were made before keys were pinned where they are made. Anyone with a pinned key
+   * keeps exactly the keys pinned for them, so a key swapped into their row later pins nothing.
+   */
+  async pinFirst(m: EntityManager, tenantId: string, owner: KeyOwner, key: PublicKeyHandle): Promise<void> {
+    // Signing in must not depend on the system key: if EXPORT_SIGNING_SECRET no longer opens it (logged by
+    // TenantSigningKeys), the pin waits for a later sign-in and what they sign meanwhile reads unverified.
+    const opened = await this.systemKey(m, tenantId).then(
+      () => true,
+      () => false,
+    );
+    if (!opened) return; // no log line of its own: a reporter's sign-in must not be placed in time
+    const known = (await this.pinned(m, [owner])).get(ownerTag(owner)) ?? [];
+    if (known.some((p) => p.tenantId === tenantId)) return;
+    await this.pin(m, tenantId, owner, key);
   }
 
   /** Pins `key` as one of `owner`'s unless a row with a true pin already says so. */
