@@ -71,6 +71,12 @@ export class ReporterTime {
    * (migration ReporterPlacement: its physical place in a dump is then the release's, not the action's).
    */
   async releaseAt(manager: EntityManager): Promise<Date> {
+    // Once noted, the transaction keeps its boundary: one that crosses a boundary while it runs must not
+    // give its case one release time and its items the next.
+    const noted: { at: string | null }[] = await manager.query(
+      `SELECT nullif(current_setting('${RELEASE_SETTING}', true), '') AS at`,
+    );
+    if (noted[0]?.at) return new Date(noted[0].at);
     const release = batchRelease(this.now(), await this.batchMinutes(manager));
     await manager.query(`SELECT set_config('${RELEASE_SETTING}', $1, true)`, [release.toISOString()]);
     return release;

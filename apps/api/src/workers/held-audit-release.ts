@@ -33,7 +33,11 @@ export class HeldAuditRelease {
         // First the rows' physical places (docs/architecture.md "Reporter time", "Placement"): each row
         // the batch wrote goes out and back in, in random order, before the relay marks its outbox rows
         // sent. One indexed look when nothing is due; a row that cannot move waits for the next pass.
+        // A row a handler holds (the door's lock on a case being placed) is not waited for beyond a
+        // moment: the row is left for the next pass, so one long request never stalls the relay.
+        await m.query(`SET LOCAL lock_timeout = '2s'`);
         await m.query(`SELECT nolan_release_placement($1)`, [now]);
+        await m.query(`SET LOCAL lock_timeout = 0`);
         return this.audit.releaseHeld(m, now);
       });
     }
