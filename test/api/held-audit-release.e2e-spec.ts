@@ -123,4 +123,30 @@ describe('the held-audit release', () => {
     expect(visited).not.toContain(due.id);
     expect(await chain(due.id)).toHaveLength(2);
   });
+
+  it('releases every other council when one council’s pass fails, and that one on a later pass', async () => {
+    const failing = await fixtures.tenant('held-failing');
+    const other = await fixtures.tenant('held-other');
+    await hold(failing.id, DUE, 'case.created');
+    await hold(other.id, DUE, 'case.created');
+    const clock = { now: () => NOW } as unknown as ReporterTime;
+    const audit = new AuditService(new AuditRepository(), TEST_ENV.AUDIT_KEY);
+    // One council's release breaks (whatever the cause), for one pass only.
+    const broken = Object.create(audit) as AuditService;
+    broken.releaseHeld = async (m, until) => {
+      const [{ tenant }] = (await m.query(`SELECT nolan_current_tenant() AS tenant`)) as { tenant: string }[];
+      if (tenant === failing.id) throw new Error('this council’s pass fails');
+      return audit.releaseHeld(m, until);
+    };
+    await expect(new HeldAuditRelease(fixtures.dataSource, broken, clock).releaseOnce()).rejects.toThrow(
+      'this council’s pass fails',
+    );
+    expect(await held(other.id)).toHaveLength(0);
+    expect((await chain(other.id)).map((e) => e.action)).toEqual(['case.created']);
+    expect(await held(failing.id)).toEqual([{ action: 'case.created' }]);
+
+    await new HeldAuditRelease(fixtures.dataSource, audit, clock).releaseOnce();
+    expect(await held(failing.id)).toHaveLength(0);
+    expect((await chain(failing.id)).map((e) => e.action)).toEqual(['case.created']);
+  });
 });

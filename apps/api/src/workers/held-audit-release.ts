@@ -28,19 +28,26 @@ export class HeldAuditRelease {
       `SELECT nolan_held_audit_due_tenants($1) AS id`,
       [now],
     );
+    // One council that fails (its pass is retried on the next tick) never holds up the councils after it.
+    let failure: unknown;
     for (const tenant of due) {
-      released += await inTenant(this.dataSource, tenant.id, async (m) => {
-        // First the rows' physical places (docs/architecture.md "Reporter time", "Placement"): each row
-        // the batch wrote goes out and back in, in random order, before the relay marks its outbox rows
-        // sent. One indexed look when nothing is due; a row that cannot move waits for the next pass.
-        // A row a handler holds (the door's lock on a case being placed) is not waited for beyond a
-        // moment: the row is left for the next pass, so one long request never stalls the relay.
-        await m.query(`SET LOCAL lock_timeout = '2s'`);
-        await m.query(`SELECT nolan_release_placement($1)`, [now]);
-        await m.query(`SET LOCAL lock_timeout = 0`);
-        return this.audit.releaseHeld(m, now);
-      });
+      try {
+        released += await inTenant(this.dataSource, tenant.id, async (m) => {
+          // First the rows' physical places (docs/architecture.md "Reporter time", "Placement"): each row
+          // the batch wrote goes out and back in, in random order, before the relay marks its outbox rows
+          // sent. One indexed look when nothing is due; a row that cannot move waits for the next pass.
+          // A row a handler holds (the door's lock on a case being placed) is not waited for beyond a
+          // moment: the row is left for the next pass, so one long request never stalls the relay.
+          await m.query(`SET LOCAL lock_timeout = '2s'`);
+          await m.query(`SELECT nolan_release_placement($1)`, [now]);
+          await m.query(`SET LOCAL lock_timeout = 0`);
+          return this.audit.releaseHeld(m, now);
+        });
+      } catch (error) {
+        failure ??= error;
+      }
     }
+    if (failure) throw failure;
     return released;
   }
 }
