@@ -3,7 +3,7 @@
 // grants for its case list; and filler councils that make the database national-sized. Everything but
 // the handful of real cases and staff is generated SQL (INSERT … SELECT generate_series), never an HTTP
 // call per row. Supports docs/performance.md "How to reproduce".
-import { CATEGORY_IDS } from '@nolan/domain';
+import { CATEGORY_IDS, isBatchMinutes } from '@nolan/domain';
 import { createReporterKey, encryptToScope, receiptLookupKey } from '@nolan/crypto';
 import { Client, escapeIdentifier } from 'pg';
 import type { DataSource } from 'typeorm';
@@ -127,6 +127,16 @@ export async function seed(
     const investigators = [investigator.id];
     for (let i = 2; i <= 4; i++) investigators.push((await person(['investigator'], `investigator-${i}`)).id);
 
+    // BENCH_BATCH_MINUTES: the measured council's reporter batch (15, 20, 30 or 60; the default is the
+    // hour), so the routing row need not wait for the top of the hour (README "What batching costs").
+    const batch = process.env.BENCH_BATCH_MINUTES;
+    if (batch) {
+      if (!isBatchMinutes(Number(batch))) throw new Error('BENCH_BATCH_MINUTES must be 15, 20, 30 or 60');
+      await owner.query(`UPDATE tenants SET reporter_batch_minutes = $1 WHERE id = $2`, [
+        Number(batch),
+        tenant.id,
+      ]);
+    }
     // Filler councils share the measured council's escrow key: nobody ever opens their cases.
     await owner.query(
       `INSERT INTO tenants (slug, name, escrow_public_key, escrow_private_key_encrypted, escrow_fingerprint)
