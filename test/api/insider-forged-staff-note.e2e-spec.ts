@@ -15,7 +15,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { strFromU8, unzipSync } from 'fflate';
+import { strFromU8 } from 'fflate';
 import { Client } from 'pg';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -26,11 +26,11 @@ import {
   signDetached,
   type UnlockedKey,
   unlockPrivateKey,
-  verifyAndDecryptBinaryExport,
 } from '@nolan/crypto';
 import { ItemSeal, itemStatement } from '../../apps/api/src/cases/record/item-seal';
 import { inTenant } from '../../apps/api/src/database/tenant-transaction';
 import { startApi } from '../support/api-app';
+import { exportedArchive } from '../support/signed-export';
 import { solvedAltcha } from '../support/reporter-client';
 import { signInAs, StaffFixtures, type TestUser } from '../support/staff-fixtures';
 import { TEST_ENV } from '../support/test-env';
@@ -38,12 +38,6 @@ import { TEST_ENV } from '../support/test-env';
 jest.setTimeout(120_000);
 
 const GPG = '/usr/bin/gpg';
-
-const collect = (res: request.Response, done: (error: Error | null, body: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  (res as unknown as NodeJS.ReadableStream).on('data', (chunk: Buffer) => chunks.push(chunk));
-  (res as unknown as NodeJS.ReadableStream).on('end', () => done(null, Buffer.concat(chunks)));
-};
 
 interface ExportedItem {
   kind: string;
@@ -260,29 +254,14 @@ describe('an insider cannot write a note in another member of staff’s name', (
   });
 
   it('marks them unverified in the export, whose genuine notes GnuPG verifies against each author’s own key', async () => {
-    const recipient = await generateStaffKeyPair({
+    const archive = await exportedArchive(server(), {
+      token: tokens.victim!,
+      reference,
+      tenantSlug: tenant.slug,
       name: 'Victim',
       email: 'victim@forged-note.invalid',
-      passphrase: 'export passphrase',
     });
-    await request(server())
-      .put('/api/v1/me/openpgp-key')
-      .auth(tokens.victim!, { type: 'bearer' })
-      .send({ armoredPublicKey: recipient.publicKey })
-      .expect(200);
-    const exported = await request(server())
-      .post(`/api/v1/cases/${reference}/exports`)
-      .auth(tokens.victim!, { type: 'bearer' })
-      .buffer(true)
-      .parse(collect)
-      .expect(201);
-    const signingKey = await request(server()).get(`/api/v1/tenants/${tenant.slug}/signing-key`).expect(200);
-    const { content } = await verifyAndDecryptBinaryExport({
-      message: new Uint8Array(exported.body as Buffer),
-      recipient: await unlockPrivateKey(recipient.encryptedPrivateKey, 'export passphrase'),
-      signer: await PublicKeyHandle.parse(signingKey.text),
-    });
-    const caseJson = JSON.parse(strFromU8(unzipSync(content)['case.json']!)) as {
+    const caseJson = JSON.parse(strFromU8(archive['case.json']!)) as {
       items: ExportedItem[];
       authorKeys: Record<string, string>;
       records: { kind: string; data: { text?: string }; verification: string }[];
@@ -296,7 +275,7 @@ describe('an insider cannot write a note in another member of staff’s name', (
       [forgedBySystem, 'unverified'],
       [forgedBySwap, 'unverified'],
     ]);
-    const markdown = strFromU8(unzipSync(content)['case.md']!);
+    const markdown = strFromU8(archive['case.md']!);
     expect(markdown.match(/signature does not verify/g)?.length).toBeGreaterThanOrEqual(3);
 
     const notes = caseJson.items.filter((i) => i.kind === 'note');

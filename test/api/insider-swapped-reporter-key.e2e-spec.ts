@@ -8,27 +8,17 @@
  */
 import type { INestApplication } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { strFromU8, unzipSync } from 'fflate';
+import { strFromU8 } from 'fflate';
 import { Client } from 'pg';
 import request from 'supertest';
-import {
-  generateStaffKeyPair,
-  PublicKeyHandle,
-  unlockPrivateKey,
-  verifyAndDecryptBinaryExport,
-} from '@nolan/crypto';
+import {} from '@nolan/crypto';
 import { startApi } from '../support/api-app';
+import { exportedArchive } from '../support/signed-export';
 import { signInWithReceipt, solvedAltcha } from '../support/reporter-client';
 import { signInAs, StaffFixtures } from '../support/staff-fixtures';
 import { TEST_ENV } from '../support/test-env';
 
 jest.setTimeout(120_000);
-
-const collect = (res: request.Response, done: (error: Error | null, body: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  (res as unknown as NodeJS.ReadableStream).on('data', (chunk: Buffer) => chunks.push(chunk));
-  (res as unknown as NodeJS.ReadableStream).on('end', () => done(null, Buffer.concat(chunks)));
-};
 
 describe('a DBA who copies their own reporter key into another case cannot send a message that verifies', () => {
   let app: INestApplication;
@@ -141,29 +131,13 @@ describe('a DBA who copies their own reporter key into another case cannot send 
   });
 
   it('marks it unverified in the export’s case.json and warns in case.md', async () => {
-    const keys = await generateStaffKeyPair({
+    const zip = await exportedArchive(server(), {
+      token: token,
+      reference,
+      tenantSlug: tenant.slug,
       name: 'Handler',
       email: 'handler@swapped-reporter-key.invalid',
-      passphrase: 'export passphrase',
     });
-    await request(server())
-      .put('/api/v1/me/openpgp-key')
-      .auth(token, { type: 'bearer' })
-      .send({ armoredPublicKey: keys.publicKey })
-      .expect(200);
-    const exported = await request(server())
-      .post(`/api/v1/cases/${reference}/exports`)
-      .auth(token, { type: 'bearer' })
-      .buffer(true)
-      .parse(collect)
-      .expect(201);
-    const signingKey = await request(server()).get(`/api/v1/tenants/${tenant.slug}/signing-key`).expect(200);
-    const { content } = await verifyAndDecryptBinaryExport({
-      message: new Uint8Array(exported.body as Buffer),
-      recipient: await unlockPrivateKey(keys.encryptedPrivateKey, 'export passphrase'),
-      signer: await PublicKeyHandle.parse(signingKey.text),
-    });
-    const zip = unzipSync(content);
     const caseJson = JSON.parse(strFromU8(zip['case.json']!)) as {
       messages: { text: string; from: string; verification: string }[];
       items: { kind: string; verification: string }[];
