@@ -104,7 +104,7 @@ describe('browser Back and refresh on the reporter pages', () => {
   let tenant: { id: string; slug: string };
 
   beforeAll(async () => {
-    stack = await startPortalStack();
+    stack = await startPortalStack({ abuse: { waitSeconds: 3 } }); // support/portal-stack.ts: the wait's length is the API's
     browser = await launchBrowser();
     fixtures = await StaffFixtures.open();
     tenant = await fixtures.tenant('reporter-back');
