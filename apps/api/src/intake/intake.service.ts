@@ -67,6 +67,9 @@ export interface UploadedFile {
 
 @Injectable()
 export class IntakeService {
+  /** What routing read per council, for a second: the guess that intake seals for (`expectedRoute`). */
+  private readonly recentRouting = new Map<string, { until: number; facts: Promise<RoutingFacts> }>();
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -204,8 +207,9 @@ export class IntakeService {
       details: { channel, routing, attachments: files.length },
     });
 
-    // 1. Who the case is expected to go to: read, nothing written, the connection given back at once.
-    const expected = await inTenant(this.dataSource, tenant.id, (m) => this.route(m, submission));
+    // 1. Who the case is expected to go to: read (nothing written, the connection given back at once),
+    // or what was read for this council within the last second.
+    const expected = await this.expectedRoute(tenant.id, submission);
     // 2. The cryptography, with no connection held.
     const hour = packetDate().getTime();
     const sealedCase = await this.caseStore.seal(grantees(expected, escrow, reporter));
@@ -228,7 +232,7 @@ export class IntakeService {
       if (author.kind === 'reporter') await reporterCaused(m, this.reporterTime);
       // Routing decided again from what this transaction reads: an officer named, deactivated or changed
       // since the read above gets nothing sealed for them, and a new one is granted here.
-      const routed = await this.route(m, submission);
+      const routed = route(await this.routingFacts(m), submission);
       const { decision, named, staff, custodian } = routed;
       const fresh = sealedInOneHour && packetDate().getTime() === hour;
       // A reporter's case is shown to staff from its batch's release (docs/architecture.md "Reporter
@@ -289,37 +293,67 @@ export class IntakeService {
   }
 
   /**
-   * Routes the report with the council's role holders and conflict routes as `m` reads them now: the
-   * people it names (the holders of each role ticked, by id), the decision, and the staff it goes to.
+   * What routing reads, as `m` reads it now: the council's role holders and its routing settings.
    */
-  private async route(m: EntityManager, submission: Submission): Promise<Routed> {
+  private async routingFacts(m: EntityManager): Promise<RoutingFacts> {
     const holders = await this.users.roleHolders(m);
-    // The people the report names are the holders of each role ticked, now, by id: excluded for good,
-    // whatever their later roles, and a later holder of the role is not (issue #15).
-    const named = holdersOfRoles(holders, submission.involves);
-    const decision = routeCase({
-      category: submission.category,
-      involvedRoles: [],
-      involvedUserIds: named,
-      recusedUserIds: [],
-      roleHolders: holders.map(({ userId, roles }) => ({ userId, roles })),
-      // The council's own conflict routes and deputy setting; deactivated accounts never get a case.
-      ...(await tenantRoutingInput(m, holders)),
-    });
-    const keyOf = new Map(holders.map((h) => [h.userId, h.publicKey]));
-    const staffIds =
-      decision.kind === 'routed'
-        ? [...new Set([...decision.owners.map((r) => r.userId), decision.overseer.userId])]
-        : [];
-    const staff: Grantee[] = staffIds.map((userId) => ({
-      kind: 'staff',
-      userId,
-      publicKey: keyOf.get(userId) as string,
-    }));
-    const custodian =
-      decision.kind === 'routed' ? staff.filter((g) => g.userId === decision.overseer.userId) : [];
-    return { decision, named, staff, custodian };
+    return { holders, settings: await tenantRoutingInput(m, holders) };
   }
+
+  /**
+   * Who a report is expected to go to before its transaction, from what routing read for this council
+   * at most a second ago (or reads now). Only a guess: what it seals for someone the transaction's own
+   * routing does not name is never written (docs/performance.md "What serialised intake").
+   */
+  private expectedRoute(tenantId: string, submission: Submission): Promise<Routed> {
+    const now = Date.now();
+    let known = this.recentRouting.get(tenantId);
+    if (!known || known.until < now) {
+      if (this.recentRouting.size >= 1000) this.recentRouting.clear();
+      const facts = inTenant(this.dataSource, tenantId, (m) => this.routingFacts(m));
+      known = { until: now + 1000, facts };
+      this.recentRouting.set(tenantId, known);
+      facts.catch(() => this.recentRouting.delete(tenantId));
+    }
+    return known.facts.then((facts) => route(facts, submission));
+  }
+}
+
+interface RoutingFacts {
+  holders: Awaited<ReturnType<StaffUsersRepository['roleHolders']>>;
+  settings: Awaited<ReturnType<typeof tenantRoutingInput>>;
+}
+
+/**
+ * Routes the report with the council's role holders and conflict routes: the people it names (the
+ * holders of each role ticked, by id), the decision, and the staff it goes to.
+ */
+function route({ holders, settings }: RoutingFacts, submission: Submission): Routed {
+  // The people the report names are the holders of each role ticked, now, by id: excluded for good,
+  // whatever their later roles, and a later holder of the role is not (issue #15).
+  const named = holdersOfRoles(holders, submission.involves);
+  const decision = routeCase({
+    category: submission.category,
+    involvedRoles: [],
+    involvedUserIds: named,
+    recusedUserIds: [],
+    roleHolders: holders.map(({ userId, roles }) => ({ userId, roles })),
+    // The council's own conflict routes and deputy setting; deactivated accounts never get a case.
+    ...settings,
+  });
+  const keyOf = new Map(holders.map((h) => [h.userId, h.publicKey]));
+  const staffIds =
+    decision.kind === 'routed'
+      ? [...new Set([...decision.owners.map((r) => r.userId), decision.overseer.userId])]
+      : [];
+  const staff: Grantee[] = staffIds.map((userId) => ({
+    kind: 'staff',
+    userId,
+    publicKey: keyOf.get(userId) as string,
+  }));
+  const custodian =
+    decision.kind === 'routed' ? staff.filter((g) => g.userId === decision.overseer.userId) : [];
+  return { decision, named, staff, custodian };
 }
 
 interface Routed {
