@@ -31,5 +31,5 @@ export {
 export type { ExportInput, VerifiedExport } from './lib/case-export';
 export { generateSigningKeyPair } from './lib/signing-keys';
 export { signDetached, verifyDetached } from './lib/item-signatures';
-export { useCheapKeyProtectionInTests } from './lib/openpgp-settings';
+export { packetDate, useCheapKeyProtectionInTests } from './lib/openpgp-settings';
 export type { SigningKeyMaterial } from './lib/signing-keys';

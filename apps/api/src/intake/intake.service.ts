@@ -1,14 +1,15 @@
 /**
  * Anonymous intake (issue #5; docs/architecture.md "Encryption model", "Routing"). A submission is
  * validated against the form, checked for a proof of work, its files stripped of metadata, routed by
- * the domain's pure routing function, and written in one transaction: the case, its scope keys, the
- * content encrypted to them, grants to the routed handlers, the escrow key and the reporter's key
- * (locked under the receipt), the outbox event and the audit entries. The receipt is returned once.
+ * the domain's pure routing function, its cryptography done with no connection held, and written in one
+ * transaction that routes it again: the case, its scope keys, the content encrypted to them, grants to
+ * the routed handlers, the escrow key and the reporter's key (locked under the receipt), the outbox event
+ * and the audit entries. The receipt is returned once.
  */
 import type { AttachmentLimits, IntakeForm, SubmittedReport } from '@nolan/contract';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { createReporterKey, receiptLookupKey, type UnlockedKey } from '@nolan/crypto';
+import { createReporterKey, packetDate, receiptLookupKey, type UnlockedKey } from '@nolan/crypto';
 import {
   ANONYMITY_STATEMENT,
   CATEGORIES,
@@ -21,9 +22,9 @@ import {
   type Submission,
   validateSubmission,
 } from '@nolan/domain';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { CaseEventOrigin } from '../cases/record/case-events';
-import { CaseRecorder, type NewFile } from '../cases/record/case-recorder';
+import { authorOf, type CaseEventInput, CaseRecorder, type NewFile } from '../cases/record/case-recorder';
 import { ItemSeal, offerSigningKey } from '../cases/record/item-seal';
 import { type Grantee, CaseStoreService } from '../cases/store/case-store.service';
 import { ReporterKeyEntity } from '../cases/store/case.entity';
@@ -66,6 +67,9 @@ export interface UploadedFile {
 
 @Injectable()
 export class IntakeService {
+  /** What routing read per council, for a second: the guess that intake seals for (`expectedRoute`). */
+  private readonly recentRouting = new Map<string, { until: number; facts: Promise<RoutingFacts> }>();
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -166,7 +170,17 @@ export class IntakeService {
     );
   }
 
-  /** Creates the case and hands back the receipt: the web form, and handlers recording oral reports. */
+  /**
+   * Creates the case and hands back the receipt: the web form, and handlers recording oral reports.
+   *
+   * The cryptography comes first, with no database connection held: who the case goes to is read in a
+   * short transaction that writes nothing, then the scope keys, the grants to those people and the
+   * report's items (encrypted and signed) are made while no connection waits on the CPU. The transaction
+   * that follows only writes, and decides the routing again inside it from what it reads there: a grant
+   * is written only for someone that decision gives the case to (made there if they were not sealed for),
+   * and if the hour turned while sealing, everything is made again inside, as it would be without
+   * sealing (docs/performance.md "What serialised intake").
+   */
   async createCase(
     tenant: TenantEntity,
     submission: Submission,
@@ -177,52 +191,66 @@ export class IntakeService {
     const receipt = generateReceipt();
     const reporterKey = await createReporterKey(receipt);
     const lookupKey = receiptLookupKey(this.config.receiptPepper, receipt);
+    const by: CaseEventOrigin =
+      author.kind === 'staff' ? { origin: 'staff', staffId: author.id } : { origin: 'reporter' };
+    const escrow: Grantee = { kind: 'escrow', userId: null, publicKey: tenant.escrowPublicKey };
+    const reporter: Grantee = { kind: 'reporter', userId: null, publicKey: reporterKey.publicKey };
+    // The report is the case's first event: its item (with the files and any identity), the creation
+    // entry and the outbox row that starts the workers, through the one recorder.
+    const event = (routing: string): CaseEventInput => ({
+      kind: 'submitted',
+      by,
+      body: { answers: submission.answers, involves: submission.involves },
+      files,
+      // Always an identity record, empty if none was given (docs/architecture.md "Reporter time").
+      parts: [{ scope: 'identity' as const, kind: 'identity', body: submission.identity ?? NO_IDENTITY }],
+      details: { channel, routing, attachments: files.length },
+    });
+
+    // 1. Who the case is expected to go to: read (nothing written, the connection given back at once),
+    // or what was read for this council within the last second.
+    const expected = await this.expectedRoute(tenant.id, submission);
+    // 2. The cryptography, with no connection held.
+    const hour = packetDate().getTime();
+    const sealedCase = await this.caseStore.seal(grantees(expected, escrow, reporter));
+    const target = { tenantId: tenant.id, caseId: sealedCase.id };
+    // Signed by whoever gave the report (item-seal.ts): the new reporter key, or the recording officer's.
+    const signingKey = author.kind === 'staff' ? await author.key() : reporterKey.unlocked;
+    const sealedEvent = await this.recorder.sealEvent(
+      target,
+      event(expected.decision.kind),
+      new Map([...sealedCase.keys].map(([scope, pair]) => [scope, pair.publicKey])),
+      this.seal.signerWith(target, authorOf(by), signingKey),
+    );
+    // Packets (keys, grants, items) are dated to their hour: sealed across the hour's turn, or written in
+    // a later hour than they were sealed in, they are made again inside the transaction.
+    const sealedInOneHour = packetDate().getTime() === hour;
+
+    // 3. The transaction only writes (and reads what decides them).
     const reference = await inTenant(this.dataSource, tenant.id, async (m) => {
       // Before anything is written: every row of a report is held for its batch and placed at its release.
       if (author.kind === 'reporter') await reporterCaused(m, this.reporterTime);
-      const holders = await this.users.roleHolders(m);
-      // The people the report names are the holders of each role ticked, now, by id: excluded for good,
-      // whatever their later roles, and a later holder of the role is not (issue #15).
-      const named = holdersOfRoles(holders, submission.involves);
-      const decision = routeCase({
-        category: submission.category,
-        involvedRoles: [],
-        involvedUserIds: named,
-        recusedUserIds: [],
-        roleHolders: holders.map(({ userId, roles }) => ({ userId, roles })),
-        // The council's own conflict routes and deputy setting; deactivated accounts never get a case.
-        ...(await tenantRoutingInput(m, holders)),
-      });
-      const keyOf = new Map(holders.map((h) => [h.userId, h.publicKey]));
-      const staffIds =
-        decision.kind === 'routed'
-          ? [...new Set([...decision.owners.map((r) => r.userId), decision.overseer.userId])]
-          : [];
-      const staff: Grantee[] = staffIds.map((userId) => ({
-        kind: 'staff',
-        userId,
-        publicKey: keyOf.get(userId) as string,
-      }));
-      const escrow: Grantee = { kind: 'escrow', userId: null, publicKey: tenant.escrowPublicKey };
-      const reporter: Grantee = { kind: 'reporter', userId: null, publicKey: reporterKey.publicKey };
-      const custodian =
-        decision.kind === 'routed' ? staff.filter((g) => g.userId === decision.overseer.userId) : [];
+      // Routing decided again from what this transaction reads: an officer named, deactivated or changed
+      // since the read above gets nothing sealed for them, and a new one is granted here.
+      const routed = route(await this.routingFacts(m), submission);
+      const { decision, named, staff, custodian } = routed;
+      const fresh = sealedInOneHour && packetDate().getTime() === hour;
       // A reporter's case is shown to staff from its batch's release (docs/architecture.md "Reporter
       // time"); its SLA clocks still run from the hour it was received.
       const visibleFrom = (await this.reporterTime.holds(m)) ? await this.reporterTime.releaseAt(m) : null;
-      const created = await this.caseStore.create(m, {
-        tenantId: tenant.id,
-        category: submission.category,
-        receivedAt: new Date(),
-        visibleFrom,
-        channel,
-        routing: decision.kind,
-        grantees: {
-          report: [...staff, escrow, reporter],
-          internal: [...staff, escrow],
-          identity: [...custodian, escrow],
+      const created = await this.caseStore.create(
+        m,
+        {
+          tenantId: tenant.id,
+          category: submission.category,
+          receivedAt: new Date(),
+          visibleFrom,
+          channel,
+          routing: decision.kind,
+          grantees: grantees(routed, escrow, reporter),
         },
-      });
+        fresh ? sealedCase : undefined,
+      );
       await recordNamedInReport(m, tenant.id, created.id, named);
       await m.getRepository(ReporterKeyEntity).insert({
         caseId: created.id,
@@ -240,25 +268,15 @@ export class IntakeService {
         { kind: 'reporter', id: created.id },
         reporterKey.unlocked.publicKey(),
       );
-      // The report is the case's first event: its item (with the files and any identity), the
-      // creation entry and the outbox row that starts the workers, through the one recorder.
-      const by: CaseEventOrigin =
-        author.kind === 'staff' ? { origin: 'staff', staffId: author.id } : { origin: 'reporter' };
-      // Signed by whoever gave the report (item-seal.ts): the new reporter key, or the recording officer's.
-      if (author.kind === 'staff') offerSigningKey(m, { kind: 'staff', id: author.id }, author.key);
+      // Offered as before, for the recorder's own signing when the sealed items are not used.
+      if (author.kind === 'staff')
+        offerSigningKey(m, { kind: 'staff', id: author.id }, async () => signingKey);
       else offerSigningKey(m, { kind: 'reporter', id: created.id }, reporterKey.unlocked);
       await this.recorder.record(
         m,
         { tenantId: tenant.id, caseId: created.id },
-        {
-          kind: 'submitted',
-          by,
-          body: { answers: submission.answers, involves: submission.involves },
-          files,
-          // Always an identity record, empty if none was given (docs/architecture.md "Reporter time").
-          parts: [{ scope: 'identity' as const, kind: 'identity', body: submission.identity ?? NO_IDENTITY }],
-          details: { channel, routing: decision.kind, attachments: files.length },
-        },
+        event(decision.kind),
+        fresh ? sealedEvent : undefined,
       );
       // Routing gave the first grants: each is in the trail, as the system's doing.
       for (const grantee of staff) {
@@ -273,4 +291,83 @@ export class IntakeService {
     });
     return { reference, receipt };
   }
+
+  /**
+   * What routing reads, as `m` reads it now: the council's role holders and its routing settings.
+   */
+  private async routingFacts(m: EntityManager): Promise<RoutingFacts> {
+    const holders = await this.users.roleHolders(m);
+    return { holders, settings: await tenantRoutingInput(m, holders) };
+  }
+
+  /**
+   * Who a report is expected to go to before its transaction, from what routing read for this council
+   * at most a second ago (or reads now). Only a guess: what it seals for someone the transaction's own
+   * routing does not name is never written (docs/performance.md "What serialised intake").
+   */
+  private expectedRoute(tenantId: string, submission: Submission): Promise<Routed> {
+    const now = Date.now();
+    let known = this.recentRouting.get(tenantId);
+    if (!known || known.until < now) {
+      if (this.recentRouting.size >= 1000) this.recentRouting.clear();
+      const facts = inTenant(this.dataSource, tenantId, (m) => this.routingFacts(m));
+      known = { until: now + 1000, facts };
+      this.recentRouting.set(tenantId, known);
+      facts.catch(() => this.recentRouting.delete(tenantId));
+    }
+    return known.facts.then((facts) => route(facts, submission));
+  }
+}
+
+interface RoutingFacts {
+  holders: Awaited<ReturnType<StaffUsersRepository['roleHolders']>>;
+  settings: Awaited<ReturnType<typeof tenantRoutingInput>>;
+}
+
+/**
+ * Routes the report with the council's role holders and conflict routes: the people it names (the
+ * holders of each role ticked, by id), the decision, and the staff it goes to.
+ */
+function route({ holders, settings }: RoutingFacts, submission: Submission): Routed {
+  // The people the report names are the holders of each role ticked, now, by id: excluded for good,
+  // whatever their later roles, and a later holder of the role is not (issue #15).
+  const named = holdersOfRoles(holders, submission.involves);
+  const decision = routeCase({
+    category: submission.category,
+    involvedRoles: [],
+    involvedUserIds: named,
+    recusedUserIds: [],
+    roleHolders: holders.map(({ userId, roles }) => ({ userId, roles })),
+    // The council's own conflict routes and deputy setting; deactivated accounts never get a case.
+    ...settings,
+  });
+  const keyOf = new Map(holders.map((h) => [h.userId, h.publicKey]));
+  const staffIds =
+    decision.kind === 'routed'
+      ? [...new Set([...decision.owners.map((r) => r.userId), decision.overseer.userId])]
+      : [];
+  const staff: Grantee[] = staffIds.map((userId) => ({
+    kind: 'staff',
+    userId,
+    publicKey: keyOf.get(userId) as string,
+  }));
+  const custodian =
+    decision.kind === 'routed' ? staff.filter((g) => g.userId === decision.overseer.userId) : [];
+  return { decision, named, staff, custodian };
+}
+
+interface Routed {
+  decision: ReturnType<typeof routeCase>;
+  named: string[];
+  staff: Grantee[];
+  custodian: Grantee[];
+}
+
+/** Who may read each scope of a new case (docs/architecture.md "Case scope keys and grants"). */
+function grantees(routed: Routed, escrow: Grantee, reporter: Grantee) {
+  return {
+    report: [...routed.staff, escrow, reporter],
+    internal: [...routed.staff, escrow],
+    identity: [...routed.custodian, escrow],
+  };
 }

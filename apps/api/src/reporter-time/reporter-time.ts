@@ -36,8 +36,28 @@ export async function reporterCaused(
 ): Promise<void> {
   // A transaction on a case already in place holds it before its first write (case-hold.ts).
   if (onCase) await holdCase(manager, onCase);
-  await manager.query(`SELECT set_config('${ORIGIN_SETTING}', 'reporter', true)`);
+  const known = marked.get(transactionOf(manager) ?? {});
+  if (!known) {
+    await manager.query(`SELECT set_config('${ORIGIN_SETTING}', 'reporter', true)`);
+    const runner = transactionOf(manager);
+    if (runner) marked.set(runner, { release: null });
+  }
   if (time?.batching) await time.releaseAt(manager);
+}
+
+/**
+ * What a reporter-caused transaction has already been told, so that the recorder, the audit trail and
+ * the outbox, which each ask for every row they write, do not ask Postgres again (docs/performance.md
+ * "What serialised intake"). Kept only for a transaction marked by `reporterCaused` (keyed by its query
+ * runner, which a transaction alone uses, so it ends with it): the mark itself is never undone in a
+ * transaction, and the release it notes is noted once and kept ("Once noted, the transaction keeps its
+ * boundary"). Anything else still asks Postgres.
+ */
+const marked = new WeakMap<object, { release: Date | null }>();
+
+function transactionOf(manager: EntityManager): object | undefined {
+  const runner = manager.queryRunner;
+  return runner?.isTransactionActive ? runner : undefined;
 }
 
 @Injectable()
@@ -58,6 +78,7 @@ export class ReporterTime {
 
   /** Whether the caller's transaction was marked by `reporterCaused`. */
   async isReporterCaused(manager: EntityManager): Promise<boolean> {
+    if (marked.has(transactionOf(manager) ?? {})) return true;
     const rows: { origin: string | null }[] = await manager.query(
       `SELECT current_setting('${ORIGIN_SETTING}', true) AS origin`,
     );
@@ -82,12 +103,19 @@ export class ReporterTime {
   async releaseAt(manager: EntityManager): Promise<Date> {
     // Once noted, the transaction keeps its boundary: one that crosses a boundary while it runs must not
     // give its case one release time and its items the next.
+    const memo = marked.get(transactionOf(manager) ?? {});
+    if (memo?.release) return memo.release;
     const noted: { at: string | null }[] = await manager.query(
       `SELECT nullif(current_setting('${RELEASE_SETTING}', true), '') AS at`,
     );
-    if (noted[0]?.at) return new Date(noted[0].at);
+    if (noted[0]?.at) {
+      const at = new Date(noted[0].at);
+      if (memo) memo.release = at;
+      return at;
+    }
     const release = batchRelease(this.now(), await this.batchMinutes(manager));
     await manager.query(`SELECT set_config('${RELEASE_SETTING}', $1, true)`, [release.toISOString()]);
+    if (memo) memo.release = release;
     return release;
   }
 

@@ -18,7 +18,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Injectable, Optional } from '@nestjs/common';
-import { encryptToScope, type Scope } from '@nolan/crypto';
+import { encryptToScope, type PublicKeyHandle, type Scope } from '@nolan/crypto';
 import type { EntityManager } from 'typeorm';
 import type { AuditActor, AuditEvent } from '../../audit/audit-event';
 import { AuditService } from '../../audit/audit.service';
@@ -66,6 +66,26 @@ export interface CaseEventInput {
   notice?: string;
 }
 
+/** An item ready to insert: encrypted and signed. */
+type EncryptedItem = SignedItem & Pick<CaseItemEntity, 'ciphertext' | 'signature'>;
+
+interface EncryptedEvent {
+  /** In the order they are inserted. */
+  items: EncryptedItem[];
+  itemId: string;
+  fileIds: string[];
+  itemIds: string[];
+}
+
+/** An event's items encrypted and signed ahead of its transaction (`CaseRecorder.sealEvent`). */
+export interface SealedEvent extends EncryptedEvent {
+  target: CaseTarget;
+  kind: CaseEventKind;
+  /** The hour its items are dated to (their signatures cover it). */
+  at: Date;
+  author: Pick<CaseItemEntity, 'authorKind' | 'authorId'>;
+}
+
 export interface RecordedEvent {
   /** The event's own item. */
   itemId: string;
@@ -88,39 +108,79 @@ export class CaseRecorder {
     @Optional() private readonly seal?: ItemSeal,
   ) {}
 
-  async record(m: EntityManager, target: CaseTarget, input: CaseEventInput): Promise<RecordedEvent> {
+  /**
+   * An event's cryptography done ahead of its transaction, with no connection held (intake: docs/
+   * performance.md "What serialised intake"): its items encrypted to `scopeKeys` and signed with `sign`
+   * (ItemSeal.signerWith, the author's own key), dated to the hour it is sealed in. `record` writes them
+   * as they are if the event is recorded in the same hour by the same author; otherwise it encrypts and
+   * signs again there, as it would without them.
+   */
+  async sealEvent(
+    target: CaseTarget,
+    input: CaseEventInput,
+    scopeKeys: ReadonlyMap<Scope, Uint8Array | PublicKeyHandle>,
+    sign: (item: SignedItem) => Promise<Buffer | null>,
+  ): Promise<SealedEvent> {
+    const at = this.recordedAt(input.by).item;
+    const author = authorOf(input.by);
+    const keyOf = async (scope: Scope) => {
+      const key = scopeKeys.get(scope);
+      if (!key) throw new Error(`no ${scope} key was given to seal the event`);
+      return key;
+    };
+    return {
+      target,
+      kind: input.kind,
+      at,
+      author,
+      ...(await this.encrypt(target, input, at, author, keyOf, sign)),
+    };
+  }
+
+  async record(
+    m: EntityManager,
+    target: CaseTarget,
+    input: CaseEventInput,
+    /** The event's items, sealed ahead of the transaction by `sealEvent` for this same event. */
+    sealed?: SealedEvent,
+  ): Promise<RecordedEvent> {
     const spec = CASE_EVENTS[input.kind];
     await holdCase(m, target.caseId);
     await this.markOrigin(m, input.by);
     const at = this.recordedAt(input.by);
     const author = authorOf(input.by);
     const held = await this.heldUntil(m);
-    const keys = new Map<Scope, Uint8Array>();
-    // Signed by the recorded author's own key (item-seal.ts): chosen here, from the author, and only here.
-    const signItem: (item: SignedItem) => Promise<Buffer | null> = this.seal
-      ? await this.seal.signer(m, target, author)
-      : async () => null;
-    const write = async (scope: Scope, kind: string, plaintext: Uint8Array): Promise<string> => {
-      let key = keys.get(scope);
-      if (!key) {
-        const row = await m
-          .getRepository(CaseScopeKeyEntity)
-          .findOneOrFail({ where: { caseId: target.caseId, scope } });
-        key = new Uint8Array(row.publicKey);
-        keys.set(scope, key);
-      }
-      // The id is chosen here so that the signature can cover it (a copied row does not verify).
-      const item = {
-        id: randomUUID(),
-        tenantId: target.tenantId,
-        caseId: target.caseId,
-        scope,
-        kind,
-        ...author,
-        createdAt: at.item,
-        ciphertext: Buffer.from(await encryptToScope(plaintext, key)),
+    let event: EncryptedEvent;
+    if (
+      sealed &&
+      sealed.target.caseId === target.caseId &&
+      sealed.target.tenantId === target.tenantId &&
+      sealed.kind === input.kind &&
+      sealed.at.getTime() === at.item.getTime() &&
+      sealed.author.authorKind === author.authorKind &&
+      sealed.author.authorId === author.authorId
+    ) {
+      event = sealed;
+    } else {
+      const keys = new Map<Scope, Uint8Array>();
+      const keyOf = async (scope: Scope) => {
+        let key = keys.get(scope);
+        if (!key) {
+          const row = await m
+            .getRepository(CaseScopeKeyEntity)
+            .findOneOrFail({ where: { caseId: target.caseId, scope } });
+          key = new Uint8Array(row.publicKey);
+          keys.set(scope, key);
+        }
+        return key;
       };
-      const signature = await signItem(item);
+      // Signed by the recorded author's own key (item-seal.ts): chosen here, from the author, and only here.
+      const signItem: (item: SignedItem) => Promise<Buffer | null> = this.seal
+        ? await this.seal.signer(m, target, author)
+        : async () => null;
+      event = await this.encrypt(target, input, at.item, author, keyOf, signItem);
+    }
+    for (const item of event.items) {
       if (held) {
         // A reporter-caused item: shown to staff from the batch's release, and numbered at random above
         // the identity's range, so neither its number nor a gap in the sequence places it between the
@@ -133,36 +193,22 @@ export class CaseRecorder {
             item.id,
             item.tenantId,
             item.caseId,
-            scope,
-            kind,
-            author.authorKind,
-            author.authorId,
-            at.item,
+            item.scope,
+            item.kind,
+            item.authorKind,
+            item.authorId,
+            item.createdAt,
             item.ciphertext,
-            signature,
+            item.signature,
             heldItemSeq(held),
             held,
           ],
         );
-        return item.id;
+      } else {
+        await m.getRepository(CaseItemEntity).insert({ ...item });
       }
-      await m.getRepository(CaseItemEntity).insert({ ...item, signature });
-      return item.id;
-    };
-
-    const fileIds: string[] = [];
-    for (const file of input.files ?? []) {
-      const packed = packFile({ name: file.name, mediaType: file.mediaType }, file.bytes);
-      fileIds.push(await write(spec.scope, 'attachment', packed));
     }
-    const body = input.filesField ? { ...input.body, [input.filesField]: fileIds } : input.body;
-    const itemId = await write(spec.scope, spec.item, packJson(body));
-    const itemIds = [itemId, ...fileIds];
-    for (const part of input.parts ?? [])
-      itemIds.push(await write(part.scope, part.kind, packJson(part.body)));
-    if (input.notice !== undefined) {
-      itemIds.push(await write('report', 'message', packJson({ text: input.notice, attachments: [] })));
-    }
+    const { itemId, fileIds, itemIds } = event;
     const entry = await this.audit.append(m, {
       actor: actorOf(input.by),
       action: spec.action,
@@ -187,6 +233,51 @@ export class CaseRecorder {
       });
     }
     return { itemId, fileIds, itemIds, auditId: entry.id };
+  }
+
+  /**
+   * The items of an event, in the order they are written (files, its own item, its parts, the notice),
+   * encrypted to their scope's key and signed. The ids are chosen here so that the signature covers them
+   * (a copied row does not verify).
+   */
+  private async encrypt(
+    target: CaseTarget,
+    input: CaseEventInput,
+    at: Date,
+    author: Pick<CaseItemEntity, 'authorKind' | 'authorId'>,
+    keyOf: (scope: Scope) => Promise<Uint8Array | PublicKeyHandle>,
+    sign: (item: SignedItem) => Promise<Buffer | null>,
+  ): Promise<EncryptedEvent> {
+    const spec = CASE_EVENTS[input.kind];
+    const items: EncryptedItem[] = [];
+    const write = async (scope: Scope, kind: string, plaintext: Uint8Array): Promise<string> => {
+      const item = {
+        id: randomUUID(),
+        tenantId: target.tenantId,
+        caseId: target.caseId,
+        scope,
+        kind,
+        ...author,
+        createdAt: at,
+        ciphertext: Buffer.from(await encryptToScope(plaintext, await keyOf(scope))),
+      };
+      items.push({ ...item, signature: await sign(item) });
+      return item.id;
+    };
+    const fileIds: string[] = [];
+    for (const file of input.files ?? []) {
+      const packed = packFile({ name: file.name, mediaType: file.mediaType }, file.bytes);
+      fileIds.push(await write(spec.scope, 'attachment', packed));
+    }
+    const body = input.filesField ? { ...input.body, [input.filesField]: fileIds } : input.body;
+    const itemId = await write(spec.scope, spec.item, packJson(body));
+    const itemIds = [itemId, ...fileIds];
+    for (const part of input.parts ?? [])
+      itemIds.push(await write(part.scope, part.kind, packJson(part.body)));
+    if (input.notice !== undefined) {
+      itemIds.push(await write('report', 'message', packJson({ text: input.notice, attachments: [] })));
+    }
+    return { items, itemId, fileIds, itemIds };
   }
 
   /**
@@ -256,7 +347,8 @@ export function heldItemSeq(release: Date): string {
   return String((1n << 61n) + (minutes << 24n) + random);
 }
 
-function authorOf(by: CaseEventOrigin): Pick<CaseItemEntity, 'authorKind' | 'authorId'> {
+/** Who an item is recorded as written by: staff under their id, a reporter or the system under none. */
+export function authorOf(by: CaseEventOrigin): Pick<CaseItemEntity, 'authorKind' | 'authorId'> {
   if (by.origin === 'staff') return { authorKind: 'staff', authorId: by.staffId };
   return { authorKind: by.origin, authorId: null };
 }

@@ -138,6 +138,20 @@ export class ItemSeal {
       if (!source) throw new Error(`no key was offered to sign as ${owner.kind} in this transaction`);
       key = await source();
     }
+    return this.signerWith(target, author, key);
+  }
+
+  /**
+   * The same signer over a key the caller already holds as the author's own, for items sealed before
+   * their transaction (intake: the new reporter's key, or the recording officer's from their session).
+   * Like `signer`, it never pins: a key that is not the author's pinned one signs items that read
+   * `unverified`.
+   */
+  signerWith(
+    target: { tenantId: string; caseId: string },
+    author: Pick<SignedItem, 'authorKind' | 'authorId'>,
+    key: UnlockedKey,
+  ): (item: SignedItem) => Promise<Buffer> {
     return async (item) => {
       if (item.tenantId !== target.tenantId) throw new Error('an item is signed only in its own council');
       if (item.authorKind !== author.authorKind || item.authorId !== author.authorId)

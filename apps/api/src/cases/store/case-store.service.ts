@@ -3,15 +3,15 @@
  * to each person entitled to it (docs/architecture.md "Case scope keys and grants"). Scope private keys
  * exist only in memory here and, afterwards, only inside grants. The report itself is the case's first
  * event, written by CaseRecorder once the keys exist.
+ *
+ * The cryptography can be done first, with no database connection held (`seal`), and the transaction
+ * then only writes (`create` with the sealed case): a grant sealed for someone the transaction no longer
+ * routes the case to is never written, and anyone it routes to who was not sealed for is granted there
+ * (docs/performance.md "What serialised intake").
  */
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import {
-  createGrant,
-  PublicKeyHandle,
-  type Scope,
-  type ScopeKeyPair,
-  takeScopeKeyPair,
-} from '@nolan/crypto';
+import { createGrant, PublicKeyHandle, type Scope, type ScopeKeyPair, takeScopeKeyPair } from '@nolan/crypto';
 import { type CategoryId, computeSlaDates, getCategory, toLondonDate } from '@nolan/domain';
 import type { EntityManager } from 'typeorm';
 import { CaseEntity, CaseGrantEntity, CaseScopeKeyEntity, type GranteeKind } from './case.entity';
@@ -40,22 +40,92 @@ export interface NewCase {
 
 const SCOPES: readonly Scope[] = ['report', 'internal', 'identity'];
 
+/** A case's keys and grants made ahead of its transaction (`CaseStoreService.seal`). */
+export interface SealedCase {
+  /** The case's id, chosen before its transaction so that its items can be encrypted and signed first. */
+  id: string;
+  keys: ReadonlyMap<Scope, ScopeKeyPair>;
+  /** The grants made, by scope, grantee kind, grantee id and the exact public key they were made to. */
+  grants: ReadonlyMap<string, Uint8Array>;
+}
+
+function keyTag(publicKey: string | Uint8Array): string {
+  return typeof publicKey === 'string' ? publicKey : Buffer.from(publicKey).toString('base64');
+}
+
+function grantTag(scope: Scope, grantee: Grantee): string {
+  return JSON.stringify([scope, grantee.kind, grantee.userId, keyTag(grantee.publicKey)]);
+}
+
+/**
+ * One grant per scope and grantee. Each distinct public key is parsed (and its self-signature checked)
+ * once per case, not once per grant (docs/performance.md "What serialised intake").
+ */
+async function makeGrants(
+  keys: ReadonlyMap<Scope, ScopeKeyPair>,
+  grantees: Record<Scope, Grantee[]>,
+  made: ReadonlyMap<string, Uint8Array> = new Map(),
+): Promise<Map<string, Uint8Array>> {
+  const handles = new Map<string, Promise<PublicKeyHandle>>();
+  const grants = new Map<string, Uint8Array>();
+  for (const scope of SCOPES) {
+    const scopeKey = keys.get(scope) as ScopeKeyPair;
+    for (const grantee of grantees[scope]) {
+      const tag = grantTag(scope, grantee);
+      const sealed = made.get(tag);
+      if (sealed) {
+        grants.set(tag, sealed);
+        continue;
+      }
+      let handle = handles.get(keyTag(grantee.publicKey));
+      if (!handle) {
+        handle = PublicKeyHandle.parse(grantee.publicKey);
+        handles.set(keyTag(grantee.publicKey), handle);
+      }
+      grants.set(tag, await createGrant(scopeKey.privateKey, await handle));
+    }
+  }
+  return grants;
+}
+
 @Injectable()
 export class CaseStoreService {
-  /** Writes the case through `manager` (the caller's tenant transaction); returns its id and reference. */
-  async create(manager: EntityManager, input: NewCase): Promise<{ id: string; reference: string }> {
+  /**
+   * The case's cryptography, with no connection held: its id, its three scope key pairs and the grants
+   * to `grantees` (who the caller expects the case to go to). `create` writes them, checking the grants
+   * against the grantees it is given then.
+   */
+  async seal(grantees: Record<Scope, Grantee[]>): Promise<SealedCase> {
+    const keys = new Map<Scope, ScopeKeyPair>();
+    // From the process's pool, made between requests (docs/performance.md "Key pairs ahead of need").
+    for (const scope of SCOPES) keys.set(scope, await takeScopeKeyPair(scope));
+    return { id: randomUUID(), keys, grants: await makeGrants(keys, grantees) };
+  }
+
+  /**
+   * Writes the case through `manager` (the caller's tenant transaction); returns its id and reference.
+   * With `sealed` (from `seal`) it uses that id, those keys and whichever of those grants are still for
+   * one of `input.grantees` (same scope, person and public key), and makes only the missing grants here.
+   */
+  async create(
+    manager: EntityManager,
+    input: NewCase,
+    sealed?: SealedCase,
+  ): Promise<{ id: string; reference: string }> {
     const clock = getCategory(input.category).clock;
     // The council's own policy (docs/dashboard.md "The council's SLA policy"), read in this transaction.
     const { policy } = await tenantSlaPolicy(manager);
     const sla = computeSlaDates({ receivedOn: toLondonDate(input.receivedAt), clock, policy });
-    const keys = new Map<Scope, ScopeKeyPair>();
+    const keys = new Map<Scope, ScopeKeyPair>(sealed?.keys);
     // From the process's pool, made between requests (docs/performance.md "Key pairs ahead of need").
-    for (const scope of SCOPES) keys.set(scope, await takeScopeKeyPair(scope));
+    if (!sealed) for (const scope of SCOPES) keys.set(scope, await takeScopeKeyPair(scope));
 
-    const saved = await manager.getRepository(CaseEntity).save(
+    // The id is chosen here (or when sealed), so the row is one INSERT with nothing read back.
+    const saved = { id: sealed?.id ?? randomUUID(), reference: newCaseReference() };
+    await manager.getRepository(CaseEntity).insert(
       manager.getRepository(CaseEntity).create({
+        ...saved,
         tenantId: input.tenantId,
-        reference: newCaseReference(),
         category: input.category,
         status: 'received',
         outcome: null,
@@ -76,18 +146,17 @@ export class CaseStoreService {
       })),
     );
 
+    // Only grants for the grantees given now: one sealed for someone no longer among them is dropped.
+    const made = await makeGrants(keys, input.grantees, sealed?.grants);
     const grants: Partial<CaseGrantEntity>[] = [];
     for (const scope of SCOPES) {
-      const scopeKey = keys.get(scope) as ScopeKeyPair;
       for (const grantee of input.grantees[scope]) {
         grants.push({
           ...base,
           scope,
           granteeKind: grantee.kind,
           granteeId: grantee.userId,
-          encryptedScopeKey: Buffer.from(
-            await createGrant(scopeKey.privateKey, await PublicKeyHandle.parse(grantee.publicKey)),
-          ),
+          encryptedScopeKey: Buffer.from(made.get(grantTag(scope, grantee)) as Uint8Array),
         });
       }
     }
