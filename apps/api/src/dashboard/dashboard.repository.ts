@@ -37,7 +37,7 @@ export class DashboardRepository {
                 to_char(c.received_at AT TIME ZONE 'Europe/London', 'YYYY-MM-DD') AS received_on,
                 c.acknowledgement_due::text AS acknowledgement_due, c.acknowledged_on::text AS acknowledged_on,
                 c.feedback_due::text AS feedback_due, c.feedback_given_on::text AS feedback_given_on,
-                c.closed_on::text AS closed_on, c.reopened_on::text AS reopened_on
+                c.closed_on::text AS closed_on, c.reopened_on::text AS reopened_on, c.referral_body
            FROM cases c
           WHERE c.tenant_id = nolan_current_tenant()
             AND c.received_at < (($3::date + 1)::timestamp AT TIME ZONE 'Europe/London')
@@ -61,6 +61,7 @@ export class DashboardRepository {
       feedbackGivenOn: r['feedback_given_on'],
       closedOn: r['closed_on'],
       reopenedOn: r['reopened_on'],
+      referralBody: r['referral_body'] ?? null,
     }));
   }
 

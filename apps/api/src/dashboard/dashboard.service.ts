@@ -7,6 +7,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
+  ANNUAL_REPORT_BREAKDOWNS,
   ANNUAL_REPORT_TABLES,
   type AnnualReportTable,
   type DashboardFigures,
@@ -191,10 +192,11 @@ export class DashboardService {
     const period = this.period({ year });
     const match = /^(summary\.pdf|exempt\.pdf|transparency-fraud\.csv|([a-z-]+)\.csv)$/.exec(file);
     const table = match?.[2] as AnnualReportTable | undefined;
-    if (!match || (table && match[1] !== 'transparency-fraud.csv' && !ANNUAL_REPORT_TABLES.includes(table)))
+    const tables: readonly string[] = [...ANNUAL_REPORT_TABLES, ...ANNUAL_REPORT_BREAKDOWNS];
+    if (!match || (table && match[1] !== 'transparency-fraud.csv' && !tables.includes(table)))
       throw new AppError(
         'NOT_FOUND',
-        `There is no such part of the annual report. Ask for summary.pdf, exempt.pdf, transparency-fraud.csv or one of ${ANNUAL_REPORT_TABLES.map((t) => `${t}.csv`).join(', ')}.`,
+        `There is no such part of the annual report. Ask for summary.pdf, exempt.pdf, transparency-fraud.csv or one of ${tables.map((t) => `${t}.csv`).join(', ')}.`,
       );
     const exempt =
       file === 'exempt.pdf' || file === 'transparency-fraud.csv' || (table?.startsWith('exempt-') ?? false);

@@ -22,6 +22,8 @@ import {
   CATEGORIES,
   computeSlaDates,
   DEFAULT_SLA_POLICY,
+  EXTERNAL_BODY_GROUPS,
+  externalBodyGroup,
   financialYearLabel,
   financialYearOf,
   type LocalDate,
@@ -53,6 +55,8 @@ export interface CaseFacts {
   feedbackGivenOn: LocalDate | null;
   closedOn: LocalDate | null;
   reopenedOn: LocalDate | null;
+  /** A code of libs/domain EXTERNAL_BODIES for a case closed as referred externally; null if not recorded. */
+  referralBody?: string | null;
 }
 
 /** A tracked recommendation's readable metadata (case_recommendations), dates as local dates. */
@@ -139,8 +143,10 @@ export function measuredPolicy(
 
 export const UNAVAILABLE = {
   mode: 'Not available: whether a report is anonymous or identified is never stored readably, so that the two look alike in a copy of the database.',
+  noReferrals:
+    'No case was closed by an external referral in the period, so there are none to count by body.',
   referralBodies:
-    'Not available by body: the body a case was referred to is recorded in the encrypted decision, not as a readable code. The number referred externally is shown.',
+    'Not available by body: these cases were closed before the body was recorded as a readable code (it is in their encrypted decision). The number referred externally is shown.',
   anonymity:
     'Not available: the reason an investigation stopped is encrypted, and whether a reporter is anonymous is never stored readably.',
 } as const;
@@ -294,7 +300,10 @@ export function tally(
           if (UPHELD.includes(outcome)) add('retaliation', 'substantiated', c.id);
         }
       }
-      if (outcome === 'referred_externally') add('referredExternally', '', c.id);
+      if (outcome === 'referred_externally') {
+        add('referredExternally', '', c.id);
+        add('referralsByBody', externalBodyGroup(c.referralBody) ?? 'not_recorded', c.id);
+      }
     }
     if (inPeriod(c.reopenedOn)) add('reopened', '', c.id);
   }
@@ -333,11 +342,37 @@ function rows(t: Tally, figure: DrillFigure, known: readonly { key: string; labe
 export const CATEGORY_ROWS = CATEGORIES.map((c) => ({ key: c.id, label: c.title }));
 export const OUTCOME_ROWS = Object.entries(CASE_OUTCOME_LABELS).map(([key, label]) => ({ key, label }));
 export const AGE_ROWS = AGE_BANDS.map((b) => ({ key: b.key as string, label: b.label as string }));
+/** Referrals by the group of their body (libs/domain EXTERNAL_BODY_GROUPS), short labels for the tables. */
+export const REFERRAL_BODY_ROWS: readonly { key: string; label: string }[] = [
+  ...EXTERNAL_BODY_GROUPS.map((key) => ({
+    key,
+    label: {
+      police: 'Police and law enforcement',
+      external_auditor: 'External auditor',
+      regulators: 'Regulators',
+      other: 'Other bodies',
+    }[key],
+  })),
+  { key: 'not_recorded', label: 'Body not recorded' },
+];
+
 export const RETALIATION_ROWS = [
   { key: 'received', label: 'Retaliation reports received' },
   { key: 'investigated', label: 'Investigated and closed' },
   { key: 'substantiated', label: 'Substantiated (fully or partly)' },
 ];
+
+/**
+ * Referrals by body group: shown when at least one of the period's referrals has its body recorded
+ * (the rest count as "not recorded"); otherwise the reason there is nothing to break down.
+ */
+function referralsByBody(t: Tally): DashboardFigures['referrals']['byBody'] {
+  const seen = t.get('referralsByBody');
+  if (!seen?.size) return { available: false, reason: UNAVAILABLE.noReferrals };
+  if (seen.size === 1 && seen.has('not_recorded'))
+    return { available: false, reason: UNAVAILABLE.referralBodies };
+  return { available: true, rows: rows(t, 'referralsByBody', REFERRAL_BODY_ROWS) };
+}
 
 export function figuresFrom(
   computed: Computed,
@@ -411,7 +446,7 @@ export function figuresFrom(
     },
     referrals: {
       referredExternally: n('referredExternally'),
-      byBody: { available: false, reason: UNAVAILABLE.referralBodies },
+      byBody: referralsByBody(t),
     },
     retaliation: {
       received: n('retaliation', 'received'),
@@ -473,6 +508,8 @@ export function drillTitle(figure: DrillFigure, key: string | null): string {
       return 'Closed in the period';
     case 'referredExternally':
       return 'Closed by an external referral';
+    case 'referralsByBody':
+      return `Closed by an external referral: ${find(REFERRAL_BODY_ROWS).toLowerCase()}`;
     case 'retaliation':
       return find(RETALIATION_ROWS);
     case 'reopened':

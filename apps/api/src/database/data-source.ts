@@ -59,6 +59,7 @@ import { HeldAuditDueTenants1763904700000 } from './migrations/1763904700000-hel
 import { CaseListOrder1763904710000 } from './migrations/1763904710000-case-list-order';
 import { ItemSignatureBackfill1763904800000 } from './migrations/1763904800000-item-signature-backfill';
 import { PlacementOfKeysAndExclusions1763904850000 } from './migrations/1763904850000-placement-of-keys-and-exclusions';
+import { ReferralBody1763905000000 } from './migrations/1763905000000-referral-body';
 
 /** Every entity, listed so the webpack bundle carries them (no globs at run time). */
 export const ENTITIES = [
@@ -124,6 +125,7 @@ export const MIGRATIONS = [
   CaseListOrder1763904710000,
   ItemSignatureBackfill1763904800000,
   PlacementOfKeysAndExclusions1763904850000,
+  ReferralBody1763905000000,
 ];
 
 export function dataSourceOptions(url: string) {

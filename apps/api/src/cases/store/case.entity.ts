@@ -88,6 +88,14 @@ export class CaseEntity {
   planTargetDate!: string | null;
 
   /**
+   * The body a case closed as referred externally was referred to: a code of libs/domain
+   * EXTERNAL_BODIES, set by the closing transition and cleared by a reopening; null otherwise, and for
+   * cases closed before it was recorded (docs/dashboard.md "What each figure counts").
+   */
+  @Column({ name: 'referral_body', type: 'text', nullable: true })
+  referralBody!: string | null;
+
+  /**
    * Whether the people the report named (the holders of each role ticked) are recorded by id in
    * case_exclusions. True from intake; false only for a case from before issue #15 until the first
    * command that opens its report records them (CaseAccessService.routingInput).
