@@ -42,6 +42,7 @@ import {
   drillTitle,
   figuresFrom,
   measuredPolicy,
+  openFiguresDay,
   tally,
 } from './figures';
 import { publishSummary } from './published-summary';
@@ -106,19 +107,36 @@ export class DashboardService {
     session: StaffSession,
     scope: FigureScope,
     period: Period,
+    whole = false,
   ): Promise<{ cases: CaseFacts[]; computed: Computed; policy: MeasuredPolicy }> {
-    return inTenant(this.dataSource, session.tenantId, (m) => this.read(m, session, scope, period));
+    return inTenant(this.dataSource, session.tenantId, (m) => this.read(m, session, scope, period, whole));
   }
 
   /** The viewer's cases, their events and the council's SLA policy, in the caller's transaction. */
-  private async read(m: EntityManager, session: StaffSession, scope: FigureScope, period: Period) {
+  private async read(
+    m: EntityManager,
+    session: StaffSession,
+    scope: FigureScope,
+    period: Period,
+    whole = true,
+  ) {
     const sla = await tenantSlaPolicy(m);
-    const cases = await this.repository.cases(m, session.userId, scope, period);
+    // A list of cases (a drill-down, the report's downloads) reads every case whole; the figures alone
+    // read the cases that are only open at the end in groups (DashboardRepository.figureCases).
+    const { cases, quiet } = whole
+      ? { cases: await this.repository.cases(m, session.userId, scope, period), quiet: [] }
+      : await this.repository.figureCases(
+          m,
+          session.userId,
+          scope,
+          period,
+          openFiguresDay(period, this.today()),
+        );
     const events = await this.repository.events(m, period);
     const recommendations = await this.repository.recommendations(m, period);
     return {
       cases,
-      computed: tally(cases, events, period, this.today(), sla.policy, recommendations),
+      computed: tally(cases, events, period, this.today(), sla.policy, recommendations, quiet),
       policy: measuredPolicy(sla.policy, sla.source),
     };
   }
@@ -143,7 +161,7 @@ export class DashboardService {
         'key must be a row of the figure, such as fraud_theft or 2025-04.',
       ]);
     const period = this.period(rest);
-    const { cases, computed, policy } = await this.compute(session, scope, period);
+    const { cases, computed, policy } = await this.compute(session, scope, period, true);
     const ids = computed.tally.get(figure as DrillFigure)?.get(key ?? '') ?? [];
     const figures = figuresFrom(computed, period, scope, this.today(), policy);
     return {

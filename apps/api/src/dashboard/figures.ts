@@ -59,6 +59,19 @@ export interface CaseFacts {
   referralBody?: string | null;
 }
 
+/**
+ * Cases whose only part in the figures is being open at the end of the period (received before it,
+ * neither closed nor reopened in it), grouped by their row of the open figures as the query worked it
+ * out the same way as `tally` (DashboardRepository.figureCases): the status ("closed_since" for one
+ * closed after the end) and age band, or null for cases not open at the end (still the viewer's: their
+ * events and recommendations count).
+ */
+export interface QuietCases {
+  ids: string[];
+  openStatus: string | null;
+  band: string | null;
+}
+
 /** A tracked recommendation's readable metadata (case_recommendations), dates as local dates. */
 export interface RecommendationFacts {
   caseId: string;
@@ -178,6 +191,11 @@ function dueDates(
   return due;
 }
 
+/** The day the open figures are measured on: the earlier of today and the period's end. */
+export function openFiguresDay(period: Period, today: LocalDate): LocalDate {
+  return today < period.to ? today : period.to;
+}
+
 /** Every figure's cases: figure → row key ('' for a figure without rows) → case ids, in order. */
 export type Tally = Map<DrillFigure, Map<string, string[]>>;
 
@@ -200,6 +218,7 @@ export function tally(
   today: LocalDate,
   policy: SlaPolicy = DEFAULT_SLA_POLICY,
   recommendations: readonly RecommendationFacts[] = [],
+  quiet: readonly QuietCases[] = [],
 ): Computed {
   // A case counts once per row. Each case is visited once and puts itself into a row at most once, so
   // its ids go straight into the row's list; only events (a case may have several of a kind) are
@@ -239,6 +258,27 @@ export function tally(
   const ackDays: number[] = [];
   const feedbackDays: number[] = [];
   const closeDays: number[] = [];
+
+  // Open at the end of the period (or today, if earlier): the case's status ("closed since" for one
+  // closed after it) and its age band on that day. The compact read works out the same for its quiet
+  // cases in SQL (DashboardRepository.figureCases; the bands' bounds come from AGE_BANDS).
+  const openAtEnd = (c: CaseFacts): void => {
+    const closedByEnd =
+      c.status === 'closed' && c.closedOn != null && compareLocalDates(c.closedOn, end) <= 0;
+    if (compareLocalDates(c.receivedOn, end) > 0 || closedByEnd) return;
+    add('openByStatus', c.status === 'closed' ? 'closed_since' : c.status, c.id);
+    add('openByAge', ageBand(daysBetween(c.receivedOn, end)), c.id);
+  };
+
+  for (const group of quiet)
+    for (const id of group.ids) {
+      if (known.has(id)) continue;
+      known.add(id);
+      if (group.openStatus !== null && group.band !== null) {
+        add('openByStatus', group.openStatus, id);
+        add('openByAge', group.band, id);
+      }
+    }
 
   for (const c of cases) {
     if (known.has(c.id)) continue;
@@ -280,12 +320,7 @@ export function tally(
       }
     }
 
-    const closedBy = (day: LocalDate) =>
-      c.status === 'closed' && c.closedOn != null && compareLocalDates(c.closedOn, day) <= 0;
-    if (compareLocalDates(c.receivedOn, end) <= 0 && !closedBy(end)) {
-      add('openByStatus', c.status === 'closed' ? 'closed_since' : c.status, c.id);
-      add('openByAge', ageBand(daysBetween(c.receivedOn, end)), c.id);
-    }
+    openAtEnd(c);
 
     if (c.status === 'closed' && c.closedOn && inPeriod(c.closedOn)) {
       const outcome = c.outcome ?? 'unknown';
