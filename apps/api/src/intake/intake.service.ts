@@ -217,6 +217,9 @@ export class IntakeService {
         visibleFrom,
         channel,
         routing: decision.kind,
+        // Anonymous unless an identity was given (then confidential: only the identity's custodian
+        // reads it). Kept only as a keyed tag (docs/dashboard.md "Reports by mode").
+        mode: submission.identity ? 'confidential' : 'anonymous',
         grantees: {
           report: [...staff, escrow, reporter],
           internal: [...staff, escrow],

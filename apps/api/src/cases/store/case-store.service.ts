@@ -4,9 +4,13 @@
  * exist only in memory here and, afterwards, only inside grants. The report itself is the case's first
  * event, written by CaseRecorder once the keys exist.
  */
-import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import {
   createGrant,
+  modeTag,
+  modeTagKey,
+  type TaggedMode,
   PublicKeyHandle,
   type Scope,
   type ScopeKeyPair,
@@ -18,6 +22,7 @@ import { CaseEntity, CaseGrantEntity, CaseScopeKeyEntity, type GranteeKind } fro
 import { startOfHour } from '../../common/start-of-hour';
 import { newCaseReference } from './case-reference';
 import { tenantSlaPolicy } from '../../tenants/tenant-sla';
+import { APP_CONFIG, type AppConfig, loadConfig } from '../../config/config';
 
 export interface Grantee {
   kind: GranteeKind;
@@ -34,6 +39,12 @@ export interface NewCase {
   visibleFrom?: Date | null;
   channel?: CaseEntity['channel'];
   routing?: CaseEntity['routing'];
+  /**
+   * How the report was made: anonymous (no identity given), confidential (identity for the handlers
+   * only) or open. Kept only as a keyed tag (docs/dashboard.md "Reports by mode"); every report made
+   * through intake gives it. Absent: no tag (the test fixtures' cases).
+   */
+  mode?: TaggedMode;
   /** Who may read each scope. The escrow key should be in every list. */
   grantees: Record<Scope, Grantee[]>;
 }
@@ -42,6 +53,16 @@ const SCOPES: readonly Scope[] = ['report', 'internal', 'identity'];
 
 @Injectable()
 export class CaseStoreService {
+  /** K_mode, derived once, when first needed, from the receipt pepper (a secret from outside the database). */
+  private modeKey?: Uint8Array;
+
+  constructor(@Optional() @Inject(APP_CONFIG) private readonly config?: AppConfig) {}
+
+  private tag(tenantId: string, id: string, mode: TaggedMode): Buffer {
+    this.modeKey ??= modeTagKey((this.config ?? loadConfig()).receiptPepper);
+    return modeTag(this.modeKey, tenantId, id, mode);
+  }
+
   /** Writes the case through `manager` (the caller's tenant transaction); returns its id and reference. */
   async create(manager: EntityManager, input: NewCase): Promise<{ id: string; reference: string }> {
     const clock = getCategory(input.category).clock;
@@ -52,8 +73,12 @@ export class CaseStoreService {
     // From the process's pool, made between requests (docs/performance.md "Key pairs ahead of need").
     for (const scope of SCOPES) keys.set(scope, await takeScopeKeyPair(scope));
 
+    // The id is chosen here so that the mode tag, which is bound to it, goes into the same insert.
+    const id = randomUUID();
     const saved = await manager.getRepository(CaseEntity).save(
       manager.getRepository(CaseEntity).create({
+        id,
+        modeTag: input.mode ? this.tag(input.tenantId, id, input.mode) : null,
         tenantId: input.tenantId,
         reference: newCaseReference(),
         category: input.category,

@@ -96,6 +96,14 @@ export class CaseEntity {
   referralBody!: string | null;
 
   /**
+   * The report's mode as a keyed tag (libs/crypto mode-tags.ts): 32 bytes whatever the mode, readable
+   * only with the key derived from the receipt pepper; written at intake (CaseStoreService.create), NULL
+   * for cases from before it was kept (docs/dashboard.md "Reports by mode"). Not read with the row.
+   */
+  @Column({ name: 'mode_tag', type: 'bytea', nullable: true, select: false })
+  modeTag!: Buffer | null;
+
+  /**
    * Whether the people the report named (the holders of each role ticked) are recorded by id in
    * case_exclusions. True from intake; false only for a case from before issue #15 until the first
    * command that opens its report records them (CaseAccessService.routingInput).
