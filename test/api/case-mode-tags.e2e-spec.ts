@@ -27,6 +27,29 @@ describe('mode tags', () => {
         identity: { name: 'Pat Example', contact: 'pat@example.org' },
       })
     ).reference;
+    refs['open'] = (
+      await world.submit({
+        category: 'fraud_theft',
+        answers: ANSWERS,
+        identity: { name: 'Lee Open', named: 'yes' },
+      })
+    ).reference;
+    // Agreeing to be named without saying who you are is still anonymous.
+    refs['namedNobody'] = (
+      await world.submit({ category: 'fraud_theft', answers: ANSWERS, identity: { named: 'yes' } })
+    ).reference;
+    const inPerson = await world
+      .as('mo')
+      .post('/cases', {
+        channel: 'in_person',
+        submission: {
+          category: 'fraud_theft',
+          answers: ANSWERS,
+          identity: { jobTitle: 'Planning officer', named: 'yes' },
+        },
+      })
+      .expect(201);
+    refs['inPersonOpen'] = inPerson.body.reference;
     const phone = await world
       .as('mo')
       .post('/cases', {
@@ -57,13 +80,16 @@ describe('mode tags', () => {
          FROM cases c WHERE c.reference = ANY ($1)`,
       [Object.values(refs)],
     );
-    expect(rows).toHaveLength(4);
+    expect(rows).toHaveLength(7);
     const byRef = new Map(rows.map((r) => [r.reference, r]));
     for (const r of rows) {
       expect(r.tag).toBeInstanceOf(Buffer);
       expect(r.tag.length).toBe(32);
       // Nothing in the readable row says which mode (the words, or a column of its own).
       expect(r.dump).not.toMatch(/anonymous|confidential|identified|"mode"/i);
+      expect(Object.values(JSON.parse(r.dump) as Record<string, unknown>).join(' ')).not.toMatch(
+        /open|named/i,
+      );
     }
     // Same columns, same lengths: the row of an anonymous report and an identified one look alike.
     const shape = (dump: string) =>
@@ -71,6 +97,7 @@ describe('mode tags', () => {
         .filter(([k]) => k === 'mode_tag')
         .map(([k, v]) => [k, String(v).length]);
     expect(shape(byRef.get(refs['anonymous']!)!.dump)).toEqual(shape(byRef.get(refs['identified']!)!.dump));
+    expect(shape(byRef.get(refs['open']!)!.dump)).toEqual(shape(byRef.get(refs['anonymous']!)!.dump));
 
     const key = modeTagKey(TEST_ENV.RECEIPT_PEPPER);
     const mode = (name: string) => {
@@ -81,6 +108,9 @@ describe('mode tags', () => {
     expect(mode('identified')).toBe('confidential');
     expect(mode('phoneIdentified')).toBe('confidential');
     expect(mode('postAnonymous')).toBe('anonymous');
+    expect(mode('open')).toBe('open');
+    expect(mode('inPersonOpen')).toBe('open');
+    expect(mode('namedNobody')).toBe('anonymous');
     // Without the pepper (another secret) no tag matches any mode.
     const other = modeTagKey('not the council pepper, but long enough');
     for (const r of rows) expect(modeOfTag(other, r.tenant_id, r.id, r.tag)).toBeNull();

@@ -15,6 +15,7 @@ import {
   generateReceipt,
   IDENTITY_FIELDS,
   INTAKE_QUESTIONS,
+  reportMode,
   ROLE_HOLDER_ROLES,
   routeCase,
   STAFF_ROLE_LABELS,
@@ -217,9 +218,9 @@ export class IntakeService {
         visibleFrom,
         channel,
         routing: decision.kind,
-        // Anonymous unless an identity was given (then confidential: only the identity's custodian
-        // reads it). Kept only as a keyed tag (docs/dashboard.md "Reports by mode").
-        mode: submission.identity ? 'confidential' : 'anonymous',
+        // Anonymous, confidential (the default when an identity is given) or open (libs/domain
+        // reportMode). Kept only as a keyed tag (docs/dashboard.md "Reports by mode").
+        mode: reportMode(submission.identity),
         grantees: {
           report: [...staff, escrow, reporter],
           internal: [...staff, escrow],
