@@ -6,26 +6,13 @@
  * those of a case without feedback still remind and escalate.
  */
 import type { INestApplication } from '@nestjs/common';
-import { Test, type TestingModule } from '@nestjs/testing';
 import { toLondonDate } from '@nolan/domain';
 import request from 'supertest';
-import { CoreModule } from '../../apps/api/src/app/core.module';
-import { AuditModule } from '../../apps/api/src/audit/audit.module';
-import { MailService } from '../../apps/api/src/notifications/mail.service';
-import { QueuesModule } from '../../apps/api/src/queues/queues.module';
-import { Clock } from '../../apps/api/src/sla/clock';
-import { type SlaTimer, SlaService } from '../../apps/api/src/sla/sla.service';
+import type { SlaService, SlaTimer } from '../../apps/api/src/sla/sla.service';
 import { startApi } from '../support/api-app';
 import { signInWithReceipt, solvedAltcha } from '../support/reporter-client';
-import { startSmtpCatcher } from '../support/smtp-catcher';
+import { SetClock, type SlaHarness, startSlaHarness } from '../support/sla-harness';
 import { signInAs, StaffFixtures, type TestUser } from '../support/staff-fixtures';
-
-class FakeClock extends Clock {
-  at = new Date();
-  now(): Date {
-    return this.at;
-  }
-}
 
 const FIRST_RESPONSE = {
   proposedHandling: 'Internal audit will review the invoices.',
@@ -193,26 +180,16 @@ describe('feedback to the reporter', () => {
   });
 
   describe('and the 3-month feedback clock', () => {
-    let moduleRef: TestingModule;
+    let harness: SlaHarness;
     let sla: SlaService;
-    let smtp: Awaited<ReturnType<typeof startSmtpCatcher>>;
-    const clock = new FakeClock();
+    let smtp: SlaHarness['smtp'];
+    const clock = new SetClock();
 
     beforeAll(async () => {
-      smtp = await startSmtpCatcher();
-      process.env.SMTP_URL = smtp.url;
-      moduleRef = await Test.createTestingModule({
-        imports: [CoreModule, QueuesModule, AuditModule],
-        providers: [MailService, SlaService, { provide: Clock, useValue: clock }],
-      }).compile();
-      await moduleRef.init();
-      sla = moduleRef.get(SlaService);
+      harness = await startSlaHarness(clock);
+      ({ sla, smtp } = harness);
     });
-    afterAll(async () => {
-      delete process.env.SMTP_URL;
-      await moduleRef.close();
-      await smtp.close();
-    });
+    afterAll(() => harness.close());
 
     async function acknowledgedCase(): Promise<{ reference: string; id: string; timers: SlaTimer[] }> {
       const { reference } = await submit();

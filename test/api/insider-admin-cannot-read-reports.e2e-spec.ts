@@ -11,7 +11,7 @@ import { authenticator } from 'otplib';
 import request from 'supertest';
 import { startApi } from '../support/api-app';
 import { solvedAltcha } from '../support/reporter-client';
-import { signInAs, StaffFixtures, type TestUser } from '../support/staff-fixtures';
+import { bearerApi, signInAs, StaffFixtures, type TestUser } from '../support/staff-fixtures';
 
 describe('an administrator cannot read reports through accounts they make', () => {
   let app: INestApplication;
@@ -24,15 +24,7 @@ describe('an administrator cannot read reports through accounts they make', () =
   let moToken: string;
   let hopsToken: string;
   const server = () => app.getHttpServer();
-  const api = (token: string) => ({
-    get: (path: string) => request(server()).get(`/api/v1${path}`).auth(token, { type: 'bearer' }),
-    post: (path: string, body: object = {}) =>
-      request(server()).post(`/api/v1${path}`).auth(token, { type: 'bearer' }).send(body),
-    put: (path: string, body: object) =>
-      request(server()).put(`/api/v1${path}`).auth(token, { type: 'bearer' }).send(body),
-    patch: (path: string, body: object) =>
-      request(server()).patch(`/api/v1${path}`).auth(token, { type: 'bearer' }).send(body),
-  });
+  const api = (token: string) => bearerApi(server(), token);
 
   const submit = async (): Promise<string> => {
     const res = await request(server())
@@ -51,16 +43,7 @@ describe('an administrator cannot read reports through accounts they make', () =
     return res.body.reference as string;
   };
   /** Staff holding any grant of the case. */
-  const grantees = async (reference: string): Promise<string[]> =>
-    fixtures.dataSource.transaction(async (m) => {
-      await m.query(`SELECT set_config('nolan.tenant_id', $1, true)`, [tenant.id]);
-      const rows: { grantee_id: string }[] = await m.query(
-        `SELECT DISTINCT g.grantee_id FROM case_grants g JOIN cases c ON c.id = g.case_id
-         WHERE c.reference = $1 AND g.grantee_kind = 'staff'`,
-        [reference],
-      );
-      return rows.map((r) => r.grantee_id).sort();
-    });
+  const grantees = (reference: string) => fixtures.staffGrantees(tenant.id, reference);
 
   /** What the administrator does with a temporary password: sign in and set up two-factor themselves. */
   const takeOver = async (email: string, password: string): Promise<string> => {

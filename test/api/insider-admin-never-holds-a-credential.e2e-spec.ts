@@ -11,7 +11,7 @@ import { authenticator } from 'otplib';
 import request from 'supertest';
 import { startApi } from '../support/api-app';
 import { startSmtpCatcher } from '../support/smtp-catcher';
-import { signInAs, StaffFixtures, type TestUser } from '../support/staff-fixtures';
+import { bearerApi, signInAs, StaffFixtures, type TestUser } from '../support/staff-fixtures';
 
 describe('an administrator never holds a working credential for an account that can hold concerns', () => {
   let app: INestApplication;
@@ -24,13 +24,7 @@ describe('an administrator never holds a working credential for an account that 
   let moToken: string;
   let reference: string;
   const server = () => app.getHttpServer();
-  const as = (token: string) => ({
-    get: (path: string) => request(server()).get(`/api/v1${path}`).auth(token, { type: 'bearer' }),
-    post: (path: string, body: object = {}) =>
-      request(server()).post(`/api/v1${path}`).auth(token, { type: 'bearer' }).send(body),
-    put: (path: string, body: object) =>
-      request(server()).put(`/api/v1${path}`).auth(token, { type: 'bearer' }).send(body),
-  });
+  const as = (token: string) => bearerApi(server(), token);
   const signIn = (email: string, password: string, totp?: string) =>
     request(server()).post(`/api/v1/tenants/${tenant.slug}/sessions`).send({ email, password, totp });
 

@@ -14,7 +14,7 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { startApi } from '../support/api-app';
 import { solvedAltcha } from '../support/reporter-client';
-import { signInAs, StaffFixtures, type TestUser } from '../support/staff-fixtures';
+import { bearerApi, signInAs, StaffFixtures, type TestUser } from '../support/staff-fixtures';
 
 describe('insider: an administrator cannot give access back or slip a role past the monitoring officer', () => {
   let app: INestApplication;
@@ -25,13 +25,7 @@ describe('insider: an administrator cannot give access back or slip a role past 
   let adminToken: string;
   let moToken: string;
   const server = () => app.getHttpServer();
-  const api = (token: string) => ({
-    get: (path: string) => request(server()).get(`/api/v1${path}`).auth(token, { type: 'bearer' }),
-    post: (path: string, body: object = {}) =>
-      request(server()).post(`/api/v1${path}`).auth(token, { type: 'bearer' }).send(body),
-    patch: (path: string, body: object) =>
-      request(server()).patch(`/api/v1${path}`).auth(token, { type: 'bearer' }).send(body),
-  });
+  const api = (token: string) => bearerApi(server(), token);
 
   const submit = async (): Promise<string> => {
     const res = await request(server())
@@ -47,16 +41,7 @@ describe('insider: an administrator cannot give access back or slip a role past 
   };
 
   /** Staff holding any grant of the case. */
-  const grantees = async (reference: string): Promise<string[]> =>
-    fixtures.dataSource.transaction(async (m) => {
-      await m.query(`SELECT set_config('nolan.tenant_id', $1, true)`, [tenant.id]);
-      const rows: { grantee_id: string }[] = await m.query(
-        `SELECT DISTINCT g.grantee_id FROM case_grants g JOIN cases c ON c.id = g.case_id
-         WHERE c.reference = $1 AND g.grantee_kind = 'staff'`,
-        [reference],
-      );
-      return rows.map((r) => r.grantee_id);
-    });
+  const grantees = (reference: string) => fixtures.staffGrantees(tenant.id, reference);
 
   beforeAll(async () => {
     app = await startApi();

@@ -4,33 +4,17 @@
  * stale; recommendations falling due remind their named owner and the assignee. Time is moved on the
  * injected clock, as in sla-timers.e2e-spec.ts; nothing sleeps. Notices carry no case content.
  */
-import type { TestingModule } from '@nestjs/testing';
-import { Test } from '@nestjs/testing';
 import { addCalendarDays, toLondonDate } from '@nolan/domain';
-import { CoreModule } from '../../apps/api/src/app/core.module';
-import { AuditModule } from '../../apps/api/src/audit/audit.module';
-import { MailService, NOTICE_SUBJECT } from '../../apps/api/src/notifications/mail.service';
-import { QueuesModule } from '../../apps/api/src/queues/queues.module';
-import { Clock } from '../../apps/api/src/sla/clock';
-import { type SlaTimer, SlaService } from '../../apps/api/src/sla/sla.service';
-import { startSmtpCatcher } from '../support/smtp-catcher';
+import { NOTICE_SUBJECT } from '../../apps/api/src/notifications/mail.service';
+import type { SlaService, SlaTimer } from '../../apps/api/src/sla/sla.service';
+import { SetClock, type SlaHarness, startSlaHarness } from '../support/sla-harness';
 import { StaffFixtures, type TestUser } from '../support/staff-fixtures';
 
-class FakeClock extends Clock {
-  at = new Date();
-  now(): Date {
-    return this.at;
-  }
-  onDay(day: string): void {
-    this.at = new Date(`${day}T12:00:00Z`);
-  }
-}
-
 describe('reminders before a plan’s target date and a recommendation’s due date', () => {
-  let moduleRef: TestingModule;
+  let harness: SlaHarness;
   let sla: SlaService;
-  const clock = new FakeClock();
-  let smtp: Awaited<ReturnType<typeof startSmtpCatcher>>;
+  const clock = new SetClock();
+  let smtp: SlaHarness['smtp'];
   let fixtures: StaffFixtures;
   let tenant: { id: string; slug: string };
   let mo: TestUser;
@@ -62,14 +46,8 @@ describe('reminders before a plan’s target date and a recommendation’s due d
   const mailsTo = () => smtp.mails.map((m) => m.to[0]).sort();
 
   beforeAll(async () => {
-    smtp = await startSmtpCatcher();
-    process.env.SMTP_URL = smtp.url;
-    moduleRef = await Test.createTestingModule({
-      imports: [CoreModule, QueuesModule, AuditModule],
-      providers: [MailService, SlaService, { provide: Clock, useValue: clock }],
-    }).compile();
-    await moduleRef.init();
-    sla = moduleRef.get(SlaService);
+    harness = await startSlaHarness(clock);
+    ({ sla, smtp } = harness);
     fixtures = await StaffFixtures.open();
     tenant = await fixtures.tenant('plan');
     mo = await fixtures.user(tenant.id, ['monitoring_officer']);
@@ -77,10 +55,8 @@ describe('reminders before a plan’s target date and a recommendation’s due d
     other = await fixtures.user(tenant.id, ['investigator']);
   });
   afterAll(async () => {
-    delete process.env.SMTP_URL;
-    await moduleRef.close();
+    await harness.close();
     await fixtures.close();
-    await smtp.close();
   });
   beforeEach(() => {
     smtp.mails.length = 0;

@@ -336,6 +336,114 @@ describe('reporter time: a reporter’s rows take their place at the batch’s r
     expect(JSON.stringify(timeline.body)).toContain('Looking into it.');
   });
 
+  it('keeps a reporter’s message and receipt replacement written while the placement pass moves their case, and releases them', async () => {
+    // A report in a later hour; after its release the reporter signs in, and while the pass (held open in
+    // a transaction of its own, as in the handler's case above) has taken the case's rows out and put
+    // them back, they send a message: it waits for the pass, then is written against the rows as put back.
+    const H4 = H + 6 * HOUR;
+    clock.setTo(new Date(H4 + 10 * MINUTE));
+    const sent = await request(world.server)
+      .post(`/api/v1/tenants/${world.tenant.slug}/reports`)
+      .send({
+        category: 'gifts_hospitality',
+        answers: {
+          whatHappened: 'A car on loan from a contractor',
+          howYouKnow: 'saw_it',
+          raisedBefore: 'no',
+        },
+        altcha: await solvedAltcha(world.server, world.tenant.slug),
+      })
+      .expect(201);
+    const reference = sent.body.reference as string;
+    const caseId = await caseIdOf(reference);
+    const release = new Date(H4 + HOUR + 1000);
+    clock.setTo(release);
+    const token = await signInWithReceipt(world.server, world.tenant.slug, sent.body.receipt as string);
+
+    /** Runs `write` while a pass of its own has moved the case's rows and not yet committed. */
+    const duringPass = async (boundary: Date, write: () => Promise<request.Response>) => {
+      const pass = new Client({ connectionString: TEST_ENV.MIGRATION_DATABASE_URL });
+      await pass.connect();
+      try {
+        await pass.query('BEGIN');
+        await pass.query(`SELECT set_config('nolan.tenant_id', $1, true)`, [world.tenant.id]);
+        const { rows } = await pass.query<{ moved: number }>(`SELECT nolan_release_placement($1) AS moved`, [
+          boundary,
+        ]);
+        expect(rows[0]!.moved).toBeGreaterThan(0);
+        const written = write();
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        await pass.query('COMMIT');
+        return await written;
+      } finally {
+        await pass.end();
+      }
+    };
+
+    const message = await duringPass(release, () =>
+      request(world.server)
+        .post('/api/v1/reporter/case/messages')
+        .auth(token, { type: 'bearer' })
+        .field('text', 'It is parked at the depot every weekend.')
+        .then((res) => res),
+    );
+    expect({ status: message.status, body: message.body }).toEqual({
+      status: 201,
+      body: { sent: true, attachments: 0 },
+    });
+
+    // A receipt replaced (its key's row noted for the next batch) while the next pass moves that row.
+    clock.setTo(new Date(H4 + HOUR + 5 * MINUTE));
+    const first = await request(world.server)
+      .post('/api/v1/reporter/case/receipt')
+      .auth(token, { type: 'bearer' })
+      .expect(201);
+    const next = new Date(H4 + 2 * HOUR + 1000);
+    clock.setTo(next);
+    const token2 = await signInWithReceipt(world.server, world.tenant.slug, first.body.receipt as string);
+    const replaced = await duringPass(next, () =>
+      request(world.server)
+        .post('/api/v1/reporter/case/receipt')
+        .auth(token2, { type: 'bearer' })
+        .then((res) => res),
+    );
+    expect({ status: replaced.status, receipt: typeof replaced.body.receipt }).toEqual({
+      status: 201,
+      receipt: 'string',
+    });
+
+    // Kept: the reporter reads their message under the receipt they were given last; released: at the
+    // boundary the handler sees it, and nothing of the case is left to place.
+    clock.setTo(new Date(H4 + 3 * HOUR + 1000));
+    await new HeldAuditRelease(
+      app.get(DataSource),
+      app.get(AuditService),
+      app.get(ReporterTime),
+    ).releaseOnce();
+    const again = await signInWithReceipt(world.server, world.tenant.slug, replaced.body.receipt as string);
+    const own = await request(world.server)
+      .get('/api/v1/reporter/case')
+      .auth(again, { type: 'bearer' })
+      .expect(200);
+    expect(JSON.stringify(own.body)).toContain('It is parked at the depot every weekend.');
+    const timeline = await world.as('mo').get(`/cases/${reference}/timeline`).expect(200);
+    expect(JSON.stringify(timeline.body)).toContain('It is parked at the depot every weekend.');
+    clock.setTo(new Date(H4 + 4 * HOUR + 1000));
+    await new HeldAuditRelease(
+      app.get(DataSource),
+      app.get(AuditService),
+      app.get(ReporterTime),
+    ).releaseOnce();
+    expect(
+      (
+        await owner.query(
+          `SELECT 1 FROM held_placement h WHERE h.tenant_id = $1 AND nolan_case_of(h.rel, h.row_key) = $2`,
+          [world.tenant.id, caseId],
+        )
+      ).rows,
+    ).toHaveLength(0);
+  });
+
   async function refOf(caseId: string): Promise<string> {
     return (await owner.query<{ reference: string }>(`SELECT reference FROM cases WHERE id = $1`, [caseId]))
       .rows[0]!.reference;

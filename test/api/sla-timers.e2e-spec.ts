@@ -4,8 +4,6 @@
  * acknowledged or closed, or for a deadline that has moved.
  */
 import { getQueueToken } from '@nestjs/bullmq';
-import type { TestingModule } from '@nestjs/testing';
-import { Test } from '@nestjs/testing';
 import {
   addCalendarDays,
   addMonths,
@@ -14,32 +12,17 @@ import {
   toLondonDate,
 } from '@nolan/domain';
 import type { Queue } from 'bullmq';
-import { CoreModule } from '../../apps/api/src/app/core.module';
-import { AuditModule } from '../../apps/api/src/audit/audit.module';
-import { MailService } from '../../apps/api/src/notifications/mail.service';
 import { QueueName } from '../../apps/api/src/queues/queue-names';
-import { QueuesModule } from '../../apps/api/src/queues/queues.module';
-import { Clock } from '../../apps/api/src/sla/clock';
-import { firingInstant, type SlaTimer, SlaService } from '../../apps/api/src/sla/sla.service';
-import { startSmtpCatcher } from '../support/smtp-catcher';
+import { firingInstant, type SlaService, type SlaTimer } from '../../apps/api/src/sla/sla.service';
+import { SetClock, type SlaHarness, startSlaHarness } from '../support/sla-harness';
 import { StaffFixtures, type TestUser } from '../support/staff-fixtures';
 
-class FakeClock extends Clock {
-  at = new Date();
-  now(): Date {
-    return this.at;
-  }
-  onDay(day: string): void {
-    this.at = new Date(`${day}T12:00:00Z`);
-  }
-}
-
 describe('SLA timers', () => {
-  let moduleRef: TestingModule;
+  let harness: SlaHarness;
   let sla: SlaService;
   let queue: Queue;
-  const clock = new FakeClock();
-  let smtp: Awaited<ReturnType<typeof startSmtpCatcher>>;
+  const clock = new SetClock();
+  let smtp: SlaHarness['smtp'];
   let fixtures: StaffFixtures;
   let tenant: { id: string; slug: string };
   let mo: TestUser;
@@ -56,25 +39,17 @@ describe('SLA timers', () => {
   const mailsTo = () => smtp.mails.map((m) => m.to[0]).sort();
 
   beforeAll(async () => {
-    smtp = await startSmtpCatcher();
-    process.env.SMTP_URL = smtp.url;
-    moduleRef = await Test.createTestingModule({
-      imports: [CoreModule, QueuesModule, AuditModule],
-      providers: [MailService, SlaService, { provide: Clock, useValue: clock }],
-    }).compile();
-    await moduleRef.init();
-    sla = moduleRef.get(SlaService);
-    queue = moduleRef.get(getQueueToken(QueueName.Sla));
+    harness = await startSlaHarness(clock);
+    ({ sla, smtp } = harness);
+    queue = harness.moduleRef.get(getQueueToken(QueueName.Sla));
     fixtures = await StaffFixtures.open();
     tenant = await fixtures.tenant('sla');
     mo = await fixtures.user(tenant.id, ['monitoring_officer']);
     investigator = await fixtures.user(tenant.id, ['investigator']);
   });
   afterAll(async () => {
-    delete process.env.SMTP_URL;
-    await moduleRef.close();
+    await harness.close();
     await fixtures.close();
-    await smtp.close();
   });
   beforeEach(() => {
     smtp.mails.length = 0;

@@ -104,7 +104,7 @@ describe('browser Back and refresh on the reporter pages', () => {
   let tenant: { id: string; slug: string };
 
   beforeAll(async () => {
-    stack = await startPortalStack();
+    stack = await startPortalStack({ abuse: { waitSeconds: 3 } }); // support/portal-stack.ts: the wait's length is the API's
     browser = await launchBrowser();
     fixtures = await StaffFixtures.open();
     tenant = await fixtures.tenant('reporter-back');
@@ -189,7 +189,7 @@ describe('browser Back and refresh on the reporter pages', () => {
       await tab.waitForHumanCheck(javaScriptEnabled);
       if (javaScriptEnabled) await Promise.all([page.waitForEvent('load'), page.click('#send')]);
       else {
-        // Without JavaScript nothing stops a second press while the first is waiting its 15 seconds.
+        // Without JavaScript nothing stops a second press while the first is waiting out its ticket.
         // A double press: two clicks at once, the second while the first request is still out.
         await page.dblclick('#send', { noWaitAfter: true });
         await page.waitForSelector('#receipt');

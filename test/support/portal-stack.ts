@@ -9,7 +9,12 @@ import type { AddressInfo } from 'node:net';
 import { configurePortal } from '../../apps/portal/src/app/configure-portal';
 import { loadPortalConfig, PORTAL_CONFIG } from '../../apps/portal/src/app/portal-config';
 import { PortalModule } from '../../apps/portal/src/app/portal.module';
-import { startApi } from './api-app';
+import {
+  ABUSE_OPTIONS,
+  type AbuseOptions,
+  DEFAULT_ABUSE_OPTIONS,
+} from '../../apps/api/src/abuse/abuse-options';
+import { startApi, startApiCapturingLogs } from './api-app';
 
 export interface PortalStack {
   api: INestApplication;
@@ -37,8 +42,23 @@ export async function startPortal(apiUrl: string): Promise<{ portal: INestApplic
   return { portal, portalUrl: urlOf(portal) };
 }
 
-export async function startPortalStack(): Promise<PortalStack> {
-  const api = await startApi();
+export interface PortalStackOptions {
+  /**
+   * The API's abuse settings, for suites that go the no-JavaScript way many times. A wait ticket's wait
+   * is the API's to enforce (apps/api/src/abuse/wait-ticket.spec.ts "refuses a ticket sent too early")
+   * and the portal waits as long as the API says, so a shorter wait drives the same path.
+   */
+  readonly abuse?: Partial<AbuseOptions>;
+}
+
+export async function startPortalStack(options: PortalStackOptions = {}): Promise<PortalStack> {
+  const api = options.abuse
+    ? (
+        await startApiCapturingLogs((builder) =>
+          builder.overrideProvider(ABUSE_OPTIONS).useValue({ ...DEFAULT_ABUSE_OPTIONS, ...options.abuse }),
+        )
+      ).app
+    : await startApi();
   await api.listen(0, '127.0.0.1');
   const apiUrl = urlOf(api);
   const { portal, portalUrl } = await startPortal(apiUrl);

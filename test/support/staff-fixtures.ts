@@ -36,6 +36,19 @@ export class StaffFixtures {
     return this.dataSource.destroy();
   }
 
+  /** The staff holding any grant of a council's case, by id, sorted. */
+  async staffGrantees(tenantId: string, reference: string): Promise<string[]> {
+    return this.dataSource.transaction(async (m) => {
+      await m.query(`SELECT set_config('nolan.tenant_id', $1, true)`, [tenantId]);
+      const rows: { grantee_id: string }[] = await m.query(
+        `SELECT DISTINCT g.grantee_id FROM case_grants g JOIN cases c ON c.id = g.case_id
+         WHERE c.reference = $1 AND g.grantee_kind = 'staff'`,
+        [reference],
+      );
+      return rows.map((r) => r.grantee_id).sort();
+    });
+  }
+
   async tenant(prefix: string): Promise<{ id: string; slug: string; escrowRecoveryPassphrase: string }> {
     const slug = `${prefix}-${randomBytes(3).toString('hex')}`;
     const created = await this.dataSource.transaction((m) =>
@@ -131,4 +144,18 @@ export async function signInAs(
   if (res.status !== 201)
     throw new Error(`sign-in failed for ${user.email}: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.token as string;
+}
+
+/** The API as one signed-in member of staff calls it: `/api/v1` paths with their bearer token. */
+export function bearerApi(server: unknown, token: string) {
+  const call = () => request(server as Parameters<typeof request>[0]);
+  return {
+    get: (path: string) => call().get(`/api/v1${path}`).auth(token, { type: 'bearer' }),
+    post: (path: string, body: object = {}) =>
+      call().post(`/api/v1${path}`).auth(token, { type: 'bearer' }).send(body),
+    put: (path: string, body: object) =>
+      call().put(`/api/v1${path}`).auth(token, { type: 'bearer' }).send(body),
+    patch: (path: string, body: object) =>
+      call().patch(`/api/v1${path}`).auth(token, { type: 'bearer' }).send(body),
+  };
 }

@@ -8,6 +8,7 @@
  * both fall back to this process's memory: limits then hold per process, and a proof used on one process
  * could be used again on another until Redis returns. Refusing every report during an outage would be worse.
  */
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
@@ -21,6 +22,31 @@ export interface LimiterOptions {
   readonly points: number;
   /** The window, in seconds, from the first point consumed. */
   readonly duration: number;
+}
+
+/** A count kept over a window of time: how many points, and how long until the window ends. */
+export interface WindowState {
+  readonly count: number;
+  readonly msLeft: number;
+}
+
+/**
+ * Counts over windows that run from their first point (a rolling minute, an hour from the first ticket
+ * redeemed), for the limits a reporter's attempts consume. A reporter's attempt must leave nothing in
+ * Redis finer than the hour (docs/architecture.md "Redis hygiene"), and a window's expiry is its first
+ * point plus its length: so the window's end is sealed in its value (AES-256-GCM under a key derived
+ * from the API's secret, which a copy of Redis does not hold), and the key itself expires on an hour
+ * boundary that depends only on the clock hour the window opened in (`windowKeyExpiry`). The count is
+ * plain: it says how many, never when.
+ */
+export interface CountWindows {
+  /** The running window of `key`, or null if none is running. */
+  get(key: string): Promise<WindowState | null>;
+  /** Adds `points`, opening a window of `seconds` (the windows' length by default) if none is running. */
+  add(key: string, points: number, seconds?: number): Promise<WindowState>;
+  /** Replaces the window of `key` with `count` points and `seconds` from now. */
+  set(key: string, count: number, seconds: number): Promise<void>;
+  delete(key: string): Promise<void>;
 }
 
 export abstract class AbuseStore {
@@ -38,6 +64,8 @@ export abstract class AbuseStore {
   /** Undoes `claimSpent` (same arguments), after a refusal that was not the proof's fault. */
   abstract releaseSpent(kind: string, id: string, lapsesAt: number): Promise<void>;
   abstract limiter(options: LimiterOptions): RateLimiterAbstract;
+  /** Windows named `name`, each `duration` seconds long unless told otherwise (see CountWindows). */
+  abstract windows(name: string, duration: number): CountWindows;
 }
 
 const PRUNE_EVERY_MS = 60_000;
@@ -46,6 +74,180 @@ const HOUR_MS = 3_600_000;
 /** The end of the hour in which `lapsesAt` falls (itself if on the hour): when its hour's set expires. */
 export function spentSetLapse(lapsesAt: number): number {
   return Math.ceil(lapsesAt / HOUR_MS) * HOUR_MS;
+}
+
+/**
+ * When a window's key expires in Redis: on the hour, two hours after the start of the clock hour the
+ * window opened in, or as many more whole hours as a window longer than an hour needs. Never later than
+ * the hour after the window ends, and never earlier than its end; and it depends on nothing finer than
+ * the hour it opened in (an expiry counted from the window's end would say, for a window opened in the
+ * last minutes of an hour, that it was).
+ */
+export function windowKeyExpiry(openedAt: number, seconds: number): number {
+  return (Math.floor(openedAt / HOUR_MS) + 1 + Math.max(1, Math.ceil((seconds * 1000) / HOUR_MS))) * HOUR_MS;
+}
+
+/** Windows in one process's memory (the unit tests', and Redis's fallback during an outage). */
+export class MemoryWindows implements CountWindows {
+  private readonly windows = new Map<string, { count: number; end: number }>();
+  private lastPruned = 0;
+
+  constructor(private readonly duration: number) {}
+
+  async get(key: string): Promise<WindowState | null> {
+    const now = Date.now();
+    const window = this.running(key, now);
+    return window ? { count: window.count, msLeft: window.end - now } : null;
+  }
+
+  async add(key: string, points: number, seconds = this.duration): Promise<WindowState> {
+    const now = Date.now();
+    this.prune(now);
+    const window = this.running(key, now) ?? { count: 0, end: now + seconds * 1000 };
+    window.count += points;
+    this.windows.set(key, window);
+    return { count: window.count, msLeft: window.end - now };
+  }
+
+  async set(key: string, count: number, seconds: number): Promise<void> {
+    this.windows.set(key, { count, end: Date.now() + seconds * 1000 });
+  }
+
+  async delete(key: string): Promise<void> {
+    this.windows.delete(key);
+  }
+
+  private running(key: string, now: number): { count: number; end: number } | null {
+    const window = this.windows.get(key);
+    if (window && window.end > now) return window;
+    this.windows.delete(key);
+    return null;
+  }
+
+  private prune(now: number): void {
+    if (now - this.lastPruned < PRUNE_EVERY_MS) return;
+    this.lastPruned = now;
+    for (const [key, window] of this.windows) if (window.end <= now) this.windows.delete(key);
+  }
+}
+
+/**
+ * Adds to a window's count, opening it (its sealed end, its key's expiry) if none is there; a key left
+ * of another type by an earlier version is replaced. Returns the count and the sealed end.
+ */
+const ADD_TO_WINDOW = `
+local kind = redis.call('TYPE', KEYS[1]).ok
+if kind ~= 'hash' and kind ~= 'none' then redis.call('DEL', KEYS[1]) end
+if redis.call('HSETNX', KEYS[1], 'w', ARGV[1]) == 1 then redis.call('EXPIREAT', KEYS[1], ARGV[2]) end
+local n = redis.call('HINCRBY', KEYS[1], 'n', ARGV[3])
+return {n, redis.call('HGET', KEYS[1], 'w')}`;
+
+/** Deletes a window that has ended, if it is still that window (another process may have opened the next). */
+const DROP_ENDED_WINDOW = `
+if redis.call('HGET', KEYS[1], 'w') == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
+/** Windows in Redis, shared by every API process; in memory while Redis is unreachable. */
+class RedisWindows implements CountWindows {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly sealing: () => Buffer,
+    private readonly duration: number,
+    private readonly fallback: MemoryWindows,
+  ) {}
+
+  async get(key: string): Promise<WindowState | null> {
+    if (this.redis.status === 'ready') {
+      try {
+        const [count, sealed] = await this.redis.hmget(this.key(key), 'n', 'w');
+        const now = Date.now();
+        const end = sealed ? this.open(sealed) : 0;
+        return end > now ? { count: Number(count ?? 0), msLeft: end - now } : null;
+      } catch {
+        // Redis went away mid-command: count in memory below rather than refuse a reporter.
+      }
+    }
+    return this.fallback.get(key);
+  }
+
+  async add(key: string, points: number, seconds = this.duration): Promise<WindowState> {
+    if (this.redis.status === 'ready') {
+      try {
+        for (let attempt = 0; attempt < 3; attempt++) {
+          const now = Date.now();
+          const [count, sealed] = (await this.redis.eval(
+            ADD_TO_WINDOW,
+            1,
+            this.key(key),
+            this.seal(now + seconds * 1000),
+            windowKeyExpiry(now, seconds) / 1000,
+            points,
+          )) as [number, string];
+          const end = this.open(sealed);
+          if (end > now) return { count: Number(count), msLeft: end - now };
+          // The window there has ended (its key lives on to its hour): open the next one.
+          await this.redis.eval(DROP_ENDED_WINDOW, 1, this.key(key), sealed);
+        }
+      } catch {
+        // As in get.
+      }
+    }
+    return this.fallback.add(key, points, seconds);
+  }
+
+  async set(key: string, count: number, seconds: number): Promise<void> {
+    await this.fallback.set(key, count, seconds);
+    if (this.redis.status !== 'ready') return;
+    const now = Date.now();
+    try {
+      await this.redis
+        .multi()
+        .del(this.key(key))
+        .hset(this.key(key), 'n', count, 'w', this.seal(now + seconds * 1000))
+        .expireat(this.key(key), windowKeyExpiry(now, seconds) / 1000)
+        .exec();
+    } catch {
+      // Kept in memory above.
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.fallback.delete(key);
+    if (this.redis.status !== 'ready') return;
+    try {
+      await this.redis.del(this.key(key));
+    } catch {
+      // Nothing to undo if Redis is gone.
+    }
+  }
+
+  private key(key: string): string {
+    return `${this.prefix}:${key}`;
+  }
+
+  /** The window's end (epoch ms), sealed: the same length for every window. */
+  private seal(end: number): string {
+    const plain = Buffer.alloc(8);
+    plain.writeBigUInt64BE(BigInt(end));
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.sealing(), iv);
+    const body = Buffer.concat([cipher.update(plain), cipher.final()]);
+    return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url');
+  }
+
+  /** A sealed end; 0 (ended) for one that does not open (another secret, or not ours). */
+  private open(sealedText: string): number {
+    try {
+      const sealed = Buffer.from(sealedText, 'base64url');
+      const decipher = createDecipheriv('aes-256-gcm', this.sealing(), sealed.subarray(0, 12));
+      decipher.setAuthTag(sealed.subarray(12, 28));
+      const plain = Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()]);
+      return Number(plain.readBigUInt64BE(0));
+    } catch {
+      return 0;
+    }
+  }
 }
 
 /** One process's memory: the unit tests' store, and the Redis store's fallback during an outage. */
@@ -75,6 +277,10 @@ export class MemoryAbuseStore extends AbuseStore {
     await this.release(`${kind}:${id}`);
   }
 
+  windows(_name: string, duration: number): CountWindows {
+    return new MemoryWindows(duration);
+  }
+
   limiter(options: LimiterOptions): RateLimiterAbstract {
     return new RateLimiterMemory({
       keyPrefix: options.name,
@@ -94,13 +300,27 @@ export class MemoryAbuseStore extends AbuseStore {
 export class RedisAbuseStore extends AbuseStore {
   private readonly prefix: string;
   private readonly fallback = new MemoryAbuseStore();
+  private sealingKey: Buffer | undefined;
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
-    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     super();
     this.prefix = `${config.redisPrefix}:abuse`;
+  }
+
+  windows(name: string, duration: number): CountWindows {
+    return new RedisWindows(
+      this.redis,
+      `${this.prefix}:${name}`,
+      () =>
+        (this.sealingKey ??= Buffer.from(
+          hkdfSync('sha256', this.config.sessionSecret, '', 'nolan/abuse-window/v1', 32),
+        )),
+      duration,
+      new MemoryWindows(duration),
+    );
   }
 
   async claimOnce(key: string, ttlSeconds: number): Promise<boolean> {

@@ -13,15 +13,17 @@
  *     more than the hour a receipt was mistyped in (docs/architecture.md "Reporter time").
  *
  * Redis keys hold tenant ids and a keyed hash of the lookup key, never the lookup key itself, so a
- * copy of Redis cannot be matched against the receipts table in a copy of Postgres.
+ * copy of Redis cannot be matched against the receipts table in a copy of Postgres. Every window here
+ * is a CountWindows window (abuse-store.ts): its end is sealed and its key expires on an hour that says
+ * only the clock hour it opened in, so neither the first wrong receipt of a minute nor a cool-down's
+ * start is placed closer than the hour (docs/architecture.md "Redis hygiene").
  */
 import { createHmac, hkdfSync } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { AppError } from '../errors/app-error';
 import { inMinutes, retryAfterSeconds } from './abuse-options';
-import { AbuseStore } from './abuse-store';
+import { AbuseStore, type CountWindows, type WindowState } from './abuse-store';
 
 export const TENANT_FAILURES_PER_MINUTE = 20;
 export const FIRST_COOL_DOWN_SECONDS = 60;
@@ -33,42 +35,27 @@ export const FAILURES_PER_RECEIPT_PER_HOUR = 5;
 @Injectable()
 export class ReceiptSignInThrottle {
   private readonly key: Buffer;
-  private readonly tenantFailures: RateLimiterAbstract;
-  /** Consumed points = how many cool-downs in a row; the key lives COOL_DOWN_MEMORY_SECONDS. */
-  private readonly coolDowns: RateLimiterAbstract;
-  /** A key here means "cool-down running"; its TTL is what is left of it. */
-  private readonly coolingDown: RateLimiterAbstract;
-  private readonly receiptFailures: RateLimiterAbstract;
+  /** Wrong receipts in the council's running minute (from the first). */
+  private readonly tenantFailures: CountWindows;
+  /** Count = how many cool-downs in a row; remembered COOL_DOWN_MEMORY_SECONDS from the last. */
+  private readonly coolDowns: CountWindows;
+  /** A running window here means "cool-down running"; what is left of it is what is left of that. */
+  private readonly coolingDown: CountWindows;
+  private readonly receiptFailures: CountWindows;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig, store: AbuseStore) {
     this.key = Buffer.from(hkdfSync('sha256', config.sessionSecret, '', 'nolan/receipt-throttle/v1', 32));
-    this.tenantFailures = store.limiter({
-      name: 'receipt-failures-tenant',
-      points: TENANT_FAILURES_PER_MINUTE,
-      duration: 60,
-    });
-    this.coolDowns = store.limiter({
-      name: 'receipt-cool-downs',
-      points: 1000,
-      duration: COOL_DOWN_MEMORY_SECONDS,
-    });
-    this.coolingDown = store.limiter({
-      name: 'receipt-cooling-down',
-      points: 1,
-      duration: MAX_COOL_DOWN_SECONDS,
-    });
-    this.receiptFailures = store.limiter({
-      name: 'receipt-failures-key',
-      points: FAILURES_PER_RECEIPT_PER_HOUR,
-      duration: 3600,
-    });
+    this.tenantFailures = store.windows('receipt-failures-tenant', 60);
+    this.coolDowns = store.windows('receipt-cool-downs', COOL_DOWN_MEMORY_SECONDS);
+    this.coolingDown = store.windows('receipt-cooling-down', MAX_COOL_DOWN_SECONDS);
+    this.receiptFailures = store.windows('receipt-failures-key', 3600);
   }
 
   /** Before checking a receipt: 429 with Retry-After while the tenant cools down or the key is spent. */
   async assertAllowed(tenantId: string, lookupKey: string): Promise<void> {
     const coolDown = await this.coolingDown.get(tenantId);
     if (running(coolDown)) {
-      const seconds = retryAfterSeconds(coolDown.msBeforeNext);
+      const seconds = retryAfterSeconds(coolDown.msLeft);
       throw new AppError(
         'TOO_MANY_REQUESTS',
         'Too many wrong receipts have been tried for this council, so signing in with a receipt is ' +
@@ -77,8 +64,8 @@ export class ReceiptSignInThrottle {
       );
     }
     const receipt = await this.receiptFailures.get(this.receiptWindow(tenantId, lookupKey).key);
-    if (running(receipt) && receipt.consumedPoints >= FAILURES_PER_RECEIPT_PER_HOUR) {
-      const seconds = retryAfterSeconds(receipt.msBeforeNext);
+    if (running(receipt) && receipt.count >= FAILURES_PER_RECEIPT_PER_HOUR) {
+      const seconds = retryAfterSeconds(receipt.msLeft);
       throw new AppError(
         'TOO_MANY_REQUESTS',
         `This receipt has been tried too many times. Try again in ${inMinutes(seconds)}.`,
@@ -93,15 +80,15 @@ export class ReceiptSignInThrottle {
    */
   async recordFailure(tenantId: string, lookupKey: string): Promise<void> {
     const window = this.receiptWindow(tenantId, lookupKey);
-    await this.receiptFailures.penalty(window.key, 1, { customDuration: window.seconds });
-    const failures = await this.tenantFailures.penalty(tenantId);
-    // Exactly one request sees the count reach the threshold (INCRBY is atomic), so one cool-down
+    await this.receiptFailures.add(window.key, 1, window.seconds);
+    const failures = await this.tenantFailures.add(tenantId, 1);
+    // Exactly one request sees the count reach the threshold (HINCRBY is atomic), so one cool-down
     // starts per burst; the count restarts so the next cool-down takes another full burst.
-    if (failures.consumedPoints !== TENANT_FAILURES_PER_MINUTE) return;
+    if (failures.count !== TENANT_FAILURES_PER_MINUTE) return;
     const previous = await this.coolDowns.get(tenantId);
-    const inARow = (running(previous) ? previous.consumedPoints : 0) + 1;
+    const inARow = (running(previous) ? previous.count : 0) + 1;
     await this.coolDowns.set(tenantId, inARow, COOL_DOWN_MEMORY_SECONDS);
-    await this.coolingDown.block(tenantId, coolDownSeconds(inARow));
+    await this.coolingDown.set(tenantId, 1, coolDownSeconds(inARow));
     await this.tenantFailures.delete(tenantId);
   }
 
@@ -133,7 +120,7 @@ export function coolDownSeconds(inARow: number): number {
   return Math.min(MAX_COOL_DOWN_SECONDS, FIRST_COOL_DOWN_SECONDS * 2 ** Math.min(inARow - 1, 20));
 }
 
-/** A stored state that has not lapsed (a memory store may hand back a lapsed one until it sweeps). */
-function running(state: RateLimiterRes | null): state is RateLimiterRes {
-  return state !== null && state.msBeforeNext > 0;
+/** A window that has not ended. */
+function running(state: WindowState | null): state is WindowState {
+  return state !== null && state.msLeft > 0;
 }

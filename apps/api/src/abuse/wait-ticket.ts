@@ -10,7 +10,6 @@
  */
 import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { type RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { AppError } from '../errors/app-error';
 import {
@@ -21,7 +20,7 @@ import {
   inMinutes,
   retryAfterSeconds,
 } from './abuse-options';
-import { AbuseStore } from './abuse-store';
+import { AbuseStore, type CountWindows } from './abuse-store';
 
 export interface WaitTicketGrant {
   /** Opaque; send it back as `waitTicket` once `waitSeconds` have passed. */
@@ -51,7 +50,8 @@ const BUDGET_SPENT: Record<HumanCheckPurpose, string> = {
 @Injectable()
 export class WaitTicketService {
   private readonly key: Buffer;
-  private readonly budget: RateLimiterAbstract;
+  /** The hour from the first ticket redeemed; its end sealed, its key expiring on an hour (abuse-store.ts). */
+  private readonly budget: CountWindows;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -59,11 +59,7 @@ export class WaitTicketService {
     @Inject(ABUSE_OPTIONS) private readonly options: AbuseOptions,
   ) {
     this.key = Buffer.from(hkdfSync('sha256', config.sessionSecret, '', 'nolan/wait-ticket/v1', 32));
-    this.budget = store.limiter({
-      name: 'no-js-budget',
-      points: options.waitTicketsPerHour,
-      duration: 3600,
-    });
+    this.budget = store.windows('no-js-budget', 3600);
   }
 
   /**
@@ -72,8 +68,8 @@ export class WaitTicketService {
    */
   async issue(tenantId: string, purpose: HumanCheckPurpose): Promise<WaitTicketGrant> {
     const state = await this.budget.get(budgetKey(tenantId, purpose));
-    if (state && state.msBeforeNext > 0 && state.consumedPoints >= this.options.waitTicketsPerHour) {
-      throw budgetSpent(purpose, state.msBeforeNext);
+    if (state && state.msLeft > 0 && state.count >= this.options.waitTicketsPerHour) {
+      throw budgetSpent(purpose, state.msLeft);
     }
     const body: TicketBody = {
       v: 1,
@@ -125,12 +121,16 @@ export class WaitTicketService {
         'waitTicket has already been used; each ticket works once. Fetch a new one.',
       );
     }
+    let spent: { count: number; msLeft: number };
     try {
-      await this.budget.consume(budgetKey(tenantId, purpose));
-    } catch (rejection) {
+      spent = await this.budget.add(budgetKey(tenantId, purpose), 1);
+    } catch (error) {
       await this.store.releaseSpent('wait-ticket-used', body.id, lapsesAt);
-      if (rejection instanceof RateLimiterRes) throw budgetSpent(purpose, rejection.msBeforeNext);
-      throw rejection;
+      throw error;
+    }
+    if (spent.count > this.options.waitTicketsPerHour) {
+      await this.store.releaseSpent('wait-ticket-used', body.id, lapsesAt);
+      throw budgetSpent(purpose, spent.msLeft);
     }
   }
 

@@ -61,6 +61,7 @@ import { ItemSignatureBackfill1763904800000 } from './migrations/1763904800000-i
 import { PlacementOfKeysAndExclusions1763904850000 } from './migrations/1763904850000-placement-of-keys-and-exclusions';
 import { ReferralBody1763905000000 } from './migrations/1763905000000-referral-body';
 import { CaseModeTag1763905010000 } from './migrations/1763905010000-case-mode-tag';
+import { EveryWriterHoldsTheCase1763905100000 } from './migrations/1763905100000-every-writer-holds-the-case';
 
 /** Every entity, listed so the webpack bundle carries them (no globs at run time). */
 export const ENTITIES = [
@@ -128,6 +129,7 @@ export const MIGRATIONS = [
   PlacementOfKeysAndExclusions1763904850000,
   ReferralBody1763905000000,
   CaseModeTag1763905010000,
+  EveryWriterHoldsTheCase1763905100000,
 ];
 
 export function dataSourceOptions(url: string) {

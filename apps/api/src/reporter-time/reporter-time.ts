@@ -14,6 +14,7 @@ import type { EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { Clock } from '../sla/clock';
 import { batchRelease, DEFAULT_BATCH_MINUTES, isBatchMinutes } from '@nolan/domain';
+import { holdCase } from './case-hold';
 
 const ORIGIN_SETTING = 'nolan.origin';
 const RELEASE_SETTING = 'nolan.release_at';
@@ -24,9 +25,17 @@ const RELEASE_SETTING = 'nolan.release_at';
  * routes and CaseRecorder with origin 'reporter', called before the transaction's first write. With
  * batching on it also notes the batch's release at once (`ReporterTime.releaseAt`), so that every row
  * the transaction goes on to write, not only those after its first audit entry or outbox row, is put
- * back in place at the release (docs/architecture.md "Placement").
+ * back in place at the release (docs/architecture.md "Placement"). Given the case it writes to (a
+ * reporter's action after intake), it holds that case first, so the placement pass never moves its rows
+ * under the transaction (`holdCase`).
  */
-export async function reporterCaused(manager: EntityManager, time: ReporterTime | undefined): Promise<void> {
+export async function reporterCaused(
+  manager: EntityManager,
+  time: ReporterTime | undefined,
+  onCase?: string,
+): Promise<void> {
+  // A transaction on a case already in place holds it before its first write (case-hold.ts).
+  if (onCase) await holdCase(manager, onCase);
   await manager.query(`SELECT set_config('${ORIGIN_SETTING}', 'reporter', true)`);
   if (time?.batching) await time.releaseAt(manager);
 }

@@ -257,7 +257,8 @@ export class ReporterService {
     const key = await this.key(session);
     const { tenantId, caseId } = session.meta;
     return inTenant(this.dataSource, tenantId, async (m) => {
-      await reporterCaused(m, this.reporterTime); // docs/architecture.md "Reporter time": held for the batch
+      // docs/architecture.md "Reporter time": held for the batch, the case held against the placement pass
+      await reporterCaused(m, this.reporterTime, caseId);
       offerSigningKey(m, { kind: 'reporter', id: caseId }, key);
       const offered = await this.involvement.nameableRoles(m);
       const unknown = body.roles.filter((role) => !offered.includes(role as StaffRole));

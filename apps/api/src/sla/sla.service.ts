@@ -37,6 +37,7 @@ import { MailService } from '../notifications/mail.service';
 import { QueueName } from '../queues/queue-names';
 import { tenantSlaPolicy } from '../tenants/tenant-sla';
 import { Clock } from './clock';
+import { holdCase } from '../reporter-time/case-hold';
 
 export type SlaKind =
   | 'acknowledgement_reminder'
@@ -277,6 +278,7 @@ export class SlaService {
         (t) => t.kind === timer.kind && t.due === timer.due,
       );
       if (!current) return null; // acknowledged, closed, or the deadline moved
+      await holdCase(m, timer.caseId); // a writer of the case (docs/architecture.md "Placement")
       const inserted: unknown[] = await m.query(
         `INSERT INTO sla_events (tenant_id, case_id, kind, due_on, fired_on) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT DO NOTHING RETURNING case_id`,

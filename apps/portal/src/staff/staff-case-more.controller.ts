@@ -215,12 +215,9 @@ export class StaffCaseMoreController {
     @Res() res: Response,
   ) {
     const c = await this.requireCase(staff, reference);
-    const values = { role: text(body, 'role'), reason: text(body, 'reason') };
-    const problems: { id: string; text: string }[] = [];
-    if (!(ROLE_HOLDER_ROLES as readonly string[]).includes(values.role)) problems.push({ id: 'role', text: 'Select who the concern involves' });
-    if (!values.reason) problems.push({ id: 'reason', text: 'Say how you know they are involved' });
-    else if (values.reason.length > 2000) problems.push({ id: 'reason', text: 'The reason must be 2,000 characters or fewer' });
-    let errors = formErrors(problems);
+    const form = choiceWithReason(body, { name: 'role', allowed: ROLE_HOLDER_ROLES, unchosen: 'Select who the concern involves' }, 'Say how you know they are involved');
+    const values = { role: form.choice, reason: form.reason };
+    let { errors } = form;
     if (!errors) {
       try {
         const named = await this.api.nameInvolved(staff.token, c.reference, values.role, values.reason);
@@ -270,9 +267,8 @@ export class StaffCaseMoreController {
     @Res() res: Response,
   ) {
     const c = await this.requireCase(staff, reference);
-    const decision = text(body, 'decision');
-    if (!/^[0-9a-f-]{36}$/i.test(id) || !['confirm', 'reject'].includes(decision))
-      return res.status(404).render('pages/not-found');
+    const decision = decisionOn(id, body, ['confirm', 'reject']);
+    if (!decision) return res.status(404).render('pages/not-found');
     await this.api.decideNaming(staff.token, c.reference, id, decision === 'confirm');
     res.redirect(303, `/staff/cases/${encodeURIComponent(c.reference)}/involved/requests?done=${decision}`);
   }
@@ -295,12 +291,9 @@ export class StaffCaseMoreController {
   @Post('closure-requests')
   async requestClosure(@CurrentStaff() staff: StaffSession, @Param('reference') reference: string, @Body() body: Form, @Res() res: Response) {
     const c = await this.requireCase(staff, reference);
-    const values = { outcome: text(body, 'outcome'), reason: text(body, 'reason') };
-    const problems: { id: string; text: string }[] = [];
-    if (!(CASE_OUTCOMES as readonly string[]).includes(values.outcome)) problems.push({ id: 'outcome', text: 'Select the outcome you want to close the case with' });
-    if (!values.reason) problems.push({ id: 'reason', text: 'Say why the case should close' });
-    else if (values.reason.length > 2000) problems.push({ id: 'reason', text: 'The reason must be 2,000 characters or fewer' });
-    let errors = formErrors(problems);
+    const form = choiceWithReason(body, { name: 'outcome', allowed: CASE_OUTCOMES, unchosen: 'Select the outcome you want to close the case with' }, 'Say why the case should close');
+    const values = { outcome: form.choice, reason: form.reason };
+    let { errors } = form;
     if (!errors) {
       try {
         await this.api.requestClosure(staff.token, c.reference, values.outcome, values.reason);
@@ -326,8 +319,8 @@ export class StaffCaseMoreController {
     @Res() res: Response,
   ) {
     const c = await this.requireCase(staff, reference);
-    const decision = text(body, 'decision');
-    if (!/^[0-9a-f-]{36}$/i.test(id) || !['agree', 'refuse'].includes(decision)) return res.status(404).render('pages/not-found');
+    const decision = decisionOn(id, body, ['agree', 'refuse']);
+    if (!decision) return res.status(404).render('pages/not-found');
     await this.api.decideClosure(staff.token, c.reference, id, decision === 'agree');
     res.redirect(303, `/staff/cases/${encodeURIComponent(c.reference)}/closure-requests?done=${decision === 'agree' ? 'agreed' : 'refused'}`);
   }
@@ -380,6 +373,30 @@ export class StaffCaseMoreController {
     if (!REFERENCE.test(reference)) throw new ApiProblem(404, ['There is no case with this reference.']);
     return this.api.getCase(staff.token, reference);
   }
+}
+
+/**
+ * A form with one choice from a fixed list and a reason for it (naming who a concern involves, asking to
+ * close a case): the values as sent and the problems with them, if any.
+ */
+function choiceWithReason(
+  body: Form,
+  choice: { name: string; allowed: readonly string[]; unchosen: string },
+  noReason: string,
+): { choice: string; reason: string; errors: FormErrors | undefined } {
+  const picked = text(body, choice.name);
+  const reason = text(body, 'reason');
+  const problems: { id: string; text: string }[] = [];
+  if (!choice.allowed.includes(picked)) problems.push({ id: choice.name, text: choice.unchosen });
+  if (!reason) problems.push({ id: 'reason', text: noReason });
+  else if (reason.length > 2000) problems.push({ id: 'reason', text: 'The reason must be 2,000 characters or fewer' });
+  return { choice: picked, reason, errors: formErrors(problems) };
+}
+
+/** A decision on a request (a naming, a closure): one of `choices`, or null for a bad id or choice (404). */
+function decisionOn(id: string, body: Form, choices: readonly string[]): string | null {
+  const decision = text(body, 'decision');
+  return /^[0-9a-f-]{36}$/i.test(id) && choices.includes(decision) ? decision : null;
 }
 
 function roleItems() {

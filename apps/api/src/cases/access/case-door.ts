@@ -37,6 +37,7 @@ import { type KeyHolder, staffKeyHolder } from './key-holders';
 import { offerSigningKey } from '../record/item-seal';
 import { ReporterTime } from '../../reporter-time/reporter-time';
 import { visibleParams, visibleToStaffSql } from '../../reporter-time/visibility';
+import { holdCase } from '../../reporter-time/case-hold';
 
 /** The one answer for "no such case" and "not yours". */
 export const NO_SUCH_CASE = 'There is no case with this reference.';
@@ -168,12 +169,11 @@ async function admit(
 }
 
 /**
- * `admit`, for work that may write to the case while the batch's placement pass moves it
- * (docs/architecture.md "Placement"): a reporter's case is visible from its batch's release, and the
- * pass puts its row out and back in just after. While the case's row is still noted in `held_placement`
- * it is locked (FOR KEY SHARE) before the work writes, so the pass waits for this transaction, or this one
- * for the pass; if the pass moved the row meanwhile, the row waited on is gone, and the case is read
- * again, as put back (a row written against the old one would fail its foreign key).
+ * `admit`, for work that may write to the case: the case is held (`holdCase`, docs/architecture.md
+ * "Placement") before the work's first write, so a batch's placement pass moving its rows at this moment
+ * (a reporter's case is visible from its batch's release, and the pass puts its rows out and back in just
+ * after) is waited for, and the work writes against the rows as put back; a pass that comes later leaves
+ * the case for its next run. The rows are moved, not changed: the case as read stays the case.
  */
 async function admitPlaced(
   m: EntityManager,
@@ -182,17 +182,8 @@ async function admitPlaced(
   by: { reference: string },
 ): Promise<CaseEntity | null> {
   const found = await admit(m, now, userId, by);
-  if (!found || found.visibleFrom === null) return found;
-  const held: unknown[] = await m.query(
-    `SELECT 1 FROM held_placement WHERE rel = 'cases'::regclass AND row_key = jsonb_build_object('id', $1::uuid)`,
-    [found.id],
-  );
-  if (held.length === 0) return found;
-  const lock = `SELECT 1 FROM cases WHERE id = $1 FOR KEY SHARE`;
-  if (((await m.query(lock, [found.id])) as unknown[]).length > 0) return found;
-  const again = await admit(m, now, userId, { id: found.id });
-  if (again) await m.query(lock, [again.id]);
-  return again;
+  if (found) await holdCase(m, found.id);
+  return found;
 }
 
 /**

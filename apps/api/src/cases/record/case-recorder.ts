@@ -6,6 +6,9 @@
  * rows that carry no content (reads, grant changes, routing), so that every audit entry and outbox row
  * of a case goes out through this file.
  *
+ * Every write holds its case first (`holdCase`, docs/architecture.md "Placement"), so none lands on a
+ * row the batch's placement pass is moving at that moment.
+ *
  * The recorder alone decides an event's recorded time and author from its origin: staff to the second
  * under their id, a reporter (and system work they caused) to the hour and never under an id. Content is
  * encrypted to the scope's public key, so anyone may add to a case without holding a private key
@@ -26,6 +29,7 @@ import { randomBytes } from 'node:crypto';
 import { CaseItemEntity, CaseScopeKeyEntity } from '../store/case.entity';
 import { CASE_EVENTS, type CaseEventKind, type CaseEventOrigin, reporterCaused } from './case-events';
 import { ReporterTime, reporterCaused as markReporterCaused } from '../../reporter-time/reporter-time';
+import { holdCase } from '../../reporter-time/case-hold';
 import { packFile, packJson } from './item-codec';
 import { ItemSeal, type SignedItem } from './item-seal';
 
@@ -86,6 +90,7 @@ export class CaseRecorder {
 
   async record(m: EntityManager, target: CaseTarget, input: CaseEventInput): Promise<RecordedEvent> {
     const spec = CASE_EVENTS[input.kind];
+    await holdCase(m, target.caseId);
     await this.markOrigin(m, input.by);
     const at = this.recordedAt(input.by);
     const author = authorOf(input.by);
@@ -195,6 +200,7 @@ export class CaseRecorder {
     action: AuditEvent['action'],
     details?: AuditEvent['details'],
   ): Promise<void> {
+    if (caseId) await holdCase(m, caseId);
     await this.markOrigin(m, by);
     await this.audit.append(m, {
       actor: actorOf(by),
@@ -207,6 +213,7 @@ export class CaseRecorder {
 
   /** An outbox row with no item of its own: a change of who holds the case (`case.routed`). */
   async signal(m: EntityManager, target: CaseTarget, event: OutboxEvent, payload?: OutboxEntity['payload']) {
+    await holdCase(m, target.caseId);
     await this.outbox.add(m, { tenantId: target.tenantId, event, aggregateId: target.caseId, payload });
   }
 

@@ -1,23 +1,12 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity } from 'typeorm';
+import { CaseRequestColumns } from './case-request.columns';
 
 /**
  * A naming after intake, waiting for the person who confirms it (libs/domain namings.ts): the people it
  * names are frozen when it is made. The reason is case content, encrypted in case_items.
  */
 @Entity({ name: 'case_naming_requests' })
-export class NamingRequestEntity {
-  @PrimaryGeneratedColumn('uuid')
-  id!: string;
-
-  @Column({ name: 'tenant_id', type: 'uuid' })
-  tenantId!: string;
-
-  @Column({ name: 'case_id', type: 'uuid' })
-  caseId!: string;
-
-  @Column({ name: 'requester_id', type: 'uuid' })
-  requesterId!: string;
-
+export class NamingRequestEntity extends CaseRequestColumns {
   @Column({ type: 'uuid', array: true })
   people!: string[];
 
@@ -35,45 +24,15 @@ export class NamingRequestEntity {
 
   @Column({ type: 'text', default: 'pending' })
   status!: 'pending' | 'confirmed' | 'rejected';
-
-  @Column({ name: 'decided_by', type: 'uuid', nullable: true })
-  decidedBy!: string | null;
-
-  @Column({ name: 'requested_on', type: 'date', insert: false })
-  requestedOn!: string;
-
-  @Column({ name: 'decided_on', type: 'date', nullable: true })
-  decidedOn!: string | null;
 }
 
 /** A handler's request to close a case short of the overseer's own decision, and the overseer's answer. */
 @Entity({ name: 'case_closure_requests' })
-export class ClosureRequestEntity {
-  @PrimaryGeneratedColumn('uuid')
-  id!: string;
-
-  @Column({ name: 'tenant_id', type: 'uuid' })
-  tenantId!: string;
-
-  @Column({ name: 'case_id', type: 'uuid' })
-  caseId!: string;
-
-  @Column({ name: 'requester_id', type: 'uuid' })
-  requesterId!: string;
-
+export class ClosureRequestEntity extends CaseRequestColumns {
   @Column({ type: 'text' })
   outcome!: string;
 
   /** 'used' once the closing it agreed to has been made. */
   @Column({ type: 'text', default: 'pending' })
   status!: 'pending' | 'agreed' | 'refused' | 'used';
-
-  @Column({ name: 'decided_by', type: 'uuid', nullable: true })
-  decidedBy!: string | null;
-
-  @Column({ name: 'requested_on', type: 'date', insert: false })
-  requestedOn!: string;
-
-  @Column({ name: 'decided_on', type: 'date', nullable: true })
-  decidedOn!: string | null;
 }
