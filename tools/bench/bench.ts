@@ -9,6 +9,7 @@
 // cryptography".
 import { cpus } from 'node:os';
 import { cryptoFloorBench } from './crypto-floor.bench';
+import { dashboardBench } from './dashboard.bench';
 import { reporterBatchBench } from './reporter-batch.bench';
 import { systemBench } from './system.bench';
 
@@ -39,6 +40,12 @@ const BENCHES: BenchDefinition[] = [
     description:
       'issue #18: the built API and workers on a seeded database, driven over HTTP (BENCH_SCALE=small|full)',
     run: systemBench,
+  },
+  {
+    name: 'dashboard',
+    description:
+      "the monitoring officer's figures alone, in process, on a database the system bench seeded (BENCH_DATABASE)",
+    run: dashboardBench,
   },
 ];
 

@@ -22,6 +22,8 @@ export {
   unlockReporterKey,
 } from './lib/reporter-keys';
 export type { ReporterKeyMaterial } from './lib/reporter-keys';
+export { MODE_TAG_BYTES, MODE_TAG_MODES, modeOfTag, modeTag, modeTagKey } from './lib/mode-tags';
+export type { TaggedMode } from './lib/mode-tags';
 export {
   exportForRecipient,
   exportForRecipientBinary,

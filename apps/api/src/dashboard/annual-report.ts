@@ -4,7 +4,13 @@
  * monitoring officer's full figures) as separate PDFs with real text (pdf-lib, standard fonts), each
  * table as CSV, and the Transparency Code fraud figures as a CSV of their own (docs/regulatory.md UK-24).
  */
-import type { AnnualReportTable, DashboardFigures, PublishedLine, PublishedSummary } from '@nolan/contract';
+import type {
+  AnnualReportBreakdown,
+  AnnualReportTable,
+  DashboardFigures,
+  PublishedLine,
+  PublishedSummary,
+} from '@nolan/contract';
 import { publishedText, suppressCount } from '@nolan/domain';
 import { PDFDocument, type PDFFont, type PDFPage, rgb, StandardFonts } from 'pdf-lib';
 import type { CaseFacts, Computed } from './figures';
@@ -49,6 +55,11 @@ export function summaryTables(s: PublishedSummary): Record<string, Table> {
       'Retaliation reports investigated',
       s.retaliation,
       'Investigated and closed',
+    ),
+    'summary-referrals': publishedTable(
+      'Cases referred externally, by body',
+      s.referralsByBody,
+      'Referred externally',
     ),
   };
 }
@@ -143,6 +154,24 @@ export function exemptTables(f: DashboardFigures): Record<string, Table> {
   };
 }
 
+/** The exempt breakdowns besides the exempt tables (contract ANNUAL_REPORT_BREAKDOWNS), unsuppressed. */
+export function breakdownTables(f: DashboardFigures): Record<AnnualReportBreakdown, Table> {
+  const byBody = f.referrals.byBody;
+  return {
+    'exempt-referrals-by-body': {
+      title: 'Cases referred externally, by body',
+      header: ['Body', 'Number'],
+      rows: [
+        ...(byBody.available
+          ? count(byBody.rows)
+          : [['Body not recorded', String(f.referrals.referredExternally)] as [string, string]]),
+        ['Referred externally', String(f.referrals.referredExternally)],
+      ],
+      ...(byBody.available ? {} : { note: byBody.reason }),
+    },
+  };
+}
+
 /** RFC 4180 quoting; a cell a spreadsheet would run as a formula is prefixed with an apostrophe. */
 export function csvCell(value: string): string {
   const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
@@ -153,10 +182,13 @@ const toCsv = (rows: string[][]): Buffer =>
   Buffer.from(rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n', 'utf8');
 
 export function annualReportCsv(table: AnnualReportTable, s: PublishedSummary, f: DashboardFigures): Buffer {
-  const t = (table.startsWith('summary-') ? summaryTables(s) : exemptTables(f))[table];
+  const t = (table.startsWith('summary-') ? summaryTables(s) : { ...exemptTables(f), ...breakdownTables(f) })[
+    table
+  ];
   if (!t) throw new RangeError(`No table ${table}`);
   const header = [t.header[0] || 'Row', t.header[1]];
-  return toCsv([header, ...t.rows, ...(t.note ? [['SLA policy', t.note]] : [])]);
+  const note = table === 'exempt-referrals-by-body' ? 'Note' : 'SLA policy';
+  return toCsv([header, ...t.rows, ...(t.note ? [[note, t.note]] : [])]);
 }
 
 const FRAUD_CATEGORIES = ['fraud_theft', 'bribery_corruption', 'misuse_of_public_funds'];
@@ -304,8 +336,9 @@ export async function annualReportPdf(
     );
     w.gap(8);
     for (const t of Object.values(exemptTables(f))) w.table(t);
+    for (const t of Object.values(breakdownTables(f))) w.table(t);
     w.text('Not available', 12, true);
-    for (const u of [f.mode, f.referrals.byBody, f.discontinuedForAnonymity]) w.text(u.reason, 9);
+    for (const u of [f.mode, f.discontinuedForAnonymity]) w.text(u.reason, 9);
   }
   return Buffer.from(await doc.save());
 }

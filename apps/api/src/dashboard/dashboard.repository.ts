@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { FigureScope, LocalDate, Period } from '@nolan/domain';
+import { AGE_BANDS, type FigureScope, type LocalDate, type Period } from '@nolan/domain';
 import type { EntityManager } from 'typeorm';
-import type { CaseEvent, CaseFacts, RecommendationFacts } from './figures';
+import type { CaseEvent, CaseFacts, QuietCases, RecommendationFacts } from './figures';
 
 /**
  * The dashboard's reads: case metadata and event kinds only — no case_items, no grant keys, nothing
@@ -10,6 +10,12 @@ import type { CaseEvent, CaseFacts, RecommendationFacts } from './figures';
  * case_grants_staff_case_idx (tenant_id, grantee_id, case_id) and the case_exclusions key for who may see a case, audit_entries_tenant_action_idx
  * (tenant_id, action, occurred_at) for the audit events, case_exclusions_tenant_on_idx (tenant_id, excluded_on).
  */
+/**
+ * The upper day of each age band but the last (libs/domain AGE_BANDS): a quiet case's band is the
+ * number of these its age exceeds, as `ageBand` takes the first band whose maximum it does not exceed.
+ */
+const BAND_MAXIMA = AGE_BANDS.filter((b) => Number.isFinite(b.max)).map((b) => b.max);
+
 @Injectable()
 export class DashboardRepository {
   /**
@@ -25,43 +31,121 @@ export class DashboardRepository {
    * council's cases (2,500 buffers; docs/performance.md "Dashboard at scale"). A handler's own figures
    * ('own') keep that walk, which suits their few grants, so the fence is for 'council' only.
    */
-  async cases(m: EntityManager, viewerId: string, scope: FigureScope, period: Period): Promise<CaseFacts[]> {
+  async cases(
+    m: EntityManager,
+    viewerId: string,
+    scope: FigureScope,
+    period: Period,
+    options: { references?: boolean } = {},
+  ): Promise<CaseFacts[]> {
+    return (await this.read(m, viewerId, scope, period, { references: options.references ?? true })).cases;
+  }
+
+  /**
+   * The same cases for the figures alone, compactly: a case whose only part in the figures is being
+   * open at the end of the period (received before it, neither closed nor reopened in it: most of a
+   * council's rows) comes back in a group of its row of the open figures — its status at `end` (the
+   * earlier of today and the period's end; "closed since" for one closed after it; none if it was
+   * received after `end` or closed by then) and its age band on that day — with the group's case ids
+   * as one string, not as a row of thirteen columns: a few dozen rows for thousands of cases. The
+   * tally counts a group's cases as it would count each (figures.ts `tally`), so the figures are the
+   * same; a drill-down, which lists cases, reads them whole (docs/performance.md "Dashboard at scale").
+   */
+  async figureCases(
+    m: EntityManager,
+    viewerId: string,
+    scope: FigureScope,
+    period: Period,
+    end: LocalDate,
+  ): Promise<{ cases: CaseFacts[]; quiet: QuietCases[] }> {
+    return this.read(m, viewerId, scope, period, { references: false, compact: { end } });
+  }
+
+  private async read(
+    m: EntityManager,
+    viewerId: string,
+    scope: FigureScope,
+    period: Period,
+    options: { references: boolean; compact?: { end: LocalDate } },
+  ): Promise<{ cases: CaseFacts[]; quiet: QuietCases[] }> {
     const granted =
       scope === 'summary'
         ? ''
         : `AND EXISTS (SELECT 1 FROM case_grants g WHERE g.case_id = c.id AND g.grantee_kind = 'staff' AND g.grantee_id = $1)`;
     const fence = scope === 'council' ? 'MATERIALIZED' : 'NOT MATERIALIZED';
+    // The figures need no reference (only a drill-down lists cases), and the London day of receipt is
+    // a cast, not to_char: each is per row, for 15,000 rows (docs/performance.md "Dashboard at scale").
+    const columns = `c.id::text AS id, ${options.references ? 'c.reference' : 'NULL::text AS reference'},
+                c.category, c.status, c.outcome, c.channel, c.received_on::text AS received_on,
+                c.acknowledgement_due::text AS acknowledgement_due, c.acknowledged_on::text AS acknowledged_on,
+                c.feedback_due::text AS feedback_due, c.feedback_given_on::text AS feedback_given_on,
+                c.closed_on::text AS closed_on, c.reopened_on::text AS reopened_on, c.referral_body`;
+    // Quiet: only open at the end (figures.ts tally: not received, closed or reopened in the period).
+    const quiet = `c.received_on < $2::date
+            AND NOT (c.status = 'closed' AND c.closed_on IS NOT NULL AND c.closed_on BETWEEN $2::date AND $3::date)
+            AND NOT (c.reopened_on IS NOT NULL AND c.reopened_on BETWEEN $2::date AND $3::date)`;
+    const select = options.compact
+      ? `SELECT 'case' AS kind, ${columns} FROM visible c WHERE NOT (${quiet})
+         UNION ALL
+         SELECT 'quiet', string_agg(q.id::text, ','), NULL, NULL, q.open_status, NULL, NULL, q.band::text,
+                NULL, NULL, NULL, NULL, NULL, NULL, NULL
+           FROM (SELECT c.id,
+                        CASE WHEN c.received_on > $4::date
+                               OR (c.status = 'closed' AND c.closed_on IS NOT NULL AND c.closed_on <= $4::date)
+                             THEN NULL
+                             WHEN c.status = 'closed' THEN 'closed_since' ELSE c.status END AS open_status,
+                        (SELECT count(*) FROM unnest($5::int[]) AS band_max WHERE $4::date - c.received_on > band_max) AS band
+                   FROM visible c WHERE ${quiet}) q
+          GROUP BY q.open_status, q.band`
+      : `SELECT 'case' AS kind, ${columns} FROM visible c`;
     const rows: Record<string, string | null>[] = await m.query(
       `WITH period_cases AS ${fence} (
          SELECT c.id, c.reference, c.category, c.status, c.outcome, c.channel,
-                to_char(c.received_at AT TIME ZONE 'Europe/London', 'YYYY-MM-DD') AS received_on,
-                c.acknowledgement_due::text AS acknowledgement_due, c.acknowledged_on::text AS acknowledged_on,
-                c.feedback_due::text AS feedback_due, c.feedback_given_on::text AS feedback_given_on,
-                c.closed_on::text AS closed_on, c.reopened_on::text AS reopened_on
+                (c.received_at AT TIME ZONE 'Europe/London')::date AS received_on,
+                c.acknowledgement_due, c.acknowledged_on, c.feedback_due, c.feedback_given_on,
+                c.closed_on, c.reopened_on, c.referral_body
            FROM cases c
           WHERE c.tenant_id = nolan_current_tenant()
             AND c.received_at < (($3::date + 1)::timestamp AT TIME ZONE 'Europe/London')
-            AND (c.status <> 'closed' OR c.closed_on >= $2::date OR c.reopened_on >= $2::date))
-       SELECT c.* FROM period_cases c
-        WHERE NOT EXISTS (SELECT 1 FROM case_exclusions e WHERE e.case_id = c.id AND e.user_id = $1)
-          ${granted}`,
-      [viewerId, period.from, period.to],
+            AND (c.status <> 'closed' OR c.closed_on >= $2::date OR c.reopened_on >= $2::date)),
+       visible AS (
+         SELECT c.* FROM period_cases c
+          WHERE NOT EXISTS (SELECT 1 FROM case_exclusions e WHERE e.case_id = c.id AND e.user_id = $1)
+            ${granted})
+       ${select}`,
+      options.compact
+        ? [viewerId, period.from, period.to, options.compact.end, BAND_MAXIMA]
+        : [viewerId, period.from, period.to],
     );
-    return rows.map((r) => ({
-      id: r['id'] as string,
-      reference: r['reference'] as string,
-      category: r['category'] as string,
-      status: r['status'] as string,
-      outcome: r['outcome'],
-      channel: r['channel'] as string,
-      receivedOn: r['received_on'] as LocalDate,
-      acknowledgementDue: r['acknowledgement_due'] as LocalDate,
-      acknowledgedOn: r['acknowledged_on'],
-      feedbackDue: r['feedback_due'] as LocalDate,
-      feedbackGivenOn: r['feedback_given_on'],
-      closedOn: r['closed_on'],
-      reopenedOn: r['reopened_on'],
-    }));
+    const cases: CaseFacts[] = [];
+    const quietCases: QuietCases[] = [];
+    for (const r of rows) {
+      if (r['kind'] === 'quiet') {
+        quietCases.push({
+          ids: (r['id'] as string).split(','),
+          openStatus: r['status'],
+          band: r['status'] === null ? null : (AGE_BANDS[Number(r['received_on'])]?.key ?? null),
+        });
+        continue;
+      }
+      cases.push({
+        id: r['id'] as string,
+        reference: (r['reference'] ?? '') as string,
+        category: r['category'] as string,
+        status: r['status'] as string,
+        outcome: r['outcome'],
+        channel: r['channel'] as string,
+        receivedOn: r['received_on'] as LocalDate,
+        acknowledgementDue: r['acknowledgement_due'] as LocalDate,
+        acknowledgedOn: r['acknowledged_on'],
+        feedbackDue: r['feedback_due'] as LocalDate,
+        feedbackGivenOn: r['feedback_given_on'],
+        closedOn: r['closed_on'],
+        reopenedOn: r['reopened_on'],
+        referralBody: r['referral_body'] ?? null,
+      });
+    }
+    return { cases, quiet: quietCases };
   }
 
   /**

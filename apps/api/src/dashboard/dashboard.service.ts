@@ -7,6 +7,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
+  ANNUAL_REPORT_BREAKDOWNS,
   ANNUAL_REPORT_TABLES,
   type AnnualReportTable,
   type DashboardFigures,
@@ -41,6 +42,7 @@ import {
   drillTitle,
   figuresFrom,
   measuredPolicy,
+  openFiguresDay,
   tally,
 } from './figures';
 import { publishSummary } from './published-summary';
@@ -105,19 +107,36 @@ export class DashboardService {
     session: StaffSession,
     scope: FigureScope,
     period: Period,
+    whole = false,
   ): Promise<{ cases: CaseFacts[]; computed: Computed; policy: MeasuredPolicy }> {
-    return inTenant(this.dataSource, session.tenantId, (m) => this.read(m, session, scope, period));
+    return inTenant(this.dataSource, session.tenantId, (m) => this.read(m, session, scope, period, whole));
   }
 
   /** The viewer's cases, their events and the council's SLA policy, in the caller's transaction. */
-  private async read(m: EntityManager, session: StaffSession, scope: FigureScope, period: Period) {
+  private async read(
+    m: EntityManager,
+    session: StaffSession,
+    scope: FigureScope,
+    period: Period,
+    whole = true,
+  ) {
     const sla = await tenantSlaPolicy(m);
-    const cases = await this.repository.cases(m, session.userId, scope, period);
+    // A list of cases (a drill-down, the report's downloads) reads every case whole; the figures alone
+    // read the cases that are only open at the end in groups (DashboardRepository.figureCases).
+    const { cases, quiet } = whole
+      ? { cases: await this.repository.cases(m, session.userId, scope, period), quiet: [] }
+      : await this.repository.figureCases(
+          m,
+          session.userId,
+          scope,
+          period,
+          openFiguresDay(period, this.today()),
+        );
     const events = await this.repository.events(m, period);
     const recommendations = await this.repository.recommendations(m, period);
     return {
       cases,
-      computed: tally(cases, events, period, this.today(), sla.policy, recommendations),
+      computed: tally(cases, events, period, this.today(), sla.policy, recommendations, quiet),
       policy: measuredPolicy(sla.policy, sla.source),
     };
   }
@@ -142,7 +161,7 @@ export class DashboardService {
         'key must be a row of the figure, such as fraud_theft or 2025-04.',
       ]);
     const period = this.period(rest);
-    const { cases, computed, policy } = await this.compute(session, scope, period);
+    const { cases, computed, policy } = await this.compute(session, scope, period, true);
     const ids = computed.tally.get(figure as DrillFigure)?.get(key ?? '') ?? [];
     const figures = figuresFrom(computed, period, scope, this.today(), policy);
     return {
@@ -191,10 +210,11 @@ export class DashboardService {
     const period = this.period({ year });
     const match = /^(summary\.pdf|exempt\.pdf|transparency-fraud\.csv|([a-z-]+)\.csv)$/.exec(file);
     const table = match?.[2] as AnnualReportTable | undefined;
-    if (!match || (table && match[1] !== 'transparency-fraud.csv' && !ANNUAL_REPORT_TABLES.includes(table)))
+    const tables: readonly string[] = [...ANNUAL_REPORT_TABLES, ...ANNUAL_REPORT_BREAKDOWNS];
+    if (!match || (table && match[1] !== 'transparency-fraud.csv' && !tables.includes(table)))
       throw new AppError(
         'NOT_FOUND',
-        `There is no such part of the annual report. Ask for summary.pdf, exempt.pdf, transparency-fraud.csv or one of ${ANNUAL_REPORT_TABLES.map((t) => `${t}.csv`).join(', ')}.`,
+        `There is no such part of the annual report. Ask for summary.pdf, exempt.pdf, transparency-fraud.csv or one of ${tables.map((t) => `${t}.csv`).join(', ')}.`,
       );
     const exempt =
       file === 'exempt.pdf' || file === 'transparency-fraud.csv' || (table?.startsWith('exempt-') ?? false);

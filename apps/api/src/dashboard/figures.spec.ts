@@ -79,4 +79,50 @@ describe('the dashboard tally', () => {
     expect(sut.tally.get('retaliation')?.get('received')).toEqual(['y']);
     expect(sut.ackDays).toEqual([]);
   });
+
+  it('counts a group of quiet cases (only open at the end) as it counts each of them read whole', () => {
+    // Received before the period, neither closed nor reopened in it: their status and age band only,
+    // and their events still count (they are the viewer's cases).
+    const quiet = [
+      { ...base, id: 'q1', receivedOn: '2024-12-01' },
+      { ...base, id: 'q2', receivedOn: '2024-12-01' },
+      {
+        ...base,
+        id: 'q3',
+        status: 'closed',
+        outcome: 'withdrawn',
+        receivedOn: '2025-01-10',
+        closedOn: '2026-04-20',
+      },
+    ];
+    const events = [{ caseId: 'q2', kind: 'transfer' as const, on: '2025-06-01' }];
+    const whole = tally([base, ...quiet], events, period, '2026-05-01');
+    const grouped = tally(
+      [base],
+      events,
+      period,
+      '2026-05-01',
+      undefined,
+      [],
+      [
+        { ids: ['q1', 'q2'], openStatus: 'acknowledged', band: '181+' },
+        { ids: ['q3'], openStatus: 'closed_since', band: '181+' },
+      ],
+    );
+    const counts = (t: typeof whole) => JSON.stringify(figuresFrom(t, period, 'council', '2026-05-01'));
+    expect(counts(grouped)).toEqual(counts(whole));
+    expect(grouped.tally.get('transferred')?.get('')).toEqual(['q2']);
+    // A group not open at the end still makes its cases the viewer's (their events count).
+    const notOpen = tally(
+      [],
+      events,
+      period,
+      '2026-05-01',
+      undefined,
+      [],
+      [{ ids: ['q2'], openStatus: null, band: null }],
+    );
+    expect(notOpen.tally.get('transferred')?.get('')).toEqual(['q2']);
+    expect(notOpen.tally.has('openByStatus')).toBe(false);
+  });
 });

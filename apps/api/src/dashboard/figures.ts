@@ -22,6 +22,8 @@ import {
   CATEGORIES,
   computeSlaDates,
   DEFAULT_SLA_POLICY,
+  EXTERNAL_BODY_GROUPS,
+  externalBodyGroup,
   financialYearLabel,
   financialYearOf,
   type LocalDate,
@@ -53,6 +55,21 @@ export interface CaseFacts {
   feedbackGivenOn: LocalDate | null;
   closedOn: LocalDate | null;
   reopenedOn: LocalDate | null;
+  /** A code of libs/domain EXTERNAL_BODIES for a case closed as referred externally; null if not recorded. */
+  referralBody?: string | null;
+}
+
+/**
+ * Cases whose only part in the figures is being open at the end of the period (received before it,
+ * neither closed nor reopened in it), grouped by their row of the open figures as the query worked it
+ * out the same way as `tally` (DashboardRepository.figureCases): the status ("closed_since" for one
+ * closed after the end) and age band, or null for cases not open at the end (still the viewer's: their
+ * events and recommendations count).
+ */
+export interface QuietCases {
+  ids: string[];
+  openStatus: string | null;
+  band: string | null;
 }
 
 /** A tracked recommendation's readable metadata (case_recommendations), dates as local dates. */
@@ -139,8 +156,10 @@ export function measuredPolicy(
 
 export const UNAVAILABLE = {
   mode: 'Not available: whether a report is anonymous or identified is never stored readably, so that the two look alike in a copy of the database.',
+  noReferrals:
+    'No case was closed by an external referral in the period, so there are none to count by body.',
   referralBodies:
-    'Not available by body: the body a case was referred to is recorded in the encrypted decision, not as a readable code. The number referred externally is shown.',
+    'Not available by body: these cases were closed before the body was recorded as a readable code (it is in their encrypted decision). The number referred externally is shown.',
   anonymity:
     'Not available: the reason an investigation stopped is encrypted, and whether a reporter is anonymous is never stored readably.',
 } as const;
@@ -172,6 +191,11 @@ function dueDates(
   return due;
 }
 
+/** The day the open figures are measured on: the earlier of today and the period's end. */
+export function openFiguresDay(period: Period, today: LocalDate): LocalDate {
+  return today < period.to ? today : period.to;
+}
+
 /** Every figure's cases: figure → row key ('' for a figure without rows) → case ids, in order. */
 export type Tally = Map<DrillFigure, Map<string, string[]>>;
 
@@ -194,6 +218,7 @@ export function tally(
   today: LocalDate,
   policy: SlaPolicy = DEFAULT_SLA_POLICY,
   recommendations: readonly RecommendationFacts[] = [],
+  quiet: readonly QuietCases[] = [],
 ): Computed {
   // A case counts once per row. Each case is visited once and puts itself into a row at most once, so
   // its ids go straight into the row's list; only events (a case may have several of a kind) are
@@ -233,6 +258,27 @@ export function tally(
   const ackDays: number[] = [];
   const feedbackDays: number[] = [];
   const closeDays: number[] = [];
+
+  // Open at the end of the period (or today, if earlier): the case's status ("closed since" for one
+  // closed after it) and its age band on that day. The compact read works out the same for its quiet
+  // cases in SQL (DashboardRepository.figureCases; the bands' bounds come from AGE_BANDS).
+  const openAtEnd = (c: CaseFacts): void => {
+    const closedByEnd =
+      c.status === 'closed' && c.closedOn != null && compareLocalDates(c.closedOn, end) <= 0;
+    if (compareLocalDates(c.receivedOn, end) > 0 || closedByEnd) return;
+    add('openByStatus', c.status === 'closed' ? 'closed_since' : c.status, c.id);
+    add('openByAge', ageBand(daysBetween(c.receivedOn, end)), c.id);
+  };
+
+  for (const group of quiet)
+    for (const id of group.ids) {
+      if (known.has(id)) continue;
+      known.add(id);
+      if (group.openStatus !== null && group.band !== null) {
+        add('openByStatus', group.openStatus, id);
+        add('openByAge', group.band, id);
+      }
+    }
 
   for (const c of cases) {
     if (known.has(c.id)) continue;
@@ -274,12 +320,7 @@ export function tally(
       }
     }
 
-    const closedBy = (day: LocalDate) =>
-      c.status === 'closed' && c.closedOn != null && compareLocalDates(c.closedOn, day) <= 0;
-    if (compareLocalDates(c.receivedOn, end) <= 0 && !closedBy(end)) {
-      add('openByStatus', c.status === 'closed' ? 'closed_since' : c.status, c.id);
-      add('openByAge', ageBand(daysBetween(c.receivedOn, end)), c.id);
-    }
+    openAtEnd(c);
 
     if (c.status === 'closed' && c.closedOn && inPeriod(c.closedOn)) {
       const outcome = c.outcome ?? 'unknown';
@@ -294,7 +335,10 @@ export function tally(
           if (UPHELD.includes(outcome)) add('retaliation', 'substantiated', c.id);
         }
       }
-      if (outcome === 'referred_externally') add('referredExternally', '', c.id);
+      if (outcome === 'referred_externally') {
+        add('referredExternally', '', c.id);
+        add('referralsByBody', externalBodyGroup(c.referralBody) ?? 'not_recorded', c.id);
+      }
     }
     if (inPeriod(c.reopenedOn)) add('reopened', '', c.id);
   }
@@ -333,11 +377,37 @@ function rows(t: Tally, figure: DrillFigure, known: readonly { key: string; labe
 export const CATEGORY_ROWS = CATEGORIES.map((c) => ({ key: c.id, label: c.title }));
 export const OUTCOME_ROWS = Object.entries(CASE_OUTCOME_LABELS).map(([key, label]) => ({ key, label }));
 export const AGE_ROWS = AGE_BANDS.map((b) => ({ key: b.key as string, label: b.label as string }));
+/** Referrals by the group of their body (libs/domain EXTERNAL_BODY_GROUPS), short labels for the tables. */
+export const REFERRAL_BODY_ROWS: readonly { key: string; label: string }[] = [
+  ...EXTERNAL_BODY_GROUPS.map((key) => ({
+    key,
+    label: {
+      police: 'Police and law enforcement',
+      external_auditor: 'External auditor',
+      regulators: 'Regulators',
+      other: 'Other bodies',
+    }[key],
+  })),
+  { key: 'not_recorded', label: 'Body not recorded' },
+];
+
 export const RETALIATION_ROWS = [
   { key: 'received', label: 'Retaliation reports received' },
   { key: 'investigated', label: 'Investigated and closed' },
   { key: 'substantiated', label: 'Substantiated (fully or partly)' },
 ];
+
+/**
+ * Referrals by body group: shown when at least one of the period's referrals has its body recorded
+ * (the rest count as "not recorded"); otherwise the reason there is nothing to break down.
+ */
+function referralsByBody(t: Tally): DashboardFigures['referrals']['byBody'] {
+  const seen = t.get('referralsByBody');
+  if (!seen?.size) return { available: false, reason: UNAVAILABLE.noReferrals };
+  if (seen.size === 1 && seen.has('not_recorded'))
+    return { available: false, reason: UNAVAILABLE.referralBodies };
+  return { available: true, rows: rows(t, 'referralsByBody', REFERRAL_BODY_ROWS) };
+}
 
 export function figuresFrom(
   computed: Computed,
@@ -411,7 +481,7 @@ export function figuresFrom(
     },
     referrals: {
       referredExternally: n('referredExternally'),
-      byBody: { available: false, reason: UNAVAILABLE.referralBodies },
+      byBody: referralsByBody(t),
     },
     retaliation: {
       received: n('retaliation', 'received'),
@@ -473,6 +543,8 @@ export function drillTitle(figure: DrillFigure, key: string | null): string {
       return 'Closed in the period';
     case 'referredExternally':
       return 'Closed by an external referral';
+    case 'referralsByBody':
+      return `Closed by an external referral: ${find(REFERRAL_BODY_ROWS).toLowerCase()}`;
     case 'retaliation':
       return find(RETALIATION_ROWS);
     case 'reopened':

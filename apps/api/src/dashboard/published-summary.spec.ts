@@ -1,3 +1,4 @@
+import { feasibleRanges } from '@nolan/domain';
 import { tally, figuresFrom, type CaseFacts } from './figures';
 import { publishSummary } from './published-summary';
 
@@ -44,5 +45,35 @@ describe('the published summary', () => {
       text: 'not published (fewer than 5 cases behind it)',
     });
     expect(publishSummary(figures, 3).acknowledgedWithinStatutory).toEqual({ value: 75, text: '75%' });
+  });
+
+  it('publishes referrals by body under the closures line’s cell for them, no hidden body derivable', () => {
+    // Closures: 6 no further action and n referred externally, to bodies in the proportions below.
+    const bodies = ['police', 'action_fraud', 'external_auditor', 'regulator', 'other', null];
+    for (const n of [3, 5, 7, 9, 12, 20]) {
+      const cases: CaseFacts[] = Array.from({ length: 6 + n }, (_, i) => ({
+        ...make(String(i), 'other'),
+        status: 'closed',
+        closedOn: '2025-06-01',
+        outcome: i < 6 ? 'no_further_action' : 'referred_externally',
+        referralBody: i < 6 ? null : (bodies[(i * i) % bodies.length] ?? null),
+      }));
+      const figures = figuresFrom(tally(cases, [], period, '2026-04-01'), period, 'council', '2026-04-01');
+      const s = publishSummary(figures, 5);
+      const cell = s.closedByOutcome.rows.find((r) => r.key === 'referred_externally')!.published;
+      expect(s.referralsByBody.total).toEqual(cell);
+      for (const r of s.referralsByBody.rows)
+        if (r.published.kind === 'shown') expect(r.published.value).toBeGreaterThanOrEqual(5);
+      if (s.referralsByBody.total.kind !== 'shown') continue;
+      const shown = s.referralsByBody.rows.filter((r) => r.published.kind === 'shown');
+      const hidden = s.referralsByBody.rows.filter((r) => r.published.kind !== 'shown');
+      const remainder =
+        s.referralsByBody.total.value -
+        shown.reduce((sum, r) => sum + (r.published as { value: number }).value, 0);
+      const kinds = hidden.map((r): 'fewer_than' | 'withheld' =>
+        r.published.kind === 'fewer_than' ? 'fewer_than' : 'withheld',
+      );
+      for (const [low, high] of feasibleRanges(kinds, remainder, 5)) expect(high).toBeGreaterThan(low);
+    }
   });
 });

@@ -21,6 +21,7 @@ import {
   suppressLine,
   suppressLineWithin,
 } from '@nolan/domain';
+import { REFERRAL_BODY_ROWS } from './figures';
 
 const WITHHELD: PublishedValue = { kind: 'withheld' };
 
@@ -52,6 +53,17 @@ function rate(
   return { value, text: `${value}${unit}` };
 }
 
+/** The referrals by body's rows, all "not recorded" when no body of the period was recorded. */
+function referralBodyRows(figures: DashboardFigures): CountRow[] {
+  const byBody = figures.referrals.byBody;
+  if (byBody.available) return byBody.rows;
+  return REFERRAL_BODY_ROWS.map(({ key, label }) => ({
+    key,
+    label,
+    count: key === 'not_recorded' ? figures.referrals.referredExternally : 0,
+  }));
+}
+
 export function publishSummary(figures: DashboardFigures, threshold: number): PublishedSummary {
   const byCategory = suppressLine(cells(figures.byCategory), threshold);
   const byChannel = suppressLine(cells(figures.byChannel), threshold);
@@ -70,6 +82,11 @@ export function publishSummary(figures: DashboardFigures, threshold: number): Pu
       count: figures.retaliation.investigated - figures.retaliation.substantiated,
     },
   ];
+  // Referrals by body: the rows add up to the cases closed as referred externally, so the line's total
+  // is that outcome's cell of the closures line, published only where that line shows it.
+  const closures = suppressLine(cells(figures.closedByOutcome), threshold);
+  const referredCell = closures.cells.find((c) => c.key === 'referred_externally')?.published ?? WITHHELD;
+  const bodyRows = referralBodyRows(figures);
   const ack = figures.acknowledgement;
   const fb = figures.feedback;
   return {
@@ -81,7 +98,8 @@ export function publishSummary(figures: DashboardFigures, threshold: number): Pu
     byCategory: line(byCategory, figures.byCategory, totalHidden ? WITHHELD : undefined),
     byChannel: line(byChannel, figures.byChannel, totalHidden ? WITHHELD : undefined),
     triage: line(suppressLine(cells(figures.triage), threshold), figures.triage),
-    closedByOutcome: line(suppressLine(cells(figures.closedByOutcome), threshold), figures.closedByOutcome),
+    closedByOutcome: line(closures, figures.closedByOutcome),
+    referralsByBody: line(suppressLineWithin(cells(bodyRows), referredCell, threshold), bodyRows),
     // Retaliation cases closed after investigation, split by finding; the line's total is its own (the
     // closed ones), published only where that count is safe on its own.
     retaliation: line(

@@ -16,6 +16,7 @@ import {
   generateReceipt,
   IDENTITY_FIELDS,
   INTAKE_QUESTIONS,
+  reportMode,
   ROLE_HOLDER_ROLES,
   routeCase,
   STAFF_ROLE_LABELS,
@@ -247,6 +248,9 @@ export class IntakeService {
           visibleFrom,
           channel,
           routing: decision.kind,
+          // Anonymous, confidential (the default when an identity is given) or open (libs/domain
+          // reportMode). Kept only as a keyed tag (docs/dashboard.md "Reports by mode").
+          mode: reportMode(submission.identity),
           grantees: grantees(routed, escrow, reporter),
         },
         fresh ? sealedCase : undefined,

@@ -53,7 +53,7 @@ export class CaseAdditionsController {
     const form = await this.forms.get(slug);
     const values: Record<string, string> = {};
     const errors: FieldError[] = [];
-    for (const field of form.identity.fields) {
+    for (const field of laterFields(form)) {
       const value = textOf(body, field.id);
       if (value) values[field.id] = value;
       if (field.maxLength && value.length > field.maxLength)
@@ -64,7 +64,7 @@ export class CaseAdditionsController {
     }
     if (!Object.keys(values).length)
       errors.push({
-        field: form.identity.fields[0]?.id ?? 'name',
+        field: laterFields(form)[0]?.id ?? 'name',
         message: 'Enter your name, your job title or how we can contact you',
       });
     if (errors.length) return this.renderIdentity(res, 400, form, opened, values, errors);
@@ -79,7 +79,7 @@ export class CaseAdditionsController {
           form,
           opened,
           values,
-          error.messages.map((message) => ({ field: form.identity.fields[0]?.id ?? 'name', message })),
+          error.messages.map((message) => ({ field: laterFields(form)[0]?.id ?? 'name', message })),
         );
       throw error;
     }
@@ -151,7 +151,7 @@ export class CaseAdditionsController {
       pageTitle: 'Tell us who you are',
       slug: form.tenant.slug,
       statement: form.identity.statement,
-      fields: form.identity.fields.map((f) => ({
+      fields: laterFields(form).map((f) => ({
         id: f.id,
         name: f.id,
         label: { text: f.label, classes: 'govuk-label--s' },
@@ -204,4 +204,12 @@ export class CaseAdditionsController {
       maxReason: MAX_REASON,
     });
   }
+}
+
+/**
+ * The identity details a reporter can add to a case later: the text fields. Whether they may be named
+ * is asked with the report only, where it sets the report's mode (docs/dashboard.md "Reports by mode").
+ */
+function laterFields(form: IntakeForm): IntakeForm['identity']['fields'] {
+  return form.identity.fields.filter((f) => f.type !== 'choice');
 }

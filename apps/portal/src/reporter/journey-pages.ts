@@ -264,7 +264,7 @@ export class JourneyPages {
         ? []
         : form.identity.fields.map((f) => ({
             key: f.label,
-            value: draft.identity[f.id] ?? 'Not given',
+            value: draft.identity[f.id] ? displayAnswer(f, draft.identity[f.id]) : 'Not given',
             change: 'your-details',
             hidden: f.label.toLowerCase(),
           }))),

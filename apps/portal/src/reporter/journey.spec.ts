@@ -135,6 +135,18 @@ describe('the reporter journey', () => {
     expect(toSubmission(form, draft).identity).toBeNull();
   });
 
+  it('asks whether the reporter may be named with their details, and needs a detail besides it', () => {
+    let draft: Draft = { ...emptyDraft('demo'), category: 'other' };
+    draft = answer(draft, 'identity', { identityChoice: 'yes' });
+    const details = findStep(form, draft, 'your-details')!;
+    expect(details.questions.map((q) => q.id)).toContain('named');
+    expect(applyStep(form, draft, details, { named: 'yes' }).errors.map((e) => e.field)).toEqual(['name']);
+    draft = answer(draft, 'your-details', { name: 'Pat', named: 'yes' });
+    expect(toSubmission(form, draft).identity).toEqual({ name: 'Pat', named: 'yes' });
+    const named = IDENTITY_FIELDS.find((q) => q.id === 'named')!;
+    expect(displayAnswer(named, 'yes')).toMatch(/^Yes: you may tell the people handling this concern/);
+  });
+
   it('returns to the check page after a change, unless the change opened questions not yet answered', () => {
     let draft: Draft = { ...emptyDraft('demo') };
     draft = answer(draft, 'concern', { category: 'fraud_theft' });

@@ -301,7 +301,9 @@ export function applyStep(
         const problem = value.trim() ? checkQuestion(field, value) : undefined;
         if (problem) errors.push({ field: field.id, message: problem });
       }
-      if (!Object.keys(identity).length)
+      // A choice (whether they may be named) says nothing about who they are: a detail must.
+      const identifying = step.questions.some((q) => q.type !== 'choice' && identity[q.id] !== undefined);
+      if (!identifying)
         errors.push({
           field: step.questions[0]?.id ?? 'identityChoice',
           message:

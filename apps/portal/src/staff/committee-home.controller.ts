@@ -56,6 +56,7 @@ export class CommitteeHomeController {
       triage: line(summary.triage),
       outcomes: line(summary.closedByOutcome),
       retaliation: line(summary.retaliation, 'Investigated and closed'),
+      referrals: line(summary.referralsByBody, 'Referred externally'),
     });
   }
 }

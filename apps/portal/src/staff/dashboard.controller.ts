@@ -117,6 +117,9 @@ export class DashboardController {
       byMonth: await barChart('chart-month', 'Reports received by month', f.byMonth, 'Reports'),
       byAge: await barChart('chart-age', 'Open cases by age', f.openAtEnd.byAge, 'Cases'),
       triage: await barChart('chart-triage', 'Assessment outcomes', f.triage, 'Cases'),
+      referralsByBody: f.referrals.byBody.available
+        ? await barChart('chart-referrals', 'Referrals by body', f.referrals.byBody.rows, 'Cases')
+        : '',
     };
     const a = f.acknowledgement;
     const fb = f.feedback;
@@ -146,6 +149,11 @@ export class DashboardController {
       statusRows: tableRows(f.openAtEnd.byStatus, 'openByStatus', f),
       ageRows: tableRows(f.openAtEnd.byAge, 'openByAge', f),
       triageRows: tableRows(f.triage, 'triage', f),
+      // Referrals by body (docs/dashboard.md "What each figure counts"): a chart and table when any of
+      // the period's referrals has its body recorded, else the reason among the figures Nolan cannot give.
+      referralRows: f.referrals.byBody.available
+        ? tableRows(f.referrals.byBody.rows, 'referralsByBody', f)
+        : [],
       outcomeRows: tableRows(
         f.closedByOutcome.filter((r) => r.count > 0),
         'closedByOutcome',
@@ -265,7 +273,9 @@ export class DashboardController {
       ],
       unavailable: [
         { title: 'Reports by mode (anonymous, confidential, open)', reason: f.mode.reason },
-        { title: 'Referrals by body', reason: f.referrals.byBody.reason },
+        ...(f.referrals.byBody.available
+          ? []
+          : [{ title: 'Referrals by body', reason: f.referrals.byBody.reason }]),
         {
           title: 'Investigations discontinued because of anonymity',
           reason: f.discontinuedForAnonymity.reason,
@@ -327,6 +337,7 @@ export class DashboardController {
       'summary-triage',
       'summary-outcomes',
       'summary-retaliation',
+      'summary-referrals',
     ];
     const exemptTables = [
       'exempt-by-category',
@@ -338,6 +349,7 @@ export class DashboardController {
       'exempt-outcomes',
       'exempt-substantiation',
       'exempt-other',
+      'exempt-referrals-by-body',
     ];
     const link = (file: string) => `/staff/figures/annual-report/${chosen.value}/${file}`;
     res.render('staff/annual-report', {

@@ -94,7 +94,7 @@ export interface DashboardFigures {
   closedByOutcome: CountRow[];
   substantiation: SubstantiationRow[];
   timeToClose: { closed: number; medianDays: number | null; p90Days: number | null };
-  referrals: { referredExternally: number; byBody: FigureUnavailable };
+  referrals: { referredExternally: number; byBody: FigureUnavailable | ReferralsByBody };
   retaliation: { received: number; investigated: number; substantiated: number };
   reopened: number;
   transferred: number;
@@ -106,6 +106,17 @@ export interface DashboardFigures {
   recommendations: RecommendationFigures;
   discontinuedForAnonymity: FigureUnavailable;
   accessExceptions: { recusals: number; namedLater: number; identityDisclosures: number };
+}
+
+/**
+ * Cases closed by an external referral in the period, by the group of the body they were referred to
+ * (libs/domain EXTERNAL_BODY_GROUPS, keys as there) and `not_recorded` for those closed before the body
+ * was recorded (docs/dashboard.md "What each figure counts"). Available when at least one of the
+ * period's referrals has its body recorded; the rows add up to `referredExternally`.
+ */
+export interface ReferralsByBody {
+  available: true;
+  rows: CountRow[];
 }
 
 export interface RecommendationFigures {
@@ -135,6 +146,7 @@ export const DRILL_FIGURES = [
   'investigated',
   'closed',
   'referredExternally',
+  'referralsByBody',
   'retaliation',
   'reopened',
   'transferred',
@@ -197,6 +209,8 @@ export interface PublishedSummary {
   triage: PublishedLine;
   closedByOutcome: PublishedLine;
   retaliation: PublishedLine;
+  /** Cases closed by an external referral, by body group; its total is the outcome's published cell. */
+  referralsByBody: PublishedLine;
   openAtEnd: PublishedValue;
   openAtEndText: string;
   acknowledgedWithinStatutory: PublishedRate;
@@ -213,6 +227,7 @@ export const ANNUAL_REPORT_TABLES = [
   'summary-triage',
   'summary-outcomes',
   'summary-retaliation',
+  'summary-referrals',
   'summary-headlines',
   'exempt-by-category',
   'exempt-by-channel',
@@ -225,4 +240,12 @@ export const ANNUAL_REPORT_TABLES = [
   'exempt-other',
 ] as const;
 
-export type AnnualReportTable = (typeof ANNUAL_REPORT_TABLES)[number];
+/**
+ * Exempt breakdowns downloadable as CSV besides ANNUAL_REPORT_TABLES (printed in the exempt PDF under
+ * "Breakdowns"): the referrals by body, from when the body was recorded (docs/dashboard.md "The annual report").
+ */
+export const ANNUAL_REPORT_BREAKDOWNS = ['exempt-referrals-by-body'] as const;
+
+export type AnnualReportBreakdown = (typeof ANNUAL_REPORT_BREAKDOWNS)[number];
+
+export type AnnualReportTable = (typeof ANNUAL_REPORT_TABLES)[number] | AnnualReportBreakdown;

@@ -177,7 +177,41 @@ export const IDENTITY_FIELDS: readonly Question[] = Object.freeze([
     required: false,
     maxLength: 500,
   },
+  {
+    // Open rather than confidential (docs/dashboard.md "Reports by mode"): asked with the details,
+    // never required; without a "yes" an identified report stays confidential.
+    id: 'named',
+    label: 'May we say that you raised this concern?',
+    hint: 'Only if you want us to. Otherwise only the person looking after your concern will know who you are.',
+    type: 'choice',
+    required: false,
+    options: [
+      {
+        value: 'yes',
+        label:
+          'Yes: you may tell the people handling this concern and the people it concerns that I raised it',
+      },
+      { value: 'no', label: 'No: keep who I am confidential' },
+    ],
+  },
 ] satisfies Question[]);
+
+/** How a report was made: without an identity, with one kept confidential, or openly. */
+export const REPORT_MODES = ['anonymous', 'confidential', 'open'] as const;
+export type ReportMode = (typeof REPORT_MODES)[number];
+
+/**
+ * A report's mode from its identity answers: anonymous when it gives nothing that says who the reporter
+ * is (a "yes" to being named alone names no one), open when it does and says yes to `named`, else
+ * confidential (the default when an identity is given).
+ */
+export function reportMode(identity: Readonly<Record<string, string>> | null | undefined): ReportMode {
+  const identifying = IDENTITY_FIELDS.some(
+    (q) => q.id !== 'named' && typeof identity?.[q.id] === 'string' && identity[q.id]!.trim() !== '',
+  );
+  if (!identifying) return 'anonymous';
+  return identity?.['named'] === 'yes' ? 'open' : 'confidential';
+}
 
 export const ANONYMITY_STATEMENT =
   'You do not have to tell us who you are. If you do not, nobody – including the people who look into your concern – can find out from this service. ' +

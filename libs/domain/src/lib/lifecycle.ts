@@ -103,6 +103,39 @@ export const EXTERNAL_BODY_LABELS: Readonly<Record<ExternalBody, string>> = Obje
 });
 
 /**
+ * The groups the dashboard counts referrals in (issue #16: police, external auditor, regulators, other;
+ * docs/dashboard.md "What each figure counts"). Law enforcement bodies count with the police.
+ */
+export const EXTERNAL_BODY_GROUPS = ['police', 'external_auditor', 'regulators', 'other'] as const;
+
+export type ExternalBodyGroup = (typeof EXTERNAL_BODY_GROUPS)[number];
+
+export const EXTERNAL_BODY_GROUP_LABELS: Readonly<Record<ExternalBodyGroup, string>> = Object.freeze({
+  police: 'Police and law enforcement (police, Action Fraud, National Crime Agency, Serious Fraud Office)',
+  external_auditor: 'The external auditor',
+  regulators: 'Regulators (Information Commissioner’s Office, another regulator)',
+  other: 'Another body',
+});
+
+const BODY_GROUP: Readonly<Record<ExternalBody, ExternalBodyGroup>> = Object.freeze({
+  police: 'police',
+  action_fraud: 'police',
+  national_crime_agency: 'police',
+  serious_fraud_office: 'police',
+  external_auditor: 'external_auditor',
+  information_commissioner: 'regulators',
+  regulator: 'regulators',
+  other: 'other',
+});
+
+/** The group a referral's body counts in; null for anything not on the fixed list. */
+export function externalBodyGroup(body: string | null | undefined): ExternalBodyGroup | null {
+  return body != null && Object.prototype.hasOwnProperty.call(BODY_GROUP, body)
+    ? BODY_GROUP[body as ExternalBody]
+    : null;
+}
+
+/**
  * Procedures other than whistleblowing a concern can be referred to at assessment (GP-01: a personal
  * grievance goes to HR; docs/regulatory.md §4: the case keeps its register entry and the reporter is
  * told in writing that it was referred).

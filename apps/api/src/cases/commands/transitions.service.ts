@@ -137,6 +137,7 @@ export class TransitionsService {
         }
       }
       const today = toLondonDate(new Date());
+      const data = recordedTransitionData(command);
       const changes: Partial<CaseEntity> = { status: result.to, outcome: result.outcome };
       const { policy } = await tenantSlaPolicy(m);
       const feedbackDue = (dates: { acknowledgedOn: string | null; reopenedOn: string | null }) =>
@@ -150,7 +151,15 @@ export class TransitionsService {
         const dates = { acknowledgedOn: today, reopenedOn: found.reopenedOn };
         Object.assign(changes, { acknowledgedOn: today, feedbackDue: feedbackDue(dates) });
       }
-      if (result.to === 'closed') changes.closedOn = today;
+      if (result.to === 'closed') {
+        changes.closedOn = today;
+        // The body, as its fixed-list code, readable for the dashboard's referrals by body; the
+        // details stay in the encrypted decision (docs/dashboard.md "What each figure counts").
+        changes.referralBody =
+          data.to === 'closed' && data.outcome === 'referred_externally'
+            ? (data.referral?.body ?? null)
+            : null;
+      }
       // The plan's target date is kept readable for its reminder (sla.service.ts): set by a plan, gone
       // once the case leaves investigation (the timers then find nothing to do).
       changes.planTargetDate = command.to === 'investigation' ? (command.plan.targetDate ?? null) : null;
@@ -161,6 +170,7 @@ export class TransitionsService {
         Object.assign(changes, {
           closedOn: null,
           outcome: null,
+          referralBody: null,
           reopenedOn: today,
           feedbackDue: feedbackDue(dates),
           feedbackGivenOn: null,
@@ -168,7 +178,6 @@ export class TransitionsService {
       }
       await m.getRepository(CaseEntity).update({ id: found.id }, changes);
 
-      const data = recordedTransitionData(command);
       const toReporter = messageToReporter(data);
       const recorded = await this.recorder.record(
         m,

@@ -10,14 +10,24 @@
  * (docs/performance.md "What serialised intake").
  */
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
-import { createGrant, PublicKeyHandle, type Scope, type ScopeKeyPair, takeScopeKeyPair } from '@nolan/crypto';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import {
+  createGrant,
+  modeTag,
+  modeTagKey,
+  type TaggedMode,
+  PublicKeyHandle,
+  type Scope,
+  type ScopeKeyPair,
+  takeScopeKeyPair,
+} from '@nolan/crypto';
 import { type CategoryId, computeSlaDates, getCategory, toLondonDate } from '@nolan/domain';
 import type { EntityManager } from 'typeorm';
 import { CaseEntity, CaseGrantEntity, CaseScopeKeyEntity, type GranteeKind } from './case.entity';
 import { startOfHour } from '../../common/start-of-hour';
 import { newCaseReference } from './case-reference';
 import { tenantSlaPolicy } from '../../tenants/tenant-sla';
+import { APP_CONFIG, type AppConfig, loadConfig } from '../../config/config';
 
 export interface Grantee {
   kind: GranteeKind;
@@ -34,6 +44,12 @@ export interface NewCase {
   visibleFrom?: Date | null;
   channel?: CaseEntity['channel'];
   routing?: CaseEntity['routing'];
+  /**
+   * How the report was made: anonymous (no identity given), confidential (identity for the handlers
+   * only) or open. Kept only as a keyed tag (docs/dashboard.md "Reports by mode"); every report made
+   * through intake gives it. Absent: no tag (the test fixtures' cases).
+   */
+  mode?: TaggedMode;
   /** Who may read each scope. The escrow key should be in every list. */
   grantees: Record<Scope, Grantee[]>;
 }
@@ -90,6 +106,16 @@ async function makeGrants(
 
 @Injectable()
 export class CaseStoreService {
+  /** K_mode, derived once, when first needed, from the receipt pepper (a secret from outside the database). */
+  private modeKey?: Uint8Array;
+
+  constructor(@Optional() @Inject(APP_CONFIG) private readonly config?: AppConfig) {}
+
+  private tag(tenantId: string, id: string, mode: TaggedMode): Buffer {
+    this.modeKey ??= modeTagKey((this.config ?? loadConfig()).receiptPepper);
+    return modeTag(this.modeKey, tenantId, id, mode);
+  }
+
   /**
    * The case's cryptography, with no connection held: its id, its three scope key pairs and the grants
    * to `grantees` (who the caller expects the case to go to). `create` writes them, checking the grants
@@ -120,11 +146,13 @@ export class CaseStoreService {
     // From the process's pool, made between requests (docs/performance.md "Key pairs ahead of need").
     if (!sealed) for (const scope of SCOPES) keys.set(scope, await takeScopeKeyPair(scope));
 
-    // The id is chosen here (or when sealed), so the row is one INSERT with nothing read back.
+    // The id is chosen here (or when sealed), so the row is one INSERT with nothing read back, and the
+    // mode tag, which is bound to the id, goes into it.
     const saved = { id: sealed?.id ?? randomUUID(), reference: newCaseReference() };
     await manager.getRepository(CaseEntity).insert(
       manager.getRepository(CaseEntity).create({
         ...saved,
+        modeTag: input.mode ? this.tag(input.tenantId, saved.id, input.mode) : null,
         tenantId: input.tenantId,
         category: input.category,
         status: 'received',

@@ -88,6 +88,22 @@ export class CaseEntity {
   planTargetDate!: string | null;
 
   /**
+   * The body a case closed as referred externally was referred to: a code of libs/domain
+   * EXTERNAL_BODIES, set by the closing transition and cleared by a reopening; null otherwise, and for
+   * cases closed before it was recorded (docs/dashboard.md "What each figure counts").
+   */
+  @Column({ name: 'referral_body', type: 'text', nullable: true })
+  referralBody!: string | null;
+
+  /**
+   * The report's mode as a keyed tag (libs/crypto mode-tags.ts): 32 bytes whatever the mode, readable
+   * only with the key derived from the receipt pepper; written at intake (CaseStoreService.create), NULL
+   * for cases from before it was kept (docs/dashboard.md "Reports by mode"). Not read with the row.
+   */
+  @Column({ name: 'mode_tag', type: 'bytea', nullable: true, select: false })
+  modeTag!: Buffer | null;
+
+  /**
    * Whether the people the report named (the holders of each role ticked) are recorded by id in
    * case_exclusions. True from intake; false only for a case from before issue #15 until the first
    * command that opens its report records them (CaseAccessService.routingInput).
