@@ -37,7 +37,7 @@ import { type KeyHolder, staffKeyHolder } from './key-holders';
 import { offerSigningKey } from '../record/item-seal';
 import { ReporterTime } from '../../reporter-time/reporter-time';
 import { visibleParams, visibleToStaffSql } from '../../reporter-time/visibility';
-import { holdCase } from '../../reporter-time/case-hold';
+import { holdCase, holdCases } from '../../reporter-time/case-hold';
 
 /** The one answer for "no such case" and "not yours". */
 export const NO_SUCH_CASE = 'There is no case with this reference.';
@@ -78,6 +78,13 @@ export interface OpenCase {
   other(reference: string): Promise<CaseEntity | null>;
   /** Another case the actor holds, by id, under the same rules; null otherwise. */
   otherById(caseId: string): Promise<CaseEntity | null>;
+  /**
+   * `other`, for work that writes to both cases (a link, closing as a duplicate): this case and the
+   * other are held, in id order, before the work's first write (docs/architecture.md "Placement").
+   */
+  otherToWrite(reference: string): Promise<CaseEntity | null>;
+  /** `otherById`, for work that writes to both cases (an unlink), held as `otherToWrite`. */
+  otherByIdToWrite(caseId: string): Promise<CaseEntity | null>;
 }
 
 @Injectable()
@@ -243,7 +250,20 @@ function openCase(
     },
     other: (reference) => admit(m, now, actor.userId, { reference }),
     otherById: (caseId) => admit(m, now, actor.userId, { id: caseId }),
+    otherToWrite: async (reference) =>
+      holdingBoth(m, found, await admit(m, now, actor.userId, { reference })),
+    otherByIdToWrite: async (caseId) => holdingBoth(m, found, await admit(m, now, actor.userId, { id: caseId })),
   };
+}
+
+/** `other`, once both it and `here` are held, in id order (`holdCases`); null stays null. */
+async function holdingBoth(
+  m: EntityManager,
+  here: CaseEntity,
+  other: CaseEntity | null,
+): Promise<CaseEntity | null> {
+  if (other) await holdCases(m, [here.id, other.id]);
+  return other;
 }
 
 /**
