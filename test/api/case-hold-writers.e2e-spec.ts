@@ -13,6 +13,10 @@ import { solvedAltcha } from '../support/reporter-client';
 import { MovableClock } from '../support/movable-clock';
 import { Clock } from '../../apps/api/src/sla/clock';
 import { TEST_ENV } from '../support/test-env';
+import { AuditService } from '../../apps/api/src/audit/audit.service';
+import { ReporterTime } from '../../apps/api/src/reporter-time/reporter-time';
+import { HeldAuditRelease } from '../../apps/api/src/workers/held-audit-release';
+import { DataSource } from 'typeorm';
 
 jest.setTimeout(120_000);
 
@@ -34,7 +38,7 @@ describe('case holds: a writer of two cases and the placement pass', () => {
     process.env.REPORTER_BATCHING = 'on';
     await owner.connect();
     app = (await startApiCapturingLogs((builder) => builder.overrideProvider(Clock).useValue(clock))).app;
-    world = await CaseWorld.start('chold', { mo: ['monitoring_officer'] }, { app });
+    world = await CaseWorld.start('chold', { mo: ['monitoring_officer'], admin: ['administrator'] }, { app });
   });
   afterAll(async () => {
     process.env.REPORTER_BATCHING = original;
@@ -130,5 +134,93 @@ describe('case holds: a writer of two cases and the placement pass', () => {
     const links = await world.as('mo').get(`/cases/${here}/links`).expect(200);
     expect(links.body.items).toEqual([]);
     expect(await caseIdOf(other)).toBeTruthy();
+  });
+
+  /** One pass of its own, committed: what it moved and the warnings it raised. */
+  const onePass = async (boundary: Date): Promise<{ moved: number; warnings: string[] }> => {
+    const pass = new Client({ connectionString: TEST_ENV.MIGRATION_DATABASE_URL });
+    const warnings: string[] = [];
+    pass.on('notice', (notice) => warnings.push(notice.message ?? ''));
+    await pass.connect();
+    try {
+      await pass.query('BEGIN');
+      await pass.query(`SELECT set_config('nolan.tenant_id', $1, true)`, [world.tenant.id]);
+      const { rows } = await pass.query<{ moved: number }>(`SELECT nolan_release_placement($1) AS moved`, [
+        boundary,
+      ]);
+      await pass.query('COMMIT');
+      return { moved: rows[0]!.moved, warnings };
+    } finally {
+      await pass.end();
+    }
+  };
+  const notedOf = async (caseId: string) =>
+    (
+      await owner.query<{ skips: number }>(
+        `SELECT h.skips FROM held_placement h WHERE h.tenant_id = $1 AND nolan_case_of(h.rel, h.row_key) = $2`,
+        [world.tenant.id, caseId],
+      )
+    ).rows;
+
+  it('passes a case over at most three times for holds that overlap, warning each time, then waits for them', async () => {
+    const { reference, release } = await releasedReport();
+    const caseId = await caseIdOf(reference);
+    // A login that holds the case (as a writer would) across every pass.
+    const holder = new Client({ connectionString: TEST_ENV.MIGRATION_DATABASE_URL });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query(`SELECT pg_advisory_xact_lock_shared(1763905100, hashtext($1))`, [caseId]);
+      for (let i = 1; i <= 3; i += 1) {
+        const { moved, warnings } = await onePass(release);
+        expect(moved).toBe(0);
+        expect(warnings.some((w) => /left for the next pass/.test(w))).toBe(true);
+        // The warning names the table and the count, never the case.
+        expect(warnings.join('\n')).not.toContain(caseId);
+        expect(new Set((await notedOf(caseId)).map((r) => r.skips))).toEqual(new Set([i]));
+      }
+      // The fourth pass waits for the holds there are (new ones queue behind it), which end meanwhile.
+      const fourth = onePass(release);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await holder.query('COMMIT');
+      expect((await fourth).moved).toBeGreaterThan(0);
+    } finally {
+      await holder.end();
+    }
+    expect(await notedOf(caseId)).toEqual([]);
+  });
+
+  it('lets a read through while the pass holds the case (a read holds nothing)', async () => {
+    const { reference, release } = await releasedReport();
+    const pass = new Client({ connectionString: TEST_ENV.MIGRATION_DATABASE_URL });
+    await pass.connect();
+    try {
+      await pass.query('BEGIN');
+      await pass.query(`SELECT set_config('nolan.tenant_id', $1, true)`, [world.tenant.id]);
+      await pass.query(`SELECT nolan_release_placement($1)`, [release]);
+      const read = await Promise.race([
+        world
+          .as('mo')
+          .get(`/cases/${reference}/audit`)
+          .then((res) => res.status),
+        new Promise((resolve) => setTimeout(() => resolve('still waiting'), 1500)),
+      ]);
+      expect(read).toBe(200);
+    } finally {
+      await pass.query('COMMIT');
+      await pass.end();
+    }
+  });
+
+  it('shows the administrators how many reporter rows wait past their release, as a count', async () => {
+    const { release } = await releasedReport();
+    const release2 = () =>
+      new HeldAuditRelease(app.get(DataSource), app.get(AuditService), app.get(ReporterTime)).releaseOnce();
+    clock.setTo(new Date(release.getTime() + 10 * MINUTE));
+    const overdue = await world.as('admin').get('/admin/queues').expect(200);
+    expect(overdue.body.placementOverdue).toBeGreaterThan(0);
+    await release2();
+    const placed = await world.as('admin').get('/admin/queues').expect(200);
+    expect(placed.body.placementOverdue).toBe(0);
   });
 });

@@ -60,6 +60,7 @@ import { CaseListOrder1763904710000 } from './migrations/1763904710000-case-list
 import { ItemSignatureBackfill1763904800000 } from './migrations/1763904800000-item-signature-backfill';
 import { PlacementOfKeysAndExclusions1763904850000 } from './migrations/1763904850000-placement-of-keys-and-exclusions';
 import { EveryWriterHoldsTheCase1763905100000 } from './migrations/1763905100000-every-writer-holds-the-case';
+import { PlacementWaitsForAStarvedCase1763905400000 } from './migrations/1763905400000-placement-waits-for-a-starved-case';
 
 /** Every entity, listed so the webpack bundle carries them (no globs at run time). */
 export const ENTITIES = [
@@ -126,6 +127,7 @@ export const MIGRATIONS = [
   ItemSignatureBackfill1763904800000,
   PlacementOfKeysAndExclusions1763904850000,
   EveryWriterHoldsTheCase1763905100000,
+  PlacementWaitsForAStarvedCase1763905400000,
 ];
 
 export function dataSourceOptions(url: string) {

@@ -52,6 +52,12 @@ export interface DoorOptions {
   require?: readonly Scope[];
   /** Unlock the actor's private key, to open scope keys or grant onward (default true). */
   unlock?: boolean;
+  /**
+   * The work only reads the case (an audit entry of the read aside, which the recorder holds the case
+   * for itself): the door does not hold it (docs/architecture.md "Placement"), so reads, however many
+   * overlap, never keep the placement pass from it. Default false: the door holds the case.
+   */
+  reads?: boolean;
 }
 
 /** The staff member who came in: their ids and roles, as the audit trail and the rules need them. */
@@ -116,7 +122,9 @@ export class CaseDoor {
     const privateKey = options.unlock === false ? null : await this.sessions.unlockedKey(staff);
     const actor: DoorActor = { userId: session.userId, tenantId: session.tenantId, roles: session.roles };
     return inTenant(this.dataSource, session.tenantId, async (m) => {
-      const found = await admitPlaced(m, this.now(), actor.userId, { reference });
+      const found = options.reads
+        ? await admit(m, this.now(), actor.userId, { reference })
+        : await admitPlaced(m, this.now(), actor.userId, { reference });
       if (!found) throw notFound();
       // What the actor records here is signed with their own key (item-seal.ts), opened only if needed.
       offerSigningKey(m, { kind: 'staff', id: actor.userId }, () =>

@@ -126,7 +126,7 @@ export class LinksService {
 
   /** The links on a case that lead to cases the caller also holds; every other link is left out. */
   async list(staff: AuthenticatedStaff, reference: string): Promise<{ items: CaseLinkView[] }> {
-    return this.door.open(staff, reference, {}, async (opened) => {
+    return this.door.open(staff, reference, { reads: true }, async (opened) => {
       const { m, found: here, actor: session } = opened;
       const links = await m
         .getRepository(CaseLinkEntity)
