@@ -260,7 +260,8 @@ function openCase(
     otherById: (caseId) => admit(m, now, actor.userId, { id: caseId }),
     otherToWrite: async (reference) =>
       holdingBoth(m, found, await admit(m, now, actor.userId, { reference })),
-    otherByIdToWrite: async (caseId) => holdingBoth(m, found, await admit(m, now, actor.userId, { id: caseId })),
+    otherByIdToWrite: async (caseId) =>
+      holdingBoth(m, found, await admit(m, now, actor.userId, { id: caseId })),
   };
 }
 
