@@ -35,7 +35,7 @@ const releasePlacement = (
     SELECT nolan_case_of(h.rel, h.row_key) INTO starved FROM held_placement h
      WHERE h.tenant_id = nolan_current_tenant() AND h.release_at <= boundary
        AND (h.skips >= ${STARVED_AFTER_SKIPS} OR h.release_at <= boundary - ${STARVED_AFTER})
-     ORDER BY h.release_at, h.skips DESC LIMIT 1;
+     ORDER BY gen_random_uuid() LIMIT 1;
     IF starved IS NOT NULL THEN PERFORM nolan_place_case_waiting(starved); END IF;`
         : ''
     }
