@@ -3,6 +3,8 @@ import request from 'supertest';
 import { startApi } from '../support/api-app';
 import { startSmtpCatcher } from '../support/smtp-catcher';
 import { signInAs, StaffFixtures, type TestUser } from '../support/staff-fixtures';
+import { Client } from 'pg';
+import { TEST_ENV } from '../support/test-env';
 
 describe('recovering a forgotten password through the tenant escrow', () => {
   let app: INestApplication;
@@ -160,6 +162,41 @@ describe('recovering a forgotten password through the tenant escrow', () => {
       return m.query(`SELECT DISTINCT fingerprint FROM author_keys WHERE owner_id = $1`, [handler.id]);
     });
     expect(pinned).toHaveLength(2);
+  });
+
+  it('holds each case whose grant it replaces, so a placement pass moving one is waited for', async () => {
+    // docs/architecture.md "Placement": the pass holds a case alone while it moves its rows (its grants too).
+    const server = app.getHttpServer();
+    const overseer = await fixtures.user(tenant.id, ['monitoring_officer']);
+    const handler = await fixtures.user(tenant.id, ['investigator']);
+    const moving = await fixtures.case(tenant.id, {
+      category: 'fraud_theft',
+      staffIds: [overseer.id, handler.id],
+      report: { whatHappened: 'moved while recovered' },
+    });
+    const overseerToken = await signInAs(server, tenant.slug, overseer);
+    const pass = new Client({ connectionString: TEST_ENV.MIGRATION_DATABASE_URL });
+    await pass.connect();
+    try {
+      await pass.query('BEGIN');
+      await pass.query(`SELECT pg_advisory_xact_lock(1763905100, hashtext($1))`, [moving.id]);
+      let answered = false;
+      const recovery = request(server)
+        .post(`/api/v1/staff/${handler.id}/recovery`)
+        .auth(overseerToken, { type: 'bearer' })
+        .send({ recoveryPassphrase: tenant.escrowRecoveryPassphrase })
+        .then((res) => {
+          answered = true;
+          return res;
+        });
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(answered).toBe(false);
+      await pass.query('COMMIT');
+      const res = await recovery;
+      expect({ status: res.status, regranted: res.body.regranted }).toEqual({ status: 201, regranted: 2 });
+    } finally {
+      await pass.end();
+    }
   });
 
   it('answers 404 for a user who is not in the council', async () => {

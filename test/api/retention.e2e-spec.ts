@@ -13,6 +13,8 @@ import { AuditModule } from '../../apps/api/src/audit/audit.module';
 import { RetentionService } from '../../apps/api/src/retention/retention.service';
 import { startApi } from '../support/api-app';
 import { signInAs, StaffFixtures, type TestUser } from '../support/staff-fixtures';
+import { Client } from 'pg';
+import { TEST_ENV } from '../support/test-env';
 
 describe('retention', () => {
   let app: INestApplication;
@@ -217,5 +219,24 @@ describe('retention', () => {
     expect(restored.body.retentionOverrides).toEqual({});
     await sweep.sweep('2031-01-01');
     expect(await items(provenFraud.id)).toBe(0);
+  });
+
+  it('holds the case before destroying its content, so a placement pass moving it is waited for', async () => {
+    // docs/architecture.md "Placement": the pass holds a case alone while it moves its rows.
+    const moving = await closedCase('2019-06-30');
+    const pass = new Client({ connectionString: TEST_ENV.MIGRATION_DATABASE_URL });
+    await pass.connect();
+    try {
+      await pass.query('BEGIN');
+      await pass.query(`SELECT pg_advisory_xact_lock(1763905100, hashtext($1))`, [moving.id]);
+      const swept = moduleRef.get(RetentionService).sweep('2031-01-02');
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      expect((await remaining(moving.id)).case_items).toBeGreaterThan(0);
+      await pass.query('COMMIT');
+      await swept;
+    } finally {
+      await pass.end();
+    }
+    expect(await remaining(moving.id)).toEqual({ case_items: 0, case_grants: 0, case_scope_keys: 0 });
   });
 });

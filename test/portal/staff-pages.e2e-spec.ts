@@ -253,6 +253,16 @@ describe('the staff pages', () => {
     await page.context().close();
   });
 
+  it('shows administrators how many reporter rows wait past their release, as a count', async () => {
+    const page = await newPage(browser);
+    await signInAsStaff(page, stack.portalUrl, tenant.slug, admin, { step: -1 });
+    await page.goto(`${stack.portalUrl}/staff/admin/queues`);
+    await expect(page.locator('#placement-overdue').textContent()).resolves.toMatch(
+      /five minutes after their batch's release: 0\./,
+    );
+    await page.context().close();
+  });
+
   it('warns before the idle timeout and keeps the session when asked', async () => {
     const page = await newPage(browser);
     await page.clock.install();

@@ -9,7 +9,7 @@
  * could be used again on another until Redis returns. Refusing every report during an outage would be worse.
  */
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import { APP_CONFIG, type AppConfig } from '../config/config';
@@ -132,15 +132,47 @@ export class MemoryWindows implements CountWindows {
 }
 
 /**
- * Adds to a window's count, opening it (its sealed end, its key's expiry) if none is there; a key left
- * of another type by an earlier version is replaced. Returns the count and the sealed end.
+ * Redis's own time in milliseconds, which every API process shares: when a window ends is decided on one
+ * clock, never on each process's (docs/architecture.md "Redis hygiene").
  */
-const ADD_TO_WINDOW = `
+const REDIS_NOW = `local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
+
+/** Redis's time now (see REDIS_NOW). */
+const NOW = `${REDIS_NOW}
+return now`;
+
+/**
+ * A window's count and sealed end, and Redis's time. A count an earlier version left under the same
+ * name (rate-limiter-flexible's plain string, its window's end in its expiry) is read as a window too, so
+ * an upgrade neither fails on it nor forgets what it counted: its end is its expiry.
+ */
+const GET_WINDOW = `${REDIS_NOW}
 local kind = redis.call('TYPE', KEYS[1]).ok
-if kind ~= 'hash' and kind ~= 'none' then redis.call('DEL', KEYS[1]) end
+if kind == 'hash' then
+  local v = redis.call('HMGET', KEYS[1], 'n', 'w')
+  return {v[1] or '0', v[2] or '', now, -1}
+end
+if kind == 'string' then
+  return {redis.call('GET', KEYS[1]) or '0', '', now, redis.call('PTTL', KEYS[1])}
+end
+return {'0', '', now, -1}`;
+
+/**
+ * Adds to a window's count, opening it (its sealed end, its key's expiry) if none is there; a count left
+ * under the same name by an earlier version (a plain string) is carried into the new window, not lost.
+ * Returns the count, the sealed end and Redis's time.
+ */
+const ADD_TO_WINDOW = `${REDIS_NOW}
+local kind = redis.call('TYPE', KEYS[1]).ok
+local carried = 0
+if kind ~= 'hash' and kind ~= 'none' then
+  if kind == 'string' then carried = tonumber(redis.call('GET', KEYS[1])) or 0 end
+  redis.call('DEL', KEYS[1])
+end
 if redis.call('HSETNX', KEYS[1], 'w', ARGV[1]) == 1 then redis.call('EXPIREAT', KEYS[1], ARGV[2]) end
-local n = redis.call('HINCRBY', KEYS[1], 'n', ARGV[3])
-return {n, redis.call('HGET', KEYS[1], 'w')}`;
+local n = redis.call('HINCRBY', KEYS[1], 'n', tonumber(ARGV[3]) + carried)
+return {n, redis.call('HGET', KEYS[1], 'w'), now}`;
 
 /** Deletes a window that has ended, if it is still that window (another process may have opened the next). */
 const DROP_ENDED_WINDOW = `
@@ -155,17 +187,31 @@ class RedisWindows implements CountWindows {
     private readonly sealing: () => Buffer,
     private readonly duration: number,
     private readonly fallback: MemoryWindows,
+    /** Where a failed command is told (to the operators, on the hour: WindowErrors). */
+    private readonly errors: (error: unknown) => void,
   ) {}
+
+  /** Redis's time, in milliseconds (REDIS_NOW). */
+  private async redisNow(): Promise<number> {
+    return Number(await this.redis.eval(NOW, 0));
+  }
 
   async get(key: string): Promise<WindowState | null> {
     if (this.redis.status === 'ready') {
       try {
-        const [count, sealed] = await this.redis.hmget(this.key(key), 'n', 'w');
-        const now = Date.now();
-        const end = sealed ? this.open(sealed) : 0;
-        return end > now ? { count: Number(count ?? 0), msLeft: end - now } : null;
-      } catch {
-        // Redis went away mid-command: count in memory below rather than refuse a reporter.
+        const [count, sealed, now, leftover] = (await this.redis.eval(GET_WINDOW, 1, this.key(key))) as [
+          string,
+          string,
+          number,
+          number,
+        ];
+        // A count an earlier version left: its window ends with its key.
+        const end = sealed ? this.open(sealed) : leftover > 0 ? now + leftover : 0;
+        return end > now ? { count: Number(count), msLeft: end - now } : null;
+      } catch (error) {
+        // Redis went away mid-command (or answered what it should not): counted in memory below rather
+        // than refuse a reporter, and told to the operators on the hour.
+        this.errors(error);
       }
     }
     return this.fallback.get(key);
@@ -175,22 +221,23 @@ class RedisWindows implements CountWindows {
     if (this.redis.status === 'ready') {
       try {
         for (let attempt = 0; attempt < 3; attempt++) {
-          const now = Date.now();
-          const [count, sealed] = (await this.redis.eval(
+          const opening = await this.redisNow();
+          const [count, sealed, now] = (await this.redis.eval(
             ADD_TO_WINDOW,
             1,
             this.key(key),
-            this.seal(now + seconds * 1000),
-            windowKeyExpiry(now, seconds) / 1000,
+            this.seal(opening + seconds * 1000),
+            windowKeyExpiry(opening, seconds) / 1000,
             points,
-          )) as [number, string];
+          )) as [number, string, number];
           const end = this.open(sealed);
           if (end > now) return { count: Number(count), msLeft: end - now };
           // The window there has ended (its key lives on to its hour): open the next one.
           await this.redis.eval(DROP_ENDED_WINDOW, 1, this.key(key), sealed);
         }
-      } catch {
+      } catch (error) {
         // As in get.
+        this.errors(error);
       }
     }
     return this.fallback.add(key, points, seconds);
@@ -199,16 +246,17 @@ class RedisWindows implements CountWindows {
   async set(key: string, count: number, seconds: number): Promise<void> {
     await this.fallback.set(key, count, seconds);
     if (this.redis.status !== 'ready') return;
-    const now = Date.now();
     try {
+      const now = await this.redisNow();
       await this.redis
         .multi()
         .del(this.key(key))
         .hset(this.key(key), 'n', count, 'w', this.seal(now + seconds * 1000))
         .expireat(this.key(key), windowKeyExpiry(now, seconds) / 1000)
         .exec();
-    } catch {
+    } catch (error) {
       // Kept in memory above.
+      this.errors(error);
     }
   }
 
@@ -247,6 +295,36 @@ class RedisWindows implements CountWindows {
     } catch {
       return 0;
     }
+  }
+}
+
+/**
+ * Failed window commands, told to the operators: counted by what failed and logged once an hour, on the
+ * hour, never as they happen, since a reporter's attempt is what runs them and a log line's time would
+ * place it (docs/architecture.md "Redis hygiene"). The message is Redis's (WRONGTYPE, a lost
+ * connection), never a key: keys hold council ids and keyed hashes of receipts.
+ */
+export class WindowErrors {
+  private readonly counts = new Map<string, number>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly log: (message: string) => void) {}
+
+  note(name: string, error: unknown): void {
+    const what = `${name}: ${(error instanceof Error ? error.message : String(error)).split(' ')[0]}`;
+    this.counts.set(what, (this.counts.get(what) ?? 0) + 1);
+    if (this.timer) return;
+    this.timer = setTimeout(() => this.flush(), HOUR_MS - (Date.now() % HOUR_MS));
+    this.timer.unref();
+  }
+
+  /** Logs what failed since the last time, and forgets it. */
+  flush(): void {
+    this.timer = undefined;
+    if (this.counts.size === 0) return;
+    const summary = [...this.counts].map(([what, n]) => `${what} ×${n}`).join('; ');
+    this.counts.clear();
+    this.log(`Rate-limit windows fell back to memory in the past hour: ${summary}`);
   }
 }
 
@@ -301,6 +379,8 @@ export class RedisAbuseStore extends AbuseStore {
   private readonly prefix: string;
   private readonly fallback = new MemoryAbuseStore();
   private sealingKey: Buffer | undefined;
+  private readonly logger = new Logger('AbuseStore');
+  readonly windowErrors = new WindowErrors((message) => this.logger.warn(message));
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
@@ -320,6 +400,7 @@ export class RedisAbuseStore extends AbuseStore {
         )),
       duration,
       new MemoryWindows(duration),
+      (error) => this.windowErrors.note(name, error),
     );
   }
 

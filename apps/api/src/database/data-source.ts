@@ -62,6 +62,7 @@ import { PlacementOfKeysAndExclusions1763904850000 } from './migrations/17639048
 import { ReferralBody1763905000000 } from './migrations/1763905000000-referral-body';
 import { CaseModeTag1763905010000 } from './migrations/1763905010000-case-mode-tag';
 import { EveryWriterHoldsTheCase1763905100000 } from './migrations/1763905100000-every-writer-holds-the-case';
+import { PlacementWaitsForAStarvedCase1763905400000 } from './migrations/1763905400000-placement-waits-for-a-starved-case';
 
 /** Every entity, listed so the webpack bundle carries them (no globs at run time). */
 export const ENTITIES = [
@@ -130,6 +131,7 @@ export const MIGRATIONS = [
   ReferralBody1763905000000,
   CaseModeTag1763905010000,
   EveryWriterHoldsTheCase1763905100000,
+  PlacementWaitsForAStarvedCase1763905400000,
 ];
 
 export function dataSourceOptions(url: string) {

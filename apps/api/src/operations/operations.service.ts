@@ -8,24 +8,37 @@
  * listed and retried for nobody else; polling another council's counts would time its reports.
  * Jobs without a council (the heartbeat, the retention sweep over all councils) are the deployment's
  * housekeeping and are shown to every administrator.
+ *
+ * Beside the queues, how many of the council's reporter rows the placement pass has left five minutes or
+ * more past their batch's release (docs/architecture.md "Placement"): a count, never a case.
  */
 import { getQueueToken } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
 import type { JobRetried, QueueOverview, QueueState } from '@nolan/contract';
 import { ModuleRef } from '@nestjs/core';
 import type { Job, Queue } from 'bullmq';
 import { withTimeout } from '../common/with-timeout';
 import { AppError } from '../errors/app-error';
 import { ALL_QUEUES, type QueueName } from '../queues/queue-names';
+import { inTenant } from '../database/tenant-transaction';
+import { ReporterTime } from '../reporter-time/reporter-time';
 
 const TIMEOUT_MS = 3000;
 const STATES = ['waiting', 'active', 'delayed', 'failed', 'completed'] as const;
 const SCAN_PAGE = 500;
 const FAILED_LISTED = 50;
+/** How long past its release a noted row may wait before it counts as overdue. */
+const PLACEMENT_GRACE_MS = 5 * 60_000;
 
 @Injectable()
 export class OperationsService {
-  constructor(private readonly moduleRef: ModuleRef) {}
+  constructor(
+    private readonly moduleRef: ModuleRef,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly reporterTime: ReporterTime,
+  ) {}
 
   private queue(name: string): Queue {
     if (!ALL_QUEUES.includes(name as QueueName))
@@ -63,7 +76,16 @@ export class OperationsService {
         })),
       });
     }
-    return { queues };
+    return { queues, placementOverdue: await this.placementOverdue(tenantId) };
+  }
+
+  /** The council's noted rows five minutes or more past their release: a count, never a case. */
+  private async placementOverdue(tenantId: string): Promise<number> {
+    const before = new Date(this.reporterTime.now().getTime() - PLACEMENT_GRACE_MS);
+    const [row] = await inTenant(this.dataSource, tenantId, (m) =>
+      m.query(`SELECT count(*)::int AS overdue FROM held_placement WHERE release_at <= $1`, [before]),
+    );
+    return (row as { overdue: number }).overdue;
   }
 
   async retry(tenantId: string, queueName: string, jobId: string): Promise<JobRetried> {

@@ -21,6 +21,7 @@ import { CaseEntity } from '../cases/store/case.entity';
 import { inTenant } from '../database/tenant-transaction';
 import { TenantEntity } from '../tenants/tenant.entity';
 import { tenantRetention } from '../tenants/tenant-retention';
+import { holdCase } from '../reporter-time/case-hold';
 
 // Everything of a case but its statistics row. (notifications hold only outbox and user ids.)
 const CONTENT_TABLES = [
@@ -60,6 +61,8 @@ export class RetentionService {
         );
         if (compareLocalDates(today, keepUntil) <= 0) continue;
         await inTenant(this.dataSource, tenant.id, async (m) => {
+          // A writer of the case: held before anything (docs/architecture.md "Placement").
+          await holdCase(m, c.id);
           // Re-read under lock and decide again: a legal hold set, a reopening or a longer period saved
           // since the candidates were read all win. Only a case still closed and past its period now goes.
           const [row] = await m.query(

@@ -32,6 +32,7 @@ import { AppError } from '../errors/app-error';
 import { TenantsRepository } from '../tenants/tenants.repository';
 import { PASSWORD_HASH_OPTIONS, typeableSecret } from './staff-provisioning';
 import { StaffUsersRepository } from './staff-users.repository';
+import { holdCases } from '../reporter-time/case-hold';
 
 @Injectable()
 export class StaffRecoveryService {
@@ -73,12 +74,19 @@ export class StaffRecoveryService {
         passphrase: temporaryPassword,
       });
       const newKey = await PublicKeyHandle.parse(keys.publicKey);
+      // Every case whose grant is replaced is held, in id order, before the first write
+      // (docs/architecture.md "Placement"): a grant the placement pass is moving is waited for.
+      const grants = await this.cases.staffGrants(m, user.id);
+      await holdCases(
+        m,
+        grants.map((grant) => grant.caseId),
+      );
       // The new key is pinned here, where it is made (item-seal.ts); the old one stays pinned, so what
       // the person signed before still verifies.
       await this.seal.pinNew(m, actor.tenantId, { kind: 'staff', id: user.id }, newKey);
       let regranted = 0;
       let lost = 0;
-      for (const grant of await this.cases.staffGrants(m, user.id)) {
+      for (const grant of grants) {
         const escrowGrant = await this.cases.escrowGrant(m, grant.caseId, grant.scope);
         if (!escrowGrant) {
           lost += 1;

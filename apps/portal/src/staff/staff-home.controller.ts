@@ -118,6 +118,7 @@ export class StaffHomeController {
         failed: q.failed.map((job) => ({ ...job, finishedOn: job.finishedOn ? job.finishedOn.replace('T', ' ').slice(0, 19) : '' })),
       })),
       failedTotal: overview.queues.reduce((sum, q) => sum + q.failed.length, 0),
+      placementOverdue: overview.placementOverdue,
       notice: typeof retried === 'string' && /^[\w:.-]{1,200}$/.test(retried) ? `Job ${retried} will be tried again.` : undefined,
     });
   }

@@ -16,6 +16,11 @@ export interface QueueState {
 
 export interface QueueOverview {
   queues: QueueState[];
+  /**
+   * Reporter rows still waiting for the placement pass five minutes or more after their batch's release
+   * (docs/architecture.md "Placement"): a count only, never which cases; 0 when all is well.
+   */
+  placementOverdue: number;
 }
 
 /** 201 from POST /admin/queues/:queue/jobs/:id/retry */

@@ -37,7 +37,7 @@ import { type KeyHolder, staffKeyHolder } from './key-holders';
 import { offerSigningKey } from '../record/item-seal';
 import { ReporterTime } from '../../reporter-time/reporter-time';
 import { visibleParams, visibleToStaffSql } from '../../reporter-time/visibility';
-import { holdCase } from '../../reporter-time/case-hold';
+import { holdCase, holdCases } from '../../reporter-time/case-hold';
 
 /** The one answer for "no such case" and "not yours". */
 export const NO_SUCH_CASE = 'There is no case with this reference.';
@@ -52,6 +52,12 @@ export interface DoorOptions {
   require?: readonly Scope[];
   /** Unlock the actor's private key, to open scope keys or grant onward (default true). */
   unlock?: boolean;
+  /**
+   * The work only reads the case (an audit entry of the read aside, which the recorder holds the case
+   * for itself): the door does not hold it (docs/architecture.md "Placement"), so reads, however many
+   * overlap, never keep the placement pass from it. Default false: the door holds the case.
+   */
+  reads?: boolean;
 }
 
 /** The staff member who came in: their ids and roles, as the audit trail and the rules need them. */
@@ -78,6 +84,13 @@ export interface OpenCase {
   other(reference: string): Promise<CaseEntity | null>;
   /** Another case the actor holds, by id, under the same rules; null otherwise. */
   otherById(caseId: string): Promise<CaseEntity | null>;
+  /**
+   * `other`, for work that writes to both cases (a link, closing as a duplicate): this case and the
+   * other are held, in id order, before the work's first write (docs/architecture.md "Placement").
+   */
+  otherToWrite(reference: string): Promise<CaseEntity | null>;
+  /** `otherById`, for work that writes to both cases (an unlink), held as `otherToWrite`. */
+  otherByIdToWrite(caseId: string): Promise<CaseEntity | null>;
 }
 
 @Injectable()
@@ -109,7 +122,9 @@ export class CaseDoor {
     const privateKey = options.unlock === false ? null : await this.sessions.unlockedKey(staff);
     const actor: DoorActor = { userId: session.userId, tenantId: session.tenantId, roles: session.roles };
     return inTenant(this.dataSource, session.tenantId, async (m) => {
-      const found = await admitPlaced(m, this.now(), actor.userId, { reference });
+      const found = options.reads
+        ? await admit(m, this.now(), actor.userId, { reference })
+        : await admitPlaced(m, this.now(), actor.userId, { reference });
       if (!found) throw notFound();
       // What the actor records here is signed with their own key (item-seal.ts), opened only if needed.
       offerSigningKey(m, { kind: 'staff', id: actor.userId }, () =>
@@ -243,7 +258,21 @@ function openCase(
     },
     other: (reference) => admit(m, now, actor.userId, { reference }),
     otherById: (caseId) => admit(m, now, actor.userId, { id: caseId }),
+    otherToWrite: async (reference) =>
+      holdingBoth(m, found, await admit(m, now, actor.userId, { reference })),
+    otherByIdToWrite: async (caseId) =>
+      holdingBoth(m, found, await admit(m, now, actor.userId, { id: caseId })),
   };
+}
+
+/** `other`, once both it and `here` are held, in id order (`holdCases`); null stays null. */
+async function holdingBoth(
+  m: EntityManager,
+  here: CaseEntity,
+  other: CaseEntity | null,
+): Promise<CaseEntity | null> {
+  if (other) await holdCases(m, [here.id, other.id]);
+  return other;
 }
 
 /**

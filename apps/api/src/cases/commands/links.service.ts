@@ -78,7 +78,8 @@ export class LinksService {
     keepExisting = false,
   ): Promise<{ row: CaseLinkEntity; other: CaseEntity }> {
     const { m, found: here, actor: session } = opened;
-    const other = await opened.other(reference.trim().toUpperCase());
+    // Both cases are written (a link row, an entry on each): both held before the first write.
+    const other = await opened.otherToWrite(reference.trim().toUpperCase());
     if (!other) {
       throw new AppError(
         'NOT_FOUND',
@@ -125,7 +126,7 @@ export class LinksService {
 
   /** The links on a case that lead to cases the caller also holds; every other link is left out. */
   async list(staff: AuthenticatedStaff, reference: string): Promise<{ items: CaseLinkView[] }> {
-    return this.door.open(staff, reference, {}, async (opened) => {
+    return this.door.open(staff, reference, { reads: true }, async (opened) => {
       const { m, found: here, actor: session } = opened;
       const links = await m
         .getRepository(CaseLinkEntity)
@@ -188,8 +189,11 @@ export class LinksService {
       if (!link || (link.caseA !== here.id && link.caseB !== here.id))
         throw new AppError('NOT_FOUND', NO_SUCH_LINK);
       const otherId = link.caseA === here.id ? link.caseB : link.caseA;
-      if (!(await opened.otherById(otherId))) throw new AppError('NOT_FOUND', NO_SUCH_LINK);
-      await m.getRepository(CaseLinkEntity).delete({ id: link.id });
+      // Both cases are written (the link goes, an entry on each): both held before the first write.
+      if (!(await opened.otherByIdToWrite(otherId))) throw new AppError('NOT_FOUND', NO_SUCH_LINK);
+      const removed = await m.getRepository(CaseLinkEntity).delete({ id: link.id });
+      // A link gone meanwhile is not removed by this request: neither timeline may say it was.
+      if (!removed.affected) throw new AppError('NOT_FOUND', NO_SUCH_LINK);
       for (const caseId of [link.caseA, link.caseB]) {
         await this.recorder.record(
           m,

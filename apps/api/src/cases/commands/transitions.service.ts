@@ -102,6 +102,10 @@ export class TransitionsService {
         if (result.code === 'not_permitted') throw new AppError('FORBIDDEN', result.reason);
         throw new AppError('INVALID_INPUT', [result.reason]);
       }
+      // Closing as a duplicate writes to the other case too (a link, an entry): it is held with this
+      // one before the first write here (docs/architecture.md "Placement"); linkWithin answers for it.
+      if (command.to === 'closed' && command.outcome === 'duplicate' && command.duplicateOf)
+        await opened.otherToWrite(command.duplicateOf.trim().toUpperCase());
       // Closing short of the overseer's own decision needs their agreement (issue #15): an implicated
       // handler must not bury a concern. The agreement is used once, in this transaction.
       if (

@@ -27,7 +27,7 @@ export class AssigneesService {
   ) {}
 
   async list(staff: AuthenticatedStaff, reference: string): Promise<AssigneeOptions> {
-    return this.door.open(staff, reference, {}, async ({ m, found, actor, keys }) => {
+    return this.door.open(staff, reference, { reads: true }, async ({ m, found, actor, keys }) => {
       if (!(await this.access.isOverseer(m, found.id, actor, keys)))
         throw new AppError('FORBIDDEN', OVERSEER_ONLY_LIST);
       const input = await this.access.routingInput(m, found.id, keys);

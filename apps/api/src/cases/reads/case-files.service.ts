@@ -62,7 +62,7 @@ export class CaseFilesService {
     return this.door.open(
       staff,
       reference,
-      { roles: 'handler' },
+      { roles: 'handler', reads: true },
       async ({ m, found, actor: session, key }) => {
         // Staff see a reporter's file only from its batch's release (reporter-time/visibility.ts).
         const item = await fileItem(m, found.id, fileId, this.reporterTime?.now() ?? new Date());

@@ -184,8 +184,11 @@ export class CasesService {
    * conflict route put in their place) and hold a grant for it; 404 for everyone else.
    */
   async trail(staff: AuthenticatedStaff, reference: string, page: { limit: number; offset: number }) {
-    return this.door.open(staff, reference, { roles: 'oversight', unlock: false }, ({ m, found }) =>
-      this.audit.listForCase(m, found.id, page),
+    return this.door.open(
+      staff,
+      reference,
+      { roles: 'oversight', unlock: false, reads: true },
+      ({ m, found }) => this.audit.listForCase(m, found.id, page),
     );
   }
 }

@@ -20,7 +20,7 @@ export class IdentityRequestsService {
 
   /** The requests on a case, with their reasons, for anyone who holds the case. */
   async list(staff: AuthenticatedStaff, reference: string) {
-    return this.door.open(staff, reference, {}, async ({ m, found, key }) => {
+    return this.door.open(staff, reference, { reads: true }, async ({ m, found, key }) => {
       const requests = await m
         .getRepository(IdentityRequestEntity)
         .find({ where: { caseId: found.id }, order: { requestedOn: 'ASC' } });

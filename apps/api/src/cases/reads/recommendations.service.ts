@@ -29,7 +29,7 @@ export class RecommendationsService {
     return this.door.open(
       staff,
       reference,
-      { ...INTERNAL, unlock: true },
+      { ...INTERNAL, unlock: true, reads: true },
       async ({ m, found, actor, key }) => {
         const rows = await m
           .getRepository(RecommendationEntity)

@@ -22,7 +22,7 @@ export class ReporterIdentityService {
 
   /** The reporter's identity, for those holding the identity scope; 404 for everyone else. */
   async reveal(staff: AuthenticatedStaff, reference: string) {
-    return this.door.open(staff, reference, {}, async ({ m, found, key }) => {
+    return this.door.open(staff, reference, { reads: true }, async ({ m, found, key }) => {
       const scopeKey = await key('identity');
       if (!scopeKey)
         throw new AppError('NOT_FOUND', 'The reporter’s identity is not available to you for this case.');

@@ -105,7 +105,7 @@ export class TimelineService {
     return this.door.open(
       staff,
       reference,
-      { roles: 'handler' },
+      { roles: 'handler', reads: true },
       async ({ m, found, actor: session, key }) => {
         const keys: TimelineKeys = {};
         for (const scope of ['report', 'internal'] as const) {

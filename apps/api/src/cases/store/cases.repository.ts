@@ -5,6 +5,7 @@ import { ReporterTime } from '../../reporter-time/reporter-time';
 import { visibleItemsWhere, visibleParams, visibleToStaffSql } from '../../reporter-time/visibility';
 import { StaffUserEntity } from '../../staff/staff-user.entity';
 import { CaseEntity, CaseGrantEntity, CaseItemEntity } from '../store/case.entity';
+import { AppError } from '../../errors/app-error';
 
 /** From how many of a council's cases a person's list walks the cases in order (see `granted`). */
 const WALK_FROM_CASES = 500;
@@ -230,7 +231,13 @@ export class CasesRepository {
     encryptedScopeKey: Uint8Array,
   ): Promise<void> {
     const repository = manager.getRepository(CaseGrantEntity);
-    await repository.delete({ id: grant.id });
+    const removed = await repository.delete({ id: grant.id });
+    // A grant gone meanwhile (revoked, or not where the caller read it) is not replaced behind its back.
+    if (!removed.affected)
+      throw new AppError(
+        'CONFLICT',
+        'A grant changed while it was being replaced; nothing was changed. Try again.',
+      );
     await repository.insert({
       tenantId: grant.tenantId,
       caseId: grant.caseId,
