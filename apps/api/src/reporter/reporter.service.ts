@@ -161,7 +161,7 @@ export class ReporterService {
       const found = await m.getRepository(CaseEntity).findOneOrFail({ where: { id: session.meta.caseId } });
       const items = await this.reportItems(m, found.id);
       const scopeKey = await this.scopeKey(m, found.id, key);
-      const content = await readReportScope(items, scopeKey, await this.seal.verify(m, items));
+      const content = await readReportScope(items, scopeKey, this.seal.verify(m, items));
       // Feedback (EU-09) is shown apart from the conversation: it is the council's account of what it did.
       const feedback = (await readFeedback(items, scopeKey)).map(({ id: _id, ...given }) => given);
       await this.recorder.trail(m, found.id, { origin: 'reporter' }, 'case.content_decrypted', {

@@ -6,8 +6,10 @@
 // The thread runs the same steps as staff-keys.ts `unlock` (read the armored key, refuse one that is not
 // protected, decryptKey, which also checks the key's parameters) and hands back the unlocked key as
 // OpenPGP bytes, which the caller parses (≈0.1 ms). staff-keys.spec.ts runs every unlock case through
-// both paths, so they cannot drift apart. One thread, started on first use and ended after a minute idle,
-// which also returns Argon2's 64 MiB of WebAssembly memory; if it cannot start, unlocking happens here.
+// both paths, so they cannot drift apart. One thread, started on first use and ended after five seconds
+// idle, which returns Argon2's 64 MiB of WebAssembly memory and the thread's own heap — about 100–140 MB of
+// the process's resident set (docs/performance.md "Memory"); a burst of sign-ins shares one thread, and
+// starting it again costs about 50 ms beside a 0.5 s unlock. If it cannot start, unlocking happens here.
 import { Worker } from 'node:worker_threads';
 import type { CryptoErrorCode } from './crypto-error';
 
@@ -34,7 +36,8 @@ parentPort.on('message', async ({ id, armoredKey, passphrase, config }) => {
 });
 `;
 
-const IDLE_MS = 60_000;
+/** How long the thread waits for another unlock before it ends (docs/performance.md "Memory"). */
+export const UNLOCK_THREAD_IDLE_MS = 5_000;
 
 type Reply = { id: number; bytes?: Uint8Array; error?: CryptoErrorCode };
 
@@ -68,7 +71,7 @@ function start(): Worker | undefined {
         // Idle: the thread must not keep the process alive (a CLI command ends when its work does).
         created.unref();
         clearTimeout(idleTimer);
-        idleTimer = setTimeout(stop, IDLE_MS).unref();
+        idleTimer = setTimeout(stop, UNLOCK_THREAD_IDLE_MS).unref();
       }
     });
     const failAll = (error: Error) => {
@@ -114,6 +117,11 @@ export async function unlockOnThread(
   } catch {
     return undefined;
   }
+}
+
+/** For tests: whether the thread is running now. */
+export function unlockThreadRunning(): boolean {
+  return worker !== undefined;
 }
 
 /** For tests: whether the last unlock could use the thread. */

@@ -152,7 +152,7 @@ export class CasesService {
       let content: ReportContent = { report: null, attachments: [], messages: [] };
       if (scopeKey) {
         const items = await this.cases.items(m, found.id, 'report');
-        content = await readReportScope(items, scopeKey, await this.seal.verify(m, items));
+        content = await readReportScope(items, scopeKey, this.seal.verify(m, items));
         await this.recorder.trail(
           m,
           found.id,

@@ -7,7 +7,14 @@ import type { CaseAttachment, CaseMessage, ItemVerification } from '@nolan/contr
 import { decryptWithScope, type UnlockedKey } from '@nolan/crypto';
 import { toLondonDate } from '@nolan/domain';
 import type { CaseItemEntity } from '../store/case.entity';
+import { bothSettled, mapInParallel } from '../../common/in-parallel';
 import { type FileHeader, unpackFile, unpackJson } from './item-codec';
+
+/** Items decrypted at once by a read (docs/performance.md "Opening a case"). */
+export const ITEMS_AT_ONCE = 4;
+
+/** A file's plaintext can be megabytes: files are decrypted one at a time, beside the rest. */
+export const isFile = (item: Pick<CaseItemEntity, 'kind'>) => item.kind === 'attachment';
 
 export interface ReportContent {
   report: unknown;
@@ -19,28 +26,39 @@ export interface ReportContent {
 export async function readReportScope(
   items: readonly CaseItemEntity[],
   scopeKey: UnlockedKey,
-  /** Each item's signature state (ItemSeal.verify), when the reader shows it. */
-  verification?: ReadonlyMap<string, ItemVerification>,
+  /**
+   * Each item's signature state (ItemSeal.verify), when the reader shows it: pass the promise as it is,
+   * and the signatures are checked while the items are decrypted.
+   */
+  shownVerification?: ReadonlyMap<string, ItemVerification> | Promise<ReadonlyMap<string, ItemVerification>>,
 ): Promise<ReportContent> {
   const content: ReportContent = { report: null, attachments: [], messages: [] };
+  // Each item is decoded as it is decrypted, so a file's plaintext is let go at once (only its name,
+  // type and size are kept).
+  const decode = async (item: CaseItemEntity) => {
+    const plaintext = await decryptWithScope(new Uint8Array(item.ciphertext), scopeKey);
+    if (item.kind === 'attachment') {
+      const { header, bytes } = unpackFile(plaintext);
+      return { file: { name: header.name, mediaType: header.mediaType, size: bytes.length } };
+    }
+    if (item.kind === 'report' || item.kind === 'message') return { json: unpackJson<unknown>(plaintext) };
+    return {};
+  };
+  const [decoded, verification] = await bothSettled(
+    mapInParallel(items, ITEMS_AT_ONCE, decode, isFile),
+    Promise.resolve(shownVerification),
+  );
   const state = (item: CaseItemEntity) =>
     verification ? { verification: verification.get(item.id) ?? 'unverified' } : {};
-  for (const item of items) {
-    const plaintext = await decryptWithScope(new Uint8Array(item.ciphertext), scopeKey);
+  for (const [index, item] of items.entries()) {
+    const { json, file } = decoded[index] as Awaited<ReturnType<typeof decode>>;
     if (item.kind === 'report') {
-      content.report = unpackJson(plaintext);
+      content.report = json;
       if (verification) content.reportVerification = verification.get(item.id) ?? 'unverified';
-    } else if (item.kind === 'attachment') {
-      const { header, bytes } = unpackFile(plaintext);
-      content.attachments.push({
-        id: item.id,
-        name: header.name,
-        mediaType: header.mediaType,
-        size: bytes.length,
-        ...state(item),
-      });
+    } else if (item.kind === 'attachment' && file) {
+      content.attachments.push({ id: item.id, ...file, ...state(item) });
     } else if (item.kind === 'message') {
-      const message = unpackJson<{ text: string; attachments?: string[] }>(plaintext);
+      const message = json as { text: string; attachments?: string[] };
       content.messages.push({
         id: item.id,
         from: item.authorKind === 'staff' ? 'staff' : 'reporter',

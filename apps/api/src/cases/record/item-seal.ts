@@ -30,6 +30,7 @@ import type { ItemVerification } from '@nolan/contract';
 import { PublicKeyHandle, signDetached, type UnlockedKey, verifyDetached } from '@nolan/crypto';
 import type { EntityManager } from 'typeorm';
 import { In } from 'typeorm';
+import { mapInParallel } from '../../common/in-parallel';
 import { TenantSigningKeys } from '../../tenants/tenant-signing-keys';
 import { TenantEntity } from '../../tenants/tenant.entity';
 import type { CaseItemEntity } from '../store/case.entity';
@@ -107,6 +108,9 @@ export interface SignatureEvidence {
 }
 
 const PIN_CACHE_LIMIT = 4096;
+
+/** Signatures checked at once by a read (docs/performance.md "Opening a case"). */
+const SIGNATURES_AT_ONCE = 4;
 
 @Injectable()
 export class ItemSeal {
@@ -214,6 +218,10 @@ export class ItemSeal {
       }
       return key;
     };
+    // Each item's candidate keys first (the system key is opened once per council), then the signatures
+    // checked a few at a time (docs/performance.md "Opening a case"): every item is still checked.
+    const checks: { item: (typeof items)[number]; statement: Uint8Array; candidates: PublicKeyHandle[] }[] =
+      [];
     for (const item of items) {
       const statement = itemStatement(item);
       if (!item.signature) {
@@ -223,21 +231,35 @@ export class ItemSeal {
         );
         continue;
       }
-      const signature = new Uint8Array(item.signature);
       const owner = keyOwnerOf(item);
       const candidates =
         !owner || bySystem.has(item.id)
           ? [await systemKey(item.tenantId)]
           : (pinned.get(ownerTag(owner)) ?? []).filter((p) => p.tenantId === item.tenantId).map((p) => p.key);
-      const signers: PublicKeyHandle[] = [];
-      for (const key of candidates)
-        if (await verifyDetached(statement, signature, key)) {
-          signers.push(key);
-          break;
-        }
-      result.set(item.id, { statement, signature, signers });
+      checks.push({ item, statement, candidates });
     }
-    return result;
+    const checked = await mapInParallel(
+      checks,
+      SIGNATURES_AT_ONCE,
+      async ({ item, statement, candidates }) => {
+        const signature = new Uint8Array(item.signature as Buffer);
+        const signers: PublicKeyHandle[] = [];
+        for (const key of candidates)
+          if (await verifyDetached(statement, signature, key)) {
+            signers.push(key);
+            break;
+          }
+        return { statement, signature, signers };
+      },
+    );
+    // In the items' order, as before.
+    const byId = new Map(checks.map(({ item }, index) => [item.id, checked[index] as SignatureEvidence]));
+    const ordered = new Map<string, SignatureEvidence | 'unsigned'>();
+    for (const item of items) {
+      const found = result.get(item.id) ?? byId.get(item.id);
+      if (found) ordered.set(item.id, found);
+    }
+    return ordered;
   }
 
   /** The council's system key, opened from its seal (never the published public key column). */

@@ -165,10 +165,14 @@ export class CasesRepository {
     // again (docs/performance.md "The case list"), less those of them staff may not see yet (a
     // reporter's batch not yet released: counting them would tell of a report before its batch),
     // found on cases_visible_from_idx. Every grant is of a case in this council, so the counts agree.
+    // GROUP BY rather than count(DISTINCT): the grant index already yields a person's entries in case
+    // order, so Postgres groups them as they come instead of sorting them again (about a quarter faster
+    // for 60,060 entries: docs/performance.md "The case list").
     const [{ total }]: { total: number }[] = await manager.query(
-      `SELECT ((SELECT count(DISTINCT g.case_id) FROM case_grants g
+      `SELECT ((SELECT count(*) FROM (SELECT g.case_id FROM case_grants g
                 WHERE g.tenant_id = nolan_current_tenant() AND g.grantee_kind = 'staff' AND g.grantee_id = $1
-                  AND NOT EXISTS (SELECT 1 FROM case_exclusions e WHERE e.case_id = g.case_id AND e.user_id = $1))
+                  AND NOT EXISTS (SELECT 1 FROM case_exclusions e WHERE e.case_id = g.case_id AND e.user_id = $1)
+                GROUP BY g.case_id) held)
             - (SELECT count(*) FROM cases c
                 WHERE c.tenant_id = nolan_current_tenant() AND c.visible_from IS NOT NULL AND c.visible_from > $2
                   AND EXISTS (SELECT 1 FROM case_grants g WHERE g.case_id = c.id AND g.grantee_kind = 'staff' AND g.grantee_id = $1)
