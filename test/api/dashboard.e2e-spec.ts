@@ -111,7 +111,21 @@ describe('the dashboard over a seeded history', () => {
     }
     for (const [m, count] of Object.entries(months)) expect(row(f.byMonth, m)).toBe(count);
     expect(f.byMonth.reduce((s, r) => s + r.count, 0)).toBe(6);
-    expect(f.mode.available).toBe(false);
+    // This replaced the pin of the figure's absence (`expect(f.mode.available).toBe(false)`): reports by
+    // mode are now counted from each case's keyed mode tag (docs/dashboard.md "Reports by mode"). The
+    // history's reports are made by the web form; one that gave no identity is anonymous (none of them
+    // gives one, and none agrees to be named), and the monitoring officer sees all but E.
+    const seen = (['A', 'B', 'C', 'D', 'F', 'G'] as const).map((n) => h.cases[n]);
+    expect(seen.filter((c) => c.identified)).toEqual([]);
+    expect(f.mode).toEqual({
+      available: true,
+      rows: [
+        { key: 'anonymous', label: 'Anonymous', count: seen.filter((c) => !c.identified).length },
+        { key: 'confidential', label: 'Confidential', count: 0 },
+        { key: 'open', label: 'Open', count: 0 },
+        { key: 'not_recorded', label: 'Mode not recorded', count: 0 },
+      ],
+    });
 
     // Acknowledged: A on day 7 (in time), B on day 8 (late), C day 2, D day 3, G day 2; F never (late).
     expect(f.acknowledgement).toEqual({

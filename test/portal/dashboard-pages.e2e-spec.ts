@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { inflateSync } from 'node:zlib';
-import type { DashboardFigures } from '@nolan/contract';
+import type { DashboardFigures, PublishedSummary } from '@nolan/contract';
 import type { Browser, Page } from 'playwright-core';
 import { expectAccessible, launchBrowser, newPage } from '../support/browser';
 import { seedDashboardHistory, type DashboardHistory } from '../support/dashboard-history';
@@ -150,6 +150,26 @@ describe('the figures pages', () => {
         await shot(page, 'figures-2-drill-down', javaScriptEnabled);
       });
 
+      it('shows the reports by mode in a table whose counts open the cases behind them', async () => {
+        await page.goto(`${stack.portalUrl}/staff/figures?${since}`);
+        // Every report of the history gave no identity: the six the monitoring officer sees are anonymous.
+        await expect(cell(page, 'By mode', 'Anonymous').textContent()).resolves.toMatch(/^6\b/);
+        await expect(cell(page, 'By mode', 'Confidential').textContent()).resolves.toBe('0');
+        await expect(cell(page, 'By mode', 'Open').textContent()).resolves.toBe('0');
+        await expect(cell(page, 'By mode', 'Mode not recorded').textContent()).resolves.toBe('0');
+        await expect(page.locator('#not-available + dl').textContent()).resolves.not.toContain(
+          'Reports by mode',
+        );
+        await cell(page, 'By mode', 'Anonymous').locator('a').click();
+        await page.waitForURL(/figure=byMode/);
+        await expect(page.locator('h1').textContent()).resolves.toContain('by mode: anonymous');
+        await expect(page.locator('#drill-count').textContent()).resolves.toBe('6 cases.');
+        const text = (await page.locator('main').textContent()) ?? '';
+        for (const n of ['A', 'B', 'C', 'D', 'F', 'G'] as const) expect(text).toContain(h.cases[n].reference);
+        expect(text).not.toContain(h.cases.E.reference);
+        await expectAccessible(page);
+      });
+
       it('offers the annual report, whose PDF holds the figures as text', async () => {
         await page.goto(`${stack.portalUrl}/staff/figures/annual-report?year=${h.previousYear}`);
         await expectAccessible(page);
@@ -276,6 +296,12 @@ describe('the figures pages', () => {
     await expect(cell(page, 'Reports by category', 'Gifts or hospitality').textContent()).resolves.toBe(
       'fewer than 5',
     );
+    // Reports by mode, published as the API publishes them (the total shared with the other lines).
+    const published = (await h.world.as('chair').get(`/dashboard/summary?year=${h.previousYear}`).expect(200))
+      .body as PublishedSummary;
+    for (const r of published.byMode.rows)
+      await expect(cell(page, 'Reports by mode', r.label).textContent()).resolves.toBe(r.text);
+    await expect(cell(page, 'Reports by mode', 'Anonymous').textContent()).resolves.toBe('withheld');
     await expectAccessible(page);
     await shot(page, 'figures-4-chair-summary');
     await page.goto(`${stack.portalUrl}/staff/figures`);

@@ -23,6 +23,8 @@ export interface SeededCase {
   id: string;
   category: string;
   receivedOn: string;
+  /** Whether the report gave an identity (none of the history's does: every report is anonymous). */
+  identified: boolean;
 }
 
 export interface DashboardHistory {
@@ -66,7 +68,7 @@ export async function seedDashboardHistory(
       ...extra,
     });
     const [row] = await world.query<{ id: string }>(`SELECT id FROM cases WHERE reference = $1`, [reference]);
-    refs[name] = { reference, id: row!.id, category, receivedOn: '' };
+    refs[name] = { reference, id: row!.id, category, receivedOn: '', identified: 'identity' in extra };
     return reference;
   };
 

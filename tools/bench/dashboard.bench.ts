@@ -12,6 +12,8 @@ import type { AuditService } from '../../apps/api/src/audit/audit.service';
 import type { StaffSession } from '../../apps/api/src/auth/session-store';
 import { DashboardRepository } from '../../apps/api/src/dashboard/dashboard.repository';
 import { DashboardService } from '../../apps/api/src/dashboard/dashboard.service';
+import { ReportModes } from '../../apps/api/src/dashboard/report-modes';
+import type { AppConfig } from '../../apps/api/src/config/config';
 import { createDataSource } from '../../apps/api/src/database/data-source';
 import type { TenantsRepository } from '../../apps/api/src/tenants/tenants.repository';
 import type { BenchContext } from './bench';
@@ -41,6 +43,11 @@ export async function dashboardBench(context: BenchContext): Promise<void> {
     new DashboardRepository(),
     {} as AuditService,
     {} as TenantsRepository,
+    // The mode tags are read with the pepper's key; the seeded council's pepper when given, else one
+    // that matches no tag (every mode "not recorded": the HMACs cost the same).
+    new ReportModes({
+      receiptPepper: process.env.RECEIPT_PEPPER ?? 'a bench pepper that matches no tag',
+    } as AppConfig),
   );
   const session = {
     tenantId: mo.tenant_id,

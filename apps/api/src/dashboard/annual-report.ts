@@ -49,6 +49,7 @@ export function summaryTables(s: PublishedSummary): Record<string, Table> {
     },
     'summary-by-category': publishedTable('Reports by category', s.byCategory),
     'summary-by-channel': publishedTable('Reports by channel', s.byChannel),
+    'summary-by-mode': publishedTable('Reports by mode', s.byMode),
     'summary-triage': publishedTable('Assessment outcomes', s.triage),
     'summary-outcomes': publishedTable('Cases closed, by outcome', s.closedByOutcome),
     'summary-retaliation': publishedTable(
@@ -157,6 +158,7 @@ export function exemptTables(f: DashboardFigures): Record<string, Table> {
 /** The exempt breakdowns besides the exempt tables (contract ANNUAL_REPORT_BREAKDOWNS), unsuppressed. */
 export function breakdownTables(f: DashboardFigures): Record<AnnualReportBreakdown, Table> {
   const byBody = f.referrals.byBody;
+  const mode = f.mode;
   return {
     'exempt-referrals-by-body': {
       title: 'Cases referred externally, by body',
@@ -168,6 +170,18 @@ export function breakdownTables(f: DashboardFigures): Record<AnnualReportBreakdo
         ['Referred externally', String(f.referrals.referredExternally)],
       ],
       ...(byBody.available ? {} : { note: byBody.reason }),
+    },
+    // Reports by mode, from when the mode was recorded (docs/dashboard.md "Reports by mode").
+    'exempt-by-mode': {
+      title: 'Reports by mode',
+      header: ['Mode', 'Number'],
+      rows: [
+        ...(mode.available
+          ? count(mode.rows)
+          : [['Mode not recorded', String(f.received)] as [string, string]]),
+        ['Total', String(f.received)],
+      ],
+      ...(mode.available ? {} : { note: mode.reason }),
     },
   };
 }
@@ -187,7 +201,7 @@ export function annualReportCsv(table: AnnualReportTable, s: PublishedSummary, f
   ];
   if (!t) throw new RangeError(`No table ${table}`);
   const header = [t.header[0] || 'Row', t.header[1]];
-  const note = table === 'exempt-referrals-by-body' ? 'Note' : 'SLA policy';
+  const note = table === 'exempt-referrals-by-body' || table === 'exempt-by-mode' ? 'Note' : 'SLA policy';
   return toCsv([header, ...t.rows, ...(t.note ? [[note, t.note]] : [])]);
 }
 
@@ -338,7 +352,7 @@ export async function annualReportPdf(
     for (const t of Object.values(exemptTables(f))) w.table(t);
     for (const t of Object.values(breakdownTables(f))) w.table(t);
     w.text('Not available', 12, true);
-    for (const u of [f.mode, f.discontinuedForAnonymity]) w.text(u.reason, 9);
+    w.text(f.discontinuedForAnonymity.reason, 9);
   }
   return Buffer.from(await doc.save());
 }

@@ -5,11 +5,12 @@ import { TenantsRepository } from '../tenants/tenants.repository';
 import { DashboardController } from './dashboard.controller';
 import { DashboardRepository } from './dashboard.repository';
 import { DashboardService } from './dashboard.service';
+import { ReportModes } from './report-modes';
 
 /** The monitoring officer's dashboard and the annual report (issue #16; docs/dashboard.md). */
 @Module({
   imports: [AuthModule, AuditModule],
   controllers: [DashboardController],
-  providers: [DashboardService, DashboardRepository, TenantsRepository],
+  providers: [DashboardService, DashboardRepository, TenantsRepository, ReportModes],
 })
 export class DashboardModule {}

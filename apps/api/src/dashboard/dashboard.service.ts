@@ -46,6 +46,7 @@ import {
   tally,
 } from './figures';
 import { publishSummary } from './published-summary';
+import { ReportModes } from './report-modes';
 
 export interface PeriodQuery {
   from?: string;
@@ -68,6 +69,7 @@ export class DashboardService {
     private readonly repository: DashboardRepository,
     private readonly audit: AuditService,
     private readonly tenants: TenantsRepository,
+    private readonly modes: ReportModes,
   ) {}
 
   /** The period asked for: `from` and `to`, or a financial `year` (2025 for 2025-26), else this financial year. */
@@ -132,6 +134,8 @@ export class DashboardService {
           period,
           openFiguresDay(period, this.today()),
         );
+    // Reports by mode: the period's received cases' tags, read with the pepper's key (report-modes.ts).
+    this.modes.resolve(session.tenantId, cases);
     const events = await this.repository.events(m, period);
     const recommendations = await this.repository.recommendations(m, period);
     return {

@@ -1,4 +1,4 @@
-import { type CaseFacts, figuresFrom, tally } from './figures';
+import { type CaseFacts, drillTitle, figuresFrom, tally } from './figures';
 
 const base: CaseFacts = {
   id: 'x',
@@ -124,5 +124,39 @@ describe('the dashboard tally', () => {
     );
     expect(notOpen.tally.get('transferred')?.get('')).toEqual(['q2']);
     expect(notOpen.tally.has('openByStatus')).toBe(false);
+  });
+
+  it('counts the period\'s reports by mode, those without a recorded mode as not recorded', () => {
+    const sut = tally(
+      [
+        { ...base, id: 'a', mode: 'anonymous' },
+        { ...base, id: 'b', mode: 'confidential' },
+        { ...base, id: 'c', mode: 'open' },
+        { ...base, id: 'd', mode: 'anonymous' },
+        { ...base, id: 'e', mode: null },
+        // Received before the period: not a report of it, whatever its mode.
+        { ...base, id: 'f', mode: 'open', receivedOn: '2025-03-31' },
+      ],
+      [],
+      period,
+      '2026-04-10',
+    );
+    expect(sut.tally.get('byMode')?.get('anonymous')).toEqual(['a', 'd']);
+    const f = figuresFrom(sut, period, 'council', '2026-04-10');
+    expect(f.mode).toEqual({
+      available: true,
+      rows: [
+        { key: 'anonymous', label: 'Anonymous', count: 2 },
+        { key: 'confidential', label: 'Confidential', count: 1 },
+        { key: 'open', label: 'Open', count: 1 },
+        { key: 'not_recorded', label: 'Mode not recorded', count: 1 },
+      ],
+    });
+    expect(drillTitle('byMode', 'open')).toBe('Reports received by mode: open');
+  });
+
+  it('gives no reports by mode for a period none of whose reports has its mode recorded', () => {
+    const f = figuresFrom(tally([base], [], period, '2026-04-10'), period, 'council', '2026-04-10');
+    expect(f.mode).toEqual({ available: false, reason: expect.stringMatching(/installed/) });
   });
 });

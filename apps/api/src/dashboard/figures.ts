@@ -57,6 +57,13 @@ export interface CaseFacts {
   reopenedOn: LocalDate | null;
   /** A code of libs/domain EXTERNAL_BODIES for a case closed as referred externally; null if not recorded. */
   referralBody?: string | null;
+  /**
+   * The case's keyed mode tag, read only for cases received in the period (null for none recorded):
+   * the service turns it into `mode` with the pepper's key (docs/dashboard.md "Reports by mode").
+   */
+  modeTag?: Buffer | null;
+  /** The mode the tag stands for; null or absent when not recorded. */
+  mode?: 'anonymous' | 'confidential' | 'open' | null;
 }
 
 /**
@@ -155,7 +162,7 @@ export function measuredPolicy(
 }
 
 export const UNAVAILABLE = {
-  mode: 'Not available: whether a report is anonymous or identified is never stored readably, so that the two look alike in a copy of the database.',
+  mode: 'Not available for this period: a report’s mode (anonymous, confidential or open) is recorded, as a keyed tag, only from when this version of Nolan was installed, and none of the period’s reports has one.',
   noReferrals:
     'No case was closed by an external referral in the period, so there are none to count by body.',
   referralBodies:
@@ -288,6 +295,7 @@ export function tally(
       add('byCategory', c.category, c.id);
       add('byChannel', c.channel, c.id);
       add('byMonth', c.receivedOn.slice(0, 7), c.id);
+      add('byMode', c.mode ?? 'not_recorded', c.id);
       if (c.category === 'retaliation') add('retaliation', 'received', c.id);
 
       // Acknowledgement: the statutory 7 days (a case acknowledged on day 7 is in time) and the due date
@@ -391,6 +399,14 @@ export const REFERRAL_BODY_ROWS: readonly { key: string; label: string }[] = [
   { key: 'not_recorded', label: 'Body not recorded' },
 ];
 
+/** Reports by mode (docs/dashboard.md "Reports by mode"), `not_recorded` for reports from before. */
+export const MODE_ROWS: readonly { key: string; label: string }[] = [
+  { key: 'anonymous', label: 'Anonymous' },
+  { key: 'confidential', label: 'Confidential' },
+  { key: 'open', label: 'Open' },
+  { key: 'not_recorded', label: 'Mode not recorded' },
+];
+
 export const RETALIATION_ROWS = [
   { key: 'received', label: 'Retaliation reports received' },
   { key: 'investigated', label: 'Investigated and closed' },
@@ -407,6 +423,14 @@ function referralsByBody(t: Tally): DashboardFigures['referrals']['byBody'] {
   if (seen.size === 1 && seen.has('not_recorded'))
     return { available: false, reason: UNAVAILABLE.referralBodies };
   return { available: true, rows: rows(t, 'referralsByBody', REFERRAL_BODY_ROWS) };
+}
+
+/** Reports by mode: shown when at least one of the period's reports has its mode recorded. */
+function reportsByMode(t: Tally): DashboardFigures['mode'] {
+  const seen = t.get('byMode');
+  if (!seen || [...seen.keys()].every((k) => k === 'not_recorded'))
+    return { available: false, reason: UNAVAILABLE.mode };
+  return { available: true, rows: rows(t, 'byMode', MODE_ROWS) };
 }
 
 export function figuresFrom(
@@ -431,7 +455,7 @@ export function figuresFrom(
     byCategory: rows(t, 'byCategory', CATEGORY_ROWS),
     byChannel: rows(t, 'byChannel', CHANNELS),
     byMonth: rows(t, 'byMonth', months),
-    mode: { available: false, reason: UNAVAILABLE.mode },
+    mode: reportsByMode(t),
     openAtEnd: {
       total: openByStatus.reduce((s, r) => s + r.count, 0),
       byStatus: openByStatus,
@@ -513,6 +537,8 @@ export function drillTitle(figure: DrillFigure, key: string | null): string {
       return `Reports received by ${find(CHANNELS).toLowerCase()}`;
     case 'byMonth':
       return `Reports received in ${monthLabel(k)}`;
+    case 'byMode':
+      return `Reports received by mode: ${find(MODE_ROWS).toLowerCase()}`;
     case 'openByStatus':
       return `Open at the end of the period: ${find(OPEN_STATUSES)}`;
     case 'openByAge':

@@ -76,4 +76,37 @@ describe('the published summary', () => {
       for (const [low, high] of feasibleRanges(kinds, remainder, 5)) expect(high).toBeGreaterThan(low);
     }
   });
+
+  it('shares the reports received between the lines by mode, category and channel', () => {
+    // Five reports, 3 + 2 by category and by channel (every cell "fewer than 5", totals shown), but all
+    // five anonymous: the mode line can only hide "anonymous = 5" by withholding its total, so the other
+    // lines and the headline withhold it too.
+    const cases = ['1', '2', '3', '4', '5'].map((id, i) => ({
+      ...make(id, i < 3 ? 'gifts_hospitality' : 'other'),
+      channel: i < 3 ? 'web' : 'phone',
+      mode: 'anonymous' as const,
+    }));
+    const figures = figuresFrom(tally(cases, [], period, '2026-04-01'), period, 'council', '2026-04-01');
+    const sut = publishSummary(figures, 5);
+    expect(sut.byMode.total).toEqual({ kind: 'withheld' });
+    expect(sut.byCategory.total).toEqual({ kind: 'withheld' });
+    expect(sut.byChannel.total).toEqual({ kind: 'withheld' });
+    expect(sut.received).toEqual({ kind: 'withheld' });
+    // Without a recorded mode the line withholds its rows and leaves the total to the others.
+    const unrecorded = figuresFrom(
+      tally(
+        cases.map((c) => ({ ...c, mode: null })),
+        [],
+        period,
+        '2026-04-01',
+      ),
+      period,
+      'council',
+      '2026-04-01',
+    );
+    const plain = publishSummary(unrecorded, 5);
+    expect(plain.byCategory.totalText).toBe('5');
+    expect(plain.byMode.totalText).toBe('5');
+    expect(plain.byMode.rows.map((r) => r.text)).toEqual(['withheld', 'withheld', 'withheld', 'withheld']);
+  });
 });

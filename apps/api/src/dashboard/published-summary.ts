@@ -1,8 +1,8 @@
 /**
  * The published summary (the audit committee chair's view, the annual report's public part) from the
  * viewer's figures, under libs/domain's small-number suppression (docs/dashboard.md "The published
- * summary"). Lines that share a total (reports by category and by channel both add up to the reports
- * received) are published together: if either has to withhold the total, it is withheld in both and as
+ * summary"). Lines that share a total (reports by category, by channel and by mode all add up to the
+ * reports received) are published together: if either has to withhold the total, it is withheld in both and as
  * the headline, so one line cannot give away what the other hid. A rate or median is published only
  * when every count behind it is at or above the threshold.
  */
@@ -21,7 +21,7 @@ import {
   suppressLine,
   suppressLineWithin,
 } from '@nolan/domain';
-import { REFERRAL_BODY_ROWS } from './figures';
+import { MODE_ROWS, REFERRAL_BODY_ROWS } from './figures';
 
 const WITHHELD: PublishedValue = { kind: 'withheld' };
 
@@ -64,10 +64,29 @@ function referralBodyRows(figures: DashboardFigures): CountRow[] {
   }));
 }
 
+/** The reports by mode's rows, all "not recorded" when no report of the period has its mode recorded. */
+function modeRows(figures: DashboardFigures): CountRow[] {
+  if (figures.mode.available) return figures.mode.rows;
+  return MODE_ROWS.map(({ key, label }) => ({
+    key,
+    label,
+    count: key === 'not_recorded' ? figures.received : 0,
+  }));
+}
+
 export function publishSummary(figures: DashboardFigures, threshold: number): PublishedSummary {
   const byCategory = suppressLine(cells(figures.byCategory), threshold);
   const byChannel = suppressLine(cells(figures.byChannel), threshold);
-  const totalHidden = byCategory.total.kind === 'withheld' || byChannel.total.kind === 'withheld';
+  // Reports by mode: when none of the period's reports has its mode recorded, the line says nothing
+  // the total does not (every report "not recorded"), so its rows are withheld and it leaves the shared
+  // total to the other lines; otherwise it is published with them.
+  const byModeRows = modeRows(figures);
+  const byMode = figures.mode.available
+    ? suppressLine(cells(byModeRows), threshold)
+    : suppressLineWithin(cells(byModeRows), WITHHELD, threshold);
+  const totalHidden = [byCategory, byChannel, ...(figures.mode.available ? [byMode] : [])].some(
+    (l) => l.total.kind === 'withheld',
+  );
   const received = totalHidden ? WITHHELD : suppressCount(figures.received, threshold);
   const retaliationCell = byCategory.cells.find((c) => c.key === 'retaliation')?.published ?? WITHHELD;
   const retaliationRows: CountRow[] = [
@@ -97,6 +116,7 @@ export function publishSummary(figures: DashboardFigures, threshold: number): Pu
     receivedText: publishedText(received),
     byCategory: line(byCategory, figures.byCategory, totalHidden ? WITHHELD : undefined),
     byChannel: line(byChannel, figures.byChannel, totalHidden ? WITHHELD : undefined),
+    byMode: line(byMode, byModeRows, received),
     triage: line(suppressLine(cells(figures.triage), threshold), figures.triage),
     closedByOutcome: line(closures, figures.closedByOutcome),
     referralsByBody: line(suppressLineWithin(cells(bodyRows), referredCell, threshold), bodyRows),

@@ -53,6 +53,7 @@ export class CommitteeHomeController {
       ],
       byCategory: line(summary.byCategory),
       byChannel: line(summary.byChannel),
+      byMode: line(summary.byMode),
       triage: line(summary.triage),
       outcomes: line(summary.closedByOutcome),
       retaliation: line(summary.retaliation, 'Investigated and closed'),

@@ -146,6 +146,9 @@ export class DashboardController {
       ),
       channelRows: tableRows(f.byChannel, 'byChannel', f),
       monthRows: tableRows(f.byMonth, 'byMonth', f),
+      // Reports by mode (docs/dashboard.md "Reports by mode"): a table when any of the period's reports
+      // has its mode recorded, else the reason among the figures Nolan cannot give.
+      modeRows: f.mode.available ? tableRows(f.mode.rows, 'byMode', f) : [],
       statusRows: tableRows(f.openAtEnd.byStatus, 'openByStatus', f),
       ageRows: tableRows(f.openAtEnd.byAge, 'openByAge', f),
       triageRows: tableRows(f.triage, 'triage', f),
@@ -272,7 +275,9 @@ export class DashboardController {
         ],
       ],
       unavailable: [
-        { title: 'Reports by mode (anonymous, confidential, open)', reason: f.mode.reason },
+        ...(f.mode.available
+          ? []
+          : [{ title: 'Reports by mode (anonymous, confidential, open)', reason: f.mode.reason }]),
         ...(f.referrals.byBody.available
           ? []
           : [{ title: 'Referrals by body', reason: f.referrals.byBody.reason }]),
@@ -334,6 +339,7 @@ export class DashboardController {
       'summary-headlines',
       'summary-by-category',
       'summary-by-channel',
+      'summary-by-mode',
       'summary-triage',
       'summary-outcomes',
       'summary-retaliation',
@@ -350,6 +356,7 @@ export class DashboardController {
       'exempt-substantiation',
       'exempt-other',
       'exempt-referrals-by-body',
+      'exempt-by-mode',
     ];
     const link = (file: string) => `/staff/figures/annual-report/${chosen.value}/${file}`;
     res.render('staff/annual-report', {

@@ -86,7 +86,8 @@ export interface DashboardFigures {
   byCategory: CountRow[];
   byChannel: CountRow[];
   byMonth: CountRow[];
-  mode: FigureUnavailable;
+  /** Reports received in the period by mode (docs/dashboard.md "Reports by mode"). */
+  mode: FigureUnavailable | ReportsByMode;
   openAtEnd: { total: number; byStatus: CountRow[]; byAge: CountRow[] };
   acknowledgement: AcknowledgementFigures;
   feedback: FeedbackFigures;
@@ -119,6 +120,17 @@ export interface ReferralsByBody {
   rows: CountRow[];
 }
 
+/**
+ * Reports received in the period by mode, recovered from each case's keyed mode tag (docs/dashboard.md
+ * "Reports by mode"): rows anonymous, confidential, open and `not_recorded` (cases from before modes
+ * were recorded). Available when at least one of the period's reports has its mode recorded; the rows
+ * add up to `received`.
+ */
+export interface ReportsByMode {
+  available: true;
+  rows: CountRow[];
+}
+
 export interface RecommendationFigures {
   raised: number;
   implemented: number;
@@ -131,6 +143,7 @@ export const DRILL_FIGURES = [
   'byCategory',
   'byChannel',
   'byMonth',
+  'byMode',
   'openByStatus',
   'openByAge',
   'ackWithinStatutory',
@@ -206,6 +219,8 @@ export interface PublishedSummary {
   receivedText: string;
   byCategory: PublishedLine;
   byChannel: PublishedLine;
+  /** Reports by mode; its total is the reports received, as for byCategory and byChannel. */
+  byMode: PublishedLine;
   triage: PublishedLine;
   closedByOutcome: PublishedLine;
   retaliation: PublishedLine;
@@ -224,6 +239,7 @@ export interface PublishedSummary {
 export const ANNUAL_REPORT_TABLES = [
   'summary-by-category',
   'summary-by-channel',
+  'summary-by-mode',
   'summary-triage',
   'summary-outcomes',
   'summary-retaliation',
@@ -242,9 +258,10 @@ export const ANNUAL_REPORT_TABLES = [
 
 /**
  * Exempt breakdowns downloadable as CSV besides ANNUAL_REPORT_TABLES (printed in the exempt PDF under
- * "Breakdowns"): the referrals by body, from when the body was recorded (docs/dashboard.md "The annual report").
+ * "Breakdowns"): the referrals by body, from when the body was recorded, and the reports by mode, from
+ * when the mode was recorded (docs/dashboard.md "The annual report").
  */
-export const ANNUAL_REPORT_BREAKDOWNS = ['exempt-referrals-by-body'] as const;
+export const ANNUAL_REPORT_BREAKDOWNS = ['exempt-referrals-by-body', 'exempt-by-mode'] as const;
 
 export type AnnualReportBreakdown = (typeof ANNUAL_REPORT_BREAKDOWNS)[number];
 
