@@ -23,7 +23,14 @@ const fail = (line) => {
 };
 
 /** Every secret the demo needs; a secrets file from an older checkout gains the ones it lacks. */
-const DEMO_SECRETS = ['SESSION_SECRET', 'RECEIPT_PEPPER', 'PORTAL_SESSION_SECRET', 'EXPORT_SIGNING_SECRET', 'AUDIT_KEY'];
+const DEMO_SECRETS = [
+  'SESSION_SECRET',
+  'RECEIPT_PEPPER',
+  'PORTAL_SESSION_SECRET',
+  'EXPORT_SIGNING_SECRET',
+  'AUDIT_KEY',
+  'MODE_TAG_SECRET',
+];
 
 function loadOrCreateSecrets() {
   mkdirSync(demoDir, { recursive: true, mode: 0o700 });

@@ -1,9 +1,9 @@
 /**
  * A report's mode is a keyed tag (docs/threat-model.md "A report's mode is a keyed tag"; docs/dashboard.md
  * "Reports by mode"): intake writes, for every new case, web or recorded by a handler, HMAC-SHA256 under
- * a key derived from the receipt pepper over the council, the case and the mode. In a copy of the
- * database an anonymous and an identified report show tags of the same length and no mode word; with
- * the pepper's key each tag gives its mode back.
+ * a key derived from MODE_TAG_SECRET (which only the API holds) over the council, the case and the
+ * mode. In a copy of the database an anonymous and an identified report show tags of the same length and
+ * no mode word; with that key each tag gives its mode back, and with the receipt pepper's none does.
  */
 import { modeOfTag, modeTagKey } from '@nolan/crypto';
 import { CaseWorld } from '../support/case-fixtures';
@@ -68,7 +68,7 @@ describe('mode tags', () => {
     await world?.close();
   });
 
-  it('shows tags of one length and no mode in a dump, and gives the mode back only with the pepper’s key', async () => {
+  it('shows tags of one length and no mode in a dump, and gives the mode back only with MODE_TAG_SECRET’s key, never the pepper’s', async () => {
     const rows = await world.query<{
       reference: string;
       id: string;
@@ -99,7 +99,7 @@ describe('mode tags', () => {
     expect(shape(byRef.get(refs['anonymous']!)!.dump)).toEqual(shape(byRef.get(refs['identified']!)!.dump));
     expect(shape(byRef.get(refs['open']!)!.dump)).toEqual(shape(byRef.get(refs['anonymous']!)!.dump));
 
-    const key = modeTagKey(TEST_ENV.RECEIPT_PEPPER);
+    const key = modeTagKey(TEST_ENV.MODE_TAG_SECRET);
     const mode = (name: string) => {
       const r = byRef.get(refs[name]!)!;
       return modeOfTag(key, r.tenant_id, r.id, r.tag);
@@ -111,9 +111,14 @@ describe('mode tags', () => {
     expect(mode('open')).toBe('open');
     expect(mode('inPersonOpen')).toBe('open');
     expect(mode('namedNobody')).toBe('anonymous');
-    // Without the pepper (another secret) no tag matches any mode.
-    const other = modeTagKey('not the council pepper, but long enough');
-    for (const r of rows) expect(modeOfTag(other, r.tenant_id, r.id, r.tag)).toBeNull();
+    // Without MODE_TAG_SECRET no tag matches any mode: not with another secret, nor with the receipt
+    // pepper, which the workers and migrations hold too (docs/threat-model.md "A report's mode is a keyed tag").
+    const other = modeTagKey('not the council secret, but long enough');
+    const fromPepper = modeTagKey(TEST_ENV.RECEIPT_PEPPER);
+    for (const r of rows) {
+      expect(modeOfTag(other, r.tenant_id, r.id, r.tag)).toBeNull();
+      expect(modeOfTag(fromPepper, r.tenant_id, r.id, r.tag)).toBeNull();
+    }
     // Only a 32-byte tag can be stored.
     await expect(
       world.query(`UPDATE cases SET mode_tag = '\\x00'::bytea WHERE reference = $1`, [refs['anonymous']]),

@@ -1,6 +1,6 @@
 /**
  * Reports by mode (issue #16; docs/dashboard.md "Reports by mode"): the dashboard counts the period's
- * reports as anonymous, confidential or open from each case's keyed mode tag (read with the pepper's key,
+ * reports as anonymous, confidential or open from each case's keyed mode tag (read with MODE_TAG_SECRET's key,
  * never stored readably), "not recorded" for a case from before the tags; with a drill-down, in the
  * published summary under small-number suppression, in the annual report's CSVs and in the exempt PDF's
  * text. A report that names the monitoring officer is in none of their figures, its mode included.

@@ -1,14 +1,17 @@
 /**
  * Referrals by body (issue #16; docs/dashboard.md "What each figure counts"): closing a case as referred
- * externally records the body's fixed-list code readably on the case (a reopening clears it), and the
+ * externally records the body's group readably on the case (a reopening clears it; the exact body stays
+ * in the encrypted decision, and a dump names none), and the
  * dashboard counts referrals by body group (police and law enforcement, the external auditor,
  * regulators, other bodies, and "not recorded" for a case closed before the code was kept) with a
  * drill-down, in the published summary under small-number suppression, in the annual report's CSVs and
  * in its PDFs' text.
  */
+import { execFileSync } from 'node:child_process';
 import { inflateSync } from 'node:zlib';
 import type { DashboardFigures, DrillDown, PublishedSummary } from '@nolan/contract';
 import { CaseWorld } from '../support/case-fixtures';
+import { TEST_ENV } from '../support/test-env';
 
 jest.setTimeout(180_000);
 
@@ -70,13 +73,13 @@ describe('referrals by body', () => {
       .expect(201);
     return reference;
   };
-  const body = async (name: string) =>
+  const group = async (name: string) =>
     (
-      await world.query<{ referral_body: string | null }>(
-        `SELECT referral_body FROM cases WHERE reference = $1`,
+      await world.query<{ referral_group: string | null }>(
+        `SELECT referral_group FROM cases WHERE reference = $1`,
         [refs[name]],
       )
-    )[0]?.referral_body;
+    )[0]?.referral_group;
 
   beforeAll(async () => {
     world = await CaseWorld.start('refbody', {
@@ -89,7 +92,7 @@ describe('referrals by body', () => {
     await closeReferred('auditor', { body: 'external_auditor', details: 'The appointed auditor.' });
     // Closed before the body was kept: the migration leaves it NULL (it cannot read the decision).
     await closeReferred('old', { body: 'police' });
-    await world.query(`UPDATE cases SET referral_body = NULL WHERE reference = $1`, [refs['old']]);
+    await world.query(`UPDATE cases SET referral_group = NULL WHERE reference = $1`, [refs['old']]);
     // Referred, then reopened: the code goes with the outcome.
     const reopened = await closeReferred('reopened', { body: 'other', details: 'The ombudsman.' });
     await world.move('mo', reopened, { to: 'reopened', reason: 'The body sent it back.' }).expect(201);
@@ -98,18 +101,47 @@ describe('referrals by body', () => {
     await world?.close();
   });
 
-  it('records the body as its code when the case is closed, and clears it on a reopening', async () => {
-    expect(await body('police')).toBe('police');
-    expect(await body('actionFraud')).toBe('action_fraud');
-    expect(await body('ico')).toBe('information_commissioner');
-    expect(await body('auditor')).toBe('external_auditor');
-    expect(await body('reopened')).toBeNull();
-    // Only codes of the fixed list can be stored.
-    await expect(
-      world.query(`UPDATE cases SET referral_body = 'the chief constable' WHERE reference = $1`, [
-        refs['police'],
-      ]),
-    ).rejects.toThrow(/cases_referral_body_check/);
+  it('records only the body’s group when the case is closed, and clears it on a reopening', async () => {
+    expect(await group('police')).toBe('police');
+    expect(await group('actionFraud')).toBe('police');
+    expect(await group('ico')).toBe('regulators');
+    expect(await group('auditor')).toBe('external_auditor');
+    expect(await group('reopened')).toBeNull();
+    // Only group codes can be stored, never an exact body.
+    for (const exact of ['the chief constable', 'action_fraud', 'national_crime_agency', 'regulator'])
+      await expect(
+        world.query(`UPDATE cases SET referral_group = $2 WHERE reference = $1`, [refs['police'], exact]),
+      ).rejects.toThrow(/cases_referral_group_check/);
+  });
+
+  it('leaves no exact body in a dump: a referred case’s row names only its group', async () => {
+    const database = new URL(TEST_ENV.MIGRATION_DATABASE_URL).pathname.slice(1);
+    const dump = execFileSync('pg_dump', ['-h', '127.0.0.1', '-U', 'postgres', '--no-owner', database], {
+      encoding: 'utf8',
+      maxBuffer: 512 * 1024 * 1024,
+    });
+    // Codes of bodies that are not also a group's code (the police, the external auditor and "other"
+    // are both): none appears anywhere, though cases went to Action Fraud and the ICO.
+    for (const exact of [
+      'action_fraud',
+      'national_crime_agency',
+      'serious_fraud_office',
+      'information_commissioner',
+    ])
+      expect(dump).not.toContain(exact);
+    expect(dump).not.toMatch(/\bregulator\b/);
+    const rows = await world.query<{ row: Record<string, unknown> }>(
+      `SELECT to_jsonb(c) AS row FROM cases c WHERE c.reference = ANY ($1)`,
+      [[refs['actionFraud'], refs['ico']]],
+    );
+    expect(rows).toHaveLength(2);
+    for (const { row } of rows) {
+      expect(Object.keys(row)).not.toContain('referral_body');
+      expect(['police', 'regulators']).toContain(row['referral_group']);
+      expect(JSON.stringify(row)).not.toMatch(
+        /action_fraud|information_commissioner|Action Fraud|Information Commissioner/,
+      );
+    }
   });
 
   it('counts referrals by body group, with a drill-down to the cases', async () => {

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
-import { loadConfig } from '../../apps/api/src/config/config';
+import { loadConfig, requireApiSecrets } from '../../apps/api/src/config/config';
 import { loadPortalConfig } from '../../apps/portal/src/app/portal-config';
 
 const root = join(__dirname, '..', '..');
@@ -54,5 +54,31 @@ describe('docker-compose.yml', () => {
   it('would be refused by the portal without PORTAL_SESSION_SECRET, as before this fix', () => {
     const { PORTAL_SESSION_SECRET: _, ...env } = composeEnvironment('portal');
     expect(() => loadPortalConfig(env)).toThrow('PORTAL_SESSION_SECRET (missing)');
+  });
+});
+
+describe('docker-compose.yml: the mode tag secret', () => {
+  it('gives MODE_TAG_SECRET to the api container alone, which refuses to start without it', () => {
+    const api = loadConfig(composeEnvironment('api'));
+    expect(() => requireApiSecrets(api)).not.toThrow();
+    expect(api.modeTagSecret).toHaveLength(32);
+    for (const service of ['migrate', 'worker', 'portal']) {
+      expect(composeEnvironment(service)).not.toHaveProperty('MODE_TAG_SECRET');
+    }
+    expect(() => requireApiSecrets(loadConfig(composeEnvironment('worker')))).toThrow(
+      'MODE_TAG_SECRET (missing)',
+    );
+  });
+
+  it('gives the portal none of the API secrets (it reads none)', () => {
+    const env = composeEnvironment('portal');
+    for (const name of [
+      'RECEIPT_PEPPER',
+      'SESSION_SECRET',
+      'AUDIT_KEY',
+      'EXPORT_SIGNING_SECRET',
+      'DATABASE_URL',
+    ])
+      expect(env).not.toHaveProperty(name);
   });
 });

@@ -143,10 +143,12 @@ describe('intake seals first and routes again inside its transaction', () => {
     const { reference } = await submit(tenant.slug, []);
     const grants = await grantsOf(reference);
     expect(grants.filter((g) => g.grantee_id === leaving.id)).toEqual([]);
-    expect(grants.filter((g) => g.grantee_id === arriving.id).map((g) => g.scope).sort()).toEqual([
-      'internal',
-      'report',
-    ]);
+    expect(
+      grants
+        .filter((g) => g.grantee_id === arriving.id)
+        .map((g) => g.scope)
+        .sort(),
+    ).toEqual(['internal', 'report']);
     expect(grants.filter((g) => g.grantee_id === mo.id)).toHaveLength(3);
     // The grant made inside the transaction opens: the new officer reads the report.
     const token = await signInAs(app.getHttpServer(), tenant.slug, arriving, 0);
@@ -156,5 +158,50 @@ describe('intake seals first and routes again inside its transaction', () => {
       .expect(200);
     expect(res.body.report.answers.whatHappened).toBe('Sealed before the transaction');
     expect(res.body.reportVerification).toBe('verified');
+  });
+
+  it('encrypts again when the event recorded is not the one sealed (same case, kind, hour and author)', async () => {
+    const tenant = await fixtures.tenant('sealed-input');
+    const mo = await fixtures.user(tenant.id, ['monitoring_officer']);
+    // The items sealed ahead say something else than the report the transaction records.
+    const recorder = app.get(CaseRecorder);
+    const sealEvent = recorder.sealEvent.bind(recorder);
+    jest.spyOn(recorder, 'sealEvent').mockImplementationOnce(async (target, input, keys, sign) => {
+      const body = input.body as { answers: Record<string, unknown> };
+      return sealEvent(
+        target,
+        { ...input, body: { ...body, answers: { ...body.answers, whatHappened: 'Not what was reported' } } },
+        keys,
+        sign,
+      );
+    });
+    const { reference } = await submit(tenant.slug, []);
+    const token = await signInAs(app.getHttpServer(), tenant.slug, mo, 0);
+    const res = await request(app.getHttpServer())
+      .get(`/api/v1/cases/${reference}`)
+      .auth(token, { type: 'bearer' })
+      .expect(200);
+    expect(res.body.report.answers.whatHappened).toBe('Sealed before the transaction');
+    expect(res.body.reportVerification).toBe('verified');
+  });
+
+  it('writes the items it sealed ahead as they are when the event is the one sealed', async () => {
+    const tenant = await fixtures.tenant('sealed-same');
+    await fixtures.user(tenant.id, ['monitoring_officer']);
+    const recorder = app.get(CaseRecorder);
+    const sealEvent = recorder.sealEvent.bind(recorder);
+    const sealedIds: string[][] = [];
+    jest.spyOn(recorder, 'sealEvent').mockImplementationOnce(async (...args) => {
+      const sealed = await sealEvent(...args);
+      sealedIds.push(sealed.itemIds);
+      return sealed;
+    });
+    const { reference } = await submit(tenant.slug, []);
+    const rows: { id: string }[] = await admin.query(
+      `SELECT i.id FROM case_items i JOIN cases c ON c.id = i.case_id WHERE c.reference = $1`,
+      [reference],
+    );
+    expect(sealedIds[0]).toBeDefined();
+    expect(rows.map((r) => r.id)).toEqual(expect.arrayContaining(sealedIds[0]!));
   });
 });

@@ -21,6 +21,7 @@ export function testEnvFor(worker: number) {
     RECEIPT_PEPPER: 'test-receipt-pepper-0123456789-abcdefghijklmnop',
     EXPORT_SIGNING_SECRET: 'test-export-signing-secret-0123456789-abcdefgh',
     AUDIT_KEY: 'test-audit-key-0123456789-abcdefghijklmnopqrstuv',
+    MODE_TAG_SECRET: 'test-mode-tag-secret-0123456789-abcdefghijklmn',
     LOG_LEVEL: 'silent',
     // Suites written before reporter batching expect notices within seconds; reporter-time.e2e-spec.ts
     // turns it on (docs/architecture.md "Reporter time").

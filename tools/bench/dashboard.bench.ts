@@ -43,10 +43,10 @@ export async function dashboardBench(context: BenchContext): Promise<void> {
     new DashboardRepository(),
     {} as AuditService,
     {} as TenantsRepository,
-    // The mode tags are read with the pepper's key; the seeded council's pepper when given, else one
-    // that matches no tag (every mode "not recorded": the HMACs cost the same).
+    // The mode tags are read with MODE_TAG_SECRET's key; the seeded council's when given, else one that
+    // matches no tag (every mode "not recorded": the HMACs cost the same).
     new ReportModes({
-      receiptPepper: process.env.RECEIPT_PEPPER ?? 'a bench pepper that matches no tag',
+      modeTagSecret: process.env.MODE_TAG_SECRET ?? 'a bench mode tag secret that matches no tag',
     } as AppConfig),
   );
   const session = {

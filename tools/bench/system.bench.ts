@@ -288,6 +288,7 @@ export async function systemBench(context: BenchContext): Promise<void> {
     receiptPepper: secret(),
     exportSigningSecret: secret(),
     auditKey: secret(),
+    modeTagSecret: secret(),
   };
   const startedAt = performance.now();
   const phase = (label: string) =>
@@ -325,6 +326,7 @@ export async function systemBench(context: BenchContext): Promise<void> {
       RECEIPT_PEPPER: secrets.receiptPepper,
       EXPORT_SIGNING_SECRET: secrets.exportSigningSecret,
       AUDIT_KEY: secrets.auditKey,
+      MODE_TAG_SECRET: secrets.modeTagSecret,
       SMTP_URL: `smtp://127.0.0.1:${PORT_BASE + 1}`,
       LOG_LEVEL: 'warn',
       INTAKE_MAX_CONCURRENT: intakeMax,

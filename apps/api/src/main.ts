@@ -4,10 +4,11 @@ import type * as NestCore from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type * as AppModuleFile from './app/app.module';
 import type * as ConfigureAppFile from './app/configure-app';
-import { ConfigError, loadConfig } from './config/config';
+import { ConfigError, loadConfig, requireApiSecrets } from './config/config';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
+  requireApiSecrets(config);
   if (config.apiProcesses > 1 && cluster.isPrimary) return supervise(config.apiProcesses);
   // The application is loaded only in a process that serves it: a supervisor only forks and waits, and
   // Nest, TypeORM, openpgp, sharp and the rest cost it about 120 MB of resident memory for nothing

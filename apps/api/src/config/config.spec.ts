@@ -1,4 +1,6 @@
-import { ConfigError, loadConfig } from './config';
+import { modeTagKey } from '@nolan/crypto';
+import { ConfigError, loadConfig, requireApiSecrets } from './config';
+import { modeTagKeyOf } from './mode-tag-key';
 
 const secrets = {
   SESSION_SECRET: 's'.repeat(40),
@@ -37,5 +39,20 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ SESSION_SECRET: 'tooshort-secret', RECEIPT_PEPPER: 'p'.repeat(40) })).toThrow(
       expect.objectContaining({ message: expect.not.stringContaining('tooshort-secret') }),
     );
+  });
+
+  it('reads MODE_TAG_SECRET apart from the receipt pepper; the API alone requires it', () => {
+    const worker = loadConfig({ ...secrets });
+    expect(worker.modeTagSecret).toBeNull();
+    expect(() => requireApiSecrets(worker)).toThrow('MODE_TAG_SECRET (missing)');
+    expect(() => modeTagKeyOf(worker)).toThrow('MODE_TAG_SECRET (missing)');
+    expect(() => loadConfig({ ...secrets, MODE_TAG_SECRET: 'short' })).toThrow(
+      'MODE_TAG_SECRET (invalid: must be at least 32 characters)',
+    );
+    const api = loadConfig({ ...secrets, MODE_TAG_SECRET: 'm'.repeat(40) });
+    expect(() => requireApiSecrets(api)).not.toThrow();
+    const key = Buffer.from(modeTagKeyOf(api));
+    expect(key.equals(Buffer.from(modeTagKey('m'.repeat(40))))).toBe(true);
+    expect(key.equals(Buffer.from(modeTagKey('p'.repeat(40))))).toBe(false);
   });
 });

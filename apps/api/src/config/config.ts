@@ -1,8 +1,8 @@
 /**
  * Configuration is read once at start-up from the environment and validated with envalid, so a bad
  * deployment fails before it serves anything, with a message naming every missing or invalid
- * variable (docs/conventions.md §6). Secrets (session secret, receipt pepper, export signing secret) never
- * live in the database.
+ * variable (docs/conventions.md §6). Secrets (session secret, receipt pepper, export signing secret, mode
+ * tag secret) never live in the database.
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,6 +58,12 @@ export interface AppConfig {
   /** Keys the audit chain and signs its checkpoints (HMAC-SHA256); never in the database. */
   readonly auditKey: string;
   /**
+   * MODE_TAG_SECRET: keys a case's mode tag (docs/dashboard.md "Reports by mode"). Held by the API alone:
+   * the migrations, the workers and the portal never need it, so it is optional here and the API refuses
+   * to start without it (`requireApiSecrets`); null when not given.
+   */
+  readonly modeTagSecret: string | null;
+  /**
    * Seals each tenant's export signing key in the database (apps/api/src/tenants/tenant-signing-keys.ts).
    * Server-held so that exports are signed without any one person present; a database dump without it
    * holds no usable signing key. Losing it means new signing keys (old exports still verify against the
@@ -111,6 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       SESSION_SECRET: secret(),
       RECEIPT_PEPPER: secret(),
       AUDIT_KEY: secret(),
+      MODE_TAG_SECRET: str({ default: '' }),
       EXPORT_SIGNING_SECRET: secret(),
       LOG_LEVEL: str({
         choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
@@ -141,6 +148,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (clean.REPORTER_BATCHING === 'off' && clean.NODE_ENV !== 'test') {
     problems.REPORTER_BATCHING = 'invalid: "off" is for test suites only (NODE_ENV=test)';
   }
+  if (clean.MODE_TAG_SECRET.trim() && clean.MODE_TAG_SECRET.trim().length < 32) {
+    problems.MODE_TAG_SECRET = 'invalid: must be at least 32 characters';
+  }
   if (
     !problems.PLAN_REMINDER_DAYS &&
     (!Number.isInteger(clean.PLAN_REMINDER_DAYS) ||
@@ -162,6 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     sessionSecret: clean.SESSION_SECRET,
     receiptPepper: clean.RECEIPT_PEPPER,
     auditKey: clean.AUDIT_KEY,
+    modeTagSecret: clean.MODE_TAG_SECRET.trim() || null,
     exportSigningSecret: clean.EXPORT_SIGNING_SECRET,
     logLevel: clean.LOG_LEVEL,
     portalUrl: clean.PORTAL_URL,
@@ -177,6 +188,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     reporterBatching: clean.REPORTER_BATCHING === 'on',
     planReminderDays: clean.PLAN_REMINDER_DAYS,
   };
+}
+
+/**
+ * What only the API needs besides what every process does: MODE_TAG_SECRET, kept from the migrations,
+ * the workers and the portal (docs/threat-model.md "A report's mode is a keyed tag"). The API calls it
+ * before it serves anything, so a deployment without the secret fails at start, naming it.
+ */
+export function requireApiSecrets(config: AppConfig): void {
+  if (!config.modeTagSecret) throw new ConfigError({ MODE_TAG_SECRET: 'missing' });
 }
 
 /** Injection token for the validated configuration. */

@@ -79,7 +79,7 @@ export class DashboardRepository {
                 c.category, c.status, c.outcome, c.channel, c.received_on::text AS received_on,
                 c.acknowledgement_due::text AS acknowledgement_due, c.acknowledged_on::text AS acknowledged_on,
                 c.feedback_due::text AS feedback_due, c.feedback_given_on::text AS feedback_given_on,
-                c.closed_on::text AS closed_on, c.reopened_on::text AS reopened_on, c.referral_body, c.mode_tag`;
+                c.closed_on::text AS closed_on, c.reopened_on::text AS reopened_on, c.referral_group, c.mode_tag`;
     // Quiet: only open at the end (figures.ts tally: not received, closed or reopened in the period).
     const quiet = `c.received_on < $2::date
             AND NOT (c.status = 'closed' AND c.closed_on IS NOT NULL AND c.closed_on BETWEEN $2::date AND $3::date)
@@ -103,7 +103,7 @@ export class DashboardRepository {
          SELECT c.id, c.reference, c.category, c.status, c.outcome, c.channel,
                 (c.received_at AT TIME ZONE 'Europe/London')::date AS received_on,
                 c.acknowledgement_due, c.acknowledged_on, c.feedback_due, c.feedback_given_on,
-                c.closed_on, c.reopened_on, c.referral_body,
+                c.closed_on, c.reopened_on, c.referral_group,
                 -- The mode tag of a case received in the period only: the only cases reports by mode
                 -- count, and each tag costs HMACs to read (docs/dashboard.md "Reports by mode").
                 CASE WHEN c.received_at >= ($2::date::timestamp AT TIME ZONE 'Europe/London')
@@ -146,7 +146,7 @@ export class DashboardRepository {
         feedbackGivenOn: r['feedback_given_on'],
         closedOn: r['closed_on'],
         reopenedOn: r['reopened_on'],
-        referralBody: r['referral_body'] ?? null,
+        referralGroup: r['referral_group'] ?? null,
         modeTag: (r['mode_tag'] as unknown as Buffer | null) ?? null,
       });
     }

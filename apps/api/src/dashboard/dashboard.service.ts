@@ -134,7 +134,7 @@ export class DashboardService {
           period,
           openFiguresDay(period, this.today()),
         );
-    // Reports by mode: the period's received cases' tags, read with the pepper's key (report-modes.ts).
+    // Reports by mode: the period's received cases' tags, read with the mode tag key (report-modes.ts).
     this.modes.resolve(session.tenantId, cases);
     const events = await this.repository.events(m, period);
     const recommendations = await this.repository.recommendations(m, period);

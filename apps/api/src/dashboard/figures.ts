@@ -23,7 +23,7 @@ import {
   computeSlaDates,
   DEFAULT_SLA_POLICY,
   EXTERNAL_BODY_GROUPS,
-  externalBodyGroup,
+  type ExternalBodyGroup,
   financialYearLabel,
   financialYearOf,
   type LocalDate,
@@ -55,11 +55,14 @@ export interface CaseFacts {
   feedbackGivenOn: LocalDate | null;
   closedOn: LocalDate | null;
   reopenedOn: LocalDate | null;
-  /** A code of libs/domain EXTERNAL_BODIES for a case closed as referred externally; null if not recorded. */
-  referralBody?: string | null;
+  /**
+   * A code of libs/domain EXTERNAL_BODY_GROUPS for a case closed as referred externally (only the group
+   * is stored readably); null if not recorded.
+   */
+  referralGroup?: string | null;
   /**
    * The case's keyed mode tag, read only for cases received in the period (null for none recorded):
-   * the service turns it into `mode` with the pepper's key (docs/dashboard.md "Reports by mode").
+   * the service turns it into `mode` with the mode tag key (docs/dashboard.md "Reports by mode").
    */
   modeTag?: Buffer | null;
   /** The mode the tag stands for; null or absent when not recorded. */
@@ -345,7 +348,7 @@ export function tally(
       }
       if (outcome === 'referred_externally') {
         add('referredExternally', '', c.id);
-        add('referralsByBody', externalBodyGroup(c.referralBody) ?? 'not_recorded', c.id);
+        add('referralsByBody', referralGroupOf(c.referralGroup), c.id);
       }
     }
     if (inPeriod(c.reopenedOn)) add('reopened', '', c.id);
@@ -385,6 +388,13 @@ function rows(t: Tally, figure: DrillFigure, known: readonly { key: string; labe
 export const CATEGORY_ROWS = CATEGORIES.map((c) => ({ key: c.id, label: c.title }));
 export const OUTCOME_ROWS = Object.entries(CASE_OUTCOME_LABELS).map(([key, label]) => ({ key, label }));
 export const AGE_ROWS = AGE_BANDS.map((b) => ({ key: b.key as string, label: b.label as string }));
+/** A case's stored referral group, or "not_recorded" for none (a case closed before it was kept). */
+function referralGroupOf(code: string | null | undefined): ExternalBodyGroup | 'not_recorded' {
+  return (EXTERNAL_BODY_GROUPS as readonly string[]).includes(code ?? '')
+    ? (code as ExternalBodyGroup)
+    : 'not_recorded';
+}
+
 /** Referrals by the group of their body (libs/domain EXTERNAL_BODY_GROUPS), short labels for the tables. */
 export const REFERRAL_BODY_ROWS: readonly { key: string; label: string }[] = [
   ...EXTERNAL_BODY_GROUPS.map((key) => ({

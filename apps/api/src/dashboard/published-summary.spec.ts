@@ -48,15 +48,16 @@ describe('the published summary', () => {
   });
 
   it('publishes referrals by body under the closures line’s cell for them, no hidden body derivable', () => {
-    // Closures: 6 no further action and n referred externally, to bodies in the proportions below.
-    const bodies = ['police', 'action_fraud', 'external_auditor', 'regulator', 'other', null];
+    // Closures: 6 no further action and n referred externally, to body groups in the proportions below
+    // (police twice: the police and Action Fraud).
+    const bodies = ['police', 'police', 'external_auditor', 'regulators', 'other', null];
     for (const n of [3, 5, 7, 9, 12, 20]) {
       const cases: CaseFacts[] = Array.from({ length: 6 + n }, (_, i) => ({
         ...make(String(i), 'other'),
         status: 'closed',
         closedOn: '2025-06-01',
         outcome: i < 6 ? 'no_further_action' : 'referred_externally',
-        referralBody: i < 6 ? null : (bodies[(i * i) % bodies.length] ?? null),
+        referralGroup: i < 6 ? null : (bodies[(i * i) % bodies.length] ?? null),
       }));
       const figures = figuresFrom(tally(cases, [], period, '2026-04-01'), period, 'council', '2026-04-01');
       const s = publishSummary(figures, 5);

@@ -3,14 +3,14 @@ import type { AppConfig } from '../config/config';
 import type { CaseFacts } from './figures';
 import { MODE_CACHE_LIMIT, ReportModes } from './report-modes';
 
-const PEPPER = 'a pepper of the tests, long enough';
+const SECRET = 'a mode tag secret of the tests, long enough';
 const TENANT = '00000000-0000-4000-8000-000000000001';
-const key = modeTagKey(PEPPER);
+const key = modeTagKey(SECRET);
 const facts = (id: string, tag: Buffer | null): CaseFacts => ({ id, modeTag: tag }) as unknown as CaseFacts;
 
 describe('ReportModes', () => {
-  it('recovers each mode with the pepper’s key, and none for another council’s or no tag', () => {
-    const sut = new ReportModes({ receiptPepper: PEPPER } as AppConfig);
+  it('recovers each mode with the mode tag key, and none for another council’s or no tag', () => {
+    const sut = new ReportModes({ modeTagSecret: SECRET } as AppConfig);
     const cases = [
       facts('a', modeTag(key, TENANT, 'a', 'anonymous')),
       facts('b', modeTag(key, TENANT, 'b', 'confidential')),
@@ -24,7 +24,7 @@ describe('ReportModes', () => {
   });
 
   it('keeps modes by case id, bounded, and works a mode out again when the tag is not the one cached', () => {
-    const sut = new ReportModes({ receiptPepper: PEPPER } as AppConfig);
+    const sut = new ReportModes({ modeTagSecret: SECRET } as AppConfig);
     const first = facts('a', modeTag(key, TENANT, 'a', 'anonymous'));
     sut.resolve(TENANT, [first]);
     const changed = facts('a', modeTag(key, TENANT, 'a', 'open'));

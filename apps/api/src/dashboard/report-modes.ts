@@ -1,12 +1,13 @@
 /**
  * Reports by mode (docs/dashboard.md "Reports by mode"): the mode of each of the period's received
- * cases, recovered from its keyed tag with K_mode (derived from the receipt pepper, a secret from
- * outside the database) — one HMAC per candidate mode, so an in-process cache by case id, bounded,
+ * cases, recovered from its keyed tag with K_mode (derived from MODE_TAG_SECRET, a secret only the API
+ * holds, outside the database: apps/api/src/config/mode-tag-key.ts) — one HMAC per candidate mode, so an in-process cache by case id, bounded,
  * keeps a dashboard that is viewed again cheap. Nothing is cached outside the process.
  */
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { modeOfTag, modeTagKey } from '@nolan/crypto';
+import { modeOfTag } from '@nolan/crypto';
 import { APP_CONFIG, type AppConfig, loadConfig } from '../config/config';
+import { modeTagKeyOf } from '../config/mode-tag-key';
 import type { CaseFacts } from './figures';
 
 /** How many cases' modes the cache holds: a few large councils' years (about 100 bytes each). */
@@ -37,7 +38,7 @@ export class ReportModes {
       this.cache.set(caseId, hit);
       return hit.mode;
     }
-    this.key ??= modeTagKey((this.config ?? loadConfig()).receiptPepper);
+    this.key ??= modeTagKeyOf(this.config ?? loadConfig());
     const mode = modeOfTag(this.key, tenantId, caseId, tag);
     this.cache.delete(caseId);
     this.cache.set(caseId, { tag: Buffer.from(tag), mode });

@@ -59,7 +59,7 @@ import { HeldAuditDueTenants1763904700000 } from './migrations/1763904700000-hel
 import { CaseListOrder1763904710000 } from './migrations/1763904710000-case-list-order';
 import { ItemSignatureBackfill1763904800000 } from './migrations/1763904800000-item-signature-backfill';
 import { PlacementOfKeysAndExclusions1763904850000 } from './migrations/1763904850000-placement-of-keys-and-exclusions';
-import { ReferralBody1763905000000 } from './migrations/1763905000000-referral-body';
+import { ReferralGroup1763905000000 } from './migrations/1763905000000-referral-group';
 import { CaseModeTag1763905010000 } from './migrations/1763905010000-case-mode-tag';
 import { EveryWriterHoldsTheCase1763905100000 } from './migrations/1763905100000-every-writer-holds-the-case';
 import { PlacementWaitsForAStarvedCase1763905400000 } from './migrations/1763905400000-placement-waits-for-a-starved-case';
@@ -128,7 +128,7 @@ export const MIGRATIONS = [
   CaseListOrder1763904710000,
   ItemSignatureBackfill1763904800000,
   PlacementOfKeysAndExclusions1763904850000,
-  ReferralBody1763905000000,
+  ReferralGroup1763905000000,
   CaseModeTag1763905010000,
   EveryWriterHoldsTheCase1763905100000,
   PlacementWaitsForAStarvedCase1763905400000,

@@ -308,18 +308,36 @@ export class IntakeService {
    * Who a report is expected to go to before its transaction, from what routing read for this council
    * at most a second ago (or reads now). Only a guess: what it seals for someone the transaction's own
    * routing does not name is never written (docs/performance.md "What serialised intake").
+   *
+   * A read that fails is forgotten (only its own entry: one made since, by a report that came after it
+   * expired, stays), and a report that was waiting on it rather than making it reads for itself, so one
+   * failed read fails only the report that made it, not every report of that second.
    */
-  private expectedRoute(tenantId: string, submission: Submission): Promise<Routed> {
+  private async expectedRoute(tenantId: string, submission: Submission): Promise<Routed> {
     const now = Date.now();
-    let known = this.recentRouting.get(tenantId);
+    const known = this.recentRouting.get(tenantId);
     if (!known || known.until < now) {
       if (this.recentRouting.size >= 1000) this.recentRouting.clear();
-      const facts = inTenant(this.dataSource, tenantId, (m) => this.routingFacts(m));
-      known = { until: now + 1000, facts };
-      this.recentRouting.set(tenantId, known);
-      facts.catch(() => this.recentRouting.delete(tenantId));
+      const entry = { until: now + 1000, facts: this.readRouting(tenantId) };
+      this.recentRouting.set(tenantId, entry);
+      entry.facts.catch(() => this.forgetRouting(tenantId, entry));
+      return route(await entry.facts, submission);
     }
-    return known.facts.then((facts) => route(facts, submission));
+    try {
+      return route(await known.facts, submission);
+    } catch {
+      this.forgetRouting(tenantId, known);
+      return route(await this.readRouting(tenantId), submission);
+    }
+  }
+
+  private readRouting(tenantId: string): Promise<RoutingFacts> {
+    return inTenant(this.dataSource, tenantId, (m) => this.routingFacts(m));
+  }
+
+  /** Forgets a council's remembered routing read if it is still `entry` (never a newer one). */
+  private forgetRouting(tenantId: string, entry: { facts: Promise<RoutingFacts> }): void {
+    if (this.recentRouting.get(tenantId) === entry) this.recentRouting.delete(tenantId);
   }
 }
 

@@ -52,12 +52,19 @@ export async function reporterCaused(
  * runner, which a transaction alone uses, so it ends with it): the mark itself is never undone in a
  * transaction, and the release it notes is noted once and kept ("Once noted, the transaction keeps its
  * boundary"). Anything else still asks Postgres.
+ *
+ * Only at the transaction's own level, never inside a savepoint (a nested `transaction`): a rollback to
+ * the savepoint undoes the settings noted in it, which a memo could not follow, so nested work always
+ * asks Postgres and notes nothing here.
  */
 const marked = new WeakMap<object, { release: Date | null }>();
 
 function transactionOf(manager: EntityManager): object | undefined {
   const runner = manager.queryRunner;
-  return runner?.isTransactionActive ? runner : undefined;
+  if (!runner?.isTransactionActive) return undefined;
+  // TypeORM counts the nesting (1: the transaction itself; more: savepoints), on every driver's runner.
+  const depth = (runner as unknown as { transactionDepth?: unknown }).transactionDepth;
+  return depth === 1 ? runner : undefined;
 }
 
 @Injectable()

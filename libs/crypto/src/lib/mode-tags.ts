@@ -7,16 +7,19 @@ import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 export const MODE_TAG_MODES = ['anonymous', 'confidential', 'open'] as const;
 export type TaggedMode = (typeof MODE_TAG_MODES)[number];
 
-/** HKDF info: the mode-tag key is its own key, never the receipt lookups' (the pepper's other use). */
+/** HKDF info: the mode-tag key is its own key, derived from a secret of its own (MODE_TAG_SECRET). */
 const MODE_TAG_INFO = 'nolan/case-mode-tag/v1';
-const MIN_PEPPER_BYTES = 16;
+const MIN_SECRET_BYTES = 16;
 export const MODE_TAG_BYTES = 32;
 
-/** K_mode = HKDF-SHA256(pepper, info "nolan/case-mode-tag/v1"), 32 bytes. */
-export function modeTagKey(pepper: Uint8Array | string): Uint8Array {
-  const secret = typeof pepper === 'string' ? Buffer.from(pepper, 'utf8') : pepper;
-  if (!(secret instanceof Uint8Array) || secret.length < MIN_PEPPER_BYTES)
-    throw new TypeError(`The receipt pepper must be at least ${MIN_PEPPER_BYTES} bytes.`);
+/**
+ * K_mode = HKDF-SHA256(secret, info "nolan/case-mode-tag/v1"), 32 bytes. The secret is MODE_TAG_SECRET,
+ * held by the API alone (apps/api/src/config/mode-tag-key.ts).
+ */
+export function modeTagKey(modeTagSecret: Uint8Array | string): Uint8Array {
+  const secret = typeof modeTagSecret === 'string' ? Buffer.from(modeTagSecret, 'utf8') : modeTagSecret;
+  if (!(secret instanceof Uint8Array) || secret.length < MIN_SECRET_BYTES)
+    throw new TypeError(`The mode tag secret must be at least ${MIN_SECRET_BYTES} bytes.`);
   return new Uint8Array(hkdfSync('sha256', secret, new Uint8Array(0), MODE_TAG_INFO, MODE_TAG_BYTES));
 }
 

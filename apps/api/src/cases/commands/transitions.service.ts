@@ -35,6 +35,7 @@ import {
   type CaseStatus,
   closingNeedsAgreement,
   computeSlaDates,
+  externalBodyGroup,
   getCategory,
   isCategoryId,
   OTHER_PROCEDURE_LABELS,
@@ -157,11 +158,11 @@ export class TransitionsService {
       }
       if (result.to === 'closed') {
         changes.closedOn = today;
-        // The body, as its fixed-list code, readable for the dashboard's referrals by body; the
+        // Only the body's group, readable for the dashboard's referrals by body; the exact body and the
         // details stay in the encrypted decision (docs/dashboard.md "What each figure counts").
-        changes.referralBody =
+        changes.referralGroup =
           data.to === 'closed' && data.outcome === 'referred_externally'
-            ? (data.referral?.body ?? null)
+            ? externalBodyGroup(data.referral?.body)
             : null;
       }
       // The plan's target date is kept readable for its reminder (sla.service.ts): set by a plan, gone
@@ -174,7 +175,7 @@ export class TransitionsService {
         Object.assign(changes, {
           closedOn: null,
           outcome: null,
-          referralBody: null,
+          referralGroup: null,
           reopenedOn: today,
           feedbackDue: feedbackDue(dates),
           feedbackGivenOn: null,

@@ -16,7 +16,7 @@
  * reporter's, the member of staff's, or the council's system key for the system (item-seal.ts;
  * docs/architecture.md "Item signatures") — so an item written any other way reads as unverified.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Injectable, Optional } from '@nestjs/common';
 import { encryptToScope, type PublicKeyHandle, type Scope } from '@nolan/crypto';
 import type { EntityManager } from 'typeorm';
@@ -84,6 +84,43 @@ export interface SealedEvent extends EncryptedEvent {
   /** The hour its items are dated to (their signatures cover it). */
   at: Date;
   author: Pick<CaseItemEntity, 'authorKind' | 'authorId'>;
+  /** SHA-256 of what its items hold (`inputDigest`): `record` reuses them only for the same input. */
+  inputDigest: Buffer;
+}
+
+/**
+ * SHA-256 of everything an event's items are made from — its kind, each file's name, type and bytes, its
+ * own item's body and files field, each part and the notice — each length-prefixed, so that two inputs
+ * that differ anywhere differ here.
+ */
+function inputDigest(input: CaseEventInput): Buffer {
+  const hash = createHash('sha256');
+  const put = (value: Uint8Array | string) => {
+    const bytes = typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
+    hash.update(`${bytes.length}:`);
+    hash.update(bytes);
+  };
+  put(input.kind);
+  for (const file of input.files ?? []) {
+    put('file');
+    put(file.name);
+    put(file.mediaType);
+    put(file.bytes);
+  }
+  put('body');
+  put(input.filesField ?? '');
+  put(packJson(input.body));
+  for (const part of input.parts ?? []) {
+    put('part');
+    put(part.scope);
+    put(part.kind);
+    put(packJson(part.body));
+  }
+  if (input.notice !== undefined) {
+    put('notice');
+    put(input.notice);
+  }
+  return hash.digest();
 }
 
 export interface RecordedEvent {
@@ -112,8 +149,8 @@ export class CaseRecorder {
    * An event's cryptography done ahead of its transaction, with no connection held (intake: docs/
    * performance.md "What serialised intake"): its items encrypted to `scopeKeys` and signed with `sign`
    * (ItemSeal.signerWith, the author's own key), dated to the hour it is sealed in. `record` writes them
-   * as they are if the event is recorded in the same hour by the same author; otherwise it encrypts and
-   * signs again there, as it would without them.
+   * as they are if the event is recorded in the same hour by the same author with the same input (its
+   * digest); otherwise it encrypts and signs again there, as it would without them.
    */
   async sealEvent(
     target: CaseTarget,
@@ -133,6 +170,7 @@ export class CaseRecorder {
       kind: input.kind,
       at,
       author,
+      inputDigest: inputDigest(input),
       ...(await this.encrypt(target, input, at, author, keyOf, sign)),
     };
   }
@@ -158,7 +196,8 @@ export class CaseRecorder {
       sealed.kind === input.kind &&
       sealed.at.getTime() === at.item.getTime() &&
       sealed.author.authorKind === author.authorKind &&
-      sealed.author.authorId === author.authorId
+      sealed.author.authorId === author.authorId &&
+      sealed.inputDigest.equals(inputDigest(input))
     ) {
       event = sealed;
     } else {

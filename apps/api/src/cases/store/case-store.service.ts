@@ -14,7 +14,6 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import {
   createGrant,
   modeTag,
-  modeTagKey,
   type TaggedMode,
   PublicKeyHandle,
   type Scope,
@@ -28,6 +27,7 @@ import { startOfHour } from '../../common/start-of-hour';
 import { newCaseReference } from './case-reference';
 import { tenantSlaPolicy } from '../../tenants/tenant-sla';
 import { APP_CONFIG, type AppConfig, loadConfig } from '../../config/config';
+import { modeTagKeyOf } from '../../config/mode-tag-key';
 
 export interface Grantee {
   kind: GranteeKind;
@@ -106,13 +106,16 @@ async function makeGrants(
 
 @Injectable()
 export class CaseStoreService {
-  /** K_mode, derived once, when first needed, from the receipt pepper (a secret from outside the database). */
+  /**
+   * K_mode, derived once, when first needed, from MODE_TAG_SECRET (held by the API alone, outside the
+   * database; never the receipt pepper, which the workers and migrations hold too).
+   */
   private modeKey?: Uint8Array;
 
   constructor(@Optional() @Inject(APP_CONFIG) private readonly config?: AppConfig) {}
 
   private tag(tenantId: string, id: string, mode: TaggedMode): Buffer {
-    this.modeKey ??= modeTagKey((this.config ?? loadConfig()).receiptPepper);
+    this.modeKey ??= modeTagKeyOf(this.config ?? loadConfig());
     return modeTag(this.modeKey, tenantId, id, mode);
   }
 

@@ -88,12 +88,13 @@ export class CaseEntity {
   planTargetDate!: string | null;
 
   /**
-   * The body a case closed as referred externally was referred to: a code of libs/domain
-   * EXTERNAL_BODIES, set by the closing transition and cleared by a reopening; null otherwise, and for
-   * cases closed before it was recorded (docs/dashboard.md "What each figure counts").
+   * The group of the body a case closed as referred externally was referred to: a code of libs/domain
+   * EXTERNAL_BODY_GROUPS (never the exact body, which stays in the encrypted decision), set by the
+   * closing transition and cleared by a reopening; null otherwise, and for cases closed before it was
+   * recorded (docs/dashboard.md "What each figure counts").
    */
-  @Column({ name: 'referral_body', type: 'text', nullable: true })
-  referralBody!: string | null;
+  @Column({ name: 'referral_group', type: 'text', nullable: true })
+  referralGroup!: string | null;
 
   /**
    * The report's mode as a keyed tag (libs/crypto mode-tags.ts): 32 bytes whatever the mode, readable
