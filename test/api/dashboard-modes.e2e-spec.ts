@@ -86,6 +86,7 @@ describe('reports by mode', () => {
       mo: ['monitoring_officer'],
       hops: ['head_of_paid_service'],
       chair: ['audit_committee_chair'],
+      inv: ['investigator'],
     });
     for (const r of REPORTS)
       refs[r.name] = (await world.submit({ category: 'fraud_theft', answers: ANSWERS, ...r.body })).reference;
@@ -131,6 +132,29 @@ describe('reports by mode', () => {
     expect(JSON.stringify(open)).not.toContain(refs['moOpen']);
     // The drill-down's cases carry metadata only: no identity, and no mode of their own.
     expect(JSON.stringify(open.cases)).not.toMatch(/Lee Open|Kim Open|anonymous|confidential|mode/i);
+  });
+
+  it('shows a report’s mode only to the custodian of its reporter’s identity', async () => {
+    // An investigator given a1 holds its report, not its identity: a1's mode (whether its reporter
+    // gave their identity) is in none of their figures or lists.
+    await world
+      .as('mo')
+      .post(`/cases/${refs['a1']}/assignment`, { assigneeId: world.user('inv').id })
+      .expect(200);
+    const [held] = await world.query<{ n: string }>(
+      `SELECT count(*) AS n FROM case_grants g JOIN cases c ON c.id = g.case_id
+        WHERE c.reference = $1 AND g.grantee_id = $2 AND g.scope = 'identity'`,
+      [refs['a1'], world.user('inv').id],
+    );
+    expect(held?.n).toBe('0');
+    const f = (await world.as('inv').get(`/dashboard/figures?${since}`).expect(200)).body as DashboardFigures;
+    expect(f.received).toBe(1);
+    expect(f.mode).toEqual({ available: false, reason: expect.stringMatching(/custodian/) });
+    for (const mode of ['anonymous', 'confidential', 'open', 'not_recorded']) {
+      const d = (await world.as('inv').get(`/dashboard/cases?${since}&figure=byMode&key=${mode}`).expect(200))
+        .body as DrillDown;
+      expect([mode, d.cases]).toEqual([mode, []]);
+    }
   });
 
   it('gives no figure for a period none of whose reports has its mode recorded', async () => {

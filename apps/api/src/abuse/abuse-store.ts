@@ -235,6 +235,8 @@ class RedisWindows implements CountWindows {
           // The window there has ended (its key lives on to its hour): open the next one.
           await this.redis.eval(DROP_ENDED_WINDOW, 1, this.key(key), sealed);
         }
+        // Three ended windows in a row: counted here alone for now, and said so in the hourly log.
+        this.errors(new Error('ENDED_WINDOWS: a window kept ending as it was opened'));
       } catch (error) {
         // As in get.
         this.errors(error);

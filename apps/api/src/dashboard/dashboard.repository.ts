@@ -233,4 +233,13 @@ export class DashboardRepository {
       dueOn: r.due_on,
     }));
   }
+
+  /** The cases whose identity scope `viewerId` holds (they are its custodian), in the caller's council. */
+  async identityHeld(m: EntityManager, viewerId: string): Promise<Set<string>> {
+    const rows: { case_id: string }[] = await m.query(
+      `SELECT case_id FROM case_grants WHERE grantee_kind = 'staff' AND grantee_id = $1 AND scope = 'identity'`,
+      [viewerId],
+    );
+    return new Set(rows.map((r) => r.case_id));
+  }
 }

@@ -62,6 +62,12 @@ export interface Download {
 
 const NO_FIGURES = 'Administrators see no figures about cases.';
 
+/**
+ * Whose reports by mode a computation counts: the whole council's (the published summary and the annual
+ * report's tables, aggregates of a year) or only the cases whose reporter's identity the viewer holds.
+ */
+type ModesShown = 'whole council' | 'custodied';
+
 @Injectable()
 export class DashboardService {
   constructor(
@@ -110,8 +116,11 @@ export class DashboardService {
     scope: FigureScope,
     period: Period,
     whole = false,
+    modes: ModesShown = 'whole council',
   ): Promise<{ cases: CaseFacts[]; computed: Computed; policy: MeasuredPolicy }> {
-    return inTenant(this.dataSource, session.tenantId, (m) => this.read(m, session, scope, period, whole));
+    return inTenant(this.dataSource, session.tenantId, (m) =>
+      this.read(m, session, scope, period, whole, modes),
+    );
   }
 
   /** The viewer's cases, their events and the council's SLA policy, in the caller's transaction. */
@@ -121,6 +130,7 @@ export class DashboardService {
     scope: FigureScope,
     period: Period,
     whole = true,
+    modes: ModesShown = 'whole council',
   ) {
     const sla = await tenantSlaPolicy(m);
     // A list of cases (a drill-down, the report's downloads) reads every case whole; the figures alone
@@ -135,7 +145,17 @@ export class DashboardService {
           openFiguresDay(period, this.today()),
         );
     // Reports by mode: the period's received cases' tags, read with the mode tag key (report-modes.ts).
-    this.modes.resolve(session.tenantId, cases);
+    // A case's mode says whether its reporter gave their identity, which only the identity's custodian
+    // may know: figures any period can be asked of, and lists of cases, show the modes of the viewer's
+    // custodied cases alone; the year's published and exempt tables count the council's (aggregates).
+    if (modes === 'custodied') {
+      const held = await this.repository.identityHeld(m, session.userId);
+      for (const c of cases) if (!held.has(c.id)) c.modeHidden = true;
+    }
+    this.modes.resolve(
+      session.tenantId,
+      cases.filter((c) => !c.modeHidden),
+    );
     const events = await this.repository.events(m, period);
     const recommendations = await this.repository.recommendations(m, period);
     return {
@@ -148,7 +168,7 @@ export class DashboardService {
   async figures(session: StaffSession, query: PeriodQuery): Promise<DashboardFigures> {
     const scope = this.detailScope(session);
     const period = this.period(query);
-    const { computed, policy } = await this.compute(session, scope, period);
+    const { computed, policy } = await this.compute(session, scope, period, false, 'custodied');
     return figuresFrom(computed, period, scope, this.today(), policy);
   }
 
@@ -165,7 +185,7 @@ export class DashboardService {
         'key must be a row of the figure, such as fraud_theft or 2025-04.',
       ]);
     const period = this.period(rest);
-    const { cases, computed, policy } = await this.compute(session, scope, period, true);
+    const { cases, computed, policy } = await this.compute(session, scope, period, true, 'custodied');
     const ids = computed.tally.get(figure as DrillFigure)?.get(key ?? '') ?? [];
     const figures = figuresFrom(computed, period, scope, this.today(), policy);
     return {

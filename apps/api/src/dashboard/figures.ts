@@ -65,8 +65,13 @@ export interface CaseFacts {
    * the service turns it into `mode` with the mode tag key (docs/dashboard.md "Reports by mode").
    */
   modeTag?: Buffer | null;
-  /** The mode the tag stands for; null or absent when not recorded. */
+  /** The mode the tag stands for; null when not recorded. */
   mode?: 'anonymous' | 'confidential' | 'open' | null;
+  /**
+   * True when the viewer may not know this case's mode (it says whether the reporter gave their
+   * identity, which only its custodian may know): the case is left out of reports by mode.
+   */
+  modeHidden?: boolean;
 }
 
 /**
@@ -165,7 +170,7 @@ export function measuredPolicy(
 }
 
 export const UNAVAILABLE = {
-  mode: 'Not available for this period: a report’s mode (anonymous, confidential or open) is recorded, as a keyed tag, only from when this version of Nolan was installed, and none of the period’s reports has one.',
+  mode: 'Not available for this period: a report’s mode (anonymous, confidential or open) is recorded, as a keyed tag, only from when this version of Nolan was installed, and is shown only to the custodian of the reporter’s identity; none of the period’s reports whose identity you hold has one.',
   noReferrals:
     'No case was closed by an external referral in the period, so there are none to count by body.',
   referralBodies:
@@ -298,7 +303,7 @@ export function tally(
       add('byCategory', c.category, c.id);
       add('byChannel', c.channel, c.id);
       add('byMonth', c.receivedOn.slice(0, 7), c.id);
-      add('byMode', c.mode ?? 'not_recorded', c.id);
+      if (!c.modeHidden) add('byMode', c.mode ?? 'not_recorded', c.id);
       if (c.category === 'retaliation') add('retaliation', 'received', c.id);
 
       // Acknowledgement: the statutory 7 days (a case acknowledged on day 7 is in time) and the due date

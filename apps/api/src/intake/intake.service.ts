@@ -323,12 +323,15 @@ export class IntakeService {
       entry.facts.catch(() => this.forgetRouting(tenantId, entry));
       return route(await entry.facts, submission);
     }
+    let facts: RoutingFacts;
     try {
-      return route(await known.facts, submission);
+      facts = await known.facts;
     } catch {
+      // Only the remembered read failed: a routing error of this submission's own is not retried.
       this.forgetRouting(tenantId, known);
-      return route(await this.readRouting(tenantId), submission);
+      facts = await this.readRouting(tenantId);
     }
+    return route(facts, submission);
   }
 
   private readRouting(tenantId: string): Promise<RoutingFacts> {
