@@ -5,46 +5,12 @@
  * published summary under small-number suppression, in the annual report's CSVs and in the exempt PDF's
  * text. A report that names the monitoring officer is in none of their figures, its mode included.
  */
-import { inflateSync } from 'node:zlib';
 import type { DashboardFigures, DrillDown, PublishedSummary } from '@nolan/contract';
 import { financialYearOf, toLondonDate } from '@nolan/domain';
 import { CaseWorld } from '../support/case-fixtures';
+import { binary, csvRows, pdfText } from '../support/report-files';
 
 jest.setTimeout(180_000);
-
-/** The text drawn in a PDF made by pdf-lib: its content streams, inflated, and their hex strings decoded. */
-function pdfText(pdf: Buffer): string {
-  const raw = pdf.toString('latin1');
-  const out: string[] = [];
-  const re = /stream\r?\n/g;
-  let match: RegExpExecArray | null;
-  while ((match = re.exec(raw))) {
-    const start = match.index + match[0].length;
-    const bytes = Buffer.from(raw.slice(start, raw.indexOf('endstream', start)), 'latin1');
-    let content: string;
-    try {
-      content = inflateSync(bytes).toString('latin1');
-    } catch {
-      content = bytes.toString('latin1');
-    }
-    for (const m of content.matchAll(/<([0-9A-Fa-f]*)>\s*Tj/g))
-      out.push(Buffer.from(m[1] as string, 'hex').toString('latin1'));
-  }
-  return out.join('\n');
-}
-
-const binary = (res: NodeJS.ReadableStream, cb: (e: Error | null, b: Buffer) => void): void => {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(Buffer.from(c)));
-  res.on('end', () => cb(null, Buffer.concat(chunks)));
-};
-
-const csvRows = (text: string): string[][] =>
-  text
-    .split('\r\n')
-    .filter(Boolean)
-    .map((line) => [...line.matchAll(/("(?:[^"]|"")*"|[^,]*)(?:,|$)/g)].map((m) => m[1]!).slice(0, -1))
-    .map((cells) => cells.map((c) => (c.startsWith('"') ? c.slice(1, -1).replace(/""/g, '"') : c)));
 
 const ANSWERS = { whatHappened: 'Something happened', howYouKnow: 'saw_it', raisedBefore: 'no' };
 

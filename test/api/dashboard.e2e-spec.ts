@@ -4,7 +4,6 @@
  * monitoring officer is in none of their figures; handlers their own; the chair the published summary;
  * administrators nothing), no suppressed count derivable, and the annual report's PDF text and CSVs.
  */
-import { inflateSync } from 'node:zlib';
 import {
   AGE_BANDS,
   ageBand,
@@ -22,47 +21,11 @@ import {
   type PublishedSummary,
 } from '@nolan/contract';
 import { seedDashboardHistory, type DashboardHistory } from '../support/dashboard-history';
+import { binary, csvRows, pdfText } from '../support/report-files';
 
 jest.setTimeout(180_000);
 
-/** The text drawn in a PDF made by pdf-lib: its content streams, inflated, and their hex strings decoded. */
-export function pdfText(pdf: Buffer): string {
-  const raw = pdf.toString('latin1');
-  const out: string[] = [];
-  const re = /stream\r?\n/g;
-  let match: RegExpExecArray | null;
-  while ((match = re.exec(raw))) {
-    const start = match.index + match[0].length;
-    const end = raw.indexOf('endstream', start);
-    const bytes = Buffer.from(raw.slice(start, end), 'latin1');
-    let content: string;
-    try {
-      content = inflateSync(bytes).toString('latin1');
-    } catch {
-      content = bytes.toString('latin1');
-    }
-    for (const m of content.matchAll(/<([0-9A-Fa-f]*)>\s*Tj/g))
-      out.push(Buffer.from(m[1] as string, 'hex').toString('latin1'));
-  }
-  return out.join('\n');
-}
-
 const buffer = (res: { body: unknown }) => res.body as Buffer;
-
-/** The rows of a CSV (RFC 4180: quoted cells may hold commas and doubled quotes). */
-function csvRows(text: string): string[][] {
-  return text
-    .split('\r\n')
-    .filter(Boolean)
-    .map((line) => [...line.matchAll(/("(?:[^"]|"")*"|[^,]*)(?:,|$)/g)].map((m) => m[1]!).slice(0, -1))
-    .map((cells) => cells.map((c) => (c.startsWith('"') ? c.slice(1, -1).replace(/""/g, '"') : c)));
-}
-/** supertest's parser for a binary body, so a PDF arrives as its bytes. */
-const binary = (res: NodeJS.ReadableStream, cb: (e: Error | null, b: Buffer) => void): void => {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(Buffer.from(c)));
-  res.on('end', () => cb(null, Buffer.concat(chunks)));
-};
 
 describe('the dashboard over a seeded history', () => {
   let h: DashboardHistory;
