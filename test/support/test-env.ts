@@ -2,7 +2,7 @@
  * The environment every e2e suite runs in; loaded before any module reads its configuration.
  * Each jest worker has a database and a Redis database of its own (global-setup.ts prepares one per
  * worker), so suites running side by side never see each other's outbox rows, queues, timers or rate
- * limits: worker 1 uses nolan_test and Redis db 13, worker 2 nolan_test_2 and db 14.
+ * limits: worker 1 uses nolan_test and Redis db 13, worker 2 nolan_test_2 and db 14, worker 3 nolan_test_3 and db 15.
  * NOLAN_TEST_DB and NOLAN_TEST_REDIS_DB change the bases, so two runs on one machine keep apart too.
  */
 export function testEnvFor(worker: number) {
