@@ -12,6 +12,7 @@ import { CaseWorld } from '../support/case-fixtures';
 import { solvedAltcha } from '../support/reporter-client';
 import { MovableClock } from '../support/movable-clock';
 import { Clock } from '../../apps/api/src/sla/clock';
+import { duringPlacementPass } from '../support/placement-pass';
 import { TEST_ENV } from '../support/test-env';
 import { AuditService } from '../../apps/api/src/audit/audit.service';
 import { ReporterTime } from '../../apps/api/src/reporter-time/reporter-time';
@@ -79,25 +80,8 @@ describe('case holds: a writer of two cases and the placement pass', () => {
     return recorded.body.reference as string;
   };
 
-  /** Runs `write` while a pass of its own has moved the noted rows and not yet committed. */
-  const duringPass = async (boundary: Date, write: () => Promise<request.Response>) => {
-    const pass = new Client({ connectionString: TEST_ENV.MIGRATION_DATABASE_URL });
-    await pass.connect();
-    try {
-      await pass.query('BEGIN');
-      await pass.query(`SELECT set_config('nolan.tenant_id', $1, true)`, [world.tenant.id]);
-      const { rows } = await pass.query<{ moved: number }>(`SELECT nolan_release_placement($1) AS moved`, [
-        boundary,
-      ]);
-      expect(rows[0]!.moved).toBeGreaterThan(0);
-      const written = write();
-      await new Promise((resolve) => setTimeout(resolve, 1500));
-      await pass.query('COMMIT');
-      return await written;
-    } finally {
-      await pass.end();
-    }
-  };
+  const duringPass = (boundary: Date, write: () => Promise<request.Response>) =>
+    duringPlacementPass(world.tenant.id, boundary, write);
 
   it('links a case to one the placement pass is moving at that moment (it waits, then links)', async () => {
     const here = await staffCase();

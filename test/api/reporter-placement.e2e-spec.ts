@@ -23,6 +23,7 @@ import { startApiCapturingLogs } from '../support/api-app';
 import { CaseWorld } from '../support/case-fixtures';
 import { signInWithReceipt, solvedAltcha } from '../support/reporter-client';
 import { MovableClock } from '../support/movable-clock';
+import { duringPlacementPass } from '../support/placement-pass';
 import { TEST_ENV } from '../support/test-env';
 
 jest.setTimeout(120_000);
@@ -360,25 +361,8 @@ describe('reporter time: a reporter’s rows take their place at the batch’s r
     clock.setTo(release);
     const token = await signInWithReceipt(world.server, world.tenant.slug, sent.body.receipt as string);
 
-    /** Runs `write` while a pass of its own has moved the case's rows and not yet committed. */
-    const duringPass = async (boundary: Date, write: () => Promise<request.Response>) => {
-      const pass = new Client({ connectionString: TEST_ENV.MIGRATION_DATABASE_URL });
-      await pass.connect();
-      try {
-        await pass.query('BEGIN');
-        await pass.query(`SELECT set_config('nolan.tenant_id', $1, true)`, [world.tenant.id]);
-        const { rows } = await pass.query<{ moved: number }>(`SELECT nolan_release_placement($1) AS moved`, [
-          boundary,
-        ]);
-        expect(rows[0]!.moved).toBeGreaterThan(0);
-        const written = write();
-        await new Promise((resolve) => setTimeout(resolve, 1500));
-        await pass.query('COMMIT');
-        return await written;
-      } finally {
-        await pass.end();
-      }
-    };
+    const duringPass = (boundary: Date, write: () => Promise<request.Response>) =>
+      duringPlacementPass(world.tenant.id, boundary, write);
 
     const message = await duringPass(release, () =>
       request(world.server)
