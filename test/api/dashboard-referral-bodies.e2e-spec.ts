@@ -22,22 +22,8 @@ describe('referrals by body', () => {
   const refs: Record<string, string> = {};
 
   const closeReferred = async (name: string, referral: object) => {
-    const { reference } = await world.submit({
-      category: 'fraud_theft',
-      answers: { whatHappened: 'Something happened', howYouKnow: 'saw_it', raisedBefore: 'no' },
-    });
-    refs[name] = reference;
-    await world.runTo('mo', reference, 'assessment');
-    await world
-      .move('mo', reference, {
-        to: 'closed',
-        outcome: 'referred_externally',
-        reason: 'For the body named.',
-        referral,
-        noFeedbackReason: NO_FEEDBACK,
-      })
-      .expect(201);
-    return reference;
+    refs[name] = await world.submitReferred('mo', referral, NO_FEEDBACK);
+    return refs[name];
   };
   const group = async (name: string) =>
     (

@@ -31,21 +31,11 @@ describe('referrals by body on the figures pages', () => {
       ['fraud', 'action_fraud'],
       ['ico', 'information_commissioner'],
     ] as const) {
-      const { reference } = await world.submit({
-        category: 'fraud_theft',
-        answers: { whatHappened: 'Something happened', howYouKnow: 'saw_it', raisedBefore: 'no' },
-      });
-      refs[name] = reference;
-      await world.runTo('mo', reference, 'assessment');
-      await world
-        .move('mo', reference, {
-          to: 'closed',
-          outcome: 'referred_externally',
-          reason: 'For the body named.',
-          referral: { body },
-          noFeedbackReason: 'The reporter has not signed in since the report.',
-        })
-        .expect(201);
+      refs[name] = await world.submitReferred(
+        'mo',
+        { body },
+        'The reporter has not signed in since the report.',
+      );
     }
   });
   afterAll(async () => {

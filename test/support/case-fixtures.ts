@@ -145,6 +145,26 @@ export class CaseWorld {
     for (const body of PATH_TO[stage]) await this.move(who, reference, body).expect(201);
   }
 
+  /**
+   * A new fraud report, taken to assessment and closed as referred externally to `referral` by the named
+   * user (no feedback owed for the reason given); its reference.
+   */
+  async submitReferred(who: string, referral: object, noFeedbackReason: string): Promise<string> {
+    const { reference } = await this.submit({
+      category: 'fraud_theft',
+      answers: { whatHappened: 'Something happened', howYouKnow: 'saw_it', raisedBefore: 'no' },
+    });
+    await this.runTo(who, reference, 'assessment');
+    await this.move(who, reference, {
+      to: 'closed',
+      outcome: 'referred_externally',
+      reason: 'For the body named.',
+      referral,
+      noFeedbackReason,
+    }).expect(201);
+    return reference;
+  }
+
   /** A query in the tenant, as row-level security sees it. */
   query<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
     return this.fixtures.dataSource.transaction(async (m) => {
