@@ -48,22 +48,29 @@ describe('intake’s remembered routing read', () => {
   });
   afterEach(() => jest.restoreAllMocks());
 
-  /** The next routing read fails once `fail` is called (and not before). */
+  /**
+   * The next routing read fails once `fail` is called (and not before); `started` settles when that read
+   * has begun. A read reaches the role holders only after opening its transaction, so a later read could
+   * overtake it there: each test makes its next read only once the failing one has begun.
+   */
   function nextReadFails() {
     const gate = deferred();
+    const begun = deferred();
     const read = jest.spyOn(users, 'roleHolders');
     read.mockImplementationOnce(async () => {
+      begun.resolve();
       await gate.promise;
       throw new Error('the connection went away');
     });
-    return { read, fail: gate.resolve };
+    return { read, fail: gate.resolve, started: begun.promise };
   }
 
   it('lets every report waiting on a failed read read for itself', async () => {
     const tenant = await fixtures.tenant('routing-waiters');
     const mo = await fixtures.user(tenant.id, ['monitoring_officer']);
-    const { read, fail } = nextReadFails();
+    const { read, fail, started } = nextReadFails();
     const first = intake.expectedRoute(tenant.id, SUBMISSION);
+    await started;
     const waiters = [
       intake.expectedRoute(tenant.id, SUBMISSION),
       intake.expectedRoute(tenant.id, SUBMISSION),
@@ -82,8 +89,9 @@ describe('intake’s remembered routing read', () => {
   it('forgets a failed read without forgetting a newer one', async () => {
     const tenant = await fixtures.tenant('routing-newer');
     await fixtures.user(tenant.id, ['monitoring_officer']);
-    const { read, fail } = nextReadFails();
+    const { read, fail, started } = nextReadFails();
     const first = intake.expectedRoute(tenant.id, SUBMISSION);
+    await started;
     // More than a second later, the first read still out: a report makes a newer one.
     // (the clock is moved only while the report notes its time, which it does before its first await: a
     // clock held still for longer stalls whatever else waits on time, such as the database pool)

@@ -48,3 +48,18 @@ export async function signInWithReceipt(server: unknown, slug: string, receipt: 
     .expect(201);
   return res.body.token as string;
 }
+
+/**
+ * The parts of a receipt that a page's text or markup shows: any two of its words in a row, however
+ * marked up or spaced. One word alone is a common English word (the EFF list's) that a page's own text
+ * may hold by chance, as "able" is in "available", so a test asserting that a receipt is not shown
+ * expects this to be empty.
+ */
+export function receiptShownIn(page: string, receipt: string): string[] {
+  const flat = page.replace(/<[^>]*>/g, '').replace(/\s+/g, '');
+  const words = receipt.trim().split(/\s+/);
+  return words
+    .slice(1)
+    .map((word, i) => words[i] + word)
+    .filter((pair) => flat.includes(pair));
+}
