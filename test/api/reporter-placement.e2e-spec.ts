@@ -189,20 +189,19 @@ describe('reporter time: a reporter’s rows take their place at the batch’s r
 
     // Before the boundary the reporter's rows sit where they were written: what the release must undo.
     const before = await interleavings();
-    const contents = async () =>
-      Object.fromEntries(
-        await Promise.all(
-          Object.keys(WRITTEN_BY_CASE).map(async (table) => [
-            table,
-            (
-              await owner.query<{ row: string }>(
-                `SELECT t::text AS row FROM ${table} t WHERE ${WRITTEN_BY_CASE[table]} = $1 ORDER BY t::text`,
-                [reporterCase],
-              )
-            ).rows.map((r) => r.row),
-          ]),
-        ),
-      );
+    // One table after another: the owner's one connection runs one query at a time.
+    const contents = async () => {
+      const rows: Record<string, string[]> = {};
+      for (const [table, column] of Object.entries(WRITTEN_BY_CASE)) {
+        rows[table] = (
+          await owner.query<{ row: string }>(
+            `SELECT t::text AS row FROM ${table} t WHERE ${column} = $1 ORDER BY t::text`,
+            [reporterCase],
+          )
+        ).rows.map((r) => r.row);
+      }
+      return rows;
+    };
     const written = await contents();
     expect(Object.values(before).some((order) => /S+R+S/.test(order))).toBe(true);
     // The reporter's key was pinned between the keys of staff signing for the first time that hour.
