@@ -63,7 +63,8 @@ describe('case access matrix', () => {
     const other = await fixtures.tenant('matrix-other');
     const otherMo = await fixtures.user(other.id, ['monitoring_officer']);
     outsiderToken = await signInAs(server, other.slug, otherMo);
-  });
+    // Nine staff keys made and unlocked one after another (Argon2 each): slow on a loaded machine.
+  }, 180_000);
   afterAll(async () => {
     await fixtures.close();
     await app.close();
