@@ -219,16 +219,23 @@ describe('recovering the account of someone holding many cases', () => {
     const grants = await grantsOf(mo);
     expect(grants).toBeGreaterThan(CASES_HELD_ONE_BY_ONE);
     const { answered } = await recoveryWaitingOnItsMail(officerToken, mo);
-    let during: { moved: number; warnings: string[] };
+    const during: { moved: number; warnings: string[]; skips: number[] }[] = [];
     try {
-      during = await onePass(release);
+      // Four passes: the fourth finds every row passed over three times and waits (half a second at
+      // most) for the council, which the recovery still holds, then leaves the rows again.
+      for (let i = 0; i < 4; i += 1) {
+        const pass = await onePass(release);
+        during.push({ ...pass, skips: (await noted()).map((r) => r.skips) });
+      }
     } finally {
       gate.open();
     }
-    expect(during.moved).toBe(0);
-    expect(during.warnings.some((w) => /left for the next pass/.test(w))).toBe(true);
-    // Every row left, each counting the pass that left it (the starvation rule's count).
-    expect((await noted()).map((r) => r.skips)).toEqual(before.map(() => 1));
+    during.forEach((pass, i) => {
+      expect(pass.moved).toBe(0);
+      expect(pass.warnings.some((w) => /left for the next pass/.test(w))).toBe(true);
+      // Every row left, each counting the passes that left it (the starvation rule's count).
+      expect(pass.skips).toEqual(before.map(() => i + 1));
+    });
     const res = await answered;
     expect({ status: res.status, regranted: res.body.regranted }).toEqual({
       status: 201,
