@@ -63,6 +63,7 @@ import { ReferralGroup1763905000000 } from './migrations/1763905000000-referral-
 import { CaseModeTag1763905010000 } from './migrations/1763905010000-case-mode-tag';
 import { EveryWriterHoldsTheCase1763905100000 } from './migrations/1763905100000-every-writer-holds-the-case';
 import { PlacementWaitsForAStarvedCase1763905400000 } from './migrations/1763905400000-placement-waits-for-a-starved-case';
+import { ManyCaseWritersHoldTheCouncil1763905700000 } from './migrations/1763905700000-many-case-writers-hold-the-council';
 
 /** Every entity, listed so the webpack bundle carries them (no globs at run time). */
 export const ENTITIES = [
@@ -132,6 +133,7 @@ export const MIGRATIONS = [
   CaseModeTag1763905010000,
   EveryWriterHoldsTheCase1763905100000,
   PlacementWaitsForAStarvedCase1763905400000,
+  ManyCaseWritersHoldTheCouncil1763905700000,
 ];
 
 export function dataSourceOptions(url: string) {

@@ -12,14 +12,31 @@
  * Work that writes to two cases (a link, an unlink, closing as a duplicate) holds both, in id order,
  * before its first write (`holdCases`): never one case's audit entry first and the other case after,
  * which would keep the audit trail's lock while waiting for a pass that wants it next.
+ *
+ * Work that writes to more cases than `CASES_HELD_ONE_BY_ONE` in one transaction (staff key recovery,
+ * every case the person holds a grant on: nearly all of a council's for its monitoring officer) holds
+ * their council instead, once (migration ManyCaseWritersHoldTheCouncil): one advisory lock per case would
+ * overflow Postgres's shared lock table. The pass moves no row of a council such a writer holds, so the
+ * guarantee is the same, with at most `CASES_HELD_ONE_BY_ONE` case locks, or one council lock, per writer.
  */
 import type { EntityManager } from 'typeorm';
+
+/** The most cases a writer holds one by one; a writer of more holds their council (one lock). */
+export const CASES_HELD_ONE_BY_ONE = 8;
 
 export async function holdCase(manager: EntityManager, caseId: string): Promise<void> {
   await manager.query(`SELECT nolan_hold_case($1)`, [caseId]);
 }
 
-/** Holds each of `caseIds`, in id order, once each (docs/architecture.md "Placement"). */
+/**
+ * Holds each of `caseIds`, in id order, once each, or, for more than `CASES_HELD_ONE_BY_ONE` of them,
+ * the transaction's council (docs/architecture.md "Placement"). Before the first write, as `holdCase`.
+ */
 export async function holdCases(manager: EntityManager, caseIds: readonly string[]): Promise<void> {
-  for (const caseId of [...new Set(caseIds)].sort()) await holdCase(manager, caseId);
+  const cases = [...new Set(caseIds)].sort();
+  if (cases.length > CASES_HELD_ONE_BY_ONE) {
+    await manager.query(`SELECT nolan_hold_council()`);
+    return;
+  }
+  for (const caseId of cases) await holdCase(manager, caseId);
 }

@@ -74,8 +74,10 @@ export class StaffRecoveryService {
         passphrase: temporaryPassword,
       });
       const newKey = await PublicKeyHandle.parse(keys.publicKey);
-      // Every case whose grant is replaced is held, in id order, before the first write
-      // (docs/architecture.md "Placement"): a grant the placement pass is moving is waited for.
+      // Every case whose grant is replaced is held before the first write (docs/architecture.md
+      // "Placement"): a grant the placement pass is moving is waited for. Each case in id order, or, for
+      // someone holding many (the monitoring officer holds nearly every case), the council, with one
+      // lock: the pass moves none of its rows until this commits, and the transaction stays whole.
       const grants = await this.cases.staffGrants(m, user.id);
       await holdCases(
         m,
