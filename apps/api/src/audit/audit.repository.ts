@@ -3,6 +3,7 @@ import { MoreThan, type EntityManager, type QueryDeepPartialEntity } from 'typeo
 import type { AuditActorType, AuditCheckpointRecord } from './audit-chain';
 import { AuditCheckpointEntity } from './audit-checkpoint.entity';
 import { AuditEntryEntity } from './audit-entry.entity';
+import { ORIGIN_SQL } from '../reporter-time/reporter-time';
 
 /**
  * Audit trail queries. Every method runs in the caller's tenant transaction (`inTenant`), so row-level
@@ -11,6 +12,19 @@ import { AuditEntryEntity } from './audit-entry.entity';
 @Injectable()
 export class AuditRepository {
   /** The tenant the transaction was opened for, or null outside `inTenant`. */
+  /**
+   * The transaction's tenant and its reporter-time origin (ReporterTime `ORIGIN_SQL`), in one statement:
+   * an append needs both (docs/performance.md "Opening a case").
+   */
+  async currentTenantAndOrigin(
+    manager: EntityManager,
+  ): Promise<{ tenantId: string | null; origin: string | null }> {
+    const rows: { tenant_id: string | null; origin: string | null }[] = await manager.query(
+      `SELECT nolan_current_tenant() AS tenant_id, ${ORIGIN_SQL} AS origin`,
+    );
+    return { tenantId: rows[0]?.tenant_id ?? null, origin: rows[0]?.origin ?? null };
+  }
+
   async currentTenant(manager: EntityManager): Promise<string | null> {
     const rows: { tenant_id: string | null }[] = await manager.query(
       `SELECT nolan_current_tenant() AS tenant_id`,

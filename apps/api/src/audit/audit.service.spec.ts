@@ -15,6 +15,14 @@ function newRepositoryMock() {
   const calls: string[] = [];
   const repository = {
     currentTenant: jest.fn(async () => TENANT as string | null),
+    // An append reads the tenant with the transaction's reporter-time origin (none here): the tenant as
+    // `currentTenant` gives it, so a test that makes that null makes this one's null too.
+    currentTenantAndOrigin: jest.fn(
+      async (): Promise<{ tenantId: string | null; origin: string | null }> => ({
+        tenantId: await repository.currentTenant(),
+        origin: null,
+      }),
+    ),
     lockTrail: jest.fn(async () => void calls.push('lock')),
     head: jest.fn(async () => {
       calls.push('head');

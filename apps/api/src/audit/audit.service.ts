@@ -102,8 +102,12 @@ export class AuditService {
     const caseId = event.caseId == null ? null : normaliseUuid(event.caseId, 'case id');
     const itemIds = (event.itemIds ?? []).map((id) => normaliseUuid(id, 'item id'));
 
-    const tenantId = await this.tenantOf(manager);
-    if (this.reporterTime && (await this.reporterTime.holds(manager, event.actor.type === 'reporter'))) {
+    // The tenant and whether the transaction is reporter-caused, read together.
+    const { tenantId, origin } = await this.tenantAndOriginOf(manager);
+    if (
+      this.reporterTime &&
+      (await this.reporterTime.holds(manager, event.actor.type === 'reporter', origin))
+    ) {
       const releaseAt = await this.reporterTime.releaseAt(manager);
       const id = await this.repository.insertHeld(manager, {
         tenantId,
@@ -264,12 +268,26 @@ export class AuditService {
     return verifier.finish();
   }
 
-  private async tenantOf(manager: EntityManager): Promise<string> {
+  /** `tenantOf`, with the transaction's reporter-time origin read in the same statement. */
+  private async tenantAndOriginOf(
+    manager: EntityManager,
+  ): Promise<{ tenantId: string; origin: string | null }> {
+    this.mustBeInTransaction(manager);
+    const { tenantId, origin } = await this.repository.currentTenantAndOrigin(manager);
+    if (!tenantId) throw new AuditMisuseError('no tenant is set on this transaction (use inTenant)');
+    return { tenantId, origin };
+  }
+
+  private mustBeInTransaction(manager: EntityManager): void {
     if (!manager.queryRunner?.isTransactionActive) {
       throw new AuditMisuseError(
         'the audit trail is written and read inside the caller’s transaction (inTenant)',
       );
     }
+  }
+
+  private async tenantOf(manager: EntityManager): Promise<string> {
+    this.mustBeInTransaction(manager);
     const tenantId = await this.repository.currentTenant(manager);
     if (!tenantId) throw new AuditMisuseError('no tenant is set on this transaction (use inTenant)');
     return tenantId;

@@ -25,7 +25,39 @@ import type { EntityManager } from 'typeorm';
 export const CASES_HELD_ONE_BY_ONE = 8;
 
 export async function holdCase(manager: EntityManager, caseId: string): Promise<void> {
+  if (heldIn(manager)?.has(caseId)) return;
   await manager.query(`SELECT nolan_hold_case($1)`, [caseId]);
+  noteHeld(manager, caseId);
+}
+
+/**
+ * The cases a transaction already holds: the hold lasts until the transaction ends, so a second
+ * `holdCase` of the same case (the door's, then the recorder's for the read's audit entry) asks Postgres
+ * nothing (docs/performance.md "Opening a case"). Only for the transaction itself, never a savepoint,
+ * whose rollback would release a hold taken inside it.
+ */
+const held = new WeakMap<object, Set<string>>();
+
+function transactionOf(manager: EntityManager): object | undefined {
+  const runner = manager.queryRunner;
+  if (!runner?.isTransactionActive) return undefined;
+  // TypeORM counts the nesting (1: the transaction itself; more: savepoints), on every driver's runner.
+  const depth = (runner as unknown as { transactionDepth?: unknown }).transactionDepth;
+  return depth === 1 ? runner : undefined;
+}
+
+function heldIn(manager: EntityManager): Set<string> | undefined {
+  const runner = transactionOf(manager);
+  return runner ? held.get(runner) : undefined;
+}
+
+/** Notes that the caller's transaction holds `caseId` (taken by `nolan_hold_case` in its own statement). */
+export function noteHeld(manager: EntityManager, caseId: string): void {
+  const runner = transactionOf(manager);
+  if (!runner) return;
+  let cases = held.get(runner);
+  if (!cases) held.set(runner, (cases = new Set()));
+  cases.add(caseId);
 }
 
 /**

@@ -17,6 +17,8 @@ import { batchRelease, DEFAULT_BATCH_MINUTES, isBatchMinutes } from '@nolan/doma
 import { holdCase } from './case-hold';
 
 const ORIGIN_SETTING = 'nolan.origin';
+/** The transaction's origin setting, for a caller that reads it with something else (`holds`' `origin`). */
+export const ORIGIN_SQL = `current_setting('${ORIGIN_SETTING}', true)`;
 const RELEASE_SETTING = 'nolan.release_at';
 
 /**
@@ -83,9 +85,13 @@ export class ReporterTime {
     return this.clock.now();
   }
 
-  /** Whether the caller's transaction was marked by `reporterCaused`. */
-  async isReporterCaused(manager: EntityManager): Promise<boolean> {
+  /**
+   * Whether the caller's transaction was marked by `reporterCaused`. `origin`: the transaction's setting
+   * as the caller already read it in a statement of its own (`ORIGIN_SQL`), so as not to ask again.
+   */
+  async isReporterCaused(manager: EntityManager, origin?: string | null): Promise<boolean> {
     if (marked.has(transactionOf(manager) ?? {})) return true;
+    if (origin !== undefined) return origin === 'reporter';
     const rows: { origin: string | null }[] = await manager.query(
       `SELECT current_setting('${ORIGIN_SETTING}', true) AS origin`,
     );
@@ -130,8 +136,8 @@ export class ReporterTime {
    * Whether what the caller writes now must be held for the batch: batching is on and the transaction
    * is reporter-caused (or the caller already knows the actor is a reporter).
    */
-  async holds(manager: EntityManager, actorIsReporter = false): Promise<boolean> {
+  async holds(manager: EntityManager, actorIsReporter = false, origin?: string | null): Promise<boolean> {
     if (!this.batching) return false;
-    return actorIsReporter || (await this.isReporterCaused(manager));
+    return actorIsReporter || (await this.isReporterCaused(manager, origin));
   }
 }

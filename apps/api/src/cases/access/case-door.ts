@@ -37,7 +37,7 @@ import { type KeyHolder, staffKeyHolder } from './key-holders';
 import { offerSigningKey } from '../record/item-seal';
 import { ReporterTime } from '../../reporter-time/reporter-time';
 import { visibleParams, visibleToStaffSql } from '../../reporter-time/visibility';
-import { holdCase, holdCases } from '../../reporter-time/case-hold';
+import { holdCases, noteHeld } from '../../reporter-time/case-hold';
 
 /** The one answer for "no such case" and "not yours". */
 export const NO_SUCH_CASE = 'There is no case with this reference.';
@@ -74,9 +74,13 @@ export interface OpenCase {
   readonly actor: DoorActor;
   /** The actor as the audit trail and the recorder name them. */
   readonly auditActor: AuditActor;
-  /** Whether the actor holds a grant for `scope`. */
+  /**
+   * Whether the actor holds a grant for `scope`, as the door found their grants (read with the case, in
+   * its one query). Work that changes the actor's own grants and must then know asks `keys`, which reads
+   * afresh.
+   */
   holds(scope: Scope): Promise<boolean>;
-  /** The scope key, opened with the actor's key; null if they hold no grant for it. */
+  /** The scope key, opened with the actor's key; null if they hold no grant for it (as `holds`). */
   key(scope: Scope): Promise<UnlockedKey | null>;
   /** The actor's own grants as a KeyHolder, to pass scope keys on (access changes). */
   readonly keys: KeyHolder;
@@ -122,15 +126,17 @@ export class CaseDoor {
     const privateKey = options.unlock === false ? null : await this.sessions.unlockedKey(staff);
     const actor: DoorActor = { userId: session.userId, tenantId: session.tenantId, roles: session.roles };
     return inTenant(this.dataSource, session.tenantId, async (m) => {
-      const found = options.reads
-        ? await admit(m, this.now(), actor.userId, { reference })
-        : await admitPlaced(m, this.now(), actor.userId, { reference });
-      if (!found) throw notFound();
+      // One query finds the case through the actor's grant, with their exclusions and grants on it, and
+      // holds it for work that writes (docs/performance.md "Opening a case").
+      const also = { grants: true, hold: !options.reads };
+      const admitted = await admitWith(m, this.now(), actor.userId, { reference }, also);
+      if (!admitted) throw notFound();
+      const found = admitted.found;
       // What the actor records here is signed with their own key (item-seal.ts), opened only if needed.
       offerSigningKey(m, { kind: 'staff', id: actor.userId }, () =>
         privateKey ? Promise.resolve(privateKey) : this.sessions.unlockedKey(staff),
       );
-      const opened = openCase(m, found, actor, privateKey, this.now());
+      const opened = openCase(m, found, actor, privateKey, this.now(), admitted.grants);
       for (const scope of options.require ?? []) if (!(await opened.holds(scope))) throw notFound();
       return work(opened);
     });
@@ -166,39 +172,64 @@ async function admit(
   userId: string,
   by: { reference: string } | { id: string },
 ): Promise<CaseEntity | null> {
+  return (await admitWith(m, now, userId, by, { grants: false, hold: false }))?.found ?? null;
+}
+
+/** The actor's own grants on an admitted case, by scope, as the door read them. */
+type DoorGrants = ReadonlyMap<string, Pick<CaseGrantEntity, 'encryptedScopeKey'>>;
+
+/**
+ * `admit` in one round trip (docs/performance.md "Opening a case"): the case, found through the user's
+ * grant, with their exclusion rows on it (the rule that reads them is libs/domain `isExcludedPerson`,
+ * applied here as before) and, when asked, their grants on it (`grants`, read in the same snapshot) and
+ * the case held for work that may write (`hold`, docs/architecture.md "Placement"). A placement pass
+ * moving the case's rows at this moment is waited for within this statement, and the work's statements,
+ * which all come after it, see the rows as put back. The rows are moved, not changed: the case as read
+ * stays the case.
+ */
+async function admitWith(
+  m: EntityManager,
+  now: Date,
+  userId: string,
+  by: { reference: string } | { id: string },
+  also: { grants: boolean; hold: boolean },
+): Promise<{ found: CaseEntity; grants: DoorGrants } | null> {
   const query = m
     .getRepository(CaseEntity)
     .createQueryBuilder('c')
+    .addSelect(
+      `(SELECT COALESCE(array_agg(x.kind ORDER BY x.kind), '{}') FROM case_exclusions x
+         WHERE x.case_id = c.id AND x.user_id = :userId)`,
+      'door_exclusions',
+    )
     .where(
       `EXISTS (SELECT 1 FROM case_grants g WHERE g.case_id = c.id AND g.grantee_kind = 'staff' AND g.grantee_id = :userId)`,
       { userId },
     );
+  if (also.grants)
+    query.addSelect(
+      `(SELECT COALESCE(json_agg(json_build_object('scope', g.scope, 'key', encode(g.encrypted_scope_key, 'base64'))), '[]')
+          FROM case_grants g WHERE g.case_id = c.id AND g.grantee_kind = 'staff' AND g.grantee_id = :userId)`,
+      'door_grants',
+    );
+  if (also.hold) query.addSelect('nolan_hold_case(c.id)', 'door_hold');
   // A reporter's case only from its batch's release (reporter-time/visibility.ts), as the case list.
   query.andWhere(visibleToStaffSql('c'), visibleParams(now));
   if ('reference' in by) query.andWhere('c.reference = :reference', { reference: by.reference });
   else query.andWhere('c.id = :id', { id: by.id });
-  const found = await query.getOne();
-  if (!found) return null;
-  const exclusions = await m.getRepository(CaseExclusionEntity).find({ where: { caseId: found.id, userId } });
-  return isExcludedPerson(caseExclusionsOf(exclusions), userId) ? null : found;
-}
-
-/**
- * `admit`, for work that may write to the case: the case is held (`holdCase`, docs/architecture.md
- * "Placement") before the work's first write, so a batch's placement pass moving its rows at this moment
- * (a reporter's case is visible from its batch's release, and the pass puts its rows out and back in just
- * after) is waited for, and the work writes against the rows as put back; a pass that comes later leaves
- * the case for its next run. The rows are moved, not changed: the case as read stays the case.
- */
-async function admitPlaced(
-  m: EntityManager,
-  now: Date,
-  userId: string,
-  by: { reference: string },
-): Promise<CaseEntity | null> {
-  const found = await admit(m, now, userId, by);
-  if (found) await holdCase(m, found.id);
-  return found;
+  const { entities, raw } = await query.getRawAndEntities();
+  const found = entities[0];
+  const row = raw[0] as
+    | { door_exclusions: CaseExclusionEntity['kind'][]; door_grants?: { scope: string; key: string }[] }
+    | undefined;
+  if (!found || !row) return null;
+  const exclusions = row.door_exclusions.map((kind) => ({ userId, kind }));
+  if (also.hold) noteHeld(m, found.id);
+  if (isExcludedPerson(caseExclusionsOf(exclusions), userId)) return null;
+  const grants = new Map<string, Pick<CaseGrantEntity, 'encryptedScopeKey'>>();
+  for (const g of row.door_grants ?? [])
+    grants.set(g.scope, { encryptedScopeKey: Buffer.from(g.key, 'base64') });
+  return { found, grants };
 }
 
 /**
@@ -220,19 +251,11 @@ function openCase(
   actor: DoorActor,
   privateKey: UnlockedKey | null,
   now: Date,
+  /** The actor's grants on the case as the door found them (`admitWith`). */
+  held: DoorGrants,
 ): OpenCase {
-  const grants = new Map<Scope, Promise<CaseGrantEntity | null>>();
   const keys = new Map<Scope, Promise<UnlockedKey | null>>();
-  const grant = (scope: Scope) => {
-    if (!grants.has(scope))
-      grants.set(
-        scope,
-        m.getRepository(CaseGrantEntity).findOne({
-          where: { caseId: found.id, scope, granteeKind: 'staff', granteeId: actor.userId },
-        }),
-      );
-    return grants.get(scope) as Promise<CaseGrantEntity | null>;
-  };
+  const grant = async (scope: Scope) => held.get(scope) ?? null;
   const needKey = (): UnlockedKey => {
     if (!privateKey) throw new Error('this door was opened without unlocking the actor’s key');
     return privateKey;

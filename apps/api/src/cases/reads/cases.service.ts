@@ -162,11 +162,16 @@ export class CasesService {
         );
       }
       const names = await this.cases.staffNames(m, [found.assigneeId]);
-      // Whether the reporter wrote since the owner last saw the case; showing it now marks it seen.
-      const newMessage =
-        found.assigneeId === actor.userId &&
-        (await this.reads.unread(m, actor.userId, [found.id], this.cases.now())).has(found.id);
-      await this.reads.markRead(m, actor.tenantId, found.id, actor.userId, this.cases.now());
+      // Whether the reporter wrote since the owner last saw the case; showing it now marks it seen (one
+      // statement answers the first and writes the second).
+      const { wasUnread } = await this.reads.markRead(
+        m,
+        actor.tenantId,
+        found.id,
+        actor.userId,
+        this.cases.now(),
+      );
+      const newMessage = found.assigneeId === actor.userId && wasUnread;
       return {
         ...mapCaseSummary(found, await clockContext(m), names.get(found.assigneeId ?? '') ?? null),
         newMessage,

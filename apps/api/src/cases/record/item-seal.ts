@@ -107,6 +107,26 @@ export interface SignatureEvidence {
   signers: PublicKeyHandle[];
 }
 
+/** The pinned key rows of the owners parameter `owners` names, as one JSON array (bytes in base64). */
+const authorKeysJson = (owners: string) => `COALESCE((SELECT json_agg(json_build_object(
+    'tenant_id', k.tenant_id, 'owner_kind', k.owner_kind, 'owner_id', k.owner_id,
+    'fingerprint', k.fingerprint, 'public_key', encode(k.public_key, 'base64'), 'pin', encode(k.pin, 'base64')))
+  FROM author_keys k WHERE k.owner_id = ANY(${owners}::uuid[])), '[]')`;
+
+function ownerIds(owners: readonly KeyOwner[]): string[] {
+  return [...new Set(owners.map((o) => o.id))];
+}
+
+function authorKeyRows(
+  json: readonly (Omit<AuthorKeyRow, 'public_key' | 'pin'> & { public_key: string; pin: string })[],
+): AuthorKeyRow[] {
+  return json.map((r) => ({
+    ...r,
+    public_key: Buffer.from(r.public_key, 'base64'),
+    pin: Buffer.from(r.pin, 'base64'),
+  }));
+}
+
 const PIN_CACHE_LIMIT = 4096;
 
 /** Signatures checked at once by a read (docs/performance.md "Opening a case"). */
@@ -193,22 +213,26 @@ export class ItemSeal {
     const result = new Map<string, SignatureEvidence | 'unsigned'>();
     if (items.length === 0) return result;
     // Only an unsigned item can predate signatures, and only a signed item of a person predate their keys.
-    const before = await this.listed(
-      m,
-      'case_items_before_signatures',
-      items.filter((i) => !i.signature).map((i) => i.id),
-    );
-    const bySystem = await this.listed(
-      m,
-      'case_items_signed_by_system',
-      items.filter((i) => i.signature && keyOwnerOf(i)).map((i) => i.id),
-    );
+    // The two lists and the authors' pinned keys are read in one query (docs/performance.md "Opening a
+    // case"): the keys of every signed item's author, of which those signed by the system key use none.
     const owners = new Map<string, KeyOwner>();
     for (const item of items) {
       const owner = keyOwnerOf(item);
-      if (owner && !bySystem.has(item.id)) owners.set(ownerTag(owner), owner);
+      if (owner && item.signature) owners.set(ownerTag(owner), owner);
     }
-    const pinned = await this.pinned(m, [...owners.values()]);
+    const [found] = await m.query(
+      `SELECT ARRAY(SELECT id::text FROM case_items_before_signatures WHERE id = ANY($1::uuid[])) AS before,
+              ARRAY(SELECT id::text FROM case_items_signed_by_system WHERE id = ANY($2::uuid[])) AS by_system,
+              ${authorKeysJson('$3')} AS keys`,
+      [
+        items.filter((i) => !i.signature).map((i) => i.id),
+        items.filter((i) => i.signature && keyOwnerOf(i)).map((i) => i.id),
+        ownerIds([...owners.values()]),
+      ],
+    );
+    const before = new Set<string>(found.before);
+    const bySystem = new Set<string>(found.by_system);
+    const pinned = await this.pinnedFrom(m, authorKeyRows(found.keys), [...owners.values()]);
     const systemKeys = new Map<string, PublicKeyHandle>();
     const systemKey = async (tenantId: string) => {
       let key = systemKeys.get(tenantId);
@@ -320,14 +344,19 @@ export class ItemSeal {
     m: EntityManager,
     owners: readonly KeyOwner[],
   ): Promise<Map<string, { tenantId: string; key: PublicKeyHandle }[]>> {
+    if (owners.length === 0) return new Map();
+    const [found] = await m.query(`SELECT ${authorKeysJson('$1')} AS keys`, [ownerIds(owners)]);
+    return this.pinnedFrom(m, authorKeyRows(found.keys), owners);
+  }
+
+  /** Of the pinned key rows read, those of `owners` whose pin verifies, by owner. */
+  private async pinnedFrom(
+    m: EntityManager,
+    rows: readonly AuthorKeyRow[],
+    owners: readonly KeyOwner[],
+  ): Promise<Map<string, { tenantId: string; key: PublicKeyHandle }[]>> {
     const result = new Map<string, { tenantId: string; key: PublicKeyHandle }[]>();
-    if (owners.length === 0) return result;
     const wanted = new Set(owners.map(ownerTag));
-    const rows: AuthorKeyRow[] = await m.query(
-      `SELECT tenant_id, owner_kind, owner_id, fingerprint, public_key, pin FROM author_keys
-        WHERE owner_id = ANY($1::uuid[])`,
-      [[...new Set(owners.map((o) => o.id))]],
-    );
     for (const row of rows) {
       const owner: KeyOwner = { kind: row.owner_kind, id: row.owner_id };
       if (!wanted.has(ownerTag(owner))) continue;
@@ -368,12 +397,6 @@ export class ItemSeal {
     if (this.pins.size >= PIN_CACHE_LIMIT) this.pins.clear();
     this.pins.set(cacheKey, checked);
     return checked;
-  }
-
-  private async listed(m: EntityManager, table: string, ids: readonly string[]): Promise<Set<string>> {
-    if (ids.length === 0) return new Set();
-    const rows: { id: string }[] = await m.query(`SELECT id FROM ${table} WHERE id = ANY($1::uuid[])`, [ids]);
-    return new Set(rows.map((r) => r.id));
   }
 
   private async tenant(m: EntityManager, tenantId: string) {
