@@ -9,7 +9,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { AuditRepository } from '../../apps/api/src/audit/audit.repository';
 import { AuditService } from '../../apps/api/src/audit/audit.service';
 import type { ReporterTime } from '../../apps/api/src/reporter-time/reporter-time';
-import { HeldAuditRelease } from '../../apps/api/src/workers/held-audit-release';
+import { HeldAuditRelease, TRAIL_WAIT } from '../../apps/api/src/workers/held-audit-release';
 import { StaffFixtures } from '../support/staff-fixtures';
 import { TEST_ENV } from '../support/test-env';
 
@@ -148,5 +148,37 @@ describe('the held-audit release', () => {
     await new HeldAuditRelease(fixtures.dataSource, audit, clock).releaseOnce();
     expect(await held(failing.id)).toHaveLength(0);
     expect((await chain(failing.id)).map((e) => e.action)).toEqual(['case.created']);
+  });
+
+  it('leaves a council whose audit trail a long transaction holds for a later pass, and releases the others meanwhile', async () => {
+    const busy = await fixtures.tenant('held-busy');
+    const other = await fixtures.tenant('held-beside');
+    await hold(busy.id, DUE, 'case.created');
+    await hold(other.id, DUE, 'case.created');
+    const clock = { now: () => NOW } as unknown as ReporterTime;
+    const audit = new AuditService(new AuditRepository(), TEST_ENV.AUDIT_KEY);
+    // A staff transaction that appends to the busy council's trail and stays open (a long key recovery).
+    const long = fixtures.dataSource.createQueryRunner();
+    await long.connect();
+    await long.startTransaction();
+    try {
+      await new AuditRepository().lockTrail(long.manager, busy.id);
+      const started = Date.now();
+      await expect(new HeldAuditRelease(fixtures.dataSource, audit, clock).releaseOnce()).rejects.toThrow(
+        /lock timeout/,
+      );
+      // Waited the set while for the busy council, no longer, and released the other one meanwhile.
+      expect(Date.now() - started).toBeLessThan(3 * Number.parseInt(TRAIL_WAIT, 10) * 1000);
+      expect(await held(other.id)).toHaveLength(0);
+      expect((await chain(other.id)).map((e) => e.action)).toEqual(['case.created']);
+      expect(await held(busy.id)).toEqual([{ action: 'case.created' }]);
+    } finally {
+      await long.commitTransaction();
+      await long.release();
+    }
+    // Once the long transaction has ended, the next pass releases the busy council too.
+    await new HeldAuditRelease(fixtures.dataSource, audit, clock).releaseOnce();
+    expect(await held(busy.id)).toHaveLength(0);
+    expect((await chain(busy.id)).map((e) => e.action)).toEqual(['case.created']);
   });
 });

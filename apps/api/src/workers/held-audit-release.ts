@@ -5,6 +5,9 @@ import { AuditService } from '../audit/audit.service';
 import { inTenant } from '../database/tenant-transaction';
 import { ReporterTime } from '../reporter-time/reporter-time';
 
+/** How long a council's release waits for its audit trail's lock before leaving it for the next pass. */
+export const TRAIL_WAIT = '5s';
+
 /**
  * Appends each council's held audit entries once their batch boundary has passed (docs/architecture.md
  * "Reporter time"), one transaction per council that has some due, after putting the batch's rows back
@@ -40,7 +43,10 @@ export class HeldAuditRelease {
           // moment: the row is left for the next pass, so one long request never stalls the relay.
           await m.query(`SET LOCAL lock_timeout = '2s'`);
           await m.query(`SELECT nolan_release_placement($1)`, [now]);
-          await m.query(`SET LOCAL lock_timeout = 0`);
+          // The audit trail's lock is waited for a few seconds, no longer: a staff transaction that holds
+          // it for long (a key recovery re-making thousands of grants) leaves its council for the next
+          // pass, and never stalls the relay and every other council's release behind it.
+          await m.query(`SET LOCAL lock_timeout = '${TRAIL_WAIT}'`);
           return this.audit.releaseHeld(m, now);
         });
       } catch (error) {
