@@ -18,6 +18,8 @@ import { signInAs, type TestUser } from '../support/staff-fixtures';
 import { Clock } from '../../apps/api/src/sla/clock';
 import { MailService } from '../../apps/api/src/notifications/mail.service';
 import { CASES_HELD_ONE_BY_ONE } from '../../apps/api/src/reporter-time/case-hold';
+import { AuditService } from '../../apps/api/src/audit/audit.service';
+import { CasesRepository } from '../../apps/api/src/cases/store/cases.repository';
 
 jest.setTimeout(120_000);
 
@@ -247,5 +249,46 @@ describe('recovering the account of someone holding many cases', () => {
     expect(await noted()).toEqual([]);
     // mo's replaced grants were moved with the reporter's case.
     expect(await world.fixtures.staffGrantees(world.tenant.id, reference)).toContain(mo.id);
+  });
+
+  it('re-makes every grant before its first audit entry, so the audit trail waits only for the writes', async () => {
+    const officer = await officerWithManyCases();
+    // Recovered by a monitoring officer of their own (mo's sessions ended when mo was recovered above).
+    const recoverer = await world.fixtures.user(world.tenant.id, ['monitoring_officer']);
+    const recovererToken = await signInAs(world.server, world.tenant.slug, recoverer);
+    // The order of the recovery's escrow reads (each followed by its grant's cryptography) and its
+    // audit entries (the first takes the council's trail lock until the recovery commits).
+    const steps: string[] = [];
+    const cases = app.get(CasesRepository);
+    const audit = app.get(AuditService);
+    const read = cases.escrowGrant.bind(cases);
+    const append = audit.append.bind(audit);
+    const reads = jest.spyOn(cases, 'escrowGrant').mockImplementation(async (...args) => {
+      steps.push('remake');
+      return read(...args);
+    });
+    const appends = jest.spyOn(audit, 'append').mockImplementation(async (...args) => {
+      steps.push('audit');
+      return append(...args);
+    });
+    try {
+      gate.close();
+      gate.open();
+      const res = await request(world.server)
+        .post(`/api/v1/staff/${officer.id}/recovery`)
+        .auth(recovererToken, { type: 'bearer' })
+        .send({ recoveryPassphrase: world.tenant.escrowRecoveryPassphrase });
+      expect({ status: res.status, regranted: res.body.regranted }).toEqual({
+        status: 201,
+        regranted: CASES * 2,
+      });
+    } finally {
+      reads.mockRestore();
+      appends.mockRestore();
+    }
+    expect(steps.filter((s) => s === 'remake')).toHaveLength(CASES * 2);
+    expect(steps.join(' ')).toBe(
+      [...Array(CASES * 2).fill('remake'), ...Array(CASES * 2 + 1).fill('audit')].join(' '),
+    );
   });
 });

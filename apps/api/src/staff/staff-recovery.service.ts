@@ -86,7 +86,10 @@ export class StaffRecoveryService {
       // The new key is pinned here, where it is made (item-seal.ts); the old one stays pinned, so what
       // the person signed before still verifies.
       await this.seal.pinNew(m, actor.tenantId, { kind: 'staff', id: user.id }, newKey);
-      let regranted = 0;
+      // Every grant is re-made for the new key first, then written: the cryptography (most of a
+      // recovery's time) runs before the first audit entry takes the council's trail lock, so the
+      // council's other audited writes wait only for the writes.
+      const remade: { grant: (typeof grants)[number]; encrypted: Uint8Array }[] = [];
       let lost = 0;
       for (const grant of grants) {
         const escrowGrant = await this.cases.escrowGrant(m, grant.caseId, grant.scope);
@@ -94,11 +97,14 @@ export class StaffRecoveryService {
           lost += 1;
           continue;
         }
-        await this.cases.replaceGrant(
-          m,
+        remade.push({
           grant,
-          await regrant(new Uint8Array(escrowGrant.encryptedScopeKey), escrow, newKey),
-        );
+          encrypted: await regrant(new Uint8Array(escrowGrant.encryptedScopeKey), escrow, newKey),
+        });
+      }
+      let regranted = 0;
+      for (const { grant, encrypted } of remade) {
+        await this.cases.replaceGrant(m, grant, encrypted);
         await this.audit.append(m, {
           actor: { type: 'staff', id: actor.userId },
           action: 'grant.created',
