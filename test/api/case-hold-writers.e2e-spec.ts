@@ -18,6 +18,9 @@ import { AuditService } from '../../apps/api/src/audit/audit.service';
 import { ReporterTime } from '../../apps/api/src/reporter-time/reporter-time';
 import { HeldAuditRelease } from '../../apps/api/src/workers/held-audit-release';
 import { DataSource } from 'typeorm';
+import type { Queue } from 'bullmq';
+import { AuditRepository } from '../../apps/api/src/audit/audit.repository';
+import { OutboxRelay } from '../../apps/api/src/outbox/outbox-relay.service';
 
 jest.setTimeout(120_000);
 
@@ -194,6 +197,82 @@ describe('case holds: a writer of two cases and the placement pass', () => {
       await pass.query('COMMIT');
       await pass.end();
     }
+  });
+
+  it('answers an excluded person’s write at once while the pass holds the case (the door holds a case only for someone it admits)', async () => {
+    const { reference, release } = await releasedReport();
+    const caseId = await caseIdOf(reference);
+    // An investigator named in the concern, with a grant left behind (the door refuses them all the same).
+    const named = await world.addUser('named', ['investigator']);
+    await owner.query(
+      `INSERT INTO case_grants (tenant_id, case_id, scope, grantee_kind, grantee_id, encrypted_scope_key)
+       SELECT tenant_id, case_id, scope, 'staff', $2, encrypted_scope_key FROM case_grants
+        WHERE case_id = $1 AND scope = 'report' AND grantee_kind = 'staff' LIMIT 1`,
+      [caseId, named.id],
+    );
+    await owner.query(
+      `INSERT INTO case_exclusions (tenant_id, case_id, user_id, kind) VALUES ($1, $2, $3, 'named_as_involved')`,
+      [world.tenant.id, caseId, named.id],
+    );
+    const pass = new Client({ connectionString: TEST_ENV.MIGRATION_DATABASE_URL });
+    await pass.connect();
+    try {
+      await pass.query('BEGIN');
+      await pass.query(`SELECT set_config('nolan.tenant_id', $1, true)`, [world.tenant.id]);
+      await pass.query(`SELECT nolan_release_placement($1)`, [release]);
+      // The same 404 as anyone refused, answered while the pass still holds the case: a refused person
+      // waiting on the pass would learn from the wait that a reporter's batch was just placed there.
+      const answered = await Promise.race([
+        world
+          .as('named')
+          .post(`/cases/${reference}/notes`, { text: 'Nothing to see.' })
+          .then((res) => ({ status: res.status, message: res.body.message as string })),
+        new Promise((resolve) => setTimeout(() => resolve('still waiting'), 1500)),
+      ]);
+      expect(answered).toEqual({ status: 404, message: 'There is no case with this reference.' });
+    } finally {
+      await pass.query('COMMIT');
+      await pass.end();
+    }
+  });
+
+  it('keeps a batch’s placement when the council’s audit trail is held past the wait, and relays none of the batch until its entries are in', async () => {
+    const { reference } = await releasedReport();
+    const caseId = await caseIdOf(reference);
+    const release = new HeldAuditRelease(app.get(DataSource), app.get(AuditService), app.get(ReporterTime));
+    // The relay, with a queue that only notes what it was given.
+    const queued: { caseId: string }[] = [];
+    const queue = { add: async (_name: string, job: { caseId: string }) => queued.push(job) };
+    const relay = new OutboxRelay(app.get(DataSource), queue as unknown as Queue, app.get(ReporterTime));
+    const noted = async () =>
+      (await owner.query(`SELECT 1 FROM held_placement WHERE tenant_id = $1`, [world.tenant.id])).rows.length;
+    const heldEntries = async () =>
+      (await owner.query(`SELECT 1 FROM audit_held WHERE tenant_id = $1`, [world.tenant.id])).rows.length;
+    expect(await noted()).toBeGreaterThan(0);
+    expect(await heldEntries()).toBeGreaterThan(0);
+
+    // A staff transaction keeps the council's audit trail (a long key recovery) past the release's wait.
+    const long = app.get(DataSource).createQueryRunner();
+    await long.connect();
+    await long.startTransaction();
+    try {
+      await long.query(`SELECT set_config('nolan.tenant_id', $1, true)`, [world.tenant.id]);
+      await new AuditRepository().lockTrail(long.manager, world.tenant.id);
+      await expect(release.releaseOnce()).rejects.toThrow(/lock timeout/);
+      // The rows are placed all the same; the entries wait, and so does every outbox row of the batch.
+      expect(await noted()).toBe(0);
+      expect(await heldEntries()).toBeGreaterThan(0);
+      await relay.relayOnce();
+      expect(queued.filter((job) => job.caseId === caseId)).toEqual([]);
+    } finally {
+      await long.commitTransaction();
+      await long.release();
+    }
+    // Once the trail is free: the entries first, then the batch's outbox rows.
+    await release.releaseOnce();
+    expect(await heldEntries()).toBe(0);
+    await relay.relayOnce();
+    expect(queued.filter((job) => job.caseId === caseId).length).toBeGreaterThan(0);
   });
 
   it('shows the administrators how many reporter rows wait past their release, as a count', async () => {

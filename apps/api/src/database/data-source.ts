@@ -64,6 +64,7 @@ import { CaseModeTag1763905010000 } from './migrations/1763905010000-case-mode-t
 import { EveryWriterHoldsTheCase1763905100000 } from './migrations/1763905100000-every-writer-holds-the-case';
 import { PlacementWaitsForAStarvedCase1763905400000 } from './migrations/1763905400000-placement-waits-for-a-starved-case';
 import { ManyCaseWritersHoldTheCouncil1763905700000 } from './migrations/1763905700000-many-case-writers-hold-the-council';
+import { DoorTriesTheHold1763905750000 } from './migrations/1763905750000-door-tries-the-hold';
 
 /** Every entity, listed so the webpack bundle carries them (no globs at run time). */
 export const ENTITIES = [
@@ -134,6 +135,7 @@ export const MIGRATIONS = [
   EveryWriterHoldsTheCase1763905100000,
   PlacementWaitsForAStarvedCase1763905400000,
   ManyCaseWritersHoldTheCouncil1763905700000,
+  DoorTriesTheHold1763905750000,
 ];
 
 export function dataSourceOptions(url: string) {

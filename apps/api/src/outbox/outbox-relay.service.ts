@@ -69,8 +69,13 @@ export class OutboxRelay {
     for (const tenant of pending) {
       relayed += await inTenant(this.dataSource, tenant.id, async (m) => {
         const rows: OutboxRow[] = await m.query(
+          // A batch's rows only once the council's held audit entries due are in its trail (released by
+          // the pass before this one, HeldAuditRelease): what the workers record of a batch comes after
+          // the batch's own entries, even when the council's release had to wait for a later pass.
           `SELECT id, event, aggregate_id, payload, release_at FROM outbox
-           WHERE sent_at IS NULL AND (release_at IS NULL OR release_at <= $1)
+           WHERE sent_at IS NULL
+             AND (release_at IS NULL
+                  OR (release_at <= $1 AND NOT EXISTS (SELECT 1 FROM audit_held h WHERE h.release_at <= $1)))
            ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
           [this.reporterTime.now()],
         );

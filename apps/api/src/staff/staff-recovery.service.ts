@@ -74,6 +74,8 @@ export class StaffRecoveryService {
         passphrase: temporaryPassword,
       });
       const newKey = await PublicKeyHandle.parse(keys.publicKey);
+      // Hashed here, before any write, like the grants below: the audit trail waits only for writes.
+      const passwordHash = await hash(temporaryPassword, PASSWORD_HASH_OPTIONS);
       // Every case whose grant is replaced is held before the first write (docs/architecture.md
       // "Placement"): a grant the placement pass is moving is waited for. Each case in id order, or, for
       // someone holding many (the monitoring officer holds nearly every case), the council, with one
@@ -114,7 +116,7 @@ export class StaffRecoveryService {
         regranted += 1;
       }
       await this.users.update(m, user.id, {
-        passwordHash: await hash(temporaryPassword, PASSWORD_HASH_OPTIONS),
+        passwordHash,
         publicKey: keys.publicKey,
         privateKeyEncrypted: keys.encryptedPrivateKey,
         keyFingerprint: keys.fingerprint,

@@ -35,17 +35,22 @@ export class HeldAuditRelease {
     let failure: unknown;
     for (const tenant of due) {
       try {
-        released += await inTenant(this.dataSource, tenant.id, async (m) => {
-          // First the rows' physical places (docs/architecture.md "Reporter time", "Placement"): each row
-          // the batch wrote goes out and back in, in random order, before the relay marks its outbox rows
-          // sent. One indexed look when nothing is due; a row that cannot move waits for the next pass.
-          // A row a handler holds (the door's lock on a case being placed) is not waited for beyond a
-          // moment: the row is left for the next pass, so one long request never stalls the relay.
+        // First the rows' physical places (docs/architecture.md "Reporter time", "Placement"), committed
+        // on their own: each row the batch wrote goes out and back in, in random order, before the relay
+        // marks its outbox rows sent. One indexed look when nothing is due; a row that cannot move waits
+        // for the next pass. A row a handler holds (the door's lock on a case being placed) is not waited
+        // for beyond a moment: the row is left for the next pass, so one long request never stalls the
+        // relay.
+        await inTenant(this.dataSource, tenant.id, async (m) => {
           await m.query(`SET LOCAL lock_timeout = '2s'`);
           await m.query(`SELECT nolan_release_placement($1)`, [now]);
-          // The audit trail's lock is waited for a few seconds, no longer: a staff transaction that holds
-          // it for long (a key recovery re-making thousands of grants) leaves its council for the next
-          // pass, and never stalls the relay and every other council's release behind it.
+        });
+        // Then the held entries. The audit trail's lock is waited for a few seconds, no longer: a staff
+        // transaction that holds it for long (a key recovery re-making thousands of grants) leaves the
+        // council's entries for the next pass, without undoing the placement above, and never stalls the
+        // relay and every other council's release behind it (the relay sends none of the council's batch
+        // meanwhile: OutboxRelay.relayOnce).
+        released += await inTenant(this.dataSource, tenant.id, async (m) => {
           await m.query(`SET LOCAL lock_timeout = '${TRAIL_WAIT}'`);
           return this.audit.releaseHeld(m, now);
         });

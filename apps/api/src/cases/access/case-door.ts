@@ -37,7 +37,7 @@ import { type KeyHolder, staffKeyHolder } from './key-holders';
 import { offerSigningKey } from '../record/item-seal';
 import { ReporterTime } from '../../reporter-time/reporter-time';
 import { visibleParams, visibleToStaffSql } from '../../reporter-time/visibility';
-import { holdCases, noteHeld } from '../../reporter-time/case-hold';
+import { holdCase, holdCases, noteHeld } from '../../reporter-time/case-hold';
 
 /** The one answer for "no such case" and "not yours". */
 export const NO_SUCH_CASE = 'There is no case with this reference.';
@@ -126,10 +126,22 @@ export class CaseDoor {
     const privateKey = options.unlock === false ? null : await this.sessions.unlockedKey(staff);
     const actor: DoorActor = { userId: session.userId, tenantId: session.tenantId, roles: session.roles };
     return inTenant(this.dataSource, session.tenantId, async (m) => {
-      // One query finds the case through the actor's grant, with their exclusions and grants on it, and
-      // holds it for work that writes (docs/performance.md "Opening a case").
-      const also = { grants: true, hold: !options.reads };
-      const admitted = await admitWith(m, this.now(), actor.userId, { reference }, also);
+      // One query finds the case through the actor's grant, with their exclusions and grants on it
+      // (docs/performance.md "Opening a case"), and for work that writes tries to hold it, never waiting
+      // and only for someone with no exclusion on it. Held at once, the work goes on; held by a placement
+      // pass at that moment, the door waits for the pass and reads the case again, so a revocation or
+      // exclusion committed meanwhile is seen. An excluded person never holds a case nor waits on a pass:
+      // their 404 takes as long as anyone's (docs/architecture.md "Placement").
+      const byReference = { reference };
+      const also = { grants: true, tryHold: !options.reads };
+      let admitted = await admitWith(m, this.now(), actor.userId, byReference, also);
+      if (admitted && !options.reads) {
+        if (admitted.held) noteHeld(m, admitted.found.id);
+        else {
+          await holdCase(m, admitted.found.id);
+          admitted = await admitWith(m, this.now(), actor.userId, byReference, { grants: true });
+        }
+      }
       if (!admitted) throw notFound();
       const found = admitted.found;
       // What the actor records here is signed with their own key (item-seal.ts), opened only if needed.
@@ -172,7 +184,7 @@ async function admit(
   userId: string,
   by: { reference: string } | { id: string },
 ): Promise<CaseEntity | null> {
-  return (await admitWith(m, now, userId, by, { grants: false, hold: false }))?.found ?? null;
+  return (await admitWith(m, now, userId, by, { grants: false }))?.found ?? null;
 }
 
 /** The actor's own grants on an admitted case, by scope, as the door read them. */
@@ -181,19 +193,15 @@ type DoorGrants = ReadonlyMap<string, Pick<CaseGrantEntity, 'encryptedScopeKey'>
 /**
  * `admit` in one round trip (docs/performance.md "Opening a case"): the case, found through the user's
  * grant, with their exclusion rows on it (the rule that reads them is libs/domain `isExcludedPerson`,
- * applied here as before) and, when asked, their grants on it (`grants`, read in the same snapshot) and
- * the case held for work that may write (`hold`, docs/architecture.md "Placement"). A placement pass
- * moving the case's rows at this moment is waited for within this statement, and the work's statements,
- * which all come after it, see the rows as put back. The rows are moved, not changed: the case as read
- * stays the case.
+ * applied here as before) and, when asked, their grants on it (`grants`, read in the same snapshot).
  */
 async function admitWith(
   m: EntityManager,
   now: Date,
   userId: string,
   by: { reference: string } | { id: string },
-  also: { grants: boolean; hold: boolean },
-): Promise<{ found: CaseEntity; grants: DoorGrants } | null> {
+  also: { grants: boolean; tryHold?: boolean },
+): Promise<{ found: CaseEntity; grants: DoorGrants; held: boolean } | null> {
   const query = m
     .getRepository(CaseEntity)
     .createQueryBuilder('c')
@@ -212,7 +220,14 @@ async function admitWith(
           FROM case_grants g WHERE g.case_id = c.id AND g.grantee_kind = 'staff' AND g.grantee_id = :userId)`,
       'door_grants',
     );
-  if (also.hold) query.addSelect('nolan_hold_case(c.id)', 'door_hold');
+  // Tried only for a caller with no exclusion row on the case (never waiting): whether they are excluded
+  // is still judged below, by the one rule; this only keeps an excluded caller from holding the case.
+  if (also.tryHold)
+    query.addSelect(
+      `CASE WHEN NOT EXISTS (SELECT 1 FROM case_exclusions x WHERE x.case_id = c.id AND x.user_id = :userId)
+            THEN nolan_try_hold_case(c.id) ELSE false END`,
+      'door_held',
+    );
   // A reporter's case only from its batch's release (reporter-time/visibility.ts), as the case list.
   query.andWhere(visibleToStaffSql('c'), visibleParams(now));
   if ('reference' in by) query.andWhere('c.reference = :reference', { reference: by.reference });
@@ -220,16 +235,19 @@ async function admitWith(
   const { entities, raw } = await query.getRawAndEntities();
   const found = entities[0];
   const row = raw[0] as
-    | { door_exclusions: CaseExclusionEntity['kind'][]; door_grants?: { scope: string; key: string }[] }
+    | {
+        door_exclusions: CaseExclusionEntity['kind'][];
+        door_grants?: { scope: string; key: string }[];
+        door_held?: boolean;
+      }
     | undefined;
   if (!found || !row) return null;
   const exclusions = row.door_exclusions.map((kind) => ({ userId, kind }));
-  if (also.hold) noteHeld(m, found.id);
   if (isExcludedPerson(caseExclusionsOf(exclusions), userId)) return null;
   const grants = new Map<string, Pick<CaseGrantEntity, 'encryptedScopeKey'>>();
   for (const g of row.door_grants ?? [])
     grants.set(g.scope, { encryptedScopeKey: Buffer.from(g.key, 'base64') });
-  return { found, grants };
+  return { found, grants, held: row.door_held === true };
 }
 
 /**
