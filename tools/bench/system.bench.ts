@@ -4,7 +4,7 @@
 // busy or a quiet machine can be compared as ratios. Prints one table; nothing passes or fails.
 // BENCH_SCALE=small (default, a quick check) or full (1,000,000 cases in 1,000 councils, a council of
 // 20,000). docs/performance.md "How to reproduce" says how long each takes.
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -24,7 +24,7 @@ import {
   recreateDatabase,
   seed,
 } from './system/seed';
-import { LOG_DIR, ROOT, build, mailSink, rssMb, startStack } from './system/stack';
+import { LOG_DIR, ROOT, build, mailSink, rssMb, rssParts, startStack } from './system/stack';
 
 const PORT_BASE = Number(process.env.BENCH_PORT_BASE ?? 4150);
 const DATABASE = process.env.BENCH_DATABASE ?? 'nolan_bench';
@@ -306,8 +306,26 @@ export async function systemBench(context: BenchContext): Promise<void> {
   phase('seeded');
   if (process.env.BENCH_SEED_ONLY) {
     // For EXPLAIN ANALYZE on a database of this scale (docs/performance.md "The case list"): stop here.
+    // The secrets the seed used go to tmp/<database>.env (mode 0600), so an API can be started on the
+    // seeded database to measure it alone (docs/performance.md "Memory").
+    const envFile = join(ROOT, 'tmp', `${DATABASE}.env`);
+    writeFileSync(
+      envFile,
+      Object.entries({
+        SESSION_SECRET: secrets.sessionSecret,
+        RECEIPT_PEPPER: secrets.receiptPepper,
+        EXPORT_SIGNING_SECRET: secrets.exportSigningSecret,
+        AUDIT_KEY: secrets.auditKey,
+        MODE_TAG_SECRET: secrets.modeTagSecret,
+        DATABASE_URL: urls.appUrl,
+        MIGRATION_DATABASE_URL: urls.ownerUrl,
+      })
+        .map(([name, value]) => `${name}=${value}\n`)
+        .join(''),
+      { mode: 0o600 },
+    );
     console.log(
-      `seeded ${DATABASE}: council ${seeded.slug} (${seeded.tenantId}), monitoring officer ${seeded.monitoringOfficer.id}, investigator ${seeded.investigator.id}`,
+      `seeded ${DATABASE}: council ${seeded.slug} (${seeded.tenantId}), monitoring officer ${seeded.monitoringOfficer.id}, investigator ${seeded.investigator.id}; its secrets in ${envFile}`,
     );
     return;
   }
@@ -443,6 +461,10 @@ export async function systemBench(context: BenchContext): Promise<void> {
     }
     const apiRss = stack.api.reduce((sum, child) => sum + rssMb(child.pid), 0);
     const workerRss = stack.workers.reduce((sum, child) => sum + rssMb(child.pid), 0);
+    console.log(
+      `  resident sets after the run: API ${stack.api.map((child) => rssParts(child.pid)).join(', ')}; ` +
+        `worker ${stack.workers.map((child) => rssParts(child.pid)).join(', ')}`,
+    );
 
     phase('crypto floor (same run)');
     const floor = await measureCryptoFloor(Math.max(50, Math.min(200, context.iterations)));

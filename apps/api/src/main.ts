@@ -4,6 +4,7 @@ import type * as NestCore from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type * as AppModuleFile from './app/app.module';
 import type * as ConfigureAppFile from './app/configure-app';
+import { forkSettings } from './api-processes';
 import { ConfigError, loadConfig, requireApiSecrets } from './config/config';
 
 async function bootstrap(): Promise<void> {
@@ -39,8 +40,10 @@ function supervise(processes: number): void {
   let stopping = false;
   // glibc gives each thread that allocates its own malloc arena (libuv's pool, sharp's, Argon2's), and
   // memory freed in one is not given back to the others: two arenas keep a process's resident set near
-  // what it uses (docs/performance.md "Memory"). Set before the process starts, so here for the forks.
-  const env = { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2' };
+  // what it uses; and V8's young generation and heap growth are kept smaller than Node's defaults
+  // (docs/performance.md "Memory"). Both are read when a process starts, so here for the forks.
+  const { env, execArgv } = forkSettings(process.env, process.execArgv);
+  cluster.setupPrimary({ execArgv });
   for (let i = 0; i < processes; i++) cluster.fork(env);
   cluster.on('exit', (_worker, code, signal) => {
     if (stopping) {

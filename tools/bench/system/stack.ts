@@ -6,6 +6,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
+import { runtimeEnv } from '../../../scripts/runtime-env';
 
 export const ROOT = join(__dirname, '..', '..', '..');
 export const LOG_DIR = join(ROOT, 'tmp', 'bench-logs');
@@ -54,7 +55,8 @@ export async function startStack(
   const spawnNode = (script: string, extra: Record<string, string> = {}) => {
     const child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', 'api', script)], {
       cwd: ROOT,
-      env: { ...process.env, ...env, ...extra },
+      // As npm start runs them (scripts/runtime-env.js; docs/performance.md "Memory").
+      env: runtimeEnv({ ...process.env, ...env, ...extra }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     // Warnings and errors (LOG_LEVEL=warn) kept for reading after the run.
@@ -93,23 +95,50 @@ export async function startStack(
   };
 }
 
+function readRssMb(pid: number): number {
+  try {
+    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** A process and its direct children (node:cluster workers). */
+function withChildren(pid: number): number[] {
+  try {
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+    return [pid, ...(children ? children.split(/\s+/).map(Number) : [])];
+  } catch {
+    return [pid]; // no children file: the process alone
+  }
+}
+
 /** Resident set size of a process and its direct children (node:cluster workers), in MB. */
 export function rssMb(pid: number | undefined): number {
   if (pid === undefined) return NaN;
-  const read = (p: number) => {
-    try {
-      const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, 'utf8'));
-      return match ? Number(match[1]) / 1024 : 0;
-    } catch {
-      return 0;
-    }
-  };
-  let total = read(pid);
+  return withChildren(pid).reduce((sum, p) => sum + readRssMb(p), 0);
+}
+
+/** Private memory (unique set size): the resident set less the pages shared with other processes. */
+function readPrivateMb(pid: number): number {
   try {
-    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
-    for (const child of children ? children.split(/\s+/) : []) total += read(Number(child));
+    const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(rollup)?.[1] ?? 0);
+    return (kb('Private_Clean') + kb('Private_Dirty')) / 1024;
   } catch {
-    // no children file: the process alone
+    return 0;
   }
-  return total;
+}
+
+/**
+ * Each process's resident set, the parent first, and what of it is private to each, e.g. "49 + 171 + 168
+ * MB resident (30 + 115 + 110 MB private)": the rest is Node's own code and the libraries, resident once
+ * however many processes map them (docs/performance.md "Memory").
+ */
+export function rssParts(pid: number | undefined): string {
+  if (pid === undefined) return 'n/a';
+  const pids = withChildren(pid);
+  const parts = (read: (p: number) => number) => pids.map((p) => read(p).toFixed(0)).join(' + ');
+  return `${parts(readRssMb)} MB resident (${parts(readPrivateMb)} MB private)`;
 }

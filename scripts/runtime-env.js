@@ -1,0 +1,26 @@
+/*
+ * The environment every Nolan process is started with (npm start, the system bench; the Dockerfile sets
+ * the same): V8's young generation at 4 MB a semi-space, a 1.5 GB heap limit (under 2 GB V8 lets the heap
+ * grow by a smaller factor between full collections), and at most two glibc malloc arenas; each kept when
+ * the operator has set it already. apps/api/src/api-processes.ts gives the API's forks the same.
+ * Measured in docs/performance.md "Memory".
+ */
+'use strict';
+
+/** Node's defaults on 64-bit: 16 MB a semi-space (32 MB young generation) and a 4 GB heap limit. */
+const V8_MEMORY_FLAGS = ['--max-semi-space-size=4', '--max-old-space-size=1536'];
+
+const flagName = (flag) => flag.split('=')[0];
+const hasFlag = (options, flag) => new RegExp(`${flagName(flag)}\\b`).test(options);
+
+/** `env` with MALLOC_ARENA_MAX=2 and the V8 memory flags in NODE_OPTIONS, each unless already set. */
+function runtimeEnv(env = process.env) {
+  const result = { ...env };
+  if (!result.MALLOC_ARENA_MAX) result.MALLOC_ARENA_MAX = '2';
+  const options = result.NODE_OPTIONS || '';
+  const missing = V8_MEMORY_FLAGS.filter((flag) => !hasFlag(options, flag));
+  if (missing.length) result.NODE_OPTIONS = [options, ...missing].join(' ').trim();
+  return result;
+}
+
+module.exports = { V8_MEMORY_FLAGS, runtimeEnv };
