@@ -6,9 +6,11 @@ import {
   HttpStatus,
   Logger,
 } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
+import { isReporterRoute } from '../logging/logging.module';
 import { AppError, statusForAppError } from './app-error';
+import { type ErrorLogLevel, errorLogFields, HourlyErrorTally } from './error-log';
 import { UNAVAILABLE_MESSAGE, UNAVAILABLE_RETRY_AFTER_SECONDS, unavailableDependency } from './unavailable';
 
 export interface ErrorBody {
@@ -77,19 +79,30 @@ function isPostgresDataException(exception: unknown): boolean {
  * Maps every error to the JSON shape of docs/architecture.md ("The HTTP surface") in one place
  * (docs/conventions.md §3): known errors become a 4xx with a message; anything else a bare 500 with no
  * detail. Nothing of the request (body, headers) is ever logged, and no stack trace ever reaches the client.
+ * A 5xx is logged with the error's class, code and message (error-log.ts); on a reporter's route not when
+ * it happens but counted, and written at the turn of the hour (docs/abuse-resistance.md "What an error's
+ * log line holds").
  */
 @Catch()
 export class GlobalExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
+  /** One per filter, so one per API process (configure-app.ts makes the filter once, at start). */
+  readonly reporterRouteErrors = new HourlyErrorTally((level, fields, line) =>
+    level === 'warn' ? this.logger.warn(fields, line) : this.logger.error(fields, line),
+  );
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
+    const request = host.switchToHttp().getRequest<Request | undefined>();
     const body = toErrorBody(exception);
     const dependency = body.statusCode === 503 ? unavailableDependency(exception) : null;
-    if (dependency) {
-      this.logger.warn({ dependency, errorType: errorName(exception) }, 'Dependency unavailable');
-    } else if (body.statusCode >= 500) {
-      this.logger.error({ errorType: errorName(exception) }, 'Unhandled error');
+    const logged = logLineFor(exception, body.statusCode, dependency);
+    if (logged) {
+      const [level, line, fields] = logged;
+      if (isReporterRoute(request?.originalUrl ?? request?.url))
+        this.reporterRouteErrors.add(level, line, fields);
+      else if (level === 'warn') this.logger.warn(fields, line);
+      else this.logger.error(fields, line);
     }
     if (response.headersSent) return;
     if (exception instanceof AppError && exception.retryAfterSeconds !== undefined) {
@@ -101,8 +114,20 @@ export class GlobalExceptionFilter implements ExceptionFilter {
   }
 }
 
-function errorName(exception: unknown): string {
-  return exception instanceof Error ? exception.name : typeof exception;
+/**
+ * The line a 5xx is logged with, or null for a 4xx: a dependency that is down or saturated (a warning),
+ * this process refusing work beyond its budgets (a warning), or anything else (an error).
+ */
+function logLineFor(
+  exception: unknown,
+  status: number,
+  dependency: string | null,
+): [ErrorLogLevel, string, object] | null {
+  if (status < 500) return null;
+  const fields = errorLogFields(exception);
+  if (dependency) return ['warn', 'Dependency unavailable', { dependency, ...fields }];
+  if (exception instanceof AppError) return ['warn', 'Busy', fields];
+  return ['error', 'Unhandled error', fields];
 }
 
 export function toErrorBody(exception: unknown): ErrorBody {

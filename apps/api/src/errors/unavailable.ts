@@ -35,8 +35,11 @@ const NETWORK_CODES = new Set([
 /**
  * Postgres SQLSTATEs that say "not now" rather than "not this": connection exceptions (class 08),
  * insufficient resources (class 53: too many connections, out of memory or disk), operator intervention
- * (57P01 admin shutdown, 57P02 crash shutdown, 57P03 cannot connect now), and a transaction that lost a
- * serialisation race or a deadlock (40001, 40P01), which succeeds when simply sent again.
+ * (57P01 admin shutdown, 57P02 crash shutdown, 57P03 cannot connect now), a transaction that lost a
+ * serialisation race or a deadlock (40001, 40P01), which succeeds when simply sent again, and a database
+ * too saturated to answer in time: a lock not obtained within its `lock_timeout` (55P03) or a statement
+ * cancelled, by its `statement_timeout` or by an operator (57014). Postgres rolls the transaction back in
+ * every case, so nothing of the request is kept.
  */
 function isTransientSqlState(code: string): boolean {
   return (
@@ -46,7 +49,9 @@ function isTransientSqlState(code: string): boolean {
     code === '57P02' ||
     code === '57P03' ||
     code === '40001' ||
-    code === '40P01'
+    code === '40P01' ||
+    code === '55P03' ||
+    code === '57014'
   );
 }
 

@@ -459,8 +459,9 @@ export function evidenceProblems(
 /**
  * Why the API did not take the report, as errors on the check page, or on the evidence page when the
  * files were the problem (the answers and files are still kept, so nothing is lost): the proof, the
- * files, the answers, too many reports without JavaScript, or the API being down. Undefined for
- * anything unexpected.
+ * files, the answers, too many reports without JavaScript, the API being down, or the API answering that
+ * it cannot take the report now (a 503 with Retry-After: busy, or Postgres or Redis down or saturated;
+ * docs/abuse-resistance.md "Degrading, never a 500 (issue #17)"). Undefined for anything unexpected.
  */
 function sendRefusal(error: unknown, hadFiles: boolean): PageProblems | undefined {
   const onCheck = (status: number, messages: readonly string[]): PageProblems => ({
@@ -473,6 +474,10 @@ function sendRefusal(error: unknown, hadFiles: boolean): PageProblems | undefine
       'The service is not available at the moment. Nothing has been sent. Try again in a few minutes.',
     ]);
   if (!(error instanceof ApiProblem)) return undefined;
+  if (error.status === 503)
+    return onCheck(503, [
+      'The service is busy at the moment. Nothing has been sent, and your answers are kept. Press "Send report" again in a few seconds.',
+    ]);
   if (error.status === 429) return onCheck(429, error.messages);
   if (isProofProblem(error))
     return onCheck(400, [

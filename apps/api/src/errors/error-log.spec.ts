@@ -1,0 +1,90 @@
+import { QueryFailedError } from 'typeorm';
+import { AppError } from './app-error';
+import { errorLogFields, HourlyErrorTally } from './error-log';
+
+const HOUR = 3_600_000;
+
+describe('errorLogFields', () => {
+  it('names the class, the driver’s SQLSTATE and the message of a TypeORM query error', () => {
+    const driverError = Object.assign(new Error('canceling statement due to lock timeout'), {
+      code: '55P03',
+    });
+    const error = new QueryFailedError('SELECT secret FROM t WHERE x = $1', ['reporter text'], driverError);
+    expect(errorLogFields(error)).toEqual({
+      errorType: 'QueryFailedError',
+      code: '55P03',
+      error: 'canceling statement due to lock timeout',
+    });
+  });
+
+  it('gives an AppError’s code, and no code for an error without one', () => {
+    expect(errorLogFields(new AppError('SERVICE_BUSY', 'Busy.'))).toEqual({
+      errorType: 'AppError',
+      code: 'SERVICE_BUSY',
+      error: 'Busy.',
+    });
+    expect(errorLogFields(new TypeError('x is undefined'))).toEqual({
+      errorType: 'TypeError',
+      error: 'x is undefined',
+    });
+  });
+
+  it('cuts out long quoted runs (what was given) and clips the message, keeping short quoted names', () => {
+    const given = 'a reporter wrote this '.repeat(10);
+    const fields = errorLogFields(new SyntaxError(`Unexpected token 'x', "${given}" is not valid JSON`));
+    expect(fields.error).not.toContain('reporter');
+    expect(fields.error).toBe(`Unexpected token 'x', "…" is not valid JSON`);
+    expect(
+      errorLogFields(new Error('duplicate key value violates unique constraint "cases_reference_key"')).error,
+    ).toBe('duplicate key value violates unique constraint "cases_reference_key"');
+    expect(errorLogFields(new Error('y'.repeat(1000))).error).toHaveLength(200);
+    expect(errorLogFields('a string')).toEqual({ errorType: 'string', error: 'not an Error' });
+  });
+});
+
+describe('HourlyErrorTally', () => {
+  beforeEach(() => jest.useFakeTimers({ now: Date.UTC(2026, 11, 6, 10, 17, 23, 456) }));
+  afterEach(() => jest.useRealTimers());
+
+  it('writes nothing until the hour is over, then one line per kind with its count and hour', () => {
+    const written: [string, object, string][] = [];
+    const tally = new HourlyErrorTally((level, fields, line) => written.push([level, fields, line]));
+    tally.add('warn', 'Dependency unavailable', { errorType: 'Error', error: 'timeout' });
+    jest.advanceTimersByTime(20 * 60_000);
+    tally.add('warn', 'Dependency unavailable', { errorType: 'Error', error: 'timeout' });
+    tally.add('error', 'Unhandled error', { errorType: 'TypeError', error: 'x' });
+    jest.advanceTimersByTime(22 * 60_000 + 36_544 - 1);
+    expect(written).toEqual([]);
+    expect(tally.pending).toBe(3);
+    jest.advanceTimersByTime(1);
+    expect(written).toEqual([
+      [
+        'warn',
+        { errorType: 'Error', error: 'timeout', count: 2, hour: '2026-12-06T10:00:00.000Z' },
+        'Dependency unavailable',
+      ],
+      [
+        'error',
+        { errorType: 'TypeError', error: 'x', count: 1, hour: '2026-12-06T10:00:00.000Z' },
+        'Unhandled error',
+      ],
+    ]);
+    expect(tally.pending).toBe(0);
+  });
+
+  it('keeps each hour’s counts apart, and writes a later hour’s at its own end', () => {
+    const written: object[] = [];
+    const tally = new HourlyErrorTally((_level, fields) => written.push(fields));
+    tally.add('warn', 'Busy', { errorType: 'AppError' });
+    jest.advanceTimersByTime(HOUR);
+    expect(written).toEqual([{ errorType: 'AppError', count: 1, hour: '2026-12-06T10:00:00.000Z' }]);
+    tally.add('warn', 'Busy', { errorType: 'AppError' });
+    jest.advanceTimersByTime(HOUR - 17 * 60_000 - 23_456 - 1);
+    expect(written).toHaveLength(1);
+    jest.advanceTimersByTime(1);
+    expect(written).toEqual([
+      { errorType: 'AppError', count: 1, hour: '2026-12-06T10:00:00.000Z' },
+      { errorType: 'AppError', count: 1, hour: '2026-12-06T11:00:00.000Z' },
+    ]);
+  });
+});

@@ -1,0 +1,125 @@
+/**
+ * What the exception filter logs about an error it answers with a 5xx (docs/abuse-resistance.md "What an
+ * error's log line holds"): its class, its code (a Postgres SQLSTATE such as 57014, a Node or driver code
+ * such as ECONNRESET) and its message, so that an operator can tell a saturated pool from a deadlock or a
+ * bug without a stack trace. Never the request, its body or its headers.
+ *
+ * On a reporter's route nothing is written when the error happens: a log line carries the time to the
+ * millisecond, and nothing Nolan keeps may place a reporter's action closer than the hour
+ * (docs/architecture.md "Logs and the reporter's cookie"). Those errors are counted instead, by class,
+ * code and message, and each count is written once, at the turn of the hour (`HourlyErrorTally`).
+ */
+import { AsyncResource } from 'node:async_hooks';
+import { AppError } from './app-error';
+
+export interface ErrorLogFields {
+  errorType: string;
+  code?: string;
+  error: string;
+}
+
+/** Longest message written; a Postgres identifier is at most 63 characters, so a quoted run longer than that is not one. */
+const MAX_LOGGED_MESSAGE = 200;
+const LONG_QUOTED = /"[^"]{64,}"|'[^']{64,}'/g;
+
+/**
+ * The class, code and message of `exception`, from the error itself or the driver's error TypeORM wraps.
+ * A long quoted run is cut out of the message, since some messages quote what they were given (Node's
+ * JSON.parse quotes its input), and the message is clipped.
+ */
+export function errorLogFields(exception: unknown): ErrorLogFields {
+  if (!(exception instanceof Error)) return { errorType: typeof exception, error: 'not an Error' };
+  const driver = (exception as { driverError?: unknown }).driverError;
+  const codeOf = (e: unknown) => {
+    const code = (e as { code?: unknown } | null)?.code;
+    return typeof code === 'string' && /^[A-Za-z0-9_]{1,40}$/.test(code) ? code : undefined;
+  };
+  const code = exception instanceof AppError ? exception.code : (codeOf(exception) ?? codeOf(driver));
+  const message = exception.message.replace(LONG_QUOTED, '"…"').replace(/\s+/g, ' ').trim();
+  return {
+    errorType: exception.name,
+    ...(code ? { code } : {}),
+    error: message.length > MAX_LOGGED_MESSAGE ? `${message.slice(0, MAX_LOGGED_MESSAGE - 1)}…` : message,
+  };
+}
+
+const HOUR_MS = 3_600_000;
+
+export type ErrorLogLevel = 'warn' | 'error';
+
+interface Counted {
+  level: ErrorLogLevel;
+  line: string;
+  fields: object;
+  /** The start of the hour the errors were in. */
+  hour: number;
+  count: number;
+}
+
+/**
+ * Counts of errors answered on reporter routes, each written once its hour is over (see above): one line
+ * per level, line and fields, with `count` and `hour` (the hour the errors were in) added. The timer runs
+ * outside any request's context, so the line carries no request id, and it is unref'd: it never keeps a
+ * process alive, and a process that stops mid-hour writes nothing of that hour (the reporters were
+ * answered; only this count is lost).
+ */
+export class HourlyErrorTally {
+  private readonly counts = new Map<string, Counted>();
+  private timer: NodeJS.Timeout | undefined;
+  /** Made with the filter, at start, outside every request: timers are set in this context. */
+  private readonly scope = new AsyncResource('nolan-hourly-error-tally');
+
+  constructor(
+    private readonly write: (level: ErrorLogLevel, fields: object, line: string) => void,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  add(level: ErrorLogLevel, line: string, fields: object): void {
+    const hour = Math.floor(this.now() / HOUR_MS) * HOUR_MS;
+    const key = JSON.stringify([hour, level, line, fields]);
+    const known = this.counts.get(key);
+    if (known) known.count += 1;
+    else this.counts.set(key, { level, line, fields, hour, count: 1 });
+    this.schedule();
+  }
+
+  /** Writes every count now, whatever its hour, and starts again (for tests: the hour's turn comes by itself). */
+  flush(): void {
+    this.writeWhere(() => true);
+  }
+
+  /** How many errors wait to be written (for tests). */
+  get pending(): number {
+    let n = 0;
+    for (const { count } of this.counts.values()) n += count;
+    return n;
+  }
+
+  private schedule(): void {
+    if (this.timer || this.counts.size === 0) return;
+    const first = Math.min(...[...this.counts.values()].map((c) => c.hour));
+    const wait = Math.max(0, first + HOUR_MS - this.now());
+    this.timer = this.scope.runInAsyncScope(() =>
+      setTimeout(() => {
+        this.timer = undefined;
+        const current = Math.floor(this.now() / HOUR_MS) * HOUR_MS;
+        this.writeWhere((c) => c.hour < current);
+        this.schedule();
+      }, wait),
+    );
+    this.timer.unref?.();
+  }
+
+  private writeWhere(due: (counted: Counted) => boolean): void {
+    for (const [key, counted] of this.counts) {
+      if (!due(counted)) continue;
+      this.counts.delete(key);
+      const { level, line, fields, hour, count } = counted;
+      this.write(level, { ...fields, count, hour: new Date(hour).toISOString() }, line);
+    }
+    if (this.counts.size === 0 && this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+  }
+}
