@@ -183,9 +183,11 @@ async function main() {
   process.on('SIGINT', () => stop(0));
   process.on('SIGTERM', () => stop(0));
 
-  // Without Docker, notifications go to a local catcher that writes each e-mail to .demo/mail.
+  // Without Docker, notifications go to a local catcher that writes each e-mail to the demo's mail folder
+  // (.demo/mail, or NOLAN_DEMO_DIR's), where the lines printed below say they are.
   if (!process.env.SMTP_URL) {
     process.env.SMTP_URL = 'smtp://127.0.0.1:1025';
+    process.env.NOLAN_MAIL_DIR = process.env.NOLAN_MAIL_DIR || join(demoDir, 'mail');
     start('mail', join('scripts', 'mail-catcher.js'));
   }
   const api = start('api', 'dist/apps/api/main.js');
@@ -207,7 +209,7 @@ async function main() {
   say(`  health       http://localhost:${apiPort}/health`);
   say(`  sign-in      ${shown}/credentials.json (demo staff users, passwords and TOTP secrets)`);
   say(`  secrets      ${shown}/secrets.env (${DEMO_SECRETS.join(', ')})`);
-  say(`  e-mail       ${process.env.SMTP_URL === 'smtp://127.0.0.1:1025' ? `${shown}/mail/*.eml (the local mail catcher; also listed in ${shown}/logs/mail.log)` : process.env.SMTP_URL}`);
+  say(`  e-mail       ${process.env.SMTP_URL === 'smtp://127.0.0.1:1025' ? `${relative(process.cwd(), process.env.NOLAN_MAIL_DIR) || '.'}/*.eml (the local mail catcher; also listed in ${shown}/logs/mail.log)` : process.env.SMTP_URL}`);
   say(`  logs         ${shown}/logs/{api,worker,portal}.log${process.env.SMTP_URL === 'smtp://127.0.0.1:1025' ? ' and mail.log' : ''}`);
   // Reporter time (docs/architecture.md "Reporter time"): what a report causes reaches staff at the batch.
   say('  reports      a report sent now reaches the staff pages and their e-mail at the next batch boundary');
