@@ -29,14 +29,15 @@ describe('errorLogFields', () => {
     });
   });
 
-  it('cuts out long quoted runs (what was given) and clips the message, keeping short quoted names', () => {
+  it('cuts out every quoted run (what was given, however short) and clips the message', () => {
     const given = 'a reporter wrote this '.repeat(10);
     const fields = errorLogFields(new SyntaxError(`Unexpected token 'x', "${given}" is not valid JSON`));
     expect(fields.error).not.toContain('reporter');
-    expect(fields.error).toBe(`Unexpected token 'x', "…" is not valid JSON`);
+    expect(fields.error).toBe(`Unexpected token "…", "…" is not valid JSON`);
+    // A short quoted run may be a receipt or a report's words as much as a constraint's name.
     expect(
-      errorLogFields(new Error('duplicate key value violates unique constraint "cases_reference_key"')).error,
-    ).toBe('duplicate key value violates unique constraint "cases_reference_key"');
+      errorLogFields(new Error('invalid input syntax for type json: "rockslide much hamstring"')).error,
+    ).toBe('invalid input syntax for type json: "…"');
     expect(errorLogFields(new Error('y'.repeat(1000))).error).toHaveLength(200);
     expect(errorLogFields('a string')).toEqual({ errorType: 'string', error: 'not an Error' });
   });

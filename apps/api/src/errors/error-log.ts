@@ -18,14 +18,18 @@ export interface ErrorLogFields {
   error: string;
 }
 
-/** Longest message written; a Postgres identifier is at most 63 characters, so a quoted run longer than that is not one. */
+/**
+ * Longest message written. Every quoted run is cut out: some messages quote what they were given (Node's
+ * JSON.parse quotes its input, Postgres the value it could not read), and on this path that can be a
+ * report's words or a receipt, however short. A constraint's or column's name goes with them; the class
+ * and SQLSTATE still tell an operator what happened.
+ */
 const MAX_LOGGED_MESSAGE = 200;
-const LONG_QUOTED = /"[^"]{64,}"|'[^']{64,}'/g;
+const QUOTED = /"[^"]*"|'[^']*'/g;
 
 /**
  * The class, code and message of `exception`, from the error itself or the driver's error TypeORM wraps.
- * A long quoted run is cut out of the message, since some messages quote what they were given (Node's
- * JSON.parse quotes its input), and the message is clipped.
+ * Every quoted run is cut out of the message (see MAX_LOGGED_MESSAGE), and the message is clipped.
  */
 export function errorLogFields(exception: unknown): ErrorLogFields {
   if (!(exception instanceof Error)) return { errorType: typeof exception, error: 'not an Error' };
@@ -35,7 +39,7 @@ export function errorLogFields(exception: unknown): ErrorLogFields {
     return typeof code === 'string' && /^[A-Za-z0-9_]{1,40}$/.test(code) ? code : undefined;
   };
   const code = exception instanceof AppError ? exception.code : (codeOf(exception) ?? codeOf(driver));
-  const message = exception.message.replace(LONG_QUOTED, '"…"').replace(/\s+/g, ' ').trim();
+  const message = exception.message.replace(QUOTED, '"…"').replace(/\s+/g, ' ').trim();
   return {
     errorType: exception.name,
     ...(code ? { code } : {}),
