@@ -1,6 +1,6 @@
 import { QueryFailedError } from 'typeorm';
 import { AppError } from './app-error';
-import { errorLogFields, HourlyErrorTally } from './error-log';
+import { errorLogFields, HourlyErrorTally, MAX_KINDS } from './error-log';
 
 const HOUR = 3_600_000;
 
@@ -29,17 +29,26 @@ describe('errorLogFields', () => {
     });
   });
 
-  it('cuts out every quoted run (what was given, however short) and clips the message', () => {
+  it('keeps a message only up to what it may quote (what was given, however short) and clips it', () => {
     const given = 'a reporter wrote this '.repeat(10);
     const fields = errorLogFields(new SyntaxError(`Unexpected token 'x', "${given}" is not valid JSON`));
     expect(fields.error).not.toContain('reporter');
-    expect(fields.error).toBe(`Unexpected token "…", "…" is not valid JSON`);
-    // A short quoted run may be a receipt or a report's words as much as a constraint's name.
+    expect(fields.error).toBe('Unexpected token…');
+    // A short quoted run may be a receipt or a report's words as much as a constraint's name, and quotes
+    // inside it, escaped or not, never let a part of it through.
     expect(
       errorLogFields(new Error('invalid input syntax for type json: "rockslide much hamstring"')).error,
-    ).toBe('invalid input syntax for type json: "…"');
+    ).toBe('invalid input syntax for type json…');
+    expect(errorLogFields(new Error('value "ab"cd"ef" of "x"')).error).toBe('value…');
+    expect(
+      errorLogFields(
+        new TypeError('The "x" argument must be of type string. Received type number (12345678)'),
+      ).error,
+    ).toBe('The…');
     expect(errorLogFields(new Error('y'.repeat(1000))).error).toHaveLength(200);
     expect(errorLogFields('a string')).toEqual({ errorType: 'string', error: 'not an Error' });
+    const odd = Object.assign(new Error('x'), { message: 42 as unknown as string });
+    expect(errorLogFields(odd)).toEqual({ errorType: 'Error', error: '' });
   });
 });
 
@@ -87,5 +96,16 @@ describe('HourlyErrorTally', () => {
       { errorType: 'AppError', count: 1, hour: '2026-12-06T10:00:00.000Z' },
       { errorType: 'AppError', count: 1, hour: '2026-12-06T11:00:00.000Z' },
     ]);
+  });
+
+  it('keeps at most MAX_KINDS kinds of error apart in an hour, counting any more together', () => {
+    const written: object[] = [];
+    const tally = new HourlyErrorTally((_level, fields) => written.push(fields));
+    for (let i = 0; i < MAX_KINDS + 50; i += 1)
+      tally.add('error', 'Unhandled error', { errorType: 'E', error: `${i}` });
+    expect(tally.pending).toBe(MAX_KINDS + 50);
+    tally.flush();
+    expect(written).toHaveLength(MAX_KINDS + 1);
+    expect(written[MAX_KINDS]).toEqual({ errorType: 'other', count: 50, hour: '2026-12-06T10:00:00.000Z' });
   });
 });

@@ -19,17 +19,18 @@ export interface ErrorLogFields {
 }
 
 /**
- * Longest message written. Every quoted run is cut out: some messages quote what they were given (Node's
- * JSON.parse quotes its input, Postgres the value it could not read), and on this path that can be a
- * report's words or a receipt, however short. A constraint's or column's name goes with them; the class
- * and SQLSTATE still tell an operator what happened.
+ * Longest message written. A message is kept only up to its first quote, backtick, parenthesis or colon:
+ * what follows is where messages put what they were given (Node's JSON.parse quotes its input, Postgres
+ * the value it could not read, Node's argument checks the value received), and on this path that can be
+ * a report's words or a receipt, however short, and however it is quoted or escaped. A constraint's or
+ * column's name goes with it; the class and SQLSTATE still tell an operator what happened.
  */
 const MAX_LOGGED_MESSAGE = 200;
-const QUOTED = /"[^"]*"|'[^']*'/g;
+const GIVEN_FROM = /["'`(:]/;
 
 /**
  * The class, code and message of `exception`, from the error itself or the driver's error TypeORM wraps.
- * Every quoted run is cut out of the message (see MAX_LOGGED_MESSAGE), and the message is clipped.
+ * The message is cut before anything it may quote (see MAX_LOGGED_MESSAGE) and clipped. Never throws.
  */
 export function errorLogFields(exception: unknown): ErrorLogFields {
   if (!(exception instanceof Error)) return { errorType: typeof exception, error: 'not an Error' };
@@ -39,7 +40,9 @@ export function errorLogFields(exception: unknown): ErrorLogFields {
     return typeof code === 'string' && /^[A-Za-z0-9_]{1,40}$/.test(code) ? code : undefined;
   };
   const code = exception instanceof AppError ? exception.code : (codeOf(exception) ?? codeOf(driver));
-  const message = exception.message.replace(QUOTED, '"…"').replace(/\s+/g, ' ').trim();
+  const full = typeof exception.message === 'string' ? exception.message : '';
+  const kept = (full.split(GIVEN_FROM)[0] ?? '').replace(/\s+/g, ' ').trim();
+  const message = kept.length < full.trim().length ? `${kept}…` : kept;
   return {
     errorType: exception.name,
     ...(code ? { code } : {}),
@@ -48,6 +51,8 @@ export function errorLogFields(exception: unknown): ErrorLogFields {
 }
 
 const HOUR_MS = 3_600_000;
+/** How many kinds of error (level, line and fields) one tally keeps apart. */
+export const MAX_KINDS = 100;
 
 export type ErrorLogLevel = 'warn' | 'error';
 
@@ -78,9 +83,16 @@ export class HourlyErrorTally {
     private readonly now: () => number = Date.now,
   ) {}
 
-  add(level: ErrorLogLevel, line: string, fields: object): void {
+  add(level: ErrorLogLevel, line: string, given: object): void {
     const hour = Math.floor(this.now() / HOUR_MS) * HOUR_MS;
-    const key = JSON.stringify([hour, level, line, fields]);
+    let fields = given;
+    let key = JSON.stringify([hour, level, line, fields]);
+    // At most MAX_KINDS kinds an hour are kept apart; any more are counted together, so errors whose
+    // text varies can never grow this without bound.
+    if (!this.counts.has(key) && this.counts.size >= MAX_KINDS) {
+      fields = { errorType: 'other' };
+      key = JSON.stringify([hour, level, line, fields]);
+    }
     const known = this.counts.get(key);
     if (known) known.count += 1;
     else this.counts.set(key, { level, line, fields, hour, count: 1 });
@@ -101,7 +113,8 @@ export class HourlyErrorTally {
 
   private schedule(): void {
     if (this.timer || this.counts.size === 0) return;
-    const first = Math.min(...[...this.counts.values()].map((c) => c.hour));
+    let first = Infinity;
+    for (const counted of this.counts.values()) first = Math.min(first, counted.hour);
     const wait = Math.max(0, first + HOUR_MS - this.now());
     this.timer = this.scope.runInAsyncScope(() =>
       setTimeout(() => {

@@ -96,13 +96,17 @@ export class GlobalExceptionFilter implements ExceptionFilter {
     const request = host.switchToHttp().getRequest<Request | undefined>();
     const body = toErrorBody(exception);
     const dependency = body.statusCode === 503 ? unavailableDependency(exception) : null;
-    const logged = logLineFor(exception, body.statusCode, dependency);
-    if (logged) {
-      const [level, line, fields] = logged;
-      if (isReporterRoute(request?.originalUrl ?? request?.url))
-        this.reporterRouteErrors.add(level, line, fields);
-      else if (level === 'warn') this.logger.warn(fields, line);
-      else this.logger.error(fields, line);
+    try {
+      const logged = logLineFor(exception, body.statusCode, dependency);
+      if (logged) {
+        const [level, line, fields] = logged;
+        if (isReporterRoute(request?.originalUrl ?? request?.url))
+          this.reporterRouteErrors.add(level, line, fields);
+        else if (level === 'warn') this.logger.warn(fields, line);
+        else this.logger.error(fields, line);
+      }
+    } catch {
+      // Logging never stops the answer below.
     }
     if (response.headersSent) return;
     if (exception instanceof AppError && exception.retryAfterSeconds !== undefined) {

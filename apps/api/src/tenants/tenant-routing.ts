@@ -19,6 +19,7 @@ import {
 } from '@nolan/domain';
 import type { EntityManager } from 'typeorm';
 import { TenantRoutingSettingsEntity } from './tenant-routing-settings.entity';
+import { HourlyErrorTally } from '../errors/error-log';
 
 export interface TenantRouting {
   conflictRoutes: ConflictRoutes;
@@ -30,6 +31,13 @@ export interface TenantRouting {
 }
 
 const logger = new Logger('TenantRouting');
+/**
+ * Bad stored routes are read by every report's intake, so they are written as a count at the turn of the
+ * hour, never at a report's moment (docs/abuse-resistance.md "What an error's log line holds").
+ */
+export const routingSettingsWarnings = new HourlyErrorTally((_level, fields, line) =>
+  logger.error(fields, line),
+);
 
 /** The tenant's routing settings (row-level security picks the tenant of the caller's transaction). */
 export async function tenantRouting(m: EntityManager): Promise<TenantRouting> {
@@ -49,7 +57,10 @@ export async function tenantRouting(m: EntityManager): Promise<TenantRouting> {
     // a case badly. The defaults are the safe fallback: a report must never be refused for this.
     const checked = validateConflictRoutes(row.conflictRoutes);
     if (checked.ok) conflictRoutes = checked.value;
-    else logger.error({ tenantId: row.tenantId }, 'Stored conflict routes are invalid; using the defaults');
+    else
+      routingSettingsWarnings.add('error', 'Stored conflict routes are invalid; using the defaults', {
+        tenantId: row.tenantId,
+      });
   }
   return {
     conflictRoutes,

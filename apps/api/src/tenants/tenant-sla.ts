@@ -7,6 +7,7 @@
 import { Logger } from '@nestjs/common';
 import { checkCouncilSlaPolicy, DEFAULT_SLA_POLICY, type SlaPolicy } from '@nolan/domain';
 import type { EntityManager } from 'typeorm';
+import { HourlyErrorTally } from '../errors/error-log';
 
 export interface TenantSla {
   policy: SlaPolicy;
@@ -15,6 +16,11 @@ export interface TenantSla {
 }
 
 const logger = new Logger('TenantSla');
+/**
+ * A bad stored row is read by every report's intake, so it is written as a count at the turn of the hour,
+ * never at a report's moment (docs/abuse-resistance.md "What an error's log line holds").
+ */
+export const slaSettingsWarnings = new HourlyErrorTally((_level, fields, line) => logger.error(fields, line));
 
 export async function tenantSlaPolicy(m: EntityManager): Promise<TenantSla> {
   const [row]: { tenant_id: string; policy: unknown; updated_at: Date }[] = await m.query(
@@ -23,7 +29,9 @@ export async function tenantSlaPolicy(m: EntityManager): Promise<TenantSla> {
   if (!row) return { policy: DEFAULT_SLA_POLICY, source: 'default', updatedAt: null };
   const checked = checkCouncilSlaPolicy(row.policy);
   if (!checked.ok) {
-    logger.error({ tenantId: row.tenant_id }, 'Stored SLA policy is invalid; using the statutory default');
+    slaSettingsWarnings.add('error', 'Stored SLA policy is invalid; using the statutory default', {
+      tenantId: row.tenant_id,
+    });
     return { policy: DEFAULT_SLA_POLICY, source: 'default', updatedAt: null };
   }
   return { policy: checked.policy, source: 'council', updatedAt: row.updated_at };
