@@ -127,6 +127,32 @@ export function totpCode(secret: string, step: -1 | 0 | 1 = 0): string {
   return authenticator.clone({ epoch: Date.now() + step * 30_000 }).generate(secret);
 }
 
+/**
+ * The codes each user has signed in with, in this suite: the API accepts a code once, and a step asked
+ * for (say -1, after an earlier sign-in at 0) names the code already used when the 30-second step has
+ * turned between the two sign-ins, so the step asked for is only a preference.
+ */
+const usedCodes = new Map<string, Set<string>>();
+
+/**
+ * A code for `user`, at the step preferred or another one the API accepts, not yet used to sign them in
+ * in this suite (`signInAs`, and the browser's `signInAsStaff`); `totpCodeUsed` notes a sign-in it made.
+ */
+export function unusedTotpCode(user: TestUser, preferred: -1 | 0 | 1 = 0): string {
+  const used = usedCodes.get(user.id);
+  for (const step of [preferred, 0, 1, -1] as const) {
+    const code = totpCode(user.totpSecret!, step);
+    if (!used?.has(code)) return code;
+  }
+  throw new Error(`every code the API would accept now has been used to sign ${user.email} in`);
+}
+
+/** Notes that `code` signed `user` in (the API will not take it again). */
+export function totpCodeUsed(user: TestUser, code: string): void {
+  const used = usedCodes.get(user.id) ?? new Set<string>();
+  usedCodes.set(user.id, used.add(code));
+}
+
 /** Signs a fixture user in over HTTP and returns their bearer token. */
 export async function signInAs(
   server: unknown,
@@ -134,13 +160,11 @@ export async function signInAs(
   user: TestUser,
   step: -1 | 0 | 1 = 0,
 ): Promise<string> {
+  const totp = user.totpSecret ? unusedTotpCode(user, step) : undefined;
   const res = await request(server as Parameters<typeof request>[0])
     .post(`/api/v1/tenants/${slug}/sessions`)
-    .send({
-      email: user.email,
-      password: user.password,
-      totp: user.totpSecret ? totpCode(user.totpSecret, step) : undefined,
-    });
+    .send({ email: user.email, password: user.password, totp });
+  if (res.status === 201 && totp) totpCodeUsed(user, totp);
   if (res.status !== 201)
     throw new Error(`sign-in failed for ${user.email}: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.token as string;
