@@ -12,7 +12,12 @@ import { CaseWorld } from '../support/case-fixtures';
 import { solvedAltcha } from '../support/reporter-client';
 import { MovableClock } from '../support/movable-clock';
 import { Clock } from '../../apps/api/src/sla/clock';
-import { duringPlacementPass } from '../support/placement-pass';
+import {
+  answeredAtOnce,
+  duringPlacementPass,
+  onePlacementPass,
+  whilePlacementPassHolds,
+} from '../support/placement-pass';
 import { TEST_ENV } from '../support/test-env';
 import { AuditService } from '../../apps/api/src/audit/audit.service';
 import { ReporterTime } from '../../apps/api/src/reporter-time/reporter-time';
@@ -124,23 +129,7 @@ describe('case holds: a writer of two cases and the placement pass', () => {
   });
 
   /** One pass of its own, committed: what it moved and the warnings it raised. */
-  const onePass = async (boundary: Date): Promise<{ moved: number; warnings: string[] }> => {
-    const pass = new Client({ connectionString: TEST_ENV.MIGRATION_DATABASE_URL });
-    const warnings: string[] = [];
-    pass.on('notice', (notice) => warnings.push(notice.message ?? ''));
-    await pass.connect();
-    try {
-      await pass.query('BEGIN');
-      await pass.query(`SELECT set_config('nolan.tenant_id', $1, true)`, [world.tenant.id]);
-      const { rows } = await pass.query<{ moved: number }>(`SELECT nolan_release_placement($1) AS moved`, [
-        boundary,
-      ]);
-      await pass.query('COMMIT');
-      return { moved: rows[0]!.moved, warnings };
-    } finally {
-      await pass.end();
-    }
-  };
+  const onePass = (boundary: Date) => onePlacementPass(world.tenant.id, boundary);
   const notedOf = async (caseId: string) =>
     (
       await owner.query<{ skips: number }>(
@@ -179,24 +168,15 @@ describe('case holds: a writer of two cases and the placement pass', () => {
 
   it('lets a read through while the pass holds the case (a read holds nothing)', async () => {
     const { reference, release } = await releasedReport();
-    const pass = new Client({ connectionString: TEST_ENV.MIGRATION_DATABASE_URL });
-    await pass.connect();
-    try {
-      await pass.query('BEGIN');
-      await pass.query(`SELECT set_config('nolan.tenant_id', $1, true)`, [world.tenant.id]);
-      await pass.query(`SELECT nolan_release_placement($1)`, [release]);
-      const read = await Promise.race([
+    const read = await whilePlacementPassHolds(world.tenant.id, release, () =>
+      answeredAtOnce(
         world
           .as('mo')
           .get(`/cases/${reference}/audit`)
           .then((res) => res.status),
-        new Promise((resolve) => setTimeout(() => resolve('still waiting'), 1500)),
-      ]);
-      expect(read).toBe(200);
-    } finally {
-      await pass.query('COMMIT');
-      await pass.end();
-    }
+      ),
+    );
+    expect(read).toBe(200);
   });
 
   it('answers an excluded person’s write at once while the pass holds the case (the door holds a case only for someone it admits)', async () => {
@@ -214,26 +194,17 @@ describe('case holds: a writer of two cases and the placement pass', () => {
       `INSERT INTO case_exclusions (tenant_id, case_id, user_id, kind) VALUES ($1, $2, $3, 'named_as_involved')`,
       [world.tenant.id, caseId, named.id],
     );
-    const pass = new Client({ connectionString: TEST_ENV.MIGRATION_DATABASE_URL });
-    await pass.connect();
-    try {
-      await pass.query('BEGIN');
-      await pass.query(`SELECT set_config('nolan.tenant_id', $1, true)`, [world.tenant.id]);
-      await pass.query(`SELECT nolan_release_placement($1)`, [release]);
-      // The same 404 as anyone refused, answered while the pass still holds the case: a refused person
-      // waiting on the pass would learn from the wait that a reporter's batch was just placed there.
-      const answered = await Promise.race([
+    // The same 404 as anyone refused, answered while the pass still holds the case: a refused person
+    // waiting on the pass would learn from the wait that a reporter's batch was just placed there.
+    const answered = await whilePlacementPassHolds(world.tenant.id, release, () =>
+      answeredAtOnce(
         world
           .as('named')
           .post(`/cases/${reference}/notes`, { text: 'Nothing to see.' })
           .then((res) => ({ status: res.status, message: res.body.message as string })),
-        new Promise((resolve) => setTimeout(() => resolve('still waiting'), 1500)),
-      ]);
-      expect(answered).toEqual({ status: 404, message: 'There is no case with this reference.' });
-    } finally {
-      await pass.query('COMMIT');
-      await pass.end();
-    }
+      ),
+    );
+    expect(answered).toEqual({ status: 404, message: 'There is no case with this reference.' });
   });
 
   it('keeps a batch’s placement when the council’s audit trail is held past the wait, and relays none of the batch until its entries are in', async () => {

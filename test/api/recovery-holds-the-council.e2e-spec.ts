@@ -11,6 +11,7 @@ import { Client } from 'pg';
 import request from 'supertest';
 import { startApiCapturingLogs } from '../support/api-app';
 import { CaseWorld } from '../support/case-fixtures';
+import { onePlacementPass } from '../support/placement-pass';
 import { solvedAltcha } from '../support/reporter-client';
 import { MovableClock } from '../support/movable-clock';
 import { TEST_ENV } from '../support/test-env';
@@ -169,23 +170,7 @@ describe('recovering the account of someone holding many cases', () => {
   };
 
   /** One pass of its own, committed: what it moved and the warnings it raised. */
-  const onePass = async (boundary: Date): Promise<{ moved: number; warnings: string[] }> => {
-    const pass = new Client({ connectionString: TEST_ENV.MIGRATION_DATABASE_URL });
-    const warnings: string[] = [];
-    pass.on('notice', (notice) => warnings.push(notice.message ?? ''));
-    await pass.connect();
-    try {
-      await pass.query('BEGIN');
-      await pass.query(`SELECT set_config('nolan.tenant_id', $1, true)`, [world.tenant.id]);
-      const { rows } = await pass.query<{ moved: number }>(`SELECT nolan_release_placement($1) AS moved`, [
-        boundary,
-      ]);
-      await pass.query('COMMIT');
-      return { moved: rows[0]!.moved, warnings };
-    } finally {
-      await pass.end();
-    }
-  };
+  const onePass = (boundary: Date) => onePlacementPass(world.tenant.id, boundary);
 
   /** The council's rows noted for placement, and how many passes left each. */
   const noted = async () =>

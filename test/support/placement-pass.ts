@@ -29,3 +29,55 @@ export async function duringPlacementPass(
     await pass.end();
   }
 }
+
+/** One pass of its own for `tenantId` up to `boundary`, committed: what it moved and the warnings it raised. */
+export async function onePlacementPass(
+  tenantId: string,
+  boundary: Date,
+): Promise<{ moved: number; warnings: string[] }> {
+  const pass = new Client({ connectionString: TEST_ENV.MIGRATION_DATABASE_URL });
+  const warnings: string[] = [];
+  pass.on('notice', (notice) => warnings.push(notice.message ?? ''));
+  await pass.connect();
+  try {
+    await pass.query('BEGIN');
+    await pass.query(`SELECT set_config('nolan.tenant_id', $1, true)`, [tenantId]);
+    const { rows } = await pass.query<{ moved: number }>(`SELECT nolan_release_placement($1) AS moved`, [
+      boundary,
+    ]);
+    await pass.query('COMMIT');
+    return { moved: rows[0]!.moved, warnings };
+  } finally {
+    await pass.end();
+  }
+}
+
+/**
+ * Runs `work` while a pass of its own, for `tenantId` up to `boundary`, holds the cases it moved (not yet
+ * committed), and commits the pass once `work` is done, whatever it did.
+ */
+export async function whilePlacementPassHolds<T>(
+  tenantId: string,
+  boundary: Date,
+  work: () => Promise<T>,
+): Promise<T> {
+  const pass = new Client({ connectionString: TEST_ENV.MIGRATION_DATABASE_URL });
+  await pass.connect();
+  try {
+    await pass.query('BEGIN');
+    await pass.query(`SELECT set_config('nolan.tenant_id', $1, true)`, [tenantId]);
+    await pass.query(`SELECT nolan_release_placement($1)`, [boundary]);
+    return await work();
+  } finally {
+    await pass.query('COMMIT');
+    await pass.end();
+  }
+}
+
+/** What `answer` settles to within 1.5 s, or 'still waiting'. */
+export function answeredAtOnce<T>(answer: Promise<T>): Promise<T | 'still waiting'> {
+  return Promise.race([
+    answer,
+    new Promise<'still waiting'>((resolve) => setTimeout(() => resolve('still waiting'), 1500)),
+  ]);
+}
