@@ -26,6 +26,9 @@ export function testEnvFor(worker: number) {
     // Suites written before reporter batching expect notices within seconds; reporter-time.e2e-spec.ts
     // turns it on (docs/architecture.md "Reporter time").
     REPORTER_BATCHING: 'off',
+    // A port nothing listens on, as on CI: a suite that needs its e-mails starts a catcher and sets its
+    // own SMTP_URL; without this, a suite's notices went to a demo's mail catcher on 127.0.0.1:1025.
+    SMTP_URL: 'smtp://127.0.0.1:9',
   } as const;
 }
 
