@@ -53,7 +53,12 @@ export async function startStack(
 ): Promise<Stack> {
   mkdirSync(LOG_DIR, { recursive: true });
   const spawnNode = (script: string, extra: Record<string, string> = {}) => {
-    const child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', 'api', script)], {
+    // BENCH_CPU_PROF=<dir>: each process writes a V8 CPU profile there when it stops (Node refuses
+    // --cpu-prof in NODE_OPTIONS), to see where a figure's time goes.
+    const profile = process.env.BENCH_CPU_PROF
+      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+      : [];
+    const child = spawn(process.execPath, [...profile, join(ROOT, 'dist', 'apps', 'api', script)], {
       cwd: ROOT,
       // As npm start runs them (scripts/runtime-env.js; docs/performance.md "Memory").
       env: runtimeEnv({ ...process.env, ...env, ...extra }),
