@@ -25,7 +25,7 @@
  * A scope the KeyHolder cannot open is not given to anyone; the outcome lists it in `withheld`.
  */
 import { Injectable } from '@nestjs/common';
-import { createGrant, PublicKeyHandle, type Scope, type UnlockedKey } from '@nolan/crypto';
+import { createGrants, PublicKeyHandle, type Scope, type UnlockedKey } from '@nolan/crypto';
 import type { KeyHolder } from './key-holders';
 import {
   type CategoryId,
@@ -288,33 +288,46 @@ export class CaseAccessService {
     // Grants first, revocations after (nothing below needs the revoked grants).
     const newGrantees: string[] = [];
     const withheld = new Set<Scope>();
+    const toGrant: { userId: string; scope: Scope; publicKey: string }[] = [];
     for (const [userId, scopes] of wanted) {
       const publicKey = keyOf.get(userId);
       if (!publicKey) continue;
       for (const scope of scopes) {
         if (staffGrants.some((g) => g.granteeId === userId && g.scope === scope)) continue;
-        const scopeKey = open.get(scope);
-        if (!scopeKey) {
+        if (!open.has(scope)) {
           withheld.add(scope);
           continue;
         }
-        await m.getRepository(CaseGrantEntity).insert({
-          tenantId,
-          caseId,
-          scope,
-          granteeKind: 'staff',
-          granteeId: userId,
-          encryptedScopeKey: Buffer.from(await createGrant(scopeKey, await PublicKeyHandle.parse(publicKey))),
-        });
-        await this.recorder.trail(m, caseId, originOf(change.actor), 'grant.created', {
-          scope,
-          granteeId: userId,
-          via: change.reason,
-          keysFrom: change.keys.via,
-          ...namingOf(change),
-        });
-        if (!newGrantees.includes(userId)) newGrantees.push(userId);
+        toGrant.push({ userId, scope, publicKey });
       }
+    }
+    // Each scope's new grants made together, one row each (docs/performance.md "One session key per scope").
+    const made = new Map<(typeof toGrant)[number], Uint8Array>();
+    for (const [scope, scopeKey] of open) {
+      const forScope = toGrant.filter((g) => g.scope === scope);
+      if (forScope.length === 0) continue;
+      const handles = await Promise.all(forScope.map((g) => PublicKeyHandle.parse(g.publicKey)));
+      const grants = await createGrants(scopeKey, handles);
+      forScope.forEach((g, i) => made.set(g, grants[i] as Uint8Array));
+    }
+    for (const grant of toGrant) {
+      const { userId, scope } = grant;
+      await m.getRepository(CaseGrantEntity).insert({
+        tenantId,
+        caseId,
+        scope,
+        granteeKind: 'staff',
+        granteeId: userId,
+        encryptedScopeKey: Buffer.from(made.get(grant) as Uint8Array),
+      });
+      await this.recorder.trail(m, caseId, originOf(change.actor), 'grant.created', {
+        scope,
+        granteeId: userId,
+        via: change.reason,
+        keysFrom: change.keys.via,
+        ...namingOf(change),
+      });
+      if (!newGrantees.includes(userId)) newGrantees.push(userId);
     }
     const revoked: string[] = [];
     for (const grant of staffGrants.filter((g) => losing.has(g.granteeId as string))) {
