@@ -49,6 +49,33 @@ import { CasesRepository } from '../store/cases.repository';
 import { caseExclusionsOf } from './case-door';
 import { holdersOfRoles, recordNamedInReport } from '../store/case-exclusions';
 
+/** A grant to make: who, which scope, and the public key it is made to. */
+export interface GrantToMake {
+  userId: string;
+  scope: Scope;
+  publicKey: string | Uint8Array;
+}
+
+/**
+ * Makes the grants of `toGrant`, each scope's together (docs/performance.md "One session key per scope"):
+ * one row's bytes per entry, keyed by the entry itself, every one a whole message to its one grantee. A
+ * scope not in `open` gets none (the caller withholds it).
+ */
+export async function grantsByScope(
+  open: ReadonlyMap<Scope, UnlockedKey>,
+  toGrant: readonly GrantToMake[],
+): Promise<Map<GrantToMake, Uint8Array>> {
+  const made = new Map<GrantToMake, Uint8Array>();
+  for (const [scope, scopeKey] of open) {
+    const forScope = toGrant.filter((g) => g.scope === scope);
+    if (forScope.length === 0) continue;
+    const handles = await Promise.all(forScope.map((g) => PublicKeyHandle.parse(g.publicKey)));
+    const grants = await createGrants(scopeKey, handles);
+    forScope.forEach((g, i) => made.set(g, grants[i] as Uint8Array));
+  }
+  return made;
+}
+
 /** Why access changed; carried in the `case.routed` outbox payload and the audit trail. */
 export type RoutingReason = 'assigned' | 'transferred' | 'recused' | 'named_as_involved' | 'rerouted';
 
@@ -288,7 +315,7 @@ export class CaseAccessService {
     // Grants first, revocations after (nothing below needs the revoked grants).
     const newGrantees: string[] = [];
     const withheld = new Set<Scope>();
-    const toGrant: { userId: string; scope: Scope; publicKey: string }[] = [];
+    const toGrant: GrantToMake[] = [];
     for (const [userId, scopes] of wanted) {
       const publicKey = keyOf.get(userId);
       if (!publicKey) continue;
@@ -301,15 +328,7 @@ export class CaseAccessService {
         toGrant.push({ userId, scope, publicKey });
       }
     }
-    // Each scope's new grants made together, one row each (docs/performance.md "One session key per scope").
-    const made = new Map<(typeof toGrant)[number], Uint8Array>();
-    for (const [scope, scopeKey] of open) {
-      const forScope = toGrant.filter((g) => g.scope === scope);
-      if (forScope.length === 0) continue;
-      const handles = await Promise.all(forScope.map((g) => PublicKeyHandle.parse(g.publicKey)));
-      const grants = await createGrants(scopeKey, handles);
-      forScope.forEach((g, i) => made.set(g, grants[i] as Uint8Array));
-    }
+    const made = await grantsByScope(open, toGrant);
     for (const grant of toGrant) {
       const { userId, scope } = grant;
       await m.getRepository(CaseGrantEntity).insert({
