@@ -114,6 +114,54 @@ describe('anonymous intake', () => {
     }
   });
 
+  it('makes each scope’s grants together: one row and key packet per grantee, one encrypted-data packet per scope', async () => {
+    // docs/performance.md "One session key per scope". A grant is a PKESK (tag 1) then a SEIPD (tag 18).
+    const packets = (bytes: Buffer): { tag: number; bytes: Buffer }[] => {
+      const out: { tag: number; bytes: Buffer }[] = [];
+      let at = 0;
+      while (at < bytes.length) {
+        const tag = (bytes[at] as number) & 0x3f;
+        const first = bytes[at + 1] as number;
+        let length: number;
+        let header: number;
+        if (first < 192) [length, header] = [first, 2];
+        else if (first < 224) [length, header] = [((first - 192) << 8) + (bytes[at + 2] as number) + 192, 3];
+        else [length, header] = [bytes.readUInt32BE(at + 2), 6];
+        out.push({ tag, bytes: bytes.subarray(at, at + header + length) });
+        at += header + length;
+      }
+      return out;
+    };
+    const rows: { scope: string; grantee_kind: string; encrypted_scope_key: Buffer }[] =
+      await fixtures.dataSource.transaction(async (m) => {
+        await m.query(`SELECT set_config('nolan.tenant_id', $1, true)`, [tenant.id]);
+        return m.query(
+          `SELECT g.scope, g.grantee_kind, g.encrypted_scope_key FROM case_grants g
+           JOIN cases c ON c.id = g.case_id WHERE c.reference = $1`,
+          [submitted.reference],
+        );
+      });
+    const sealedByScope = new Map<string, Set<string>>();
+    const keyPackets = new Set<string>();
+    for (const row of rows) {
+      const [keyPacket, sealed, ...rest] = packets(row.encrypted_scope_key);
+      expect([keyPacket?.tag, sealed?.tag, rest.length]).toEqual([1, 18, 0]);
+      keyPackets.add((keyPacket as { bytes: Buffer }).bytes.toString('base64'));
+      const set = sealedByScope.get(row.scope) ?? new Set<string>();
+      set.add((sealed as { bytes: Buffer }).bytes.toString('base64'));
+      sealedByScope.set(row.scope, set);
+    }
+    // Every scope granted to the escrow and the routed officers, the report scope to the reporter too.
+    expect([...sealedByScope.keys()].sort()).toEqual(['identity', 'internal', 'report']);
+    expect(rows.filter((r) => r.scope === 'report').map((r) => r.grantee_kind)).toContain('reporter');
+    for (const scope of sealedByScope.keys())
+      expect(rows.filter((r) => r.scope === scope).length).toBeGreaterThan(1);
+    // One encrypted-data packet per scope, shared by its rows; a key packet of its own for every row.
+    for (const sealed of sealedByScope.values()) expect(sealed.size).toBe(1);
+    expect(new Set([...sealedByScope.values()].flatMap((s) => [...s])).size).toBe(3);
+    expect(keyPackets.size).toBe(rows.length);
+  });
+
   it('leaves no marker in a pg_dump, in Redis or in the logs, and no client IP in the logs', async () => {
     const database = new URL(TEST_ENV.MIGRATION_DATABASE_URL).pathname.slice(1);
     const dump = execFileSync('pg_dump', ['-h', '127.0.0.1', '-U', 'postgres', '--no-owner', database], {

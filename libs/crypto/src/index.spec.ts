@@ -36,6 +36,7 @@ describe('@nolan/crypto', () => {
         'UnlockedKey',
         'changePassphrase',
         'createGrant',
+        'createGrants',
         'createReporterKey',
         'decryptWithScope',
         'encryptToScope',

@@ -14,7 +14,7 @@ export type { StaffKeyMaterial } from './lib/staff-keys';
 export { SCOPES, decryptWithScope, encryptToScope, generateScopeKeyPair, isScope } from './lib/scope-keys';
 export type { Scope, ScopeKeyPair } from './lib/scope-keys';
 export { takeScopeKeyPair } from './lib/scope-key-pool';
-export { createGrant, openGrant, openGrantAsKey, regrant } from './lib/grants';
+export { createGrant, createGrants, openGrant, openGrantAsKey, regrant } from './lib/grants';
 export {
   createReporterKey,
   receiptLookupKey,

@@ -1,5 +1,6 @@
 // The promise that GnuPG 2.2 reads what we write (docs/architecture.md "Staff keys" and
-// "Exports"; docs/architecture.md "OpenPGP profile"), checked against the real /usr/bin/gpg in a
+// "Exports"; docs/architecture.md "OpenPGP profile"; grants made together, docs/performance.md "One
+// session key per scope"), checked against the real /usr/bin/gpg in a
 // throwaway GNUPGHOME: exports decrypt and verify in gpg, our keys import into gpg, and what gpg encrypts
 // to our keys we read. Skipped, saying so, only where /usr/bin/gpg is not installed.
 import { spawnSync } from 'node:child_process';
@@ -7,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportForRecipient, exportForRecipientBinary, verifyAndDecryptExport } from './case-export';
+import { createGrants } from './grants';
 import { PublicKeyHandle, UnlockedKey } from './key-handles';
 import { generateSigningKeyPair } from './signing-keys';
 import { decryptWithScope, encryptToScope, generateScopeKeyPair } from './scope-keys';
@@ -258,5 +260,57 @@ describeWithGpg(`GnuPG interoperability${haveGpg ? '' : ` (skipped: ${GPG} is mi
     expect(result.status).toBe(0);
     expect(statusLines(result.stdout)).toContain('[GNUPG:] GOODMDC');
     expect(readFileSync(join(home, 'scope.out'), 'utf8')).toBe(content);
+  });
+  it('decrypts with gpg a grant made together with others for the same scope, and nothing else of them', async () => {
+    const scope = await generateScopeKeyPair('internal');
+    const other = await generateScopeKeyPair('internal');
+    const otherKey = await UnlockedKey.fromSerialized(other.privateKey);
+    const [forOther, forGpg] = await createGrants(scope.privateKey, [otherKey.publicKey(), gpgPublicKey]);
+    writeFileSync(join(home, 'grant.gpg'), forGpg as Uint8Array);
+    writeFileSync(join(home, 'other-grant.gpg'), forOther as Uint8Array);
+
+    const result = gpg([
+      '--status-fd',
+      '1',
+      '--output',
+      join(home, 'grant.out'),
+      '--decrypt',
+      join(home, 'grant.gpg'),
+    ]);
+    expect(result.status).toBe(0);
+    const status = statusLines(result.stdout);
+    // One recipient only, gpg's own encryption subkey; SEIPDv1 with MDC.
+    expect(status.filter((line) => line.startsWith('[GNUPG:] ENC_TO '))).toHaveLength(1);
+    expect(status).toContain('[GNUPG:] DECRYPTION_OKAY');
+    expect(status).toContain('[GNUPG:] GOODMDC');
+    expect(new Uint8Array(readFileSync(join(home, 'grant.out')))).toEqual(scope.privateKey);
+
+    // The other grantee's grant shares the encrypted-data packet, yet gpg's key does not open it.
+    const refused = gpg([
+      '--status-fd',
+      '1',
+      '--output',
+      join(home, 'other.out'),
+      '--decrypt',
+      join(home, 'other-grant.gpg'),
+    ]);
+    expect(refused.status).not.toBe(0);
+    expect(statusLines(refused.stdout)).toContainEqual(expect.stringMatching(/^\[GNUPG:\] NO_SECKEY /));
+    expect(existsSync(join(home, 'other.out'))).toBe(false);
+
+    // What gpg took out of the grant is the scope key itself: imported, it reads the scope's content.
+    gpgOk(['--import', join(home, 'grant.out')]);
+    const content = 'Internal note readable with the scope key recovered from its grant.';
+    writeFileSync(join(home, 'note.gpg'), await encryptToScope(content, scope.publicKey));
+    const note = gpg([
+      '--status-fd',
+      '1',
+      '--output',
+      join(home, 'note.out'),
+      '--decrypt',
+      join(home, 'note.gpg'),
+    ]);
+    expect(note.status).toBe(0);
+    expect(readFileSync(join(home, 'note.out'), 'utf8')).toBe(content);
   });
 });

@@ -1,14 +1,15 @@
 // Grants (docs/architecture.md "Case scope keys and grants"): a scope key encrypted to each grantee; granting
 // re-encrypts the same key to a newcomer; revoking deletes a grant, after which the former grantee's own
 // key opens nothing.
-import { generateKey } from 'openpgp';
+import { generateKey, readMessage } from 'openpgp';
 import {
   cheapUnlockedKey,
   encryptedDataPacket,
   expectCryptoError,
   flipByte,
+  packetSpans,
 } from '../testing/crypto-test-support';
-import { createGrant, openGrant, openGrantAsKey, regrant } from './grants';
+import { createGrant, createGrants, openGrant, openGrantAsKey, regrant } from './grants';
 import { PublicKeyHandle } from './key-handles';
 import type { UnlockedKey } from './key-handles';
 import { decryptWithScope, encryptToScope, generateScopeKeyPair } from './scope-keys';
@@ -116,5 +117,121 @@ describe('grants', () => {
     });
     const grantee = await PublicKeyHandle.parse(signOnly.publicKey);
     await expectCryptoError(createGrant(scope.privateKey, grantee), 'INVALID_KEY');
+  });
+});
+
+// One session key per scope (docs/performance.md "One session key per scope"): the grants of one call share
+// their encrypted-data packet, and each is still a whole message to its one grantee.
+describe('grants made together for one scope', () => {
+  let scope: ScopeKeyPair;
+  let grantees: UnlockedKey[];
+  let outsider: UnlockedKey;
+
+  beforeAll(async () => {
+    scope = await generateScopeKeyPair('report');
+    grantees = await Promise.all([cheapUnlockedKey(), cheapUnlockedKey(), cheapUnlockedKey()]);
+    outsider = await cheapUnlockedKey();
+  });
+
+  it('gives each grantee, in order, a grant that opens to exactly the scope key', async () => {
+    const grants = await createGrants(
+      scope.privateKey,
+      grantees.map((g) => g.publicKey()),
+    );
+    expect(grants).toHaveLength(grantees.length);
+    for (const [i, grantee] of grantees.entries()) {
+      const grant = grants[i] as Uint8Array;
+      expect(await openGrant(grant, grantee)).toEqual(scope.privateKey);
+      expect((await openGrantAsKey(grant, grantee)).fingerprint).toBe(scope.fingerprint);
+      // Each grant names exactly its own grantee, so deleting it revokes that grantee alone.
+      const recipients = (await readMessage({ binaryMessage: grant })).getEncryptionKeyIDs();
+      expect(recipients).toHaveLength(1);
+      for (const other of grantees.filter((g) => g !== grantee))
+        await expectCryptoError(openGrant(grant, other), 'NOT_A_RECIPIENT');
+    }
+  });
+
+  it('opens for no one else', async () => {
+    const grants = await createGrants(
+      scope.privateKey,
+      grantees.map((g) => g.publicKey()),
+    );
+    for (const grant of grants) {
+      await expectCryptoError(openGrant(grant, outsider), 'NOT_A_RECIPIENT');
+      await expectCryptoError(regrant(grant, outsider, outsider.publicKey()), 'NOT_A_RECIPIENT');
+    }
+  });
+
+  it('shares one encrypted-data packet among the grants of a call, each behind its own key packet', async () => {
+    const [first, second] = (await createGrants(scope.privateKey, [
+      (grantees[0] as UnlockedKey).publicKey(),
+      (grantees[1] as UnlockedKey).publicKey(),
+    ])) as [Uint8Array, Uint8Array];
+    const [pkesk1, seipd1] = packetSpans(first);
+    const [pkesk2, seipd2] = packetSpans(second);
+    // A public-key encrypted session key packet (v3), then a SEIPDv1 packet, and nothing else.
+    expect(packetSpans(first).map((p) => p.tag)).toEqual([1, 18]);
+    expect(packetSpans(second).map((p) => p.tag)).toEqual([1, 18]);
+    expect(first[pkesk1?.bodyStart ?? -1]).toBe(3);
+    expect(first[seipd1?.bodyStart ?? -1]).toBe(1);
+    const seipdOf = (grant: Uint8Array, span = encryptedDataPacket(grant)) =>
+      Buffer.from(grant.subarray(span.start, span.end));
+    expect(seipdOf(first, seipd1)).toEqual(seipdOf(second, seipd2));
+    expect(Buffer.from(first.subarray(pkesk1?.start, pkesk1?.end))).not.toEqual(
+      Buffer.from(second.subarray(pkesk2?.start, pkesk2?.end)),
+    );
+    // Another call for the same scope and grantees makes a new session key: nothing is shared across calls.
+    const [again] = (await createGrants(scope.privateKey, [(grantees[0] as UnlockedKey).publicKey()])) as [
+      Uint8Array,
+    ];
+    expect(seipdOf(again)).not.toEqual(seipdOf(first));
+  });
+
+  it('refuses a grant whose shared encrypted-data packet was altered, for every grantee', async () => {
+    const grants = await createGrants(
+      scope.privateKey,
+      grantees.map((g) => g.publicKey()),
+    );
+    for (const [i, grantee] of grantees.entries()) {
+      const grant = grants[i] as Uint8Array;
+      const { bodyStart, end } = encryptedDataPacket(grant);
+      await expectCryptoError(openGrant(flipByte(grant, bodyStart + 40), grantee), 'TAMPERED');
+      await expectCryptoError(openGrant(flipByte(grant, end - 1), grantee), 'TAMPERED');
+      await expectCryptoError(openGrant(grant.slice(0, grant.length - 10), grantee), 'TAMPERED');
+    }
+  });
+
+  it('lets a grantee’s regrant to a newcomer stand alone, with a session key of its own', async () => {
+    const [grant] = (await createGrants(scope.privateKey, [
+      (grantees[0] as UnlockedKey).publicKey(),
+      (grantees[1] as UnlockedKey).publicKey(),
+    ])) as [Uint8Array];
+    const newcomerGrant = await regrant(grant, grantees[0] as UnlockedKey, outsider.publicKey());
+    expect(await openGrant(newcomerGrant, outsider)).toEqual(scope.privateKey);
+    expect(Buffer.from(grant.subarray(encryptedDataPacket(grant).start))).not.toEqual(
+      Buffer.from(newcomerGrant.subarray(encryptedDataPacket(newcomerGrant).start)),
+    );
+  });
+
+  it('makes no grant for no grantee, and refuses a bad scope key or a grantee that cannot encrypt', async () => {
+    expect(await createGrants(scope.privateKey, [])).toEqual([]);
+    await expectCryptoError(
+      createGrants(scope.publicKey, [(grantees[0] as UnlockedKey).publicKey()]),
+      'INVALID_KEY',
+    );
+    const signOnly = await generateKey({
+      type: 'ecc',
+      curve: 'curve25519Legacy',
+      userIDs: [{ name: 'Signing only' }],
+      subkeys: [],
+      format: 'binary',
+    });
+    await expectCryptoError(
+      createGrants(scope.privateKey, [
+        (grantees[0] as UnlockedKey).publicKey(),
+        await PublicKeyHandle.parse(signOnly.publicKey),
+      ]),
+      'INVALID_KEY',
+    );
   });
 });

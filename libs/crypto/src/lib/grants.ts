@@ -3,7 +3,7 @@
 // re-encrypt to the newcomer); revoking is deleting the grant row, after which the former grantee has
 // nothing their own key opens. The tenant escrow key is always among the grantees.
 // Implements docs/architecture.md "Case scope keys and grants" (grants, granting, revoking).
-import { encrypt } from 'openpgp';
+import { encrypt, encryptSessionKey, generateSessionKey } from 'openpgp';
 import type { PrivateKey } from 'openpgp';
 import { CryptoError, orFail } from './crypto-error';
 import {
@@ -28,16 +28,63 @@ export async function createGrant(
   scopePrivateKey: Uint8Array | UnlockedKey,
   grantee: PublicKeyHandle,
 ): Promise<Uint8Array> {
+  return (await createGrants(scopePrivateKey, [grantee]))[0] as Uint8Array;
+}
+
+/**
+ * Grants one scope key to several grantees at once (docs/performance.md "One session key per scope"):
+ * one grant per grantee, in the order given, each still a complete, standard OpenPGP message to exactly
+ * that grantee — their public-key encrypted session key packet (PKESK) followed by an encrypted-data
+ * packet (SEIPDv1 with MDC, what GnuPG 2.2 reads) holding the scope key. The encrypted-data packet is made
+ * once, under one session key, and the same bytes follow every grantee's PKESK: the symmetric encryption
+ * and the message framing are paid once per scope, the public-key operation once per grantee.
+ *
+ * Why sharing the session key among the grantees of one call leaks nothing: the session key opens only
+ * that one encrypted-data packet, which holds only this scope key, and every grantee it is shared with may
+ * read this scope key anyway (that is what their grant is for). Whoever opens their own grant learns the
+ * session key and, with it, exactly what they already learn from their grant: the scope key. It opens no
+ * other scope (each call makes a fresh random session key, and a call is for one scope key), and no later
+ * grant (a newcomer's grant, made by createGrant or regrant, has its own). Revoking is still deleting one
+ * row: a former grantee who kept the session key holds nothing the scope key they were given did not
+ * already give them, as with a grant of its own. It lets no grantee forge a grant for another either:
+ * anyone with a grantee's public key could always write a message to them. Someone who reads only the
+ * database sees that these rows carry the same encrypted-data bytes, i.e. the same plaintext, which they
+ * know already: every grant of a scope holds that scope's key. Each PKESK is made for its own recipient
+ * (a fresh ephemeral X25519 key each, bound to that recipient's fingerprint), so one grantee's packet says
+ * nothing that opens another's.
+ */
+export async function createGrants(
+  scopePrivateKey: Uint8Array | UnlockedKey,
+  grantees: readonly PublicKeyHandle[],
+): Promise<Uint8Array[]> {
   const keyBytes = scopePrivateKey instanceof UnlockedKey ? scopePrivateKey.serialize() : scopePrivateKey;
-  // A cheap shape check instead of a full parse: this runs a dozen times per submission.
+  // A cheap shape check instead of a full parse: this runs for every case's three scopes.
   if (!(keyBytes instanceof Uint8Array) || keyBytes[0] !== SECRET_KEY_PACKET_HEADER) {
     throw new CryptoError('INVALID_KEY');
   }
-  const recipient = publicKeyOf(grantee);
+  const recipients = grantees.map((grantee) => publicKeyOf(grantee));
+  if (recipients.length === 0) return [];
   const message = await literalMessage(keyBytes);
-  return orFail('INVALID_KEY', () =>
-    encrypt({ message, encryptionKeys: recipient, format: 'binary', config: PGP_CONFIG }),
-  );
+  return orFail('INVALID_KEY', async () => {
+    // The cipher every grantee's key accepts (AES-256 for the keys this system makes), as a message to
+    // all of them would pick. AEAD is dropped even if every key offered it: grants stay SEIPDv1 with MDC,
+    // which GnuPG 2.2 reads (docs/architecture.md "OpenPGP profile").
+    const { data, algorithm } = await generateSessionKey({ encryptionKeys: recipients, config: PGP_CONFIG });
+    const sessionKey = { data, algorithm };
+    // With a session key and no recipient, openpgp writes the encrypted-data packet alone.
+    const sealed = await encrypt({ message, sessionKey, format: 'binary', config: PGP_CONFIG });
+    const keyPackets = await Promise.all(
+      recipients.map((recipient) =>
+        encryptSessionKey({ ...sessionKey, encryptionKeys: recipient, format: 'binary', config: PGP_CONFIG }),
+      ),
+    );
+    return keyPackets.map((keyPacket) => {
+      const grant = new Uint8Array(keyPacket.length + sealed.length);
+      grant.set(keyPacket, 0);
+      grant.set(sealed, keyPacket.length);
+      return grant;
+    });
+  });
 }
 
 async function openGrantParsed(

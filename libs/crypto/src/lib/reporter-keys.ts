@@ -17,8 +17,9 @@ import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { decrypt, encrypt } from 'openpgp';
 import type { SessionKey } from 'openpgp';
 import { CryptoError } from './crypto-error';
-import { UnlockedKey, readUnencryptedPrivateKey, rememberPublicKey, unlockedKeyOf } from './key-handles';
-import { PGP_CONFIG, generateV4KeyPair, literalMessage, readBinaryMessage } from './openpgp-settings';
+import { UnlockedKey, readUnencryptedPrivateKey, unlockedKeyOf } from './key-handles';
+import { PGP_CONFIG, literalMessage, readBinaryMessage } from './openpgp-settings';
+import { type ReporterKeyPool, sharedReporterKeyPool } from './reporter-key-pool';
 
 const HKDF_INFO = 'nolan/reporter-key/v1';
 const SALT_BYTES = 32;
@@ -45,11 +46,18 @@ function receiptSessionKey(receipt: string, salt: Uint8Array): SessionKey {
   return { data: new Uint8Array(key), algorithm: 'aes256' };
 }
 
-export async function createReporterKey(receipt: string): Promise<ReporterKeyMaterial> {
+/**
+ * A new reporter's key material: a fresh key pair, from the process's pool of pairs made between requests
+ * (reporter-key-pool.ts; docs/performance.md "Key pairs ahead of need"), locked under the receipt here.
+ * `pool` is for tests.
+ */
+export async function createReporterKey(
+  receipt: string,
+  pool: ReporterKeyPool = sharedReporterKeyPool,
+): Promise<ReporterKeyMaterial> {
   if (typeof receipt !== 'string' || receipt.length === 0)
     throw new TypeError('A non-empty receipt is required.');
-  // The user ID is fixed: nothing about the reporter may go into their key.
-  const key = await generateV4KeyPair({ name: 'Nolan reporter' });
+  const { key, publicKey } = await pool.take();
   const salt = new Uint8Array(randomBytes(SALT_BYTES));
   const lockedPrivateKey = await encrypt({
     message: await literalMessage(key.write()),
@@ -57,11 +65,8 @@ export async function createReporterKey(receipt: string): Promise<ReporterKeyMat
     format: 'binary',
     config: PGP_CONFIG,
   });
-  const publicKey = key.toPublic();
-  const publicKeyBytes = publicKey.write();
-  rememberPublicKey(publicKeyBytes, publicKey);
   return {
-    publicKey: publicKeyBytes,
+    publicKey,
     lockedPrivateKey,
     salt,
     fingerprint: key.getFingerprint(),

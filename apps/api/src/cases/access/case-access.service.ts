@@ -25,7 +25,7 @@
  * A scope the KeyHolder cannot open is not given to anyone; the outcome lists it in `withheld`.
  */
 import { Injectable } from '@nestjs/common';
-import { createGrant, PublicKeyHandle, type Scope, type UnlockedKey } from '@nolan/crypto';
+import { createGrants, PublicKeyHandle, type Scope, type UnlockedKey } from '@nolan/crypto';
 import type { KeyHolder } from './key-holders';
 import {
   type CategoryId,
@@ -48,6 +48,33 @@ import { CaseEntity, CaseExclusionEntity, CaseGrantEntity } from '../store/case.
 import { CasesRepository } from '../store/cases.repository';
 import { caseExclusionsOf } from './case-door';
 import { holdersOfRoles, recordNamedInReport } from '../store/case-exclusions';
+
+/** A grant to make: who, which scope, and the public key it is made to. */
+export interface GrantToMake {
+  userId: string;
+  scope: Scope;
+  publicKey: string | Uint8Array;
+}
+
+/**
+ * Makes the grants of `toGrant`, each scope's together (docs/performance.md "One session key per scope"):
+ * one row's bytes per entry, keyed by the entry itself, every one a whole message to its one grantee. A
+ * scope not in `open` gets none (the caller withholds it).
+ */
+export async function grantsByScope(
+  open: ReadonlyMap<Scope, UnlockedKey>,
+  toGrant: readonly GrantToMake[],
+): Promise<Map<GrantToMake, Uint8Array>> {
+  const made = new Map<GrantToMake, Uint8Array>();
+  for (const [scope, scopeKey] of open) {
+    const forScope = toGrant.filter((g) => g.scope === scope);
+    if (forScope.length === 0) continue;
+    const handles = await Promise.all(forScope.map((g) => PublicKeyHandle.parse(g.publicKey)));
+    const grants = await createGrants(scopeKey, handles);
+    forScope.forEach((g, i) => made.set(g, grants[i] as Uint8Array));
+  }
+  return made;
+}
 
 /** Why access changed; carried in the `case.routed` outbox payload and the audit trail. */
 export type RoutingReason = 'assigned' | 'transferred' | 'recused' | 'named_as_involved' | 'rerouted';
@@ -288,33 +315,38 @@ export class CaseAccessService {
     // Grants first, revocations after (nothing below needs the revoked grants).
     const newGrantees: string[] = [];
     const withheld = new Set<Scope>();
+    const toGrant: GrantToMake[] = [];
     for (const [userId, scopes] of wanted) {
       const publicKey = keyOf.get(userId);
       if (!publicKey) continue;
       for (const scope of scopes) {
         if (staffGrants.some((g) => g.granteeId === userId && g.scope === scope)) continue;
-        const scopeKey = open.get(scope);
-        if (!scopeKey) {
+        if (!open.has(scope)) {
           withheld.add(scope);
           continue;
         }
-        await m.getRepository(CaseGrantEntity).insert({
-          tenantId,
-          caseId,
-          scope,
-          granteeKind: 'staff',
-          granteeId: userId,
-          encryptedScopeKey: Buffer.from(await createGrant(scopeKey, await PublicKeyHandle.parse(publicKey))),
-        });
-        await this.recorder.trail(m, caseId, originOf(change.actor), 'grant.created', {
-          scope,
-          granteeId: userId,
-          via: change.reason,
-          keysFrom: change.keys.via,
-          ...namingOf(change),
-        });
-        if (!newGrantees.includes(userId)) newGrantees.push(userId);
+        toGrant.push({ userId, scope, publicKey });
       }
+    }
+    const made = await grantsByScope(open, toGrant);
+    for (const grant of toGrant) {
+      const { userId, scope } = grant;
+      await m.getRepository(CaseGrantEntity).insert({
+        tenantId,
+        caseId,
+        scope,
+        granteeKind: 'staff',
+        granteeId: userId,
+        encryptedScopeKey: Buffer.from(made.get(grant) as Uint8Array),
+      });
+      await this.recorder.trail(m, caseId, originOf(change.actor), 'grant.created', {
+        scope,
+        granteeId: userId,
+        via: change.reason,
+        keysFrom: change.keys.via,
+        ...namingOf(change),
+      });
+      if (!newGrantees.includes(userId)) newGrantees.push(userId);
     }
     const revoked: string[] = [];
     for (const grant of staffGrants.filter((g) => losing.has(g.granteeId as string))) {

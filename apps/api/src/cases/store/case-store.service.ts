@@ -12,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import {
-  createGrant,
+  createGrants,
   modeTag,
   type TaggedMode,
   PublicKeyHandle,
@@ -75,7 +75,9 @@ function grantTag(scope: Scope, grantee: Grantee): string {
 
 /**
  * One grant per scope and grantee. Each distinct public key is parsed (and its self-signature checked)
- * once per case, not once per grant (docs/performance.md "What serialised intake").
+ * once per case, not once per grant (docs/performance.md "What serialised intake"), and a scope's grants
+ * are made together: one session key and encrypted-data packet per scope, one public-key encryption per
+ * grantee, each grant still its own row and message (docs/performance.md "One session key per scope").
  */
 async function makeGrants(
   keys: ReadonlyMap<Scope, ScopeKeyPair>,
@@ -83,23 +85,28 @@ async function makeGrants(
   made: ReadonlyMap<string, Uint8Array> = new Map(),
 ): Promise<Map<string, Uint8Array>> {
   const handles = new Map<string, Promise<PublicKeyHandle>>();
+  const handleOf = (publicKey: string | Uint8Array): Promise<PublicKeyHandle> => {
+    let handle = handles.get(keyTag(publicKey));
+    if (!handle) {
+      handle = PublicKeyHandle.parse(publicKey);
+      handles.set(keyTag(publicKey), handle);
+    }
+    return handle;
+  };
   const grants = new Map<string, Uint8Array>();
   for (const scope of SCOPES) {
     const scopeKey = keys.get(scope) as ScopeKeyPair;
+    const missing = new Map<string, Grantee>();
     for (const grantee of grantees[scope]) {
       const tag = grantTag(scope, grantee);
       const sealed = made.get(tag);
-      if (sealed) {
-        grants.set(tag, sealed);
-        continue;
-      }
-      let handle = handles.get(keyTag(grantee.publicKey));
-      if (!handle) {
-        handle = PublicKeyHandle.parse(grantee.publicKey);
-        handles.set(keyTag(grantee.publicKey), handle);
-      }
-      grants.set(tag, await createGrant(scopeKey.privateKey, await handle));
+      if (sealed) grants.set(tag, sealed);
+      else missing.set(tag, grantee);
     }
+    if (missing.size === 0) continue;
+    const recipients = await Promise.all([...missing.values()].map((grantee) => handleOf(grantee.publicKey)));
+    const encrypted = await createGrants(scopeKey.privateKey, recipients);
+    [...missing.keys()].forEach((tag, i) => grants.set(tag, encrypted[i] as Uint8Array));
   }
   return grants;
 }
