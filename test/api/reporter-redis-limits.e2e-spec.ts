@@ -120,7 +120,9 @@ describe('reporter time in Redis: the limits a reporter’s attempts consume', (
           ? Object.values(await redis.hgetall(key))
           : type === 'set'
             ? await redis.smembers(key)
-            : [(await redis.get(key)) ?? ''];
+            : type === 'zset'
+              ? await redis.zrange(key, 0, -1, 'WITHSCORES')
+              : [(await redis.get(key)) ?? ''];
       for (const value of values) {
         for (const found of value.match(/\d{9,}/g) ?? []) {
           const n = Number(found);

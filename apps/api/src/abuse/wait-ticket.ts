@@ -113,9 +113,11 @@ export class WaitTicketService {
     }
 
     // Claim first, then spend: a replayed ticket must never spend the budget.
-    // Kept spent in its expiry's hour, so Redis never says when it was issued or redeemed.
+    // Kept spent in the set of the clock hour it is redeemed in, so Redis never says when it was issued
+    // or redeemed within it.
     const lapsesAt = body.iat + lifetimeMs;
-    if (!(await this.store.claimSpent('wait-ticket-used', body.id, lapsesAt))) {
+    const lifetime = this.options.waitTicketTtlSeconds;
+    if (!(await this.store.claimSpent('wait-ticket-used', body.id, lapsesAt, lifetime))) {
       throw new AppError(
         'INVALID_INPUT',
         'waitTicket has already been used; each ticket works once. Fetch a new one.',
@@ -125,11 +127,11 @@ export class WaitTicketService {
     try {
       spent = await this.budget.add(budgetKey(tenantId, purpose), 1);
     } catch (error) {
-      await this.store.releaseSpent('wait-ticket-used', body.id, lapsesAt);
+      await this.store.releaseSpent('wait-ticket-used', body.id, lapsesAt, lifetime);
       throw error;
     }
     if (spent.count > this.options.waitTicketsPerHour) {
-      await this.store.releaseSpent('wait-ticket-used', body.id, lapsesAt);
+      await this.store.releaseSpent('wait-ticket-used', body.id, lapsesAt, lifetime);
       throw budgetSpent(purpose, spent.msLeft);
     }
   }
