@@ -166,4 +166,19 @@ describe('reporter time in Redis: the limits a reporter’s attempts consume', (
       retryAfterSeconds: 120,
     });
   });
+
+  it('answers a spent allowance or a pause with its whole length, never what is left of someone else’s window', async () => {
+    // The allowance was spent by the tests above, seconds ago: the answer names the whole hour all the same.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const spent = await request(server())
+      .get(`/api/v1/tenants/${tenant.slug}/challenge?mode=wait&purpose=submission`)
+      .expect(429);
+    expect(spent.headers['retry-after']).toBe('3600');
+    expect(spent.body.message).toContain('try again in 60 minutes');
+    // The second cool-down in a row (2 minutes) began above: a second on, still its whole length.
+    await expect(app.get(ReceiptSignInThrottle).assertAllowed(other.id, 'any-lookup')).rejects.toMatchObject({
+      code: 'TOO_MANY_REQUESTS',
+      retryAfterSeconds: 120,
+    });
+  });
 });
