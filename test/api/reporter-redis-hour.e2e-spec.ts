@@ -9,6 +9,7 @@ import type { INestApplication } from '@nestjs/common';
 import Redis from 'ioredis';
 import request from 'supertest';
 import { ProofOfWorkService } from '../../apps/api/src/abuse/proof-of-work.service';
+import { ReporterKeysTouched } from '../../apps/api/src/reporter/reporter-keys-touched';
 import { Clock } from '../../apps/api/src/sla/clock';
 import { startApiCapturingLogs } from '../support/api-app';
 import { signInWithReceipt, solvedAltcha } from '../support/reporter-client';
@@ -182,6 +183,27 @@ describe('reporter time in Redis: nothing finer than the hour', () => {
       // (counted in whole seconds by the rate limiter: the hour's end, give or take a second or two)
       expect(Number(await redis.call('PEXPIRETIME', key)) % HOUR).toBeLessThan(5000);
     }
+  });
+
+  it('leaves no key a reporter’s action wrote saying when it was last used, once the minute’s touch has run', async () => {
+    const token = await signInWithReceipt(server(), tenant.slug, receipt);
+    await request(server()).get('/api/v1/reporter/case').auth(token, { type: 'bearer' }).expect(200);
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    const idleTimes = async () => {
+      const idle = new Map<string, number>();
+      for (const space of ['abuse', 'reporter-session'])
+        for (const key of await redis.keys(`${TEST_ENV.REDIS_PREFIX}:${space}:*`))
+          idle.set(key, Number(await redis.call('OBJECT', 'IDLETIME', key)));
+      return idle;
+    };
+    // Redis says, to the second, when each was last written: the session two seconds ago.
+    const sessionKey = `${TEST_ENV.REDIS_PREFIX}:reporter-session:${token.split('.')[0]}`;
+    expect((await idleTimes()).get(sessionKey)).toBeGreaterThanOrEqual(2);
+    // The API's touch, once a minute, leaves every such key saying only when it ran.
+    expect(await app.get(ReporterKeysTouched).touchAll()).toBeGreaterThan(0);
+    const after = await idleTimes();
+    expect(after.size).toBeGreaterThan(1);
+    expect([...after].filter(([, seconds]) => seconds > 1)).toEqual([]);
   });
 
   it('ends a reporter’s session after 15 idle minutes, and keeps it while it is used', async () => {
