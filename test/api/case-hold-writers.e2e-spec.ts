@@ -166,6 +166,42 @@ describe('case holds: a writer of two cases and the placement pass', () => {
     expect(await notedOf(caseId)).toEqual([]);
   });
 
+  it('says in its warning whether the row’s case or its council (a writer of many cases) was held', async () => {
+    const { reference, release } = await releasedReport();
+    const caseId = await caseIdOf(reference);
+    const left = /left for the next pass/;
+    const holder = new Client({ connectionString: TEST_ENV.MIGRATION_DATABASE_URL });
+    await holder.connect();
+    try {
+      // The council held, as staff key recovery holds it (nolan_hold_council's lock, by hand).
+      await holder.query('BEGIN');
+      await holder.query(`SELECT pg_advisory_xact_lock_shared(1763905700, hashtext($1))`, [world.tenant.id]);
+      const councilHeld = await onePass(release);
+      await holder.query('COMMIT');
+      expect(councilHeld.moved).toBe(0);
+      expect(councilHeld.warnings.filter((w) => left.test(w)).length).toBeGreaterThan(0);
+      for (const warning of councilHeld.warnings.filter((w) => left.test(w)))
+        expect(warning).toMatch(/, its council held by a writer of many cases \(passed over 1 times\)$/);
+
+      // The case held, as any writer of it holds it.
+      await holder.query('BEGIN');
+      await holder.query(`SELECT pg_advisory_xact_lock_shared(1763905100, hashtext($1))`, [caseId]);
+      const caseHeld = await onePass(release);
+      await holder.query('COMMIT');
+      expect(caseHeld.moved).toBe(0);
+      expect(caseHeld.warnings.filter((w) => left.test(w)).length).toBeGreaterThan(0);
+      for (const warning of caseHeld.warnings.filter((w) => left.test(w))) {
+        expect(warning).toMatch(/, its case held \(passed over 2 times\)$/);
+        expect(warning).not.toContain(caseId);
+      }
+    } finally {
+      await holder.end();
+    }
+    // Neither held: the pass moves them.
+    expect((await onePass(release)).moved).toBeGreaterThan(0);
+    expect(await notedOf(caseId)).toEqual([]);
+  });
+
   it('lets a read through while the pass holds the case (a read holds nothing)', async () => {
     const { reference, release } = await releasedReport();
     const read = await whilePlacementPassHolds(world.tenant.id, release, () =>

@@ -1,13 +1,15 @@
 /**
  * Issue #14, Redis (docs/architecture.md "Reporter time", "Redis hygiene"): what a reporter's actions
  * leave in Redis says no more than the hour, in its values and in its expiry. The proof of work a
- * reporter spends is kept in the set of the hour its challenge lapses in (expiring at that hour's end,
- * never ten minutes after the challenge was issued); a reporter's session expires in Redis on an hour
+ * reporter spends is kept in the set of the clock hour it is spent in, expiring on an hour fixed by that
+ * hour alone (never by when the challenge was issued or lapses); a reporter's session expires in Redis on an hour
  * boundary and ends after 15 idle minutes by the time of last use sealed inside it.
  */
 import type { INestApplication } from '@nestjs/common';
 import Redis from 'ioredis';
 import request from 'supertest';
+import { ProofOfWorkService } from '../../apps/api/src/abuse/proof-of-work.service';
+import { ReporterKeysTouched } from '../../apps/api/src/reporter/reporter-keys-touched';
 import { Clock } from '../../apps/api/src/sla/clock';
 import { startApiCapturingLogs } from '../support/api-app';
 import { signInWithReceipt, solvedAltcha } from '../support/reporter-client';
@@ -69,14 +71,12 @@ describe('reporter time in Redis: nothing finer than the hour', () => {
       .field('text', 'The tickets were for the final.')
       .expect(201);
 
-    // The spent challenge lives in its hour's set, which expires on the hour after the challenge lapses.
-    const { signature, salt } = JSON.parse(Buffer.from(altcha, 'base64').toString('utf8')) as {
+    // The spent challenge lives in the set of the clock hour it was spent in.
+    const { signature } = JSON.parse(Buffer.from(altcha, 'base64').toString('utf8')) as {
       signature: string;
-      salt: string;
     };
-    const lapses = Number(/expires=(\d+)/.exec(salt)![1]) * 1000;
-    const spentSet = `${TEST_ENV.REDIS_PREFIX}:abuse:altcha-used:${Math.ceil(lapses / HOUR) * (HOUR / 1000)}`;
-    expect(await redis.sismember(spentSet, signature)).toBe(1);
+    const spentSet = `${TEST_ENV.REDIS_PREFIX}:abuse:altcha-used:spent-in-hour:${Math.floor(Date.now() / HOUR)}`;
+    expect(await redis.zscore(spentSet, signature)).toBe('0');
     expect(await redis.exists(`${TEST_ENV.REDIS_PREFIX}:abuse:altcha-used:${signature}`)).toBe(0);
 
     // Every key these actions made or touched, of every type (BullMQ's hashes, lists and sorted sets
@@ -107,6 +107,67 @@ describe('reporter time in Redis: nothing finer than the hour', () => {
     );
   });
 
+  it('keeps each spent proof in the set of the clock hour it is spent in, whenever its challenge was issued', async () => {
+    const pow = app.get(ProofOfWorkService);
+    const spentOf = (altcha: string) =>
+      JSON.parse(Buffer.from(altcha, 'base64').toString('utf8')) as { signature: string; salt: string };
+    const lapsesOf = (altcha: string) => Number(/expires=(\d+)/.exec(spentOf(altcha).salt)![1]) * 1000;
+    // One challenge fetched now, one from a process whose clock runs an hour ahead: they lapse in
+    // different hours (an hour apart), and both are spent now, in this clock hour.
+    const early = await solvedAltcha(server(), tenant.slug);
+    const real = Date.now.bind(Date);
+    const ahead = jest.spyOn(Date, 'now').mockImplementation(() => real() + HOUR);
+    let later: string;
+    try {
+      later = await solvedAltcha(server(), tenant.slug);
+    } finally {
+      ahead.mockRestore();
+    }
+    expect(Math.ceil(lapsesOf(later) / HOUR)).toBe(Math.ceil(lapsesOf(early) / HOUR) + 1);
+
+    const hour = Math.floor(Date.now() / HOUR);
+    await pow.verifyOnce(early, tenant.slug, 'submission');
+    await pow.verifyOnce(later, tenant.slug, 'submission');
+    // Both spent proofs went into one key, whose expiry is fixed by the clock hour they were spent in:
+    // nothing of it says when either challenge was issued or lapses.
+    const mine = [spentOf(early).signature, spentOf(later).signature];
+    const holding: [string, number][] = [];
+    for (const key of await redis.keys(`${TEST_ENV.REDIS_PREFIX}:abuse:*`)) {
+      const type = await redis.type(key);
+      const members =
+        type === 'zset' ? await redis.zrange(key, 0, -1) : type === 'set' ? await redis.smembers(key) : [];
+      if (members.some((m) => mine.includes(m)))
+        holding.push([key, Number(await redis.call('PEXPIRETIME', key))]);
+    }
+    expect(holding).toEqual([
+      [`${TEST_ENV.REDIS_PREFIX}:abuse:altcha-used:spent-in-hour:${hour}`, (hour + 2) * HOUR],
+    ]);
+    const [key] = holding[0]!;
+    // Its members are listed in byte order, never in the order they were spent.
+    expect(await redis.type(key)).toBe('zset');
+    const members = await redis.zrange(key, 0, -1, 'WITHSCORES');
+    expect(members.filter((m) => mine.includes(m))).toEqual([...mine].sort());
+    expect(new Set(members.filter((_m, i) => i % 2 === 1))).toEqual(new Set(['0']));
+    // And each is refused again for the whole of its life: spent in this hour, in the hour before (its
+    // set still there into the next), or by an earlier version (in the set of the hour it lapses in).
+    const used = {
+      message: 'altcha has already been used; each solution works once. Fetch a new challenge.',
+    };
+    for (const altcha of [early, later]) {
+      await expect(pow.verifyOnce(altcha, tenant.slug, 'submission')).rejects.toMatchObject(used);
+    }
+    const lastHour = await solvedAltcha(server(), tenant.slug);
+    const lastHourSet = `${TEST_ENV.REDIS_PREFIX}:abuse:altcha-used:spent-in-hour:${hour - 1}`;
+    await redis.zadd(lastHourSet, 0, spentOf(lastHour).signature);
+    await redis.expireat(lastHourSet, ((hour + 1) * HOUR) / 1000);
+    await expect(pow.verifyOnce(lastHour, tenant.slug, 'submission')).rejects.toMatchObject(used);
+    const beforeUpgrade = await solvedAltcha(server(), tenant.slug);
+    const legacy = `${TEST_ENV.REDIS_PREFIX}:abuse:altcha-used:${Math.ceil(lapsesOf(beforeUpgrade) / HOUR) * (HOUR / 1000)}`;
+    await redis.sadd(legacy, spentOf(beforeUpgrade).signature);
+    await redis.expireat(legacy, Math.ceil(lapsesOf(beforeUpgrade) / HOUR) * (HOUR / 1000));
+    await expect(pow.verifyOnce(beforeUpgrade, tenant.slug, 'submission')).rejects.toMatchObject(used);
+  });
+
   it('counts a mistyped receipt’s failures in the clock hour, so their key expires with the hour', async () => {
     await request(server())
       .post(`/api/v1/tenants/${tenant.slug}/reporter-sessions`)
@@ -122,6 +183,27 @@ describe('reporter time in Redis: nothing finer than the hour', () => {
       // (counted in whole seconds by the rate limiter: the hour's end, give or take a second or two)
       expect(Number(await redis.call('PEXPIRETIME', key)) % HOUR).toBeLessThan(5000);
     }
+  });
+
+  it('leaves no key a reporter’s action wrote saying when it was last used, once the minute’s touch has run', async () => {
+    const token = await signInWithReceipt(server(), tenant.slug, receipt);
+    await request(server()).get('/api/v1/reporter/case').auth(token, { type: 'bearer' }).expect(200);
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    const idleTimes = async () => {
+      const idle = new Map<string, number>();
+      for (const space of ['abuse', 'reporter-session'])
+        for (const key of await redis.keys(`${TEST_ENV.REDIS_PREFIX}:${space}:*`))
+          idle.set(key, Number(await redis.call('OBJECT', 'IDLETIME', key)));
+      return idle;
+    };
+    // Redis says, to the second, when each was last written: the session two seconds ago.
+    const sessionKey = `${TEST_ENV.REDIS_PREFIX}:reporter-session:${token.split('.')[0]}`;
+    expect((await idleTimes()).get(sessionKey)).toBeGreaterThanOrEqual(2);
+    // The API's touch, once a minute, leaves every such key saying only when it ran.
+    expect(await app.get(ReporterKeysTouched).touchAll()).toBeGreaterThan(0);
+    const after = await idleTimes();
+    expect(after.size).toBeGreaterThan(1);
+    expect([...after].filter(([, seconds]) => seconds > 1)).toEqual([]);
   });
 
   it('ends a reporter’s session after 15 idle minutes, and keeps it while it is used', async () => {

@@ -120,7 +120,9 @@ describe('reporter time in Redis: the limits a reporter’s attempts consume', (
           ? Object.values(await redis.hgetall(key))
           : type === 'set'
             ? await redis.smembers(key)
-            : [(await redis.get(key)) ?? ''];
+            : type === 'zset'
+              ? await redis.zrange(key, 0, -1, 'WITHSCORES')
+              : [(await redis.get(key)) ?? ''];
       for (const value of values) {
         for (const found of value.match(/\d{9,}/g) ?? []) {
           const n = Number(found);
@@ -160,6 +162,21 @@ describe('reporter time in Redis: the limits a reporter’s attempts consume', (
     await redis.del(`${TEST_ENV.REDIS_PREFIX}:abuse:receipt-cooling-down:${other.id}`);
     for (let i = 0; i < 20; i++) await throttle.recordFailure(other.id, `wrong-again-${i}`);
     await expect(throttle.assertAllowed(other.id, 'any-lookup')).rejects.toMatchObject({
+      code: 'TOO_MANY_REQUESTS',
+      retryAfterSeconds: 120,
+    });
+  });
+
+  it('answers a spent allowance or a pause with its whole length, never what is left of someone else’s window', async () => {
+    // The allowance was spent by the tests above, seconds ago: the answer names the whole hour all the same.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const spent = await request(server())
+      .get(`/api/v1/tenants/${tenant.slug}/challenge?mode=wait&purpose=submission`)
+      .expect(429);
+    expect(spent.headers['retry-after']).toBe('3600');
+    expect(spent.body.message).toContain('try again in 60 minutes');
+    // The second cool-down in a row (2 minutes) began above: a second on, still its whole length.
+    await expect(app.get(ReceiptSignInThrottle).assertAllowed(other.id, 'any-lookup')).rejects.toMatchObject({
       code: 'TOO_MANY_REQUESTS',
       retryAfterSeconds: 120,
     });

@@ -1,4 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
+import type { Server } from 'node:http';
+import { type AddressInfo, connect } from 'node:net';
 import request from 'supertest';
 import { startApiCapturingLogs } from '../support/api-app';
 import { beatAsAWorker } from '../support/worker-heartbeat';
@@ -55,5 +57,64 @@ describe('request logs', () => {
     const unmatched = requests.find((l) => l.req.method === 'POST' && l.res.statusCode === 404);
     // A path no route matched is logged as a template (Nest's catch-all) or "unmatched", never as typed.
     expect(unmatched.req.route).toMatch(/^(unmatched|\/api\/v1\/\{\*path\})$/);
+  });
+
+  /** Sends `requestLine` as it is, on a socket of its own: the status and message the API answered. */
+  async function raw(requestLine: string): Promise<string> {
+    const server = app.getHttpServer() as Server;
+    if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () =>
+        socket.write(
+          `${requestLine}\r\nHost: nolan.example\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`,
+        ),
+      );
+      let received = '';
+      socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+      socket.on('end', () => resolve(received));
+      socket.on('error', reject);
+    });
+    const [head = '', body = ''] = answer.split('\r\n\r\n');
+    const status = /^HTTP\/1\.1 (\d{3})/.exec(head)?.[1];
+    return `${status} ${(JSON.parse(body) as { message: string }).message}`;
+  }
+
+  it('write no line for a reporter route reached by an absolute-form target or an escaped slash in the council’s slug', async () => {
+    const reporterTargets = [
+      // Absolute-form request targets: Express routes them on their path.
+      'GET http://nolan.example/api/v1/reporter/case HTTP/1.1',
+      'GET HTTP://nolan.example:80/api/v1/tenants/no-such-council/form HTTP/1.1',
+      'POST http://nolan.example/api/v1/tenants/no-such-council/reporter-sessions HTTP/1.1',
+      // Express matches the slug on the raw path and decodes it after: these reach the reporter routes.
+      'GET /api/v1/tenants/no%2Fsuch/form HTTP/1.1',
+      'GET http://nolan.example/api/v1/tenants/no%2fsuch/challenge HTTP/1.1',
+      'POST /api/v1/tenants/no%2Fsuch%2Fcouncil/reports HTTP/1.1',
+    ];
+    const answers: string[] = [];
+    lines.length = 0;
+    for (const target of reporterTargets) answers.push(await raw(target));
+    // Each reached its reporter route: the reporter's guard, or the route's look-up of the council.
+    const noCouncil = '404 There is no council at this address.';
+    expect(answers).toEqual([
+      '401 Your session has ended. Sign in again with your receipt.',
+      noCouncil,
+      noCouncil,
+      noCouncil,
+      noCouncil,
+      noCouncil,
+    ]);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(lines.map((l) => JSON.parse(l)).filter((l) => l.req)).toEqual([]);
+
+    // A staff route sent the same way is logged as usual, so the capture above did see these requests.
+    expect(await raw('GET http://nolan.example/api/v1/me HTTP/1.1')).toMatch(/^401 /);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(lines.map((l) => JSON.parse(l)).filter((l) => l.req)).toEqual([
+      expect.objectContaining({
+        req: expect.objectContaining({ method: 'GET' }),
+        res: { statusCode: 401 },
+      }),
+    ]);
   });
 });

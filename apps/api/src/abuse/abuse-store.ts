@@ -55,14 +55,15 @@ export abstract class AbuseStore {
   /** Forgets a claim, so the proof can be presented again after a refusal that was not its fault. */
   abstract release(key: string): Promise<void>;
   /**
-   * Marks `id` (a challenge signature, a ticket id) of `kind` as spent until `lapsesAt` (epoch ms); false
-   * if it already was (atomically, across processes). A reporter's proof is spent when they act, so
-   * nothing about the claim may be finer than the hour (docs/architecture.md "Reporter time"): claims
-   * are kept in one set per hour in which they lapse, which expires at that hour's end.
+   * Marks `id` (a challenge signature, a ticket id) of `kind` as spent until `lapsesAt` (epoch ms), for a
+   * proof that lives `lifetimeSeconds` from its issue; false if it already was (atomically, across
+   * processes). A reporter's proof is spent when they act, so nothing about the claim may be finer than
+   * the hour (docs/architecture.md "Redis hygiene"): claims are kept in one set per clock hour in which
+   * they are made, which expires on an hour fixed by that hour and the lifetime alone.
    */
-  abstract claimSpent(kind: string, id: string, lapsesAt: number): Promise<boolean>;
+  abstract claimSpent(kind: string, id: string, lapsesAt: number, lifetimeSeconds: number): Promise<boolean>;
   /** Undoes `claimSpent` (same arguments), after a refusal that was not the proof's fault. */
-  abstract releaseSpent(kind: string, id: string, lapsesAt: number): Promise<void>;
+  abstract releaseSpent(kind: string, id: string, lapsesAt: number, lifetimeSeconds: number): Promise<void>;
   abstract limiter(options: LimiterOptions): RateLimiterAbstract;
   /** Windows named `name`, each `duration` seconds long unless told otherwise (see CountWindows). */
   abstract windows(name: string, duration: number): CountWindows;
@@ -71,7 +72,10 @@ export abstract class AbuseStore {
 const PRUNE_EVERY_MS = 60_000;
 const HOUR_MS = 3_600_000;
 
-/** The end of the hour in which `lapsesAt` falls (itself if on the hour): when its hour's set expires. */
+/**
+ * The name an earlier version gave the set of spent proofs lapsing in an hour (its end, in seconds):
+ * still read, so that a proof spent just before an upgrade is refused after it.
+ */
 export function spentSetLapse(lapsesAt: number): number {
   return Math.ceil(lapsesAt / HOUR_MS) * HOUR_MS;
 }
@@ -85,6 +89,17 @@ export function spentSetLapse(lapsesAt: number): number {
  */
 export function windowKeyExpiry(openedAt: number, seconds: number): number {
   return (Math.floor(openedAt / HOUR_MS) + 1 + Math.max(1, Math.ceil((seconds * 1000) / HOUR_MS))) * HOUR_MS;
+}
+
+/**
+ * How many hours after the start of its own a spent set expires, and so how far back a claim is checked:
+ * the hour it is made in, then as many whole hours as a proof's lifetime (at least one), so that a proof
+ * spent at the last moment of an hour is still remembered when it lapses; for a lifetime under the hour,
+ * the rest of that hour is to spare for a clock a little off Redis's. It depends on nothing but the
+ * lifetime, so a set's expiry says only the hour its claims were made in.
+ */
+export function spentSetHours(lifetimeSeconds: number): number {
+  return 1 + Math.max(1, Math.ceil((lifetimeSeconds * 1000) / HOUR_MS));
 }
 
 /** Windows in one process's memory (the unit tests', and Redis's fallback during an outage). */
@@ -178,6 +193,30 @@ return {n, redis.call('HGET', KEYS[1], 'w'), now}`;
 const DROP_ENDED_WINDOW = `
 if redis.call('HGET', KEYS[1], 'w') == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
+
+/**
+ * Spends a proof once (docs/architecture.md "Redis hygiene"). KEYS are the spent sets of consecutive
+ * clock hours, the last two being the hour the caller read on Redis's clock and the one after (in case
+ * the hour turned since), then the set an earlier version named by the hour the proof lapses in. ARGV:
+ * the id, the first KEYS hour (epoch hours), and how many hours after its own a set expires. The proof
+ * is refused if any of them holds it; else it goes into the set of the hour now on Redis's clock, which
+ * is a sorted set of equal scores, so its members are listed in byte order and never in the order they
+ * came (Redis 7.2 keeps a small plain set in insertion order, which would place each claim between the
+ * others of its hour).
+ */
+const CLAIM_SPENT = `${REDIS_NOW}
+local hour = math.floor(now / 3600000)
+local first = tonumber(ARGV[2])
+local legacy = KEYS[#KEYS]
+for i = 1, #KEYS - 1 do
+  if redis.call('TYPE', KEYS[i]).ok == 'zset' and redis.call('ZSCORE', KEYS[i], ARGV[1]) then return 0 end
+end
+if redis.call('TYPE', legacy).ok == 'set' and redis.call('SISMEMBER', legacy, ARGV[1]) == 1 then return 0 end
+local index = hour - first + 1
+if index < #KEYS - 2 or index > #KEYS - 1 then return redis.error_reply('CLOCK the hour moved') end
+redis.call('ZADD', KEYS[index], 0, ARGV[1])
+redis.call('EXPIREAT', KEYS[index], (hour + tonumber(ARGV[3])) * 3600)
+return 1`;
 
 /** Windows in Redis, shared by every API process; in memory while Redis is unreachable. */
 class RedisWindows implements CountWindows {
@@ -349,7 +388,7 @@ export class MemoryAbuseStore extends AbuseStore {
     this.claims.delete(key);
   }
 
-  async claimSpent(kind: string, id: string, lapsesAt: number): Promise<boolean> {
+  async claimSpent(kind: string, id: string, lapsesAt: number, _lifetimeSeconds?: number): Promise<boolean> {
     return this.claimOnce(`${kind}:${id}`, Math.max(1, Math.ceil((lapsesAt - Date.now()) / 1000)));
   }
 
@@ -428,22 +467,40 @@ export class RedisAbuseStore extends AbuseStore {
     }
   }
 
-  /** The hour's set: named and expiring by the end of the hour the claim lapses in, never by when it was made. */
-  spentSetKey(kind: string, lapsesAt: number): string {
-    return `${this.prefix}:${kind}:${spentSetLapse(lapsesAt) / 1000}`;
+  /** The set of the proofs of `kind` spent in clock hour `hour` (epoch hours). */
+  spentSetKey(kind: string, hour: number): string {
+    return `${this.prefix}:${kind}:spent-in-hour:${hour}`;
   }
 
-  async claimSpent(kind: string, id: string, lapsesAt: number): Promise<boolean> {
+  /**
+   * The spent sets a claim made now may sit in, oldest first: every hour back to the one before the
+   * earliest a proof still valid can have been spent in (a clock a little behind Redis's is still
+   * covered), the hour now and the next; and the set an earlier version kept it in (see CLAIM_SPENT).
+   */
+  private spentSets(kind: string, hourNow: number, lapsesAt: number, lifetimeSeconds: number) {
+    const back = spentSetHours(lifetimeSeconds);
+    const first = hourNow - back;
+    const keys: string[] = [];
+    for (let hour = first; hour <= hourNow + 1; hour++) keys.push(this.spentSetKey(kind, hour));
+    keys.push(`${this.prefix}:${kind}:${spentSetLapse(lapsesAt) / 1000}`);
+    return { keys, first, expiresAfter: back };
+  }
+
+  private async redisHour(): Promise<number> {
+    return Math.floor(Number(await this.redis.eval(NOW, 0)) / HOUR_MS);
+  }
+
+  async claimSpent(kind: string, id: string, lapsesAt: number, lifetimeSeconds: number): Promise<boolean> {
     if (this.redis.status === 'ready') {
       try {
-        const set = this.spentSetKey(kind, lapsesAt);
-        const replies = await this.redis
-          .multi()
-          .sadd(set, id)
-          .expireat(set, spentSetLapse(lapsesAt) / 1000)
-          .exec();
-        const [error, added] = replies?.[0] ?? [new Error('no reply')];
-        if (!error) return added === 1;
+        const { keys, first, expiresAfter } = this.spentSets(
+          kind,
+          await this.redisHour(),
+          lapsesAt,
+          lifetimeSeconds,
+        );
+        const added = await this.redis.eval(CLAIM_SPENT, keys.length, ...keys, id, first, expiresAfter);
+        return Number(added) === 1;
       } catch {
         // Redis went away mid-command: fall back below rather than refuse a report.
       }
@@ -451,11 +508,14 @@ export class RedisAbuseStore extends AbuseStore {
     return this.fallback.claimSpent(kind, id, lapsesAt);
   }
 
-  async releaseSpent(kind: string, id: string, lapsesAt: number): Promise<void> {
+  async releaseSpent(kind: string, id: string, lapsesAt: number, lifetimeSeconds: number): Promise<void> {
     await this.fallback.releaseSpent(kind, id);
     if (this.redis.status !== 'ready') return;
     try {
-      await this.redis.srem(this.spentSetKey(kind, lapsesAt), id);
+      const { keys } = this.spentSets(kind, await this.redisHour(), lapsesAt, lifetimeSeconds);
+      const multi = this.redis.multi();
+      for (const key of keys.slice(0, -1)) multi.zrem(key, id);
+      await multi.exec();
     } catch {
       // Nothing to undo if Redis is gone: the claim was then held in memory, released above.
     }

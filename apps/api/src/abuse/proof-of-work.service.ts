@@ -6,7 +6,8 @@
  *
  * A challenge is bound to one tenant and one purpose through ALTCHA's salt parameters, which the
  * challenge hash (and so our signature) covers: a solution for one council or one form is refused by
- * another. It expires after `challengeTtlSeconds`; its single-use marker lives exactly that long.
+ * another. It expires after `challengeTtlSeconds`; its single-use marker is kept in the set of the clock
+ * hour it is spent in, long enough to outlive it (abuse-store.ts `claimSpent`).
  */
 import { hkdfSync } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
@@ -128,9 +129,14 @@ export class ProofOfWorkService implements ProofAheadOfFiles {
         `altcha has expired (a challenge lasts ${inMinutes(this.options.challengeTtlSeconds)}); fetch a new challenge and solve it again`,
       );
     }
-    // The signature names the challenge, and a challenge has exactly one solution. Kept spent in its
-    // expiry's hour, so Redis never says when it was issued or solved.
-    const fresh = await this.store.claimSpent('altcha-used', solution.signature, expiresAt);
+    // The signature names the challenge, and a challenge has exactly one solution. Kept spent in the set
+    // of the clock hour it is spent in, so Redis never says when it was issued or solved within it.
+    const fresh = await this.store.claimSpent(
+      'altcha-used',
+      solution.signature,
+      expiresAt,
+      this.options.challengeTtlSeconds,
+    );
     if (!fresh) {
       throw new AppError(
         'INVALID_INPUT',
@@ -139,7 +145,11 @@ export class ProofOfWorkService implements ProofAheadOfFiles {
     }
   }
 
-  async checkAheadOfFiles(tenantSlug: string, proof: HumanProof, purpose: HumanCheckPurpose): Promise<HeldProof> {
+  async checkAheadOfFiles(
+    tenantSlug: string,
+    proof: HumanProof,
+    purpose: HumanCheckPurpose,
+  ): Promise<HeldProof> {
     const tenant = await this.tenants.requireBySlug(tenantSlug);
     await this.assertHuman(tenant.slug, tenant.id, proof, purpose);
     const key = `${tenant.id}\0${purpose}\0${given(proof.altcha) ?? ''}\0${given(proof.waitTicket) ?? ''}`;

@@ -67,6 +67,18 @@ describe('ReceiptSignInThrottle', () => {
       await expect(sut.assertAllowed(TENANT, key(1))).rejects.toEqual(pausedFor('1 minute', 60));
     });
 
+    it('names the whole pause however much of it is left, saying nothing of when the twentieth wrong receipt came', async () => {
+      await fail(sut, 20);
+      jest.advanceTimersByTime(59_000);
+      await expect(sut.assertAllowed(TENANT, key(1))).rejects.toEqual(pausedFor('1 minute', 60));
+      jest.advanceTimersByTime(1_000);
+      await fail(sut, 20);
+      jest.advanceTimersByTime(90_000);
+      await expect(sut.assertAllowed(TENANT, key(1))).rejects.toEqual(pausedFor('2 minutes', 120));
+      jest.advanceTimersByTime(30_000);
+      await expect(sut.assertAllowed(TENANT, key(1))).resolves.toBeUndefined();
+    });
+
     it('is not reset by a right receipt', async () => {
       await fail(sut, 19);
       await sut.recordSuccess(TENANT, key(1));

@@ -39,7 +39,7 @@ export class ReceiptSignInThrottle {
   private readonly tenantFailures: CountWindows;
   /** Count = how many cool-downs in a row; remembered COOL_DOWN_MEMORY_SECONDS from the last. */
   private readonly coolDowns: CountWindows;
-  /** A running window here means "cool-down running"; what is left of it is what is left of that. */
+  /** A running window here means "cool-down running"; its count is which cool-down in a row it is. */
   private readonly coolingDown: CountWindows;
   private readonly receiptFailures: CountWindows;
 
@@ -55,7 +55,9 @@ export class ReceiptSignInThrottle {
   async assertAllowed(tenantId: string, lookupKey: string): Promise<void> {
     const coolDown = await this.coolingDown.get(tenantId);
     if (running(coolDown)) {
-      const seconds = retryAfterSeconds(coolDown.msLeft);
+      // The cool-down's whole length, never what is left of it: that would say, to the second, when
+      // someone else's twentieth wrong receipt came (docs/architecture.md "Redis hygiene").
+      const seconds = coolDownSeconds(Math.max(1, coolDown.count));
       throw new AppError(
         'TOO_MANY_REQUESTS',
         'Too many wrong receipts have been tried for this council, so signing in with a receipt is ' +
@@ -88,7 +90,8 @@ export class ReceiptSignInThrottle {
     const previous = await this.coolDowns.get(tenantId);
     const inARow = (running(previous) ? previous.count : 0) + 1;
     await this.coolDowns.set(tenantId, inARow, COOL_DOWN_MEMORY_SECONDS);
-    await this.coolingDown.set(tenantId, 1, coolDownSeconds(inARow));
+    // Its count is which cool-down in a row it is, so a refusal can name its whole length.
+    await this.coolingDown.set(tenantId, inARow, coolDownSeconds(inARow));
     await this.tenantFailures.delete(tenantId);
   }
 

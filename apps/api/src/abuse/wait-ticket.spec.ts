@@ -123,6 +123,21 @@ describe('WaitTicketService', () => {
       await expect(sut.issue(TENANT, 'reporter-session')).resolves.toBeDefined();
     });
 
+    it('names the whole hour however much of it is left, saying nothing of when the council’s first ticket came', async () => {
+      const sut = setup({ waitTicketsPerHour: 1 });
+      const [first, second] = await Promise.all([1, 2].map(() => sut.issue(TENANT, 'submission')));
+      jest.advanceTimersByTime(15_000);
+      await sut.redeem(first.waitTicket, TENANT, 'submission');
+      // 20 and then 59 minutes into the hour that ticket opened: the same answer as at its start.
+      jest.advanceTimersByTime(20 * 60_000);
+      await expect(sut.redeem(second.waitTicket, TENANT, 'submission')).rejects.toEqual(
+        expect.objectContaining(SPENT),
+      );
+      await expect(sut.issue(TENANT, 'submission')).rejects.toEqual(expect.objectContaining(SPENT));
+      jest.advanceTimersByTime(39 * 60_000);
+      await expect(sut.issue(TENANT, 'submission')).rejects.toEqual(expect.objectContaining(SPENT));
+    });
+
     it('is counted per tenant and per purpose, never per person', async () => {
       const sut = setup({ waitTicketsPerHour: 1 });
       const spent = await sut.issue(TENANT, 'submission');

@@ -18,7 +18,6 @@ import {
   HUMAN_CHECK_PURPOSES,
   type HumanCheckPurpose,
   inMinutes,
-  retryAfterSeconds,
 } from './abuse-options';
 import { AbuseStore, type CountWindows } from './abuse-store';
 
@@ -41,6 +40,8 @@ interface TicketBody {
   id: string;
 }
 
+/** The no-JavaScript allowance's window: an hour from the council's first ticket redeemed. */
+const BUDGET_WINDOW_SECONDS = 3600;
 const TICKET_SHAPE = /^([A-Za-z0-9_-]{1,400})\.([A-Za-z0-9_-]{43})$/;
 const BUDGET_SPENT: Record<HumanCheckPurpose, string> = {
   submission: 'Too many reports are being sent without JavaScript right now.',
@@ -59,7 +60,7 @@ export class WaitTicketService {
     @Inject(ABUSE_OPTIONS) private readonly options: AbuseOptions,
   ) {
     this.key = Buffer.from(hkdfSync('sha256', config.sessionSecret, '', 'nolan/wait-ticket/v1', 32));
-    this.budget = store.windows('no-js-budget', 3600);
+    this.budget = store.windows('no-js-budget', BUDGET_WINDOW_SECONDS);
   }
 
   /**
@@ -69,7 +70,7 @@ export class WaitTicketService {
   async issue(tenantId: string, purpose: HumanCheckPurpose): Promise<WaitTicketGrant> {
     const state = await this.budget.get(budgetKey(tenantId, purpose));
     if (state && state.msLeft > 0 && state.count >= this.options.waitTicketsPerHour) {
-      throw budgetSpent(purpose, state.msLeft);
+      throw budgetSpent(purpose);
     }
     const body: TicketBody = {
       v: 1,
@@ -113,9 +114,11 @@ export class WaitTicketService {
     }
 
     // Claim first, then spend: a replayed ticket must never spend the budget.
-    // Kept spent in its expiry's hour, so Redis never says when it was issued or redeemed.
+    // Kept spent in the set of the clock hour it is redeemed in, so Redis never says when it was issued
+    // or redeemed within it.
     const lapsesAt = body.iat + lifetimeMs;
-    if (!(await this.store.claimSpent('wait-ticket-used', body.id, lapsesAt))) {
+    const lifetime = this.options.waitTicketTtlSeconds;
+    if (!(await this.store.claimSpent('wait-ticket-used', body.id, lapsesAt, lifetime))) {
       throw new AppError(
         'INVALID_INPUT',
         'waitTicket has already been used; each ticket works once. Fetch a new one.',
@@ -125,12 +128,12 @@ export class WaitTicketService {
     try {
       spent = await this.budget.add(budgetKey(tenantId, purpose), 1);
     } catch (error) {
-      await this.store.releaseSpent('wait-ticket-used', body.id, lapsesAt);
+      await this.store.releaseSpent('wait-ticket-used', body.id, lapsesAt, lifetime);
       throw error;
     }
     if (spent.count > this.options.waitTicketsPerHour) {
-      await this.store.releaseSpent('wait-ticket-used', body.id, lapsesAt);
-      throw budgetSpent(purpose, spent.msLeft);
+      await this.store.releaseSpent('wait-ticket-used', body.id, lapsesAt, lifetime);
+      throw budgetSpent(purpose);
     }
   }
 
@@ -175,8 +178,14 @@ function notOurs(): AppError {
   return new AppError('INVALID_INPUT', 'waitTicket is not a wait ticket this service issued');
 }
 
-function budgetSpent(purpose: HumanCheckPurpose, msBeforeNext: number): AppError {
-  const seconds = retryAfterSeconds(msBeforeNext);
+/**
+ * The allowance's hour runs from the council's first ticket, redeemed by someone else: how much of it is
+ * left would say, to the second, when they sent their report (docs/architecture.md "Redis hygiene"). So
+ * the answer always names the whole hour, whatever is left of it: a caller who waits that long is sure
+ * to find a new hour, and learns nothing of anyone else's.
+ */
+function budgetSpent(purpose: HumanCheckPurpose): AppError {
+  const seconds = BUDGET_WINDOW_SECONDS;
   return new AppError(
     'TOO_MANY_REQUESTS',
     `${BUDGET_SPENT[purpose]} Switch JavaScript on, or try again in ${inMinutes(seconds)}.`,

@@ -1,6 +1,12 @@
 import { QueryFailedError } from 'typeorm';
 import { AppError } from './app-error';
-import { errorLogFields, HourlyErrorTally, MAX_KINDS } from './error-log';
+import {
+  errorLogFields,
+  HourlyErrorTally,
+  MAX_KINDS,
+  RECURRING_SATURATION_PER_HOUR,
+  StaffSaturations,
+} from './error-log';
 
 const HOUR = 3_600_000;
 
@@ -107,5 +113,83 @@ describe('HourlyErrorTally', () => {
     tally.flush();
     expect(written).toHaveLength(MAX_KINDS + 1);
     expect(written[MAX_KINDS]).toEqual({ errorType: 'other', count: 50, hour: '2026-12-06T10:00:00.000Z' });
+  });
+});
+
+describe('a saturation that keeps recurring in the hour', () => {
+  beforeEach(() => jest.useFakeTimers({ now: Date.UTC(2026, 11, 6, 10, 17, 23, 456) }));
+  afterEach(() => jest.useRealTimers());
+
+  const lockTimeout = {
+    errorType: 'QueryFailedError',
+    code: '55P03',
+    error: 'canceling statement due to lock timeout',
+  };
+  const cancelled = {
+    errorType: 'QueryFailedError',
+    code: '57014',
+    error: 'canceling statement due to statement timeout',
+  };
+
+  it('is written as an error once its hour is over, on a reporter route, when counted often enough', () => {
+    const written: [string, object][] = [];
+    const tally = new HourlyErrorTally((level, fields) => written.push([level, fields]));
+    for (let i = 0; i < RECURRING_SATURATION_PER_HOUR; i += 1)
+      tally.add('warn', 'Dependency unavailable', lockTimeout);
+    tally.add('warn', 'Busy', { errorType: 'AppError', code: 'SERVICE_BUSY', error: 'Busy.' });
+    expect(written).toEqual([]);
+    jest.advanceTimersByTime(3_600_000);
+    // The next hour: one fewer than the threshold stays a warning.
+    for (let i = 0; i < RECURRING_SATURATION_PER_HOUR - 1; i += 1)
+      tally.add('warn', 'Dependency unavailable', cancelled);
+    jest.advanceTimersByTime(3_600_000);
+    expect(written).toEqual([
+      ['error', { ...lockTimeout, count: RECURRING_SATURATION_PER_HOUR, hour: '2026-12-06T10:00:00.000Z' }],
+      [
+        'warn',
+        {
+          errorType: 'AppError',
+          code: 'SERVICE_BUSY',
+          error: 'Busy.',
+          count: 1,
+          hour: '2026-12-06T10:00:00.000Z',
+        },
+      ],
+      ['warn', { ...cancelled, count: RECURRING_SATURATION_PER_HOUR - 1, hour: '2026-12-06T11:00:00.000Z' }],
+    ]);
+  });
+
+  it('counts lock timeouts and cancelled statements of an hour together, as on staff routes', () => {
+    const written: [string, object][] = [];
+    const tally = new HourlyErrorTally((level, fields) => written.push([level, fields]));
+    const half = RECURRING_SATURATION_PER_HOUR / 2;
+    for (let i = 0; i < half; i += 1) tally.add('warn', 'Dependency unavailable', lockTimeout);
+    for (let i = 0; i < half; i += 1) tally.add('warn', 'Dependency unavailable', cancelled);
+    tally.flush();
+    expect(written.map(([level]) => level)).toEqual(['error', 'error']);
+  });
+
+  it('is logged as an error on a staff route from the threshold within the clock hour on, and a warning again in the next', () => {
+    const sut = new StaffSaturations();
+    const levels: string[] = [];
+    for (let i = 0; i < RECURRING_SATURATION_PER_HOUR + 1; i += 1)
+      levels.push(sut.note('warn', cancelled).level);
+    expect(levels).toEqual([
+      ...Array.from({ length: RECURRING_SATURATION_PER_HOUR - 1 }, () => 'warn'),
+      'error',
+      'error',
+    ]);
+    expect(sut.note('warn', lockTimeout)).toEqual({
+      level: 'error',
+      inThisHour: RECURRING_SATURATION_PER_HOUR + 2,
+    });
+    // Other warnings and errors keep their level, and are not counted.
+    expect(sut.note('warn', { errorType: 'AppError', code: 'SERVICE_BUSY', error: 'Busy.' })).toEqual({
+      level: 'warn',
+    });
+    expect(sut.note('error', { errorType: 'TypeError', error: 'x' })).toEqual({ level: 'error' });
+    // The next clock hour counts afresh.
+    jest.advanceTimersByTime(43 * 60_000);
+    expect(sut.note('warn', lockTimeout)).toEqual({ level: 'warn' });
   });
 });

@@ -51,6 +51,56 @@ export function errorLogFields(exception: unknown): ErrorLogFields {
 }
 
 const HOUR_MS = 3_600_000;
+
+/**
+ * Postgres too saturated to answer in time: a lock not had within its `lock_timeout` (55P03), a statement
+ * cancelled by its `statement_timeout` or an operator (57014). Answered as a 503 and logged as a warning,
+ * since under a passing load it is one; but the same error again and again in an hour is a fault to look
+ * at (a missing index, a lock held for good), so from RECURRING_SATURATION_PER_HOUR in one clock hour on
+ * it is logged as an error (docs/abuse-resistance.md "What an error's log line holds").
+ */
+const SATURATION_CODES = new Set(['55P03', '57014']);
+export const RECURRING_SATURATION_PER_HOUR = 10;
+
+function isSaturation(fields: object): boolean {
+  const code = (fields as { code?: unknown }).code;
+  return typeof code === 'string' && SATURATION_CODES.has(code);
+}
+
+/**
+ * The level a warning is written at, once its kind has recurred `count` times in its hour: a saturation
+ * seen RECURRING_SATURATION_PER_HOUR times or more is an error; anything else keeps its level.
+ */
+export function levelFor(level: ErrorLogLevel, fields: object, count: number): ErrorLogLevel {
+  return level === 'warn' && isSaturation(fields) && count >= RECURRING_SATURATION_PER_HOUR ? 'error' : level;
+}
+
+/**
+ * Saturation errors answered on staff routes, counted in the clock hour they are answered in, so that
+ * their log line (written at once: staff time is not the reporters') becomes an error from the
+ * RECURRING_SATURATION_PER_HOUR-th of the hour on. Reporter routes' errors are never counted here: a
+ * staff line turning into an error would then say that a reporter's request failed since the last one.
+ * Theirs are escalated by HourlyErrorTally, with its count, once the hour is over.
+ */
+export class StaffSaturations {
+  private hour = -1;
+  private count = 0;
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** Notes an error about to be logged at `level` and says the level to log it at, with the hour's count. */
+  note(level: ErrorLogLevel, fields: object): { level: ErrorLogLevel; inThisHour?: number } {
+    if (level !== 'warn' || !isSaturation(fields)) return { level };
+    const hour = Math.floor(this.now() / HOUR_MS);
+    if (hour !== this.hour) {
+      this.hour = hour;
+      this.count = 0;
+    }
+    this.count += 1;
+    const escalated = levelFor(level, fields, this.count);
+    return escalated === level ? { level } : { level: escalated, inThisHour: this.count };
+  }
+}
 /** How many kinds of error (level, line and fields) one tally keeps apart. */
 export const MAX_KINDS = 100;
 
@@ -67,7 +117,9 @@ interface Counted {
 
 /**
  * Counts of errors answered on reporter routes, each written once its hour is over (see above): one line
- * per level, line and fields, with `count` and `hour` (the hour the errors were in) added. The timer runs
+ * per level, line and fields, with `count` and `hour` (the hour the errors were in) added; saturations
+ * counted RECURRING_SATURATION_PER_HOUR times or more in their hour, of every kind together, are written
+ * as errors. The timer runs
  * outside any request's context, so the line carries no request id, and it is unref'd: it never keeps a
  * process alive, and a process that stops mid-hour writes nothing of that hour (the reporters were
  * answered; only this count is lost).
@@ -128,11 +180,21 @@ export class HourlyErrorTally {
   }
 
   private writeWhere(due: (counted: Counted) => boolean): void {
+    // Saturations of every kind (a lock timeout, a cancelled statement) in each hour, counted together as
+    // on staff routes: recurring, each kind of them is written as an error (see levelFor).
+    const saturations = new Map<number, number>();
+    for (const counted of this.counts.values())
+      if (due(counted) && isSaturation(counted.fields))
+        saturations.set(counted.hour, (saturations.get(counted.hour) ?? 0) + counted.count);
     for (const [key, counted] of this.counts) {
       if (!due(counted)) continue;
       this.counts.delete(key);
       const { level, line, fields, hour, count } = counted;
-      this.write(level, { ...fields, count, hour: new Date(hour).toISOString() }, line);
+      this.write(
+        levelFor(level, fields, saturations.get(hour) ?? count),
+        { ...fields, count, hour: new Date(hour).toISOString() },
+        line,
+      );
     }
     if (this.counts.size === 0 && this.timer) {
       clearTimeout(this.timer);

@@ -10,7 +10,7 @@ import type { Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 import { isReporterRoute } from '../logging/logging.module';
 import { AppError, statusForAppError } from './app-error';
-import { type ErrorLogLevel, errorLogFields, HourlyErrorTally } from './error-log';
+import { type ErrorLogLevel, errorLogFields, HourlyErrorTally, StaffSaturations } from './error-log';
 import { UNAVAILABLE_MESSAGE, UNAVAILABLE_RETRY_AFTER_SECONDS, unavailableDependency } from './unavailable';
 
 export interface ErrorBody {
@@ -90,6 +90,8 @@ export class GlobalExceptionFilter implements ExceptionFilter {
   readonly reporterRouteErrors = new HourlyErrorTally((level, fields, line) =>
     level === 'warn' ? this.logger.warn(fields, line) : this.logger.error(fields, line),
   );
+  /** Saturations answered on staff routes this hour: recurring, they are logged as errors (error-log.ts). */
+  readonly staffSaturations = new StaffSaturations();
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
@@ -100,10 +102,14 @@ export class GlobalExceptionFilter implements ExceptionFilter {
       const logged = logLineFor(exception, body.statusCode, dependency);
       if (logged) {
         const [level, line, fields] = logged;
-        if (isReporterRoute(request?.originalUrl ?? request?.url))
+        if (isReporterRoute(request?.originalUrl ?? request?.url)) {
           this.reporterRouteErrors.add(level, line, fields);
-        else if (level === 'warn') this.logger.warn(fields, line);
-        else this.logger.error(fields, line);
+        } else {
+          const noted = this.staffSaturations.note(level, fields);
+          const written = noted.inThisHour ? { ...fields, inThisHour: noted.inThisHour } : fields;
+          if (noted.level === 'warn') this.logger.warn(written, line);
+          else this.logger.error(written, line);
+        }
       }
     } catch {
       // Logging never stops the answer below.

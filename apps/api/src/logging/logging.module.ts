@@ -16,32 +16,82 @@ type RoutedRequest = IncomingMessage & { id?: unknown; route?: { path?: string }
 /**
  * Reporter routes are not request-logged at all: an access-log line carries the time to the
  * millisecond, and the reporter's only protection is that nothing records when they acted
- * (issue #5). Their errors are still logged, by type only, by the exception filter.
+ * (issue #5). Their errors are counted, and written only as the hour's count once it is over, by the
+ * exception filter.
+ *
+ * The decision is made on the request target as Express routes it, and where in doubt it says
+ * "reporter" (docs/architecture.md "Logs and the reporter's cookie"): every reading of the target that
+ * Express, a proxy in front of it or a lenient client could take is tried, and any that reaches a
+ * reporter route makes it one.
  */
 export function isReporterRoute(url: string | undefined): boolean {
-  return REPORTER_ROUTE.test(routedPath(url ?? ''));
+  const readings = routedReadings(url ?? '');
+  return readings === UNREADABLE || readings.some(isReporterPath);
 }
 
-const REPORTER_ROUTE =
-  /^\/api\/v1\/(tenants\/[^/]+\/(reports|reporter-sessions|challenge|form)|reporter)(\/|$)/i;
+/** The routes a reporter reaches, after `/api/v1/tenants/:slug/`; and `/api/v1/reporter/…` whole. */
+const REPORTER_TENANT_ROUTES = new Set(['reports', 'reporter-sessions', 'challenge', 'form']);
+
+/** A path's segments (decoded, lower-case) that name a reporter route. */
+function isReporterPath(segments: string[]): boolean {
+  if (segments[0] !== 'api' || segments[1] !== 'v1') return false;
+  if (segments[2] === 'reporter') return true;
+  return segments[2] === 'tenants' && segments.length >= 5 && REPORTER_TENANT_ROUTES.has(segments[4] ?? '');
+}
+
+const UNREADABLE = Symbol('unreadable');
+/** An absolute-form target's scheme and authority (`http://host:80`), which Express routes past. */
+const SCHEME_AND_AUTHORITY = /^[A-Za-z][A-Za-z0-9+.-]*:[/\\]{2}[^/\\]*/;
 
 /**
- * The path as Express routes it, so the filter cannot be stepped round (docs/architecture.md "Reporter
- * time"): routing ignores case and decodes percent-escapes in each segment, so `/API/V1/REPORTER/case`
- * and `/api/v1/%72eporter/case` reach reporter routes and must be recognised as such. The query is
- * dropped; escapes are decoded until nothing changes (a double-encoded path is still refused as one);
- * an escape that does not decode is treated as reporter-bound, never logged.
+ * The segments of each way the target may be routed, lower-cased, empty segments dropped:
+ * - an absolute-form target (`GET http://host/api/v1/reporter/case HTTP/1.1`) is routed by Express on
+ *   its path, so the scheme and authority go; the query and fragment go too, and a backslash counts as
+ *   a slash (Node's URL parser, which Express uses for such a target, reads it so);
+ * - Express matches the raw path and decodes a parameter after, so the council's slug may hold an
+ *   escaped slash (`tenants/demo%2Fx/reports`): the path is split first and each segment decoded;
+ * - it is also decoded first and split after, and with its dot segments resolved (as a proxy in front
+ *   may), which Express does not do but which costs nothing to refuse;
+ * - escapes are decoded until nothing changes (a double-encoded path is still a reporter route), and
+ *   an escape that does not decode makes the whole target UNREADABLE: treated as reporter-bound.
  */
-function routedPath(url: string): string {
-  let path = url.split(/[?#]/, 1)[0] ?? '';
-  for (let i = 0; i < 5 && path.includes('%'); i++) {
+function routedReadings(url: string): string[][] | typeof UNREADABLE {
+  const target = url.replace(SCHEME_AND_AUTHORITY, '');
+  const path = (target.split(/[?#]/, 1)[0] ?? '').replace(/\\/g, '/');
+  const segmentWise: string[] = [];
+  for (const raw of path.split('/')) {
+    const segment = decodedFully(raw);
+    if (segment === UNREADABLE) return UNREADABLE;
+    if (segment !== '') segmentWise.push(segment.toLowerCase());
+  }
+  const whole = decodedFully(path);
+  if (whole === UNREADABLE) return UNREADABLE;
+  const wholeWise = whole
+    .toLowerCase()
+    .split(/[/\\]/)
+    .filter((s) => s !== '');
+  return [segmentWise, wholeWise, withoutDotSegments(wholeWise)];
+}
+
+function decodedFully(text: string): string | typeof UNREADABLE {
+  let decoded = text;
+  for (let i = 0; i < 5 && decoded.includes('%'); i++) {
     try {
-      path = decodeURIComponent(path);
+      decoded = decodeURIComponent(decoded);
     } catch {
-      return '/api/v1/reporter/';
+      return UNREADABLE;
     }
   }
-  return path.replace(/\/{2,}/g, '/');
+  return decoded;
+}
+
+function withoutDotSegments(segments: string[]): string[] {
+  const resolved: string[] = [];
+  for (const segment of segments) {
+    if (segment === '..') resolved.pop();
+    else if (segment !== '.') resolved.push(segment);
+  }
+  return resolved;
 }
 
 export function requestLogFields(req: RoutedRequest) {

@@ -8,6 +8,7 @@ import { CasesModule } from '../cases/cases.module';
 import { IntakeModule } from '../intake/intake.module';
 import { ReporterAuthGuard } from './reporter-auth.guard';
 import { ReporterController } from './reporter.controller';
+import { ReporterKeysTouched } from './reporter-keys-touched';
 import { ReceiptThrottle, ReporterService } from './reporter.service';
 import { ReporterSessionStore } from './reporter-session-store';
 
@@ -22,6 +23,7 @@ import { ReporterSessionStore } from './reporter-session-store';
     ReporterService,
     ReporterSessionStore,
     ReporterAuthGuard,
+    ReporterKeysTouched,
     { provide: ReceiptThrottle, useExisting: ReceiptSignInThrottle },
   ],
 })
