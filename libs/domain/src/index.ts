@@ -21,3 +21,4 @@ export * from './lib/reporter-batch';
 export * from './lib/sla-clocks';
 export * from './lib/recommendations';
 export * from './lib/namings';
+export * from './lib/hourly-tally';
