@@ -14,7 +14,7 @@ import {
   readUnencryptedPrivateKey,
   unlockedKeyOf,
 } from './key-handles';
-import { PGP_CONFIG, literalMessage, readBinaryMessage } from './openpgp-settings';
+import { PGP_CONFIG, literalMessage, readBinaryMessage, validAt } from './openpgp-settings';
 import { decryptForKey } from './public-key-decryption';
 
 // A v4 secret-key packet in OpenPGP's new packet format: tag 5 → header byte 0xC5.
@@ -75,7 +75,13 @@ export async function createGrants(
     const sealed = await encrypt({ message, sessionKey, format: 'binary', config: PGP_CONFIG });
     const keyPackets = await Promise.all(
       recipients.map((recipient) =>
-        encryptSessionKey({ ...sessionKey, encryptionKeys: recipient, format: 'binary', config: PGP_CONFIG }),
+        encryptSessionKey({
+          ...sessionKey,
+          encryptionKeys: recipient,
+          date: validAt(),
+          format: 'binary',
+          config: PGP_CONFIG,
+        }),
       ),
     );
     return keyPackets.map((keyPacket) => {

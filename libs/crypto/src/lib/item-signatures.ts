@@ -7,7 +7,7 @@
 import { createMessage, readSignature, sign, verify } from 'openpgp';
 import { PublicKeyHandle, UnlockedKey, privateKeyOf, publicKeyOf } from './key-handles';
 import { CryptoError } from './crypto-error';
-import { packetDate, PGP_CONFIG } from './openpgp-settings';
+import { packetDate, PGP_CONFIG, validAt } from './openpgp-settings';
 
 /** A binary detached OpenPGP signature over `statement`. */
 export async function signDetached(statement: Uint8Array, signer: UnlockedKey): Promise<Uint8Array> {
@@ -42,6 +42,7 @@ export async function verifyDetached(
       message,
       signature: parsed,
       verificationKeys: key,
+      date: validAt(),
       config: PGP_CONFIG,
     });
     if (signatures.length === 0) return false;

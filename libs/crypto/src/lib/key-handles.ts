@@ -16,7 +16,7 @@ import { createHash } from 'node:crypto';
 import { readKey, readPrivateKey } from 'openpgp';
 import type { PrivateKey, PublicKey } from 'openpgp';
 import { CryptoError, orFail } from './crypto-error';
-import { FULL_PGP_CONFIG, PGP_CONFIG } from './openpgp-settings';
+import { FULL_PGP_CONFIG, PGP_CONFIG, validAt } from './openpgp-settings';
 
 // Module-internal doors into the handles, opened in the classes' static blocks so that only files of this
 // library (which import them from here, not from index.ts) can build a handle or reach the parsed key.
@@ -92,7 +92,7 @@ export class PublicKeyHandle {
           : await readKey({ binaryKey: armoredOrBinary, config: PGP_CONFIG }));
       const publicKey = parsed.isPrivate() ? parsed.toPublic() : parsed;
       // Checked on every parse, cached or not: a key can expire while remembered.
-      await publicKey.verifyPrimaryKey(new Date(), undefined, FULL_PGP_CONFIG);
+      await publicKey.verifyPrimaryKey(validAt(), undefined, FULL_PGP_CONFIG);
       if (!known) rememberParsedPublicKey(cacheKey, publicKey);
       return publicKey;
     });

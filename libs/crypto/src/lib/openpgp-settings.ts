@@ -11,8 +11,10 @@
 //   subkey for encryption). Generated with `aeadProtect: false`, their self-signatures do not advertise
 //   SEIPDv2, so openpgp (which picks AEAD from the *recipients'* feature flags) writes SEIPDv1 + MDC to them.
 // - Messages are never compressed (no compression oracle, one less parser on the decrypt path).
-// - Generated keys are backdated a few minutes: openpgp ignores keys and self-signatures created "in the
-//   future", so a key made on one host would be unusable for a moment on a host whose clock is behind.
+// - Every packet we make is dated to the start of its clock hour (packetDate). openpgp ignores keys and
+//   self-signatures created "in the future", so a key made on one host would be unusable for a moment on
+//   a host whose clock is behind: every check of a key's or signature's validity is made at `validAt()`,
+//   a few minutes ahead of this host's clock, instead of backdating what we make.
 import { config as openpgpDefaults, createMessage, enums, generateKey, readMessage } from 'openpgp';
 import type { Config, Message, PrivateKey } from 'openpgp';
 import { CryptoError } from './crypto-error';
@@ -71,19 +73,31 @@ export function useCheapKeyProtectionInTests(): void {
   });
 }
 
-export const KEY_CREATION_BACKDATE_MS = 5 * 60 * 1000;
+/** How far behind another host's clock ours may be and still accept what that host made. */
+export const CLOCK_TOLERANCE_MS = 5 * 60 * 1000;
 
 const HOUR_MS = 60 * 60 * 1000;
 
 /**
  * The one time every OpenPGP packet we make carries (a key's creation, a signature's, a literal data
- * packet's): the start of the hour, a little in the past so a verifier's clock a few minutes behind
- * still accepts it. OpenPGP packets hold their own times to the second, and a scope key made at intake,
- * an item's signature (readable in a copy of the database without any key) or the literal packet a
- * handler decrypts would otherwise each say when a reporter acted (docs/architecture.md "Reporter time").
+ * packet's): the start of the clock hour. OpenPGP packets hold their own times to the second, and a scope
+ * key made at intake, an item's signature (readable in a copy of the database without any key) or the
+ * literal packet a handler decrypts would otherwise each say when a reporter acted (docs/architecture.md
+ * "Reporter time"). It depends on the clock hour alone, as the rows' hours do (a case's `received_at`, an
+ * item's time): dated to the hour of five minutes earlier, as it once was, a packet made in an hour's
+ * first five minutes carried the hour before while its row carried this one, which told a copy of the
+ * database that the reporter acted in those five minutes.
  */
 export function packetDate(now = Date.now()): Date {
-  return new Date(Math.floor((now - KEY_CREATION_BACKDATE_MS) / HOUR_MS) * HOUR_MS);
+  return new Date(Math.floor(now / HOUR_MS) * HOUR_MS);
+}
+
+/**
+ * The time a key's or a signature's validity is checked at: a few minutes ahead of this host's clock, so a
+ * key or signature another host dated to an hour that has just begun there is accepted here too.
+ */
+export function validAt(now = Date.now()): Date {
+  return new Date(now + CLOCK_TOLERANCE_MS);
 }
 
 export async function generateV4KeyPair(userID: { name: string; email?: string }): Promise<PrivateKey> {

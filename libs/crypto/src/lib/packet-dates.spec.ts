@@ -1,11 +1,11 @@
 // Every OpenPGP packet we make keeps only the hour (docs/architecture.md "Reporter time"): a scope key
 // is made at intake, an item's signature is readable in a copy of the database without any key, and the
 // literal packet inside a message is what a handler decrypts. None of them may say when a reporter acted.
-import { readKey, readSignature } from 'openpgp';
-import { signDetached } from './item-signatures';
-import { UnlockedKey } from './key-handles';
-import { literalMessage, packetDate } from './openpgp-settings';
-import { generateScopeKeyPair } from './scope-keys';
+import { createMessage, generateKey, readKey, readSignature, sign } from 'openpgp';
+import { signDetached, verifyDetached } from './item-signatures';
+import { PublicKeyHandle, UnlockedKey } from './key-handles';
+import { literalMessage, packetDate, PGP_CONFIG } from './openpgp-settings';
+import { decryptWithScope, encryptToScope, generateScopeKeyPair } from './scope-keys';
 import { generateSigningKeyPair } from './signing-keys';
 
 const HOUR = 60 * 60 * 1000;
@@ -48,5 +48,41 @@ describe('OpenPGP packet dates', () => {
     const literal = message.packets.findPacket(11 as never) as unknown as { date: Date } | undefined;
     expect(literal).toBeDefined();
     expect(onTheHour((literal as { date: Date }).date)).toBe(true);
+  });
+
+  it('dates a packet made in an hour’s first minutes to that hour, the hour its row carries', () => {
+    // A case's received_at and an item's time are the start of the clock hour: a packet dated to the hour
+    // before would say the reporter acted in this hour's first minutes.
+    for (const minute of [0, 2, 4, 5, 30, 59]) {
+      const now = Date.UTC(2026, 11, 6, 14, minute, 27, 345);
+      expect(packetDate(now).toISOString()).toBe('2026-12-06T14:00:00.000Z');
+    }
+  });
+
+  it('accepts a key and a signature made on a host whose clock is a few minutes ahead', async () => {
+    // Another host's hour has just begun; this host's clock still says the hour before.
+    const ahead = new Date(Date.now() + 3 * 60 * 1000);
+    const { privateKey } = await generateKey({
+      type: 'ecc',
+      curve: 'curve25519Legacy',
+      userIDs: [{ name: 'Scope' }],
+      date: ahead,
+      format: 'object',
+      config: PGP_CONFIG,
+    });
+    const publicKey = await PublicKeyHandle.parse(privateKey.toPublic().armor());
+    const sealed = await encryptToScope(new TextEncoder().encode('a reporter’s words'), publicKey);
+    const opened = await decryptWithScope(sealed, privateKey.write() as Uint8Array);
+    expect(new TextDecoder().decode(opened)).toBe('a reporter’s words');
+    const statement = new TextEncoder().encode('an item');
+    const signature = await sign({
+      message: await createMessage({ binary: statement }),
+      signingKeys: privateKey,
+      date: ahead,
+      detached: true,
+      format: 'binary',
+      config: PGP_CONFIG,
+    });
+    expect(await verifyDetached(statement, signature, publicKey)).toBe(true);
   });
 });

@@ -12,7 +12,13 @@ import {
   readUnencryptedPrivateKey,
   rememberPublicKey,
 } from './key-handles';
-import { PGP_CONFIG, generateV4KeyPair, literalMessage, readBinaryMessage } from './openpgp-settings';
+import {
+  PGP_CONFIG,
+  generateV4KeyPair,
+  literalMessage,
+  readBinaryMessage,
+  validAt,
+} from './openpgp-settings';
 import { decryptForKey } from './public-key-decryption';
 import { padToBucket } from './padding';
 
@@ -52,7 +58,13 @@ export async function encryptToScope(
     scopePublicKey instanceof PublicKeyHandle ? scopePublicKey : await PublicKeyHandle.parse(scopePublicKey);
   const message = padToBucket(await literalMessage(content));
   return orFail('INVALID_KEY', () =>
-    encrypt({ message, encryptionKeys: publicKeyOf(handle), format: 'binary', config: PGP_CONFIG }),
+    encrypt({
+      message,
+      encryptionKeys: publicKeyOf(handle),
+      date: validAt(),
+      format: 'binary',
+      config: PGP_CONFIG,
+    }),
   );
 }
 
