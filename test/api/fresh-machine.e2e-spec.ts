@@ -82,3 +82,17 @@ describe('docker-compose.yml: the mode tag secret', () => {
       expect(env).not.toHaveProperty(name);
   });
 });
+
+describe('docker-compose.yml: Redis keeps no file', () => {
+  it('runs Redis with no append-only file, no snapshots and no volume (docs/threat-model.md "Redis keeps no file")', () => {
+    const compose = load(readFileSync(join(root, 'docker-compose.yml'), 'utf8')) as {
+      services: { redis: { command: string[]; volumes?: unknown } };
+    };
+    const { command, volumes } = compose.services.redis;
+    const option = (name: string) => command[command.indexOf(name) + 1];
+    expect(command[0]).toBe('redis-server');
+    expect(option('--appendonly')).toBe('no');
+    expect(option('--save')).toBe('');
+    expect(volumes).toBeUndefined();
+  });
+});
