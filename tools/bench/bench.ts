@@ -8,6 +8,7 @@
 // Supports docs/architecture.md "Encryption model" (its cost) and docs/performance.md "The cost of the
 // cryptography".
 import { cpus } from 'node:os';
+import { caseListBench } from './case-list.bench';
 import { cryptoFloorBench } from './crypto-floor.bench';
 import { dashboardBench } from './dashboard.bench';
 import { reporterBatchBench } from './reporter-batch.bench';
@@ -46,6 +47,12 @@ const BENCHES: BenchDefinition[] = [
     description:
       "the monitoring officer's figures alone, in process, on a database the system bench seeded (BENCH_DATABASE)",
     run: dashboardBench,
+  },
+  {
+    name: 'case-list',
+    description:
+      'the case list alone, in process, on a database the system bench seeded (BENCH_DATABASE): first, deep and cursor pages, a filter, "assigned to me"',
+    run: caseListBench,
   },
 ];
 

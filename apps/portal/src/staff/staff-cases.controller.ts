@@ -73,7 +73,16 @@ export interface ListFilters {
   assigned?: 'me' | 'none';
   q?: string;
   page: number;
+  /**
+   * Where this page starts, from the page before's Next link: the API's cursor (its `next`), so a deep
+   * page is read from where it starts rather than counted to (docs/performance.md "Keyset pages and the
+   * counts"). Only the Next link carries it; the page numbers still count by offset.
+   */
+  after?: string;
 }
+
+/** The API's case-list cursor: the last case's acknowledgement due date and its reference. */
+const CURSOR = /^\d{4}-\d{2}-\d{2}_NLN-[A-Z0-9]{4}-[A-Z0-9]{4}$/;
 
 /** The list's query string, validated: an unknown value is dropped rather than passed to the API. */
 export function parseFilters(query: Record<string, unknown>): ListFilters {
@@ -85,6 +94,7 @@ export function parseFilters(query: Record<string, unknown>): ListFilters {
   const q = one(query.q).replace(/\s+/g, ' ');
   const assigned = one(query.assigned) || (one(query.mine) === 'yes' ? 'me' : '');
   const page = Number.parseInt(one(query.page), 10);
+  const after = one(query.after);
   return {
     status: (CASE_STATUSES as readonly string[]).includes(status) ? status : undefined,
     category: isCategoryId(category) ? category : undefined,
@@ -92,6 +102,7 @@ export function parseFilters(query: Record<string, unknown>): ListFilters {
     assigned: assigned === 'me' || assigned === 'none' ? assigned : undefined,
     q: q && SEARCH.test(q) ? q : undefined,
     page: Number.isSafeInteger(page) && page > 0 && page < 10_000 ? page : 1,
+    after: CURSOR.test(after) ? after : undefined,
   };
 }
 
@@ -103,6 +114,7 @@ export function filtersQuery(filters: Omit<ListFilters, 'page'> & { page?: numbe
   if (filters.assigned) params.set('assigned', filters.assigned);
   if (filters.q) params.set('q', filters.q);
   if (filters.page && filters.page > 1) params.set('page', String(filters.page));
+  if (filters.after && filters.page && filters.page > 1) params.set('after', filters.after);
   const text = params.toString();
   return text ? `?${text}` : '';
 }
@@ -132,7 +144,9 @@ export class StaffCasesController {
       ...apiQuery,
       deadline: filters.deadline,
       limit: PAGE_SIZE,
-      offset: (filters.page - 1) * PAGE_SIZE,
+      ...(filters.after && filters.page > 1
+        ? { after: filters.after, offset: 0 }
+        : { offset: (filters.page - 1) * PAGE_SIZE }),
     });
     const { items, total } = page;
     res.render('staff/cases', {
@@ -140,7 +154,7 @@ export class StaffCasesController {
       filters,
       rows: items.map((c) => caseRow(c, today, staff.userId)),
       total,
-      pagination: pagination(filters, total),
+      pagination: pagination(filters, total, page.next),
       selected: selectedFilters(filters),
       statusItems: [
         { value: '', text: 'Any status' },
@@ -429,13 +443,17 @@ function caseRow(c: CaseSummary, today: string, userId: string) {
   };
 }
 
-function pagination(filters: ListFilters, total: number) {
+/**
+ * The GOV.UK pagination: page numbers by offset, and a Next link that carries the API's cursor for the
+ * page after this one (`next`), so following Next never costs more than the first page.
+ */
+export function pagination(filters: ListFilters, total: number, next?: string | null) {
   const pages = Math.ceil(total / PAGE_SIZE);
   if (pages <= 1) return null;
-  const href = (page: number) => `/staff/cases${filtersQuery({ ...filters, page })}`;
+  const href = (page: number, after?: string) => `/staff/cases${filtersQuery({ ...filters, page, after })}`;
   return {
     previous: filters.page > 1 ? { href: href(filters.page - 1) } : undefined,
-    next: filters.page < pages ? { href: href(filters.page + 1) } : undefined,
+    next: filters.page < pages ? { href: href(filters.page + 1, next ?? undefined) } : undefined,
     items: Array.from({ length: pages }, (_, i) => ({
       number: i + 1,
       href: href(i + 1),

@@ -39,7 +39,13 @@ export interface CaseListItem {
   newMessage?: boolean;
 }
 
-export type CaseList = Page<CaseListItem>;
+export type CaseList = Page<CaseListItem> & {
+  /**
+   * Where the next page starts: pass it as `after` for the page after this one, which the API then reads
+   * from where it starts instead of walking every case before it. Absent when this page is not full.
+   */
+  next?: string;
+};
 
 /** The filters of GET /cases. */
 export interface CaseListQuery extends PageRequest {
@@ -58,4 +64,6 @@ export interface CaseListQuery extends PageRequest {
   unassigned?: boolean;
   /** Only cases with a statutory clock overdue, or due soon (or overdue). */
   deadline?: 'overdue' | 'due_soon';
+  /** The cases after the page whose `next` this is (`offset` then counts on from there). */
+  after?: string;
 }

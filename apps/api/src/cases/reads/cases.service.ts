@@ -27,13 +27,23 @@ import { ItemSeal } from '../record/item-seal';
 import type { CaseEntity } from '../store/case.entity';
 import { type CaseListFilter, CasesRepository } from '../store/cases.repository';
 import { CaseReadsRepository } from '../store/case-reads.repository';
+import { nextCaseListCursor, parseCaseListCursor } from './case-list-cursor';
+
+/** `{ next }` when a page after this one may hold cases, else nothing (a page's shape as before). */
+function nextPage(found: readonly CaseEntity[], limit: number): { next?: string } {
+  const next = nextCaseListCursor(found, limit);
+  return next ? { next } : {};
+}
+import { AppError } from '../../errors/app-error';
 import { tenantSlaPolicy } from '../../tenants/tenant-sla';
 
 export { NO_SUCH_CASE } from '../access/case-door';
 
-export type CaseListQuery = Omit<CaseListFilter, 'search' | 'deadline'> & {
+export type CaseListQuery = Omit<CaseListFilter, 'search' | 'deadline' | 'after'> & {
   q?: string;
   deadline?: DeadlineFilter;
+  /** A cursor (reads/case-list-cursor.ts): the `next` of the page before. */
+  after?: string;
 };
 
 /**
@@ -116,8 +126,13 @@ export class CasesService {
 
   async list(staff: AuthenticatedStaff, query: CaseListQuery) {
     const { session } = staff;
-    const { q, deadline, ...rest } = query;
+    const { q, deadline, after, ...rest } = query;
     const filter: CaseListFilter = { ...rest, search: q ? searchWords(q) : undefined };
+    if (after !== undefined) {
+      const position = parseCaseListCursor(after);
+      if (!position) throw new AppError('INVALID_INPUT', 'after must be the next of a page of the case list');
+      filter.after = position;
+    }
     // Administrators never see a case; nor does someone with no role in force (an account whose roles, or
     // whose reactivation, await confirmation), whatever grants they kept.
     if (session.roles.includes('administrator') || session.roles.length === 0)
@@ -142,6 +157,9 @@ export class CasesService {
         total,
         limit: filter.limit,
         offset: filter.offset,
+        // Where the next page starts, when this page is full: pass it as `after` (a deep page then costs
+        // what the first costs).
+        ...nextPage(found, filter.limit),
       };
     });
   }

@@ -29,6 +29,11 @@ export interface CaseListFilter {
   deadline?: DeadlineThresholds;
   limit: number;
   offset: number;
+  /**
+   * Only the cases after this position in the list's order (a cursor, reads/case-list-cursor.ts), so a
+   * deep page is read from the order's index where it starts rather than walked to from the first case.
+   */
+  after?: { acknowledgementDue: string; reference: string };
 }
 
 /**
@@ -47,21 +52,25 @@ export class CasesRepository {
   }
 
   /**
-   * The cases a person may see in the current council. `walk` chooses how Postgres finds them, never
-   * which: with `walk` the grant is checked case by case (a correlated subquery Postgres cannot turn into
-   * a join), so the list walks the council's cases in deadline order on `cases_list_order_idx` and stops
-   * after a page, for a person who holds many of the council's cases; without it Postgres starts from the
-   * person's grants, for a person who holds few (docs/performance.md "The case list").
+   * The cases a person may see in the current council. `how` chooses how Postgres finds them, never
+   * which: `walk` checks the grant case by case (a correlated subquery Postgres cannot turn into a join),
+   * so the list walks the council's cases in deadline order on `cases_list_order_idx` and stops after a
+   * page, for a person who holds many of the council's cases; `grants` lets Postgres start from the
+   * person's grants, for a person who holds few; `hashed` checks the cases against a hash of the person's
+   * grants, read once, for counting many cases of a person who holds many, when the person's grants are
+   * not many more than the cases counted (docs/performance.md "The case list").
    */
-  private granted(manager: EntityManager, userId: string, walk = false) {
+  private granted(manager: EntityManager, userId: string, how: 'walk' | 'grants' | 'hashed') {
     return (
       manager
         .getRepository(CaseEntity)
         .createQueryBuilder('c')
         .where(
-          walk
+          how === 'walk'
             ? `(SELECT true FROM case_grants g WHERE g.case_id = c.id AND g.grantee_kind = 'staff' AND g.grantee_id = :userId LIMIT 1)`
-            : `EXISTS (SELECT 1 FROM case_grants g WHERE g.case_id = c.id AND g.grantee_kind = 'staff' AND g.grantee_id = :userId)`,
+            : how === 'hashed'
+              ? `c.id IN (SELECT g.case_id FROM case_grants g WHERE g.tenant_id = nolan_current_tenant() AND g.grantee_kind = 'staff' AND g.grantee_id = :userId)`
+              : `EXISTS (SELECT 1 FROM case_grants g WHERE g.case_id = c.id AND g.grantee_kind = 'staff' AND g.grantee_id = :userId)`,
           { userId },
         )
         // The same exclusions as the case door (access/case-door.ts): a person named or recused never
@@ -79,16 +88,22 @@ export class CasesRepository {
 
   /**
    * Whether the person holds grants for at least WALK_FROM_CASES of the council's cases: read from the
-   * grant index, and never more than three grants (one per scope) a case of it.
+   * grant index, and never more than three grants (one per scope) a case of it. The same statement sets
+   * the planner's switches for the statement after it (the transaction's, set back by the caller): for
+   * a person who holds many, sorting off for the page (`enable_sort`), or, when the count comes first
+   * (`countFirst`), nested loops off for the count (`enable_nestloop`), so that it hashes the grants.
    */
-  private async holdsMany(manager: EntityManager, userId: string): Promise<boolean> {
-    const [{ n }]: { n: number }[] = await manager.query(
-      `SELECT count(*)::int AS n FROM (SELECT 1 FROM case_grants g
-        WHERE g.tenant_id = nolan_current_tenant() AND g.grantee_kind = 'staff' AND g.grantee_id = $1
-        LIMIT ${3 * WALK_FROM_CASES}) held`,
-      [userId],
+  private async holdsMany(manager: EntityManager, userId: string, countFirst: boolean): Promise<boolean> {
+    const [{ many }]: { many: boolean }[] = await manager.query(
+      `SELECT many,
+              set_config('enable_sort', CASE WHEN many AND NOT $2 THEN 'off' ELSE 'on' END, true) AS sort,
+              set_config('enable_nestloop', CASE WHEN many AND $2 THEN 'off' ELSE 'on' END, true) AS nestloop
+         FROM (SELECT count(*) >= ${3 * WALK_FROM_CASES} AS many FROM (SELECT 1 FROM case_grants g
+                WHERE g.tenant_id = nolan_current_tenant() AND g.grantee_kind = 'staff' AND g.grantee_id = $1
+                LIMIT ${3 * WALK_FROM_CASES}) held) counted`,
+      [userId, countFirst],
     );
-    return n >= 3 * WALK_FROM_CASES;
+    return many;
   }
 
   async listGranted(
@@ -96,46 +111,73 @@ export class CasesRepository {
     userId: string,
     filter: CaseListFilter,
   ): Promise<[CaseEntity[], number]> {
-    const walk = await this.holdsMany(manager, userId);
-    const query = this.granted(manager, userId, walk);
-    if (filter.status) query.andWhere('c.status = :status', { status: filter.status });
-    if (filter.category) query.andWhere('c.category = :category', { category: filter.category });
-    if (filter.assignee === 'me') query.andWhere('c.assignee_id = :userId', { userId });
-    if (filter.assigneeId) query.andWhere('c.assignee_id = :assigneeId', { assigneeId: filter.assigneeId });
-    if (filter.unassigned) query.andWhere('c.assignee_id IS NULL');
-    if (filter.deadline) {
-      const d = filter.deadline;
-      const any = [
-        `(c.status = 'received' AND c.acknowledgement_due <= :ackBy)`,
-        `(c.status <> 'closed' AND c.feedback_given_on IS NULL AND c.feedback_due <= :feedbackBy)`,
-      ];
-      if (d.safeguardingCategories.length)
-        any.push(
-          d.safeguardingReceivedBy === null
-            ? `(c.status = 'received' AND c.category IN (:...safeguarding))`
-            : `(c.status = 'received' AND c.category IN (:...safeguarding) AND (c.received_at AT TIME ZONE 'Europe/London')::date <= :receivedBy)`,
-        );
-      query.andWhere(`(${any.join(' OR ')})`, {
-        ackBy: d.acknowledgementBy,
-        feedbackBy: d.feedbackBy,
-        safeguarding: d.safeguardingCategories,
-        receivedBy: d.safeguardingReceivedBy,
+    // "Assigned to me": the cases assigned to a person are a good part of those they hold, so their
+    // total is counted against a hash of the person's grants, read once (a few thousand entries), not
+    // with a probe of the grant index per case (three index pages each): docs/performance.md "The case
+    // list". The count then comes first, with nested loops off for it alone.
+    const hashMine = filter.assignee === 'me';
+    const walk = await this.holdsMany(manager, userId, hashMine);
+    const narrow = (query: ReturnType<CasesRepository['granted']>) => {
+      if (filter.status) query.andWhere('c.status = :status', { status: filter.status });
+      if (filter.category) query.andWhere('c.category = :category', { category: filter.category });
+      if (filter.assignee === 'me') query.andWhere('c.assignee_id = :userId', { userId });
+      if (filter.assigneeId) query.andWhere('c.assignee_id = :assigneeId', { assigneeId: filter.assigneeId });
+      if (filter.unassigned) query.andWhere('c.assignee_id IS NULL');
+      if (filter.deadline) {
+        const d = filter.deadline;
+        const any = [
+          `(c.status = 'received' AND c.acknowledgement_due <= :ackBy)`,
+          `(c.status <> 'closed' AND c.feedback_given_on IS NULL AND c.feedback_due <= :feedbackBy)`,
+        ];
+        if (d.safeguardingCategories.length)
+          any.push(
+            d.safeguardingReceivedBy === null
+              ? `(c.status = 'received' AND c.category IN (:...safeguarding))`
+              : `(c.status = 'received' AND c.category IN (:...safeguarding) AND (c.received_at AT TIME ZONE 'Europe/London')::date <= :receivedBy)`,
+          );
+        query.andWhere(`(${any.join(' OR ')})`, {
+          ackBy: d.acknowledgementBy,
+          feedbackBy: d.feedbackBy,
+          safeguarding: d.safeguardingCategories,
+          receivedBy: d.safeguardingReceivedBy,
+        });
+      }
+      (filter.search ?? []).forEach(({ word, categories, statuses }, i) => {
+        const literal = word.replace(/[%_\\]/g, '');
+        const any = [`c.reference LIKE :ref${i}`];
+        if (categories.length) any.push(`c.category IN (:...cat${i})`);
+        if (statuses.length) any.push(`c.status IN (:...st${i})`);
+        // The council's staff whose names match, found once (a hashed subquery), not once per case.
+        any.push(`c.assignee_id IN (SELECT u.id FROM staff_users u WHERE u.display_name ILIKE :name${i})`);
+        query.andWhere(`(${any.join(' OR ')})`, {
+          [`ref${i}`]: `${literal.toUpperCase()}%`,
+          [`cat${i}`]: categories,
+          [`st${i}`]: statuses,
+          [`name${i}`]: `%${literal}%`,
+        });
       });
-    }
-    (filter.search ?? []).forEach(({ word, categories, statuses }, i) => {
-      const literal = word.replace(/[%_\\]/g, '');
-      const any = [`c.reference LIKE :ref${i}`];
-      if (categories.length) any.push(`c.category IN (:...cat${i})`);
-      if (statuses.length) any.push(`c.status IN (:...st${i})`);
-      // The council's staff whose names match, found once (a hashed subquery), not once per case.
-      any.push(`c.assignee_id IN (SELECT u.id FROM staff_users u WHERE u.display_name ILIKE :name${i})`);
-      query.andWhere(`(${any.join(' OR ')})`, {
-        [`ref${i}`]: `${literal.toUpperCase()}%`,
-        [`cat${i}`]: categories,
-        [`st${i}`]: statuses,
-        [`name${i}`]: `%${literal}%`,
+      return query;
+    };
+    const query = narrow(this.granted(manager, userId, walk ? 'walk' : 'grants'));
+    const countFirst = walk && hashMine;
+    const counted = countFirst
+      ? await narrow(this.granted(manager, userId, 'hashed'))
+          .select('count(*)::int', 'n')
+          .getRawOne<{ n: number }>()
+      : undefined;
+    if (countFirst)
+      await manager.query(
+        `SELECT set_config('enable_nestloop', 'on', true), set_config('enable_sort', 'off', true)`,
+      );
+    // Every filter above narrows the total; the cursor does not (the total counts every page's cases).
+    const counting = query.clone();
+    // After the cursor: a row comparison in the order's own columns, which Postgres takes as where to
+    // start on the order's index (docs/performance.md "The case list").
+    if (filter.after)
+      query.andWhere('(c.acknowledgement_due, c.reference) > (:afterDue::date, :afterReference)', {
+        afterDue: filter.after.acknowledgementDue,
+        afterReference: filter.after.reference,
       });
-    });
     // The order of cases_list_order_idx, so a page is read in order and the walk stops after it.
     query.orderBy('c.acknowledgement_due', 'ASC').addOrderBy('c.reference', 'ASC');
     const narrowed =
@@ -151,14 +193,15 @@ export class CasesRepository {
     // read in order from an index and nothing is sorted: Postgres cannot tell how many of a council's
     // cases a person holds (row-level security hides the council from its statistics), so it would
     // otherwise sort every match to keep 50 (enable_sort is the planner's own switch for that; the
-    // transaction's, and set back at once).
-    if (walk) await manager.query(`SELECT set_config('enable_sort', 'off', true)`);
+    // transaction's, switched off by holdsMany's statement or the one after the count, and set back at
+    // once).
     const page = await query.clone().limit(filter.limit).offset(filter.offset).getMany();
     if (walk) await manager.query(`SELECT set_config('enable_sort', 'on', true)`);
+    if (counted) return [page, counted.n];
     if (narrowed) {
       // count(*): each case is one row here (getCount's count(DISTINCT id) would sort them all).
-      const counted = await query.clone().select('count(*)::int', 'n').orderBy().getRawOne<{ n: number }>();
-      return [page, counted?.n ?? 0];
+      const total = await counting.select('count(*)::int', 'n').getRawOne<{ n: number }>();
+      return [page, total?.n ?? 0];
     }
     // Unfiltered, the total is the person's granted cases less their exclusions, counted from
     // case_grants alone (index-only on case_grants_staff_case_idx) rather than by reading every case

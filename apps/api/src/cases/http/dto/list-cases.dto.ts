@@ -14,6 +14,7 @@ import {
   MinLength,
 } from 'class-validator';
 import { CASE_STATUSES, CATEGORY_IDS } from '@nolan/domain';
+import { CASE_LIST_CURSOR } from '../../reads/case-list-cursor';
 
 export class ListCasesQuery {
   @ApiPropertyOptional({ enum: CASE_STATUSES })
@@ -76,6 +77,15 @@ export class ListCasesQuery {
   @IsInt()
   @Min(0)
   offset = 0;
+
+  @ApiPropertyOptional({
+    description:
+      "The cases after this one in the list's order: the `next` of the page before (its last case's acknowledgement due date and reference). A deep page costs what the first costs; `offset` counts on from it.",
+    example: '2026-12-07_NLN-7KQ2-0ABC',
+  })
+  @IsOptional()
+  @Matches(CASE_LIST_CURSOR, { message: 'after must be the next of a page of the case list' })
+  after?: string;
 }
 
 export class AuditPageQuery {
