@@ -48,9 +48,6 @@ export class CaseReadsRepository {
          INSERT INTO case_reads (tenant_id, case_id, user_id, seen_seq)
          SELECT $1, $2, $3, COALESCE(MAX(seq), 0) FROM case_items
           WHERE case_id = $2 AND (visible_from IS NULL OR visible_from <= $4)
-         -- Only a placed case: one still in its held table (docs/architecture.md "Held tables") cannot be
-         -- referred to yet, and a read never waits to place it; the next read marks it.
-         HAVING EXISTS (SELECT 1 FROM ONLY cases c WHERE c.id = $2)
          ON CONFLICT (case_id, user_id) DO UPDATE SET seen_seq = GREATEST(case_reads.seen_seq, EXCLUDED.seen_seq)
          RETURNING 1
        )
