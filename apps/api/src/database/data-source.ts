@@ -65,6 +65,7 @@ import { EveryWriterHoldsTheCase1763905100000 } from './migrations/1763905100000
 import { PlacementWaitsForAStarvedCase1763905400000 } from './migrations/1763905400000-placement-waits-for-a-starved-case';
 import { ManyCaseWritersHoldTheCouncil1763905700000 } from './migrations/1763905700000-many-case-writers-hold-the-council';
 import { DoorTriesTheHold1763905750000 } from './migrations/1763905750000-door-tries-the-hold';
+import { HeldChildTables1763906000000 } from './migrations/1763906000000-held-child-tables';
 import { PlacementSaysWhatIsHeld1763906100000 } from './migrations/1763906100000-placement-says-what-is-held';
 
 /** Every entity, listed so the webpack bundle carries them (no globs at run time). */
@@ -137,6 +138,7 @@ export const MIGRATIONS = [
   PlacementWaitsForAStarvedCase1763905400000,
   ManyCaseWritersHoldTheCouncil1763905700000,
   DoorTriesTheHold1763905750000,
+  HeldChildTables1763906000000,
   PlacementSaysWhatIsHeld1763906100000,
 ];
 

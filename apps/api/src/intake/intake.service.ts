@@ -39,6 +39,7 @@ import { StaffUsersRepository } from '../staff/staff-users.repository';
 import type { TenantEntity } from '../tenants/tenant.entity';
 import { tenantRoutingInput } from '../tenants/tenant-routing';
 import { TenantsRepository } from '../tenants/tenants.repository';
+import { insertHeldRows } from '../reporter-time/held-insert';
 
 export interface HumanProof {
   altcha?: string;
@@ -256,7 +257,7 @@ export class IntakeService {
         fresh ? sealedCase : undefined,
       );
       await recordNamedInReport(m, tenant.id, created.id, named);
-      await m.getRepository(ReporterKeyEntity).insert({
+      await insertHeldRows(m, ReporterKeyEntity, {
         caseId: created.id,
         tenantId: tenant.id,
         lookupKey,

@@ -48,6 +48,7 @@ import { CaseEntity, CaseExclusionEntity, CaseGrantEntity } from '../store/case.
 import { CasesRepository } from '../store/cases.repository';
 import { caseExclusionsOf } from './case-door';
 import { holdersOfRoles, recordNamedInReport } from '../store/case-exclusions';
+import { insertHeldRows } from '../../reporter-time/held-insert';
 
 /** A grant to make: who, which scope, and the public key it is made to. */
 export interface GrantToMake {
@@ -257,13 +258,7 @@ export class CaseAccessService {
 
     // 2. Exclusions, before routing reads them.
     for (const { userId, kind } of change.exclude ?? []) {
-      await m
-        .createQueryBuilder()
-        .insert()
-        .into(CaseExclusionEntity)
-        .values({ tenantId, caseId, userId, kind })
-        .orIgnore()
-        .execute();
+      await insertHeldRows(m, CaseExclusionEntity, { tenantId, caseId, userId, kind }, { orIgnore: true });
     }
 
     // 3. Who should gain access.
@@ -331,7 +326,7 @@ export class CaseAccessService {
     const made = await grantsByScope(open, toGrant);
     for (const grant of toGrant) {
       const { userId, scope } = grant;
-      await m.getRepository(CaseGrantEntity).insert({
+      await insertHeldRows(m, CaseGrantEntity, {
         tenantId,
         caseId,
         scope,

@@ -36,7 +36,7 @@ import { CaseEntity, CaseExclusionEntity, CaseGrantEntity } from '../store/case.
 import { type KeyHolder, staffKeyHolder } from './key-holders';
 import { offerSigningKey } from '../record/item-seal';
 import { ReporterTime } from '../../reporter-time/reporter-time';
-import { visibleParams, visibleToStaffSql } from '../../reporter-time/visibility';
+import { placeHeldCase, placedSql, visibleParams, visibleToStaffSql } from '../../reporter-time/visibility';
 import { holdCase, holdCases, noteHeld } from '../../reporter-time/case-hold';
 
 /** The one answer for "no such case" and "not yours". */
@@ -143,6 +143,9 @@ export class CaseDoor {
         }
       }
       if (!admitted) throw notFound();
+      // Work that writes to a case still in its held table (released, not yet placed by the pass) places
+      // it first, holding it: what it writes may refer to it (docs/architecture.md "Held tables").
+      if (!options.reads && !admitted.placed) await placeHeldCase(m, admitted.found.id);
       const found = admitted.found;
       // What the actor records here is signed with their own key (item-seal.ts), opened only if needed.
       offerSigningKey(m, { kind: 'staff', id: actor.userId }, () =>
@@ -201,10 +204,12 @@ async function admitWith(
   userId: string,
   by: { reference: string } | { id: string },
   also: { grants: boolean; tryHold?: boolean },
-): Promise<{ found: CaseEntity; grants: DoorGrants; held: boolean } | null> {
+): Promise<{ found: CaseEntity; grants: DoorGrants; held: boolean; placed: boolean } | null> {
   const query = m
     .getRepository(CaseEntity)
     .createQueryBuilder('c')
+    // Whether it is placed (reporter-time/visibility.ts), read in the same query.
+    .addSelect(placedSql('c'), 'door_placed')
     .addSelect(
       `(SELECT COALESCE(array_agg(x.kind ORDER BY x.kind), '{}') FROM case_exclusions x
          WHERE x.case_id = c.id AND x.user_id = :userId)`,
@@ -239,6 +244,7 @@ async function admitWith(
         door_exclusions: CaseExclusionEntity['kind'][];
         door_grants?: { scope: string; key: string }[];
         door_held?: boolean;
+        door_placed: boolean;
       }
     | undefined;
   if (!found || !row) return null;
@@ -247,7 +253,7 @@ async function admitWith(
   const grants = new Map<string, Pick<CaseGrantEntity, 'encryptedScopeKey'>>();
   for (const g of row.door_grants ?? [])
     grants.set(g.scope, { encryptedScopeKey: Buffer.from(g.key, 'base64') });
-  return { found, grants, held: row.door_held === true };
+  return { found, grants, held: row.door_held === true, placed: row.door_placed === true };
 }
 
 /**
@@ -300,20 +306,25 @@ function openCase(
     other: (reference) => admit(m, now, actor.userId, { reference }),
     otherById: (caseId) => admit(m, now, actor.userId, { id: caseId }),
     otherToWrite: async (reference) =>
-      holdingBoth(m, found, await admit(m, now, actor.userId, { reference })),
+      holdingBoth(m, found, await admitWith(m, now, actor.userId, { reference }, { grants: false })),
     otherByIdToWrite: async (caseId) =>
-      holdingBoth(m, found, await admit(m, now, actor.userId, { id: caseId })),
+      holdingBoth(m, found, await admitWith(m, now, actor.userId, { id: caseId }, { grants: false })),
   };
 }
 
-/** `other`, once both it and `here` are held, in id order (`holdCases`); null stays null. */
+/**
+ * `other`, once both it and `here` are held, in id order (`holdCases`), and placed if it is still in its
+ * held table (`placeHeldCase`: a link refers to it); null stays null.
+ */
 async function holdingBoth(
   m: EntityManager,
   here: CaseEntity,
-  other: CaseEntity | null,
+  other: { found: CaseEntity; placed: boolean } | null,
 ): Promise<CaseEntity | null> {
-  if (other) await holdCases(m, [here.id, other.id]);
-  return other;
+  if (!other) return null;
+  await holdCases(m, [here.id, other.found.id]);
+  if (!other.placed) await placeHeldCase(m, other.found.id);
+  return other.found;
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import type { EntityManager } from 'typeorm';
 import { CaseExclusionEntity } from './case.entity';
+import { insertHeldRows } from '../../reporter-time/held-insert';
 
 /** The ids of everyone holding one of `roles` now: naming a role names these people, for good. */
 export function holdersOfRoles(
@@ -26,11 +27,10 @@ export async function recordNamedInReport(
   people: readonly string[],
 ): Promise<void> {
   for (const userId of people)
-    await m
-      .createQueryBuilder()
-      .insert()
-      .into(CaseExclusionEntity)
-      .values({ tenantId, caseId, userId, kind: 'named_in_report' })
-      .orIgnore()
-      .execute();
+    await insertHeldRows(
+      m,
+      CaseExclusionEntity,
+      { tenantId, caseId, userId, kind: 'named_in_report' },
+      { orIgnore: true },
+    );
 }

@@ -28,6 +28,7 @@ import { newCaseReference } from './case-reference';
 import { tenantSlaPolicy } from '../../tenants/tenant-sla';
 import { APP_CONFIG, type AppConfig, loadConfig } from '../../config/config';
 import { modeTagKeyOf } from '../../config/mode-tag-key';
+import { insertHeldRows } from '../../reporter-time/held-insert';
 
 export interface Grantee {
   kind: GranteeKind;
@@ -159,7 +160,10 @@ export class CaseStoreService {
     // The id is chosen here (or when sealed), so the row is one INSERT with nothing read back, and the
     // mode tag, which is bound to the id, goes into it.
     const saved = { id: sealed?.id ?? randomUUID(), reference: newCaseReference() };
-    await manager.getRepository(CaseEntity).insert(
+    // Nothing read back: a reporter's case goes to its held table (reporter-time/held-insert.ts).
+    await insertHeldRows(
+      manager,
+      CaseEntity,
       manager.getRepository(CaseEntity).create({
         ...saved,
         modeTag: input.mode ? this.tag(input.tenantId, saved.id, input.mode) : null,
@@ -176,7 +180,9 @@ export class CaseStoreService {
       }),
     );
     const base = { tenantId: input.tenantId, caseId: saved.id };
-    await manager.getRepository(CaseScopeKeyEntity).insert(
+    await insertHeldRows(
+      manager,
+      CaseScopeKeyEntity,
       SCOPES.map((scope) => ({
         ...base,
         scope,
@@ -198,7 +204,7 @@ export class CaseStoreService {
         });
       }
     }
-    await manager.getRepository(CaseGrantEntity).insert(grants);
+    await insertHeldRows(manager, CaseGrantEntity, grants);
     return { id: saved.id, reference: saved.reference };
   }
 }

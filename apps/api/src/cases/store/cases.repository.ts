@@ -6,6 +6,7 @@ import { visibleItemsWhere, visibleParams, visibleToStaffSql } from '../../repor
 import { StaffUserEntity } from '../../staff/staff-user.entity';
 import { CaseEntity, CaseGrantEntity, CaseItemEntity } from '../store/case.entity';
 import { AppError } from '../../errors/app-error';
+import { insertHeldRows } from '../../reporter-time/held-insert';
 
 /** From how many of a council's cases a person's list walks the cases in order (see `granted`). */
 const WALK_FROM_CASES = 500;
@@ -285,7 +286,8 @@ export class CasesRepository {
         'CONFLICT',
         'A grant changed while it was being replaced; nothing was changed. Try again.',
       );
-    await repository.insert({
+    // Nothing read back: a grant on a case still held goes to its held table (reporter-time/held-insert.ts).
+    await insertHeldRows(manager, CaseGrantEntity, {
       tenantId: grant.tenantId,
       caseId: grant.caseId,
       scope: grant.scope,
