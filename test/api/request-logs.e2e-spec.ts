@@ -117,4 +117,20 @@ describe('request logs', () => {
       }),
     ]);
   });
+
+  it('write no line for a reporter route whose council slug holds a backslash, raw or escaped', async () => {
+    // Express matches an origin-form path raw, so a backslash stays inside the slug and the request still
+    // reaches the reporter route (the council look-up answers); Node's URL parser would read it as a slash.
+    const reporterTargets = [
+      'GET /api/v1/tenants/no\\such/form HTTP/1.1',
+      'POST /api/v1/tenants/no\\such/reports HTTP/1.1',
+      'POST /api/v1/tenants/no%5Csuch/reporter-sessions HTTP/1.1',
+    ];
+    const answers: string[] = [];
+    lines.length = 0;
+    for (const target of reporterTargets) answers.push(await raw(target));
+    expect(answers).toEqual(reporterTargets.map(() => '404 There is no council at this address.'));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(lines.map((l) => JSON.parse(l)).filter((l) => l.req)).toEqual([]);
+  });
 });

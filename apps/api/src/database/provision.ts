@@ -54,7 +54,37 @@ export async function ensureAppRole(ownerUrl: string, appUrl: string): Promise<v
       `${verb} ROLE ${escapeIdentifier(role)} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE${password}`,
     );
     await client.query(`GRANT nolan_app_rw TO ${escapeIdentifier(role)}`);
+    await quietServerLog(client, role);
   } finally {
     await client.end();
+  }
+}
+
+/**
+ * What the database server writes to its own log about the API's sessions: nothing. The council's IT reads
+ * that log, and by default it writes an error in a reporter's transaction (a lock timeout, a constraint)
+ * at once, with the millisecond and the statement, which names a reporter's route (docs/threat-model.md
+ * "Council IT"). The API logs its own errors, a reporter's only as its hour's count. Only
+ * a superuser may set these for a role: an owner that is not one is told what to ask the DBA to run.
+ */
+export const QUIET_SERVER_LOG: readonly (readonly [string, string])[] = [
+  ['log_min_messages', 'panic'],
+  ['log_min_error_statement', 'panic'],
+  ['log_min_duration_statement', '-1'],
+  ['log_statement', 'none'],
+  ['log_lock_waits', 'off'],
+];
+
+async function quietServerLog(client: Client, role: string): Promise<void> {
+  const statements = QUIET_SERVER_LOG.map(
+    ([name, value]) => `ALTER ROLE ${escapeIdentifier(role)} SET ${name} = ${escapeLiteral(value)}`,
+  );
+  try {
+    for (const statement of statements) await client.query(statement);
+  } catch {
+    process.stderr.write(
+      `nolan: could not keep the database server's log quiet for ${role}; ask the DBA to run:\n` +
+        statements.map((s) => `  ${s};\n`).join(''),
+    );
   }
 }

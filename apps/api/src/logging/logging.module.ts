@@ -46,8 +46,9 @@ const SCHEME_AND_AUTHORITY = /^[A-Za-z][A-Za-z0-9+.-]*:[/\\]{2}[^/\\]*/;
 /**
  * The segments of each way the target may be routed, lower-cased, empty segments dropped:
  * - an absolute-form target (`GET http://host/api/v1/reporter/case HTTP/1.1`) is routed by Express on
- *   its path, so the scheme and authority go; the query and fragment go too, and a backslash counts as
- *   a slash (Node's URL parser, which Express uses for such a target, reads it so);
+ *   its path, so the scheme and authority go; the query and fragment go too; a target with a backslash
+ *   anywhere in its path, raw or escaped, is a reporter's (Node's URL parser reads it as a slash,
+ *   Express's matching as part of a segment);
  * - Express matches the raw path and decodes a parameter after, so the council's slug may hold an
  *   escaped slash (`tenants/demo%2Fx/reports`): the path is split first and each segment decoded;
  * - it is also decoded first and split after, and with its dot segments resolved (as a proxy in front
@@ -57,7 +58,13 @@ const SCHEME_AND_AUTHORITY = /^[A-Za-z][A-Za-z0-9+.-]*:[/\\]{2}[^/\\]*/;
  */
 function routedReadings(url: string): string[][] | typeof UNREADABLE {
   const target = url.replace(SCHEME_AND_AUTHORITY, '');
-  const path = (target.split(/[?#]/, 1)[0] ?? '').replace(/\\/g, '/');
+  const raw = target.split(/[?#]/, 1)[0] ?? '';
+  // A backslash, raw or escaped, is read as a slash by Node's URL parser (an absolute-form target) but
+  // kept inside a segment by Express's matching of an origin-form one (`tenants/demo\x/reports` reaches
+  // the reports route with the slug `demo\x`): no one reading covers both, so it is a reporter's.
+  const unescaped = decodedFully(raw);
+  if (unescaped === UNREADABLE || unescaped.includes('\\')) return UNREADABLE;
+  const path = raw;
   const segmentWise: string[] = [];
   for (const raw of path.split('/')) {
     const segment = decodedFully(raw);
@@ -132,6 +139,10 @@ class LogDestinationModule {}
               ignore: (req: IncomingMessage & { originalUrl?: string }) =>
                 isReporterRoute(req.originalUrl ?? req.url),
             },
+            // pino-http listens for a response's 'error' even on a route it does not log, and would then
+            // write "request errored" with the time: on a reporter's route every line is silent.
+            customLogLevel: (req: IncomingMessage & { originalUrl?: string }) =>
+              isReporterRoute(req.originalUrl ?? req.url) ? 'silent' : 'info',
             base: { service: 'nolan' },
             redact: { paths: ['req.headers', 'req.remoteAddress', 'req.remotePort'], remove: true },
           },
