@@ -231,4 +231,49 @@ describe('held tables: a batch’s rows kept out of the staff tables until the r
     );
     expect(left.rows[0]).toEqual({ items: 0, noted: 0 });
   });
+
+  it('never moves a released case’s row while another writer holds it: staff work is answered 503 and places it once that writer is done', async () => {
+    H += 2 * HOUR;
+    clock.setTo(new Date(H + 10 * MINUTE));
+    const sent = await request(world.server)
+      .post(`/api/v1/tenants/${world.tenant.slug}/reports`)
+      .send({
+        category: 'gifts_hospitality',
+        answers: { whatHappened: 'Hampers from a contractor', howYouKnow: 'saw_it', raisedBefore: 'no' },
+        altcha: await solvedAltcha(world.server, world.tenant.slug),
+      })
+      .expect(201);
+    const reference = sent.body.reference as string;
+    const caseId = await caseIdOf(reference);
+    clock.setTo(new Date(H + HOUR + 1000));
+
+    // Another writer of the case (as a reporter naming people, whose re-routing updates the case's row)
+    // holds it and has updated the row, still held, when staff work comes.
+    const writer = new Client({ connectionString: TEST_ENV.DATABASE_URL });
+    await writer.connect();
+    try {
+      await writer.query('BEGIN');
+      await writer.query(`SELECT set_config('nolan.tenant_id', $1, true)`, [world.tenant.id]);
+      await writer.query(`SELECT nolan_hold_case($1)`, [caseId]);
+      await writer.query(`UPDATE cases SET plan_target_date = '2031-03-04' WHERE id = $1`, [caseId]);
+
+      const refused = await world.as('mo').post(`/cases/${reference}/notes`, { text: 'Looking.' });
+      expect({ status: refused.status, retryAfter: refused.headers['retry-after'] }).toEqual({
+        status: 503,
+        retryAfter: '5',
+      });
+      await writer.query('COMMIT');
+    } finally {
+      await writer.end();
+    }
+
+    // The writer's update stands, and the next try places the case and writes the note.
+    await world.as('mo').post(`/cases/${reference}/notes`, { text: 'Looking.' }).expect(201);
+    const row = await owner.query<{ own: boolean; target: string }>(
+      `SELECT EXISTS (SELECT 1 FROM ONLY cases WHERE id = $1) AS own,
+              (SELECT plan_target_date::text FROM cases WHERE id = $1) AS target`,
+      [caseId],
+    );
+    expect(row.rows[0]).toEqual({ own: true, target: '2031-03-04' });
+  });
 });

@@ -66,6 +66,7 @@ import { PlacementWaitsForAStarvedCase1763905400000 } from './migrations/1763905
 import { ManyCaseWritersHoldTheCouncil1763905700000 } from './migrations/1763905700000-many-case-writers-hold-the-council';
 import { DoorTriesTheHold1763905750000 } from './migrations/1763905750000-door-tries-the-hold';
 import { HeldChildTables1763906000000 } from './migrations/1763906000000-held-child-tables';
+import { DoorPlacesACaseAlone1763906400000 } from './migrations/1763906400000-door-places-a-case-alone';
 import { PlacementSaysWhatIsHeld1763906100000 } from './migrations/1763906100000-placement-says-what-is-held';
 
 /** Every entity, listed so the webpack bundle carries them (no globs at run time). */
@@ -140,6 +141,7 @@ export const MIGRATIONS = [
   DoorTriesTheHold1763905750000,
   HeldChildTables1763906000000,
   PlacementSaysWhatIsHeld1763906100000,
+  DoorPlacesACaseAlone1763906400000,
 ];
 
 export function dataSourceOptions(url: string) {
