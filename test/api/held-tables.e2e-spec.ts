@@ -276,4 +276,44 @@ describe('held tables: a batch’s rows kept out of the staff tables until the r
     );
     expect(row.rows[0]).toEqual({ own: true, target: '2031-03-04' });
   });
+
+  it('takes no lock per case written to the parent, so one transaction may write thousands (a restore, a bulk load), and still refuses a held case’s reference', async () => {
+    // Postgres's lock table holds max_locks_per_transaction × max_connections entries for every session
+    // together: a lock per row would fail a transaction that writes a large council's cases part-way
+    // ("out of shared memory", as the full-scale bench's seed did).
+    H += 2 * HOUR;
+    clock.setTo(new Date(H + 10 * MINUTE));
+    const sent = await request(world.server)
+      .post(`/api/v1/tenants/${world.tenant.slug}/reports`)
+      .send({
+        category: 'gifts_hospitality',
+        answers: { whatHappened: 'A held report', howYouKnow: 'saw_it', raisedBefore: 'no' },
+        altcha: await solvedAltcha(world.server, world.tenant.slug),
+      })
+      .expect(201);
+    const heldReference = sent.body.reference as string;
+    const template = await staffCase();
+    const copies = (count: number, reference: string) =>
+      owner.query(
+        `INSERT INTO cases SELECT (jsonb_populate_record(NULL::cases, to_jsonb(x) || jsonb_build_object(
+           'id', gen_random_uuid(), 'reference', $3 || CASE WHEN $2::int > 1 THEN upper(lpad(to_hex(n), 4, '0')) ELSE '' END))).*
+           FROM cases x, generate_series(1, $2::int) n WHERE x.id = $1`,
+        [template, count, reference],
+      );
+    await owner.query('BEGIN');
+    try {
+      expect((await copies(500, 'NLN-BULK-')).rowCount).toBe(500);
+      const locks = await owner.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'advisory'`,
+      );
+      expect(locks.rows[0]!.n).toBe(0);
+      // A row for the parent with the reference of a case still held is refused all the same.
+      await owner.query('SAVEPOINT duplicate');
+      const refused = await copies(1, heldReference).catch((error: { code?: string }) => error.code);
+      expect(refused).toBe('23505');
+      await owner.query('ROLLBACK TO SAVEPOINT duplicate');
+    } finally {
+      await owner.query('ROLLBACK');
+    }
+  });
 });

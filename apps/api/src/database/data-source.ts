@@ -67,6 +67,7 @@ import { ManyCaseWritersHoldTheCouncil1763905700000 } from './migrations/1763905
 import { DoorTriesTheHold1763905750000 } from './migrations/1763905750000-door-tries-the-hold';
 import { HeldChildTables1763906000000 } from './migrations/1763906000000-held-child-tables';
 import { DoorPlacesACaseAlone1763906400000 } from './migrations/1763906400000-door-places-a-case-alone';
+import { UniqueWithHeldLocksHeldRowsOnly1763906450000 } from './migrations/1763906450000-unique-with-held-locks-held-rows-only';
 import { PlacementSaysWhatIsHeld1763906100000 } from './migrations/1763906100000-placement-says-what-is-held';
 
 /** Every entity, listed so the webpack bundle carries them (no globs at run time). */
@@ -142,6 +143,7 @@ export const MIGRATIONS = [
   HeldChildTables1763906000000,
   PlacementSaysWhatIsHeld1763906100000,
   DoorPlacesACaseAlone1763906400000,
+  UniqueWithHeldLocksHeldRowsOnly1763906450000,
 ];
 
 export function dataSourceOptions(url: string) {
