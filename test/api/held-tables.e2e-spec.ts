@@ -46,6 +46,22 @@ describe('held tables: a batch’s rows kept out of the staff tables until the r
     await owner.end();
   });
 
+  /** A report sent ten minutes into a new hour, two hours on: held for that hour's release. */
+  const heldReport = async (whatHappened: string): Promise<{ reference: string; caseId: string }> => {
+    H += 2 * HOUR;
+    clock.setTo(new Date(H + 10 * MINUTE));
+    const sent = await request(world.server)
+      .post(`/api/v1/tenants/${world.tenant.slug}/reports`)
+      .send({
+        category: 'gifts_hospitality',
+        answers: { whatHappened, howYouKnow: 'saw_it', raisedBefore: 'no' },
+        altcha: await solvedAltcha(world.server, world.tenant.slug),
+      })
+      .expect(201);
+    const reference = sent.body.reference as string;
+    return { reference, caseId: await caseIdOf(reference) };
+  };
+
   /** A case an officer records: staff's own, placed at once. */
   const staffCase = async (): Promise<string> => {
     const recorded = await world
@@ -187,18 +203,7 @@ describe('held tables: a batch’s rows kept out of the staff tables until the r
   });
 
   it('lets staff read a released case not yet placed, and places it for work that writes to it (opening it, a note)', async () => {
-    H += 2 * HOUR;
-    clock.setTo(new Date(H + 10 * MINUTE));
-    const sent = await request(world.server)
-      .post(`/api/v1/tenants/${world.tenant.slug}/reports`)
-      .send({
-        category: 'gifts_hospitality',
-        answers: { whatHappened: 'Tickets from a bidder', howYouKnow: 'saw_it', raisedBefore: 'no' },
-        altcha: await solvedAltcha(world.server, world.tenant.slug),
-      })
-      .expect(201);
-    const reference = sent.body.reference as string;
-    const caseId = await caseIdOf(reference);
+    const { reference, caseId } = await heldReport('Tickets from a bidder');
     const placement = async () =>
       (
         await owner.query<{ own: boolean; held: boolean; read: boolean }>(
@@ -233,18 +238,7 @@ describe('held tables: a batch’s rows kept out of the staff tables until the r
   });
 
   it('never moves a released case’s row while another writer holds it: staff work is answered 503 and places it once that writer is done', async () => {
-    H += 2 * HOUR;
-    clock.setTo(new Date(H + 10 * MINUTE));
-    const sent = await request(world.server)
-      .post(`/api/v1/tenants/${world.tenant.slug}/reports`)
-      .send({
-        category: 'gifts_hospitality',
-        answers: { whatHappened: 'Hampers from a contractor', howYouKnow: 'saw_it', raisedBefore: 'no' },
-        altcha: await solvedAltcha(world.server, world.tenant.slug),
-      })
-      .expect(201);
-    const reference = sent.body.reference as string;
-    const caseId = await caseIdOf(reference);
+    const { reference, caseId } = await heldReport('Hampers from a contractor');
     clock.setTo(new Date(H + HOUR + 1000));
 
     // Another writer of the case (as a reporter naming people, whose re-routing updates the case's row)
@@ -281,17 +275,7 @@ describe('held tables: a batch’s rows kept out of the staff tables until the r
     // Postgres's lock table holds max_locks_per_transaction × max_connections entries for every session
     // together: a lock per row would fail a transaction that writes a large council's cases part-way
     // ("out of shared memory", as the full-scale bench's seed did).
-    H += 2 * HOUR;
-    clock.setTo(new Date(H + 10 * MINUTE));
-    const sent = await request(world.server)
-      .post(`/api/v1/tenants/${world.tenant.slug}/reports`)
-      .send({
-        category: 'gifts_hospitality',
-        answers: { whatHappened: 'A held report', howYouKnow: 'saw_it', raisedBefore: 'no' },
-        altcha: await solvedAltcha(world.server, world.tenant.slug),
-      })
-      .expect(201);
-    const heldReference = sent.body.reference as string;
+    const { reference: heldReference } = await heldReport('A held report');
     const template = await staffCase();
     const copies = (count: number, reference: string) =>
       owner.query(
