@@ -58,21 +58,18 @@ const SCHEME_AND_AUTHORITY = /^[A-Za-z][A-Za-z0-9+.-]*:[/\\]{2}[^/\\]*/;
  */
 function routedReadings(url: string): string[][] | typeof UNREADABLE {
   const target = url.replace(SCHEME_AND_AUTHORITY, '');
-  const raw = target.split(/[?#]/, 1)[0] ?? '';
+  const path = target.split(/[?#]/, 1)[0] ?? '';
   // A backslash, raw or escaped, is read as a slash by Node's URL parser (an absolute-form target) but
   // kept inside a segment by Express's matching of an origin-form one (`tenants/demo\x/reports` reaches
   // the reports route with the slug `demo\x`): no one reading covers both, so it is a reporter's.
-  const unescaped = decodedFully(raw);
-  if (unescaped === UNREADABLE || unescaped.includes('\\')) return UNREADABLE;
-  const path = raw;
+  const whole = decodedFully(path);
+  if (whole === UNREADABLE || whole.includes('\\')) return UNREADABLE;
   const segmentWise: string[] = [];
-  for (const raw of path.split('/')) {
-    const segment = decodedFully(raw);
+  for (const part of path.split('/')) {
+    const segment = decodedFully(part);
     if (segment === UNREADABLE) return UNREADABLE;
     if (segment !== '') segmentWise.push(segment.toLowerCase());
   }
-  const whole = decodedFully(path);
-  if (whole === UNREADABLE) return UNREADABLE;
   const wholeWise = whole
     .toLowerCase()
     .split(/[/\\]/)
