@@ -9,12 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { configurePortal } from '../../apps/portal/src/app/configure-portal';
 import { loadPortalConfig, PORTAL_CONFIG } from '../../apps/portal/src/app/portal-config';
 import { PortalModule } from '../../apps/portal/src/app/portal.module';
-import {
-  ABUSE_OPTIONS,
-  type AbuseOptions,
-  DEFAULT_ABUSE_OPTIONS,
-} from '../../apps/api/src/abuse/abuse-options';
-import { startApi, startApiCapturingLogs } from './api-app';
+import { ABUSE_OPTIONS, type AbuseOptions } from '../../apps/api/src/abuse/abuse-options';
+import { startApi, startApiCapturingLogs, TEST_ABUSE_OPTIONS } from './api-app';
 
 export interface PortalStack {
   api: INestApplication;
@@ -55,7 +51,7 @@ export async function startPortalStack(options: PortalStackOptions = {}): Promis
   const api = options.abuse
     ? (
         await startApiCapturingLogs((builder) =>
-          builder.overrideProvider(ABUSE_OPTIONS).useValue({ ...DEFAULT_ABUSE_OPTIONS, ...options.abuse }),
+          builder.overrideProvider(ABUSE_OPTIONS).useValue({ ...TEST_ABUSE_OPTIONS, ...options.abuse }),
         )
       ).app
     : await startApi();
