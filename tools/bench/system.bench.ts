@@ -24,7 +24,7 @@ import {
   recreateDatabase,
   seed,
 } from './system/seed';
-import { LOG_DIR, ROOT, build, mailSink, rssMb, rssParts, startStack } from './system/stack';
+import { LOG_DIR, ROOT, build, mailSink, rssMb, rssParts, settled, startStack } from './system/stack';
 
 const PORT_BASE = Number(process.env.BENCH_PORT_BASE ?? 4150);
 const DATABASE = process.env.BENCH_DATABASE ?? 'nolan_bench';
@@ -367,6 +367,8 @@ export async function systemBench(context: BenchContext): Promise<void> {
   const api = new Api(stack.baseUrl);
   try {
     phase('API and worker up');
+    const waited = await settled(stack.workers);
+    phase(`workers settled (${fmt(waited, 0)} s: what the seed left them, before anything is measured)`);
     const jpeg = await sharp({
       create: {
         width: 400,

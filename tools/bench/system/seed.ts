@@ -3,13 +3,20 @@
 // grants for its case list; and filler councils that make the database national-sized. Everything but
 // the handful of real cases and staff is generated SQL (INSERT … SELECT generate_series), never an HTTP
 // call per row. Supports docs/performance.md "How to reproduce".
-import { CATEGORY_IDS, isBatchMinutes } from '@nolan/domain';
+import {
+  CATEGORY_IDS,
+  compareLocalDates,
+  DEFAULT_SLA_POLICY,
+  isBatchMinutes,
+  toLondonDate,
+} from '@nolan/domain';
 import { createReporterKey, encryptToScope, receiptLookupKey } from '@nolan/crypto';
 import { Client, escapeIdentifier } from 'pg';
 import type { DataSource } from 'typeorm';
 import { CaseStoreService, type Grantee } from '../../../apps/api/src/cases/store/case-store.service';
 import { packJson } from '../../../apps/api/src/cases/record/item-codec';
 import { createDataSource } from '../../../apps/api/src/database/data-source';
+import { timersFor } from '../../../apps/api/src/sla/sla.service';
 import { ensureAppRole, ensureDatabase, runMigrations } from '../../../apps/api/src/database/provision';
 import { createStaffUser, createTenant } from '../../../apps/api/src/staff/staff-provisioning';
 
@@ -289,6 +296,7 @@ export async function seed(
         }),
       );
     }
+    await recordPastTimers(owner);
     // A database in service has been vacuumed (autovacuum): the visibility map lets index-only scans
     // skip the heap, as they would in production.
     await owner.query('VACUUM ANALYZE');
@@ -296,5 +304,64 @@ export async function seed(
   } finally {
     await owner.end();
     await dataSource.destroy();
+  }
+}
+
+/**
+ * The seeded cases' SLA timers whose day has passed, recorded as fired (`sla_events`), as a council's
+ * database in service has them: each fired, and notified its people, on its day. Without them the
+ * workers' first pass over the clocks (sla-reconciler.ts, run at start when Redis is empty) finds every
+ * seeded open case's past reminders and breaches unfired and fires them all at once (an audit entry and
+ * notices each): a small-scale run spent minutes of half a core, with Postgres beside it, on the
+ * seed's backlog, under every figure measured meanwhile (docs/performance.md "Where intake's time
+ * goes"). Timers still to come are left to the reconciler, which only schedules them. The council's
+ * policy is the default (the seed sets none) and no seeded case has a recommendation.
+ */
+async function recordPastTimers(owner: Client): Promise<void> {
+  const today = toLondonDate(new Date());
+  let after = '00000000-0000-0000-0000-000000000000';
+  for (;;) {
+    const { rows } = await owner.query(
+      `SELECT id, tenant_id, category, status, received_at, acknowledged_on::text, feedback_given_on::text,
+              reopened_on::text, assignee_id, assigned_on::text, ownership_confirmed_on::text,
+              plan_target_date::text
+         FROM ONLY cases WHERE id > $1 AND status <> 'closed' AND destroyed_on IS NULL ORDER BY id LIMIT 10000`,
+      [after],
+    );
+    if (rows.length === 0) return;
+    after = rows[rows.length - 1].id;
+    const fired = rows
+      .flatMap((r) =>
+        timersFor(
+          {
+            id: r.id,
+            tenantId: r.tenant_id,
+            category: r.category,
+            status: r.status,
+            receivedAt: r.received_at,
+            acknowledgedOn: r.acknowledged_on,
+            feedbackGivenOn: r.feedback_given_on,
+            reopenedOn: r.reopened_on,
+            assigneeId: r.assignee_id,
+            assignedOn: r.assigned_on,
+            ownershipConfirmedOn: r.ownership_confirmed_on,
+            planTargetDate: r.plan_target_date,
+          },
+          DEFAULT_SLA_POLICY,
+          { reminderDays: 7, recommendationsDue: [] },
+        ),
+      )
+      .filter((t) => compareLocalDates(t.firesOn, today) <= 0);
+    await owner.query(
+      `INSERT INTO sla_events (tenant_id, case_id, kind, due_on, fired_on)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::date[], $5::date[]) ON CONFLICT DO NOTHING`,
+      [
+        fired.map((t) => t.tenantId),
+        fired.map((t) => t.caseId),
+        fired.map((t) => t.kind),
+        fired.map((t) => t.due),
+        fired.map((t) => t.firesOn),
+      ],
+    );
   }
 }

@@ -100,6 +100,39 @@ export async function startStack(
   };
 }
 
+/** CPU seconds a process (all its threads) has used so far, from /proc (NaN where unreadable). */
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+/**
+ * Waits until the processes have used under 5 % of a core for 4 s in a row (at most `maxSeconds`), and
+ * returns how long that took. On a seeded database the workers start by working through what the seed
+ * left them (the SLA sweep arms the clocks of thousands of open cases, records their breaches and sends
+ * the notices: one small-scale run spent 100 s at half a core on it, with Postgres beside it), which
+ * would otherwise be measured as part of intake (docs/performance.md "Where intake's time goes").
+ */
+export async function settled(processes: readonly ChildProcess[], maxSeconds = 300): Promise<number> {
+  const pids = processes.map((p) => p.pid).filter((pid): pid is number => pid !== undefined);
+  const used = () => pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+  const started = Date.now();
+  let quiet = 0;
+  let before = used();
+  while (quiet < 4 && Date.now() - started < maxSeconds * 1000) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const now = used();
+    quiet = now - before < 0.05 ? quiet + 1 : 0;
+    before = now;
+  }
+  return (Date.now() - started) / 1000;
+}
+
 function readRssMb(pid: number): number {
   try {
     const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
