@@ -6,10 +6,9 @@
  */
 import type { INestApplication } from '@nestjs/common';
 import { Client } from 'pg';
-import request from 'supertest';
 import { startApiCapturingLogs } from '../support/api-app';
+import type request from 'supertest';
 import { CaseWorld } from '../support/case-fixtures';
-import { solvedAltcha } from '../support/reporter-client';
 import { MovableClock } from '../support/movable-clock';
 import { Clock } from '../../apps/api/src/sla/clock';
 import {
@@ -60,17 +59,10 @@ describe('case holds: a writer of two cases and the placement pass', () => {
   const releasedReport = async (): Promise<{ reference: string; release: Date }> => {
     H += 2 * HOUR;
     clock.setTo(new Date(H + 10 * MINUTE));
-    const sent = await request(world.server)
-      .post(`/api/v1/tenants/${world.tenant.slug}/reports`)
-      .send({
-        category: 'gifts_hospitality',
-        answers: { whatHappened: 'Tickets from a bidder', howYouKnow: 'saw_it', raisedBefore: 'no' },
-        altcha: await solvedAltcha(world.server, world.tenant.slug),
-      })
-      .expect(201);
+    const { reference } = await world.submit();
     const release = new Date(H + HOUR + 1000);
     clock.setTo(release);
-    return { reference: sent.body.reference as string, release };
+    return { reference, release };
   };
 
   /** A case an officer records: staff's own, never noted for placement. */

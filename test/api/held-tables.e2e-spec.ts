@@ -8,10 +8,8 @@
  */
 import type { INestApplication } from '@nestjs/common';
 import { Client } from 'pg';
-import request from 'supertest';
 import { startApiCapturingLogs } from '../support/api-app';
 import { CaseWorld } from '../support/case-fixtures';
-import { solvedAltcha } from '../support/reporter-client';
 import { MovableClock } from '../support/movable-clock';
 import { onePlacementPass } from '../support/placement-pass';
 import { Clock } from '../../apps/api/src/sla/clock';
@@ -50,15 +48,9 @@ describe('held tables: a batch’s rows kept out of the staff tables until the r
   const heldReport = async (whatHappened: string): Promise<{ reference: string; caseId: string }> => {
     H += 2 * HOUR;
     clock.setTo(new Date(H + 10 * MINUTE));
-    const sent = await request(world.server)
-      .post(`/api/v1/tenants/${world.tenant.slug}/reports`)
-      .send({
-        category: 'gifts_hospitality',
-        answers: { whatHappened, howYouKnow: 'saw_it', raisedBefore: 'no' },
-        altcha: await solvedAltcha(world.server, world.tenant.slug),
-      })
-      .expect(201);
-    const reference = sent.body.reference as string;
+    const { reference } = await world.submit({
+      answers: { whatHappened, howYouKnow: 'saw_it', raisedBefore: 'no' },
+    });
     return { reference, caseId: await caseIdOf(reference) };
   };
 

@@ -12,7 +12,6 @@ import request from 'supertest';
 import { startApiCapturingLogs } from '../support/api-app';
 import { CaseWorld } from '../support/case-fixtures';
 import { onePlacementPass } from '../support/placement-pass';
-import { solvedAltcha } from '../support/reporter-client';
 import { MovableClock } from '../support/movable-clock';
 import { TEST_ENV } from '../support/test-env';
 import { signInAs, type TestUser } from '../support/staff-fixtures';
@@ -156,17 +155,10 @@ describe('recovering the account of someone holding many cases', () => {
   const releasedReport = async (): Promise<{ reference: string; release: Date }> => {
     H += 2 * HOUR;
     clock.setTo(new Date(H + 10 * MINUTE));
-    const sent = await request(world.server)
-      .post(`/api/v1/tenants/${world.tenant.slug}/reports`)
-      .send({
-        category: 'gifts_hospitality',
-        answers: { whatHappened: 'Tickets from a bidder', howYouKnow: 'saw_it', raisedBefore: 'no' },
-        altcha: await solvedAltcha(world.server, world.tenant.slug),
-      })
-      .expect(201);
+    const { reference } = await world.submit();
     const release = new Date(H + HOUR + 1000);
     clock.setTo(release);
-    return { reference: sent.body.reference as string, release };
+    return { reference, release };
   };
 
   /** One pass of its own, committed: what it moved and the warnings it raised. */
