@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { startOfHour } from '../common/start-of-hour';
 import { ReporterTime } from '../reporter-time/reporter-time';
+import { tenantNotedFor } from '../database/tenant-transaction';
 import type { EntityManager } from 'typeorm';
 import {
   assertAction,
@@ -271,8 +272,12 @@ export class AuditService {
   /** `tenantOf`, with the transaction's reporter-time origin read in the same statement. */
   private async tenantAndOriginOf(
     manager: EntityManager,
-  ): Promise<{ tenantId: string; origin: string | null }> {
+  ): Promise<{ tenantId: string; origin: string | null | undefined }> {
     this.mustBeInTransaction(manager);
+    // The tenant `inTenant` set, when it knows it; whether the transaction is reporter-caused is then
+    // ReporterTime's to tell (it knows without asking for a transaction `reporterCaused` marked).
+    const noted = tenantNotedFor(manager);
+    if (noted) return { tenantId: noted, origin: undefined };
     const { tenantId, origin } = await this.repository.currentTenantAndOrigin(manager);
     if (!tenantId) throw new AuditMisuseError('no tenant is set on this transaction (use inTenant)');
     return { tenantId, origin };
@@ -288,7 +293,7 @@ export class AuditService {
 
   private async tenantOf(manager: EntityManager): Promise<string> {
     this.mustBeInTransaction(manager);
-    const tenantId = await this.repository.currentTenant(manager);
+    const tenantId = tenantNotedFor(manager) ?? (await this.repository.currentTenant(manager));
     if (!tenantId) throw new AuditMisuseError('no tenant is set on this transaction (use inTenant)');
     return tenantId;
   }

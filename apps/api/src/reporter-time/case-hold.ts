@@ -20,6 +20,7 @@
  * guarantee is the same, with at most `CASES_HELD_ONE_BY_ONE` case locks, or one council lock, per writer.
  */
 import type { EntityManager } from 'typeorm';
+import { transactionOf } from '../database/tenant-transaction';
 
 /** The most cases a writer holds one by one; a writer of more holds their council (one lock). */
 export const CASES_HELD_ONE_BY_ONE = 8;
@@ -38,13 +39,6 @@ export async function holdCase(manager: EntityManager, caseId: string): Promise<
  */
 const held = new WeakMap<object, Set<string>>();
 
-function transactionOf(manager: EntityManager): object | undefined {
-  const runner = manager.queryRunner;
-  if (!runner?.isTransactionActive) return undefined;
-  // TypeORM counts the nesting (1: the transaction itself; more: savepoints), on every driver's runner.
-  const depth = (runner as unknown as { transactionDepth?: unknown }).transactionDepth;
-  return depth === 1 ? runner : undefined;
-}
 
 function heldIn(manager: EntityManager): Set<string> | undefined {
   const runner = transactionOf(manager);

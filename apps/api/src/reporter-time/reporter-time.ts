@@ -11,6 +11,7 @@
  */
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { transactionOf } from '../database/tenant-transaction';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { Clock } from '../sla/clock';
 import { batchRelease, DEFAULT_BATCH_MINUTES, isBatchMinutes } from '@nolan/domain';
@@ -38,13 +39,32 @@ export async function reporterCaused(
 ): Promise<void> {
   // A transaction on a case already in place holds it before its first write (case-hold.ts).
   if (onCase) await holdCase(manager, onCase);
-  const known = marked.get(transactionOf(manager) ?? {});
-  if (!known) {
-    await manager.query(`SELECT set_config('${ORIGIN_SETTING}', 'reporter', true)`);
-    const runner = transactionOf(manager);
-    if (runner) marked.set(runner, { release: null });
+  const runner = transactionOf(manager);
+  if (runner && marked.has(runner)) {
+    if (time?.batching) await time.releaseAt(manager);
+    return;
   }
-  if (time?.batching) await time.releaseAt(manager);
+  if (!time?.batching) {
+    await manager.query(`SELECT set_config('${ORIGIN_SETTING}', 'reporter', true)`);
+    if (runner) marked.set(runner, { release: null });
+    return;
+  }
+  // The mark and what `releaseAt` reads, in one round trip (docs/performance.md "Intake's statements").
+  const [read]: ReleaseRead[] = await manager.query(
+    `SELECT set_config('${ORIGIN_SETTING}', 'reporter', true) AS origin, ${RELEASE_READ_SQL}`,
+  );
+  if (runner) marked.set(runner, { release: null });
+  await time.noteRelease(manager, read);
+}
+
+/** What `releaseAt` reads: the release already noted in the transaction, and the council's batch. */
+const RELEASE_READ_SQL =
+  `nullif(current_setting('${RELEASE_SETTING}', true), '') AS at, ` +
+  `(SELECT reporter_batch_minutes FROM tenants WHERE id = nolan_current_tenant()) AS minutes`;
+
+interface ReleaseRead {
+  at: string | null;
+  minutes: number | null;
 }
 
 /**
@@ -60,14 +80,6 @@ export async function reporterCaused(
  * asks Postgres and notes nothing here.
  */
 const marked = new WeakMap<object, { release: Date | null }>();
-
-function transactionOf(manager: EntityManager): object | undefined {
-  const runner = manager.queryRunner;
-  if (!runner?.isTransactionActive) return undefined;
-  // TypeORM counts the nesting (1: the transaction itself; more: savepoints), on every driver's runner.
-  const depth = (runner as unknown as { transactionDepth?: unknown }).transactionDepth;
-  return depth === 1 ? runner : undefined;
-}
 
 @Injectable()
 export class ReporterTime {
@@ -118,15 +130,24 @@ export class ReporterTime {
     // give its case one release time and its items the next.
     const memo = marked.get(transactionOf(manager) ?? {});
     if (memo?.release) return memo.release;
-    const noted: { at: string | null }[] = await manager.query(
-      `SELECT nullif(current_setting('${RELEASE_SETTING}', true), '') AS at`,
-    );
-    if (noted[0]?.at) {
-      const at = new Date(noted[0].at);
+    // The noted release and the council's batch in one statement (the batch is used only if none is).
+    const [read]: ReleaseRead[] = await manager.query(`SELECT ${RELEASE_READ_SQL}`);
+    return this.noteRelease(manager, read);
+  }
+
+  /**
+   * `releaseAt` from what it reads (`RELEASE_READ_SQL`), read by the caller: the release already noted in
+   * the transaction, or the next boundary of the council's batch, noted now.
+   */
+  async noteRelease(manager: EntityManager, read: ReleaseRead | undefined): Promise<Date> {
+    const memo = marked.get(transactionOf(manager) ?? {});
+    if (read?.at) {
+      const at = new Date(read.at);
       if (memo) memo.release = at;
       return at;
     }
-    const release = batchRelease(this.now(), await this.batchMinutes(manager));
+    const minutes = read?.minutes ?? DEFAULT_BATCH_MINUTES;
+    const release = batchRelease(this.now(), isBatchMinutes(minutes) ? minutes : DEFAULT_BATCH_MINUTES);
     await manager.query(`SELECT set_config('${RELEASE_SETTING}', $1, true)`, [release.toISOString()]);
     if (memo) memo.release = release;
     return release;

@@ -12,6 +12,7 @@ import { isStaffRole, type StaffRole } from '@nolan/domain';
 import { authenticator } from 'otplib';
 import type { EntityManager } from 'typeorm';
 import { SecretBox } from '../common/secret-box';
+import { setTenant as setTenantOfTransaction } from '../database/tenant-transaction';
 import { TenantEntity } from '../tenants/tenant.entity';
 import { ensureTenantSigningKey } from '../tenants/tenant-signing-keys';
 import { StaffUserEntity } from './staff-user.entity';
@@ -154,5 +155,5 @@ export async function resetTotp(manager: EntityManager, tenantId: string, email:
 async function setTenant(manager: EntityManager, tenantId: string): Promise<void> {
   if (!manager.queryRunner?.isTransactionActive)
     throw new Error('staff provisioning must run in a transaction');
-  await manager.query(`SELECT set_config('nolan.tenant_id', $1, true)`, [tenantId]);
+  await setTenantOfTransaction(manager, tenantId);
 }

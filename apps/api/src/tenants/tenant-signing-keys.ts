@@ -29,7 +29,7 @@ import { generateSigningKeyPair, UnlockedKey } from '@nolan/crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { SecretBox } from '../common/secret-box';
 import { APP_CONFIG, type AppConfig } from '../config/config';
-import { inTenant } from '../database/tenant-transaction';
+import { inTenant, setTenant, tenantNotedFor } from '../database/tenant-transaction';
 import { TenantSigningKeyEntity } from './tenant-signing-key.entity';
 
 export interface PublishedSigningKey {
@@ -55,7 +55,8 @@ export async function ensureTenantSigningKey(
 ): Promise<TenantSigningKeyEntity> {
   if (!manager.queryRunner?.isTransactionActive)
     throw new Error('the tenant signing key must be made in a transaction');
-  await manager.query(`SELECT set_config('nolan.tenant_id', $1, true)`, [tenant.id]);
+  // Already this tenant's transaction (inTenant): nothing to set.
+  if (tenantNotedFor(manager) !== tenant.id) await setTenant(manager, tenant.id);
   const repository = manager.getRepository(TenantSigningKeyEntity);
   const existing = await repository.findOne({ where: { tenantId: tenant.id } });
   if (existing) return existing;

@@ -293,10 +293,12 @@ export class ItemSeal {
 
   /**
    * Pins a key where it is made (in the caller's tenant transaction): the reporter's at intake, a member
-   * of staff's new key at account recovery. The owner's earlier keys stay pinned.
+   * of staff's new key at account recovery. The owner's earlier keys stay pinned. The key was made just
+   * now, so no row can pin it yet: it is written without looking for one first (docs/performance.md
+   * "Intake's statements").
    */
   pinNew(m: EntityManager, tenantId: string, owner: KeyOwner, key: PublicKeyHandle): Promise<void> {
-    return this.pin(m, tenantId, owner, key);
+    return this.writePin(m, tenantId, owner, key);
   }
 
   /**
@@ -327,6 +329,16 @@ export class ItemSeal {
   ): Promise<void> {
     const known = (await this.pinned(m, [owner])).get(ownerTag(owner)) ?? [];
     if (known.some((p) => p.tenantId === tenantId && p.key.fingerprint === key.fingerprint)) return;
+    await this.writePin(m, tenantId, owner, key);
+  }
+
+  /** Writes `key`'s pin for `owner`: the council's system key's signature over the row. */
+  private async writePin(
+    m: EntityManager,
+    tenantId: string,
+    owner: KeyOwner,
+    key: PublicKeyHandle,
+  ): Promise<void> {
     const publicKey = key.toBinary();
     const pin = await signDetached(
       pinStatement(tenantId, owner, key.fingerprint, publicKey),

@@ -29,6 +29,7 @@ import { tenantSlaPolicy } from '../../tenants/tenant-sla';
 import { APP_CONFIG, type AppConfig, loadConfig } from '../../config/config';
 import { modeTagKeyOf } from '../../config/mode-tag-key';
 import { insertHeldRows } from '../../reporter-time/held-insert';
+import { noteHeld } from '../../reporter-time/case-hold';
 
 export interface Grantee {
   kind: GranteeKind;
@@ -179,6 +180,9 @@ export class CaseStoreService {
         routing: input.routing ?? 'routed',
       }),
     );
+    // A case made in this transaction is seen by no one else until it commits, so no placement pass can
+    // move it meanwhile: the transaction holds it without asking Postgres (reporter-time/case-hold.ts).
+    noteHeld(manager, saved.id);
     const base = { tenantId: input.tenantId, caseId: saved.id };
     await insertHeldRows(
       manager,

@@ -1,0 +1,93 @@
+/**
+ * A statement budget for a reporter's submission (issue #18; docs/performance.md "Intake's statements"):
+ * every statement intake sends Postgres is a round trip made in turn while its transaction is open, and
+ * under 32 clients each one also waits its turn on the API's one event loop. With reporter batching on,
+ * as in production, a report with an identity, routed to one officer, took 28 statements (the council's
+ * row, then its transaction's); the budget below is what it takes now, so a change that adds a round trip
+ * to intake fails here and has to say why. Counted on the pg client the API's pool uses, in this process, from the first statement of the
+ * request to its last (BEGIN and COMMIT included), after one unmeasured report (so nothing is counted
+ * that happens once per process or per second, such as the remembered routing read).
+ */
+import type { INestApplication } from '@nestjs/common';
+import { Client } from 'pg';
+import request from 'supertest';
+import { startApi } from '../support/api-app';
+import { solvedAltcha } from '../support/reporter-client';
+import { StaffFixtures } from '../support/staff-fixtures';
+
+/** The most statements one submission may send, its transaction's BEGIN and COMMIT included. */
+const BUDGET = 20;
+
+describe('a reporter submits: statements per report', () => {
+  let app: INestApplication;
+  let fixtures: StaffFixtures;
+  let slug: string;
+  const statements: string[] = [];
+  let counting = false;
+  const proto = Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+  const query = proto.query;
+  const batching = process.env.REPORTER_BATCHING;
+
+  beforeAll(async () => {
+    // As in production: reporter batching on (every row of a report is held for its batch).
+    process.env.REPORTER_BATCHING = 'on';
+    app = await startApi();
+    fixtures = await StaffFixtures.open();
+    const tenant = await fixtures.tenant('intake-stmts');
+    slug = tenant.slug;
+    await fixtures.user(tenant.id, ['monitoring_officer']);
+    await fixtures.user(tenant.id, ['deputy_monitoring_officer']);
+    await fixtures.user(tenant.id, ['investigator']);
+    proto.query = function (this: unknown, ...args: unknown[]) {
+      if (counting) {
+        const sql = args[0] as string | { text: string };
+        statements.push((typeof sql === 'string' ? sql : sql.text).replace(/\s+/g, ' ').slice(0, 120));
+      }
+      return query.apply(this, args);
+    };
+  });
+  afterAll(async () => {
+    proto.query = query;
+    process.env.REPORTER_BATCHING = batching;
+    await fixtures?.close();
+    await app?.close();
+  });
+
+  async function submit(): Promise<{ status: number; statements: string[] }> {
+    const server = app.getHttpServer();
+    const altcha = await solvedAltcha(server, slug);
+    statements.length = 0;
+    counting = true;
+    try {
+      const res = await request(server)
+        .post(`/api/v1/tenants/${slug}/reports`)
+        .send({
+          category: 'fraud_theft',
+          answers: { whatHappened: 'Invoices paid twice', howYouKnow: 'documents', raisedBefore: 'no' },
+          identity: { name: 'Sam Reporter' },
+          altcha,
+        });
+      return { status: res.status, statements: [...statements] };
+    } finally {
+      counting = false;
+    }
+  }
+
+  it(`a report, identity given, takes at most ${BUDGET} statements`, async () => {
+    expect((await submit()).status).toBe(201);
+    const { status, statements: sent } = await submit();
+    expect(status).toBe(201);
+    // Still one transaction that writes the whole report: the case, its keys, grants, items and outbox row.
+    expect(sent.filter((s) => s.startsWith('START TRANSACTION'))).toHaveLength(1);
+    expect(sent.at(-1)).toBe('COMMIT');
+    for (const table of ['cases', 'case_scope_keys', 'case_grants', 'case_items', 'reporter_keys', 'outbox'])
+      expect({
+        table,
+        written: sent.some((s) => new RegExp(`INSERT INTO "?${table}"?[ (]`).test(s)),
+      }).toEqual({
+        table,
+        written: true,
+      });
+    expect({ count: sent.length, sent }).toEqual({ count: Math.min(sent.length, BUDGET), sent });
+  });
+});
