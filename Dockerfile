@@ -12,7 +12,8 @@ ENV NODE_ENV=production
 # Every process of the image (API, workers, portal): V8's young generation at 4 MB a semi-space, not 16, a
 # 1.5 GB heap limit, not 4 GB (the heap grows less between full collections), and at most two glibc malloc
 # arenas, as scripts/runtime-env.js gives npm start's (docs/performance.md "Memory"). An operator's own
-# NODE_OPTIONS replaces the two flags.
+# NODE_OPTIONS replaces the two flags; docker-compose.yml gives the API Node's 16 MB semi-space, as npm
+# start does (docs/performance.md "The API's young generation").
 ENV NODE_OPTIONS="--max-semi-space-size=4 --max-old-space-size=1536" MALLOC_ARENA_MAX=2
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./

@@ -102,7 +102,11 @@ function waitFor(url, child, name) {
   return new Promise((resolve, reject) => {
     const attempt = () => {
       if (child.exitCode !== null)
-        return reject(new Error(`${name} exited (code ${child.exitCode}); see ${relative(process.cwd(), join(demoDir, 'logs'))}/${name}.log`));
+        return reject(
+          new Error(
+            `${name} exited (code ${child.exitCode}); see ${relative(process.cwd(), join(demoDir, 'logs'))}/${name}.log`,
+          ),
+        );
       fetch(url)
         .then((res) => (res.status < 500 ? resolve() : retry()))
         .catch(retry);
@@ -156,8 +160,8 @@ async function main() {
     const log = createWriteStream(join(logDir, `${name}.log`), { flags: 'a' });
     const child = spawn(process.execPath, [script], {
       cwd: root,
-      // A smaller young generation and two malloc arenas (docs/performance.md "Memory").
-      env: runtimeEnv(process.env),
+      // Two malloc arenas, a smaller young generation but for the API's (docs/performance.md "Memory").
+      env: runtimeEnv(process.env, { api: name === 'api' }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout.pipe(log);
@@ -209,8 +213,12 @@ async function main() {
   say(`  health       http://localhost:${apiPort}/health`);
   say(`  sign-in      ${shown}/credentials.json (demo staff users, passwords and TOTP secrets)`);
   say(`  secrets      ${shown}/secrets.env (${DEMO_SECRETS.join(', ')})`);
-  say(`  e-mail       ${process.env.SMTP_URL === 'smtp://127.0.0.1:1025' ? `${relative(process.cwd(), process.env.NOLAN_MAIL_DIR) || '.'}/*.eml (the local mail catcher; also listed in ${shown}/logs/mail.log)` : process.env.SMTP_URL}`);
-  say(`  logs         ${shown}/logs/{api,worker,portal}.log${process.env.SMTP_URL === 'smtp://127.0.0.1:1025' ? ' and mail.log' : ''}`);
+  say(
+    `  e-mail       ${process.env.SMTP_URL === 'smtp://127.0.0.1:1025' ? `${relative(process.cwd(), process.env.NOLAN_MAIL_DIR) || '.'}/*.eml (the local mail catcher; also listed in ${shown}/logs/mail.log)` : process.env.SMTP_URL}`,
+  );
+  say(
+    `  logs         ${shown}/logs/{api,worker,portal}.log${process.env.SMTP_URL === 'smtp://127.0.0.1:1025' ? ' and mail.log' : ''}`,
+  );
   // Reporter time (docs/architecture.md "Reporter time"): what a report causes reaches staff at the batch.
   say('  reports      a report sent now reaches the staff pages and their e-mail at the next batch boundary');
   say('               (the top of the hour by default; README "What batching costs")');

@@ -45,4 +45,19 @@ describe('runtimeEnv (scripts/runtime-env.js)', () => {
     expect(node.limit).toBeGreaterThanOrEqual(2048);
     expect(started.limit).toBeLessThan(2048);
   });
+
+  it("gives the API's own process Node's 16 MB semi-space and the same heap limit (docs/performance.md \"The API's young generation\")", () => {
+    expect(runtimeEnv({ PATH: '/bin' }, { api: true })).toEqual({
+      PATH: '/bin',
+      MALLOC_ARENA_MAX: '2',
+      NODE_OPTIONS: '--max-semi-space-size=16 --max-old-space-size=1536',
+    });
+    // The operator's setting still wins.
+    expect(runtimeEnv({ NODE_OPTIONS: '--max-semi-space-size=8' }, { api: true }).NODE_OPTIONS).toBe(
+      '--max-semi-space-size=8 --max-old-space-size=1536',
+    );
+    const api = heapOf(runtimeEnv({ PATH: process.env.PATH ?? '' }, { api: true }));
+    expect(api.young).toBeGreaterThan(8);
+    expect(api.limit).toBeLessThan(2048);
+  });
 });

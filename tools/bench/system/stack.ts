@@ -61,7 +61,7 @@ export async function startStack(
     const child = spawn(process.execPath, [...profile, join(ROOT, 'dist', 'apps', 'api', script)], {
       cwd: ROOT,
       // As npm start runs them (scripts/runtime-env.js; docs/performance.md "Memory").
-      env: runtimeEnv({ ...process.env, ...env, ...extra }),
+      env: runtimeEnv({ ...process.env, ...env, ...extra }, { api: script === 'main.js' }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     // Warnings and errors (LOG_LEVEL=warn) kept for reading after the run.
