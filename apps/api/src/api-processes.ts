@@ -2,7 +2,9 @@
  * How the supervisor starts its API processes (API_PROCESSES > 1, docs/performance.md "Using both cores"):
  * each with at most two glibc malloc arenas, V8's young generation at 4 MB a semi-space and a 1.5 GB heap
  * limit, unless the operator has set any of them (docs/performance.md "Memory"). scripts/runtime-env.js
- * gives npm start's and the bench's processes the same settings.
+ * gives npm start's and the bench's processes the same settings, but for the API's semi-space, which it
+ * sets to 16 MB in the supervisor's NODE_OPTIONS, and the forks then keep (docs/performance.md "The API's
+ * young generation").
  */
 
 /**

@@ -269,7 +269,10 @@ export class AuditService {
     return verifier.finish();
   }
 
-  /** `tenantOf`, with the transaction's reporter-time origin read in the same statement. */
+  /**
+   * `tenantOf`, with the transaction's reporter-time origin read in the same statement; or the tenant
+   * `inTenant` noted and no origin (ReporterTime then tells without asking for a transaction it marked).
+   */
   private async tenantAndOriginOf(
     manager: EntityManager,
   ): Promise<{ tenantId: string; origin: string | null | undefined }> {

@@ -39,7 +39,6 @@ export async function holdCase(manager: EntityManager, caseId: string): Promise<
  */
 const held = new WeakMap<object, Set<string>>();
 
-
 function heldIn(manager: EntityManager): Set<string> | undefined {
   const runner = transactionOf(manager);
   return runner ? held.get(runner) : undefined;
