@@ -244,7 +244,9 @@ export class CaseRecorder {
          VALUES ${rows.map((row, r) => `(${row.map((_, c) => `$${r * row.length + c + 1}`).join(', ')})`).join(', ')}`,
         rows.flat(),
       );
-    } else if (event.items.length > 0) {
+    } else if (event.items.length === 1) {
+      await m.getRepository(CaseItemEntity).insert({ ...event.items[0] });
+    } else if (event.items.length > 1) {
       await m.getRepository(CaseItemEntity).insert(event.items.map((item) => ({ ...item })));
     }
     const { itemId, fileIds, itemIds } = event;
