@@ -8,8 +8,8 @@
  * statement of the request to its last (BEGIN and COMMIT included).
  */
 import type { INestApplication } from '@nestjs/common';
-import { Client } from 'pg';
 import { startApi } from '../support/api-app';
+import { StatementLog } from '../support/statement-log';
 import { bearerApi, signInAs, StaffFixtures } from '../support/staff-fixtures';
 
 /** The most statements each GET may send, the transaction's BEGIN and COMMIT included. */
@@ -20,10 +20,7 @@ describe('opening a case: statements per request', () => {
   let fixtures: StaffFixtures;
   let api: ReturnType<typeof bearerApi>;
   let reference: string;
-  const statements: string[] = [];
-  let counting = false;
-  const proto = Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
-  const query = proto.query;
+  const log = new StatementLog();
   const batching = process.env.REPORTER_BATCHING;
 
   beforeAll(async () => {
@@ -52,16 +49,10 @@ describe('opening a case: statements per request', () => {
     // A report and 20 messages, as the bench's case (each decrypted and its signature checked).
     for (let i = 0; i < 20; i++)
       await api.post(`/cases/${reference}/messages`, { text: `Message ${i + 1}` }).expect(201);
-    proto.query = function (this: unknown, ...args: unknown[]) {
-      if (counting) {
-        const sql = args[0] as string | { text: string };
-        statements.push((typeof sql === 'string' ? sql : sql.text).replace(/\s+/g, ' ').slice(0, 120));
-      }
-      return query.apply(this, args);
-    };
+    log.install();
   });
   afterAll(async () => {
-    proto.query = query;
+    log.restore();
     process.env.REPORTER_BATCHING = batching;
     await fixtures?.close();
     await app?.close();
@@ -70,14 +61,8 @@ describe('opening a case: statements per request', () => {
   /** The statements one GET sends, after one unmeasured GET (so nothing is counted that happens once). */
   async function count(path: string): Promise<{ status: number; statements: string[] }> {
     await api.get(path).expect(200);
-    statements.length = 0;
-    counting = true;
-    try {
-      const res = await api.get(path);
-      return { status: res.status, statements: [...statements] };
-    } finally {
-      counting = false;
-    }
+    const { result: res, statements } = await log.during(() => api.get(path));
+    return { status: res.status, statements };
   }
 
   it(`opens the case (report and 20 messages, audited, marked read) in at most ${BUDGET.case} statements`, async () => {

@@ -9,10 +9,10 @@
  * that happens once per process or per second, such as the remembered routing read).
  */
 import type { INestApplication } from '@nestjs/common';
-import { Client } from 'pg';
 import request from 'supertest';
 import { startApi } from '../support/api-app';
 import { solvedAltcha } from '../support/reporter-client';
+import { StatementLog } from '../support/statement-log';
 import { StaffFixtures } from '../support/staff-fixtures';
 
 /** The most statements one submission may send, its transaction's BEGIN and COMMIT included. */
@@ -22,10 +22,7 @@ describe('a reporter submits: statements per report', () => {
   let app: INestApplication;
   let fixtures: StaffFixtures;
   let slug: string;
-  const statements: string[] = [];
-  let counting = false;
-  const proto = Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
-  const query = proto.query;
+  const log = new StatementLog();
   const batching = process.env.REPORTER_BATCHING;
 
   beforeAll(async () => {
@@ -38,16 +35,10 @@ describe('a reporter submits: statements per report', () => {
     await fixtures.user(tenant.id, ['monitoring_officer']);
     await fixtures.user(tenant.id, ['deputy_monitoring_officer']);
     await fixtures.user(tenant.id, ['investigator']);
-    proto.query = function (this: unknown, ...args: unknown[]) {
-      if (counting) {
-        const sql = args[0] as string | { text: string };
-        statements.push((typeof sql === 'string' ? sql : sql.text).replace(/\s+/g, ' ').slice(0, 120));
-      }
-      return query.apply(this, args);
-    };
+    log.install();
   });
   afterAll(async () => {
-    proto.query = query;
+    log.restore();
     process.env.REPORTER_BATCHING = batching;
     await fixtures?.close();
     await app?.close();
@@ -56,21 +47,18 @@ describe('a reporter submits: statements per report', () => {
   async function submit(): Promise<{ status: number; statements: string[] }> {
     const server = app.getHttpServer();
     const altcha = await solvedAltcha(server, slug);
-    statements.length = 0;
-    counting = true;
-    try {
-      const res = await request(server)
+    const { result: res, statements } = await log.during(() =>
+      request(server)
         .post(`/api/v1/tenants/${slug}/reports`)
         .send({
           category: 'fraud_theft',
           answers: { whatHappened: 'Invoices paid twice', howYouKnow: 'documents', raisedBefore: 'no' },
           identity: { name: 'Sam Reporter' },
           altcha,
-        });
-      return { status: res.status, statements: [...statements] };
-    } finally {
-      counting = false;
-    }
+        })
+        .then((r) => r),
+    );
+    return { status: res.status, statements };
   }
 
   it(`a report, identity given, takes at most ${BUDGET} statements`, async () => {
