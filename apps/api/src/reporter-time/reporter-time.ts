@@ -57,10 +57,17 @@ export async function reporterCaused(
   await time.noteRelease(manager, read);
 }
 
+/** The council's batch in minutes, as stored (tenants.reporter_batch_minutes). */
+const BATCH_MINUTES_SQL = `SELECT reporter_batch_minutes FROM tenants WHERE id = nolan_current_tenant()`;
+
+/** The stored batch if it is one Nolan offers; the default if it is missing or not. */
+function batchMinutesOf(stored: number | null | undefined): number {
+  const minutes = stored ?? DEFAULT_BATCH_MINUTES;
+  return isBatchMinutes(minutes) ? minutes : DEFAULT_BATCH_MINUTES;
+}
+
 /** What `releaseAt` reads: the release already noted in the transaction, and the council's batch. */
-const RELEASE_READ_SQL =
-  `nullif(current_setting('${RELEASE_SETTING}', true), '') AS at, ` +
-  `(SELECT reporter_batch_minutes FROM tenants WHERE id = nolan_current_tenant()) AS minutes`;
+const RELEASE_READ_SQL = `nullif(current_setting('${RELEASE_SETTING}', true), '') AS at, (${BATCH_MINUTES_SQL}) AS minutes`;
 
 interface ReleaseRead {
   at: string | null;
@@ -113,10 +120,9 @@ export class ReporterTime {
   /** The council's batch in minutes (tenants.reporter_batch_minutes; the default if unreadable). */
   async batchMinutes(manager: EntityManager): Promise<number> {
     const rows: { minutes: number | null }[] = await manager.query(
-      `SELECT reporter_batch_minutes AS minutes FROM tenants WHERE id = nolan_current_tenant()`,
+      `SELECT (${BATCH_MINUTES_SQL}) AS minutes`,
     );
-    const minutes = rows[0]?.minutes ?? DEFAULT_BATCH_MINUTES;
-    return isBatchMinutes(minutes) ? minutes : DEFAULT_BATCH_MINUTES;
+    return batchMinutesOf(rows[0]?.minutes);
   }
 
   /**
@@ -146,8 +152,7 @@ export class ReporterTime {
       if (memo) memo.release = at;
       return at;
     }
-    const minutes = read?.minutes ?? DEFAULT_BATCH_MINUTES;
-    const release = batchRelease(this.now(), isBatchMinutes(minutes) ? minutes : DEFAULT_BATCH_MINUTES);
+    const release = batchRelease(this.now(), batchMinutesOf(read?.minutes));
     await manager.query(`SELECT set_config('${RELEASE_SETTING}', $1, true)`, [release.toISOString()]);
     if (memo) memo.release = release;
     return release;
