@@ -24,7 +24,18 @@ import {
   recreateDatabase,
   seed,
 } from './system/seed';
-import { LOG_DIR, ROOT, build, mailSink, rssMb, rssParts, settled, startStack } from './system/stack';
+import {
+  type CpuSnapshot,
+  LOG_DIR,
+  ROOT,
+  build,
+  cpuSnapshot,
+  mailSink,
+  rssMb,
+  rssParts,
+  settled,
+  startStack,
+} from './system/stack';
 
 const PORT_BASE = Number(process.env.BENCH_PORT_BASE ?? 4150);
 const DATABASE = process.env.BENCH_DATABASE ?? 'nolan_bench';
@@ -131,6 +142,8 @@ interface IntakeRun {
   seconds: number;
   latencies: number[];
   accepted: { reference: string; receipt: string; at: number }[];
+  /** CPU seconds each part of the machine used during the timed window, where it was measured. */
+  cpu?: CpuSnapshot;
 }
 
 async function runIntake(
@@ -139,6 +152,7 @@ async function runIntake(
   clients: number,
   total: number,
   jpeg: Buffer,
+  measure?: () => CpuSnapshot,
 ): Promise<IntakeRun> {
   const proofs: string[] = [];
   for (let i = 0; i < total; i++) proofs.push(await api.proof(slug, 'submission'));
@@ -154,6 +168,7 @@ async function runIntake(
     accepted: [],
   };
   let next = 0;
+  const cpuBefore = measure?.();
   const start = performance.now();
   await Promise.all(
     Array.from({ length: clients }, async () => {
@@ -194,6 +209,17 @@ async function runIntake(
     }),
   );
   run.seconds = (performance.now() - start) / 1000;
+  const cpuAfter = measure?.();
+  if (cpuBefore && cpuAfter) {
+    run.cpu = {
+      api: cpuAfter.api - cpuBefore.api,
+      apiSystem: cpuAfter.apiSystem - cpuBefore.apiSystem,
+      workers: cpuAfter.workers - cpuBefore.workers,
+      postgres: cpuAfter.postgres - cpuBefore.postgres,
+      bench: cpuAfter.bench - cpuBefore.bench,
+      machine: cpuAfter.machine - cpuBefore.machine,
+    };
+  }
   return run;
 }
 
@@ -385,7 +411,9 @@ export async function systemBench(context: BenchContext): Promise<void> {
     phase('intake, one client');
     const one = await runIntake(api, seeded.slug, 1, scale.intakeOneClient, jpeg);
     phase('intake, 32 clients');
-    const many = await runIntake(api, seeded.slug, 32, scale.intakeManyClients, jpeg);
+    const many = await runIntake(api, seeded.slug, 32, scale.intakeManyClients, jpeg, () =>
+      cpuSnapshot(stack),
+    );
     console.log(
       `  intake: 1 client ${fmt(percentile(one.latencies, 50), 1)} ms p50, ${fmt(one.ok / one.seconds, 1)}/s; ` +
         `32 clients ${fmt(many.ok / many.seconds, 1)}/s, p99 ${fmt(percentile(many.latencies, 99), 0)} ms, ${many.errors} errors`,
@@ -722,6 +750,18 @@ export async function systemBench(context: BenchContext): Promise<void> {
       for (const [status, body] of Object.entries(run.errorBodies)) {
         console.log(`  intake at ${run.clients}: HTTP ${status}, e.g. ${body}`);
       }
+    }
+    if (many.cpu && many.ok > 0) {
+      // Where a report's CPU went at 32 clients: the machine's two cores bound the rate at
+      // 2000 / (its busy milliseconds per report).
+      const perReport = (seconds: number) => `${fmt((1000 * seconds) / many.ok, 1)} ms`;
+      const { api: apiCpu, apiSystem, workers, postgres, bench, machine } = many.cpu;
+      const rest = machine - apiCpu - workers - postgres - bench;
+      console.log(
+        `  CPU per report at 32 clients: API ${perReport(apiCpu)} (${perReport(apiSystem)} in the kernel), Postgres ${perReport(postgres)}, ` +
+          `workers ${perReport(workers)}, bench clients ${perReport(bench)}, rest of the machine ${perReport(rest)}; ` +
+          `machine ${perReport(machine)} (${fmt((100 * machine) / (cpus().length * many.seconds), 0)}% of its cores busy)`,
+      );
     }
     console.log(`  case list p95 by query (monitoring officer): ${listBreakdown}`);
     console.log(`  API and worker logs (warnings and errors): ${LOG_DIR}`);

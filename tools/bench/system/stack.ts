@@ -3,7 +3,7 @@
 // ports, with a mail sink that accepts and drops the notices. Supports docs/performance.md "How to
 // reproduce".
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import { runtimeEnv } from '../../../scripts/runtime-env';
@@ -101,14 +101,70 @@ export async function startStack(
 }
 
 /** CPU seconds a process (all its threads) has used so far, from /proc (NaN where unreadable). */
-function cpuSeconds(pid: number): number {
+function cpuSeconds(pid: number, which: 'all' | 'system' = 'all'): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    const system = Number(fields[12]);
+    return (which === 'system' ? system : Number(fields[11]) + system) / 100;
   } catch {
     return NaN;
   }
+}
+
+/** Every process on the machine whose command name is `postgres` (the server and its backends). */
+function postgresPids(): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') pids.push(Number(entry));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return pids;
+}
+
+/** CPU seconds the whole machine has spent busy so far (every core; /proc/stat's first line). */
+function machineBusySeconds(): number {
+  const fields =
+    readFileSync('/proc/stat', 'utf8').split('\n')[0]?.trim().split(/\s+/).slice(1).map(Number) ?? [];
+  // user nice system idle iowait irq softirq steal: all but idle and iowait.
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = fields;
+  return (user + nice + system + irq + softirq + steal) / 100;
+}
+
+export interface CpuSnapshot {
+  api: number;
+  /** The part of `api` spent in the kernel (system calls: sockets to Postgres and the clients, mostly). */
+  apiSystem: number;
+  workers: number;
+  postgres: number;
+  bench: number;
+  machine: number;
+}
+
+/**
+ * CPU seconds used so far by the API (its processes and their children), the workers, Postgres (every
+ * backend: the bench's database shares the server with nothing else while it runs), this bench process
+ * (the clients), and the machine as a whole. Two snapshots around a timed window say where its CPU went
+ * (docs/performance.md "Where intake's time goes").
+ */
+export function cpuSnapshot(stack: Pick<Stack, 'api' | 'workers'>): CpuSnapshot {
+  const sum = (pids: number[], which: 'all' | 'system' = 'all') =>
+    pids.reduce((total, pid) => total + (cpuSeconds(pid, which) || 0), 0);
+  const tree = (children: readonly ChildProcess[]) =>
+    children.flatMap((child) => (child.pid === undefined ? [] : withChildren(child.pid)));
+  const usage = process.cpuUsage();
+  return {
+    api: sum(tree(stack.api)),
+    apiSystem: sum(tree(stack.api), 'system'),
+    workers: sum(tree(stack.workers)),
+    postgres: sum(postgresPids()),
+    bench: (usage.user + usage.system) / 1e6,
+    machine: machineBusySeconds(),
+  };
 }
 
 /**
