@@ -3,7 +3,6 @@
 // re-encrypt to the newcomer); revoking is deleting the grant row, after which the former grantee has
 // nothing their own key opens. The tenant escrow key is always among the grantees.
 // Implements docs/architecture.md "Case scope keys and grants" (grants, granting, revoking).
-import { encrypt, encryptSessionKey, generateSessionKey } from 'openpgp';
 import type { PrivateKey } from 'openpgp';
 import { CryptoError, orFail } from './crypto-error';
 import {
@@ -14,8 +13,9 @@ import {
   readUnencryptedPrivateKey,
   unlockedKeyOf,
 } from './key-handles';
-import { PGP_CONFIG, literalMessage, readBinaryMessage, validAt } from './openpgp-settings';
+import { literalMessage, readBinaryMessage } from './openpgp-settings';
 import { decryptForKey } from './public-key-decryption';
+import { messageOf, sealToEach } from './sealed-to-each';
 
 // A v4 secret-key packet in OpenPGP's new packet format: tag 5 → header byte 0xC5.
 const SECRET_KEY_PACKET_HEADER = 0xc5;
@@ -66,30 +66,8 @@ export async function createGrants(
   if (recipients.length === 0) return [];
   const message = await literalMessage(keyBytes);
   return orFail('INVALID_KEY', async () => {
-    // The cipher every grantee's key accepts (AES-256 for the keys this system makes), as a message to
-    // all of them would pick. AEAD is dropped even if every key offered it: grants stay SEIPDv1 with MDC,
-    // which GnuPG 2.2 reads (docs/architecture.md "OpenPGP profile").
-    const { data, algorithm } = await generateSessionKey({ encryptionKeys: recipients, config: PGP_CONFIG });
-    const sessionKey = { data, algorithm };
-    // With a session key and no recipient, openpgp writes the encrypted-data packet alone.
-    const sealed = await encrypt({ message, sessionKey, format: 'binary', config: PGP_CONFIG });
-    const keyPackets = await Promise.all(
-      recipients.map((recipient) =>
-        encryptSessionKey({
-          ...sessionKey,
-          encryptionKeys: recipient,
-          date: validAt(),
-          format: 'binary',
-          config: PGP_CONFIG,
-        }),
-      ),
-    );
-    return keyPackets.map((keyPacket) => {
-      const grant = new Uint8Array(keyPacket.length + sealed.length);
-      grant.set(keyPacket, 0);
-      grant.set(sealed, keyPacket.length);
-      return grant;
-    });
+    const { keyPackets, sealed } = await sealToEach(message, recipients);
+    return keyPackets.map((keyPacket) => messageOf(keyPacket, sealed));
   });
 }
 

@@ -2,7 +2,6 @@
 // encrypted to the scope's public key, so the reporter, a worker or any handler can add to a case without
 // holding a private key; reading needs the scope private key, which exists only inside grants.
 // Implements docs/architecture.md "Case scope keys and grants".
-import { encrypt } from 'openpgp';
 import { orFail } from './crypto-error';
 import {
   PublicKeyHandle,
@@ -12,15 +11,10 @@ import {
   readUnencryptedPrivateKey,
   rememberPublicKey,
 } from './key-handles';
-import {
-  PGP_CONFIG,
-  generateV4KeyPair,
-  literalMessage,
-  readBinaryMessage,
-  validAt,
-} from './openpgp-settings';
+import { generateV4KeyPair, literalMessage, readBinaryMessage } from './openpgp-settings';
 import { decryptForKey } from './public-key-decryption';
 import { padToBucket } from './padding';
+import { messageOf, sealToEach } from './sealed-to-each';
 
 /** report: shared with the reporter; internal: handlers only; identity: the reporter's identity, custodian-gated. */
 export const SCOPES = ['report', 'internal', 'identity'] as const;
@@ -57,15 +51,10 @@ export async function encryptToScope(
   const handle =
     scopePublicKey instanceof PublicKeyHandle ? scopePublicKey : await PublicKeyHandle.parse(scopePublicKey);
   const message = padToBucket(await literalMessage(content));
-  return orFail('INVALID_KEY', () =>
-    encrypt({
-      message,
-      encryptionKeys: publicKeyOf(handle),
-      date: validAt(),
-      format: 'binary',
-      config: PGP_CONFIG,
-    }),
-  );
+  return orFail('INVALID_KEY', async () => {
+    const { keyPackets, sealed } = await sealToEach(message, [publicKeyOf(handle)]);
+    return messageOf(keyPackets[0] as Uint8Array, sealed);
+  });
 }
 
 /**
