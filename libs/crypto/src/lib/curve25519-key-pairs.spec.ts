@@ -4,6 +4,7 @@
 import { createMessage, decrypt, encrypt, generateKey, readMessage, readPrivateKey } from 'openpgp';
 import type { PrivateKey } from 'openpgp';
 import { packetSpans } from '../testing/crypto-test-support';
+import * as keyPairs from './curve25519-key-pairs';
 import { curve25519KeyPair } from './curve25519-key-pairs';
 import { FULL_PGP_CONFIG, PGP_CONFIG, generateV4KeyPair, packetDate, validAt } from './openpgp-settings';
 
@@ -61,11 +62,21 @@ describe('key pairs written with node:crypto', () => {
         } else if (ours.tag === 13) {
           expect(Buffer.from(ours.body)).toEqual(Buffer.from(theirs.body));
         } else {
-          // Version, creation time, algorithm, curve and (for the subkey) the KDF: all before the point.
-          const fixed = ours.tag === 5 ? 16 : 17;
-          expect(Buffer.from(ours.body.subarray(0, fixed))).toEqual(
-            Buffer.from(theirs.body.subarray(0, fixed)),
-          );
+          // The public part whole but for the point's 32 random bytes: version, creation time, algorithm,
+          // curve, the point's MPI header and 0x40, and (for the subkey) the KDF; then the secret's S2K
+          // usage (unprotected).
+          const pointAt = ours.tag === 5 ? 19 : 20;
+          const publicEnd = pointAt + 32 + (ours.tag === 5 ? 0 : 4);
+          const masked = (body: Uint8Array) =>
+            Buffer.concat([body.subarray(0, pointAt), body.subarray(pointAt + 32, publicEnd + 1)]);
+          expect(masked(ours.body)).toEqual(masked(theirs.body));
+          expect(ours.body[publicEnd]).toBe(0);
+          if (ours.tag === 7) {
+            // The X25519 secret, clamped, is always a 255-bit MPI: its header is fixed.
+            expect(Buffer.from(ours.body.subarray(publicEnd + 1, publicEnd + 3))).toEqual(
+              Buffer.from(theirs.body.subarray(publicEnd + 1, publicEnd + 3)),
+            );
+          }
         }
       }
       const [ourKey, theirKey] = await Promise.all([
@@ -81,6 +92,8 @@ describe('key pairs written with node:crypto', () => {
           algorithm: key.getAlgorithmInfo(),
           created: key.getCreationTime(),
           subkey: subkey?.getAlgorithmInfo(),
+          kdf: (subkey?.keyPacket.publicParams as { kdfParams?: { hash: number; cipher: number } })
+            ?.kdfParams,
           subkeyCreated: subkey?.getCreationTime(),
           cert: {
             symmetric: cert.preferredSymmetricAlgorithms,
@@ -151,5 +164,30 @@ describe('key pairs written with node:crypto', () => {
     expect(first.getFingerprint()).not.toBe(second.getFingerprint());
     expect(first.getSubkeys()[0]?.getFingerprint()).not.toBe(second.getSubkeys()[0]?.getFingerprint());
     expect(first.getCreationTime().getTime()).toBe(packetDate().getTime());
+  });
+
+  it('are made by openpgp if node:crypto fails, which is said once, as a warning', async () => {
+    const failing = jest.spyOn(keyPairs, 'curve25519KeyPair').mockImplementation(() => {
+      throw new Error('no Ed25519 here');
+    });
+    const warning = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    try {
+      const [first, second] = [
+        await generateV4KeyPair({ name: 'Nolan case scope: report' }),
+        await generateV4KeyPair({ name: 'Nolan case scope: report' }),
+      ];
+      for (const key of [first, second]) {
+        await expect(key.verifyPrimaryKey(validAt(), undefined, FULL_PGP_CONFIG)).resolves.toBeUndefined();
+      }
+      expect(failing).toHaveBeenCalledTimes(2);
+      const said = warning.mock.calls.filter(
+        ([, options]) => (options as { code?: string } | undefined)?.code === 'NOLAN_CRYPTO_FALLBACK',
+      );
+      expect(said).toHaveLength(1);
+      expect(String(said[0]?.[0])).toMatch(/key pairs made with node:crypto failed/);
+    } finally {
+      failing.mockRestore();
+      warning.mockRestore();
+    }
   });
 });

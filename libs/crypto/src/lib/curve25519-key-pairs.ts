@@ -62,7 +62,9 @@ function mpi(value: Uint8Array): Buffer {
   while (start < value.length - 1 && value[start] === 0) start++;
   const bytes = Buffer.from(value.subarray(start));
   const first = bytes[0] ?? 0;
-  const bits = first === 0 ? 0 : (bytes.length - 1) * 8 + (32 - Math.clz32(first));
+  // Zero has no bytes at all; no key or signature value here may be zero (one in 2^256 would be).
+  if (first === 0) throw new Error('a zero MPI');
+  const bits = (bytes.length - 1) * 8 + (32 - Math.clz32(first));
   return Buffer.concat([u16(bits), bytes]);
 }
 
@@ -174,7 +176,7 @@ export function curve25519KeyPair(userID: { name: string; email?: string }, date
   ]);
   // The X25519 scalar, clamped as RFC 7748 uses it, stored big-endian as the legacy format has it.
   const scalar = Buffer.from(subJwk.d ?? '', 'base64url');
-  if (scalar.length !== 32 || primarySecret.length < 3) throw new Error('unexpected key material');
+  if (scalar.length !== 32) throw new Error('unexpected key material');
   scalar[0] = (scalar[0] ?? 0) & 248;
   scalar[31] = ((scalar[31] ?? 0) & 127) | 64;
   const subSecret = mpi(scalar.reverse());

@@ -114,7 +114,8 @@ export async function generateV4KeyPair(userID: { name: string; email?: string }
     // Written with node:crypto (curve25519-key-pairs.ts), read back by openpgp like any stored key.
     return await readPrivateKey({ binaryKey: curve25519KeyPair(userID, date), config: PGP_CONFIG });
   } catch {
-    // What node:crypto could not make, openpgp makes: the same key, at about eight times the cost.
+    // What node:crypto could not make, openpgp makes: the same key, at several times the cost.
+    warnFallbackOnce('key pairs');
   }
   const { privateKey } = await generateKey({
     type: 'ecc',
@@ -125,6 +126,21 @@ export async function generateV4KeyPair(userID: { name: string; email?: string }
     config: PGP_CONFIG,
   });
   return privateKey;
+}
+
+const fallbacksWarned = new Set<string>();
+
+/**
+ * Says once per process, as a Node warning (NOLAN_CRYPTO_FALLBACK, on standard error), that a step written
+ * with node:crypto failed and openpgp did it instead: nothing is lost or weakened (openpgp decides), but
+ * every such step then costs several times as much (docs/performance.md "Key pairs with node:crypto").
+ */
+export function warnFallbackOnce(what: string): void {
+  if (fallbacksWarned.has(what)) return;
+  fallbacksWarned.add(what);
+  process.emitWarning(`libs/crypto: ${what} made with node:crypto failed; openpgp makes them instead`, {
+    code: 'NOLAN_CRYPTO_FALLBACK',
+  });
 }
 
 export function toBytes(content: Uint8Array | string): Uint8Array {

@@ -40,7 +40,7 @@ export async function sealToEach(
   const keyPackets = await Promise.all(
     recipients.map(
       async (recipient) =>
-        (await x25519KeyPacket(recipient, sessionKey)) ??
+        (await x25519KeyPacket(recipient, sessionKey, date)) ??
         encryptSessionKey({
           ...sessionKey,
           encryptionKeys: recipient,

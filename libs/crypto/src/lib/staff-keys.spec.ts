@@ -132,7 +132,9 @@ describe('cheap key protection for test processes', () => {
   it('makes keys with the same Argon2 S2K at a lower cost, which still unlock only with the passphrase', async () => {
     const s2kOf = async (armored: string) => {
       const key = await readPrivateKey({ armoredKey: armored });
-      const { s2k } = key.keyPacket as unknown as { s2k: { type: string; t: number; p: number; encodedM: number } };
+      const { s2k } = key.keyPacket as unknown as {
+        s2k: { type: string; t: number; p: number; encodedM: number };
+      };
       return { type: s2k.type, t: s2k.t, p: s2k.p, encodedM: s2k.encodedM };
     };
     const standard = await generateStaffKeyPair({ name: 'A', email: 'a@example.org', passphrase: 'pw one' });

@@ -150,6 +150,9 @@ describe('the X25519 session-key packet made with node:crypto', () => {
       config: PGP_CONFIG,
     });
     const scope = await generateScopeKeyPair('report');
+    const scopeKey = privateKeyOf(await UnlockedKey.fromSerialized(scope.privateKey));
+    // The scope key's packet in the same message is still made with node:crypto.
+    expect(await x25519KeyPacket(scopeKey.toPublic(), aes256(new Uint8Array(32)))).not.toBeNull();
     const message = await literalMessage('to both');
     const { keyPackets, sealed } = await sealToEach(message, [
       rsa.toPublic(),

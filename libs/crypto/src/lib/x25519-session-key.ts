@@ -2,7 +2,7 @@
 // WebCrypto X25519 steps, which import the key afresh for every message (a JWK parsed into a new key
 // object), make an ephemeral key pair, export it twice, derive the shared secret and (un)wrap the session
 // key as separate jobs on Node's thread pool, each awaited. Measured on one core: making one recipient's
-// session-key packet with openpgp costs about 1.2 ms of CPU, the same steps with node:crypto about 0.15 ms;
+// session-key packet with openpgp costs about 1.2 ms of CPU, the same steps with node:crypto 0.1–0.15 ms;
 // a report makes fifteen such packets (its thirteen grants and its items) and opening a case reads 21
 // (docs/performance.md "Opening a case", "Session-key packets with node:crypto").
 // Here the same RFC 6637 steps (X25519, the KDF, AES key wrap and unwrap) are done with node:crypto,
@@ -26,7 +26,7 @@ import {
 import type { KeyObject } from 'node:crypto';
 import { enums } from 'openpgp';
 import type { Message, PrivateKey, PublicKey } from 'openpgp';
-import { FULL_PGP_CONFIG, validAt } from './openpgp-settings';
+import { FULL_PGP_CONFIG, validAt, warnFallbackOnce } from './openpgp-settings';
 
 /** The fields of openpgp's packets this reads (present at run time, not in its public types). */
 interface EcdhKeyPacket {
@@ -202,14 +202,18 @@ function curve25519Params(
 export async function x25519KeyPacket(
   recipient: PublicKey,
   sessionKey: { data: Uint8Array; algorithm: string },
+  date: Date = validAt(),
 ): Promise<Uint8Array | null> {
+  const algorithm = (enums.symmetric as unknown as Record<string, number>)[sessionKey.algorithm] ?? -1;
+  if (SESSION_KEY_SIZES[algorithm] !== sessionKey.data.length) return null;
+  // A key with no valid encryption key now: openpgp's path gives the error.
+  const encryptionKey = await recipient
+    .getEncryptionKey(undefined, date, undefined, FULL_PGP_CONFIG)
+    .catch(() => null);
+  const packet = encryptionKey?.keyPacket as unknown as EcdhKeyPacket | undefined;
+  const params = packet ? curve25519Params(packet) : null;
+  if (!packet || !params) return null;
   try {
-    const algorithm = (enums.symmetric as unknown as Record<string, number>)[sessionKey.algorithm] ?? -1;
-    if (SESSION_KEY_SIZES[algorithm] !== sessionKey.data.length) return null;
-    const encryptionKey = await recipient.getEncryptionKey(undefined, validAt(), undefined, FULL_PGP_CONFIG);
-    const packet = encryptionKey.keyPacket as unknown as EcdhKeyPacket;
-    const params = curve25519Params(packet);
-    if (!params) return null;
     let recipientKey = importedPublic.get(packet);
     if (!recipientKey) {
       recipientKey = createPublicKey({
@@ -254,6 +258,8 @@ export async function x25519KeyPacket(
       Buffer.concat([Buffer.from([0xc0 | enums.packet.publicKeyEncryptedSessionKey, body.length]), body]),
     );
   } catch {
+    // A key of the shape this file knows that node:crypto could not use: openpgp's path makes it.
+    warnFallbackOnce('session-key packets');
     return null;
   }
 }
