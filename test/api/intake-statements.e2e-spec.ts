@@ -5,7 +5,7 @@
  * as in production, a report with an identity, routed to one officer, took 28 statements (the council's
  * row, then its transaction's); the budget below is what it takes now, so a change that adds a round trip
  * to intake fails here and has to say why. Counted on the pg client the API's pool uses, in this process, from the first statement of the
- * request to its last (BEGIN and COMMIT included), after one unmeasured report (so nothing is counted
+ * request to its last (BEGIN and COMMIT included), after unmeasured reports (so nothing is counted
  * that happens once per process or per second, such as the remembered routing read).
  */
 import type { INestApplication } from '@nestjs/common';
@@ -44,9 +44,8 @@ describe('a reporter submits: statements per report', () => {
     await app?.close();
   });
 
-  async function submit(): Promise<{ status: number; statements: string[] }> {
+  async function submit(altcha: string): Promise<{ status: number; statements: string[] }> {
     const server = app.getHttpServer();
-    const altcha = await solvedAltcha(server, slug);
     const { result: res, statements } = await log.during(() =>
       request(server)
         .post(`/api/v1/tenants/${slug}/reports`)
@@ -62,8 +61,20 @@ describe('a reporter submits: statements per report', () => {
   }
 
   it(`a report, identity given, takes at most ${BUDGET} statements`, async () => {
-    expect((await submit()).status).toBe(201);
-    const { status, statements: sent } = await submit();
+    const server = app.getHttpServer();
+    const [first, second, measured] = [
+      await solvedAltcha(server, slug),
+      await solvedAltcha(server, slug),
+      await solvedAltcha(server, slug),
+    ];
+    // The first report warms the process. Intake remembers a council's routing read for a second: once
+    // that has passed, the second report reads it afresh, and the measured one, sent at once with its
+    // proof of work already solved, finds it remembered however slow the machine is (a proof solved in
+    // between, or a cold first report, could take longer than the second on a loaded machine).
+    expect((await submit(first)).status).toBe(201);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect((await submit(second)).status).toBe(201);
+    const { status, statements: sent } = await submit(measured);
     expect(status).toBe(201);
     // Still one transaction that writes the whole report: the case, its keys, grants, items and outbox row.
     expect(sent.filter((s) => s.startsWith('START TRANSACTION'))).toHaveLength(1);
