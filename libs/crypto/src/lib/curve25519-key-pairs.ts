@@ -10,8 +10,20 @@
 // curve25519-key-pairs.spec.ts compares each field with a key openpgp makes in the same test, so the two
 // cannot drift apart silently when openpgp changes, and checks that openpgp and GnuPG read and verify it.
 // Implements docs/architecture.md "OpenPGP profile" (v4 Curve25519 keys, readable by GnuPG 2.2).
-import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { UserIDPacket, enums } from 'openpgp';
+import {
+  CRITICAL,
+  SUBPACKET,
+  type SigningKey,
+  mpi,
+  packet,
+  saltNotation,
+  signature,
+  subpacket,
+  u16,
+  u32,
+} from './eddsa-signatures';
 
 // Object identifiers with their one-byte length, as a key packet holds them (RFC 4880bis §9.2).
 const ED25519_LEGACY_OID = Buffer.from('092b06010401da470f01', 'hex');
@@ -22,66 +34,9 @@ const KDF_PARAMETERS = Buffer.from([3, 1, enums.hash.sha256, enums.symmetric.aes
 const PREFERRED_SYMMETRIC = [enums.symmetric.aes256, enums.symmetric.aes128];
 const PREFERRED_HASH = [enums.hash.sha512, enums.hash.sha256, enums.hash.sha3_512, enums.hash.sha3_256];
 const PREFERRED_COMPRESSION = [enums.compression.uncompressed, enums.compression.zlib, enums.compression.zip];
-// openpgp salts every v4 signature with a notation of random bytes (as long as the hash's salt: 32 for
-// SHA-512), so two signatures of the same data differ.
-const SALT_NOTATION_NAME = Buffer.from('salt@notations.openpgpjs.org', 'utf8');
-const SALT_BYTES = 32;
-
-const enum Subpacket {
-  CreationTime = 2,
-  PreferredSymmetric = 11,
-  IssuerKeyId = 16,
-  Notation = 20,
-  PreferredHash = 21,
-  PreferredCompression = 22,
-  PrimaryUserId = 25,
-  KeyFlags = 27,
-  Features = 30,
-  IssuerFingerprint = 33,
-}
-const CRITICAL = 0x80;
 const CERTIFY_AND_SIGN = 0x03;
 const ENCRYPT_COMMUNICATIONS_AND_STORAGE = 0x0c;
 const MODIFICATION_DETECTION = 0x01;
-
-function u16(value: number): Buffer {
-  const bytes = Buffer.alloc(2);
-  bytes.writeUInt16BE(value);
-  return bytes;
-}
-
-function u32(value: number): Buffer {
-  const bytes = Buffer.alloc(4);
-  bytes.writeUInt32BE(value);
-  return bytes;
-}
-
-/** A multiprecision integer: its length in bits, then its bytes without leading zeros (RFC 4880 §3.2). */
-function mpi(value: Uint8Array): Buffer {
-  let start = 0;
-  while (start < value.length - 1 && value[start] === 0) start++;
-  const bytes = Buffer.from(value.subarray(start));
-  const first = bytes[0] ?? 0;
-  // Zero has no bytes at all; no key or signature value here may be zero (one in 2^256 would be).
-  if (first === 0) throw new Error('a zero MPI');
-  const bits = (bytes.length - 1) * 8 + (32 - Math.clz32(first));
-  return Buffer.concat([u16(bits), bytes]);
-}
-
-/** A packet with a new-format header (RFC 4880 §4.2.2); every packet here is under 8,384 bytes. */
-function packet(tag: number, body: Buffer): Buffer {
-  const length = body.length;
-  const header =
-    length < 192
-      ? Buffer.from([0xc0 | tag, length])
-      : Buffer.from([0xc0 | tag, ((length - 192) >> 8) + 192, (length - 192) & 0xff]);
-  return Buffer.concat([header, body]);
-}
-
-function subpacket(type: number, body: Buffer): Buffer {
-  // Every subpacket here is under 192 bytes: a one-byte length, which counts the type.
-  return Buffer.concat([Buffer.from([body.length + 1, type]), body]);
-}
 
 /** How a public key is hashed for its fingerprint and for the signatures over it (RFC 4880 §5.2.4). */
 function keyForHashing(publicBody: Buffer): Buffer {
@@ -92,52 +47,6 @@ function checksum(bytes: Buffer): Buffer {
   let sum = 0;
   for (const byte of bytes) sum = (sum + byte) % 65536;
   return u16(sum);
-}
-
-interface SigningKey {
-  privateKey: ReturnType<typeof generateKeyPairSync>['privateKey'];
-  fingerprint: Buffer;
-}
-
-/**
- * A v4 signature by `signer` (EdDSA on the legacy OID over SHA-512) of `signedData` with the hashed
- * subpackets `hashed` and no unhashed ones, as openpgp's SignaturePacket.sign writes it.
- */
-function signature(type: number, signer: SigningKey, hashed: Buffer[], signedData: Buffer): Buffer {
-  const hashedArea = Buffer.concat(hashed);
-  const signedPart = Buffer.concat([
-    Buffer.from([4, type, enums.publicKey.eddsaLegacy, enums.hash.sha512]),
-    u16(hashedArea.length),
-    hashedArea,
-  ]);
-  const digest = createHash('sha512')
-    .update(signedData)
-    .update(signedPart)
-    .update(Buffer.from([4, 0xff]))
-    .update(u32(signedPart.length))
-    .digest();
-  // Legacy EdDSA signs the digest; R and S are written as two MPIs.
-  const rs = sign(null, digest, signer.privateKey);
-  return Buffer.concat([
-    signedPart,
-    u16(0),
-    digest.subarray(0, 2),
-    mpi(rs.subarray(0, 32)),
-    mpi(rs.subarray(32, 64)),
-  ]);
-}
-
-function saltNotation(): Buffer {
-  return subpacket(
-    Subpacket.Notation,
-    Buffer.concat([
-      Buffer.from([0, 0, 0, 0]),
-      u16(SALT_NOTATION_NAME.length),
-      u16(SALT_BYTES),
-      SALT_NOTATION_NAME,
-      randomBytes(SALT_BYTES),
-    ]),
-  );
 }
 
 /**
@@ -182,24 +91,24 @@ export function curve25519KeyPair(userID: { name: string; email?: string }, date
   const subSecret = mpi(scalar.reverse());
 
   const issuerFingerprint = subpacket(
-    Subpacket.IssuerFingerprint,
+    SUBPACKET.IssuerFingerprint,
     Buffer.concat([Buffer.from([4]), signer.fingerprint]),
   );
-  const creationTime = subpacket(Subpacket.CreationTime | CRITICAL, created);
-  const issuerKeyId = subpacket(Subpacket.IssuerKeyId, signer.fingerprint.subarray(12));
+  const creationTime = subpacket(SUBPACKET.CreationTime | CRITICAL, created);
+  const issuerKeyId = subpacket(SUBPACKET.IssuerKeyId, signer.fingerprint.subarray(12));
   const certification = signature(
     enums.signature.certPositive,
     signer,
     [
       creationTime,
-      subpacket(Subpacket.PreferredSymmetric, Buffer.from(PREFERRED_SYMMETRIC)),
+      subpacket(SUBPACKET.PreferredSymmetric, Buffer.from(PREFERRED_SYMMETRIC)),
       issuerKeyId,
       saltNotation(),
-      subpacket(Subpacket.PreferredHash, Buffer.from(PREFERRED_HASH)),
-      subpacket(Subpacket.PreferredCompression, Buffer.from(PREFERRED_COMPRESSION)),
-      subpacket(Subpacket.PrimaryUserId, Buffer.from([1])),
-      subpacket(Subpacket.KeyFlags | CRITICAL, Buffer.from([CERTIFY_AND_SIGN])),
-      subpacket(Subpacket.Features, Buffer.from([MODIFICATION_DETECTION])),
+      subpacket(SUBPACKET.PreferredHash, Buffer.from(PREFERRED_HASH)),
+      subpacket(SUBPACKET.PreferredCompression, Buffer.from(PREFERRED_COMPRESSION)),
+      subpacket(SUBPACKET.PrimaryUserId, Buffer.from([1])),
+      subpacket(SUBPACKET.KeyFlags | CRITICAL, Buffer.from([CERTIFY_AND_SIGN])),
+      subpacket(SUBPACKET.Features, Buffer.from([MODIFICATION_DETECTION])),
       issuerFingerprint,
     ],
     Buffer.concat([keyForHashing(primaryPublic), Buffer.from([0xb4]), u32(userIdBytes.length), userIdBytes]),
@@ -211,7 +120,7 @@ export function curve25519KeyPair(userID: { name: string; email?: string }, date
       creationTime,
       issuerKeyId,
       saltNotation(),
-      subpacket(Subpacket.KeyFlags | CRITICAL, Buffer.from([ENCRYPT_COMMUNICATIONS_AND_STORAGE])),
+      subpacket(SUBPACKET.KeyFlags | CRITICAL, Buffer.from([ENCRYPT_COMMUNICATIONS_AND_STORAGE])),
       issuerFingerprint,
     ],
     Buffer.concat([keyForHashing(primaryPublic), keyForHashing(subPublic)]),

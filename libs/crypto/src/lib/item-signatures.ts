@@ -17,17 +17,30 @@ import { createMessage, readSignature, sign, verify } from 'openpgp';
 import type { PublicKey } from 'openpgp';
 import { PublicKeyHandle, UnlockedKey, privateKeyOf, publicKeyOf } from './key-handles';
 import { CryptoError } from './crypto-error';
-import { packetDate, PGP_CONFIG, validAt } from './openpgp-settings';
+import { detachedSignature, eddsaSigningKey } from './eddsa-signatures';
+import { FULL_PGP_CONFIG, packetDate, PGP_CONFIG, validAt, warnFallbackOnce } from './openpgp-settings';
 
 /** A binary detached OpenPGP signature over `statement`. */
 export async function signDetached(statement: Uint8Array, signer: UnlockedKey): Promise<Uint8Array> {
   if (!(statement instanceof Uint8Array)) throw new TypeError('A statement to sign must be bytes.');
-  const message = await createMessage({ binary: statement, date: packetDate() });
+  // The signature packet is readable in a copy of the database: it keeps only the hour.
+  const date = packetDate();
+  const key = privateKeyOf(signer);
+  // Written with node:crypto where the key is of the shape Nolan makes (eddsa-signatures.ts), the packet
+  // openpgp's sign writes; openpgp's sign otherwise.
+  const signing = await eddsaSigningKey(key, date, FULL_PGP_CONFIG);
+  if (signing) {
+    try {
+      return detachedSignature(statement, signing, date);
+    } catch {
+      warnFallbackOnce('signatures');
+    }
+  }
+  const message = await createMessage({ binary: statement, date });
   return sign({
     message,
-    signingKeys: privateKeyOf(signer),
-    // The signature packet is readable in a copy of the database: it keeps only the hour.
-    date: packetDate(),
+    signingKeys: key,
+    date,
     detached: true,
     format: 'binary',
     config: PGP_CONFIG,
