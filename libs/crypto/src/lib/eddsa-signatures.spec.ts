@@ -1,11 +1,11 @@
 // Detached signatures written with node:crypto are the packets openpgp's sign writes, openpgp verifies
 // them, and a key of another shape is still signed for by openpgp.
-import { createMessage, generateKey, readSignature, sign } from 'openpgp';
+import { createMessage, generateKey, readSignature, sign, verify } from 'openpgp';
 import { packetSpans } from '../testing/crypto-test-support';
 import { detachedSignature, eddsaSigningKey } from './eddsa-signatures';
 import { signDetached, verifyDetached } from './item-signatures';
 import { privateKeyOf, publicKeyHandleOf, unlockedKeyOf } from './key-handles';
-import { FULL_PGP_CONFIG, PGP_CONFIG, generateV4KeyPair, packetDate } from './openpgp-settings';
+import { FULL_PGP_CONFIG, PGP_CONFIG, generateV4KeyPair, packetDate, validAt } from './openpgp-settings';
 
 /** The types (with the critical bit) and sizes of a v4 signature's hashed subpackets, in order. */
 function hashedSubpackets(signaturePacket: Uint8Array): string[] {
@@ -39,17 +39,31 @@ describe('detached signatures written with node:crypto', () => {
       format: 'binary',
       config: PGP_CONFIG,
     });
-    // Header, version, type, algorithms, the hashed area's length, then each subpacket's type and size.
-    expect(Buffer.from(ours.subarray(0, 8))).toEqual(Buffer.from(theirs.subarray(0, 8)));
+    // The tag, then version, type, algorithms and the hashed area's length (not the packet's length: R
+    // and S are MPIs, a byte shorter when one starts with a zero byte), then each subpacket's type and size.
+    expect(ours[0]).toBe(theirs[0]);
+    expect(Buffer.from(ours.subarray(2, 8))).toEqual(Buffer.from(theirs.subarray(2, 8)));
     expect(hashedSubpackets(ours)).toEqual(hashedSubpackets(theirs));
-    const [packet] = (await readSignature({ binarySignature: ours })).packets;
-    expect(packet?.created?.getTime()).toBe(date.getTime());
+    const parsed = await readSignature({ binarySignature: ours });
+    expect(parsed.packets[0]?.created?.getTime()).toBe(date.getTime());
+    // openpgp itself verifies it.
+    const { signatures } = await verify({
+      message: await createMessage({ binary: statement }),
+      signature: parsed,
+      verificationKeys: key.toPublic(),
+      date: validAt(),
+      config: PGP_CONFIG,
+    });
+    await expect(signatures[0]?.verified).resolves.toBe(true);
   });
 
   it('are what signDetached makes for the keys Nolan makes, and openpgp verifies them', async () => {
     const key = unlockedKeyOf(await generateV4KeyPair({ name: 'Nolan reporter' }));
     expect(await eddsaSigningKey(privateKeyOf(key), packetDate(), FULL_PGP_CONFIG)).not.toBeNull();
-    const signature = await signDetached(statement, key);
+    const warning = jest.spyOn(process, 'emitWarning');
+    const signature = await signDetached(statement, key).finally(() => warning.mockRestore());
+    // Made by node:crypto: nothing fell back to openpgp.
+    expect(warning).not.toHaveBeenCalled();
     expect(await verifyDetached(statement, signature, key.publicKey())).toBe(true);
     const altered = statement.slice();
     altered[0] = (altered[0] ?? 0) ^ 0x01;
@@ -75,5 +89,16 @@ describe('detached signatures written with node:crypto', () => {
     expect(await eddsaSigningKey(rsa, packetDate(), FULL_PGP_CONFIG)).toBeNull();
     const signature = await signDetached(statement, unlockedKeyOf(rsa));
     expect(await verifyDetached(statement, signature, publicKeyHandleOf(rsa.toPublic()))).toBe(true);
+  });
+});
+
+describe('a signing key whose seed is not its public point', () => {
+  it('is not used by node:crypto, whose import would not notice', async () => {
+    const key = await generateV4KeyPair({ name: 'Nolan reporter' });
+    const other = await generateV4KeyPair({ name: 'Nolan reporter' });
+    const packet = key.keyPacket as unknown as { privateParams: { seed: Uint8Array } };
+    const otherPacket = other.keyPacket as unknown as { privateParams: { seed: Uint8Array } };
+    packet.privateParams.seed = otherPacket.privateParams.seed;
+    expect(await eddsaSigningKey(key, packetDate(), FULL_PGP_CONFIG)).toBeNull();
   });
 });

@@ -6,7 +6,7 @@
 // notation), with the few packet encodings they need. openpgp still reads and verifies every signature.
 // Implements docs/architecture.md "OpenPGP profile" (its cost: docs/performance.md "Key pairs with
 // node:crypto").
-import { createHash, createPrivateKey, randomBytes, sign } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, randomBytes, sign } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { enums } from 'openpgp';
 import type { Config, PrivateKey } from 'openpgp';
@@ -147,6 +147,9 @@ export async function eddsaSigningKey(
   if (!seed || seed.length > 32 || packet.isDecrypted() === false) return null;
   let privateKey = importedSigning.get(packet);
   if (!privateKey) {
+    // node builds the key from the seed alone (it ignores `x`): a seed that does not belong to the public
+    // point would sign what never verifies against the published key, where openpgp's own import refuses
+    // it. Checked once, at import.
     const padded = new Uint8Array(32);
     padded.set(seed, 32 - seed.length);
     privateKey = createPrivateKey({
@@ -158,6 +161,8 @@ export async function eddsaSigningKey(
       },
       format: 'jwk',
     });
+    const derived = createPublicKey(privateKey).export({ format: 'jwk' }).x;
+    if (derived !== Buffer.from(Q.subarray(1)).toString('base64url')) return null;
     importedSigning.set(packet, privateKey);
   }
   return { privateKey, fingerprint: Buffer.from(packet.getFingerprintBytes()) };
@@ -165,7 +170,9 @@ export async function eddsaSigningKey(
 
 /**
  * A detached signature (a binary-document signature packet, with its header) by `signer` over
- * `document`, made at `date`: the packet openpgp's sign({ detached: true, format: 'binary' }) writes.
+ * `document`, made at `date`: the packet openpgp's sign({ detached: true, format: 'binary' }) writes for
+ * the keys Nolan makes, whose preferences put SHA-512 first (openpgp would pick another hash for a key
+ * preferring one; this is still a valid signature of the same strength).
  */
 export function detachedSignature(document: Uint8Array, signer: SigningKey, date: Date): Uint8Array {
   const created = u32(Math.floor(date.getTime() / 1000));

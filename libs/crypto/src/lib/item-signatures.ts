@@ -28,13 +28,11 @@ export async function signDetached(statement: Uint8Array, signer: UnlockedKey): 
   const key = privateKeyOf(signer);
   // Written with node:crypto where the key is of the shape Nolan makes (eddsa-signatures.ts), the packet
   // openpgp's sign writes; openpgp's sign otherwise.
-  const signing = await eddsaSigningKey(key, date, FULL_PGP_CONFIG);
-  if (signing) {
-    try {
-      return detachedSignature(statement, signing, date);
-    } catch {
-      warnFallbackOnce('signatures');
-    }
+  try {
+    const signing = await eddsaSigningKey(key, date, FULL_PGP_CONFIG);
+    if (signing) return detachedSignature(statement, signing, date);
+  } catch {
+    warnFallbackOnce('signatures');
   }
   const message = await createMessage({ binary: statement, date });
   return sign({

@@ -9,7 +9,9 @@
 // the exact input): openpgp's parser costs about a millisecond per key, and the same few public keys (a
 // case's scopes, its grantees) are parsed again and again. Keys this library generates are remembered
 // from birth, so the intake path never parses what it has just made. Public keys only: no private key is
-// kept beyond the handle its caller holds.
+// kept beyond the handle its caller holds (the node:crypto copies x25519-session-key.ts and
+// eddsa-signatures.ts import from a private key are kept beside its key packet, in WeakMaps, and go with
+// it).
 // Implements docs/architecture.md "Encryption model" (staff keys kept unlocked only in a server-side
 // session).
 import { createHash } from 'node:crypto';
