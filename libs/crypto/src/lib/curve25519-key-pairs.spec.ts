@@ -190,4 +190,21 @@ describe('key pairs written with node:crypto', () => {
       warning.mockRestore();
     }
   });
+
+  it('are checked by openpgp where they are made, so that using one checks no signature again', async () => {
+    const verifying = jest.spyOn(globalThis.crypto.subtle, 'verify');
+    try {
+      const key = await generateV4KeyPair({ name: 'Nolan case scope: report' });
+      const checkedWhenMade = verifying.mock.calls.length;
+      expect(checkedWhenMade).toBeGreaterThanOrEqual(2);
+      // What intake does with a new key: its public half encrypted to, its private half signing.
+      const publicKey = key.toPublic();
+      await publicKey.verifyPrimaryKey(validAt(), undefined, FULL_PGP_CONFIG);
+      await publicKey.getEncryptionKey(undefined, validAt(), undefined, FULL_PGP_CONFIG);
+      await key.getSigningKey(undefined, validAt(), undefined, FULL_PGP_CONFIG);
+      expect(verifying.mock.calls.length).toBe(checkedWhenMade);
+    } finally {
+      verifying.mockRestore();
+    }
+  });
 });

@@ -112,7 +112,14 @@ export async function generateV4KeyPair(userID: { name: string; email?: string }
   const date = packetDate();
   try {
     // Written with node:crypto (curve25519-key-pairs.ts), read back by openpgp like any stored key.
-    return await readPrivateKey({ binaryKey: curve25519KeyPair(userID, date), config: PGP_CONFIG });
+    const key = await readPrivateKey({ binaryKey: curve25519KeyPair(userID, date), config: PGP_CONFIG });
+    // openpgp takes the signatures it makes itself as verified; these it has only read, so it checks them
+    // here, where the key is made (between requests, for the pools), rather than on a report's path the
+    // first time the key is used: the self-certification and the subkey's binding, each remembered on its
+    // packet (which the key's public half shares).
+    await key.verifyPrimaryKey(validAt(), undefined, FULL_PGP_CONFIG);
+    await key.getEncryptionKey(undefined, validAt(), undefined, FULL_PGP_CONFIG);
+    return key;
   } catch {
     // What node:crypto could not make, openpgp makes: the same key, at several times the cost.
     warnFallbackOnce('key pairs');
