@@ -12,18 +12,8 @@
 // Implements docs/architecture.md "OpenPGP profile" (v4 Curve25519 keys, readable by GnuPG 2.2).
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { UserIDPacket, enums } from 'openpgp';
-import {
-  CRITICAL,
-  SUBPACKET,
-  type SigningKey,
-  mpi,
-  packet,
-  saltNotation,
-  signature,
-  subpacket,
-  u16,
-  u32,
-} from './eddsa-signatures';
+import { CRITICAL, SUBPACKET, type SigningKey, saltNotation, signature } from './eddsa-signatures';
+import { checksum, mpi, packet, subpacket, u16, u32 } from './openpgp-packets';
 
 // Object identifiers with their one-byte length, as a key packet holds them (RFC 4880bis §9.2).
 const ED25519_LEGACY_OID = Buffer.from('092b06010401da470f01', 'hex');
@@ -43,10 +33,28 @@ function keyForHashing(publicBody: Buffer): Buffer {
   return Buffer.concat([Buffer.from([0x99]), u16(publicBody.length), publicBody]);
 }
 
-function checksum(bytes: Buffer): Buffer {
-  let sum = 0;
-  for (const byte of bytes) sum = (sum + byte) % 65536;
-  return u16(sum);
+/** A v4 public-key packet's body: version, creation time, algorithm, curve, the point, then `rest`. */
+function publicBody(
+  created: Buffer,
+  algorithm: number,
+  oid: Buffer,
+  point: string | undefined,
+  rest?: Buffer,
+): Buffer {
+  const q = Buffer.concat([Buffer.from([0x40]), Buffer.from(point ?? '', 'base64url')]);
+  return Buffer.concat([
+    Buffer.from([4]),
+    created,
+    Buffer.from([algorithm]),
+    oid,
+    mpi(q),
+    rest ?? Buffer.alloc(0),
+  ]);
+}
+
+/** A secret-key packet's body: the public body, unprotected (S2K usage 0), the secret MPI, its checksum. */
+function secretBody(publicPart: Buffer, secret: Buffer): Buffer {
+  return Buffer.concat([publicPart, Buffer.from([0]), secret, checksum(secret)]);
 }
 
 /**
@@ -60,13 +68,7 @@ export function curve25519KeyPair(userID: { name: string; email?: string }, date
 
   const primary = generateKeyPairSync('ed25519');
   const primaryJwk = primary.privateKey.export({ format: 'jwk' });
-  const primaryPublic = Buffer.concat([
-    Buffer.from([4]),
-    created,
-    Buffer.from([enums.publicKey.eddsaLegacy]),
-    ED25519_LEGACY_OID,
-    mpi(Buffer.concat([Buffer.from([0x40]), Buffer.from(primaryJwk.x ?? '', 'base64url')])),
-  ]);
+  const primaryPublic = publicBody(created, enums.publicKey.eddsaLegacy, ED25519_LEGACY_OID, primaryJwk.x);
   const primarySecret = mpi(Buffer.from(primaryJwk.d ?? '', 'base64url'));
   const signer: SigningKey = {
     privateKey: primary.privateKey,
@@ -75,14 +77,13 @@ export function curve25519KeyPair(userID: { name: string; email?: string }, date
 
   const sub = generateKeyPairSync('x25519');
   const subJwk = sub.privateKey.export({ format: 'jwk' });
-  const subPublic = Buffer.concat([
-    Buffer.from([4]),
+  const subPublic = publicBody(
     created,
-    Buffer.from([enums.publicKey.ecdh]),
+    enums.publicKey.ecdh,
     CURVE25519_LEGACY_OID,
-    mpi(Buffer.concat([Buffer.from([0x40]), Buffer.from(subJwk.x ?? '', 'base64url')])),
+    subJwk.x,
     KDF_PARAMETERS,
-  ]);
+  );
   // The X25519 scalar, clamped as RFC 7748 uses it, stored big-endian as the legacy format has it.
   const scalar = Buffer.from(subJwk.d ?? '', 'base64url');
   if (scalar.length !== 32) throw new Error('unexpected key material');
@@ -128,16 +129,10 @@ export function curve25519KeyPair(userID: { name: string; email?: string }, date
 
   return new Uint8Array(
     Buffer.concat([
-      packet(
-        enums.packet.secretKey,
-        Buffer.concat([primaryPublic, Buffer.from([0]), primarySecret, checksum(primarySecret)]),
-      ),
+      packet(enums.packet.secretKey, secretBody(primaryPublic, primarySecret)),
       packet(enums.packet.userID, userIdBytes),
       packet(enums.packet.signature, certification),
-      packet(
-        enums.packet.secretSubkey,
-        Buffer.concat([subPublic, Buffer.from([0]), subSecret, checksum(subSecret)]),
-      ),
+      packet(enums.packet.secretSubkey, secretBody(subPublic, subSecret)),
       packet(enums.packet.signature, binding),
     ]),
   );

@@ -3,13 +3,15 @@
 // about 0.04 ms. A report's key pairs each carry two self-signatures and its items and its author's key
 // pin one signature each, so the v4 signature packets this library makes are written here, byte for byte
 // as openpgp's SignaturePacket.sign writes them (EdDSA on the legacy OID over SHA-512, openpgp's salt
-// notation), with the few packet encodings they need. openpgp still reads and verifies every signature.
+// notation), with the packet encodings of openpgp-packets.ts. openpgp still reads and verifies every
+// signature.
 // Implements docs/architecture.md "OpenPGP profile" (its cost: docs/performance.md "Key pairs with
 // node:crypto").
 import { createHash, createPrivateKey, createPublicKey, randomBytes, sign } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { enums } from 'openpgp';
 import type { Config, PrivateKey } from 'openpgp';
+import { mpi, packet, subpacket, u16, u32 } from './openpgp-packets';
 
 // openpgp salts every v4 signature with a notation of random bytes (as long as the hash's salt: 32 for
 // SHA-512), so two signatures of the same data differ.
@@ -30,45 +32,6 @@ export const SUBPACKET = {
   IssuerFingerprint: 33,
 } as const;
 export const CRITICAL = 0x80;
-
-export function u16(value: number): Buffer {
-  const bytes = Buffer.alloc(2);
-  bytes.writeUInt16BE(value);
-  return bytes;
-}
-
-export function u32(value: number): Buffer {
-  const bytes = Buffer.alloc(4);
-  bytes.writeUInt32BE(value);
-  return bytes;
-}
-
-/** A multiprecision integer: its length in bits, then its bytes without leading zeros (RFC 4880 §3.2). */
-export function mpi(value: Uint8Array): Buffer {
-  let start = 0;
-  while (start < value.length - 1 && value[start] === 0) start++;
-  const bytes = Buffer.from(value.subarray(start));
-  const first = bytes[0] ?? 0;
-  // Zero has no bytes at all; no key or signature value here may be zero (one in 2^256 would be).
-  if (first === 0) throw new Error('a zero MPI');
-  const bits = (bytes.length - 1) * 8 + (32 - Math.clz32(first));
-  return Buffer.concat([u16(bits), bytes]);
-}
-
-/** A packet with a new-format header (RFC 4880 §4.2.2); every packet here is under 8,384 bytes. */
-export function packet(tag: number, body: Buffer): Buffer {
-  const length = body.length;
-  const header =
-    length < 192
-      ? Buffer.from([0xc0 | tag, length])
-      : Buffer.from([0xc0 | tag, ((length - 192) >> 8) + 192, (length - 192) & 0xff]);
-  return Buffer.concat([header, body]);
-}
-
-export function subpacket(type: number, body: Buffer): Buffer {
-  // Every subpacket here is under 192 bytes: a one-byte length, which counts the type.
-  return Buffer.concat([Buffer.from([body.length + 1, type]), body]);
-}
 
 export interface SigningKey {
   privateKey: KeyObject;

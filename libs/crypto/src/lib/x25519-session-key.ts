@@ -27,6 +27,7 @@ import type { KeyObject } from 'node:crypto';
 import { enums } from 'openpgp';
 import type { Message, PrivateKey, PublicKey } from 'openpgp';
 import { FULL_PGP_CONFIG, validAt, warnFallbackOnce } from './openpgp-settings';
+import { checksum, mpi, packet as writePacket } from './openpgp-packets';
 
 /** The fields of openpgp's packets this reads (present at run time, not in its public types). */
 interface EcdhKeyPacket {
@@ -87,13 +88,6 @@ function keyEncryptionKey(packet: EcdhKeyPacket, hash: string, keySize: number, 
     .update(param)
     .digest()
     .subarray(0, keySize);
-}
-
-/** The two-byte checksum OpenPGP puts after a v3 session key: the sum of its bytes, modulo 65536. */
-function checksum(sessionKey: Uint8Array): number {
-  let sum = 0;
-  for (const byte of sessionKey) sum = (sum + byte) % 65536;
-  return sum;
 }
 
 function privateKeyObject(packet: EcdhKeyPacket, d: Uint8Array, q: Uint8Array): KeyObject {
@@ -174,8 +168,7 @@ function unwrapFor(pkesk: Pkesk, packet: EcdhKeyPacket): { data: Uint8Array; alg
   const algorithm = decoded[0] ?? -1;
   const sessionKey = decoded.subarray(1, decoded.length - 2);
   if (SESSION_KEY_SIZES[algorithm] !== sessionKey.length) return null;
-  const sum = checksum(sessionKey);
-  if (decoded[decoded.length - 2] !== sum >> 8 || decoded[decoded.length - 1] !== (sum & 0xff)) return null;
+  if (!checksum(sessionKey).equals(decoded.subarray(decoded.length - 2))) return null;
   return { data: new Uint8Array(sessionKey), algorithm: enums.read(enums.symmetric, algorithm) as string };
 }
 
@@ -230,33 +223,24 @@ export async function x25519KeyPacket(
     if (ephemeralPoint.length !== 32) return null;
     const kek = keyEncryptionKey(packet, params.hash, params.wrap.keySize, shared);
     // The cipher's id, the session key and its checksum, then PKCS#5 padding to a multiple of eight.
-    const sum = checksum(sessionKey.data);
-    const encoded = Buffer.concat([
-      Buffer.from([algorithm]),
-      sessionKey.data,
-      Buffer.from([sum >> 8, sum & 0xff]),
-    ]);
+    const encoded = Buffer.concat([Buffer.from([algorithm]), sessionKey.data, checksum(sessionKey.data)]);
     const pad = 8 - (encoded.length % 8);
     const cipher = createCipheriv(params.wrap.cipher, kek, RFC3394_IV);
     const wrapped = Buffer.concat([
       cipher.update(Buffer.concat([encoded, Buffer.alloc(pad, pad)])),
       cipher.final(),
     ]);
-    // Version 3, the key ID, ECDH, then the ephemeral point as an MPI (0x40 and 32 bytes: 263 bits) and
-    // the wrapped key with its one-byte length.
+    // Version 3, the key ID, ECDH, then the ephemeral point as an MPI (0x40 and 32 bytes) and the wrapped
+    // key with its one-byte length.
     const body = Buffer.concat([
       Buffer.from([3]),
       packet.getKeyID().write(),
-      Buffer.from([enums.publicKey.ecdh, 0x01, 0x07, 0x40]),
-      ephemeralPoint,
+      Buffer.from([enums.publicKey.ecdh]),
+      mpi(Buffer.concat([Buffer.from([0x40]), ephemeralPoint])),
       Buffer.from([wrapped.length]),
       wrapped,
     ]);
-    // A new-format packet header (tag 1) with a one-byte length: the body is under 192 bytes.
-    if (body.length >= 192) return null;
-    return new Uint8Array(
-      Buffer.concat([Buffer.from([0xc0 | enums.packet.publicKeyEncryptedSessionKey, body.length]), body]),
-    );
+    return new Uint8Array(writePacket(enums.packet.publicKeyEncryptedSessionKey, body));
   } catch {
     // A key of the shape this file knows that node:crypto could not use: openpgp's path makes it.
     warnFallbackOnce('session-key packets');
