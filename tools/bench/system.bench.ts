@@ -29,6 +29,7 @@ import {
   LOG_DIR,
   ROOT,
   build,
+  cpuBetween,
   cpuSnapshot,
   mailSink,
   rssMb,
@@ -210,16 +211,7 @@ async function runIntake(
   );
   run.seconds = (performance.now() - start) / 1000;
   const cpuAfter = measure?.();
-  if (cpuBefore && cpuAfter) {
-    run.cpu = {
-      api: cpuAfter.api - cpuBefore.api,
-      apiSystem: cpuAfter.apiSystem - cpuBefore.apiSystem,
-      workers: cpuAfter.workers - cpuBefore.workers,
-      postgres: cpuAfter.postgres - cpuBefore.postgres,
-      bench: cpuAfter.bench - cpuBefore.bench,
-      machine: cpuAfter.machine - cpuBefore.machine,
-    };
-  }
+  if (cpuBefore && cpuAfter) run.cpu = cpuBetween(cpuBefore, cpuAfter);
   return run;
 }
 

@@ -100,16 +100,23 @@ export async function startStack(
   };
 }
 
-/** CPU seconds a process (all its threads) has used so far, from /proc (NaN where unreadable). */
-function cpuSeconds(pid: number, which: 'all' | 'system' = 'all'): number {
+/**
+ * CPU seconds a process (all its threads) has used so far, and the part of them in the kernel, from
+ * /proc (NaN where unreadable).
+ */
+function cpuTimes(pid: number): { all: number; system: number } {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const system = Number(fields[12]);
-    return (which === 'system' ? system : Number(fields[11]) + system) / 100;
+    const system = Number(fields[12]) / 100;
+    return { all: Number(fields[11]) / 100 + system, system };
   } catch {
-    return NaN;
+    return { all: NaN, system: NaN };
   }
+}
+
+function cpuSeconds(pid: number): number {
+  return cpuTimes(pid).all;
 }
 
 /** Every process on the machine whose command name is `postgres` (the server and its backends). */
@@ -152,19 +159,33 @@ export interface CpuSnapshot {
  * (docs/performance.md "Where intake's time goes").
  */
 export function cpuSnapshot(stack: Pick<Stack, 'api' | 'workers'>): CpuSnapshot {
-  const sum = (pids: number[], which: 'all' | 'system' = 'all') =>
-    pids.reduce((total, pid) => total + (cpuSeconds(pid, which) || 0), 0);
+  const sum = (pids: number[]) =>
+    pids.reduce(
+      (total, pid) => {
+        const times = cpuTimes(pid);
+        return { all: total.all + (times.all || 0), system: total.system + (times.system || 0) };
+      },
+      { all: 0, system: 0 },
+    );
   const tree = (children: readonly ChildProcess[]) =>
     children.flatMap((child) => (child.pid === undefined ? [] : withChildren(child.pid)));
   const usage = process.cpuUsage();
+  const api = sum(tree(stack.api));
   return {
-    api: sum(tree(stack.api)),
-    apiSystem: sum(tree(stack.api), 'system'),
-    workers: sum(tree(stack.workers)),
-    postgres: sum(postgresPids()),
+    api: api.all,
+    apiSystem: api.system,
+    workers: sum(tree(stack.workers)).all,
+    postgres: sum(postgresPids()).all,
     bench: (usage.user + usage.system) / 1e6,
     machine: machineBusySeconds(),
   };
+}
+
+/** What each part of the machine used between two snapshots. */
+export function cpuBetween(before: CpuSnapshot, after: CpuSnapshot): CpuSnapshot {
+  const used = { ...after };
+  for (const part of Object.keys(used) as (keyof CpuSnapshot)[]) used[part] -= before[part];
+  return used;
 }
 
 /**
