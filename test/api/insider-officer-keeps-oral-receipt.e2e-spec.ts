@@ -5,6 +5,7 @@
  * generic 401 while the new receipt, shown once, works.
  */
 import type { INestApplication } from '@nestjs/common';
+import { receiptWords } from '@nolan/domain';
 import request from 'supertest';
 import { startApi } from '../support/api-app';
 import { signInWithReceipt, solvedAltcha } from '../support/reporter-client';
@@ -62,7 +63,7 @@ describe('insider: the officer who recorded an oral report loses the reporter’
       .auth(token, { type: 'bearer' })
       .expect(201);
     const fresh = replaced.body.receipt as string;
-    expect(fresh.split('-')).toHaveLength(7);
+    expect(receiptWords(fresh)).toHaveLength(7);
     expect(fresh).not.toBe(officersCopy);
 
     // The officer tries the receipt they kept: the one generic answer for a wrong receipt.

@@ -29,6 +29,7 @@ import {
   UseFilters,
   UseInterceptors,
 } from '@nestjs/common';
+import { receiptWords } from '@nolan/domain';
 import { FilesInterceptor } from '@nestjs/platform-express';
 import type { Request, Response } from 'express';
 import { ApiProblem, ApiUnavailable } from '../api/api-http';
@@ -278,7 +279,7 @@ export class FollowUpController {
       pageTitle: 'Your new receipt',
       slug,
       council: form.tenant.name,
-      receiptWords: receipt.split('-'),
+      receiptWords: receiptWords(receipt),
     });
   }
 

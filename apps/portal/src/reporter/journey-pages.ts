@@ -6,6 +6,7 @@
  * upload error filter.
  */
 import { Injectable } from '@nestjs/common';
+import { receiptWords } from '@nolan/domain';
 import type { Response } from 'express';
 import type { FormQuestion, IntakeForm } from '../api/reporter-api';
 import type { DraftHandle, SentReport } from './draft-seal';
@@ -322,7 +323,7 @@ export class JourneyPages {
       ...this.base(form, handle, options.errors ?? []),
       pageTitle: 'Report sent',
       reference: sent.reference,
-      receiptWords: sent.receipt.split(/[\s-]+/).filter(Boolean),
+      receiptWords: receiptWords(sent.receipt),
       pressedAgain: options.pressedAgain === true,
       action: `/report/${form.tenant.slug}/receipt`,
     });

@@ -9,6 +9,7 @@ import {
   generateReceipt,
   isReceiptWord,
   normaliseReceipt,
+  receiptWords,
 } from './receipts';
 
 const wordArb = fc.constantFrom(...EFF_LONG_WORDLIST);
@@ -111,6 +112,25 @@ describe('receipts', () => {
   it('reads the hyphenated list words whichever separator is typed inside them', () => {
     expect(normaliseReceipt('T Shirt yo-yo DROP down felt_tip abacus zoom zoom')).toBe(
       't-shirt-yo-yo-drop-down-felt-tip-abacus-zoom-zoom',
+    );
+  });
+
+  it('gives the seven words to show, a hyphenated list word as one word', () => {
+    expect(receiptWords('t-shirt-yo-yo-drop-down-felt-tip-abacus-zoom-zoom')).toEqual([
+      't-shirt',
+      'yo-yo',
+      'drop-down',
+      'felt-tip',
+      'abacus',
+      'zoom',
+      'zoom',
+    ]);
+    expect(receiptWords('glue-caviar-t-shirt-trillion-fanatic-vastly-ribcage')).toHaveLength(7);
+    expect(receiptWords('abacus abdomen')).toEqual([]);
+    fc.assert(
+      fc.property(receiptArb, (words) => {
+        expect(receiptWords(words.join('-'))).toEqual(words);
+      }),
     );
   });
 

@@ -64,7 +64,16 @@ export function normaliseReceipt(input: unknown): string | null {
     .filter((t) => t !== '');
   if (tokens.length < RECEIPT_WORD_COUNT || tokens.length > RECEIPT_WORD_COUNT * 2) return null;
   if (!tokens.every((t) => /^[a-z]+$/.test(t))) return null;
-  return countWords(tokens) === RECEIPT_WORD_COUNT ? tokens.join('-') : null;
+  return readWords(tokens)?.length === RECEIPT_WORD_COUNT ? tokens.join('-') : null;
+}
+
+/**
+ * The seven words of a receipt, as a page shows them to be written down: a hyphenated list word such as
+ * "t-shirt" stays one word. Empty when `receipt` is not a receipt.
+ */
+export function receiptWords(receipt: string): string[] {
+  const canonical = normaliseReceipt(receipt);
+  return canonical === null ? [] : (readWords(canonical.split('-')) ?? []);
 }
 
 /** Whether `word` is in the EFF long word list. */
@@ -73,20 +82,21 @@ export function isReceiptWord(word: string): boolean {
   return wordSet.has(word);
 }
 
-/** How many list words the tokens read as, or -1 when they cannot all be read as list words. */
-function countWords(tokens: readonly string[]): number {
-  let count = 0;
+/** The list words the tokens read as, or null when they cannot all be read as list words. */
+function readWords(tokens: readonly string[]): string[] | null {
+  const words: string[] = [];
   for (let i = 0; i < tokens.length;) {
     const token = tokens[i] as string;
     const pair = i + 1 < tokens.length ? `${token}-${tokens[i + 1]}` : null;
     if (isReceiptWord(token)) {
+      words.push(token);
       i += 1;
     } else if (pair !== null && isReceiptWord(pair)) {
+      words.push(pair);
       i += 2;
     } else {
-      return -1;
+      return null;
     }
-    count += 1;
   }
-  return count;
+  return words;
 }
