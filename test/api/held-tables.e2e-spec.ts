@@ -14,6 +14,7 @@ import { MovableClock } from '../support/movable-clock';
 import { onePlacementPass } from '../support/placement-pass';
 import { Clock } from '../../apps/api/src/sla/clock';
 import { TEST_ENV } from '../support/test-env';
+import { HELD } from '../../apps/api/src/database/migrations/1763906000000-held-child-tables';
 
 jest.setTimeout(120_000);
 
@@ -153,6 +154,43 @@ describe('held tables: a batch’s rows kept out of the staff tables until the r
       return Number(rows[0]!.n);
     });
     expect(count).toBe(1);
+  });
+
+  it('notes every held row of the eight tables under the key the release pass reads, its key columns as they are in the row', async () => {
+    const { caseId } = await heldReport('Each row noted under its own key');
+    const person = await world.addUser('noted', ['investigator']);
+    await owner.query('BEGIN');
+    try {
+      await owner.query(`SELECT set_config('nolan.release_at', $1, true)`, [
+        new Date(H + HOUR).toISOString(),
+      ]);
+      // An exclusion of the held case goes with it: the eighth table.
+      await owner.query(
+        `INSERT INTO case_exclusions (tenant_id, case_id, user_id, kind) VALUES ($1, $2, $3, 'named_as_involved')`,
+        [world.tenant.id, caseId, person.id],
+      );
+      const noted: Record<string, { rows: number; unnoted: number }> = {};
+      for (const { table, key } of HELD) {
+        // The key as the release pass matches it: each key column of the row, read from the whole row.
+        const { rows } = await owner.query<{ rows: number; unnoted: number }>(
+          `SELECT count(*)::int AS rows,
+                  count(*) FILTER (WHERE NOT EXISTS (
+                    SELECT 1 FROM held_placement h
+                     WHERE h.rel = '${table}'::regclass
+                       AND h.row_key = (SELECT jsonb_object_agg(k, to_jsonb(t) -> k) FROM unnest($1::text[]) AS k)
+                  ))::int AS unnoted
+             FROM ONLY ${table}_held t`,
+          [key],
+        );
+        noted[table] = rows[0]!;
+      }
+      for (const { table } of HELD) {
+        expect({ table, unnoted: noted[table]!.unnoted }).toEqual({ table, unnoted: 0 });
+        expect({ table, held: noted[table]!.rows > 0 }).toEqual({ table, held: true });
+      }
+    } finally {
+      await owner.query('ROLLBACK');
+    }
   });
 
   it('keeps a held row whose foreign key fails at the release in its held table, readable and noted, for the next pass', async () => {

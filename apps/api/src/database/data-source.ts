@@ -68,6 +68,7 @@ import { DoorTriesTheHold1763905750000 } from './migrations/1763905750000-door-t
 import { HeldChildTables1763906000000 } from './migrations/1763906000000-held-child-tables';
 import { DoorPlacesACaseAlone1763906400000 } from './migrations/1763906400000-door-places-a-case-alone';
 import { UniqueWithHeldLocksHeldRowsOnly1763906450000 } from './migrations/1763906450000-unique-with-held-locks-held-rows-only';
+import { HeldRowsWithoutDynamicSql1763906500000 } from './migrations/1763906500000-held-rows-without-dynamic-sql';
 import { PlacementSaysWhatIsHeld1763906100000 } from './migrations/1763906100000-placement-says-what-is-held';
 
 /** Every entity, listed so the webpack bundle carries them (no globs at run time). */
@@ -144,6 +145,7 @@ export const MIGRATIONS = [
   PlacementSaysWhatIsHeld1763906100000,
   DoorPlacesACaseAlone1763906400000,
   UniqueWithHeldLocksHeldRowsOnly1763906450000,
+  HeldRowsWithoutDynamicSql1763906500000,
 ];
 
 export function dataSourceOptions(url: string) {

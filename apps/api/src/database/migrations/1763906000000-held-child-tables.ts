@@ -26,7 +26,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *   covers one table): the case reference and the receipt's lookup key, under a lock of their value, and a
  *   case's exclusion of a person, whose writers all ask for nothing if it is there already.
  */
-const HELD: readonly { table: string; key: readonly string[]; ofCase: boolean }[] = [
+export const HELD: readonly { table: string; key: readonly string[]; ofCase: boolean }[] = [
   { table: 'cases', key: ['id'], ofCase: false },
   { table: 'case_items', key: ['id'], ofCase: true },
   { table: 'case_grants', key: ['id'], ofCase: true },
@@ -38,7 +38,7 @@ const HELD: readonly { table: string; key: readonly string[]; ofCase: boolean }[
 ];
 
 /** Unique across parent and child: the table, the unique column beside the council, the row's key. */
-const UNIQUE_BY_HAND: readonly { table: string; column: string; key: string; constraint: string }[] = [
+export const UNIQUE_BY_HAND: readonly { table: string; column: string; key: string; constraint: string }[] = [
   { table: 'cases', column: 'reference', key: 'id', constraint: 'cases_tenant_id_reference_key' },
   {
     table: 'reporter_keys',
@@ -47,6 +47,41 @@ const UNIQUE_BY_HAND: readonly { table: string; column: string; key: string; con
     constraint: 'reporter_keys_tenant_id_lookup_key_key',
   },
 ];
+
+/** The first nolan_hold_row (1763906000000-held-child-tables.ts); a later migration's down() puts it back. */
+export const holdRowV1 = (create = 'CREATE') => `${create} FUNCTION nolan_hold_row() RETURNS trigger
+  LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
+  DECLARE
+    release text := nullif(current_setting('nolan.release_at', true), '');
+  BEGIN
+    -- The release pass puts rows into the parents: never back into a child.
+    IF current_setting('nolan.placing', true) = 'on' THEN RETURN NEW; END IF;
+    IF release IS NULL THEN
+      -- TG_ARGV[0] = 'case': a row of a case that is still held goes with it (its foreign key could
+      -- not be met in the parent until the case is placed).
+      IF TG_NARGS = 0 THEN RETURN NEW; END IF;
+      IF NOT EXISTS (SELECT 1 FROM ONLY cases_held h WHERE h.id = NEW.case_id) THEN RETURN NEW; END IF;
+    END IF;
+    EXECUTE format('INSERT INTO %I.%I SELECT ($1).*', TG_TABLE_SCHEMA, TG_TABLE_NAME || '_held') USING NEW;
+    RETURN NULL;
+  END $$`;
+
+/** The first nolan_note_held_row; a later migration's down() puts it back. */
+export const noteHeldRowV1 = (create = 'CREATE') => `${create} FUNCTION nolan_note_held_row() RETURNS trigger
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+  DECLARE
+    release timestamptz := nullif(current_setting('nolan.release_at', true), '')::timestamptz;
+    parent regclass := TG_ARGV[0]::regclass;
+  BEGIN
+    IF release IS NULL THEN
+      SELECT min(h.release_at) INTO release FROM held_placement h
+       WHERE h.rel = 'cases'::regclass AND h.row_key = jsonb_build_object('id', to_jsonb(NEW) ->> 'case_id');
+    END IF;
+    INSERT INTO held_placement (rel, row_key, tenant_id, release_at)
+    SELECT parent, jsonb_object_agg(k, to_jsonb(NEW) -> k), NEW.tenant_id, coalesce(release, now())
+      FROM unnest(TG_ARGV[1:]) AS k;
+    RETURN NULL;
+  END $$`;
 
 /** Locks of a unique value being written, in a key space of their own. */
 const UNIQUE_LOCKS = 1763906000;
@@ -114,43 +149,14 @@ export class HeldChildTables1763906000000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     // The parent's insert, sent to its held child while the transaction holds work for a batch (or the
     // row's case is still held). Run as the caller: the child's own policy and grants apply to the write.
-    await q.query(`CREATE FUNCTION nolan_hold_row() RETURNS trigger
-      LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
-      DECLARE
-        release text := nullif(current_setting('nolan.release_at', true), '');
-      BEGIN
-        -- The release pass puts rows into the parents: never back into a child.
-        IF current_setting('nolan.placing', true) = 'on' THEN RETURN NEW; END IF;
-        IF release IS NULL THEN
-          -- TG_ARGV[0] = 'case': a row of a case that is still held goes with it (its foreign key could
-          -- not be met in the parent until the case is placed).
-          IF TG_NARGS = 0 THEN RETURN NEW; END IF;
-          IF NOT EXISTS (SELECT 1 FROM ONLY cases_held h WHERE h.id = NEW.case_id) THEN RETURN NEW; END IF;
-        END IF;
-        EXECUTE format('INSERT INTO %I.%I SELECT ($1).*', TG_TABLE_SCHEMA, TG_TABLE_NAME || '_held') USING NEW;
-        RETURN NULL;
-      END $$`);
+    await q.query(holdRowV1());
     await q.query(`REVOKE ALL ON FUNCTION nolan_hold_row() FROM PUBLIC`);
     await q.query(`GRANT EXECUTE ON FUNCTION nolan_hold_row() TO nolan_app_rw`);
 
     // A held child's row noted for the release under its parent's name (TG_ARGV[0]), with its key (the
     // other arguments), as nolan_hold_placement notes a parent's: by the batch's release, or, for a row
     // that went with its held case, that case's.
-    await q.query(`CREATE FUNCTION nolan_note_held_row() RETURNS trigger
-      LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
-      DECLARE
-        release timestamptz := nullif(current_setting('nolan.release_at', true), '')::timestamptz;
-        parent regclass := TG_ARGV[0]::regclass;
-      BEGIN
-        IF release IS NULL THEN
-          SELECT min(h.release_at) INTO release FROM held_placement h
-           WHERE h.rel = 'cases'::regclass AND h.row_key = jsonb_build_object('id', to_jsonb(NEW) ->> 'case_id');
-        END IF;
-        INSERT INTO held_placement (rel, row_key, tenant_id, release_at)
-        SELECT parent, jsonb_object_agg(k, to_jsonb(NEW) -> k), NEW.tenant_id, coalesce(release, now())
-          FROM unnest(TG_ARGV[1:]) AS k;
-        RETURN NULL;
-      END $$`);
+    await q.query(noteHeldRowV1());
     await q.query(`REVOKE ALL ON FUNCTION nolan_note_held_row() FROM PUBLIC`);
 
     // A unique value checked across the parent and its child (the parent's query reads both), under a

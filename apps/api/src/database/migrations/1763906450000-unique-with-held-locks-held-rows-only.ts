@@ -14,7 +14,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  */
 const UNIQUE_LOCKS = 1763906000;
 
-const uniqueWithHeld = (heldRowsOnly: boolean) => `CREATE OR REPLACE FUNCTION nolan_unique_with_held()
+export const uniqueWithHeld = (heldRowsOnly: boolean) => `CREATE OR REPLACE FUNCTION nolan_unique_with_held()
   RETURNS trigger LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
   DECLARE
     value text := to_jsonb(NEW) ->> TG_ARGV[1];

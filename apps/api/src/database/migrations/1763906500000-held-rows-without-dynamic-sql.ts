@@ -1,0 +1,143 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { HELD, holdRowV1, noteHeldRowV1, UNIQUE_BY_HAND } from './1763906000000-held-child-tables';
+import { uniqueWithHeld } from './1763906450000-unique-with-held-locks-held-rows-only';
+
+/**
+ * The held tables' row triggers, the same rows written with less work (docs/performance.md "Held rows
+ * without dynamic SQL"). Under 32 clients, most of Postgres's time for a report went to them: each of a
+ * report's twenty-odd rows passed through `nolan_hold_row`, which built, parsed and planned its child's
+ * `INSERT` again for every row (`EXECUTE format(…)`), and through `nolan_note_held_row`, which turned the
+ * whole row, its ciphertext included, into JSON (`to_jsonb(NEW)`) to read one or two key columns from
+ * it; `nolan_unique_with_held` did the same for the case reference and the receipt's lookup key.
+ *
+ * Now each names the columns it reads and the child it writes in static statements, which PL/pgSQL plans
+ * once per connection and table (a trigger function is compiled for each table it serves), one branch
+ * per held table, generated from the same lists that made the triggers. A table none of them names (none
+ * today) takes the general statement as before. What is written, where, and under which lock is
+ * unchanged, and so is every key in `held_placement`: `jsonb_build_object('id', NEW.id)` is the same
+ * value as `jsonb_object_agg('id', to_jsonb(NEW) -> 'id')`.
+ */
+
+const key = (columns: readonly string[]) =>
+  `jsonb_build_object(${columns.map((c) => `'${c}', NEW.${c}`).join(', ')})`;
+
+/** The parent's insert, sent to its held child: a static INSERT for each held table. */
+const holdRow = `CREATE OR REPLACE FUNCTION nolan_hold_row() RETURNS trigger
+  LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
+  DECLARE
+    release text := nullif(current_setting('nolan.release_at', true), '');
+  BEGIN
+    -- The release pass puts rows into the parents: never back into a child.
+    IF current_setting('nolan.placing', true) = 'on' THEN RETURN NEW; END IF;
+    IF release IS NULL THEN
+      -- TG_ARGV[0] = 'case': a row of a case that is still held goes with it (its foreign key could
+      -- not be met in the parent until the case is placed).
+      IF TG_NARGS = 0 THEN RETURN NEW; END IF;
+      IF NOT EXISTS (SELECT 1 FROM ONLY cases_held h WHERE h.id = NEW.case_id) THEN RETURN NEW; END IF;
+    END IF;
+    IF TG_TABLE_SCHEMA <> 'public' THEN
+      EXECUTE format('INSERT INTO %I.%I SELECT ($1).*', TG_TABLE_SCHEMA, TG_TABLE_NAME || '_held') USING NEW;
+${HELD.map(({ table }) => `    ELSIF TG_TABLE_NAME = '${table}' THEN\n      INSERT INTO public.${table}_held SELECT NEW.*;`).join('\n')}
+    ELSE
+      EXECUTE format('INSERT INTO %I.%I SELECT ($1).*', TG_TABLE_SCHEMA, TG_TABLE_NAME || '_held') USING NEW;
+    END IF;
+    RETURN NULL;
+  END $$`;
+
+/** A held child's row noted for the release under its parent's name, its key read column by column. */
+const noteHeldRow = `CREATE OR REPLACE FUNCTION nolan_note_held_row() RETURNS trigger
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+  DECLARE
+    release timestamptz := nullif(current_setting('nolan.release_at', true), '')::timestamptz;
+    parent regclass := TG_ARGV[0]::regclass;
+    noted_key jsonb;
+  BEGIN
+    IF release IS NULL THEN
+      SELECT min(h.release_at) INTO release FROM held_placement h
+       WHERE h.rel = 'cases'::regclass AND h.row_key = jsonb_build_object('id', to_jsonb(NEW) ->> 'case_id');
+    END IF;
+    IF false THEN
+      NULL;
+${[...new Map(HELD.map(({ key: columns }) => [columns.join(','), columns])).values()]
+  .map(
+    (columns) =>
+      `    ELSIF TG_ARGV[1:] = ARRAY[${columns.map((c) => `'${c}'`).join(', ')}] THEN\n      noted_key := ${key(columns)};`,
+  )
+  .join('\n')}
+    ELSE
+      SELECT jsonb_object_agg(k, to_jsonb(NEW) -> k) INTO noted_key FROM unnest(TG_ARGV[1:]) AS k;
+    END IF;
+    INSERT INTO held_placement (rel, row_key, tenant_id, release_at)
+    VALUES (parent, noted_key, NEW.tenant_id, coalesce(release, now()));
+    RETURN NULL;
+  END $$`;
+
+/**
+ * The case reference and the receipt's lookup key checked across a parent and its child, as in
+ * 1763906450000 (a held row locks its value and looks in the parent; a parent's row looks in the child),
+ * with the value and the row's key read as columns and each look-up a static statement.
+ */
+const UNIQUE_LOCKS = 1763906000;
+const uniqueWithHeldStatic = `CREATE OR REPLACE FUNCTION nolan_unique_with_held()
+  RETURNS trigger LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
+  DECLARE
+    value text;
+    self text;
+    taken boolean;
+  BEGIN
+    IF false THEN
+      NULL;
+${UNIQUE_BY_HAND.map(
+  ({ table, column, key: self }) =>
+    `    ELSIF TG_ARGV[0] = '${table}' AND TG_ARGV[1] = '${column}' AND TG_ARGV[2] = '${self}' THEN
+      value := NEW.${column}::text;
+      self := NEW.${self}::text;
+      IF value IS NULL THEN RETURN NEW; END IF;
+      IF TG_TABLE_NAME = '${table}' THEN
+        SELECT EXISTS (SELECT 1 FROM ONLY ${table}_held t
+                        WHERE t.tenant_id = NEW.tenant_id AND t.${column}::text = value AND t.${self}::text <> self)
+          INTO taken;
+      ELSE
+        PERFORM pg_advisory_xact_lock(${UNIQUE_LOCKS}, hashtext(TG_ARGV[0] || ':' || NEW.tenant_id || ':' || value));
+        SELECT EXISTS (SELECT 1 FROM ${table} t
+                        WHERE t.tenant_id = NEW.tenant_id AND t.${column}::text = value AND t.${self}::text <> self)
+          INTO taken;
+      END IF;`,
+).join('\n')}
+    ELSE
+      value := to_jsonb(NEW) ->> TG_ARGV[1];
+      self := to_jsonb(NEW) ->> TG_ARGV[2];
+      IF value IS NULL THEN RETURN NEW; END IF;
+      IF TG_TABLE_NAME = TG_ARGV[0] THEN
+        EXECUTE format('SELECT EXISTS (SELECT 1 FROM ONLY %I t WHERE t.tenant_id = $1 AND t.%I::text = $2 AND t.%I::text <> $3)',
+                       TG_ARGV[0] || '_held', TG_ARGV[1], TG_ARGV[2])
+          INTO taken USING NEW.tenant_id, value, self;
+      ELSE
+        PERFORM pg_advisory_xact_lock(${UNIQUE_LOCKS}, hashtext(TG_ARGV[0] || ':' || NEW.tenant_id || ':' || value));
+        EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I t WHERE t.tenant_id = $1 AND t.%I::text = $2 AND t.%I::text <> $3)',
+                       TG_ARGV[0], TG_ARGV[1], TG_ARGV[2])
+          INTO taken USING NEW.tenant_id, value, self;
+      END IF;
+    END IF;
+    IF taken THEN
+      RAISE EXCEPTION 'duplicate key value violates unique constraint "%"', TG_ARGV[3]
+        USING ERRCODE = 'unique_violation', CONSTRAINT = TG_ARGV[3], TABLE = TG_TABLE_NAME;
+    END IF;
+    RETURN NEW;
+  END $$`;
+
+export class HeldRowsWithoutDynamicSql1763906500000 implements MigrationInterface {
+  name = 'HeldRowsWithoutDynamicSql1763906500000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(holdRow);
+    await q.query(noteHeldRow);
+    await q.query(uniqueWithHeldStatic);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(holdRowV1('CREATE OR REPLACE'));
+    await q.query(noteHeldRowV1('CREATE OR REPLACE'));
+    await q.query(uniqueWithHeld(true));
+  }
+}
