@@ -5,15 +5,16 @@ import { uniqueWithHeld } from './1763906450000-unique-with-held-locks-held-rows
 /**
  * The held tables' row triggers, the same rows written with less work (docs/performance.md "Held rows
  * without dynamic SQL"). Under 32 clients, most of Postgres's time for a report went to them: each of a
- * report's twenty-odd rows passed through `nolan_hold_row`, which built, parsed and planned its child's
+ * report's seventeen or so rows passed through `nolan_hold_row`, which built, parsed and planned its child's
  * `INSERT` again for every row (`EXECUTE format(…)`), and through `nolan_note_held_row`, which turned the
  * whole row, its ciphertext included, into JSON (`to_jsonb(NEW)`) to read one or two key columns from
  * it; `nolan_unique_with_held` did the same for the case reference and the receipt's lookup key.
  *
  * Now each names the columns it reads and the child it writes in static statements, which PL/pgSQL plans
  * once per connection and table (a trigger function is compiled for each table it serves), one branch
- * per held table, generated from the same lists that made the triggers. A table none of them names (none
- * today) takes the general statement as before. What is written, where, and under which lock is
+ * per held table, generated from the same lists that made the triggers. A table the first two do not name
+ * (none today) takes the general statement as before; the unique check, whose triggers are all made from
+ * UNIQUE_BY_HAND, refuses a row it has no check for. What is written, where, and under which lock is
  * unchanged, and so is every key in `held_placement`: `jsonb_build_object('id', NEW.id)` is the same
  * value as `jsonb_object_agg('id', to_jsonb(NEW) -> 'id')`.
  */
@@ -21,28 +22,32 @@ import { uniqueWithHeld } from './1763906450000-unique-with-held-locks-held-rows
 const key = (columns: readonly string[]) =>
   `jsonb_build_object(${columns.map((c) => `'${c}', NEW.${c}`).join(', ')})`;
 
-/** The parent's insert, sent to its held child: a static INSERT for each held table. */
-const holdRow = `CREATE OR REPLACE FUNCTION nolan_hold_row() RETURNS trigger
-  LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
-  DECLARE
-    release text := nullif(current_setting('nolan.release_at', true), '');
-  BEGIN
-    -- The release pass puts rows into the parents: never back into a child.
-    IF current_setting('nolan.placing', true) = 'on' THEN RETURN NEW; END IF;
-    IF release IS NULL THEN
-      -- TG_ARGV[0] = 'case': a row of a case that is still held goes with it (its foreign key could
-      -- not be met in the parent until the case is placed).
-      IF TG_NARGS = 0 THEN RETURN NEW; END IF;
-      IF NOT EXISTS (SELECT 1 FROM ONLY cases_held h WHERE h.id = NEW.case_id) THEN RETURN NEW; END IF;
-    END IF;
-    IF TG_TABLE_SCHEMA <> 'public' THEN
-      EXECUTE format('INSERT INTO %I.%I SELECT ($1).*', TG_TABLE_SCHEMA, TG_TABLE_NAME || '_held') USING NEW;
-${HELD.map(({ table }) => `    ELSIF TG_TABLE_NAME = '${table}' THEN\n      INSERT INTO public.${table}_held SELECT NEW.*;`).join('\n')}
-    ELSE
-      EXECUTE format('INSERT INTO %I.%I SELECT ($1).*', TG_TABLE_SCHEMA, TG_TABLE_NAME || '_held') USING NEW;
-    END IF;
-    RETURN NULL;
-  END $$`;
+/** The general statement of the first nolan_hold_row, which a table not named below still takes. */
+const DYNAMIC_INSERT =
+  "EXECUTE format('INSERT INTO %I.%I SELECT ($1).*', TG_TABLE_SCHEMA, TG_TABLE_NAME || '_held') USING NEW;";
+
+/**
+ * The parent's insert, sent to its held child: the first nolan_hold_row (the same guards) with its one
+ * dynamic statement replaced by a static INSERT for each held table.
+ */
+const holdRow = (() => {
+  const first = holdRowV1('CREATE OR REPLACE');
+  if (!first.includes(DYNAMIC_INSERT)) throw new Error('nolan_hold_row: its dynamic INSERT was not found');
+  return first.replace(
+    DYNAMIC_INSERT,
+    [
+      `IF TG_TABLE_SCHEMA <> 'public' THEN`,
+      `      ${DYNAMIC_INSERT}`,
+      ...HELD.map(
+        ({ table }) =>
+          `    ELSIF TG_TABLE_NAME = '${table}' THEN\n      INSERT INTO public.${table}_held SELECT NEW.*;`,
+      ),
+      `    ELSE`,
+      `      ${DYNAMIC_INSERT}`,
+      `    END IF;`,
+    ].join('\n'),
+  );
+})();
 
 /** A held child's row noted for the release under its parent's name, its key read column by column. */
 const noteHeldRow = `CREATE OR REPLACE FUNCTION nolan_note_held_row() RETURNS trigger
@@ -105,19 +110,9 @@ ${UNIQUE_BY_HAND.map(
       END IF;`,
 ).join('\n')}
     ELSE
-      value := to_jsonb(NEW) ->> TG_ARGV[1];
-      self := to_jsonb(NEW) ->> TG_ARGV[2];
-      IF value IS NULL THEN RETURN NEW; END IF;
-      IF TG_TABLE_NAME = TG_ARGV[0] THEN
-        EXECUTE format('SELECT EXISTS (SELECT 1 FROM ONLY %I t WHERE t.tenant_id = $1 AND t.%I::text = $2 AND t.%I::text <> $3)',
-                       TG_ARGV[0] || '_held', TG_ARGV[1], TG_ARGV[2])
-          INTO taken USING NEW.tenant_id, value, self;
-      ELSE
-        PERFORM pg_advisory_xact_lock(${UNIQUE_LOCKS}, hashtext(TG_ARGV[0] || ':' || NEW.tenant_id || ':' || value));
-        EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I t WHERE t.tenant_id = $1 AND t.%I::text = $2 AND t.%I::text <> $3)',
-                       TG_ARGV[0], TG_ARGV[1], TG_ARGV[2])
-          INTO taken USING NEW.tenant_id, value, self;
-      END IF;
+      -- Every trigger on this function is made from UNIQUE_BY_HAND, so each has its branch above; one
+      -- that does not is refused rather than written unchecked.
+      RAISE EXCEPTION 'nolan_unique_with_held: no check for %.%', TG_ARGV[0], TG_ARGV[1];
     END IF;
     IF taken THEN
       RAISE EXCEPTION 'duplicate key value violates unique constraint "%"', TG_ARGV[3]
