@@ -10,21 +10,28 @@ import { uniqueWithHeld } from './1763906450000-unique-with-held-locks-held-rows
  * whole row, its ciphertext included, into JSON (`to_jsonb(NEW)`) to read one or two key columns from
  * it; `nolan_unique_with_held` did the same for the case reference and the receipt's lookup key.
  *
- * Now each names the columns it reads and the child it writes in static statements, which PL/pgSQL plans
- * once per connection and table (a trigger function is compiled for each table it serves), one branch
- * per held table, generated from the same lists that made the triggers. A table the first two do not name
- * (none today) takes the general statement as before; the unique check, whose triggers are all made from
- * UNIQUE_BY_HAND, refuses a row it has no check for. What is written, where, and under which lock is
- * unchanged, and so is every key in `held_placement`: `jsonb_build_object('id', NEW.id)` is the same
- * value as `jsonb_object_agg('id', to_jsonb(NEW) -> 'id')`.
+ * Now each names the columns it reads and the child it writes in static statements, one branch per held
+ * table, generated from the same lists that made the triggers: PL/pgSQL prepares a static statement once
+ * per connection and table (a trigger function is compiled for each table it serves) and caches its plan
+ * after the first few rows. Every trigger on these functions is made from those lists, so a row no branch
+ * names is refused rather than written some other way (and `test/api/held-tables.e2e-spec.ts`, which
+ * writes a held row to each of the eight tables, would fail if a branch did not match). What is written,
+ * where, and under which lock is unchanged, and so is every key in `held_placement`:
+ * `jsonb_build_object('id', NEW.id)` is the same value as `jsonb_object_agg('id', to_jsonb(NEW) -> 'id')`.
+ * (A row that follows its held case outside a batch still reads the case's id from the whole row, as
+ * before: that path is rare and unchanged.)
  */
 
 const key = (columns: readonly string[]) =>
   `jsonb_build_object(${columns.map((c) => `'${c}', NEW.${c}`).join(', ')})`;
 
-/** The general statement of the first nolan_hold_row, which a table not named below still takes. */
+/** The one dynamic statement of the first nolan_hold_row, replaced below. */
 const DYNAMIC_INSERT =
   "EXECUTE format('INSERT INTO %I.%I SELECT ($1).*', TG_TABLE_SCHEMA, TG_TABLE_NAME || '_held') USING NEW;";
+
+/** What a trigger function says of a row no branch of it names (none: every trigger is made from the lists). */
+const refuse = (fn: string, list = 'HELD') =>
+  `RAISE EXCEPTION '${fn}: no branch for %.% (its triggers are made from ${list})', TG_TABLE_SCHEMA, TG_TABLE_NAME;`;
 
 /**
  * The parent's insert, sent to its held child: the first nolan_hold_row (the same guards) with its one
@@ -37,13 +44,13 @@ const holdRow = (() => {
     DYNAMIC_INSERT,
     [
       `IF TG_TABLE_SCHEMA <> 'public' THEN`,
-      `      ${DYNAMIC_INSERT}`,
+      `      ${refuse('nolan_hold_row')}`,
       ...HELD.map(
         ({ table }) =>
           `    ELSIF TG_TABLE_NAME = '${table}' THEN\n      INSERT INTO public.${table}_held SELECT NEW.*;`,
       ),
       `    ELSE`,
-      `      ${DYNAMIC_INSERT}`,
+      `      ${refuse('nolan_hold_row')}`,
       `    END IF;`,
     ].join('\n'),
   );
@@ -70,7 +77,7 @@ ${[...new Map(HELD.map(({ key: columns }) => [columns.join(','), columns])).valu
   )
   .join('\n')}
     ELSE
-      SELECT jsonb_object_agg(k, to_jsonb(NEW) -> k) INTO noted_key FROM unnest(TG_ARGV[1:]) AS k;
+      ${refuse('nolan_note_held_row')}
     END IF;
     INSERT INTO held_placement (rel, row_key, tenant_id, release_at)
     VALUES (parent, noted_key, NEW.tenant_id, coalesce(release, now()));
@@ -110,9 +117,8 @@ ${UNIQUE_BY_HAND.map(
       END IF;`,
 ).join('\n')}
     ELSE
-      -- Every trigger on this function is made from UNIQUE_BY_HAND, so each has its branch above; one
-      -- that does not is refused rather than written unchecked.
-      RAISE EXCEPTION 'nolan_unique_with_held: no check for %.%', TG_ARGV[0], TG_ARGV[1];
+      -- Never written unchecked.
+      ${refuse('nolan_unique_with_held', 'UNIQUE_BY_HAND')}
     END IF;
     IF taken THEN
       RAISE EXCEPTION 'duplicate key value violates unique constraint "%"', TG_ARGV[3]
