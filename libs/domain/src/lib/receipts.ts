@@ -56,6 +56,19 @@ export function generateReceipt(
  * was wrong, by design.
  */
 export function normaliseReceipt(input: unknown): string | null {
+  return readReceipt(input)?.tokens.join('-') ?? null;
+}
+
+/**
+ * The seven words of a receipt, as a page shows them to be written down: a hyphenated list word such as
+ * "t-shirt" stays one word. Empty when `receipt` is not a receipt.
+ */
+export function receiptWords(receipt: string): string[] {
+  return readReceipt(receipt)?.words ?? [];
+}
+
+/** A receipt read once: its tokens (joined by '-', its canonical form) and the seven words they make. */
+function readReceipt(input: unknown): { tokens: string[]; words: string[] } | null {
   if (typeof input !== 'string' || input.length > MAX_INPUT_LENGTH) return null;
   const tokens = input
     .normalize('NFKC')
@@ -64,16 +77,8 @@ export function normaliseReceipt(input: unknown): string | null {
     .filter((t) => t !== '');
   if (tokens.length < RECEIPT_WORD_COUNT || tokens.length > RECEIPT_WORD_COUNT * 2) return null;
   if (!tokens.every((t) => /^[a-z]+$/.test(t))) return null;
-  return readWords(tokens)?.length === RECEIPT_WORD_COUNT ? tokens.join('-') : null;
-}
-
-/**
- * The seven words of a receipt, as a page shows them to be written down: a hyphenated list word such as
- * "t-shirt" stays one word. Empty when `receipt` is not a receipt.
- */
-export function receiptWords(receipt: string): string[] {
-  const canonical = normaliseReceipt(receipt);
-  return canonical === null ? [] : (readWords(canonical.split('-')) ?? []);
+  const words = readWords(tokens);
+  return words?.length === RECEIPT_WORD_COUNT ? { tokens, words } : null;
 }
 
 /** Whether `word` is in the EFF long word list. */
